@@ -1,0 +1,82 @@
+# The two commands a newcomer needs: `make demo` and `make test`. Everything else supports them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+PG_URL ?= postgres://postgres@127.0.0.1:5432/coproduce
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: demo test test-sqlite test-postgres test-browser lint format bench install browser postgres assets serve clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade "pip==25.2"
+
+# Reinstall whenever pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_demo
+	@echo
+	$(MANAGE) demo_logins
+	@echo
+	@echo "Coproduce is running on http://127.0.0.1:8000 (press Ctrl-C to stop)."
+	$(MANAGE) runserver 127.0.0.1:8000
+
+serve: install
+	$(MANAGE) runserver 127.0.0.1:8000
+
+# Debian's Chromium for the browser tests; Playwright never downloads a browser here.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for the browser tests…"; \
+		apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+# The PostgreSQL server this machine provides; start it if it is down.
+postgres:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || { \
+		echo "Starting PostgreSQL…"; \
+		pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start; \
+		for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; }
+
+test: install browser postgres
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite: install
+	@echo "== Test suite on SQLite =="
+	$(BIN)/pytest -n 2 --dist loadgroup -q
+
+test-postgres: install postgres
+	@echo "== Test suite on PostgreSQL =="
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 --dist loadgroup -q
+
+test-browser: install browser
+	$(BIN)/pytest -q -m browser tests/browser
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy coproduce config
+	$(BIN)/lint-imports
+	$(MANAGE) makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install
+	$(BIN)/python -m coproduce.demo.bench
+
+# Rebuild the committed CSS and htmx from npm (needs Node.js; running the site does not).
+assets:
+	cd assets && npm ci --no-audit --no-fund && npm run build
+
+clean:
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles

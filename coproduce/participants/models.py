@@ -1,0 +1,200 @@
+"""Participants, their household, their consents, and enquiries from people who want help."""
+
+import datetime
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from coproduce.accounts.models import validate_uk_mobile
+from coproduce.core.models import TimestampedModel, VersionedModel
+from coproduce.programmes.models import Organisation, Partnership, StaffMember
+
+
+class HeardAbout(models.TextChoices):
+    JOBCENTRE = "jobcentre", "Jobcentre Plus"
+    FRIEND_OR_FAMILY = "friend_or_family", "A friend or family member"
+    SCHOOL_OR_NURSERY = "school_or_nursery", "School or nursery"
+    PARTNER_AGENCY = "partner_agency", "Another support organisation"
+    HEALTH_VISITOR = "health_visitor", "Health visitor or GP"
+    COMMUNITY_EVENT = "community_event", "A community event"
+    SOCIAL_MEDIA = "social_media", "Social media or a website"
+    OTHER = "other", "Somewhere else"
+
+
+class Participant(VersionedModel):
+    """A person the service supports. Identified in reports only by `reference`."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        PAUSED = "paused", "Paused"
+        CLOSED = "closed", "Closed"
+
+    reference = models.CharField(max_length=20, unique=True, help_text="Pseudonymous, like MIW-FIF-00042.")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="participant"
+    )
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    preferred_name = models.CharField(max_length=100, blank=True)
+    email = models.EmailField(blank=True)
+    mobile = models.CharField(max_length=16, blank=True, validators=[validate_uk_mobile])
+    address = models.TextField(blank=True)
+    postcode = models.CharField(max_length=8, blank=True)
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="participants")
+    keyworker = models.ForeignKey(
+        StaffMember, on_delete=models.PROTECT, null=True, blank=True, related_name="caseload"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    status_since = models.DateField()
+    joined_on = models.DateField()
+    heard_about = models.CharField(max_length=32, choices=HeardAbout.choices, blank=True)
+    heard_about_detail = models.CharField(max_length=200, blank=True)
+    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+
+    class Meta:
+        ordering = ["family_name", "given_name", "pk"]
+        indexes = [
+            models.Index(fields=["keyworker", "status"]),
+            models.Index(fields=["partnership", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status_since__gte=models.F("joined_on")),
+                name="participant_status_not_before_joining",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.reference})"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.preferred_name or self.given_name} {self.family_name}"
+
+
+class Child(models.Model):
+    """A child in the participant's household. Only the year of birth is kept, never a name."""
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="children")
+    birth_year = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1990), MaxValueValidator(2100)]
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["birth_year", "pk"]
+
+    def __str__(self) -> str:
+        return f"child born {self.birth_year}"
+
+    def age_on(self, day: datetime.date) -> int:
+        """Age in whole years, at its youngest (as if born on the last day of the year)."""
+        return max(day.year - self.birth_year - 1, 0)
+
+
+class Consent(TimestampedModel):
+    """A participant's consent for one purpose (and, for sharing, one organisation)."""
+
+    class Purpose(models.TextChoices):
+        SERVICE = "service", "Receive support and have my information kept by the service"
+        SHARE_WITH_ORGANISATION = "share_with_organisation", "Share my information with an organisation"
+        RESEARCH = "research", "Take part in the evaluation research"
+        CONTACT_BY_SMS = "contact_by_sms", "Be contacted by text message"
+        CONTACT_BY_EMAIL = "contact_by_email", "Be contacted by email"
+
+    class How(models.TextChoices):
+        IN_PERSON_SIGNED = "in_person_signed", "In person, signed form"
+        IN_PERSON_VERBAL = "in_person_verbal", "In person, said out loud"
+        PHONE = "phone", "On the phone"
+        ONLINE = "online", "Online, by the participant"
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(max_length=32, choices=Purpose.choices)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="consents"
+    )
+    given_at = models.DateTimeField()
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", help_text="Who recorded it."
+    )
+    given_how = models.CharField(max_length=20, choices=How.choices)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawn_how = models.CharField(max_length=20, choices=How.choices, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-given_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(purpose="share_with_organisation", organisation__isnull=False)
+                | (~models.Q(purpose="share_with_organisation") & models.Q(organisation__isnull=True)),
+                name="consent_organisation_only_for_sharing",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(withdrawn_at__isnull=True) | models.Q(withdrawn_at__gte=models.F("given_at")),
+                name="consent_withdrawn_after_given",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} ({'withdrawn' if self.withdrawn_at else 'given'})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None
+
+
+class Enquiry(VersionedModel):
+    """Someone asked for help through the public page. No account needed."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting to be allocated"
+        ALLOCATED = "allocated", "Allocated to a keyworker"
+        REGISTERED = "registered", "Registered as a participant"
+        CLOSED = "closed", "Closed"
+
+    class ContactBy(models.TextChoices):
+        PHONE = "phone", "Phone call"
+        TEXT = "text", "Text message"
+        EMAIL = "email", "Email"
+
+    name = models.CharField(max_length=150)
+    email = models.EmailField(blank=True)
+    mobile = models.CharField(max_length=16, blank=True, validators=[validate_uk_mobile])
+    contact_by = models.CharField(max_length=10, choices=ContactBy.choices)
+    best_time = models.CharField(max_length=150, blank=True)
+    postcode = models.CharField(max_length=8, blank=True)
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="enquiries")
+    message = models.TextField(blank=True)
+    heard_about = models.CharField(max_length=32, choices=HeardAbout.choices, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
+    allocated_to = models.ForeignKey(
+        StaffMember, on_delete=models.PROTECT, null=True, blank=True, related_name="enquiries"
+    )
+    allocated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    allocated_at = models.DateTimeField(null=True, blank=True)
+    participant = models.OneToOneField(
+        Participant, on_delete=models.PROTECT, null=True, blank=True, related_name="enquiry"
+    )
+    closed_reason = models.CharField(max_length=200, blank=True)
+    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name_plural = "enquiries"
+        indexes = [models.Index(fields=["partnership", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(email="") | ~models.Q(mobile=""), name="enquiry_has_a_way_to_reply"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Enquiry {self.pk} ({self.partnership})"

@@ -1,0 +1,71 @@
+"""Who may do what with participants and enquiries, as `rules` predicates.
+
+Visibility (which rows) lives in selectors.py; these answer "may this person do this to that row".
+"""
+
+from typing import Any
+
+import rules
+
+from coproduce.accounts.roles import Role
+from coproduce.programmes.actors import actor_for
+
+
+@rules.predicate
+def is_the_participant(user: Any, participant: Any) -> bool:
+    return participant is not None and actor_for(user).participant_id == participant.pk
+
+
+@rules.predicate
+def is_their_keyworker(user: Any, participant: Any) -> bool:
+    actor = actor_for(user)
+    return (
+        participant is not None
+        and actor.has(Role.KEYWORKER)
+        and actor.staff_member is not None
+        and participant.keyworker_id == actor.staff_member.pk
+    )
+
+
+@rules.predicate
+def manages_their_area(user: Any, record: Any) -> bool:
+    actor = actor_for(user)
+    return (
+        record is not None
+        and actor.has(Role.PARTNERSHIP_MANAGER)
+        and actor.partnership_id is not None
+        and record.partnership_id == actor.partnership_id
+    )
+
+
+@rules.predicate
+def is_keyworker(user: Any) -> bool:
+    return actor_for(user).has(Role.KEYWORKER)
+
+
+@rules.predicate
+def is_partnership_manager(user: Any) -> bool:
+    actor = actor_for(user)
+    return actor.has(Role.PARTNERSHIP_MANAGER) and actor.partnership_id is not None
+
+
+@rules.predicate
+def is_allocated_keyworker(user: Any, enquiry: Any) -> bool:
+    actor = actor_for(user)
+    return (
+        enquiry is not None
+        and actor.has(Role.KEYWORKER)
+        and actor.staff_member is not None
+        and enquiry.allocated_to_id == actor.staff_member.pk
+    )
+
+
+rules.add_perm("participants.view_participant", is_the_participant | is_their_keyworker | manages_their_area)
+rules.add_perm("participants.change_participant", is_their_keyworker | manages_their_area)
+rules.add_perm("participants.register_participant", is_keyworker | is_partnership_manager)
+rules.add_perm("participants.reallocate_participant", manages_their_area)
+rules.add_perm("participants.view_audit_of_participant", is_the_participant | manages_their_area)
+rules.add_perm("participants.record_consent", is_their_keyworker | manages_their_area)
+rules.add_perm("participants.view_enquiry", manages_their_area | is_allocated_keyworker)
+rules.add_perm("participants.allocate_enquiry", manages_their_area)
+rules.add_perm("participants.register_from_enquiry", manages_their_area | is_allocated_keyworker)

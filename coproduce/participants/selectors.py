@@ -1,0 +1,142 @@
+"""Reads of participants and enquiries. Every page, API route, export and report goes through these."""
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from coproduce.accounts.roles import Role
+from coproduce.participants.models import Enquiry, Participant
+from coproduce.programmes.actors import actor_for
+
+
+def participants_visible_to(user: Any) -> QuerySet[Participant]:
+    """The participants whose records this person may see (DESIGN.md §3).
+
+    A participant: only themselves. A keyworker: their own caseload. A partnership manager:
+    everyone in their partnership's area. Partner workers, funders, evaluators and
+    administrators: nobody (they work from referrals, aggregates and research consent).
+    """
+    actor = actor_for(user)
+    allowed = Q()
+    granted = False
+    if actor.has(Role.PARTICIPANT) and actor.participant_id is not None:
+        allowed |= Q(pk=actor.participant_id)
+        granted = True
+    if actor.has(Role.KEYWORKER) and actor.staff_member is not None:
+        allowed |= Q(keyworker_id=actor.staff_member.pk)
+        granted = True
+    if actor.has(Role.PARTNERSHIP_MANAGER) and actor.partnership_id is not None:
+        allowed |= Q(partnership_id=actor.partnership_id)
+        granted = True
+    if not granted:
+        return Participant.objects.none()
+    return Participant.objects.filter(allowed)
+
+
+def enquiries_visible_to(user: Any) -> QuerySet[Enquiry]:
+    """A partnership manager sees their area's enquiries; a keyworker those allocated to them."""
+    actor = actor_for(user)
+    allowed = Q()
+    granted = False
+    if actor.has(Role.PARTNERSHIP_MANAGER) and actor.partnership_id is not None:
+        allowed |= Q(partnership_id=actor.partnership_id)
+        granted = True
+    if actor.has(Role.KEYWORKER) and actor.staff_member is not None:
+        allowed |= Q(allocated_to_id=actor.staff_member.pk)
+        granted = True
+    if not granted:
+        return Enquiry.objects.none()
+    return Enquiry.objects.filter(allowed)
+
+
+def not_seen_since(today: datetime.date | None = None) -> datetime.date:
+    """The day before which a last contact counts as "not seen lately" (default four weeks)."""
+    today = today or timezone.localdate()
+    return today - datetime.timedelta(days=settings.COPRODUCE_NOT_SEEN_DAYS)
+
+
+def with_last_contact(participants: QuerySet[Participant]) -> QuerySet[Participant]:
+    """Annotate `last_contact_on` as a subquery, so that the rows can still be counted and aggregated."""
+    from coproduce.plans.models import Contact
+
+    latest = Contact.objects.filter(participant=OuterRef("pk")).order_by("-happened_on").values("happened_on")[:1]
+    return participants.annotate(last_contact_on=Subquery(latest))
+
+
+def caseload_for(
+    user: Any, *, search: str = "", status: str = "", not_seen_only: bool = False
+) -> QuerySet[Participant]:
+    """The keyworker's own caseload, searchable by name or reference, with the last contact."""
+    actor = actor_for(user)
+    if actor.staff_member is None or not actor.has(Role.KEYWORKER):
+        return Participant.objects.none()
+    participants = participants_visible_to(user).filter(keyworker_id=actor.staff_member.pk)
+    participants = filter_participants(participants, search=search, status=status)
+    participants = with_last_contact(participants)
+    if not_seen_only:
+        cutoff = not_seen_since()
+        participants = participants.filter(status=Participant.Status.ACTIVE).filter(
+            Q(last_contact_on__lt=cutoff) | Q(last_contact_on__isnull=True)
+        )
+    return participants.order_by("family_name", "given_name", "pk")
+
+
+def filter_participants(
+    participants: QuerySet[Participant], *, search: str = "", status: str = ""
+) -> QuerySet[Participant]:
+    search = search.strip()
+    if search:
+        terms = Q()
+        for word in search.split():
+            terms &= (
+                Q(given_name__icontains=word)
+                | Q(family_name__icontains=word)
+                | Q(preferred_name__icontains=word)
+                | Q(reference__icontains=word)
+                | Q(postcode__icontains=word)
+            )
+        participants = participants.filter(terms)
+    if status in Participant.Status.values:
+        participants = participants.filter(status=status)
+    return participants
+
+
+def caseload_counts(user: Any) -> dict[str, int]:
+    """Counts for the caseload page header, in one query."""
+    actor = actor_for(user)
+    if actor.staff_member is None or not actor.has(Role.KEYWORKER):
+        return {"total": 0, "active": 0, "paused": 0, "closed": 0, "not_seen": 0}
+    cutoff = not_seen_since()
+    own = with_last_contact(participants_visible_to(user).filter(keyworker_id=actor.staff_member.pk))
+    active = Q(status=Participant.Status.ACTIVE)
+    return own.aggregate(
+        total=Count("pk"),
+        active=Count("pk", filter=active),
+        paused=Count("pk", filter=Q(status=Participant.Status.PAUSED)),
+        closed=Count("pk", filter=Q(status=Participant.Status.CLOSED)),
+        not_seen=Count(
+            "pk", filter=active & (Q(last_contact_on__lt=cutoff) | Q(last_contact_on__isnull=True))
+        ),
+    )
+
+
+def caseload_sizes_in_partnership(user: Any) -> QuerySet[Any]:
+    """Per keyworker in the manager's area: how many active, paused and closed participants."""
+    from coproduce.programmes.models import StaffMember
+
+    actor = actor_for(user)
+    if not actor.has(Role.PARTNERSHIP_MANAGER) or actor.partnership_id is None:
+        return StaffMember.objects.none()
+    return (
+        StaffMember.objects.filter(partnership_id=actor.partnership_id, roles__role=Role.KEYWORKER)
+        .select_related("user", "organisation")
+        .annotate(
+            active_count=Count("caseload", filter=Q(caseload__status=Participant.Status.ACTIVE)),
+            paused_count=Count("caseload", filter=Q(caseload__status=Participant.Status.PAUSED)),
+            closed_count=Count("caseload", filter=Q(caseload__status=Participant.Status.CLOSED)),
+        )
+        .order_by("user__display_name", "pk")
+    )

@@ -1,0 +1,553 @@
+"""Every change to participants, consents and enquiries. One function per change, each audited."""
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from coproduce.accounts.models import User, normalise_mobile
+from coproduce.accounts.roles import Role
+from coproduce.audit.models import AuditEvent
+from coproduce.audit.services import record_event
+from coproduce.core.errors import DomainError, NotAllowed, NotFound
+from coproduce.core.validation import InvalidInput, validate_model
+from coproduce.participants.models import Child, Consent, Enquiry, HeardAbout, Participant
+from coproduce.participants.selectors import enquiries_visible_to, participants_visible_to
+from coproduce.programmes.actors import actor_for
+from coproduce.programmes.models import Partnership, StaffMember
+
+EDITABLE_FIELDS = (
+    "given_name",
+    "family_name",
+    "preferred_name",
+    "email",
+    "mobile",
+    "address",
+    "postcode",
+    "status",
+    "heard_about",
+    "heard_about_detail",
+)
+
+
+def _keyworker_in(partnership_id: int, staff_member_id: int) -> StaffMember:
+    keyworker = (
+        StaffMember.objects.filter(
+            pk=staff_member_id, partnership_id=partnership_id, is_active=True, roles__role=Role.KEYWORKER
+        )
+        .select_related("user")
+        .first()
+    )
+    if keyworker is None:
+        raise InvalidInput({"keyworker": ["Choose a keyworker who works in this partnership."]})
+    return keyworker
+
+
+def _normalise_contact(email: str, mobile: str) -> tuple[str, str]:
+    return email.strip().lower(), normalise_mobile(mobile)
+
+
+def _next_reference(partnership: Partnership) -> str:
+    prefix = f"{partnership.programme.reference_prefix}-{partnership.short_code}-"
+    last = (
+        Participant.objects.filter(reference__startswith=prefix).order_by("-reference").values_list("reference", flat=True).first()
+    )
+    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{number:05d}"
+
+
+def _check_account_is_free(email: str, mobile: str, *, except_user_id: int | None = None) -> None:
+    others = User.objects.exclude(pk=except_user_id) if except_user_id else User.objects.all()
+    errors: dict[str, list[str]] = {}
+    if email and others.filter(email__iexact=email).exists():
+        errors["email"] = ["Another account already uses this email address."]
+    if mobile and others.filter(mobile=mobile).exists():
+        errors["mobile"] = ["Another account already uses this mobile number."]
+    if errors:
+        raise InvalidInput(errors)
+
+
+def register_participant(
+    *,
+    actor: Any,
+    given_name: str,
+    family_name: str,
+    consent_how: str,
+    preferred_name: str = "",
+    email: str = "",
+    mobile: str = "",
+    address: str = "",
+    postcode: str = "",
+    keyworker_id: int | None = None,
+    joined_on: datetime.date | None = None,
+    heard_about: str = "",
+    heard_about_detail: str = "",
+    children_birth_years: Iterable[int] = (),
+    create_account: bool = True,
+    enquiry_id: int | None = None,
+    channel: str = AuditEvent.Channel.PAGE,
+    path: str = "",
+) -> Participant:
+    """Register a participant with their consent to the service recorded.
+
+    A keyworker registers people onto their own caseload; a partnership manager onto any
+    keyworker's in their area. Nobody is registered without consent to receive the service.
+    """
+    who = actor_for(actor)
+    if not actor.has_perm("participants.register_participant"):
+        raise NotAllowed("Only keyworkers and partnership managers can register participants.")
+    if consent_how not in Consent.How.values:
+        raise InvalidInput({"consent_how": ["Record how the participant gave their consent."]})
+    staff = who.staff_member
+    assert staff is not None and staff.partnership_id is not None
+    if who.has(Role.PARTNERSHIP_MANAGER) and keyworker_id is not None:
+        keyworker = _keyworker_in(staff.partnership_id, keyworker_id)
+    elif who.has(Role.KEYWORKER) and keyworker_id in (None, staff.pk):
+        keyworker = staff
+    else:
+        raise InvalidInput({"keyworker": ["Choose a keyworker who works in this partnership."]})
+    email, mobile = _normalise_contact(email, mobile)
+    today = timezone.localdate()
+    joined_on = joined_on or today
+    years = list(children_birth_years)
+    for year in years:
+        if not 1990 <= year <= today.year:
+            raise InvalidInput({"children": [f"{year} is not a possible year of birth for a child."]})
+
+    with transaction.atomic():
+        partnership = Partnership.objects.select_for_update().select_related("programme").get(pk=staff.partnership_id)
+        enquiry = None
+        if enquiry_id is not None:
+            enquiry = enquiries_visible_to(actor).select_for_update().filter(pk=enquiry_id).first()
+            if enquiry is None:
+                raise NotFound("No such enquiry.")
+            if enquiry.participant_id is not None:
+                raise DomainError("This enquiry has already been registered as a participant.")
+        participant = Participant(
+            reference=_next_reference(partnership),
+            given_name=given_name.strip(),
+            family_name=family_name.strip(),
+            preferred_name=preferred_name.strip(),
+            email=email,
+            mobile=mobile,
+            address=address.strip(),
+            postcode=postcode.strip().upper(),
+            partnership=partnership,
+            keyworker=keyworker,
+            status=Participant.Status.ACTIVE,
+            status_since=joined_on,
+            joined_on=joined_on,
+            heard_about=heard_about,
+            heard_about_detail=heard_about_detail.strip(),
+        )
+        validate_model(participant, exclude=["user"])
+        if create_account and (email or mobile):
+            _check_account_is_free(email, mobile)
+            user = User(
+                username=f"participant-{participant.reference.lower()}",
+                email=email,
+                mobile=mobile,
+                display_name=participant.full_name,
+            )
+            user.set_unusable_password()
+            user.save()
+            participant.user = user
+        try:
+            participant.save()
+        except IntegrityError as error:
+            raise DomainError("That participant could not be saved; please try again.") from error
+        Child.objects.bulk_create([Child(participant=participant, birth_year=year) for year in years])
+        Consent.objects.create(
+            participant=participant,
+            purpose=Consent.Purpose.SERVICE,
+            given_at=timezone.now(),
+            given_by=actor,
+            given_how=consent_how,
+        )
+        if enquiry is not None:
+            enquiry.participant = participant
+            enquiry.status = Enquiry.Status.REGISTERED
+            enquiry.bump_version()
+            enquiry.save()
+        record_event(
+            actor=actor,
+            actor_role=who.role_label,
+            action=AuditEvent.Action.CREATE,
+            channel=channel,
+            record=participant,
+            participant_id=participant.pk,
+            purpose=who.purpose_for(),
+            changed_fields=[name for name in EDITABLE_FIELDS if getattr(participant, name)],
+            path=path,
+        )
+    return participant
+
+
+def update_participant(
+    *,
+    actor: Any,
+    participant_id: int,
+    expected_version: int,
+    changes: dict[str, Any],
+    children_birth_years: list[int] | None = None,
+    channel: str = AuditEvent.Channel.PAGE,
+    path: str = "",
+) -> Participant:
+    """Change a participant's details. Fails with ConflictError if someone else changed them first."""
+    who = actor_for(actor)
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise InvalidInput({name: ["This field cannot be changed here."] for name in sorted(unknown)})
+    with transaction.atomic():
+        participant = participants_visible_to(actor).select_for_update().filter(pk=participant_id).first()
+        if participant is None:
+            raise NotFound("No such participant.")
+        if not actor.has_perm("participants.change_participant", participant):
+            raise NotAllowed("You can see this record but not change it.")
+        participant.check_version(expected_version)
+        changed = []
+        for name, value in changes.items():
+            if name in {"email", "mobile"}:
+                value = normalise_mobile(value) if name == "mobile" else (value or "").strip().lower()
+            elif isinstance(value, str):
+                value = value.strip()
+            if name == "postcode":
+                value = value.upper()
+            if getattr(participant, name) != value:
+                setattr(participant, name, value)
+                changed.append(name)
+        if "status" in changed:
+            participant.status_since = timezone.localdate()
+            changed.append("status_since")
+        if children_birth_years is not None:
+            today = timezone.localdate()
+            for year in children_birth_years:
+                if not 1990 <= year <= today.year:
+                    raise InvalidInput({"children": [f"{year} is not a possible year of birth for a child."]})
+            current = sorted(participant.children.values_list("birth_year", flat=True))
+            if current != sorted(children_birth_years):
+                participant.children.all().delete()
+                Child.objects.bulk_create(
+                    [Child(participant=participant, birth_year=year) for year in children_birth_years]
+                )
+                changed.append("children")
+        if not changed:
+            return participant
+        validate_model(participant, exclude=["user"])
+        if participant.user_id and ({"email", "mobile"} & set(changed)):
+            _check_account_is_free(participant.email, participant.mobile, except_user_id=participant.user_id)
+            User.objects.filter(pk=participant.user_id).update(email=participant.email, mobile=participant.mobile)
+        participant.bump_version()
+        participant.save()
+        record_event(
+            actor=actor,
+            actor_role=who.role_label,
+            action=AuditEvent.Action.CHANGE,
+            channel=channel,
+            record=participant,
+            participant_id=participant.pk,
+            purpose=who.purpose_for(),
+            changed_fields=changed,
+            path=path,
+        )
+    return participant
+
+
+def reallocate_participant(
+    *,
+    actor: Any,
+    participant_id: int,
+    expected_version: int,
+    keyworker_id: int,
+    channel: str = AuditEvent.Channel.PAGE,
+    path: str = "",
+) -> Participant:
+    """A partnership manager moves a participant to another keyworker in the same area."""
+    who = actor_for(actor)
+    with transaction.atomic():
+        participant = participants_visible_to(actor).select_for_update().filter(pk=participant_id).first()
+        if participant is None:
+            raise NotFound("No such participant.")
+        if not actor.has_perm("participants.reallocate_participant", participant):
+            raise NotAllowed("Only the partnership manager can move participants between keyworkers.")
+        participant.check_version(expected_version)
+        keyworker = _keyworker_in(participant.partnership_id, keyworker_id)
+        if participant.keyworker_id == keyworker.pk:
+            return participant
+        participant.keyworker = keyworker
+        participant.bump_version()
+        participant.save()
+        record_event(
+            actor=actor,
+            actor_role=who.role_label,
+            action=AuditEvent.Action.ALLOCATE,
+            channel=channel,
+            record=participant,
+            participant_id=participant.pk,
+            purpose=who.purpose_for(),
+            changed_fields=["keyworker"],
+            path=path,
+        )
+    return participant
+
+
+def record_consent(
+    *,
+    actor: Any,
+    participant_id: int,
+    purpose: str,
+    how: str,
+    organisation_id: int | None = None,
+    channel: str = AuditEvent.Channel.PAGE,
+    path: str = "",
+) -> Consent:
+    """Record a consent the participant gave, for one purpose (and organisation, for sharing)."""
+    who = actor_for(actor)
+    with transaction.atomic():
+        participant = participants_visible_to(actor).filter(pk=participant_id).first()
+        if participant is None:
+            raise NotFound("No such participant.")
+        if not actor.has_perm("participants.record_consent", participant):
+            raise NotAllowed("Only the participant's keyworker or partnership manager can record consent.")
+        consent = Consent(
+            participant=participant,
+            purpose=purpose,
+            organisation_id=organisation_id,
+            given_at=timezone.now(),
+            given_by=actor,
+            given_how=how,
+        )
+        validate_model(consent)
+        already = Consent.objects.filter(
+            participant=participant, purpose=purpose, organisation_id=organisation_id, withdrawn_at__isnull=True
+        ).exists()
+        if already:
+            raise DomainError("This consent is already recorded and has not been withdrawn.")
+        consent.save()
+        record_event(
+            actor=actor,
+            actor_role=who.role_label,
+            action=AuditEvent.Action.CONSENT_GIVEN,
+            channel=channel,
+            record=consent,
+            participant_id=participant.pk,
+            purpose=who.purpose_for(),
+            changed_fields=["purpose"],
+            path=path,
+        )
+    return consent
+
+
+def withdraw_consent(
+    *, actor: Any, consent_id: int, how: str, channel: str = AuditEvent.Channel.PAGE, path: str = ""
+) -> Consent:
+    """Withdraw a consent. Takes effect at once; the participant can always do this themselves."""
+    who = actor_for(actor)
+    if how not in Consent.How.values:
+        raise InvalidInput({"how": ["Record how the participant withdrew their consent."]})
+    with transaction.atomic():
+        consent = (
+            Consent.objects.select_for_update()
+            .filter(pk=consent_id, participant__in=participants_visible_to(actor))
+            .select_related("participant")
+            .first()
+        )
+        if consent is None:
+            raise NotFound("No such consent.")
+        participant = consent.participant
+        if not (
+            actor.has_perm("participants.record_consent", participant)
+            or who.participant_id == participant.pk
+        ):
+            raise NotAllowed("You cannot withdraw this consent.")
+        if consent.withdrawn_at is not None:
+            raise DomainError("This consent was already withdrawn.")
+        consent.withdrawn_at = timezone.now()
+        consent.withdrawn_by = actor
+        consent.withdrawn_how = how
+        consent.save()
+        record_event(
+            actor=actor,
+            actor_role=who.role_label,
+            action=AuditEvent.Action.CONSENT_WITHDRAWN,
+            channel=channel,
+            record=consent,
+            participant_id=participant.pk,
+            purpose=who.purpose_for(),
+            changed_fields=["withdrawn_at"],
+            path=path,
+        )
+    return consent
+
+
+def submit_enquiry(
+    *,
+    name: str,
+    partnership_id: int,
+    contact_by: str,
+    email: str = "",
+    mobile: str = "",
+    best_time: str = "",
+    postcode: str = "",
+    message: str = "",
+    heard_about: str = "",
+    channel: str = AuditEvent.Channel.PAGE,
+    path: str = "",
+) -> Enquiry:
+    """Someone asks for help. No account needed; the area's partnership manager allocates it."""
+    email, mobile = _normalise_contact(email, mobile)
+    errors: dict[str, list[str]] = {}
+    if not email and not mobile:
+        errors["__all__"] = ["Give us an email address or a mobile number so that we can reply."]
+    if contact_by == Enquiry.ContactBy.EMAIL and not email:
+        errors["email"] = ["Give an email address, or choose another way for us to contact you."]
+    if contact_by in (Enquiry.ContactBy.PHONE, Enquiry.ContactBy.TEXT) and not mobile:
+        errors["mobile"] = ["Give a mobile number, or choose another way for us to contact you."]
+    if heard_about and heard_about not in HeardAbout.values:
+        errors["heard_about"] = ["Choose one of the options."]
+    if errors:
+        raise InvalidInput(errors)
+    partnership = Partnership.objects.filter(pk=partnership_id).first()
+    if partnership is None:
+        raise InvalidInput({"partnership": ["Choose the area where you live."]})
+    enquiry = Enquiry(
+        name=name.strip(),
+        email=email,
+        mobile=mobile,
+        contact_by=contact_by,
+        best_time=best_time.strip(),
+        postcode=postcode.strip().upper(),
+        partnership=partnership,
+        message=message.strip(),
+        heard_about=heard_about,
+    )
+    validate_model(enquiry)
+    with transaction.atomic():
+        enquiry.save()
+        record_event(
+            actor=None,
+            actor_role="public",
+            action=AuditEvent.Action.CREATE,
+            channel=channel,
+            record=enquiry,
+            participant_id=None,
+            purpose="Asked for help",
+            path=path,
+        )
+    return enquiry
+
+
+def allocate_enquiry(
+    *,
+    actor: Any,
+    enquiry_id: int,
+    expected_version: int,
+    keyworker_id: int,
+    channel: str = AuditEvent.Channel.PAGE,
+    path: str = "",
+) -> Enquiry:
+    """The partnership manager gives an enquiry to a keyworker in the same area."""
+    who = actor_for(actor)
+    with transaction.atomic():
+        enquiry = enquiries_visible_to(actor).select_for_update().filter(pk=enquiry_id).first()
+        if enquiry is None:
+            raise NotFound("No such enquiry.")
+        if not actor.has_perm("participants.allocate_enquiry", enquiry):
+            raise NotAllowed("Only the partnership manager can allocate enquiries.")
+        enquiry.check_version(expected_version)
+        if enquiry.status in (Enquiry.Status.REGISTERED, Enquiry.Status.CLOSED):
+            raise DomainError("This enquiry is finished and can no longer be allocated.")
+        keyworker = _keyworker_in(enquiry.partnership_id, keyworker_id)
+        enquiry.allocated_to = keyworker
+        enquiry.allocated_by = actor
+        enquiry.allocated_at = timezone.now()
+        enquiry.status = Enquiry.Status.ALLOCATED
+        enquiry.bump_version()
+        enquiry.save()
+        record_event(
+            actor=actor,
+            actor_role=who.role_label,
+            action=AuditEvent.Action.ALLOCATE,
+            channel=channel,
+            record=enquiry,
+            participant_id=None,
+            purpose=who.purpose_for(),
+            changed_fields=["allocated_to", "status"],
+            path=path,
+        )
+    return enquiry
+
+
+def close_enquiry(
+    *,
+    actor: Any,
+    enquiry_id: int,
+    expected_version: int,
+    reason: str,
+    channel: str = AuditEvent.Channel.PAGE,
+    path: str = "",
+) -> Enquiry:
+    """Close an enquiry that will not become a registration (they could not be reached, chose not to…)."""
+    who = actor_for(actor)
+    if not reason.strip():
+        raise InvalidInput({"reason": ["Say why the enquiry is being closed."]})
+    with transaction.atomic():
+        enquiry = enquiries_visible_to(actor).select_for_update().filter(pk=enquiry_id).first()
+        if enquiry is None:
+            raise NotFound("No such enquiry.")
+        if not actor.has_perm("participants.register_from_enquiry", enquiry):
+            raise NotAllowed("You cannot close this enquiry.")
+        enquiry.check_version(expected_version)
+        if enquiry.status in (Enquiry.Status.REGISTERED, Enquiry.Status.CLOSED):
+            raise DomainError("This enquiry is already finished.")
+        enquiry.status = Enquiry.Status.CLOSED
+        enquiry.closed_reason = reason.strip()[:200]
+        enquiry.bump_version()
+        enquiry.save()
+        record_event(
+            actor=actor,
+            actor_role=who.role_label,
+            action=AuditEvent.Action.CHANGE,
+            channel=channel,
+            record=enquiry,
+            participant_id=None,
+            purpose=who.purpose_for(),
+            changed_fields=["status", "closed_reason"],
+            path=path,
+        )
+    return enquiry
+
+
+def record_participant_view(*, actor: Any, participant: Participant, channel: str, path: str = "") -> None:
+    """Audit that a participant's personal data was shown to this person."""
+    who = actor_for(actor)
+    record_event(
+        actor=actor,
+        actor_role=who.role_label,
+        action=AuditEvent.Action.VIEW,
+        channel=channel,
+        record=participant,
+        participant_id=participant.pk,
+        purpose=who.purpose_for(),
+        path=path,
+    )
+
+
+def record_participant_list_view(
+    *, actor: Any, participant_ids: Iterable[int], channel: str, path: str = ""
+) -> None:
+    """Audit that participants' names (personal data) were shown in a list, one event each, one query."""
+    from coproduce.audit.services import record_participant_reads
+
+    who = actor_for(actor)
+    record_participant_reads(
+        actor=actor,
+        actor_role=who.role_label,
+        participant_ids=participant_ids,
+        action=AuditEvent.Action.LIST,
+        channel=channel,
+        purpose=who.purpose_for(),
+        path=path,
+    )

@@ -1,0 +1,91 @@
+"""Who is acting: a signed-in person's roles, their staff record and their own participant record.
+
+Worked out once per request (two queries) and cached on the user object, so every permission
+check and visibility function after that is free.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from coproduce.accounts.roles import HOME_ORDER, Role
+from coproduce.programmes.models import StaffMember, StaffRole
+
+ROLE_PURPOSE = {
+    Role.PARTICIPANT: "Own record",
+    Role.KEYWORKER: "Casework",
+    Role.PARTNER_WORKER: "Referral",
+    Role.PARTNERSHIP_MANAGER: "Partnership oversight",
+    Role.FUNDER: "Programme oversight",
+    Role.EVALUATOR: "Evaluation",
+    Role.ADMINISTRATOR: "Administration",
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    user: Any
+    roles: frozenset[Role] = field(default_factory=frozenset)
+    staff_member: StaffMember | None = None
+    participant_id: int | None = None
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.user is None
+
+    @property
+    def primary_role(self) -> Role | None:
+        return next((role for role in HOME_ORDER if role in self.roles), None)
+
+    @property
+    def role_label(self) -> str:
+        return self.primary_role.value if self.primary_role else ""
+
+    @property
+    def partnership_id(self) -> int | None:
+        return self.staff_member.partnership_id if self.staff_member else None
+
+    @property
+    def organisation_id(self) -> int | None:
+        return self.staff_member.organisation_id if self.staff_member else None
+
+    def has(self, role: Role) -> bool:
+        return role in self.roles
+
+    def purpose_for(self, role: Role | None = None) -> str:
+        chosen = role or self.primary_role
+        return ROLE_PURPOSE[chosen] if chosen else ""
+
+
+ANONYMOUS = Actor(user=None)
+
+
+def actor_for(user: Any) -> Actor:
+    """The Actor for a user (anonymous users get ANONYMOUS). Cached on the user object."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ANONYMOUS
+    cached = getattr(user, "_coproduce_actor", None)
+    if cached is not None:
+        return cached
+    staff_member = (
+        StaffMember.objects.filter(user=user, is_active=True).select_related("partnership", "organisation").first()
+    )
+    roles: set[Role] = set()
+    if staff_member is not None:
+        roles.update(Role(value) for value in StaffRole.objects.filter(staff_member=staff_member).values_list("role", flat=True))
+    if user.is_superuser:
+        roles.add(Role.ADMINISTRATOR)
+    participant_id = _participant_id_of(user)
+    if participant_id is not None:
+        roles.add(Role.PARTICIPANT)
+    actor = Actor(user=user, roles=frozenset(roles), staff_member=staff_member, participant_id=participant_id)
+    user._coproduce_actor = actor
+    return actor
+
+
+def _participant_id_of(user: Any) -> int | None:
+    # Read through the reverse relation's table without importing the participants app, which
+    # sits above this one.
+    from django.apps import apps
+
+    participant_model = apps.get_model("participants", "Participant")
+    return participant_model.objects.filter(user=user).values_list("pk", flat=True).first()

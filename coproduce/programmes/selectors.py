@@ -1,0 +1,63 @@
+"""Reads of the programme structure. Staff of every role may see it; participants may not."""
+
+from typing import Any
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from coproduce.accounts.roles import Role
+from coproduce.programmes.actors import actor_for
+from coproduce.programmes.models import Organisation, Partnership, PartnershipMembership, StaffMember, StaffRole
+
+
+def _is_staff(user: Any) -> bool:
+    return bool(actor_for(user).roles - {Role.PARTICIPANT})
+
+
+def partnerships_visible_to(user: Any) -> QuerySet[Partnership]:
+    if not _is_staff(user):
+        return Partnership.objects.none()
+    return Partnership.objects.select_related("programme").prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=PartnershipMembership.objects.select_related("organisation").order_by("role", "organisation__name"),
+        )
+    )
+
+
+def organisations_visible_to(user: Any) -> QuerySet[Organisation]:
+    if not _is_staff(user):
+        return Organisation.objects.none()
+    return Organisation.objects.all()
+
+
+def staff_visible_to(user: Any) -> QuerySet[StaffMember]:
+    """Staff see the staff of the programme (names, organisations, roles) to know who to work with."""
+    if not _is_staff(user):
+        return StaffMember.objects.none()
+    return StaffMember.objects.select_related("user", "organisation", "partnership").prefetch_related(
+        Prefetch("roles", queryset=StaffRole.objects.order_by("role"))
+    )
+
+
+def keyworkers_in(partnership_id: int) -> QuerySet[StaffMember]:
+    """Active keyworkers working in one partnership, for allocation choices."""
+    return (
+        StaffMember.objects.filter(partnership_id=partnership_id, is_active=True, roles__role=Role.KEYWORKER)
+        .select_related("user", "organisation")
+        .order_by("user__display_name", "pk")
+    )
+
+
+def public_partnerships() -> QuerySet[Partnership]:
+    """Areas someone can ask for help in, for the public enquiry page. No personal data."""
+    return Partnership.objects.order_by("area_name")
+
+
+def organisation_counts_by_kind(partnership: Partnership) -> dict[str, int]:
+    rows = (
+        PartnershipMembership.objects.filter(partnership=partnership)
+        .values("organisation__kind")
+        .annotate(n=Count("pk"))
+    )
+    return {row["organisation__kind"]: row["n"] for row in rows}
+

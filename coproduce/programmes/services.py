@@ -1,0 +1,268 @@
+"""Changes to the programme's structure: organisations, memberships, staff and their roles."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+
+from coproduce.accounts.models import User, normalise_mobile
+from coproduce.accounts.roles import Role
+from coproduce.audit.models import AuditEvent
+from coproduce.audit.services import record_event
+from coproduce.core.errors import DomainError, NotAllowed, NotFound
+from coproduce.core.validation import InvalidInput, validate_model
+from coproduce.programmes.actors import actor_for
+from coproduce.programmes.models import Organisation, Partnership, PartnershipMembership, StaffMember, StaffRole
+
+# Roles a partnership manager may give to staff in their area. Funder, evaluator and
+# administrator accounts are programme-wide and made by administrators.
+ROLES_A_MANAGER_GIVES = (Role.KEYWORKER, Role.PARTNER_WORKER, Role.PARTNERSHIP_MANAGER)
+ORGANISATION_FIELDS = ("name", "kind", "charity_number", "company_number", "website", "description")
+
+
+def _audit(actor: Any, action: str, record: Any, changed: Iterable[str], channel: str, path: str) -> None:
+    who = actor_for(actor)
+    record_event(
+        actor=actor,
+        actor_role=who.role_label,
+        action=action,
+        channel=channel,
+        record=record,
+        participant_id=None,
+        purpose=who.purpose_for(),
+        changed_fields=changed,
+        path=path,
+    )
+
+
+def _managed_partnership(actor: Any) -> Partnership:
+    who = actor_for(actor)
+    if not who.has(Role.PARTNERSHIP_MANAGER) or who.partnership_id is None:
+        raise NotAllowed("Only a partnership manager can change the partnership.")
+    return Partnership.objects.get(pk=who.partnership_id)
+
+
+def update_partnership(
+    *,
+    actor: Any,
+    partnership_id: int,
+    expected_version: int,
+    caseload_limit: int,
+    channel: str = AuditEvent.Channel.PAGE,
+    path: str = "",
+) -> Partnership:
+    """The partnership manager sets their area's caseload limit."""
+    with transaction.atomic():
+        partnership = Partnership.objects.select_for_update().filter(pk=partnership_id).first()
+        if partnership is None:
+            raise NotFound("No such partnership.")
+        if not actor.has_perm("programmes.change_partnership", partnership):
+            raise NotAllowed("Only this partnership's manager can change it.")
+        partnership.check_version(expected_version)
+        if not 1 <= caseload_limit <= 200:
+            raise InvalidInput({"caseload_limit": ["A caseload limit is a whole number from 1 to 200."]})
+        if partnership.caseload_limit == caseload_limit:
+            return partnership
+        partnership.caseload_limit = caseload_limit
+        partnership.bump_version()
+        partnership.save()
+        _audit(actor, AuditEvent.Action.CHANGE, partnership, ["caseload_limit"], channel, path)
+    return partnership
+
+
+def add_organisation_to_partnership(
+    *,
+    actor: Any,
+    name: str,
+    kind: str,
+    membership_role: str = PartnershipMembership.Role.MEMBER,
+    charity_number: str = "",
+    company_number: str = "",
+    website: str = "",
+    description: str = "",
+    channel: str = AuditEvent.Channel.PAGE,
+    path: str = "",
+) -> PartnershipMembership:
+    """Add an organisation (new, or already known by exact name) to the manager's partnership."""
+    partnership = _managed_partnership(actor)
+    if membership_role not in PartnershipMembership.Role.values:
+        raise InvalidInput({"membership_role": ["Choose co-lead or member."]})
+    with transaction.atomic():
+        organisation = Organisation.objects.filter(name__iexact=name.strip()).first()
+        if organisation is None:
+            organisation = Organisation(
+                name=name.strip(),
+                kind=kind,
+                charity_number=charity_number.strip().upper(),
+                company_number=company_number.strip().upper(),
+                website=website.strip(),
+                description=description.strip(),
+            )
+            validate_model(organisation)
+            organisation.save()
+            _audit(actor, AuditEvent.Action.CREATE, organisation, ORGANISATION_FIELDS, channel, path)
+        if PartnershipMembership.objects.filter(partnership=partnership, organisation=organisation).exists():
+            raise DomainError(f"{organisation.name} is already in this partnership.")
+        membership = PartnershipMembership.objects.create(
+            partnership=partnership, organisation=organisation, role=membership_role
+        )
+        _audit(actor, AuditEvent.Action.CREATE, membership, ["organisation", "role"], channel, path)
+    return membership
+
+
+def update_organisation(
+    *,
+    actor: Any,
+    organisation_id: int,
+    expected_version: int,
+    changes: dict[str, str],
+    channel: str = AuditEvent.Channel.PAGE,
+    path: str = "",
+) -> Organisation:
+    """A partnership manager keeps the details of an organisation in their partnership current."""
+    partnership = _managed_partnership(actor)
+    unknown = set(changes) - set(ORGANISATION_FIELDS)
+    if unknown:
+        raise InvalidInput({name: ["This field cannot be changed here."] for name in sorted(unknown)})
+    with transaction.atomic():
+        organisation = (
+            Organisation.objects.select_for_update().filter(pk=organisation_id, memberships__partnership=partnership).first()
+        )
+        if organisation is None:
+            raise NotFound("No such organisation in your partnership.")
+        organisation.check_version(expected_version)
+        changed = []
+        for name, value in changes.items():
+            value = value.strip()
+            if getattr(organisation, name) != value:
+                setattr(organisation, name, value)
+                changed.append(name)
+        if not changed:
+            return organisation
+        validate_model(organisation)
+        organisation.bump_version()
+        organisation.save()
+        _audit(actor, AuditEvent.Action.CHANGE, organisation, changed, channel, path)
+    return organisation
+
+
+def set_membership_role(
+    *,
+    actor: Any,
+    membership_id: int,
+    role: str,
+    channel: str = AuditEvent.Channel.PAGE,
+    path: str = "",
+) -> PartnershipMembership:
+    partnership = _managed_partnership(actor)
+    if role not in PartnershipMembership.Role.values:
+        raise InvalidInput({"role": ["Choose co-lead or member."]})
+    with transaction.atomic():
+        membership = (
+            PartnershipMembership.objects.select_for_update().filter(pk=membership_id, partnership=partnership).first()
+        )
+        if membership is None:
+            raise NotFound("No such membership in your partnership.")
+        if membership.role != role:
+            membership.role = role
+            membership.save()
+            _audit(actor, AuditEvent.Action.CHANGE, membership, ["role"], channel, path)
+    return membership
+
+
+def add_staff_member(
+    *,
+    actor: Any,
+    display_name: str,
+    organisation_id: int,
+    roles: Iterable[str],
+    email: str = "",
+    mobile: str = "",
+    job_title: str = "",
+    channel: str = AuditEvent.Channel.PAGE,
+    path: str = "",
+) -> StaffMember:
+    """A partnership manager adds a member of staff working in their area.
+
+    The account has no password: the manager gives the person a set-password link.
+    """
+    partnership = _managed_partnership(actor)
+    chosen = _check_roles(roles)
+    email = email.strip().lower()
+    mobile = normalise_mobile(mobile)
+    errors: dict[str, list[str]] = {}
+    if not display_name.strip():
+        errors["display_name"] = ["Enter the person's name."]
+    if not email and not mobile:
+        errors["email"] = ["Give an email address or a mobile number: it is how they sign in."]
+    if email and User.objects.filter(email__iexact=email).exists():
+        errors["email"] = ["Another account already uses this email address."]
+    if mobile and User.objects.filter(mobile=mobile).exists():
+        errors["mobile"] = ["Another account already uses this mobile number."]
+    if not PartnershipMembership.objects.filter(partnership=partnership, organisation_id=organisation_id).exists():
+        errors["organisation"] = ["Choose an organisation in your partnership."]
+    if errors:
+        raise InvalidInput(errors)
+    with transaction.atomic():
+        user = User(
+            username=(email or mobile),
+            email=email,
+            mobile=mobile,
+            display_name=display_name.strip(),
+        )
+        user.set_unusable_password()
+        validate_model(user, exclude=["password"])
+        user.save()
+        staff = StaffMember.objects.create(
+            user=user, organisation_id=organisation_id, partnership=partnership, job_title=job_title.strip()
+        )
+        StaffRole.objects.bulk_create([StaffRole(staff_member=staff, role=role) for role in chosen])
+        _audit(actor, AuditEvent.Action.CREATE, staff, ["user", "organisation", "roles"], channel, path)
+    return staff
+
+
+def set_staff_roles(
+    *,
+    actor: Any,
+    staff_member_id: int,
+    roles: Iterable[str],
+    is_active: bool = True,
+    channel: str = AuditEvent.Channel.PAGE,
+    path: str = "",
+) -> StaffMember:
+    """Change what a member of staff in the manager's area may do, or stop their access."""
+    partnership = _managed_partnership(actor)
+    chosen = _check_roles(roles)
+    with transaction.atomic():
+        staff = StaffMember.objects.select_for_update().filter(pk=staff_member_id, partnership=partnership).first()
+        if staff is None:
+            raise NotFound("No such member of staff in your partnership.")
+        if staff.user_id == actor.pk and Role.PARTNERSHIP_MANAGER not in chosen:
+            raise DomainError("You cannot remove your own manager role; ask another manager or an administrator.")
+        if not is_active and Role.KEYWORKER in chosen and staff.caseload.exists():
+            raise DomainError("Move this keyworker's participants to another keyworker before stopping their access.")
+        current = set(staff.roles.values_list("role", flat=True))
+        wanted = {role.value for role in chosen}
+        changed = []
+        if current != wanted:
+            staff.roles.exclude(role__in=wanted).delete()
+            StaffRole.objects.bulk_create([StaffRole(staff_member=staff, role=role) for role in wanted - current])
+            changed.append("roles")
+        if staff.is_active != is_active:
+            staff.is_active = is_active
+            staff.save()
+            changed.append("is_active")
+        if changed:
+            _audit(actor, AuditEvent.Action.CHANGE, staff, changed, channel, path)
+    return staff
+
+
+def _check_roles(roles: Iterable[str]) -> list[Role]:
+    chosen = []
+    for value in roles:
+        if value not in {role.value for role in ROLES_A_MANAGER_GIVES}:
+            raise InvalidInput({"roles": ["Choose keyworker, partner worker or partnership manager."]})
+        chosen.append(Role(value))
+    if not chosen:
+        raise InvalidInput({"roles": ["Choose at least one role."]})
+    return chosen

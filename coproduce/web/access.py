@@ -1,0 +1,40 @@
+"""Shared guards for pages: who may open a page, and how domain errors reach the person."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from coproduce.accounts.roles import Role
+from coproduce.programmes.actors import Actor, actor_for
+
+View = Callable[..., HttpResponse]
+
+
+def require_roles(*roles: Role) -> Callable[[View], View]:
+    """Only people holding one of `roles` may open the page.
+
+    Anonymous people are sent to sign in; signed-in people without the role get 403. Which
+    records they then see is still decided by the visibility functions.
+    """
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            actor = actor_for(request.user)
+            if not any(actor.has(role) for role in roles):
+                raise PermissionDenied("This page is not part of your role.")
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def current_actor(request: HttpRequest) -> Actor:
+    return actor_for(request.user)

@@ -1,0 +1,63 @@
+"""Form rendering in GOV.UK Frontend patterns, shared by every audience's pages."""
+
+from typing import Any
+
+from django import forms
+from django.forms.renderers import TemplatesSetting
+
+from coproduce.core.errors import DomainError
+from coproduce.core.validation import InvalidInput
+
+
+class GovukFormRenderer(TemplatesSetting):
+    form_template_name = "web/forms/form.html"
+    field_template_name = "web/forms/field.html"
+
+
+WIDGET_CLASSES = {
+    forms.Textarea: "govuk-textarea",
+    forms.Select: "govuk-select",
+    forms.CheckboxInput: "govuk-checkboxes__input",
+    forms.RadioSelect: "",
+    forms.CheckboxSelectMultiple: "",
+}
+
+
+class GovukForm(forms.Form):
+    """A form whose widgets carry GOV.UK classes and point at their hints and errors."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = field.widget
+            css = next((css for kind, css in WIDGET_CLASSES.items() if isinstance(widget, kind)), "govuk-input")
+            if css:
+                widget.attrs["class"] = f"{css} {widget.attrs.get('class', '')}".strip()
+            if isinstance(widget, forms.NumberInput | forms.DateInput):
+                widget.attrs["class"] += " govuk-input--width-10"
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name, field in self.fields.items():
+            described_by = []
+            if field.help_text:
+                described_by.append(f"id_{name}-hint")
+            if name in self.errors:
+                described_by.append(f"id_{name}-error")
+                field.widget.attrs["class"] = field.widget.attrs.get("class", "") + " govuk-input--error"
+            if described_by:
+                field.widget.attrs["aria-describedby"] = " ".join(described_by)
+
+    def add_domain_error(self, error: DomainError) -> None:
+        """Show a service's error on the form: per field where it names fields, else at the top."""
+        if isinstance(error, InvalidInput):
+            for field, messages in error.errors.items():
+                target = field if field in self.fields else None
+                for message in messages:
+                    self.add_error(target, message)
+        else:
+            self.add_error(error.field if error.field in self.fields else None, error.message)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"

@@ -1,0 +1,14 @@
+"""Pages, by audience. Every name lives in the `web` namespace."""
+
+from django.urls import include, path
+
+app_name = "web"
+urlpatterns = [
+    path("", include("coproduce.web.public.urls")),
+    path("", include("coproduce.web.participant.urls")),
+    path("", include("coproduce.web.keyworker.urls")),
+    path("", include("coproduce.web.partnership.urls")),
+    path("", include("coproduce.web.funder.urls")),
+    path("", include("coproduce.web.research.urls")),
+    path("", include("coproduce.web.partner.urls")),
+]

@@ -1,0 +1,101 @@
+"""Runs every access case for every role, and checks every named route has at least one case."""
+
+import importlib
+import json
+import pkgutil
+from collections.abc import Callable, Iterator
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+import tests.access
+from coproduce.audit.models import AuditEvent
+from tests.access.matrix import AccessCase
+from tests.personas import ALL_ROLES, Personas
+
+# Routes that are not ours to test here: Django's admin has its own staff check (one case for
+# its index below stands for it), static files are served by WhiteNoise.
+IGNORED_NAMESPACES = {"admin"}
+
+
+def all_cases() -> list[AccessCase]:
+    cases: list[AccessCase] = []
+    for module_info in pkgutil.iter_modules(tests.access.__path__):
+        if module_info.name.startswith("cases_"):
+            module = importlib.import_module(f"tests.access.{module_info.name}")
+            cases.extend(module.CASES)
+    return cases
+
+
+CASES = all_cases()
+
+
+def named_routes(resolver: URLResolver | None = None, namespace: str = "") -> Iterator[str]:
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace or ""
+            full = f"{namespace}:{inner}".strip(":") if inner else namespace
+            if inner in IGNORED_NAMESPACES:
+                continue
+            yield from named_routes(pattern, full)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}:{pattern.name}".strip(":")
+
+
+def test_every_named_route_is_in_the_matrix() -> None:
+    covered = {case.route for case in CASES}
+    missing = sorted(set(named_routes()) - covered)
+    assert missing == [], f"Routes with no access case: {missing}"
+
+
+def send(client: Client, case: AccessCase, personas: Personas) -> object:
+    url = case.url(personas)
+    data = case.data(personas) if case.data else None
+    method = case.method.lower()
+    if case.json:
+        return client.generic(case.method, url, json.dumps(data), content_type="application/json")
+    if method == "get":
+        return client.get(url, data or {})
+    return getattr(client, method)(url, data or {})
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_access(case: AccessCase, role: str, personas: Personas, client_for: Callable[[str], Client]) -> None:
+    client = client_for(role)
+    user = personas.user_for(role)
+    before = case.snapshot(personas) if case.snapshot else None
+    participant = case.audited_participant(personas) if case.audited_participant else None
+    reads_before = (
+        AuditEvent.objects.filter(participant=participant, actor=user).count() if participant is not None else 0
+    )
+
+    response = send(client, case, personas)
+    status = response.status_code  # type: ignore[attr-defined]
+
+    if role in case.allowed or (role == "anonymous" and case.public):
+        assert status == case.allowed_status, f"{role} should be allowed: got {status}"
+        if participant is not None and user is not None:
+            assert AuditEvent.objects.filter(participant=participant, actor=user).count() > reads_before, (
+                "an allowed read of personal data must be audited"
+            )
+        return
+
+    if role == "anonymous":
+        expected = {401} if case.api else {302}
+        assert status in expected, f"anonymous should be sent to sign in: got {status}"
+        if status == 302:
+            assert "/sign-in/" in response["Location"]  # type: ignore[index]
+    else:
+        assert status in (403, 404), f"{role} should be refused: got {status}"
+    body = response.content.decode(errors="replace")  # type: ignore[attr-defined]
+    for secret in case.secrets(personas):
+        assert secret not in body, f"refused response leaked {secret!r}"
+    if case.snapshot:
+        assert case.snapshot(personas) == before, "a refused request changed something"
+    if participant is not None and user is not None:
+        assert AuditEvent.objects.filter(participant=participant, actor=user).exclude(
+            action=AuditEvent.Action.REFUSED
+        ).count() == reads_before
