@@ -1,7 +1,44 @@
+"""The main menu, by role: each role sees the pages of its own work."""
+
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
+
+from coproduce.accounts.roles import Role
+from coproduce.programmes.actors import actor_for
+
+MENU: dict[Role, list[tuple[str, str]]] = {
+    Role.PARTICIPANT: [("My page", "web:my_page"), ("Who has looked at my record", "web:my_record_views")],
+    Role.KEYWORKER: [("My caseload", "web:caseload"), ("Register someone", "web:participant_register")],
+    Role.PARTNERSHIP_MANAGER: [
+        ("Area overview", "web:area_overview"),
+        ("Enquiries", "web:enquiry_list"),
+        ("Organisations", "web:organisation_list"),
+        ("Staff", "web:staff_list"),
+    ],
+    Role.PARTNER_WORKER: [("Referrals", "web:partner_home")],
+    Role.FUNDER: [("Programme", "web:funder_home")],
+    Role.EVALUATOR: [("Evaluation", "web:research_home")],
+    Role.ADMINISTRATOR: [("Administration", "admin:index")],
+}
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    return {}
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": [], "actor_role_label": ""}
+    actor = actor_for(user)
+    items: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for role in Role:
+        if not actor.has(role):
+            continue
+        for label, name in MENU[role]:
+            if name in seen:
+                continue
+            seen.add(name)
+            url = reverse(name)
+            items.append({"label": label, "url": url, "active": request.path == url})
+    role = actor.primary_role
+    return {"nav_items": items, "actor_role_label": role.label if role else ""}

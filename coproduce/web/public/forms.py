@@ -1,0 +1,66 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from coproduce.web.forms import GovukForm
+
+
+class SignInForm(GovukForm, AuthenticationForm):
+    username = forms.CharField(
+        label="Email address or mobile number",
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}),
+    )
+    password = forms.CharField(
+        label="Password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+    error_messages = {
+        "invalid_login": "The email address or mobile number and password do not match an account. "
+        "Check them and try again.",
+        "inactive": "This account is not active. Ask your keyworker or manager for help.",
+    }
+
+
+class EnquiryForm(GovukForm):
+    name = forms.CharField(label="Your name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    partnership = forms.TypedChoiceField(
+        label="Where do you live?", coerce=int, help_text="We have teams in these areas.", widget=forms.RadioSelect
+    )
+    contact_by = forms.ChoiceField(label="How should we get in touch?", widget=forms.RadioSelect)
+    email = forms.EmailField(
+        label="Email address", required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    mobile = forms.CharField(
+        label="Mobile number",
+        required=False,
+        max_length=20,
+        help_text="For example, 07700 900123.",
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    best_time = forms.CharField(
+        label="When is a good time to contact you?",
+        required=False,
+        max_length=150,
+        help_text="For example, weekday mornings after the school run.",
+    )
+    postcode = forms.CharField(
+        label="Postcode", required=False, max_length=8, widget=forms.TextInput(attrs={"autocomplete": "postal-code"})
+    )
+    message = forms.CharField(
+        label="Anything you would like to tell us?",
+        required=False,
+        max_length=2000,
+        help_text="You do not have to say anything now. Your keyworker will ask what you would like help with.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    heard_about = forms.ChoiceField(label="How did you hear about us?", required=False)
+    # A field people never see: automated form-fillers fill it in, and their enquiry is dropped.
+    website = forms.CharField(required=False, label="Leave this empty", widget=forms.HiddenInput)
+
+    def __init__(self, *args: object, partnerships: list[tuple[int, str]], **kwargs: object) -> None:
+        from coproduce.participants.models import Enquiry, HeardAbout
+
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["partnership"].choices = partnerships
+        self.fields["contact_by"].choices = Enquiry.ContactBy.choices
+        self.fields["heard_about"].choices = [("", "Choose one (optional)"), *HeardAbout.choices]
