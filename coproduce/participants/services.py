@@ -4,6 +4,7 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
+import rules
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -96,7 +97,7 @@ def register_participant(
     keyworker's in their area. Nobody is registered without consent to receive the service.
     """
     who = actor_for(actor)
-    if not actor.has_perm("participants.register_participant"):
+    if not rules.has_perm("participants.register_participant", actor):
         raise NotAllowed("Only keyworkers and partnership managers can register participants.")
     if consent_how not in Consent.How.values:
         raise InvalidInput({"consent_how": ["Record how the participant gave their consent."]})
@@ -204,7 +205,7 @@ def update_participant(
         participant = participants_visible_to(actor).select_for_update().filter(pk=participant_id).first()
         if participant is None:
             raise NotFound("No such participant.")
-        if not actor.has_perm("participants.change_participant", participant):
+        if not rules.has_perm("participants.change_participant", actor, participant):
             raise NotAllowed("You can see this record but not change it.")
         participant.check_version(expected_version)
         changed = []
@@ -270,7 +271,7 @@ def reallocate_participant(
         participant = participants_visible_to(actor).select_for_update().filter(pk=participant_id).first()
         if participant is None:
             raise NotFound("No such participant.")
-        if not actor.has_perm("participants.reallocate_participant", participant):
+        if not rules.has_perm("participants.reallocate_participant", actor, participant):
             raise NotAllowed("Only the partnership manager can move participants between keyworkers.")
         participant.check_version(expected_version)
         keyworker = _keyworker_in(participant.partnership_id, keyworker_id)
@@ -309,7 +310,7 @@ def record_consent(
         participant = participants_visible_to(actor).filter(pk=participant_id).first()
         if participant is None:
             raise NotFound("No such participant.")
-        if not actor.has_perm("participants.record_consent", participant):
+        if not rules.has_perm("participants.record_consent", actor, participant):
             raise NotAllowed("Only the participant's keyworker or partnership manager can record consent.")
         consent = Consent(
             participant=participant,
@@ -358,7 +359,7 @@ def withdraw_consent(
             raise NotFound("No such consent.")
         participant = consent.participant
         if not (
-            actor.has_perm("participants.record_consent", participant)
+            rules.has_perm("participants.record_consent", actor, participant)
             or who.participant_id == participant.pk
         ):
             raise NotAllowed("You cannot withdraw this consent.")
@@ -454,7 +455,7 @@ def allocate_enquiry(
         enquiry = enquiries_visible_to(actor).select_for_update().filter(pk=enquiry_id).first()
         if enquiry is None:
             raise NotFound("No such enquiry.")
-        if not actor.has_perm("participants.allocate_enquiry", enquiry):
+        if not rules.has_perm("participants.allocate_enquiry", actor, enquiry):
             raise NotAllowed("Only the partnership manager can allocate enquiries.")
         enquiry.check_version(expected_version)
         if enquiry.status in (Enquiry.Status.REGISTERED, Enquiry.Status.CLOSED):
@@ -497,7 +498,7 @@ def close_enquiry(
         enquiry = enquiries_visible_to(actor).select_for_update().filter(pk=enquiry_id).first()
         if enquiry is None:
             raise NotFound("No such enquiry.")
-        if not actor.has_perm("participants.register_from_enquiry", enquiry):
+        if not rules.has_perm("participants.register_from_enquiry", actor, enquiry):
             raise NotAllowed("You cannot close this enquiry.")
         enquiry.check_version(expected_version)
         if enquiry.status in (Enquiry.Status.REGISTERED, Enquiry.Status.CLOSED):

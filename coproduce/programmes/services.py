@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from typing import Any
 
+import rules
 from django.db import transaction
 
 from coproduce.accounts.models import User, normalise_mobile
@@ -56,7 +57,7 @@ def update_partnership(
         partnership = Partnership.objects.select_for_update().filter(pk=partnership_id).first()
         if partnership is None:
             raise NotFound("No such partnership.")
-        if not actor.has_perm("programmes.change_partnership", partnership):
+        if not rules.has_perm("programmes.change_partnership", actor, partnership):
             raise NotAllowed("Only this partnership's manager can change it.")
         partnership.check_version(expected_version)
         if not 1 <= caseload_limit <= 200:
