@@ -70,9 +70,7 @@ def build_personas() -> Personas:
     fife = PartnershipFactory(programme=programme, area_name="Fife", gss_code="S12000047", short_code="FIF")
     glasgow = PartnershipFactory(programme=programme, area_name="Glasgow", gss_code="S12000049", short_code="GLA")
     lead = OrganisationFactory(name="Fife Lone Parents Together")
-    council = OrganisationFactory(
-        name="Fife Council", kind=Organisation.Kind.LOCAL_GOVERNMENT, charity_number=""
-    )
+    council = OrganisationFactory(name="Fife Council", kind=Organisation.Kind.LOCAL_GOVERNMENT, charity_number="")
     agency = OrganisationFactory(name="Kingdom Money Advice")
     glasgow_lead = OrganisationFactory(name="Glasgow Family Works")
     funder_org = OrganisationFactory(name="Good Causes Fund", kind=Organisation.Kind.FUNDER)
@@ -82,7 +80,9 @@ def build_personas() -> Personas:
     MembershipFactory(partnership=fife, organisation=agency)
     MembershipFactory(partnership=glasgow, organisation=glasgow_lead, role=PartnershipMembership.Role.CO_LEAD)
 
-    def staff(name: str, email: str, organisation: Organisation, partnership: Partnership | None, roles: list[Role]) -> StaffMember:
+    def staff(
+        name: str, email: str, organisation: Organisation, partnership: Partnership | None, roles: list[Role]
+    ) -> StaffMember:
         user = UserFactory(username=email, email=email, display_name=name)
         return StaffMemberFactory(user=user, organisation=organisation, partnership=partnership, roles=roles)
 
@@ -110,10 +110,18 @@ def build_personas() -> Personas:
         user=pat_user,
         keyworker=keyworker,
     )
-    second = ParticipantFactory(reference="MIW-FIF-00002", given_name="Paula", family_name="Second", keyworker=keyworker)
-    other = ParticipantFactory(reference="MIW-FIF-00003", given_name="Olive", family_name="Other", keyworker=other_keyworker)
+    second = ParticipantFactory(
+        reference="MIW-FIF-00002", given_name="Paula", family_name="Second", keyworker=keyworker
+    )
+    other = ParticipantFactory(
+        reference="MIW-FIF-00003", given_name="Olive", family_name="Other", keyworker=other_keyworker
+    )
     gemma = ParticipantFactory(
-        reference="MIW-GLA-00001", given_name="Gemma", family_name="Glasgow", keyworker=glasgow_keyworker, postcode="G1 1XX"
+        reference="MIW-GLA-00001",
+        given_name="Gemma",
+        family_name="Glasgow",
+        keyworker=glasgow_keyworker,
+        postcode="G1 1XX",
     )
     for someone in (participant, second, other, gemma):
         ConsentFactory(participant=someone)

@@ -2,7 +2,7 @@
 
 import re
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
@@ -37,21 +37,13 @@ class User(AbstractUser):
     """A person who can sign in. What they may see comes from their roles, not from this row."""
 
     email = models.EmailField("email address", blank=True, default="")
-    mobile = models.CharField(
-        "mobile number", max_length=16, blank=True, default="", validators=[validate_uk_mobile]
-    )
+    mobile = models.CharField("mobile number", max_length=16, blank=True, default="", validators=[validate_uk_mobile])
     display_name = models.CharField(max_length=150, blank=True, default="")
-
-    objects = UserManager()
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                Lower("email"), name="user_email_unique_when_set", condition=~models.Q(email="")
-            ),
-            models.UniqueConstraint(
-                "mobile", name="user_mobile_unique_when_set", condition=~models.Q(mobile="")
-            ),
+            models.UniqueConstraint(Lower("email"), name="user_email_unique_when_set", condition=~models.Q(email="")),
+            models.UniqueConstraint("mobile", name="user_mobile_unique_when_set", condition=~models.Q(mobile="")),
         ]
 
     def __str__(self) -> str:
@@ -61,3 +53,30 @@ class User(AbstractUser):
         super().clean()
         self.mobile = normalise_mobile(self.mobile)
         self.email = (self.email or "").strip().lower()
+
+
+class ApiToken(models.Model):
+    """A key a person uses to call the API as themselves (`Authorization: Bearer <key>`).
+
+    Only a SHA-256 digest of the key is stored: the key itself is shown once, when it is
+    issued, and cannot be recovered. A revoked token never authenticates again.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="What the token is for, like “caseload sync”.")
+    key_hash = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the key, as hex.")
+    key_prefix = models.CharField(max_length=12, help_text="The key's first characters, to recognise it by.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "revoked_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.key_prefix}…, {self.user})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

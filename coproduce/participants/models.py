@@ -43,9 +43,7 @@ class Participant(VersionedModel):
     address = models.TextField(blank=True)
     postcode = models.CharField(max_length=8, blank=True)
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="participants")
-    keyworker = models.ForeignKey(
-        StaffMember, on_delete=models.PROTECT, null=True, blank=True, related_name="caseload"
-    )
+    keyworker = models.ForeignKey(StaffMember, on_delete=models.PROTECT, null=True, blank=True, related_name="caseload")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     status_since = models.DateField()
     joined_on = models.DateField()
@@ -78,9 +76,7 @@ class Child(models.Model):
     """A child in the participant's household. Only the year of birth is kept, never a name."""
 
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="children")
-    birth_year = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1990), MaxValueValidator(2100)]
-    )
+    birth_year = models.PositiveSmallIntegerField(validators=[MinValueValidator(1990), MaxValueValidator(2100)])
     history = HistoricalRecords()
 
     class Meta:

@@ -4,11 +4,12 @@ import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from coproduce.accounts.roles import Role
-from coproduce.participants.models import Enquiry, Participant
+from coproduce.participants.models import Consent, Enquiry, Participant
 from coproduce.programmes.actors import actor_for
 
 
@@ -117,9 +118,7 @@ def caseload_counts(user: Any) -> dict[str, int]:
         active=Count("pk", filter=active),
         paused=Count("pk", filter=Q(status=Participant.Status.PAUSED)),
         closed=Count("pk", filter=Q(status=Participant.Status.CLOSED)),
-        not_seen=Count(
-            "pk", filter=active & (Q(last_contact_on__lt=cutoff) | Q(last_contact_on__isnull=True))
-        ),
+        not_seen=Count("pk", filter=active & (Q(last_contact_on__lt=cutoff) | Q(last_contact_on__isnull=True))),
     )
 
 
@@ -139,4 +138,49 @@ def caseload_sizes_in_partnership(user: Any) -> QuerySet[Any]:
             closed_count=Count("caseload", filter=Q(caseload__status=Participant.Status.CLOSED)),
         )
         .order_by("user__display_name", "pk")
+    )
+
+
+def consents_visible_to(user: Any) -> QuerySet[Consent]:
+    """Consents of the participants this person may see, and no others."""
+    return Consent.objects.filter(participant__in=participants_visible_to(user))
+
+
+def participant_record(user: Any, participant_id: int, *, contacts_limit: int | None = None) -> Participant | None:
+    """One participant this person may see, with everything their record pages show, or None.
+
+    Loaded in a fixed number of queries however long the record is: keyworker, area, household,
+    consents, the latest assessment with its barriers (as `latest_assessments`, at most one) and
+    the contacts newest first (as `recent_contacts`, the latest `contacts_limit` if given), with
+    `contact_count` and `last_contact_on`.
+    """
+    from coproduce.plans.models import Assessment, Contact
+
+    contacts = Contact.objects.select_related("recorded_by").order_by("-happened_on", "-pk")
+    if contacts_limit is not None:
+        contacts = contacts[:contacts_limit]
+    latest_assessment = Assessment.objects.prefetch_related("barriers").order_by("-assessed_on", "-pk")[:1]
+    count_contacts = (
+        Contact.objects.filter(participant=OuterRef("pk"))
+        .order_by()
+        .values("participant")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        with_last_contact(participants_visible_to(user).filter(pk=participant_id))
+        .annotate(contact_count=Coalesce(Subquery(count_contacts), 0))
+        .select_related("keyworker__user", "keyworker__organisation", "partnership", "user")
+        .prefetch_related(
+            "children",
+            Prefetch(
+                "consents",
+                queryset=Consent.objects.select_related("organisation", "given_by", "withdrawn_by").order_by(
+                    "-given_at", "-pk"
+                ),
+            ),
+            Prefetch("assessments", queryset=latest_assessment, to_attr="latest_assessments"),
+            Prefetch("contacts", queryset=contacts, to_attr="recent_contacts"),
+        )
+        .first()
     )

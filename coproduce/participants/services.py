@@ -53,7 +53,10 @@ def _normalise_contact(email: str, mobile: str) -> tuple[str, str]:
 def _next_reference(partnership: Partnership) -> str:
     prefix = f"{partnership.programme.reference_prefix}-{partnership.short_code}-"
     last = (
-        Participant.objects.filter(reference__startswith=prefix).order_by("-reference").values_list("reference", flat=True).first()
+        Participant.objects.filter(reference__startswith=prefix)
+        .order_by("-reference")
+        .values_list("reference", flat=True)
+        .first()
     )
     number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
     return f"{prefix}{number:05d}"
@@ -102,7 +105,8 @@ def register_participant(
     if consent_how not in Consent.How.values:
         raise InvalidInput({"consent_how": ["Record how the participant gave their consent."]})
     staff = who.staff_member
-    assert staff is not None and staff.partnership_id is not None
+    if staff is None or staff.partnership_id is None:
+        raise NotAllowed("Only staff working in a partnership can register participants.")
     if who.has(Role.PARTNERSHIP_MANAGER) and keyworker_id is not None:
         keyworker = _keyworker_in(staff.partnership_id, keyworker_id)
     elif who.has(Role.KEYWORKER) and keyworker_id in (None, staff.pk):
@@ -322,7 +326,7 @@ def record_consent(
         )
         validate_model(consent)
         already = Consent.objects.filter(
-            participant=participant, purpose=purpose, organisation_id=organisation_id, withdrawn_at__isnull=True
+            participant=participant, purpose=purpose, organisation=consent.organisation, withdrawn_at__isnull=True
         ).exists()
         if already:
             raise DomainError("This consent is already recorded and has not been withdrawn.")
@@ -359,8 +363,7 @@ def withdraw_consent(
             raise NotFound("No such consent.")
         participant = consent.participant
         if not (
-            rules.has_perm("participants.record_consent", actor, participant)
-            or who.participant_id == participant.pk
+            rules.has_perm("participants.record_consent", actor, participant) or who.participant_id == participant.pk
         ):
             raise NotAllowed("You cannot withdraw this consent.")
         if consent.withdrawn_at is not None:
@@ -536,9 +539,7 @@ def record_participant_view(*, actor: Any, participant: Participant, channel: st
     )
 
 
-def record_participant_list_view(
-    *, actor: Any, participant_ids: Iterable[int], channel: str, path: str = ""
-) -> None:
+def record_participant_list_view(*, actor: Any, participant_ids: Iterable[int], channel: str, path: str = "") -> None:
     """Audit that participants' names (personal data) were shown in a list, one event each, one query."""
     from coproduce.audit.services import record_participant_reads
 
@@ -552,3 +553,42 @@ def record_participant_list_view(
         purpose=who.purpose_for(),
         path=path,
     )
+
+
+def issue_sign_in_link(
+    *, actor: Any, participant_id: int, channel: str = AuditEvent.Channel.PAGE, path: str = ""
+) -> tuple[str, str] | None:
+    """Make a one-time "set your password" link for a participant's account: (uidb64, token).
+
+    Their keyworker or partnership manager passes it on. The token stops working once the
+    password is set (it is derived from the password hash) or after PASSWORD_RESET_TIMEOUT.
+    Returns None if the participant has no account (no email or mobile was given). Audited.
+    """
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    who = actor_for(actor)
+    participant = participants_visible_to(actor).select_related("user").filter(pk=participant_id).first()
+    if participant is None:
+        raise NotFound("No such participant.")
+    if not rules.has_perm("participants.change_participant", actor, participant):
+        raise NotAllowed("Only the participant's keyworker or partnership manager can make a sign-in link.")
+    if participant.user is None:
+        return None
+    link = (
+        urlsafe_base64_encode(force_bytes(participant.user.pk)),
+        default_token_generator.make_token(participant.user),
+    )
+    record_event(
+        actor=actor,
+        actor_role=who.role_label,
+        action=AuditEvent.Action.CHANGE,
+        channel=channel,
+        record=participant,
+        participant_id=participant.pk,
+        purpose=who.purpose_for(),
+        changed_fields=["sign_in_link"],
+        path=path,
+    )
+    return link

@@ -71,7 +71,9 @@ def actor_for(user: Any) -> Actor:
     )
     roles: set[Role] = set()
     if staff_member is not None:
-        roles.update(Role(value) for value in StaffRole.objects.filter(staff_member=staff_member).values_list("role", flat=True))
+        roles.update(
+            Role(value) for value in StaffRole.objects.filter(staff_member=staff_member).values_list("role", flat=True)
+        )
     if user.is_superuser:
         roles.add(Role.ADMINISTRATOR)
     participant_id = _participant_id_of(user)

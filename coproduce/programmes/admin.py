@@ -3,7 +3,14 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from coproduce.programmes.models import Organisation, Partnership, PartnershipMembership, Programme, StaffMember, StaffRole
+from coproduce.programmes.models import (
+    Organisation,
+    Partnership,
+    PartnershipMembership,
+    Programme,
+    StaffMember,
+    StaffRole,
+)
 
 
 @admin.register(Programme)

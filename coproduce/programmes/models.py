@@ -70,7 +70,7 @@ class Partnership(VersionedModel):
     caseload_limit = models.PositiveSmallIntegerField(
         default=25, help_text="A keyworker's caseload above this shows a warning."
     )
-    organisations = models.ManyToManyField(
+    organisations: "models.ManyToManyField[Organisation, PartnershipMembership]" = models.ManyToManyField(
         Organisation, through="PartnershipMembership", related_name="partnerships"
     )
     history = HistoricalRecords()
@@ -100,9 +100,7 @@ class PartnershipMembership(TimestampedModel):
 
     class Meta:
         ordering = ["partnership", "role", "organisation__name"]
-        constraints = [
-            models.UniqueConstraint(fields=["partnership", "organisation"], name="one_membership_per_pair")
-        ]
+        constraints = [models.UniqueConstraint(fields=["partnership", "organisation"], name="one_membership_per_pair")]
 
     def __str__(self) -> str:
         return f"{self.organisation} ({self.get_role_display()}, {self.partnership})"
@@ -140,9 +138,7 @@ class StaffRole(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["staff_member", "role"], name="one_row_per_staff_role"),
-            models.CheckConstraint(
-                condition=~models.Q(role=Role.PARTICIPANT), name="staff_role_is_not_participant"
-            ),
+            models.CheckConstraint(condition=~models.Q(role=Role.PARTICIPANT), name="staff_role_is_not_participant"),
         ]
 
     def __str__(self) -> str:

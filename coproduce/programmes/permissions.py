@@ -11,11 +11,7 @@ from coproduce.programmes.actors import actor_for
 @rules.predicate
 def manages_partnership(user: Any, partnership: Any) -> bool:
     actor = actor_for(user)
-    return (
-        partnership is not None
-        and actor.has(Role.PARTNERSHIP_MANAGER)
-        and actor.partnership_id == partnership.pk
-    )
+    return partnership is not None and actor.has(Role.PARTNERSHIP_MANAGER) and actor.partnership_id == partnership.pk
 
 
 @rules.predicate

@@ -19,7 +19,9 @@ def partnerships_visible_to(user: Any) -> QuerySet[Partnership]:
     return Partnership.objects.select_related("programme").prefetch_related(
         Prefetch(
             "memberships",
-            queryset=PartnershipMembership.objects.select_related("organisation").order_by("role", "organisation__name"),
+            queryset=PartnershipMembership.objects.select_related("organisation").order_by(
+                "role", "organisation__name"
+            ),
         )
     )
 
@@ -60,4 +62,3 @@ def organisation_counts_by_kind(partnership: Partnership) -> dict[str, int]:
         .annotate(n=Count("pk"))
     )
     return {row["organisation__kind"]: row["n"] for row in rows}
-

@@ -127,7 +127,9 @@ def update_organisation(
         raise InvalidInput({name: ["This field cannot be changed here."] for name in sorted(unknown)})
     with transaction.atomic():
         organisation = (
-            Organisation.objects.select_for_update().filter(pk=organisation_id, memberships__partnership=partnership).first()
+            Organisation.objects.select_for_update()
+            .filter(pk=organisation_id, memberships__partnership=partnership)
+            .first()
         )
         if organisation is None:
             raise NotFound("No such organisation in your partnership.")

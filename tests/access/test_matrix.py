@@ -96,6 +96,9 @@ def test_access(case: AccessCase, role: str, personas: Personas, client_for: Cal
     if case.snapshot:
         assert case.snapshot(personas) == before, "a refused request changed something"
     if participant is not None and user is not None:
-        assert AuditEvent.objects.filter(participant=participant, actor=user).exclude(
-            action=AuditEvent.Action.REFUSED
-        ).count() == reads_before
+        assert (
+            AuditEvent.objects.filter(participant=participant, actor=user)
+            .exclude(action=AuditEvent.Action.REFUSED)
+            .count()
+            == reads_before
+        )

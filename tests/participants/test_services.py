@@ -32,12 +32,17 @@ def test_kim_registers_someone_onto_her_own_caseload_with_their_consent(personas
         children_birth_years=[2014, 2019],
     )
     assert participant.reference == "MIW-FIF-00004"
-    assert (participant.given_name, participant.email, participant.mobile) == ("Rhona", "rhona@example.net", "+447700900123")
+    assert (participant.given_name, participant.email, participant.mobile) == (
+        "Rhona",
+        "rhona@example.net",
+        "+447700900123",
+    )
     assert participant.keyworker == personas.keyworker
     assert participant.partnership == personas.fife
     assert sorted(participant.children.values_list("birth_year", flat=True)) == [2014, 2019]
     assert participant.consents.get().purpose == Consent.Purpose.SERVICE
-    assert participant.user is not None and not participant.user.has_usable_password()
+    assert participant.user is not None
+    assert not participant.user.has_usable_password()
     event = AuditEvent.objects.get(participant=participant)
     assert (event.actor, event.action, event.actor_role) == (kim, "create", "keyworker")
 
@@ -71,9 +76,13 @@ def test_a_funder_cannot_register_anyone(personas: Personas) -> None:
 
 def test_the_second_of_two_edits_from_the_same_version_is_refused(personas: Personas) -> None:
     pat = personas.participant
-    update_participant(actor=personas.keyworker.user, participant_id=pat.pk, expected_version=1, changes={"postcode": "ky2 5aa"})
+    update_participant(
+        actor=personas.keyworker.user, participant_id=pat.pk, expected_version=1, changes={"postcode": "ky2 5aa"}
+    )
     with pytest.raises(ConflictError):
-        update_participant(actor=personas.manager.user, participant_id=pat.pk, expected_version=1, changes={"postcode": "KY9 9ZZ"})
+        update_participant(
+            actor=personas.manager.user, participant_id=pat.pk, expected_version=1, changes={"postcode": "KY9 9ZZ"}
+        )
     pat.refresh_from_db()
     assert (pat.postcode, pat.version) == ("KY2 5AA", 2)
     assert AuditEvent.objects.filter(participant=pat, action="change").count() == 1
@@ -82,7 +91,9 @@ def test_the_second_of_two_edits_from_the_same_version_is_refused(personas: Pers
 
 def test_changes_keep_a_history(personas: Personas) -> None:
     pat = personas.participant
-    update_participant(actor=personas.keyworker.user, participant_id=pat.pk, expected_version=1, changes={"status": "paused"})
+    update_participant(
+        actor=personas.keyworker.user, participant_id=pat.pk, expected_version=1, changes={"status": "paused"}
+    )
     history = list(pat.history.order_by("history_date").values_list("status", flat=True))
     assert history[-2:] == ["active", "paused"]
 
@@ -90,30 +101,43 @@ def test_changes_keep_a_history(personas: Personas) -> None:
 def test_another_keyworker_cannot_edit_or_even_find_pat(personas: Personas) -> None:
     with pytest.raises(NotFound):
         update_participant(
-            actor=personas.other_keyworker.user, participant_id=personas.participant.pk, expected_version=1, changes={"postcode": "X"}
+            actor=personas.other_keyworker.user,
+            participant_id=personas.participant.pk,
+            expected_version=1,
+            changes={"postcode": "X"},
         )
 
 
 def test_a_participant_cannot_change_their_record_through_the_casework_service(personas: Personas) -> None:
     with pytest.raises(NotAllowed):
         update_participant(
-            actor=personas.participant.user, participant_id=personas.participant.pk, expected_version=1, changes={"postcode": "X"}
+            actor=personas.participant.user,
+            participant_id=personas.participant.pk,
+            expected_version=1,
+            changes={"postcode": "X"},
         )
 
 
 def test_unknown_fields_are_refused(personas: Personas) -> None:
     with pytest.raises(InvalidInput):
         update_participant(
-            actor=personas.keyworker.user, participant_id=personas.participant.pk, expected_version=1, changes={"keyworker": 1}
+            actor=personas.keyworker.user,
+            participant_id=personas.participant.pk,
+            expected_version=1,
+            changes={"keyworker": 1},
         )
 
 
 def test_pat_can_withdraw_her_research_consent_herself(personas: Personas) -> None:
     consent = record_consent(
-        actor=personas.keyworker.user, participant_id=personas.participant.pk, purpose="research", how="in_person_verbal"
+        actor=personas.keyworker.user,
+        participant_id=personas.participant.pk,
+        purpose="research",
+        how="in_person_verbal",
     )
     withdrawn = withdraw_consent(actor=personas.participant.user, consent_id=consent.pk, how="online")
-    assert withdrawn.withdrawn_at is not None and withdrawn.withdrawn_by == personas.participant.user
+    assert withdrawn.withdrawn_at is not None
+    assert withdrawn.withdrawn_by == personas.participant.user
     with pytest.raises(DomainError):
         withdraw_consent(actor=personas.participant.user, consent_id=consent.pk, how="online")
     actions = list(AuditEvent.objects.filter(record_type="participants.Consent").values_list("action", flat=True))
@@ -123,7 +147,10 @@ def test_pat_can_withdraw_her_research_consent_herself(personas: Personas) -> No
 def test_sharing_consent_names_an_organisation(personas: Personas) -> None:
     with pytest.raises(InvalidInput):
         record_consent(
-            actor=personas.keyworker.user, participant_id=personas.participant.pk, purpose="share_with_organisation", how="phone"
+            actor=personas.keyworker.user,
+            participant_id=personas.participant.pk,
+            purpose="share_with_organisation",
+            how="phone",
         )
     consent = record_consent(
         actor=personas.keyworker.user,
@@ -145,7 +172,10 @@ def test_an_enquiry_needs_a_way_to_reply(personas: Personas) -> None:
 
 def test_mo_allocates_an_enquiry_and_it_becomes_a_registration(personas: Personas) -> None:
     enquiry = allocate_enquiry(
-        actor=personas.manager.user, enquiry_id=personas.enquiry.pk, expected_version=1, keyworker_id=personas.keyworker.pk
+        actor=personas.manager.user,
+        enquiry_id=personas.enquiry.pk,
+        expected_version=1,
+        keyworker_id=personas.keyworker.pk,
     )
     assert (enquiry.status, enquiry.allocated_to) == ("allocated", personas.keyworker)
     participant = register_participant(

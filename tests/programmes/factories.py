@@ -3,7 +3,14 @@ import datetime
 import factory
 
 from coproduce.accounts.roles import Role
-from coproduce.programmes.models import Organisation, Partnership, PartnershipMembership, Programme, StaffMember, StaffRole
+from coproduce.programmes.models import (
+    Organisation,
+    Partnership,
+    PartnershipMembership,
+    Programme,
+    StaffMember,
+    StaffRole,
+)
 from tests.accounts.factories import UserFactory
 
 
