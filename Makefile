@@ -22,6 +22,7 @@ install: $(VENV)/.installed
 
 demo: install
 	$(MANAGE) migrate --noinput
+	$(MANAGE) createcachetable
 	$(MANAGE) load_demo
 	@echo
 	$(MANAGE) demo_logins

@@ -34,3 +34,11 @@ def sign_in() -> Callable[[User], Client]:
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Rate limits count in the cache; each test starts with none used."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -181,3 +181,12 @@ LOGGING = {
 }
 
 FORM_RENDERER = "coproduce.web.forms.GovukFormRenderer"
+
+# A cache every process shares (the API's rate limits count in it), with no extra service to run.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "coproduce_cache",
+    }
+}
+COPRODUCE_API_ENQUIRY_RATE = env("COPRODUCE_API_ENQUIRY_RATE", "10/h")

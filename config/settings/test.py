@@ -15,3 +15,5 @@ STORAGES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", "test_coproduce")}
+# Each test process has its own cache, emptied before every test (tests/conftest.py).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -592,3 +592,39 @@ def issue_sign_in_link(
         path=path,
     )
     return link
+
+
+def record_enquiry_view(*, actor: Any, enquiry: Enquiry, channel: str, path: str = "") -> None:
+    """Audit that an enquirer's details (personal data, before they are a participant) were shown."""
+    who = actor_for(actor)
+    record_event(
+        actor=actor,
+        actor_role=who.role_label,
+        action=AuditEvent.Action.VIEW,
+        channel=channel,
+        record=enquiry,
+        participant_id=enquiry.participant_id,
+        purpose=who.purpose_for(),
+        path=path,
+    )
+
+
+def record_enquiry_list_view(*, actor: Any, enquiries: Iterable[Enquiry], channel: str, path: str = "") -> None:
+    """Audit that enquirers' details were shown in a list: one event each, written in one query."""
+    who = actor_for(actor)
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                actor=actor,
+                actor_role=who.role_label,
+                action=AuditEvent.Action.LIST,
+                channel=channel,
+                record_type=Enquiry._meta.label,
+                record_id=str(enquiry.pk),
+                participant_id=enquiry.participant_id,
+                purpose=who.purpose_for()[:120],
+                path=path[:300],
+            )
+            for enquiry in enquiries
+        ]
+    )

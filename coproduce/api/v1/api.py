@@ -1,3 +1,38 @@
-from ninja import NinjaAPI
+"""The REST API, version 1, at /api/v1/. Routes live by resource in this package.
 
-api = NinjaAPI(title="Coproduce API", version="1", urls_namespace="api-v1")
+Every route but asking for help needs a bearer token or a signed-in session (see auth.py);
+every row comes from the domain's visibility functions and every change from its services.
+"""
+
+from ninja import NinjaAPI
+from ninja.operation import Operation
+
+from coproduce.api.v1 import enquiries, participants, programme
+from coproduce.api.v1.auth import api_auth
+from coproduce.api.v1.docs import OfflineDocs
+from coproduce.api.v1.errors import install_error_handlers
+
+
+class CoproduceAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        # The URL pattern's name ("list_participants"), which is also what tests reverse.
+        return getattr(operation, "url_name", None) or operation.view_func.__name__
+
+
+api = CoproduceAPI(
+    title="Coproduce API",
+    version="1",
+    description=(
+        "Participants, enquiries and the programme's structure, for the people who may see them. "
+        "Authenticate with `Authorization: Bearer <key>` (keys come from `manage.py issue_api_token`) "
+        "or a signed-in session with the `X-CSRFToken` header on changes. Errors are "
+        '`{"detail": "…"}`, with `"errors": {field: [messages]}` for bad input (400).'
+    ),
+    urls_namespace="api-v1",
+    auth=api_auth,
+    docs=OfflineDocs(),
+)
+install_error_handlers(api)
+api.add_router("", participants.router)
+api.add_router("", enquiries.router)
+api.add_router("", programme.router)

@@ -1,0 +1,66 @@
+"""Who is calling: a bearer token or a signed-in session. Both end at the same user and roles.
+
+Whatever the route, what the caller then sees is decided by the same visibility functions as
+the pages (`participants_visible_to` and friends), so the two ways in can never differ.
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from ninja.errors import HttpError
+from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
+
+from coproduce.accounts.models import User
+from coproduce.accounts.services import user_for_api_key
+from coproduce.programmes.actors import Actor, actor_for
+
+
+class BearerToken(HttpBearer):
+    """`Authorization: Bearer <key>` with a key from `manage.py issue_api_token`."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        user = user_for_api_key(token.strip())
+        if user is not None:
+            # So that history records and anything else reading request.user see the caller.
+            request.user = user
+        return user
+
+
+class Session(APIKeyCookie):
+    """The browser session of someone signed in to the pages.
+
+    Unsafe methods need Django's CSRF token (the `X-CSRFToken` header), because a browser sends
+    the session cookie with any request, including one a hostile page makes. The check is made
+    only once the session is known to belong to someone: an anonymous caller is told to sign in
+    (401), not that a CSRF token is missing.
+    """
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def __init__(self) -> None:
+        super().__init__(csrf=True)
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        return request.COOKIES.get(self.param_name)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        if not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
+            raise HttpError(403, "CSRF check failed: send the X-CSRFToken header with the csrftoken cookie's value.")
+        return user
+
+
+api_auth = [BearerToken(), Session()]
+
+
+def caller(request: HttpRequest) -> Any:
+    """The authenticated user behind this request (set by one of `api_auth`)."""
+    return request.auth  # type: ignore[attr-defined]
+
+
+def caller_actor(request: HttpRequest) -> Actor:
+    return actor_for(caller(request))

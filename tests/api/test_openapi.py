@@ -1,0 +1,73 @@
+"""The OpenAPI schema and the documentation page, which must work offline."""
+
+import re
+
+from django.test import Client
+from django.urls import reverse
+
+from tests.personas import Personas
+
+OPERATIONS = {
+    ("get", "/api/v1/participants"): "list_participants",
+    ("post", "/api/v1/participants"): "register_participant",
+    ("get", "/api/v1/participants/{participant_id}"): "participant_detail",
+    ("patch", "/api/v1/participants/{participant_id}"): "update_participant",
+    ("get", "/api/v1/enquiries"): "list_enquiries",
+    ("post", "/api/v1/enquiries"): "submit_enquiry",
+    ("get", "/api/v1/enquiries/{enquiry_id}"): "enquiry_detail",
+    ("post", "/api/v1/enquiries/{enquiry_id}/allocate"): "allocate_enquiry",
+    ("get", "/api/v1/partnerships"): "list_partnerships",
+    ("get", "/api/v1/partnerships/{partnership_id}"): "partnership_detail",
+    ("get", "/api/v1/organisations"): "list_organisations",
+    ("get", "/api/v1/organisations/{organisation_id}"): "organisation_detail",
+    ("get", "/api/v1/staff"): "list_staff",
+}
+
+
+def test_the_schema_lists_every_route_by_its_url_name(db: None) -> None:
+    schema = Client().get(reverse("api-v1:openapi-json")).json()
+
+    found = {
+        (method, path): operation["operationId"]
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+    }
+    assert found == OPERATIONS
+    for (method, path), name in OPERATIONS.items():
+        assert schema["paths"][path][method]["summary"], f"{name} has no summary"
+
+
+def test_only_asking_for_help_is_public(db: None) -> None:
+    schema = Client().get(reverse("api-v1:openapi-json")).json()
+
+    public = {
+        (method, path)
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+        if not operation.get("security")
+    }
+    assert public == {("post", "/api/v1/enquiries")}
+    assert set(schema["components"]["securitySchemes"]) == {"BearerToken", "Session"}
+
+
+def test_inputs_list_their_allowed_values(db: None) -> None:
+    schema = Client().get(reverse("api-v1:openapi-json")).json()
+
+    update = schema["components"]["schemas"]["ParticipantUpdateIn"]
+    assert update["required"] == ["version"]
+    assert update["additionalProperties"] is False
+    assert update["properties"]["status"]["enum"] == ["active", "paused", "closed"]
+
+
+def test_the_docs_page_lists_every_operation_and_needs_no_other_host(personas: Personas) -> None:
+    response = Client().get(reverse("api-v1:openapi-view"))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    for method, path in OPERATIONS:
+        assert f"<code>{method.upper()} {path}</code>" in page
+    assert '<html lang="en-GB">' in page
+    assert not re.search(r"(src|href)=\"(https?:)?//", page), "the docs page loads something from another host"
+    assert "cdn" not in page.lower()
+    assert '<script src="/static/ninja/swagger-ui-bundle.js">' in page
+    assert '"validatorUrl": null' in page
