@@ -1,0 +1,50 @@
+"""`manage.py load_demo`: build the invented "Making It Work" programme to try Coproduce with."""
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from coproduce.demo import data
+from coproduce.demo.builder import DEFAULT_SEED, DemoError, build_demo, demo_is_loaded, remove_demo
+
+
+class Command(BaseCommand):
+    help = (
+        f'Load the demo programme "{data.PROGRAMME_NAME}" ({data.FULL_SIZE:,} invented participants in five '
+        f'areas). Every demo account\'s password is "{data.DEMO_PASSWORD}": for demo databases only.'
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--reset", action="store_true", help="Delete the demo data first, then build it again.")
+        parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="The same seed gives the same programme.")
+        parser.add_argument(
+            "--participants", type=int, default=data.FULL_SIZE, help="How many participants (default: the real 3,115)."
+        )
+
+    def handle(self, *args: Any, reset: bool, seed: int, participants: int, **options: Any) -> None:
+        started = time.perf_counter()
+        try:
+            if reset:
+                removed = remove_demo()
+                if removed:
+                    self.stdout.write(f"Removed the previous demo data ({removed:,} rows).")
+            elif demo_is_loaded():
+                self.stdout.write(
+                    "The demo programme is already loaded; nothing was changed. "
+                    "Use `load_demo --reset` to build it again."
+                )
+                return
+            summary = build_demo(participants=participants, seed=seed)
+        except DemoError as error:
+            raise CommandError(str(error)) from error
+        areas = ", ".join(f"{name} {count:,}" for name, count in summary.participants_by_area.items())
+        statuses = ", ".join(f"{count:,} {status}" for status, count in sorted(summary.status_counts.items()))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f'Loaded "{data.PROGRAMME_NAME}" in {time.perf_counter() - started:.1f} s: '
+                f"{sum(summary.participants_by_area.values()):,} participants ({areas}; {statuses}), "
+                f"{summary.staff} staff, {summary.contacts:,} contacts, {summary.enquiries} enquiries waiting."
+            )
+        )
+        self.stdout.write("Run `manage.py demo_logins` to see how to sign in as each role.")
