@@ -269,3 +269,26 @@ def _check_roles(roles: Iterable[str]) -> list[Role]:
     if not chosen:
         raise InvalidInput({"roles": ["Choose at least one role."]})
     return chosen
+
+
+def issue_staff_sign_in_link(
+    *, actor: Any, staff_member_id: int, channel: str = AuditEvent.Channel.PAGE, path: str = ""
+) -> tuple[str, str]:
+    """Make a one-time "set your password" link for a member of staff in the manager's area: (uidb64, token).
+
+    The manager passes it on. The token stops working once the password is set (it is derived
+    from the password hash) or after PASSWORD_RESET_TIMEOUT. Audited; the link itself is not kept.
+    """
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    partnership = _managed_partnership(actor)
+    staff = StaffMember.objects.select_related("user").filter(pk=staff_member_id, partnership=partnership).first()
+    if staff is None:
+        raise NotFound("No such member of staff in your partnership.")
+    if not staff.is_active or not staff.user.is_active:
+        raise DomainError("Their access is stopped. Start it again before giving them a sign-in link.")
+    link = (urlsafe_base64_encode(force_bytes(staff.user.pk)), default_token_generator.make_token(staff.user))
+    _audit(actor, AuditEvent.Action.CHANGE, staff, ["sign_in_link"], channel, path)
+    return link

@@ -1,17 +1,49 @@
+"""Friendly error pages. They must render whatever went wrong, even with the database down.
+
+The 400, 403 and 404 pages try the normal page (with the menu, which reads the database) and
+fall back to a page without anything from the database if that fails. The 500 page never uses
+context processors: whatever broke the request may break them too.
+"""
+
+import logging
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
+from django.template import loader
+
+logger = logging.getLogger(__name__)
+
+TEMPLATES = {
+    400: ("web/errors/400.html", "Something was wrong with the request"),
+    403: ("web/errors/403.html", "You cannot open this page"),
+    404: ("web/errors/404.html", "Page not found"),
+    500: ("web/errors/500.html", "Sorry, something went wrong"),
+}
+
+
+def _render(request: HttpRequest, status: int, *, with_context_processors: bool = True) -> HttpResponse:
+    template_name, title = TEMPLATES[status]
+    template = loader.get_template(template_name)
+    context: dict[str, Any] = {"page_title": title}
+    if with_context_processors:
+        try:
+            return HttpResponse(template.render(context, request), status=status)
+        except Exception:  # the page must still be shown; the cause is logged
+            logger.exception("Error page %s fell back to the plain version", status)
+    return HttpResponse(template.render(context), status=status)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return HttpResponse(status=400)
+    return _render(request, 400)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return HttpResponse(status=403)
+    return _render(request, 403)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return HttpResponse(status=404)
+    return _render(request, 404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return HttpResponse(status=500)
+    return _render(request, 500, with_context_processors=False)

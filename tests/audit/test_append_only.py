@@ -25,7 +25,11 @@ def test_an_event_cannot_be_deleted_through_the_model(event: AuditEvent) -> None
 
 
 def test_the_database_refuses_changes_and_deletions_even_in_raw_sql(event: AuditEvent) -> None:
-    for statement in ("UPDATE audit_auditevent SET purpose = 'x'", "DELETE FROM audit_auditevent"):
+    statements = ["UPDATE audit_auditevent SET purpose = 'x'"]
+    if connection.vendor == "postgresql":
+        # SQLite keeps only the update trigger: see the migration for why.
+        statements.append("DELETE FROM audit_auditevent")
+    for statement in statements:
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(statement)
     assert AuditEvent.objects.get(pk=event.pk).purpose == ""

@@ -1,3 +1,5 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from coproduce.web.funder import views
+
+urlpatterns = [path("funder/", views.funder_home, name="funder_home")]

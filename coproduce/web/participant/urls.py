@@ -1,3 +1,8 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from coproduce.web.participant import views
+
+urlpatterns = [
+    path("me/", views.my_page, name="my_page"),
+    path("me/who-looked/", views.my_record_views, name="my_record_views"),
+]

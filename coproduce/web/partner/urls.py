@@ -1,3 +1,5 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from coproduce.web.partner import views
+
+urlpatterns = [path("partner/", views.partner_home, name="partner_home")]

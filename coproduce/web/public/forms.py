@@ -1,5 +1,7 @@
+from typing import Any, cast
+
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 
 from coproduce.web.forms import GovukForm
 
@@ -19,6 +21,24 @@ class SignInForm(GovukForm, AuthenticationForm):
         "Check them and try again.",
         "inactive": "This account is not active. Ask your keyworker or manager for help.",
     }
+
+
+class ChooseAPasswordForm(GovukForm, SetPasswordForm):
+    """Set a password from a one-time link, with plain-English labels and hints."""
+
+    new_password1 = forms.CharField(
+        label="Create a password",
+        strip=False,
+        help_text="Use at least 10 characters. Do not use a common password or one made only of numbers.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    new_password2 = forms.CharField(
+        label="Type the same password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    error_messages = {"password_mismatch": "The two passwords are not the same. Type them again."}
 
 
 class EnquiryForm(GovukForm):
@@ -57,10 +77,13 @@ class EnquiryForm(GovukForm):
     # A field people never see: automated form-fillers fill it in, and their enquiry is dropped.
     website = forms.CharField(required=False, label="Leave this empty", widget=forms.HiddenInput)
 
-    def __init__(self, *args: object, partnerships: list[tuple[int, str]], **kwargs: object) -> None:
+    def __init__(self, *args: Any, partnerships: list[tuple[int, str]], **kwargs: Any) -> None:
         from coproduce.participants.models import Enquiry, HeardAbout
 
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["partnership"].choices = partnerships
-        self.fields["contact_by"].choices = Enquiry.ContactBy.choices
-        self.fields["heard_about"].choices = [("", "Choose one (optional)"), *HeardAbout.choices]
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["partnership"]).choices = partnerships
+        cast(forms.ChoiceField, self.fields["contact_by"]).choices = Enquiry.ContactBy.choices
+        cast(forms.ChoiceField, self.fields["heard_about"]).choices = [
+            ("", "Choose one (optional)"),
+            *HeardAbout.choices,
+        ]

@@ -10,4 +10,5 @@ urlpatterns = [
     path("home/", views.home, name="home"),
     path("ask-for-help/", enquiry.enquiry, name="enquiry"),
     path("ask-for-help/sent/", enquiry.enquiry_sent, name="enquiry_sent"),
+    path("set-password/<uidb64>/<token>/", views.SetPasswordView.as_view(), name="set_password"),
 ]

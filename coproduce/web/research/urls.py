@@ -1,3 +1,5 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from coproduce.web.research import views
+
+urlpatterns = [path("research/", views.research_home, name="research_home")]

@@ -1,0 +1,32 @@
+"""Who may see which reports. Reports hold counts, never records; who sees them is still a choice."""
+
+from typing import Any
+
+import rules
+
+from coproduce.accounts.roles import Role
+from coproduce.programmes.actors import actor_for
+
+
+@rules.predicate
+def is_funder(user: Any) -> bool:
+    return actor_for(user).has(Role.FUNDER)
+
+
+@rules.predicate
+def is_evaluator(user: Any) -> bool:
+    return actor_for(user).has(Role.EVALUATOR)
+
+
+@rules.predicate
+def manages_a_partnership(user: Any) -> bool:
+    actor = actor_for(user)
+    return actor.has(Role.PARTNERSHIP_MANAGER) and actor.partnership_id is not None
+
+
+# Programme-wide counts by area, shown only after small numbers are suppressed.
+rules.add_perm("reporting.view_programme_counts", is_funder)
+# How many participants in each area have agreed to take part in the evaluation.
+rules.add_perm("reporting.view_research_consent_counts", is_evaluator)
+# Unsuppressed counts for one area, for the manager who can see every record behind them.
+rules.add_perm("reporting.view_area_counts", manages_a_partnership)

@@ -1,0 +1,162 @@
+"""Counts for dashboards and reports: plain numbers from aggregate queries, never rows.
+
+Each function answers in a fixed number of queries however many participants there are. Counts
+shown to people who may not see the records behind them (funders, evaluators) must be
+suppressed first: reporting/tables.py does that with reporting/suppression.py.
+"""
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import rules
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractYear
+
+from coproduce.core.errors import NotAllowed
+from coproduce.participants.models import Consent, Participant
+from coproduce.participants.selectors import participants_visible_to
+from coproduce.programmes.actors import actor_for
+from coproduce.programmes.models import Partnership
+
+
+@dataclass(frozen=True)
+class AreaCounts:
+    """One area's participants: how many by status, and how many joined in each year."""
+
+    partnership_id: int
+    area_name: str
+    active: int = 0
+    paused: int = 0
+    closed: int = 0
+    joined_by_year: Mapping[int, int] = field(default_factory=dict)
+
+    @property
+    def not_active(self) -> int:
+        return self.paused + self.closed
+
+    @property
+    def engaged(self) -> int:
+        """Everyone who has ever joined, whatever their status now."""
+        return self.active + self.paused + self.closed
+
+
+@dataclass(frozen=True)
+class ProgrammeCounts:
+    programme_id: int
+    programme_name: str
+    areas: tuple[AreaCounts, ...]
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        """Every year from the first in which anyone joined to the last."""
+        joined = [year for area in self.areas for year, count in area.joined_by_year.items() if count]
+        return tuple(range(min(joined), max(joined) + 1)) if joined else ()
+
+
+@dataclass(frozen=True)
+class AreaCount:
+    partnership_id: int
+    area_name: str
+    count: int
+
+
+@dataclass(frozen=True)
+class ProgrammeAreaCounts:
+    programme_id: int
+    programme_name: str
+    areas: tuple[AreaCount, ...]
+
+
+def _partnerships_by_programme() -> dict[int, list[Partnership]]:
+    by_programme: dict[int, list[Partnership]] = defaultdict(list)
+    for partnership in Partnership.objects.select_related("programme").order_by("programme__name", "area_name", "pk"):
+        by_programme[partnership.programme_id].append(partnership)
+    return by_programme
+
+
+def programme_counts(user: Any) -> list[ProgrammeCounts]:
+    """Participants by area, status and year of joining, for every programme. Three queries.
+
+    Unsuppressed: pages for funders show them through reporting.tables.programme_report.
+    """
+    if not rules.has_perm("reporting.view_programme_counts", user):
+        raise NotAllowed("Only the funder sees programme-wide counts.")
+    partnerships = _partnerships_by_programme()
+    statuses: dict[int, Counter[str]] = defaultdict(Counter)
+    for row in Participant.objects.order_by().values("partnership_id", "status").annotate(n=Count("pk")):
+        statuses[row["partnership_id"]][row["status"]] = row["n"]
+    years: dict[int, dict[int, int]] = defaultdict(dict)
+    joined = (
+        Participant.objects.order_by()
+        .annotate(year=ExtractYear("joined_on"))
+        .values("partnership_id", "year")
+        .annotate(n=Count("pk"))
+    )
+    for row in joined:
+        years[row["partnership_id"]][row["year"]] = row["n"]
+    return [
+        ProgrammeCounts(
+            programme_id=programme_id,
+            programme_name=areas[0].programme.name,
+            areas=tuple(
+                AreaCounts(
+                    partnership_id=partnership.pk,
+                    area_name=partnership.area_name,
+                    active=statuses[partnership.pk][Participant.Status.ACTIVE],
+                    paused=statuses[partnership.pk][Participant.Status.PAUSED],
+                    closed=statuses[partnership.pk][Participant.Status.CLOSED],
+                    joined_by_year=dict(sorted(years[partnership.pk].items())),
+                )
+                for partnership in areas
+            ),
+        )
+        for programme_id, areas in partnerships.items()
+    ]
+
+
+def research_consent_counts(user: Any) -> list[ProgrammeAreaCounts]:
+    """Per area, how many participants have agreed to take part in the evaluation and not withdrawn.
+
+    Two queries. Unsuppressed: pages show them through reporting.tables.area_report.
+    """
+    if not rules.has_perm("reporting.view_research_consent_counts", user):
+        raise NotAllowed("Only evaluators see how many participants agreed to the research.")
+    partnerships = _partnerships_by_programme()
+    consenting = (
+        Consent.objects.filter(purpose=Consent.Purpose.RESEARCH, withdrawn_at__isnull=True)
+        .order_by()
+        .values("participant__partnership_id")
+        .annotate(n=Count("participant_id", distinct=True))
+    )
+    counts = {row["participant__partnership_id"]: row["n"] for row in consenting}
+    return [
+        ProgrammeAreaCounts(
+            programme_id=programme_id,
+            programme_name=areas[0].programme.name,
+            areas=tuple(AreaCount(p.pk, p.area_name, counts.get(p.pk, 0)) for p in areas),
+        )
+        for programme_id, areas in partnerships.items()
+    ]
+
+
+def area_status_counts(user: Any) -> dict[str, int]:
+    """The manager's own area: how many participants are active, paused, closed, in all. One query.
+
+    Not suppressed: the manager may see every record these are counted from.
+    """
+    if not rules.has_perm("reporting.view_area_counts", user):
+        raise NotAllowed("Only a partnership manager sees the counts for their area.")
+    partnership_id = actor_for(user).partnership_id
+    assert partnership_id is not None  # the permission asks for one
+    return (
+        participants_visible_to(user)
+        .filter(partnership_id=partnership_id)
+        .aggregate(
+            total=Count("pk"),
+            active=Count("pk", filter=Q(status=Participant.Status.ACTIVE)),
+            paused=Count("pk", filter=Q(status=Participant.Status.PAUSED)),
+            closed=Count("pk", filter=Q(status=Participant.Status.CLOSED)),
+        )
+    )

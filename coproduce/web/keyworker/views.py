@@ -1,0 +1,383 @@
+"""Casework pages: the caseload, registering, reading and changing a participant's record, consents.
+
+Keyworkers work on their own caseload; partnership managers on everyone in their area. Which
+records a person sees comes from participants_visible_to (404 for anyone else's); what they may
+do to one comes from the rules in coproduce/participants/permissions.py.
+"""
+
+import datetime
+from typing import Any
+
+import rules
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from coproduce.accounts.roles import Role
+from coproduce.audit.models import AuditEvent
+from coproduce.core.errors import DomainError, NotAllowed, NotFound
+from coproduce.participants.models import Consent, Enquiry, Participant
+from coproduce.participants.selectors import (
+    caseload_counts,
+    caseload_for,
+    consents_visible_to,
+    enquiries_visible_to,
+    not_seen_since,
+    participant_record,
+    participants_visible_to,
+)
+from coproduce.participants.services import (
+    issue_sign_in_link,
+    record_consent,
+    record_participant_list_view,
+    record_participant_view,
+    register_participant,
+    update_participant,
+    withdraw_consent,
+)
+from coproduce.programmes.actors import actor_for
+from coproduce.programmes.selectors import keyworkers_in, organisations_visible_to
+from coproduce.web.access import require_roles
+from coproduce.web.forms import GovukForm
+from coproduce.web.keyworker.forms import (
+    CaseloadFilterForm,
+    EditParticipantForm,
+    RecordConsentForm,
+    RegisterParticipantForm,
+    WithdrawConsentForm,
+    format_birth_years,
+)
+from coproduce.web.pagination import paginate
+
+CASELOAD_PER_PAGE = 25
+RECENT_CONTACTS = 10
+PAGE = AuditEvent.Channel.PAGE
+
+
+def _show_on_form(form: GovukForm, error: DomainError) -> int:
+    """Put a service's error on the form and return the status to answer with.
+
+    "Not found" and "not allowed" are not something the form can help with: they become the
+    404 and 403 pages (raised, so that nothing of the form is shown).
+    """
+    if isinstance(error, NotFound):
+        raise Http404(error.message)
+    if isinstance(error, NotAllowed):
+        raise PermissionDenied(error.message)
+    form.add_domain_error(error)
+    return error.status_code
+
+
+def _visible_participant(request: HttpRequest, pk: int) -> Participant:
+    participant = participants_visible_to(request.user).filter(pk=pk).first()
+    if participant is None:
+        raise Http404("No such participant.")
+    return participant
+
+
+def _weeks_since(day: datetime.date | None, today: datetime.date) -> int | None:
+    return None if day is None else (today - day).days // 7
+
+
+@require_roles(Role.KEYWORKER)
+def caseload(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = CaseloadFilterForm(request.GET)
+    filters = form.cleaned_data if form.is_valid() else {}
+    participants = caseload_for(
+        user,
+        search=filters.get("search", ""),
+        status=filters.get("status", ""),
+        not_seen_only=filters.get("not_seen", False),
+    ).prefetch_related("children")
+    pages = paginate(request, participants, CASELOAD_PER_PAGE)
+    today = timezone.localdate()
+    cutoff = not_seen_since(today)
+    rows = []
+    for participant in pages.page:
+        last = participant.last_contact_on
+        not_seen = participant.status == Participant.Status.ACTIVE and (last is None or last < cutoff)
+        rows.append(
+            {
+                "participant": participant,
+                "child_ages": [child.age_on(today) for child in participant.children.all()],
+                "not_seen": not_seen,
+                "weeks_not_seen": _weeks_since(last, today) if not_seen else None,
+            }
+        )
+    actor = actor_for(user)
+    enquiries = (
+        enquiries_visible_to(user)
+        .filter(allocated_to=actor.staff_member, status=Enquiry.Status.ALLOCATED, participant__isnull=True)
+        .order_by("allocated_at", "pk")
+    )
+    record_participant_list_view(
+        actor=user, participant_ids=[row["participant"].pk for row in rows], channel=PAGE, path=request.path
+    )
+    context = {
+        "page_title": "My caseload",
+        "form": form,
+        "counts": caseload_counts(user),
+        "pages": pages,
+        "rows": rows,
+        "enquiries": list(enquiries),
+        "not_seen_weeks": settings.COPRODUCE_NOT_SEEN_DAYS // 7,
+        "filtered": any(filters.get(name) for name in ("search", "status", "not_seen")),
+    }
+    return render(request, "web/keyworker/caseload.html", context)
+
+
+def _keyworker_choices(request: HttpRequest) -> list[tuple[int, str]] | None:
+    """Managers choose whose caseload someone joins; keyworkers register onto their own."""
+    actor = actor_for(request.user)
+    if not actor.has(Role.PARTNERSHIP_MANAGER) or actor.partnership_id is None:
+        return None
+    return [(staff.pk, f"{staff.user} ({staff.organisation.name})") for staff in keyworkers_in(actor.partnership_id)]
+
+
+def _enquiry_to_register(request: HttpRequest, raw_id: str | None) -> Enquiry | None:
+    if not raw_id:
+        return None
+    try:
+        enquiry_id = int(raw_id)
+    except ValueError:
+        raise Http404("No such enquiry.") from None
+    enquiry = enquiries_visible_to(request.user).filter(pk=enquiry_id, participant__isnull=True).first()
+    if enquiry is None:
+        raise Http404("No such enquiry.")
+    return enquiry
+
+
+def _initial_from_enquiry(enquiry: Enquiry | None) -> dict[str, Any]:
+    if enquiry is None:
+        return {}
+    given_name, _, family_name = enquiry.name.strip().partition(" ")
+    return {
+        "given_name": given_name,
+        "family_name": family_name.strip(),
+        "email": enquiry.email,
+        "mobile": enquiry.mobile,
+        "postcode": enquiry.postcode,
+        "heard_about": enquiry.heard_about,
+        "keyworker": enquiry.allocated_to_id,
+        "enquiry": enquiry.pk,
+    }
+
+
+@require_roles(Role.KEYWORKER, Role.PARTNERSHIP_MANAGER)
+def participant_register(request: HttpRequest) -> HttpResponse:
+    keyworkers = _keyworker_choices(request)
+    status = 200
+    if request.method == "POST":
+        enquiry = _enquiry_to_register(request, request.POST.get("enquiry"))
+        form = RegisterParticipantForm(request.POST, keyworkers=keyworkers)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                participant = register_participant(
+                    actor=request.user,
+                    consent_how=data["consent_how"],
+                    keyworker_id=data.get("keyworker"),
+                    joined_on=data["joined_on"],
+                    children_birth_years=data["children"],
+                    enquiry_id=enquiry.pk if enquiry else None,
+                    channel=PAGE,
+                    path=request.path,
+                    **form.details(),
+                )
+            except DomainError as error:
+                status = _show_on_form(form, error)
+            else:
+                messages.success(request, f"{participant.full_name} is registered, as {participant.reference}.")
+                return redirect("web:participant_detail", pk=participant.pk)
+        else:
+            status = 400
+    else:
+        enquiry = _enquiry_to_register(request, request.GET.get("enquiry"))
+        form = RegisterParticipantForm(initial=_initial_from_enquiry(enquiry), keyworkers=keyworkers)
+    context = {"page_title": "Register someone", "form": form, "enquiry": enquiry}
+    return render(request, "web/keyworker/register.html", context, status=status)
+
+
+@require_roles(Role.KEYWORKER, Role.PARTNERSHIP_MANAGER, Role.PARTICIPANT)
+def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    actor = actor_for(user)
+    works_on_cases = actor.has(Role.KEYWORKER) or actor.has(Role.PARTNERSHIP_MANAGER)
+    if not works_on_cases:
+        # A participant reads their own record on their own page, and nobody else's.
+        if pk == actor.participant_id:
+            return redirect("web:my_page")
+        raise Http404("No such participant.")
+    # Carries `latest_assessments`, `recent_contacts` and `last_contact_on` (see participant_record).
+    participant: Any = participant_record(user, pk, contacts_limit=RECENT_CONTACTS)
+    if participant is None:
+        raise Http404("No such participant.")
+    record_participant_view(actor=user, participant=participant, channel=PAGE, path=request.path)
+    today = timezone.localdate()
+    context = {
+        "page_title": participant.full_name,
+        "participant": participant,
+        "child_ages": [(child.birth_year, child.age_on(today)) for child in participant.children.all()],
+        "assessment": participant.latest_assessments[0] if participant.latest_assessments else None,
+        "contacts": participant.recent_contacts,
+        "weeks_since_contact": _weeks_since(participant.last_contact_on, today),
+        "can_change": rules.has_perm("participants.change_participant", user, participant),
+        "can_record_consent": rules.has_perm("participants.record_consent", user, participant),
+        "can_view_audit": rules.has_perm("participants.view_audit_of_participant", user, participant),
+        "can_reallocate": rules.has_perm("participants.reallocate_participant", user, participant),
+    }
+    return render(request, "web/keyworker/participant_detail.html", context)
+
+
+@require_roles(Role.KEYWORKER, Role.PARTNERSHIP_MANAGER)
+def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    participant = _visible_participant(request, pk)
+    if not rules.has_perm("participants.change_participant", user, participant):
+        raise PermissionDenied("You can see this record but not change it.")
+    status = 200
+    if request.method == "POST":
+        form = EditParticipantForm(request.POST)
+        if form.is_valid():
+            version = form.cleaned_data["version"]
+            try:
+                updated = update_participant(
+                    actor=user,
+                    participant_id=participant.pk,
+                    expected_version=version,
+                    changes=form.details(),
+                    children_birth_years=form.cleaned_data["children"],
+                    channel=PAGE,
+                    path=request.path,
+                )
+            except DomainError as error:
+                status = _show_on_form(form, error)
+            else:
+                if updated.version == version:
+                    messages.info(request, "Nothing was different, so nothing was changed.")
+                else:
+                    messages.success(request, f"{updated.full_name}’s details are saved.")
+                return redirect("web:participant_detail", pk=participant.pk)
+        else:
+            status = 400
+    else:
+        years = [child.birth_year for child in participant.children.all()]
+        initial = {name: getattr(participant, name) for name in EditParticipantForm.base_fields if name != "children"}
+        form = EditParticipantForm(initial={**initial, "children": format_birth_years(years)})
+        record_participant_view(actor=user, participant=participant, channel=PAGE, path=request.path)
+    context = {"page_title": f"Change {participant.full_name}’s details", "form": form, "participant": participant}
+    return render(request, "web/keyworker/participant_edit.html", context, status=status)
+
+
+@require_roles(Role.KEYWORKER, Role.PARTNERSHIP_MANAGER)
+def participant_consent_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    participant = _visible_participant(request, pk)
+    if not rules.has_perm("participants.record_consent", user, participant):
+        raise PermissionDenied("Only their keyworker or partnership manager can record consent.")
+    organisations = organisations_visible_to(user).filter(memberships__partnership_id=participant.partnership_id)
+    choices = [(organisation.pk, organisation.name) for organisation in organisations.order_by("name")]
+    form = RecordConsentForm(request.POST if request.method == "POST" else None, organisations=choices)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                consent = record_consent(
+                    actor=user,
+                    participant_id=participant.pk,
+                    purpose=form.cleaned_data["purpose"],
+                    how=form.cleaned_data["how"],
+                    organisation_id=form.cleaned_data["organisation"],
+                    channel=PAGE,
+                    path=request.path,
+                )
+            except DomainError as error:
+                status = _show_on_form(form, error)
+            else:
+                messages.success(request, f"Consent recorded: {consent.get_purpose_display().lower()}.")
+                return redirect("web:participant_detail", pk=participant.pk)
+        else:
+            status = 400
+    else:
+        record_participant_view(actor=user, participant=participant, channel=PAGE, path=request.path)
+    context = {"page_title": f"Record a consent for {participant.full_name}", "form": form, "participant": participant}
+    return render(request, "web/keyworker/consent_add.html", context, status=status)
+
+
+@require_roles(Role.PARTICIPANT, Role.KEYWORKER, Role.PARTNERSHIP_MANAGER)
+def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff record a withdrawal the participant told them of; a participant withdraws their own, online."""
+    user = request.user
+    consent = consents_visible_to(user).select_related("participant", "organisation").filter(pk=pk).first()
+    if consent is None:
+        raise Http404("No such consent.")
+    participant = consent.participant
+    records_for_them = rules.has_perm("participants.record_consent", user, participant)
+    own = actor_for(user).participant_id == participant.pk
+    if not (records_for_them or own):
+        raise PermissionDenied("You cannot withdraw this consent.")
+    back = reverse("web:participant_detail", args=[participant.pk]) if records_for_them else reverse("web:my_page")
+    form = WithdrawConsentForm(request.POST if request.method == "POST" else None, ask_how=records_for_them)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                withdraw_consent(
+                    actor=user,
+                    consent_id=consent.pk,
+                    how=form.cleaned_data.get("how", Consent.How.ONLINE),
+                    channel=PAGE,
+                    path=request.path,
+                )
+            except DomainError as error:
+                status = _show_on_form(form, error)
+            else:
+                messages.success(request, f"Consent withdrawn: {consent.get_purpose_display().lower()}.")
+                return redirect(back)
+        else:
+            status = 400
+    else:
+        record_participant_view(actor=user, participant=participant, channel=PAGE, path=request.path)
+    context = {
+        "page_title": "Withdraw consent",
+        "form": form,
+        "consent": consent,
+        "participant": participant,
+        "own": own and not records_for_them,
+        "back": back,
+    }
+    return render(request, "web/keyworker/consent_withdraw.html", context, status=status)
+
+
+@require_roles(Role.KEYWORKER, Role.PARTNERSHIP_MANAGER)
+@require_POST
+def participant_sign_in_link(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    participant = _visible_participant(request, pk)
+    try:
+        link = issue_sign_in_link(actor=user, participant_id=participant.pk, channel=PAGE, path=request.path)
+    except NotFound as error:
+        raise Http404(error.message) from error
+    except NotAllowed as error:
+        raise PermissionDenied(error.message) from error
+    url = None
+    if link is None:
+        record_participant_view(actor=user, participant=participant, channel=PAGE, path=request.path)
+    else:
+        uidb64, token = link
+        url = request.build_absolute_uri(reverse("web:set_password", kwargs={"uidb64": uidb64, "token": token}))
+    context = {
+        "page_title": f"A sign-in link for {participant.full_name}",
+        "participant": participant,
+        "url": url,
+        "valid_days": settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60),
+    }
+    response = render(request, "web/keyworker/sign_in_link.html", context)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,106 @@
+"""The manager's pages about one participant: moving them to another keyworker, and who looked."""
+
+import rules
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from coproduce.accounts.roles import Role
+from coproduce.audit.models import AuditEvent
+from coproduce.audit.selectors import events_about_participant
+from coproduce.core.errors import ConflictError, DomainError, NotFound
+from coproduce.participants.models import Participant
+from coproduce.participants.selectors import caseload_sizes_in_partnership, participants_visible_to
+from coproduce.participants.services import reallocate_participant, record_participant_view
+from coproduce.programmes.selectors import keyworkers_in
+from coproduce.web.access import require_roles
+from coproduce.web.pagination import paginate
+from coproduce.web.partnership.common import conflict
+from coproduce.web.partnership.forms import KeyworkerForm, keyworker_choices
+
+EVENTS_PER_PAGE = 50
+ROLE_LABELS = {**dict(Role.choices), "public": "Member of the public", "": "System"}
+
+
+def participant_url(participant: Participant) -> str:
+    return reverse("web:participant_detail", args=[participant.pk])
+
+
+def _participant_for(request: HttpRequest, pk: int, permission: str) -> Participant:
+    """The participant, if this person may see them and do this; otherwise 404, so nothing leaks."""
+    participant = (
+        participants_visible_to(request.user).select_related("keyworker__user", "partnership").filter(pk=pk).first()
+    )
+    if participant is None or not rules.has_perm(permission, request.user, participant):
+        raise Http404("No such participant.")
+    return participant
+
+
+@require_roles(Role.PARTNERSHIP_MANAGER)
+def participant_reallocate(request: HttpRequest, pk: int) -> HttpResponse:
+    participant = _participant_for(request, pk, "participants.reallocate_participant")
+    caseloads = {keyworker.pk: keyworker.active_count for keyworker in caseload_sizes_in_partnership(request.user)}
+    choices = keyworker_choices(keyworkers_in(participant.partnership_id), caseloads)
+    initial = {"version": participant.version, "keyworker": participant.keyworker_id}
+    form = KeyworkerForm(request.POST or None, initial=initial, keyworkers=choices, label="New keyworker")
+    if request.method == "POST" and form.is_valid():
+        try:
+            participant = reallocate_participant(
+                actor=request.user,
+                participant_id=participant.pk,
+                expected_version=form.cleaned_data["version"],
+                keyworker_id=form.cleaned_data["keyworker"],
+                path=request.path,
+            )
+        except ConflictError as error:
+            return conflict(
+                request, error, back_url=request.path, back_label="Start again with their record as it is now"
+            )
+        except NotFound as error:
+            raise Http404(error.message) from error
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            keyworker = participant.keyworker.user if participant.keyworker else "nobody"
+            messages.success(request, f"{participant.full_name}'s keyworker is now {keyworker}.")
+            return redirect(participant_url(participant))
+    record_participant_view(
+        actor=request.user, participant=participant, channel=AuditEvent.Channel.PAGE, path=request.path
+    )
+    context = {
+        "page_title": f"Change {participant.full_name}'s keyworker",
+        "participant": participant,
+        "participant_url": participant_url(participant),
+        "form": form,
+    }
+    return render(
+        request, "web/partnership/participant_reallocate.html", context, status=400 if request.method == "POST" else 200
+    )
+
+
+@require_roles(Role.PARTNERSHIP_MANAGER)
+def participant_audit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everyone who looked at or changed this participant's record, newest first. Reading it is audited."""
+    participant = _participant_for(request, pk, "participants.view_audit_of_participant")
+    pages = paginate(request, events_about_participant(participant.pk), EVENTS_PER_PAGE)
+    events = [
+        {
+            "event": event,
+            "who": str(event.actor) if event.actor else ROLE_LABELS.get(event.actor_role, "Someone without an account"),
+            "role": ROLE_LABELS.get(event.actor_role, event.actor_role),
+            "changed": [name.replace("_", " ") for name in event.changed_fields],
+        }
+        for event in pages.page.object_list
+    ]
+    record_participant_view(
+        actor=request.user, participant=participant, channel=AuditEvent.Channel.PAGE, path=request.path
+    )
+    context = {
+        "page_title": f"Who has looked at {participant.full_name}'s record",
+        "participant": participant,
+        "participant_url": participant_url(participant),
+        "events": events,
+        "pages": pages,
+    }
+    return render(request, "web/partnership/participant_audit.html", context)
