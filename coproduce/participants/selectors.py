@@ -184,3 +184,22 @@ def participant_record(user: Any, participant_id: int, *, contacts_limit: int | 
         )
         .first()
     )
+
+
+def area_participants(
+    user: Any, *, search: str = "", status: str = "", keyworker_id: int | None = None, not_seen_only: bool = False
+) -> QuerySet[Participant]:
+    """Everyone in the partnership manager's area, searchable, with their keyworker and last contact."""
+    actor = actor_for(user)
+    if not actor.has(Role.PARTNERSHIP_MANAGER) or actor.partnership_id is None:
+        return Participant.objects.none()
+    participants = participants_visible_to(user).filter(partnership_id=actor.partnership_id)
+    participants = filter_participants(participants, search=search, status=status)
+    if keyworker_id is not None:
+        participants = participants.filter(keyworker_id=keyworker_id)
+    participants = with_last_contact(participants)
+    if not_seen_only:
+        participants = participants.filter(status=Participant.Status.ACTIVE).filter(
+            Q(last_contact_on__lt=not_seen_since()) | Q(last_contact_on__isnull=True)
+        )
+    return participants.select_related("keyworker__user").order_by("family_name", "given_name", "pk")

@@ -13,6 +13,7 @@ MENU: dict[Role, list[tuple[str, str]]] = {
     Role.KEYWORKER: [("My caseload", "web:caseload"), ("Register someone", "web:participant_register")],
     Role.PARTNERSHIP_MANAGER: [
         ("Area overview", "web:area_overview"),
+        ("Participants", "web:area_participants"),
         ("Enquiries", "web:enquiry_list"),
         ("Organisations", "web:organisation_list"),
         ("Staff", "web:staff_list"),
@@ -40,5 +41,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             seen.add(name)
             url = reverse(name)
             items.append({"label": label, "url": url, "active": request.path == url})
-    role = actor.primary_role
-    return {"nav_items": items, "actor_role_label": role.label if role else ""}
+    primary = actor.primary_role
+    return {"nav_items": items, "actor_role_label": primary.label if primary else ""}

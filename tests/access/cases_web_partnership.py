@@ -70,6 +70,13 @@ def staff_snapshot(p: Personas) -> tuple[object, ...]:
 CASES = [
     AccessCase(route="web:area_overview", url=lambda p: reverse("web:area_overview"), allowed=MANAGER),
     AccessCase(
+        route="web:area_participants",
+        url=lambda p: reverse("web:area_participants"),
+        allowed=MANAGER,
+        audited_participant=lambda p: p.other_participant,
+        secrets=olive_secrets,
+    ),
+    AccessCase(
         route="web:partnership_settings",
         url=lambda p: reverse("web:partnership_settings"),
         method="POST",

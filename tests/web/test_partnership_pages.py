@@ -602,3 +602,49 @@ def test_dates_on_the_overview_are_the_enquiry_dates(personas: Personas, mo: Cli
     html = mo.get(reverse("web:area_overview")).content.decode()
 
     assert f"Enquiry {personas.enquiry.pk}</a>, received 2 November 2026" in html
+
+
+def test_mo_finds_anyone_in_fife_but_nobody_from_glasgow(personas, client_for) -> None:
+    from coproduce.audit.models import AuditEvent
+
+    response = client_for("partnership_manager").get("/partnership/participants/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    for name in ("Pat Participant", "Paula Second", "Olive Other"):
+        assert name in body
+    assert "Gemma" not in body
+    listed = AuditEvent.objects.filter(actor=personas.manager.user, action="list").values_list("participant", flat=True)
+    assert sorted(listed) == sorted(
+        [personas.participant.pk, personas.second_participant.pk, personas.other_participant.pk]
+    )
+
+
+def test_mo_filters_the_area_by_keyworker_and_not_seen(personas, client_for) -> None:
+    client = client_for("partnership_manager")
+    by_owen = client.get("/partnership/participants/", {"keyworker": personas.other_keyworker.pk}).content.decode()
+    assert "Olive Other" in by_owen
+    assert "Pat Participant" not in by_owen
+    not_seen = client.get("/partnership/participants/", {"not_seen": "on"}).content.decode()
+    # Paula was last seen 60 days ago; Olive has no contact at all; Pat was seen a week ago.
+    assert "Paula Second" in not_seen
+    assert "Olive Other" in not_seen
+    assert "Pat Participant" not in not_seen
+
+
+# The same number whatever the number of participants in the area (measured: 11).
+AREA_LIST_QUERIES = 11
+
+
+@pytest.mark.parametrize("extra", [1, 50])
+def test_the_area_list_runs_the_same_queries_however_many_people(
+    personas, client_for, django_assert_num_queries, extra: int
+) -> None:
+    from tests.participants.factories import ParticipantFactory
+
+    ParticipantFactory.create_batch(extra, keyworker=personas.keyworker)
+    client = client_for("partnership_manager")
+    client.get("/partnership/participants/")  # warm the session
+    with django_assert_num_queries(AREA_LIST_QUERIES):
+        response = client.get("/partnership/participants/")
+    assert response.status_code == 200
+

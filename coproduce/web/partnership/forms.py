@@ -168,3 +168,17 @@ class StaffAddForm(GovukForm):
             ("", "Choose an organisation"),
             *[(organisation.pk, organisation.name) for organisation in organisations],
         ]
+
+
+class AreaParticipantsFilterForm(GovukForm):
+    search = forms.CharField(label="Search", required=False, max_length=100, help_text="Name, reference or postcode.")
+    status = forms.ChoiceField(label="Status", required=False)
+    keyworker = forms.TypedChoiceField(label="Keyworker", required=False, coerce=int, empty_value=None)
+    not_seen = forms.BooleanField(label="Only active people not seen in the last 4 weeks", required=False)
+
+    def __init__(self, *args: Any, keyworkers: list[tuple[int, str]], **kwargs: Any) -> None:
+        from coproduce.participants.models import Participant
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", "Any status"), *Participant.Status.choices]
+        self.fields["keyworker"].choices = [("", "Any keyworker"), *keyworkers]

@@ -11,13 +11,18 @@ from coproduce.audit.models import AuditEvent
 from coproduce.audit.selectors import events_about_participant
 from coproduce.core.errors import ConflictError, DomainError, NotFound
 from coproduce.participants.models import Participant
-from coproduce.participants.selectors import caseload_sizes_in_partnership, participants_visible_to
-from coproduce.participants.services import reallocate_participant, record_participant_view
+from coproduce.participants.selectors import area_participants as area_participants_of
+from coproduce.participants.selectors import caseload_sizes_in_partnership, not_seen_since, participants_visible_to
+from coproduce.participants.services import (
+    reallocate_participant,
+    record_participant_list_view,
+    record_participant_view,
+)
 from coproduce.programmes.selectors import keyworkers_in
 from coproduce.web.access import require_roles
 from coproduce.web.pagination import paginate
-from coproduce.web.partnership.common import conflict
-from coproduce.web.partnership.forms import KeyworkerForm, keyworker_choices
+from coproduce.web.partnership.common import conflict, managed_partnership
+from coproduce.web.partnership.forms import AreaParticipantsFilterForm, KeyworkerForm, keyworker_choices
 
 EVENTS_PER_PAGE = 50
 ROLE_LABELS = {**dict(Role.choices), "public": "Member of the public", "": "System"}
@@ -104,3 +109,47 @@ def participant_audit(request: HttpRequest, pk: int) -> HttpResponse:
         "pages": pages,
     }
     return render(request, "web/partnership/participant_audit.html", context)
+
+
+AREA_PER_PAGE = 50
+
+
+@require_roles(Role.PARTNERSHIP_MANAGER)
+def area_participants(request: HttpRequest) -> HttpResponse:
+    """Everyone in the area: find a participant, see who supports them and when they were last seen."""
+    partnership = managed_partnership(request)
+    keyworkers = [(staff.pk, str(staff.user)) for staff in keyworkers_in(partnership.pk)]
+    form = AreaParticipantsFilterForm(request.GET, keyworkers=keyworkers)
+    filters = form.cleaned_data if form.is_valid() else {}
+    participants = area_participants_of(
+        request.user,
+        search=filters.get("search", ""),
+        status=filters.get("status", ""),
+        keyworker_id=filters.get("keyworker"),
+        not_seen_only=filters.get("not_seen", False),
+    )
+    pages = paginate(request, participants, AREA_PER_PAGE)
+    cutoff = not_seen_since()
+    rows = [
+        {
+            "participant": participant,
+            "not_seen": participant.status == Participant.Status.ACTIVE
+            and (participant.last_contact_on is None or participant.last_contact_on < cutoff),
+        }
+        for participant in pages.page
+    ]
+    record_participant_list_view(
+        actor=request.user,
+        participant_ids=[row["participant"].pk for row in rows],
+        channel=AuditEvent.Channel.PAGE,
+        path=request.path,
+    )
+    context = {
+        "page_title": f"Participants in {partnership.area_name}",
+        "partnership": partnership,
+        "form": form,
+        "pages": pages,
+        "rows": rows,
+        "filtered": any(filters.get(name) for name in ("search", "status", "keyworker", "not_seen")),
+    }
+    return render(request, "web/partnership/area_participants.html", context)

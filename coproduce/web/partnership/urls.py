@@ -9,6 +9,7 @@ urlpatterns = [
     path("enquiries/<int:pk>/", enquiries.enquiry_detail, name="enquiry_detail"),
     path("enquiries/<int:pk>/allocate/", enquiries.enquiry_allocate, name="enquiry_allocate"),
     path("enquiries/<int:pk>/close/", enquiries.enquiry_close, name="enquiry_close"),
+    path("partnership/participants/", participants.area_participants, name="area_participants"),
     path("participants/<int:pk>/reallocate/", participants.participant_reallocate, name="participant_reallocate"),
     path("participants/<int:pk>/who-looked/", participants.participant_audit, name="participant_audit"),
     path("partnership/organisations/", organisations.organisation_list, name="organisation_list"),
