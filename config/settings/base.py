@@ -189,3 +189,4 @@ CACHES = {
     }
 }
 COPRODUCE_API_ENQUIRY_RATE = env("COPRODUCE_API_ENQUIRY_RATE", "10/h")
+CSRF_FAILURE_VIEW = "coproduce.web.errors.csrf_failure"

@@ -13,16 +13,19 @@ from django.template import loader
 
 logger = logging.getLogger(__name__)
 
-TEMPLATES = {
+TEMPLATES: dict[int | str, tuple[str, str]] = {
     400: ("web/errors/400.html", "Something was wrong with the request"),
     403: ("web/errors/403.html", "You cannot open this page"),
+    "csrf": ("web/errors/csrf.html", "The form had expired"),
     404: ("web/errors/404.html", "Page not found"),
     500: ("web/errors/500.html", "Sorry, something went wrong"),
 }
 
 
-def _render(request: HttpRequest, status: int, *, with_context_processors: bool = True) -> HttpResponse:
-    template_name, title = TEMPLATES[status]
+def _render(
+    request: HttpRequest, status: int, *, with_context_processors: bool = True, page: int | str | None = None
+) -> HttpResponse:
+    template_name, title = TEMPLATES[page or status]
     template = loader.get_template(template_name)
     context: dict[str, Any] = {"page_title": title}
     if with_context_processors:
@@ -47,3 +50,8 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     return _render(request, 500, with_context_processors=False)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without its security token (often: it was open too long, or cookies are off)."""
+    return _render(request, 403, page="csrf")

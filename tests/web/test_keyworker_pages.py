@@ -338,6 +338,26 @@ def test_a_record_takes_the_same_queries_however_long_it_is(
     assert len(response.context["contacts"]) == min(how_many, 10)
 
 
+@pytest.mark.parametrize("caseload_size", [1, 50])
+@pytest.mark.parametrize(("role", "url"), [("keyworker", "/participants/{pk}/"), ("participant", "/me/")])
+def test_record_pages_take_the_same_queries_however_many_participants(
+    personas: Personas,
+    client_for: ClientFor,
+    django_assert_num_queries: Callable,
+    caseload_size: int,
+    role: str,
+    url: str,
+) -> None:
+    for participant in ParticipantFactory.create_batch(caseload_size, keyworker=personas.keyworker):
+        ContactFactory(participant=participant)
+    client = client_for(role)
+    client.get(url.format(pk=personas.participant.pk))  # the first visit may set up the session
+    expected = {"keyworker": 11, "participant": 10}[role]
+    with django_assert_num_queries(expected):
+        response = client.get(url.format(pk=personas.participant.pk))
+    assert response.status_code == 200
+
+
 # Changing a record.
 
 

@@ -647,4 +647,3 @@ def test_the_area_list_runs_the_same_queries_however_many_people(
     with django_assert_num_queries(AREA_LIST_QUERIES):
         response = client.get("/partnership/participants/")
     assert response.status_code == 200
-
