@@ -15,7 +15,7 @@ def test_a_form_without_its_token_gets_a_friendly_page_and_changes_nothing(perso
     assert Enquiry.objects.count() == before
 
 
-def test_only_the_administrator_opens_the_django_admin(personas: Personas, client_for) -> None:  # noqa: ANN001
+def test_only_the_administrator_opens_the_django_admin(personas: Personas, client_for) -> None:
     for role in ALL_ROLES:
         response = client_for(role).get("/admin/")
         if role == "administrator":
@@ -25,7 +25,7 @@ def test_only_the_administrator_opens_the_django_admin(personas: Personas, clien
             assert response["Location"].startswith("/admin/login/")
 
 
-def test_the_admin_offers_no_casework(personas: Personas, client_for) -> None:  # noqa: ANN001
+def test_the_admin_offers_no_casework(personas: Personas, client_for) -> None:
     body = client_for("administrator").get("/admin/").content.decode()
     assert "Organisations" in body
     for casework in ("Participants", "Consents", "Enquiries", "Contacts", "Assessments"):

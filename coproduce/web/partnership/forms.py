@@ -1,7 +1,7 @@
 """Forms for the partnership manager's pages. They check the shape of input; the services decide."""
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -180,5 +180,5 @@ class AreaParticipantsFilterForm(GovukForm):
         from coproduce.participants.models import Participant
 
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", "Any status"), *Participant.Status.choices]
-        self.fields["keyworker"].choices = [("", "Any keyworker"), *keyworkers]
+        cast(forms.ChoiceField, self.fields["status"]).choices = [("", "Any status"), *Participant.Status.choices]
+        cast(forms.ChoiceField, self.fields["keyworker"]).choices = [("", "Any keyworker"), *keyworkers]
