@@ -16,7 +16,7 @@ from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput, validate_model
 from coproduce.participants.models import Child, Consent, Enquiry, HeardAbout, Participant
 from coproduce.participants.selectors import enquiries_visible_to, participants_visible_to
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.actors import actor_for, audit_action
 from coproduce.programmes.models import Partnership, StaffMember
 
 EDITABLE_FIELDS = (
@@ -176,14 +176,12 @@ def register_participant(
             enquiry.status = Enquiry.Status.REGISTERED
             enquiry.bump_version()
             enquiry.save()
-        record_event(
+        audit_action(
             actor=actor,
-            actor_role=who.role_label,
             action=AuditEvent.Action.CREATE,
-            channel=channel,
             record=participant,
             participant_id=participant.pk,
-            purpose=who.purpose_for(),
+            channel=channel,
             changed_fields=[name for name in EDITABLE_FIELDS if getattr(participant, name)],
             path=path,
         )
@@ -201,7 +199,6 @@ def update_participant(
     path: str = "",
 ) -> Participant:
     """Change a participant's details. Fails with ConflictError if someone else changed them first."""
-    who = actor_for(actor)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise InvalidInput({name: ["This field cannot be changed here."] for name in sorted(unknown)})
@@ -246,14 +243,12 @@ def update_participant(
             User.objects.filter(pk=participant.user_id).update(email=participant.email, mobile=participant.mobile)
         participant.bump_version()
         participant.save()
-        record_event(
+        audit_action(
             actor=actor,
-            actor_role=who.role_label,
             action=AuditEvent.Action.CHANGE,
-            channel=channel,
             record=participant,
             participant_id=participant.pk,
-            purpose=who.purpose_for(),
+            channel=channel,
             changed_fields=changed,
             path=path,
         )
@@ -270,7 +265,6 @@ def reallocate_participant(
     path: str = "",
 ) -> Participant:
     """A partnership manager moves a participant to another keyworker in the same area."""
-    who = actor_for(actor)
     with transaction.atomic():
         participant = participants_visible_to(actor).select_for_update().filter(pk=participant_id).first()
         if participant is None:
@@ -284,14 +278,12 @@ def reallocate_participant(
         participant.keyworker = keyworker
         participant.bump_version()
         participant.save()
-        record_event(
+        audit_action(
             actor=actor,
-            actor_role=who.role_label,
             action=AuditEvent.Action.ALLOCATE,
-            channel=channel,
             record=participant,
             participant_id=participant.pk,
-            purpose=who.purpose_for(),
+            channel=channel,
             changed_fields=["keyworker"],
             path=path,
         )
@@ -309,7 +301,6 @@ def record_consent(
     path: str = "",
 ) -> Consent:
     """Record a consent the participant gave, for one purpose (and organisation, for sharing)."""
-    who = actor_for(actor)
     with transaction.atomic():
         participant = participants_visible_to(actor).filter(pk=participant_id).first()
         if participant is None:
@@ -331,14 +322,12 @@ def record_consent(
         if already:
             raise DomainError("This consent is already recorded and has not been withdrawn.")
         consent.save()
-        record_event(
+        audit_action(
             actor=actor,
-            actor_role=who.role_label,
             action=AuditEvent.Action.CONSENT_GIVEN,
-            channel=channel,
             record=consent,
             participant_id=participant.pk,
-            purpose=who.purpose_for(),
+            channel=channel,
             changed_fields=["purpose"],
             path=path,
         )
@@ -372,14 +361,12 @@ def withdraw_consent(
         consent.withdrawn_by = actor
         consent.withdrawn_how = how
         consent.save()
-        record_event(
+        audit_action(
             actor=actor,
-            actor_role=who.role_label,
             action=AuditEvent.Action.CONSENT_WITHDRAWN,
-            channel=channel,
             record=consent,
             participant_id=participant.pk,
-            purpose=who.purpose_for(),
+            channel=channel,
             changed_fields=["withdrawn_at"],
             path=path,
         )
@@ -453,7 +440,6 @@ def allocate_enquiry(
     path: str = "",
 ) -> Enquiry:
     """The partnership manager gives an enquiry to a keyworker in the same area."""
-    who = actor_for(actor)
     with transaction.atomic():
         enquiry = enquiries_visible_to(actor).select_for_update().filter(pk=enquiry_id).first()
         if enquiry is None:
@@ -470,14 +456,12 @@ def allocate_enquiry(
         enquiry.status = Enquiry.Status.ALLOCATED
         enquiry.bump_version()
         enquiry.save()
-        record_event(
+        audit_action(
             actor=actor,
-            actor_role=who.role_label,
             action=AuditEvent.Action.ALLOCATE,
-            channel=channel,
             record=enquiry,
             participant_id=None,
-            purpose=who.purpose_for(),
+            channel=channel,
             changed_fields=["allocated_to", "status"],
             path=path,
         )
@@ -494,7 +478,6 @@ def close_enquiry(
     path: str = "",
 ) -> Enquiry:
     """Close an enquiry that will not become a registration (they could not be reached, chose not to…)."""
-    who = actor_for(actor)
     if not reason.strip():
         raise InvalidInput({"reason": ["Say why the enquiry is being closed."]})
     with transaction.atomic():
@@ -510,14 +493,12 @@ def close_enquiry(
         enquiry.closed_reason = reason.strip()[:200]
         enquiry.bump_version()
         enquiry.save()
-        record_event(
+        audit_action(
             actor=actor,
-            actor_role=who.role_label,
             action=AuditEvent.Action.CHANGE,
-            channel=channel,
             record=enquiry,
             participant_id=None,
-            purpose=who.purpose_for(),
+            channel=channel,
             changed_fields=["status", "closed_reason"],
             path=path,
         )
@@ -526,15 +507,12 @@ def close_enquiry(
 
 def record_participant_view(*, actor: Any, participant: Participant, channel: str, path: str = "") -> None:
     """Audit that a participant's personal data was shown to this person."""
-    who = actor_for(actor)
-    record_event(
+    audit_action(
         actor=actor,
-        actor_role=who.role_label,
         action=AuditEvent.Action.VIEW,
-        channel=channel,
         record=participant,
         participant_id=participant.pk,
-        purpose=who.purpose_for(),
+        channel=channel,
         path=path,
     )
 
@@ -568,7 +546,6 @@ def issue_sign_in_link(
     from django.utils.encoding import force_bytes
     from django.utils.http import urlsafe_base64_encode
 
-    who = actor_for(actor)
     participant = participants_visible_to(actor).select_related("user").filter(pk=participant_id).first()
     if participant is None:
         raise NotFound("No such participant.")
@@ -580,14 +557,12 @@ def issue_sign_in_link(
         urlsafe_base64_encode(force_bytes(participant.user.pk)),
         default_token_generator.make_token(participant.user),
     )
-    record_event(
+    audit_action(
         actor=actor,
-        actor_role=who.role_label,
         action=AuditEvent.Action.CHANGE,
-        channel=channel,
         record=participant,
         participant_id=participant.pk,
-        purpose=who.purpose_for(),
+        channel=channel,
         changed_fields=["sign_in_link"],
         path=path,
     )
@@ -596,15 +571,12 @@ def issue_sign_in_link(
 
 def record_enquiry_view(*, actor: Any, enquiry: Enquiry, channel: str, path: str = "") -> None:
     """Audit that an enquirer's details (personal data, before they are a participant) were shown."""
-    who = actor_for(actor)
-    record_event(
+    audit_action(
         actor=actor,
-        actor_role=who.role_label,
         action=AuditEvent.Action.VIEW,
-        channel=channel,
         record=enquiry,
         participant_id=enquiry.participant_id,
-        purpose=who.purpose_for(),
+        channel=channel,
         path=path,
     )
 

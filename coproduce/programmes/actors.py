@@ -4,6 +4,7 @@ Worked out once per request (two queries) and cached on the user object, so ever
 check and visibility function after that is free.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -91,3 +92,30 @@ def _participant_id_of(user: Any) -> int | None:
 
     participant_model = apps.get_model("participants", "Participant")
     return participant_model.objects.filter(user=user).values_list("pk", flat=True).first()
+
+
+def audit_action(
+    *,
+    actor: Any,
+    action: str,
+    record: Any,
+    participant_id: int | None,
+    channel: str,
+    path: str = "",
+    changed_fields: Iterable[str] = (),
+) -> None:
+    """Write the audit event for something this person did, with their role and purpose."""
+    from coproduce.audit.services import record_event
+
+    who = actor_for(actor)
+    record_event(
+        actor=actor,
+        actor_role=who.role_label,
+        action=action,
+        channel=channel,
+        record=record,
+        participant_id=participant_id,
+        purpose=who.purpose_for(),
+        changed_fields=changed_fields,
+        path=path,
+    )

@@ -9,10 +9,9 @@ from django.db import transaction
 from coproduce.accounts.models import User, normalise_mobile
 from coproduce.accounts.roles import Role
 from coproduce.audit.models import AuditEvent
-from coproduce.audit.services import record_event
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput, validate_model
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.actors import actor_for, audit_action
 from coproduce.programmes.models import Organisation, Partnership, PartnershipMembership, StaffMember, StaffRole
 
 # Roles a partnership manager may give to staff in their area. Funder, evaluator and
@@ -22,17 +21,14 @@ ORGANISATION_FIELDS = ("name", "kind", "charity_number", "company_number", "webs
 
 
 def _audit(actor: Any, action: str, record: Any, changed: Iterable[str], channel: str, path: str) -> None:
-    who = actor_for(actor)
-    record_event(
+    audit_action(
         actor=actor,
-        actor_role=who.role_label,
         action=action,
-        channel=channel,
         record=record,
         participant_id=None,
-        purpose=who.purpose_for(),
-        changed_fields=changed,
+        channel=channel,
         path=path,
+        changed_fields=changed,
     )
 
 
