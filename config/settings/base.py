@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "coproduce.programmes",
     "coproduce.participants",
     "coproduce.plans",
+    "coproduce.voice",
     "coproduce.reporting",
     "coproduce.demo",
     "coproduce.web",

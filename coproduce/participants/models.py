@@ -194,3 +194,28 @@ class Enquiry(VersionedModel):
 
     def __str__(self) -> str:
         return f"Enquiry {self.pk} ({self.partnership})"
+
+
+class CoverShare(TimestampedModel):
+    """Another keyworker sees a case for a period (holiday, sickness cover). Audited."""
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="cover_shares")
+    covering_keyworker = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="covering")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    reason = models.CharField(max_length=200)
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    ended_early_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-starts_on", "pk"]
+        indexes = [models.Index(fields=["covering_keyworker", "starts_on", "ends_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="cover_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Cover by {self.covering_keyworker} {self.starts_on}–{self.ends_on}"

@@ -9,14 +9,15 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from coproduce.accounts.roles import Role
-from coproduce.participants.models import Consent, Enquiry, Participant
+from coproduce.participants.models import Consent, CoverShare, Enquiry, Participant
 from coproduce.programmes.actors import actor_for
 
 
 def participants_visible_to(user: Any) -> QuerySet[Participant]:
     """The participants whose records this person may see (DESIGN.md §3).
 
-    A participant: only themselves. A keyworker: their own caseload. A partnership manager:
+    A participant: only themselves. A keyworker: their own caseload, and the cases shared with
+    them for cover today. A partnership manager:
     everyone in their partnership's area. Partner workers, funders, evaluators and
     administrators: nobody (they work from referrals, aggregates and research consent).
     """
@@ -27,7 +28,7 @@ def participants_visible_to(user: Any) -> QuerySet[Participant]:
         allowed |= Q(pk=actor.participant_id)
         granted = True
     if actor.has(Role.KEYWORKER) and actor.staff_member is not None:
-        allowed |= Q(keyworker_id=actor.staff_member.pk)
+        allowed |= Q(keyworker_id=actor.staff_member.pk) | Q(pk__in=covered_by(actor.staff_member.pk))
         granted = True
     if actor.has(Role.PARTNERSHIP_MANAGER) and actor.partnership_id is not None:
         allowed |= Q(partnership_id=actor.partnership_id)
@@ -35,6 +36,14 @@ def participants_visible_to(user: Any) -> QuerySet[Participant]:
     if not granted:
         return Participant.objects.none()
     return Participant.objects.filter(allowed)
+
+
+def covered_by(staff_member_id: int, today: datetime.date | None = None) -> QuerySet[Any]:
+    """Ids of the participants another keyworker has shared with this one for cover, today."""
+    today = today or timezone.localdate()
+    return CoverShare.objects.filter(
+        covering_keyworker_id=staff_member_id, starts_on__lte=today, ends_on__gte=today, ended_early_at__isnull=True
+    ).values("participant_id")
 
 
 def enquiries_visible_to(user: Any) -> QuerySet[Enquiry]:
