@@ -1,0 +1,32 @@
+"""Who may do what in the participant's plan and record. Visibility comes from participants_visible_to."""
+
+from typing import Any
+
+import rules
+
+from coproduce.participants.permissions import is_the_participant, is_their_keyworker, manages_their_area
+
+
+@rules.predicate
+def is_covering_keyworker(user: Any, participant: Any) -> bool:
+    from coproduce.participants.selectors import covered_by
+    from coproduce.programmes.actors import actor_for
+
+    actor = actor_for(user)
+    if participant is None or actor.staff_member is None:
+        return False
+    return covered_by(actor.staff_member.pk).filter(participant_id=participant.pk).exists()
+
+
+works_with_them = is_their_keyworker | is_covering_keyworker | manages_their_area
+
+rules.add_perm("plans.work_on_plan", works_with_them)
+rules.add_perm("plans.answer_step", is_the_participant | works_with_them)
+rules.add_perm("plans.add_own_goal", is_the_participant | works_with_them)
+rules.add_perm("plans.record_contact", works_with_them)
+rules.add_perm("plans.restrict_note", works_with_them)
+rules.add_perm("plans.manage_appointments", works_with_them)
+rules.add_perm("plans.ask_to_rearrange", is_the_participant)
+rules.add_perm("plans.record_progress_check", is_the_participant | works_with_them)
+rules.add_perm("plans.log_job_search", is_the_participant | works_with_them)
+rules.add_perm("plans.share_for_cover", is_their_keyworker | manages_their_area)

@@ -1,0 +1,1 @@
+"""Reads of plans records, always through participants_visible_to."""
