@@ -34,8 +34,9 @@ from coproduce.accounts.roles import Role
 from coproduce.audit.models import AuditEvent
 from coproduce.demo import data
 from coproduce.demo.data import AreaSpec, DemoLogin, OrganisationSpec
+from coproduce.demo.support import write_support
 from coproduce.participants.models import Child, Consent, Enquiry, Participant
-from coproduce.plans.models import Assessment, AssessmentBarrier, Contact
+from coproduce.plans.models import Assessment, AssessmentBarrier, Contact, JobSearchEntry, ProgressCheck, ProgressScore
 from coproduce.programmes.models import (
     Organisation,
     Partnership,
@@ -44,6 +45,7 @@ from coproduce.programmes.models import (
     StaffMember,
     StaffRole,
 )
+from coproduce.voice.models import Invitation
 
 DEFAULT_SEED = 2013
 BATCH_SIZE = 500
@@ -54,9 +56,10 @@ T = TypeVar("T", bound=models.Model)
 # `bulk_create` does not fire the signals django-simple-history listens to, so the builder
 # writes each row's "created" history row itself, so that the first edit made in the demo has
 # something to be compared with. Except for these: the many rows that are added to rather than
-# edited (about 28,000 at full size), whose history would double the time the demo takes to
-# load (measured on SQLite: about 4 s with no history, 12 s with all of it, 6 s like this).
-WITHOUT_HISTORY = (Child, AssessmentBarrier, Contact)
+# edited (about 70,000 at full size), whose history would double the time the demo takes to
+# load (measured on SQLite before plans were added: about 4 s with no history, 12 s with all of
+# it, 6 s like this).
+WITHOUT_HISTORY = (Child, AssessmentBarrier, Contact, ProgressScore, ProgressCheck, JobSearchEntry, Invitation)
 
 
 class DemoError(Exception):
@@ -74,6 +77,7 @@ class DemoSummary:
     barriers: int
     contacts: int
     enquiries: int
+    support: dict[str, int] = field(default_factory=dict)
 
 
 def split_across_areas(total: int) -> dict[str, int]:
@@ -195,6 +199,7 @@ class _Person:
     keyworker: StaffMember | None = None
     user: User | None = None
     children: list[int] = field(default_factory=list)
+    barriers: list[str] = field(default_factory=list)
     row: Participant | None = None
 
 
@@ -235,6 +240,7 @@ class _Builder:
         self.plan_participants()
         self.write_participants()
         self.write_casework()
+        write_support(self)
         self.write_enquiries()
         return DemoSummary(
             participants_by_area=dict(Counter(person.area.area_name for person in self.people)),
@@ -246,6 +252,7 @@ class _Builder:
             barriers=self.counts["barriers"],
             contacts=self.counts["contacts"],
             enquiries=self.counts["enquiries"],
+            support=dict(sorted((key, value) for key, value in self.counts.items() if key.startswith("support:"))),
         )
 
     # -- Programme, partnerships, organisations -------------------------------------------------
@@ -660,6 +667,7 @@ class _Builder:
                 last_day,
             )
             chosen = _weighted_sample(assessing, data.BARRIER_WEIGHTS, _weighted(assessing, data.BARRIER_COUNT_WEIGHTS))
+            person.barriers = list(chosen)
             barrier_rows = [
                 AssessmentBarrier(
                     barrier=barrier,

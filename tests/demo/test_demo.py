@@ -261,3 +261,41 @@ def test_the_full_demo_has_3115_participants_split_as_documented(db: None) -> No
         assert 15 <= keyworker.caseload.filter(status="active").count() <= 25, keyworker
     assert Participant.objects.exclude(user=None).count() == 50
     assert Participant.objects.filter(status="closed").count() > 0.75 * 3115
+
+
+def test_every_participant_has_a_plan_and_steps_are_answered_unless_offered(small_demo: None) -> None:
+    from coproduce.plans.models import Goal, Step
+
+    assert set(Goal.objects.values_list("participant", flat=True)) == set(
+        Participant.objects.values_list("pk", flat=True)
+    )
+    states = set(Step.objects.values_list("state", flat=True))
+    assert states == {"offered", "agreed", "declined", "done", "stopped"}
+    assert not Step.objects.exclude(state="offered").filter(answered_at__isnull=True).exists()
+    assert not Step.objects.filter(state="offered", answered_at__isnull=False).exists()
+
+
+def test_progress_checks_have_all_eight_areas_and_many_improve(small_demo: None) -> None:
+    from django.db.models import Count
+
+    from coproduce.plans.models import ProgressCheck, ProgressScore
+
+    assert set(ProgressCheck.objects.annotate(areas=Count("scores")).values_list("areas", flat=True)) == {8}
+    first_and_last: dict[int, list[int]] = {}
+    for check in ProgressCheck.objects.filter(reader="participant").order_by("participant", "checked_on", "pk"):
+        total = sum(ProgressScore.objects.filter(progress_check=check).values_list("score", flat=True))
+        first_and_last.setdefault(check.participant_id, []).append(total)
+    improved = [totals[-1] > totals[0] for totals in first_and_last.values() if len(totals) > 1]
+    assert 0 < sum(improved) < len(improved)  # many improve, but not all
+
+
+def test_group_sessions_come_from_requests_and_invite_the_people_who_asked(small_demo: None) -> None:
+    from coproduce.voice.models import GroupSession, Invitation, Request
+
+    sessions = list(GroupSession.objects.all())
+    assert sessions, "the demo has group sessions built from requests"
+    for session in sessions:
+        askers = set(Request.objects.filter(group_session=session).values_list("participant", flat=True))
+        invited = set(Invitation.objects.filter(group_session=session).values_list("participant", flat=True))
+        assert askers == invited
+        assert len(askers) >= 1

@@ -44,7 +44,11 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f'Loaded "{data.PROGRAMME_NAME}" in {time.perf_counter() - started:.1f} s: '
                 f"{sum(summary.participants_by_area.values()):,} participants ({areas}; {statuses}), "
-                f"{summary.staff} staff, {summary.contacts:,} contacts, {summary.enquiries} enquiries waiting."
+                f"{summary.staff} staff, {summary.contacts:,} contacts, {summary.enquiries} enquiries waiting; "
+                + ", ".join(
+                    f"{count:,} {name.split(':')[1].replace('_', ' ')}" for name, count in summary.support.items()
+                )
+                + "."
             )
         )
         self.stdout.write("Run `manage.py demo_logins` to see how to sign in as each role.")
