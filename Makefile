@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 PG_URL ?= postgres://postgres@127.0.0.1:5432/coproduce
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo test test-sqlite test-postgres test-browser lint format bench install browser postgres assets serve clean
+.PHONY: demo test test-sqlite test-postgres test-browser lint format bench install browser pdf-libs postgres assets serve clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,13 @@ browser:
 		echo "Installing Debian's chromium for the browser tests…"; \
 		apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# Pango and fonts for WeasyPrint's PDFs (the job-search log); Debian's packages.
+pdf-libs:
+	@ldconfig -p | grep -q libpangoft2-1.0 || { \
+		echo "Installing Pango and fonts for PDFs…"; \
+		apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; }
+
 # The PostgreSQL server this machine provides; start it if it is down.
 postgres:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || { \
@@ -46,7 +53,7 @@ postgres:
 		pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start; \
 		for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; }
 
-test: install browser postgres
+test: install browser pdf-libs postgres
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 

@@ -14,7 +14,7 @@ from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput, validate_model
-from coproduce.participants.models import Child, Consent, Enquiry, HeardAbout, Participant
+from coproduce.participants.models import Child, Consent, CoverShare, Enquiry, HeardAbout, Participant
 from coproduce.participants.selectors import enquiries_visible_to, participants_visible_to
 from coproduce.programmes.actors import actor_for, audit_action
 from coproduce.programmes.models import Partnership, StaffMember
@@ -600,3 +600,88 @@ def record_enquiry_list_view(*, actor: Any, enquiries: Iterable[Enquiry], channe
             for enquiry in enquiries
         ]
     )
+
+
+def share_for_cover(
+    *,
+    actor: Any,
+    participant_id: int,
+    covering_keyworker_id: int,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    reason: str,
+    channel: str = AuditEvent.Channel.PAGE,
+    path: str = "",
+) -> CoverShare:
+    """Let another keyworker in the same partnership see and work on a case for a period (holiday, sickness).
+
+    Only the participant's keyworker or the area's manager can share; the share is audited.
+    """
+    reason = reason.strip()
+    errors: dict[str, list[str]] = {}
+    if not reason:
+        errors["reason"] = ["Say why the case is being shared, for example annual leave."]
+    if ends_on < starts_on:
+        errors["ends_on"] = ["The last day of cover cannot be before the first."]
+    elif ends_on < timezone.localdate():
+        errors["ends_on"] = ["The last day of cover cannot be in the past."]
+    if errors:
+        raise InvalidInput(errors)
+    with transaction.atomic():
+        participant = participants_visible_to(actor).filter(pk=participant_id).first()
+        if participant is None:
+            raise NotFound("No such participant.")
+        if not rules.has_perm("plans.share_for_cover", actor, participant):
+            raise NotAllowed("Only the participant's keyworker or partnership manager can share a case for cover.")
+        covering = _keyworker_in(participant.partnership_id, covering_keyworker_id)
+        if covering.pk == participant.keyworker_id:
+            raise InvalidInput({"covering_keyworker": ["Choose a keyworker other than their own."]})
+        share = CoverShare(
+            participant=participant,
+            covering_keyworker=covering,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            reason=reason,
+            granted_by=actor,
+        )
+        validate_model(share)
+        share.save()
+        audit_action(
+            actor=actor,
+            action=AuditEvent.Action.CREATE,
+            record=share,
+            participant_id=participant.pk,
+            channel=channel,
+            changed_fields=["covering_keyworker", "starts_on", "ends_on", "reason"],
+            path=path,
+        )
+    return share
+
+
+def end_cover(*, actor: Any, cover_id: int, channel: str = AuditEvent.Channel.PAGE, path: str = "") -> CoverShare:
+    """End a cover share early: the covering keyworker stops seeing the case at once. Audited."""
+    with transaction.atomic():
+        share = (
+            CoverShare.objects.select_for_update()
+            .filter(pk=cover_id, participant__in=participants_visible_to(actor))
+            .select_related("participant")
+            .first()
+        )
+        if share is None:
+            raise NotFound("No such cover.")
+        if not rules.has_perm("plans.share_for_cover", actor, share.participant):
+            raise NotAllowed("Only the participant's keyworker or partnership manager can end cover.")
+        if share.ended_early_at is not None or share.ends_on < timezone.localdate():
+            raise DomainError("This cover has already ended.")
+        share.ended_early_at = timezone.now()
+        share.save()
+        audit_action(
+            actor=actor,
+            action=AuditEvent.Action.CHANGE,
+            record=share,
+            participant_id=share.participant_id,
+            channel=channel,
+            changed_fields=["ended_early_at"],
+            path=path,
+        )
+    return share

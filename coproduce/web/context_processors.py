@@ -9,14 +9,31 @@ from coproduce.accounts.roles import Role
 from coproduce.programmes.actors import actor_for
 
 MENU: dict[Role, list[tuple[str, str]]] = {
-    Role.PARTICIPANT: [("My page", "web:my_page"), ("Who has looked at my record", "web:my_record_views")],
-    Role.KEYWORKER: [("My caseload", "web:caseload"), ("Register someone", "web:participant_register")],
+    Role.PARTICIPANT: [
+        ("My page", "web:my_page"),
+        ("My plan", "web:my_plan"),
+        ("My appointments", "web:my_appointments"),
+        ("My progress", "web:my_progress"),
+        ("Job search", "web:my_job_search"),
+        ("What is recorded about me", "web:my_record"),
+        ("Who has looked at my record", "web:my_record_views"),
+        ("Requests and feedback", "web:my_requests"),
+    ],
+    Role.KEYWORKER: [
+        ("My caseload", "web:caseload"),
+        ("Register someone", "web:participant_register"),
+        ("Requests board", "web:requests_board"),
+        ("Feedback", "web:my_feedback"),
+    ],
     Role.PARTNERSHIP_MANAGER: [
         ("Area overview", "web:area_overview"),
         ("Participants", "web:area_participants"),
         ("Enquiries", "web:enquiry_list"),
         ("Organisations", "web:organisation_list"),
         ("Staff", "web:staff_list"),
+        ("Requests board", "web:requests_board"),
+        ("Group sessions", "web:group_session_list"),
+        ("Feedback", "web:feedback_list"),
     ],
     Role.PARTNER_WORKER: [("Referrals", "web:partner_home")],
     Role.FUNDER: [("Programme", "web:funder_home")],

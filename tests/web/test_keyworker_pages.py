@@ -13,7 +13,13 @@ from coproduce.participants.models import Consent, Enquiry, Participant
 from coproduce.participants.services import allocate_enquiry
 from tests.participants.factories import ChildFactory, ConsentFactory, EnquiryFactory, ParticipantFactory
 from tests.personas import Personas
-from tests.plans.factories import AssessmentBarrierFactory, AssessmentFactory, ContactFactory
+from tests.plans.factories import (
+    AppointmentFactory,
+    AssessmentBarrierFactory,
+    AssessmentFactory,
+    ContactFactory,
+    CoverShareFactory,
+)
 from tests.programmes.factories import StaffMemberFactory
 
 ClientFor = Callable[[str], Client]
@@ -61,7 +67,7 @@ def test_kim_sees_her_own_caseload_and_nobody_elses(personas: Personas, client_f
     assert pat_row.endswith(f"{year - 2012 - 1}, {year - 2016 - 1}")
     assert paula_row == (
         f"Paula Second MIW-FIF-00002 Active {timezone.localdate() - datetime.timedelta(days=60):%-d %b %Y} "
-        "Not seen for 8 weeks None"
+        "Not seen for 8 weeks None booked 0 None"
     )
 
 
@@ -143,10 +149,14 @@ def test_the_caseload_takes_the_same_queries_however_many_people(
         ChildFactory(participant=participant)
         ChildFactory(participant=participant, birth_year=2018)
         ContactFactory(participant=participant, happened_on=datetime.date(2026, 1, 5))
+        AppointmentFactory(participant=participant)
     EnquiryFactory(partnership=personas.fife, allocated_to=keyworker, status=Enquiry.Status.ALLOCATED)
+    for _ in range(caseload_size):
+        CoverShareFactory(participant=ParticipantFactory(keyworker=personas.keyworker), covering_keyworker=keyworker)
     client = sign_in(keyworker.user)
-    # Session, user, actor (3), counts, page count, page, children, enquiries, audit insert.
-    with django_assert_num_queries(11):
+    # Session, user, actor (3), counts, page count, page (with next appointment and open steps),
+    # children, enquiries, cases covered, caseload limit, audit insert.
+    with django_assert_num_queries(13):
         response = client.get("/caseload/", {"search": "", "status": "active"})
     assert len(response.context["rows"]) == min(caseload_size, 25)
 
@@ -332,8 +342,9 @@ def test_a_record_takes_the_same_queries_however_long_it_is(
     assessment = AssessmentFactory(participant=participant)
     AssessmentBarrierFactory(assessment=assessment)
     client = sign_in(personas.keyworker.user)
-    # Session, user, actor (3), participant, children, consents, assessment, its barriers, contacts, audit insert.
-    with django_assert_num_queries(12):
+    # Session, user, actor (3), participant, children, consents, assessment, its barriers, contacts,
+    # upcoming appointments, cover shares, audit insert.
+    with django_assert_num_queries(14):
         response = client.get(f"/participants/{participant.pk}/")
     assert len(response.context["contacts"]) == min(how_many, 10)
 
@@ -352,7 +363,7 @@ def test_record_pages_take_the_same_queries_however_many_participants(
         ContactFactory(participant=participant)
     client = client_for(role)
     client.get(url.format(pk=personas.participant.pk))  # the first visit may set up the session
-    expected = {"keyworker": 11, "participant": 10}[role]
+    expected = {"keyworker": 13, "participant": 10}[role]
     with django_assert_num_queries(expected):
         response = client.get(url.format(pk=personas.participant.pk))
     assert response.status_code == 200

@@ -40,7 +40,14 @@ from coproduce.participants.services import (
     update_participant,
     withdraw_consent,
 )
+from coproduce.plans.selectors.contacts import (
+    covering_for,
+    covers_of_participant,
+    upcoming_appointments,
+    with_casework_summary,
+)
 from coproduce.programmes.actors import actor_for
+from coproduce.programmes.models import Partnership
 from coproduce.programmes.selectors import keyworkers_in, organisations_visible_to
 from coproduce.web.access import require_roles
 from coproduce.web.forms import GovukForm
@@ -95,6 +102,8 @@ def caseload(request: HttpRequest) -> HttpResponse:
         status=filters.get("status", ""),
         not_seen_only=filters.get("not_seen", False),
     ).prefetch_related("children")
+    # Next appointment and open steps as subqueries (coproduce/plans/selectors/contacts.py).
+    participants = with_casework_summary(participants)
     pages = paginate(request, participants, CASELOAD_PER_PAGE)
     today = timezone.localdate()
     cutoff = not_seen_since(today)
@@ -116,13 +125,23 @@ def caseload(request: HttpRequest) -> HttpResponse:
         .filter(allocated_to=actor.staff_member, status=Enquiry.Status.ALLOCATED, participant__isnull=True)
         .order_by("allocated_at", "pk")
     )
+    covering = list(covering_for(user))
     record_participant_list_view(
-        actor=user, participant_ids=[row["participant"].pk for row in rows], channel=PAGE, path=request.path
+        actor=user,
+        participant_ids=[row["participant"].pk for row in rows] + [cover.participant_id for cover in covering],
+        channel=PAGE,
+        path=request.path,
     )
+    counts = caseload_counts(user)
+    limits = Partnership.objects.filter(pk=actor.partnership_id) if actor.partnership_id else Partnership.objects.none()
+    caseload_limit = limits.values_list("caseload_limit", flat=True).first()
     context = {
         "page_title": "My caseload",
         "form": form,
-        "counts": caseload_counts(user),
+        "counts": counts,
+        "covering": covering,
+        "caseload_limit": caseload_limit,
+        "over_limit": caseload_limit is not None and counts["active"] > caseload_limit,
         "pages": pages,
         "rows": rows,
         "enquiries": list(enquiries),
@@ -231,6 +250,11 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_record_consent": rules.has_perm("participants.record_consent", user, participant),
         "can_view_audit": rules.has_perm("participants.view_audit_of_participant", user, participant),
         "can_reallocate": rules.has_perm("participants.reallocate_participant", user, participant),
+        # Contacts, appointments and cover (coproduce/web/keyworker/contacts.py): two queries.
+        "can_work_on": rules.has_perm("plans.record_contact", user, participant),
+        "can_share_for_cover": rules.has_perm("plans.share_for_cover", user, participant),
+        "appointments": list(upcoming_appointments(user, participant.pk)),
+        "covers": list(covers_of_participant(user, participant.pk)),
     }
     return render(request, "web/keyworker/participant_detail.html", context)
 

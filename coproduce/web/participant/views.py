@@ -26,6 +26,11 @@ RECORD_NAMES = {
     "participants.Child": "your household",
     "plans.Assessment": "an assessment",
     "plans.Contact": "a note of a meeting or call",
+    "plans.Goal": "a goal in your plan",
+    "plans.Step": "a step in your plan",
+    "plans.Appointment": "an appointment",
+    "plans.ProgressCheck": "a progress check",
+    "plans.JobSearchEntry": "an entry in your job-search log",
 }
 
 # What someone did, told to the person it was done to.
@@ -83,7 +88,8 @@ def my_page(request: HttpRequest) -> HttpResponse:
         "participant": participant,
         "child_ages": [child.age_on(today) for child in participant.children.all()],
         "assessment": participant.latest_assessments[0] if participant.latest_assessments else None,
-        "contacts": participant.recent_contacts,
+        # Notes restricted for a safeguarding reason are never shown to the participant (DESIGN.md §2.1).
+        "contacts": [contact for contact in participant.recent_contacts if not contact.is_restricted],
     }
     return render(request, "web/participant/my_page.html", context)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coproduce.web.partnership import enquiries, organisations, participants, staff, views
+from coproduce.web.partnership import enquiries, organisations, participants, staff, views, voice
 
 urlpatterns = [
     path("partnership/", views.area_overview, name="area_overview"),
@@ -20,4 +20,11 @@ urlpatterns = [
     path("partnership/staff/new/", staff.staff_add, name="staff_add"),
     path("partnership/staff/<int:pk>/edit/", staff.staff_edit, name="staff_edit"),
     path("partnership/staff/<int:pk>/sign-in-link/", staff.staff_sign_in_link, name="staff_sign_in_link"),
+    path("partnership/group-sessions/", voice.group_session_list, name="group_session_list"),
+    path("partnership/group-sessions/new/", voice.group_session_add, name="group_session_add"),
+    path("group-sessions/<int:pk>/", voice.group_session_detail_page, name="group_session_detail"),
+    path("group-sessions/<int:pk>/invite/", voice.group_session_invite, name="group_session_invite"),
+    path("group-sessions/<int:pk>/attendance/", voice.group_session_attendance, name="group_session_attendance"),
+    path("group-sessions/<int:pk>/answer/", voice.group_session_answer, name="group_session_answer"),
+    path("partnership/feedback/", voice.feedback_list, name="feedback_list"),
 ]

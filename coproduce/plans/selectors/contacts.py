@@ -1,0 +1,97 @@
+"""Reads of contacts and appointments, always through participants_visible_to.
+
+A participant never sees a note about them that was restricted for a safeguarding reason
+(DESIGN.md §2.1): the filter is here, so every page and API route gets it.
+"""
+
+import datetime
+from typing import Any
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from coproduce.participants.models import CoverShare, Participant
+from coproduce.participants.selectors import participants_visible_to
+from coproduce.plans.models import Appointment, Contact
+from coproduce.programmes.actors import actor_for
+
+
+def contacts_visible_to(user: Any) -> QuerySet[Contact]:
+    """Contacts with the participants this person may see; restricted ones never about themselves."""
+    actor = actor_for(user)
+    contacts = Contact.objects.filter(participant__in=participants_visible_to(user))
+    if actor.participant_id is not None:
+        contacts = contacts.exclude(participant_id=actor.participant_id, restricted_at__isnull=False)
+    return contacts
+
+
+def appointments_visible_to(user: Any) -> QuerySet[Appointment]:
+    """Appointments of the participants this person may see."""
+    return Appointment.objects.filter(participant__in=participants_visible_to(user))
+
+
+def upcoming_appointments(
+    user: Any, participant_id: int, now: datetime.datetime | None = None
+) -> QuerySet[Appointment]:
+    now = now or timezone.now()
+    return (
+        appointments_visible_to(user)
+        .filter(participant_id=participant_id, starts_at__gte=now)
+        .exclude(status=Appointment.Status.CANCELLED)
+        .select_related("keyworker__user")
+        .order_by("starts_at", "pk")
+    )
+
+
+def active_covers(today: datetime.date | None = None) -> Q:
+    """The condition for a cover share that is in force today."""
+    today = today or timezone.localdate()
+    return Q(starts_on__lte=today, ends_on__gte=today, ended_early_at__isnull=True)
+
+
+def covers_of_participant(user: Any, participant_id: int) -> QuerySet[CoverShare]:
+    """Cover shares of one participant this person may see that are in force or still to come."""
+    today = timezone.localdate()
+    return (
+        CoverShare.objects.filter(participant__in=participants_visible_to(user), participant_id=participant_id)
+        .filter(ends_on__gte=today, ended_early_at__isnull=True)
+        .select_related("covering_keyworker__user", "granted_by")
+        .order_by("starts_on", "pk")
+    )
+
+
+def covering_for(user: Any) -> QuerySet[CoverShare]:
+    """The cases shared with this keyworker for cover today, with the participant and their keyworker."""
+    actor = actor_for(user)
+    if actor.staff_member is None:
+        return CoverShare.objects.none()
+    return (
+        CoverShare.objects.filter(active_covers(), covering_keyworker_id=actor.staff_member.pk)
+        .filter(participant__in=participants_visible_to(user))
+        .select_related("participant", "participant__keyworker__user")
+        .order_by("ends_on", "pk")
+    )
+
+
+def with_casework_summary(participants: QuerySet[Participant], now: datetime.datetime | None = None) -> QuerySet[Any]:
+    """Annotate `next_appointment_at` and `open_steps` (offered or agreed) as subqueries: no extra queries."""
+    from coproduce.plans.models import Step
+
+    now = now or timezone.now()
+    next_appointment = (
+        Appointment.objects.filter(participant=OuterRef("pk"), starts_at__gte=now)
+        .exclude(status=Appointment.Status.CANCELLED)
+        .order_by("starts_at")
+        .values("starts_at")[:1]
+    )
+    open_steps = (
+        Step.objects.filter(goal__participant=OuterRef("pk"), state__in=[Step.State.OFFERED, Step.State.AGREED])
+        .order_by()
+        .values("goal__participant")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return participants.annotate(
+        next_appointment_at=Subquery(next_appointment), open_steps=Coalesce(Subquery(open_steps), 0)
+    )

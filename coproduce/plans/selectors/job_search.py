@@ -1,0 +1,23 @@
+"""Reads of the job-search log."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from coproduce.participants.selectors import participants_visible_to
+from coproduce.plans.models import JobSearchEntry
+
+
+def job_search_entries_visible_to(user: Any) -> QuerySet[JobSearchEntry]:
+    """Entries in the logs of the participants this person may see, and no others."""
+    return JobSearchEntry.objects.filter(participant__in=participants_visible_to(user))
+
+
+def job_search_log_for(user: Any, participant_id: int) -> QuerySet[JobSearchEntry]:
+    """One participant's log, newest first, with who wrote each entry: one query."""
+    return (
+        job_search_entries_visible_to(user)
+        .filter(participant_id=participant_id)
+        .select_related("recorded_by")
+        .order_by("-searched_on", "-pk")
+    )

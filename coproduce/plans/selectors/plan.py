@@ -1,0 +1,48 @@
+"""Reads of plans and assessments, always through participants_visible_to."""
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from coproduce.participants.selectors import participants_visible_to
+from coproduce.plans.models import Assessment, Goal, Step
+
+
+def goals_visible_to(user: Any) -> QuerySet[Goal]:
+    return Goal.objects.filter(participant__in=participants_visible_to(user))
+
+
+def steps_visible_to(user: Any) -> QuerySet[Step]:
+    return Step.objects.filter(goal__participant__in=participants_visible_to(user))
+
+
+def plan_of(user: Any, participant_id: int) -> QuerySet[Goal]:
+    """A participant's goals, oldest first, each with its steps (as `steps.all()`): two queries.
+
+    Empty if the participant is not visible to this person.
+    """
+    return _with_steps(goals_visible_to(user).filter(participant_id=participant_id))
+
+
+def goal_with_steps(user: Any, goal_id: int) -> Goal | None:
+    """One goal this person may see, with its steps, or None."""
+    return _with_steps(goals_visible_to(user).filter(pk=goal_id)).first()
+
+
+def _with_steps(goals: QuerySet[Goal]) -> QuerySet[Goal]:
+    steps = Step.objects.select_related("proposed_by_user", "answer_recorded_by").order_by("created_at", "pk")
+    return (
+        goals.select_related("created_by")
+        .prefetch_related(Prefetch("steps", queryset=steps))
+        .order_by("created_at", "pk")
+    )
+
+
+def assessments_of(user: Any, participant_id: int) -> QuerySet[Assessment]:
+    """Every assessment of a participant, latest first, with its barriers: two queries."""
+    return (
+        Assessment.objects.filter(participant__in=participants_visible_to(user), participant_id=participant_id)
+        .select_related("recorded_by")
+        .prefetch_related("barriers")
+        .order_by("-assessed_on", "-pk")
+    )

@@ -1,0 +1,228 @@
+"""Appointments between a participant and a keyworker. The participant chooses the place. Audited.
+
+Staff working with the participant book, change, cancel and mark them as happened; the
+participant themself can ask to rearrange, with a message.
+"""
+
+import datetime
+from typing import Any
+
+import rules
+from django.db import transaction
+
+from coproduce.accounts.roles import Role
+from coproduce.audit.models import AuditEvent
+from coproduce.core.errors import DomainError, NotAllowed, NotFound
+from coproduce.core.validation import InvalidInput, validate_model
+from coproduce.participants.selectors import participants_visible_to
+from coproduce.plans.models import Appointment
+from coproduce.programmes.actors import actor_for, audit_action
+
+APPOINTMENT_FIELDS = ("starts_at", "duration_minutes", "place", "place_details", "childcare_needed", "childcare_notes")
+FINISHED = (Appointment.Status.CANCELLED, Appointment.Status.HAPPENED)
+
+
+def _check_details(values: dict[str, Any]) -> None:
+    errors: dict[str, list[str]] = {}
+    if "place" in values and values["place"] not in Appointment.Place.values:
+        errors["place"] = ["Choose where the participant would like to meet."]
+    if "starts_at" in values and not isinstance(values["starts_at"], datetime.datetime):
+        errors["starts_at"] = ["Enter the date and time of the appointment."]
+    duration = values.get("duration_minutes")
+    if duration is not None and not 5 <= duration <= 8 * 60:
+        errors["duration_minutes"] = ["Enter how long it will take, from 5 to 480 minutes."]
+    if errors:
+        raise InvalidInput(errors)
+
+
+def _locked_appointment(actor: Any, appointment_id: int) -> Appointment:
+    appointment = (
+        Appointment.objects.select_for_update()
+        .filter(pk=appointment_id, participant__in=participants_visible_to(actor))
+        .select_related("participant")
+        .first()
+    )
+    if appointment is None:
+        raise NotFound("No such appointment.")
+    return appointment
+
+
+def _audit(actor: Any, appointment: Appointment, action: str, fields: list[str], channel: str, path: str) -> None:
+    audit_action(
+        actor=actor,
+        action=action,
+        record=appointment,
+        participant_id=appointment.participant_id,
+        channel=channel,
+        changed_fields=fields,
+        path=path,
+    )
+
+
+def book_appointment(
+    *,
+    actor: Any,
+    participant_id: int,
+    starts_at: datetime.datetime,
+    place: str,
+    duration_minutes: int = 60,
+    place_details: str = "",
+    childcare_needed: bool = False,
+    childcare_notes: str = "",
+    channel: str = AuditEvent.Channel.PAGE,
+    path: str = "",
+) -> Appointment:
+    """Book an appointment at the place the participant chose.
+
+    It is with the keyworker who books it (their own or a covering keyworker); a manager books
+    it with the participant's own keyworker.
+    """
+    values = {"starts_at": starts_at, "place": place, "duration_minutes": duration_minutes}
+    _check_details(values)
+    who = actor_for(actor)
+    with transaction.atomic():
+        participant = participants_visible_to(actor).select_related("keyworker").filter(pk=participant_id).first()
+        if participant is None:
+            raise NotFound("No such participant.")
+        if not rules.has_perm("plans.manage_appointments", actor, participant):
+            raise NotAllowed("Only the people working with this participant can book appointments.")
+        keyworker = who.staff_member if who.has(Role.KEYWORKER) else participant.keyworker
+        if keyworker is None:
+            raise DomainError("This participant has no keyworker to meet yet.")
+        appointment = Appointment(
+            participant=participant,
+            keyworker=keyworker,
+            starts_at=starts_at,
+            duration_minutes=duration_minutes,
+            place=place,
+            place_details=place_details.strip(),
+            childcare_needed=childcare_needed,
+            childcare_notes=childcare_notes.strip(),
+            created_by=actor,
+        )
+        validate_model(appointment)
+        appointment.save()
+        _audit(actor, appointment, AuditEvent.Action.CREATE, list(APPOINTMENT_FIELDS), channel, path)
+    return appointment
+
+
+def update_appointment(
+    *,
+    actor: Any,
+    appointment_id: int,
+    expected_version: int,
+    changes: dict[str, Any],
+    channel: str = AuditEvent.Channel.PAGE,
+    path: str = "",
+) -> Appointment:
+    """Change when, where or how long; a rearranged appointment is booked again. 409 if changed since read."""
+    unknown = set(changes) - set(APPOINTMENT_FIELDS)
+    if unknown:
+        raise InvalidInput({name: ["This field cannot be changed here."] for name in sorted(unknown)})
+    _check_details(changes)
+    with transaction.atomic():
+        appointment = _locked_appointment(actor, appointment_id)
+        if not rules.has_perm("plans.manage_appointments", actor, appointment.participant):
+            raise NotAllowed("Only the people working with this participant can change appointments.")
+        appointment.check_version(expected_version)
+        if appointment.status in FINISHED:
+            raise DomainError("This appointment is cancelled or has happened, so it cannot be changed.")
+        for name in ("place_details", "childcare_notes"):
+            if name in changes:
+                changes[name] = (changes[name] or "").strip()
+        changed = [
+            name for name in APPOINTMENT_FIELDS if name in changes and getattr(appointment, name) != changes[name]
+        ]
+        if not changed:
+            return appointment
+        for name in changed:
+            setattr(appointment, name, changes[name])
+        if appointment.status == Appointment.Status.REARRANGE_ASKED and "starts_at" in changed:
+            appointment.status = Appointment.Status.BOOKED
+            changed.append("status")
+        validate_model(appointment)
+        appointment.bump_version()
+        appointment.save()
+        _audit(actor, appointment, AuditEvent.Action.CHANGE, changed, channel, path)
+    return appointment
+
+
+def _set_status(
+    *, actor: Any, appointment_id: int, expected_version: int, status: str, channel: str, path: str
+) -> Appointment:
+    with transaction.atomic():
+        appointment = _locked_appointment(actor, appointment_id)
+        if not rules.has_perm("plans.manage_appointments", actor, appointment.participant):
+            raise NotAllowed("Only the people working with this participant can change appointments.")
+        appointment.check_version(expected_version)
+        if appointment.status in FINISHED:
+            raise DomainError("This appointment is already cancelled or has happened.")
+        appointment.status = status
+        appointment.bump_version()
+        appointment.save()
+        _audit(actor, appointment, AuditEvent.Action.CHANGE, ["status"], channel, path)
+    return appointment
+
+
+def cancel_appointment(
+    *,
+    actor: Any,
+    appointment_id: int,
+    expected_version: int,
+    channel: str = AuditEvent.Channel.PAGE,
+    path: str = "",
+) -> Appointment:
+    """Cancel an appointment that is still to come."""
+    return _set_status(
+        actor=actor,
+        appointment_id=appointment_id,
+        expected_version=expected_version,
+        status=Appointment.Status.CANCELLED,
+        channel=channel,
+        path=path,
+    )
+
+
+def mark_appointment_happened(
+    *,
+    actor: Any,
+    appointment_id: int,
+    expected_version: int,
+    channel: str = AuditEvent.Channel.PAGE,
+    path: str = "",
+) -> Appointment:
+    """Record that the appointment took place."""
+    return _set_status(
+        actor=actor,
+        appointment_id=appointment_id,
+        expected_version=expected_version,
+        status=Appointment.Status.HAPPENED,
+        channel=channel,
+        path=path,
+    )
+
+
+def ask_to_rearrange(
+    *,
+    actor: Any,
+    appointment_id: int,
+    message: str,
+    channel: str = AuditEvent.Channel.PAGE,
+    path: str = "",
+) -> Appointment:
+    """The participant asks for another time or place, in their own words. Only they can do this."""
+    message = message.strip()
+    if not message:
+        raise InvalidInput({"message": ["Tell your keyworker what would suit you better."]})
+    with transaction.atomic():
+        appointment = _locked_appointment(actor, appointment_id)
+        if not rules.has_perm("plans.ask_to_rearrange", actor, appointment.participant):
+            raise NotAllowed("Only the participant can ask to rearrange their appointment.")
+        if appointment.status in FINISHED:
+            raise DomainError("This appointment is cancelled or has already happened.")
+        appointment.status = Appointment.Status.REARRANGE_ASKED
+        appointment.rearrange_request = message
+        appointment.bump_version()
+        appointment.save()
+        _audit(actor, appointment, AuditEvent.Action.CHANGE, ["status", "rearrange_request"], channel, path)
+    return appointment

@@ -1,0 +1,370 @@
+"""The plan: goals in the participant's own words, and steps that are offered, never imposed.
+
+A step moves offered → agreed / declined → (from agreed) done / stopped. Only the participant's
+answer moves it out of "offered": given by them on their own page (answered "themselves") or
+recorded by their keyworker, who must then say how the answer was given (in person, on the
+phone, by message). Declining is a normal answer and needs no reason (DESIGN.md §2.2).
+"""
+
+from typing import Any
+
+import rules
+from django.db import transaction
+from django.utils import timezone
+
+from coproduce.audit.models import AuditEvent
+from coproduce.core.errors import DomainError, NotAllowed, NotFound
+from coproduce.core.validation import InvalidInput
+from coproduce.participants.models import Participant
+from coproduce.participants.selectors import participants_visible_to
+from coproduce.plans.models import Goal, Step
+from coproduce.programmes.actors import actor_for, audit_action
+
+STAFF_ANSWERS = (Step.AnsweredHow.IN_PERSON, Step.AnsweredHow.PHONE, Step.AnsweredHow.MESSAGE)
+
+
+def _visible_participant(actor: Any, participant_id: int) -> Participant:
+    participant = participants_visible_to(actor).filter(pk=participant_id).first()
+    if participant is None:
+        raise NotFound("No such participant.")
+    return participant
+
+
+def _locked_goal(actor: Any, goal_id: int) -> Goal:
+    goal = (
+        Goal.objects.select_for_update()
+        .filter(pk=goal_id, participant__in=participants_visible_to(actor))
+        .select_related("participant")
+        .first()
+    )
+    if goal is None:
+        raise NotFound("No such goal.")
+    return goal
+
+
+def _locked_step(actor: Any, step_id: int) -> Step:
+    step = (
+        Step.objects.select_for_update()
+        .filter(pk=step_id, goal__participant__in=participants_visible_to(actor))
+        .select_related("goal__participant")
+        .first()
+    )
+    if step is None:
+        raise NotFound("No such step.")
+    return step
+
+
+def _is_the_participant(actor: Any, participant: Participant) -> bool:
+    return actor_for(actor).participant_id == participant.pk
+
+
+def _audit(
+    actor: Any, action: str, record: Any, participant_id: int, fields: list[str], channel: str, path: str
+) -> None:
+    audit_action(
+        actor=actor,
+        action=action,
+        record=record,
+        participant_id=participant_id,
+        channel=channel,
+        path=path,
+        changed_fields=fields,
+    )
+
+
+def _clean_title(title: str) -> str:
+    title = title.strip()
+    if not title:
+        raise InvalidInput({"title": ["Write the goal, in their own words."]})
+    if len(title) > 300:
+        raise InvalidInput({"title": ["Keep the goal to 300 characters or fewer; put more in the details."]})
+    return title
+
+
+def add_goal(
+    *,
+    actor: Any,
+    participant_id: int,
+    title: str,
+    details: str = "",
+    channel: str = AuditEvent.Channel.PAGE,
+    path: str = "",
+) -> Goal:
+    """Add a goal. The participant adds their own; their keyworker adds one with (or for) them."""
+    participant = _visible_participant(actor, participant_id)
+    if not rules.has_perm("plans.add_own_goal", actor, participant):
+        raise NotAllowed("Only the participant, their keyworker or partnership manager can add a goal.")
+    title = _clean_title(title)
+    with transaction.atomic():
+        goal = Goal.objects.create(
+            participant=participant,
+            title=title,
+            details=details.strip(),
+            added_by_participant=_is_the_participant(actor, participant),
+            created_by=actor,
+        )
+        fields = ["title", *(["details"] if goal.details else [])]
+        _audit(actor, AuditEvent.Action.CREATE, goal, participant.pk, fields, channel, path)
+    return goal
+
+
+def update_goal(
+    *,
+    actor: Any,
+    goal_id: int,
+    expected_version: int,
+    title: str | None = None,
+    details: str | None = None,
+    status: str | None = None,
+    channel: str = AuditEvent.Channel.PAGE,
+    path: str = "",
+) -> Goal:
+    """Change a goal's words or status. ConflictError if someone else changed it since it was read."""
+    if status is not None and status not in Goal.Status.values:
+        raise InvalidInput({"status": ["Choose working on it, achieved or set aside."]})
+    with transaction.atomic():
+        goal = _locked_goal(actor, goal_id)
+        if not rules.has_perm("plans.add_own_goal", actor, goal.participant):
+            raise NotAllowed("Only the participant, their keyworker or partnership manager can change a goal.")
+        goal.check_version(expected_version)
+        changes = {
+            "title": _clean_title(title) if title is not None else None,
+            "details": details.strip() if details is not None else None,
+            "status": status,
+        }
+        changed = [name for name, value in changes.items() if value is not None and getattr(goal, name) != value]
+        if not changed:
+            return goal
+        for name in changed:
+            setattr(goal, name, changes[name])
+        goal.bump_version()
+        goal.save()
+        _audit(actor, AuditEvent.Action.CHANGE, goal, goal.participant_id, changed, channel, path)
+    return goal
+
+
+def _clean_description(description: str) -> str:
+    description = description.strip()
+    if not description:
+        raise InvalidInput({"description": ["Describe the step."]})
+    return description
+
+
+def offer_step(
+    *,
+    actor: Any,
+    goal_id: int,
+    description: str,
+    channel: str = AuditEvent.Channel.PAGE,
+    path: str = "",
+) -> Step:
+    """The keyworker offers a step towards a goal. It stays "offered" until the participant answers."""
+    description = _clean_description(description)
+    with transaction.atomic():
+        goal = _locked_goal(actor, goal_id)
+        if not rules.has_perm("plans.work_on_plan", actor, goal.participant):
+            raise NotAllowed("Only their keyworker or partnership manager can offer a step.")
+        if goal.status != Goal.Status.OPEN:
+            raise DomainError("This goal is no longer being worked on, so no new steps can be added to it.")
+        step = Step.objects.create(
+            goal=goal,
+            description=description,
+            proposed_by=Step.ProposedBy.KEYWORKER,
+            proposed_by_user=actor,
+            state=Step.State.OFFERED,
+        )
+        _audit(actor, AuditEvent.Action.CREATE, step, goal.participant_id, ["description", "state"], channel, path)
+    return step
+
+
+def suggest_step(
+    *,
+    actor: Any,
+    goal_id: int,
+    description: str,
+    channel: str = AuditEvent.Channel.PAGE,
+    path: str = "",
+) -> Step:
+    """The participant suggests a step of their own. Choosing it is their answer, so it is agreed at once.
+
+    Their suggestion and their agreement are recorded together (answered "themselves").
+    """
+    description = _clean_description(description)
+    with transaction.atomic():
+        goal = _locked_goal(actor, goal_id)
+        if not _is_the_participant(actor, goal.participant):
+            raise NotAllowed("Only the participant can suggest a step of their own; staff offer steps.")
+        if goal.status != Goal.Status.OPEN:
+            raise DomainError("This goal is no longer being worked on, so no new steps can be added to it.")
+        step = Step.objects.create(
+            goal=goal,
+            description=description,
+            proposed_by=Step.ProposedBy.PARTICIPANT,
+            proposed_by_user=actor,
+            state=Step.State.AGREED,
+            answered_at=timezone.now(),
+            answered_how=Step.AnsweredHow.THEMSELVES,
+            answer_recorded_by=actor,
+        )
+        _audit(actor, AuditEvent.Action.CREATE, step, goal.participant_id, ["description", "state"], channel, path)
+    return step
+
+
+def _how_answered(actor: Any, participant: Participant, answered_how: str) -> str:
+    """The participant answers themselves; staff must say how the participant gave the answer."""
+    if _is_the_participant(actor, participant):
+        if answered_how not in ("", Step.AnsweredHow.THEMSELVES):
+            raise InvalidInput({"answered_how": ["Your own answer is recorded as given by you."]})
+        return Step.AnsweredHow.THEMSELVES
+    if answered_how not in STAFF_ANSWERS:
+        raise InvalidInput({"answered_how": ["Say how they gave their answer: in person, on the phone or by message."]})
+    return answered_how
+
+
+def _answerable_step(actor: Any, step_id: int, expected_version: int, answered_how: str) -> tuple[Step, str]:
+    step = _locked_step(actor, step_id)
+    participant = step.goal.participant
+    if not rules.has_perm("plans.answer_step", actor, participant):
+        raise NotAllowed("Only the participant, or their keyworker recording their answer, can answer.")
+    how = _how_answered(actor, participant, answered_how)
+    step.check_version(expected_version)
+    if step.state != Step.State.OFFERED:
+        raise DomainError(f"This step has already been answered: it is {step.get_state_display().lower()}.")
+    return step, how
+
+
+def _record_answer(
+    *,
+    actor: Any,
+    step_id: int,
+    expected_version: int,
+    answered_how: str,
+    state: str,
+    decline_reason: str,
+    channel: str,
+    path: str,
+) -> Step:
+    with transaction.atomic():
+        step, how = _answerable_step(actor, step_id, expected_version, answered_how)
+        step.state = state
+        step.answered_at = timezone.now()
+        step.answered_how = how
+        step.answer_recorded_by = actor
+        step.wants_to_talk = False
+        step.decline_reason = decline_reason.strip()
+        step.bump_version()
+        step.save()
+        fields = ["state", *(["decline_reason"] if step.decline_reason else [])]
+        _audit(actor, AuditEvent.Action.CHANGE, step, step.goal.participant_id, fields, channel, path)
+    return step
+
+
+def agree_to_step(
+    *,
+    actor: Any,
+    step_id: int,
+    expected_version: int,
+    answered_how: str = "",
+    channel: str = AuditEvent.Channel.PAGE,
+    path: str = "",
+) -> Step:
+    """The participant says yes to an offered step: it becomes active."""
+    return _record_answer(
+        actor=actor,
+        step_id=step_id,
+        expected_version=expected_version,
+        answered_how=answered_how,
+        state=Step.State.AGREED,
+        decline_reason="",
+        channel=channel,
+        path=path,
+    )
+
+
+def decline_step(
+    *,
+    actor: Any,
+    step_id: int,
+    expected_version: int,
+    answered_how: str = "",
+    reason: str = "",
+    channel: str = AuditEvent.Channel.PAGE,
+    path: str = "",
+) -> Step:
+    """The participant says no thanks. A normal, respected answer; the reason is optional."""
+    return _record_answer(
+        actor=actor,
+        step_id=step_id,
+        expected_version=expected_version,
+        answered_how=answered_how,
+        state=Step.State.DECLINED,
+        decline_reason=reason,
+        channel=channel,
+        path=path,
+    )
+
+
+def ask_to_talk_about_step(
+    *,
+    actor: Any,
+    step_id: int,
+    expected_version: int,
+    answered_how: str = "",
+    channel: str = AuditEvent.Channel.PAGE,
+    path: str = "",
+) -> Step:
+    """The participant would like to talk about it first: the step stays offered, marked for a talk."""
+    with transaction.atomic():
+        step, _how = _answerable_step(actor, step_id, expected_version, answered_how)
+        step.wants_to_talk = True
+        step.bump_version()
+        step.save()
+        _audit(actor, AuditEvent.Action.CHANGE, step, step.goal.participant_id, ["wants_to_talk"], channel, path)
+    return step
+
+
+def _finish(*, actor: Any, step_id: int, expected_version: int, state: str, channel: str, path: str) -> Step:
+    with transaction.atomic():
+        step = _locked_step(actor, step_id)
+        if not rules.has_perm("plans.answer_step", actor, step.goal.participant):
+            raise NotAllowed("Only the participant, their keyworker or partnership manager can change this step.")
+        step.check_version(expected_version)
+        if step.state != Step.State.AGREED:
+            raise DomainError(
+                f"Only a step that was agreed can be marked done or stopped: this one is "
+                f"{step.get_state_display().lower()}."
+            )
+        step.state = state
+        step.finished_at = timezone.now()
+        step.bump_version()
+        step.save()
+        _audit(actor, AuditEvent.Action.CHANGE, step, step.goal.participant_id, ["state"], channel, path)
+    return step
+
+
+def complete_step(
+    *, actor: Any, step_id: int, expected_version: int, channel: str = AuditEvent.Channel.PAGE, path: str = ""
+) -> Step:
+    """An agreed step is done."""
+    return _finish(
+        actor=actor,
+        step_id=step_id,
+        expected_version=expected_version,
+        state=Step.State.DONE,
+        channel=channel,
+        path=path,
+    )
+
+
+def stop_step(
+    *, actor: Any, step_id: int, expected_version: int, channel: str = AuditEvent.Channel.PAGE, path: str = ""
+) -> Step:
+    """An agreed step is stopped before it was done: no blame, plans change."""
+    return _finish(
+        actor=actor,
+        step_id=step_id,
+        expected_version=expected_version,
+        state=Step.State.STOPPED,
+        channel=channel,
+        path=path,
+    )

@@ -1,0 +1,191 @@
+"""Reads of requests, group sessions, invitations and feedback, through participants_visible_to."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from coproduce.accounts.roles import Role
+from coproduce.participants.selectors import participants_visible_to
+from coproduce.programmes.actors import actor_for
+from coproduce.voice.models import Feedback, GroupSession, Invitation, Request, Topic
+
+
+def requests_visible_to(user: Any) -> QuerySet[Request]:
+    """Requests of the participants this person may see, and no others.
+
+    A participant: their own. A keyworker: their caseload's (and the cases covered today). A
+    partnership manager: everyone's in their area. Anyone else: none.
+    """
+    return Request.objects.filter(participant__in=participants_visible_to(user))
+
+
+def group_sessions_visible_to(user: Any) -> QuerySet[GroupSession]:
+    """A partnership manager: their area's sessions. Everyone else: none (participants see theirs
+    through their invitations and answered requests)."""
+    actor = actor_for(user)
+    if not actor.has(Role.PARTNERSHIP_MANAGER) or actor.partnership_id is None:
+        return GroupSession.objects.none()
+    return GroupSession.objects.filter(partnership_id=actor.partnership_id)
+
+
+def invitations_visible_to(user: Any) -> QuerySet[Invitation]:
+    """Invitations of visible participants: a participant's own, a manager's area's."""
+    return Invitation.objects.filter(participant__in=participants_visible_to(user))
+
+
+def feedback_visible_to(user: Any) -> QuerySet[Feedback]:
+    """Feedback from visible participants: their own, a keyworker's caseload's, a manager's area's.
+
+    Whether the viewer is told *who* wrote it is decided by `shows_feedback_author`.
+    """
+    return Feedback.objects.filter(participant__in=participants_visible_to(user))
+
+
+def shows_feedback_author(user: Any, feedback: Feedback) -> bool:
+    """Anonymous-to-the-keyworker feedback: the keyworker reads the words but not the name.
+
+    The partnership manager still sees who wrote it, so that a safeguarding worry in it can be
+    followed up; the participant is told this plainly on the feedback form.
+    """
+    actor = actor_for(user)
+    if actor.participant_id == feedback.participant_id:
+        return True
+    if actor.has(Role.PARTNERSHIP_MANAGER) and actor.partnership_id == feedback.partnership_id:
+        return True
+    return not feedback.anonymous_to_keyworker
+
+
+def my_requests(user: Any) -> QuerySet[Request]:
+    """The participant's own requests, with the session that answered them."""
+    actor = actor_for(user)
+    if actor.participant_id is None:
+        return Request.objects.none()
+    return (
+        requests_visible_to(user)
+        .filter(participant_id=actor.participant_id)
+        .select_related("group_session")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def my_invitations(user: Any) -> QuerySet[Invitation]:
+    actor = actor_for(user)
+    if actor.participant_id is None:
+        return Invitation.objects.none()
+    return (
+        invitations_visible_to(user)
+        .filter(participant_id=actor.participant_id)
+        .select_related("group_session")
+        .order_by("-group_session__starts_at", "-pk")
+    )
+
+
+@dataclass
+class BoardGroup:
+    """One line of the requests board: a topic and kind (and area), how many asked, and who."""
+
+    topic: str
+    kind: str
+    area: str
+    total: int
+    open: int
+    answered: int
+    requests: list[Request] = field(default_factory=list)
+
+    @property
+    def topic_label(self) -> str:
+        return Topic(self.topic).label
+
+    @property
+    def kind_label(self) -> str:
+        return Request.Kind(self.kind).label
+
+
+def board_scope(user: Any) -> QuerySet[Request]:
+    """The requests a board counts: those of the viewer's partnership (area), for keyworkers and managers.
+
+    Counts are aggregates; the requests listed under them (with names) come from
+    `requests_visible_to` only.
+    """
+    actor = actor_for(user)
+    if not rules_allows_board(actor) or actor.partnership_id is None:
+        return Request.objects.none()
+    return Request.objects.filter(participant__partnership_id=actor.partnership_id)
+
+
+def rules_allows_board(actor: Any) -> bool:
+    return actor.has(Role.KEYWORKER) or actor.has(Role.PARTNERSHIP_MANAGER)
+
+
+def requests_board(user: Any, *, topic: str = "") -> list[BoardGroup]:
+    """Requests grouped by topic and kind (and area), counted exactly, in two queries.
+
+    Each group lists the requests the viewer may see (their names included); the others are
+    only counted.
+    """
+    scope = board_scope(user)
+    if topic:
+        scope = scope.filter(topic=topic)
+    counted = (
+        scope.values("topic", "kind", "participant__partnership__area_name")
+        .annotate(
+            total=Count("pk"),
+            open=Count("pk", filter=Q(status=Request.Status.OPEN)),
+            answered=Count("pk", filter=Q(status=Request.Status.ANSWERED)),
+        )
+        .order_by("-total", "topic", "kind", "participant__partnership__area_name")
+    )
+    groups = {
+        (row["topic"], row["kind"], row["participant__partnership__area_name"]): BoardGroup(
+            topic=row["topic"],
+            kind=row["kind"],
+            area=row["participant__partnership__area_name"],
+            total=row["total"],
+            open=row["open"],
+            answered=row["answered"],
+        )
+        for row in counted
+    }
+    if not groups:
+        return []
+    listed = (
+        requests_visible_to(user)
+        .filter(pk__in=scope.values("pk"))
+        .select_related("participant__partnership", "group_session")
+        .order_by("-created_at", "-pk")
+    )
+    for request in listed:
+        group = groups.get((request.topic, request.kind, request.participant.partnership.area_name))
+        if group is not None:
+            group.requests.append(request)
+    return list(groups.values())
+
+
+def group_session_detail(user: Any, group_session_id: int) -> GroupSession | None:
+    """One of the manager's sessions with its requests and invitations (and the people), or None."""
+    return (
+        group_sessions_visible_to(user)
+        .filter(pk=group_session_id)
+        .select_related("created_by", "partnership")
+        .prefetch_related(
+            Prefetch("requests", queryset=Request.objects.select_related("participant").order_by("created_at", "pk")),
+            Prefetch(
+                "invitations",
+                queryset=Invitation.objects.select_related("participant").order_by(
+                    "participant__family_name", "participant__given_name", "pk"
+                ),
+            ),
+        )
+        .first()
+    )
+
+
+def group_sessions_with_counts(user: Any) -> QuerySet[GroupSession]:
+    """The manager's sessions with how many requests, invitations, yeses and attendances."""
+    return group_sessions_visible_to(user).annotate(
+        request_count=Count("requests", distinct=True),
+        invited_count=Count("invitations", distinct=True),
+        coming_count=Count("invitations", filter=Q(invitations__response=Invitation.Response.COMING), distinct=True),
+        attended_count=Count("invitations", filter=Q(invitations__attended=True), distinct=True),
+    )

@@ -1,0 +1,168 @@
+"""The participant's own progress checks, job-search log and "what is recorded about me".
+
+Everything is read through participants_visible_to (a participant sees only themselves) and every
+read is audited; changes go through the plans services.
+"""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from coproduce.accounts.roles import Role
+from coproduce.audit.models import AuditEvent
+from coproduce.core.errors import DomainError, NotAllowed, NotFound
+from coproduce.participants.models import Participant
+from coproduce.participants.selectors import participants_visible_to
+from coproduce.participants.services import record_participant_view
+from coproduce.plans.charts import progress_charts
+from coproduce.plans.selectors.job_search import job_search_log_for
+from coproduce.plans.selectors.progress import progress_checks_for, progress_series
+from coproduce.plans.selectors.record import record_about
+from coproduce.plans.services.job_search import add_job_search_entry, record_job_search_export
+from coproduce.plans.services.progress import record_progress_check
+from coproduce.programmes.actors import actor_for
+from coproduce.web.access import require_roles
+from coproduce.web.forms import GovukForm
+from coproduce.web.pagination import paginate
+from coproduce.web.participant.progress_forms import SCALE_HINT, JobSearchEntryForm, ProgressCheckForm
+from coproduce.web.pdf import pdf_response, render_pdf
+
+PAGE = AuditEvent.Channel.PAGE
+ENTRIES_PER_PAGE = 50
+
+
+def show_on_form(form: GovukForm, error: DomainError) -> int:
+    """A service's error on the form; "not found" and "not allowed" become the 404 and 403 pages."""
+    if isinstance(error, NotFound):
+        raise Http404(error.message)
+    if isinstance(error, NotAllowed):
+        raise PermissionDenied(error.message)
+    form.add_domain_error(error)
+    return error.status_code
+
+
+def progress_context(user: Any, participant: Participant, *, theirs: str, keyworkers: str) -> dict[str, Any]:
+    checks = list(progress_checks_for(user, participant.pk))
+    charts = progress_charts(progress_series(checks), participant_label=theirs, keyworker_label=keyworkers)
+    return {"charts": charts, "check_count": len(checks), "theirs": theirs, "keyworkers": keyworkers}
+
+
+def job_search_pdf(request: HttpRequest, participant: Participant) -> HttpResponse:
+    """The whole log as a PDF to show at Jobcentre Plus; the export is audited."""
+    entries = list(job_search_log_for(request.user, participant.pk))
+    content = render_pdf(
+        "web/job_search_log.pdf.html",
+        {"participant": participant, "entries": entries, "printed_on": timezone.localdate()},
+    )
+    record_job_search_export(
+        actor=request.user, participant=participant, channel=AuditEvent.Channel.EXPORT, path=request.path
+    )
+    return pdf_response(content, f"job-search-log-{participant.reference}.pdf")
+
+
+def _me(request: HttpRequest) -> Participant:
+    participant_id = actor_for(request.user).participant_id
+    participant = participants_visible_to(request.user).filter(pk=participant_id).first() if participant_id else None
+    if participant is None:
+        raise Http404("No participant record.")
+    return participant
+
+
+@require_roles(Role.PARTICIPANT)
+def my_progress(request: HttpRequest) -> HttpResponse:
+    participant = _me(request)
+    context = {
+        "page_title": "My progress",
+        "participant": participant,
+        **progress_context(request.user, participant, theirs="You", keyworkers="Your keyworker"),
+    }
+    record_participant_view(actor=request.user, participant=participant, channel=PAGE, path=request.path)
+    return render(request, "web/participant/my_progress.html", context)
+
+
+@require_roles(Role.PARTICIPANT)
+def my_progress_add(request: HttpRequest) -> HttpResponse:
+    participant = _me(request)
+    status = 200
+    if request.method == "POST":
+        form = ProgressCheckForm(request.POST)
+        if form.is_valid():
+            try:
+                record_progress_check(
+                    actor=request.user,
+                    participant_id=participant.pk,
+                    checked_on=timezone.localdate(),
+                    scores=form.scores(),
+                    channel=PAGE,
+                    path=request.path,
+                )
+            except DomainError as error:
+                status = show_on_form(form, error)
+            else:
+                messages.success(request, "Thank you. Your answers are saved.")
+                return redirect("web:my_progress")
+        else:
+            status = 400
+    else:
+        form = ProgressCheckForm()
+    context = {"page_title": "How are things going?", "form": form, "scale_hint": SCALE_HINT}
+    return render(request, "web/participant/my_progress_add.html", context, status=status)
+
+
+@require_roles(Role.PARTICIPANT)
+def my_job_search(request: HttpRequest) -> HttpResponse:
+    participant = _me(request)
+    pages = paginate(request, job_search_log_for(request.user, participant.pk), ENTRIES_PER_PAGE)
+    record_participant_view(actor=request.user, participant=participant, channel=PAGE, path=request.path)
+    context = {"page_title": "My job-search log", "participant": participant, "pages": pages}
+    return render(request, "web/participant/my_job_search.html", context)
+
+
+@require_roles(Role.PARTICIPANT)
+def my_job_search_add(request: HttpRequest) -> HttpResponse:
+    participant = _me(request)
+    status = 200
+    if request.method == "POST":
+        form = JobSearchEntryForm(request.POST)
+        if form.is_valid():
+            try:
+                add_job_search_entry(
+                    actor=request.user, participant_id=participant.pk, channel=PAGE, path=request.path, **form.details()
+                )
+            except DomainError as error:
+                status = show_on_form(form, error)
+            else:
+                messages.success(request, "Added to your job-search log.")
+                return redirect("web:my_job_search")
+        else:
+            status = 400
+    else:
+        form = JobSearchEntryForm()
+    return render(
+        request,
+        "web/participant/my_job_search_add.html",
+        {"page_title": "Add to my job-search log", "form": form},
+        status=status,
+    )
+
+
+@require_roles(Role.PARTICIPANT)
+def my_job_search_pdf(request: HttpRequest) -> HttpResponse:
+    return job_search_pdf(request, _me(request))
+
+
+@require_roles(Role.PARTICIPANT)
+def my_record(request: HttpRequest) -> HttpResponse:
+    record = record_about(request.user, _me(request).pk)
+    if record is None:
+        raise Http404("No participant record.")
+    record_participant_view(actor=request.user, participant=record.participant, channel=PAGE, path=request.path)
+    context = {
+        "page_title": "What is recorded about me",
+        "record": record,
+    }
+    return render(request, "web/participant/my_record.html", context)

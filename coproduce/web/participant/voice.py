@@ -1,0 +1,163 @@
+"""A participant's requests, feedback and invitations: "I'd like help with…", "I'd like a group on…".
+
+Forms parse the input; coproduce/voice/services.py decides what is allowed and audits it.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from coproduce.accounts.roles import Role
+from coproduce.audit.models import AuditEvent
+from coproduce.core.errors import DomainError, NotAllowed, NotFound
+from coproduce.participants.models import Participant
+from coproduce.participants.selectors import participants_visible_to
+from coproduce.participants.services import record_participant_view
+from coproduce.programmes.actors import actor_for
+from coproduce.voice.models import Invitation, Request, Topic
+from coproduce.voice.selectors import my_invitations, my_requests
+from coproduce.voice.services import give_feedback, make_request, record_response
+from coproduce.web.access import require_roles
+from coproduce.web.forms import GovukForm
+
+PAGE = AuditEvent.Channel.PAGE
+
+
+class RequestForm(GovukForm):
+    kind = forms.ChoiceField(label="What would you like?", choices=Request.Kind.choices, widget=forms.RadioSelect)
+    topic = forms.ChoiceField(label="What is it about?", choices=[("", "Choose one"), *Topic.choices])
+    text = forms.CharField(
+        label="Tell us in your own words",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For example: “A group where I can meet other parents who are going back to work.”",
+    )
+
+
+class FeedbackForm(GovukForm):
+    text = forms.CharField(
+        label="What do you think of the support you get?",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Good or bad, it helps us do better.",
+    )
+    anonymous_to_keyworker = forms.BooleanField(
+        label="Do not tell my keyworker this came from me",
+        required=False,
+        help_text=(
+            "Your keyworker will read what you wrote but not your name. The manager of the service "
+            "in your area can still see it was you, so that they can help if you tell us something "
+            "worrying."
+        ),
+    )
+
+
+class ResponseForm(GovukForm):
+    response = forms.ChoiceField(
+        choices=[(Invitation.Response.COMING, "I’m coming"), (Invitation.Response.NOT_COMING, "I can’t come")]
+    )
+
+
+def _own_participant(request: HttpRequest) -> Participant:
+    participant_id = actor_for(request.user).participant_id
+    participant = (
+        participants_visible_to(request.user).filter(pk=participant_id).first() if participant_id is not None else None
+    )
+    if participant is None:
+        raise Http404("No participant record.")
+    return participant
+
+
+@require_roles(Role.PARTICIPANT)
+def my_requests_page(request: HttpRequest) -> HttpResponse:
+    participant = _own_participant(request)
+    requests = list(my_requests(request.user))
+    invitations = list(my_invitations(request.user))
+    record_participant_view(actor=request.user, participant=participant, channel=PAGE, path=request.path)
+    context = {
+        "page_title": "My requests and feedback",
+        "requests": requests,
+        "invitations": invitations,
+        "response_form": ResponseForm(),
+    }
+    return render(request, "web/participant/my_requests.html", context)
+
+
+@require_roles(Role.PARTICIPANT)
+def request_add(request: HttpRequest) -> HttpResponse:
+    _own_participant(request)
+    status = 200
+    if request.method == "POST":
+        form = RequestForm(request.POST)
+        if form.is_valid():
+            try:
+                make_request(actor=request.user, channel=PAGE, path=request.path, **form.cleaned_data)
+            except NotAllowed as error:
+                raise PermissionDenied(error.message) from error
+            except DomainError as error:
+                form.add_domain_error(error)
+                status = 400
+            else:
+                messages.success(request, "Thank you. Your request has been sent.")
+                return redirect("web:my_requests")
+        else:
+            status = 400
+    else:
+        kind = request.GET.get("kind")
+        form = RequestForm(initial={"kind": kind if kind in Request.Kind.values else Request.Kind.HELP_WITH})
+    return render(
+        request, "web/participant/request_add.html", {"page_title": "Ask for something", "form": form}, status=status
+    )
+
+
+@require_roles(Role.PARTICIPANT)
+def feedback_add(request: HttpRequest) -> HttpResponse:
+    _own_participant(request)
+    status = 200
+    if request.method == "POST":
+        form = FeedbackForm(request.POST)
+        if form.is_valid():
+            try:
+                give_feedback(actor=request.user, channel=PAGE, path=request.path, **form.cleaned_data)
+            except NotAllowed as error:
+                raise PermissionDenied(error.message) from error
+            except DomainError as error:
+                form.add_domain_error(error)
+                status = 400
+            else:
+                messages.success(request, "Thank you for your feedback.")
+                return redirect("web:my_requests")
+        else:
+            status = 400
+    else:
+        form = FeedbackForm()
+    return render(
+        request, "web/participant/feedback_add.html", {"page_title": "Give feedback", "form": form}, status=status
+    )
+
+
+@require_roles(Role.PARTICIPANT)
+@require_POST
+def invitation_respond(request: HttpRequest, pk: int) -> HttpResponse:
+    form = ResponseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose whether you are coming.")
+        return redirect("web:my_requests")
+    try:
+        invitation = record_response(
+            actor=request.user,
+            invitation_id=pk,
+            response=form.cleaned_data["response"],
+            channel=PAGE,
+            path=request.path,
+        )
+    except NotFound as error:
+        raise Http404(error.message) from error
+    except NotAllowed as error:
+        raise PermissionDenied(error.message) from error
+    coming = invitation.response == Invitation.Response.COMING
+    messages.success(request, "Thank you, we’ll see you there." if coming else "Thank you for letting us know.")
+    return redirect("web:my_requests")

@@ -1,0 +1,107 @@
+"""Forms for the plan pages (staff and participant): they parse input; the plan services decide."""
+
+from typing import Any
+
+from django import forms
+
+from coproduce.plans.models import AssessmentBarrier, Barrier, Goal, Step
+from coproduce.web.forms import DateInput, GovukForm
+
+STAFF_HOW = [(value, label) for value, label in Step.AnsweredHow.choices if value != Step.AnsweredHow.THEMSELVES]
+
+
+class GoalForm(GovukForm):
+    title = forms.CharField(label="Goal", max_length=300, help_text="In their own words.")
+    details = forms.CharField(
+        label="Anything more about it (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class OwnGoalForm(GoalForm):
+    title = forms.CharField(
+        label="What would you like to work towards?", max_length=300, help_text="In your own words."
+    )
+    details = forms.CharField(
+        label="Anything more about it (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class StepForm(GovukForm):
+    goal = forms.IntegerField(widget=forms.HiddenInput)
+    description = forms.CharField(label="The step", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AnswerForm(GovukForm):
+    """The participant's answer to an offered step. Staff must say how it was given."""
+
+    step = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    answer = forms.ChoiceField(choices=[("agree", "Yes"), ("decline", "No thanks"), ("talk", "Talk about it")])
+    answered_how = forms.ChoiceField(
+        label="How did they give their answer?",
+        choices=STAFF_HOW,
+        required=False,
+        error_messages={"invalid_choice": "Say how they gave their answer: in person, on the phone or by message."},
+    )
+    reason = forms.CharField(label="Why (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class FinishForm(GovukForm):
+    step = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    outcome = forms.ChoiceField(choices=[("complete", "Done"), ("stop", "Stopped")])
+
+
+class GoalStatusForm(GovukForm):
+    goal = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    status = forms.ChoiceField(choices=Goal.Status.choices)
+
+
+IMPORTANCE_CHOICES = [
+    ("", "Not a barrier for them"),
+    *[(str(v), label) for v, label in AssessmentBarrier.Importance.choices],
+]
+
+
+class AssessmentForm(GovukForm):
+    """The holistic assessment: what they want, what they are good at, and what gets in the way."""
+
+    assessed_on = forms.DateField(
+        label="Date of the assessment", required=False, help_text="Leave empty for today.", widget=DateInput
+    )
+    aspirations = forms.CharField(
+        label="What they want",
+        required=False,
+        help_text="In their own words.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    strengths = forms.CharField(
+        label="Strengths and what they are good at",
+        required=False,
+        help_text="In their own words.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for code, label in Barrier.choices:
+            importance = forms.ChoiceField(
+                label=f"{label}: how much does it matter to them?", choices=IMPORTANCE_CHOICES, required=False
+            )
+            importance.widget.attrs["class"] = "govuk-select"
+            self.fields[f"importance_{code}"] = importance
+            words = forms.CharField(label=f"{label}: in their own words", required=False, max_length=2000)
+            words.widget.attrs["class"] = "govuk-input"
+            self.fields[f"words_{code}"] = words
+
+    def barriers(self) -> list[dict[str, Any]]:
+        rows = []
+        for code in Barrier.values:
+            importance = self.cleaned_data.get(f"importance_{code}")
+            words = self.cleaned_data.get(f"words_{code}", "")
+            if importance:
+                rows.append({"barrier": code, "importance": int(importance), "own_words": words})
+            elif words.strip():
+                self.add_error(f"importance_{code}", "Say how much this matters to them, or leave the words empty.")
+        return rows
