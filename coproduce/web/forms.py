@@ -60,4 +60,10 @@ class GovukForm(forms.Form):
 
 
 class DateInput(forms.DateInput):
+    """A browser date picker. Its value must be ISO 8601 whatever the language (en-GB would
+    otherwise write 28/11/2026, which a date input shows as empty)."""
+
     input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None, format: str | None = None) -> None:
+        super().__init__(attrs, format=format or "%Y-%m-%d")

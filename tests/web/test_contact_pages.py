@@ -233,3 +233,29 @@ def test_a_keyworker_from_elsewhere_sees_nothing(personas: Personas, sign_in: Ca
     stranger = StaffMemberFactory(partnership=personas.glasgow)
     client = sign_in(stranger.user)
     assert client.get(f"/participants/{personas.participant.pk}/contacts/").status_code == 404
+
+
+def test_pat_is_not_told_that_a_hidden_note_exists_by_the_audit_log(personas: Personas, client_for: ClientFor) -> None:
+    pat = personas.participant
+    hidden = ContactFactory(participant=pat, happened_on=TODAY, notes="Safeguarding concern.")
+    shown = ContactFactory(participant=pat, happened_on=TODAY, notes="Talked about courses.")
+    kim = client_for("keyworker")
+    for contact in (hidden, shown):
+        kim.post(
+            f"/contacts/{contact.pk}/edit/",
+            {
+                "action": "save",
+                "happened_on": TODAY.isoformat(),
+                "kind": "phone",
+                "notes": contact.notes + " Updated.",
+                "version": 1,
+            },
+        )
+    kim.post(f"/contacts/{hidden.pk}/edit/", {"action": "restrict", "reason": "Third party risk.", "version": 2})
+    response = client_for("participant").get("/me/who-looked/")
+    from coproduce.audit.models import AuditEvent
+
+    hidden_events = AuditEvent.objects.filter(record_type="plans.Contact", record_id=str(hidden.pk))
+    assert hidden_events.count() == 2  # the edit and the restriction are audited for staff
+    page_ids = {event.record_id for event in response.context["pages"].page if event.record_type == "plans.Contact"}
+    assert page_ids == {str(shown.pk)}

@@ -177,3 +177,16 @@ def test_the_400_and_500_pages_need_no_database() -> None:
     assert h1(server_error) == "Sorry, something went wrong"
     assert bad_request.status_code == 400
     assert h1(bad_request) == "Something was wrong with the request"
+
+
+def test_date_inputs_carry_iso_dates_that_browsers_understand() -> None:
+    import datetime
+
+    from django import forms
+
+    from coproduce.web.forms import DateInput, GovukForm
+
+    class WhenForm(GovukForm):
+        day = forms.DateField(widget=DateInput(), initial=datetime.date(2026, 11, 28))
+
+    assert 'value="2026-11-28"' in str(WhenForm()["day"])

@@ -95,3 +95,9 @@ def with_casework_summary(participants: QuerySet[Participant], now: datetime.dat
     return participants.annotate(
         next_appointment_at=Subquery(next_appointment), open_steps=Coalesce(Subquery(open_steps), 0)
     )
+
+
+def records_hidden_from_participant(participant_id: int) -> dict[str, list[int]]:
+    """The participant's notes restricted for safeguarding, by record type (for their audit view)."""
+    restricted = Contact.objects.filter(participant_id=participant_id, restricted_at__isnull=False)
+    return {Contact._meta.label: list(restricted.values_list("pk", flat=True))}

@@ -8,10 +8,11 @@ from django.utils import timezone
 
 from coproduce.accounts.roles import Role
 from coproduce.audit.models import AuditEvent
-from coproduce.audit.selectors import events_about_participant
+from coproduce.audit.selectors import events_shown_to_the_participant
 from coproduce.participants.models import Participant
 from coproduce.participants.selectors import participant_record, participants_visible_to
 from coproduce.participants.services import record_participant_view
+from coproduce.plans.selectors.contacts import records_hidden_from_participant
 from coproduce.programmes.actors import actor_for
 from coproduce.web.access import require_roles
 from coproduce.web.pagination import paginate
@@ -124,7 +125,8 @@ def my_record_views(request: HttpRequest) -> HttpResponse:
     )
     if participant is None:
         raise Http404("No participant record.")
-    pages = paginate(request, events_about_participant(participant.pk), EVENTS_PER_PAGE)
+    hidden = records_hidden_from_participant(participant.pk)
+    pages = paginate(request, events_shown_to_the_participant(participant.pk, hidden), EVENTS_PER_PAGE)
     viewer_id = request.user.pk or 0
     events = [_describe(event, viewer_id=viewer_id) for event in pages.page]
     # Reading the list of reads is itself a read of the record.

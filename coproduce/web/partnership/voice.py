@@ -35,7 +35,7 @@ from coproduce.voice.services import (
     record_attendance,
 )
 from coproduce.web.access import require_roles
-from coproduce.web.forms import GovukForm
+from coproduce.web.forms import DateInput, GovukForm
 from coproduce.web.pagination import paginate
 from coproduce.web.partnership.common import conflict
 
@@ -55,7 +55,7 @@ class GroupSessionForm(GovukForm):
     title = forms.CharField(label="Title", max_length=200)
     description = forms.CharField(label="Description", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     topic = forms.ChoiceField(label="Topic", choices=[("", "Choose a topic"), *Topic.choices])
-    starts_on = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(label="Date", widget=DateInput())
     starts_time = forms.TimeField(label="Start time", widget=forms.TimeInput(attrs={"type": "time"}))
     place = forms.CharField(label="Place", max_length=300)
     childcare_provided = forms.BooleanField(label="Childcare provided", required=False)
