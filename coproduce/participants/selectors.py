@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from coproduce.accounts.roles import Role
+from coproduce.core.errors import NotFound
 from coproduce.participants.models import Consent, CoverShare, Enquiry, Participant
 from coproduce.programmes.actors import actor_for
 
@@ -212,3 +213,11 @@ def area_participants(
             Q(last_contact_on__lt=not_seen_since()) | Q(last_contact_on__isnull=True)
         )
     return participants.select_related("keyworker__user").order_by("family_name", "given_name", "pk")
+
+
+def visible_participant(user: Any, participant_id: int) -> Participant:
+    """The participant, if this person may see them; NotFound otherwise (the same answer either way)."""
+    participant = participants_visible_to(user).filter(pk=participant_id).first()
+    if participant is None:
+        raise NotFound("No such participant.")
+    return participant

@@ -9,9 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from coproduce.audit.models import AuditEvent
-from coproduce.core.errors import NotAllowed, NotFound
+from coproduce.core.errors import NotAllowed
 from coproduce.core.validation import InvalidInput
-from coproduce.participants.selectors import participants_visible_to
+from coproduce.participants.selectors import visible_participant
 from coproduce.plans.models import Assessment, AssessmentBarrier, Barrier
 from coproduce.programmes.actors import audit_action
 
@@ -32,9 +32,7 @@ def record_assessment(
     Each barrier is `{"barrier": <Barrier>, "own_words": str, "importance": 1–3}`, at most one row
     per barrier. Their keyworker (or cover) or partnership manager records it with them.
     """
-    participant = participants_visible_to(actor).filter(pk=participant_id).first()
-    if participant is None:
-        raise NotFound("No such participant.")
+    participant = visible_participant(actor, participant_id)
     if not rules.has_perm("plans.work_on_plan", actor, participant):
         raise NotAllowed("Only their keyworker or partnership manager can record an assessment.")
     today = timezone.localdate()

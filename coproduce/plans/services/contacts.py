@@ -14,8 +14,7 @@ from django.utils import timezone
 from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput, validate_model
-from coproduce.participants.models import Participant
-from coproduce.participants.selectors import participants_visible_to
+from coproduce.participants.selectors import visible_participant
 from coproduce.plans.models import Contact
 from coproduce.plans.selectors.contacts import contacts_visible_to
 from coproduce.programmes.actors import audit_action
@@ -35,13 +34,6 @@ def _check_details(*, happened_on: datetime.date | None, kind: str, duration_min
         errors["duration_minutes"] = ["Enter how many minutes it lasted, from 1 to 1440."]
     if errors:
         raise InvalidInput(errors)
-
-
-def _visible_participant(actor: Any, participant_id: int) -> Participant:
-    participant = participants_visible_to(actor).filter(pk=participant_id).first()
-    if participant is None:
-        raise NotFound("No such participant.")
-    return participant
 
 
 def _locked_contact(actor: Any, contact_id: int) -> Contact:
@@ -66,7 +58,7 @@ def record_contact(
     """Record a contact with a participant: their keyworker, a covering keyworker or the area's manager."""
     _check_details(happened_on=happened_on, kind=kind, duration_minutes=duration_minutes)
     with transaction.atomic():
-        participant = _visible_participant(actor, participant_id)
+        participant = visible_participant(actor, participant_id)
         if not rules.has_perm("plans.record_contact", actor, participant):
             raise NotAllowed("Only the people working with this participant can record contacts.")
         contact = Contact(

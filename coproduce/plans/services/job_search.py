@@ -11,7 +11,7 @@ from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput, validate_model
 from coproduce.participants.permissions import is_the_participant
-from coproduce.participants.selectors import participants_visible_to
+from coproduce.participants.selectors import participants_visible_to, visible_participant
 from coproduce.plans.models import JobSearchEntry
 from coproduce.programmes.actors import audit_action
 
@@ -44,9 +44,7 @@ def add_job_search_entry(
 ) -> JobSearchEntry:
     """Add an entry to the participant's own log: by them, or by their keyworker with them."""
     with transaction.atomic():
-        participant = participants_visible_to(actor).filter(pk=participant_id).first()
-        if participant is None:
-            raise NotFound("No such participant.")
+        participant = visible_participant(actor, participant_id)
         if not rules.has_perm("plans.log_job_search", actor, participant):
             raise NotAllowed("You cannot add to this person's job-search log.")
         _check_date(searched_on)

@@ -16,18 +16,11 @@ from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput
 from coproduce.participants.models import Participant
-from coproduce.participants.selectors import participants_visible_to
+from coproduce.participants.selectors import participants_visible_to, visible_participant
 from coproduce.plans.models import Goal, Step
 from coproduce.programmes.actors import actor_for, audit_action
 
 STAFF_ANSWERS = (Step.AnsweredHow.IN_PERSON, Step.AnsweredHow.PHONE, Step.AnsweredHow.MESSAGE)
-
-
-def _visible_participant(actor: Any, participant_id: int) -> Participant:
-    participant = participants_visible_to(actor).filter(pk=participant_id).first()
-    if participant is None:
-        raise NotFound("No such participant.")
-    return participant
 
 
 def _locked_goal(actor: Any, goal_id: int) -> Goal:
@@ -91,7 +84,7 @@ def add_goal(
     path: str = "",
 ) -> Goal:
     """Add a goal. The participant adds their own; their keyworker adds one with (or for) them."""
-    participant = _visible_participant(actor, participant_id)
+    participant = visible_participant(actor, participant_id)
     if not rules.has_perm("plans.add_own_goal", actor, participant):
         raise NotAllowed("Only the participant, their keyworker or partnership manager can add a goal.")
     title = _clean_title(title)

@@ -9,9 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from coproduce.audit.models import AuditEvent
-from coproduce.core.errors import NotAllowed, NotFound
+from coproduce.core.errors import NotAllowed
 from coproduce.core.validation import InvalidInput
-from coproduce.participants.selectors import participants_visible_to
+from coproduce.participants.selectors import visible_participant
 from coproduce.plans.models import ProgressArea, ProgressCheck, ProgressScore
 from coproduce.programmes.actors import actor_for
 
@@ -81,9 +81,7 @@ def record_progress_check(
     from coproduce.programmes.actors import audit_action
 
     with transaction.atomic():
-        participant = participants_visible_to(actor).filter(pk=participant_id).first()
-        if participant is None:
-            raise NotFound("No such participant.")
+        participant = visible_participant(actor, participant_id)
         if not rules.has_perm("plans.record_progress_check", actor, participant):
             raise NotAllowed("You cannot record a progress check for this person.")
         chosen_reader = _reader_for(actor, participant, reader)
