@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -10,6 +10,9 @@ from django.http import HttpRequest, HttpResponse
 
 from coproduce.accounts.roles import Role
 from coproduce.programmes.actors import Actor, actor_for
+
+if TYPE_CHECKING:
+    from coproduce.participants.models import Participant
 
 View = Callable[..., HttpResponse]
 
@@ -38,3 +41,16 @@ def require_roles(*roles: Role) -> Callable[[View], View]:
 
 def current_actor(request: HttpRequest) -> Actor:
     return actor_for(request.user)
+
+
+def visible_participant_or_404(request: HttpRequest, pk: int) -> "Participant":
+    """The participant if this person may see them; the 404 page otherwise (the same either way)."""
+    from django.http import Http404
+
+    from coproduce.core.errors import NotFound
+    from coproduce.participants.selectors import visible_participant
+
+    try:
+        return visible_participant(request.user, pk)
+    except NotFound as error:
+        raise Http404(error.message) from error

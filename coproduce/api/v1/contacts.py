@@ -22,7 +22,7 @@ from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import NotFound
 from coproduce.core.validation import InvalidInput
 from coproduce.participants.models import Participant
-from coproduce.participants.selectors import participants_visible_to
+from coproduce.participants.selectors import visible_participant
 from coproduce.participants.services import record_participant_view
 from coproduce.plans.models import Appointment, Contact
 from coproduce.plans.selectors.contacts import appointments_visible_to, contacts_visible_to
@@ -137,10 +137,7 @@ def _aware(moment: datetime.datetime) -> datetime.datetime:
 
 
 def _visible_participant(request: HttpRequest, participant_id: int) -> Participant:
-    participant = participants_visible_to(caller(request)).filter(pk=participant_id).first()
-    if participant is None:
-        raise NotFound("No such participant.")
-    return participant
+    return visible_participant(caller(request), participant_id)
 
 
 def _audit_read(request: HttpRequest, rows: list[Any]) -> None:

@@ -19,7 +19,7 @@ from coproduce.api.v1.schemas import Input, error_responses, one_of
 from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import NotFound
 from coproduce.participants.models import Participant
-from coproduce.participants.selectors import participants_visible_to
+from coproduce.participants.selectors import visible_participant
 from coproduce.participants.services import record_participant_view
 from coproduce.plans.models import Assessment, Barrier, Goal, Step
 from coproduce.plans.selectors.plan import assessments_of, goal_with_steps, plan_of, steps_visible_to
@@ -146,10 +146,7 @@ class DeclineIn(AnswerIn):
 
 
 def _visible_participant(request: HttpRequest, participant_id: int) -> Participant:
-    participant = participants_visible_to(caller(request)).filter(pk=participant_id).first()
-    if participant is None:
-        raise NotFound("No such participant.")
-    return participant
+    return visible_participant(caller(request), participant_id)
 
 
 def _goal_out(request: HttpRequest, goal_id: int) -> Goal:

@@ -31,7 +31,7 @@ from coproduce.plans.services.appointments import (
 )
 from coproduce.plans.services.contacts import record_contact, restrict_contact, unrestrict_contact, update_contact
 from coproduce.programmes.selectors import keyworkers_in
-from coproduce.web.access import require_roles
+from coproduce.web.access import require_roles, visible_participant_or_404
 from coproduce.web.forms import GovukForm
 from coproduce.web.keyworker.contact_forms import (
     AppointmentForm,
@@ -56,13 +56,6 @@ def _show_on_form(form: GovukForm, error: DomainError) -> int:
     return error.status_code
 
 
-def _visible_participant(request: HttpRequest, pk: int) -> Participant:
-    participant = participants_visible_to(request.user).filter(pk=pk).first()
-    if participant is None:
-        raise Http404("No such participant.")
-    return participant
-
-
 def _require(permission: str, request: HttpRequest, participant: Participant) -> None:
     if not rules.has_perm(permission, request.user, participant):
         raise PermissionDenied("You can see this record but not do this.")
@@ -70,7 +63,7 @@ def _require(permission: str, request: HttpRequest, participant: Participant) ->
 
 @require_roles(*CASEWORKERS)
 def contact_list(request: HttpRequest, pk: int) -> HttpResponse:
-    participant = _visible_participant(request, pk)
+    participant = visible_participant_or_404(request, pk)
     _require("plans.record_contact", request, participant)
     contacts = (
         contacts_visible_to(request.user)
@@ -86,7 +79,7 @@ def contact_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_roles(*CASEWORKERS)
 def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
-    participant = _visible_participant(request, pk)
+    participant = visible_participant_or_404(request, pk)
     _require("plans.record_contact", request, participant)
     status = 200
     if request.method == "POST":
@@ -185,7 +178,7 @@ def _apply_contact_action(
 
 @require_roles(*CASEWORKERS)
 def appointment_add(request: HttpRequest, pk: int) -> HttpResponse:
-    participant = _visible_participant(request, pk)
+    participant = visible_participant_or_404(request, pk)
     _require("plans.manage_appointments", request, participant)
     status = 200
     if request.method == "POST":
@@ -340,7 +333,7 @@ def appointment_ics(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_roles(*CASEWORKERS)
 def cover_add(request: HttpRequest, pk: int) -> HttpResponse:
-    participant = _visible_participant(request, pk)
+    participant = visible_participant_or_404(request, pk)
     _require("plans.share_for_cover", request, participant)
     choices = [
         (staff.pk, f"{staff.user} ({staff.organisation.name})")

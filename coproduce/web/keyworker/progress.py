@@ -12,8 +12,6 @@ from django.shortcuts import redirect, render
 from coproduce.accounts.roles import Role
 from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import DomainError
-from coproduce.participants.models import Participant
-from coproduce.participants.selectors import participants_visible_to
 from coproduce.participants.services import record_participant_view
 from coproduce.plans.models import JobSearchEntry
 from coproduce.plans.selectors.job_search import job_search_entries_visible_to, job_search_log_for
@@ -21,7 +19,7 @@ from coproduce.plans.selectors.record import record_about
 from coproduce.plans.services.job_search import add_job_search_entry, update_job_search_entry
 from coproduce.plans.services.progress import record_progress_check
 from coproduce.programmes.actors import actor_for
-from coproduce.web.access import require_roles
+from coproduce.web.access import require_roles, visible_participant_or_404
 from coproduce.web.pagination import paginate
 from coproduce.web.participant.progress import ENTRIES_PER_PAGE, job_search_pdf, progress_context, show_on_form
 from coproduce.web.participant.progress_forms import SCALE_HINT, JobSearchEntryForm, ProgressCheckForm
@@ -30,16 +28,9 @@ PAGE = AuditEvent.Channel.PAGE
 CASEWORK = (Role.KEYWORKER, Role.PARTNERSHIP_MANAGER)
 
 
-def _visible_participant(request: HttpRequest, pk: int) -> Participant:
-    participant = participants_visible_to(request.user).filter(pk=pk).first()
-    if participant is None:
-        raise Http404("No such participant.")
-    return participant
-
-
 @require_roles(*CASEWORK)
 def participant_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    participant = _visible_participant(request, pk)
+    participant = visible_participant_or_404(request, pk)
     context = {
         "page_title": f"{participant.full_name}: progress",
         "participant": participant,
@@ -51,7 +42,7 @@ def participant_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_roles(*CASEWORK)
 def participant_progress_add(request: HttpRequest, pk: int) -> HttpResponse:
-    participant = _visible_participant(request, pk)
+    participant = visible_participant_or_404(request, pk)
     status = 200
     if request.method == "POST":
         form = ProgressCheckForm(request.POST, for_staff=True)
@@ -88,7 +79,7 @@ def participant_progress_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_roles(*CASEWORK)
 def participant_job_search(request: HttpRequest, pk: int) -> HttpResponse:
     """The log, and a form to add an entry with them."""
-    participant = _visible_participant(request, pk)
+    participant = visible_participant_or_404(request, pk)
     status = 200
     if request.method == "POST":
         form = JobSearchEntryForm(request.POST)
@@ -119,7 +110,7 @@ def participant_job_search(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_roles(*CASEWORK)
 def participant_job_search_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    return job_search_pdf(request, _visible_participant(request, pk))
+    return job_search_pdf(request, visible_participant_or_404(request, pk))
 
 
 @require_roles(*CASEWORK)

@@ -29,7 +29,6 @@ from coproduce.participants.selectors import (
     enquiries_visible_to,
     not_seen_since,
     participant_record,
-    participants_visible_to,
 )
 from coproduce.participants.services import (
     issue_sign_in_link,
@@ -49,7 +48,7 @@ from coproduce.plans.selectors.contacts import (
 from coproduce.programmes.actors import actor_for
 from coproduce.programmes.models import Partnership
 from coproduce.programmes.selectors import keyworkers_in, organisations_visible_to
-from coproduce.web.access import require_roles
+from coproduce.web.access import require_roles, visible_participant_or_404
 from coproduce.web.forms import GovukForm
 from coproduce.web.keyworker.forms import (
     CaseloadFilterForm,
@@ -78,13 +77,6 @@ def _show_on_form(form: GovukForm, error: DomainError) -> int:
         raise PermissionDenied(error.message)
     form.add_domain_error(error)
     return error.status_code
-
-
-def _visible_participant(request: HttpRequest, pk: int) -> Participant:
-    participant = participants_visible_to(request.user).filter(pk=pk).first()
-    if participant is None:
-        raise Http404("No such participant.")
-    return participant
 
 
 def _weeks_since(day: datetime.date | None, today: datetime.date) -> int | None:
@@ -262,7 +254,7 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_roles(Role.KEYWORKER, Role.PARTNERSHIP_MANAGER)
 def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    participant = _visible_participant(request, pk)
+    participant = visible_participant_or_404(request, pk)
     if not rules.has_perm("participants.change_participant", user, participant):
         raise PermissionDenied("You can see this record but not change it.")
     status = 200
@@ -302,7 +294,7 @@ def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_roles(Role.KEYWORKER, Role.PARTNERSHIP_MANAGER)
 def participant_consent_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    participant = _visible_participant(request, pk)
+    participant = visible_participant_or_404(request, pk)
     if not rules.has_perm("participants.record_consent", user, participant):
         raise PermissionDenied("Only their keyworker or partnership manager can record consent.")
     organisations = organisations_visible_to(user).filter(memberships__partnership_id=participant.partnership_id)
@@ -383,7 +375,7 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def participant_sign_in_link(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    participant = _visible_participant(request, pk)
+    participant = visible_participant_or_404(request, pk)
     try:
         link = issue_sign_in_link(actor=user, participant_id=participant.pk, channel=PAGE, path=request.path)
     except NotFound as error:
