@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "coproduce.participants",
     "coproduce.plans",
     "coproduce.voice",
+    "coproduce.directory",
+    "coproduce.referrals",
     "coproduce.reporting",
     "coproduce.demo",
     "coproduce.web",

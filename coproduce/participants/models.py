@@ -111,6 +111,9 @@ class Consent(TimestampedModel):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="consents"
     )
+    detail = models.CharField(
+        max_length=300, blank=True, help_text="The specific purpose, like the referral it was given for."
+    )
     given_at = models.DateTimeField()
     given_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", help_text="Who recorded it."
@@ -219,3 +222,46 @@ class CoverShare(TimestampedModel):
 
     def __str__(self) -> str:
         return f"Cover by {self.covering_keyworker} {self.starts_on}–{self.ends_on}"
+
+
+class AvailabilitySlot(models.Model):
+    """When the participant says they can take part: a day of the week and a part of that day."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, "Monday"
+        TUESDAY = 1, "Tuesday"
+        WEDNESDAY = 2, "Wednesday"
+        THURSDAY = 3, "Thursday"
+        FRIDAY = 4, "Friday"
+        SATURDAY = 5, "Saturday"
+        SUNDAY = 6, "Sunday"
+
+    class PartOfDay(models.TextChoices):
+        MORNING = "morning", "Morning (9am to 12 noon)"
+        AFTERNOON = "afternoon", "Afternoon (12 noon to 3pm)"
+        LATE_AFTERNOON = "late_afternoon", "After school (3pm to 6pm)"
+        EVENING = "evening", "Evening (6pm to 9pm)"
+
+    # The hours each part of the day covers, for matching against opening times.
+    HOURS = {
+        PartOfDay.MORNING: (datetime.time(9), datetime.time(12)),
+        PartOfDay.AFTERNOON: (datetime.time(12), datetime.time(15)),
+        PartOfDay.LATE_AFTERNOON: (datetime.time(15), datetime.time(18)),
+        PartOfDay.EVENING: (datetime.time(18), datetime.time(21)),
+    }
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="availability")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    part_of_day = models.CharField(max_length=16, choices=PartOfDay.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["weekday", "part_of_day"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "weekday", "part_of_day"], name="one_availability_slot_per_time"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.get_part_of_day_display()}"

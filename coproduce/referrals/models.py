@@ -1,0 +1,167 @@
+"""Referrals to partner agencies, with consent, and signposting to services outside the system.
+
+A referral moves: proposed → agreed (the participant consents to share named fields with
+that organisation for that purpose) → sent → accepted or declined by the partner →
+started → completed or did not start. It can be withdrawn at any point before it ends,
+and withdrawing the consent withdraws it. Signposting shares nothing: it only records
+that the participant was told about a service.
+"""
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from coproduce.core.models import VersionedModel
+from coproduce.directory.models import Service
+from coproduce.participants.models import Consent, Participant
+from coproduce.plans.models import Goal
+from coproduce.programmes.models import Organisation
+
+
+class SharedField(models.TextChoices):
+    """What a referral may share with the partner, one item at a time. Name is always needed to act on it."""
+
+    NAME = "name", "Name"
+    MOBILE = "mobile", "Mobile number"
+    EMAIL = "email", "Email address"
+    ADDRESS = "address", "Address and postcode"
+    CHILDREN = "children", "Ages of their children"
+    BARRIERS = "barriers", "What gets in the way, in their own words"
+    ASPIRATIONS = "aspirations", "What they want, in their own words"
+    KEYWORKER = "keyworker", "Their keyworker's name and contact"
+
+
+class Referral(VersionedModel):
+    class Kind(models.TextChoices):
+        REFERRAL = "referral", "Referral (information shared with consent)"
+        SIGNPOSTING = "signposting", "Signposting (nothing shared)"
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        AGREED = "agreed", "Agreed by the participant"
+        SENT = "sent", "Sent"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        STARTED = "started", "Started"
+        COMPLETED = "completed", "Completed"
+        DID_NOT_START = "did_not_start", "Did not start"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        SIGNPOSTED = "signposted", "Signposted"
+
+    class ProposedBy(models.TextChoices):
+        PARTICIPANT = "participant", "The participant"
+        KEYWORKER = "keyworker", "The keyworker"
+
+    class DeclineReason(models.TextChoices):
+        NO_CAPACITY = "no_capacity", "No places free"
+        NOT_ELIGIBLE = "not_eligible", "Not eligible for this service"
+        NOT_SUITABLE = "not_suitable", "Another service would suit them better"
+        COULD_NOT_CONTACT = "could_not_contact", "Could not get in touch"
+        OTHER = "other", "Another reason"
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="referrals")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.REFERRAL)
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals")
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals_received",
+        help_text="The partner agency that receives a referral. Empty for signposting.",
+    )
+    outside_service_name = models.CharField(
+        max_length=200, blank=True, help_text="For signposting to a service not in the directory."
+    )
+    outside_service_details = models.TextField(blank=True)
+    goal = models.ForeignKey(Goal, on_delete=models.SET_NULL, null=True, blank=True, related_name="referrals")
+    reason = models.TextField(help_text="Why, in plain words the participant agrees with.")
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PROPOSED)
+    proposed_by = models.CharField(max_length=12, choices=ProposedBy.choices)
+    proposed_by_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField()
+    consent = models.ForeignKey(
+        Consent,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        help_text="The participant's consent to share with this organisation for this referral.",
+    )
+    shared_fields = models.JSONField(default=list, blank=True, help_text="SharedField values, exactly what is shared.")
+    agreed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answer_due_on = models.DateField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decline_reason = models.CharField(max_length=20, choices=DeclineReason.choices, blank=True)
+    decline_detail = models.TextField(blank=True)
+    started_on = models.DateField(null=True, blank=True)
+    ended_on = models.DateField(null=True, blank=True)
+    delivered = models.TextField(blank=True, help_text="What the partner delivered.")
+    outcome_note = models.TextField(blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.CharField(max_length=200, blank=True)
+    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+
+    class Meta:
+        ordering = ["-proposed_at", "-pk"]
+        indexes = [
+            models.Index(fields=["organisation", "state"]),
+            models.Index(fields=["participant", "state"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="signposting")
+                | (models.Q(service__isnull=False) & models.Q(organisation__isnull=False)),
+                name="referral_goes_to_a_partner_service",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="referral")
+                | (models.Q(consent__isnull=True) & models.Q(organisation__isnull=True) & models.Q(state="signposted")),
+                name="signposting_shares_nothing",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="signposting") | ~models.Q(state="signposted"),
+                name="only_signposting_is_signposted",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state__in=["proposed", "withdrawn"])
+                | models.Q(kind="signposting")
+                | models.Q(consent__isnull=False),
+                name="referral_past_proposed_has_consent",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="referral")
+                | models.Q(service__isnull=False)
+                | ~models.Q(outside_service_name=""),
+                name="signposting_names_a_service",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state="declined") | ~models.Q(decline_reason=""),
+                name="declined_referral_has_a_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.service_name}"
+
+    @property
+    def service_name(self) -> str:
+        return self.service.name if self.service_id and self.service else self.outside_service_name
+
+    OPEN_STATES = (State.PROPOSED, State.AGREED, State.SENT, State.ACCEPTED, State.STARTED)
+    # States in which the partner organisation may see the participant (with consent still in force).
+    PARTNER_STATES = (
+        State.SENT,
+        State.ACCEPTED,
+        State.DECLINED,
+        State.STARTED,
+        State.COMPLETED,
+        State.DID_NOT_START,
+    )
