@@ -11,5 +11,6 @@ handler500 = "coproduce.web.errors.server_error"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("hsds/", include("coproduce.hsds_api.urls", namespace="hsds")),
     path("", include("coproduce.web.urls")),
 ]

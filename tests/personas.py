@@ -4,15 +4,36 @@ In Fife: Kim (keyworker) supports Pat (participant, with a sign-in) and Paula; O
 keyworker) supports Olive. Mo manages the Fife partnership. Priya works for a partner agency.
 In Glasgow: Gail (keyworker) supports Gemma; Glen manages Glasgow. Fran works for the funder,
 Eve evaluates, Ada administers. An enquiry from Erin waits in Fife.
+
+Referrals: Priya's agency, Kingdom Money Advice, is in the directory with "Money and debt
+advice" (`partner_service`), which takes referrals in Fife.
+
+The rest of the referral story is built the first time a test touches one of its attributes
+(`referral`, `other_organisation_referral`, `proposed_referral`, `withdrawn_referral`,
+`other_partner_agency`, `other_partner_service`) or calls `personas.with_referrals()`, so that
+the tests from before referrals keep their world (one consent per participant, no other
+agency). Call `with_referrals()` (or touch one) *before* requesting a page, or taking a
+snapshot, that should include them.
+
+The story: Fife Childcare Links is another partner agency in Fife with its own service. Pat
+has a sent referral to Priya's service, sharing her name, mobile and barriers (not her email
+or address), and a sent referral to Fife Childcare Links, which Priya must not see. Paula has
+a proposed referral to Priya's service (not sent: Priya must not see it); Olive's referral to
+it was withdrawn with her consent. Gemma has none.
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from django.utils import timezone
 
 from coproduce.accounts.models import User
 from coproduce.accounts.roles import Role
-from coproduce.participants.models import Enquiry, Participant
+from coproduce.directory.models import DirectoryOrganisation, Service
+from coproduce.participants.models import Consent, Enquiry, Participant
 from coproduce.programmes.models import Organisation, Partnership, PartnershipMembership, StaffMember
+from coproduce.referrals.models import Referral, SharedField
+from coproduce.referrals.selectors import working_days_after
 from tests.accounts.factories import UserFactory
 from tests.participants.factories import ChildFactory, ConsentFactory, EnquiryFactory, ParticipantFactory
 from tests.plans.factories import ContactFactory
@@ -46,6 +67,56 @@ class Personas:
     other_participant: Participant
     glasgow_participant: Participant
     enquiry: Enquiry
+    partner_service: Service
+    _referral_story: "ReferralStory | None" = field(default=None, repr=False, compare=False)
+
+    def with_referrals(self) -> "Personas":
+        """Build the referral story now (once), and return the personas."""
+        self.referral_story()
+        return self
+
+    def referral_story(self) -> "ReferralStory":
+        if self._referral_story is None:
+            self._referral_story = _build_referral_story(
+                self.fife,
+                self.keyworker,
+                self.other_keyworker,
+                self.participant,
+                self.second_participant,
+                self.other_participant,
+                self.partner_service,
+            )
+        return self._referral_story
+
+    @property
+    def other_partner_agency(self) -> Organisation:
+        """Fife Childcare Links, another partner agency in Fife."""
+        return self.referral_story().other_partner_agency
+
+    @property
+    def other_partner_service(self) -> Service:
+        """ "Help finding childcare", Fife Childcare Links' service that takes referrals."""
+        return self.referral_story().other_partner_service
+
+    @property
+    def referral(self) -> Referral:
+        """Pat's sent referral to Priya's service, sharing name, mobile and barriers."""
+        return self.referral_story().referral
+
+    @property
+    def other_organisation_referral(self) -> Referral:
+        """Pat's sent referral to Fife Childcare Links: not Priya's to see."""
+        return self.referral_story().other_organisation_referral
+
+    @property
+    def proposed_referral(self) -> Referral:
+        """Paula's referral to Priya's service, proposed, not agreed or sent."""
+        return self.referral_story().proposed_referral
+
+    @property
+    def withdrawn_referral(self) -> Referral:
+        """Olive's referral to Priya's service, withdrawn with her consent."""
+        return self.referral_story().withdrawn_referral
 
     def user_for(self, role: str) -> User | None:
         """The signed-in user who plays `role` in the matrix tests ("anonymous" is None)."""
@@ -130,6 +201,10 @@ def build_personas() -> Personas:
     ContactFactory(participant=participant, happened_on=datetime.date.today() - datetime.timedelta(days=7))
     ContactFactory(participant=second, happened_on=datetime.date.today() - datetime.timedelta(days=60))
     enquiry = EnquiryFactory(name="Erin Enquirer", email="erin@example.com", partnership=fife)
+
+    partner_service = _partner_service(
+        agency, fife, "Money and debt advice", "Free, confidential help with debts, benefits and budgeting."
+    )
     return Personas(
         fife=fife,
         glasgow=glasgow,
@@ -150,4 +225,133 @@ def build_personas() -> Personas:
         other_participant=other,
         glasgow_participant=gemma,
         enquiry=enquiry,
+        partner_service=partner_service,
     )
+
+
+@dataclass
+class ReferralStory:
+    other_partner_agency: Organisation
+    other_partner_service: Service
+    referral: Referral
+    other_organisation_referral: Referral
+    proposed_referral: Referral
+    withdrawn_referral: Referral
+
+
+def _build_referral_story(
+    fife: Partnership,
+    keyworker: StaffMember,
+    other_keyworker: StaffMember,
+    participant: Participant,
+    second: Participant,
+    other: Participant,
+    partner_service: Service,
+) -> ReferralStory:
+    """Another partner agency in Fife, and the referrals of Pat, Paula and Olive (see the module docstring)."""
+    childcare_links = OrganisationFactory(name="Fife Childcare Links")
+    MembershipFactory(partnership=fife, organisation=childcare_links)
+    other_partner_service = _partner_service(
+        childcare_links, fife, "Help finding childcare", "Finding a childminder or nursery place you can afford."
+    )
+    referral = _referral(
+        participant,
+        partner_service,
+        keyworker,
+        Referral.State.SENT,
+        [SharedField.NAME, SharedField.MOBILE, SharedField.BARRIERS],
+        reason="Pat wants help with her debts before she starts work.",
+    )
+    other_organisation_referral = _referral(
+        participant,
+        other_partner_service,
+        keyworker,
+        Referral.State.SENT,
+        [SharedField.NAME, SharedField.MOBILE, SharedField.CHILDREN],
+        reason="Pat needs childcare for her two children when she starts work.",
+    )
+    proposed_referral = _referral(
+        second, partner_service, keyworker, Referral.State.PROPOSED, [], reason="Paula has rent arrears."
+    )
+    withdrawn_referral = _referral(
+        other,
+        partner_service,
+        other_keyworker,
+        Referral.State.WITHDRAWN,
+        [SharedField.NAME, SharedField.MOBILE],
+        reason="Olive wanted a benefits check.",
+    )
+    return ReferralStory(
+        other_partner_agency=childcare_links,
+        other_partner_service=other_partner_service,
+        referral=referral,
+        other_organisation_referral=other_organisation_referral,
+        proposed_referral=proposed_referral,
+        withdrawn_referral=withdrawn_referral,
+    )
+
+
+def _partner_service(organisation: Organisation, partnership: Partnership, name: str, description: str) -> Service:
+    """The partner agency's directory entry and one service of it that takes referrals in the area."""
+    entry = DirectoryOrganisation.objects.create(
+        name=organisation.name, description=f"{organisation.name} is a partner agency.", member=organisation
+    )
+    service = Service.objects.create(
+        organization=entry,
+        name=name,
+        description=description,
+        takes_referrals=True,
+        places_available=4,
+        response_working_days=5,
+    )
+    service.partnerships.add(partnership)
+    return service
+
+
+def _referral(
+    participant: Participant,
+    service: Service,
+    keyworker: StaffMember,
+    state: str,
+    shared: list[SharedField],
+    *,
+    reason: str,
+) -> Referral:
+    """A referral proposed by the keyworker and taken as far as `state` (sent, withdrawn or proposed)."""
+    now = timezone.now()
+    organisation = service.organization.member  # type: ignore[union-attr]
+    referral = Referral(
+        participant=participant,
+        service=service,
+        organisation=organisation,
+        reason=reason,
+        state=state,
+        proposed_by=Referral.ProposedBy.KEYWORKER,
+        proposed_by_user=keyworker.user,
+        proposed_at=now - datetime.timedelta(days=3),
+    )
+    if shared:
+        consent = ConsentFactory(
+            participant=participant,
+            purpose=Consent.Purpose.SHARE_WITH_ORGANISATION,
+            organisation=organisation,
+            detail=f"Referral to {service.name}: {reason}"[:300],
+            given_at=now - datetime.timedelta(days=2),
+            given_by=keyworker.user,
+            given_how=Consent.How.IN_PERSON_VERBAL,
+        )
+        referral.consent = consent
+        referral.shared_fields = [value.value for value in shared]
+        referral.agreed_at = consent.given_at
+        referral.sent_at = now - datetime.timedelta(days=1)
+        referral.sent_by = keyworker.user
+        referral.answer_due_on = working_days_after(timezone.localdate(referral.sent_at), service.response_working_days)
+    if state == Referral.State.WITHDRAWN:
+        referral.consent.withdrawn_at = now  # type: ignore[union-attr]
+        referral.consent.withdrawn_by = participant.keyworker.user  # type: ignore[union-attr]
+        referral.consent.withdrawn_how = Consent.How.PHONE  # type: ignore[union-attr]
+        referral.consent.save()  # type: ignore[union-attr]
+        referral.withdrawn_at = now
+        referral.withdrawn_reason = "Olive changed her mind about sharing."
+    referral.save()
+    return referral

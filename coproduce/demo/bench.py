@@ -115,6 +115,7 @@ def measure_pages() -> list[Result]:
     keyworker = signed_in(Role.KEYWORKER)
     manager = signed_in(Role.PARTNERSHIP_MANAGER)
     funder = signed_in(Role.FUNDER)
+    partner = signed_in(Role.PARTNER_WORKER)
     participant_client = signed_in(Role.PARTICIPANT)
     participant = Participant.objects.get(user__email__iexact=DEMO_LOGIN_BY_ROLE[Role.PARTICIPANT].email)
     pages = [
@@ -135,6 +136,14 @@ def measure_pages() -> list[Result]:
         ("area search", manager, "/partnership/participants/?search=mc&not_seen=on"),
         ("enquiries", manager, "/partnership/enquiries/"),
         ("funder headline counts", funder, "/funder/"),
+        ("directory", keyworker, "/directory/"),
+        ("directory search", participant_client, "/directory/?need=childcare&childcare=on&day=TU"),
+        ("partner inbox", partner, "/partner/"),
+        ("participant's suggestions", participant_client, "/me/suggestions/"),
+        ("keyworker suggestions", keyworker, f"/participants/{participant.pk}/suggestions/"),
+        ("participant's referrals", participant_client, "/me/referrals/"),
+        ("who holds my information", participant_client, "/me/who-holds-my-information/"),
+        ("keyworker referrals", keyworker, f"/participants/{participant.pk}/referrals/"),
         ("API participants", keyworker, "/api/v1/participants"),
         ("API participants (manager)", manager, "/api/v1/participants?page=3"),
     ]

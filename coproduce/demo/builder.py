@@ -34,8 +34,11 @@ from coproduce.accounts.roles import Role
 from coproduce.audit.models import AuditEvent
 from coproduce.demo import data
 from coproduce.demo.data import AreaSpec, DemoLogin, OrganisationSpec
+from coproduce.demo.directory import demo_directory_ids, write_availability, write_directory
+from coproduce.demo.referrals import write_referrals
 from coproduce.demo.support import write_support
-from coproduce.participants.models import Child, Consent, Enquiry, Participant
+from coproduce.directory.models import DirectoryOrganisation
+from coproduce.participants.models import AvailabilitySlot, Child, Consent, Enquiry, Participant
 from coproduce.plans.models import Assessment, AssessmentBarrier, Contact, JobSearchEntry, ProgressCheck, ProgressScore
 from coproduce.programmes.models import (
     Organisation,
@@ -59,7 +62,16 @@ T = TypeVar("T", bound=models.Model)
 # edited (about 70,000 at full size), whose history would double the time the demo takes to
 # load (measured on SQLite before plans were added: about 4 s with no history, 12 s with all of
 # it, 6 s like this).
-WITHOUT_HISTORY = (Child, AssessmentBarrier, Contact, ProgressScore, ProgressCheck, JobSearchEntry, Invitation)
+WITHOUT_HISTORY = (
+    Child,
+    AssessmentBarrier,
+    Contact,
+    ProgressScore,
+    ProgressCheck,
+    JobSearchEntry,
+    Invitation,
+    AvailabilitySlot,
+)
 
 
 class DemoError(Exception):
@@ -241,6 +253,9 @@ class _Builder:
         self.write_participants()
         self.write_casework()
         write_support(self)
+        directory = write_directory(self)
+        write_availability(self)
+        write_referrals(self, directory)
         self.write_enquiries()
         return DemoSummary(
             participants_by_area=dict(Counter(person.area.area_name for person in self.people)),
@@ -846,6 +861,7 @@ def remove_demo() -> int:
     with transaction.atomic(), override_settings(SIMPLE_HISTORY_ENABLED=False):
         _delete(Enquiry.objects.filter(partnership__in=partnerships), deleted)
         _delete(participants, deleted)
+        _delete(DirectoryOrganisation.objects.filter(pk__in=demo_directory_ids()), deleted)
         _delete(staff, deleted)
         _delete(User.objects.filter(pk__in=user_ids), deleted)
         _delete(partnerships, deleted)

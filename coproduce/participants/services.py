@@ -14,7 +14,15 @@ from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput, validate_model
-from coproduce.participants.models import Child, Consent, CoverShare, Enquiry, HeardAbout, Participant
+from coproduce.participants.models import (
+    AvailabilitySlot,
+    Child,
+    Consent,
+    CoverShare,
+    Enquiry,
+    HeardAbout,
+    Participant,
+)
 from coproduce.participants.selectors import enquiries_visible_to, participants_visible_to
 from coproduce.programmes.actors import actor_for, audit_action
 from coproduce.programmes.models import Partnership, StaffMember
@@ -685,3 +693,70 @@ def end_cover(*, actor: Any, cover_id: int, channel: str = AuditEvent.Channel.PA
             path=path,
         )
     return share
+
+
+def set_availability(
+    *,
+    actor: Any,
+    participant_id: int,
+    slots: list[tuple[int, str]],
+    channel: str = AuditEvent.Channel.PAGE,
+    path: str = "",
+) -> list[AvailabilitySlot]:
+    """Replace when the participant says they are free: a day of the week and a part of that day each.
+
+    The participant may say this themselves; otherwise whoever may change their record (their
+    keyworker, the area's manager) records it with them. Slots that stay are kept, so each
+    row's history shows when it was added and removed. Repeated slots count once; an empty
+    list means "not said". Audited when anything changed.
+    """
+    wanted: set[tuple[int, str]] = set()
+    problems: list[str] = []
+    for given in slots:
+        weekday, part_of_day = given if isinstance(given, tuple | list) and len(given) == 2 else (None, None)
+        if isinstance(weekday, bool) or not isinstance(weekday, int) or weekday not in AvailabilitySlot.Weekday.values:
+            problems.append("Choose a day of the week from Monday to Sunday.")
+        elif part_of_day not in AvailabilitySlot.PartOfDay.values:
+            problems.append("Choose morning, afternoon, after school or evening.")
+        else:
+            wanted.add((weekday, str(part_of_day)))
+    if problems:
+        raise InvalidInput({"slots": sorted(set(problems))})
+    who = actor_for(actor)
+    with transaction.atomic():
+        # Locking the participant makes two replacements at once run one after the other.
+        participant = participants_visible_to(actor).select_for_update().filter(pk=participant_id).first()
+        if participant is None:
+            raise NotFound("No such participant.")
+        if not (
+            who.participant_id == participant.pk
+            or rules.has_perm("participants.change_participant", actor, participant)
+        ):
+            raise NotAllowed("Only the participant, their keyworker or partnership manager can say when they are free.")
+        current = {(slot.weekday, slot.part_of_day): slot for slot in participant.availability.all()}
+        removed = [slot for key, slot in current.items() if key not in wanted]
+        added = sorted(wanted - set(current))
+        if not removed and not added:
+            return _in_week_order(current.values())
+        for row in removed:
+            row.delete()
+        kept = [slot for key, slot in current.items() if key in wanted]
+        for weekday, part_of_day in added:
+            kept.append(
+                AvailabilitySlot.objects.create(participant=participant, weekday=weekday, part_of_day=part_of_day)
+            )
+        audit_action(
+            actor=actor,
+            action=AuditEvent.Action.CHANGE,
+            record=participant,
+            participant_id=participant.pk,
+            channel=channel,
+            changed_fields=["availability"],
+            path=path,
+        )
+    return _in_week_order(kept)
+
+
+def _in_week_order(slots: Iterable[AvailabilitySlot]) -> list[AvailabilitySlot]:
+    parts = list(AvailabilitySlot.PartOfDay.values)
+    return sorted(slots, key=lambda slot: (slot.weekday, parts.index(slot.part_of_day)))

@@ -1,1 +1,63 @@
-"""Who may do what with referrals and signposting."""
+"""Who may do what with referrals and signposting, as `rules` predicates.
+
+Visibility (which rows) lives in selectors.py; these answer "may this person do this to that row".
+`referrals.propose` takes a participant; the others take a referral.
+"""
+
+from typing import Any
+
+import rules
+
+from coproduce.accounts.roles import Role
+from coproduce.participants.permissions import is_the_participant, is_their_keyworker, manages_their_area
+from coproduce.programmes.actors import actor_for
+
+
+@rules.predicate
+def is_the_referred_participant(user: Any, referral: Any) -> bool:
+    return referral is not None and actor_for(user).participant_id == referral.participant_id
+
+
+@rules.predicate
+def is_the_referred_participants_keyworker(user: Any, referral: Any) -> bool:
+    actor = actor_for(user)
+    return (
+        referral is not None
+        and actor.has(Role.KEYWORKER)
+        and actor.staff_member is not None
+        and referral.participant.keyworker_id == actor.staff_member.pk
+    )
+
+
+@rules.predicate
+def works_for_the_receiving_organisation(user: Any, referral: Any) -> bool:
+    """A partner worker of the organisation the referral is for, while the sharing consent is in force."""
+    actor = actor_for(user)
+    return (
+        referral is not None
+        and actor.has(Role.PARTNER_WORKER)
+        and actor.organisation_id is not None
+        and referral.kind == "referral"
+        and referral.organisation_id == actor.organisation_id
+        and referral.consent_id is not None
+        and referral.consent.withdrawn_at is None
+    )
+
+
+@rules.predicate
+def is_partner_worker(user: Any) -> bool:
+    actor = actor_for(user)
+    return actor.has(Role.PARTNER_WORKER) and actor.organisation_id is not None
+
+
+rules.add_perm("referrals.propose", is_the_participant | is_their_keyworker)
+rules.add_perm("referrals.agree", is_the_referred_participant | is_the_referred_participants_keyworker)
+rules.add_perm("referrals.send", is_the_referred_participants_keyworker)
+rules.add_perm("referrals.answer", works_for_the_receiving_organisation)
+rules.add_perm("referrals.withdraw", is_the_referred_participant | is_the_referred_participants_keyworker)
+rules.add_perm("referrals.view_inbox", is_partner_worker)
+# Signposting is recorded by the keyworker; nothing is shared with anyone.
+rules.add_perm("referrals.signpost", is_their_keyworker)
+# Withdrawing a consent to share (takes a participant): the participant, or their keyworker or the
+# area's manager recording what the participant told them — as for any other consent.
+rules.add_perm("referrals.withdraw_consent", is_the_participant | is_their_keyworker | manages_their_area)

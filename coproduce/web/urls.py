@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("coproduce.web.funder.urls")),
     path("", include("coproduce.web.research.urls")),
     path("", include("coproduce.web.partner.urls")),
+    path("", include("coproduce.web.directory.urls")),
 ]

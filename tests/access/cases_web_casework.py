@@ -240,14 +240,14 @@ CASES = [
     ),
     AccessCase(
         route="web:consent_withdraw",
-        url=lambda p: reverse("web:consent_withdraw", args=[p.participant.consents.get().pk]),
+        url=lambda p: reverse("web:consent_withdraw", args=[p.participant.consents.get(purpose="service").pk]),
         allowed=CASEWORKERS | roles("participant"),
         audited_participant=lambda p: p.participant,
         secrets=pat_secrets,
     ),
     AccessCase(
         route="web:consent_withdraw",
-        url=lambda p: reverse("web:consent_withdraw", args=[p.participant.consents.get().pk]),
+        url=lambda p: reverse("web:consent_withdraw", args=[p.participant.consents.get(purpose="service").pk]),
         method="POST",
         data=lambda p: {"how": Consent.How.PHONE},
         allowed=CASEWORKERS | roles("participant"),
@@ -258,7 +258,7 @@ CASES = [
     ),
     AccessCase(
         route="web:consent_withdraw",
-        url=lambda p: reverse("web:consent_withdraw", args=[p.second_participant.consents.get().pk]),
+        url=lambda p: reverse("web:consent_withdraw", args=[p.second_participant.consents.get(purpose="service").pk]),
         method="POST",
         data=lambda p: {"how": Consent.How.PHONE},
         allowed=CASEWORKERS,

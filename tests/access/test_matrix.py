@@ -64,6 +64,8 @@ def send(client: Client, case: AccessCase, personas: Personas) -> object:
 @pytest.mark.parametrize("role", ALL_ROLES)
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
 def test_access(case: AccessCase, role: str, personas: Personas, client_for: Callable[[str], Client]) -> None:
+    # The referral story too, so that every route is tried against referrals in each state.
+    personas.with_referrals()
     client = client_for(role)
     user = personas.user_for(role)
     before = case.snapshot(personas) if case.snapshot else None

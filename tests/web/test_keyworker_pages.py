@@ -155,8 +155,8 @@ def test_the_caseload_takes_the_same_queries_however_many_people(
         CoverShareFactory(participant=ParticipantFactory(keyworker=personas.keyworker), covering_keyworker=keyworker)
     client = sign_in(keyworker.user)
     # Session, user, actor (3), counts, page count, page (with next appointment and open steps),
-    # children, enquiries, cases covered, caseload limit, audit insert.
-    with django_assert_num_queries(13):
+    # children, enquiries, cases covered, overdue referrals, caseload limit, audit insert.
+    with django_assert_num_queries(14):
         response = client.get("/caseload/", {"search": "", "status": "active"})
     assert len(response.context["rows"]) == min(caseload_size, 25)
 

@@ -76,11 +76,9 @@ def test_priya_sees_her_organisation_and_that_no_one_has_been_referred_yet(
     assert response.context["membership"].role == "member"
     html = response.content.decode()
     assert "Referrals</h1>" in html
-    assert (
-        "No participant has been referred to your organisation with their consent yet, "
-        "so there is nothing for you to see." in html
-    )
+    assert "No referrals for Kingdom Money Advice at the moment." in html
     for detail in ("Kingdom Money Advice", "Third sector", personas.partner_agency.charity_number, "Fife (member)"):
         assert detail in html
+    # Referrals sent with consent appear here: tests/web/referrals/test_partner_pages.py.
     for person in (personas.participant, personas.second_participant, personas.other_participant):
         assert person.full_name not in html

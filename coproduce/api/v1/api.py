@@ -7,7 +7,7 @@ every row comes from the domain's visibility functions and every change from its
 from ninja import NinjaAPI
 from ninja.operation import Operation
 
-from coproduce.api.v1 import contacts, enquiries, participants, plans, programme, progress, voice
+from coproduce.api.v1 import contacts, directory, enquiries, participants, plans, programme, progress, referrals, voice
 from coproduce.api.v1.auth import api_auth
 from coproduce.api.v1.docs import OfflineDocs
 from coproduce.api.v1.errors import install_error_handlers
@@ -40,3 +40,5 @@ api.add_router("", plans.router)
 api.add_router("", voice.router)
 api.add_router("", contacts.router)
 api.add_router("", progress.router)
+api.add_router("", directory.router)
+api.add_router("", referrals.router)

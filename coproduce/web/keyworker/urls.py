@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coproduce.web.keyworker import contacts, plan, progress, views, voice
+from coproduce.web.keyworker import contacts, plan, progress, referral_views, views, voice
 
 urlpatterns = [
     path("caseload/", views.caseload, name="caseload"),
@@ -31,4 +31,16 @@ urlpatterns = [
     ),
     path("participants/<int:pk>/record/", progress.participant_record, name="participant_record"),
     path("job-search/<int:pk>/edit/", progress.job_search_edit, name="job_search_edit"),
+    path("participants/<int:pk>/referrals/", referral_views.participant_referrals, name="participant_referrals"),
+    path("participants/<int:pk>/suggestions/", referral_views.participant_suggestions, name="participant_suggestions"),
+    path("participants/<int:pk>/referrals/new/", referral_views.referral_propose, name="referral_propose"),
+    path("participants/<int:pk>/signposting/new/", referral_views.signposting_add, name="signposting_add"),
+    path(
+        "participants/<int:pk>/availability/", referral_views.participant_availability, name="participant_availability"
+    ),
+    path("referrals/<int:pk>/", referral_views.referral_detail, name="referral_detail"),
+    path("referrals/<int:pk>/agree/", referral_views.referral_agree, name="referral_agree"),
+    path("referrals/<int:pk>/send/", referral_views.referral_send, name="referral_send"),
+    path("referrals/<int:pk>/withdraw/", referral_views.referral_withdraw, name="referral_withdraw"),
+    path("consents/<int:pk>/stop-sharing/", referral_views.stop_sharing, name="stop_sharing"),
 ]

@@ -48,6 +48,8 @@ from coproduce.plans.selectors.contacts import (
 from coproduce.programmes.actors import actor_for
 from coproduce.programmes.models import Partnership
 from coproduce.programmes.selectors import keyworkers_in, organisations_visible_to
+from coproduce.referrals.selectors import overdue_referrals_for
+from coproduce.referrals.services import withdraw_sharing_consent
 from coproduce.web.access import require_roles, visible_participant_or_404
 from coproduce.web.forms import GovukForm
 from coproduce.web.keyworker.forms import (
@@ -118,9 +120,13 @@ def caseload(request: HttpRequest) -> HttpResponse:
         .order_by("allocated_at", "pk")
     )
     covering = list(covering_for(user))
+    # Referrals sent for this caseload with no answer in the service's working days (one query).
+    overdue_referrals = list(overdue_referrals_for(user))
     record_participant_list_view(
         actor=user,
-        participant_ids=[row["participant"].pk for row in rows] + [cover.participant_id for cover in covering],
+        participant_ids=[row["participant"].pk for row in rows]
+        + [cover.participant_id for cover in covering]
+        + [referral.participant_id for referral in overdue_referrals],
         channel=PAGE,
         path=request.path,
     )
@@ -132,6 +138,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
         "form": form,
         "counts": counts,
         "covering": covering,
+        "overdue_referrals": overdue_referrals,
         "caseload_limit": caseload_limit,
         "over_limit": caseload_limit is not None and counts["active"] > caseload_limit,
         "pages": pages,
@@ -343,8 +350,15 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
+            # A consent to share goes through the referrals service, which also withdraws the
+            # open referrals relying on it.
+            withdraw = (
+                withdraw_sharing_consent
+                if consent.purpose == Consent.Purpose.SHARE_WITH_ORGANISATION
+                else withdraw_consent
+            )
             try:
-                withdraw_consent(
+                withdraw(
                     actor=user,
                     consent_id=consent.pk,
                     how=form.cleaned_data.get("how", Consent.How.ONLINE),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coproduce.web.participant import appointments, plan, progress, views, voice
+from coproduce.web.participant import appointments, plan, progress, referral_views, views, voice
 
 urlpatterns = [
     path("me/", views.my_page, name="my_page"),
@@ -18,4 +18,9 @@ urlpatterns = [
     path("me/job-search/new/", progress.my_job_search_add, name="my_job_search_add"),
     path("me/job-search.pdf", progress.my_job_search_pdf, name="my_job_search_pdf"),
     path("me/record/", progress.my_record, name="my_record"),
+    path("me/referrals/", referral_views.my_referrals, name="my_referrals"),
+    path("me/referrals/new/", referral_views.my_referral_propose, name="my_referral_propose"),
+    path("me/suggestions/", referral_views.my_suggestions, name="my_suggestions"),
+    path("me/who-holds-my-information/", referral_views.my_data_holders, name="my_data_holders"),
+    path("me/availability/", referral_views.my_availability, name="my_availability"),
 ]

@@ -1,16 +1,68 @@
-"""The partner worker's page: their organisation, and the referrals they will receive."""
+"""The partner worker's pages: the inbox of referrals to their organisation, and each referral.
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+A partner worker sees only referrals sent to their own organisation whose sharing consent is
+still in force (`partner_inbox`, through `referrals_visible_to`), and of the participant only
+the fields the participant chose to share (`shared_record`). Once the consent is withdrawn the
+referral is gone from the inbox and its page is a 404. Every page showing a participant's
+shared details is audited.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
+from coproduce.audit.models import AuditEvent
+from coproduce.core.errors import DomainError
 from coproduce.programmes.actors import actor_for
 from coproduce.programmes.selectors import partnerships_visible_to
+from coproduce.referrals.models import Referral
+from coproduce.referrals.selectors import partner_inbox, shared_record
+from coproduce.referrals.services import (
+    accept_referral,
+    complete_referral,
+    decline_referral,
+    record_did_not_start,
+    record_referral_list_view,
+    record_referral_view,
+    start_referral,
+)
 from coproduce.web.access import require_roles
+from coproduce.web.forms import GovukForm
+from coproduce.web.keyworker.referral_views import show_error
+from coproduce.web.pagination import paginate
+from coproduce.web.referral_forms import (
+    CompleteReferralForm,
+    DeclineReferralForm,
+    DidNotStartForm,
+    StartReferralForm,
+    VersionForm,
+)
+
+PAGE = AuditEvent.Channel.PAGE
+INBOX_PER_PAGE = 25
+
+
+def _inbox_referral(request: HttpRequest, pk: int) -> Referral:
+    """One referral of this partner worker's inbox; 404 for any other (not sent, withdrawn, someone else's)."""
+    referral = partner_inbox(request.user).filter(pk=pk).first()
+    if referral is None:
+        raise Http404("No such referral.")
+    return referral
+
+
+def _detail_url(referral: Referral) -> str:
+    return reverse("web:partner_referral", args=[referral.pk])
 
 
 @require_roles(Role.PARTNER_WORKER)
 def partner_home(request: HttpRequest) -> HttpResponse:
+    """The inbox: referrals to the organisation, newest first, overdue ones flagged; then the organisation."""
     staff = actor_for(request.user).staff_member
     assert staff is not None  # the partner worker role is held by a member of staff
     partnership = (
@@ -21,10 +73,196 @@ def partner_home(request: HttpRequest) -> HttpResponse:
         if partnership
         else None
     )
+    pages = paginate(request, partner_inbox(request.user), INBOX_PER_PAGE)
+    rows = [{"referral": referral, "shared": shared_record(referral)} for referral in pages.page]
+    record_referral_list_view(
+        actor=request.user, referrals=[row["referral"] for row in rows], channel=PAGE, path=request.path
+    )
     context = {
         "page_title": "Referrals",
         "organisation": staff.organisation,
         "partnership": partnership,
         "membership": membership,
+        "pages": pages,
+        "rows": rows,
+        "overdue": sum(1 for row in rows if row["referral"].is_overdue),
     }
     return render(request, "web/partner/home.html", context)
+
+
+@require_roles(Role.PARTNER_WORKER)
+def partner_referral(request: HttpRequest, pk: int) -> HttpResponse:
+    """One referral, with only the fields the participant chose to share."""
+    referral = _inbox_referral(request, pk)
+    record_referral_view(actor=request.user, referral=referral, channel=PAGE, path=request.path)
+    context = {
+        "page_title": f"Referral to {referral.service_name}",
+        "referral": referral,
+        "shared": shared_record(referral),
+        "form": VersionForm(initial={"version": referral.version}),
+    }
+    return render(request, "web/partner/referral_detail.html", context)
+
+
+@require_roles(Role.PARTNER_WORKER)
+@require_POST
+def partner_referral_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = _inbox_referral(request, pk)
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The answer could not be saved. Try again.")
+        return redirect(_detail_url(referral))
+    try:
+        accept_referral(
+            actor=request.user,
+            referral_id=referral.pk,
+            version=form.cleaned_data["version"],
+            channel=PAGE,
+            path=request.path,
+        )
+    except DomainError as error:
+        response, _ = show_error(
+            request, form, error, back_url=_detail_url(referral), back_label="See the referral as it is now"
+        )
+        if response is not None:
+            return response
+        messages.error(request, error.message)
+        return redirect(_detail_url(referral))
+    messages.success(request, "Accepted. The keyworker and the participant can see you are taking it.")
+    return redirect(_detail_url(referral))
+
+
+def _answer_page(
+    request: HttpRequest,
+    pk: int,
+    *,
+    form_class: type[GovukForm],
+    act: Callable[[Referral, dict[str, Any]], Referral],
+    title: str,
+    button: str,
+    done: str,
+) -> HttpResponse:
+    """A form that records one answer about a referral (decline, start, complete, did not start)."""
+    referral = _inbox_referral(request, pk)
+    form = form_class(request.POST if request.method == "POST" else None, initial={"version": referral.version})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                act(referral, form.cleaned_data)
+            except DomainError as error:
+                response, status = show_error(
+                    request, form, error, back_url=_detail_url(referral), back_label="See the referral as it is now"
+                )
+                if response is not None:
+                    return response
+            else:
+                messages.success(request, done)
+                return redirect(_detail_url(referral))
+        else:
+            status = 400
+    # The page shows the person's shared name: audited whenever it is shown.
+    record_referral_view(actor=request.user, referral=referral, channel=PAGE, path=request.path)
+    context = {
+        "page_title": title,
+        "form": form,
+        "referral": referral,
+        "shared": shared_record(referral),
+        "button": button,
+    }
+    return render(request, "web/partner/referral_answer.html", context, status=status)
+
+
+@require_roles(Role.PARTNER_WORKER)
+def partner_referral_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(referral: Referral, data: dict[str, Any]) -> Referral:
+        return decline_referral(
+            actor=request.user,
+            referral_id=referral.pk,
+            version=data["version"],
+            reason=data["reason"],
+            detail=data["detail"],
+            channel=PAGE,
+            path=request.path,
+        )
+
+    return _answer_page(
+        request,
+        pk,
+        form_class=DeclineReferralForm,
+        act=act,
+        title="Decline the referral",
+        button="Decline",
+        done="Declined. The keyworker can see why.",
+    )
+
+
+@require_roles(Role.PARTNER_WORKER)
+def partner_referral_start(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(referral: Referral, data: dict[str, Any]) -> Referral:
+        return start_referral(
+            actor=request.user,
+            referral_id=referral.pk,
+            version=data["version"],
+            started_on=data["started_on"],
+            channel=PAGE,
+            path=request.path,
+        )
+
+    return _answer_page(
+        request,
+        pk,
+        form_class=StartReferralForm,
+        act=act,
+        title="Record that they started",
+        button="Save",
+        done="Recorded that they started.",
+    )
+
+
+@require_roles(Role.PARTNER_WORKER)
+def partner_referral_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(referral: Referral, data: dict[str, Any]) -> Referral:
+        return complete_referral(
+            actor=request.user,
+            referral_id=referral.pk,
+            version=data["version"],
+            ended_on=data["ended_on"],
+            delivered=data["delivered"],
+            outcome_note=data["outcome_note"],
+            channel=PAGE,
+            path=request.path,
+        )
+
+    return _answer_page(
+        request,
+        pk,
+        form_class=CompleteReferralForm,
+        act=act,
+        title="Record what you delivered and how it ended",
+        button="Save",
+        done="Recorded as completed. Thank you.",
+    )
+
+
+@require_roles(Role.PARTNER_WORKER)
+def partner_referral_did_not_start(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(referral: Referral, data: dict[str, Any]) -> Referral:
+        return record_did_not_start(
+            actor=request.user,
+            referral_id=referral.pk,
+            version=data["version"],
+            outcome_note=data["outcome_note"],
+            channel=PAGE,
+            path=request.path,
+        )
+
+    return _answer_page(
+        request,
+        pk,
+        form_class=DidNotStartForm,
+        act=act,
+        title="Record that they did not start",
+        button="Save",
+        done="Recorded that they did not start.",
+    )

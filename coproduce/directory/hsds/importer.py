@@ -1,0 +1,749 @@
+"""Import HSDS 3.0 into the directory: JSON documents, or a Tabular Data Package (CSV files).
+
+Accepted JSON (`import_hsds_json`):
+- one service, organization, service_at_location, location, taxonomy or taxonomy_term object,
+  nested as the HSDS API gives them (`service_full`, `organization_full`…), or a brief one;
+- a list of them, or an API page (`{"total_items": …, "contents": [...]}`);
+- an export of ours (`exporter.export_directory()`).
+
+Which object a document is, is told by its properties (a service has `status`, a location
+`location_type`, a service_at_location a `service`/`location`…); pass `kind=` when a document
+is ambiguous (an organisation or taxonomy with only id, name and description is read as an
+organisation).
+
+Everything is checked before anything is written: the JSON Schemas of HSDS 3.0, our
+`x_coproduce` extension, the lengths our columns hold and the references our model needs (a
+service_at_location's service and location, an address's location, an attribute's taxonomy
+term). On any problem `ImportRefused(problems)` lists them all and nothing changes. Otherwise
+every record is created or updated by its UUID in one transaction: properties given are
+written, properties not given are left as they were (a brief list item does not wipe the
+details a full import brought), children are added or updated but never deleted. How values
+map to columns and `extra` is in `fields.py`.
+
+A tabular package (`import_hsds_tabular`) is read with the field types of its
+`datapackage.json` (the official HSDS 3.0 one when the package has none), one row per object;
+rows of tables we do not model (languages, funding, cost_options, programs…) are put in their
+parent's `extra` just as they sit nested in JSON. References the official datapackage declares
+but our model does not need are not enforced (the official example package itself has dangling
+ones, like `locations.organization_id`); unresolved ones are kept as given. Rows with no record
+to belong to (metadata about a resource not in the package, meta_table_descriptions) are
+skipped with a warning in the result.
+"""
+
+import csv
+import datetime
+import io
+import json
+import math
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import rules
+from django.db import models, transaction
+from jsonschema import Draft202012Validator
+
+from coproduce.audit.models import AuditEvent
+from coproduce.core.errors import DomainError, NotAllowed
+from coproduce.directory.hsds.fields import FIELDS, REF, STR, DoesNotFit, Field, decode, is_empty
+from coproduce.directory.hsds.serialise import EXTENSION_KEY
+from coproduce.directory.hsds.validate import STANDARD_DIR, validate_document
+from coproduce.directory.models import (
+    Address,
+    Attribute,
+    Contact,
+    DirectoryOrganisation,
+    Location,
+    Phone,
+    Schedule,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+    Taxonomy,
+    TaxonomyTerm,
+)
+from coproduce.programmes.actors import audit_action
+from coproduce.programmes.models import Partnership
+
+MODELS: dict[str, type[models.Model]] = {
+    "taxonomy": Taxonomy,
+    "taxonomy_term": TaxonomyTerm,
+    "organization": DirectoryOrganisation,
+    "service": Service,
+    "location": Location,
+    "service_at_location": ServiceAtLocation,
+    "contact": Contact,
+    "phone": Phone,
+    "schedule": Schedule,
+    "service_area": ServiceArea,
+    "address": Address,
+    "attribute": Attribute,
+}
+KIND_OF = {model: kind for kind, model in MODELS.items()}
+ROOT_KINDS = ("organization", "service", "service_at_location", "location", "taxonomy", "taxonomy_term")
+# Our export's top-level lists, and the kind of their items.
+EXPORT_LISTS = {
+    "organizations": "organization",
+    "services": "service",
+    "service_at_locations": "service_at_location",
+    "locations": "location",
+    "taxonomies": "taxonomy",
+    "taxonomy_terms": "taxonomy_term",
+    "contacts": "contact",
+    "phones": "phone",
+    "schedules": "schedule",
+    "attributes": "attribute",
+}
+
+CHILD = "child"  # the nested object points at its parent: child.<attr> = parent
+OBJECT = "object"  # the parent points at the nested object: parent.<attr> = child
+_ATTRIBUTES = ("attribute", CHILD)
+CHILDREN: dict[str, dict[str, tuple[str, str, str]]] = {
+    "service": {
+        "phones": ("phone", CHILD, "service_id"),
+        "schedules": ("schedule", CHILD, "service_id"),
+        "service_areas": ("service_area", CHILD, "service_id"),
+        "service_at_locations": ("service_at_location", CHILD, "service_id"),
+        "contacts": ("contact", CHILD, "service_id"),
+        "attributes": (*_ATTRIBUTES, "service_id"),
+        "organization": ("organization", OBJECT, "organization_id"),
+    },
+    "organization": {
+        "contacts": ("contact", CHILD, "organization_id"),
+        "phones": ("phone", CHILD, "organization_id"),
+        "locations": ("location", CHILD, "organization_id"),
+        "attributes": (*_ATTRIBUTES, "organization_id"),
+        "services": ("service", CHILD, "organization_id"),
+    },
+    "location": {
+        "addresses": ("address", CHILD, "location_id"),
+        "contacts": ("contact", CHILD, "location_id"),
+        "phones": ("phone", CHILD, "location_id"),
+        "schedules": ("schedule", CHILD, "location_id"),
+        "attributes": (*_ATTRIBUTES, "location_id"),
+    },
+    "service_at_location": {
+        "contacts": ("contact", CHILD, "service_at_location_id"),
+        "phones": ("phone", CHILD, "service_at_location_id"),
+        "schedules": ("schedule", CHILD, "service_at_location_id"),
+        "location": ("location", OBJECT, "location_id"),
+        "service": ("service", OBJECT, "service_id"),
+    },
+    "contact": {"phones": ("phone", CHILD, "contact_id")},
+    "taxonomy_term": {"taxonomy_detail": ("taxonomy", OBJECT, "taxonomy_detail_id")},
+    "attribute": {"taxonomy_term": ("taxonomy_term", OBJECT, "taxonomy_term_id")},
+}
+# References our model cannot do without.
+REQUIRED_REFERENCES = {
+    "service_at_location": ("service_id", "location_id"),
+    "address": ("location_id",),
+    "attribute": ("taxonomy_term_id",),
+}
+# Nesting links that are not HSDS properties: which record an attribute belongs to.
+_OWNER_TARGETS = {"service_id": "service", "organization_id": "organization", "location_id": "location"}
+# Write order: every record after those it points at (self references are set afterwards).
+WRITE_ORDER = (
+    "taxonomy",
+    "taxonomy_term",
+    "organization",
+    "service",
+    "location",
+    "service_at_location",
+    "contact",
+    "phone",
+    "schedule",
+    "service_area",
+    "address",
+    "attribute",
+)
+SELF_REFERENCES = {"taxonomy_term": "parent_id", "organization": "parent_organization_id"}
+AUDITED_KINDS = ("organization", "service", "location", "taxonomy", "taxonomy_term")
+
+EXTENSION_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "takes_referrals": {"type": "boolean"},
+        "childcare_on_site": {"type": "boolean"},
+        "places_available": {"type": ["integer", "null"], "minimum": 0, "maximum": 32767},
+        "capacity_updated_at": {"type": ["string", "null"], "format": "date-time"},
+        "response_working_days": {"type": "integer", "minimum": 0, "maximum": 32767},
+        "last_checked_on": {"type": ["string", "null"], "format": "date"},
+        "partnerships": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"gss_code": {"type": "string"}, "area_name": {"type": "string"}},
+                "required": ["gss_code"],
+            },
+        },
+    },
+}
+_EXTENSION_VALIDATOR = Draft202012Validator(EXTENSION_SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+class ImportRefused(DomainError):
+    """The file was not imported; `problems` says why, every problem found, one per line."""
+
+    def __init__(self, problems: list[str]) -> None:
+        shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
+        super().__init__(f"Nothing was imported. {shown}")
+        self.problems = problems
+
+
+@dataclass
+class ImportResult:
+    created: dict[str, int] = field(default_factory=dict)  # by HSDS object name
+    updated: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    roots: list[tuple[str, uuid.UUID]] = field(default_factory=list)  # the top-level objects, in order
+
+
+@dataclass
+class _Record:
+    kind: str
+    id: uuid.UUID
+    where: str
+    props: dict[str, Any] = field(default_factory=dict)
+    links: dict[str, uuid.UUID] = field(default_factory=dict)
+
+
+class _Batch:
+    """Every record of one import, flattened, before anything is written."""
+
+    def __init__(self) -> None:
+        self.records: dict[tuple[str, uuid.UUID], _Record] = {}
+        self.problems: list[str] = []
+        self.warnings: list[str] = []
+        self.roots: list[tuple[str, uuid.UUID]] = []
+
+    def record(self, kind: str, record_id: uuid.UUID, where: str) -> _Record:
+        key = (kind, record_id)
+        if key not in self.records:
+            self.records[key] = _Record(kind, record_id, where)
+        return self.records[key]
+
+    def of_kind(self, kind: str) -> list[_Record]:
+        return [record for (k, _), record in self.records.items() if k == kind]
+
+
+# Entry points ---------------------------------------------------------------------------------
+
+
+def import_hsds_json(
+    data: Any, *, actor: Any, kind: str | None = None, channel: str = AuditEvent.Channel.ADMIN, path: str = ""
+) -> ImportResult:
+    """Import HSDS JSON (text, bytes or the parsed value); see the module docstring."""
+    _check_permission(actor)
+    if isinstance(data, bytes | str):
+        try:
+            data = json.loads(data)
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            raise ImportRefused([f"The file is not valid JSON: {error}."]) from error
+    if "\\u0000" in json.dumps(data):
+        raise ImportRefused(["The file holds a NUL character (\\u0000), which text cannot hold."])
+    batch = _Batch()
+    documents = _documents(data, kind, batch.problems)
+    for document_kind, document, where in documents:
+        batch.problems += validate_document(document, document_kind, prefix=where)
+    if batch.problems:
+        raise ImportRefused(batch.problems)
+    for document_kind, document, where in documents:
+        root_id = _walk(batch, document_kind, document, where)
+        batch.roots.append((document_kind, root_id))
+    if batch.problems:
+        raise ImportRefused(batch.problems)
+    return _finish(batch, actor=actor, channel=channel, path=path)
+
+
+def import_hsds_tabular(
+    files: dict[str, bytes], *, actor: Any, channel: str = AuditEvent.Channel.ADMIN, path: str = ""
+) -> ImportResult:
+    """Import an HSDS Tabular Data Package: file name → content (`datapackage.json` and CSVs)."""
+    _check_permission(actor)
+    batch = _Batch()
+    resources = _datapackage_resources(files, batch.problems)
+    rows_by_kind: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
+    for resource in resources:
+        name = resource.get("name", "")
+        file_name = Path(str(resource.get("path", ""))).name
+        if file_name not in files:
+            continue
+        for where, row in _read_csv(files[file_name], file_name, resource, batch.problems):
+            if name in _schema_names():
+                batch.problems += [
+                    f"{where}: {problem.removeprefix('(document): ')}" for problem in validate_document(row, name)
+                ]
+            rows_by_kind[name].append((where, row))
+    if batch.problems:
+        raise ImportRefused(batch.problems)
+    _tabular_records(batch, rows_by_kind)
+    return _finish(batch, actor=actor, channel=channel, path=path)
+
+
+def read_package_directory(directory: Path) -> dict[str, bytes]:
+    """The files of a tabular package on disk, for `import_hsds_tabular`."""
+    return {path.name: path.read_bytes() for path in sorted(directory.iterdir()) if path.is_file()}
+
+
+def _check_permission(actor: Any) -> None:
+    # actor None: the system (the management command, run by whoever runs the server).
+    if actor is not None and not rules.has_perm("directory.import_hsds", actor):
+        raise NotAllowed("Only a partnership manager can import the services directory.")
+
+
+# Reading JSON ---------------------------------------------------------------------------------
+
+
+def _documents(data: Any, kind: str | None, problems: list[str]) -> list[tuple[str, dict[str, Any], str]]:
+    if kind is not None and kind not in ROOT_KINDS:
+        raise ValueError(f"kind must be one of {', '.join(ROOT_KINDS)}")
+    found: list[tuple[str, dict[str, Any], str]] = []
+
+    def add(document: Any, where: str, document_kind: str | None) -> None:
+        if not isinstance(document, dict):
+            problems.append(f"{where or '(document)'}: expected an HSDS object, found {type(document).__name__}.")
+            return
+        chosen = document_kind or _guess_kind(document)
+        if chosen is None:
+            problems.append(f"{where or '(document)'}: cannot tell which HSDS object this is.")
+            return
+        found.append((chosen, document, where))
+
+    if isinstance(data, list):
+        for index, item in enumerate(data):
+            add(item, f"[{index}]", kind)
+    elif isinstance(data, dict) and isinstance(data.get("contents"), list):
+        for index, item in enumerate(data["contents"]):
+            add(item, f"contents[{index}]", kind)
+    elif isinstance(data, dict) and "id" not in data and set(data) & set(EXPORT_LISTS):
+        for key, list_kind in EXPORT_LISTS.items():
+            items = data.get(key, [])
+            if not isinstance(items, list):
+                problems.append(f"{key}: expected a list.")
+                continue
+            for index, item in enumerate(items):
+                add(item, f"{key}[{index}]", list_kind)
+    else:
+        add(data, "", kind)
+    if not found and not problems:
+        problems.append("The file holds no HSDS objects.")
+    return found
+
+
+def _guess_kind(document: dict[str, Any]) -> str | None:
+    keys = set(document)
+    if "status" in keys:
+        return "service"
+    if "location_type" in keys:
+        return "location"
+    if keys & {"service", "location", "service_id", "location_id"} and "name" not in keys:
+        return "service_at_location"
+    if keys & {"code", "parent_id", "taxonomy", "taxonomy_detail", "taxonomy_id", "term_uri", "language"}:
+        return "taxonomy_term"
+    if "name" in keys and keys <= {"id", "name", "description", "uri", "version", "metadata"} and "version" in keys:
+        return "taxonomy"
+    if "name" in keys:
+        return "organization"
+    return None
+
+
+def _walk(batch: _Batch, kind: str, document: dict[str, Any], where: str) -> uuid.UUID:
+    """Flatten one (validated) nested object into batch records; returns its id."""
+    record_id = uuid.UUID(document["id"])
+    props: dict[str, Any] = {}
+    links: dict[str, uuid.UUID] = {}
+    nested = CHILDREN.get(kind, {})
+    for key, value in document.items():
+        spec = nested.get(key)
+        if spec is None or is_empty(value):
+            props[key] = value
+            continue
+        child_kind, direction, attr = spec
+        if direction == OBJECT:
+            links[attr] = _walk(batch, child_kind, value, f"{where}.{key}" if where else key)
+            continue
+        for index, item in enumerate(value):
+            child_id = _walk(batch, child_kind, item, f"{where}.{key}[{index}]" if where else f"{key}[{index}]")
+            batch.record(child_kind, child_id, "").links[attr] = record_id
+    record = batch.record(kind, record_id, where or "(document)")
+    if not record.where:
+        record.where = where or "(document)"
+    for key, value in props.items():
+        if key in record.props and record.props[key] != value:
+            batch.problems.append(
+                f"{where or '(document)'}.{key}: differs from the same {kind} ({record_id}) at {record.where}."
+            )
+    record.props.update(props)
+    record.links.update(links)
+    return record_id
+
+
+# Reading a tabular package --------------------------------------------------------------------
+
+
+def _schema_names() -> set[str]:
+    from coproduce.directory.hsds.validate import schema_names
+
+    return set(schema_names())
+
+
+def _datapackage_resources(files: dict[str, bytes], problems: list[str]) -> list[dict[str, Any]]:
+    raw = files.get("datapackage.json")
+    official = STANDARD_DIR / "hsds-3.0" / "datapackage.json"
+    if raw is not None and raw.strip() == b"../../datapackage.json":
+        # The official examples/csv/datapackage.json is a link to the repository's one.
+        raw = official.read_bytes()
+    if raw is None:
+        raw = official.read_bytes()
+    try:
+        package = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        problems.append(f"datapackage.json is not valid JSON: {error}.")
+        return []
+    resources = package.get("resources") if isinstance(package, dict) else None
+    if not isinstance(resources, list):
+        problems.append("datapackage.json: has no list of resources.")
+        return []
+    known = {Path(str(r.get("path", ""))).name for r in resources if isinstance(r, dict)}
+    for name in sorted(files):
+        if name.endswith(".csv") and name not in known:
+            problems.append(f"{name}: not a table of the datapackage.")
+    return [r for r in resources if isinstance(r, dict)]
+
+
+def _read_csv(
+    content: bytes, file_name: str, resource: dict[str, Any], problems: list[str]
+) -> Iterable[tuple[str, dict[str, Any]]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        problems.append(f"{file_name}: not UTF-8 text.")
+        return []
+    if "\x00" in text:
+        problems.append(f"{file_name}: holds a NUL character, which text cannot hold.")
+        return []
+    fields = {f["name"]: f for f in resource.get("schema", {}).get("fields", [])}
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    unknown = [name for name in reader.fieldnames or [] if name not in fields]
+    if unknown:
+        problems.append(f"{file_name}: unknown columns {', '.join(unknown)}.")
+        return []
+    rows = []
+    seen: set[str] = set()
+    for number, raw_row in enumerate(reader, start=2):
+        where = f"{file_name} line {number}"
+        if None in raw_row:
+            problems.append(f"{where}: more cells than columns.")
+            continue
+        row: dict[str, Any] = {}
+        for name, cell in raw_row.items():
+            if cell is None or cell == "":
+                continue
+            try:
+                row[name] = _cell(cell, fields[name])
+            except ValueError:
+                problems.append(f"{where}: {name} {cell!r} is not a {fields[name]['type']}.")
+        if row.get("id") in seen:
+            problems.append(f"{where}: id {row['id']} appears twice.")
+        seen.add(str(row.get("id")))
+        rows.append((where, row))
+    return rows
+
+
+def _cell(cell: str, spec: dict[str, Any]) -> Any:
+    kind = spec.get("type", "string")
+    if kind == "number":
+        number = float(cell)
+        if not math.isfinite(number):
+            raise ValueError(cell)
+        return int(number) if number.is_integer() and "." not in cell and "e" not in cell.lower() else number
+    if kind == "integer":
+        return int(cell)
+    if kind == "boolean":
+        if cell.lower() in ("true", "1", "yes"):
+            return True
+        if cell.lower() in ("false", "0", "no"):
+            return False
+        raise ValueError(cell)
+    if kind == "date":
+        datetime.date.fromisoformat(cell)
+    elif kind == "time":
+        datetime.time.fromisoformat(cell)
+    elif kind == "datetime":
+        datetime.datetime.fromisoformat(cell)
+    return cell  # strings, and dates/times kept as the text HSDS JSON has
+
+
+# Unmodelled tables: where their rows sit in the JSON form.
+_NESTED_TABLES = {
+    "language": ("languages", (("service_id", "service"), ("location_id", "location"), ("phone_id", "phone"))),
+    "funding": ("funding", (("organization_id", "organization"), ("service_id", "service"))),
+    "cost_option": ("cost_options", (("service_id", "service"),)),
+    "program": ("programs", (("organization_id", "organization"),)),
+    "required_document": ("required_documents", (("service_id", "service"),)),
+    "accessibility": ("accessibility", (("location_id", "location"),)),
+    "organization_identifier": ("organization_identifiers", (("organization_id", "organization"),)),
+}
+
+
+def _tabular_records(batch: _Batch, rows_by_kind: dict[str, list[tuple[str, dict[str, Any]]]]) -> None:
+    for kind in WRITE_ORDER:
+        for where, row in rows_by_kind.get(kind, []):
+            record = batch.record(kind, uuid.UUID(row["id"]), where)
+            record.props.update(row)
+            batch.roots.append((kind, record.id))
+    for table, (key, parents) in _NESTED_TABLES.items():
+        for where, row in rows_by_kind.get(table, []):
+            homes = [
+                batch.records[(parent_kind, uuid.UUID(row[ref]))]
+                for ref, parent_kind in parents
+                if ref in row and (parent_kind, uuid.UUID(row[ref])) in batch.records
+            ]
+            if not homes:
+                batch.warnings.append(f"{where}: none of the records it belongs to is in the package; skipped.")
+            for home in homes:
+                home.props.setdefault(key, []).append(row)
+    for where, row in rows_by_kind.get("metadata", []):
+        homes = [r for (_, rid), r in batch.records.items() if str(rid) == row.get("resource_id")]
+        if not homes:
+            batch.warnings.append(f"{where}: its resource {row.get('resource_id')} is not in the package; skipped.")
+        for home in homes:
+            home.props.setdefault("metadata", []).append(row)
+    for where, _row in rows_by_kind.get("meta_table_description", []):
+        batch.warnings.append(f"{where}: table descriptions are not kept; skipped.")
+
+
+# Checking and writing -------------------------------------------------------------------------
+
+
+def _finish(batch: _Batch, *, actor: Any, channel: str, path: str) -> ImportResult:
+    with transaction.atomic():
+        existing = _existing_ids(batch)
+        resolved = _resolve(batch, existing)
+        partnerships = _check(batch, resolved)
+        if batch.problems:
+            raise ImportRefused(batch.problems)
+        result = ImportResult(warnings=batch.warnings, roots=list(dict.fromkeys(batch.roots)))
+        _write(batch, resolved, partnerships, existing, result, actor=actor, channel=channel, path=path)
+    return result
+
+
+def _existing_ids(batch: _Batch) -> dict[str, set[uuid.UUID]]:
+    """Ids already in the directory among those the batch has or points at, by kind."""
+    wanted: dict[str, set[uuid.UUID]] = defaultdict(set)
+    for (kind, record_id), record in batch.records.items():
+        wanted[kind].add(record_id)
+        for ref_field in _ref_fields(kind):
+            value = record.props.get(ref_field.key)
+            if isinstance(value, str):
+                wanted[KIND_OF[ref_field.target]].add(uuid.UUID(value))  # type: ignore[index]
+        if kind == "attribute" and isinstance(record.props.get("link_id"), str):
+            for owner_kind in _OWNER_TARGETS.values():
+                wanted[owner_kind].add(uuid.UUID(record.props["link_id"]))
+    return {
+        kind: set(MODELS[kind].objects.filter(pk__in=ids).values_list("pk", flat=True))  # type: ignore[attr-defined]
+        for kind, ids in wanted.items()
+    }
+
+
+def _ref_fields(kind: str) -> list[Field]:
+    return [f for f in FIELDS[MODELS[kind]] if f.kind == REF]
+
+
+def _resolve(batch: _Batch, existing: dict[str, set[uuid.UUID]]) -> dict[tuple[str, uuid.UUID], dict[str, Any]]:
+    """For each record, the foreign keys to set: attname → uuid (or None when it names nothing)."""
+
+    def known(kind: str, target: uuid.UUID) -> bool:
+        return (kind, target) in batch.records or target in existing.get(kind, set())
+
+    resolved: dict[tuple[str, uuid.UUID], dict[str, Any]] = {}
+    for key, record in batch.records.items():
+        kind = record.kind
+        fks: dict[str, Any] = {}
+        for ref_field in _ref_fields(kind):
+            target_kind = KIND_OF[ref_field.target]  # type: ignore[index]
+            link = record.links.get(ref_field.attr)
+            given = record.props.get(ref_field.key)
+            if isinstance(given, str) and known(target_kind, uuid.UUID(given)):
+                fks[ref_field.attr] = uuid.UUID(given)
+            elif link is not None:
+                fks[ref_field.attr] = link
+            elif ref_field.key in record.props:
+                fks[ref_field.attr] = None  # given, but names nothing we hold: kept in extra
+        if kind == "attribute":
+            for attr in _OWNER_TARGETS:
+                if attr in record.links:
+                    fks[attr] = record.links[attr]
+            link_id = record.props.get("link_id")
+            if not any(attr in fks for attr in _OWNER_TARGETS) and isinstance(link_id, str):
+                # link_entity names the owner's table; when it names none of ours, try each.
+                entity = record.props.get("link_entity")
+                candidates = [attr for attr, owner in _OWNER_TARGETS.items() if owner == entity] or list(_OWNER_TARGETS)
+                for attr in candidates:
+                    if known(_OWNER_TARGETS[attr], uuid.UUID(link_id)):
+                        fks[attr] = uuid.UUID(link_id)
+                        break
+        resolved[key] = fks
+    return resolved
+
+
+def _check(batch: _Batch, resolved: dict[tuple[str, uuid.UUID], dict[str, Any]]) -> dict[str, Partnership]:
+    partnerships: dict[str, Partnership] = {}
+    wanted_codes: set[str] = set()
+    for key, record in batch.records.items():
+        model = MODELS[record.kind]
+        for ref in REQUIRED_REFERENCES.get(record.kind, ()):
+            if resolved[key].get(ref) is None:
+                given = record.props.get(ref, "")
+                named = f" {given}" if given else ""
+                batch.problems.append(
+                    f"{record.where}: {ref}{named} names no {ref.removesuffix('_id').replace('_', ' ')} "
+                    "in this file or in the directory."
+                )
+        for column in FIELDS[model]:
+            value = record.props.get(column.key)
+            if column.kind == STR and isinstance(value, str):
+                max_length = getattr(model._meta.get_field(column.attr), "max_length", None)
+                if max_length is not None and len(value) > max_length:
+                    batch.problems.append(
+                        f"{record.where}.{column.key}: {len(value)} characters, more than the {max_length} we keep."
+                    )
+        if record.kind == "service" and EXTENSION_KEY in record.props:
+            extension = record.props[EXTENSION_KEY]
+            for error in _EXTENSION_VALIDATOR.iter_errors(extension):
+                place = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
+                batch.problems.append(f"{record.where}.{EXTENSION_KEY}{place}: {error.message}")
+            if isinstance(extension, dict) and isinstance(extension.get("partnerships"), list):
+                wanted_codes |= {p["gss_code"] for p in extension["partnerships"] if isinstance(p, dict)}
+    if wanted_codes:
+        by_code: dict[str, list[Partnership]] = defaultdict(list)
+        for partnership in Partnership.objects.filter(gss_code__in=wanted_codes):
+            by_code[partnership.gss_code].append(partnership)
+        for code in sorted(wanted_codes):
+            if len(by_code[code]) != 1:
+                state = "no" if not by_code[code] else "more than one"
+                batch.problems.append(f"{EXTENSION_KEY}.partnerships: {state} local partnership with GSS code {code}.")
+            else:
+                partnerships[code] = by_code[code][0]
+    return partnerships
+
+
+def _write(
+    batch: _Batch,
+    resolved: dict[tuple[str, uuid.UUID], dict[str, Any]],
+    partnerships: dict[str, Partnership],
+    existing: dict[str, set[uuid.UUID]],
+    result: ImportResult,
+    *,
+    actor: Any,
+    channel: str,
+    path: str,
+) -> None:
+    self_refs: list[tuple[models.Model, str, Any]] = []
+    for kind in WRITE_ORDER:
+        records = batch.of_kind(kind)
+        if not records:
+            continue
+        model = MODELS[kind]
+        rows = model.objects.select_for_update().in_bulk([r.id for r in records])  # type: ignore[attr-defined]
+        for record in records:
+            obj = rows.get(record.id)
+            created = obj is None
+            if obj is None:
+                obj = model(pk=record.id)
+            changed = _apply(obj, record, resolved[(kind, record.id)], self_refs)
+            if not created:
+                obj.bump_version()
+            obj.save()
+            if kind == "service" and EXTENSION_KEY in record.props:
+                _apply_extension(obj, record.props[EXTENSION_KEY], partnerships)
+            counts = result.created if created else result.updated
+            counts[kind] = counts.get(kind, 0) + 1
+            if kind in AUDITED_KINDS:
+                audit_action(
+                    actor=actor,
+                    action=AuditEvent.Action.CREATE if created else AuditEvent.Action.CHANGE,
+                    record=obj,
+                    participant_id=None,
+                    channel=channel,
+                    path=path,
+                    changed_fields=changed,
+                )
+    for obj, attr, value in self_refs:
+        setattr(obj, attr, value)
+        obj.save(update_fields=[attr])
+
+
+def _apply(
+    obj: models.Model, record: _Record, fks: dict[str, Any], self_refs: list[tuple[models.Model, str, Any]]
+) -> list[str]:
+    """Set columns and extra from the record; returns the names of the columns written."""
+    model = type(obj)
+    extra = dict(obj.extra) if isinstance(obj.extra, dict) else {}  # type: ignore[attr-defined]
+    props = dict(record.props)
+    props.pop("id", None)
+    if model is Service:
+        props.pop(EXTENSION_KEY, None)
+    changed: list[str] = []
+    for column in FIELDS[model]:
+        if column.kind == REF:
+            if column.key in props:
+                extra[column.key] = props.pop(column.key)
+            continue
+        if column.key not in props:
+            continue
+        value = props.pop(column.key)
+        empty = _empty_value(model, column)
+        if is_empty(value):
+            setattr(obj, column.attr, empty)
+            extra[column.key] = value
+        else:
+            try:
+                setattr(obj, column.attr, decode(column, value, model))
+                extra.pop(column.key, None)
+            except DoesNotFit:
+                setattr(obj, column.attr, empty)
+                extra[column.key] = value
+        changed.append(column.attr)
+    for attr, target in fks.items():
+        if (KIND_OF[model], attr) in SELF_REFERENCES.items():
+            self_refs.append((obj, attr, target))
+        else:
+            setattr(obj, attr, target)
+    for key in CHILDREN.get(KIND_OF[model], {}):
+        if key in props and is_empty(props[key]):
+            extra[key] = props.pop(key)
+        elif key not in props and key in extra and not is_empty(extra[key]):
+            extra.pop(key)
+    extra.update(props)
+    obj.extra = extra  # type: ignore[attr-defined]
+    return changed
+
+
+def _empty_value(model: type[models.Model], column: Field) -> Any:
+    return None if getattr(model._meta.get_field(column.attr), "null", False) else ""
+
+
+def _apply_extension(service: Service, extension: dict[str, Any], partnerships: dict[str, Partnership]) -> None:
+    capacity_updated_at = extension.get("capacity_updated_at")
+    last_checked_on = extension.get("last_checked_on")
+    service.takes_referrals = extension.get("takes_referrals", False)
+    service.childcare_on_site = extension.get("childcare_on_site", False)
+    service.places_available = extension.get("places_available")
+    service.capacity_updated_at = datetime.datetime.fromisoformat(capacity_updated_at) if capacity_updated_at else None
+    service.response_working_days = extension.get("response_working_days", 5)
+    service.last_checked_on = datetime.date.fromisoformat(last_checked_on) if last_checked_on else None
+    service.save(
+        update_fields=[
+            "takes_referrals",
+            "childcare_on_site",
+            "places_available",
+            "capacity_updated_at",
+            "response_working_days",
+            "last_checked_on",
+        ]
+    )
+    service.partnerships.set([partnerships[p["gss_code"]] for p in extension.get("partnerships", [])])

@@ -1,0 +1,302 @@
+"""Reads of referrals and signposting. Every page, API route and report goes through these.
+
+A partner worker sees a referral only while it is addressed to their organisation, has been
+sent, and the participant's consent to share with that organisation is still in force — and
+even then only the fields the participant agreed to share, through `shared_record`.
+"""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import holidays
+from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from coproduce.accounts.roles import Role
+from coproduce.core.errors import NotFound
+from coproduce.participants.models import Consent, Participant
+from coproduce.participants.selectors import participants_visible_to
+from coproduce.plans.models import Assessment
+from coproduce.programmes.actors import actor_for
+from coproduce.programmes.models import Organisation
+from coproduce.referrals.models import Referral, SharedField
+
+
+def referrals_visible_to(user: Any) -> QuerySet[Referral]:
+    """The referrals (and signposting) this person may see (DESIGN.md §3).
+
+    A participant: their own. A keyworker: those of their caseload (and cases covered today).
+    A partnership manager: their area's. A partner worker: only referrals sent to their own
+    organisation, in a state the partner takes part in, whose sharing consent is still in
+    force. Everyone else: none.
+    """
+    actor = actor_for(user)
+    allowed = Q()
+    granted = False
+    if actor.has(Role.PARTICIPANT) or actor.has(Role.KEYWORKER) or actor.has(Role.PARTNERSHIP_MANAGER):
+        allowed |= Q(participant__in=participants_visible_to(user))
+        granted = True
+    if actor.has(Role.PARTNER_WORKER) and actor.organisation_id is not None:
+        allowed |= Q(
+            kind=Referral.Kind.REFERRAL,
+            organisation_id=actor.organisation_id,
+            state__in=Referral.PARTNER_STATES,
+            consent__isnull=False,
+            consent__withdrawn_at=None,
+        )
+        granted = True
+    if not granted:
+        return Referral.objects.none()
+    return Referral.objects.filter(allowed)
+
+
+def visible_referral(user: Any, referral_id: int) -> Referral:
+    """The referral, if this person may see it; NotFound otherwise (the same answer either way)."""
+    referral = (
+        referrals_visible_to(user)
+        .select_related(
+            "participant", "service__organization", "organisation", "consent", "goal", "proposed_by_user", "sent_by"
+        )
+        .filter(pk=referral_id)
+        .first()
+    )
+    if referral is None:
+        raise NotFound("No such referral.")
+    return referral
+
+
+def with_overdue(referrals: QuerySet[Referral], today: datetime.date | None = None) -> QuerySet[Referral]:
+    """Annotate `is_overdue`: sent, not answered, and today is past the day the answer was due."""
+    today = today or timezone.localdate()
+    return referrals.annotate(
+        is_overdue=Case(
+            When(overdue_q(today), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+def overdue_q(today: datetime.date) -> Q:
+    return Q(state=Referral.State.SENT, answered_at__isnull=True, answer_due_on__lt=today)
+
+
+def partner_inbox(user: Any, *, today: datetime.date | None = None) -> QuerySet[Referral]:
+    """A partner worker's referrals, newest first, with `is_overdue`. Nobody else has an inbox.
+
+    Only the shared fields may be shown from them: use `shared_record(referral)`.
+    """
+    actor = actor_for(user)
+    if not actor.has(Role.PARTNER_WORKER) or actor.organisation_id is None:
+        return Referral.objects.none()
+    referrals = referrals_visible_to(user).filter(organisation_id=actor.organisation_id)
+    return (
+        with_overdue(referrals, today)
+        .select_related("participant__keyworker__user", "participant__user", "service", "consent")
+        .prefetch_related(*shared_record_prefetches())
+        .order_by("-sent_at", "-pk")
+    )
+
+
+def overdue_referrals_for(user: Any, *, today: datetime.date | None = None) -> QuerySet[Referral]:
+    """The overdue referrals this keyworker made for their caseload, or this partner worker must answer."""
+    today = today or timezone.localdate()
+    actor = actor_for(user)
+    scope = Q()
+    granted = False
+    if actor.has(Role.KEYWORKER) and actor.staff_member is not None:
+        scope |= Q(participant__keyworker_id=actor.staff_member.pk)
+        granted = True
+    if actor.has(Role.PARTNER_WORKER) and actor.organisation_id is not None:
+        scope |= Q(organisation_id=actor.organisation_id)
+        granted = True
+    if not granted:
+        return Referral.objects.none()
+    return (
+        with_overdue(referrals_visible_to(user).filter(scope).filter(overdue_q(today)), today)
+        .select_related("participant", "service", "organisation")
+        .order_by("answer_due_on", "pk")
+    )
+
+
+def referrals_of(user: Any, participant_id: int, *, today: datetime.date | None = None) -> QuerySet[Referral]:
+    """One participant's referrals and signposting that this person may see, with `is_overdue`."""
+    return (
+        with_overdue(referrals_visible_to(user).filter(participant_id=participant_id), today)
+        .select_related("service__organization", "organisation", "consent", "goal")
+        .order_by("-proposed_at", "-pk")
+    )
+
+
+# --- What the partner sees -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SharedRecord:
+    """The participant as a partner sees them: only what the referral shares; everything else None."""
+
+    shared_fields: tuple[str, ...]
+    name: str | None = None
+    mobile: str | None = None
+    email: str | None = None
+    address: str | None = None
+    postcode: str | None = None
+    children_ages: tuple[int, ...] | None = None
+    barriers: tuple[str, ...] | None = None
+    aspirations: str | None = None
+    keyworker_name: str | None = None
+    keyworker_contact: str | None = None
+
+    def shares(self, field: str) -> bool:
+        return field in self.shared_fields
+
+
+def shared_record_prefetches() -> list[Any]:
+    """What `shared_record` reads, to prefetch so that a list of referrals costs a fixed number of queries."""
+    return [
+        "participant__children",
+        Prefetch(
+            "participant__assessments",
+            queryset=Assessment.objects.prefetch_related("barriers").order_by("-assessed_on", "-pk"),
+            to_attr="referral_assessments",
+        ),
+    ]
+
+
+def shared_record(referral: Referral, *, today: datetime.date | None = None) -> SharedRecord:
+    """The only way a partner page or API sees participant data: the fields the referral shares.
+
+    Nothing at all unless the referral is a referral (not signposting) with a consent in force.
+    """
+    fields = tuple(value for value in SharedField.values if value in (referral.shared_fields or []))
+    consent = referral.consent if referral.consent_id else None
+    if referral.kind != Referral.Kind.REFERRAL or consent is None or consent.withdrawn_at is not None:
+        return SharedRecord(shared_fields=())
+    participant = referral.participant
+    today = today or timezone.localdate()
+    values: dict[str, Any] = {}
+    if SharedField.NAME in fields:
+        values["name"] = participant.full_name
+    if SharedField.MOBILE in fields:
+        values["mobile"] = participant.mobile
+    if SharedField.EMAIL in fields:
+        values["email"] = participant.email
+    if SharedField.ADDRESS in fields:
+        values["address"] = participant.address
+        values["postcode"] = participant.postcode
+    if SharedField.CHILDREN in fields:
+        values["children_ages"] = tuple(child.age_on(today) for child in participant.children.all())
+    if SharedField.BARRIERS in fields or SharedField.ASPIRATIONS in fields:
+        assessment = _latest_assessment(participant)
+        if SharedField.BARRIERS in fields:
+            values["barriers"] = (
+                tuple(
+                    item.own_words or item.get_barrier_display()
+                    for item in sorted(assessment.barriers.all(), key=lambda item: (-item.importance, item.pk))
+                )
+                if assessment is not None
+                else ()
+            )
+        if SharedField.ASPIRATIONS in fields:
+            values["aspirations"] = assessment.aspirations if assessment is not None else ""
+    if SharedField.KEYWORKER in fields:
+        keyworker = participant.keyworker
+        if keyworker is not None:
+            values["keyworker_name"] = keyworker.user.display_name
+            values["keyworker_contact"] = keyworker.user.email or keyworker.user.mobile
+    return SharedRecord(shared_fields=fields, **values)
+
+
+def _latest_assessment(participant: Participant) -> Any:
+    prefetched = getattr(participant, "referral_assessments", None)
+    if prefetched is not None:
+        return prefetched[0] if prefetched else None
+    return participant.assessments.prefetch_related("barriers").order_by("-assessed_on", "-pk").first()
+
+
+# --- Who holds my data -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DataHolder:
+    """An organisation the participant agreed to share with, what it holds, why and since when."""
+
+    organisation: Organisation
+    consent: Consent
+    referrals: tuple[Referral, ...]
+    fields: tuple[str, ...]
+    since: datetime.datetime
+
+    @property
+    def field_labels(self) -> list[str]:
+        return [SharedField(value).label for value in self.fields]
+
+
+def organisations_holding_data(participant: Participant) -> list[DataHolder]:
+    """Every organisation that holds this participant's data through a sharing consent in force.
+
+    One entry per consent, with the referrals it covers and the fields they share, oldest first.
+    The caller has already checked the viewer may see the participant.
+    """
+    consents = (
+        Consent.objects.filter(
+            participant=participant,
+            purpose=Consent.Purpose.SHARE_WITH_ORGANISATION,
+            withdrawn_at__isnull=True,
+        )
+        .select_related("organisation")
+        .prefetch_related(
+            Prefetch(
+                "referrals",
+                queryset=Referral.objects.select_related("service").order_by("proposed_at", "pk"),
+                to_attr="covered_referrals",
+            )
+        )
+        .order_by("given_at", "pk")
+    )
+    holders = []
+    for consent in consents:
+        covered: list[Referral] = consent.covered_referrals
+        holders.append(
+            DataHolder(
+                organisation=consent.organisation,  # type: ignore[arg-type]
+                consent=consent,
+                referrals=tuple(covered),
+                fields=_union_of_fields(referral.shared_fields for referral in covered),
+                since=consent.given_at,
+            )
+        )
+    return holders
+
+
+def _union_of_fields(lists: Iterable[list[str]]) -> tuple[str, ...]:
+    chosen = {value for values in lists for value in (values or [])}
+    return tuple(value for value in SharedField.values if value in chosen)
+
+
+# --- Working days ----------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=32)
+def _scottish_holidays(year: int) -> frozenset[datetime.date]:
+    return frozenset(holidays.UK(subdiv="SCT", years=[year]).keys())
+
+
+def is_working_day(day: datetime.date) -> bool:
+    return day.weekday() < 5 and day not in _scottish_holidays(day.year)
+
+
+def working_days_after(day: datetime.date, days: int) -> datetime.date:
+    """The date `days` working days after `day` (Monday to Friday, not Scottish bank holidays)."""
+    if days < 0:
+        raise ValueError("days must not be negative")
+    current = day
+    counted = 0
+    while counted < days:
+        current += datetime.timedelta(days=1)
+        if is_working_day(current):
+            counted += 1
+    return current

@@ -1,0 +1,440 @@
+"""The services directory: search it (anyone), keep entries current (the people who run them),
+import and export it as HSDS (partnership managers).
+
+The directory is public information with nothing about participants in it, so searching it and
+reading a service need no sign-in — the HSDS API at /hsds/ publishes the same.
+"""
+
+import io
+import json
+import uuid
+import zipfile
+from pathlib import PurePosixPath
+from typing import Any
+
+import rules
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from coproduce.accounts.roles import Role
+from coproduce.audit.models import AuditEvent
+from coproduce.core.errors import ConflictError, DomainError, NotFound
+from coproduce.directory.hsds.exporter import export_directory
+from coproduce.directory.hsds.importer import ImportRefused, import_hsds_json, import_hsds_tabular
+from coproduce.directory.models import DirectoryOrganisation, Service
+from coproduce.directory.selectors import (
+    DAY_CODES,
+    DAY_NAMES,
+    directory_areas,
+    editable_service,
+    first_address_location,
+    needs_checking,
+    organisations_editable_by,
+    search_services,
+    services_editable_by,
+    visible_service,
+    with_listing_details,
+)
+from coproduce.directory.services import (
+    create_service,
+    mark_service_checked,
+    set_opening_times,
+    set_service_address,
+    update_directory_organisation,
+    update_service,
+)
+from coproduce.programmes.actors import actor_for
+from coproduce.web.access import require_roles
+from coproduce.web.directory.forms import (
+    SPARE_TIME_ROWS,
+    AddressForm,
+    DirectorySearchForm,
+    ImportForm,
+    OpeningTimesForm,
+    OrganisationEntryForm,
+    ServiceDetailsForm,
+    ServiceEditForm,
+)
+from coproduce.web.pagination import paginate
+from coproduce.web.partnership.common import conflict
+
+PAGE = AuditEvent.Channel.PAGE
+SERVICES_PER_PAGE = 20
+EDITORS = (Role.PARTNERSHIP_MANAGER, Role.PARTNER_WORKER, Role.KEYWORKER)
+# The largest import accepted from the page; bigger directories are imported with the management command.
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+EDITABLE_FIELDS = (
+    "name",
+    "description",
+    "eligibility_description",
+    "application_process",
+    "fees_description",
+    "url",
+    "email",
+    "minimum_age",
+    "maximum_age",
+    "childcare_on_site",
+    "takes_referrals",
+    "places_available",
+    "response_working_days",
+    "status",
+)
+
+
+def _when_open(service: Service) -> list[str]:
+    """Opening times in words: "Monday, Wednesday 09:30–12:30"."""
+    lines = []
+    for schedule in getattr(service, "open_times", []):
+        days = [DAY_NAMES[code] for code in DAY_CODES if code in schedule.byday]
+        hours = (
+            f"{schedule.opens_at:%H:%M}–{schedule.closes_at:%H:%M}" if schedule.opens_at and schedule.closes_at else ""
+        )
+        text = " ".join(part for part in (", ".join(days), hours) if part) or schedule.description
+        if text:
+            lines.append(text)
+    return lines
+
+
+def _where(service: Service) -> str:
+    location = first_address_location(service)
+    if location is None:
+        return ""
+    addresses = list(location.addresses.all())
+    if addresses:
+        address = addresses[0]
+        return ", ".join(part for part in (location.name, address.address_1, address.city, address.postal_code) if part)
+    return location.name or location.get_location_type_display()
+
+
+def _row(service: Service, *, today: Any) -> dict[str, Any]:
+    return {
+        "service": service,
+        "needs": [attribute.taxonomy_term.name for attribute in getattr(service, "need_tags", [])],
+        "when": _when_open(service),
+        "where": _where(service),
+        "needs_checking": needs_checking(service, today=today),
+    }
+
+
+def directory_search(request: HttpRequest) -> HttpResponse:
+    """Find services by words, need, area, childcare, day and time. Open to anyone."""
+    areas = [(partnership.pk, partnership.area_name) for partnership in directory_areas()]
+    form = DirectorySearchForm(request.GET or None, areas=areas)
+    filters: dict[str, Any] = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    services = search_services(
+        text=filters.get("text", ""),
+        need=filters.get("need", ""),
+        partnership_id=filters.get("area"),
+        childcare=filters.get("childcare", False),
+        day=filters.get("day") or None,
+        time=filters.get("time"),
+    )
+    pages = paginate(request, services, SERVICES_PER_PAGE)
+    today = timezone.localdate()
+    context = {
+        "page_title": "Find a service",
+        "form": form,
+        "filtered": any(value not in (None, "", False) for value in filters.values()),
+        "rows": [_row(service, today=today) for service in pages.page],
+        "pages": pages,
+        "can_edit": request.user.is_authenticated and any(actor_for(request.user).has(role) for role in EDITORS),
+    }
+    return render(request, "web/directory/search.html", context, status=400 if form.errors else 200)
+
+
+def service_detail(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
+    try:
+        service = visible_service(service_id)
+    except NotFound as error:
+        raise Http404(error.message) from error
+    context = {
+        "page_title": service.name,
+        "row": _row(service, today=timezone.localdate()),
+        "service": service,
+        "can_edit": rules.has_perm("directory.change_service", request.user, service),
+    }
+    return render(request, "web/directory/service_detail.html", context)
+
+
+def _require_staff(request: HttpRequest) -> HttpResponse | None:
+    """The editing pages: signed-in staff; which entries they may edit is decided per record."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if actor_for(request.user).staff_member is None:
+        raise PermissionDenied("Only the people who run a service can change its entry.")
+    return None
+
+
+def _editable_or_404(request: HttpRequest, service_id: uuid.UUID) -> Service:
+    try:
+        return editable_service(request.user, service_id)
+    except NotFound as error:
+        raise Http404(error.message) from error
+
+
+def _organisation_or_404(request: HttpRequest, organisation_id: uuid.UUID) -> DirectoryOrganisation:
+    organisation = organisations_editable_by(request.user).filter(pk=organisation_id).first()
+    if organisation is None:
+        raise Http404("No such organisation.")
+    return organisation
+
+
+def your_services(request: HttpRequest) -> HttpResponse:
+    """The entries this person keeps current, oldest checked first flagged."""
+    if (refusal := _require_staff(request)) is not None:
+        return refusal
+    today = timezone.localdate()
+    services = with_listing_details(services_editable_by(request.user))
+    pages = paginate(request, services, SERVICES_PER_PAGE)
+    context = {
+        "page_title": "Your services in the directory",
+        "rows": [_row(service, today=today) for service in pages.page],
+        "pages": pages,
+        "organisations": list(organisations_editable_by(request.user)),
+        "can_import": rules.has_perm("directory.import_hsds", request.user),
+    }
+    return render(request, "web/directory/your_services.html", context)
+
+
+def _service_page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    return render(request, f"web/directory/{template}", context, status=status)
+
+
+def service_edit(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
+    if (refusal := _require_staff(request)) is not None:
+        return refusal
+    service = _editable_or_404(request, service_id)
+    initial = {name: getattr(service, name) for name in EDITABLE_FIELDS}
+    initial["needs"] = [attribute.taxonomy_term.code for attribute in service.need_tags]  # type: ignore[attr-defined]
+    initial["version"] = service.version
+    form = ServiceEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service = update_service(
+                actor=request.user,
+                service_id=service.pk,
+                version=form.cleaned_data["version"],
+                path=request.path,
+                **form.fields_for_service(),
+            )
+        except ConflictError as error:
+            return conflict(request, error, back_url=request.path, back_label="See the service as it is now")
+        except NotFound as error:
+            raise Http404(error.message) from error
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, f"The details of {service.name} are saved.")
+            return redirect("web:directory_your_services")
+    context = {"page_title": f"Change {service.name}", "service": service, "form": form}
+    return _service_page(request, "service_edit.html", context, 400 if request.method == "POST" else 200)
+
+
+def service_add(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
+    if (refusal := _require_staff(request)) is not None:
+        return refusal
+    organisation = _organisation_or_404(request, organisation_id)
+    form = ServiceDetailsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service = create_service(
+                actor=request.user, organisation_id=organisation.pk, path=request.path, **form.fields_for_service()
+            )
+        except NotFound as error:
+            raise Http404(error.message) from error
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, f"{service.name} is in the directory. Add its opening times and address.")
+            return redirect("web:directory_service_edit", service_id=service.pk)
+    context = {"page_title": f"Add a service of {organisation.name}", "organisation": organisation, "form": form}
+    return _service_page(request, "service_add.html", context, 400 if request.method == "POST" else 200)
+
+
+def service_opening_times(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
+    if (refusal := _require_staff(request)) is not None:
+        return refusal
+    service = _editable_or_404(request, service_id)
+    existing = service.open_times  # type: ignore[attr-defined]
+    initial: dict[str, Any] = {"version": service.version}
+    for number, schedule in enumerate(existing, start=1):
+        initial[f"days_{number}"] = [code for code in DAY_CODES if code in schedule.byday]
+        initial[f"opens_{number}"] = schedule.opens_at
+        initial[f"closes_{number}"] = schedule.closes_at
+    form = OpeningTimesForm(request.POST or None, initial=initial, rows=len(existing) + SPARE_TIME_ROWS)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service = set_opening_times(
+                actor=request.user,
+                service_id=service.pk,
+                version=form.cleaned_data["version"],
+                rows=form.opening_times(),
+                path=request.path,
+            )
+        except ConflictError as error:
+            return conflict(request, error, back_url=request.path, back_label="See the opening times as they are now")
+        except NotFound as error:
+            raise Http404(error.message) from error
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, f"The opening times of {service.name} are saved.")
+            return redirect("web:directory_service_edit", service_id=service.pk)
+    context = {"page_title": f"Opening times of {service.name}", "service": service, "form": form}
+    return _service_page(request, "service_opening_times.html", context, 400 if request.method == "POST" else 200)
+
+
+def service_address(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
+    if (refusal := _require_staff(request)) is not None:
+        return refusal
+    service = _editable_or_404(request, service_id)
+    location = first_address_location(service)
+    address = location.addresses.all()[0] if location is not None and location.addresses.all() else None
+    initial: dict[str, Any] = {"version": service.version, "location_name": location.name if location else ""}
+    if address is not None:
+        initial.update(
+            address_1=address.address_1, address_2=address.address_2, city=address.city, postal_code=address.postal_code
+        )
+    form = AddressForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        try:
+            service = set_service_address(
+                actor=request.user, service_id=service.pk, version=version, path=request.path, **data
+            )
+        except ConflictError as error:
+            return conflict(request, error, back_url=request.path, back_label="See the address as it is now")
+        except NotFound as error:
+            raise Http404(error.message) from error
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, f"The address of {service.name} is saved.")
+            return redirect("web:directory_service_edit", service_id=service.pk)
+    context = {"page_title": f"Where to find {service.name}", "service": service, "form": form}
+    return _service_page(request, "service_address.html", context, 400 if request.method == "POST" else 200)
+
+
+@require_POST
+def service_checked(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
+    """ "Mark as checked today": the details on the page are right as they are."""
+    if (refusal := _require_staff(request)) is not None:
+        return refusal
+    service = _editable_or_404(request, service_id)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = 0
+    try:
+        service = mark_service_checked(actor=request.user, service_id=service.pk, version=version, path=request.path)
+    except ConflictError as error:
+        return conflict(
+            request,
+            error,
+            back_url=reverse("web:directory_service_edit", args=[service.pk]),
+            back_label="See the service as it is now",
+        )
+    except NotFound as error:
+        raise Http404(error.message) from error
+    messages.success(request, f"{service.name} is marked as checked today.")
+    return redirect("web:directory_your_services")
+
+
+def organisation_edit(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
+    if (refusal := _require_staff(request)) is not None:
+        return refusal
+    organisation = _organisation_or_404(request, organisation_id)
+    initial = {
+        "version": organisation.version,
+        **{name: getattr(organisation, name) for name in ("name", "alternate_name", "description", "email", "website")},
+    }
+    form = OrganisationEntryForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = update_directory_organisation(
+                actor=request.user,
+                organisation_id=organisation.pk,
+                version=form.cleaned_data["version"],
+                path=request.path,
+                **form.changes(),
+            )
+        except ConflictError as error:
+            return conflict(request, error, back_url=request.path, back_label="See the entry as it is now")
+        except NotFound as error:
+            raise Http404(error.message) from error
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, f"The directory entry of {organisation.name} is saved.")
+            return redirect("web:directory_your_services")
+    context = {"page_title": f"Change the entry of {organisation.name}", "organisation": organisation, "form": form}
+    return _service_page(request, "organisation_edit.html", context, 400 if request.method == "POST" else 200)
+
+
+def _files_in_zip(content: bytes) -> dict[str, bytes]:
+    """The files of a zipped data package by their own names (folders inside the zip are ignored)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            files = {}
+            for info in archive.infolist():
+                if info.is_dir() or info.file_size > MAX_IMPORT_BYTES:
+                    continue
+                name = PurePosixPath(info.filename).name
+                if name and not name.startswith("."):
+                    files[name] = archive.read(info)
+            return files
+    except zipfile.BadZipFile as error:
+        raise ImportRefused(["The .zip file could not be opened."]) from error
+
+
+@require_roles(Role.PARTNERSHIP_MANAGER)
+def directory_import(request: HttpRequest) -> HttpResponse:
+    """Upload an HSDS JSON file or a zipped tabular data package. A refused file changes nothing."""
+    if not rules.has_perm("directory.import_hsds", request.user):
+        raise PermissionDenied("Only a partnership manager can import the directory.")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > MAX_IMPORT_BYTES:
+                raise ImportRefused(["The file is bigger than 20 MB. Ask an administrator to import it."])
+            content = upload.read()
+            if upload.name.lower().endswith(".zip"):
+                result = import_hsds_tabular(
+                    _files_in_zip(content), actor=request.user, channel=PAGE, path=request.path
+                )
+            else:
+                result = import_hsds_json(content, actor=request.user, channel=PAGE, path=request.path)
+        except ImportRefused as error:
+            problems = error.problems
+            form.add_error("file", "The file was not imported: nothing was changed. The problems are listed below.")
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            created = sum(result.created.values())
+            updated = sum(result.updated.values())
+            messages.success(request, f"Imported: {created} records added and {updated} updated.")
+            for warning in result.warnings[:10]:
+                messages.info(request, warning)
+            return redirect("web:directory_import")
+    context = {"page_title": "Import services", "form": form, "problems": problems}
+    return render(request, "web/directory/import.html", context, status=400 if request.method == "POST" else 200)
+
+
+@require_roles(Role.PARTNERSHIP_MANAGER)
+def directory_export(request: HttpRequest) -> HttpResponse:
+    """The whole directory as one HSDS 3.0 JSON document, to download."""
+    if not rules.has_perm("directory.export_hsds", request.user):
+        raise PermissionDenied("Only a partnership manager can export the directory.")
+    document = export_directory()
+    response = HttpResponse(json.dumps(document, indent=2, ensure_ascii=False), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="directory-hsds-{timezone.localdate():%Y-%m-%d}.json"'
+    return response

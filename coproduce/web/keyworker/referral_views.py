@@ -1,0 +1,579 @@
+"""Referrals and signposting, as the keyworker works on them with the participant.
+
+The keyworker (or the area's partnership manager, read-only for most of it) sees a
+participant's referrals and signposting, the services suggested for them and why, and
+proposes a referral, records signposting, records the participant's agreement given in person
+or by phone, sends and withdraws. Nothing is referred automatically: a suggestion only opens
+the form. A few pages here serve the participant too (agreeing online, withdrawing, stopping
+sharing), as `consent_withdraw` does. Every rule is in coproduce/referrals/services.py.
+"""
+
+import datetime
+from typing import Any
+
+import rules
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import prefetch_related_objects
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from coproduce.accounts.roles import Role
+from coproduce.audit.models import AuditEvent
+from coproduce.core.errors import ConflictError, DomainError, NotAllowed, NotFound
+from coproduce.directory.models import Service
+from coproduce.directory.selectors import search_services, visible_service
+from coproduce.participants.models import AvailabilitySlot, Consent, Participant
+from coproduce.participants.selectors import consents_visible_to
+from coproduce.participants.services import record_participant_view, set_availability
+from coproduce.plans.models import Goal
+from coproduce.plans.selectors.plan import goals_visible_to
+from coproduce.programmes.actors import actor_for
+from coproduce.referrals.models import Referral, SharedField
+from coproduce.referrals.selectors import (
+    organisations_holding_data,
+    referrals_of,
+    visible_referral,
+)
+from coproduce.referrals.services import (
+    agree_to_referral,
+    propose_referral,
+    record_signposting,
+    send_referral,
+    withdraw_referral,
+    withdraw_sharing_consent,
+)
+from coproduce.referrals.suggestions import suggest_services
+from coproduce.web.access import require_roles, visible_participant_or_404
+from coproduce.web.forms import GovukForm
+from coproduce.web.partnership.common import conflict
+from coproduce.web.referral_forms import (
+    AgreeToReferralForm,
+    AvailabilityForm,
+    ProposeReferralForm,
+    SignpostingForm,
+    StopSharingForm,
+    VersionForm,
+    WithdrawReferralForm,
+)
+
+PAGE = AuditEvent.Channel.PAGE
+CASEWORK = (Role.KEYWORKER, Role.PARTNERSHIP_MANAGER)
+SUGGESTIONS_SHOWN = 10
+
+
+# --- Shared by the keyworker's and the participant's pages ----------------------------------
+
+
+def show_error(
+    request: HttpRequest, form: GovukForm, error: DomainError, *, back_url: str, back_label: str
+) -> tuple[HttpResponse | None, int]:
+    """Turn a service's error into what the person sees; nothing was changed either way.
+
+    Not found → the 404 page; not allowed → 403; someone else changed it first → the 409 page;
+    anything else → the form again with the message on it.
+    """
+    if isinstance(error, NotFound):
+        raise Http404(error.message)
+    if isinstance(error, NotAllowed):
+        raise PermissionDenied(error.message)
+    if isinstance(error, ConflictError):
+        return conflict(request, error, back_url=back_url, back_label=back_label), error.status_code
+    form.add_domain_error(error)
+    return None, error.status_code
+
+
+def referral_or_404(request: HttpRequest, pk: int) -> Referral:
+    try:
+        return visible_referral(request.user, pk)
+    except NotFound as error:
+        raise Http404(error.message) from error
+
+
+def is_own(request: HttpRequest, participant_id: int) -> bool:
+    return actor_for(request.user).participant_id == participant_id
+
+
+def referrals_page_of(request: HttpRequest, referral: Referral) -> str:
+    """Where to go back to: the participant's own list, or the keyworker's for that participant."""
+    if is_own(request, referral.participant_id):
+        return reverse("web:my_referrals")
+    return reverse("web:participant_referrals", args=[referral.participant_id])
+
+
+def goal_choices(request: HttpRequest, participant: Participant) -> list[tuple[int, str]]:
+    goals = goals_visible_to(request.user).filter(participant=participant, status=Goal.Status.OPEN)
+    return [(goal.pk, goal.title) for goal in goals.order_by("created_at", "pk")]
+
+
+def referable_services(participant: Participant) -> list[tuple[str, str]]:
+    """Services of the participant's area that take referrals from a partner agency in the programme."""
+    services = (
+        search_services(partnership_id=participant.partnership_id)
+        .prefetch_related(None)
+        .filter(takes_referrals=True, organization__member__isnull=False)
+    )
+    return [(str(service.pk), f"{service.name} ({service.organization.name})") for service in services]  # type: ignore[union-attr]
+
+
+def directory_services(participant: Participant) -> list[tuple[str, str]]:
+    """Every service of the participant's area in the directory, to signpost to."""
+    services = search_services(partnership_id=participant.partnership_id).prefetch_related(None)
+    return [
+        (str(service.pk), f"{service.name} ({service.organization.name})" if service.organization else service.name)
+        for service in services
+    ]
+
+
+def service_from(raw: str) -> Service | None:
+    if not raw:
+        return None
+    try:
+        return visible_service(raw)
+    except NotFound:
+        return None
+
+
+def goal_from(request: HttpRequest, participant: Participant, goal_id: int | None) -> Goal | None:
+    if goal_id is None:
+        return None
+    goal = goals_visible_to(request.user).filter(pk=goal_id, participant=participant).first()
+    if goal is None:
+        raise DomainError("Choose one of their goals.", field="goal")
+    return goal
+
+
+def what_each_field_contains(participant: Participant, *, today: datetime.date) -> dict[str, str]:
+    """What ticking each box would share, in words, so the participant chooses knowing what it is.
+
+    Shown only to the participant and their keyworker, who may see all of it anyway.
+    """
+    children = [str(child.age_on(today)) for child in participant.children.all()]
+    assessment = participant.assessments.prefetch_related("barriers").order_by("-assessed_on", "-pk").first()
+    barriers = (
+        [item.own_words or item.get_barrier_display() for item in assessment.barriers.all()] if assessment else []
+    )
+    keyworker = participant.keyworker
+    address = ", ".join(part for part in (participant.address.replace("\n", ", "), participant.postcode) if part)
+    return {
+        SharedField.NAME: participant.full_name,
+        SharedField.MOBILE: participant.mobile,
+        SharedField.EMAIL: participant.email,
+        SharedField.ADDRESS: address,
+        SharedField.CHILDREN: ("aged " + ", ".join(children)) if children else "",
+        SharedField.BARRIERS: "; ".join(f"“{words}”" for words in barriers),
+        SharedField.ASPIRATIONS: f"“{assessment.aspirations}”" if assessment and assessment.aspirations else "",
+        SharedField.KEYWORKER: (
+            f"{keyworker.user}, {keyworker.user.email or keyworker.user.mobile}" if keyworker is not None else ""
+        ),
+    }
+
+
+@require_roles(Role.PARTICIPANT, *CASEWORK)
+def referral_agree(request: HttpRequest, pk: int) -> HttpResponse:
+    """Agree to a proposed referral and choose exactly what is shared with that organisation.
+
+    The participant agrees online, themselves; their keyworker records an agreement given in
+    person or on the phone.
+    """
+    user = request.user
+    referral = referral_or_404(request, pk)
+    if not rules.has_perm("referrals.agree", user, referral):
+        raise PermissionDenied("Only the participant, or their keyworker with them, can agree to this.")
+    own = is_own(request, referral.participant_id)
+    back = referrals_page_of(request, referral)
+    participant = referral.participant
+    contents = what_each_field_contains(participant, today=timezone.localdate())
+    data = request.POST if request.method == "POST" else None
+    form = AgreeToReferralForm(
+        data,
+        ask_how=not own,
+        contents=contents,
+        initial={"version": referral.version, "shared_fields": [SharedField.NAME.value]},
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                agree_to_referral(
+                    actor=user,
+                    referral_id=referral.pk,
+                    version=form.cleaned_data["version"],
+                    shared_fields=form.cleaned_data["shared_fields"],
+                    how=Consent.How.ONLINE if own else form.cleaned_data["how"],
+                    channel=PAGE,
+                    path=request.path,
+                )
+            except DomainError as error:
+                response, status = show_error(
+                    request, form, error, back_url=request.path, back_label="See the referral as it is now"
+                )
+                if response is not None:
+                    return response
+            else:
+                messages.success(
+                    request,
+                    f"Agreed. Only what {'you' if own else 'they'} chose will be shared with "
+                    f"{referral.organisation}, once the referral is sent.",
+                )
+                return redirect(back)
+        else:
+            status = 400
+    else:
+        record_participant_view(actor=user, participant=participant, channel=PAGE, path=request.path)
+    context = {
+        "page_title": "Agree to the referral" if own else f"Record {participant.full_name}’s agreement",
+        "form": form,
+        "referral": referral,
+        "participant": participant,
+        "own": own,
+        "back": back,
+    }
+    return render(request, "web/keyworker/referral_agree.html", context, status=status)
+
+
+@require_roles(Role.PARTICIPANT, *CASEWORK)
+def referral_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Stop a referral that has not ended: the participant or their keyworker, at any point."""
+    user = request.user
+    referral = referral_or_404(request, pk)
+    if not rules.has_perm("referrals.withdraw", user, referral):
+        raise PermissionDenied("Only the participant or their keyworker can withdraw this referral.")
+    own = is_own(request, referral.participant_id)
+    back = referrals_page_of(request, referral)
+    form = WithdrawReferralForm(
+        request.POST if request.method == "POST" else None, initial={"version": referral.version}
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                withdraw_referral(
+                    actor=user,
+                    referral_id=referral.pk,
+                    version=form.cleaned_data["version"],
+                    reason=form.cleaned_data["reason"],
+                    channel=PAGE,
+                    path=request.path,
+                )
+            except DomainError as error:
+                response, status = show_error(
+                    request, form, error, back_url=back, back_label="See the referrals as they are now"
+                )
+                if response is not None:
+                    return response
+            else:
+                messages.success(request, f"The referral to {referral.service_name} is withdrawn.")
+                return redirect(back)
+        else:
+            status = 400
+    else:
+        record_participant_view(actor=user, participant=referral.participant, channel=PAGE, path=request.path)
+    context = {
+        "page_title": "Withdraw the referral",
+        "form": form,
+        "referral": referral,
+        "is_open": referral.state in Referral.OPEN_STATES,
+        "own": own,
+        "back": back,
+    }
+    return render(request, "web/keyworker/referral_withdraw.html", context, status=status)
+
+
+@require_roles(Role.PARTICIPANT, *CASEWORK)
+def stop_sharing(request: HttpRequest, pk: int) -> HttpResponse:
+    """Withdraw a consent to share with an organisation, in one step.
+
+    Every open referral that relied on it is withdrawn with it, and the organisation loses
+    access at once (coproduce/referrals/services.py).
+    """
+    user = request.user
+    consent = (
+        consents_visible_to(user)
+        .select_related("participant", "organisation")
+        .filter(pk=pk, purpose=Consent.Purpose.SHARE_WITH_ORGANISATION)
+        .first()
+    )
+    if consent is None:
+        raise Http404("No such consent.")
+    participant = consent.participant
+    own = is_own(request, participant.pk)
+    if not rules.has_perm("referrals.withdraw_consent", user, participant):
+        raise PermissionDenied("Only the participant, or their keyworker for them, can stop this sharing.")
+    back = reverse("web:my_data_holders") if own else reverse("web:participant_referrals", args=[participant.pk])
+    form = StopSharingForm(request.POST if request.method == "POST" else None, ask_how=not own)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                withdraw_sharing_consent(
+                    actor=user,
+                    consent_id=consent.pk,
+                    how=Consent.How.ONLINE if own else form.cleaned_data["how"],
+                    channel=PAGE,
+                    path=request.path,
+                )
+            except DomainError as error:
+                response, status = show_error(request, form, error, back_url=back, back_label="Back")
+                if response is not None:
+                    return response
+            else:
+                messages.success(
+                    request,
+                    f"{consent.organisation} can no longer see any of {'your' if own else 'their'} information.",
+                )
+                return redirect(back)
+        else:
+            status = 400
+    else:
+        record_participant_view(actor=user, participant=participant, channel=PAGE, path=request.path)
+    context = {
+        "page_title": "Stop sharing",
+        "form": form,
+        "consent": consent,
+        "participant": participant,
+        "own": own,
+        "back": back,
+    }
+    return render(request, "web/keyworker/referral_stop_sharing.html", context, status=status)
+
+
+# --- The keyworker's pages --------------------------------------------------------------------
+
+
+@require_roles(*CASEWORK)
+def participant_referrals(request: HttpRequest, pk: int) -> HttpResponse:
+    """One participant's referrals and signposting, who holds their data, and when they can take part."""
+    user = request.user
+    participant = visible_participant_or_404(request, pk)
+    referrals = list(referrals_of(user, participant.pk))
+    holders = organisations_holding_data(participant)
+    availability = list(participant.availability.all())
+    record_participant_view(actor=user, participant=participant, channel=PAGE, path=request.path)
+    context = {
+        "page_title": f"{participant.full_name}: referrals and signposting",
+        "participant": participant,
+        "referrals": referrals,
+        "holders": holders,
+        "availability": availability,
+        "can_propose": rules.has_perm("referrals.propose", user, participant),
+        "can_stop_sharing": rules.has_perm("referrals.withdraw_consent", user, participant),
+        "can_change": rules.has_perm("participants.change_participant", user, participant),
+    }
+    return render(request, "web/keyworker/referral_list.html", context)
+
+
+@require_roles(*CASEWORK)
+def participant_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
+    """Services ranked for this participant, each with why. Nothing is referred until they choose."""
+    user = request.user
+    participant = visible_participant_or_404(request, pk)
+    suggestions = suggest_services(participant, today=timezone.localdate(), limit=SUGGESTIONS_SHOWN)
+    # Which organisation each service belongs to (and whether it is a partner agency): one query.
+    prefetch_related_objects([suggestion.service for suggestion in suggestions], "organization")
+    record_participant_view(actor=user, participant=participant, channel=PAGE, path=request.path)
+    context = {
+        "page_title": f"Suggested services for {participant.full_name}",
+        "participant": participant,
+        "suggestions": suggestions,
+        "can_propose": rules.has_perm("referrals.propose", user, participant),
+    }
+    return render(request, "web/keyworker/referral_suggestions.html", context)
+
+
+@require_roles(*CASEWORK)
+def referral_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    participant = visible_participant_or_404(request, pk)
+    if not rules.has_perm("referrals.propose", user, participant):
+        raise PermissionDenied("Only their keyworker can propose a referral.")
+    form = ProposeReferralForm(
+        request.POST if request.method == "POST" else None,
+        services=referable_services(participant),
+        goals=goal_choices(request, participant),
+        initial={"service": request.GET.get("service", "")},
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                referral = propose_referral(
+                    actor=user,
+                    participant=participant,
+                    service=visible_service(form.cleaned_data["service"]),
+                    reason=form.cleaned_data["reason"],
+                    goal=goal_from(request, participant, form.cleaned_data.get("goal")),
+                    channel=PAGE,
+                    path=request.path,
+                )
+            except DomainError as error:
+                response, status = show_error(request, form, error, back_url=request.path, back_label="Back")
+                if response is not None:
+                    return response
+            else:
+                messages.success(
+                    request,
+                    f"Referral to {referral.service_name} proposed. Nothing is shared until "
+                    f"{participant.given_name} agrees and chooses what to share.",
+                )
+                return redirect("web:referral_detail", pk=referral.pk)
+        else:
+            status = 400
+    else:
+        record_participant_view(actor=user, participant=participant, channel=PAGE, path=request.path)
+    context = {
+        "page_title": f"Propose a referral for {participant.full_name}",
+        "form": form,
+        "participant": participant,
+    }
+    return render(request, "web/keyworker/referral_propose.html", context, status=status)
+
+
+@require_roles(*CASEWORK)
+def signposting_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    participant = visible_participant_or_404(request, pk)
+    if not rules.has_perm("referrals.signpost", user, participant):
+        raise PermissionDenied("Only their keyworker can record signposting.")
+    form = SignpostingForm(
+        request.POST if request.method == "POST" else None,
+        services=directory_services(participant),
+        goals=goal_choices(request, participant),
+        initial={"service": request.GET.get("service", "")},
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                record_signposting(
+                    actor=user,
+                    participant=participant,
+                    reason=data["reason"],
+                    service=service_from(data["service"]),
+                    outside_service_name="" if data["service"] else data["outside_service_name"].strip(),
+                    outside_service_details="" if data["service"] else data["outside_service_details"].strip(),
+                    goal=goal_from(request, participant, data.get("goal")),
+                    channel=PAGE,
+                    path=request.path,
+                )
+            except DomainError as error:
+                response, status = show_error(request, form, error, back_url=request.path, back_label="Back")
+                if response is not None:
+                    return response
+            else:
+                messages.success(request, "Signposting recorded. Nothing was shared with anyone.")
+                return redirect("web:participant_referrals", pk=participant.pk)
+        else:
+            status = 400
+    else:
+        record_participant_view(actor=user, participant=participant, channel=PAGE, path=request.path)
+    context = {
+        "page_title": f"Record signposting for {participant.full_name}",
+        "form": form,
+        "participant": participant,
+    }
+    return render(request, "web/keyworker/referral_signposting.html", context, status=status)
+
+
+@require_roles(*CASEWORK)
+def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    referral = referral_or_404(request, pk)
+    record_participant_view(actor=user, participant=referral.participant, channel=PAGE, path=request.path)
+    is_referral = referral.kind == Referral.Kind.REFERRAL
+    context = {
+        "page_title": f"Referral to {referral.service_name}",
+        "referral": referral,
+        "participant": referral.participant,
+        "shared_labels": [SharedField(value).label for value in referral.shared_fields if value in SharedField.values],
+        "is_overdue": referral.state == Referral.State.SENT
+        and referral.answer_due_on is not None
+        and referral.answer_due_on < timezone.localdate(),
+        "can_agree": is_referral
+        and referral.state == Referral.State.PROPOSED
+        and rules.has_perm("referrals.agree", user, referral),
+        "can_send": is_referral
+        and referral.state == Referral.State.AGREED
+        and rules.has_perm("referrals.send", user, referral),
+        "can_withdraw": referral.state in Referral.OPEN_STATES and rules.has_perm("referrals.withdraw", user, referral),
+        "send_form": VersionForm(initial={"version": referral.version}),
+    }
+    return render(request, "web/keyworker/referral_detail.html", context)
+
+
+@require_roles(*CASEWORK)
+@require_POST
+def referral_send(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    referral = referral_or_404(request, pk)
+    if not rules.has_perm("referrals.send", user, referral):
+        raise PermissionDenied("Only their keyworker can send this referral.")
+    back = reverse("web:referral_detail", args=[referral.pk])
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The referral could not be sent. Try again.")
+        return redirect(back)
+    try:
+        sent = send_referral(
+            actor=user, referral_id=referral.pk, version=form.cleaned_data["version"], channel=PAGE, path=request.path
+        )
+    except ConflictError as error:
+        return conflict(request, error, back_url=back, back_label="See the referral as it is now")
+    except NotFound as error:
+        raise Http404(error.message) from error
+    except NotAllowed as error:
+        raise PermissionDenied(error.message) from error
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(back)
+    due = f" They should answer by {sent.answer_due_on:%-d %B %Y}." if sent.answer_due_on else ""
+    messages.success(request, f"Sent to {sent.organisation}.{due}")
+    return redirect(back)
+
+
+@require_roles(*CASEWORK)
+def participant_availability(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    participant = visible_participant_or_404(request, pk)
+    if not rules.has_perm("participants.change_participant", user, participant):
+        raise PermissionDenied("Only their keyworker can change this.")
+    return availability_page(request, participant, own=False)
+
+
+def availability_page(request: HttpRequest, participant: Participant, *, own: bool) -> HttpResponse:
+    """The form for when someone can take part, for the participant or their keyworker."""
+    user = request.user
+    back = reverse("web:my_page") if own else reverse("web:participant_referrals", args=[participant.pk])
+    status = 200
+    if request.method == "POST":
+        form = AvailabilityForm(request.POST)
+        if form.is_valid():
+            try:
+                set_availability(
+                    actor=user, participant_id=participant.pk, slots=form.slots(), channel=PAGE, path=request.path
+                )
+            except DomainError as error:
+                response, status = show_error(request, form, error, back_url=request.path, back_label="Back")
+                if response is not None:
+                    return response
+            else:
+                messages.success(request, "Saved. Suggested services take these times into account.")
+                return redirect(back)
+        else:
+            status = 400
+    else:
+        slots: list[AvailabilitySlot] = list(participant.availability.all())
+        form = AvailabilityForm(initial=AvailabilityForm.initial_for(slots))
+        record_participant_view(actor=user, participant=participant, channel=PAGE, path=request.path)
+    context: dict[str, Any] = {
+        "page_title": "When can you take part?" if own else f"When {participant.full_name} can take part",
+        "form": form,
+        "participant": participant,
+        "own": own,
+        "back": back,
+    }
+    return render(request, "web/keyworker/referral_availability.html", context, status=status)

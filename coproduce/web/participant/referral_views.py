@@ -1,0 +1,139 @@
+"""A participant's referrals: what they asked for or agreed to, what was shared, and with whom.
+
+They see every referral and signposting of theirs with what it shares, the services suggested
+for them and why ("I'd like this" proposes one; nothing is sent until they agree and choose
+what to share), every organisation that holds their information with a one-step "Stop
+sharing", and when they can take part. The rules are in coproduce/referrals/services.py.
+"""
+
+import rules
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import prefetch_related_objects
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from coproduce.accounts.roles import Role
+from coproduce.audit.models import AuditEvent
+from coproduce.core.errors import DomainError, NotFound
+from coproduce.directory.selectors import visible_service
+from coproduce.participants.models import Participant
+from coproduce.participants.selectors import participants_visible_to
+from coproduce.participants.services import record_participant_view
+from coproduce.programmes.actors import actor_for
+from coproduce.referrals.models import Referral, SharedField
+from coproduce.referrals.selectors import organisations_holding_data, referrals_of
+from coproduce.referrals.services import propose_referral
+from coproduce.referrals.suggestions import suggest_services
+from coproduce.web.access import require_roles
+from coproduce.web.keyworker.referral_views import (
+    availability_page,
+    goal_choices,
+    goal_from,
+    referable_services,
+    show_error,
+)
+from coproduce.web.referral_forms import ProposeReferralForm
+
+PAGE = AuditEvent.Channel.PAGE
+SUGGESTIONS_SHOWN = 10
+
+
+def _own_participant(request: HttpRequest) -> Participant:
+    participant_id = actor_for(request.user).participant_id
+    participant = (
+        participants_visible_to(request.user).filter(pk=participant_id).first() if participant_id is not None else None
+    )
+    if participant is None:
+        raise Http404("No participant record.")
+    return participant
+
+
+@require_roles(Role.PARTICIPANT)
+def my_referrals(request: HttpRequest) -> HttpResponse:
+    participant = _own_participant(request)
+    referrals = list(referrals_of(request.user, participant.pk))
+    record_participant_view(actor=request.user, participant=participant, channel=PAGE, path=request.path)
+    rows = [
+        {
+            "referral": referral,
+            "shared": [SharedField(value).label for value in referral.shared_fields if value in SharedField.values],
+            "can_agree": referral.state == Referral.State.PROPOSED and referral.kind == Referral.Kind.REFERRAL,
+            "can_withdraw": referral.state in Referral.OPEN_STATES,
+        }
+        for referral in referrals
+    ]
+    context = {"page_title": "My referrals", "participant": participant, "rows": rows}
+    return render(request, "web/participant/referral_list.html", context)
+
+
+@require_roles(Role.PARTICIPANT)
+def my_suggestions(request: HttpRequest) -> HttpResponse:
+    participant = _own_participant(request)
+    suggestions = suggest_services(participant, today=timezone.localdate(), limit=SUGGESTIONS_SHOWN)
+    # Which organisation each service belongs to (and whether it is a partner agency): one query.
+    prefetch_related_objects([suggestion.service for suggestion in suggestions], "organization")
+    record_participant_view(actor=request.user, participant=participant, channel=PAGE, path=request.path)
+    context = {"page_title": "Suggested services for me", "participant": participant, "suggestions": suggestions}
+    return render(request, "web/participant/referral_suggestions.html", context)
+
+
+@require_roles(Role.PARTICIPANT)
+def my_referral_propose(request: HttpRequest) -> HttpResponse:
+    """ "I'd like this": the participant proposes a referral, then agrees and chooses what to share."""
+    user = request.user
+    participant = _own_participant(request)
+    if not rules.has_perm("referrals.propose", user, participant):
+        raise PermissionDenied("You cannot ask for a referral.")
+    chosen = request.POST.get("service") if request.method == "POST" else request.GET.get("service", "")
+    try:
+        service = visible_service(chosen) if chosen else None
+    except NotFound:
+        service = None
+    form = ProposeReferralForm(
+        request.POST if request.method == "POST" else None,
+        services=referable_services(participant),
+        goals=goal_choices(request, participant),
+        own=True,
+        initial={"service": str(service.pk) if service else ""},
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                referral = propose_referral(
+                    actor=user,
+                    participant=participant,
+                    service=visible_service(form.cleaned_data["service"]),
+                    reason=form.cleaned_data["reason"],
+                    goal=goal_from(request, participant, form.cleaned_data.get("goal")),
+                    channel=PAGE,
+                    path=request.path,
+                )
+            except DomainError as error:
+                response, status = show_error(request, form, error, back_url=request.path, back_label="Back")
+                if response is not None:
+                    return response
+            else:
+                messages.success(request, "Your keyworker can see you would like this. Now choose what to share.")
+                return redirect("web:referral_agree", pk=referral.pk)
+        else:
+            status = 400
+    context = {"page_title": "I’d like this service", "form": form, "service": service}
+    return render(request, "web/participant/referral_propose.html", context, status=status)
+
+
+@require_roles(Role.PARTICIPANT)
+def my_data_holders(request: HttpRequest) -> HttpResponse:
+    """Every organisation with a sharing consent in force: why, which fields, since when."""
+    participant = _own_participant(request)
+    holders = organisations_holding_data(participant)
+    record_participant_view(actor=request.user, participant=participant, channel=PAGE, path=request.path)
+    context = {"page_title": "Who holds my information", "participant": participant, "holders": holders}
+    return render(request, "web/participant/referral_data_holders.html", context)
+
+
+@require_roles(Role.PARTICIPANT)
+def my_availability(request: HttpRequest) -> HttpResponse:
+    return availability_page(request, _own_participant(request), own=True)
