@@ -151,7 +151,8 @@ def _service_uuid(service_id: uuid.UUID | str) -> uuid.UUID:
 def _locked_service(actor: Any, service_id: uuid.UUID | str, version: int) -> Service:
     """The service, locked, if this person may edit it and nobody changed it since `version`."""
     service = (
-        Service.objects.select_for_update()
+        # Only the service row is locked: PostgreSQL refuses FOR UPDATE on the outer-joined organisation.
+        Service.objects.select_for_update(of=("self",))
         .filter(pk__in=services_editable_by(actor).filter(pk=_service_uuid(service_id)).values("pk"))
         .select_related("organization")
         .first()
