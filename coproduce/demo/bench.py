@@ -146,6 +146,9 @@ def measure_pages() -> list[Result]:
         ("keyworker referrals", keyworker, f"/participants/{participant.pk}/referrals/"),
         ("API participants", keyworker, "/api/v1/participants"),
         ("API participants (manager)", manager, "/api/v1/participants?page=3"),
+        ("HSDS API services", Client(), "/hsds/services"),
+        ("HSDS API services, full", Client(), "/hsds/services?full=true&per_page=50"),
+        ("HSDS directory export", manager, "/directory/export/"),
     ]
     results = []
     for name, client, url in pages:
