@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "coproduce.voice",
     "coproduce.directory",
     "coproduce.referrals",
+    "coproduce.outcomes",
+    "coproduce.budgets",
     "coproduce.reporting",
     "coproduce.demo",
     "coproduce.web",

@@ -143,3 +143,163 @@ class StaffRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff_member}: {self.get_role_display()}"
+
+
+class EngagementTarget(VersionedModel):
+    """How many participants a partnership aims to engage in a year, proposed by one side and agreed by the other."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="targets")
+    year = models.PositiveSmallIntegerField()
+    participants = models.PositiveIntegerField(help_text="Participants to engage (joining) in the year.")
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField()
+    agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    agreed_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+
+    class Meta:
+        ordering = ["partnership", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "year"], name="one_target_per_partnership_year"),
+            models.CheckConstraint(
+                condition=models.Q(agreed_at__isnull=True) | models.Q(agreed_by__isnull=False),
+                name="agreed_target_names_who_agreed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partnership} {self.year}: {self.participants}"
+
+
+class Grant(VersionedModel):
+    """A grant from the funder to a partnership (exported as 360Giving)."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="grants")
+    funder = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="grants_made")
+    recipient = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="grants_received", help_text="The lead partner paid."
+    )
+    reference = models.CharField(max_length=60, unique=True, help_text="Our own id, like MIW-FIF-2013-01.")
+    title = models.CharField(max_length=200)
+    description = models.TextField()
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    awarded_on = models.DateField()
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+
+    class Meta:
+        ordering = ["awarded_on", "reference"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="grant_amount_positive"),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="grant_period_in_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class LabourMarketContext(VersionedModel):
+    """An area's labour market in a year, for reading outcome rates beside it. Entered or imported."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="labour_market")
+    year = models.PositiveSmallIntegerField()
+    claimant_rate = models.DecimalField(
+        max_digits=4, decimal_places=1, null=True, blank=True, help_text="Claimant count as % of residents 16–64."
+    )
+    job_density = models.DecimalField(
+        max_digits=4, decimal_places=2, null=True, blank=True, help_text="Jobs per resident aged 16–64."
+    )
+    source = models.CharField(max_length=200, help_text="Where the figures come from, like ONS Nomis.")
+
+    class Meta:
+        ordering = ["partnership", "year"]
+        constraints = [models.UniqueConstraint(fields=["partnership", "year"], name="one_context_per_area_year")]
+
+    def __str__(self) -> str:
+        return f"{self.partnership} {self.year}"
+
+
+class BoardMember(TimestampedModel):
+    """A seat on a partnership's board: an organisation's representative, or a lived-experience member."""
+
+    class Kind(models.TextChoices):
+        ORGANISATION = "organisation", "Represents an organisation"
+        LIVED_EXPERIENCE = "lived_experience", "Lived-experience member"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="board_members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="board_seats"
+    )
+    name = models.CharField(max_length=150)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="board_seats"
+    )
+    joined_on = models.DateField()
+    left_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["partnership", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind="organisation") | models.Q(organisation__isnull=False),
+                name="organisation_seat_names_the_organisation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BoardMeeting(TimestampedModel):
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="board_meetings")
+    held_on = models.DateField()
+    place = models.CharField(max_length=200, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-held_on"]
+
+    def __str__(self) -> str:
+        return f"{self.partnership} board, {self.held_on}"
+
+
+class BoardDecision(VersionedModel):
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="board_decisions")
+    meeting = models.ForeignKey(
+        BoardMeeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="decisions"
+    )
+    decided_on = models.DateField()
+    decision = models.TextField()
+    action_by = models.CharField(max_length=150, blank=True)
+    done_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+
+    class Meta:
+        ordering = ["-decided_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.decision[:60]
+
+
+class BoardDocument(TimestampedModel):
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="board_documents")
+    meeting = models.ForeignKey(
+        BoardMeeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="documents"
+    )
+    title = models.CharField(max_length=200)
+    file = models.FileField(upload_to="board/%Y/")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
