@@ -3,7 +3,9 @@
 In Fife: Kim (keyworker) supports Pat (participant, with a sign-in) and Paula; Owen (another
 keyworker) supports Olive. Mo manages the Fife partnership. Priya works for a partner agency.
 In Glasgow: Gail (keyworker) supports Gemma; Glen manages Glasgow. Fran works for the funder,
-Eve evaluates, Ada administers. An enquiry from Erin waits in Fife.
+Eve evaluates, Ada administers. An enquiry from Erin waits in Fife. Bea, a former participant
+with a sign-in (and no participant record), sits on the Fife partnership board as a
+lived-experience member; Mo's organisation has a seat on it too.
 
 Referrals: Priya's agency, Kingdom Money Advice, is in the directory with "Money and debt
 advice" (`partner_service`), which takes referrals in Fife.
@@ -31,7 +33,7 @@ from coproduce.accounts.models import User
 from coproduce.accounts.roles import Role
 from coproduce.directory.models import DirectoryOrganisation, Service
 from coproduce.participants.models import Consent, Enquiry, Participant
-from coproduce.programmes.models import Organisation, Partnership, PartnershipMembership, StaffMember
+from coproduce.programmes.models import BoardMember, Organisation, Partnership, PartnershipMembership, StaffMember
 from coproduce.referrals.models import Referral, SharedField
 from coproduce.referrals.selectors import working_days_after
 from tests.accounts.factories import UserFactory
@@ -68,6 +70,7 @@ class Personas:
     glasgow_participant: Participant
     enquiry: Enquiry
     partner_service: Service
+    board_member: BoardMember
     _referral_story: "ReferralStory | None" = field(default=None, repr=False, compare=False)
 
     def with_referrals(self) -> "Personas":
@@ -129,6 +132,7 @@ class Personas:
             Role.FUNDER.value: self.funder.user,
             Role.EVALUATOR.value: self.evaluator.user,
             Role.ADMINISTRATOR.value: self.administrator,
+            Role.BOARD_MEMBER.value: self.board_member.user,
         }
         return users[role]
 
@@ -205,6 +209,22 @@ def build_personas() -> Personas:
     partner_service = _partner_service(
         agency, fife, "Money and debt advice", "Free, confidential help with debts, benefits and budgeting."
     )
+    bea_user = UserFactory(username="bea@example.net", email="bea@example.net", display_name="Bea Board")
+    board_member = BoardMember.objects.create(
+        partnership=fife,
+        user=bea_user,
+        name="Bea Board",
+        kind=BoardMember.Kind.LIVED_EXPERIENCE,
+        joined_on=datetime.date(2025, 4, 1),
+    )
+    BoardMember.objects.create(
+        partnership=fife,
+        name="Mo Manager",
+        kind=BoardMember.Kind.ORGANISATION,
+        organisation=lead,
+        user=manager.user,
+        joined_on=datetime.date(2025, 4, 1),
+    )
     return Personas(
         fife=fife,
         glasgow=glasgow,
@@ -226,6 +246,7 @@ def build_personas() -> Personas:
         glasgow_participant=gemma,
         enquiry=enquiry,
         partner_service=partner_service,
+        board_member=board_member,
     )
 
 

@@ -196,3 +196,7 @@ CACHES = {
 }
 COPRODUCE_API_ENQUIRY_RATE = env("COPRODUCE_API_ENQUIRY_RATE", "10/h")
 CSRF_FAILURE_VIEW = "coproduce.web.errors.csrf_failure"
+
+# 360Giving: the publisher prefix must be registered with 360Giving before grants are published.
+GIVING_PREFIX = env("GIVING_PREFIX", "coproduce")
+GIVING_LICENSE = env("GIVING_LICENSE", "https://creativecommons.org/licenses/by/4.0/")

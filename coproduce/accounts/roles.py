@@ -11,9 +11,11 @@ class Role(models.TextChoices):
     FUNDER = "funder", "Funder"
     EVALUATOR = "evaluator", "Evaluator"
     ADMINISTRATOR = "administrator", "Administrator"
+    BOARD_MEMBER = "board_member", "Lived-experience board member"
 
 
-STAFF_ROLES = [role for role in Role if role != Role.PARTICIPANT]
+# Participants and lived-experience board members are not staff: a StaffRole cannot hold them.
+STAFF_ROLES = [role for role in Role if role not in (Role.PARTICIPANT, Role.BOARD_MEMBER)]
 
 # When a person holds several roles, their home page is the first of these they hold.
 HOME_ORDER = [
@@ -24,4 +26,5 @@ HOME_ORDER = [
     Role.EVALUATOR,
     Role.ADMINISTRATOR,
     Role.PARTICIPANT,
+    Role.BOARD_MEMBER,
 ]

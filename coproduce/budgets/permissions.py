@@ -1,1 +1,72 @@
-"""Who may do what here, as rules predicates."""
+"""Who may do what with budget pots and spend, as rules predicates.
+
+Which rows someone sees lives in selectors.py; these answer "may this person do this to that row".
+"""
+
+from typing import Any
+
+import rules
+
+from coproduce.accounts.roles import Role
+from coproduce.participants.permissions import is_partnership_manager, is_their_keyworker
+from coproduce.programmes.actors import actor_for
+from coproduce.programmes.models import PartnershipMembership
+
+
+@rules.predicate
+def manages_the_pot(user: Any, pot: Any) -> bool:
+    """The manager of the pot's partnership, or of a partnership the pot's organisation belongs to."""
+    actor = actor_for(user)
+    if pot is None or not actor.has(Role.PARTNERSHIP_MANAGER) or actor.partnership_id is None:
+        return False
+    if pot.partnership_id is not None:
+        return bool(pot.partnership_id == actor.partnership_id)
+    return PartnershipMembership.objects.filter(
+        partnership_id=actor.partnership_id, organisation_id=pot.organisation_id
+    ).exists()
+
+
+@rules.predicate
+def is_keyworker_of_spend_within_limit(user: Any, spend: Any) -> bool:
+    """The participant's own keyworker, for an amount up to the pot's keyworker limit (inclusive)."""
+    actor = actor_for(user)
+    return (
+        spend is not None
+        and actor.has(Role.KEYWORKER)
+        and actor.staff_member is not None
+        and spend.participant.keyworker_id == actor.staff_member.pk
+        and spend.amount <= spend.pot.keyworker_limit
+    )
+
+
+@rules.predicate
+def is_keyworker_of_spend(user: Any, spend: Any) -> bool:
+    actor = actor_for(user)
+    return (
+        spend is not None
+        and actor.has(Role.KEYWORKER)
+        and actor.staff_member is not None
+        and spend.participant.keyworker_id == actor.staff_member.pk
+    )
+
+
+@rules.predicate
+def manages_the_spends_area(user: Any, spend: Any) -> bool:
+    """The partnership manager of the participant's area: any amount."""
+    actor = actor_for(user)
+    return (
+        spend is not None
+        and actor.has(Role.PARTNERSHIP_MANAGER)
+        and actor.partnership_id is not None
+        and spend.participant.partnership_id == actor.partnership_id
+    )
+
+
+rules.add_perm("budgets.create_pot", is_partnership_manager)
+rules.add_perm("budgets.change_pot", manages_the_pot)
+# The participant (object) of a new spend: only their own keyworker asks for it.
+rules.add_perm("budgets.request_spend", is_their_keyworker)
+rules.add_perm("budgets.approve_spend", is_keyworker_of_spend_within_limit | manages_the_spends_area)
+rules.add_perm("budgets.decline_spend", is_keyworker_of_spend_within_limit | manages_the_spends_area)
+rules.add_perm("budgets.cancel_spend", is_keyworker_of_spend | manages_the_spends_area)
+rules.add_perm("budgets.attach_receipt", is_keyworker_of_spend | manages_the_spends_area)

@@ -32,15 +32,32 @@ from django.utils import timezone
 from coproduce.accounts.models import User
 from coproduce.accounts.roles import Role
 from coproduce.audit.models import AuditEvent
+from coproduce.budgets.models import BudgetPot, Spend
 from coproduce.demo import data
+from coproduce.demo.board import write_board
+from coproduce.demo.budgets import write_budgets
 from coproduce.demo.data import AreaSpec, DemoLogin, OrganisationSpec
 from coproduce.demo.directory import demo_directory_ids, write_availability, write_directory
+from coproduce.demo.funding import write_funding
+from coproduce.demo.outcomes import write_outcomes
 from coproduce.demo.referrals import write_referrals
 from coproduce.demo.support import write_support
 from coproduce.directory.models import DirectoryOrganisation
 from coproduce.participants.models import AvailabilitySlot, Child, Consent, Enquiry, Participant
-from coproduce.plans.models import Assessment, AssessmentBarrier, Contact, JobSearchEntry, ProgressCheck, ProgressScore
+from coproduce.plans.models import (
+    Assessment,
+    AssessmentBarrier,
+    Contact,
+    Goal,
+    JobSearchEntry,
+    ProgressCheck,
+    ProgressScore,
+)
 from coproduce.programmes.models import (
+    BoardDecision,
+    BoardMember,
+    EngagementTarget,
+    Grant,
     Organisation,
     Partnership,
     PartnershipMembership,
@@ -227,20 +244,32 @@ class _Builder:
         self.partnerships: dict[str, Partnership] = {}
         self.keyworkers: dict[str, list[StaffMember]] = defaultdict(list)
         self.demo_staff: dict[Role, StaffMember] = {}
+        self.manager_users: dict[str, User] = {}
         self.people: list[_Person] = []
         self.demo_participant: _Person | None = None
         self.participant_users: list[User] = []
         self.enquiry_mobiles: list[str] = []
         self.counts: Counter[str] = Counter()
+        self._goals: dict[int, list[tuple[int, str]]] | None = None
+
+    def goals_of(self, participant: Participant) -> list[tuple[int, str]]:
+        """(id, title) of a demo participant's goals, oldest first; read from the database once."""
+        if self._goals is None:
+            self._goals = defaultdict(list)
+            rows = Goal.objects.filter(participant__partnership__in=self.partnerships.values()).order_by("pk")
+            for pk, participant_id, title in rows.values_list("pk", "participant_id", "title"):
+                self._goals[participant_id].append((pk, title))
+        return self._goals.get(participant.pk, [])
 
     def rng(self, stream: str) -> random.Random:
         """A random stream of its own for each kind of choice (string seeds are stable across runs)."""
         return random.Random(f"{self.seed}:{stream}")
 
-    def save(self, model: type[T], rows: list[T]) -> list[T]:
+    def save(self, model: type[T], rows: list[T], *, with_history: bool = True) -> list[T]:
+        """Bulk-write the rows and their "created" history (unless `with_history` is False: rows never edited)."""
         created = model._default_manager.bulk_create(rows, batch_size=BATCH_SIZE)
         history = getattr(model, "history", None)
-        if history is not None and model not in WITHOUT_HISTORY:
+        if with_history and history is not None and model not in WITHOUT_HISTORY:
             history.bulk_history_create(
                 created, batch_size=BATCH_SIZE, default_date=self.now, default_change_reason=HISTORY_REASON
             )
@@ -257,6 +286,10 @@ class _Builder:
         write_availability(self)
         write_referrals(self, directory)
         self.write_enquiries()
+        write_outcomes(self)
+        write_funding(self)
+        write_budgets(self)
+        write_board(self)
         return DemoSummary(
             participants_by_area=dict(Counter(person.area.area_name for person in self.people)),
             status_counts=dict(Counter(person.status for person in self.people)),
@@ -267,7 +300,13 @@ class _Builder:
             barriers=self.counts["barriers"],
             contacts=self.counts["contacts"],
             enquiries=self.counts["enquiries"],
-            support=dict(sorted((key, value) for key, value in self.counts.items() if key.startswith("support:"))),
+            support=dict(
+                sorted(
+                    (key, value)
+                    for key, value in self.counts.items()
+                    if key.split(":")[0] in ("support", "outcomes", "funding", "budgets", "board")
+                )
+            ),
         )
 
     # -- Programme, partnerships, organisations -------------------------------------------------
@@ -430,6 +469,8 @@ class _Builder:
         for member, (_, _, works_in, _, role, demo_role) in zip(staff, planned, strict=True):
             if role == Role.KEYWORKER and works_in is not None:
                 self.keyworkers[works_in.short_code].append(member)
+            if role == Role.PARTNERSHIP_MANAGER and works_in is not None:
+                self.manager_users.setdefault(works_in.short_code, member.user)
             if demo_role is not None:
                 self.demo_staff[demo_role] = member
         self.counts["staff"] = len(staff)
@@ -860,6 +901,13 @@ def remove_demo() -> int:
     # History is not recorded for the deletions; the demo's history rows are removed below instead.
     with transaction.atomic(), override_settings(SIMPLE_HISTORY_ENABLED=False):
         _delete(Enquiry.objects.filter(partnership__in=partnerships), deleted)
+        # Money and governance first: their rows protect participants, staff and partnerships.
+        _delete(Spend.objects.filter(pot__partnership__in=partnerships), deleted)
+        _delete(BudgetPot.objects.filter(partnership__in=partnerships), deleted)
+        _delete(Grant.objects.filter(partnership__in=partnerships), deleted)
+        _delete(EngagementTarget.objects.filter(partnership__in=partnerships), deleted)
+        _delete(BoardDecision.objects.filter(partnership__in=partnerships), deleted)
+        _delete(BoardMember.objects.filter(partnership__in=partnerships), deleted)
         _delete(participants, deleted)
         _delete(DirectoryOrganisation.objects.filter(pk__in=demo_directory_ids()), deleted)
         _delete(staff, deleted)

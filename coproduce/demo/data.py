@@ -365,6 +365,15 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
     ),
     DemoLogin(Role.EVALUATOR, "Aileen", "McKay", "aileen.mckay@carrick.example.ac.uk", job_title="Research fellow"),
     DemoLogin(Role.ADMINISTRATOR, "Iain", "Fraser", "iain.fraser@coproduce.example.org", job_title="Administrator"),
+    # A lone parent the programme supported, now on the Fife partnership board (not a participant record).
+    DemoLogin(
+        Role.BOARD_MEMBER,
+        "Lorraine",
+        "Kerr",
+        "lorraine.kerr@example.net",
+        "FIF",
+        "Lived-experience board member",
+    ),
 )
 DEMO_LOGIN_BY_ROLE = {login.role: login for login in DEMO_LOGINS}
 

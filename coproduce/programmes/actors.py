@@ -8,8 +8,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.db.models import OuterRef, Q, Subquery
+from django.utils import timezone
+
 from coproduce.accounts.roles import HOME_ORDER, Role
-from coproduce.programmes.models import StaffMember, StaffRole
+from coproduce.programmes.models import BoardMember, StaffMember, StaffRole
 
 ROLE_PURPOSE = {
     Role.PARTICIPANT: "Own record",
@@ -19,6 +23,7 @@ ROLE_PURPOSE = {
     Role.FUNDER: "Programme oversight",
     Role.EVALUATOR: "Evaluation",
     Role.ADMINISTRATOR: "Administration",
+    Role.BOARD_MEMBER: "Partnership board",
 }
 
 
@@ -28,6 +33,8 @@ class Actor:
     roles: frozenset[Role] = field(default_factory=frozenset)
     staff_member: StaffMember | None = None
     participant_id: int | None = None
+    # The partnership on whose board this person sits as a lived-experience member, if any.
+    board_partnership_id: int | None = None
 
     @property
     def is_anonymous(self) -> bool:
@@ -77,21 +84,44 @@ def actor_for(user: Any) -> Actor:
         )
     if user.is_superuser:
         roles.add(Role.ADMINISTRATOR)
-    participant_id = _participant_id_of(user)
+    participant_id, board_partnership_id = _participant_and_board_seat_of(user)
     if participant_id is not None:
         roles.add(Role.PARTICIPANT)
-    actor = Actor(user=user, roles=frozenset(roles), staff_member=staff_member, participant_id=participant_id)
+    if board_partnership_id is not None:
+        roles.add(Role.BOARD_MEMBER)
+    actor = Actor(
+        user=user,
+        roles=frozenset(roles),
+        staff_member=staff_member,
+        participant_id=participant_id,
+        board_partnership_id=board_partnership_id,
+    )
     user._coproduce_actor = actor
     return actor
 
 
-def _participant_id_of(user: Any) -> int | None:
-    # Read through the reverse relation's table without importing the participants app, which
-    # sits above this one.
+def _participant_and_board_seat_of(user: Any) -> tuple[int | None, int | None]:
+    """In one query: the user's own participant record, and the partnership whose board they sit on
+    as a lived-experience member now (a seat with no leaving date, or one still to come)."""
+    # Read the participants table without importing the participants app, which sits above this one.
     from django.apps import apps
 
     participant_model = apps.get_model("participants", "Participant")
-    return participant_model.objects.filter(user=user).values_list("pk", flat=True).first()
+    today = timezone.localdate()
+    seats = BoardMember.objects.filter(user=OuterRef("pk"), kind=BoardMember.Kind.LIVED_EXPERIENCE).filter(
+        Q(left_on__isnull=True) | Q(left_on__gt=today)
+    )
+    row = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .annotate(
+            own_participant_id=Subquery(participant_model.objects.filter(user=OuterRef("pk")).values("pk")[:1]),
+            board_partnership_id=Subquery(seats.order_by("joined_on", "pk").values("partnership_id")[:1]),
+        )
+        .values_list("own_participant_id", "board_partnership_id")
+        .first()
+    )
+    return row if row is not None else (None, None)
 
 
 def audit_action(

@@ -10,7 +10,7 @@ from coproduce.programmes.models import Organisation, Partnership, PartnershipMe
 
 
 def _is_staff(user: Any) -> bool:
-    return bool(actor_for(user).roles - {Role.PARTICIPANT})
+    return bool(actor_for(user).roles - {Role.PARTICIPANT, Role.BOARD_MEMBER})
 
 
 def partnerships_visible_to(user: Any) -> QuerySet[Partnership]:

@@ -18,6 +18,7 @@ MENU: dict[Role, list[tuple[str, str]]] = {
         ("What is recorded about me", "web:my_record"),
         ("Who has looked at my record", "web:my_record_views"),
         ("Requests and feedback", "web:my_requests"),
+        ("Money spent on me", "web:my_money"),
         ("Find a service", "web:directory_search"),
     ],
     Role.KEYWORKER: [
@@ -29,24 +30,38 @@ MENU: dict[Role, list[tuple[str, str]]] = {
     ],
     Role.PARTNERSHIP_MANAGER: [
         ("Area overview", "web:area_overview"),
+        ("Dashboard", "web:partnership_dashboard"),
         ("Participants", "web:area_participants"),
         ("Enquiries", "web:enquiry_list"),
         ("Organisations", "web:organisation_list"),
         ("Staff", "web:staff_list"),
         ("Requests board", "web:requests_board"),
         ("Group sessions", "web:group_session_list"),
+        ("Budgets", "web:area_budgets"),
         ("Feedback", "web:feedback_list"),
+        ("Targets", "web:area_targets"),
+        ("Grants", "web:area_grants"),
         ("Find a service", "web:directory_search"),
         ("Directory entries", "web:directory_your_services"),
+        ("Partnership board", "web:board"),
     ],
     Role.PARTNER_WORKER: [
         ("Referrals", "web:partner_home"),
         ("Find a service", "web:directory_search"),
         ("Your services", "web:directory_your_services"),
     ],
-    Role.FUNDER: [("Programme", "web:funder_home")],
+    Role.FUNDER: [
+        ("Programme", "web:funder_home"),
+        ("Targets", "web:funder_targets"),
+        ("Grants", "web:funder_grants"),
+        ("Labour market", "web:funder_labour_market"),
+    ],
     Role.EVALUATOR: [("Evaluation", "web:research_home")],
     Role.ADMINISTRATOR: [("Administration", "admin:index")],
+    Role.BOARD_MEMBER: [
+        ("Partnership board", "web:board_home"),
+        ("Dashboard", "web:partnership_dashboard"),
+    ],
 }
 
 

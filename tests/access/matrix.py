@@ -46,5 +46,5 @@ def roles(*names: str) -> frozenset[str]:
 
 
 STAFF_ROLES = roles("keyworker", "partner_worker", "partnership_manager", "funder", "evaluator", "administrator")
-EVERYONE_SIGNED_IN = STAFF_ROLES | roles("participant")
+EVERYONE_SIGNED_IN = STAFF_ROLES | roles("participant", "board_member")
 EVERYONE = EVERYONE_SIGNED_IN | roles("anonymous")

@@ -97,6 +97,7 @@ def test_the_small_demo_has_exactly_the_rows_asked_for(small_demo: None) -> None
         "funder": 1,
         "evaluator": 1,
         "administrator": 0,  # the administrator is a superuser, not a member of staff
+        "board_member": 0,  # a lived-experience board member holds a board seat, not a staff role
     }
     assert list(User.objects.filter(is_superuser=True).values_list("email", "is_staff")) == [
         ("iain.fraser@coproduce.example.org", True)

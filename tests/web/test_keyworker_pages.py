@@ -9,8 +9,10 @@ from django.test import Client
 from django.utils import timezone
 
 from coproduce.audit.models import AuditEvent
+from coproduce.outcomes.tasks import schedule_sustainment_checks
 from coproduce.participants.models import Consent, Enquiry, Participant
 from coproduce.participants.services import allocate_enquiry
+from tests.outcomes.factories import JobStartFactory
 from tests.participants.factories import ChildFactory, ConsentFactory, EnquiryFactory, ParticipantFactory
 from tests.personas import Personas
 from tests.plans.factories import (
@@ -152,13 +154,18 @@ def test_the_caseload_takes_the_same_queries_however_many_people(
         AppointmentFactory(participant=participant)
     EnquiryFactory(partnership=personas.fife, allocated_to=keyworker, status=Enquiry.Status.ALLOCATED)
     for _ in range(caseload_size):
-        CoverShareFactory(participant=ParticipantFactory(keyworker=personas.keyworker), covering_keyworker=keyworker)
+        covered = ParticipantFactory(keyworker=personas.keyworker)
+        CoverShareFactory(participant=covered, covering_keyworker=keyworker)
+        # A job start with its four checks all due, for someone already listed (audited once).
+        schedule_sustainment_checks.call(JobStartFactory(participant=covered).pk)
     client = sign_in(keyworker.user)
     # Session, user, actor (3), counts, page count, page (with next appointment and open steps),
-    # children, enquiries, cases covered, overdue referrals, caseload limit, audit insert.
-    with django_assert_num_queries(14):
+    # children, enquiries, cases covered, overdue referrals, sustainment checks due, caseload limit,
+    # audit insert.
+    with django_assert_num_queries(15):
         response = client.get("/caseload/", {"search": "", "status": "active"})
     assert len(response.context["rows"]) == min(caseload_size, 25)
+    assert len(response.context["due_checks"]) == 4 * caseload_size
 
 
 # Registering someone.
@@ -339,14 +346,16 @@ def test_a_record_takes_the_same_queries_however_long_it_is(
             organisation=personas.partner_agency,
         )
         ContactFactory(participant=participant, happened_on=datetime.date(2026, 1, 1) + datetime.timedelta(days=number))
+        schedule_sustainment_checks.call(JobStartFactory(participant=participant).pk)
     assessment = AssessmentFactory(participant=participant)
     AssessmentBarrierFactory(assessment=assessment)
     client = sign_in(personas.keyworker.user)
     # Session, user, actor (3), participant, children, consents, assessment, its barriers, contacts,
-    # upcoming appointments, cover shares, audit insert.
-    with django_assert_num_queries(14):
+    # upcoming appointments, cover shares, sustainment checks due, audit insert.
+    with django_assert_num_queries(15):
         response = client.get(f"/participants/{participant.pk}/")
     assert len(response.context["contacts"]) == min(how_many, 10)
+    assert len(response.context["due_checks"]) == 4 * how_many
 
 
 @pytest.mark.parametrize("caseload_size", [1, 50])
@@ -363,7 +372,7 @@ def test_record_pages_take_the_same_queries_however_many_participants(
         ContactFactory(participant=participant)
     client = client_for(role)
     client.get(url.format(pk=personas.participant.pk))  # the first visit may set up the session
-    expected = {"keyworker": 13, "participant": 10}[role]
+    expected = {"keyworker": 14, "participant": 10}[role]
     with django_assert_num_queries(expected):
         response = client.get(url.format(pk=personas.participant.pk))
     assert response.status_code == 200

@@ -7,7 +7,22 @@ every row comes from the domain's visibility functions and every change from its
 from ninja import NinjaAPI
 from ninja.operation import Operation
 
-from coproduce.api.v1 import contacts, directory, enquiries, participants, plans, programme, progress, referrals, voice
+from coproduce.api.v1 import (
+    budgets,
+    contacts,
+    directory,
+    enquiries,
+    funding,
+    giving,
+    outcomes,
+    participants,
+    plans,
+    programme,
+    progress,
+    referrals,
+    stats,
+    voice,
+)
 from coproduce.api.v1.auth import api_auth
 from coproduce.api.v1.docs import OfflineDocs
 from coproduce.api.v1.errors import install_error_handlers
@@ -42,3 +57,9 @@ api.add_router("", contacts.router)
 api.add_router("", progress.router)
 api.add_router("", directory.router)
 api.add_router("", referrals.router)
+# Before funding: "/grants/360giving" must not be taken for "/grants/{grant_id}".
+api.add_router("", giving.router)
+api.add_router("", funding.router)
+api.add_router("", outcomes.router)
+api.add_router("", stats.router)
+api.add_router("", budgets.router)

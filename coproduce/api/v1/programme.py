@@ -29,7 +29,7 @@ router = Router(tags=["programme"])
 
 
 def _staff_only(request: HttpRequest) -> Any:
-    if not caller_actor(request).roles - {Role.PARTICIPANT}:
+    if not caller_actor(request).roles - {Role.PARTICIPANT, Role.BOARD_MEMBER}:
         raise NotAllowed("The programme's structure is for staff.")
     return caller(request)
 

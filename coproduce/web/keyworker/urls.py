@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coproduce.web.keyworker import contacts, plan, progress, referral_views, views, voice
+from coproduce.web.keyworker import budget_views, contacts, outcome_views, plan, progress, referral_views, views, voice
 
 urlpatterns = [
     path("caseload/", views.caseload, name="caseload"),
@@ -43,4 +43,18 @@ urlpatterns = [
     path("referrals/<int:pk>/send/", referral_views.referral_send, name="referral_send"),
     path("referrals/<int:pk>/withdraw/", referral_views.referral_withdraw, name="referral_withdraw"),
     path("consents/<int:pk>/stop-sharing/", referral_views.stop_sharing, name="stop_sharing"),
+    path("participants/<int:pk>/outcomes/", outcome_views.participant_outcomes, name="participant_outcomes"),
+    path("participants/<int:pk>/outcomes/new/", outcome_views.outcome_add, name="outcome_add"),
+    path("participants/<int:pk>/work-wish/", outcome_views.work_wish_edit, name="work_wish_edit"),
+    path("outcomes/<int:pk>/edit/", outcome_views.outcome_edit, name="outcome_edit"),
+    path(
+        "sustainment-checks/<int:pk>/answer/",
+        outcome_views.sustainment_check_answer,
+        name="sustainment_check_answer",
+    ),
+    path("participants/<int:pk>/budget/", budget_views.participant_budget, name="participant_budget"),
+    path("spends/<int:pk>/approve/", budget_views.spend_approve, name="spend_approve"),
+    path("spends/<int:pk>/decline/", budget_views.spend_decline, name="spend_decline"),
+    path("spends/<int:pk>/cancel/", budget_views.spend_cancel, name="spend_cancel"),
+    path("spends/<int:pk>/receipt/", budget_views.spend_receipt, name="spend_receipt"),
 ]

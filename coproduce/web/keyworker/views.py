@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from coproduce.accounts.roles import Role
 from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
+from coproduce.outcomes.selectors import due_sustainment_checks_for
 from coproduce.participants.models import Consent, Enquiry, Participant
 from coproduce.participants.selectors import (
     caseload_counts,
@@ -122,11 +123,17 @@ def caseload(request: HttpRequest) -> HttpResponse:
     covering = list(covering_for(user))
     # Referrals sent for this caseload with no answer in the service's working days (one query).
     overdue_referrals = list(overdue_referrals_for(user))
+    # Sustainment checks whose day has come and that nobody has answered yet (one query).
+    due_checks = list(due_sustainment_checks_for(user, today))
+    shown = (
+        [row["participant"].pk for row in rows]
+        + [cover.participant_id for cover in covering]
+        + [referral.participant_id for referral in overdue_referrals]
+        + [check.outcome.participant_id for check in due_checks]
+    )
     record_participant_list_view(
         actor=user,
-        participant_ids=[row["participant"].pk for row in rows]
-        + [cover.participant_id for cover in covering]
-        + [referral.participant_id for referral in overdue_referrals],
+        participant_ids=list(dict.fromkeys(shown)),  # once per person, however often they are shown
         channel=PAGE,
         path=request.path,
     )
@@ -139,6 +146,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
         "counts": counts,
         "covering": covering,
         "overdue_referrals": overdue_referrals,
+        "due_checks": due_checks,
         "caseload_limit": caseload_limit,
         "over_limit": caseload_limit is not None and counts["active"] > caseload_limit,
         "pages": pages,
@@ -254,6 +262,8 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_share_for_cover": rules.has_perm("plans.share_for_cover", user, participant),
         "appointments": list(upcoming_appointments(user, participant.pk)),
         "covers": list(covers_of_participant(user, participant.pk)),
+        # Sustainment checks whose day has come (coproduce/outcomes/selectors.py): one query.
+        "due_checks": list(due_sustainment_checks_for(user, today).filter(outcome__participant_id=participant.pk)),
     }
     return render(request, "web/keyworker/participant_detail.html", context)
 

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from coproduce.web.participant import appointments, plan, progress, referral_views, views, voice
+from coproduce.web.participant import (
+    appointments,
+    budget_views,
+    outcome_views,
+    plan,
+    progress,
+    referral_views,
+    views,
+    voice,
+)
 
 urlpatterns = [
     path("me/", views.my_page, name="my_page"),
@@ -23,4 +32,6 @@ urlpatterns = [
     path("me/suggestions/", referral_views.my_suggestions, name="my_suggestions"),
     path("me/who-holds-my-information/", referral_views.my_data_holders, name="my_data_holders"),
     path("me/availability/", referral_views.my_availability, name="my_availability"),
+    path("me/achievements/", outcome_views.my_achievements, name="my_achievements"),
+    path("me/money/", budget_views.my_money, name="my_money"),
 ]

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from coproduce.web.partnership import enquiries, organisations, participants, staff, views, voice
+from coproduce.web.partnership import (
+    board_views,
+    budget_views,
+    dashboard_views,
+    enquiries,
+    organisations,
+    participants,
+    staff,
+    views,
+    voice,
+)
 
 urlpatterns = [
     path("partnership/", views.area_overview, name="area_overview"),
@@ -27,4 +37,34 @@ urlpatterns = [
     path("group-sessions/<int:pk>/attendance/", voice.group_session_attendance, name="group_session_attendance"),
     path("group-sessions/<int:pk>/answer/", voice.group_session_answer, name="group_session_answer"),
     path("partnership/feedback/", voice.feedback_list, name="feedback_list"),
+    path("partnership/dashboard/", dashboard_views.partnership_dashboard_page, name="partnership_dashboard"),
+    path(
+        "partnership/dashboard/<slug:table>.<slug:fmt>",
+        dashboard_views.partnership_dashboard_export,
+        name="partnership_dashboard_export",
+    ),
+    path("board/", board_views.board_home, name="board_home"),
+    path("board/documents/<int:pk>/", board_views.board_document_download, name="board_document_download"),
+    path("partnership/board/", board_views.board_page, name="board"),
+    path("partnership/board/meetings/new/", board_views.board_meeting_add, name="board_meeting_add"),
+    path("partnership/board/meetings/<int:pk>/edit/", board_views.board_meeting_edit, name="board_meeting_edit"),
+    path("partnership/board/decisions/new/", board_views.board_decision_add, name="board_decision_add"),
+    path("partnership/board/decisions/<int:pk>/edit/", board_views.board_decision_edit, name="board_decision_edit"),
+    path("partnership/board/documents/new/", board_views.board_document_add, name="board_document_add"),
+    path("partnership/board/members/new/", board_views.board_member_add, name="board_member_add"),
+    path("partnership/board/members/<int:pk>/edit/", board_views.board_member_edit, name="board_member_edit"),
+]
+
+# Engagement targets (propose/agree) and the area's grants, read-only (target_views.py).
+from coproduce.web.partnership import target_views  # noqa: E402
+
+urlpatterns += [
+    path("partnership/targets/", target_views.area_targets, name="area_targets"),
+    path("partnership/targets/new/", target_views.area_target_propose, name="area_target_propose"),
+    path("partnership/targets/<int:pk>/change/", target_views.area_target_change, name="area_target_change"),
+    path("partnership/targets/<int:pk>/agree/", target_views.area_target_agree, name="area_target_agree"),
+    path("partnership/grants/", target_views.area_grants, name="area_grants"),
+    path("partnership/budgets/", budget_views.area_budgets, name="area_budgets"),
+    path("partnership/budgets/new/", budget_views.budget_pot_add, name="budget_pot_add"),
+    path("partnership/budgets/<int:pk>/edit/", budget_views.budget_pot_edit, name="budget_pot_edit"),
 ]

@@ -22,6 +22,7 @@ HOME_PAGES = {
     Role.EVALUATOR: "web:research_home",
     Role.ADMINISTRATOR: "admin:index",
     Role.PARTICIPANT: "web:my_page",
+    Role.BOARD_MEMBER: "web:board_home",
 }
 
 

@@ -1,0 +1,159 @@
+"""Server-rendered SVG charts for the funder's figures. Pure functions: data in, markup out, no queries.
+
+Every chart has a title and a description in words, and the page shows the same numbers in a
+table beside it. Series are told apart by more than colour: bars are solid with the interval
+as a black whisker; the target line is dashed with square markers, those who joined solid with
+round markers, and the legend says so in words. A value that is not shown (suppressed) is not
+drawn, and its label says why.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+WIDTH = 360
+LABEL_WIDTH = 110
+BAR_AREA = 190
+BAR_HEIGHT = 18
+BAR_GAP = 10
+TOP = 24
+BLUE = "#1d70b8"
+BLACK = "#0b0c0c"
+GREY = "#b1b4b6"
+
+
+def _number(value: float) -> str:
+    rounded = round(value, 1)
+    return str(int(rounded)) if rounded == int(rounded) else f"{rounded:.1f}"
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One area's rate (0–1) with its interval; `value` None when it is not shown, `note` saying why."""
+
+    label: str
+    value: float | None
+    low: float | None = None
+    high: float | None = None
+    note: str = ""
+    text: str = ""  # the value as the table shows it, like "30% (22%–40%)"
+
+
+def rate_bar_chart(*, title: str, bars: Sequence[Bar]) -> SafeString:
+    """Horizontal bars on a 0–100% scale, one per area, each with its 95% interval as a whisker."""
+    height = TOP + len(bars) * (BAR_HEIGHT + BAR_GAP) + 24
+    label = escape(title)
+    words = " ".join(f"{bar.label}: {bar.text or bar.note}." for bar in bars)
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="100%" '
+        f'role="img" aria-label="{label}" class="cp-chart" font-family="sans-serif" font-size="12">',
+        f"<title>{label}</title>",
+        f"<desc>{escape(words)}</desc>",
+    ]
+    bottom = height - 20
+    for percent in (0, 50, 100):
+        x = _number(LABEL_WIDTH + BAR_AREA * percent / 100)
+        out.append(f'<line x1="{x}" y1="{TOP - 6}" x2="{x}" y2="{bottom}" stroke="{GREY}" stroke-width="1"/>')
+        out.append(f'<text x="{x}" y="{bottom + 14}" text-anchor="middle">{percent}%</text>')
+    for index, bar in enumerate(bars):
+        y = TOP + index * (BAR_HEIGHT + BAR_GAP)
+        middle = _number(y + BAR_HEIGHT / 2 + 4)
+        out.append(f'<text x="{LABEL_WIDTH - 6}" y="{middle}" text-anchor="end">{escape(bar.label)}</text>')
+        if bar.value is None:
+            out.append(f'<text x="{LABEL_WIDTH + 4}" y="{middle}" fill="{BLACK}">{escape(bar.note)}</text>')
+            continue
+        width = _number(BAR_AREA * bar.value)
+        out.append(
+            f'<rect x="{LABEL_WIDTH}" y="{y}" width="{width}" height="{BAR_HEIGHT}" fill="{BLUE}">'
+            f"<title>{escape(bar.label)}: {escape(bar.text)}</title></rect>"
+        )
+        if bar.low is not None and bar.high is not None:
+            x1, x2 = _number(LABEL_WIDTH + BAR_AREA * bar.low), _number(LABEL_WIDTH + BAR_AREA * bar.high)
+            whisker_y = _number(y + BAR_HEIGHT / 2)
+            out.append(
+                f'<line x1="{x1}" y1="{whisker_y}" x2="{x2}" y2="{whisker_y}" stroke="{BLACK}" stroke-width="2"/>'
+            )
+            for x in (x1, x2):
+                out.append(
+                    f'<line x1="{x}" y1="{y + 3}" x2="{x}" y2="{y + BAR_HEIGHT - 3}" '
+                    f'stroke="{BLACK}" stroke-width="2"/>'
+                )
+    out.append("</svg>")
+    return mark_safe("".join(out))  # every piece of text above is escaped
+
+
+@dataclass(frozen=True)
+class Series:
+    """Values by position along the x axis; None where a value is not shown."""
+
+    label: str
+    values: Sequence[int | None]
+    dashed: bool = False
+
+
+def line_chart(*, title: str, x_labels: Sequence[str], series: Sequence[Series]) -> SafeString:
+    """Counts over years: each series a line with markers (dashed with squares, or solid with circles)."""
+    plot_left, plot_width, plot_top, plot_height = 50, 290, 12, 120
+    height = plot_top + plot_height + 56
+    highest = max([value for line in series for value in line.values if value is not None] + [1])
+    label = escape(title)
+    words = " ".join(
+        f"{line.label}: "
+        + ", ".join(f"{x} {'not shown' if v is None else f'{v:,}'}" for x, v in zip(x_labels, line.values, strict=True))
+        + "."
+        for line in series
+    )
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="100%" '
+        f'role="img" aria-label="{label}" class="cp-chart" font-family="sans-serif" font-size="12">',
+        f"<title>{label}</title>",
+        f"<desc>{escape(words)}</desc>",
+    ]
+
+    def x_at(index: int) -> float:
+        return plot_left + (plot_width / 2 if len(x_labels) < 2 else index * plot_width / (len(x_labels) - 1))
+
+    def y_at(value: int) -> float:
+        return plot_top + plot_height - value * plot_height / highest
+
+    axis_y = plot_top + plot_height
+    for value in (0, highest):
+        grid_y = _number(y_at(value))
+        out.append(
+            f'<line x1="{plot_left}" y1="{grid_y}" x2="{plot_left + plot_width}" y2="{grid_y}" '
+            f'stroke="{GREY}" stroke-width="1"/>'
+        )
+        out.append(f'<text x="{plot_left - 6}" y="{_number(y_at(value) + 4)}" text-anchor="end">{value:,}</text>')
+    for index, x_label in enumerate(x_labels):
+        out.append(f'<text x="{_number(x_at(index))}" y="{axis_y + 16}" text-anchor="middle">{escape(x_label)}</text>')
+    for line in series:
+        colour = BLACK if line.dashed else BLUE
+        points = [(x_at(i), y_at(v), x_labels[i], v) for i, v in enumerate(line.values) if v is not None]
+        if len(points) > 1:
+            dash = ' stroke-dasharray="6 4"' if line.dashed else ""
+            joined = " ".join(f"{_number(x)},{_number(y)}" for x, y, _, _ in points)
+            out.append(f'<polyline points="{joined}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>')
+        for point_x, point_y, x_label, value in points:
+            cx, cy = _number(point_x), _number(point_y)
+            tip = f"<title>{escape(line.label)}, {escape(x_label)}: {value:,}</title>"
+            if line.dashed:
+                out.append(
+                    f'<rect x="{_number(point_x - 4)}" y="{_number(point_y - 4)}" width="8" height="8" '
+                    f'fill="{colour}">{tip}</rect>'
+                )
+            else:
+                out.append(f'<circle cx="{cx}" cy="{cy}" r="4" fill="{colour}">{tip}</circle>')
+    legend_x, legend_y = plot_left, height - 10
+    for line in series:
+        colour = BLACK if line.dashed else BLUE
+        dash = ' stroke-dasharray="6 4"' if line.dashed else ""
+        out.append(
+            f'<line x1="{legend_x}" y1="{legend_y - 4}" x2="{legend_x + 24}" y2="{legend_y - 4}" '
+            f'stroke="{colour}" stroke-width="2"{dash}/>'
+        )
+        out.append(f'<text x="{legend_x + 30}" y="{legend_y}">{escape(line.label)}</text>')
+        legend_x += 150
+    out.append("</svg>")
+    return mark_safe("".join(out))  # every piece of text above is escaped

@@ -1,0 +1,476 @@
+"""The programme's statistics for the funder: computed from records every time, never stored.
+
+Everything here is an aggregate. Counts of people go through reporting/suppression.py together,
+as one table, so that no number from 1 to 4 is shown and none can be worked out by subtracting
+shown numbers from a shown total. Figures derived from a count (a rate and its interval, a cost
+per participant) are shown only when every count they are made from is shown: a rate of paid
+work beside a shown number in paid work would otherwise give the hidden number of participants
+back.
+
+The table suppressed, per area and for all areas (TOTAL):
+
+- all who joined = the sum of those who joined in each year;
+- all who joined = in paid work + not (yet) in paid work;
+- in paid work = in a job that fits + in paid work but in no job known to fit;
+- each column: the areas add up to all areas.
+
+"In paid work" is a participant with at least one job start on or before `today`; "a job that
+fits" one of those with a job start that `coproduce.outcomes.quality.job_fits` confirms fits
+(pay at least the real Living Wage, hours and contract as they wished). Rates come with 95%
+Wilson score intervals.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import rules
+from django.db.models import Count, Sum
+from django.db.models.functions import ExtractYear
+from scipy.stats import norm
+from statsmodels.stats.proportion import proportion_confint
+
+from coproduce.audit.models import AuditEvent
+from coproduce.budgets.models import BudgetPot, Spend
+from coproduce.core.errors import NotAllowed
+from coproduce.outcomes.models import Outcome
+from coproduce.outcomes.quality import job_fits
+from coproduce.participants.models import Participant
+from coproduce.programmes.actors import audit_action
+from coproduce.programmes.models import EngagementTarget, Grant, LabourMarketContext, Partnership, Programme
+from coproduce.reporting.exports import ExportTable
+from coproduce.reporting.suppression import THRESHOLD, TOTAL, Cell, Line, Reason, suppress
+
+ALL, PAID, NOT_PAID, FITS, PAID_NOT_FITTING = "all", "paid", "not_paid", "fits", "paid_not_fitting"
+CellKey = tuple[Hashable, Hashable]
+
+SMALL_REASON = f"fewer than {THRESHOLD}"
+SECONDARY_REASON = f"hidden so that a number under {THRESHOLD} cannot be worked out"
+PENNY = Decimal("0.01")
+
+
+def reason_text(cell: Cell) -> str | None:
+    """Why a cell is not shown, in words (None when it is shown)."""
+    if cell.reason is Reason.SMALL:
+        return SMALL_REASON
+    if cell.reason is Reason.SECONDARY:
+        return SECONDARY_REASON
+    return None
+
+
+def wilson_interval(successes: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """The Wilson score interval for `successes` out of `n` (95% with the default z = 1.96)."""
+    if n <= 0 or not 0 <= successes <= n:
+        raise ValueError(f"A proportion needs 0 <= successes <= n and n > 0, not {successes} of {n}.")
+    alpha = 2 * (1 - norm.cdf(z))
+    low, high = proportion_confint(successes, n, alpha=alpha, method="wilson")
+    # At 0 or n the bound is exactly 0 or 1; floating point leaves crumbs like 1e-17.
+    return max(0.0, round(float(low), 12)), min(1.0, round(float(high), 12))
+
+
+def _percent(value: float) -> str:
+    return f"{Decimal(str(value * 100)).quantize(Decimal('1'), rounding=ROUND_HALF_UP)}%"
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A count out of a number of people, with its rate and 95% Wilson interval when both are shown."""
+
+    count: Cell
+    out_of: Cell
+    rate: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+
+    @classmethod
+    def of(cls, count: Cell, out_of: Cell) -> "Rate":
+        if count.hidden or out_of.hidden or not out_of.value:
+            return cls(count, out_of)
+        assert count.value is not None
+        low, high = wilson_interval(count.value, out_of.value)
+        return cls(count, out_of, count.value / out_of.value, low, high)
+
+    @property
+    def reason(self) -> str | None:
+        """Why the rate is not shown, if it is not."""
+        if self.count.hidden:
+            return reason_text(self.count)
+        if self.out_of.hidden:
+            return reason_text(self.out_of)
+        if not self.out_of.value:
+            return "nobody to count"
+        return None
+
+    @property
+    def label(self) -> str:
+        """Like "30% (28%–32%)", or why it is not shown."""
+        if self.rate is None or self.ci_low is None or self.ci_high is None:
+            if self.count.hidden or self.out_of.hidden:
+                return "hidden"
+            return "no participants"
+        return f"{_percent(self.rate)} ({_percent(self.ci_low)}–{_percent(self.ci_high)})"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"count": self.count.value, "rate": self.rate, "ci_low": self.ci_low, "ci_high": self.ci_high}
+
+
+@dataclass(frozen=True)
+class Money:
+    """A sum of money, or None with the reason it is not shown."""
+
+    value: Decimal | None
+    reason: str | None = None
+
+    @property
+    def label(self) -> str:
+        if self.value is None:
+            return "hidden" if self.reason and self.reason != "nobody to count" else "–"
+        return f"£{self.value:,.2f}" if self.value % 1 else f"£{self.value:,.0f}"
+
+
+@dataclass(frozen=True)
+class LabourMarket:
+    year: int
+    claimant_rate: Decimal | None
+    job_density: Decimal | None
+    source: str
+
+
+@dataclass(frozen=True)
+class Engagement:
+    """Those who joined in a year, against the target agreed with the funder for it (if any)."""
+
+    year: int
+    joined: Cell
+    target: int | None
+
+    @property
+    def of_target(self) -> str:
+        if self.target is None or self.joined.hidden or not self.target:
+            return "–" if self.target is None or not self.target else "hidden"
+        assert self.joined.value is not None
+        return _percent(self.joined.value / self.target)
+
+
+@dataclass(frozen=True)
+class AreaStats:
+    partnership_id: int | None  # None for all areas together
+    area_name: str
+    participants: Cell
+    paid_work: Rate
+    fitting_job: Rate
+    engagement: tuple[Engagement, ...]
+    labour_market: LabourMarket | None
+    grants: Decimal
+    cost_per_participant: Money
+    cost_per_job_outcome: Money
+    budget: Decimal
+    approved_spend: Decimal
+
+
+@dataclass(frozen=True)
+class ProgrammeStats:
+    programme_name: str
+    today: datetime.date
+    years: tuple[int, ...]
+    programme: AreaStats
+    areas: tuple[AreaStats, ...] = field(default_factory=tuple)
+
+    @property
+    def participants(self) -> Cell:
+        return self.programme.participants
+
+    @property
+    def paid_work(self) -> Rate:
+        return self.programme.paid_work
+
+    @property
+    def any_hidden(self) -> bool:
+        rows = (self.programme, *self.areas)
+        return any(
+            row.participants.hidden or row.paid_work.count.hidden or row.fitting_job.count.hidden for row in rows
+        )
+
+    @property
+    def spread(self) -> tuple[AreaStats, AreaStats] | None:
+        """The areas with the lowest and the highest shown paid-work rate (None with fewer than two)."""
+        shown = [area for area in self.areas if area.paid_work.rate is not None]
+        if len(shown) < 2:
+            return None
+        ordered = sorted(shown, key=lambda area: (area.paid_work.rate, area.area_name))
+        return ordered[0], ordered[-1]
+
+
+def statistics_cells(
+    joined: Mapping[Hashable, Mapping[int, int]],
+    paid: Mapping[Hashable, int],
+    fits: Mapping[Hashable, int],
+    years: Sequence[int],
+) -> tuple[dict[CellKey, int], list[Line[CellKey]]]:
+    """Every count of the funder's statistics, keyed (area or TOTAL, column), and how they add up.
+
+    `joined` is per area, people who joined by year (its keys are the areas); `paid` and `fits`
+    per area, people in paid work and in a job that fits (a subset of `paid`).
+    """
+    areas = list(joined)
+    columns: list[Hashable] = [ALL, *years, PAID, NOT_PAID, FITS, PAID_NOT_FITTING]
+    values: dict[CellKey, int] = {}
+    for area in areas:
+        everyone = sum(joined[area].get(year, 0) for year in years)
+        in_work, fitting = paid.get(area, 0), fits.get(area, 0)
+        if not 0 <= fitting <= in_work <= everyone:
+            raise ValueError(f"Area {area!r}: {fitting} fitting ≤ {in_work} in work ≤ {everyone} joined fails.")
+        values[(area, ALL)] = everyone
+        for year in years:
+            values[(area, year)] = joined[area].get(year, 0)
+        values[(area, PAID)] = in_work
+        values[(area, NOT_PAID)] = everyone - in_work
+        values[(area, FITS)] = fitting
+        values[(area, PAID_NOT_FITTING)] = in_work - fitting
+    for column in columns:
+        values[(TOTAL, column)] = sum(values[(area, column)] for area in areas)
+    lines: list[Line[CellKey]] = []
+    for row in [*areas, TOTAL]:
+        if years:
+            lines.append(Line((row, ALL), tuple((row, year) for year in years)))
+        lines.append(Line((row, ALL), ((row, PAID), (row, NOT_PAID))))
+        lines.append(Line((row, PAID), ((row, FITS), (row, PAID_NOT_FITTING))))
+    for column in columns:
+        lines.append(Line((TOTAL, column), tuple((area, column) for area in areas)))
+    return values, lines
+
+
+def suppressed_statistics_cells(
+    joined: Mapping[Hashable, Mapping[int, int]],
+    paid: Mapping[Hashable, int],
+    fits: Mapping[Hashable, int],
+    years: Sequence[int],
+) -> dict[CellKey, Cell]:
+    values, lines = statistics_cells(joined, paid, fits, years)
+    return suppress(values, lines)
+
+
+def _money(value: Any) -> Decimal:
+    return Decimal(value or 0).quantize(PENNY)
+
+
+def _per_head(amount: Decimal, people: Cell) -> Money:
+    """Amount per person, shown only when the number of people is (else it would give it back)."""
+    if people.hidden:
+        return Money(None, reason_text(people))
+    if not people.value:
+        return Money(None, "nobody to count")
+    return Money((amount / people.value).quantize(PENNY, rounding=ROUND_HALF_UP))
+
+
+def programme_statistics(today: datetime.date) -> ProgrammeStats:
+    """The programme's figures on `today`, all areas and each area, suppressed. Nine queries.
+
+    Participants are those who joined on or before `today`; paid work and fitting jobs count job
+    starts on or before `today`. Targets are the agreed ones only (all areas have one for a year
+    when every area agreed one). Labour-market context is each
+    area's latest year. Money: grants to the partnership, pots of the partnership, and approved
+    spend on the area's participants (from any pot).
+    """
+    partnerships = list(Partnership.objects.select_related("programme").order_by("area_name", "pk"))
+    ids = [partnership.pk for partnership in partnerships]
+    joined: dict[Hashable, dict[int, int]] = {pk: {} for pk in ids}
+    rows = (
+        Participant.objects.filter(joined_on__lte=today)
+        .order_by()
+        .annotate(year=ExtractYear("joined_on"))
+        .values("partnership_id", "year")
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        joined.setdefault(row["partnership_id"], {})[row["year"]] = row["n"]
+    paid: dict[Hashable, int] = {
+        row["participant__partnership_id"]: row["n"]
+        for row in Outcome.objects.filter(kind=Outcome.Kind.JOB_START, achieved_on__lte=today)
+        .order_by()
+        .values("participant__partnership_id")
+        .annotate(n=Count("participant_id", distinct=True))
+    }
+    fitting_people: dict[Hashable, set[int]] = defaultdict(set)
+    job_starts = Outcome.objects.filter(kind=Outcome.Kind.JOB_START, achieved_on__lte=today).select_related(
+        "participant__work_wish"
+    )
+    for outcome in job_starts:
+        wish = getattr(outcome.participant, "work_wish", None)
+        if job_fits(outcome, wish).fits:
+            fitting_people[outcome.participant.partnership_id].add(outcome.participant_id)
+    fits: dict[Hashable, int] = {area: len(people) for area, people in fitting_people.items()}
+    years = tuple(sorted({year for by_year in joined.values() for year, n in by_year.items() if n}))
+    years = tuple(range(years[0], years[-1] + 1)) if years else ()
+
+    targets: dict[int, dict[int, int]] = defaultdict(dict)
+    for target in EngagementTarget.objects.filter(agreed_at__isnull=False).order_by("year"):
+        targets[target.partnership_id][target.year] = target.participants
+    labour: dict[int, LabourMarket] = {}
+    for context in LabourMarketContext.objects.order_by("year"):
+        labour[context.partnership_id] = LabourMarket(
+            context.year, context.claimant_rate, context.job_density, context.source
+        )
+    grants = {
+        row["partnership_id"]: _money(row["total"])
+        for row in Grant.objects.order_by().values("partnership_id").annotate(total=Sum("amount"))
+    }
+    budgets = {
+        row["partnership_id"]: _money(row["total"])
+        for row in BudgetPot.objects.filter(partnership__isnull=False)
+        .order_by()
+        .values("partnership_id")
+        .annotate(total=Sum("amount"))
+    }
+    spends = {
+        row["participant__partnership_id"]: _money(row["total"])
+        for row in Spend.objects.filter(state=Spend.State.APPROVED)
+        .order_by()
+        .values("participant__partnership_id")
+        .annotate(total=Sum("amount"))
+    }
+
+    cells = suppressed_statistics_cells({pk: joined.get(pk, {}) for pk in ids}, paid, fits, years)
+
+    def area_stats(key: Hashable, name: str) -> AreaStats:
+        is_total = key == TOTAL
+        participants = cells[(key, ALL)]
+        paid_work = Rate.of(cells[(key, PAID)], participants)
+        grant_total = sum(grants.values(), Decimal("0.00")) if is_total else grants.get(key, Decimal("0.00"))
+        area_targets: dict[int, int] = {}
+        if is_total:
+            # All areas have a target for a year only when every area agreed one for it.
+            for year in sorted({year for by_year in targets.values() for year in by_year}):
+                if all(year in targets.get(pk, {}) for pk in ids):
+                    area_targets[year] = sum(targets[pk][year] for pk in ids)
+        else:
+            area_targets = targets.get(key, {})  # type: ignore[call-overload]
+        return AreaStats(
+            partnership_id=None if is_total else key,  # type: ignore[arg-type]
+            area_name=name,
+            participants=participants,
+            paid_work=paid_work,
+            fitting_job=Rate.of(cells[(key, FITS)], participants),
+            engagement=tuple(
+                Engagement(year, cells.get((key, year), Cell(0)), area_targets.get(year))
+                for year in sorted(set(years) | set(area_targets))
+            ),
+            labour_market=None if is_total else labour.get(key),  # type: ignore[call-overload]
+            grants=grant_total,
+            cost_per_participant=_per_head(grant_total, participants),
+            cost_per_job_outcome=_per_head(grant_total, paid_work.count),
+            budget=sum(budgets.values(), Decimal("0.00")) if is_total else budgets.get(key, Decimal("0.00")),
+            approved_spend=sum(spends.values(), Decimal("0.00")) if is_total else spends.get(key, Decimal("0.00")),
+        )
+
+    names = sorted({partnership.programme.name for partnership in partnerships})
+    return ProgrammeStats(
+        programme_name=" and ".join(names) or "The programme",
+        today=today,
+        years=years,
+        programme=area_stats(TOTAL, "All areas"),
+        areas=tuple(area_stats(partnership.pk, partnership.area_name) for partnership in partnerships),
+    )
+
+
+def read_programme_statistics(
+    *, actor: Any, today: datetime.date, channel: str, path: str = "", action: str = AuditEvent.Action.VIEW
+) -> ProgrammeStats:
+    """The funder's figures, for those allowed programme aggregates; the read is audited.
+
+    The audit event names the programme and no participant: these are aggregates, not anyone's
+    personal data.
+    """
+    if not rules.has_perm("reporting.view_programme_counts", actor):
+        raise NotAllowed("Only the funder sees the programme's statistics.")
+    stats = programme_statistics(today)
+    programme = Programme.objects.order_by("pk").first()
+    if programme is not None:
+        audit_action(
+            actor=actor,
+            action=action,
+            record=programme,
+            participant_id=None,
+            channel=channel,
+            path=path,
+        )
+    return stats
+
+
+def _count(cell: Cell) -> int | str:
+    return cell.label if cell.hidden else cell.value or 0
+
+
+def dashboard_tables(stats: ProgrammeStats) -> list[ExportTable]:
+    """The funder's tables, the same on the page, in CSV and XLSX and in the PDF report."""
+    rows = (*stats.areas, stats.programme)
+    outcomes = ExportTable(
+        slug="outcomes",
+        title="Participants and paid work by area",
+        columns=(
+            "Area",
+            "Participants",
+            "In paid work",
+            "Paid-work rate (95% interval)",
+            "In a job that fits",
+            "Fitting-job rate (95% interval)",
+            "Claimant rate %",
+            "Job density",
+            "Labour market year",
+        ),
+        rows=tuple(
+            (
+                row.area_name,
+                _count(row.participants),
+                _count(row.paid_work.count),
+                row.paid_work.label,
+                _count(row.fitting_job.count),
+                row.fitting_job.label,
+                str(row.labour_market.claimant_rate) if row.labour_market and row.labour_market.claimant_rate else None,
+                str(row.labour_market.job_density) if row.labour_market and row.labour_market.job_density else None,
+                str(row.labour_market.year) if row.labour_market else None,
+            )
+            for row in rows
+        ),
+    )
+    engagement = ExportTable(
+        slug="engagement",
+        title="Participants engaged against targets",
+        columns=("Area", "Year", "Joined", "Agreed target", "Of target"),
+        rows=tuple(
+            (row.area_name, str(item.year), _count(item.joined), item.target, item.of_target)
+            for row in rows
+            for item in row.engagement
+        ),
+    )
+    money = ExportTable(
+        slug="costs",
+        title="Grants, costs and budgets by area",
+        columns=(
+            "Area",
+            "Grants",
+            "Cost per participant",
+            "Cost per job outcome",
+            "Budget pots",
+            "Approved spend",
+        ),
+        rows=tuple(
+            (
+                row.area_name,
+                row.grants,
+                row.cost_per_participant.value
+                if row.cost_per_participant.value is not None
+                else row.cost_per_participant.label,
+                row.cost_per_job_outcome.value
+                if row.cost_per_job_outcome.value is not None
+                else row.cost_per_job_outcome.label,
+                row.budget,
+                row.approved_spend,
+            )
+            for row in rows
+        ),
+    )
+    return [outcomes, engagement, money]

@@ -1,0 +1,101 @@
+"""The funder's dashboard: programme-wide and by area, aggregates only, small numbers suppressed.
+
+Every table on the page downloads as CSV and XLSX, and the whole dashboard prints as a PDF
+report. Each read is audited as a read of aggregates (it names the programme, no participant).
+"""
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from coproduce.accounts.roles import Role
+from coproduce.audit.models import AuditEvent
+from coproduce.reporting.charts import Bar, Series, line_chart, rate_bar_chart
+from coproduce.reporting.exports import CONTENT_TYPES, CSV, XLSX, ExportTable, to_csv, to_xlsx
+from coproduce.reporting.statistics import ProgrammeStats, dashboard_tables, read_programme_statistics
+from coproduce.reporting.suppression import THRESHOLD
+from coproduce.web.access import require_roles
+from coproduce.web.pdf import pdf_response, render_pdf
+
+
+def _context(stats: ProgrammeStats) -> dict[str, Any]:
+    tables = {table.slug: table for table in dashboard_tables(stats)}
+    rows = (*stats.areas, stats.programme)
+    rate_chart = rate_bar_chart(
+        title="Participants in paid work, by area, with 95% intervals",
+        bars=[
+            Bar(
+                label=row.area_name,
+                value=row.paid_work.rate,
+                low=row.paid_work.ci_low,
+                high=row.paid_work.ci_high,
+                note="not shown: small numbers" if row.paid_work.rate is None else "",
+                text=row.paid_work.label,
+            )
+            for row in rows
+        ],
+    )
+    engagement = stats.programme.engagement
+    engagement_chart = line_chart(
+        title="People who joined each year, against the agreed targets (all areas)",
+        x_labels=[str(item.year) for item in engagement],
+        series=[
+            Series("Joined", [item.joined.value for item in engagement]),
+            Series("Agreed target", [item.target for item in engagement], dashed=True),
+        ],
+    )
+    return {
+        "stats": stats,
+        "tables": tables,
+        "rate_chart": rate_chart,
+        "engagement_chart": engagement_chart,
+        "spread": stats.spread,
+        "threshold": THRESHOLD,
+    }
+
+
+@require_roles(Role.FUNDER)
+def funder_dashboard(request: HttpRequest) -> HttpResponse:
+    stats = read_programme_statistics(
+        actor=request.user, today=timezone.localdate(), channel=AuditEvent.Channel.PAGE, path=request.path
+    )
+    context = {"page_title": "Funder dashboard", **_context(stats)}
+    return render(request, "web/funder/dashboard.html", context)
+
+
+@require_roles(Role.FUNDER)
+def funder_dashboard_download(request: HttpRequest, table: str, file_format: str) -> HttpResponse:
+    """One of the dashboard's tables as CSV or XLSX (404 for any other table or format)."""
+    if file_format not in (CSV, XLSX):
+        raise Http404("No such format.")
+    stats = read_programme_statistics(
+        actor=request.user,
+        today=timezone.localdate(),
+        channel=AuditEvent.Channel.EXPORT,
+        path=request.path,
+        action=AuditEvent.Action.EXPORT,
+    )
+    chosen: ExportTable | None = next((t for t in dashboard_tables(stats) if t.slug == table), None)
+    if chosen is None:
+        raise Http404("No such table.")
+    content = to_csv(chosen) if file_format == CSV else to_xlsx(chosen)
+    response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
+    response["Content-Disposition"] = f'attachment; filename="{chosen.slug}-{stats.today.isoformat()}.{file_format}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_roles(Role.FUNDER)
+def funder_report_pdf(request: HttpRequest) -> HttpResponse:
+    """The dashboard as a printable report."""
+    stats = read_programme_statistics(
+        actor=request.user,
+        today=timezone.localdate(),
+        channel=AuditEvent.Channel.EXPORT,
+        path=request.path,
+        action=AuditEvent.Action.EXPORT,
+    )
+    content = render_pdf("web/funder/dashboard_report.pdf.html", _context(stats))
+    return pdf_response(content, f"funder-report-{stats.today.isoformat()}.pdf")

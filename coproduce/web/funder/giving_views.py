@@ -1,0 +1,71 @@
+"""The funder's grants as 360Giving open data: a page to check them, and the file to download.
+
+The page lists the grants that go into the file and says whether the file passes the official
+360Giving schema; the download is the export itself (audited). Grants name organisations and
+areas, never a participant.
+"""
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from coproduce.accounts.roles import Role
+from coproduce.audit.models import AuditEvent
+from coproduce.core.errors import DomainError, NotFound
+from coproduce.programmes.giving import (
+    data_license,
+    export_grants_360giving,
+    giving_prefix,
+    grant_identifier,
+    grants_package,
+    grants_to_export,
+    validate_package,
+)
+from coproduce.programmes.models import Grant
+from coproduce.web.access import require_roles
+
+
+@dataclass(frozen=True)
+class GrantRow:
+    grant: Grant
+    identifier: str
+
+
+def _page(request: HttpRequest, *, error: str = "", status: int = 200) -> HttpResponse:
+    grants = list(grants_to_export(request.user))
+    problems = validate_package(grants_package(grants, publisher=grants[0].funder)) if grants else []
+    context = {
+        "page_title": "Grants as open data (360Giving)",
+        "rows": [GrantRow(grant, grant_identifier(grant)) for grant in grants],
+        "total": sum((grant.amount for grant in grants), Decimal(0)),
+        "problems": problems,
+        "error": error,
+        "prefix": giving_prefix(),
+        "license": data_license(),
+    }
+    return render(request, "web/funder/giving.html", context, status=status)
+
+
+@require_roles(Role.FUNDER)
+def funder_giving(request: HttpRequest) -> HttpResponse:
+    return _page(request)
+
+
+@require_roles(Role.FUNDER)
+def funder_giving_download(request: HttpRequest) -> HttpResponse:
+    """The grants as one 360Giving JSON data package, to download (the export is audited)."""
+    try:
+        package = export_grants_360giving(
+            actor=request.user, channel=AuditEvent.Channel.EXPORT, path=request.get_full_path()
+        )
+    except NotFound as error:
+        raise Http404(error.message) from error
+    except DomainError as error:
+        return _page(request, error=error.message, status=400)
+    response = HttpResponse(json.dumps(package, indent=2, ensure_ascii=False), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="grants-360giving-{timezone.localdate():%Y-%m-%d}.json"'
+    return response

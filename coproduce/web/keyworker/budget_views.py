@@ -1,0 +1,302 @@
+"""A participant's budget, as their keyworker works on it: ask for money, decide within the limit, add receipts.
+
+The approve, decline and cancel actions serve the partnership manager too (for requests above the
+keyworker limit). Every rule is in coproduce/budgets/services.py.
+"""
+
+from decimal import Decimal
+from typing import Any
+
+import rules
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from coproduce.accounts.roles import Role
+from coproduce.audit.models import AuditEvent
+from coproduce.budgets.models import Spend
+from coproduce.budgets.selectors import pot_balance, pots_for_request, spends_of, spends_visible_to, with_balances
+from coproduce.budgets.services import approve_spend, attach_receipt, cancel_spend, decline_spend, request_spend
+from coproduce.core.errors import ConflictError, DomainError, NotAllowed, NotFound
+from coproduce.participants.models import Participant
+from coproduce.participants.services import record_participant_view
+from coproduce.plans.models import Goal
+from coproduce.plans.selectors.plan import goals_visible_to
+from coproduce.programmes.actors import actor_for
+from coproduce.web.access import require_roles, visible_participant_or_404
+from coproduce.web.forms import GovukForm
+from coproduce.web.partnership.common import conflict
+
+PAGE = AuditEvent.Channel.PAGE
+CASEWORK = (Role.KEYWORKER, Role.PARTNERSHIP_MANAGER)
+CONTENT_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png"}
+
+
+class SpendRequestForm(GovukForm):
+    pot = forms.TypedChoiceField(label="Which pot?", coerce=int, error_messages={"required": "Choose the pot."})
+    category = forms.ChoiceField(
+        label="What is it for?", choices=Spend.Category.choices, error_messages={"required": "Choose what it is for."}
+    )
+    amount = forms.DecimalField(
+        label="Amount, in pounds",
+        min_value=Decimal("0.01"),
+        max_digits=8,
+        decimal_places=2,
+        error_messages={"required": "Enter the amount.", "invalid": "Enter an amount like 45.50."},
+    )
+    description = forms.CharField(
+        label="What exactly", max_length=200, error_messages={"required": "Say what it is for, in plain words."}
+    )
+    goal = forms.TypedChoiceField(label="Which of their goals does it help? (optional)", coerce=int, required=False)
+
+    def __init__(self, *args: Any, pots: list[tuple[int, str]], goals: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["pot"].choices = [("", "Choose a pot"), *pots]  # type: ignore[attr-defined]
+        self.fields["goal"].choices = [("", "No particular goal"), *goals]  # type: ignore[attr-defined]
+
+
+class VersionForm(GovukForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class DeclineForm(VersionForm):
+    reason = forms.CharField(
+        label="Why not?", max_length=200, error_messages={"required": "Say why, so the keyworker can tell them."}
+    )
+
+
+class ReceiptForm(VersionForm):
+    receipt = forms.FileField(
+        label="Receipt",
+        help_text="A PDF, JPG or PNG file, smaller than 5 MB.",
+        error_messages={"required": "Choose the receipt file."},
+        widget=forms.FileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["receipt"].widget.attrs["class"] = "govuk-file-upload"
+
+
+def spend_or_404(request: HttpRequest, pk: int) -> Spend:
+    spend = spends_visible_to(request.user).select_related("participant", "pot", "goal").filter(pk=pk).first()
+    if spend is None:
+        raise Http404("No such spend.")
+    return spend
+
+
+def back_to(request: HttpRequest, spend: Spend) -> str:
+    """The manager goes back to the area's budgets; the keyworker to the participant's budget."""
+    actor = actor_for(request.user)
+    if actor.has(Role.PARTNERSHIP_MANAGER) and not actor.has(Role.KEYWORKER):
+        return reverse("web:area_budgets")
+    return reverse("web:participant_budget", args=[spend.participant_id])
+
+
+def report(request: HttpRequest, error: DomainError, back: str) -> HttpResponse:
+    """A decision that could not be made: 404, 403, the 409 page, or the message on the page it came from."""
+    if isinstance(error, NotFound):
+        raise Http404(error.message)
+    if isinstance(error, NotAllowed):
+        raise PermissionDenied(error.message)
+    if isinstance(error, ConflictError):
+        return conflict(request, error, back_url=back, back_label="See the budget as it is now")
+    messages.error(request, error.message)
+    return redirect(back)
+
+
+@require_roles(*CASEWORK)
+def participant_budget(request: HttpRequest, pk: int) -> HttpResponse:
+    """What has been asked for and spent on one participant, and a form to ask for more."""
+    user = request.user
+    participant: Participant = visible_participant_or_404(request, pk)
+    today = timezone.localdate()
+    can_request = rules.has_perm("budgets.request_spend", user, participant)
+    pots = list(with_balances(pots_for_request(user, today)))
+    goals = goals_visible_to(user).filter(participant=participant, status=Goal.Status.OPEN).order_by("created_at", "pk")
+    form = SpendRequestForm(
+        request.POST if request.method == "POST" else None,
+        pots=[(pot.pk, f"{pot.name} (£{pot_balance(pot).left} left)") for pot in pots],
+        goals=[(goal.pk, goal.title) for goal in goals],
+    )
+    status = 200
+    if request.method == "POST":
+        if not can_request:
+            raise PermissionDenied("Only their keyworker can ask for money for them.")
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                request_spend(
+                    actor=user,
+                    participant_id=participant.pk,
+                    pot_id=data["pot"],
+                    category=data["category"],
+                    amount=data["amount"],
+                    description=data["description"],
+                    goal_id=data["goal"] or None,
+                    channel=PAGE,
+                    path=request.path,
+                )
+            except DomainError as error:
+                if isinstance(error, NotFound | NotAllowed):
+                    raise PermissionDenied(error.message) from error
+                form.add_domain_error(error)
+                status = 400
+            else:
+                messages.success(request, f"Asked for £{data['amount']}.")
+                return redirect(request.path)
+        else:
+            status = 400
+    record_participant_view(actor=user, participant=participant, channel=PAGE, path=request.path)
+    spends = list(spends_of(user, participant.pk))
+    context = {
+        "page_title": f"{participant.full_name}: budget",
+        "participant": participant,
+        "spends": [
+            {
+                "spend": spend,
+                "can_approve": spend.state == Spend.State.REQUESTED
+                and rules.has_perm("budgets.approve_spend", user, spend),
+                "can_cancel": spend.state == Spend.State.REQUESTED
+                and rules.has_perm("budgets.cancel_spend", user, spend),
+                "can_add_receipt": spend.state == Spend.State.APPROVED
+                and rules.has_perm("budgets.attach_receipt", user, spend),
+            }
+            for spend in spends
+        ],
+        "form": form if can_request and pots else None,
+        "no_pots": can_request and not pots,
+    }
+    return render(request, "web/keyworker/budget_participant.html", context, status=status)
+
+
+@require_POST
+@require_roles(*CASEWORK)
+def spend_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    spend = spend_or_404(request, pk)
+    back = back_to(request, spend)
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Reload the page and try again.")
+        return redirect(back)
+    try:
+        approve_spend(
+            actor=request.user, spend_id=spend.pk, version=form.cleaned_data["version"], channel=PAGE, path=request.path
+        )
+    except DomainError as error:
+        return report(request, error, back)
+    messages.success(request, f"Approved £{spend.amount} for {spend.participant.full_name}.")
+    return redirect(back)
+
+
+@require_POST
+@require_roles(*CASEWORK)
+def spend_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    spend = spend_or_404(request, pk)
+    back = back_to(request, spend)
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Reload the page and try again.")
+        return redirect(back)
+    try:
+        cancel_spend(
+            actor=request.user, spend_id=spend.pk, version=form.cleaned_data["version"], channel=PAGE, path=request.path
+        )
+    except DomainError as error:
+        return report(request, error, back)
+    messages.success(request, "The request is cancelled.")
+    return redirect(back)
+
+
+@require_roles(*CASEWORK)
+def spend_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    spend = spend_or_404(request, pk)
+    if not rules.has_perm("budgets.decline_spend", user, spend):
+        raise PermissionDenied("Only the person who may approve this can decline it.")
+    back = back_to(request, spend)
+    form = DeclineForm(request.POST if request.method == "POST" else None, initial={"version": spend.version})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                decline_spend(
+                    actor=user,
+                    spend_id=spend.pk,
+                    version=form.cleaned_data["version"],
+                    reason=form.cleaned_data["reason"],
+                    channel=PAGE,
+                    path=request.path,
+                )
+            except DomainError as error:
+                if isinstance(error, ConflictError | NotFound | NotAllowed):
+                    return report(request, error, back)
+                form.add_domain_error(error)
+                status = 400
+            else:
+                messages.success(request, "Declined.")
+                return redirect(back)
+        else:
+            status = 400
+    else:
+        record_participant_view(actor=user, participant=spend.participant, channel=PAGE, path=request.path)
+    context = {"page_title": "Decline the request", "form": form, "spend": spend, "back": back}
+    return render(request, "web/keyworker/budget_decline.html", context, status=status)
+
+
+@require_roles(*CASEWORK)
+def spend_receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload the receipt of an approved spend (GET: the form; with ?download, the file kept)."""
+    user = request.user
+    spend = spend_or_404(request, pk)
+    if not rules.has_perm("budgets.attach_receipt", user, spend):
+        raise PermissionDenied("Only their keyworker or the partnership manager can see or add receipts.")
+    back = back_to(request, spend)
+    if request.method == "GET" and "download" in request.GET:
+        if not spend.receipt:
+            raise Http404("No receipt yet.")
+        record_participant_view(actor=user, participant=spend.participant, channel=PAGE, path=request.path)
+        # Receipts are at most 5 MB: sent whole, as a download, never shown inline.
+        name = spend.receipt.name.rsplit("/", 1)[-1]
+        content_type = CONTENT_TYPES.get(name.rsplit(".", 1)[-1].lower(), "application/octet-stream")
+        with spend.receipt.open("rb") as stored:
+            response = HttpResponse(stored.read(), content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+    form = ReceiptForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        initial={"version": spend.version},
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                attach_receipt(
+                    actor=user,
+                    spend_id=spend.pk,
+                    version=form.cleaned_data["version"],
+                    upload=form.cleaned_data["receipt"],
+                    channel=PAGE,
+                    path=request.path,
+                )
+            except DomainError as error:
+                if isinstance(error, ConflictError | NotFound | NotAllowed):
+                    return report(request, error, back)
+                form.add_domain_error(error)
+                status = 400
+            else:
+                messages.success(request, "Receipt saved.")
+                return redirect(back)
+        else:
+            status = 400
+    else:
+        record_participant_view(actor=user, participant=spend.participant, channel=PAGE, path=request.path)
+    context = {"page_title": "Add the receipt", "form": form, "spend": spend, "back": back}
+    return render(request, "web/keyworker/budget_receipt.html", context, status=status)

@@ -1,0 +1,390 @@
+"""The partnership dashboard's figures: exact for the manager, suppressed for board members.
+
+The personas' Fife: Kim supports Pat and Paula, Owen supports Olive (all active, joined 2015);
+Glasgow's Gemma must never be counted in Fife.
+"""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from coproduce.budgets.models import BudgetPot
+from coproduce.core.errors import NotAllowed
+from coproduce.directory.models import Service
+from coproduce.participants.models import Participant
+from coproduce.plans.models import Barrier
+from coproduce.programmes.models import EngagementTarget
+from coproduce.referrals.models import Referral
+from coproduce.reporting.partnership import Dashboard, DashTable, export_table, partnership_dashboard
+from coproduce.voice.models import Request, Topic
+from tests.budgets.factories import ApprovedSpendFactory, BudgetPotFactory, SpendFactory
+from tests.directory.factories import service_for_need
+from tests.outcomes.factories import JobStartFactory, TrainingFactory
+from tests.participants.factories import ParticipantFactory
+from tests.personas import Personas
+from tests.plans.factories import AssessmentBarrierFactory, AssessmentFactory
+from tests.referrals.factories import ReferralFactory
+from tests.voice.factories import GroupSessionFactory, InvitationFactory, RequestFactory
+
+TODAY = datetime.date(2026, 11, 28)
+
+
+def rows(table: DashTable) -> list[list[object]]:
+    """The table as the downloads hold it: hidden cells as their labels."""
+    export = export_table(table)
+    return [list(export.columns), *[list(row) for row in export.rows]]
+
+
+def manager_sees(personas: Personas) -> Dashboard:
+    return partnership_dashboard(personas.manager.user, today=TODAY)
+
+
+# ----- Who may see it ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["keyworker", "partner_worker", "funder", "evaluator", "participant", "administrator"])
+def test_only_managers_and_board_members_have_a_dashboard(personas: Personas, role: str) -> None:
+    with pytest.raises(NotAllowed):
+        partnership_dashboard(personas.user_for(role))
+
+
+def test_another_areas_manager_sees_their_own_area_only(personas: Personas) -> None:
+    dashboard = partnership_dashboard(personas.glasgow_manager.user, today=TODAY)
+    assert dashboard.partnership == personas.glasgow
+    assert rows(dashboard.caseloads)[1:] == [
+        ["Gail Glasgow", 1, 0, 0, 1],
+        ["All keyworkers", 1, 0, 0, 1],
+    ]
+
+
+def test_the_manager_sees_exact_counts_and_the_board_member_does_not(personas: Personas) -> None:
+    assert manager_sees(personas).exact is True
+    board = partnership_dashboard(personas.board_member.user, today=TODAY)
+    assert board.exact is False
+    assert board.partnership == personas.fife
+
+
+def test_a_board_member_who_has_left_has_no_dashboard(personas: Personas) -> None:
+    seat = personas.board_member
+    seat.left_on = timezone.localdate() - datetime.timedelta(days=1)
+    seat.save()
+    with pytest.raises(NotAllowed):
+        partnership_dashboard(type(seat.user).objects.get(pk=seat.user_id))
+
+
+# ----- Engagement against target ----------------------------------------------------------------
+
+
+def test_engagement_per_year_against_the_agreed_target(personas: Personas) -> None:
+    funder, manager = personas.funder.user, personas.manager.user
+    now = timezone.now()
+    EngagementTarget.objects.create(
+        partnership=personas.fife,
+        year=2015,
+        participants=4,
+        proposed_by=manager,
+        proposed_at=now,
+        agreed_by=funder,
+        agreed_at=now,
+    )
+    EngagementTarget.objects.create(
+        partnership=personas.fife, year=2017, participants=10, proposed_by=manager, proposed_at=now
+    )
+    ParticipantFactory(keyworker=personas.keyworker, joined_on=datetime.date(2017, 5, 2))
+    ParticipantFactory(keyworker=personas.glasgow_keyworker, joined_on=datetime.date(2017, 5, 2))
+
+    table = manager_sees(personas).engagement
+
+    assert rows(table) == [
+        ["Year", "Joined", "Agreed target", "Of target"],
+        ["2015", 3, 4, "75%"],
+        ["2016", 0, "No target", ""],
+        ["2017", 1, "10 (proposed, not agreed)", ""],
+        ["All years", 4, 4, ""],
+    ]
+    assert "<svg" in table.chart
+    assert "Agreed target" in table.chart
+
+
+# ----- Caseloads ----------------------------------------------------------------------------------
+
+
+def test_caseloads_per_keyworker_against_the_limit(personas: Personas) -> None:
+    ParticipantFactory(keyworker=personas.other_keyworker, status=Participant.Status.PAUSED)
+    ParticipantFactory(keyworker=personas.other_keyworker, status=Participant.Status.CLOSED)
+    personas.fife.caseload_limit = 1
+    personas.fife.save()
+
+    table = manager_sees(personas).caseloads
+
+    assert table.title == "Caseloads (limit 1 active)"
+    assert rows(table) == [
+        ["Keyworker", "Active", "Paused", "Closed", "All", "Note"],
+        ["Kim Keyworker", 2, 0, 0, 2, "Over the limit"],
+        ["Owen Other", 1, 1, 1, 3, ""],
+        ["All keyworkers", 3, 1, 1, 5, ""],
+    ]
+
+
+# ----- Referrals ---------------------------------------------------------------------------------
+
+
+def test_referrals_by_partner_organisation_and_state(personas: Personas) -> None:
+    personas.with_referrals()
+    ReferralFactory(
+        participant=personas.second_participant,
+        service=personas.other_partner_service,
+        sent=True,
+        state=Referral.State.DECLINED,
+        answered_at=timezone.now(),
+        decline_reason=Referral.DeclineReason.NO_CAPACITY,
+    )
+    ReferralFactory(participant=personas.glasgow_participant, service=personas.partner_service, sent=True)
+
+    table = manager_sees(personas).referrals
+
+    assert rows(table) == [
+        ["Organisation", "Proposed", "Sent", "Declined", "Withdrawn", "All"],
+        ["Fife Childcare Links", 0, 1, 1, 0, 2],
+        ["Kingdom Money Advice", 1, 1, 0, 1, 3],
+        ["All organisations", 1, 2, 1, 1, 5],
+    ]
+
+
+# ----- Outcomes ----------------------------------------------------------------------------------
+
+
+def test_outcomes_by_kind(personas: Personas) -> None:
+    JobStartFactory(participant=personas.participant)
+    JobStartFactory(participant=personas.second_participant)
+    TrainingFactory(participant=personas.participant)
+    JobStartFactory(participant=personas.glasgow_participant)
+
+    assert rows(manager_sees(personas).outcomes) == [
+        ["Outcome", "Recorded"],
+        ["Started a job", 2],
+        ["Started training or education", 1],
+        ["Gained a qualification", 0],
+        ["Started volunteering", 0],
+        ["Progressed in work", 0],
+        ["All outcomes", 3],
+    ]
+
+
+# ----- Budgets ------------------------------------------------------------------------------------
+
+
+def fife_pot(personas: Personas) -> BudgetPot:
+    return BudgetPotFactory(
+        partnership=personas.fife,
+        name="Fife fund 2026",
+        starts_on=datetime.date(2026, 4, 1),
+        ends_on=datetime.date(2027, 3, 31),
+        amount=Decimal("1000.00"),
+    )
+
+
+def test_spend_approved_by_category_and_pot_balances(personas: Personas) -> None:
+    pot = fife_pot(personas)
+    ApprovedSpendFactory(pot=pot, participant=personas.participant, category="childcare", amount=Decimal("120.00"))
+    ApprovedSpendFactory(pot=pot, participant=personas.participant, category="childcare", amount=Decimal("80.50"))
+    ApprovedSpendFactory(pot=pot, participant=personas.other_participant, category="travel", amount=Decimal("40.00"))
+    SpendFactory(pot=pot, participant=personas.other_participant, category="travel", amount=Decimal("25.00"))
+    # Spend from Glasgow's pot is not Fife's.
+    glasgow_pot = BudgetPotFactory(partnership=personas.glasgow, name="Glasgow fund")
+    ApprovedSpendFactory(pot=glasgow_pot, participant=personas.glasgow_participant, category="childcare")
+    SpendFactory(
+        pot=pot,
+        participant=personas.second_participant,
+        category="other",
+        state="declined",
+        decided_at=timezone.now(),
+        amount=Decimal("99.00"),
+    )
+
+    dashboard = manager_sees(personas)
+
+    assert rows(dashboard.spend) == [
+        ["Category", "Items", "Amount (£)"],
+        ["Childcare", 2, Decimal("200.50")],
+        ["Travel", 1, Decimal("40.00")],
+        ["Interview or work clothes", 0, Decimal("0.00")],
+        ["Course fees", 0, Decimal("0.00")],
+        ["Equipment", 0, Decimal("0.00")],
+        ["Other", 0, Decimal("0.00")],
+        ["All categories", 3, Decimal("240.50")],
+    ]
+    assert rows(dashboard.pots) == [
+        ["Pot", "Period", "Amount (£)", "Approved (£)", "Waiting for approval (£)", "Left (£)"],
+        [
+            "Fife fund 2026",
+            "1 Apr 2026 to 31 Mar 2027",
+            Decimal("1000.00"),
+            Decimal("240.50"),
+            Decimal("25.00"),
+            Decimal("759.50"),
+        ],
+    ]
+
+
+# ----- Requests and group sessions ----------------------------------------------------------------
+
+
+def test_requests_by_topic_and_group_sessions_by_year(personas: Personas) -> None:
+    RequestFactory(participant=personas.participant, topic=Topic.MONEY)
+    RequestFactory(participant=personas.second_participant, topic=Topic.MONEY, status=Request.Status.ANSWERED)
+    RequestFactory(participant=personas.other_participant, topic=Topic.CHILDCARE)
+    RequestFactory(participant=personas.glasgow_participant, topic=Topic.CHILDCARE)
+    session = GroupSessionFactory(
+        partnership=personas.fife, places=12, starts_at=timezone.make_aware(datetime.datetime(2026, 3, 4, 10))
+    )
+    InvitationFactory(group_session=session, participant=personas.participant, attended=True)
+    InvitationFactory(group_session=session, participant=personas.second_participant, attended=False)
+    GroupSessionFactory(partnership=personas.glasgow, starts_at=timezone.make_aware(datetime.datetime(2026, 3, 4)))
+
+    dashboard = manager_sees(personas)
+
+    assert rows(dashboard.requests) == [
+        ["Topic", "Waiting for an answer", "Answered", "All"],
+        ["Money, debt and benefits", 1, 1, 2],
+        ["Childcare", 1, 0, 1],
+        ["All topics", 2, 1, 3],
+    ]
+    assert rows(dashboard.sessions) == [
+        ["Year", "Sessions", "Places", "Invited", "Came"],
+        ["2026", 1, 12, 2, 1],
+        ["All years", 1, 12, 2, 1],
+    ]
+
+
+# ----- Gaps in provision ----------------------------------------------------------------------------
+
+
+def assess(participant: Participant, *barriers: str, on: datetime.date = datetime.date(2026, 1, 5)) -> None:
+    assessment = AssessmentFactory(participant=participant, assessed_on=on)
+    for barrier in barriers:
+        AssessmentBarrierFactory(assessment=assessment, barrier=barrier)
+
+
+def test_a_childcare_gap_appears_when_the_only_service_is_full_and_goes_when_a_place_frees(
+    personas: Personas,
+) -> None:
+    assess(personas.participant, Barrier.CHILDCARE, Barrier.MONEY_AND_DEBT)
+    assess(personas.second_participant, Barrier.CHILDCARE)
+    # Olive's earlier assessment named transport; her latest does not.
+    assess(personas.other_participant, Barrier.TRANSPORT, on=datetime.date(2025, 1, 5))
+    assess(personas.other_participant, Barrier.CHILDCARE, on=datetime.date(2026, 2, 5))
+    # A closed participant's barriers are not counted, nor Glasgow's.
+    closed = ParticipantFactory(keyworker=personas.keyworker, status=Participant.Status.CLOSED)
+    assess(closed, Barrier.HOUSING)
+    assess(personas.glasgow_participant, Barrier.HOUSING)
+    nursery = service_for_need(Barrier.CHILDCARE, name="Kirkcaldy nursery", places_available=0)
+    nursery.partnerships.add(personas.fife)
+    money = service_for_need(Barrier.MONEY_AND_DEBT, name="Debt advice", places_available=None)
+    money.partnerships.add(personas.fife)
+    # Not counted: a childcare service with places in Glasgow only, and an inactive one in Fife.
+    service_for_need(Barrier.CHILDCARE, places_available=5).partnerships.add(personas.glasgow)
+    inactive = service_for_need(Barrier.CHILDCARE, places_available=5, status=Service.Status.INACTIVE)
+    inactive.partnerships.add(personas.fife)
+
+    gap = "Gap: no service with places"
+    assert rows(manager_sees(personas).barrier_gaps) == [
+        ["Barrier", "Active participants naming it", "Services with places free", "Note"],
+        ["Childcare", 3, 0, gap],
+        ["Money and debt", 1, 1, ""],
+    ]
+
+    nursery.places_available = 1
+    nursery.save()
+
+    assert rows(manager_sees(personas).barrier_gaps) == [
+        ["Barrier", "Active participants naming it", "Services with places free"],
+        ["Childcare", 3, 1],
+        ["Money and debt", 1, 1],
+    ]
+
+
+def test_referrals_declined_for_lack_of_places_by_service(personas: Personas) -> None:
+    personas.with_referrals()
+    for participant in (personas.participant, personas.second_participant):
+        ReferralFactory(
+            participant=participant,
+            service=personas.other_partner_service,
+            sent=True,
+            state=Referral.State.DECLINED,
+            answered_at=timezone.now(),
+            decline_reason=Referral.DeclineReason.NO_CAPACITY,
+        )
+    ReferralFactory(
+        participant=personas.participant,
+        service=personas.partner_service,
+        sent=True,
+        state=Referral.State.DECLINED,
+        answered_at=timezone.now(),
+        decline_reason=Referral.DeclineReason.NOT_ELIGIBLE,
+    )
+
+    assert rows(manager_sees(personas).capacity_declines) == [
+        ["Service", "Organisation", "Declined: no places"],
+        ["Help finding childcare", "Fife Childcare Links", 2],
+        ["All services", "", 2],
+    ]
+
+
+def test_requests_not_yet_answered_by_topic_oldest_first(personas: Personas) -> None:
+    old = RequestFactory(participant=personas.participant, topic=Topic.CHILDCARE)
+    Request.objects.filter(pk=old.pk).update(created_at=timezone.make_aware(datetime.datetime(2026, 10, 29, 12)))
+    RequestFactory(participant=personas.second_participant, topic=Topic.MONEY)
+    RequestFactory(participant=personas.second_participant, topic=Topic.MONEY, status=Request.Status.ANSWERED)
+    RequestFactory(participant=personas.other_participant, topic=Topic.MONEY)
+    Request.objects.exclude(pk=old.pk).update(created_at=timezone.make_aware(datetime.datetime(2026, 11, 20, 12)))
+
+    assert rows(manager_sees(personas).unanswered) == [
+        ["Topic", "Waiting", "Oldest since", "Days waiting"],
+        ["Childcare", 1, "2026-10-29", 30],
+        ["Money, debt and benefits", 2, "2026-11-20", 8],
+        ["All topics", 3, "", ""],
+    ]
+
+
+# ----- Suppression for board members --------------------------------------------------------------
+
+
+def test_board_members_see_small_counts_suppressed(personas: Personas) -> None:
+    for _ in range(5):
+        ParticipantFactory(keyworker=personas.keyworker, joined_on=datetime.date(2016, 6, 1))
+    pot = fife_pot(personas)
+    ApprovedSpendFactory(pot=pot, participant=personas.participant, category="childcare", amount=Decimal("120.00"))
+
+    board = partnership_dashboard(personas.board_member.user, today=TODAY)
+
+    # 3 joined in 2015 is small; the total would give it away, so 2016's 5 is hidden too.
+    assert rows(board.engagement) == [
+        ["Year", "Joined", "Agreed target", "Of target"],
+        ["2015", "fewer than 5", "No target", ""],
+        ["2016", "hidden", "No target", ""],
+        ["All years", 8, 0, ""],
+    ]
+    # Kim 7 active, Owen 1: Owen's count is small, so Kim's is hidden too.
+    assert rows(board.caseloads)[1:] == [
+        ["Kim Keyworker", "hidden", 0, 0, "hidden"],
+        ["Owen Other", "fewer than 5", 0, 0, "fewer than 5"],
+        ["All keyworkers", 8, 0, 0, 8],
+    ]
+    # The amount spent on one person is hidden with the count.
+    assert rows(board.spend)[1] == ["Childcare", "fewer than 5", "fewer than 5"]
+    assert rows(board.spend)[-1] == ["All categories", "fewer than 5", "fewer than 5"]
+    # The pot's balance would give the hidden amount away: hidden with it.
+    assert rows(board.pots) == [
+        ["Pot", "Period", "Amount (£)", "Approved (£)", "Waiting for approval (£)", "Left (£)"],
+        [
+            "Fife fund 2026",
+            "1 Apr 2026 to 31 Mar 2027",
+            Decimal("1000.00"),
+            "fewer than 5",
+            Decimal("0.00"),
+            "fewer than 5",
+        ],
+    ]

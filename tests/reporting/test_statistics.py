@@ -1,0 +1,203 @@
+"""The funder's statistics: Wilson intervals, figures counted from records, suppression, constant queries."""
+
+import datetime
+import math
+from decimal import Decimal
+
+import pytest
+
+from coproduce.reporting.statistics import (
+    SECONDARY_REASON,
+    SMALL_REASON,
+    ProgrammeStats,
+    Rate,
+    dashboard_tables,
+    programme_statistics,
+    wilson_interval,
+)
+from coproduce.reporting.suppression import Cell, Reason
+from tests.outcomes.factories import JobStartFactory
+from tests.participants.factories import ParticipantFactory
+from tests.personas import Personas
+from tests.programmes.factories import PartnershipFactory, StaffMemberFactory
+from tests.reporting.stats_story import TODAY, build_story
+
+
+def wilson_by_hand(successes: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """Wilson (1927): (p + z²/2n ± z √(p(1-p)/n + z²/4n²)) / (1 + z²/n)."""
+    p = successes / n
+    centre = p + z * z / (2 * n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return (centre - half) / (1 + z * z / n), (centre + half) / (1 + z * z / n)
+
+
+@pytest.mark.parametrize(
+    ("successes", "n", "low", "high"),
+    [
+        # Newcombe (1998), "Two-sided confidence intervals for the single proportion", Table I.
+        (81, 263, 0.2553, 0.3662),
+        (15, 148, 0.0624, 0.1605),
+        (0, 20, 0.0, 0.1611),
+        (1, 29, 0.0061, 0.1718),
+    ],
+)
+def test_wilson_interval_matches_published_values(successes: int, n: int, low: float, high: float) -> None:
+    interval = wilson_interval(successes, n)
+    assert (round(interval[0], 4), round(interval[1], 4)) == (low, high)
+
+
+def test_wilson_interval_is_the_formula_worked_by_hand() -> None:
+    # 30 of 100 with z = 1.96 exactly: 0.218948 to 0.395850 (0.2189–0.3958 with z = 1.959964).
+    by_hand = wilson_by_hand(30, 100)
+    assert round(by_hand[0], 6) == 0.218948
+    assert round(by_hand[1], 6) == 0.395850
+    computed = wilson_interval(30, 100)
+    assert computed[0] == pytest.approx(by_hand[0], abs=1e-12)
+    assert computed[1] == pytest.approx(by_hand[1], abs=1e-12)
+    assert wilson_interval(20, 20) == (round(wilson_by_hand(20, 20)[0], 12), 1.0)
+
+
+def test_wilson_interval_refuses_impossible_proportions() -> None:
+    for successes, n in ((1, 0), (-1, 5), (6, 5)):
+        with pytest.raises(ValueError, match="A proportion needs"):
+            wilson_interval(successes, n)
+
+
+def figures(stats: ProgrammeStats) -> dict[str, tuple[object, ...]]:
+    return {
+        row.area_name: (
+            row.participants.value,
+            row.paid_work.count.value,
+            row.paid_work.label,
+            row.fitting_job.count.value,
+            row.fitting_job.label,
+        )
+        for row in (*stats.areas, stats.programme)
+    }
+
+
+def test_programme_statistics_are_counted_from_records(personas: Personas) -> None:
+    build_story(personas)
+
+    stats = programme_statistics(TODAY)
+
+    assert stats.programme_name == "Making It Work"
+    assert stats.years == (2015, 2016)
+    assert figures(stats) == {
+        "Fife": (30, 12, "40% (25%–58%)", 6, "20% (10%–37%)"),
+        "Glasgow": (20, 5, "25% (11%–47%)", 5, "25% (11%–47%)"),
+        "All areas": (50, 17, "34% (22%–48%)", 11, "22% (13%–35%)"),
+    }
+    assert stats.participants == Cell(50)
+    assert stats.paid_work.rate == 0.34
+    assert (round(stats.paid_work.ci_low or 0, 4), round(stats.paid_work.ci_high or 0, 4)) == (0.2244, 0.4785)
+    fife, glasgow = stats.areas
+    assert [(e.year, e.joined.value, e.target, e.of_target) for e in fife.engagement] == [
+        (2015, 5, None, "–"),
+        (2016, 25, 20, "125%"),
+    ]
+    # Glasgow's target is only proposed, so all areas together have no agreed target either.
+    assert [(e.year, e.joined.value, e.target) for e in glasgow.engagement] == [(2015, 5, None), (2016, 15, None)]
+    assert [(e.year, e.joined.value, e.target) for e in stats.programme.engagement] == [
+        (2015, 10, None),
+        (2016, 40, None),
+    ]
+    assert fife.labour_market is not None
+    assert (fife.labour_market.year, fife.labour_market.claimant_rate, fife.labour_market.job_density) == (
+        2016,
+        Decimal("2.8"),
+        Decimal("0.72"),
+    )
+    assert glasgow.labour_market is None
+    money = [
+        (row.grants, row.cost_per_participant.value, row.cost_per_job_outcome.value, row.budget, row.approved_spend)
+        for row in (fife, glasgow, stats.programme)
+    ]
+    assert money == [
+        (Decimal("60000.00"), Decimal("2000.00"), Decimal("5000.00"), Decimal("1000.00"), Decimal("40.00")),
+        (Decimal("30000.00"), Decimal("1500.00"), Decimal("6000.00"), Decimal("0.00"), Decimal("0.00")),
+        (Decimal("90000.00"), Decimal("1800.00"), Decimal("5294.12"), Decimal("1000.00"), Decimal("40.00")),
+    ]
+    assert stats.spread == (glasgow, fife)
+    assert not stats.any_hidden
+
+
+def test_earlier_in_time_fewer_have_joined_and_small_numbers_are_suppressed(personas: Personas) -> None:
+    build_story(personas)
+
+    stats = programme_statistics(datetime.date(2015, 12, 31))
+
+    # Only the 2015 joiners (5 and 5), and nobody in work yet.
+    assert figures(stats) == {
+        "Fife": (5, 0, "0% (0%–43%)", 0, "0% (0%–43%)"),
+        "Glasgow": (5, 0, "0% (0%–43%)", 0, "0% (0%–43%)"),
+        "All areas": (10, 0, "0% (0%–28%)", 0, "0% (0%–28%)"),
+    }
+    assert stats.programme.cost_per_job_outcome.value is None
+    assert stats.programme.cost_per_job_outcome.reason == "nobody to count"
+
+
+def test_a_small_area_is_suppressed_and_what_depends_on_it_is_hidden(personas: Personas) -> None:
+    # The personas alone: 3 in Fife and 1 in Glasgow, all joined in 2015; Pat started a job.
+    JobStartFactory(participant=personas.participant, achieved_on=datetime.date(2016, 1, 4))
+
+    stats = programme_statistics(TODAY)
+
+    fife = stats.areas[0]
+    assert fife.participants == Cell(None, Reason.SMALL)
+    assert fife.paid_work == Rate(Cell(None, Reason.SMALL), Cell(None, Reason.SMALL))
+    assert fife.paid_work.reason == SMALL_REASON
+    assert fife.paid_work.label == "hidden"
+    assert fife.cost_per_participant.value is None
+    assert fife.cost_per_participant.reason == SMALL_REASON
+    assert stats.any_hidden
+
+
+def test_a_rate_is_hidden_when_its_count_is_hidden_to_protect_another(personas: Personas) -> None:
+    # Fife: 3 + 7 = 10 joined, 8 in paid work, so 2 not in paid work: small, and 8 and 10 would
+    # give it away, so something in that line is hidden too.
+    people = ParticipantFactory.create_batch(7, keyworker=personas.keyworker)
+    for participant in [*people, personas.participant]:
+        JobStartFactory(participant=participant, achieved_on=datetime.date(2016, 1, 4))
+    ParticipantFactory.create_batch(9, keyworker=personas.glasgow_keyworker)
+
+    stats = programme_statistics(TODAY)
+
+    fife = stats.areas[0]
+    shown = [fife.participants, fife.paid_work.count]
+    assert any(cell.reason is Reason.SECONDARY for cell in shown)
+    assert fife.paid_work.rate is None
+    assert fife.paid_work.reason == SECONDARY_REASON
+
+
+def test_dashboard_tables_hold_the_same_figures(personas: Personas) -> None:
+    build_story(personas)
+
+    outcomes, engagement, costs = dashboard_tables(programme_statistics(TODAY))
+
+    assert outcomes.rows == (
+        ("Fife", 30, 12, "40% (25%–58%)", 6, "20% (10%–37%)", "2.8", "0.72", "2016"),
+        ("Glasgow", 20, 5, "25% (11%–47%)", 5, "25% (11%–47%)", None, None, None),
+        ("All areas", 50, 17, "34% (22%–48%)", 11, "22% (13%–35%)", None, None, None),
+    )
+    assert engagement.rows[:2] == (("Fife", "2015", 5, None, "–"), ("Fife", "2016", 25, 20, "125%"))
+    assert costs.display_rows[2] == ["All areas", "£90,000", "£1,800", "£5,294.12", "£1,000", "£40"]
+
+
+def more_areas(personas: Personas, count: int) -> None:
+    for n in range(count):
+        partnership = PartnershipFactory(programme=personas.fife.programme, area_name=f"Extra {n}")
+        keyworker = StaffMemberFactory(partnership=partnership, organisation=personas.lead_organisation)
+        for participant in ParticipantFactory.create_batch(6, keyworker=keyworker):
+            JobStartFactory(participant=participant, achieved_on=datetime.date(2016, 1, 4))
+
+
+@pytest.mark.parametrize("extra_areas", [0, 4])
+def test_the_number_of_queries_does_not_grow_with_areas_or_participants(
+    personas: Personas, extra_areas: int, django_assert_num_queries: object
+) -> None:
+    if extra_areas:
+        build_story(personas)
+        more_areas(personas, extra_areas)
+    with django_assert_num_queries(9):  # type: ignore[operator]
+        programme_statistics(TODAY)

@@ -1,0 +1,124 @@
+"""Fran, the funder, checks her grants as 360Giving open data and downloads the file."""
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from coproduce.audit.models import AuditEvent
+from coproduce.programmes import giving
+from coproduce.programmes.giving import validate_package
+from tests.personas import Personas
+from tests.programmes.grant_factories import GrantFactory
+
+PAGE = "/funder/360giving/"
+DOWNLOAD = "/funder/360giving/download/"
+QUERIES = 6  # session, user, staff record, roles, own participant record and board seat, grants
+
+
+@pytest.fixture
+def fran(client_for: Callable[[str], Client]) -> Client:
+    return client_for("funder")
+
+
+def fife_grants(p: Personas, count: int) -> None:
+    for number in range(1, count + 1):
+        GrantFactory(
+            partnership=p.fife,
+            funder=p.funder_organisation,
+            recipient=p.lead_organisation,
+            reference=f"MIW-FIF-2013-{number:02d}",
+            title=f"Fife grant {number}",
+        )
+
+
+def test_the_routes() -> None:
+    assert (reverse("web:funder_giving"), reverse("web:funder_giving_download")) == (PAGE, DOWNLOAD)
+
+
+def test_the_page_lists_the_grants_and_says_the_file_is_valid(personas: Personas, fran: Client) -> None:
+    fife_grants(personas, 2)
+
+    response = fran.get(PAGE)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert [row.identifier for row in response.context["rows"]] == [
+        "360G-coproduce-MIW-FIF-2013-01",
+        "360G-coproduce-MIW-FIF-2013-02",
+    ]
+    assert response.context["problems"] == []
+    assert "2 grants, £500,000.00 in all" in page
+    assert "Checked against the official 360Giving 1.4.3 schema." in page
+    assert f'href="{DOWNLOAD}"' in page
+    assert "360G-coproduce-" in page
+    assert "GIVING_PREFIX" in page
+    assert "https://creativecommons.org/licenses/by/4.0/" in page
+
+
+def test_with_no_grants_there_is_nothing_to_download(personas: Personas, fran: Client) -> None:
+    page = fran.get(PAGE).content.decode()
+
+    assert "There are no grants recorded yet, so there is nothing to publish." in page
+    assert DOWNLOAD not in page
+    assert fran.get(DOWNLOAD).status_code == 404
+
+
+def test_the_download_is_a_valid_360giving_file_and_is_audited(personas: Personas, fran: Client) -> None:
+    fife_grants(personas, 1)
+
+    response = fran.get(DOWNLOAD)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="grants-360giving-{timezone.localdate():%Y-%m-%d}.json"'
+    )
+    package = json.loads(response.content)
+    assert validate_package(package) == []
+    assert [grant["id"] for grant in package["grants"]] == ["360G-coproduce-MIW-FIF-2013-01"]
+    assert list(AuditEvent.objects.filter(actor=personas.funder.user).values_list("action", "channel", "path")) == [
+        ("export", "export", DOWNLOAD)
+    ]
+
+
+def test_a_file_the_schema_would_reject_is_not_offered(
+    personas: Personas, fran: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fife_grants(personas, 1)
+    real = giving.grants_package
+
+    def day_first(grants: Any, **kwargs: Any) -> dict[str, Any]:
+        package = real(grants, **kwargs)
+        package["grants"][0]["awardDate"] = "01/03/2013"
+        return package
+
+    monkeypatch.setattr(giving, "grants_package", day_first)
+    monkeypatch.setattr("coproduce.web.funder.giving_views.grants_package", day_first)
+
+    page = fran.get(PAGE)
+    download = fran.get(DOWNLOAD)
+
+    problem = "grants[0].awardDate: &#x27;01/03/2013&#x27; is not a date written as YYYY-MM-DD or a full date-time"
+    assert problem in page.content.decode()
+    assert DOWNLOAD not in page.content.decode()
+    assert download.status_code == 400
+    assert "The grants are not valid 360Giving data, so nothing was exported." in download.content.decode()
+    assert AuditEvent.objects.filter(action="export").count() == 0
+
+
+@pytest.mark.parametrize("grants", [1, 12])
+def test_the_page_takes_the_same_queries_however_many_grants(
+    personas: Personas, fran: Client, django_assert_num_queries: Any, grants: int
+) -> None:
+    fife_grants(personas, grants)
+    fran.get(PAGE)  # warm the session and any per-process caches
+
+    with django_assert_num_queries(QUERIES):
+        response = fran.get(PAGE)
+
+    assert len(response.context["rows"]) == grants
