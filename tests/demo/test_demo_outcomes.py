@@ -80,6 +80,27 @@ def test_thirty_percent_of_3115_participants_started_paid_work(demo: None) -> No
     assert Outcome.objects.filter(kind=Outcome.Kind.JOB_START).count() == 935
 
 
+def test_the_funder_sees_3115_participants_and_30_percent_in_paid_work_on_the_dashboard_and_api(demo: None) -> None:
+    """The paper's headline, computed from the outcome records by the funder's own views."""
+    from django.test import Client
+
+    funder = Client()
+    funder.force_login(User.objects.get(email=DOUGLAS), backend="coproduce.accounts.backends.EmailOrMobileBackend")
+    stats = funder.get("/api/v1/stats/programme").json()
+    assert (stats["participants"], stats["paid_work"]["count"]) == (3115, 935)
+    assert (round(stats["paid_work"]["ci_low"], 3), round(stats["paid_work"]["ci_high"], 3)) == (0.284, 0.316)
+    assert {area["area"]: area["paid_work"]["count"] for area in stats["areas"]} == {
+        "Edinburgh": 223,
+        "Fife": 192,
+        "Glasgow": 216,
+        "North Lanarkshire": 136,
+        "South Lanarkshire": 168,
+    }
+    page = funder.get("/funder/dashboard/").content.decode()
+    assert "3,115" in page
+    assert "30% (28%–32%)" in page
+
+
 def test_the_areas_differ_edinburgh_highest_glasgow_lowest(demo: None) -> None:
     by_area = in_paid_work()
     assert by_area == {"EDI": 223, "FIF": 192, "GLA": 216, "NLA": 136, "SLA": 168}
