@@ -157,3 +157,51 @@ def line_chart(*, title: str, x_labels: Sequence[str], series: Sequence[Series])
         legend_x += 150
     out.append("</svg>")
     return mark_safe("".join(out))  # every piece of text above is escaped
+
+
+# Counts (not rates): horizontal bars with an optional target mark each.
+BAR_HEIGHT, GAP, LABEL_WIDTH, PLOT_WIDTH, RIGHT = 22, 8, 190, 300, 70
+
+
+def bar_chart_svg(title: str, bars: Sequence[tuple[str, int | None, int | None]], *, unit: str) -> SafeString:
+    """Horizontal bars with an optional target mark each, as accessible SVG; "" when nothing to draw.
+
+    A bar whose value is hidden is drawn as no bar, labelled "hidden"; the table beside it says why.
+    """
+    if not bars or not any(value or target for _, value, target in bars):
+        return SafeString("")
+    top = max(max(value or 0, target or 0) for _, value, target in bars) or 1
+    height = len(bars) * (BAR_HEIGHT + GAP) + GAP
+    width = LABEL_WIDTH + PLOT_WIDTH + RIGHT
+    parts = [
+        f'<svg class="cp-chart" xmlns="http://www.w3.org/2000/svg" width="100%" viewBox="0 0 {width} {height}" '
+        f'role="img" aria-label="{escape(title)}" preserveAspectRatio="xMinYMin meet">',
+        f"<title>{escape(title)}</title>",
+    ]
+    for index, (label, value, target) in enumerate(bars):
+        y = GAP + index * (BAR_HEIGHT + GAP)
+        short = label if len(label) <= 28 else label[:27] + "…"
+        parts.append(
+            f'<text x="{LABEL_WIDTH - 6}" y="{y + 15}" text-anchor="end" font-size="12" fill="#0b0c0c">'
+            f"{escape(short)}</text>"
+        )
+        if value is not None:
+            length = round(PLOT_WIDTH * value / top)
+            parts.append(
+                f'<rect x="{LABEL_WIDTH}" y="{y}" width="{length}" height="{BAR_HEIGHT}" fill="#1d70b8">'
+                f"<title>{escape(label)}: {value:,} {unit}</title></rect>"
+            )
+            text = f"{value:,}"
+        else:
+            length, text = 0, "hidden"
+        if target is not None:
+            x = LABEL_WIDTH + round(PLOT_WIDTH * target / top)
+            parts.append(
+                f'<line x1="{x}" x2="{x}" y1="{y - 3}" y2="{y + BAR_HEIGHT + 3}" stroke="#d4351c" stroke-width="3">'
+                f"<title>Target: {target:,}</title></line>"
+            )
+        parts.append(
+            f'<text x="{LABEL_WIDTH + length + 4}" y="{y + 15}" font-size="12" fill="#0b0c0c">{escape(text)}</text>'
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # every piece of text above is escaped

@@ -9,7 +9,7 @@ Every section is a `DashTable` (what the page shows beside its chart and what th
 downloads hold), built from aggregate queries: the number of queries is the same however many
 participants, referrals or services there are.
 
-Charts come from reporting/charts.py (the line chart over years) and from `bar_chart_svg` here
+Charts come from reporting/charts.py (the line chart over years) and from `bar_chart_svg` there
 (horizontal bars of counts, which charts.py does not draw yet); downloads from reporting/exports.py.
 """
 
@@ -23,8 +23,7 @@ import rules
 from django.db.models import Count, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from coproduce.accounts.roles import Role
 from coproduce.budgets.models import BudgetPot, Spend
@@ -37,7 +36,7 @@ from coproduce.plans.models import Assessment, AssessmentBarrier, Barrier
 from coproduce.programmes.actors import actor_for
 from coproduce.programmes.models import EngagementTarget, Partnership, StaffMember
 from coproduce.referrals.models import Referral
-from coproduce.reporting.charts import Series, line_chart
+from coproduce.reporting.charts import Series, bar_chart_svg, line_chart
 from coproduce.reporting.exports import ExportTable, to_csv, to_xlsx
 from coproduce.reporting.suppression import TOTAL, Cell, Line, suppress
 from coproduce.voice.models import GroupSession, Invitation, Request, Topic
@@ -607,53 +606,7 @@ def partnership_dashboard(user: Any, today: datetime.date | None = None) -> Dash
     )
 
 
-# ----- Private helpers: SVG charts, CSV and XLSX -----------------------------------------------
-
-BAR_HEIGHT, GAP, LABEL_WIDTH, PLOT_WIDTH, RIGHT = 22, 8, 190, 300, 70
-
-
-def bar_chart_svg(title: str, bars: Sequence[tuple[str, int | None, int | None]], *, unit: str) -> SafeString:
-    """Horizontal bars with an optional target mark each, as accessible SVG; "" when nothing to draw.
-
-    A bar whose value is hidden is drawn as no bar, labelled "hidden"; the table beside it says why.
-    """
-    if not bars or not any(value or target for _, value, target in bars):
-        return NO_CHART
-    top = max(max(value or 0, target or 0) for _, value, target in bars) or 1
-    height = len(bars) * (BAR_HEIGHT + GAP) + GAP
-    width = LABEL_WIDTH + PLOT_WIDTH + RIGHT
-    parts = [
-        f'<svg class="cp-chart" xmlns="http://www.w3.org/2000/svg" width="100%" viewBox="0 0 {width} {height}" '
-        f'role="img" aria-label="{escape(title)}" preserveAspectRatio="xMinYMin meet">',
-        f"<title>{escape(title)}</title>",
-    ]
-    for index, (label, value, target) in enumerate(bars):
-        y = GAP + index * (BAR_HEIGHT + GAP)
-        short = label if len(label) <= 28 else label[:27] + "…"
-        parts.append(
-            f'<text x="{LABEL_WIDTH - 6}" y="{y + 15}" text-anchor="end" font-size="12" fill="#0b0c0c">'
-            f"{escape(short)}</text>"
-        )
-        if value is not None:
-            length = round(PLOT_WIDTH * value / top)
-            parts.append(
-                f'<rect x="{LABEL_WIDTH}" y="{y}" width="{length}" height="{BAR_HEIGHT}" fill="#1d70b8">'
-                f"<title>{escape(label)}: {value:,} {unit}</title></rect>"
-            )
-            text = f"{value:,}"
-        else:
-            length, text = 0, "hidden"
-        if target is not None:
-            x = LABEL_WIDTH + round(PLOT_WIDTH * target / top)
-            parts.append(
-                f'<line x1="{x}" x2="{x}" y1="{y - 3}" y2="{y + BAR_HEIGHT + 3}" stroke="#d4351c" stroke-width="3">'
-                f"<title>Target: {target:,}</title></line>"
-            )
-        parts.append(
-            f'<text x="{LABEL_WIDTH + length + 4}" y="{y + 15}" font-size="12" fill="#0b0c0c">{escape(text)}</text>'
-        )
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # every piece of text above is escaped
+# ----- Private helpers: CSV and XLSX -----------------------------------------------
 
 
 def _plain(value: Value) -> int | Decimal | str | None:
