@@ -26,6 +26,7 @@ it was withdrawn with her consent. Gemma has none.
 
 import datetime
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
@@ -46,6 +47,9 @@ from tests.programmes.factories import (
     ProgrammeFactory,
     StaffMemberFactory,
 )
+
+if TYPE_CHECKING:
+    from tests.research.story import ResearchStory
 
 
 @dataclass
@@ -72,6 +76,20 @@ class Personas:
     partner_service: Service
     board_member: BoardMember
     _referral_story: "ReferralStory | None" = field(default=None, repr=False, compare=False)
+    _research_story: "ResearchStory | None" = field(default=None, repr=False, compare=False)
+
+    @property
+    def research(self) -> "ResearchStory":
+        """The evaluation story (tests/research/story.py), built the first time it is asked for."""
+        if self._research_story is None:
+            from tests.research.story import build_research_story
+
+            self._research_story = build_research_story(self)
+        return self._research_story
+
+    def with_research(self) -> "Personas":
+        self.research  # noqa: B018 (built for its side effect)
+        return self
 
     def with_referrals(self) -> "Personas":
         """Build the referral story now (once), and return the personas."""

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "coproduce.referrals",
     "coproduce.outcomes",
     "coproduce.budgets",
+    "coproduce.research",
     "coproduce.reporting",
     "coproduce.demo",
     "coproduce.web",
@@ -200,3 +201,6 @@ CSRF_FAILURE_VIEW = "coproduce.web.errors.csrf_failure"
 # 360Giving: the publisher prefix must be registered with 360Giving before grants are published.
 GIVING_PREFIX = env("GIVING_PREFIX", "coproduce")
 GIVING_LICENSE = env("GIVING_LICENSE", "https://creativecommons.org/licenses/by/4.0/")
+
+# The key for evaluators' stable pseudonyms (coproduce/research/pseudonyms.py). Empty: SECRET_KEY.
+RESEARCH_PSEUDONYM_KEY = env("RESEARCH_PSEUDONYM_KEY", "")

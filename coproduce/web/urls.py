@@ -6,7 +6,10 @@ app_name = "web"
 urlpatterns = [
     path("", include("coproduce.web.public.urls")),
     path("", include("coproduce.web.participant.urls")),
+    path("", include("coproduce.web.participant.research_urls")),
+    path("", include("coproduce.web.participant.survey_urls")),
     path("", include("coproduce.web.keyworker.urls")),
+    path("", include("coproduce.web.keyworker.research_urls")),
     path("", include("coproduce.web.partnership.urls")),
     path("", include("coproduce.web.funder.urls")),
     path("", include("coproduce.web.research.urls")),

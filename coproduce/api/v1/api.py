@@ -20,6 +20,13 @@ from coproduce.api.v1 import (
     programme,
     progress,
     referrals,
+    research_agreement,
+    research_analytics,
+    research_coding,
+    research_consent,
+    research_interviews,
+    research_surveys,
+    research_transcripts,
     stats,
     voice,
 )
@@ -63,3 +70,10 @@ api.add_router("", funding.router)
 api.add_router("", outcomes.router)
 api.add_router("", stats.router)
 api.add_router("", budgets.router)
+api.add_router("", research_consent.router)
+api.add_router("", research_interviews.router)
+api.add_router("", research_transcripts.router)
+api.add_router("", research_coding.router)
+api.add_router("", research_agreement.router)
+api.add_router("", research_analytics.router)
+api.add_router("", research_surveys.router)
