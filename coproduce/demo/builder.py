@@ -41,6 +41,7 @@ from coproduce.demo.directory import demo_directory_ids, write_availability, wri
 from coproduce.demo.funding import write_funding
 from coproduce.demo.outcomes import write_outcomes
 from coproduce.demo.referrals import write_referrals
+from coproduce.demo.research import demo_research_rows, write_research
 from coproduce.demo.support import write_support
 from coproduce.directory.models import DirectoryOrganisation
 from coproduce.participants.models import AvailabilitySlot, Child, Consent, Enquiry, Participant
@@ -290,6 +291,7 @@ class _Builder:
         write_funding(self)
         write_budgets(self)
         write_board(self)
+        write_research(self)
         return DemoSummary(
             participants_by_area=dict(Counter(person.area.area_name for person in self.people)),
             status_counts=dict(Counter(person.status for person in self.people)),
@@ -876,7 +878,7 @@ def remove_demo() -> int:
     programme = Programme.objects.filter(name=data.PROGRAMME_NAME).first()
     partnerships = Partnership.objects.filter(programme=programme) if programme else Partnership.objects.none()
     participants = Participant.objects.filter(partnership__in=partnerships)
-    organisation_names = [data.FUNDER.name, data.EVALUATION_TEAM.name]
+    organisation_names = [data.FUNDER.name, data.EVALUATION_TEAM.name, data.SECOND_EVALUATION_TEAM.name]
     for area in data.AREAS:
         organisation_names += [area.lead.name, area.council.name, *(spec.name for spec in area.agencies)]
     organisations = Organisation.objects.filter(name__in=organisation_names)
@@ -901,6 +903,10 @@ def remove_demo() -> int:
     # History is not recorded for the deletions; the demo's history rows are removed below instead.
     with transaction.atomic(), override_settings(SIMPLE_HISTORY_ENABLED=False):
         _delete(Enquiry.objects.filter(partnership__in=partnerships), deleted)
+        if programme is not None:
+            # The evaluation's rows protect participants, consents, waves and evaluators: they go first.
+            for research_rows in demo_research_rows(programme, partnerships):
+                _delete(research_rows, deleted)
         # Money and governance first: their rows protect participants, staff and partnerships.
         _delete(Spend.objects.filter(pot__partnership__in=partnerships), deleted)
         _delete(BudgetPot.objects.filter(partnership__in=partnerships), deleted)

@@ -329,6 +329,14 @@ EVALUATION_TEAM = OrganisationSpec(
     "carrick.example.ac.uk",
     "University team evaluating the programme with yearly waves of interviews.",
 )
+# The paper's analysis was done by four researchers in two institutions, to limit bias: the
+# university team above and this one (invented, like everything else here).
+SECOND_EVALUATION_TEAM = OrganisationSpec(
+    "Pennine Institute for Social Research",
+    "research",
+    "pennine.example.ac.uk",
+    "Independent research institute; codes the evaluation's interviews with the university team.",
+)
 
 
 @dataclass(frozen=True)
@@ -339,6 +347,7 @@ class DemoLogin:
     email: str
     area: str = ""  # short code of the area they work or live in
     job_title: str = ""
+    label: str = ""  # how `demo_logins` names a login that is not the one chosen for its role
 
     @property
     def display_name(self) -> str:
@@ -376,6 +385,35 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
     ),
 )
 DEMO_LOGIN_BY_ROLE = {login.role: login for login in DEMO_LOGINS}
+
+# The other three evaluators who code the interviews with Aileen (see `coproduce.demo.research`),
+# with their organisation. Priya codes the same transcripts as Aileen, from the other institution,
+# so `demo_logins` prints her too: sign in as both to see where coders agree and differ.
+SECOND_CODER = DemoLogin(
+    Role.EVALUATOR,
+    "Priya",
+    "Nair",
+    "priya.nair@pennine.example.ac.uk",
+    job_title="Senior research fellow",
+    label="evaluator (second coder)",
+)
+OTHER_EVALUATORS: tuple[tuple[DemoLogin, OrganisationSpec], ...] = (
+    (
+        DemoLogin(
+            Role.EVALUATOR, "Rory", "Buchanan", "rory.buchanan@carrick.example.ac.uk", job_title="Research associate"
+        ),
+        EVALUATION_TEAM,
+    ),
+    (SECOND_CODER, SECOND_EVALUATION_TEAM),
+    (
+        DemoLogin(
+            Role.EVALUATOR, "Tom", "Ashworth", "tom.ashworth@pennine.example.ac.uk", job_title="Research associate"
+        ),
+        SECOND_EVALUATION_TEAM,
+    ),
+)
+# Printed by `demo_logins` after the one login per role.
+EXTRA_DEMO_LOGINS: tuple[DemoLogin, ...] = (SECOND_CODER,)
 
 # Lone parents are mostly mothers; about one in ten in the demo is a father.
 WOMEN_GIVEN_NAMES = (

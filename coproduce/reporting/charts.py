@@ -205,3 +205,112 @@ def bar_chart_svg(title: str, bars: Sequence[tuple[str, int | None, int | None]]
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # every piece of text above is escaped
+
+
+# Step lines (Kaplan–Meier survival curves): several curves told apart by dash pattern as well as colour.
+STEP_STYLES = (
+    (BLUE, ""),
+    (BLACK, "6 4"),
+    ("#d4351c", "2 3"),
+    ("#00703c", "9 3 2 3"),
+    ("#4c2c92", "12 4"),
+    ("#f47738", "4 2 4 6"),
+)
+
+
+@dataclass(frozen=True)
+class StepCurve:
+    """A curve that falls in steps: (x, y) points from its start, y a share from 0 to 1.
+
+    Between two points the value stays at the first one's y, then drops at the second one's x;
+    the curve ends at its last point's x (the end of follow-up). `text` sums it up in words.
+    """
+
+    label: str
+    points: Sequence[tuple[float, float]]
+    text: str = ""
+
+
+def step_chart(
+    *, title: str, curves: Sequence[StepCurve], x_label: str, y_label: str, x_max: float | None = None
+) -> SafeString:
+    """Step lines on a 0–100% scale against x (like months), one per curve, with a legend in words.
+
+    Points beyond `x_max` are cut off at it. Curves with no points are named in the legend only.
+    """
+    plot_left, plot_width, plot_top, plot_height = 46, 294, 12, 160
+    drawn = [curve for curve in curves if curve.points]
+    longest = max([x for curve in drawn for x, _ in curve.points] + [1.0])
+    right_end = x_max if x_max is not None else longest
+    tick_every = 6 if right_end <= 48 else 12
+    legend_top = plot_top + plot_height + 44
+    height = legend_top + len(curves) * 18 + 4
+    label = escape(title)
+    words = " ".join(f"{curve.label}: {curve.text or 'not drawn'}." for curve in curves)
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="100%" '
+        f'role="img" aria-label="{label}" class="cp-chart" font-family="sans-serif" font-size="12">',
+        f"<title>{label}</title>",
+        f"<desc>{escape(words)}</desc>",
+    ]
+
+    def x_at(value: float) -> float:
+        return plot_left + min(value, right_end) * plot_width / right_end
+
+    def y_at(share: float) -> float:
+        return plot_top + plot_height - share * plot_height
+
+    axis_y = plot_top + plot_height
+    for percent in (0, 25, 50, 75, 100):
+        grid_y = _number(y_at(percent / 100))
+        out.append(
+            f'<line x1="{plot_left}" y1="{grid_y}" x2="{plot_left + plot_width}" y2="{grid_y}" '
+            f'stroke="{GREY}" stroke-width="1"/>'
+        )
+        out.append(
+            f'<text x="{plot_left - 6}" y="{_number(y_at(percent / 100) + 4)}" text-anchor="end">{percent}%</text>'
+        )
+    tick = 0.0
+    while tick <= right_end + 1e-9:
+        tick_x = _number(x_at(tick))
+        out.append(f'<line x1="{tick_x}" y1="{axis_y}" x2="{tick_x}" y2="{axis_y + 4}" stroke="{BLACK}"/>')
+        out.append(f'<text x="{tick_x}" y="{axis_y + 16}" text-anchor="middle">{_number(tick)}</text>')
+        tick += tick_every
+    out.append(f'<line x1="{plot_left}" y1="{axis_y}" x2="{plot_left + plot_width}" y2="{axis_y}" stroke="{BLACK}"/>')
+    out.append(
+        f'<text x="{plot_left + plot_width / 2:.0f}" y="{axis_y + 32}" text-anchor="middle">{escape(x_label)}</text>'
+    )
+    out.append(
+        f'<text x="12" y="{plot_top + plot_height / 2:.0f}" text-anchor="middle" '
+        f'transform="rotate(-90 12 {plot_top + plot_height / 2:.0f})">{escape(y_label)}</text>'
+    )
+    for index, curve in enumerate(curves):
+        colour, dash = STEP_STYLES[index % len(STEP_STYLES)]
+        dash_attribute = f' stroke-dasharray="{dash}"' if dash else ""
+        if curve.points:
+            path: list[str] = []
+            previous_y: float | None = None
+            for x, y in curve.points:
+                if x > right_end:
+                    break
+                if y == previous_y:
+                    continue  # no fall here (someone left the count): the line runs on
+                if previous_y is not None:
+                    path.append(f"{_number(x_at(x))},{_number(y_at(previous_y))}")
+                path.append(f"{_number(x_at(x))},{_number(y_at(y))}")
+                previous_y = y
+            if previous_y is not None:
+                path.append(f"{_number(x_at(min(curve.points[-1][0], right_end)))},{_number(y_at(previous_y))}")
+            out.append(
+                f'<polyline points="{" ".join(path)}" fill="none" stroke="{colour}" stroke-width="2"'
+                f"{dash_attribute}><title>{escape(curve.label)}: {escape(curve.text)}</title></polyline>"
+            )
+        legend_y = legend_top + index * 18
+        out.append(
+            f'<line x1="{plot_left}" y1="{legend_y - 4}" x2="{plot_left + 30}" y2="{legend_y - 4}" '
+            f'stroke="{colour}" stroke-width="2"{dash_attribute}/>'
+        )
+        note = "" if curve.points else " (not drawn)"
+        out.append(f'<text x="{plot_left + 36}" y="{legend_y}">{escape(curve.label)}{note}</text>')
+    out.append("</svg>")
+    return mark_safe("".join(out))  # every piece of text above is escaped

@@ -56,7 +56,16 @@ MENU: dict[Role, list[tuple[str, str]]] = {
         ("Grants", "web:funder_grants"),
         ("Labour market", "web:funder_labour_market"),
     ],
-    Role.EVALUATOR: [("Evaluation", "web:research_home")],
+    Role.EVALUATOR: [
+        ("Evaluation", "web:research_home"),
+        ("Interviews", "web:research_interviews"),
+        ("Transcripts", "web:research_transcripts"),
+        ("Coding", "web:research_coding"),
+        ("Agreement", "web:research_agreement"),
+        ("Quotes", "web:research_quotes"),
+        ("Analytics", "web:research_analytics"),
+        ("Surveys", "web:research_surveys"),
+    ],
     Role.ADMINISTRATOR: [("Administration", "admin:index")],
     Role.BOARD_MEMBER: [
         ("Partnership board", "web:board_home"),

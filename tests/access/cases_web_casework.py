@@ -231,7 +231,7 @@ CASES = [
         route="web:participant_consent_add",
         url=lambda p: reverse("web:participant_consent_add", args=[p.second_participant.pk]),
         method="POST",
-        data=lambda p: {"purpose": Consent.Purpose.RESEARCH, "how": Consent.How.PHONE},
+        data=lambda p: {"purpose": Consent.Purpose.CONTACT_BY_SMS, "how": Consent.How.PHONE},
         allowed=CASEWORKERS,
         allowed_status=302,
         audited_participant=lambda p: p.second_participant,

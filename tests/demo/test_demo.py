@@ -3,6 +3,7 @@
 import datetime
 import io
 import json
+import re
 from typing import Any
 
 import pytest
@@ -84,10 +85,11 @@ def test_the_small_demo_has_exactly_the_rows_asked_for(small_demo: None) -> None
         ("North Lanarkshire", "S12000050", "NLA"),
         ("South Lanarkshire", "S12000029", "SLA"),
     ]
-    # Per area: a co-lead charity, the council and five partner agencies; plus the funder and the university.
-    assert Organisation.objects.count() == 5 * 7 + 2
+    # Per area: a co-lead charity, the council and five partner agencies; plus the funder and the two
+    # evaluation teams (a university unit and a research institute).
+    assert Organisation.objects.count() == 5 * 7 + 3
     assert Organisation.objects.filter(kind="funder").count() == 1
-    assert Organisation.objects.filter(kind="research").count() == 1
+    assert Organisation.objects.filter(kind="research").count() == 2
     assert Organisation.objects.filter(kind="local_government").count() == 5
     roles = {role: StaffRole.objects.filter(role=role).count() for role in ROLES if role != "participant"}
     assert roles == {
@@ -95,7 +97,7 @@ def test_the_small_demo_has_exactly_the_rows_asked_for(small_demo: None) -> None
         "partner_worker": 25,
         "partnership_manager": 5,
         "funder": 1,
-        "evaluator": 1,
+        "evaluator": 4,  # four researchers in two institutions code the interviews
         "administrator": 0,  # the administrator is a superuser, not a member of staff
         "board_member": 0,  # a lived-experience board member holds a board seat, not a staff role
     }
@@ -196,7 +198,8 @@ def test_the_demo_logins_table_is_readable(small_demo: None) -> None:
     lines = output.getvalue().splitlines()
     assert lines[0].split() == ["Role", "Name", "Username", "Password"]
     assert "kirsty.morrison@kingdomlpt.example.org" in lines[3]
-    assert "partnership manager  Morag Henderson" in output.getvalue()
+    assert re.search(r"\npartnership manager +Morag Henderson ", output.getvalue())
+    assert re.search(r"\nevaluator \(second coder\) +Priya Nair +priya.nair@pennine.example.ac.uk", output.getvalue())
 
 
 def test_demo_logins_says_when_the_demo_is_not_loaded(db: None) -> None:

@@ -41,8 +41,30 @@ def test_eve_is_told_plainly_that_nobody_has_agreed_to_the_research_yet(personas
     assert research_table(response) == {"Fife": ["0"], "Glasgow": ["0"], "All areas": ["0"]}
     html = response.content.decode()
     assert "Evaluation</h1>" in html
-    assert "No participant's record, name or reference is visible to you" in html
-    assert "The evaluation workspace is not built yet." in html
+    assert "No participant's name, reference or service notes are visible to you" in html
+    assert reverse("web:research_transcripts") in html
+
+
+def test_eves_home_says_where_the_evaluation_stands_without_what_olive_withdrew(
+    personas: Personas, eve: Client
+) -> None:
+    personas.with_research()
+
+    response = eve.get(reverse("web:research_home"))
+
+    # Pat's and Kim's interviews are done (Olive's too, but she withdrew); Gemma's is scheduled.
+    assert response.context["interviews"] == {"done": 2, "to_come": 1}
+    assert response.context["transcripts"] == {"ready": 1, "redacting": 1}
+    assert response.context["my_segments"] == 2
+    html = response.content.decode()
+    for route in (
+        "research_interviews",
+        "research_table1",
+        "research_coding",
+        "research_agreement",
+        "research_surveys",
+    ):
+        assert reverse(f"web:{route}") in html
 
 
 def test_eve_sees_research_consents_by_area_with_small_numbers_suppressed(personas: Personas, eve: Client) -> None:

@@ -6,6 +6,7 @@ from typing import Any, cast
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.html import format_html
 
 from coproduce.participants.models import Consent, HeardAbout, Participant
 from coproduce.web.forms import DateInput, GovukForm
@@ -140,8 +141,11 @@ class EditParticipantForm(ParticipantDetailsForm):
 
 
 class RecordConsentForm(GovukForm):
+    # Research consent has its own page (what it covers, and the pseudonym), so it is not offered here.
     purpose = forms.ChoiceField(
-        label="What did they agree to?", choices=Consent.Purpose.choices, widget=forms.RadioSelect
+        label="What did they agree to?",
+        choices=[choice for choice in Consent.Purpose.choices if choice[0] != Consent.Purpose.RESEARCH],
+        widget=forms.RadioSelect,
     )
     organisation = forms.TypedChoiceField(
         label="Which organisation may we share with?",
@@ -152,9 +156,15 @@ class RecordConsentForm(GovukForm):
     )
     how = forms.ChoiceField(label="How did they agree?", choices=Consent.How.choices, widget=forms.RadioSelect)
 
-    def __init__(self, *args: Any, organisations: list[tuple[int, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organisations: list[tuple[int, str]], research_url: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["organisation"]).choices = [("", "Choose an organisation"), *organisations]
+        if research_url:
+            self.fields["purpose"].help_text = format_html(
+                'To record consent to take part in the evaluation research, use <a class="govuk-link" '
+                'href="{}">their research consent page</a>.',
+                research_url,
+            )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

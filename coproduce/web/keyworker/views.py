@@ -316,7 +316,11 @@ def participant_consent_add(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("Only their keyworker or partnership manager can record consent.")
     organisations = organisations_visible_to(user).filter(memberships__partnership_id=participant.partnership_id)
     choices = [(organisation.pk, organisation.name) for organisation in organisations.order_by("name")]
-    form = RecordConsentForm(request.POST if request.method == "POST" else None, organisations=choices)
+    form = RecordConsentForm(
+        request.POST if request.method == "POST" else None,
+        organisations=choices,
+        research_url=reverse("web:participant_research_consent", args=[participant.pk]),
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():

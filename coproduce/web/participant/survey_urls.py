@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+"""A participant's surveys from the evaluation team, at /me/surveys/."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from coproduce.web.participant import survey_views
+
+urlpatterns = [
+    path("me/surveys/", survey_views.my_surveys, name="my_surveys"),
+    path("me/surveys/<int:pk>/", survey_views.my_survey, name="my_survey"),
+]

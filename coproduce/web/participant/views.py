@@ -16,6 +16,7 @@ from coproduce.plans.selectors.contacts import records_hidden_from_participant
 from coproduce.programmes.actors import actor_for
 from coproduce.web.access import require_roles
 from coproduce.web.pagination import paginate
+from coproduce.web.participant.survey_views import waiting_invitations
 
 EVENTS_PER_PAGE = 50
 
@@ -91,6 +92,7 @@ def my_page(request: HttpRequest) -> HttpResponse:
         "assessment": participant.latest_assessments[0] if participant.latest_assessments else None,
         # Notes restricted for a safeguarding reason are never shown to the participant (DESIGN.md §2.1).
         "contacts": [contact for contact in participant.recent_contacts if not contact.is_restricted],
+        "survey_waiting": waiting_invitations(request).first(),
     }
     return render(request, "web/participant/my_page.html", context)
 

@@ -1,3 +1,14 @@
-from django.urls import path  # noqa: F401
+"""Outcome analytics for evaluators: /research/analytics/ and its tables as CSV."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from coproduce.web.research import analytics_views
+
+urlpatterns = [
+    path("research/analytics/", analytics_views.research_analytics, name="research_analytics"),
+    path(
+        "research/analytics/<slug:table>.csv",
+        analytics_views.research_analytics_csv,
+        name="research_analytics_csv",
+    ),
+]

@@ -10,10 +10,14 @@ from coproduce.accounts.models import User
 from coproduce.demo import data
 
 
-def demo_logins() -> list[dict[str, str]]:
-    """The demo login of each role, read from the database (found by their fixed email address)."""
+def demo_logins(*, with_extras: bool = False) -> list[dict[str, str]]:
+    """The demo login of each role, read from the database (found by their fixed email address).
+
+    `with_extras` adds the few other demo people worth signing in as (the second coder of the
+    evaluation), after the one login per role; their "role" is a label like "evaluator (second coder)".
+    """
     emails = Q()
-    for login in data.DEMO_LOGINS:
+    for login in (*data.DEMO_LOGINS, *data.EXTRA_DEMO_LOGINS):
         emails |= Q(email__iexact=login.email)
     users = {user.email.lower(): user for user in User.objects.filter(emails, is_active=True)}
     missing = [login.role.value for login in data.DEMO_LOGINS if login.email.lower() not in users]
@@ -21,14 +25,15 @@ def demo_logins() -> list[dict[str, str]]:
         raise CommandError(
             "The demo is not loaded (no demo login for: " + ", ".join(missing) + "). Run `manage.py load_demo` first."
         )
+    extras = [login for login in data.EXTRA_DEMO_LOGINS if with_extras and login.email.lower() in users]
     return [
         {
-            "role": login.role.value,
+            "role": login.label or login.role.value,
             "name": str(users[login.email.lower()]),
             "username": users[login.email.lower()].email,
             "password": data.DEMO_PASSWORD,
         }
-        for login in data.DEMO_LOGINS
+        for login in (*data.DEMO_LOGINS, *extras)
     ]
 
 
@@ -41,7 +46,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, as_json: bool = False, **options: Any) -> None:
-        logins = demo_logins()
+        logins = demo_logins(with_extras=not as_json)  # the JSON stays one login per role
         if as_json:
             self.stdout.write(
                 json.dumps(

@@ -1,0 +1,717 @@
+"""The codebook, coding transcripts, and the consensus the coders settle on. Evaluators only.
+
+- The codebook is a tree of codes (a code may sit under another code of the same codebook,
+  never under itself or one of its own sub-codes), grouped in themes. Names are unique within
+  a codebook. A code added while coding is "emergent": who added it and when are kept.
+- Only transcripts ready for coding are coded: their text is frozen, so a segment's offsets
+  always point at the words that were coded. Each segment records its coder; coders code
+  independently, and a coder removes only their own segments.
+- A consensus is settled passage by passage: settling replaces the consensus segments for
+  exactly that passage (same start and end) with the chosen codes. Settling on no code leaves
+  no segment; the audit event on the transcript (changed fields "consensus" and
+  "passage:<start>-<end>") is the record that it was settled, and the comparison reads it back.
+- Every change is audited, with the interviewee's participant id for participant interviews;
+  so is every read of a transcript's text or segments.
+"""
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import rules
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q, QuerySet
+
+from coproduce.audit.models import AuditEvent
+from coproduce.audit.services import record_participant_reads
+from coproduce.core.errors import ConflictError, NotAllowed, NotFound
+from coproduce.core.validation import InvalidInput, validate_model
+from coproduce.programmes.actors import actor_for, audit_action
+from coproduce.programmes.models import Programme
+from coproduce.research.models import Code, Codebook, CodedSegment, Interview, Theme, Transcript
+from coproduce.research.passages import locate_passage
+from coproduce.research.selectors import (
+    codebooks_visible_to,
+    codes_visible_to,
+    segments_visible_to,
+    transcripts_visible_to,
+)
+
+PAGE = AuditEvent.Channel.PAGE
+COLOUR = re.compile(r"^#[0-9a-f]{6}$")
+DEFAULT_COLOUR = "#1d70b8"
+CODEBOOK_FIELDS = ("name", "description")
+THEME_FIELDS = ("name", "description")
+CODE_FIELDS = ("name", "definition", "theme_id", "parent_id", "colour")
+STILL_REDACTING = "This transcript is still being redacted: it can be coded once it is ready for coding."
+CONSENSUS = "consensus"
+PASSAGE_PREFIX = "passage:"
+
+
+# ---- who, and about whom ------------------------------------------------------------------------
+
+
+def _require_evaluator(actor: Any, doing: str) -> None:
+    if not rules.has_perm("research.work_on_evaluation", actor):
+        raise NotAllowed(f"Only evaluators can {doing}.")
+
+
+def interviewee_participant_id(transcript: Transcript) -> int | None:
+    """The participant a transcript is about (None for stakeholders and survey answers).
+
+    Reads `transcript.interview.research_consent`: select them with the transcript.
+    """
+    interview = transcript.interview if transcript.interview_id else None
+    if interview is None or interview.kind != Interview.Kind.PARTICIPANT or interview.research_consent is None:
+        return None
+    return interview.research_consent.participant_id
+
+
+def coding_transcripts(actor: Any) -> QuerySet[Transcript]:
+    """Transcripts the evaluator may see, with what attribution and audit need selected."""
+    return transcripts_visible_to(actor).select_related("wave", "partnership", "interview__research_consent")
+
+
+def transcript_for_coding(actor: Any, transcript_id: int, *, lock: bool = False) -> Transcript:
+    """A transcript the evaluator may see and that is ready for coding.
+
+    Not visible (or not theirs to see: a withdrawn interviewee's) is NotFound; still being
+    redacted is a ConflictError (409), because its offsets could still move.
+    """
+    _require_evaluator(actor, "code transcripts")
+    transcripts = coding_transcripts(actor)
+    if lock:
+        # The interview and consent are nullable joins: lock only the transcript's row.
+        transcripts = transcripts.select_for_update(of=("self",))
+    transcript = transcripts.filter(pk=transcript_id).first()
+    if transcript is None:
+        raise NotFound("No such transcript.")
+    if transcript.status != Transcript.Status.READY:
+        raise ConflictError(STILL_REDACTING)
+    return transcript
+
+
+def record_transcript_read(*, actor: Any, transcript: Transcript, channel: str, path: str = "") -> None:
+    """Audit that a transcript's text or coding was shown, against the interviewee if a participant."""
+    audit_action(
+        actor=actor,
+        action=AuditEvent.Action.VIEW,
+        record=transcript,
+        participant_id=interviewee_participant_id(transcript),
+        channel=channel,
+        path=path,
+    )
+
+
+def record_transcript_list_read(*, actor: Any, transcripts: Iterable[Transcript], channel: str, path: str = "") -> None:
+    """Audit a list of transcripts shown: one event per participant interviewee, in one query."""
+    participant_ids = sorted(
+        {pid for pid in (interviewee_participant_id(transcript) for transcript in transcripts) if pid is not None}
+    )
+    if not participant_ids:
+        return
+    who = actor_for(actor)
+    record_participant_reads(
+        actor=actor,
+        actor_role=who.role_label,
+        participant_ids=participant_ids,
+        action=AuditEvent.Action.LIST,
+        channel=channel,
+        purpose=who.purpose_for(),
+        path=path,
+    )
+
+
+def transcripts_to_code(actor: Any) -> QuerySet[Transcript]:
+    """Transcripts ready for coding, with how many segments this coder applied and how many coders coded each."""
+    _require_evaluator(actor, "code transcripts")
+    independent = Q(segments__is_consensus=False)
+    return (
+        coding_transcripts(actor)
+        .filter(status=Transcript.Status.READY)
+        .annotate(
+            my_segments=Count("segments", filter=independent & Q(segments__coder=actor)),
+            coder_count=Count("segments__coder", filter=independent, distinct=True),
+        )
+        .order_by("wave__year", "partnership__area_name", "title", "pk")
+    )
+
+
+# ---- the codebook -------------------------------------------------------------------------------
+
+
+def _clean_text(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _codebook(actor: Any, codebook_id: int, *, lock: bool = False) -> Codebook:
+    codebooks = codebooks_visible_to(actor)
+    if lock:
+        codebooks = codebooks.select_for_update()
+    codebook = codebooks.filter(pk=codebook_id).first()
+    if codebook is None:
+        raise NotFound("No such codebook.")
+    return codebook
+
+
+def _audit_change(
+    actor: Any,
+    record: Any,
+    action: str,
+    changed: Iterable[str],
+    channel: str,
+    path: str,
+    participant_id: int | None = None,
+) -> None:
+    audit_action(
+        actor=actor,
+        action=action,
+        record=record,
+        participant_id=participant_id,
+        channel=channel,
+        path=path,
+        changed_fields=changed,
+    )
+
+
+def _unknown_fields(changes: Mapping[str, Any], allowed: Sequence[str]) -> None:
+    unknown = sorted(set(changes) - set(allowed))
+    if unknown:
+        raise InvalidInput({name: ["This cannot be changed here."] for name in unknown})
+
+
+def create_codebook(
+    *,
+    actor: Any,
+    programme_id: int,
+    name: str,
+    description: str = "",
+    channel: str = PAGE,
+    path: str = "",
+) -> Codebook:
+    """An evaluator starts a codebook for a programme. Its name is unique within the programme."""
+    _require_evaluator(actor, "change the codebook")
+    name = name.strip()
+    errors: dict[str, list[str]] = {}
+    if not Programme.objects.filter(pk=programme_id).exists():
+        errors["programme"] = ["Choose a programme."]
+    if not name:
+        errors["name"] = ["Give the codebook a name."]
+    elif Codebook.objects.filter(programme_id=programme_id, name__iexact=name).exists():
+        errors["name"] = [f"There is already a codebook called {name}."]
+    if errors:
+        raise InvalidInput(errors)
+    with transaction.atomic():
+        codebook = Codebook(programme_id=programme_id, name=name, description=description.strip())
+        validate_model(codebook)
+        codebook.save()
+        _audit_change(actor, codebook, AuditEvent.Action.CREATE, ["programme", *CODEBOOK_FIELDS], channel, path)
+    return codebook
+
+
+def update_codebook(
+    *,
+    actor: Any,
+    codebook_id: int,
+    version: int,
+    changes: Mapping[str, Any],
+    channel: str = PAGE,
+    path: str = "",
+) -> Codebook:
+    """Rename a codebook or change its description."""
+    _require_evaluator(actor, "change the codebook")
+    _unknown_fields(changes, CODEBOOK_FIELDS)
+    with transaction.atomic():
+        codebook = _codebook(actor, codebook_id, lock=True)
+        codebook.check_version(version)
+        changed = _apply_changes(codebook, changes)
+        if not changed:
+            return codebook
+        if "name" in changed:
+            if not codebook.name:
+                raise InvalidInput({"name": ["Give the codebook a name."]})
+            clash = Codebook.objects.filter(programme_id=codebook.programme_id, name__iexact=codebook.name)
+            if clash.exclude(pk=codebook.pk).exists():
+                raise InvalidInput({"name": [f"There is already a codebook called {codebook.name}."]})
+        validate_model(codebook)
+        codebook.bump_version()
+        codebook.save()
+        _audit_change(actor, codebook, AuditEvent.Action.CHANGE, changed, channel, path)
+    return codebook
+
+
+def _apply_changes(row: Any, changes: Mapping[str, Any]) -> list[str]:
+    changed = []
+    for name, value in changes.items():
+        value = _clean_text(value)
+        if value is None and name in ("name", "description", "definition", "colour"):
+            value = ""
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+            changed.append(name)
+    return changed
+
+
+def create_theme(
+    *,
+    actor: Any,
+    codebook_id: int,
+    name: str,
+    description: str = "",
+    channel: str = PAGE,
+    path: str = "",
+) -> Theme:
+    """Add a theme at the end of the codebook's themes. Names are unique within a codebook."""
+    _require_evaluator(actor, "change the codebook")
+    name = name.strip()
+    with transaction.atomic():
+        codebook = _codebook(actor, codebook_id, lock=True)
+        _check_theme_name(codebook.pk, name)
+        last = codebook.themes.order_by("-position").values_list("position", flat=True).first()
+        theme = Theme(codebook=codebook, name=name, description=description.strip(), position=(last or 0) + 1)
+        validate_model(theme)
+        theme.save()
+        _audit_change(actor, theme, AuditEvent.Action.CREATE, ["codebook", "position", *THEME_FIELDS], channel, path)
+    return theme
+
+
+def _check_theme_name(codebook_id: int, name: str, *, exclude_id: int | None = None) -> None:
+    if not name:
+        raise InvalidInput({"name": ["Give the theme a name."]})
+    clash = Theme.objects.filter(codebook_id=codebook_id, name__iexact=name)
+    if exclude_id is not None:
+        clash = clash.exclude(pk=exclude_id)
+    if clash.exists():
+        raise InvalidInput({"name": [f"There is already a theme called {name} in this codebook."]})
+
+
+def _theme(actor: Any, theme_id: int, *, lock: bool = False) -> Theme:
+    themes = Theme.objects.filter(codebook__in=codebooks_visible_to(actor))
+    if lock:
+        themes = themes.select_for_update()
+    theme = themes.filter(pk=theme_id).first()
+    if theme is None:
+        raise NotFound("No such theme.")
+    return theme
+
+
+def update_theme(
+    *,
+    actor: Any,
+    theme_id: int,
+    version: int,
+    changes: Mapping[str, Any],
+    channel: str = PAGE,
+    path: str = "",
+) -> Theme:
+    """Rename a theme or change its description."""
+    _require_evaluator(actor, "change the codebook")
+    _unknown_fields(changes, THEME_FIELDS)
+    with transaction.atomic():
+        theme = _theme(actor, theme_id, lock=True)
+        theme.check_version(version)
+        changed = _apply_changes(theme, changes)
+        if not changed:
+            return theme
+        if "name" in changed:
+            _check_theme_name(theme.codebook_id, theme.name, exclude_id=theme.pk)
+        validate_model(theme)
+        theme.bump_version()
+        theme.save()
+        _audit_change(actor, theme, AuditEvent.Action.CHANGE, changed, channel, path)
+    return theme
+
+
+def reorder_themes(
+    *,
+    actor: Any,
+    codebook_id: int,
+    theme_ids: Sequence[int],
+    channel: str = PAGE,
+    path: str = "",
+) -> list[Theme]:
+    """Put a codebook's themes in the order given. The list must name each of its themes once."""
+    _require_evaluator(actor, "change the codebook")
+    with transaction.atomic():
+        codebook = _codebook(actor, codebook_id, lock=True)
+        themes = {theme.pk: theme for theme in Theme.objects.select_for_update().filter(codebook=codebook)}
+        if len(theme_ids) != len(set(theme_ids)) or set(theme_ids) != set(themes):
+            raise InvalidInput({"theme_ids": ["List each of the codebook's themes once."]})
+        changed = []
+        for position, theme_id in enumerate(theme_ids, start=1):
+            theme = themes[theme_id]
+            if theme.position != position:
+                theme.position = position
+                theme.bump_version()
+                # One save each (a codebook has a handful of themes), so each keeps its history.
+                theme.save()
+                changed.append(theme)
+        if changed:
+            _audit_change(actor, codebook, AuditEvent.Action.CHANGE, ["theme order"], channel, path)
+    return [themes[theme_id] for theme_id in theme_ids]
+
+
+def move_theme(*, actor: Any, theme_id: int, by: int, channel: str = PAGE, path: str = "") -> list[Theme]:
+    """Move a theme up (`by` −1) or down (+1) among its codebook's themes."""
+    _require_evaluator(actor, "change the codebook")
+    theme = _theme(actor, theme_id)
+    order = list(Theme.objects.filter(codebook_id=theme.codebook_id).values_list("pk", flat=True))
+    index = order.index(theme.pk)
+    target = min(max(index + by, 0), len(order) - 1)
+    order.insert(target, order.pop(index))
+    return reorder_themes(actor=actor, codebook_id=theme.codebook_id, theme_ids=order, channel=channel, path=path)
+
+
+def _clean_colour(colour: str | None) -> str:
+    value = (colour or DEFAULT_COLOUR).strip().lower()
+    if not COLOUR.match(value):
+        raise InvalidInput({"colour": ["Enter a colour as # and six hexadecimal digits, like #1d70b8."]})
+    return value
+
+
+def _check_code_place(codebook_id: int, code_id: int | None, parent_id: int | None, theme_id: int | None) -> None:
+    """The parent and theme belong to the same codebook, and the parent is not the code or below it."""
+    errors: dict[str, list[str]] = {}
+    if theme_id is not None and not Theme.objects.filter(pk=theme_id, codebook_id=codebook_id).exists():
+        errors["theme_id"] = ["Choose a theme of this codebook."]
+    if parent_id is not None:
+        parents = dict(Code.objects.filter(codebook_id=codebook_id).values_list("pk", "parent_id"))
+        if parent_id not in parents:
+            errors["parent_id"] = ["Choose a code of this codebook to put it under."]
+        elif code_id is not None:
+            seen: set[int] = set()
+            walker: int | None = parent_id
+            while walker is not None and walker not in seen:
+                if walker == code_id:
+                    errors["parent_id"] = ["A code cannot go under itself or one of its own sub-codes."]
+                    break
+                seen.add(walker)
+                walker = parents.get(walker)
+    if errors:
+        raise InvalidInput(errors)
+
+
+def _check_code_name(codebook_id: int, name: str, *, exclude_id: int | None = None) -> None:
+    if not name:
+        raise InvalidInput({"name": ["Give the code a name."]})
+    clash = Code.objects.filter(codebook_id=codebook_id, name__iexact=name)
+    if exclude_id is not None:
+        clash = clash.exclude(pk=exclude_id)
+    if clash.exists():
+        raise InvalidInput({"name": [f"There is already a code called {name} in this codebook."]})
+
+
+def create_code(
+    *,
+    actor: Any,
+    codebook_id: int,
+    name: str,
+    definition: str = "",
+    parent_id: int | None = None,
+    theme_id: int | None = None,
+    colour: str | None = None,
+    emergent: bool = False,
+    channel: str = PAGE,
+    path: str = "",
+) -> Code:
+    """Add a code to a codebook. `emergent` marks a code added during coding; the code keeps who added it and when."""
+    _require_evaluator(actor, "change the codebook")
+    name = name.strip()
+    with transaction.atomic():
+        codebook = _codebook(actor, codebook_id, lock=True)
+        _check_code_name(codebook.pk, name)
+        _check_code_place(codebook.pk, None, parent_id, theme_id)
+        code = Code(
+            codebook=codebook,
+            name=name,
+            definition=definition.strip(),
+            parent_id=parent_id,
+            theme_id=theme_id,
+            colour=_clean_colour(colour),
+            emergent=emergent,
+            created_by=actor,
+        )
+        validate_model(code)
+        code.save()
+        changed = ["codebook", "name", "definition", "parent", "theme", "colour", "emergent"]
+        _audit_change(actor, code, AuditEvent.Action.CREATE, changed, channel, path)
+    return code
+
+
+def update_code(
+    *,
+    actor: Any,
+    code_id: int,
+    version: int,
+    changes: Mapping[str, Any],
+    channel: str = PAGE,
+    path: str = "",
+) -> Code:
+    """Rename, redefine, recolour or move a code (to another theme, or under another code of its codebook)."""
+    _require_evaluator(actor, "change the codebook")
+    _unknown_fields(changes, CODE_FIELDS)
+    with transaction.atomic():
+        code = codes_visible_to(actor).select_for_update().filter(pk=code_id).first()
+        if code is None:
+            raise NotFound("No such code.")
+        code.check_version(version)
+        cleaned = dict(changes)
+        if "colour" in cleaned:
+            cleaned["colour"] = _clean_colour(cleaned["colour"])
+        changed = _apply_changes(code, cleaned)
+        if not changed:
+            return code
+        if "name" in changed:
+            _check_code_name(code.codebook_id, code.name, exclude_id=code.pk)
+        if "parent_id" in changed or "theme_id" in changed:
+            _check_code_place(code.codebook_id, code.pk, code.parent_id, code.theme_id)
+        validate_model(code)
+        code.bump_version()
+        code.save()
+        names = [name.removesuffix("_id") for name in changed]
+        _audit_change(actor, code, AuditEvent.Action.CHANGE, names, channel, path)
+    return code
+
+
+# ---- coding -------------------------------------------------------------------------------------
+
+
+def _codes_for(actor: Any, transcript: Transcript, code_ids: Iterable[int], *, required: bool) -> list[Code]:
+    wanted = set(code_ids)
+    if not wanted:
+        if required:
+            raise InvalidInput({"codes": ["Choose at least one code."]})
+        return []
+    codes = list(codes_visible_to(actor).filter(pk__in=wanted, codebook__programme_id=transcript.wave.programme_id))
+    if len(codes) != len(wanted):
+        raise InvalidInput({"codes": ["Choose codes from a codebook of this transcript's programme."]})
+    return sorted(codes, key=lambda code: (code.name.lower(), code.pk))
+
+
+def apply_code(
+    *,
+    actor: Any,
+    transcript_id: int,
+    code_ids: Sequence[int],
+    passage: str,
+    start: int | None = None,
+    memo: str = "",
+    channel: str = PAGE,
+    path: str = "",
+) -> list[CodedSegment]:
+    """The coder applies codes to a passage: one segment per code, recorded as theirs.
+
+    The passage is found in the transcript's text (see passages.locate_passage); a code the
+    coder already applied to exactly these words is not applied twice.
+    """
+    with transaction.atomic():
+        transcript = transcript_for_coding(actor, transcript_id)
+        codes = _codes_for(actor, transcript, code_ids, required=True)
+        begin, end = locate_passage(transcript.text, passage, start)
+        already = set(
+            CodedSegment.objects.filter(
+                transcript=transcript, coder=actor, start=begin, end=end, is_consensus=False
+            ).values_list("code_id", flat=True)
+        )
+        new_codes = [code for code in codes if code.pk not in already]
+        if not new_codes:
+            raise InvalidInput({"codes": ["You have already applied these codes to these words."]})
+        segments = []
+        participant_id = interviewee_participant_id(transcript)
+        try:
+            with transaction.atomic():
+                for code in new_codes:
+                    segment = CodedSegment.objects.create(
+                        transcript=transcript,
+                        code=code,
+                        coder=actor,
+                        start=begin,
+                        end=end,
+                        text=transcript.text[begin:end],
+                        memo=memo.strip(),
+                    )
+                    segments.append(segment)
+        except IntegrityError as error:  # the same click sent twice at once
+            raise InvalidInput({"codes": ["You have already applied these codes to these words."]}) from error
+        for segment in segments:
+            fields = ["transcript", "code", "coder", "start", "end", "text", *(["memo"] if segment.memo else [])]
+            _audit_change(actor, segment, AuditEvent.Action.CREATE, fields, channel, path, participant_id)
+    return segments
+
+
+def remove_segment(*, actor: Any, segment_id: int, channel: str = PAGE, path: str = "") -> None:
+    """A coder removes a segment they applied (nobody removes another coder's). The audit event stays."""
+    with transaction.atomic():
+        segment = (
+            segments_visible_to(actor)
+            .select_related("transcript__interview__research_consent")
+            .filter(pk=segment_id)
+            .first()
+        )
+        if segment is None:
+            raise NotFound("No such coded segment.")
+        if not rules.has_perm("research.remove_segment", actor, segment):
+            raise NotAllowed("Only the coder who applied it can remove this code.")
+        participant_id = interviewee_participant_id(segment.transcript)
+        _audit_change(actor, segment, AuditEvent.Action.CHANGE, ["deleted"], channel, path, participant_id)
+        segment.delete()
+
+
+def passage_key(start: int, end: int) -> str:
+    return f"{PASSAGE_PREFIX}{start}-{end}"
+
+
+def settle_consensus(
+    *,
+    actor: Any,
+    transcript_id: int,
+    start: int,
+    end: int,
+    code_ids: Sequence[int],
+    channel: str = PAGE,
+    path: str = "",
+) -> list[CodedSegment]:
+    """Settle the consensus for one passage: its consensus segments become exactly `code_ids`.
+
+    The passage must be one somebody coded (a segment with this very start and end). Only
+    consensus segments with this start and end are replaced; other passages, and every coder's
+    own segments, are untouched. An empty list settles the passage as "no code": no segment is
+    kept, and the audit event on the transcript says the passage was settled.
+    """
+    with transaction.atomic():
+        # Locked, so two evaluators settling the same passage at once do not mix their choices.
+        transcript = transcript_for_coding(actor, transcript_id, lock=True)
+        if not (0 <= start < end <= len(transcript.text)):
+            raise InvalidInput({"__all__": ["This passage is not in the transcript."]})
+        # A consensus settles what coders coded: a passage nobody coded has nothing to settle.
+        if not CodedSegment.objects.filter(transcript=transcript, start=start, end=end).exists():
+            raise InvalidInput({"__all__": ["Nobody has coded exactly this passage: code it first, then settle it."]})
+        codes = _codes_for(actor, transcript, code_ids, required=False)
+        CodedSegment.objects.filter(transcript=transcript, start=start, end=end, is_consensus=True).delete()
+        segments = [
+            CodedSegment.objects.create(
+                transcript=transcript,
+                code=code,
+                coder=actor,
+                start=start,
+                end=end,
+                text=transcript.text[start:end],
+                is_consensus=True,
+            )
+            for code in codes
+        ]
+        _audit_change(
+            actor,
+            transcript,
+            AuditEvent.Action.CHANGE,
+            [CONSENSUS, passage_key(start, end)],
+            channel,
+            path,
+            interviewee_participant_id(transcript),
+        )
+    return segments
+
+
+# ---- comparing coders ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CoderCodes:
+    coder_id: int
+    coder_name: str
+    codes: list[Code]
+
+
+@dataclass
+class PassageComparison:
+    """One passage someone coded: each coder's codes, and the consensus if it was settled."""
+
+    start: int
+    end: int
+    text: str
+    by_coder: list[CoderCodes] = field(default_factory=list)
+    # Applied by every coder of the transcript: what the consensus form offers ticked.
+    everyone: list[Code] = field(default_factory=list)
+    # Every code anyone applied here, and the consensus codes: what the form offers.
+    offered: list[Code] = field(default_factory=list)
+    # None: not settled yet; an empty list: settled as "no code".
+    consensus: list[Code] | None = None
+
+    @property
+    def status(self) -> str:
+        """Whether the coders agree here: "agree", "differ", or "single" while only one has coded."""
+        if len(self.by_coder) < 2:
+            return "single"
+        first = {code.pk for code in self.by_coder[0].codes}
+        return "agree" if all({code.pk for code in row.codes} == first for row in self.by_coder) else "differ"
+
+    @property
+    def key(self) -> str:
+        return f"{self.start}-{self.end}"
+
+
+def settled_passages(transcript: Transcript) -> set[tuple[int, int]]:
+    """Passages of the transcript whose consensus was ever settled (with codes or with none)."""
+    events = AuditEvent.objects.filter(
+        record_type=Transcript._meta.label, record_id=str(transcript.pk), action=AuditEvent.Action.CHANGE
+    ).values_list("changed_fields", flat=True)
+    settled = set()
+    for fields in events:
+        if CONSENSUS not in fields:
+            continue
+        for name in fields:
+            if name.startswith(PASSAGE_PREFIX):
+                start, _, end = name.removeprefix(PASSAGE_PREFIX).partition("-")
+                settled.add((int(start), int(end)))
+    return settled
+
+
+def compare_coders(actor: Any, transcript: Transcript) -> list[PassageComparison]:
+    """Every passage coded on the transcript, in order, with each coder's codes side by side.
+
+    Passages are matched by their exact start and end. The coders are everyone who coded the
+    transcript; one who did not code a passage shows there with no codes, so it differs.
+    """
+    segments = list(
+        segments_visible_to(actor)
+        .filter(transcript=transcript)
+        .select_related("code", "coder")
+        .order_by("start", "end", "pk")
+    )
+    coders = sorted(
+        {segment.coder_id: segment.coder for segment in segments if not segment.is_consensus}.values(),
+        key=lambda user: (str(user).lower(), user.pk),
+    )
+    settled = settled_passages(transcript)
+    passages: dict[tuple[int, int], dict[str, Any]] = {}
+    for segment in segments:
+        entry = passages.setdefault(
+            (segment.start, segment.end), {"text": segment.text, "by_coder": {}, "consensus": []}
+        )
+        if segment.is_consensus:
+            entry["consensus"].append(segment.code)
+        else:
+            entry["by_coder"].setdefault(segment.coder_id, []).append(segment.code)
+
+    def by_name(codes: Iterable[Code]) -> list[Code]:
+        return sorted({code.pk: code for code in codes}.values(), key=lambda code: (code.name.lower(), code.pk))
+
+    comparisons = []
+    for (start, end), entry in sorted(passages.items()):
+        rows = [CoderCodes(user.pk, str(user), by_name(entry["by_coder"].get(user.pk, []))) for user in coders]
+        common = set.intersection(*({code.pk for code in row.codes} for row in rows)) if rows else set()
+        applied = by_name(code for row in rows for code in row.codes)
+        consensus = by_name(entry["consensus"]) if entry["consensus"] or (start, end) in settled else None
+        comparisons.append(
+            PassageComparison(
+                start=start,
+                end=end,
+                text=entry["text"],
+                by_coder=rows,
+                everyone=[code for code in applied if code.pk in common],
+                offered=by_name([*applied, *(consensus or [])]),
+                consensus=consensus,
+            )
+        )
+    return comparisons

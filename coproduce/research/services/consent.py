@@ -1,0 +1,246 @@
+"""A participant's research consent: giving it, changing what it covers, withdrawing it.
+
+Research consent is kept apart from consent to the service. It is a participants.Consent with
+purpose "research" (which says whether it is in force) and a ResearchConsent beside it (what it
+covers, and the pseudonym evaluators know the person by). The participant, their keyworker or
+their area's manager record it; nobody else. Withdrawing goes through the one
+`withdraw_consent` every consent uses, so the generic consent pages and this one agree, and from
+that moment evaluators see nothing of the person.
+"""
+
+from typing import Any
+
+import rules
+from django.db import transaction
+from django.utils import timezone
+
+from coproduce.audit.models import AuditEvent
+from coproduce.core.errors import DomainError, NotAllowed, NotFound
+from coproduce.core.validation import InvalidInput, validate_model
+from coproduce.participants.models import Consent, Participant
+from coproduce.participants.selectors import participants_visible_to
+from coproduce.participants.services import withdraw_consent
+from coproduce.programmes.actors import actor_for, audit_action
+from coproduce.research.models import ResearchConsent
+from coproduce.research.pseudonyms import pseudonym_for
+
+PAGE = AuditEvent.Channel.PAGE
+
+# What each element means, in the words the participant reads before agreeing.
+ELEMENT_WORDS: dict[str, tuple[str, str]] = {
+    "interview": (
+        "Take part in interviews",
+        "A researcher may ask you to talk about your experience of the service, about once a year. "
+        "You can say no to any interview, or stop at any time.",
+    ),
+    "recording": (
+        "Have interviews audio-recorded",
+        "The researcher records the interview so that it can be typed up. Names and places are taken "
+        "out of what is typed up.",
+    ),
+    "quotation": (
+        "Be quoted, without your name",
+        "Your words may appear in reports, labelled only like “Service User, Fife, 2017”.",
+    ),
+    "service_data": (
+        "Let the researchers use your service records",
+        "The researchers may count things from your record (like the barriers you told us about, your "
+        "children's ages and whether you found work), under a code instead of your name. They never see "
+        "your name, your contact details or your keyworker's notes.",
+    ),
+    "contact_for_interview": (
+        "Be contacted by the researchers to arrange interviews",
+        "The researchers may see your first name, email address and mobile number, only to arrange an "
+        "interview with you.",
+    ),
+}
+ELEMENTS = ResearchConsent.ELEMENTS
+PSEUDONYM_ATTEMPTS = 20
+
+
+def _detail(elements: dict[str, bool]) -> str:
+    agreed = [ELEMENT_WORDS[name][0].lower() for name in ELEMENTS if elements[name]]
+    return ("Evaluation research: " + "; ".join(agreed))[:300]
+
+
+def _check_elements(elements: dict[str, bool]) -> None:
+    errors: dict[str, list[str]] = {}
+    if not any(elements.values()):
+        errors["__all__"] = ["Choose at least one thing to agree to, or stop taking part instead."]
+    if elements["recording"] and not elements["interview"]:
+        errors["recording"] = ["Interviews can be recorded only if you also agree to take part in interviews."]
+    if elements["contact_for_interview"] and not elements["interview"]:
+        errors["contact_for_interview"] = [
+            "The researchers can contact you about interviews only if you agree to take part in interviews."
+        ]
+    if errors:
+        raise InvalidInput(errors)
+
+
+def _participant_for_change(actor: Any, participant_id: int) -> Participant:
+    participant = participants_visible_to(actor).select_for_update().filter(pk=participant_id).first()
+    if participant is None:
+        raise NotFound("No such participant.")
+    if not rules.has_perm("research.record_research_consent", actor, participant):
+        raise NotAllowed("Only the participant, their keyworker or their area's manager can record this.")
+    return participant
+
+
+def _free_pseudonym(participant_id: int) -> str:
+    for attempt in range(PSEUDONYM_ATTEMPTS):
+        candidate = pseudonym_for(participant_id, attempt=attempt)
+        if not ResearchConsent.objects.filter(pseudonym=candidate).exists():
+            return candidate
+    raise DomainError("No free pseudonym could be found. Please try again.")  # pragma: no cover
+
+
+def give_research_consent(
+    *,
+    actor: Any,
+    participant_id: int,
+    interview: bool,
+    recording: bool,
+    quotation: bool,
+    service_data: bool,
+    contact_for_interview: bool,
+    how: str,
+    version: int | None = None,
+    channel: str = PAGE,
+    path: str = "",
+) -> ResearchConsent:
+    """Record what the participant agrees to for the evaluation, or change it.
+
+    With none in force: a new research Consent, and the ResearchConsent (a new pseudonym the
+    first time; after a withdrawal the same row, pointed at the new Consent, keeps its
+    pseudonym). With one in force: its elements change (send `version` to refuse a stale
+    edit). A participant recording their own is always "online". Recording and being
+    contacted need agreement to interviews; agreeing to nothing is not agreeing.
+    """
+    elements = {
+        "interview": interview,
+        "recording": recording,
+        "quotation": quotation,
+        "service_data": service_data,
+        "contact_for_interview": contact_for_interview,
+    }
+    if actor_for(actor).participant_id == participant_id:
+        how = Consent.How.ONLINE
+    if how not in Consent.How.values:
+        raise InvalidInput({"how": ["Record how they agreed."]})
+    _check_elements(elements)
+    with transaction.atomic():
+        participant = _participant_for_change(actor, participant_id)
+        scope = (
+            ResearchConsent.objects.select_for_update(of=("self",))
+            .select_related("consent")
+            .filter(participant=participant)
+            .first()
+        )
+        if scope is not None and scope.is_in_force:
+            if version is not None:
+                scope.check_version(version)
+            changed = [name for name in ELEMENTS if getattr(scope, name) != elements[name]]
+            if not changed:
+                return scope
+            for name in changed:
+                setattr(scope, name, elements[name])
+            scope.bump_version()
+            scope.save()
+            scope.consent.detail = _detail(elements)
+            scope.consent.save(update_fields=["detail", "updated_at"])
+            audit_action(
+                actor=actor,
+                action=AuditEvent.Action.CHANGE,
+                record=scope,
+                participant_id=participant.pk,
+                channel=channel,
+                changed_fields=changed,
+                path=path,
+            )
+            return scope
+        if scope is not None and version is not None:
+            scope.check_version(version)
+        # A research consent recorded before this page existed (on the generic consent form) is
+        # taken over rather than doubled.
+        consent = Consent.objects.filter(
+            participant=participant,
+            purpose=Consent.Purpose.RESEARCH,
+            withdrawn_at__isnull=True,
+            research_scope__isnull=True,
+        ).first()
+        if consent is None:
+            consent = Consent(
+                participant=participant,
+                purpose=Consent.Purpose.RESEARCH,
+                given_at=timezone.now(),
+                given_by=actor,
+                given_how=how,
+            )
+        consent.detail = _detail(elements)
+        validate_model(consent)
+        consent.save()
+        audit_action(
+            actor=actor,
+            action=AuditEvent.Action.CONSENT_GIVEN,
+            record=consent,
+            participant_id=participant.pk,
+            channel=channel,
+            changed_fields=["purpose", "detail"],
+            path=path,
+        )
+        if scope is None:
+            scope = ResearchConsent(participant=participant, pseudonym=_free_pseudonym(participant.pk))
+            action = AuditEvent.Action.CREATE
+        else:
+            scope.bump_version()
+            action = AuditEvent.Action.CHANGE
+        scope.consent = consent
+        for name, value in elements.items():
+            setattr(scope, name, value)
+        scope.save()
+        audit_action(
+            actor=actor,
+            action=action,
+            record=scope,
+            participant_id=participant.pk,
+            channel=channel,
+            changed_fields=["consent", *ELEMENTS],
+            path=path,
+        )
+    return scope
+
+
+def withdraw_research_consent(
+    *,
+    actor: Any,
+    participant_id: int,
+    how: str,
+    version: int | None = None,
+    channel: str = PAGE,
+    path: str = "",
+) -> ResearchConsent:
+    """Stop taking part, in one step: the research Consent is withdrawn (through the one
+    `withdraw_consent`), and evaluators see nothing of the person from that moment. Their
+    pseudonym is kept for if they agree again. A participant withdrawing their own is "online"."""
+    if actor_for(actor).participant_id == participant_id:
+        how = Consent.How.ONLINE
+    if how not in Consent.How.values:
+        raise InvalidInput({"how": ["Record how they told you they are stopping."]})
+    with transaction.atomic():
+        participant = _participant_for_change(actor, participant_id)
+        scope = (
+            ResearchConsent.objects.select_for_update(of=("self",))
+            .select_related("consent")
+            .filter(participant=participant)
+            .first()
+        )
+        if scope is None or not scope.is_in_force:
+            raise DomainError("They are not taking part in the research, so there is nothing to stop.")
+        if version is not None:
+            scope.check_version(version)
+        withdraw_consent(actor=actor, consent_id=scope.consent_id, how=how, channel=channel, path=path)
+        # So that an edit started before the withdrawal cannot go through after it.
+        scope.bump_version()
+        scope.save(update_fields=["version", "updated_at"])
+        scope.consent.refresh_from_db()
+    return scope

@@ -1,0 +1,613 @@
+"""Transcripts: upload, redaction, ready for coding, and the team's policy on unredacted originals.
+
+A transcript is uploaded for a done interview, redacted (suggested or chosen passages replaced by
+"[participant]", "[place]"…), then marked ready for coding, after which its text never changes, so
+coded segments' offsets keep pointing at the words that were coded. Each redaction is logged
+(where, how long, replaced by what, by whom) but never the words taken out. The unredacted original
+is kept only while the uploader's organisation's TranscriptPolicy says so; turning the policy off
+erases the originals its members already uploaded.
+
+Only evaluators (`research.work_on_evaluation`) do any of this. Every change and every read of a
+participant's transcript is audited with that participant's id.
+"""
+
+from collections.abc import Iterable, Sequence
+from itertools import pairwise
+from typing import Any, NamedTuple
+
+import rules
+from django.db import transaction
+from django.db.models import QuerySet
+
+from coproduce.audit.models import AuditEvent
+from coproduce.core.errors import ConflictError, DomainError, NotAllowed, NotFound
+from coproduce.core.validation import InvalidInput
+from coproduce.programmes.actors import actor_for, audit_action
+from coproduce.programmes.models import Organisation
+from coproduce.research.documents import Upload, read_upload
+from coproduce.research.models import Interview, Redaction, StakeholderRole, Transcript, TranscriptPolicy
+from coproduce.research.redaction import REPLACEMENTS
+from coproduce.research.selectors import interviews_visible_to, transcripts_visible_to
+
+PAGE = AuditEvent.Channel.PAGE
+SERVICE_USER = "Service User"
+WORK = "research.work_on_evaluation"
+READY_ALREADY = "This transcript is ready for coding: its text can no longer change."
+STALE = (
+    "Someone else changed this record while you were editing it. Nothing was saved: reload to see "
+    "their change, then make yours again."
+)
+
+
+class RedactionRequest(NamedTuple):
+    """One passage to take out of the text as it is now: [start, end)."""
+
+    start: int
+    end: int
+    kind: str
+    replacement: str = ""
+    suggested: bool = False
+
+
+# ---- reads ------------------------------------------------------------------------------------
+
+
+def _with_interviewee(rows: QuerySet[Transcript]) -> QuerySet[Transcript]:
+    return rows.select_related(
+        "wave", "partnership", "interview__research_consent", "interview__stakeholder", "uploaded_by"
+    )
+
+
+def transcripts_for(
+    actor: Any, *, wave_id: int | None = None, partnership_id: int | None = None, status: str = ""
+) -> QuerySet[Transcript]:
+    """The transcripts this person may see (`transcripts_visible_to`), filtered, with what a list shows."""
+    rows = _with_interviewee(transcripts_visible_to(actor))
+    if wave_id:
+        rows = rows.filter(wave_id=wave_id)
+    if partnership_id:
+        rows = rows.filter(partnership_id=partnership_id)
+    if status:
+        rows = rows.filter(status=status)
+    return rows.order_by("wave__year", "partnership__area_name", "title", "pk")
+
+
+def interviewee_participant_id(transcript: Transcript) -> int | None:
+    """The participant a transcript is about (for the audit log), or None for stakeholders and surveys."""
+    interview = transcript.interview
+    if interview is None or interview.research_consent is None:
+        return None
+    return interview.research_consent.participant_id
+
+
+def interviewee_label(interview: Interview | None) -> str:
+    """How an evaluator knows the interviewee: a pseudonym, or a stakeholder's name and role."""
+    if interview is None:
+        return "Survey answers"
+    if interview.research_consent is not None:
+        return interview.research_consent.pseudonym
+    if interview.stakeholder is not None:
+        return f"{interview.stakeholder.name} ({interview.stakeholder.get_role_display()})"
+    return ""
+
+
+def _record_list(actor: Any, rows: Iterable[tuple[Any, int | None]], channel: str, path: str) -> None:
+    who = actor_for(actor)
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                actor=actor,
+                actor_role=who.role_label,
+                action=AuditEvent.Action.LIST,
+                channel=channel,
+                record_type=record._meta.label,
+                record_id=str(record.pk),
+                participant_id=participant_id,
+                purpose=who.purpose_for()[:120],
+                path=path[:300],
+            )
+            for record, participant_id in rows
+            if participant_id is not None
+        ]
+    )
+
+
+def record_transcript_list_view(
+    *, actor: Any, transcripts: Iterable[Transcript], channel: str = PAGE, path: str = ""
+) -> None:
+    """One LIST event per participant transcript shown, in one query."""
+    _record_list(actor, ((t, interviewee_participant_id(t)) for t in transcripts), channel, path)
+
+
+def record_interview_list_view(
+    *, actor: Any, interviews: Iterable[Interview], channel: str = PAGE, path: str = ""
+) -> None:
+    """One LIST event per participant interview shown (by pseudonym), in one query."""
+    _record_list(actor, ((i, _participant_of(i)) for i in interviews), channel, path)
+
+
+def view_transcript(*, actor: Any, transcript_id: int, channel: str = PAGE, path: str = "") -> Transcript:
+    """A transcript this person may see, its reading audited with the interviewee participant's id.
+    A participant who withdrew their research consent has no visible transcript (NotFound)."""
+    transcript = _with_interviewee(transcripts_visible_to(actor)).filter(pk=transcript_id).first()
+    if transcript is None:
+        raise NotFound("No such transcript.")
+    audit_action(
+        actor=actor,
+        action=AuditEvent.Action.VIEW,
+        record=transcript,
+        participant_id=interviewee_participant_id(transcript),
+        channel=channel,
+        path=path,
+    )
+    return transcript
+
+
+def _uploader_organisation_id(transcript: Transcript) -> int | None:
+    staff = getattr(transcript.uploaded_by, "staff_member", None)
+    return staff.organisation_id if staff is not None else None
+
+
+def may_read_original(actor: Any, transcript: Transcript) -> bool:
+    """Only the uploader's own team reads an original its policy kept."""
+    organisation_id = _uploader_organisation_id(transcript)
+    return (
+        bool(transcript.original_text)
+        and organisation_id is not None
+        and actor_for(actor).organisation_id == organisation_id
+        and rules.has_perm(WORK, actor)
+    )
+
+
+def view_original(*, actor: Any, transcript_id: int, channel: str = PAGE, path: str = "") -> Transcript:
+    """The unredacted original, for the uploader's team, only if their policy kept it. Audited."""
+    transcript = (
+        _with_interviewee(transcripts_visible_to(actor))
+        .select_related("uploaded_by__staff_member")
+        .filter(pk=transcript_id)
+        .first()
+    )
+    if transcript is None or not may_read_original(actor, transcript):
+        raise NotFound("No unredacted original is kept for this transcript.")
+    audit_action(
+        actor=actor,
+        action=AuditEvent.Action.VIEW,
+        record=transcript,
+        participant_id=interviewee_participant_id(transcript),
+        channel=channel,
+        path=path,
+    )
+    return transcript
+
+
+def interviews_awaiting_transcript(actor: Any) -> QuerySet[Interview]:
+    """Done interviews this person may see that have no transcript yet."""
+    return (
+        interviews_visible_to(actor)
+        .filter(status=Interview.Status.DONE, transcript__isnull=True)
+        .select_related("wave", "partnership", "research_consent", "stakeholder")
+        .order_by("wave__year", "partnership__area_name", "held_on", "pk")
+    )
+
+
+def policy_of(organisation_id: int | None) -> TranscriptPolicy | None:
+    if organisation_id is None:
+        return None
+    return TranscriptPolicy.objects.filter(organisation_id=organisation_id).first()
+
+
+def keeps_originals(organisation_id: int | None) -> bool:
+    policy = policy_of(organisation_id)
+    return policy is not None and policy.keep_unredacted_originals
+
+
+# ---- changes ----------------------------------------------------------------------------------
+
+
+def _require_evaluator(actor: Any) -> None:
+    if not rules.has_perm(WORK, actor):
+        raise NotAllowed("Only evaluators work on transcripts.")
+
+
+def _speaker_label(interview: Interview) -> str:
+    if interview.kind == Interview.Kind.PARTICIPANT:
+        return SERVICE_USER
+    role = interview.stakeholder.role if interview.stakeholder else StakeholderRole.OTHER
+    return str(StakeholderRole(role).label)
+
+
+def _participant_of(interview: Interview | None) -> int | None:
+    if interview is None or interview.research_consent_id is None:
+        return None
+    return interview.research_consent.participant_id  # type: ignore[union-attr]
+
+
+def upload_transcript(
+    *,
+    actor: Any,
+    interview_id: int,
+    upload: Upload,
+    title: str = "",
+    channel: str = PAGE,
+    path: str = "",
+) -> Transcript:
+    """Upload the transcript of a done interview that has none yet (.txt or .docx, at most 2 MB).
+
+    The speaker label is "Service User" for a participant and the stakeholder's role for a
+    stakeholder ("Keyworker"); area and wave come from the interview. The unredacted original is
+    kept only if the uploader's organisation's policy says so.
+    """
+    _require_evaluator(actor)
+    document = read_upload(upload)
+    title = title.strip()
+    if len(title) > 200:
+        raise InvalidInput({"title": ["Keep the title to 200 characters or fewer."]})
+    with transaction.atomic():
+        # Locking the interview makes a second upload at the same moment wait, then see the first.
+        interview = (
+            interviews_visible_to(actor)
+            .select_for_update(of=("self",))
+            .select_related("wave", "partnership", "research_consent", "stakeholder")
+            .filter(pk=interview_id)
+            .first()
+        )
+        if interview is None:
+            raise NotFound("No such interview.")
+        if interview.status != Interview.Status.DONE:
+            raise InvalidInput({"interview": ["Only an interview that has been done can have a transcript."]})
+        if Transcript.objects.filter(interview_id=interview.pk).exists():
+            raise InvalidInput({"interview": ["This interview already has a transcript."]})
+        label = _speaker_label(interview)
+        transcript = Transcript.objects.create(
+            source=Transcript.Source.INTERVIEW,
+            interview=interview,
+            partnership=interview.partnership,
+            wave=interview.wave,
+            speaker_label=label,
+            title=title or f"{label}, {interview.partnership.area_name}, {interview.wave.year}",
+            text=document.text,
+            original_text=document.text if keeps_originals(actor_for(actor).organisation_id) else "",
+            original_filename=document.filename,
+            status=Transcript.Status.REDACTING,
+            uploaded_by=actor,
+        )
+        audit_action(
+            actor=actor,
+            action=AuditEvent.Action.CREATE,
+            record=transcript,
+            participant_id=_participant_of(interview),
+            channel=channel,
+            path=path,
+            changed_fields=["text", "title", *(["original_text"] if transcript.original_text else [])],
+        )
+    return transcript
+
+
+def _locked_transcript(actor: Any, transcript_id: int, version: int) -> Transcript:
+    _require_evaluator(actor)
+    transcript = (
+        transcripts_visible_to(actor)
+        .select_for_update(of=("self",))
+        .select_related("interview__research_consent")
+        .filter(pk=transcript_id)
+        .first()
+    )
+    if transcript is None:
+        raise NotFound("No such transcript.")
+    transcript.check_version(version)
+    return transcript
+
+
+def _checked(text: str, requests: Sequence[RedactionRequest | Sequence[Any]]) -> list[RedactionRequest]:
+    """The redactions, in order, or InvalidInput naming every problem; the text is not touched."""
+    if not requests:
+        raise InvalidInput({"redactions": ["Choose at least one passage to redact."]})
+    problems: list[str] = []
+    wanted: list[RedactionRequest] = []
+    for given in requests:
+        try:
+            request = RedactionRequest(*given)
+        except TypeError:
+            problems.append("Give each passage as start, end, kind and (if you like) replacement.")
+            continue
+        start, end = request.start, request.end
+        if isinstance(start, bool) or isinstance(end, bool) or not isinstance(start, int) or not isinstance(end, int):
+            problems.append("Say where each passage starts and ends, as character positions.")
+            continue
+        if not 0 <= start < end <= len(text):
+            problems.append(f"The passage from {start} to {end} is not inside the text (0 to {len(text)}).")
+            continue
+        if request.kind not in Redaction.Kind.values:
+            problems.append(f"“{request.kind}” is not a kind of redaction.")
+            continue
+        replacement = (request.replacement or REPLACEMENTS[request.kind]).strip()
+        if len(replacement) > 40:
+            problems.append("Keep each replacement to 40 characters or fewer.")
+            continue
+        wanted.append(request._replace(replacement=replacement, suggested=bool(request.suggested)))
+    wanted.sort(key=lambda request: (request.start, request.end))
+    for before, after in pairwise(wanted):
+        if after.start < before.end:
+            problems.append(
+                f"The passages at {before.start} to {before.end} and {after.start} to {after.end} overlap: "
+                "redact them as one passage."
+            )
+    if problems:
+        raise InvalidInput({"redactions": list(dict.fromkeys(problems))})
+    return wanted
+
+
+def _apply(actor: Any, transcript: Transcript, wanted: list[RedactionRequest], channel: str, path: str) -> Transcript:
+    if transcript.status != Transcript.Status.REDACTING:
+        raise DomainError(READY_ALREADY)
+    text = transcript.text
+    # From the end backwards, so each passage's start is still right when it is replaced, and
+    # each logged start is the position in the text as it was when that passage went.
+    for request in reversed(wanted):
+        text = text[: request.start] + request.replacement + text[request.end :]
+    transcript.text = text
+    transcript.bump_version()
+    transcript.save(update_fields=["text", "version", "updated_at"])
+    Redaction.objects.bulk_create(
+        [
+            Redaction(
+                transcript=transcript,
+                start=request.start,
+                length_removed=request.end - request.start,
+                replacement=request.replacement,
+                kind=request.kind,
+                suggested=request.suggested,
+                applied_by=actor,
+            )
+            for request in reversed(wanted)
+        ]
+    )
+    audit_action(
+        actor=actor,
+        action=AuditEvent.Action.CHANGE,
+        record=transcript,
+        participant_id=_participant_of(transcript.interview),
+        channel=channel,
+        path=path,
+        changed_fields=["text"],
+    )
+    return transcript
+
+
+def apply_redactions(
+    *,
+    actor: Any,
+    transcript_id: int,
+    version: int,
+    redactions: Sequence[RedactionRequest | Sequence[Any]],
+    channel: str = PAGE,
+    path: str = "",
+) -> Transcript:
+    """Replace passages of the text as it is now, each (start, end, kind, replacement, suggested).
+
+    Refused, with nothing changed, if any passage is outside the text or overlaps another, or once
+    the transcript is ready for coding. Each passage is logged as a Redaction, without its words.
+    """
+    with transaction.atomic():
+        transcript = _locked_transcript(actor, transcript_id, version)
+        if transcript.status != Transcript.Status.REDACTING:
+            raise DomainError(READY_ALREADY)
+        return _apply(actor, transcript, _checked(transcript.text, redactions), channel, path)
+
+
+def occurrences(text: str, passage: str) -> list[int]:
+    """Where the exact words appear, not overlapping, in order."""
+    starts: list[int] = []
+    if not passage:
+        return starts
+    at = text.find(passage)
+    while at != -1:
+        starts.append(at)
+        at = text.find(passage, at + len(passage))
+    return starts
+
+
+def redact_passage(
+    *,
+    actor: Any,
+    transcript_id: int,
+    version: int,
+    passage: str,
+    kind: str = Redaction.Kind.OTHER,
+    replacement: str = "",
+    occurrence: int | None = None,
+    start: int | None = None,
+    every: bool = False,
+    channel: str = PAGE,
+    path: str = "",
+) -> Transcript:
+    """Redact a passage chosen by its exact words: the only place they appear, the `occurrence`-th
+    (from 1), the one at `start`, or with `every` all of them. Clear errors when the words are not
+    in the text or appear more than once and it is not said which."""
+    with transaction.atomic():
+        transcript = _locked_transcript(actor, transcript_id, version)
+        if transcript.status != Transcript.Status.REDACTING:
+            raise DomainError(READY_ALREADY)
+        if not passage.strip():
+            raise InvalidInput({"passage": ["Copy the words to redact from the transcript."]})
+        found = occurrences(transcript.text, passage)
+        if not found:
+            raise InvalidInput(
+                {"passage": ["These words are not in the transcript: copy them exactly as they are written there."]}
+            )
+        if every:
+            chosen = found
+        elif start is not None:
+            if start not in found:
+                raise InvalidInput({"start": [f"The words do not start at position {start}."]})
+            chosen = [start]
+        elif occurrence is not None:
+            if not 1 <= occurrence <= len(found):
+                raise InvalidInput(
+                    {
+                        "occurrence": [
+                            f"These words appear {len(found)} time{'s' if len(found) > 1 else ''}: "
+                            f"choose a number from 1 to {len(found)}."
+                        ]
+                    }
+                )
+            chosen = [found[occurrence - 1]]
+        elif len(found) > 1:
+            raise InvalidInput(
+                {
+                    "occurrence": [
+                        f"These words appear {len(found)} times: say which one (1 to {len(found)}), "
+                        "or redact every one."
+                    ]
+                }
+            )
+        else:
+            chosen = found
+        requests = [RedactionRequest(at, at + len(passage), kind, replacement, False) for at in chosen]
+        return _apply(actor, transcript, _checked(transcript.text, requests), channel, path)
+
+
+def mark_ready_for_coding(
+    *, actor: Any, transcript_id: int, version: int, channel: str = PAGE, path: str = ""
+) -> Transcript:
+    """End redaction: from now on the text never changes, so coded offsets stay right."""
+    with transaction.atomic():
+        transcript = _locked_transcript(actor, transcript_id, version)
+        if transcript.status == Transcript.Status.READY:
+            raise DomainError("This transcript is already ready for coding.")
+        transcript.status = Transcript.Status.READY
+        transcript.bump_version()
+        transcript.save(update_fields=["status", "version", "updated_at"])
+        audit_action(
+            actor=actor,
+            action=AuditEvent.Action.CHANGE,
+            record=transcript,
+            participant_id=_participant_of(transcript.interview),
+            channel=channel,
+            path=path,
+            changed_fields=["status"],
+        )
+    return transcript
+
+
+def rename_transcript(
+    *, actor: Any, transcript_id: int, version: int, title: str, channel: str = PAGE, path: str = ""
+) -> Transcript:
+    """Change a transcript's title, at any stage (the text is not touched)."""
+    title = title.strip()
+    if not title:
+        raise InvalidInput({"title": ["Give the transcript a title."]})
+    if len(title) > 200:
+        raise InvalidInput({"title": ["Keep the title to 200 characters or fewer."]})
+    with transaction.atomic():
+        transcript = _locked_transcript(actor, transcript_id, version)
+        if transcript.title == title:
+            return transcript
+        transcript.title = title
+        transcript.bump_version()
+        transcript.save(update_fields=["title", "version", "updated_at"])
+        audit_action(
+            actor=actor,
+            action=AuditEvent.Action.CHANGE,
+            record=transcript,
+            participant_id=_participant_of(transcript.interview),
+            channel=channel,
+            path=path,
+            changed_fields=["title"],
+        )
+    return transcript
+
+
+def delete_transcript(*, actor: Any, transcript_id: int, version: int, channel: str = PAGE, path: str = "") -> None:
+    """Delete a transcript while it is still being redacted (to upload the right file instead).
+    Once ready for coding it stays: coded segments and quotes point at it."""
+    with transaction.atomic():
+        transcript = _locked_transcript(actor, transcript_id, version)
+        if transcript.status != Transcript.Status.REDACTING:
+            raise DomainError("A transcript ready for coding cannot be deleted.")
+        audit_action(
+            actor=actor,
+            action=AuditEvent.Action.CHANGE,
+            record=transcript,
+            participant_id=_participant_of(transcript.interview),
+            channel=channel,
+            path=path,
+            changed_fields=["deleted"],
+        )
+        transcript.delete()
+
+
+def set_transcript_policy(
+    *,
+    actor: Any,
+    organisation_id: int,
+    keep_unredacted_originals: bool,
+    version: int,
+    channel: str = PAGE,
+    path: str = "",
+) -> TranscriptPolicy:
+    """An evaluator of the team (`research.change_transcript_policy`) says whether its uploads keep
+    their unredacted originals. `version` is 0 while the team has no policy yet. Turning it off
+    erases every original its members already uploaded, each erasure audited."""
+    with transaction.atomic():
+        # Locking the organisation makes two first-time policies at once run one after the other.
+        organisation = Organisation.objects.select_for_update().filter(pk=organisation_id).first()
+        if organisation is None or not rules.has_perm("research.change_transcript_policy", actor, organisation):
+            raise NotAllowed("Only an evaluator of this team can change its policy on originals.")
+        policy = TranscriptPolicy.objects.select_for_update().filter(organisation=organisation).first()
+        if policy is None:
+            if version != 0:
+                raise ConflictError(STALE)
+            policy = TranscriptPolicy(organisation=organisation, changed_by=actor)
+            action = AuditEvent.Action.CREATE
+        else:
+            policy.check_version(version)
+            if policy.keep_unredacted_originals == keep_unredacted_originals:
+                return policy
+            policy.bump_version()
+            action = AuditEvent.Action.CHANGE
+        policy.keep_unredacted_originals = keep_unredacted_originals
+        policy.changed_by = actor
+        policy.save()
+        audit_action(
+            actor=actor,
+            action=action,
+            record=policy,
+            participant_id=None,
+            channel=channel,
+            path=path,
+            changed_fields=["keep_unredacted_originals"],
+        )
+        if not keep_unredacted_originals:
+            _erase_originals(actor, organisation.pk, channel, path)
+    return policy
+
+
+def _erase_originals(actor: Any, organisation_id: int, channel: str, path: str) -> None:
+    kept = list(
+        Transcript.objects.select_for_update(of=("self",))
+        .filter(uploaded_by__staff_member__organisation_id=organisation_id)
+        .exclude(original_text="")
+        .select_related("interview__research_consent")
+    )
+    if not kept:
+        return
+    Transcript.objects.filter(pk__in=[transcript.pk for transcript in kept]).update(original_text="")
+    who = actor_for(actor)
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                actor=actor,
+                actor_role=who.role_label,
+                action=AuditEvent.Action.CHANGE,
+                channel=channel,
+                record_type=Transcript._meta.label,
+                record_id=str(transcript.pk),
+                participant_id=_participant_of(transcript.interview),
+                purpose=who.purpose_for()[:120],
+                changed_fields=["original_text"],
+                path=path[:300],
+            )
+            for transcript in kept
+        ]
+    )

@@ -1,0 +1,492 @@
+"""The evaluator's pages for waves, stakeholders, interviews, the sampling assistant and Table 1.
+
+Rows come from coproduce/research/selectors.py; changes from coproduce/research/services/interviews.py.
+Participants appear only by pseudonym; every list or page showing a participant's interview or
+research consent is audited, one event per participant shown.
+"""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from coproduce.accounts.roles import Role
+from coproduce.audit.models import AuditEvent
+from coproduce.core.errors import ConflictError, DomainError, NotAllowed
+from coproduce.programmes.models import Partnership, StaffMember
+from coproduce.programmes.selectors import organisations_visible_to, partnerships_visible_to
+from coproduce.reporting.exports import CONTENT_TYPES, CSV, XLSX, ExportTable, to_csv, to_xlsx
+from coproduce.research.models import Interview, Stakeholder
+from coproduce.research.sampling import SPREAD_LABELS, Spread, candidates_for, propose
+from coproduce.research.selectors import (
+    interviews_visible_to,
+    research_consents_visible_to,
+    stakeholders_visible_to,
+    waves_visible_to,
+)
+from coproduce.research.services.interviews import (
+    create_interview,
+    create_stakeholder,
+    create_wave,
+    interview_contact_details,
+    invite_for_interview,
+    record_interview_reads,
+    record_research_consent_reads,
+    update_interview,
+    update_stakeholder,
+    update_wave,
+    withdraw_stakeholder,
+)
+from coproduce.research.table1 import table_one
+from coproduce.web.access import require_roles
+from coproduce.web.pagination import paginate
+from coproduce.web.partnership.common import conflict
+from coproduce.web.research.interview_forms import (
+    InterviewEditForm,
+    InterviewFilterForm,
+    InterviewForm,
+    SamplingForm,
+    StakeholderEditForm,
+    StakeholderForm,
+    WaveEditForm,
+    WaveForm,
+)
+
+PAGE = AuditEvent.Channel.PAGE
+PER_PAGE = 25
+evaluators_only = require_roles(Role.EVALUATOR)
+
+
+def _wave_choices(request: HttpRequest) -> list[tuple[Any, str]]:
+    return [(wave.pk, wave.name) for wave in waves_visible_to(request.user).order_by("year", "pk")]
+
+
+def _area_choices(request: HttpRequest) -> list[tuple[Any, str]]:
+    return [
+        (pk, name)
+        for pk, name in partnerships_visible_to(request.user).order_by("area_name", "pk").values_list("pk", "area_name")
+    ]
+
+
+def _interviewer_choices() -> list[tuple[Any, str]]:
+    staff = StaffMember.objects.filter(is_active=True, roles__role=Role.EVALUATOR).select_related("user")
+    return [(member.user_id, str(member.user)) for member in staff.order_by("user__display_name", "pk")]
+
+
+def _save(form: Any, action: Any) -> tuple[Any, int]:
+    """Run a service with the form's data: (result, 200) or (None, 400) with the error on the form."""
+    try:
+        return action(), 200
+    except ConflictError:
+        raise
+    except DomainError as error:
+        form.add_domain_error(error)
+        return None, 400
+
+
+# ---- waves --------------------------------------------------------------------------------------
+
+
+@evaluators_only
+def research_waves(request: HttpRequest) -> HttpResponse:
+    waves = waves_visible_to(request.user).select_related("programme").order_by("programme__name", "year")
+    return render(request, "web/research/interviews/waves.html", {"page_title": "Waves", "waves": waves})
+
+
+@evaluators_only
+def research_wave_add(request: HttpRequest) -> HttpResponse:
+    form = WaveForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            wave, status = _save(
+                form, lambda: create_wave(actor=request.user, channel=PAGE, path=request.path, **form.cleaned_data)
+            )
+            if wave is not None:
+                messages.success(request, f"{wave.name} is added.")
+                return redirect("web:research_waves")
+    context = {"page_title": "Add a wave", "form": form, "back": reverse("web:research_waves")}
+    return render(request, "web/research/interviews/form.html", context, status=status)
+
+
+@evaluators_only
+def research_wave_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    wave = waves_visible_to(request.user).filter(pk=pk).first()
+    if wave is None:
+        raise Http404("No such wave.")
+    initial = {name: getattr(wave, name) for name in ("year", "name", "starts_on", "ends_on", "version")}
+    form = WaveEditForm(request.POST if request.method == "POST" else None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            changes = dict(form.cleaned_data)
+            version = changes.pop("version")
+            try:
+                saved, status = _save(
+                    form,
+                    lambda: update_wave(
+                        actor=request.user,
+                        wave_id=wave.pk,
+                        version=version,
+                        changes=changes,
+                        channel=PAGE,
+                        path=request.path,
+                    ),
+                )
+            except ConflictError as error:
+                return conflict(request, error, back_url=request.path, back_label="See the wave as it is now")
+            if saved is not None:
+                messages.success(request, "Saved.")
+                return redirect("web:research_waves")
+    context = {"page_title": f"Change {wave.name}", "form": form, "back": reverse("web:research_waves")}
+    return render(request, "web/research/interviews/form.html", context, status=status)
+
+
+# ---- stakeholders -------------------------------------------------------------------------------
+
+
+def _organisation_choices(request: HttpRequest) -> list[tuple[Any, str]]:
+    return list(organisations_visible_to(request.user).order_by("name", "pk").values_list("pk", "name"))
+
+
+@evaluators_only
+def research_stakeholders(request: HttpRequest) -> HttpResponse:
+    stakeholders = stakeholders_visible_to(request.user).select_related("partnership", "organisation")
+    pages = paginate(request, stakeholders.order_by("name", "pk"), PER_PAGE)
+    context = {"page_title": "Stakeholders", "pages": pages, "stakeholders": pages.page.object_list}
+    return render(request, "web/research/interviews/stakeholders.html", context)
+
+
+@evaluators_only
+def research_stakeholder_add(request: HttpRequest) -> HttpResponse:
+    form = StakeholderForm(
+        request.POST if request.method == "POST" else None,
+        areas=_area_choices(request),
+        organisations=_organisation_choices(request),
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            saved, status = _save(
+                form,
+                lambda: create_stakeholder(actor=request.user, channel=PAGE, path=request.path, **form.cleaned_data),
+            )
+            if saved is not None:
+                messages.success(request, f"{saved.name} is added.")
+                return redirect("web:research_stakeholders")
+    context = {"page_title": "Add a stakeholder", "form": form, "back": reverse("web:research_stakeholders")}
+    return render(request, "web/research/interviews/form.html", context, status=status)
+
+
+def _stakeholder(request: HttpRequest, pk: int) -> Stakeholder:
+    stakeholder = stakeholders_visible_to(request.user).filter(pk=pk).first()
+    if stakeholder is None:
+        raise Http404("No such stakeholder.")
+    return stakeholder
+
+
+@evaluators_only
+def research_stakeholder_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    stakeholder = _stakeholder(request, pk)
+    fields = StakeholderEditForm.base_fields
+    initial = {name: getattr(stakeholder, name) for name in fields}
+    form = StakeholderEditForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        areas=_area_choices(request),
+        organisations=_organisation_choices(request),
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            changes = dict(form.cleaned_data)
+            version = changes.pop("version")
+            try:
+                saved, status = _save(
+                    form,
+                    lambda: update_stakeholder(
+                        actor=request.user,
+                        stakeholder_id=stakeholder.pk,
+                        version=version,
+                        changes=changes,
+                        channel=PAGE,
+                        path=request.path,
+                    ),
+                )
+            except ConflictError as error:
+                return conflict(request, error, back_url=request.path, back_label="See them as they are now")
+            if saved is not None:
+                messages.success(request, "Saved.")
+                return redirect("web:research_stakeholders")
+    context = {
+        "page_title": f"Change {stakeholder.name}",
+        "form": form,
+        "back": reverse("web:research_stakeholders"),
+        "stakeholder": stakeholder,
+    }
+    return render(request, "web/research/interviews/stakeholder_edit.html", context, status=status)
+
+
+@evaluators_only
+@require_POST
+def research_stakeholder_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    stakeholder = _stakeholder(request, pk)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = -1
+    try:
+        withdraw_stakeholder(
+            actor=request.user, stakeholder_id=stakeholder.pk, version=version, channel=PAGE, path=request.path
+        )
+    except ConflictError as error:
+        return conflict(
+            request, error, back_url=reverse("web:research_stakeholder_edit", args=[pk]), back_label="See them again"
+        )
+    messages.success(request, f"{stakeholder.name} has stopped taking part. Their interviews are no longer shown.")
+    return redirect("web:research_stakeholders")
+
+
+# ---- interviews ---------------------------------------------------------------------------------
+
+
+def _interviews(request: HttpRequest) -> QuerySet[Interview]:
+    return interviews_visible_to(request.user).select_related(
+        "wave", "partnership", "research_consent", "stakeholder", "interviewer"
+    )
+
+
+@evaluators_only
+def research_interviews(request: HttpRequest) -> HttpResponse:
+    filters = InterviewFilterForm(request.GET or None, waves=_wave_choices(request), areas=_area_choices(request))
+    interviews = _interviews(request)
+    if filters.is_valid():
+        data = filters.cleaned_data
+        if data.get("wave"):
+            interviews = interviews.filter(wave_id=data["wave"])
+        if data.get("area"):
+            interviews = interviews.filter(partnership_id=data["area"])
+        if data.get("kind"):
+            interviews = interviews.filter(kind=data["kind"])
+        if data.get("status"):
+            interviews = interviews.filter(status=data["status"])
+    pages = paginate(request, interviews.order_by("-wave__year", "partnership__area_name", "pk"), PER_PAGE)
+    shown = list(pages.page.object_list)
+    record_interview_reads(actor=request.user, interviews=shown, channel=PAGE, path=request.path)
+    context = {"page_title": "Interviews", "filters": filters, "pages": pages, "interviews": shown}
+    return render(request, "web/research/interviews/interviews.html", context)
+
+
+@evaluators_only
+def research_interview_add(request: HttpRequest) -> HttpResponse:
+    scopes = list(
+        research_consents_visible_to(request.user)
+        .filter(interview=True)
+        .order_by("pseudonym")
+        .values_list("pseudonym", "participant_id")
+    )
+    pseudonyms = [(pseudonym, pseudonym) for pseudonym, _ in scopes]
+    record_research_consent_reads(
+        actor=request.user, participant_ids=[pk for _, pk in scopes], channel=PAGE, path=request.path
+    )
+    stakeholders = stakeholders_visible_to(request.user).filter(agreed_to_interview=True).order_by("name", "pk")
+    form = InterviewForm(
+        request.POST if request.method == "POST" else None,
+        initial={"wave_id": request.GET.get("wave")},
+        waves=_wave_choices(request),
+        pseudonyms=pseudonyms,
+        stakeholders=[(s.pk, str(s)) for s in stakeholders],
+        areas=_area_choices(request),
+        interviewers=_interviewer_choices(),
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            saved, status = _save(
+                form, lambda: create_interview(actor=request.user, channel=PAGE, path=request.path, **form.cleaned_data)
+            )
+            if saved is not None:
+                messages.success(request, "The interview is added.")
+                return redirect("web:research_interview_detail", pk=saved.pk)
+    context = {"page_title": "Add an interview", "form": form, "back": reverse("web:research_interviews")}
+    return render(request, "web/research/interviews/form.html", context, status=status)
+
+
+def _interview(request: HttpRequest, pk: int) -> Interview:
+    interview = _interviews(request).filter(pk=pk).first()
+    if interview is None:
+        raise Http404("No such interview.")
+    return interview
+
+
+@evaluators_only
+def research_interview_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One interview. A participant interviewee's first name, email and mobile are shown only here,
+    and only if they agreed to be contacted about interviews (audited)."""
+    interview = _interview(request, pk)
+    record_interview_reads(
+        actor=request.user, interviews=[interview], channel=PAGE, path=request.path, action=AuditEvent.Action.VIEW
+    )
+    contact = interview_contact_details(actor=request.user, interview=interview, channel=PAGE, path=request.path)
+    context = {"page_title": str(interview), "interview": interview, "contact": contact}
+    return render(request, "web/research/interviews/interview_detail.html", context)
+
+
+@evaluators_only
+def research_interview_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    interview = _interview(request, pk)
+    fields = InterviewEditForm.base_fields
+    initial = {name: getattr(interview, name) for name in fields}
+    form = InterviewEditForm(
+        request.POST if request.method == "POST" else None, initial=initial, interviewers=_interviewer_choices()
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            changes = dict(form.cleaned_data)
+            version = changes.pop("version")
+            try:
+                saved, status = _save(
+                    form,
+                    lambda: update_interview(
+                        actor=request.user,
+                        interview_id=interview.pk,
+                        version=version,
+                        changes=changes,
+                        channel=PAGE,
+                        path=request.path,
+                    ),
+                )
+            except ConflictError as error:
+                return conflict(request, error, back_url=request.path, back_label="See the interview as it is now")
+            if saved is not None:
+                messages.success(request, "Saved.")
+                return redirect("web:research_interview_detail", pk=interview.pk)
+    else:
+        record_interview_reads(
+            actor=request.user, interviews=[interview], channel=PAGE, path=request.path, action=AuditEvent.Action.VIEW
+        )
+    back = reverse("web:research_interview_detail", args=[interview.pk])
+    context = {"page_title": "Change the interview", "form": form, "back": back, "interview": interview}
+    return render(request, "web/research/interviews/form.html", context, status=status)
+
+
+# ---- Table 1 ------------------------------------------------------------------------------------
+
+
+@evaluators_only
+def research_table1(request: HttpRequest) -> HttpResponse:
+    try:
+        table = table_one(request.user)
+    except NotAllowed as error:
+        raise PermissionDenied(error.message) from error
+    by_area = table.by_area()
+    rows = [
+        {"area": area, "cells": [table.cell(area, year) for year in table.years], "total": by_area[area]}
+        for area in table.areas
+    ]
+    context = {
+        "page_title": "Interviews undertaken (Table 1)",
+        "table": table,
+        "rows": rows,
+        "by_wave": list(table.by_wave().values()),
+        "overall": table.overall(),
+    }
+    return render(request, "web/research/interviews/table1.html", context)
+
+
+@evaluators_only
+def research_table1_download(request: HttpRequest, file_format: str) -> HttpResponse:
+    if file_format not in (CSV, XLSX):
+        raise Http404("No such format.")
+    columns, rows = table_one(request.user).flat()
+    export = ExportTable(slug="table-1-interviews", title="Interviews undertaken", columns=columns, rows=rows)
+    content = to_csv(export) if file_format == CSV else to_xlsx(export)
+    response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
+    response["Content-Disposition"] = f'attachment; filename="{export.slug}.{file_format}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# ---- sampling -----------------------------------------------------------------------------------
+
+
+@evaluators_only
+def research_sampling(request: HttpRequest) -> HttpResponse:
+    """Stateless: the form (GET) gives a proposal with every person ticked; "Invite these" posts the
+    ticked ones to research_sampling_invite."""
+    areas = _area_choices(request)
+    form = SamplingForm(request.GET or None, waves=_wave_choices(request), areas=areas)
+    proposals = None
+    wave = None
+    status = 200
+    if request.GET:
+        if form.is_valid():
+            wave = waves_visible_to(request.user).filter(pk=form.cleaned_data["wave"]).first()
+            if wave is None:
+                form.add_error("wave", "Choose a wave.")
+                status = 400
+            else:
+                candidates = candidates_for(request.user, wave)
+                in_programme = set(
+                    Partnership.objects.filter(programme_id=wave.programme_id).values_list("pk", flat=True)
+                )
+                names = {pk: name for pk, name in areas if pk in in_programme}
+                proposals = propose(
+                    candidates,
+                    quotas=form.quotas(),
+                    spreads={Spread(value) for value in form.cleaned_data["spreads"]},
+                    area_names=names,
+                )
+                shown = sorted({choice.candidate.participant_id for p in proposals for choice in p.chosen})
+                record_research_consent_reads(
+                    actor=request.user, participant_ids=shown, channel=PAGE, path=request.path
+                )
+        else:
+            status = 400
+    context = {
+        "page_title": "Sampling assistant",
+        "form": form,
+        "quota_fields": [form[f"quota_{pk}"] for pk, _ in areas],
+        "proposals": proposals,
+        "wave": wave,
+        "spread_labels": SPREAD_LABELS,
+    }
+    return render(request, "web/research/interviews/sampling.html", context, status=status)
+
+
+@evaluators_only
+@require_POST
+def research_sampling_invite(request: HttpRequest) -> HttpResponse:
+    try:
+        wave_id = int(request.POST.get("wave", ""))
+        chosen = [int(value) for value in request.POST.getlist("research_consent")]
+    except ValueError as error:
+        raise Http404("No such wave.") from error
+    wave = waves_visible_to(request.user).filter(pk=wave_id).first()
+    if wave is None:
+        raise Http404("No such wave.")
+    if not chosen:
+        messages.error(request, "Nobody was ticked, so nobody was invited.")
+        return redirect("web:research_sampling")
+    try:
+        made, skipped = invite_for_interview(
+            actor=request.user, wave_id=wave.pk, research_consent_ids=chosen, channel=PAGE, path=request.path
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("web:research_sampling")
+    note = f" {len(skipped)} already had an interview in this wave." if skipped else ""
+    messages.success(request, f"{len(made)} invited to {wave.name}.{note}")
+    return redirect(f"{reverse('web:research_interviews')}?wave={wave.pk}&status=invited")

@@ -1,0 +1,104 @@
+"""Forms for the evaluator's transcript pages: upload, redaction, title, policy on originals."""
+
+from typing import Any
+
+from django import forms
+
+from coproduce.research.models import Redaction, Transcript
+from coproduce.web.forms import GovukForm
+
+
+class TranscriptFilterForm(GovukForm):
+    wave = forms.TypedChoiceField(label="Wave", required=False, coerce=int, empty_value=None)
+    area = forms.TypedChoiceField(label="Area", required=False, coerce=int, empty_value=None)
+    status = forms.ChoiceField(label="Stage", required=False, choices=[("", "Any stage"), *Transcript.Status.choices])
+
+    def __init__(self, *args: Any, waves: list[tuple[Any, str]], areas: list[tuple[Any, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["wave"].choices = [("", "Every wave"), *waves]  # type: ignore[attr-defined]
+        self.fields["area"].choices = [("", "Every area"), *areas]  # type: ignore[attr-defined]
+
+
+class UploadForm(GovukForm):
+    interview = forms.TypedChoiceField(
+        label="Which interview?",
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the interview this transcript is of."},
+    )
+    upload = forms.FileField(
+        label="The transcript",
+        help_text="A plain text (.txt) or Word (.docx) file of at most 2 MB.",
+        error_messages={"required": "Choose the file to upload.", "empty": "The file is empty."},
+    )
+    title = forms.CharField(
+        label="Title",
+        required=False,
+        max_length=200,
+        help_text='Leave it blank for one like "Service User, Fife, 2016".',
+    )
+
+    def __init__(self, *args: Any, interviews: list[tuple[Any, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["interview"].choices = interviews  # type: ignore[attr-defined]
+        self.fields["upload"].widget.attrs.update({"class": "govuk-file-upload", "accept": ".txt,.docx"})
+
+
+class VersionForm(GovukForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class SuggestionsForm(VersionForm):
+    suggestion = forms.MultipleChoiceField(
+        label="Suggested redactions",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Tick at least one suggestion to redact."},
+    )
+
+    def __init__(self, *args: Any, keys: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["suggestion"].choices = [(key, key) for key in keys]  # type: ignore[attr-defined]
+        self.fields["suggestion"].error_messages["invalid_choice"] = (
+            "The transcript has changed since these suggestions were made: reload the page."
+        )
+
+
+class PassageForm(VersionForm):
+    passage = forms.CharField(
+        label="Words to redact",
+        help_text="Copy them exactly as they are in the transcript.",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Copy the words to redact from the transcript."},
+    )
+    kind = forms.ChoiceField(label="What are they?", choices=Redaction.Kind.choices, initial=Redaction.Kind.OTHER)
+    replacement = forms.CharField(
+        label="Replace them with",
+        required=False,
+        max_length=40,
+        help_text='Leave it blank for the usual one, like "[place]".',
+    )
+    occurrence = forms.IntegerField(
+        label="Which time they appear",
+        required=False,
+        min_value=1,
+        help_text="Only if they appear more than once: 1 for the first time, 2 for the second…",
+    )
+    every = forms.BooleanField(label="Redact every time they appear", required=False)
+
+
+class TitleForm(VersionForm):
+    title = forms.CharField(label="Title", max_length=200, error_messages={"required": "Give the transcript a title."})
+
+
+class PolicyForm(VersionForm):
+    keep_unredacted_originals = forms.TypedChoiceField(
+        label="Keep the unredacted originals of the transcripts your team uploads?",
+        coerce=lambda value: value == "yes",
+        choices=[
+            ("no", "No: keep only the redacted text"),
+            ("yes", "Yes: keep each original, readable only by your team"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to keep the originals."},
+    )

@@ -1,0 +1,397 @@
+"""The evaluator's transcripts: the list, upload, redaction (suggested and by hand), ready for
+coding, the kept original and the team's policy on originals.
+
+Rows come from coproduce/research/selectors.py (through the reads in
+coproduce/research/services/transcripts.py), changes from the services there. Participants appear
+only by pseudonym; every page showing a participant's transcript is audited with their id.
+"""
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from coproduce.accounts.roles import Role
+from coproduce.audit.models import AuditEvent
+from coproduce.core.errors import ConflictError, DomainError, NotFound
+from coproduce.programmes.actors import actor_for
+from coproduce.programmes.selectors import partnerships_visible_to
+from coproduce.research.models import Transcript
+from coproduce.research.redaction import Suggestion, suggest_redactions
+from coproduce.research.selectors import waves_visible_to
+from coproduce.research.services.transcripts import (
+    STALE,
+    RedactionRequest,
+    apply_redactions,
+    delete_transcript,
+    interviewee_label,
+    interviews_awaiting_transcript,
+    mark_ready_for_coding,
+    may_read_original,
+    policy_of,
+    record_interview_list_view,
+    record_transcript_list_view,
+    redact_passage,
+    rename_transcript,
+    set_transcript_policy,
+    transcripts_for,
+    upload_transcript,
+    view_original,
+    view_transcript,
+)
+from coproduce.web.access import require_roles
+from coproduce.web.pagination import paginate
+from coproduce.web.partnership.common import conflict
+from coproduce.web.research.transcript_forms import (
+    PassageForm,
+    PolicyForm,
+    SuggestionsForm,
+    TitleForm,
+    TranscriptFilterForm,
+    UploadForm,
+    VersionForm,
+)
+
+PAGE = AuditEvent.Channel.PAGE
+PER_PAGE = 25
+CONTEXT_CHARACTERS = 30
+evaluators_only = require_roles(Role.EVALUATOR)
+
+
+def _transcript(request: HttpRequest, pk: int) -> Transcript:
+    try:
+        return view_transcript(actor=request.user, transcript_id=pk, channel=PAGE, path=request.path)
+    except NotFound as error:
+        raise Http404(error.message) from error
+
+
+def _coding_url(transcript: Transcript) -> str:
+    return reverse("web:research_transcript_code", args=[transcript.pk])
+
+
+@evaluators_only
+def research_transcripts(request: HttpRequest) -> HttpResponse:
+    """Transcripts by wave, area and stage, a page at a time; each participant shown is audited."""
+    waves = [(wave.pk, wave.name) for wave in waves_visible_to(request.user).order_by("year", "pk")]
+    areas = list(partnerships_visible_to(request.user).order_by("area_name", "pk").values_list("pk", "area_name"))
+    filters = TranscriptFilterForm(request.GET or None, waves=waves, areas=areas)
+    chosen: dict[str, Any] = filters.cleaned_data if filters.is_bound and filters.is_valid() else {}
+    rows = transcripts_for(
+        request.user,
+        wave_id=chosen.get("wave"),
+        partnership_id=chosen.get("area"),
+        status=chosen.get("status") or "",
+    )
+    pages = paginate(request, rows, PER_PAGE)
+    shown = list(pages.page.object_list)
+    record_transcript_list_view(actor=request.user, transcripts=shown, channel=PAGE, path=request.path)
+    context = {
+        "page_title": "Transcripts",
+        "filters": filters,
+        "pages": pages,
+        "rows": [(transcript, interviewee_label(transcript.interview)) for transcript in shown],
+    }
+    return render(request, "web/research/transcripts/list.html", context)
+
+
+@evaluators_only
+def research_transcript_upload(request: HttpRequest) -> HttpResponse:
+    waiting = list(interviews_awaiting_transcript(request.user))
+    choices = [(interview.pk, _interview_label(interview)) for interview in waiting]
+    record_interview_list_view(actor=request.user, interviews=waiting, channel=PAGE, path=request.path)
+    form = UploadForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        interviews=choices,
+        initial={"interview": request.GET.get("interview")},
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                transcript = upload_transcript(
+                    actor=request.user,
+                    interview_id=data["interview"],
+                    upload=data["upload"],
+                    title=data["title"],
+                    channel=PAGE,
+                    path=request.path,
+                )
+            except DomainError as error:
+                form.add_domain_error(error)
+            else:
+                messages.success(request, "The transcript is uploaded. Redact it before it is coded.")
+                return redirect("web:research_transcript", pk=transcript.pk)
+    context = {"page_title": "Upload a transcript", "form": form, "waiting": bool(waiting)}
+    return render(request, "web/research/transcripts/upload.html", context, status=status)
+
+
+def _interview_label(interview: Any) -> str:
+    held = f", held on {interview.held_on:%-d %B %Y}" if interview.held_on else ""
+    return f"{interviewee_label(interview)}: {interview.partnership.area_name}, {interview.wave.name}{held}"
+
+
+def _snippet(text: str, suggestion: Suggestion) -> tuple[str, str, str]:
+    """The words around a suggestion, to show it in context: (before, words, after)."""
+    before = text[max(0, suggestion.start - CONTEXT_CHARACTERS) : suggestion.start]
+    after = text[suggestion.end : suggestion.end + CONTEXT_CHARACTERS]
+    return (
+        ("…" if suggestion.start > CONTEXT_CHARACTERS else "") + before.replace("\n", " "),
+        suggestion.text.replace("\n", " "),
+        after.replace("\n", " ") + ("…" if suggestion.end + CONTEXT_CHARACTERS < len(text) else ""),
+    )
+
+
+def _transcript_page(
+    request: HttpRequest,
+    transcript: Transcript,
+    *,
+    suggestions_form: SuggestionsForm | None = None,
+    passage_form: PassageForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    redacting = transcript.status == Transcript.Status.REDACTING
+    suggestions = suggest_redactions(transcript) if redacting else []
+    initial = {"version": transcript.version}
+    context = {
+        "page_title": transcript.title,
+        "transcript": transcript,
+        "interviewee": interviewee_label(transcript.interview),
+        "lines": transcript.text.split("\n"),
+        "redacting": redacting,
+        "suggestions": [(suggestion, _snippet(transcript.text, suggestion)) for suggestion in suggestions],
+        "suggestions_form": suggestions_form
+        or SuggestionsForm(keys=[suggestion.key for suggestion in suggestions], initial=initial),
+        "passage_form": passage_form or PassageForm(initial=initial),
+        "version_form": VersionForm(initial=initial, auto_id="id_ready_%s"),
+        "redaction_count": transcript.redactions.count(),
+        "coding_url": None if redacting else _coding_url(transcript),
+        "original_kept": may_read_original(request.user, transcript),
+        "errors_form": suggestions_form if suggestions_form is not None and suggestions_form.errors else passage_form,
+    }
+    return render(request, "web/research/transcripts/transcript.html", context, status=status)
+
+
+@evaluators_only
+def research_transcript(request: HttpRequest, pk: int) -> HttpResponse:
+    return _transcript_page(request, _transcript(request, pk))
+
+
+def _stale(request: HttpRequest, error: DomainError, pk: int) -> HttpResponse:
+    return conflict(
+        request,
+        error,
+        back_url=reverse("web:research_transcript", args=[pk]),
+        back_label="See the transcript as it is now",
+    )
+
+
+@evaluators_only
+@require_POST
+def research_transcript_redact(request: HttpRequest, pk: int) -> HttpResponse:
+    """Redact the ticked suggestions, as they were worked out from the text the page showed."""
+    transcript = _transcript(request, pk)
+    suggestions = {suggestion.key: suggestion for suggestion in suggest_redactions(transcript)}
+    form = SuggestionsForm(request.POST, keys=list(suggestions))
+    version = request.POST.get("version", "")
+    if version.isdigit() and int(version) != transcript.version:
+        return _stale(request, ConflictError(STALE), pk)
+    if not form.is_valid():
+        return _transcript_page(request, transcript, suggestions_form=form, status=400)
+    chosen = [suggestions[key] for key in form.cleaned_data["suggestion"]]
+    try:
+        apply_redactions(
+            actor=request.user,
+            transcript_id=transcript.pk,
+            version=form.cleaned_data["version"],
+            redactions=[RedactionRequest(s.start, s.end, s.kind, s.replacement, True) for s in chosen],
+            channel=PAGE,
+            path=request.path,
+        )
+    except ConflictError as error:
+        return _stale(request, error, pk)
+    except DomainError as error:
+        form.add_domain_error(error)
+        return _transcript_page(request, transcript, suggestions_form=form, status=400)
+    messages.success(request, f"{len(chosen)} passage{'s' if len(chosen) != 1 else ''} redacted.")
+    return redirect("web:research_transcript", pk=pk)
+
+
+@evaluators_only
+@require_POST
+def research_transcript_redact_passage(request: HttpRequest, pk: int) -> HttpResponse:
+    """Redact words the evaluator chose, found by their exact text."""
+    transcript = _transcript(request, pk)
+    form = PassageForm(request.POST)
+    if not form.is_valid():
+        return _transcript_page(request, transcript, passage_form=form, status=400)
+    data = form.cleaned_data
+    try:
+        redact_passage(
+            actor=request.user,
+            transcript_id=transcript.pk,
+            version=data["version"],
+            passage=data["passage"],
+            kind=data["kind"],
+            replacement=data["replacement"],
+            occurrence=data["occurrence"],
+            every=data["every"],
+            channel=PAGE,
+            path=request.path,
+        )
+    except ConflictError as error:
+        return _stale(request, error, pk)
+    except DomainError as error:
+        form.add_domain_error(error)
+        return _transcript_page(request, transcript, passage_form=form, status=400)
+    messages.success(request, "Redacted.")
+    return redirect("web:research_transcript", pk=pk)
+
+
+@evaluators_only
+@require_POST
+def research_transcript_ready(request: HttpRequest, pk: int) -> HttpResponse:
+    transcript = _transcript(request, pk)
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        return redirect("web:research_transcript", pk=pk)
+    try:
+        mark_ready_for_coding(
+            actor=request.user,
+            transcript_id=transcript.pk,
+            version=form.cleaned_data["version"],
+            channel=PAGE,
+            path=request.path,
+        )
+    except ConflictError as error:
+        return _stale(request, error, pk)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("web:research_transcript", pk=pk)
+    messages.success(request, "The transcript is ready for coding. Its text can no longer change.")
+    return redirect("web:research_transcript", pk=pk)
+
+
+@evaluators_only
+def research_transcript_rename(request: HttpRequest, pk: int) -> HttpResponse:
+    transcript = _transcript(request, pk)
+    form = TitleForm(
+        request.POST if request.method == "POST" else None,
+        initial={"title": transcript.title, "version": transcript.version},
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                rename_transcript(
+                    actor=request.user,
+                    transcript_id=transcript.pk,
+                    version=form.cleaned_data["version"],
+                    title=form.cleaned_data["title"],
+                    channel=PAGE,
+                    path=request.path,
+                )
+            except ConflictError as error:
+                return _stale(request, error, pk)
+            except DomainError as error:
+                form.add_domain_error(error)
+            else:
+                messages.success(request, "Saved.")
+                return redirect("web:research_transcript", pk=pk)
+    context = {"page_title": f"Change the title of {transcript.title}", "form": form, "transcript": transcript}
+    return render(request, "web/research/transcripts/rename.html", context, status=status)
+
+
+@evaluators_only
+def research_transcript_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete a transcript still being redacted, after asking."""
+    transcript = _transcript(request, pk)
+    form = VersionForm(request.POST if request.method == "POST" else None, initial={"version": transcript.version})
+    status = 200
+    if transcript.status != Transcript.Status.REDACTING:
+        messages.error(request, "A transcript ready for coding cannot be deleted.")
+        return redirect("web:research_transcript", pk=pk)
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                delete_transcript(
+                    actor=request.user,
+                    transcript_id=transcript.pk,
+                    version=form.cleaned_data["version"],
+                    channel=PAGE,
+                    path=request.path,
+                )
+            except ConflictError as error:
+                return _stale(request, error, pk)
+            except DomainError as error:
+                form.add_domain_error(error)
+            else:
+                messages.success(request, f"{transcript.title} is deleted.")
+                return redirect("web:research_transcripts")
+    context = {"page_title": f"Delete {transcript.title}?", "form": form, "transcript": transcript}
+    return render(request, "web/research/transcripts/delete.html", context, status=status)
+
+
+@evaluators_only
+def research_transcript_original(request: HttpRequest, pk: int) -> HttpResponse:
+    """The unredacted original, for the uploader's team if its policy kept it. Audited."""
+    try:
+        transcript = view_original(actor=request.user, transcript_id=pk, channel=PAGE, path=request.path)
+    except NotFound as error:
+        raise Http404(error.message) from error
+    context = {
+        "page_title": f"Original of {transcript.title}",
+        "transcript": transcript,
+        "lines": transcript.original_text.split("\n"),
+    }
+    return render(request, "web/research/transcripts/original.html", context)
+
+
+@evaluators_only
+def research_transcript_policy(request: HttpRequest) -> HttpResponse:
+    """The evaluator's own team's policy on keeping unredacted originals."""
+    who = actor_for(request.user)
+    organisation = who.staff_member.organisation if who.staff_member else None
+    if organisation is None:
+        raise Http404("You are not part of an evaluation team.")
+    policy = policy_of(organisation.pk)
+    keeps = policy is not None and policy.keep_unredacted_originals
+    form = PolicyForm(
+        request.POST if request.method == "POST" else None,
+        initial={"keep_unredacted_originals": "yes" if keeps else "no", "version": policy.version if policy else 0},
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                set_transcript_policy(
+                    actor=request.user,
+                    organisation_id=organisation.pk,
+                    keep_unredacted_originals=form.cleaned_data["keep_unredacted_originals"],
+                    version=form.cleaned_data["version"],
+                    channel=PAGE,
+                    path=request.path,
+                )
+            except ConflictError as error:
+                return conflict(request, error, back_url=request.path, back_label="See the policy as it is now")
+            except DomainError as error:
+                form.add_domain_error(error)
+            else:
+                messages.success(request, "Saved.")
+                return redirect("web:research_transcript_policy")
+    context = {
+        "page_title": "Keeping unredacted originals",
+        "form": form,
+        "organisation": organisation,
+        "policy": policy,
+        "keeps": keeps,
+    }
+    return render(request, "web/research/transcripts/policy.html", context, status=status)
