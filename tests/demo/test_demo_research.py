@@ -12,7 +12,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db.models import Count
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 
 from coproduce.accounts.roles import Role
 from coproduce.participants.models import Consent
@@ -97,6 +97,25 @@ def test_the_done_interviews_are_the_papers_table_1_cell_by_cell_totals_included
         (year, f"Wave {number} ({year})", datetime.date(year, 1, 1), datetime.date(year, 12, 31))
         for number, year in enumerate((2014, 2015, 2016, 2017), start=1)
     ]
+
+
+def test_the_table_1_report_evaluators_read_equals_the_papers_table_1_cell_by_cell() -> None:
+    from coproduce.research.table1 import PAPER_TABLE_1, PAPER_TABLE_1_TOTALS, table_one
+
+    aileen = StaffMember.objects.get(user__username="aileen.mckay@carrick.example.ac.uk").user
+    report = table_one(aileen)
+    assert report.as_paper() == PAPER_TABLE_1
+    assert {year: (cell.participants, cell.stakeholders) for year, cell in report.by_wave().items()} == (
+        PAPER_TABLE_1_TOTALS
+    )
+    assert (report.overall().participants, report.overall().stakeholders) == (102, 117)
+    # The page, its downloads and GET /api/v1/research/table1 all render this one report.
+    client = Client()
+    client.force_login(aileen)
+    response = client.get("/api/v1/research/table1")
+    assert response.status_code == 200
+    rows = {(row["area"], row["wave"]): (row["participants"], row["stakeholders"]) for row in response.json()["rows"]}
+    assert rows == PAPER
 
 
 def test_four_evaluators_in_two_institutions_sign_in_and_the_second_coder_is_in_demo_logins() -> None:
