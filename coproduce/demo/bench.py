@@ -113,6 +113,7 @@ def measure_pages() -> list[Result]:
     from coproduce.accounts.roles import Role
     from coproduce.demo.data import DEMO_LOGIN_BY_ROLE
     from coproduce.participants.models import Participant
+    from coproduce.research.models import Survey, Transcript, Wave
 
     def signed_in(role: Role) -> Client:
         client = Client()
@@ -126,6 +127,33 @@ def measure_pages() -> list[Result]:
     partner = signed_in(Role.PARTNER_WORKER)
     participant_client = signed_in(Role.PARTICIPANT)
     participant = Participant.objects.get(user__email__iexact=DEMO_LOGIN_BY_ROLE[Role.PARTICIPANT].email)
+    evaluator = signed_in(Role.EVALUATOR)
+    transcript = Transcript.objects.filter(status=Transcript.Status.READY).order_by("pk").first()
+    survey = Survey.objects.order_by("pk").first()
+    research_pages = [
+        ("evaluation home", evaluator, "/research/"),
+        ("interviews", evaluator, "/research/interviews/"),
+        ("Table 1", evaluator, "/research/table1/"),
+        ("API Table 1", evaluator, "/api/v1/research/table1"),
+        (
+            "purposive sample",
+            evaluator,
+            f"/research/sampling/?wave={Wave.objects.order_by('-year').first().pk}&per_area=4",
+        ),
+        ("transcripts", evaluator, "/research/transcripts/"),
+        ("coding list", evaluator, "/research/coding/"),
+        ("codebook", evaluator, "/research/codebook/"),
+        ("agreement, all transcripts", evaluator, "/research/agreement/"),
+        ("quote bank", evaluator, "/research/quotes/"),
+        ("outcome analytics", evaluator, "/research/analytics/"),
+    ]
+    if transcript is not None:
+        research_pages += [
+            ("coding a transcript", evaluator, f"/research/transcripts/{transcript.pk}/code/"),
+            ("comparing coders", evaluator, f"/research/transcripts/{transcript.pk}/compare/"),
+        ]
+    if survey is not None:
+        research_pages.append(("survey results", evaluator, f"/research/surveys/{survey.pk}/results/"))
     pages = [
         ("keyworker caseload", keyworker, "/caseload/"),
         ("caseload search", keyworker, "/caseload/?search=a&status=active"),
@@ -168,6 +196,7 @@ def measure_pages() -> list[Result]:
         ("HSDS API services", Client(), "/hsds/services"),
         ("HSDS API services, full", Client(), "/hsds/services?full=true&per_page=50"),
         ("HSDS directory export", manager, "/directory/export/"),
+        *research_pages,
     ]
     results = []
     for name, client, url in pages:

@@ -39,7 +39,14 @@ def research_snapshot() -> dict[str, list[Any]]:
         ),
         "interviews": list(
             Interview.objects.order_by(
-                "wave__year", "partnership__short_code", "kind", "research_consent__participant__reference", "held_on"
+                "wave__year",
+                "partnership__short_code",
+                "kind",
+                "research_consent__participant__reference",
+                "stakeholder__name",
+                "held_on",
+                "status",
+                "interviewer__email",
             ).values_list(
                 "wave__year",
                 "partnership__short_code",
@@ -52,9 +59,9 @@ def research_snapshot() -> dict[str, list[Any]]:
             )
         ),
         "segments": list(
-            CodedSegment.objects.order_by("transcript__title", "start", "coder__email", "code__name").values_list(
+            CodedSegment.objects.order_by(
                 "transcript__title", "start", "end", "coder__email", "code__name", "is_consensus"
-            )
+            ).values_list("transcript__title", "start", "end", "coder__email", "code__name", "is_consensus")
         ),
         "transcripts": list(Transcript.objects.order_by("title").values_list("title", "status", "text")),
         "survey": list(
