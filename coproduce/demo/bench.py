@@ -130,6 +130,7 @@ def measure_pages() -> list[Result]:
     evaluator = signed_in(Role.EVALUATOR)
     transcript = Transcript.objects.filter(status=Transcript.Status.READY).order_by("pk").first()
     survey = Survey.objects.order_by("pk").first()
+    latest_wave = Wave.objects.order_by("-year").first()
     research_pages = [
         ("evaluation home", evaluator, "/research/"),
         ("interviews", evaluator, "/research/interviews/"),
@@ -138,7 +139,7 @@ def measure_pages() -> list[Result]:
         (
             "purposive sample",
             evaluator,
-            f"/research/sampling/?wave={Wave.objects.order_by('-year').first().pk}&per_area=4",
+            f"/research/sampling/?wave={latest_wave.pk if latest_wave else ''}&per_area=4",
         ),
         ("transcripts", evaluator, "/research/transcripts/"),
         ("coding list", evaluator, "/research/coding/"),

@@ -346,8 +346,11 @@ class CodedSegment(TimestampedModel):
         return f"{self.code} [{self.start}:{self.end}]"
 
 
-class Quote(TimestampedModel):
-    """A coded passage chosen to quote, with its attribution like "Service User, Fife, 2017"."""
+class Quote(VersionedModel):
+    """A coded passage chosen to quote, with its attribution like "Service User, Fife, 2017".
+
+    Versioned, so two evaluators changing its note at once cannot overwrite each other.
+    """
 
     transcript = models.ForeignKey(Transcript, on_delete=models.PROTECT, related_name="quotes")
     segment = models.ForeignKey(CodedSegment, on_delete=models.SET_NULL, null=True, blank=True, related_name="quotes")

@@ -49,6 +49,7 @@ def test_quotes_list_create_update_delete(personas, client_for):
     assert listed["count"] == 1
     assert listed["items"][0] == {
         "id": s.quote.pk,
+        "version": 1,
         "transcript_id": s.pat_transcript.pk,
         "segment_id": s.quote.segment_id,
         "start": s.quote.start,
@@ -69,9 +70,12 @@ def test_quotes_list_create_update_delete(personas, client_for):
     again = send_json(client, "POST", f"{BASE}/quotes", {"segment_id": segment.pk})
     assert again.status_code == 400
     assert again.json()["errors"] == {"passage": ["This passage is already in the quote bank."]}
-    changed = send_json(client, "PATCH", f"{BASE}/quotes/{quote_id}", {"note": "Chapter 4"})
+    changed = send_json(client, "PATCH", f"{BASE}/quotes/{quote_id}", {"version": 1, "note": "Chapter 4"})
     assert changed.status_code == 200
-    assert changed.json()["note"] == "Chapter 4"
+    assert (changed.json()["note"], changed.json()["version"]) == ("Chapter 4", 2)
+    stale = send_json(client, "PATCH", f"{BASE}/quotes/{quote_id}", {"version": 1, "note": "Chapter 5"})
+    assert stale.status_code == 409
+    assert Quote.objects.get(pk=quote_id).note == "Chapter 4"
     assert client.delete(f"{BASE}/quotes/{quote_id}").status_code == 204
     assert list(Quote.objects.values_list("pk", flat=True)) == [s.quote.pk]
 

@@ -159,6 +159,7 @@ def research_agreement(request: HttpRequest, filters: Query[AgreementQuery]) -> 
 
 class QuoteOut(Schema):
     id: int
+    version: int
     transcript_id: int
     segment_id: int | None
     start: int
@@ -191,6 +192,7 @@ class QuoteIn(Input):
 
 
 class QuoteUpdateIn(Input):
+    version: int = Field(description="The version you started from: 409 if someone changed the note since.")
     note: str
 
 
@@ -198,6 +200,7 @@ def _quote_out(row: QuoteRow) -> dict[str, Any]:
     quote = row.quote
     return {
         "id": quote.pk,
+        "version": quote.version,
         "transcript_id": quote.transcript_id,
         "segment_id": quote.segment_id,
         "start": quote.start,
@@ -263,13 +266,15 @@ def create_research_quote(request: HttpRequest, payload: QuoteIn) -> Status[dict
 
 @router.patch(
     "/research/quotes/{int:quote_id}",
-    response={200: QuoteOut, **error_responses(400, 401, 403, 404)},
+    response={200: QuoteOut, **error_responses(400, 401, 403, 404, 409)},
     summary="Change the note on a quote",
     url_name="update_research_quote",
 )
 def update_research_quote(request: HttpRequest, quote_id: int, payload: QuoteUpdateIn) -> dict[str, Any]:
     user = _evaluator(request)
-    update_quote_note(actor=user, quote_id=quote_id, note=payload.note, channel=API, path=request.path)
+    update_quote_note(
+        actor=user, quote_id=quote_id, version=payload.version, note=payload.note, channel=API, path=request.path
+    )
     return _read_quote(request, quote_id)
 
 

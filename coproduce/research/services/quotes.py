@@ -141,17 +141,22 @@ def _quote_for_change(actor: Any, quote_id: int) -> Quote:
     return quote
 
 
-def update_quote_note(*, actor: Any, quote_id: int, note: str, channel: str = PAGE, path: str = "") -> Quote:
-    """Change the evaluator's note on a quote (why it matters, where it goes in the report)."""
+def update_quote_note(
+    *, actor: Any, quote_id: int, version: int, note: str, channel: str = PAGE, path: str = ""
+) -> Quote:
+    """Change the evaluator's note on a quote (why it matters, where it goes in the report).
+    `version` is the one the evaluator started from: a note changed meanwhile is not overwritten."""
     note = note.strip()
     if len(note) > NOTE_MAX:
         raise InvalidInput({"note": [f"Keep the note under {NOTE_MAX} characters."]})
     with transaction.atomic():
         quote = _quote_for_change(actor, quote_id)
+        quote.check_version(version)
         if quote.note == note:
             return quote
         quote.note = note
-        quote.save(update_fields=["note", "updated_at"])
+        quote.bump_version()
+        quote.save(update_fields=["note", "version", "updated_at"])
         audit_action(
             actor=actor,
             action=AuditEvent.Action.CHANGE,

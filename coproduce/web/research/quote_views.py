@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
 from coproduce.audit.models import AuditEvent
-from coproduce.core.errors import DomainError, NotFound
+from coproduce.core.errors import ConflictError, DomainError, NotFound
 from coproduce.programmes.actors import audit_action
 from coproduce.reporting.exports import CONTENT_TYPES, CSV, XLSX, to_csv, to_xlsx
 from coproduce.research.exchange import export_quotes
@@ -225,6 +225,7 @@ def _passage_offsets(segment: Any, passage: str, form: QuoteForm) -> tuple[int |
 
 class NoteForm(GovukForm):
     note = QuoteForm.base_fields["note"]
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 def _visible_quote(request: HttpRequest, pk: int) -> Any:
@@ -242,12 +243,24 @@ def _visible_quote(request: HttpRequest, pk: int) -> Any:
 @require_roles(Role.EVALUATOR)
 def research_quote_note(request: HttpRequest, pk: int) -> HttpResponse:
     quote = _visible_quote(request, pk)
-    form = NoteForm(request.POST if request.method == "POST" else None, initial={"note": quote.note})
+    status = 400 if request.method == "POST" else 200
+    form = NoteForm(
+        request.POST if request.method == "POST" else None, initial={"note": quote.note, "version": quote.version}
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            update_quote_note(actor=request.user, quote_id=quote.pk, note=form.cleaned_data["note"], path=request.path)
+            update_quote_note(
+                actor=request.user,
+                quote_id=quote.pk,
+                version=form.cleaned_data["version"],
+                note=form.cleaned_data["note"],
+                path=request.path,
+            )
         except NotFound as error:
             raise Http404(error.message) from error
+        except ConflictError as error:
+            form.add_domain_error(error)
+            status = 409
         except DomainError as error:
             form.add_domain_error(error)
         else:
@@ -263,7 +276,7 @@ def research_quote_note(request: HttpRequest, pk: int) -> HttpResponse:
             path=request.path,
         )
     context = {"page_title": "Note on a quote", "form": form, "quote": quote}
-    return render(request, "web/research/quotes/note.html", context, status=400 if request.method == "POST" else 200)
+    return render(request, "web/research/quotes/note.html", context, status=status)
 
 
 @require_roles(Role.EVALUATOR)

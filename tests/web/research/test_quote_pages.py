@@ -103,9 +103,14 @@ def test_note_and_remove(personas, client_for):
     client = client_for("evaluator")
     url = reverse("web:research_quote_note", args=[s.quote.pk])
     assert client.get(url).status_code == 200
-    assert client.post(url, {"note": "Opening of chapter 2"}).status_code == 302
+    assert client.post(url, {"note": "Opening of chapter 2", "version": 1}).status_code == 302
     assert Quote.objects.get().note == "Opening of chapter 2"
-    assert client.post(url, {"note": "x" * 2001}).status_code == 400
+    assert client.post(url, {"note": "x" * 2001, "version": 2}).status_code == 400
+    # Someone who started from the first version is told, and changes nothing.
+    response = client.post(url, {"note": "Chapter 4", "version": 1})
+    assert response.status_code == 409
+    assert "Someone else changed this record" in response.content.decode()
+    assert Quote.objects.get().note == "Opening of chapter 2"
     response = client.post(reverse("web:research_quote_remove", args=[s.quote.pk]))
     assert response.status_code == 302
     assert not Quote.objects.exists()
