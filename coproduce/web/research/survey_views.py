@@ -210,6 +210,28 @@ def research_survey_close(request: HttpRequest, pk: int) -> HttpResponse:
 # ---- questions and points -----------------------------------------------------------------------
 
 
+def _part_page(
+    request: HttpRequest, survey: Survey, form: Any, save: Callable[[dict[str, Any]], Any], title: str, message: str
+) -> HttpResponse:
+    """The add/change page of a question or point: validate, save through `save`, or show why not.
+    A stale survey version gets the conflict page; anything else the form again with its errors."""
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                save(dict(form.cleaned_data))
+            except ConflictError as error:
+                return _conflict(request, error, survey)
+            except DomainError as error:
+                form.add_domain_error(error)
+            else:
+                messages.success(request, message)
+                return redirect(_survey_url(survey))
+    context = {"page_title": title, "form": form, "back_url": _survey_url(survey), "survey": survey}
+    return render(request, FORM_TEMPLATE, context, status=status)
+
+
 def _question_page(request: HttpRequest, survey: Survey, question: SurveyQuestion | None) -> HttpResponse:
     initial: dict[str, Any] = {"version": survey.version}
     if question is not None:
@@ -220,49 +242,21 @@ def _question_page(request: HttpRequest, survey: Survey, question: SurveyQuestio
             "required": question.required,
         }
     form = QuestionForm(request.POST if request.method == "POST" else None, initial=initial)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            fields = {
-                "kind": data["kind"],
-                "text": data["text"],
-                "choices": form.choice_list(),
-                "required": data["required"],
-            }
-            try:
-                if question is None:
-                    services.add_question(
-                        actor=request.user,
-                        survey_id=survey.pk,
-                        version=data["version"],
-                        channel=PAGE,
-                        path=request.path,
-                        **fields,
-                    )
-                else:
-                    services.update_question(
-                        actor=request.user,
-                        survey_id=survey.pk,
-                        question_id=question.pk,
-                        version=data["version"],
-                        changes=fields,
-                        channel=PAGE,
-                        path=request.path,
-                    )
-            except ConflictError as error:
-                return _conflict(request, error, survey)
-            except DomainError as error:
-                form.add_domain_error(error)
-                status = 400
-            else:
-                messages.success(request, "Question saved.")
-                return redirect(_survey_url(survey))
-        else:
-            status = 400
+    where: dict[str, Any] = {"actor": request.user, "survey_id": survey.pk, "channel": PAGE, "path": request.path}
+
+    def save(data: dict[str, Any]) -> Any:
+        fields = {
+            "kind": data["kind"],
+            "text": data["text"],
+            "choices": form.choice_list(),
+            "required": data["required"],
+        }
+        if question is None:
+            return services.add_question(version=data["version"], **where, **fields)
+        return services.update_question(question_id=question.pk, version=data["version"], changes=fields, **where)
+
     title = "Add a question" if question is None else "Change a question"
-    context = {"page_title": title, "form": form, "back_url": _survey_url(survey), "survey": survey}
-    return render(request, FORM_TEMPLATE, context, status=status)
+    return _part_page(request, survey, form, save, title, "Question saved.")
 
 
 def _question(survey: Survey, question_pk: int) -> SurveyQuestion:
@@ -311,44 +305,16 @@ def _point_page(request: HttpRequest, survey: Survey, point: SurveyPoint | None)
     if point is not None:
         initial |= {"label": point.label, "days_after_joining": point.days_after_joining}
     form = PointForm(request.POST if request.method == "POST" else None, initial=initial)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            version = data.pop("version")
-            try:
-                if point is None:
-                    services.add_point(
-                        actor=request.user,
-                        survey_id=survey.pk,
-                        version=version,
-                        channel=PAGE,
-                        path=request.path,
-                        **data,
-                    )
-                else:
-                    services.update_point(
-                        actor=request.user,
-                        survey_id=survey.pk,
-                        point_id=point.pk,
-                        version=version,
-                        changes=data,
-                        channel=PAGE,
-                        path=request.path,
-                    )
-            except ConflictError as error:
-                return _conflict(request, error, survey)
-            except DomainError as error:
-                form.add_domain_error(error)
-                status = 400
-            else:
-                messages.success(request, "Saved.")
-                return redirect(_survey_url(survey))
-        else:
-            status = 400
+    where: dict[str, Any] = {"actor": request.user, "survey_id": survey.pk, "channel": PAGE, "path": request.path}
+
+    def save(data: dict[str, Any]) -> Any:
+        version = data.pop("version")
+        if point is None:
+            return services.add_point(version=version, **where, **data)
+        return services.update_point(point_id=point.pk, version=version, changes=data, **where)
+
     title = "Add a point in their journey" if point is None else "Change a point in their journey"
-    context = {"page_title": title, "form": form, "back_url": _survey_url(survey), "survey": survey}
-    return render(request, FORM_TEMPLATE, context, status=status)
+    return _part_page(request, survey, form, save, title, "Saved.")
 
 
 def _point(survey: Survey, point_pk: int) -> SurveyPoint:
