@@ -6,7 +6,7 @@ Every page showing a transcript's words or segments is audited against its inter
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -171,32 +171,49 @@ def _form_page(request: HttpRequest, template: str, context: dict[str, Any], *, 
     return render(request, f"web/research/coding/{template}", context, status=status)
 
 
-@evaluators_only
-def codebook_add(request: HttpRequest) -> HttpResponse:
-    programmes = [(programme.pk, programme.name) for programme in Programme.objects.order_by("name", "pk")]
-    form = CodebookForm(_post_or_none(request), programmes=programmes)
+def _codebook_form_page(
+    request: HttpRequest,
+    form: Any,
+    save: Callable[[dict[str, Any]], tuple[str, str]],
+    *,
+    title: str,
+    back_label: str = "See it as it is now",
+) -> HttpResponse:
+    """Validate, save through `save` (which gives the message to show and the codebook page's anchor to
+    go back to), or show why not: a stale version gets the conflict page, other errors the form again."""
     status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            data = form.cleaned_data
-            programme_id = data.get("programme") or (programmes[0][0] if programmes else 0)
             try:
-                created = create_codebook(
-                    actor=request.user,
-                    programme_id=programme_id,
-                    name=data["name"],
-                    description=data["description"],
-                    channel=PAGE,
-                    path=request.path,
-                )
+                message, anchor = save(dict(form.cleaned_data))
+            except ConflictError as error:
+                return conflict(request, error, back_url=request.path, back_label=back_label)
             except DomainError as error:
                 form.add_domain_error(error)
             else:
-                messages.success(request, f"The codebook {created.name} is ready for themes and codes.")
-                return redirect(reverse("web:research_codebook") + f"#codebook-{created.pk}")
-    context = {"page_title": "Start a codebook", "form": form}
-    return _form_page(request, "form.html", context, status=status)
+                messages.success(request, message)
+                return redirect(reverse("web:research_codebook") + f"#{anchor}")
+    return _form_page(request, "form.html", {"page_title": title, "form": form}, status=status)
+
+
+@evaluators_only
+def codebook_add(request: HttpRequest) -> HttpResponse:
+    programmes = [(programme.pk, programme.name) for programme in Programme.objects.order_by("name", "pk")]
+    form = CodebookForm(_post_or_none(request), programmes=programmes)
+
+    def save(data: dict[str, Any]) -> tuple[str, str]:
+        created = create_codebook(
+            actor=request.user,
+            programme_id=data.get("programme") or (programmes[0][0] if programmes else 0),
+            name=data["name"],
+            description=data["description"],
+            channel=PAGE,
+            path=request.path,
+        )
+        return f"The codebook {created.name} is ready for themes and codes.", f"codebook-{created.pk}"
+
+    return _codebook_form_page(request, form, save, title="Start a codebook")
 
 
 @evaluators_only
@@ -204,44 +221,27 @@ def codebook_edit(request: HttpRequest, pk: int) -> HttpResponse:
     book = _codebook_or_404(request, pk)
     initial = {"name": book.name, "description": book.description, "version": book.version}
     form = CodebookEditForm(_post_or_none(request), initial=initial)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            version = data.pop("version")
-            try:
-                update_codebook(
-                    actor=request.user, codebook_id=book.pk, version=version, changes=data, path=request.path
-                )
-            except ConflictError as error:
-                return conflict(request, error, back_url=request.path, back_label="See the codebook as it is now")
-            except DomainError as error:
-                form.add_domain_error(error)
-            else:
-                messages.success(request, "Saved.")
-                return redirect(reverse("web:research_codebook") + f"#codebook-{book.pk}")
-    context = {"page_title": f"Change {book.name}", "form": form}
-    return _form_page(request, "form.html", context, status=status)
+
+    def save(data: dict[str, Any]) -> tuple[str, str]:
+        version = data.pop("version")
+        update_codebook(actor=request.user, codebook_id=book.pk, version=version, changes=data, path=request.path)
+        return "Saved.", f"codebook-{book.pk}"
+
+    return _codebook_form_page(
+        request, form, save, title=f"Change {book.name}", back_label="See the codebook as it is now"
+    )
 
 
 @evaluators_only
 def theme_add(request: HttpRequest, pk: int) -> HttpResponse:
     book = _codebook_or_404(request, pk)
     form = ThemeForm(_post_or_none(request))
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                theme = create_theme(actor=request.user, codebook_id=book.pk, path=request.path, **form.cleaned_data)
-            except DomainError as error:
-                form.add_domain_error(error)
-            else:
-                messages.success(request, f"Added the theme {theme.name}.")
-                return redirect(reverse("web:research_codebook") + f"#theme-{theme.pk}")
-    context = {"page_title": f"Add a theme to {book.name}", "form": form}
-    return _form_page(request, "form.html", context, status=status)
+
+    def save(data: dict[str, Any]) -> tuple[str, str]:
+        theme = create_theme(actor=request.user, codebook_id=book.pk, path=request.path, **data)
+        return f"Added the theme {theme.name}.", f"theme-{theme.pk}"
+
+    return _codebook_form_page(request, form, save, title=f"Add a theme to {book.name}")
 
 
 def _theme_or_404(request: HttpRequest, pk: int) -> Theme:
@@ -256,23 +256,15 @@ def theme_edit(request: HttpRequest, pk: int) -> HttpResponse:
     theme = _theme_or_404(request, pk)
     initial = {"name": theme.name, "description": theme.description, "version": theme.version}
     form = ThemeEditForm(_post_or_none(request), initial=initial)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            version = data.pop("version")
-            try:
-                update_theme(actor=request.user, theme_id=theme.pk, version=version, changes=data, path=request.path)
-            except ConflictError as error:
-                return conflict(request, error, back_url=request.path, back_label="See the theme as it is now")
-            except DomainError as error:
-                form.add_domain_error(error)
-            else:
-                messages.success(request, "Saved.")
-                return redirect(reverse("web:research_codebook") + f"#theme-{theme.pk}")
-    context = {"page_title": f"Change the theme {theme.name}", "form": form}
-    return _form_page(request, "form.html", context, status=status)
+
+    def save(data: dict[str, Any]) -> tuple[str, str]:
+        version = data.pop("version")
+        update_theme(actor=request.user, theme_id=theme.pk, version=version, changes=data, path=request.path)
+        return "Saved.", f"theme-{theme.pk}"
+
+    return _codebook_form_page(
+        request, form, save, title=f"Change the theme {theme.name}", back_label="See the theme as it is now"
+    )
 
 
 @evaluators_only
@@ -310,19 +302,12 @@ def code_add(request: HttpRequest, pk: int) -> HttpResponse:
         parents=_code_choices(tree),
         initial={"theme_id": request.GET.get("theme", "")},
     )
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                code = create_code(actor=request.user, codebook_id=book.pk, path=request.path, **form.cleaned_data)
-            except DomainError as error:
-                form.add_domain_error(error)
-            else:
-                messages.success(request, f"Added the code {code.name}.")
-                return redirect(reverse("web:research_codebook") + f"#code-{code.pk}")
-    context = {"page_title": f"Add a code to {book.name}", "form": form}
-    return _form_page(request, "form.html", context, status=status)
+
+    def save(data: dict[str, Any]) -> tuple[str, str]:
+        code = create_code(actor=request.user, codebook_id=book.pk, path=request.path, **data)
+        return f"Added the code {code.name}.", f"code-{code.pk}"
+
+    return _codebook_form_page(request, form, save, title=f"Add a code to {book.name}")
 
 
 @evaluators_only
@@ -345,23 +330,15 @@ def code_edit(request: HttpRequest, pk: int) -> HttpResponse:
         parents=_code_choices(tree, leave_out=code),
         initial=initial,
     )
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            version = data.pop("version")
-            try:
-                update_code(actor=request.user, code_id=code.pk, version=version, changes=data, path=request.path)
-            except ConflictError as error:
-                return conflict(request, error, back_url=request.path, back_label="See the code as it is now")
-            except DomainError as error:
-                form.add_domain_error(error)
-            else:
-                messages.success(request, "Saved.")
-                return redirect(reverse("web:research_codebook") + f"#code-{code.pk}")
-    context = {"page_title": f"Change the code {code.name}", "form": form}
-    return _form_page(request, "form.html", context, status=status)
+
+    def save(data: dict[str, Any]) -> tuple[str, str]:
+        version = data.pop("version")
+        update_code(actor=request.user, code_id=code.pk, version=version, changes=data, path=request.path)
+        return "Saved.", f"code-{code.pk}"
+
+    return _codebook_form_page(
+        request, form, save, title=f"Change the code {code.name}", back_label="See the code as it is now"
+    )
 
 
 # ---- coding -------------------------------------------------------------------------------------
