@@ -30,11 +30,10 @@ from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import NotAllowed, NotFound
 from coproduce.programmes.actors import audit_action
 from coproduce.research.models import Code, Codebook, CodedSegment
-from coproduce.research.selectors import codebooks_visible_to, segments_visible_to
+from coproduce.research.selectors import codebooks_visible_to, interviewee_participant_id, segments_visible_to
 from coproduce.research.services.quotes import (
     QuoteFilters,
     audit_quote_reads,
-    interviewee_participant_id,
     quotes_in_bank,
     with_codes,
 )

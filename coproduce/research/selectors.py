@@ -118,3 +118,12 @@ def open_invitations_for(user: Any) -> QuerySet[SurveyInvitation]:
     return SurveyInvitation.objects.filter(
         participant_id=participant_id, answered=False, survey__status=Survey.Status.OPEN
     ).select_related("survey", "point")
+
+
+def interviewee_participant_id(transcript: Transcript) -> int | None:
+    """The participant whose words a transcript holds, for the audit log: None for stakeholders and
+    survey answers. Reads `transcript.interview.research_consent`: select them with the transcript."""
+    interview = transcript.interview if transcript.interview_id else None
+    if interview is None or interview.kind != Interview.Kind.PARTICIPANT or interview.research_consent is None:
+        return None
+    return interview.research_consent.participant_id

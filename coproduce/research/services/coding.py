@@ -29,11 +29,12 @@ from coproduce.core.errors import ConflictError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput, validate_model
 from coproduce.programmes.actors import actor_for, audit_action
 from coproduce.programmes.models import Programme
-from coproduce.research.models import Code, Codebook, CodedSegment, Interview, Theme, Transcript
+from coproduce.research.models import Code, Codebook, CodedSegment, Theme, Transcript
 from coproduce.research.passages import locate_passage
 from coproduce.research.selectors import (
     codebooks_visible_to,
     codes_visible_to,
+    interviewee_participant_id,
     segments_visible_to,
     transcripts_visible_to,
 )
@@ -55,17 +56,6 @@ PASSAGE_PREFIX = "passage:"
 def _require_evaluator(actor: Any, doing: str) -> None:
     if not rules.has_perm("research.work_on_evaluation", actor):
         raise NotAllowed(f"Only evaluators can {doing}.")
-
-
-def interviewee_participant_id(transcript: Transcript) -> int | None:
-    """The participant a transcript is about (None for stakeholders and survey answers).
-
-    Reads `transcript.interview.research_consent`: select them with the transcript.
-    """
-    interview = transcript.interview if transcript.interview_id else None
-    if interview is None or interview.kind != Interview.Kind.PARTICIPANT or interview.research_consent is None:
-        return None
-    return interview.research_consent.participant_id
 
 
 def coding_transcripts(actor: Any) -> QuerySet[Transcript]:

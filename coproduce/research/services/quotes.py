@@ -21,7 +21,7 @@ from coproduce.core.errors import NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput, validate_model
 from coproduce.programmes.actors import audit_action
 from coproduce.research.models import CodedSegment, Interview, Quote, Transcript
-from coproduce.research.selectors import quotes_visible_to, segments_visible_to
+from coproduce.research.selectors import interviewee_participant_id, quotes_visible_to, segments_visible_to
 
 PAGE = AuditEvent.Channel.PAGE
 NOTE_MAX = 2000
@@ -33,14 +33,6 @@ def attribution_for(transcript: Transcript) -> str:
     if transcript.partnership is None:
         return f"{transcript.speaker_label}, {year}"
     return f"{transcript.speaker_label}, {transcript.partnership.area_name}, {year}"
-
-
-def interviewee_participant_id(transcript: Transcript) -> int | None:
-    """The participant whose words these are, for the audit log (None for stakeholders and surveys)."""
-    interview = transcript.interview
-    if interview is None or interview.kind != Interview.Kind.PARTICIPANT or interview.research_consent is None:
-        return None
-    return interview.research_consent.participant_id
 
 
 def agreed_to_quotation(transcript: Transcript) -> bool:

@@ -27,7 +27,7 @@ from coproduce.programmes.models import Organisation
 from coproduce.research.documents import Upload, read_upload
 from coproduce.research.models import Interview, Redaction, StakeholderRole, Transcript, TranscriptPolicy
 from coproduce.research.redaction import REPLACEMENTS
-from coproduce.research.selectors import interviews_visible_to, transcripts_visible_to
+from coproduce.research.selectors import interviewee_participant_id, interviews_visible_to, transcripts_visible_to
 
 PAGE = AuditEvent.Channel.PAGE
 SERVICE_USER = "Service User"
@@ -70,14 +70,6 @@ def transcripts_for(
     if status:
         rows = rows.filter(status=status)
     return rows.order_by("wave__year", "partnership__area_name", "title", "pk")
-
-
-def interviewee_participant_id(transcript: Transcript) -> int | None:
-    """The participant a transcript is about (for the audit log), or None for stakeholders and surveys."""
-    interview = transcript.interview
-    if interview is None or interview.research_consent is None:
-        return None
-    return interview.research_consent.participant_id
 
 
 def interviewee_label(interview: Interview | None) -> str:

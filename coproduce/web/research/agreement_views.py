@@ -25,8 +25,13 @@ from coproduce.reporting.exports import CONTENT_TYPES, CSV, ExportTable, to_csv
 from coproduce.research.agreement import AgreementResult, AgreementScope, Figure, agreement_for
 from coproduce.research.exchange import QDC_CONTENT_TYPE, Rows, export_codebook_qdc, export_segments
 from coproduce.research.models import CodedSegment
-from coproduce.research.selectors import codebooks_visible_to, transcripts_visible_to, waves_visible_to
-from coproduce.research.services.quotes import agreed_to_quotation, interviewee_participant_id
+from coproduce.research.selectors import (
+    codebooks_visible_to,
+    interviewee_participant_id,
+    transcripts_visible_to,
+    waves_visible_to,
+)
+from coproduce.research.services.quotes import agreed_to_quotation
 from coproduce.web.access import require_roles
 from coproduce.web.forms import GovukForm
 

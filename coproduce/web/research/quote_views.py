@@ -24,6 +24,7 @@ from coproduce.research.models import Theme
 from coproduce.research.selectors import (
     codebooks_visible_to,
     codes_visible_to,
+    interviewee_participant_id,
     quotes_visible_to,
     segments_visible_to,
     waves_visible_to,
@@ -35,7 +36,6 @@ from coproduce.research.services.quotes import (
     agreed_to_quotation,
     attribution_for,
     audit_quote_reads,
-    interviewee_participant_id,
     quotes_in_bank,
     remove_quote,
     select_quote,
