@@ -32,9 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import rules
-import statsmodels.formula.api as smf
 from django.db.models import Count, OuterRef, Subquery
-from lifelines import KaplanMeierFitter
 from statsmodels.tools.sm_exceptions import (
     ConvergenceWarning,
     HessianInversionWarning,
@@ -194,6 +192,9 @@ def kaplan_meier(
     95% band (lifelines' exponential Greenwood) first reaches one half. A share at a time beyond
     the longest follow-up is None (not known), unless the curve had already reached nought.
     """
+    # Imported here, not at the top: lifelines loads slowly and only the analytics need it.
+    from lifelines import KaplanMeierFitter
+
     if not durations:
         raise ValueError("Kaplan–Meier needs at least one person.")
     fitter = KaplanMeierFitter().fit(list(durations), event_observed=[bool(event) for event in events])
@@ -317,6 +318,8 @@ def fit_odds_ratios(
     reference, as `"<column>=<level>"`. Raises ModelNotEstimable on perfect or quasi-perfect
     separation (an estimate that runs off to infinity) rather than returning nonsense.
     """
+    import statsmodels.formula.api as smf  # here, like lifelines: only the analytics need it
+
     data = frame[[outcome, *numeric]].astype(float)
     terms = list(numeric)
     levels: dict[str, str] = {}

@@ -33,10 +33,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
-import krippendorff
 import numpy as np
-from statsmodels.stats.inter_rater import cohens_kappa as statsmodels_cohens_kappa
-from statsmodels.stats.inter_rater import to_table
 
 Value = Hashable | None  # a coder's decision on one unit; None when they made none
 
@@ -95,6 +92,11 @@ def overall_agreement(ratings: Mapping[Hashable, Sequence[Value]]) -> Figure:
 
 def cohens_kappa(first: Sequence[Value], second: Sequence[Value]) -> Figure:
     """Cohen's kappa for two coders, over the units both decided on (statsmodels)."""
+    # Imported here, not at the top: statsmodels takes most of a second to load, and only
+    # the agreement pages need it.
+    from statsmodels.stats.inter_rater import cohens_kappa as statsmodels_cohens_kappa
+    from statsmodels.stats.inter_rater import to_table
+
     pairs = _pairs(first, second)
     if not pairs:
         return not_defined(NO_COMMON_UNITS)
@@ -118,6 +120,8 @@ def cohens_kappa(first: Sequence[Value], second: Sequence[Value]) -> Figure:
 
 def krippendorff_alpha(ratings: Mapping[Hashable, Sequence[Value]]) -> Figure:
     """Krippendorff's alpha (nominal) for any number of coders, with missing decisions allowed."""
+    import krippendorff  # here, like statsmodels above: only the agreement pages need it
+
     if len(ratings) < 2:
         return not_defined("Alpha needs at least two coders.")
     columns = _columns(ratings)
