@@ -6,6 +6,7 @@ the pages (`participants_visible_to` and friends), so the two ways in can never 
 
 from typing import Any
 
+import rules
 from django.conf import settings
 from django.http import HttpRequest
 from ninja.errors import HttpError
@@ -14,6 +15,7 @@ from ninja.utils import check_csrf
 
 from coproduce.accounts.models import User
 from coproduce.accounts.services import user_for_api_key
+from coproduce.core.errors import NotAllowed
 from coproduce.programmes.actors import Actor, actor_for
 
 
@@ -64,3 +66,11 @@ def caller(request: HttpRequest) -> Any:
 
 def caller_actor(request: HttpRequest) -> Actor:
     return actor_for(caller(request))
+
+
+def caller_allowed(request: HttpRequest, permission: str, refusal: str) -> Any:
+    """The signed-in caller, if `rules` grants them `permission` (no object); otherwise a 403 saying `refusal`."""
+    user = caller(request)
+    if not rules.has_perm(permission, user):
+        raise NotAllowed(refusal)
+    return user

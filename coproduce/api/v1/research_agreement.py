@@ -8,16 +8,15 @@ quoted (channel "api").
 
 from typing import TYPE_CHECKING, Any, Literal
 
-import rules
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from coproduce.api.v1.auth import caller
+from coproduce.api.v1.auth import caller, caller_allowed
 from coproduce.api.v1.schemas import Input, error_responses
 from coproduce.audit.models import AuditEvent
-from coproduce.core.errors import NotAllowed, NotFound
+from coproduce.core.errors import NotFound
 from coproduce.reporting.exports import CONTENT_TYPES, CSV, XLSX, ExportTable, to_csv, to_xlsx
 from coproduce.research.agreement import Agreement, AgreementScope, Figure, agreement_for
 from coproduce.research.exchange import QDC_CONTENT_TYPE, Rows, export_codebook_qdc, export_quotes, export_segments
@@ -45,10 +44,7 @@ else:
 
 
 def _evaluator(request: HttpRequest) -> Any:
-    user = caller(request)
-    if not rules.has_perm("research.work_on_evaluation", user):
-        raise NotAllowed(FORBIDDEN)
-    return user
+    return caller_allowed(request, "research.work_on_evaluation", FORBIDDEN)
 
 
 # ---- agreement ---------------------------------------------------------------------------------

@@ -10,17 +10,16 @@ unless they ask for everyone's (`coder=all`) to compare, or for the consensus.
 import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-import rules
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from coproduce.api.v1.auth import caller
+from coproduce.api.v1.auth import caller_allowed
 from coproduce.api.v1.pagination import PageNumber
 from coproduce.api.v1.schemas import Input, error_responses
 from coproduce.audit.models import AuditEvent
-from coproduce.core.errors import NotAllowed, NotFound
+from coproduce.core.errors import NotFound
 from coproduce.research.models import Code, Codebook, CodedSegment, Theme
 from coproduce.research.selectors import codebooks_visible_to, codes_visible_to, segments_visible_to
 from coproduce.research.services import coding
@@ -36,10 +35,9 @@ else:
 
 
 def _evaluator(request: HttpRequest) -> Any:
-    user = caller(request)
-    if not rules.has_perm("research.work_on_evaluation", user):
-        raise NotAllowed("Only evaluators can work on the codebook and coding.")
-    return user
+    return caller_allowed(
+        request, "research.work_on_evaluation", "Only evaluators can work on the codebook and coding."
+    )
 
 
 # ---- schemas ----------------------------------------------------------------------------------

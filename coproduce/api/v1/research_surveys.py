@@ -9,17 +9,16 @@ import datetime
 from collections.abc import Hashable, Sequence
 from typing import TYPE_CHECKING, Any
 
-import rules
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from coproduce.api.v1.auth import caller
+from coproduce.api.v1.auth import caller, caller_allowed
 from coproduce.api.v1.pagination import PageNumber
 from coproduce.api.v1.schemas import Input, error_responses, one_of
 from coproduce.audit.models import AuditEvent
-from coproduce.core.errors import NotAllowed, NotFound
+from coproduce.core.errors import NotFound
 from coproduce.programmes.actors import audit_action
 from coproduce.reporting.suppression import THRESHOLD, grid_with_totals, suppress
 from coproduce.research.models import ResearchConsent, Survey, SurveyInvitation, SurveyQuestion
@@ -192,10 +191,7 @@ class AnsweredOut(Schema):
 
 
 def _check_evaluator(request: HttpRequest) -> Any:
-    user = caller(request)
-    if not rules.has_perm("research.work_on_evaluation", user):
-        raise NotAllowed(services.NOT_EVALUATOR)
-    return user
+    return caller_allowed(request, "research.work_on_evaluation", services.NOT_EVALUATOR)
 
 
 def _surveys(request: HttpRequest) -> QuerySet[Survey]:

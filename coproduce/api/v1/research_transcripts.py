@@ -10,17 +10,16 @@ Every response showing a participant's transcript is audited with that participa
 import datetime
 from typing import TYPE_CHECKING, Any
 
-import rules
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
-from coproduce.api.v1.auth import caller
+from coproduce.api.v1.auth import caller, caller_allowed
 from coproduce.api.v1.pagination import PageNumber
 from coproduce.api.v1.schemas import AreaRef, Input, error_responses, one_of
 from coproduce.audit.models import AuditEvent
-from coproduce.core.errors import NotAllowed, NotFound
+from coproduce.core.errors import NotFound
 from coproduce.programmes.actors import actor_for
 from coproduce.research.models import Redaction, Transcript
 from coproduce.research.redaction import suggest_redactions
@@ -56,10 +55,7 @@ else:
 
 
 def _evaluator(request: HttpRequest) -> Any:
-    user = caller(request)
-    if not rules.has_perm("research.work_on_evaluation", user):
-        raise NotAllowed(FORBIDDEN)
-    return user
+    return caller_allowed(request, "research.work_on_evaluation", FORBIDDEN)
 
 
 class TranscriptSummaryOut(Schema):
