@@ -2,11 +2,13 @@
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 PHONE = {"width": 375, "height": 740}
@@ -63,9 +65,30 @@ def page_without_javascript(browser: Browser) -> Iterator[Page]:
 AXE = Axe()
 
 
+T = TypeVar("T")
+
+
+def _on_the_loaded_page(page: Page, evaluate: Callable[[], T]) -> T:
+    """Run a check in the page once it has loaded, again if a navigation replaced it meanwhile.
+
+    A click on a link or a form's button returns as soon as the navigation starts, so a check
+    straight after it can run in a document that is being torn down ("Execution context was
+    destroyed", or axe finding no documentElement). The check then runs on the page that loads.
+    """
+    for attempt in range(3):
+        page.wait_for_load_state("load")
+        try:
+            return evaluate()
+        except PlaywrightError:
+            if attempt == 2:
+                raise
+            page.wait_for_timeout(200)
+    raise AssertionError("unreachable")
+
+
 def serious_accessibility_problems(page: Page) -> list[str]:
     """axe-core's serious and critical findings on the page as it is now, one line each."""
-    results = AXE.run(page)
+    results = _on_the_loaded_page(page, lambda: AXE.run(page))
     return [
         f"{violation['id']} ({violation['impact']}): {violation['help']} — "
         + "; ".join(node["target"][0] for node in violation["nodes"][:3])
@@ -76,4 +99,15 @@ def serious_accessibility_problems(page: Page) -> list[str]:
 
 def fits_the_screen(page: Page) -> bool:
     """No sideways scrolling of the whole page on a phone (wide tables scroll inside their wrapper)."""
-    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"))
+    no_sideways_scroll = "document.documentElement.scrollWidth <= window.innerWidth + 1"
+    return bool(_on_the_loaded_page(page, lambda: page.evaluate(no_sideways_scroll)))
+
+
+def follow(link_or_button: Locator) -> None:
+    """Click a link or a form's button and wait until the page it leads to has loaded.
+
+    A bare click returns once the request is on its way, before the server has answered, so
+    the test could read the database or the page before the change it asked for was made.
+    """
+    with link_or_button.page.expect_navigation():
+        link_or_button.click()

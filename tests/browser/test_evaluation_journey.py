@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from coproduce.research.models import CodedSegment, Interview, Quote, Transcript
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, follow
 from tests.browser.test_journeys import check_page, sign_in
 from tests.personas import Personas, build_personas
 
@@ -73,7 +73,7 @@ def test_two_coders_code_a_passage_differently_the_agreement_changes_and_a_quote
     sign_in(page, base, "eve@ceu.example.ac.uk")
     page.goto(f"{base}/research/coding/")
     check_page(page)
-    page.get_by_role("link", name="Code Pat, second interview").click()
+    follow(page.get_by_role("link", name="Code Pat, second interview"))
     check_page(page)
     page.evaluate(
         """(passage) => {
@@ -93,7 +93,7 @@ def test_two_coders_code_a_passage_differently_the_agreement_changes_and_a_quote
     expect(page.locator("[data-coding-passage]")).to_have_value(PASSAGE)
     expect(page.locator("[data-coding-start]")).to_have_value(str(start))
     page.get_by_label("Choice", exact=True).check()
-    page.get_by_role("button", name="Apply codes").click()
+    follow(page.get_by_role("button", name="Apply codes"))
     check_page(page)
     eves = CodedSegment.objects.get(transcript=transcript, coder=people.evaluator.user)
     assert (eves.code.name, eves.start, eves.end, eves.text) == ("Choice", start, start + len(PASSAGE), PASSAGE)
@@ -112,7 +112,7 @@ def test_two_coders_code_a_passage_differently_the_agreement_changes_and_a_quote
     expect(ezra.locator("blockquote")).to_have_count(0)  # he does not see Eve's coding
     ezra.get_by_label("Passage (exact words)").fill(PASSAGE)
     ezra.get_by_label("Childcare", exact=True).check()
-    ezra.get_by_role("button", name="Apply codes").click()
+    follow(ezra.get_by_role("button", name="Apply codes"))
     check_page(ezra)
     assert list(
         CodedSegment.objects.filter(transcript=transcript, coder__username="ezra@npr.example.ac.uk").values_list(
@@ -129,12 +129,12 @@ def test_two_coders_code_a_passage_differently_the_agreement_changes_and_a_quote
     # Ezra agrees that it is about choice too: the figures change again.
     ezra.get_by_label("Passage (exact words)").fill(PASSAGE)
     ezra.get_by_label("Choice", exact=True).check()
-    ezra.get_by_role("button", name="Apply codes").click()
+    follow(ezra.get_by_role("button", name="Apply codes"))
     page.reload()
     assert overall_figures(page) == ["8", "2", "87.5%", "87.5%", "0.600", "0.615"]
 
     # Eve quotes her passage; the quote bank attributes it as the paper does, and exports it.
-    page.get_by_role("button", name="Quote this passage (Choice").first.click()
+    follow(page.get_by_role("button", name="Quote this passage (Choice").first)
     check_page(page)
     quote = Quote.objects.get(transcript=transcript)
     assert (quote.text, quote.attribution) == (PASSAGE, "Service User, Fife, 2016")

@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import Page
 
 from coproduce.research.models import SurveyResponse
+from tests.browser.conftest import follow
 from tests.browser.test_journeys import check_page, sign_in
 from tests.personas import Personas, build_personas
 
@@ -80,14 +81,14 @@ def test_pat_answers_the_survey_and_sees_her_research_consent_on_her_phone(
     base = live_server.url
     sign_in(page, base, "pat@example.net")
     visit(page, f"{base}/me/")
-    page.get_by_role("link", name="Answer their survey").first.click()
+    follow(page.get_by_role("link", name="Answer their survey").first)
     check_page(page)
     visit(page, f"{base}/me/surveys/")
     visit(page, f"{base}/me/surveys/{people.research.pat_invitation.pk}/")
     page.get_by_label("Agree", exact=True).check()
     page.get_by_label("At home").check()
     page.get_by_label("What would you change about the service?").fill("Sessions after school pick-up.")
-    page.get_by_role("button", name="Send my answers").click()
+    follow(page.get_by_role("button", name="Send my answers"))
     check_page(page)
     assert SurveyResponse.objects.count() == 2
     visit(page, f"{base}/me/research/")

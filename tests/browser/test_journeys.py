@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.accounts.factories import PASSWORD
-from tests.browser.conftest import fits_the_screen, serious_accessibility_problems
+from tests.browser.conftest import fits_the_screen, follow, serious_accessibility_problems
 from tests.personas import Personas, build_personas
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -25,7 +25,7 @@ def sign_in(page: Page, base_url: str, username: str, password: str = PASSWORD, 
         check_page(page)
     page.get_by_label("Email address or mobile number").fill(username)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    follow(page.get_by_role("button", name="Sign in"))
 
 
 def check_page(page: Page) -> None:
@@ -36,13 +36,13 @@ def check_page(page: Page) -> None:
 def test_the_public_can_ask_for_help_without_an_account(page: Page, live_server, people: Personas) -> None:
     page.goto(live_server.url + "/")
     check_page(page)
-    page.get_by_role("link", name="Ask for help").first.click()
+    follow(page.get_by_role("link", name="Ask for help").first)
     check_page(page)
     page.get_by_label("Your name").fill("Jo Example")
     page.get_by_label("Fife").check()
     page.get_by_label("Email", exact=True).check()
     page.get_by_label("Email address").fill("jo@example.com")
-    page.get_by_role("button", name="Send").click()
+    follow(page.get_by_role("button", name="Send"))
     expect(page.get_by_role("heading", level=1)).to_have_text("We have your message")
     check_page(page)
 
@@ -61,7 +61,7 @@ def test_a_keyworker_sees_their_caseload(page: Page, live_server, people: Person
     check_page(page)
     expect(page.get_by_role("link", name="Pat Participant")).to_be_visible()
     assert "Olive" not in page.content()
-    page.get_by_role("link", name="Pat Participant").click()
+    follow(page.get_by_role("link", name="Pat Participant"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Pat Participant")
     check_page(page)
 
@@ -71,7 +71,7 @@ def test_a_partnership_manager_sees_the_area(page: Page, live_server, people: Pe
     expect(page).to_have_url(f"{live_server.url}/partnership/")
     check_page(page)
     expect(page.get_by_text("Kim Keyworker").first).to_be_visible()
-    page.get_by_role("link", name="Enquiries").first.click()
+    follow(page.get_by_role("link", name="Enquiries").first)
     expect(page.get_by_text("Erin Enquirer").first).to_be_visible()
     check_page(page)
 
@@ -112,6 +112,6 @@ def test_signing_in_and_the_caseload_work_without_javascript(
     sign_in(page, live_server.url, "kim@fifelpt.example.org", javascript=False)
     expect(page).to_have_url(f"{live_server.url}/caseload/")
     page.get_by_label("Search").fill("Paula")
-    page.get_by_role("button", name="Search").click()
+    follow(page.get_by_role("button", name="Search"))
     expect(page.get_by_role("link", name="Paula Second")).to_be_visible()
     assert "Pat Participant" not in page.locator("table").inner_text()

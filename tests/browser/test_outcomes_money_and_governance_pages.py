@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from coproduce.outcomes.models import Outcome, SustainmentCheck
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, follow
 from tests.browser.test_journeys import check_page, sign_in
 from tests.budgets.factories import ApprovedSpendFactory, BudgetPotFactory
 from tests.outcomes.factories import JobStartFactory, WorkWishFactory
@@ -63,7 +63,7 @@ def test_kim_records_a_job_start_and_every_new_page_is_accessible_on_a_phone(
     page.locator("#id_contract_type").select_option("permanent")
     page.locator("#id_hourly_pay").fill("13.50")
     page.get_by_label("Contract or offer letter").check(force=True)
-    page.get_by_role("button", name="Record outcome").click()
+    follow(page.get_by_role("button", name="Record outcome"))
     check_page(page)
     job = Outcome.objects.get(participant=pat, kind=Outcome.Kind.JOB_START)
     assert sorted(SustainmentCheck.objects.filter(outcome=job).values_list("weeks", flat=True)) == [4, 13, 26, 52]

@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 from coproduce.participants.models import Consent
 from coproduce.plans.models import Barrier
 from coproduce.referrals.models import Referral
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, follow
 from tests.browser.test_journeys import check_page, sign_in
 from tests.directory.factories import tag_service
 from tests.personas import Personas, build_personas
@@ -58,17 +58,17 @@ def test_a_suggested_service_is_chosen_agreed_sent_accepted_completed_then_shari
     sign_in(page, base, "pat@example.net")
     page.goto(f"{base}/me/suggestions/")
     check_page(page)
-    page.get_by_role("link", name="I’d like this").first.click()
+    follow(page.get_by_role("link", name="I’d like this").first)
     check_page(page)
     page.get_by_label("Why would you like it? In your own words").fill("I want help to sort out my debts.")
-    page.get_by_role("button", name="Continue").click()
+    follow(page.get_by_role("button", name="Continue"))
     check_page(page)
     referral = Referral.objects.get(participant=pat, service=service)
     assert (referral.state, referral.proposed_by) == (Referral.State.PROPOSED, "participant")
     page.get_by_label("Name", exact=False).first.check()
     page.locator("input[name=shared_fields][value=mobile]").check()
     page.locator("input[name=shared_fields][value=barriers]").check()
-    page.get_by_role("button", name="I agree to share what I ticked").click()
+    follow(page.get_by_role("button", name="I agree to share what I ticked"))
     check_page(page)
     referral.refresh_from_db()
     assert referral.state == Referral.State.AGREED
@@ -83,7 +83,7 @@ def test_a_suggested_service_is_chosen_agreed_sent_accepted_completed_then_shari
     # Kim sends it.
     kim.goto(f"{base}/referrals/{referral.pk}/")
     check_page(kim)
-    kim.get_by_role("button", name="Send to Kingdom Money Advice").click()
+    follow(kim.get_by_role("button", name="Send to Kingdom Money Advice"))
     referral.refresh_from_db()
     assert referral.state == Referral.State.SENT
 
@@ -91,34 +91,34 @@ def test_a_suggested_service_is_chosen_agreed_sent_accepted_completed_then_shari
     priya = new_phone_page(browser)
     sign_in(priya, base, people.partner_worker.user.email)
     check_page(priya)
-    priya.get_by_role("link", name=pat.full_name).click()
+    follow(priya.get_by_role("link", name=pat.full_name))
     check_page(priya)
     expect(priya.get_by_text("The debts keep me awake.")).to_be_visible()
     assert pat.email not in priya.content()
-    priya.get_by_role("button", name="Accept").click()
+    follow(priya.get_by_role("button", name="Accept"))
     check_page(priya)
-    priya.get_by_role("link", name="Record that they started").click()
+    follow(priya.get_by_role("link", name="Record that they started"))
     check_page(priya)
     priya.get_by_label("Date they started").fill(datetime.date.today().isoformat())
-    priya.get_by_role("button", name="Save").click()
+    follow(priya.get_by_role("button", name="Save"))
     referral.refresh_from_db()
     assert referral.state == Referral.State.STARTED
     priya.goto(f"{base}/partner/referrals/{referral.pk}/")
-    priya.get_by_role("link", name="Record what you delivered and how it ended").click()
+    follow(priya.get_by_role("link", name="Record what you delivered and how it ended"))
     check_page(priya)
     priya.get_by_label("Date it ended").fill(datetime.date.today().isoformat())
     priya.get_by_label("What you delivered").fill("A benefits check and a budget plan.")
     priya.get_by_label("How it ended").fill("Pat is on top of her debts.")
-    priya.get_by_role("button", name="Save").click()
+    follow(priya.get_by_role("button", name="Save"))
     referral.refresh_from_db()
     assert (referral.state, referral.delivered) == (Referral.State.COMPLETED, "A benefits check and a budget plan.")
 
     # Pat sees who holds her information and stops sharing in one step.
     page.goto(f"{base}/me/who-holds-my-information/")
     check_page(page)
-    page.get_by_role("link", name="Stop sharing").click()
+    follow(page.get_by_role("link", name="Stop sharing"))
     check_page(page)
-    page.get_by_role("button", name="Stop sharing").click()
+    follow(page.get_by_role("button", name="Stop sharing"))
     check_page(page)
     consent.refresh_from_db()
     assert consent.withdrawn_at is not None

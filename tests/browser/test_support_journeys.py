@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 
 from coproduce.plans.models import Contact, JobSearchEntry, ProgressArea, ProgressCheck, Step
 from coproduce.voice.models import GroupSession, Invitation
+from tests.browser.conftest import follow
 from tests.browser.test_journeys import check_page, sign_in
 from tests.personas import Personas, build_personas
 from tests.plans.factories import GoalFactory, StepFactory
@@ -33,13 +34,17 @@ def test_pat_agrees_to_one_step_declines_another_checks_progress_and_logs_a_job_
     sign_in(page, live_server.url, "pat@example.net")
     page.goto(f"{live_server.url}/me/plan/")
     check_page(page)
-    page.locator("form", has=page.locator(f"input[name=step][value='{wanted.pk}']")).get_by_role(
-        "button", name="Yes, I’d like that"
-    ).click()
+    follow(
+        page.locator("form", has=page.locator(f"input[name=step][value='{wanted.pk}']")).get_by_role(
+            "button", name="Yes, I’d like that"
+        )
+    )
     check_page(page)
-    page.locator("form", has=page.locator(f"input[name=step][value='{unwanted.pk}']")).get_by_role(
-        "button", name="No thanks"
-    ).click()
+    follow(
+        page.locator("form", has=page.locator(f"input[name=step][value='{unwanted.pk}']")).get_by_role(
+            "button", name="No thanks"
+        )
+    )
     wanted.refresh_from_db()
     unwanted.refresh_from_db()
     assert (wanted.state, wanted.answered_how) == (Step.State.AGREED, "themselves")
@@ -49,7 +54,7 @@ def test_pat_agrees_to_one_step_declines_another_checks_progress_and_logs_a_job_
     check_page(page)
     for number, area in enumerate(ProgressArea.values):
         page.locator(f"input[name=score_{area}][value='{3 + number % 5}']").check(force=True)
-    page.get_by_role("button", name="Save my answers").click()
+    follow(page.get_by_role("button", name="Save my answers"))
     check = ProgressCheck.objects.get(participant=people.participant)
     assert (check.reader, check.scores.count()) == ("participant", 8)
     check_page(page)
@@ -59,7 +64,7 @@ def test_pat_agrees_to_one_step_declines_another_checks_progress_and_logs_a_job_
     page.get_by_label("Applied").check(force=True)
     page.get_by_label("Employer").fill("Kirkcaldy Care Home")
     page.locator("#id_role").fill("Care assistant")
-    page.get_by_role("button", name="Add it").click()
+    follow(page.get_by_role("button", name="Add it"))
     entry = JobSearchEntry.objects.get(participant=people.participant)
     assert (entry.employer, entry.action) == ("Kirkcaldy Care Home", "applied")
     expect(page.get_by_text("Kirkcaldy Care Home").first).to_be_visible()
@@ -76,7 +81,7 @@ def test_kim_records_a_home_visit_and_offers_a_step(page: Page, live_server, peo
     page.get_by_label("Date").fill(datetime.date.today().isoformat())
     page.get_by_label("Home visit").check(force=True)
     page.get_by_label("Notes").fill("Visited at home: Ava was unwell. Went through the job search together.")
-    page.get_by_role("button", name="Record contact").click()
+    follow(page.get_by_role("button", name="Record contact"))
     contact = Contact.objects.filter(participant=pat, kind="home_visit").get()
     assert "Ava was unwell" in contact.notes
     check_page(page)
@@ -84,7 +89,7 @@ def test_kim_records_a_home_visit_and_offers_a_step(page: Page, live_server, peo
     page.goto(f"{live_server.url}/participants/{pat.pk}/plan/")
     check_page(page)
     page.get_by_label("Offer a step towards this goal").fill("See the money adviser at Kingdom Money Advice")
-    page.get_by_role("button", name="Offer this step").click()
+    follow(page.get_by_role("button", name="Offer this step"))
     step = Step.objects.get(goal=goal)
     assert (step.state, step.proposed_by) == (Step.State.OFFERED, "keyworker")
     check_page(page)
@@ -96,7 +101,7 @@ def test_mo_builds_a_group_session_from_requests(page: Page, live_server, people
     sign_in(page, live_server.url, "mo@fifelpt.example.org")
     page.goto(f"{live_server.url}/requests/")
     check_page(page)
-    page.get_by_role("link", name="Set up a group session").first.click()
+    follow(page.get_by_role("link", name="Set up a group session").first)
     check_page(page)
     for checkbox in page.locator("input[name=requests]").all():
         checkbox.check(force=True)
@@ -108,10 +113,10 @@ def test_mo_builds_a_group_session_from_requests(page: Page, live_server, people
     page.get_by_label("Facilitator").fill("Kingdom Money Advice")
     page.get_by_label("Places").fill("12")
     page.get_by_label("Childcare provided").check(force=True)
-    page.get_by_role("button", name="Set up session").click()
+    follow(page.get_by_role("button", name="Set up session"))
     session = GroupSession.objects.get(title="Money matters drop-in")
     assert session.requests.count() == 3
     check_page(page)
-    page.get_by_role("button", name="Invite the people who asked").click()
+    follow(page.get_by_role("button", name="Invite the people who asked"))
     assert Invitation.objects.filter(group_session=session).count() == 3
     check_page(page)
