@@ -5,54 +5,18 @@ shown to people who may not see the records behind them (funders, evaluators) mu
 suppressed first: reporting/tables.py does that with reporting/suppression.py.
 """
 
-from collections import Counter, defaultdict
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 import rules
 from django.db.models import Count, Q
-from django.db.models.functions import ExtractYear
 
 from coproduce.core.errors import NotAllowed
 from coproduce.participants.models import Consent, Participant
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.programmes.actors import actor_for
 from coproduce.programmes.models import Partnership
-
-
-@dataclass(frozen=True)
-class AreaCounts:
-    """One area's participants: how many by status, and how many joined in each year."""
-
-    partnership_id: int
-    area_name: str
-    active: int = 0
-    paused: int = 0
-    closed: int = 0
-    joined_by_year: Mapping[int, int] = field(default_factory=dict)
-
-    @property
-    def not_active(self) -> int:
-        return self.paused + self.closed
-
-    @property
-    def engaged(self) -> int:
-        """Everyone who has ever joined, whatever their status now."""
-        return self.active + self.paused + self.closed
-
-
-@dataclass(frozen=True)
-class ProgrammeCounts:
-    programme_id: int
-    programme_name: str
-    areas: tuple[AreaCounts, ...]
-
-    @property
-    def years(self) -> tuple[int, ...]:
-        """Every year from the first in which anyone joined to the last."""
-        joined = [year for area in self.areas for year, count in area.joined_by_year.items() if count]
-        return tuple(range(min(joined), max(joined) + 1)) if joined else ()
 
 
 @dataclass(frozen=True)
@@ -74,46 +38,6 @@ def _partnerships_by_programme() -> dict[int, list[Partnership]]:
     for partnership in Partnership.objects.select_related("programme").order_by("programme__name", "area_name", "pk"):
         by_programme[partnership.programme_id].append(partnership)
     return by_programme
-
-
-def programme_counts(user: Any) -> list[ProgrammeCounts]:
-    """Participants by area, status and year of joining, for every programme. Three queries.
-
-    Unsuppressed: pages for funders show them through reporting.tables.programme_report.
-    """
-    if not rules.has_perm("reporting.view_programme_counts", user):
-        raise NotAllowed("Only the funder sees programme-wide counts.")
-    partnerships = _partnerships_by_programme()
-    statuses: dict[int, Counter[str]] = defaultdict(Counter)
-    for row in Participant.objects.order_by().values("partnership_id", "status").annotate(n=Count("pk")):
-        statuses[row["partnership_id"]][row["status"]] = row["n"]
-    years: dict[int, dict[int, int]] = defaultdict(dict)
-    joined = (
-        Participant.objects.order_by()
-        .annotate(year=ExtractYear("joined_on"))
-        .values("partnership_id", "year")
-        .annotate(n=Count("pk"))
-    )
-    for row in joined:
-        years[row["partnership_id"]][row["year"]] = row["n"]
-    return [
-        ProgrammeCounts(
-            programme_id=programme_id,
-            programme_name=areas[0].programme.name,
-            areas=tuple(
-                AreaCounts(
-                    partnership_id=partnership.pk,
-                    area_name=partnership.area_name,
-                    active=statuses[partnership.pk][Participant.Status.ACTIVE],
-                    paused=statuses[partnership.pk][Participant.Status.PAUSED],
-                    closed=statuses[partnership.pk][Participant.Status.CLOSED],
-                    joined_by_year=dict(sorted(years[partnership.pk].items())),
-                )
-                for partnership in areas
-            ),
-        )
-        for programme_id, areas in partnerships.items()
-    ]
 
 
 def research_consent_counts(user: Any) -> list[ProgrammeAreaCounts]:

@@ -12,7 +12,11 @@ The table suppressed, per area and for all areas (TOTAL):
 - all who joined = the sum of those who joined in each year;
 - all who joined = in paid work + not (yet) in paid work;
 - in paid work = in a job that fits + in paid work but in no job known to fit;
+- all who joined = taking part now + paused or closed;
 - each column: the areas add up to all areas.
+
+The funder's home page and the dashboard show these same cells: suppressed apart, two pages
+could each hide a different number of the same line and together give a small one away.
 
 "In paid work" is a participant with at least one job start on or before `today`; "a job that
 fits" one of those with a job start that `coproduce.outcomes.quality.job_fits` confirms fits
@@ -45,6 +49,7 @@ from coproduce.reporting.exports import ExportTable
 from coproduce.reporting.suppression import THRESHOLD, TOTAL, Cell, Line, Reason, suppress
 
 ALL, PAID, NOT_PAID, FITS, PAID_NOT_FITTING = "all", "paid", "not_paid", "fits", "paid_not_fitting"
+ACTIVE, NOT_ACTIVE = "active", "not_active"
 CellKey = tuple[Hashable, Hashable]
 
 SMALL_REASON = f"fewer than {THRESHOLD}"
@@ -160,6 +165,9 @@ class AreaStats:
     partnership_id: int | None  # None for all areas together
     area_name: str
     participants: Cell
+    taking_part_now: Cell
+    paused_or_closed: Cell
+    joined_by_year: tuple[Cell, ...]  # one per ProgrammeStats.years
     paid_work: Rate
     fitting_job: Rate
     engagement: tuple[Engagement, ...]
@@ -209,20 +217,30 @@ def statistics_cells(
     paid: Mapping[Hashable, int],
     fits: Mapping[Hashable, int],
     years: Sequence[int],
+    active: Mapping[Hashable, int] | None = None,
 ) -> tuple[dict[CellKey, int], list[Line[CellKey]]]:
     """Every count of the funder's statistics, keyed (area or TOTAL, column), and how they add up.
 
     `joined` is per area, people who joined by year (its keys are the areas); `paid` and `fits`
-    per area, people in paid work and in a job that fits (a subset of `paid`).
+    per area, people in paid work and in a job that fits (a subset of `paid`); `active`, when
+    given, per area, those of them taking part now.
     """
     areas = list(joined)
     columns: list[Hashable] = [ALL, *years, PAID, NOT_PAID, FITS, PAID_NOT_FITTING]
+    if active is not None:
+        columns += [ACTIVE, NOT_ACTIVE]
     values: dict[CellKey, int] = {}
     for area in areas:
         everyone = sum(joined[area].get(year, 0) for year in years)
         in_work, fitting = paid.get(area, 0), fits.get(area, 0)
         if not 0 <= fitting <= in_work <= everyone:
             raise ValueError(f"Area {area!r}: {fitting} fitting ≤ {in_work} in work ≤ {everyone} joined fails.")
+        if active is not None:
+            taking_part = active.get(area, 0)
+            if not 0 <= taking_part <= everyone:
+                raise ValueError(f"Area {area!r}: {taking_part} taking part ≤ {everyone} joined fails.")
+            values[(area, ACTIVE)] = taking_part
+            values[(area, NOT_ACTIVE)] = everyone - taking_part
         values[(area, ALL)] = everyone
         for year in years:
             values[(area, year)] = joined[area].get(year, 0)
@@ -238,6 +256,8 @@ def statistics_cells(
             lines.append(Line((row, ALL), tuple((row, year) for year in years)))
         lines.append(Line((row, ALL), ((row, PAID), (row, NOT_PAID))))
         lines.append(Line((row, PAID), ((row, FITS), (row, PAID_NOT_FITTING))))
+        if active is not None:
+            lines.append(Line((row, ALL), ((row, ACTIVE), (row, NOT_ACTIVE))))
     for column in columns:
         lines.append(Line((TOTAL, column), tuple((area, column) for area in areas)))
     return values, lines
@@ -248,8 +268,9 @@ def suppressed_statistics_cells(
     paid: Mapping[Hashable, int],
     fits: Mapping[Hashable, int],
     years: Sequence[int],
+    active: Mapping[Hashable, int] | None = None,
 ) -> dict[CellKey, Cell]:
-    values, lines = statistics_cells(joined, paid, fits, years)
+    values, lines = statistics_cells(joined, paid, fits, years, active)
     return suppress(values, lines)
 
 
@@ -267,7 +288,7 @@ def _per_head(amount: Decimal, people: Cell) -> Money:
 
 
 def programme_statistics(today: datetime.date) -> ProgrammeStats:
-    """The programme's figures on `today`, all areas and each area, suppressed. Nine queries.
+    """The programme's figures on `today`, all areas and each area, suppressed. Ten queries.
 
     Participants are those who joined on or before `today`; paid work and fitting jobs count job
     starts on or before `today`. Targets are the agreed ones only (all areas have one for a year
@@ -287,6 +308,13 @@ def programme_statistics(today: datetime.date) -> ProgrammeStats:
     )
     for row in rows:
         joined.setdefault(row["partnership_id"], {})[row["year"]] = row["n"]
+    active: dict[Hashable, int] = {
+        row["partnership_id"]: row["n"]
+        for row in Participant.objects.filter(joined_on__lte=today, status=Participant.Status.ACTIVE)
+        .order_by()
+        .values("partnership_id")
+        .annotate(n=Count("pk"))
+    }
     paid: dict[Hashable, int] = {
         row["participant__partnership_id"]: row["n"]
         for row in Outcome.objects.filter(kind=Outcome.Kind.JOB_START, achieved_on__lte=today)
@@ -333,7 +361,7 @@ def programme_statistics(today: datetime.date) -> ProgrammeStats:
         .annotate(total=Sum("amount"))
     }
 
-    cells = suppressed_statistics_cells({pk: joined.get(pk, {}) for pk in ids}, paid, fits, years)
+    cells = suppressed_statistics_cells({pk: joined.get(pk, {}) for pk in ids}, paid, fits, years, active)
 
     def area_stats(key: Hashable, name: str) -> AreaStats:
         is_total = key == TOTAL
@@ -352,6 +380,9 @@ def programme_statistics(today: datetime.date) -> ProgrammeStats:
             partnership_id=None if is_total else key,  # type: ignore[arg-type]
             area_name=name,
             participants=participants,
+            taking_part_now=cells[(key, ACTIVE)],
+            paused_or_closed=cells[(key, NOT_ACTIVE)],
+            joined_by_year=tuple(cells[(key, year)] for year in years),
             paid_work=paid_work,
             fitting_job=Rate.of(cells[(key, FITS)], participants),
             engagement=tuple(

@@ -5,14 +5,12 @@ appear in two tables (an area's "all" is both the sum of its statuses and the su
 and hiding it in one while showing it in the other would undo the hiding.
 """
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
-from coproduce.reporting.selectors import ProgrammeAreaCounts, ProgrammeCounts
+from coproduce.reporting.selectors import ProgrammeAreaCounts
+from coproduce.reporting.statistics import AreaStats, ProgrammeStats
 from coproduce.reporting.suppression import TOTAL, Cell, Line, suppress
-
-ACTIVE, NOT_ACTIVE, ALL = "active", "not_active", "all"
-CellKey = tuple[Hashable, Hashable]
 
 
 @dataclass(frozen=True)
@@ -52,54 +50,29 @@ class AreaReport:
     table: Table
 
 
-def programme_cells(counts: ProgrammeCounts) -> tuple[dict[CellKey, int], list[Line[CellKey]]]:
-    """Every number of the funder's tables, keyed (area or TOTAL, column), and how they add up.
+def funder_home_report(stats: ProgrammeStats) -> ProgrammeReport:
+    """The funder's home tables, by area and status and by area and year of joining.
 
-    Per area (and for all areas): active + paused or closed = all, and the years add up to all.
-    Per column: the areas add up to the total.
+    Their cells are the dashboard's, suppressed with it in reporting/statistics.py, so that the
+    two pages together give away no more than either does alone.
     """
-    areas = [area.partnership_id for area in counts.areas]
-    years = counts.years
-    columns: list[Hashable] = [ACTIVE, NOT_ACTIVE, ALL, *years]
-    values: dict[CellKey, int] = {}
-    for area in counts.areas:
-        key = area.partnership_id
-        values[(key, ACTIVE)] = area.active
-        values[(key, NOT_ACTIVE)] = area.not_active
-        values[(key, ALL)] = area.engaged
-        for year in years:
-            values[(key, year)] = area.joined_by_year.get(year, 0)
-    for column in columns:
-        values[(TOTAL, column)] = sum(values[(key, column)] for key in areas)
-    lines: list[Line[CellKey]] = []
-    for row in [*areas, TOTAL]:
-        lines.append(Line((row, ALL), ((row, ACTIVE), (row, NOT_ACTIVE))))
-        lines.append(Line((row, ALL), tuple((row, year) for year in years)))
-    for column in columns:
-        lines.append(Line((TOTAL, column), tuple((key, column) for key in areas)))
-    return values, lines
+    rows = [*stats.areas, stats.programme]
 
-
-def programme_report(counts: ProgrammeCounts) -> ProgrammeReport:
-    """Participants by area and status, and by area and year of joining, suppressed together."""
-    years = counts.years
-    values, lines = programme_cells(counts)
-    cells = suppress(values, lines)
-
-    def rows(row_columns: list[Hashable]) -> tuple[Row, ...]:
-        labelled: list[tuple[Hashable, str, bool]] = [(a.partnership_id, a.area_name, False) for a in counts.areas]
-        labelled.append((TOTAL, "All areas", True))
-        return tuple(
-            Row(label, tuple(cells[(key, column)] for column in row_columns), is_total)
-            for key, label, is_total in labelled
-        )
+    def table_rows(cells_of: Callable[[AreaStats], tuple[Cell, ...]]) -> tuple[Row, ...]:
+        return tuple(Row(area.area_name, cells_of(area), area is stats.programme) for area in rows)
 
     return ProgrammeReport(
-        programme_name=counts.programme_name,
-        engaged=cells[(TOTAL, ALL)],
-        active=cells[(TOTAL, ACTIVE)],
-        by_status=Table(("Active now", "Paused or closed", "All who joined"), rows([ACTIVE, NOT_ACTIVE, ALL])),
-        by_year=Table((*[str(year) for year in years], "All years"), rows([*years, ALL])),
+        programme_name=stats.programme_name,
+        engaged=stats.programme.participants,
+        active=stats.programme.taking_part_now,
+        by_status=Table(
+            ("Active now", "Paused or closed", "All who joined"),
+            table_rows(lambda area: (area.taking_part_now, area.paused_or_closed, area.participants)),
+        ),
+        by_year=Table(
+            (*[str(year) for year in stats.years], "All years"),
+            table_rows(lambda area: (*area.joined_by_year, area.participants)),
+        ),
     )
 
 

@@ -35,16 +35,27 @@ class GovukForm(forms.Form):
                 widget.attrs["class"] = f"{css} {widget.attrs.get('class', '')}".strip()
             if isinstance(widget, forms.NumberInput | forms.DateInput):
                 widget.attrs["class"] += " govuk-input--width-10"
+        self._point_fields_at_their_hints_and_errors()
 
     def full_clean(self) -> None:
         super().full_clean()
+        self._point_fields_at_their_hints_and_errors()
+
+    def _point_fields_at_their_hints_and_errors(self) -> None:
+        # The ids follow the form's prefix and auto_id, as the field template writes them.
+        errors = getattr(self, "_errors", None) or {}  # None until the form is cleaned
         for name, field in self.fields.items():
+            auto_id = self[name].auto_id
+            if not auto_id:
+                continue
             described_by = []
             if field.help_text:
-                described_by.append(f"id_{name}-hint")
-            if name in self.errors:
-                described_by.append(f"id_{name}-error")
-                field.widget.attrs["class"] = field.widget.attrs.get("class", "") + " govuk-input--error"
+                described_by.append(f"{auto_id}-hint")
+            if name in errors:
+                described_by.append(f"{auto_id}-error")
+                classes = field.widget.attrs.get("class", "").split()
+                if "govuk-input--error" not in classes:
+                    field.widget.attrs["class"] = " ".join([*classes, "govuk-input--error"])
             if described_by:
                 field.widget.attrs["aria-describedby"] = " ".join(described_by)
 
@@ -57,6 +68,7 @@ class GovukForm(forms.Form):
                     self.add_error(target, message)
         else:
             self.add_error(error.field if error.field in self.fields else None, error.message)
+        self._point_fields_at_their_hints_and_errors()
 
 
 class DateInput(forms.DateInput):

@@ -7,9 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coproduce.reporting.selectors import AreaCounts, ProgrammeCounts
 from coproduce.reporting.suppression import TOTAL, Cell, Line, Reason, grid_with_totals, suppress
-from coproduce.reporting.tables import programme_cells, programme_report
 
 SMALL = Cell(None, Reason.SMALL)
 HIDDEN = Cell(None, Reason.SECONDARY)
@@ -127,34 +125,6 @@ def test_totals_that_do_not_add_up_and_negative_counts_are_refused() -> None:
         suppress({"a": -1}, [])
 
 
-def test_the_funder_table_suppresses_status_and_year_tables_together() -> None:
-    # Fife: 3 active, 9 paused or closed; joined 12 in 2015. Glasgow: 20 active; joined 6 in
-    # 2015, 14 in 2016. Fife's 12 is both a status total and a year total, so hiding it would
-    # hide half the year table too; hiding the programme's active and paused totals is enough.
-    counts = ProgrammeCounts(
-        programme_id=1,
-        programme_name="Making It Work",
-        areas=(
-            AreaCounts(1, "Fife", active=3, paused=4, closed=5, joined_by_year={2015: 12}),
-            AreaCounts(2, "Glasgow", active=20, joined_by_year={2015: 6, 2016: 14}),
-        ),
-    )
-
-    report = programme_report(counts)
-
-    status = {row.label: [str(cell) for cell in row.cells] for row in report.by_status.rows}
-    years = {row.label: [str(cell) for cell in row.cells] for row in report.by_year.rows}
-    assert report.by_status.columns == ("Active now", "Paused or closed", "All who joined")
-    assert status == {
-        "Fife": ["fewer than 5", "hidden", "12"],
-        "Glasgow": ["20", "0", "20"],
-        "All areas": ["hidden", "hidden", "32"],
-    }
-    assert report.by_year.columns == ("2015", "2016", "All years")
-    assert years == {"Fife": ["12", "0", "12"], "Glasgow": ["6", "14", "20"], "All areas": ["18", "14", "32"]}
-    assert (str(report.engaged), str(report.active)) == ("32", "hidden")
-
-
 # Properties ---------------------------------------------------------------------------------
 
 count = st.one_of(st.integers(0, 6), st.integers(0, 40))
@@ -166,18 +136,6 @@ def grids(draw: st.DrawFn) -> tuple[dict[tuple[Hashable, Hashable], int], list[L
     columns = list(range(2013, 2013 + draw(st.integers(1, 4))))
     grid = {(row, column): draw(count) for row in rows for column in columns}
     return grid_with_totals(grid, rows, columns)
-
-
-@st.composite
-def programmes(draw: st.DrawFn) -> ProgrammeCounts:
-    areas = []
-    for n in range(draw(st.integers(1, 4))):
-        joined = {year: draw(count) for year in range(2013, 2013 + draw(st.integers(1, 3)))}
-        engaged = sum(joined.values())
-        active = draw(st.integers(0, engaged))
-        paused = draw(st.integers(0, engaged - active))
-        areas.append(AreaCounts(n, f"area {n}", active, paused, engaged - active - paused, joined))
-    return ProgrammeCounts(1, "Making It Work", tuple(areas))
 
 
 def feasible_values(
@@ -234,18 +192,3 @@ def test_without_small_numbers_nothing_is_hidden(table: tuple[dict, list]) -> No
     cells = suppress(counts, lines)
     if not any(0 < value < 5 for value in counts.values()):
         assert not any(cell.hidden for cell in cells.values())
-
-
-@settings(max_examples=200, deadline=None)
-@given(programmes())
-def test_the_funder_tables_never_reveal_a_number_from_1_to_4(counts: ProgrammeCounts) -> None:
-    values, lines = programme_cells(counts)
-    cells = suppress(values, lines)
-    check_published(values, lines, cells)
-    report = programme_report(counts)
-    published = [cell for table in (report.by_status, report.by_year) for row in table.rows for cell in row.cells]
-    assert sorted(map(str, published)) == sorted(
-        str(cells[(row, column)])
-        for row in [*[a.partnership_id for a in counts.areas], TOTAL]
-        for column in ["active", "not_active", "all", *counts.years, "all"]
-    )

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from coproduce.participants.models import Participant
+from tests.outcomes.factories import JobStartFactory
 from tests.participants.factories import ParticipantFactory
 from tests.personas import Personas
 
@@ -116,3 +117,22 @@ def test_the_funders_page_takes_the_same_queries_for_4_or_50_participants(person
     join(personas, "Glasgow", 2017, 16, status=Participant.Status.PAUSED)
 
     assert queries() == with_four
+
+
+def test_the_home_page_hides_what_the_dashboard_hides_so_together_they_give_nothing_away(
+    personas: Personas, fran: Client
+) -> None:
+    # Fife: Pat, Paula and Olive joined in 2015. Glasgow: Gemma in 2015 and two more in 2016,
+    # one of whom went into paid work. Six joined in all and one is in work: with the total of
+    # 6 shown, "in paid work: fewer than 5" and "the rest: hidden (5 or more)" pin it to 1. The
+    # dashboard hides the 6; the home page used to show it, each page suppressed on its own.
+    join(personas, "Glasgow", 2016, 2)
+    JobStartFactory(participant=Participant.objects.filter(joined_on__year=2016).first())
+
+    home = published(fran.get(reverse("web:funder_home")))
+    dashboard = fran.get(reverse("web:funder_dashboard")).context["stats"]
+
+    assert home["status"]["All areas"][2] == str(dashboard.programme.participants) == "hidden"
+    for area in (*dashboard.areas, dashboard.programme):
+        assert home["status"][area.area_name][2] == str(area.participants)
+        assert home["year"][area.area_name] == [*map(str, area.joined_by_year), str(area.participants)]

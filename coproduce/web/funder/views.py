@@ -2,16 +2,21 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from coproduce.accounts.roles import Role
-from coproduce.reporting.selectors import programme_counts
+from coproduce.audit.models import AuditEvent
+from coproduce.reporting.statistics import read_programme_statistics
 from coproduce.reporting.suppression import THRESHOLD
-from coproduce.reporting.tables import programme_report
+from coproduce.reporting.tables import funder_home_report
 from coproduce.web.access import require_roles
 
 
 @require_roles(Role.FUNDER)
 def funder_home(request: HttpRequest) -> HttpResponse:
-    reports = [programme_report(counts) for counts in programme_counts(request.user)]
+    stats = read_programme_statistics(
+        actor=request.user, today=timezone.localdate(), channel=AuditEvent.Channel.PAGE, path=request.path
+    )
+    reports = [funder_home_report(stats)] if stats.areas else []
     context = {"page_title": "The programme in numbers", "reports": reports, "threshold": THRESHOLD}
     return render(request, "web/funder/home.html", context)
