@@ -9,12 +9,19 @@ Every section is a `DashTable` (what the page shows beside its chart and what th
 downloads hold), built from aggregate queries: the number of queries is the same however many
 participants, referrals or services there are.
 
+Board members' counts are suppressed all together, as one sheet (`_Sheet`), not table by table:
+the same number appears in two tables (requests waiting, by topic, in "Requests by topic" and in
+"Requests not yet answered"; participants who joined in "Engagement" and on the board page), and
+numbers in different tables add up (the keyworkers' caseloads and those on no keyworker's
+caseload make the area's participants; declines for lack of places are some of an
+organisation's declines). Suppressed apart, one table could undo another's hiding.
+
 Charts come from reporting/charts.py (the line chart over years) and from `bar_chart_svg` there
 (horizontal bars of counts, which charts.py does not draw yet); downloads from reporting/exports.py.
 """
 
 import datetime
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -38,10 +45,11 @@ from coproduce.programmes.models import EngagementTarget, Partnership, StaffMemb
 from coproduce.referrals.models import Referral
 from coproduce.reporting.charts import Series, bar_chart_svg, line_chart
 from coproduce.reporting.exports import ExportTable, to_csv, to_xlsx
-from coproduce.reporting.suppression import TOTAL, Cell, Line, suppress
+from coproduce.reporting.suppression import TOTAL, Cell, Line, grid_with_totals, suppress
 from coproduce.voice.models import GroupSession, Invitation, Request, Topic
 
 Value = Cell | Decimal | str | int | None
+ACTIVE, PAUSED, CLOSED = Participant.Status.ACTIVE, Participant.Status.PAUSED, Participant.Status.CLOSED
 NO_CHART = SafeString("")
 
 
@@ -76,6 +84,9 @@ class Scope:
 class Dashboard:
     partnership: Partnership
     exact: bool
+    participants: Cell  # everyone who has joined
+    taking_part: Cell
+    paused_or_closed: Cell
     engagement: DashTable
     caseloads: DashTable
     referrals: DashTable
@@ -148,27 +159,55 @@ def dashboard_scope(user: Any) -> Scope:
 # ----- Counts, suppressed or not --------------------------------------------------------------
 
 
-def _cells(counts: dict[Hashable, int], lines: Sequence[Line[Hashable]], exact: bool) -> dict[Hashable, Cell]:
-    if exact:
-        return {key: Cell(value) for key, value in counts.items()}
-    return suppress(counts, lines)
+class _Sheet:
+    """Every count of the dashboard, keyed (table, key within the table), and how they add up."""
+
+    def __init__(self) -> None:
+        self.counts: dict[Hashable, int] = {}
+        self.lines: list[Line[Hashable]] = []
+
+    def add(self, table: str, counts: Mapping[Hashable, int], lines: Sequence[Line[Hashable]] = ()) -> None:
+        self.counts.update({(table, key): value for key, value in counts.items()})
+        self.lines.extend(Line((table, line.total), tuple((table, part) for part in line.parts)) for line in lines)
+
+    def same(self, one: tuple[str, Hashable], other: tuple[str, Hashable]) -> None:
+        """The same number shown in two places: hide one and the other must be hidden too."""
+        if self.counts[one] != self.counts[other]:
+            raise ValueError(f"{one!r} and {other!r} should be the same number.")
+        self.lines.append(Line(one, (other,)))
+
+    def cells(self, exact: bool) -> dict[Hashable, Cell]:
+        if exact:
+            return {key: Cell(value) for key, value in self.counts.items()}
+        return suppress(self.counts, self.lines)
+
+
+class _TableCells(Mapping[Hashable, Cell]):
+    """One table's cells, looked up by their key within the table."""
+
+    def __init__(self, cells: Mapping[Hashable, Cell], table: str) -> None:
+        self._cells, self._table = cells, table
+
+    def __getitem__(self, key: Hashable) -> Cell:
+        return self._cells[(self._table, key)]
+
+    def __iter__(self) -> Iterator[Hashable]:
+        return (key[1] for key in self._cells if isinstance(key, tuple) and key[0] == self._table)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+Cells = Mapping[Hashable, Cell]
+Build = Callable[[Cells], DashTable]  # makes a table once the sheet's cells are known
 
 
 def _grid(
-    grid: Mapping[Any, int], rows: Sequence[Hashable], columns: Sequence[Hashable], exact: bool
-) -> dict[Hashable, Cell]:
-    """A rows × columns table of counts with row and column totals, as cells keyed (row, column)."""
-    counts: dict[Hashable, int] = {}
-    lines: list[Line[Hashable]] = []
-    for row in rows:
-        for column in columns:
-            counts[(row, column)] = grid.get((row, column), 0)
-        counts[(row, TOTAL)] = sum(counts[(row, column)] for column in columns)
-        lines.append(Line((row, TOTAL), tuple((row, column) for column in columns)))
-    for column in [*columns, TOTAL]:
-        counts[(TOTAL, column)] = sum(counts[(row, column)] for row in rows)
-        lines.append(Line((TOTAL, column), tuple((row, column) for row in rows)))
-    return _cells(counts, lines, exact)
+    sheet: _Sheet, table: str, grid: Mapping[Any, int], rows: Sequence[Hashable], columns: Sequence[Hashable]
+) -> None:
+    """A rows × columns table of counts with row and column totals, keyed (row, column)."""
+    counts, lines = grid_with_totals(grid, rows, columns)
+    sheet.add(table, counts, lines)  # type: ignore[arg-type]
 
 
 def _money(amount: Decimal | None) -> Decimal:
@@ -183,7 +222,7 @@ def _hidden_with(cell: Cell, amount: Decimal) -> Value:
 # ----- The sections ---------------------------------------------------------------------------
 
 
-def engagement_table(partnership: Partnership, exact: bool) -> DashTable:
+def engagement_table(partnership: Partnership, sheet: _Sheet) -> Build:
     """Participants joining per year against the agreed engagement target. Two queries."""
     joined = dict(
         Participant.objects.filter(partnership=partnership)
@@ -199,74 +238,88 @@ def engagement_table(partnership: Partnership, exact: bool) -> DashTable:
         years = list(range(years[0], years[-1] + 1))
     counts: dict[Hashable, int] = {year: joined.get(year, 0) for year in years}
     counts[TOTAL] = sum(counts[year] for year in years)
-    cells = _cells(counts, [Line(TOTAL, tuple(years))], exact)
-    rows = []
-    bars: list[tuple[str, int | None, int | None]] = []
-    for year in years:
-        target = targets.get(year)
-        agreed = target.participants if target is not None and target.agreed_at is not None else None
-        if target is None:
-            target_value: Value = "No target"
-        elif agreed is None:
-            target_value = f"{target.participants} (proposed, not agreed)"
-        else:
-            target_value = agreed
-        cell = cells[year]
-        share: Value = f"{round(100 * cell.value / agreed)}%" if agreed and cell.value is not None else ""
-        rows.append(DashRow(str(year), (cell, target_value, share)))
-        bars.append((str(year), cell.value, agreed))
-    agreed_total = sum(t.participants for t in targets.values() if t.agreed_at is not None)
-    rows.append(DashRow("All years", (cells[TOTAL], agreed_total, ""), is_total=True))
-    chart = line_chart(
-        title="Participants joining each year against the agreed target",
-        x_labels=[label for label, _, _ in bars],
-        series=[
-            Series("Agreed target", [target for _, _, target in bars], dashed=True),
-            Series("Joined", [value for _, value, _ in bars]),
-        ],
-    )
-    return DashTable(
-        "engagement", "Engagement against target", ("Year", "Joined", "Agreed target", "Of target"), tuple(rows), chart
-    )
+    sheet.add("engagement", counts, [Line(TOTAL, tuple(years))])
+
+    def build(all_cells: Cells) -> DashTable:
+        cells = _TableCells(all_cells, "engagement")
+        rows = []
+        bars: list[tuple[str, int | None, int | None]] = []
+        for year in years:
+            target = targets.get(year)
+            agreed = target.participants if target is not None and target.agreed_at is not None else None
+            if target is None:
+                target_value: Value = "No target"
+            elif agreed is None:
+                target_value = f"{target.participants} (proposed, not agreed)"
+            else:
+                target_value = agreed
+            cell = cells[year]
+            share: Value = f"{round(100 * cell.value / agreed)}%" if agreed and cell.value is not None else ""
+            rows.append(DashRow(str(year), (cell, target_value, share)))
+            bars.append((str(year), cell.value, agreed))
+        agreed_total = sum(t.participants for t in targets.values() if t.agreed_at is not None)
+        rows.append(DashRow("All years", (cells[TOTAL], agreed_total, ""), is_total=True))
+        chart = line_chart(
+            title="Participants joining each year against the agreed target",
+            x_labels=[label for label, _, _ in bars],
+            series=[
+                Series("Agreed target", [target for _, _, target in bars], dashed=True),
+                Series("Joined", [value for _, value, _ in bars]),
+            ],
+        )
+        return DashTable(
+            "engagement",
+            "Engagement against target",
+            ("Year", "Joined", "Agreed target", "Of target"),
+            tuple(rows),
+            chart,
+        )
+
+    return build
 
 
-def caseload_table(partnership: Partnership, exact: bool) -> DashTable:
+def caseload_table(partnership: Partnership, sheet: _Sheet) -> Build:
     """Active, paused and closed participants per keyworker, against the caseload limit. One query."""
     keyworkers = list(
         StaffMember.objects.filter(partnership=partnership, roles__role=Role.KEYWORKER)
         .select_related("user")
         .annotate(
-            active_n=Count("caseload", filter=Q(caseload__status=Participant.Status.ACTIVE)),
-            paused_n=Count("caseload", filter=Q(caseload__status=Participant.Status.PAUSED)),
-            closed_n=Count("caseload", filter=Q(caseload__status=Participant.Status.CLOSED)),
+            active_n=Count("caseload", filter=Q(caseload__partnership=partnership, caseload__status=ACTIVE)),
+            paused_n=Count("caseload", filter=Q(caseload__partnership=partnership, caseload__status=PAUSED)),
+            closed_n=Count("caseload", filter=Q(caseload__partnership=partnership, caseload__status=CLOSED)),
         )
         .order_by("user__display_name", "pk")
     )
     columns = ("active", "paused", "closed")
     grid = {(k.pk, column): getattr(k, f"{column}_n") for k in keyworkers for column in columns}
-    cells = _grid(grid, [k.pk for k in keyworkers], columns, exact)
-    limit = partnership.caseload_limit
-    rows = [
-        DashRow(
-            str(k.user),
-            tuple(cells[(k.pk, column)] for column in (*columns, TOTAL)),
-            flag="Over the limit" if k.active_n > limit else "",
+    _grid(sheet, "caseloads", grid, [k.pk for k in keyworkers], columns)
+
+    def build(all_cells: Cells) -> DashTable:
+        cells = _TableCells(all_cells, "caseloads")
+        limit = partnership.caseload_limit
+        rows = [
+            DashRow(
+                str(k.user),
+                tuple(cells[(k.pk, column)] for column in (*columns, TOTAL)),
+                flag="Over the limit" if k.active_n > limit else "",
+            )
+            for k in keyworkers
+        ]
+        rows.append(DashRow("All keyworkers", tuple(cells[(TOTAL, c)] for c in (*columns, TOTAL)), is_total=True))
+        bars = [(str(k.user), cells[(k.pk, "active")].value, limit) for k in keyworkers]
+        chart = bar_chart_svg(f"Active participants per keyworker (limit {limit})", bars, unit="participants")
+        return DashTable(
+            "caseloads",
+            f"Caseloads (limit {limit} active)",
+            ("Keyworker", "Active", "Paused", "Closed", "All"),
+            tuple(rows),
+            chart,
         )
-        for k in keyworkers
-    ]
-    rows.append(DashRow("All keyworkers", tuple(cells[(TOTAL, c)] for c in (*columns, TOTAL)), is_total=True))
-    bars = [(str(k.user), cells[(k.pk, "active")].value, limit) for k in keyworkers]
-    chart = bar_chart_svg(f"Active participants per keyworker (limit {limit})", bars, unit="participants")
-    return DashTable(
-        "caseloads",
-        f"Caseloads (limit {limit} active)",
-        ("Keyworker", "Active", "Paused", "Closed", "All"),
-        tuple(rows),
-        chart,
-    )
+
+    return build
 
 
-def referrals_table(partnership: Partnership, exact: bool) -> DashTable:
+def referrals_table(partnership: Partnership, sheet: _Sheet) -> Build:
     """Referrals of the area's participants by receiving organisation and state. One query."""
     found = (
         Referral.objects.filter(participant__partnership=partnership)
@@ -282,21 +335,26 @@ def referrals_table(partnership: Partnership, exact: bool) -> DashTable:
         grid[(key, row["state"])] = row["n"]
     states = [state for state in Referral.State if any(s == state for _, s in grid)]
     organisations = sorted(names, key=lambda key: (key == "none", names[key]))
-    cells = _grid(grid, organisations, states, exact)
-    rows = [DashRow(names[key], tuple(cells[(key, s)] for s in (*states, TOTAL))) for key in organisations]
-    rows.append(DashRow("All organisations", tuple(cells[(TOTAL, s)] for s in (*states, TOTAL)), is_total=True))
-    bars = [(names[key], cells[(key, TOTAL)].value, None) for key in organisations]
-    chart = bar_chart_svg("Referrals by organisation", bars, unit="referrals")
-    return DashTable(
-        "referrals",
-        "Referrals by partner organisation and state",
-        ("Organisation", *[Referral.State(s).label for s in states], "All"),
-        tuple(rows),
-        chart,
-    )
+    _grid(sheet, "referrals", grid, organisations, states)
+
+    def build(all_cells: Cells) -> DashTable:
+        cells = _TableCells(all_cells, "referrals")
+        rows = [DashRow(names[key], tuple(cells[(key, s)] for s in (*states, TOTAL))) for key in organisations]
+        rows.append(DashRow("All organisations", tuple(cells[(TOTAL, s)] for s in (*states, TOTAL)), is_total=True))
+        bars = [(names[key], cells[(key, TOTAL)].value, None) for key in organisations]
+        chart = bar_chart_svg("Referrals by organisation", bars, unit="referrals")
+        return DashTable(
+            "referrals",
+            "Referrals by partner organisation and state",
+            ("Organisation", *[Referral.State(s).label for s in states], "All"),
+            tuple(rows),
+            chart,
+        )
+
+    return build
 
 
-def outcomes_table(partnership: Partnership, exact: bool) -> DashTable:
+def outcomes_table(partnership: Partnership, sheet: _Sheet) -> Build:
     """Outcomes recorded for the area's participants, by kind. One query."""
     found = dict(
         Outcome.objects.filter(participant__partnership=partnership)
@@ -308,14 +366,21 @@ def outcomes_table(partnership: Partnership, exact: bool) -> DashTable:
     kinds = list(Outcome.Kind)
     counts: dict[Hashable, int] = {kind.value: found.get(kind.value, 0) for kind in kinds}
     counts[TOTAL] = sum(counts[kind.value] for kind in kinds)
-    cells = _cells(counts, [Line(TOTAL, tuple(kind.value for kind in kinds))], exact)
-    rows = [DashRow(kind.label, (cells[kind.value],)) for kind in kinds]
-    rows.append(DashRow("All outcomes", (cells[TOTAL],), is_total=True))
-    chart = bar_chart_svg("Outcomes by kind", [(k.label, cells[k.value].value, None) for k in kinds], unit="outcomes")
-    return DashTable("outcomes", "Outcomes by kind", ("Outcome", "Recorded"), tuple(rows), chart)
+    sheet.add("outcomes", counts, [Line(TOTAL, tuple(kind.value for kind in kinds))])
+
+    def build(all_cells: Cells) -> DashTable:
+        cells = _TableCells(all_cells, "outcomes")
+        rows = [DashRow(kind.label, (cells[kind.value],)) for kind in kinds]
+        rows.append(DashRow("All outcomes", (cells[TOTAL],), is_total=True))
+        chart = bar_chart_svg(
+            "Outcomes by kind", [(k.label, cells[k.value].value, None) for k in kinds], unit="outcomes"
+        )
+        return DashTable("outcomes", "Outcomes by kind", ("Outcome", "Recorded"), tuple(rows), chart)
+
+    return build
 
 
-def budget_tables(partnership: Partnership, exact: bool) -> tuple[DashTable, DashTable]:
+def budget_tables(partnership: Partnership, sheet: _Sheet) -> Callable[[Cells], tuple[DashTable, DashTable]]:
     """Approved spend from the partnership's pots by category, and each pot's balance. Two queries.
 
     For board members, a sum of money spent on fewer than 5 items is hidden with its count, and
@@ -352,48 +417,57 @@ def budget_tables(partnership: Partnership, exact: bool) -> tuple[DashTable, Das
         Line(TOTAL, tuple(("category", c.value) for c in categories)),
         Line(TOTAL, tuple(("approved", pot.pk) for pot in pots)),
     ]
-    cells = _cells(counts, lines, exact)
-    amounts = {c.value: _money(found[c.value]["amount"]) if c.value in found else _money(None) for c in categories}
-    total_amount = _money(sum(amounts.values(), Decimal("0")))
-    rows = [
-        DashRow(c.label, (cells[("category", c.value)], _hidden_with(cells[("category", c.value)], amounts[c.value])))
-        for c in categories
-    ]
-    rows.append(DashRow("All categories", (cells[TOTAL], _hidden_with(cells[TOTAL], total_amount)), is_total=True))
-    bars = [(c.label, None if cells[("category", c.value)].hidden else int(amounts[c.value]), None) for c in categories]
-    spend = DashTable(
-        "spend",
-        "Budget spend approved, by category",
-        ("Category", "Items", "Amount (£)"),
-        tuple(rows),
-        bar_chart_svg("Approved spend by category (£)", bars, unit="pounds"),
-    )
-    pot_rows = []
-    for pot in pots:
-        approved_cell = cells[("approved", pot.pk)]
-        approved = _money(pot.approved)
-        pot_rows.append(
+    sheet.add("budget", counts, lines)
+
+    def build(all_cells: Cells) -> tuple[DashTable, DashTable]:
+        cells = _TableCells(all_cells, "budget")
+        amounts = {c.value: _money(found[c.value]["amount"]) if c.value in found else _money(None) for c in categories}
+        total_amount = _money(sum(amounts.values(), Decimal("0")))
+        rows = [
             DashRow(
-                pot.name,
-                (
-                    f"{pot.starts_on:%-d %b %Y} to {pot.ends_on:%-d %b %Y}",
-                    _money(pot.amount),
-                    _hidden_with(approved_cell, approved),
-                    _hidden_with(cells[("requested", pot.pk)], _money(pot.requested)),
-                    _hidden_with(approved_cell, _money(pot.amount - approved)),
-                ),
+                c.label, (cells[("category", c.value)], _hidden_with(cells[("category", c.value)], amounts[c.value]))
             )
+            for c in categories
+        ]
+        rows.append(DashRow("All categories", (cells[TOTAL], _hidden_with(cells[TOTAL], total_amount)), is_total=True))
+        bars = [
+            (c.label, None if cells[("category", c.value)].hidden else int(amounts[c.value]), None) for c in categories
+        ]
+        spend = DashTable(
+            "spend",
+            "Budget spend approved, by category",
+            ("Category", "Items", "Amount (£)"),
+            tuple(rows),
+            bar_chart_svg("Approved spend by category (£)", bars, unit="pounds"),
         )
-    balances = DashTable(
-        "pots",
-        "Budget pots and their balances",
-        ("Pot", "Period", "Amount (£)", "Approved (£)", "Waiting for approval (£)", "Left (£)"),
-        tuple(pot_rows),
-    )
-    return spend, balances
+        pot_rows = []
+        for pot in pots:
+            approved_cell = cells[("approved", pot.pk)]
+            approved = _money(pot.approved)
+            pot_rows.append(
+                DashRow(
+                    pot.name,
+                    (
+                        f"{pot.starts_on:%-d %b %Y} to {pot.ends_on:%-d %b %Y}",
+                        _money(pot.amount),
+                        _hidden_with(approved_cell, approved),
+                        _hidden_with(cells[("requested", pot.pk)], _money(pot.requested)),
+                        _hidden_with(approved_cell, _money(pot.amount - approved)),
+                    ),
+                )
+            )
+        balances = DashTable(
+            "pots",
+            "Budget pots and their balances",
+            ("Pot", "Period", "Amount (£)", "Approved (£)", "Waiting for approval (£)", "Left (£)"),
+            tuple(pot_rows),
+        )
+        return spend, balances
+
+    return build
 
 
-def requests_table(partnership: Partnership, exact: bool) -> DashTable:
+def requests_table(partnership: Partnership, sheet: _Sheet) -> Build:
     """Participants' requests by topic, answered or waiting. One query."""
     grid = {
         (row["topic"], row["status"]): row["n"]
@@ -404,17 +478,22 @@ def requests_table(partnership: Partnership, exact: bool) -> DashTable:
     }
     statuses = [Request.Status.OPEN.value, Request.Status.ANSWERED.value]
     topics = [topic.value for topic in Topic if any(t == topic for t, _ in grid)]
-    cells = _grid(grid, topics, statuses, exact)
-    rows = [DashRow(Topic(t).label, tuple(cells[(t, s)] for s in (*statuses, TOTAL))) for t in topics]
-    rows.append(DashRow("All topics", tuple(cells[(TOTAL, s)] for s in (*statuses, TOTAL)), is_total=True))
-    bars = [(Topic(t).label, cells[(t, TOTAL)].value, None) for t in topics]
-    chart = bar_chart_svg("Requests by topic", bars, unit="requests")
-    return DashTable(
-        "requests", "Requests by topic", ("Topic", "Waiting for an answer", "Answered", "All"), tuple(rows), chart
-    )
+    _grid(sheet, "requests", grid, topics, statuses)
+
+    def build(all_cells: Cells) -> DashTable:
+        cells = _TableCells(all_cells, "requests")
+        rows = [DashRow(Topic(t).label, tuple(cells[(t, s)] for s in (*statuses, TOTAL))) for t in topics]
+        rows.append(DashRow("All topics", tuple(cells[(TOTAL, s)] for s in (*statuses, TOTAL)), is_total=True))
+        bars = [(Topic(t).label, cells[(t, TOTAL)].value, None) for t in topics]
+        chart = bar_chart_svg("Requests by topic", bars, unit="requests")
+        return DashTable(
+            "requests", "Requests by topic", ("Topic", "Waiting for an answer", "Answered", "All"), tuple(rows), chart
+        )
+
+    return build
 
 
-def sessions_table(partnership: Partnership, exact: bool) -> DashTable:
+def sessions_table(partnership: Partnership, sheet: _Sheet) -> Build:
     """Group sessions per year: how many, places offered, people invited and who came. Two queries."""
     sessions = {
         row["year"]: row
@@ -445,31 +524,38 @@ def sessions_table(partnership: Partnership, exact: bool) -> DashTable:
             counts[(year, column)] = grid[(year, column)]
         counts[(TOTAL, column)] = sum(grid[(year, column)] for year in years)
         lines.append(Line((TOTAL, column), tuple((year, column) for year in years)))
-    cells = _cells(counts, lines, exact)
-    rows = []
-    for year in years:
-        row = sessions.get(year, {"n": 0, "places": 0})
-        rows.append(DashRow(str(year), (row["n"], row["places"] or 0, cells[(year, "invited")], cells[(year, "came")])))
-    rows.append(
-        DashRow(
-            "All years",
-            (
-                sum(row["n"] for row in sessions.values()),
-                sum(row["places"] or 0 for row in sessions.values()),
-                cells[(TOTAL, "invited")],
-                cells[(TOTAL, "came")],
-            ),
-            is_total=True,
+    sheet.add("sessions", counts, lines)
+
+    def build(all_cells: Cells) -> DashTable:
+        cells = _TableCells(all_cells, "sessions")
+        rows = []
+        for year in years:
+            row = sessions.get(year, {"n": 0, "places": 0})
+            rows.append(
+                DashRow(str(year), (row["n"], row["places"] or 0, cells[(year, "invited")], cells[(year, "came")]))
+            )
+        rows.append(
+            DashRow(
+                "All years",
+                (
+                    sum(row["n"] for row in sessions.values()),
+                    sum(row["places"] or 0 for row in sessions.values()),
+                    cells[(TOTAL, "invited")],
+                    cells[(TOTAL, "came")],
+                ),
+                is_total=True,
+            )
         )
-    )
-    return DashTable("sessions", "Group sessions", ("Year", "Sessions", "Places", "Invited", "Came"), tuple(rows))
+        return DashTable("sessions", "Group sessions", ("Year", "Sessions", "Places", "Invited", "Came"), tuple(rows))
+
+    return build
 
 
 def _has_places() -> Q:
     return Q(service__places_available__isnull=True) | Q(service__places_available__gt=0)
 
 
-def barrier_gaps_table(partnership: Partnership, exact: bool) -> DashTable:
+def barrier_gaps_table(partnership: Partnership, sheet: _Sheet) -> Build:
     """Barriers named in active participants' latest assessments, and the services there are for them.
 
     A gap is a barrier someone in the area has for which no active service linked to the
@@ -503,27 +589,32 @@ def barrier_gaps_table(partnership: Partnership, exact: bool) -> DashTable:
     barriers = [barrier for barrier in Barrier if named.get(barrier.value, 0)]
     barriers.sort(key=lambda b: (b != Barrier.CHILDCARE, with_places.get(b.value, 0) > 0, -named[b.value], b.label))
     # Participants may name several barriers: the counts do not add up to a total, so none is shown.
-    cells = _cells({b.value: named[b.value] for b in barriers}, [], exact)
-    rows = [
-        DashRow(
-            b.label,
-            (cells[b.value], with_places.get(b.value, 0)),
-            flag="" if with_places.get(b.value, 0) else "Gap: no service with places",
+    sheet.add("barrier-gaps", {b.value: named[b.value] for b in barriers})
+
+    def build(all_cells: Cells) -> DashTable:
+        cells = _TableCells(all_cells, "barrier-gaps")
+        rows = [
+            DashRow(
+                b.label,
+                (cells[b.value], with_places.get(b.value, 0)),
+                flag="" if with_places.get(b.value, 0) else "Gap: no service with places",
+            )
+            for b in barriers
+        ]
+        bars = [(b.label, cells[b.value].value, None) for b in barriers]
+        chart = bar_chart_svg("Active participants naming each barrier", bars, unit="participants")
+        return DashTable(
+            "barrier-gaps",
+            "Barriers and services with places",
+            ("Barrier", "Active participants naming it", "Services with places free"),
+            tuple(rows),
+            chart,
         )
-        for b in barriers
-    ]
-    bars = [(b.label, cells[b.value].value, None) for b in barriers]
-    chart = bar_chart_svg("Active participants naming each barrier", bars, unit="participants")
-    return DashTable(
-        "barrier-gaps",
-        "Barriers and services with places",
-        ("Barrier", "Active participants naming it", "Services with places free"),
-        tuple(rows),
-        chart,
-    )
+
+    return build
 
 
-def capacity_declines_table(partnership: Partnership, exact: bool) -> DashTable:
+def capacity_declines_table(partnership: Partnership, sheet: _Sheet) -> Build:
     """Referrals of the area's participants declined because the service had no places, by service. One query."""
     found = list(
         Referral.objects.filter(
@@ -532,31 +623,46 @@ def capacity_declines_table(partnership: Partnership, exact: bool) -> DashTable:
             decline_reason=Referral.DeclineReason.NO_CAPACITY,
         )
         .order_by()
-        .values("service_id", "service__name", "organisation__name")
+        .values("service_id", "service__name", "organisation_id", "organisation__name")
         .annotate(n=Count("pk"), last=Min("answered_at"))
     )
     found.sort(key=lambda row: (-row["n"], row["service__name"] or ""))
     keys = [row["service_id"] or f"org-{index}" for index, row in enumerate(found)]
     counts: dict[Hashable, int] = {key: row["n"] for key, row in zip(keys, found, strict=True)}
     counts[TOTAL] = sum(row["n"] for row in found)
-    cells = _cells(counts, [Line(TOTAL, tuple(keys))], exact)
-    rows = [
-        DashRow(
-            row["service__name"] or row["organisation__name"] or "Not in the directory",
-            (row["organisation__name"] or "", cells[key]),
+    sheet.add("capacity-declines", counts, [Line(TOTAL, tuple(keys))])
+    # An organisation's declines in the referrals table are these and its declines for other reasons.
+    by_organisation: dict[Hashable, list[Hashable]] = {}
+    for key, row in zip(keys, found, strict=True):
+        by_organisation.setdefault(row["organisation_id"] or "none", []).append(key)
+    for organisation, services in by_organisation.items():
+        declined = ("referrals", (organisation, Referral.State.DECLINED))
+        for_lack_of_places = sum(counts[key] for key in services)
+        otherwise = ("capacity-declines", ("otherwise", organisation))
+        sheet.counts[otherwise] = sheet.counts[declined] - for_lack_of_places
+        sheet.lines.append(Line(declined, (*(("capacity-declines", key) for key in services), otherwise)))
+
+    def build(all_cells: Cells) -> DashTable:
+        cells = _TableCells(all_cells, "capacity-declines")
+        rows = [
+            DashRow(
+                row["service__name"] or row["organisation__name"] or "Not in the directory",
+                (row["organisation__name"] or "", cells[key]),
+            )
+            for key, row in zip(keys, found, strict=True)
+        ]
+        rows.append(DashRow("All services", ("", cells[TOTAL]), is_total=True))
+        return DashTable(
+            "capacity-declines",
+            "Referrals declined for lack of places",
+            ("Service", "Organisation", "Declined: no places"),
+            tuple(rows),
         )
-        for key, row in zip(keys, found, strict=True)
-    ]
-    rows.append(DashRow("All services", ("", cells[TOTAL]), is_total=True))
-    return DashTable(
-        "capacity-declines",
-        "Referrals declined for lack of places",
-        ("Service", "Organisation", "Declined: no places"),
-        tuple(rows),
-    )
+
+    return build
 
 
-def unanswered_table(partnership: Partnership, exact: bool, today: datetime.date) -> DashTable:
+def unanswered_table(partnership: Partnership, sheet: _Sheet, today: datetime.date) -> Build:
     """Requests still waiting for an answer, by topic, with how long the oldest has waited. One query."""
     found = {
         row["topic"]: row
@@ -569,40 +675,98 @@ def unanswered_table(partnership: Partnership, exact: bool, today: datetime.date
     topics.sort(key=lambda t: (found[t.value]["oldest"], t.label))
     counts: dict[Hashable, int] = {t.value: found[t.value]["n"] for t in topics}
     counts[TOTAL] = sum(counts.values())
-    cells = _cells(counts, [Line(TOTAL, tuple(t.value for t in topics))], exact)
-    rows = []
-    for topic in topics:
-        oldest = timezone.localtime(found[topic.value]["oldest"]).date()
-        rows.append(DashRow(topic.label, (cells[topic.value], oldest.isoformat(), (today - oldest).days)))
-    rows.append(DashRow("All topics", (cells[TOTAL], "", ""), is_total=True))
-    return DashTable(
-        "unanswered",
-        "Requests not yet answered",
-        ("Topic", "Waiting", "Oldest since", "Days waiting"),
-        tuple(rows),
+    sheet.add("unanswered", counts, [Line(TOTAL, tuple(t.value for t in topics))])
+    for key in (*(t.value for t in topics), TOTAL):
+        sheet.same(("unanswered", key), ("requests", (key, Request.Status.OPEN.value)))
+
+    def build(all_cells: Cells) -> DashTable:
+        cells = _TableCells(all_cells, "unanswered")
+        rows = []
+        for topic in topics:
+            oldest = timezone.localtime(found[topic.value]["oldest"]).date()
+            rows.append(DashRow(topic.label, (cells[topic.value], oldest.isoformat(), (today - oldest).days)))
+        rows.append(DashRow("All topics", (cells[TOTAL], "", ""), is_total=True))
+        return DashTable(
+            "unanswered",
+            "Requests not yet answered",
+            ("Topic", "Waiting", "Oldest since", "Days waiting"),
+            tuple(rows),
+        )
+
+    return build
+
+
+def participants_counts(partnership: Partnership, sheet: _Sheet) -> None:
+    """The area's participants by status, for the board page, tied to the tables that show them
+    again: all who joined (engagement) and those on each keyworker's caseload. One query."""
+    found = Participant.objects.filter(partnership=partnership).aggregate(
+        active=Count("pk", filter=Q(status=ACTIVE)),
+        paused=Count("pk", filter=Q(status=PAUSED)),
+        closed=Count("pk", filter=Q(status=CLOSED)),
     )
+    counts: dict[Hashable, int] = {ACTIVE: found["active"], PAUSED: found["paused"], CLOSED: found["closed"]}
+    counts["not_active"] = counts[PAUSED] + counts[CLOSED]
+    counts[TOTAL] = counts[ACTIVE] + counts["not_active"]
+    lines: list[Line[Hashable]] = [
+        Line(TOTAL, (ACTIVE, "not_active")),
+        Line("not_active", (PAUSED, CLOSED)),
+        Line(TOTAL, (ACTIVE, PAUSED, CLOSED)),
+    ]
+    for status in (ACTIVE, PAUSED, CLOSED):
+        on_caseloads = sheet.counts[("caseloads", (TOTAL, status))]
+        counts[("on no keyworker's caseload", status)] = counts[status] - on_caseloads
+    sheet.add("participants", counts, lines)
+    for status in (ACTIVE, PAUSED, CLOSED):
+        sheet.lines.append(
+            Line(
+                ("participants", status),
+                (("caseloads", (TOTAL, status)), ("participants", ("on no keyworker's caseload", status))),
+            )
+        )
+    sheet.same(("participants", TOTAL), ("engagement", TOTAL))
 
 
 def partnership_dashboard(user: Any, today: datetime.date | None = None) -> Dashboard:
-    """Every section of the dashboard for this person's partnership, suppressed unless they manage it."""
+    """Every section of the dashboard for this person's partnership, suppressed unless they manage it.
+
+    For board members every count is suppressed in one sheet (see the module's docstring).
+    """
     scope = dashboard_scope(user)
     partnership, exact = scope.partnership, scope.exact
     today = today or timezone.localdate()
-    spend, pots = budget_tables(partnership, exact)
+    sheet = _Sheet()
+    # Order matters where a table ties its counts to an earlier one's.
+    engagement = engagement_table(partnership, sheet)
+    caseloads = caseload_table(partnership, sheet)
+    participants_counts(partnership, sheet)
+    referrals = referrals_table(partnership, sheet)
+    capacity_declines = capacity_declines_table(partnership, sheet)
+    requests = requests_table(partnership, sheet)
+    unanswered = unanswered_table(partnership, sheet, today)
+    outcomes = outcomes_table(partnership, sheet)
+    budget = budget_tables(partnership, sheet)
+    sessions = sessions_table(partnership, sheet)
+    barrier_gaps = barrier_gaps_table(partnership, sheet)
+    cells = sheet.cells(exact)
+    people = _TableCells(cells, "participants")
+    spend, pots = budget(cells)
     return Dashboard(
         partnership=partnership,
         exact=exact,
-        engagement=engagement_table(partnership, exact),
-        caseloads=caseload_table(partnership, exact),
-        referrals=referrals_table(partnership, exact),
-        outcomes=outcomes_table(partnership, exact),
+        participants=people[TOTAL],
+        taking_part=people[ACTIVE],
+        paused_or_closed=people["not_active"],
+        engagement=engagement(cells),
+        caseloads=caseloads(cells),
+        referrals=referrals(cells),
+        outcomes=outcomes(cells),
         spend=spend,
         pots=pots,
-        requests=requests_table(partnership, exact),
-        sessions=sessions_table(partnership, exact),
-        barrier_gaps=barrier_gaps_table(partnership, exact),
-        capacity_declines=capacity_declines_table(partnership, exact),
-        unanswered=unanswered_table(partnership, exact, today),
+        requests=requests(cells),
+        sessions=sessions(cells),
+        barrier_gaps=barrier_gaps(cells),
+        capacity_declines=capacity_declines(cells),
+        unanswered=unanswered(cells),
     )
 
 

@@ -388,3 +388,28 @@ def test_board_members_see_small_counts_suppressed(personas: Personas) -> None:
             "fewer than 5",
         ],
     ]
+
+
+def test_a_board_members_tables_are_suppressed_together_so_none_undoes_another(personas: Personas) -> None:
+    # Waiting for an answer: childcare 2, money 7 (and 6 childcare requests answered). Both the
+    # requests table and the "not yet answered" table show the waiting ones; suppressed apart,
+    # one hid money's 7 and showed the total of 9 while the other showed the 7: 9 - 7 = 2.
+    people = ParticipantFactory.create_batch(9, keyworker=personas.keyworker, joined_on=datetime.date(2016, 6, 1))
+    for person in people[:2]:
+        RequestFactory(participant=person, topic=Topic.CHILDCARE)
+    for person in people[2:]:
+        RequestFactory(participant=person, topic=Topic.MONEY)
+    for person in people[:6]:
+        RequestFactory(participant=person, topic=Topic.CHILDCARE, status=Request.Status.ANSWERED)
+
+    board = partnership_dashboard(personas.board_member.user, today=TODAY)
+
+    waiting = {row.label: row.values[0] for row in board.unanswered.rows}
+    in_requests_table = {row.label: row.values[0] for row in board.requests.rows}
+    assert waiting == {label: in_requests_table[label] for label in waiting}
+    assert waiting["Childcare"].label == "fewer than 5"
+    assert sum(cell.hidden for cell in waiting.values()) >= 2
+    # The board page's figures are the same cells as the dashboard's.
+    assert board.participants == board.engagement.rows[-1].values[0]
+    taking_part = board.caseloads.rows[-1].values[0]
+    assert board.taking_part == taking_part  # everyone here is on a keyworker's caseload

@@ -9,7 +9,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -17,7 +16,6 @@ from django.utils.http import content_disposition_header
 
 from coproduce.accounts.roles import Role
 from coproduce.core.errors import ConflictError, DomainError, NotFound
-from coproduce.participants.models import Participant
 from coproduce.programmes.board import (
     MAX_DOCUMENT_BYTES,
     Board,
@@ -37,7 +35,8 @@ from coproduce.programmes.board import (
     upload_document,
 )
 from coproduce.programmes.models import BoardMember, Organisation, Partnership
-from coproduce.reporting.suppression import THRESHOLD, Cell, Line, suppress
+from coproduce.reporting.partnership import partnership_dashboard
+from coproduce.reporting.suppression import THRESHOLD, Cell
 from coproduce.web.access import require_roles
 from coproduce.web.forms import DateInput, GovukForm
 from coproduce.web.partnership.common import conflict
@@ -111,15 +110,16 @@ class NewMemberForm(MemberForm):
 # ---------------------------------------------------------------- figures
 
 
-def area_figures(partnership: Partnership) -> dict[str, Cell]:
-    """The partnership's participants in total, taking part now, and paused or closed: counts
-    only, small numbers suppressed, as for the funder. One query."""
-    counts = Participant.objects.filter(partnership=partnership).aggregate(
-        joined=Count("pk"),
-        active=Count("pk", filter=Q(status=Participant.Status.ACTIVE)),
-        not_active=Count("pk", filter=~Q(status=Participant.Status.ACTIVE)),
-    )
-    return suppress(counts, [Line("joined", ("active", "not_active"))])
+def area_figures(user: Any) -> dict[str, Cell]:
+    """The partnership's participants in total, taking part now, and paused or closed, as the
+    board member's dashboard shows them: suppressed with all its other counts, so that the two
+    pages together give no small number away."""
+    dashboard = partnership_dashboard(user)
+    return {
+        "joined": dashboard.participants,
+        "active": dashboard.taking_part,
+        "not_active": dashboard.paused_or_closed,
+    }
 
 
 def _dashboard_url() -> str:
@@ -139,7 +139,7 @@ def _render_board(request: HttpRequest, board: Board) -> HttpResponse:
         "board": board,
         "members_now": [m for m in board.members if m.left_on is None or m.left_on > _today()],
         "members_past": [m for m in board.members if m.left_on is not None and m.left_on <= _today()],
-        "figures": None if actor_is_manager else area_figures(board.partnership),
+        "figures": None if actor_is_manager else area_figures(request.user),
         "threshold": THRESHOLD,
         "dashboard_url": _dashboard_url(),
     }
