@@ -128,6 +128,7 @@ def measure_pages() -> list[Result]:
     participant_client = signed_in(Role.PARTICIPANT)
     participant = Participant.objects.get(user__email__iexact=DEMO_LOGIN_BY_ROLE[Role.PARTICIPANT].email)
     evaluator = signed_in(Role.EVALUATOR)
+    board_member = signed_in(Role.BOARD_MEMBER)
     transcript = Transcript.objects.filter(status=Transcript.Status.READY).order_by("pk").first()
     survey = Survey.objects.order_by("pk").first()
     latest_wave = Wave.objects.order_by("-year").first()
@@ -190,6 +191,8 @@ def measure_pages() -> list[Result]:
         ("partnership dashboard", manager, "/partnership/dashboard/"),
         ("area budgets", manager, "/partnership/budgets/"),
         ("partnership board", manager, "/partnership/board/"),
+        ("board member's home", board_member, "/board/"),
+        ("board member's dashboard", board_member, "/partnership/dashboard/"),
         ("keyworker outcomes", keyworker, f"/participants/{participant.pk}/outcomes/"),
         ("keyworker budget", keyworker, f"/participants/{participant.pk}/budget/"),
         ("my achievements", participant_client, "/me/achievements/"),
