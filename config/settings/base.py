@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "axes",
     "django_tasks",
     "django_tasks_db",
@@ -67,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "coproduce.web.public.two_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -129,6 +131,10 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LOGIN_URL = "web:sign_in"
 LOGIN_REDIRECT_URL = "web:home"
+# Staff enter a code from an authenticator app after their password (coproduce/accounts/two_factor.py).
+# Off by default so the demo's logins work with the password alone; production turns it on.
+STAFF_TWO_FACTOR_REQUIRED = env_bool("COPRODUCE_STAFF_TWO_FACTOR", False)
+OTP_TOTP_ISSUER = "Coproduce"
 LOGOUT_REDIRECT_URL = "web:start"
 
 LANGUAGE_CODE = "en-gb"

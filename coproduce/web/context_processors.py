@@ -77,7 +77,7 @@ MENU: dict[Role, list[tuple[str, str]]] = {
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": [], "actor_role_label": ""}
+        return {"nav_items": [], "actor_role_label": "", "works_here": False}
     actor = actor_for(user)
     items: list[dict[str, Any]] = []
     seen: set[str] = set()
@@ -91,4 +91,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             url = reverse(name)
             items.append({"label": label, "url": url, "active": request.path == url})
     primary = actor.primary_role
-    return {"nav_items": items, "actor_role_label": primary.label if primary else ""}
+    works_here = actor.staff_member is not None or actor.has(Role.ADMINISTRATOR)
+    return {"nav_items": items, "actor_role_label": primary.label if primary else "", "works_here": works_here}

@@ -1,12 +1,16 @@
 from django.urls import path
 
-from coproduce.web.public import enquiry, views
+from coproduce.web.public import enquiry, two_factor, views
 
 urlpatterns = [
     path("", views.start, name="start"),
     path("privacy/", views.privacy, name="privacy"),
     path("sign-in/", views.SignInView.as_view(), name="sign_in"),
+    path("sign-in/code/", two_factor.sign_in_code, name="sign_in_code"),
     path("sign-out/", views.sign_out, name="sign_out"),
+    path("account/two-factor/", two_factor.two_factor_page, name="two_factor"),
+    path("account/two-factor/set-up/", two_factor.two_factor_set_up, name="two_factor_set_up"),
+    path("account/two-factor/recovery-codes/", two_factor.two_factor_recovery_codes, name="two_factor_recovery_codes"),
     path("home/", views.home, name="home"),
     path("ask-for-help/", enquiry.enquiry, name="enquiry"),
     path("ask-for-help/sent/", enquiry.enquiry_sent, name="enquiry_sent"),
