@@ -35,29 +35,40 @@ class GovukForm(forms.Form):
                 widget.attrs["class"] = f"{css} {widget.attrs.get('class', '')}".strip()
             if isinstance(widget, forms.NumberInput | forms.DateInput):
                 widget.attrs["class"] += " govuk-input--width-10"
-        self._point_fields_at_their_hints_and_errors()
 
-    def full_clean(self) -> None:
-        super().full_clean()
-        self._point_fields_at_their_hints_and_errors()
+    def __getitem__(self, name: str) -> forms.BoundField:
+        # Pointed when the field is about to be shown, so that hints and errors a subclass or a
+        # service adds after __init__ are included.
+        bound = super().__getitem__(name)
+        self._point_at_hint_and_error(name)
+        return bound
 
-    def _point_fields_at_their_hints_and_errors(self) -> None:
-        # The ids follow the form's prefix and auto_id, as the field template writes them.
+    def _point_at_hint_and_error(self, name: str) -> None:
+        field = self.fields[name]
+        auto_id = self._auto_id(name)
+        if not auto_id:
+            return
         errors = getattr(self, "_errors", None) or {}  # None until the form is cleaned
-        for name, field in self.fields.items():
-            auto_id = self[name].auto_id
-            if not auto_id:
-                continue
-            described_by = []
-            if field.help_text:
-                described_by.append(f"{auto_id}-hint")
-            if name in errors:
-                described_by.append(f"{auto_id}-error")
-                classes = field.widget.attrs.get("class", "").split()
-                if "govuk-input--error" not in classes:
-                    field.widget.attrs["class"] = " ".join([*classes, "govuk-input--error"])
-            if described_by:
-                field.widget.attrs["aria-describedby"] = " ".join(described_by)
+        described_by = []
+        if field.help_text:
+            described_by.append(f"{auto_id}-hint")
+        if name in errors:
+            described_by.append(f"{auto_id}-error")
+            classes = field.widget.attrs.get("class", "").split()
+            if "govuk-input--error" not in classes:
+                field.widget.attrs["class"] = " ".join([*classes, "govuk-input--error"])
+        if described_by:
+            field.widget.attrs["aria-describedby"] = " ".join(described_by)
+
+    def _auto_id(self, name: str) -> str:
+        """The id the field's template writes, as BoundField.auto_id makes it (prefix included).
+
+        Worked out here because making a BoundField early would freeze its label and hint.
+        """
+        html_name = self.add_prefix(name)
+        if self.auto_id and "%s" in str(self.auto_id):
+            return str(self.auto_id) % html_name
+        return html_name if self.auto_id else ""
 
     def add_domain_error(self, error: DomainError) -> None:
         """Show a service's error on the form: per field where it names fields, else at the top."""
@@ -68,7 +79,6 @@ class GovukForm(forms.Form):
                     self.add_error(target, message)
         else:
             self.add_error(error.field if error.field in self.fields else None, error.message)
-        self._point_fields_at_their_hints_and_errors()
 
 
 class DateInput(forms.DateInput):

@@ -53,3 +53,19 @@ def test_a_service_error_added_after_validation_is_pointed_at_too() -> None:
     form.add_domain_error(DomainError("Notes must not name a child.", field="notes"))
     assert 'aria-describedby="id_care-notes-error"' in str(form["notes"])
     assert described_ids_missing_from_the_page(str(form)) == set()
+
+
+class WordsSetLaterForm(GovukForm):
+    quotation = forms.BooleanField(required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["quotation"].label = "Be quoted, without your name"
+        self.fields["quotation"].help_text = "Your words may appear in reports."
+
+
+def test_labels_and_hints_a_subclass_sets_after_init_are_shown_and_pointed_at() -> None:
+    html = str(WordsSetLaterForm())
+    assert "Be quoted, without your name" in html
+    assert '<div id="id_quotation-hint" class="govuk-hint">Your words may appear in reports.</div>' in html
+    assert 'aria-describedby="id_quotation-hint"' in html
