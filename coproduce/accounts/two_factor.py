@@ -100,15 +100,7 @@ def confirm_setup(user: Any, token: str, *, path: str = "") -> tuple[TOTPDevice,
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         codes = _replace_recovery_codes(user)
-    audit_action(
-        actor=user,
-        action=AuditEvent.Action.CHANGE,
-        record=user,
-        participant_id=None,
-        channel=AuditEvent.Channel.PAGE,
-        path=path,
-        changed_fields=["two_factor"],
-    )
+    _audit(actor=user, user=user, what="two_factor", channel=AuditEvent.Channel.PAGE, path=path)
     return device, codes
 
 
@@ -136,15 +128,7 @@ def new_recovery_codes(user: Any, *, path: str = "") -> list[str]:
         raise DomainError("Set up an authenticator app first: recovery codes stand in for it.")
     with transaction.atomic():
         codes = _replace_recovery_codes(user)
-    audit_action(
-        actor=user,
-        action=AuditEvent.Action.CHANGE,
-        record=user,
-        participant_id=None,
-        channel=AuditEvent.Channel.PAGE,
-        path=path,
-        changed_fields=["recovery_codes"],
-    )
+    _audit(actor=user, user=user, what="recovery_codes", channel=AuditEvent.Channel.PAGE, path=path)
     return codes
 
 
@@ -162,6 +146,11 @@ def reset_second_factor(*, actor: Any, user: Any, channel: str = AuditEvent.Chan
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
+    _audit(actor=actor, user=user, what="two_factor", channel=channel, path=path)
+
+
+def _audit(*, actor: Any, user: Any, what: str, channel: str, path: str) -> None:
+    """A change of someone's sign-in, recorded against their account (no participant's data)."""
     audit_action(
         actor=actor,
         action=AuditEvent.Action.CHANGE,
@@ -169,7 +158,7 @@ def reset_second_factor(*, actor: Any, user: Any, channel: str = AuditEvent.Chan
         participant_id=None,
         channel=channel,
         path=path,
-        changed_fields=["two_factor"],
+        changed_fields=[what],
     )
 
 
