@@ -166,7 +166,7 @@ class _Sheet:
         self.counts: dict[Hashable, int] = {}
         self.lines: list[Line[Hashable]] = []
 
-    def add(self, table: str, counts: Mapping[Hashable, int], lines: Sequence[Line[Hashable]] = ()) -> None:
+    def add(self, table: str, counts: Mapping[Any, int], lines: Sequence[Line[Any]] = ()) -> None:
         self.counts.update({(table, key): value for key, value in counts.items()})
         self.lines.extend(Line((table, line.total), tuple((table, part) for part in line.parts)) for line in lines)
 
@@ -207,7 +207,7 @@ def _grid(
 ) -> None:
     """A rows × columns table of counts with row and column totals, keyed (row, column)."""
     counts, lines = grid_with_totals(grid, rows, columns)
-    sheet.add(table, counts, lines)  # type: ignore[arg-type]
+    sheet.add(table, counts, lines)
 
 
 def _money(amount: Decimal | None) -> Decimal:
