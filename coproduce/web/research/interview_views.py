@@ -5,6 +5,7 @@ Participants appear only by pseudonym; every list or page showing a participant'
 research consent is audited, one event per participant shown.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -89,6 +90,26 @@ def _save(form: Any, action: Any) -> tuple[Any, int]:
         return None, 400
 
 
+def _save_edit(
+    request: HttpRequest, form: Any, update: Callable[[int, dict[str, Any]], object], back_label: str
+) -> HttpResponse | None:
+    """Save a versioned edit form through `update(version, changes)`.
+
+    Afterwards `form.is_valid()` says whether it saved (a service's refusal is put on the form).
+    If someone else saved first, the conflict page is returned instead.
+    """
+    if form.is_valid():
+        changes = dict(form.cleaned_data)
+        version = changes.pop("version")
+        try:
+            update(version, changes)
+        except ConflictError as error:
+            return conflict(request, error, back_url=request.path, back_label=back_label)
+        except DomainError as error:
+            form.add_domain_error(error)
+    return None
+
+
 # ---- waves --------------------------------------------------------------------------------------
 
 
@@ -124,27 +145,25 @@ def research_wave_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = WaveEditForm(request.POST if request.method == "POST" else None, initial=initial)
     status = 200
     if request.method == "POST":
-        status = 400
+        conflicted = _save_edit(
+            request,
+            form,
+            lambda version, changes: update_wave(
+                actor=request.user,
+                wave_id=wave.pk,
+                version=version,
+                changes=changes,
+                channel=PAGE,
+                path=request.path,
+            ),
+            "See the wave as it is now",
+        )
+        if conflicted is not None:
+            return conflicted
         if form.is_valid():
-            changes = dict(form.cleaned_data)
-            version = changes.pop("version")
-            try:
-                saved, status = _save(
-                    form,
-                    lambda: update_wave(
-                        actor=request.user,
-                        wave_id=wave.pk,
-                        version=version,
-                        changes=changes,
-                        channel=PAGE,
-                        path=request.path,
-                    ),
-                )
-            except ConflictError as error:
-                return conflict(request, error, back_url=request.path, back_label="See the wave as it is now")
-            if saved is not None:
-                messages.success(request, "Saved.")
-                return redirect("web:research_waves")
+            messages.success(request, "Saved.")
+            return redirect("web:research_waves")
+        status = 400
     context = {"page_title": f"Change {wave.name}", "form": form, "back": reverse("web:research_waves")}
     return render(request, "web/research/interviews/form.html", context, status=status)
 
@@ -206,27 +225,25 @@ def research_stakeholder_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     status = 200
     if request.method == "POST":
-        status = 400
+        conflicted = _save_edit(
+            request,
+            form,
+            lambda version, changes: update_stakeholder(
+                actor=request.user,
+                stakeholder_id=stakeholder.pk,
+                version=version,
+                changes=changes,
+                channel=PAGE,
+                path=request.path,
+            ),
+            "See them as they are now",
+        )
+        if conflicted is not None:
+            return conflicted
         if form.is_valid():
-            changes = dict(form.cleaned_data)
-            version = changes.pop("version")
-            try:
-                saved, status = _save(
-                    form,
-                    lambda: update_stakeholder(
-                        actor=request.user,
-                        stakeholder_id=stakeholder.pk,
-                        version=version,
-                        changes=changes,
-                        channel=PAGE,
-                        path=request.path,
-                    ),
-                )
-            except ConflictError as error:
-                return conflict(request, error, back_url=request.path, back_label="See them as they are now")
-            if saved is not None:
-                messages.success(request, "Saved.")
-                return redirect("web:research_stakeholders")
+            messages.success(request, "Saved.")
+            return redirect("web:research_stakeholders")
+        status = 400
     context = {
         "page_title": f"Change {stakeholder.name}",
         "form": form,
@@ -352,27 +369,25 @@ def research_interview_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     status = 200
     if request.method == "POST":
-        status = 400
+        conflicted = _save_edit(
+            request,
+            form,
+            lambda version, changes: update_interview(
+                actor=request.user,
+                interview_id=interview.pk,
+                version=version,
+                changes=changes,
+                channel=PAGE,
+                path=request.path,
+            ),
+            "See the interview as it is now",
+        )
+        if conflicted is not None:
+            return conflicted
         if form.is_valid():
-            changes = dict(form.cleaned_data)
-            version = changes.pop("version")
-            try:
-                saved, status = _save(
-                    form,
-                    lambda: update_interview(
-                        actor=request.user,
-                        interview_id=interview.pk,
-                        version=version,
-                        changes=changes,
-                        channel=PAGE,
-                        path=request.path,
-                    ),
-                )
-            except ConflictError as error:
-                return conflict(request, error, back_url=request.path, back_label="See the interview as it is now")
-            if saved is not None:
-                messages.success(request, "Saved.")
-                return redirect("web:research_interview_detail", pk=interview.pk)
+            messages.success(request, "Saved.")
+            return redirect("web:research_interview_detail", pk=interview.pk)
+        status = 400
     else:
         record_interview_reads(
             actor=request.user, interviews=[interview], channel=PAGE, path=request.path, action=AuditEvent.Action.VIEW
