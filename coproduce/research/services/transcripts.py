@@ -214,6 +214,26 @@ def _participant_of(interview: Interview | None) -> int | None:
     return interview.research_consent.participant_id  # type: ignore[union-attr]
 
 
+def _audit_change(
+    actor: Any,
+    transcript: Transcript,
+    changed_fields: list[str],
+    channel: str,
+    path: str,
+    action: str = AuditEvent.Action.CHANGE,
+) -> None:
+    """A transcript created or changed, recorded against its interviewee (if a participant)."""
+    audit_action(
+        actor=actor,
+        action=action,
+        record=transcript,
+        participant_id=_participant_of(transcript.interview),
+        channel=channel,
+        path=path,
+        changed_fields=changed_fields,
+    )
+
+
 def upload_transcript(
     *,
     actor: Any,
@@ -263,14 +283,13 @@ def upload_transcript(
             status=Transcript.Status.REDACTING,
             uploaded_by=actor,
         )
-        audit_action(
-            actor=actor,
+        _audit_change(
+            actor,
+            transcript,
+            ["text", "title", *(["original_text"] if transcript.original_text else [])],
+            channel,
+            path,
             action=AuditEvent.Action.CREATE,
-            record=transcript,
-            participant_id=_participant_of(interview),
-            channel=channel,
-            path=path,
-            changed_fields=["text", "title", *(["original_text"] if transcript.original_text else [])],
         )
     return transcript
 
@@ -354,15 +373,7 @@ def _apply(actor: Any, transcript: Transcript, wanted: list[RedactionRequest], c
             for request in reversed(wanted)
         ]
     )
-    audit_action(
-        actor=actor,
-        action=AuditEvent.Action.CHANGE,
-        record=transcript,
-        participant_id=_participant_of(transcript.interview),
-        channel=channel,
-        path=path,
-        changed_fields=["text"],
-    )
+    _audit_change(actor, transcript, ["text"], channel, path)
     return transcript
 
 
@@ -470,15 +481,7 @@ def mark_ready_for_coding(
         transcript.status = Transcript.Status.READY
         transcript.bump_version()
         transcript.save(update_fields=["status", "version", "updated_at"])
-        audit_action(
-            actor=actor,
-            action=AuditEvent.Action.CHANGE,
-            record=transcript,
-            participant_id=_participant_of(transcript.interview),
-            channel=channel,
-            path=path,
-            changed_fields=["status"],
-        )
+        _audit_change(actor, transcript, ["status"], channel, path)
     return transcript
 
 
@@ -498,15 +501,7 @@ def rename_transcript(
         transcript.title = title
         transcript.bump_version()
         transcript.save(update_fields=["title", "version", "updated_at"])
-        audit_action(
-            actor=actor,
-            action=AuditEvent.Action.CHANGE,
-            record=transcript,
-            participant_id=_participant_of(transcript.interview),
-            channel=channel,
-            path=path,
-            changed_fields=["title"],
-        )
+        _audit_change(actor, transcript, ["title"], channel, path)
     return transcript
 
 
@@ -517,15 +512,7 @@ def delete_transcript(*, actor: Any, transcript_id: int, version: int, channel: 
         transcript = _locked_transcript(actor, transcript_id, version)
         if transcript.status != Transcript.Status.REDACTING:
             raise DomainError("A transcript ready for coding cannot be deleted.")
-        audit_action(
-            actor=actor,
-            action=AuditEvent.Action.CHANGE,
-            record=transcript,
-            participant_id=_participant_of(transcript.interview),
-            channel=channel,
-            path=path,
-            changed_fields=["deleted"],
-        )
+        _audit_change(actor, transcript, ["deleted"], channel, path)
         transcript.delete()
 
 
