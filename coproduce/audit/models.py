@@ -54,6 +54,8 @@ class AuditEvent(models.Model):
     # Names of the fields changed, never their values: the log must not become a copy of the data.
     changed_fields = models.JSONField(default=list, blank=True)
     path = models.CharField(max_length=300, blank=True)
+    # The name of the API token the request was made with, if any: which key, when a key leaks.
+    api_token_name = models.CharField(max_length=100, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 

@@ -1,64 +1,93 @@
-"""Writing audit events. Every read of personal data and every change calls one of these."""
+"""Writing audit events: the one place every read of personal data and every change is recorded.
+
+Who acted comes from the caller; how the request reached us (channel, path) and, where a page
+or command knows it, why (purpose) come from the request's details (coproduce/audit/context.py),
+set once per request. The actor's role, and the purpose that role implies, come from their
+Actor, worked out once per request.
+"""
 
 from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
 
+from coproduce.audit.context import current
 from coproduce.audit.models import AuditEvent
+from coproduce.programmes.actors import actor_for
+
+PURPOSE_LENGTH = 120
+
+
+def _who(actor: Any, actor_role: str | None, purpose: str) -> tuple[Any, str, str]:
+    """The user to record (None for the public or the system), their role and the purpose."""
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    chosen_purpose = purpose or current().purpose
+    if user is None:
+        return None, actor_role or "", chosen_purpose[:PURPOSE_LENGTH]
+    who = actor_for(user)
+    role = who.role_label if actor_role is None else actor_role
+    return user, role, (chosen_purpose or who.purpose_for())[:PURPOSE_LENGTH]
 
 
 def record_event(
     *,
     actor: Any,
-    actor_role: str,
     action: str,
-    channel: str,
     record: models.Model,
     participant_id: int | None,
-    purpose: str = "",
     changed_fields: Iterable[str] = (),
-    path: str = "",
+    purpose: str = "",
+    actor_role: str | None = None,
+    **_transitional: Any,  # TODO(refactor in progress): channel and path, no longer used
 ) -> AuditEvent:
-    """Append one event. `actor` is a user or None (a member of the public, or the system)."""
+    """Append one event: `actor` (a user, or None for a member of the public or the system) did
+    `action` to `record`, which holds `participant_id`'s personal data if it is given.
+
+    `changed_fields` names the fields changed, never their values. `actor_role` is only for
+    someone who has no account ("public"); everyone else's role comes from their Actor.
+    """
+    user, role, chosen_purpose = _who(actor, actor_role, purpose)
+    details = current()
     return AuditEvent.objects.create(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        actor_role=actor_role,
+        actor=user,
+        actor_role=role,
         action=action,
-        channel=channel,
+        channel=details.channel,
         record_type=record._meta.label,
         record_id=str(record.pk),
         participant_id=participant_id,
-        purpose=purpose[:120],
+        purpose=chosen_purpose,
         changed_fields=sorted(changed_fields),
-        path=path[:300],
+        path=details.path,
+        api_token_name=details.api_token_name,
     )
 
 
 def record_participant_reads(
     *,
     actor: Any,
-    actor_role: str,
     participant_ids: Iterable[int],
-    action: str,
-    channel: str,
-    purpose: str,
-    path: str = "",
+    action: str = AuditEvent.Action.LIST,
     record_type: str = "participants.Participant",
+    purpose: str = "",
+    **_transitional: Any,  # TODO(refactor in progress)
 ) -> None:
     """Append one event per participant whose personal data was shown, in a single query."""
+    user, role, chosen_purpose = _who(actor, None, purpose)
+    details = current()
     AuditEvent.objects.bulk_create(
         [
             AuditEvent(
-                actor=actor,
-                actor_role=actor_role,
+                actor=user,
+                actor_role=role,
                 action=action,
-                channel=channel,
+                channel=details.channel,
                 record_type=record_type,
                 record_id=str(participant_id),
                 participant_id=participant_id,
-                purpose=purpose[:120],
-                path=path[:300],
+                purpose=chosen_purpose,
+                path=details.path,
+                api_token_name=details.api_token_name,
             )
             for participant_id in participant_ids
         ]
