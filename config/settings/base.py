@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "coproduce.outcomes",
     "coproduce.budgets",
     "coproduce.research",
+    "coproduce.backups",
     "coproduce.reporting",
     "coproduce.demo",
     "coproduce.web",
@@ -212,3 +213,8 @@ GIVING_LICENSE = env("GIVING_LICENSE", "https://creativecommons.org/licenses/by/
 
 # The key for evaluators' stable pseudonyms (coproduce/research/pseudonyms.py). Empty: SECRET_KEY.
 RESEARCH_PSEUDONYM_KEY = env("RESEARCH_PSEUDONYM_KEY", "")
+
+# The key backups are encrypted with (`manage.py backup`, docs/operations.md); make one with
+# `manage.py new_backup_key` and keep a copy apart from the backups. Several, comma-separated:
+# the first encrypts, any of them restores (for changing the key).
+COPRODUCE_BACKUP_KEY = env("COPRODUCE_BACKUP_KEY")
