@@ -102,6 +102,8 @@ def _copy_postgresql(connection: Any, destination: Path) -> DatabaseCopy:
         run_postgresql_tool(
             "pg_dump",
             "--format=custom",
+            # The whole backup is compressed once, later.
+            "--compress=0",
             f"--snapshot={snapshot}",
             f"--file={destination}",
             settings_dict=connection.settings_dict,
