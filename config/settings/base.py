@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "coproduce.outcomes",
     "coproduce.budgets",
     "coproduce.research",
+    "coproduce.subject_access",
     "coproduce.backups",
     "coproduce.reporting",
     "coproduce.demo",

@@ -39,6 +39,7 @@ MENU: dict[Role, list[tuple[str, str]]] = {
         ("Group sessions", "web:group_session_list"),
         ("Budgets", "web:area_budgets"),
         ("Feedback", "web:feedback_list"),
+        ("Data requests", "web:subject_access_list"),
         ("Targets", "web:area_targets"),
         ("Grants", "web:area_grants"),
         ("Find a service", "web:directory_search"),

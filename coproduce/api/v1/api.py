@@ -28,6 +28,7 @@ from coproduce.api.v1 import (
     research_surveys,
     research_transcripts,
     stats,
+    subject_access,
     voice,
 )
 from coproduce.api.v1.auth import api_auth
@@ -77,3 +78,4 @@ api.add_router("", research_coding.router)
 api.add_router("", research_agreement.router)
 api.add_router("", research_analytics.router)
 api.add_router("", research_surveys.router)
+api.add_router("", subject_access.router)

@@ -68,3 +68,25 @@ urlpatterns += [
     path("partnership/budgets/new/", budget_views.budget_pot_add, name="budget_pot_add"),
     path("partnership/budgets/<int:pk>/edit/", budget_views.budget_pot_edit, name="budget_pot_edit"),
 ]
+
+# Requests made to staff for a copy of someone's data (subject access, subject_access_views.py).
+from coproduce.web.partnership import subject_access_views  # noqa: E402
+
+urlpatterns += [
+    path("partnership/subject-access/", subject_access_views.subject_access_list, name="subject_access_list"),
+    path(
+        "participants/<int:pk>/subject-access/new/", subject_access_views.subject_access_add, name="subject_access_add"
+    ),
+    path("subject-access/<int:pk>/", subject_access_views.subject_access_detail, name="subject_access_detail"),
+    path("subject-access/<int:pk>/prepare/", subject_access_views.subject_access_prepare, name="subject_access_prepare"),
+    path(
+        "subject-access/<int:pk>/notes/<int:note_pk>/",
+        subject_access_views.subject_access_note_decision,
+        name="subject_access_note_decision",
+    ),
+    path("subject-access/<int:pk>/extend/", subject_access_views.subject_access_extend, name="subject_access_extend"),
+    path("subject-access/<int:pk>/release/", subject_access_views.subject_access_release, name="subject_access_release"),
+    path(
+        "subject-access/<int:pk>/download/", subject_access_views.subject_access_download, name="subject_access_download"
+    ),
+]

@@ -12,6 +12,7 @@ from coproduce.participants.selectors import caseload_sizes_in_partnership, enqu
 from coproduce.programmes.models import PartnershipMembership
 from coproduce.programmes.services import update_partnership
 from coproduce.reporting.selectors import area_status_counts
+from coproduce.subject_access.selectors import requests_needing_attention
 from coproduce.web.access import require_roles
 from coproduce.web.partnership.common import conflict, managed_partnership
 from coproduce.web.partnership.forms import CaseloadLimitForm
@@ -40,6 +41,8 @@ def area_overview(request: HttpRequest) -> HttpResponse:
         "oldest_waiting": list(waiting.order_by("created_at", "pk")[:OLDEST_ENQUIRIES_SHOWN]),
         "co_leads": [m for m in memberships if m.role == PartnershipMembership.Role.CO_LEAD],
         "members": [m for m in memberships if m.role == PartnershipMembership.Role.MEMBER],
+        # Subject access requests made to staff that are late or due within a week (one query).
+        "subject_access": requests_needing_attention(request.user),
     }
     return render(request, "web/partnership/overview.html", context)
 

@@ -1,0 +1,243 @@
+"""What a participant's own copy holds: everything about them, in data.json of a pinned shape and a
+tagged PDF, and never a note restricted from them (not its text, not a trace of it)."""
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from coproduce.audit.models import AuditEvent
+from coproduce.subject_access.builder import FORMAT_VERSION, CopyScope, build_copy
+from coproduce.subject_access.models import PreparedCopy, SubjectAccessRequest
+from coproduce.subject_access.package import CopyShapeError, check_shape, schema
+from coproduce.subject_access.services import ask_for_own_copy
+from tests.personas import Personas
+from tests.research.story import CHOICE_PASSAGE
+from tests.subject_access.copies import OpenedCopy, open_copy
+from tests.subject_access.story import (
+    FEEDBACK,
+    HIDDEN_NOTE,
+    HIDDEN_REASON,
+    JOB_SEARCH,
+    OPEN_NOTE,
+    OWN_GOAL,
+    REQUEST,
+    SOFTER_NOTE,
+    STEP,
+    PatsRecord,
+    build_pats_record,
+)
+
+# The keys of data.json, one per kind of record. Changing this list is changing the format:
+# docs/subject-access.md and FORMAT_VERSION change with it.
+TOP_LEVEL_KEYS = [
+    "format_version",
+    "about",
+    "details",
+    "details_history",
+    "account",
+    "household",
+    "availability",
+    "enquiry",
+    "consents",
+    "assessments",
+    "goals",
+    "contacts",
+    "appointments",
+    "progress_checks",
+    "job_search_log",
+    "work_wish",
+    "requests",
+    "feedback",
+    "group_session_invitations",
+    "referrals",
+    "outcomes",
+    "money_spent",
+    "cover",
+    "research",
+    "survey_invitations",
+    "who_looked",
+]
+
+# The anonymous answer in the research story: an answer nobody may link to anyone.
+SURVEY_ANSWER = "More evening sessions, please."
+
+
+@pytest.fixture
+def record(personas: Personas) -> PatsRecord:
+    return build_pats_record(personas)
+
+
+@pytest.fixture
+def pats_copy(
+    personas: Personas, record: PatsRecord, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> OpenedCopy:
+    with django_capture_on_commit_callbacks(execute=True):
+        request = ask_for_own_copy(actor=personas.participant.user)
+    return open_copy(bytes(PreparedCopy.objects.get(request=request).content))
+
+
+def test_the_copy_is_a_zip_of_data_json_and_a_tagged_pdf(pats_copy: OpenedCopy) -> None:
+    assert pats_copy.names == ["README.txt", "data.json", "data.pdf"]
+    assert pats_copy.pdf_is_tagged
+    assert pats_copy.pdf_language_and_title == ("en-GB", "Everything we hold about Pat Participant")
+    assert "Everything we hold about you" in pats_copy.pdf_text
+
+
+def test_data_json_has_one_key_per_kind_of_record_and_fits_its_schema(pats_copy: OpenedCopy) -> None:
+    assert list(pats_copy.data) == TOP_LEVEL_KEYS
+    assert pats_copy.data["format_version"] == FORMAT_VERSION == "1"
+    check_shape(pats_copy.data)  # raises if the shape drifted from the schema
+
+
+def test_the_schema_pins_the_same_keys_and_refuses_anything_else(pats_copy: OpenedCopy) -> None:
+    assert schema()["required"] == TOP_LEVEL_KEYS
+    assert list(schema()["properties"]) == TOP_LEVEL_KEYS
+    with pytest.raises(CopyShapeError, match="Additional properties are not allowed"):
+        check_shape({**pats_copy.data, "something_new": []})
+    changed = {**pats_copy.data, "contacts": [{**pats_copy.data["contacts"][0], "notes": None}]}
+    with pytest.raises(CopyShapeError, match="contacts/0/notes"):
+        check_shape(changed)
+
+
+def test_it_holds_everything_about_him(pats_copy: OpenedCopy, personas: Personas) -> None:
+    data = pats_copy.data
+    assert data["details"]["reference"] == "MIW-FIF-00001"
+    assert data["details"]["keyworker"] == "Kim Keyworker"
+    assert data["account"]["sign_in_name"] == "pat@example.net"
+    assert data["household"]["children"] == [{"birth_year": 2012}, {"birth_year": 2016}]
+    assert [row["change"] for row in data["household"]["history"]] == ["created", "created"]
+    assert data["details_history"][0]["change"] == "created"
+    assert sorted(consent["purpose"]["code"] for consent in data["consents"]) == [
+        "research",
+        "service",
+        "share_with_organisation",
+        "share_with_organisation",
+    ]
+    assert all(consent["history"] for consent in data["consents"])
+    assert data["assessments"][0]["barriers"][0]["own_words"] == "No one to pick the kids up after school."
+    assert [goal["title"] for goal in data["goals"]] == ["Work in care, in school hours", OWN_GOAL]
+    assert data["goals"][1]["added_by_participant"] is True
+    assert [contact["notes"] for contact in data["contacts"]] == [OPEN_NOTE]
+    assert data["job_search_log"][0]["employer"] == JOB_SEARCH
+    assert data["progress_checks"][0]["scores"][0] == {
+        "area": {"code": "childcare", "label": "Childcare"},
+        "score": 5,
+        "comment": "",
+    }
+    assert len(data["appointments"]) == 1
+    assert data["work_wish"]["contract_types"] == [
+        {"code": "permanent", "label": "Permanent"},
+        {"code": "fixed_term", "label": "Fixed term"},
+    ]
+    assert [request["text"] for request in data["requests"]] == [REQUEST]
+    assert [item["text"] for item in data["feedback"]] == [FEEDBACK]
+    assert [outcome["kind"]["code"] for outcome in data["outcomes"]] == ["job_start"]
+    assert [check["weeks"] for check in data["outcomes"][0]["sustainment_checks"]] == [4, 13, 26, 52]
+    assert data["outcomes"][0]["hourly_pay"] == "8.25"
+    assert [(spend["amount"], spend["state"]["code"]) for spend in data["money_spent"]] == [("35.00", "approved")]
+    assert [cover["covering_keyworker"] for cover in data["cover"]] == ["Owen Other"]
+    assert data["availability"] == [
+        {
+            "weekday": {"code": 1, "label": "Tuesday"},
+            "part_of_day": {"code": "morning", "label": "Morning (9am to 12 noon)"},
+        }
+    ]
+
+
+def test_every_answer_to_a_step_and_how_it_was_given(pats_copy: OpenedCopy) -> None:
+    step = pats_copy.data["goals"][0]["steps"][0]
+    assert step["description"] == STEP
+    assert step["state"]["code"] == "agreed"
+    assert [
+        (answer["state"]["code"], answer["wants_to_talk"], answer["answered_how"] and answer["answered_how"]["code"])
+        for answer in step["answers"]
+    ] == [("offered", False, None), ("offered", True, None), ("agreed", False, "themselves")]
+    assert step["answers"][2]["recorded_by"] == "Pat Participant"
+
+
+def test_referrals_say_exactly_what_each_organisation_received_and_when(
+    pats_copy: OpenedCopy, personas: Personas
+) -> None:
+    received = {
+        referral["organisation"]: referral["received_by_organisation"] for referral in pats_copy.data["referrals"]
+    }
+    money = received["Kingdom Money Advice"]
+    assert [field["label"] for field in money["fields"]] == [
+        "Name",
+        "Mobile number",
+        "What gets in the way, in their own words",
+    ]
+    assert money["received_at"] == personas.referral.sent_at.astimezone().isoformat(timespec="seconds")
+    assert money["access_ended_at"] is None
+    assert [field["code"] for field in received["Fife Childcare Links"]["fields"]] == ["name", "mobile", "children"]
+    assert "What Kingdom Money Advice received" in pats_copy.pdf_text
+
+
+def test_research_consent_pseudonym_and_survey_invitations_but_never_survey_answers(pats_copy: OpenedCopy) -> None:
+    research = pats_copy.data["research"]
+    assert research["pseudonym"] == "R-TESTPAT"
+    assert research["consent"]["quotation"] is True
+    assert [interview["status"]["code"] for interview in research["interviews"]] == ["done"]
+    assert CHOICE_PASSAGE in research["interviews"][0]["transcript"]["text"]
+    assert [quote["attribution"] for quote in research["quotes"]] == ["Service User, Fife, 2015"]
+    assert [(item["survey"], item["answered"]) for item in pats_copy.data["survey_invitations"]] == [
+        ("How is the service for you?", False)
+    ]
+    assert not pats_copy.contains(SURVEY_ANSWER)
+
+
+def test_who_looked_is_there_as_his_own_page_shows_it(pats_copy: OpenedCopy) -> None:
+    looked = pats_copy.data["who_looked"]
+    kims_view = [event for event in looked if event["who"] == "Kim Keyworker" and event["action"]["code"] == "view"]
+    assert kims_view == [
+        {
+            "at": kims_view[0]["at"],
+            "who": "Kim Keyworker",
+            "role": "Keyworker",
+            "action": {"code": "view", "label": "Looked at the record"},
+            "record": "your record",
+            "changed_fields": [],
+            "purpose": "Casework",
+            "channel": {"code": "system", "label": "System"},
+        }
+    ]
+    assert [event["who"] for event in looked if event["action"]["code"] == "create"][-1] == "You"
+
+
+def test_restricted_notes_leave_no_trace_in_his_own_copy(pats_copy: OpenedCopy, record: PatsRecord) -> None:
+    for secret in (HIDDEN_NOTE, HIDDEN_REASON, SOFTER_NOTE):
+        assert not pats_copy.contains(secret)
+    # Not even the events about them: restricting a note, and the notes' creation, are left out.
+    events_about_notes = [
+        event for event in pats_copy.data["who_looked"] if event["record"] == "a note of a meeting or call"
+    ]
+    assert events_about_notes == []
+    assert len(pats_copy.data["contacts"]) == 1
+
+
+def test_a_participant_with_almost_nothing_recorded_gets_a_copy_of_the_same_shape(personas: Personas) -> None:
+    gemma = personas.glasgow_participant
+    built = build_copy(CopyScope(participant_id=gemma.pk, reader=None))
+    check_shape(built.data)
+    assert list(built.data) == TOP_LEVEL_KEYS
+    assert built.data["account"] is None
+    assert built.data["enquiry"] is None
+    assert built.data["research"] == {"consent": None, "pseudonym": None, "interviews": [], "quotes": []}
+    assert built.contents["contacts"] == 0
+
+
+def test_asking_is_audited_and_preparing_is_recorded(
+    personas: Personas, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    pat = personas.participant
+    with django_capture_on_commit_callbacks(execute=True):
+        request = ask_for_own_copy(actor=pat.user)
+    events = AuditEvent.objects.filter(record_type="subject_access.SubjectAccessRequest", record_id=str(request.pk))
+    assert sorted(events.values_list("action", "actor_id", "purpose", "changed_fields")) == [
+        ("create", pat.user.pk, "Subject access request", []),
+        ("create", pat.user.pk, "Subject access request", ["copy"]),
+    ]
+    request.refresh_from_db()
+    assert request.status == SubjectAccessRequest.Status.RELEASED
+    assert request.released_at == request.prepared_at
