@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 PG_URL ?= postgres://postgres@127.0.0.1:5432/coproduce
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo test test-sqlite test-postgres test-browser lint format bench install browser pdf-libs postgres assets serve clean
+.PHONY: demo test test-sqlite test-postgres test-browser lint format bench drill install browser pdf-libs postgres assets serve clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -81,6 +81,16 @@ format: install
 
 bench: install
 	$(BIN)/python -m coproduce.demo.bench
+
+# The restore drill over the full demo (3,115 participants), on SQLite and on PostgreSQL: back up,
+# restore into a fresh database, compare every table and file, verify the audit (docs/operations.md).
+# Minutes, so not part of `make test`, which runs the same drill over 40 participants.
+drill: install postgres
+	@echo "== Restore drill on SQLite (full demo) =="
+	COPRODUCE_DRILL_PARTICIPANTS=3115 $(BIN)/pytest -q tests/backups/test_restore_drill.py
+	@echo "== Restore drill on PostgreSQL (full demo) =="
+	COPRODUCE_DRILL_PARTICIPANTS=3115 DATABASE_URL=$(PG_URL) TEST_DATABASE_NAME=test_coproduce_drill \
+		$(BIN)/pytest -q tests/backups/test_restore_drill.py
 
 # Rebuild the committed CSS and htmx from npm (needs Node.js; running the site does not).
 assets:
