@@ -13,6 +13,7 @@ PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": "k3Vq9-tZp2LxWm8RfYb4NhJs6DcGe1Ua7Ko0Ti5Qw-Xy3Vn8Mb2Lz6Hr9Pd4Sf1Gj",
     "DATABASE_URL": "postgres://coproduce@db.internal/coproduce",
     "DJANGO_ALLOWED_HOSTS": "coproduce.example.org",
+    "COPRODUCE_AUDIT_CHECKPOINT_DIR": "/var/lib/coproduce/audit",
 }
 
 

@@ -219,3 +219,12 @@ RESEARCH_PSEUDONYM_KEY = env("RESEARCH_PSEUDONYM_KEY", "")
 # `manage.py new_backup_key` and keep a copy apart from the backups. Several, comma-separated:
 # the first encrypts, any of them restores (for changing the key).
 COPRODUCE_BACKUP_KEY = env("COPRODUCE_BACKUP_KEY")
+
+# The tamper-evident audit (docs/audit.md). Audit events are sealed in batches, chained, and each
+# seal is also appended to a file in COPRODUCE_AUDIT_CHECKPOINT_DIR: a directory outside the code
+# tree that the database's administrators cannot write (production refuses to start without it).
+COPRODUCE_AUDIT_CHECKPOINT_DIR = Path(env("COPRODUCE_AUDIT_CHECKPOINT_DIR", str(BASE_DIR / "var" / "audit")))
+# How often new events are sealed (seconds; 0 turns the automatic seal task off: cron only).
+COPRODUCE_AUDIT_SEAL_INTERVAL_SECONDS = int(env("COPRODUCE_AUDIT_SEAL_INTERVAL_SECONDS", "60"))
+# Events younger than this are left for the next seal (seconds): a margin for clocks and slow writers.
+COPRODUCE_AUDIT_SEAL_GRACE_SECONDS = int(env("COPRODUCE_AUDIT_SEAL_GRACE_SECONDS", "5"))

@@ -3,7 +3,16 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, MIDDLEWARE, SECRET_KEY, env, env_bool, env_list
+from .base import (
+    BASE_DIR,
+    COPRODUCE_AUDIT_CHECKPOINT_DIR,
+    DATABASES,
+    MIDDLEWARE,
+    SECRET_KEY,
+    env,
+    env_bool,
+    env_list,
+)
 
 DEBUG = False
 if not SECRET_KEY or len(SECRET_KEY) < 50:
@@ -13,6 +22,12 @@ if not env("DATABASE_URL"):
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must list the host names this site is served on.")
+# The audit's external checkpoints must live outside the code tree, where the database's
+# administrators cannot write (docs/audit.md): no default.
+if not env("COPRODUCE_AUDIT_CHECKPOINT_DIR"):
+    raise ImproperlyConfigured("COPRODUCE_AUDIT_CHECKPOINT_DIR must name the directory for the audit's checkpoints.")
+if COPRODUCE_AUDIT_CHECKPOINT_DIR.resolve().is_relative_to(BASE_DIR.resolve()):
+    raise ImproperlyConfigured("COPRODUCE_AUDIT_CHECKPOINT_DIR must be outside the code tree.")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 STAFF_TWO_FACTOR_REQUIRED = env_bool("COPRODUCE_STAFF_TWO_FACTOR", True)
 

@@ -1,5 +1,8 @@
 """Test settings: fast hashing, in-memory email, immediate background tasks."""
 
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import DATABASES, env
 
@@ -17,3 +20,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", "test_coproduce")}
 # Each test process has its own cache, emptied before every test (tests/conftest.py).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Audit checkpoints go to a fresh temporary directory per test process, and nothing is sealed
+# automatically (tests/audit turns it on where it tests it).
+COPRODUCE_AUDIT_CHECKPOINT_DIR = Path(tempfile.mkdtemp(prefix="coproduce-test-audit-"))
+COPRODUCE_AUDIT_SEAL_INTERVAL_SECONDS = 0

@@ -1,21 +1,40 @@
-"""The append-only audit log: every read of personal data and every change."""
+"""The append-only audit log: every read of personal data and every change, and its seals."""
 
-from typing import Any, NoReturn
+from collections.abc import Iterable
+from typing import Any, NoReturn, TypeVar
 
 from django.conf import settings
 from django.db import models
+
+Row = TypeVar("Row", bound=models.Model)
 
 
 class AppendOnlyError(Exception):
     pass
 
 
-class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+class AppendOnlyQuerySet(models.QuerySet[Row]):
     def update(self, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("Audit events are never changed.")
+        raise AppendOnlyError(f"{str(self.model._meta.verbose_name_plural).capitalize()} are never changed.")
 
     def delete(self) -> NoReturn:
-        raise AppendOnlyError("Audit events are never deleted.")
+        raise AppendOnlyError(f"{str(self.model._meta.verbose_name_plural).capitalize()} are never deleted.")
+
+
+class AuditEventQuerySet(AppendOnlyQuerySet["AuditEvent"]):
+    def bulk_create(self, objs: Iterable["AuditEvent"], *args: Any, **kwargs: Any) -> list["AuditEvent"]:
+        created = super().bulk_create(objs, *args, **kwargs)
+        if created:
+            _request_sealing(self.db)
+        return created
+
+
+def _request_sealing(using: str) -> None:
+    # Here rather than in the audit helpers so that every way of appending events asks for
+    # them to be sealed, including the services that bulk-create events themselves.
+    from coproduce.audit.scheduling import request_sealing
+
+    request_sealing(using=using)
 
 
 class AuditEvent(models.Model):
@@ -74,6 +93,82 @@ class AuditEvent(models.Model):
         if self.pk is not None:
             raise AppendOnlyError("Audit events are never changed.")
         super().save(*args, **kwargs)
+        _request_sealing(self._state.db or "default")
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("Audit events are never deleted.")
+
+
+class AuditSealQuerySet(AppendOnlyQuerySet["AuditSeal"]):
+    pass
+
+
+class AuditSeal(models.Model):
+    """One sealed batch: the events after `after_event_id` up to `last_event_id`, as they were.
+
+    `events_root` is the Merkle root of the batch's events (coproduce/audit/hashing.py) and
+    `seal_hash` covers it and `previous_hash`, the hash of the seal before, so the seals form
+    a chain. Append-only like the events, and copied to the external checkpoints.
+    """
+
+    sequence = models.PositiveBigIntegerField(unique=True)
+    format_version = models.PositiveSmallIntegerField()
+    after_event_id = models.BigIntegerField(help_text="The batch starts after this event (the previous seal's last).")
+    last_event_id = models.BigIntegerField()
+    event_count = models.PositiveIntegerField(
+        help_text="Events in the batch (ids skipped by cancelled writes do not count)."
+    )
+    events_root = models.CharField(max_length=64)
+    # Each event's id and leaf hash, so that verification can name the event that changed.
+    event_digests = models.BinaryField()
+    previous_hash = models.CharField(max_length=64)
+    seal_hash = models.CharField(max_length=64, unique=True)
+    sealed_at = models.DateTimeField()
+
+    objects = AuditSealQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-sequence"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(last_event_id__gt=models.F("after_event_id")), name="seal_covers_some_events"
+            ),
+            models.CheckConstraint(condition=models.Q(event_count__gte=1), name="seal_has_events"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Seal {self.sequence}: events {self.after_event_id + 1}–{self.last_event_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("Audit seals are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("Audit seals are never deleted.")
+
+
+class AuditVerification(models.Model):
+    """One run of the audit log's check (`manage.py verify_audit`, or the daily task)."""
+
+    class Outcome(models.TextChoices):
+        PASSED = "passed", "Passed"
+        FAILED = "failed", "Failed"
+
+    ran_at = models.DateTimeField(db_index=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    seals_checked = models.PositiveBigIntegerField()
+    events_checked = models.PositiveBigIntegerField()
+    unsealed_events = models.PositiveBigIntegerField()
+    summary = models.TextField(help_text="The first problem, or what was checked.")
+    problems = models.TextField(blank=True, help_text="Every problem found, one a line.")
+    administrators_told = models.PositiveIntegerField(
+        default=0, help_text="How many administrators were sent an email about it."
+    )
+
+    class Meta:
+        ordering = ["-ran_at", "-pk"]
+        verbose_name = "audit log check"
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} {self.ran_at:%Y-%m-%d %H:%M}"

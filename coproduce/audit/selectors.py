@@ -1,8 +1,13 @@
-"""Reading the audit log: who looked at a record."""
+"""Reading the audit log: who looked at a record; where its sealing stands."""
 
-from django.db.models import QuerySet
+import datetime
+from dataclasses import dataclass
+from typing import Any
 
-from coproduce.audit.models import AuditEvent
+from django.db.models import Count, Min, QuerySet
+
+from coproduce.audit.checkpoints import checkpoint_file
+from coproduce.audit.models import AuditEvent, AuditSeal, AuditVerification
 
 
 def events_about_participant(participant_id: int) -> QuerySet[AuditEvent]:
@@ -19,3 +24,44 @@ def events_shown_to_the_participant(participant_id: int, hidden_records: dict[st
         if record_ids:
             events = events.exclude(record_type=record_type, record_id__in=[str(pk) for pk in record_ids])
     return events
+
+
+@dataclass(frozen=True)
+class CheckpointStatus:
+    """Where sealing stands, for the admin: the database's last seal, the checkpoint file's last
+    line, the events not sealed yet and the last check of the whole log."""
+
+    path: str
+    last_seal: AuditSeal | None
+    last_checkpoint: dict[str, Any] | None
+    unsealed_events: int
+    oldest_unsealed_at: datetime.datetime | None
+    last_check: AuditVerification | None
+
+    @property
+    def last_checkpoint_sequence(self) -> int:
+        if self.last_checkpoint is None:
+            return 0
+        key = "after_sequence" if self.last_checkpoint.get("kind") == "resume" else "sequence"
+        return int(self.last_checkpoint.get(key, 0))
+
+    @property
+    def in_step(self) -> bool:
+        """Whether the file ends with the database's last seal (or neither has one)."""
+        return self.last_checkpoint_sequence == (self.last_seal.sequence if self.last_seal else 0)
+
+
+def checkpoint_status() -> CheckpointStatus:
+    """Reads the end of the checkpoint file only, so it costs the same however long the log is."""
+    store = checkpoint_file()
+    last_seal = AuditSeal.objects.defer("event_digests").order_by("-sequence").first()
+    unsealed = AuditEvent.objects.filter(pk__gt=last_seal.last_event_id if last_seal else 0)
+    counted = unsealed.aggregate(count=Count("pk"), oldest=Min("at"))
+    return CheckpointStatus(
+        path=str(store.path),
+        last_seal=last_seal,
+        last_checkpoint=store.last_entry(),
+        unsealed_events=counted["count"],
+        oldest_unsealed_at=counted["oldest"],
+        last_check=AuditVerification.objects.order_by("-ran_at", "-pk").first(),
+    )

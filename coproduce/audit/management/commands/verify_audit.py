@@ -1,0 +1,31 @@
+"""Check the audit log against its seals and the external checkpoints; non-zero exit if anything is wrong."""
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from coproduce.audit.verification import PROBLEMS_SHOWN, check_audit_log
+
+
+class Command(BaseCommand):
+    help = (
+        "Recompute every seal of the audit log from its events, check the chain of seals and the external "
+        "checkpoints. Prints one line and exits 0 when all is well; otherwise names the first bad event and "
+        "exits 1. --notify emails the administrators when it fails (the daily cron job)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--notify", action="store_true", help="Email every active administrator if the check fails."
+        )
+
+    def handle(self, *args: Any, notify: bool = False, **options: Any) -> None:
+        report, _ = check_audit_log(notify=notify)
+        if report.ok:
+            self.stdout.write(report.summary())
+            return
+        for problem in report.problems[:PROBLEMS_SHOWN]:
+            self.stderr.write(f"{problem.kind}: {problem.message}")
+        if len(report.problems) > PROBLEMS_SHOWN:
+            self.stderr.write(f"… and {len(report.problems) - PROBLEMS_SHOWN} more.")
+        raise CommandError(report.summary(), returncode=1)
