@@ -205,6 +205,8 @@ def make_backup(*, output: Path, storage: Storage = default_storage) -> BackupMa
     if not output.parent.is_dir():
         raise BackupError(f"The folder {output.parent} does not exist.")
     partial = output.with_name(output.name + ".partial")
+    if partial.exists():
+        raise BackupError(f"{partial} is left from a backup that did not finish. Delete it, then try again.")
     with tempfile.TemporaryDirectory(prefix="coproduce-backup-") as scratch_name:
         scratch = Path(scratch_name)
         dump = scratch / DUMP_NAMES[vendor]

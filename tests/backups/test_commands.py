@@ -7,6 +7,7 @@ succeeds, into a fresh database, is the drill (test_restore_drill.py).
 
 import hashlib
 import io
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,9 +18,11 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.test import override_settings
 
+from coproduce.accounts.models import User
+from coproduce.backups import databases
 from coproduce.backups.contents import (
     StoredFile,
     TableSummary,
@@ -28,7 +31,8 @@ from coproduce.backups.contents import (
     table_summaries,
 )
 from coproduce.backups.encryption import new_key
-from coproduce.backups.services import Manifest, check_backup
+from coproduce.backups.errors import RestoreMismatch
+from coproduce.backups.services import Manifest, check_backup, check_restored
 from tests.personas import Personas
 
 KEY = new_key()
@@ -199,6 +203,18 @@ def test_a_backup_never_writes_over_a_file(db: None, backup_key: str, tmp_path: 
     assert existing.read_bytes() == b"last night's backup"
 
 
+def test_a_backup_that_did_not_finish_is_pointed_out_not_written_over(
+    db: None, backup_key: str, tmp_path: Path
+) -> None:
+    left_over = tmp_path / "coproduce.backup.partial"
+    left_over.write_bytes(b"half a backup")
+    with pytest.raises(CommandError) as refused:
+        call_command("backup", output=tmp_path / "coproduce.backup")
+    assert str(refused.value) == f"{left_over} is left from a backup that did not finish. Delete it, then try again."
+    assert left_over.read_bytes() == b"half a backup"
+    assert not (tmp_path / "coproduce.backup").exists()
+
+
 def test_a_backup_is_not_made_from_inside_a_transaction(db: None, backup_key: str, tmp_path: Path) -> None:
     """Inside a transaction the copy could hold changes that are never committed."""
     with pytest.raises(CommandError) as refused:
@@ -240,3 +256,66 @@ def test_the_manifest_reads_back_as_it_was_written() -> None:
         files=[StoredFile(name="board/2026/minutes.txt", size=7, sha256="ef" * 32)],
     )
     assert Manifest.from_json(manifest.to_json()) == manifest
+
+
+def test_a_restore_that_differs_from_its_backup_fails_loudly_naming_each_difference(
+    made_backup: MadeBackup, world: State
+) -> None:
+    """The check run after every restore, here against a database and storage that have moved on."""
+    manifest = check_backup(source=made_backup.path)
+    content_types = manifest.tables["django_content_type"].rows
+    minutes = "board/2026/minutes-backup-test.txt"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE django_content_type SET model = model || 'x' WHERE id = (SELECT min(id) FROM django_content_type)"
+        )
+        cursor.execute("CREATE TABLE backup_test_extra (id integer)")
+    default_storage.delete(minutes)
+    default_storage.save(minutes, ContentFile(b"Minutes, rewritten"))
+    try:
+        with pytest.raises(RestoreMismatch) as mismatch:
+            check_restored(manifest)
+    finally:
+        default_storage.delete(minutes)
+        default_storage.save(minutes, ContentFile(UPLOADS[minutes]))
+    message = mismatch.value.message
+    assert message.startswith("The restore does not match the backup: table ")
+    assert message.endswith(
+        f"; file {minutes} differs from the backup. Do not use this database: restore again into a new, empty one."
+    )
+    assert "; table backup_test_extra is in the database but not in the backup; " in message
+    assert (
+        f"; table django_content_type has the right number of rows ({content_types}) but different content; " in message
+    )
+    assert "; table participants_participant has 4 rows; the backup had 0; " in message
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite's copy is taken in one read of every page; PostgreSQL's dump and checksums share a snapshot.",
+)
+@pytest.mark.django_db(transaction=True)
+def test_rows_committed_while_a_backup_runs_are_in_neither_its_copy_nor_its_manifest(
+    backup_key: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Someone signs up between pg_dump and the counting: the manifest still describes the dump."""
+    users_before = User.objects.count()
+    dump = databases.run_postgresql_tool
+
+    def sign_up() -> None:
+        try:
+            User.objects.create(username="late-comer", email="late.comer@example.org")
+        finally:
+            connections.close_all()
+
+    def dump_then_someone_signs_up(*arguments: str, settings_dict: dict[str, Any]) -> None:
+        dump(*arguments, settings_dict=settings_dict)
+        thread = threading.Thread(target=sign_up)
+        thread.start()
+        thread.join()
+
+    monkeypatch.setattr(databases, "run_postgresql_tool", dump_then_someone_signs_up)
+    path = tmp_path / "coproduce.backup"
+    call_command("backup", output=path, stdout=io.StringIO())
+    assert User.objects.count() == users_before + 1
+    assert check_backup(source=path).tables["accounts_user"].rows == users_before

@@ -7,7 +7,8 @@ and `manage.py verify_audit` then run as separate processes, as an operator woul
 a new machine, against a database of their own: a new SQLite file, or a PostgreSQL database
 created for the drill and dropped afterwards. Every table's row count and content checksum in
 the restored database must equal the source's, every file must come back byte for byte, and
-the audit log must verify against the checkpoints written when it was sealed.
+the audit log must verify against the checkpoints written when it was sealed. A second restore
+over the first is refused, and with --replace-existing gives the same database again.
 """
 
 import datetime
@@ -180,6 +181,15 @@ def test_the_demo_restores_into_a_fresh_database_identical_table_by_table(tmp_pa
         assert files_under(tmp_path / "media") == source_files
         assert len(uploaded) == 3
         assert set(uploaded) <= set(source_files)
+
+        # Again, over what is now there: refused, unless told to replace it.
+        refused = manage("restore", str(backup), env=environment)
+        assert refused.returncode == 1
+        assert "is not empty" in refused.stderr
+        replaced = manage("restore", str(backup), "--replace-existing", env=environment)
+        assert replaced.returncode == 0, replaced.stderr
+        assert target.summaries() == source
+        assert files_under(tmp_path / "media") == source_files
 
         verified = manage("verify_audit", env=environment)
         assert verified.returncode == 0, verified.stderr + verified.stdout
