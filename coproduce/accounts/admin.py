@@ -7,7 +7,6 @@ from django.http import HttpRequest
 
 from coproduce.accounts.models import User
 from coproduce.accounts.two_factor import reset_second_factor
-from coproduce.audit.models import AuditEvent
 
 
 @admin.register(User)
@@ -23,7 +22,7 @@ class UserAdmin(DjangoUserAdmin):
     @admin.action(description="Reset two-factor sign-in (lost phone and recovery codes)")
     def reset_two_factor_sign_in(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         for user in queryset:
-            reset_second_factor(actor=request.user, user=user, channel=AuditEvent.Channel.ADMIN, path=request.path)
+            reset_second_factor(actor=request.user, user=user)
         self.message_user(
             request,
             f"Two-factor sign-in reset for {queryset.count()} account(s): they set up a new app at their next sign-in.",

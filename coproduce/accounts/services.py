@@ -31,7 +31,7 @@ def _role_label(user: Any) -> str:
     return actor_for(user).role_label
 
 
-def issue_api_token(*, actor: User, name: str, channel: str = AuditEvent.Channel.SYSTEM) -> tuple[ApiToken, str]:
+def issue_api_token(*, actor: User, name: str) -> tuple[ApiToken, str]:
     """Issue `actor` a new API token and return it with its key.
 
     The key is returned once and never stored: only its SHA-256 digest is kept, so a leaked
@@ -51,7 +51,6 @@ def issue_api_token(*, actor: User, name: str, channel: str = AuditEvent.Channel
             actor=actor,
             actor_role=_role_label(actor),
             action=AuditEvent.Action.CREATE,
-            channel=channel,
             record=token,
             participant_id=None,
             purpose="API access",
@@ -60,7 +59,7 @@ def issue_api_token(*, actor: User, name: str, channel: str = AuditEvent.Channel
     return token, key
 
 
-def revoke_api_token(*, actor: User, token_id: int, channel: str = AuditEvent.Channel.SYSTEM) -> ApiToken:
+def revoke_api_token(*, actor: User, token_id: int) -> ApiToken:
     """Revoke a token at once. Its owner may revoke it, and so may an administrator."""
     with transaction.atomic():
         token = ApiToken.objects.select_for_update().filter(pk=token_id).first()
@@ -74,7 +73,6 @@ def revoke_api_token(*, actor: User, token_id: int, channel: str = AuditEvent.Ch
             actor=actor,
             actor_role=_role_label(actor),
             action=AuditEvent.Action.CHANGE,
-            channel=channel,
             record=token,
             participant_id=None,
             purpose="API access",

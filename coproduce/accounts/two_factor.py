@@ -21,8 +21,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from coproduce.accounts.roles import Role
 from coproduce.audit.models import AuditEvent
+from coproduce.audit.services import record_event
 from coproduce.core.errors import DomainError, NotAllowed
-from coproduce.programmes.actors import actor_for, audit_action
+from coproduce.programmes.actors import actor_for
 
 APP_NAME = "Authenticator app"
 RECOVERY_NAME = "Recovery codes"
@@ -81,7 +82,7 @@ def pending_setup(user: Any) -> Setup | None:
     return Setup(device) if device is not None else None
 
 
-def confirm_setup(user: Any, token: str, *, path: str = "") -> tuple[TOTPDevice, list[str]]:
+def confirm_setup(user: Any, token: str) -> tuple[TOTPDevice, list[str]]:
     """Start using the app being set up once it shows a right code; returns it and new recovery codes.
 
     A person who already had an app now uses the new one only. Raises DomainError on a wrong code
@@ -100,7 +101,7 @@ def confirm_setup(user: Any, token: str, *, path: str = "") -> tuple[TOTPDevice,
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         codes = _replace_recovery_codes(user)
-    _audit(actor=user, user=user, what="two_factor", channel=AuditEvent.Channel.PAGE, path=path)
+    _audit(actor=user, user=user, what="two_factor")
     return device, codes
 
 
@@ -122,13 +123,13 @@ def verify(user: Any, token: str) -> Device:
     raise DomainError(WRONG_CODE, field="code")
 
 
-def new_recovery_codes(user: Any, *, path: str = "") -> list[str]:
+def new_recovery_codes(user: Any) -> list[str]:
     """Replace this person's recovery codes (the old ones stop working)."""
     if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         raise DomainError("Set up an authenticator app first: recovery codes stand in for it.")
     with transaction.atomic():
         codes = _replace_recovery_codes(user)
-    _audit(actor=user, user=user, what="recovery_codes", channel=AuditEvent.Channel.PAGE, path=path)
+    _audit(actor=user, user=user, what="recovery_codes")
     return codes
 
 
@@ -136,7 +137,7 @@ def recovery_codes_left(user: Any) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
-def reset_second_factor(*, actor: Any, user: Any, channel: str = AuditEvent.Channel.ADMIN, path: str = "") -> None:
+def reset_second_factor(*, actor: Any, user: Any) -> None:
     """An administrator removes someone's authenticator app and recovery codes (a lost phone).
 
     They set up a new one at their next sign-in where it is required.
@@ -146,18 +147,16 @@ def reset_second_factor(*, actor: Any, user: Any, channel: str = AuditEvent.Chan
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
-    _audit(actor=actor, user=user, what="two_factor", channel=channel, path=path)
+    _audit(actor=actor, user=user, what="two_factor")
 
 
-def _audit(*, actor: Any, user: Any, what: str, channel: str, path: str) -> None:
+def _audit(*, actor: Any, user: Any, what: str) -> None:
     """A change of someone's sign-in, recorded against their account (no participant's data)."""
-    audit_action(
+    record_event(
         actor=actor,
         action=AuditEvent.Action.CHANGE,
         record=user,
         participant_id=None,
-        channel=channel,
-        path=path,
         changed_fields=[what],
     )
 

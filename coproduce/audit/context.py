@@ -6,14 +6,19 @@ in its arguments. A context variable, not a thread-local: it follows the request
 code it calls, and nothing of one request is left for the next.
 """
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
+from typing import ParamSpec, TypeVar
 
 from coproduce.audit.models import AuditEvent
 
 PATH_LENGTH = 300
+
+Params = ParamSpec("Params")
+Result = TypeVar("Result")
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,17 @@ def audit_context(*, channel: str | None = None, path: str | None = None, purpos
         yield
     finally:
         _current.reset(token)
+
+
+def audited_as_export(view: Callable[Params, Result]) -> Callable[Params, Result]:
+    """A view that hands over a file (CSV, XLSX, PDF, ZIP…): what it reads is audited as an export."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Params.args, **kwargs: Params.kwargs) -> Result:
+        with audit_context(channel=AuditEvent.Channel.EXPORT):
+            return view(*args, **kwargs)
+
+    return wrapper
 
 
 def note_api_token(name: str) -> None:

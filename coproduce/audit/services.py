@@ -38,7 +38,6 @@ def record_event(
     changed_fields: Iterable[str] = (),
     purpose: str = "",
     actor_role: str | None = None,
-    **_transitional: Any,  # TODO(refactor in progress): channel and path, no longer used
 ) -> AuditEvent:
     """Append one event: `actor` (a user, or None for a member of the public or the system) did
     `action` to `record`, which holds `participant_id`'s personal data if it is given.
@@ -63,18 +62,19 @@ def record_event(
     )
 
 
-def record_participant_reads(
+def record_events(
     *,
     actor: Any,
-    participant_ids: Iterable[int],
-    action: str = AuditEvent.Action.LIST,
-    record_type: str = "participants.Participant",
+    action: str,
+    records: Iterable[tuple[str, object, int | None]],
+    changed_fields: Iterable[str] = (),
     purpose: str = "",
-    **_transitional: Any,  # TODO(refactor in progress)
 ) -> None:
-    """Append one event per participant whose personal data was shown, in a single query."""
+    """Append one event per `(record type, record id, participant id)`, all in a single query: for
+    lists, and for changes made to many rows at once."""
     user, role, chosen_purpose = _who(actor, None, purpose)
     details = current()
+    fields = sorted(changed_fields)
     AuditEvent.objects.bulk_create(
         [
             AuditEvent(
@@ -83,12 +83,30 @@ def record_participant_reads(
                 action=action,
                 channel=details.channel,
                 record_type=record_type,
-                record_id=str(participant_id),
+                record_id=str(record_id),
                 participant_id=participant_id,
                 purpose=chosen_purpose,
+                changed_fields=fields,
                 path=details.path,
                 api_token_name=details.api_token_name,
             )
-            for participant_id in participant_ids
+            for record_type, record_id, participant_id in records
         ]
+    )
+
+
+def record_participant_reads(
+    *,
+    actor: Any,
+    participant_ids: Iterable[int],
+    action: str = AuditEvent.Action.LIST,
+    record_type: str = "participants.Participant",
+    purpose: str = "",
+) -> None:
+    """Append one event per participant whose personal data was shown, in a single query."""
+    record_events(
+        actor=actor,
+        action=action,
+        records=((record_type, participant_id, participant_id) for participant_id in participant_ids),
+        purpose=purpose,
     )

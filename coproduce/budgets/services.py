@@ -18,16 +18,16 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from coproduce.audit.models import AuditEvent
+from coproduce.audit.services import record_event
 from coproduce.budgets.models import BudgetPot, Spend
 from coproduce.budgets.selectors import pots_for_request, pots_visible_to, spends_visible_to
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput, validate_model
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.plans.models import Goal
-from coproduce.programmes.actors import actor_for, audit_action
+from coproduce.programmes.actors import actor_for
 from coproduce.programmes.models import PartnershipMembership
 
-PAGE = AuditEvent.Channel.PAGE
 POT_FIELDS = ("name", "starts_on", "ends_on", "amount", "keyworker_limit")
 RECEIPT_MAX_BYTES = 5 * 1024 * 1024
 # What a receipt may be, told by its first bytes as well as its name.
@@ -57,8 +57,6 @@ def create_pot(
     amount: Decimal,
     keyworker_limit: Decimal = Decimal("100.00"),
     organisation_id: int | None = None,
-    channel: str = PAGE,
-    path: str = "",
 ) -> BudgetPot:
     """A partnership manager opens a pot for their partnership, or for one of its member organisations."""
     who = actor_for(actor)
@@ -83,13 +81,11 @@ def create_pot(
         )
         validate_model(pot)
         pot.save()
-        audit_action(
+        record_event(
             actor=actor,
             action=AuditEvent.Action.CREATE,
             record=pot,
             participant_id=None,
-            channel=channel,
-            path=path,
             changed_fields=[*POT_FIELDS, "organisation" if organisation_id else "partnership"],
         )
     return pot
@@ -101,8 +97,6 @@ def update_pot(
     pot_id: int,
     version: int,
     changes: Mapping[str, Any],
-    channel: str = PAGE,
-    path: str = "",
 ) -> BudgetPot:
     """Change a pot's name, period, amount or keyworker limit. The amount never drops below what is approved."""
     unknown = sorted(set(changes) - set(POT_FIELDS))
@@ -130,13 +124,11 @@ def update_pot(
             raise DomainError(f"£{approved} is already approved from this pot: it cannot hold less.", field="amount")
         pot.bump_version()
         pot.save()
-        audit_action(
+        record_event(
             actor=actor,
             action=AuditEvent.Action.CHANGE,
             record=pot,
             participant_id=None,
-            channel=channel,
-            path=path,
             changed_fields=changed,
         )
     return pot
@@ -152,8 +144,6 @@ def request_spend(
     description: str,
     goal_id: int | None = None,
     today: datetime.date | None = None,
-    channel: str = PAGE,
-    path: str = "",
 ) -> Spend:
     """The participant's keyworker asks for money from a pot of their partnership or organisation."""
     today = today or timezone.localdate()
@@ -190,13 +180,11 @@ def request_spend(
         )
         validate_model(spend, exclude=["receipt"])
         spend.save()
-        audit_action(
+        record_event(
             actor=actor,
             action=AuditEvent.Action.CREATE,
             record=spend,
             participant_id=participant.pk,
-            channel=channel,
-            path=path,
             changed_fields=["pot", "category", "amount", "description", "goal"],
         )
     return spend
@@ -221,7 +209,7 @@ def _decide(actor: Any, spend: Any, version: int) -> None:
         raise DomainError(f"This request is already {spend.get_state_display().lower()}.")
 
 
-def approve_spend(*, actor: Any, spend_id: int, version: int, channel: str = PAGE, path: str = "") -> Spend:
+def approve_spend(*, actor: Any, spend_id: int, version: int) -> Spend:
     """Approve a request. A keyworker up to the pot's limit for their own caseload; above it the area manager.
 
     Refused, with nothing changed, if it would take the pot below zero.
@@ -244,21 +232,17 @@ def approve_spend(*, actor: Any, spend_id: int, version: int, channel: str = PAG
         spend.decided_at = timezone.now()
         spend.bump_version()
         spend.save()
-        audit_action(
+        record_event(
             actor=actor,
             action=AuditEvent.Action.CHANGE,
             record=spend,
             participant_id=spend.participant_id,
-            channel=channel,
-            path=path,
             changed_fields=["state", "decided_by", "decided_at"],
         )
     return spend
 
 
-def decline_spend(
-    *, actor: Any, spend_id: int, version: int, reason: str, channel: str = PAGE, path: str = ""
-) -> Spend:
+def decline_spend(*, actor: Any, spend_id: int, version: int, reason: str) -> Spend:
     """Decline a request, saying why. The same people who may approve it may decline it."""
     reason = reason.strip()
     if not reason:
@@ -275,19 +259,17 @@ def decline_spend(
         validate_model(spend, exclude=["receipt"])
         spend.bump_version()
         spend.save()
-        audit_action(
+        record_event(
             actor=actor,
             action=AuditEvent.Action.CHANGE,
             record=spend,
             participant_id=spend.participant_id,
-            channel=channel,
-            path=path,
             changed_fields=["state", "decline_reason", "decided_by", "decided_at"],
         )
     return spend
 
 
-def cancel_spend(*, actor: Any, spend_id: int, version: int, channel: str = PAGE, path: str = "") -> Spend:
+def cancel_spend(*, actor: Any, spend_id: int, version: int) -> Spend:
     """Withdraw a request that has not been decided (their keyworker or the area manager)."""
     with transaction.atomic():
         spend = _locked_spend(actor, spend_id)
@@ -297,13 +279,11 @@ def cancel_spend(*, actor: Any, spend_id: int, version: int, channel: str = PAGE
         spend.state = Spend.State.CANCELLED
         spend.bump_version()
         spend.save()
-        audit_action(
+        record_event(
             actor=actor,
             action=AuditEvent.Action.CHANGE,
             record=spend,
             participant_id=spend.participant_id,
-            channel=channel,
-            path=path,
             changed_fields=["state"],
         )
     return spend
@@ -327,9 +307,7 @@ def check_receipt(upload: UploadedFile) -> str:
     return extension
 
 
-def attach_receipt(
-    *, actor: Any, spend_id: int, version: int, upload: UploadedFile, channel: str = PAGE, path: str = ""
-) -> Spend:
+def attach_receipt(*, actor: Any, spend_id: int, version: int, upload: UploadedFile) -> Spend:
     """Keep the receipt of an approved spend (replacing an earlier one), in the default storage."""
     extension = check_receipt(upload)
     with transaction.atomic():
@@ -343,13 +321,11 @@ def attach_receipt(
         spend.receipt_uploaded_at = timezone.now()
         spend.bump_version()
         spend.save()
-        audit_action(
+        record_event(
             actor=actor,
             action=AuditEvent.Action.CHANGE,
             record=spend,
             participant_id=spend.participant_id,
-            channel=channel,
-            path=path,
             changed_fields=["receipt"],
         )
     return spend

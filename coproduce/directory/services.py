@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from coproduce.audit.models import AuditEvent
+from coproduce.audit.services import record_event
 from coproduce.core.errors import NotFound
 from coproduce.core.validation import InvalidInput, validate_model
 from coproduce.directory.models import (
@@ -28,7 +29,7 @@ from coproduce.directory.models import (
 )
 from coproduce.directory.selectors import DAY_CODES, organisations_editable_by, services_editable_by
 from coproduce.plans.models import Barrier
-from coproduce.programmes.actors import actor_for, audit_action
+from coproduce.programmes.actors import actor_for
 
 # Deterministic ids: every install publishes the barrier taxonomy under the same UUIDs.
 BARRIER_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://coproduce.scot/hsds/taxonomies/barriers")
@@ -86,7 +87,6 @@ def ensure_barrier_taxonomy() -> Taxonomy:
     return taxonomy
 
 
-PAGE = AuditEvent.Channel.PAGE
 # What update_service may change (and what the edit page shows). The rest is HSDS data kept as imported.
 SERVICE_FIELDS = (
     "name",
@@ -129,14 +129,12 @@ class OpeningTimes:
     description: str = ""
 
 
-def _audit(actor: Any, action: str, record: Any, changed: Iterable[str], channel: str, path: str) -> None:
-    audit_action(
+def _audit(actor: Any, action: str, record: Any, changed: Iterable[str]) -> None:
+    record_event(
         actor=actor,
         action=action,
         record=record,
         participant_id=None,
-        channel=channel,
-        path=path,
         changed_fields=changed,
     )
 
@@ -226,8 +224,6 @@ def create_service(
     name: str,
     description: str = "",
     needs: Iterable[str] = (),
-    channel: str = PAGE,
-    path: str = "",
     **fields: Any,
 ) -> Service:
     """Add a service to an organisation's entry. It joins the actor's partnership, and counts as checked today."""
@@ -260,7 +256,7 @@ def create_service(
         if partnership_id is not None:
             service.partnerships.add(partnership_id)
         _set_needs(service, chosen_needs)
-        _audit(actor, AuditEvent.Action.CREATE, service, ["name", "description", *fields, "needs"], channel, path)
+        _audit(actor, AuditEvent.Action.CREATE, service, ["name", "description", *fields, "needs"])
     return service
 
 
@@ -269,8 +265,6 @@ def update_service(
     actor: Any,
     service_id: uuid.UUID | str,
     version: int,
-    channel: str = PAGE,
-    path: str = "",
     **fields: Any,
 ) -> Service:
     """Change a service's details (and, with `needs`, the barriers it helps with).
@@ -301,13 +295,11 @@ def update_service(
         service.last_modified = timezone.now()
         service.bump_version()
         service.save()
-        _audit(actor, AuditEvent.Action.CHANGE, service, changed, channel, path)
+        _audit(actor, AuditEvent.Action.CHANGE, service, changed)
     return service
 
 
-def mark_service_checked(
-    *, actor: Any, service_id: uuid.UUID | str, version: int, channel: str = PAGE, path: str = ""
-) -> Service:
+def mark_service_checked(*, actor: Any, service_id: uuid.UUID | str, version: int) -> Service:
     """Someone who keeps the entry confirms its details are right today."""
     with transaction.atomic():
         service = _locked_service(actor, service_id, version)
@@ -315,7 +307,7 @@ def mark_service_checked(
         service.last_checked_by = actor
         service.bump_version()
         service.save()
-        _audit(actor, AuditEvent.Action.CHANGE, service, ["last_checked_on", "last_checked_by"], channel, path)
+        _audit(actor, AuditEvent.Action.CHANGE, service, ["last_checked_on", "last_checked_by"])
     return service
 
 
@@ -325,8 +317,6 @@ def update_capacity(
     service_id: uuid.UUID | str,
     version: int,
     places_available: int | None,
-    channel: str = PAGE,
-    path: str = "",
 ) -> Service:
     """How many places are free for new referrals now (None: not known); stamped with the time."""
     if places_available is not None and places_available < 0:
@@ -337,13 +327,11 @@ def update_capacity(
         service.capacity_updated_at = timezone.now()
         service.bump_version()
         service.save()
-        _audit(actor, AuditEvent.Action.CHANGE, service, ["places_available", "capacity_updated_at"], channel, path)
+        _audit(actor, AuditEvent.Action.CHANGE, service, ["places_available", "capacity_updated_at"])
     return service
 
 
-def add_service_need(
-    *, actor: Any, service_id: uuid.UUID | str, version: int, need: str, channel: str = PAGE, path: str = ""
-) -> Service:
+def add_service_need(*, actor: Any, service_id: uuid.UUID | str, version: int, need: str) -> Service:
     """Tag the service as helping with one more barrier."""
     _check_needs([need])
     with transaction.atomic():
@@ -358,13 +346,11 @@ def add_service_need(
         _set_needs(service, [*current, need])
         service.bump_version()
         service.save()
-        _audit(actor, AuditEvent.Action.CHANGE, service, ["needs"], channel, path)
+        _audit(actor, AuditEvent.Action.CHANGE, service, ["needs"])
     return service
 
 
-def remove_service_need(
-    *, actor: Any, service_id: uuid.UUID | str, version: int, need: str, channel: str = PAGE, path: str = ""
-) -> Service:
+def remove_service_need(*, actor: Any, service_id: uuid.UUID | str, version: int, need: str) -> Service:
     """Stop tagging the service with a barrier."""
     with transaction.atomic():
         service = _locked_service(actor, service_id, version)
@@ -375,7 +361,7 @@ def remove_service_need(
             return service
         service.bump_version()
         service.save()
-        _audit(actor, AuditEvent.Action.CHANGE, service, ["needs"], channel, path)
+        _audit(actor, AuditEvent.Action.CHANGE, service, ["needs"])
     return service
 
 
@@ -385,8 +371,6 @@ def set_opening_times(
     service_id: uuid.UUID | str,
     version: int,
     rows: Sequence[OpeningTimes],
-    channel: str = PAGE,
-    path: str = "",
 ) -> Service:
     """Replace the service's own weekly opening times with these rows.
 
@@ -419,7 +403,7 @@ def set_opening_times(
         service.last_modified = timezone.now()
         service.bump_version()
         service.save()
-        _audit(actor, AuditEvent.Action.CHANGE, service, ["schedules"], channel, path)
+        _audit(actor, AuditEvent.Action.CHANGE, service, ["schedules"])
     return service
 
 
@@ -439,8 +423,6 @@ def set_service_address(
     postal_code: str,
     address_2: str = "",
     location_name: str = "",
-    channel: str = PAGE,
-    path: str = "",
 ) -> Service:
     """Where people go for the service: edits its first physical location's address, or adds one."""
     postal_code = normalise_postcode(postal_code)
@@ -489,7 +471,7 @@ def set_service_address(
         service.last_modified = timezone.now()
         service.bump_version()
         service.save()
-        _audit(actor, AuditEvent.Action.CHANGE, service, ["address"], channel, path)
+        _audit(actor, AuditEvent.Action.CHANGE, service, ["address"])
     return service
 
 
@@ -498,8 +480,6 @@ def update_directory_organisation(
     actor: Any,
     organisation_id: uuid.UUID | str,
     version: int,
-    channel: str = PAGE,
-    path: str = "",
     **fields: str,
 ) -> DirectoryOrganisation:
     """Change an organisation's directory entry (name, description, how to reach it)."""
@@ -536,5 +516,5 @@ def update_directory_organisation(
         validate_model(organisation, exclude=["parent_organization", "member"])
         organisation.bump_version()
         organisation.save()
-        _audit(actor, AuditEvent.Action.CHANGE, organisation, changed, channel, path)
+        _audit(actor, AuditEvent.Action.CHANGE, organisation, changed)
     return organisation

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from coproduce.audit.models import AuditEvent
+from coproduce.audit.services import record_event
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput, validate_model
 from coproduce.outcomes.models import ContractType, Outcome, SustainmentCheck, WorkWish
@@ -26,9 +27,7 @@ from coproduce.outcomes.selectors import (
 from coproduce.participants.models import Participant
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.plans.models import Goal
-from coproduce.programmes.actors import audit_action
 
-PAGE = AuditEvent.Channel.PAGE
 JOB_FIELDS = ("employer_sector", "hours_per_week", "contract_type", "hourly_pay")
 OUTCOME_FIELDS = ("achieved_on", "description", "goal_id", *JOB_FIELDS, "evidence", "evidence_note")
 ANSWERS = (
@@ -108,8 +107,6 @@ def record_outcome(
     contract_type: str = "",
     hourly_pay: Decimal | None = None,
     evidence_note: str = "",
-    channel: str = PAGE,
-    path: str = "",
 ) -> Outcome:
     """Record an outcome for a participant: their keyworker (or one covering) or the area's manager."""
     if achieved_on is None:
@@ -136,13 +133,11 @@ def record_outcome(
         _check_outcome(outcome, participant, timezone.localdate())
         validate_model(outcome)
         outcome.save()
-        audit_action(
+        record_event(
             actor=actor,
             action=AuditEvent.Action.CREATE,
             record=outcome,
             participant_id=participant.pk,
-            channel=channel,
-            path=path,
             changed_fields=["kind", *OUTCOME_FIELDS],
         )
         _schedule_checks(outcome)
@@ -155,8 +150,6 @@ def update_outcome(
     outcome_id: int,
     expected_version: int,
     changes: dict[str, Any],
-    channel: str = PAGE,
-    path: str = "",
 ) -> Outcome:
     """Correct an outcome (its kind stays). Refused (409) if it changed since it was read."""
     unknown = set(changes) - set(OUTCOME_FIELDS)
@@ -184,13 +177,11 @@ def update_outcome(
         validate_model(outcome)
         outcome.bump_version()
         outcome.save()
-        audit_action(
+        record_event(
             actor=actor,
             action=AuditEvent.Action.CHANGE,
             record=outcome,
             participant_id=outcome.participant_id,
-            channel=channel,
-            path=path,
             changed_fields=changed,
         )
         if "achieved_on" in changed:
@@ -207,8 +198,6 @@ def set_work_wish(
     contract_types: list[str],
     note: str = "",
     expected_version: int | None = None,
-    channel: str = PAGE,
-    path: str = "",
 ) -> WorkWish:
     """Record what work the participant wants (hours a week and contracts), or change it.
 
@@ -257,13 +246,11 @@ def set_work_wish(
             action = AuditEvent.Action.CHANGE
         validate_model(wish)
         wish.save()
-        audit_action(
+        record_event(
             actor=actor,
             action=action,
             record=wish,
             participant_id=participant.pk,
-            channel=channel,
-            path=path,
             changed_fields=changed,
         )
     return wish
@@ -277,8 +264,6 @@ def answer_sustainment_check(
     status: str,
     checked_on: datetime.date | None,
     note: str = "",
-    channel: str = PAGE,
-    path: str = "",
 ) -> SustainmentCheck:
     """Record the answer to a sustainment check: still in work, no longer in work, or no contact.
 
@@ -317,13 +302,11 @@ def answer_sustainment_check(
         validate_model(check)
         check.bump_version()
         check.save()
-        audit_action(
+        record_event(
             actor=actor,
             action=AuditEvent.Action.CHANGE,
             record=check,
             participant_id=participant.pk,
-            channel=channel,
-            path=path,
             changed_fields=["status", "checked_on", "note"],
         )
     return check

@@ -11,7 +11,7 @@ from django.utils import timezone
 from coproduce.accounts.models import User, normalise_mobile
 from coproduce.accounts.roles import Role
 from coproduce.audit.models import AuditEvent
-from coproduce.audit.services import record_event
+from coproduce.audit.services import record_event, record_events
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput, validate_model
 from coproduce.participants.models import (
@@ -24,7 +24,7 @@ from coproduce.participants.models import (
     Participant,
 )
 from coproduce.participants.selectors import enquiries_visible_to, participants_visible_to
-from coproduce.programmes.actors import actor_for, audit_action
+from coproduce.programmes.actors import actor_for
 from coproduce.programmes.models import Partnership, StaffMember
 
 EDITABLE_FIELDS = (
@@ -99,8 +99,6 @@ def register_participant(
     children_birth_years: Iterable[int] = (),
     create_account: bool = True,
     enquiry_id: int | None = None,
-    channel: str = AuditEvent.Channel.PAGE,
-    path: str = "",
 ) -> Participant:
     """Register a participant with their consent to the service recorded.
 
@@ -184,14 +182,12 @@ def register_participant(
             enquiry.status = Enquiry.Status.REGISTERED
             enquiry.bump_version()
             enquiry.save()
-        audit_action(
+        record_event(
             actor=actor,
             action=AuditEvent.Action.CREATE,
             record=participant,
             participant_id=participant.pk,
-            channel=channel,
             changed_fields=[name for name in EDITABLE_FIELDS if getattr(participant, name)],
-            path=path,
         )
     return participant
 
@@ -203,8 +199,6 @@ def update_participant(
     expected_version: int,
     changes: dict[str, Any],
     children_birth_years: list[int] | None = None,
-    channel: str = AuditEvent.Channel.PAGE,
-    path: str = "",
 ) -> Participant:
     """Change a participant's details. Fails with ConflictError if someone else changed them first."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
@@ -251,14 +245,12 @@ def update_participant(
             User.objects.filter(pk=participant.user_id).update(email=participant.email, mobile=participant.mobile)
         participant.bump_version()
         participant.save()
-        audit_action(
+        record_event(
             actor=actor,
             action=AuditEvent.Action.CHANGE,
             record=participant,
             participant_id=participant.pk,
-            channel=channel,
             changed_fields=changed,
-            path=path,
         )
     return participant
 
@@ -269,8 +261,6 @@ def reallocate_participant(
     participant_id: int,
     expected_version: int,
     keyworker_id: int,
-    channel: str = AuditEvent.Channel.PAGE,
-    path: str = "",
 ) -> Participant:
     """A partnership manager moves a participant to another keyworker in the same area."""
     with transaction.atomic():
@@ -286,14 +276,12 @@ def reallocate_participant(
         participant.keyworker = keyworker
         participant.bump_version()
         participant.save()
-        audit_action(
+        record_event(
             actor=actor,
             action=AuditEvent.Action.ALLOCATE,
             record=participant,
             participant_id=participant.pk,
-            channel=channel,
             changed_fields=["keyworker"],
-            path=path,
         )
     return participant
 
@@ -305,8 +293,6 @@ def record_consent(
     purpose: str,
     how: str,
     organisation_id: int | None = None,
-    channel: str = AuditEvent.Channel.PAGE,
-    path: str = "",
 ) -> Consent:
     """Record a consent the participant gave, for one purpose (and organisation, for sharing)."""
     with transaction.atomic():
@@ -330,21 +316,17 @@ def record_consent(
         if already:
             raise DomainError("This consent is already recorded and has not been withdrawn.")
         consent.save()
-        audit_action(
+        record_event(
             actor=actor,
             action=AuditEvent.Action.CONSENT_GIVEN,
             record=consent,
             participant_id=participant.pk,
-            channel=channel,
             changed_fields=["purpose"],
-            path=path,
         )
     return consent
 
 
-def withdraw_consent(
-    *, actor: Any, consent_id: int, how: str, channel: str = AuditEvent.Channel.PAGE, path: str = ""
-) -> Consent:
+def withdraw_consent(*, actor: Any, consent_id: int, how: str) -> Consent:
     """Withdraw a consent. Takes effect at once; the participant can always do this themselves."""
     who = actor_for(actor)
     if how not in Consent.How.values:
@@ -369,14 +351,12 @@ def withdraw_consent(
         consent.withdrawn_by = actor
         consent.withdrawn_how = how
         consent.save()
-        audit_action(
+        record_event(
             actor=actor,
             action=AuditEvent.Action.CONSENT_WITHDRAWN,
             record=consent,
             participant_id=participant.pk,
-            channel=channel,
             changed_fields=["withdrawn_at"],
-            path=path,
         )
     return consent
 
@@ -392,8 +372,6 @@ def submit_enquiry(
     postcode: str = "",
     message: str = "",
     heard_about: str = "",
-    channel: str = AuditEvent.Channel.PAGE,
-    path: str = "",
 ) -> Enquiry:
     """Someone asks for help. No account needed; the area's partnership manager allocates it."""
     email, mobile = _normalise_contact(email, mobile)
@@ -429,11 +407,9 @@ def submit_enquiry(
             actor=None,
             actor_role="public",
             action=AuditEvent.Action.CREATE,
-            channel=channel,
             record=enquiry,
             participant_id=None,
             purpose="Asked for help",
-            path=path,
         )
     return enquiry
 
@@ -444,8 +420,6 @@ def allocate_enquiry(
     enquiry_id: int,
     expected_version: int,
     keyworker_id: int,
-    channel: str = AuditEvent.Channel.PAGE,
-    path: str = "",
 ) -> Enquiry:
     """The partnership manager gives an enquiry to a keyworker in the same area."""
     with transaction.atomic():
@@ -464,14 +438,12 @@ def allocate_enquiry(
         enquiry.status = Enquiry.Status.ALLOCATED
         enquiry.bump_version()
         enquiry.save()
-        audit_action(
+        record_event(
             actor=actor,
             action=AuditEvent.Action.ALLOCATE,
             record=enquiry,
             participant_id=None,
-            channel=channel,
             changed_fields=["allocated_to", "status"],
-            path=path,
         )
     return enquiry
 
@@ -482,8 +454,6 @@ def close_enquiry(
     enquiry_id: int,
     expected_version: int,
     reason: str,
-    channel: str = AuditEvent.Channel.PAGE,
-    path: str = "",
 ) -> Enquiry:
     """Close an enquiry that will not become a registration (they could not be reached, chose not to…)."""
     if not reason.strip():
@@ -501,49 +471,38 @@ def close_enquiry(
         enquiry.closed_reason = reason.strip()[:200]
         enquiry.bump_version()
         enquiry.save()
-        audit_action(
+        record_event(
             actor=actor,
             action=AuditEvent.Action.CHANGE,
             record=enquiry,
             participant_id=None,
-            channel=channel,
             changed_fields=["status", "closed_reason"],
-            path=path,
         )
     return enquiry
 
 
-def record_participant_view(*, actor: Any, participant: Participant, channel: str, path: str = "") -> None:
+def record_participant_view(*, actor: Any, participant: Participant) -> None:
     """Audit that a participant's personal data was shown to this person."""
-    audit_action(
+    record_event(
         actor=actor,
         action=AuditEvent.Action.VIEW,
         record=participant,
         participant_id=participant.pk,
-        channel=channel,
-        path=path,
     )
 
 
-def record_participant_list_view(*, actor: Any, participant_ids: Iterable[int], channel: str, path: str = "") -> None:
+def record_participant_list_view(*, actor: Any, participant_ids: Iterable[int]) -> None:
     """Audit that participants' names (personal data) were shown in a list, one event each, one query."""
     from coproduce.audit.services import record_participant_reads
 
-    who = actor_for(actor)
     record_participant_reads(
         actor=actor,
-        actor_role=who.role_label,
         participant_ids=participant_ids,
         action=AuditEvent.Action.LIST,
-        channel=channel,
-        purpose=who.purpose_for(),
-        path=path,
     )
 
 
-def issue_sign_in_link(
-    *, actor: Any, participant_id: int, channel: str = AuditEvent.Channel.PAGE, path: str = ""
-) -> tuple[str, str] | None:
+def issue_sign_in_link(*, actor: Any, participant_id: int) -> tuple[str, str] | None:
     """Make a one-time "set your password" link for a participant's account: (uidb64, token).
 
     Their keyworker or partnership manager passes it on. The token stops working once the
@@ -565,48 +524,32 @@ def issue_sign_in_link(
         urlsafe_base64_encode(force_bytes(participant.user.pk)),
         default_token_generator.make_token(participant.user),
     )
-    audit_action(
+    record_event(
         actor=actor,
         action=AuditEvent.Action.CHANGE,
         record=participant,
         participant_id=participant.pk,
-        channel=channel,
         changed_fields=["sign_in_link"],
-        path=path,
     )
     return link
 
 
-def record_enquiry_view(*, actor: Any, enquiry: Enquiry, channel: str, path: str = "") -> None:
+def record_enquiry_view(*, actor: Any, enquiry: Enquiry) -> None:
     """Audit that an enquirer's details (personal data, before they are a participant) were shown."""
-    audit_action(
+    record_event(
         actor=actor,
         action=AuditEvent.Action.VIEW,
         record=enquiry,
         participant_id=enquiry.participant_id,
-        channel=channel,
-        path=path,
     )
 
 
-def record_enquiry_list_view(*, actor: Any, enquiries: Iterable[Enquiry], channel: str, path: str = "") -> None:
+def record_enquiry_list_view(*, actor: Any, enquiries: Iterable[Enquiry]) -> None:
     """Audit that enquirers' details were shown in a list: one event each, written in one query."""
-    who = actor_for(actor)
-    AuditEvent.objects.bulk_create(
-        [
-            AuditEvent(
-                actor=actor,
-                actor_role=who.role_label,
-                action=AuditEvent.Action.LIST,
-                channel=channel,
-                record_type=Enquiry._meta.label,
-                record_id=str(enquiry.pk),
-                participant_id=enquiry.participant_id,
-                purpose=who.purpose_for()[:120],
-                path=path[:300],
-            )
-            for enquiry in enquiries
-        ]
+    record_events(
+        actor=actor,
+        action=AuditEvent.Action.LIST,
+        records=((Enquiry._meta.label, enquiry.pk, enquiry.participant_id) for enquiry in enquiries),
     )
 
 
@@ -618,8 +561,6 @@ def share_for_cover(
     starts_on: datetime.date,
     ends_on: datetime.date,
     reason: str,
-    channel: str = AuditEvent.Channel.PAGE,
-    path: str = "",
 ) -> CoverShare:
     """Let another keyworker in the same partnership see and work on a case for a period (holiday, sickness).
 
@@ -654,19 +595,17 @@ def share_for_cover(
         )
         validate_model(share)
         share.save()
-        audit_action(
+        record_event(
             actor=actor,
             action=AuditEvent.Action.CREATE,
             record=share,
             participant_id=participant.pk,
-            channel=channel,
             changed_fields=["covering_keyworker", "starts_on", "ends_on", "reason"],
-            path=path,
         )
     return share
 
 
-def end_cover(*, actor: Any, cover_id: int, channel: str = AuditEvent.Channel.PAGE, path: str = "") -> CoverShare:
+def end_cover(*, actor: Any, cover_id: int) -> CoverShare:
     """End a cover share early: the covering keyworker stops seeing the case at once. Audited."""
     with transaction.atomic():
         share = (
@@ -683,14 +622,12 @@ def end_cover(*, actor: Any, cover_id: int, channel: str = AuditEvent.Channel.PA
             raise DomainError("This cover has already ended.")
         share.ended_early_at = timezone.now()
         share.save()
-        audit_action(
+        record_event(
             actor=actor,
             action=AuditEvent.Action.CHANGE,
             record=share,
             participant_id=share.participant_id,
-            channel=channel,
             changed_fields=["ended_early_at"],
-            path=path,
         )
     return share
 
@@ -700,8 +637,6 @@ def set_availability(
     actor: Any,
     participant_id: int,
     slots: list[tuple[int, str]],
-    channel: str = AuditEvent.Channel.PAGE,
-    path: str = "",
 ) -> list[AvailabilitySlot]:
     """Replace when the participant says they are free: a day of the week and a part of that day each.
 
@@ -745,14 +680,12 @@ def set_availability(
             kept.append(
                 AvailabilitySlot.objects.create(participant=participant, weekday=weekday, part_of_day=part_of_day)
             )
-        audit_action(
+        record_event(
             actor=actor,
             action=AuditEvent.Action.CHANGE,
             record=participant,
             participant_id=participant.pk,
-            channel=channel,
             changed_fields=["availability"],
-            path=path,
         )
     return _in_week_order(kept)
 

@@ -4,7 +4,6 @@ Worked out once per request (two queries) and cached on the user object, so ever
 check and visibility function after that is free.
 """
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -122,30 +121,3 @@ def _participant_and_board_seat_of(user: Any) -> tuple[int | None, int | None]:
         .first()
     )
     return row if row is not None else (None, None)
-
-
-def audit_action(
-    *,
-    actor: Any,
-    action: str,
-    record: Any,
-    participant_id: int | None,
-    channel: str,
-    path: str = "",
-    changed_fields: Iterable[str] = (),
-) -> None:
-    """Write the audit event for something this person did, with their role and purpose."""
-    from coproduce.audit.services import record_event
-
-    who = actor_for(actor)
-    record_event(
-        actor=actor,
-        actor_role=who.role_label,
-        action=action,
-        channel=channel,
-        record=record,
-        participant_id=participant_id,
-        purpose=who.purpose_for(),
-        changed_fields=changed_fields,
-        path=path,
-    )

@@ -18,9 +18,10 @@ from django.db.models import QuerySet
 from coproduce.accounts.models import User
 from coproduce.accounts.roles import Role
 from coproduce.audit.models import AuditEvent
+from coproduce.audit.services import record_event
 from coproduce.core.errors import NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput, validate_model
-from coproduce.programmes.actors import actor_for, audit_action
+from coproduce.programmes.actors import actor_for
 from coproduce.programmes.models import (
     BoardDecision,
     BoardDocument,
@@ -141,14 +142,12 @@ def _managed_board(actor: Any) -> Partnership:
     return partnership
 
 
-def _audit(actor: Any, action: str, record: Any, changed: list[str], channel: str, path: str) -> None:
-    audit_action(
+def _audit(actor: Any, action: str, record: Any, changed: list[str]) -> None:
+    record_event(
         actor=actor,
         action=action,
         record=record,
         participant_id=None,
-        channel=channel,
-        path=path,
         changed_fields=changed,
     )
 
@@ -168,15 +167,13 @@ def add_meeting(
     held_on: datetime.date,
     place: str = "",
     notes: str = "",
-    channel: str = AuditEvent.Channel.PAGE,
-    path: str = "",
 ) -> BoardMeeting:
     with transaction.atomic():
         partnership = _managed_board(actor)
         meeting = BoardMeeting(partnership=partnership, held_on=held_on, place=place.strip(), notes=notes.strip())
         validate_model(meeting)
         meeting.save()
-        _audit(actor, AuditEvent.Action.CREATE, meeting, ["held_on", "place", "notes"], channel, path)
+        _audit(actor, AuditEvent.Action.CREATE, meeting, ["held_on", "place", "notes"])
     return meeting
 
 
@@ -187,8 +184,6 @@ def update_meeting(
     held_on: datetime.date,
     place: str = "",
     notes: str = "",
-    channel: str = AuditEvent.Channel.PAGE,
-    path: str = "",
 ) -> BoardMeeting:
     with transaction.atomic():
         partnership = _managed_board(actor)
@@ -203,7 +198,7 @@ def update_meeting(
             setattr(meeting, name, new[name])
         validate_model(meeting)
         meeting.save()
-        _audit(actor, AuditEvent.Action.CHANGE, meeting, changed, channel, path)
+        _audit(actor, AuditEvent.Action.CHANGE, meeting, changed)
     return meeting
 
 
@@ -215,8 +210,6 @@ def record_decision(
     action_by: str = "",
     done_on: datetime.date | None = None,
     meeting_id: int | None = None,
-    channel: str = AuditEvent.Channel.PAGE,
-    path: str = "",
 ) -> BoardDecision:
     with transaction.atomic():
         partnership = _managed_board(actor)
@@ -236,8 +229,6 @@ def record_decision(
             AuditEvent.Action.CREATE,
             row,
             ["decided_on", "decision", "action_by", "done_on", "meeting"],
-            channel,
-            path,
         )
     return row
 
@@ -252,8 +243,6 @@ def update_decision(
     action_by: str = "",
     done_on: datetime.date | None = None,
     meeting_id: int | None = None,
-    channel: str = AuditEvent.Channel.PAGE,
-    path: str = "",
 ) -> BoardDecision:
     """Change a decision in the log, typically to say it was done. Optimistically locked."""
     with transaction.atomic():
@@ -283,8 +272,6 @@ def update_decision(
             AuditEvent.Action.CHANGE,
             row,
             [name.removesuffix("_id") for name in changed],
-            channel,
-            path,
         )
     return row
 
@@ -317,8 +304,6 @@ def upload_document(
     title: str,
     upload: UploadedFile,
     meeting_id: int | None = None,
-    channel: str = AuditEvent.Channel.PAGE,
-    path: str = "",
 ) -> BoardDocument:
     with transaction.atomic():
         partnership = _managed_board(actor)
@@ -333,19 +318,17 @@ def upload_document(
         )
         validate_model(document, exclude=["file"])
         document.file.save(PurePath(upload.name or "document").name, upload, save=True)
-        _audit(actor, AuditEvent.Action.CREATE, document, ["title", "file", "meeting"], channel, path)
+        _audit(actor, AuditEvent.Action.CREATE, document, ["title", "file", "meeting"])
     return document
 
 
-def open_document(
-    *, actor: Any, document_id: int, channel: str = AuditEvent.Channel.PAGE, path: str = ""
-) -> BoardDocument:
+def open_document(*, actor: Any, document_id: int) -> BoardDocument:
     """A board document to download, for someone who may see the board. The read is audited (as
     board data, not anyone's personal data)."""
     document = board_documents_visible_to(actor).filter(pk=document_id).first()
     if document is None:
         raise NotFound("No such document.")
-    _audit(actor, AuditEvent.Action.VIEW, document, [], channel, path)
+    _audit(actor, AuditEvent.Action.VIEW, document, [])
     return document
 
 
@@ -393,8 +376,6 @@ def add_member(
     organisation_id: int | None = None,
     left_on: datetime.date | None = None,
     user_email: str = "",
-    channel: str = AuditEvent.Channel.PAGE,
-    path: str = "",
 ) -> BoardMember:
     """Give someone a seat on the board. A lived-experience member linked to a user account (found
     by `user_email`) can then sign in and see the board page and the partnership's figures, never
@@ -422,7 +403,7 @@ def add_member(
         member = BoardMember(partnership=partnership, **fields)
         validate_model(member)
         member.save()
-        _audit(actor, AuditEvent.Action.CREATE, member, sorted(fields), channel, path)
+        _audit(actor, AuditEvent.Action.CREATE, member, sorted(fields))
     return member
 
 
@@ -435,8 +416,6 @@ def update_member(
     joined_on: datetime.date,
     organisation_id: int | None = None,
     left_on: datetime.date | None = None,
-    channel: str = AuditEvent.Channel.PAGE,
-    path: str = "",
 ) -> BoardMember:
     """Change a seat, typically to record the day the member left. Its user account stays linked."""
     with transaction.atomic():
@@ -460,5 +439,5 @@ def update_member(
             setattr(member, field_name, fields[field_name])
         validate_model(member)
         member.save()
-        _audit(actor, AuditEvent.Action.CHANGE, member, [n.removesuffix("_id") for n in changed], channel, path)
+        _audit(actor, AuditEvent.Action.CHANGE, member, [n.removesuffix("_id") for n in changed])
     return member

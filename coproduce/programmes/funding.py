@@ -29,9 +29,10 @@ from django.utils import timezone
 
 from coproduce.accounts.roles import Role
 from coproduce.audit.models import AuditEvent
+from coproduce.audit.services import record_event
 from coproduce.core.errors import ConflictError, DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput, validate_model
-from coproduce.programmes.actors import actor_for, audit_action
+from coproduce.programmes.actors import actor_for
 from coproduce.programmes.models import (
     EngagementTarget,
     Grant,
@@ -42,7 +43,6 @@ from coproduce.programmes.models import (
     StaffRole,
 )
 
-PAGE = AuditEvent.Channel.PAGE
 FIRST_YEAR = 2000
 LAST_YEAR = 2100
 GRANT_FIELDS = ("title", "description", "amount", "awarded_on", "starts_on", "ends_on", "recipient_id")
@@ -172,14 +172,12 @@ def target_grid(user: Any, *, today: datetime.date | None = None) -> TargetGrid:
 # ---- targets ---------------------------------------------------------------------------------
 
 
-def _audit(actor: Any, action: str, record: Any, changed: Any, channel: str, path: str) -> None:
-    audit_action(
+def _audit(actor: Any, action: str, record: Any, changed: Any) -> None:
+    record_event(
         actor=actor,
         action=action,
         record=record,
         participant_id=None,
-        channel=channel,
-        path=path,
         changed_fields=changed,
     )
 
@@ -196,8 +194,6 @@ def propose_target(
     year: int,
     participants: int,
     expected_version: int | None = None,
-    channel: str = PAGE,
-    path: str = "",
 ) -> EngagementTarget:
     """Propose the number of participants an area should engage in a year (or change a proposal).
 
@@ -223,7 +219,7 @@ def propose_target(
             )
             validate_model(target)
             target.save()
-            _audit(actor, AuditEvent.Action.CREATE, target, ["year", "participants", "proposed_by"], channel, path)
+            _audit(actor, AuditEvent.Action.CREATE, target, ["year", "participants", "proposed_by"])
             return target
         if expected_version is None:
             raise DomainError(
@@ -245,15 +241,11 @@ def propose_target(
             AuditEvent.Action.CHANGE,
             target,
             ["participants", "proposed_by", "proposed_at", "agreed_by", "agreed_at"],
-            channel,
-            path,
         )
     return target
 
 
-def agree_target(
-    *, actor: Any, target_id: int, expected_version: int, channel: str = PAGE, path: str = ""
-) -> EngagementTarget:
+def agree_target(*, actor: Any, target_id: int, expected_version: int) -> EngagementTarget:
     """The other side agrees a proposed target: the funder agrees the area's proposal, or the other way round."""
     with transaction.atomic():
         target = targets_visible_to(actor).select_for_update(of=("self",)).filter(pk=target_id).first()
@@ -274,7 +266,7 @@ def agree_target(
         target.agreed_at = timezone.now()
         target.bump_version()
         target.save()
-        _audit(actor, AuditEvent.Action.CHANGE, target, ["agreed_by", "agreed_at"], channel, path)
+        _audit(actor, AuditEvent.Action.CHANGE, target, ["agreed_by", "agreed_at"])
     return target
 
 
@@ -337,8 +329,6 @@ def record_grant(
     starts_on: datetime.date,
     ends_on: datetime.date,
     recipient_id: int | None = None,
-    channel: str = PAGE,
-    path: str = "",
 ) -> Grant:
     """The funder records a grant to a partnership, paid to one of its co-leads (by default its lead partner:
     the first third-sector co-lead by name).
@@ -367,7 +357,7 @@ def record_grant(
             raise InvalidInput({"reference": ["Another grant already has this reference."]})
         validate_model(grant)
         grant.save()
-        _audit(actor, AuditEvent.Action.CREATE, grant, ["reference", "partnership", *GRANT_FIELDS], channel, path)
+        _audit(actor, AuditEvent.Action.CREATE, grant, ["reference", "partnership", *GRANT_FIELDS])
     return grant
 
 
@@ -377,8 +367,6 @@ def update_grant(
     grant_id: int,
     expected_version: int,
     changes: Mapping[str, Any],
-    channel: str = PAGE,
-    path: str = "",
 ) -> Grant:
     """The funder corrects a grant's details. The reference and partnership stay (the 360Giving id is stable)."""
     unknown = set(changes) - set(GRANT_FIELDS)
@@ -405,7 +393,7 @@ def update_grant(
         validate_model(grant)
         grant.bump_version()
         grant.save()
-        _audit(actor, AuditEvent.Action.CHANGE, grant, changed, channel, path)
+        _audit(actor, AuditEvent.Action.CHANGE, grant, changed)
     return grant
 
 
@@ -436,8 +424,6 @@ def set_labour_market(
     job_density: Decimal | None,
     source: str,
     expected_version: int | None = None,
-    channel: str = PAGE,
-    path: str = "",
 ) -> LabourMarketContext:
     """The funder enters an area's figures for a year (new: no version; a correction: the version read)."""
     if not rules.has_perm("programmes.manage_labour_market", actor):
@@ -467,7 +453,7 @@ def set_labour_market(
             )
             validate_model(row)
             row.save()
-            _audit(actor, AuditEvent.Action.CREATE, row, ["claimant_rate", "job_density", "source"], channel, path)
+            _audit(actor, AuditEvent.Action.CREATE, row, ["claimant_rate", "job_density", "source"])
             return row
         if expected_version is None:
             raise DomainError(
@@ -478,7 +464,7 @@ def set_labour_market(
         if changed:
             row.bump_version()
             row.save()
-            _audit(actor, AuditEvent.Action.CHANGE, row, changed, channel, path)
+            _audit(actor, AuditEvent.Action.CHANGE, row, changed)
     return row
 
 
@@ -586,9 +572,7 @@ def _mean(values: list[Decimal], places: str) -> Decimal:
     return (sum(values, Decimal(0)) / len(values)).quantize(Decimal(places), ROUND_HALF_UP)
 
 
-def import_labour_market_csv(
-    *, actor: Any, text: str, source: str = NOMIS_SOURCE, channel: str = PAGE, path: str = ""
-) -> ImportResult:
+def import_labour_market_csv(*, actor: Any, text: str, source: str = NOMIS_SOURCE) -> ImportResult:
     """The funder imports figures from a Nomis CSV: all rows or (on any problem) none.
 
     Rows for areas outside the programme are skipped; a figure the file does not hold is left as it was.
@@ -621,14 +605,14 @@ def import_labour_market_csv(
             if row is None:
                 row = LabourMarketContext(partnership=partnership, year=year, **values)
                 row.save()
-                _audit(actor, AuditEvent.Action.CREATE, row, sorted(values), channel, path)
+                _audit(actor, AuditEvent.Action.CREATE, row, sorted(values))
                 created += 1
             else:
                 changed = _apply(row, **values)
                 if changed:
                     row.bump_version()
                     row.save()
-                    _audit(actor, AuditEvent.Action.CHANGE, row, changed, channel, path)
+                    _audit(actor, AuditEvent.Action.CHANGE, row, changed)
                     updated += 1
     return ImportResult(
         created=created,

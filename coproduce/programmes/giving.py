@@ -45,8 +45,8 @@ from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
 from coproduce.audit.models import AuditEvent
+from coproduce.audit.services import record_event
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
-from coproduce.programmes.actors import audit_action
 from coproduce.programmes.funding import grants_visible_to
 from coproduce.programmes.models import Grant, Organisation
 from coproduce.programmes.permissions import is_funder, is_partnership_manager
@@ -274,7 +274,7 @@ def grants_to_export(user: Any) -> QuerySet[Grant]:
     )
 
 
-def export_grants_360giving(*, actor: Any, channel: str, path: str = "") -> dict[str, Any]:
+def export_grants_360giving(*, actor: Any) -> dict[str, Any]:
     """The grants `actor` may see as a valid 360Giving data package; the export is audited.
 
     Published by the grants' funder (the programme has one). Refuses (NotAllowed) anyone but the
@@ -292,12 +292,10 @@ def export_grants_360giving(*, actor: Any, channel: str, path: str = "") -> dict
         raise DomainError(
             f"The grants are not valid 360Giving data, so nothing was exported. First problem: {problems[0]}"
         )
-    audit_action(
+    record_event(
         actor=actor,
         action=AuditEvent.Action.EXPORT,
         record=grants[0].partnership.programme,
         participant_id=None,
-        channel=channel,
-        path=path,
     )
     return package

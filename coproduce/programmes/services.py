@@ -9,9 +9,10 @@ from django.db import transaction
 from coproduce.accounts.models import User, normalise_mobile
 from coproduce.accounts.roles import Role
 from coproduce.audit.models import AuditEvent
+from coproduce.audit.services import record_event
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput, validate_model
-from coproduce.programmes.actors import actor_for, audit_action
+from coproduce.programmes.actors import actor_for
 from coproduce.programmes.models import Organisation, Partnership, PartnershipMembership, StaffMember, StaffRole
 
 # Roles a partnership manager may give to staff in their area. Funder, evaluator and
@@ -20,14 +21,12 @@ ROLES_A_MANAGER_GIVES = (Role.KEYWORKER, Role.PARTNER_WORKER, Role.PARTNERSHIP_M
 ORGANISATION_FIELDS = ("name", "kind", "charity_number", "company_number", "website", "description")
 
 
-def _audit(actor: Any, action: str, record: Any, changed: Iterable[str], channel: str, path: str) -> None:
-    audit_action(
+def _audit(actor: Any, action: str, record: Any, changed: Iterable[str]) -> None:
+    record_event(
         actor=actor,
         action=action,
         record=record,
         participant_id=None,
-        channel=channel,
-        path=path,
         changed_fields=changed,
     )
 
@@ -45,8 +44,6 @@ def update_partnership(
     partnership_id: int,
     expected_version: int,
     caseload_limit: int,
-    channel: str = AuditEvent.Channel.PAGE,
-    path: str = "",
 ) -> Partnership:
     """The partnership manager sets their area's caseload limit."""
     with transaction.atomic():
@@ -63,7 +60,7 @@ def update_partnership(
         partnership.caseload_limit = caseload_limit
         partnership.bump_version()
         partnership.save()
-        _audit(actor, AuditEvent.Action.CHANGE, partnership, ["caseload_limit"], channel, path)
+        _audit(actor, AuditEvent.Action.CHANGE, partnership, ["caseload_limit"])
     return partnership
 
 
@@ -77,8 +74,6 @@ def add_organisation_to_partnership(
     company_number: str = "",
     website: str = "",
     description: str = "",
-    channel: str = AuditEvent.Channel.PAGE,
-    path: str = "",
 ) -> PartnershipMembership:
     """Add an organisation (new, or already known by exact name) to the manager's partnership."""
     partnership = _managed_partnership(actor)
@@ -97,13 +92,13 @@ def add_organisation_to_partnership(
             )
             validate_model(organisation)
             organisation.save()
-            _audit(actor, AuditEvent.Action.CREATE, organisation, ORGANISATION_FIELDS, channel, path)
+            _audit(actor, AuditEvent.Action.CREATE, organisation, ORGANISATION_FIELDS)
         if PartnershipMembership.objects.filter(partnership=partnership, organisation=organisation).exists():
             raise DomainError(f"{organisation.name} is already in this partnership.")
         membership = PartnershipMembership.objects.create(
             partnership=partnership, organisation=organisation, role=membership_role
         )
-        _audit(actor, AuditEvent.Action.CREATE, membership, ["organisation", "role"], channel, path)
+        _audit(actor, AuditEvent.Action.CREATE, membership, ["organisation", "role"])
     return membership
 
 
@@ -113,8 +108,6 @@ def update_organisation(
     organisation_id: int,
     expected_version: int,
     changes: dict[str, str],
-    channel: str = AuditEvent.Channel.PAGE,
-    path: str = "",
 ) -> Organisation:
     """A partnership manager keeps the details of an organisation in their partnership current."""
     partnership = _managed_partnership(actor)
@@ -141,7 +134,7 @@ def update_organisation(
         validate_model(organisation)
         organisation.bump_version()
         organisation.save()
-        _audit(actor, AuditEvent.Action.CHANGE, organisation, changed, channel, path)
+        _audit(actor, AuditEvent.Action.CHANGE, organisation, changed)
     return organisation
 
 
@@ -150,8 +143,6 @@ def set_membership_role(
     actor: Any,
     membership_id: int,
     role: str,
-    channel: str = AuditEvent.Channel.PAGE,
-    path: str = "",
 ) -> PartnershipMembership:
     partnership = _managed_partnership(actor)
     if role not in PartnershipMembership.Role.values:
@@ -165,7 +156,7 @@ def set_membership_role(
         if membership.role != role:
             membership.role = role
             membership.save()
-            _audit(actor, AuditEvent.Action.CHANGE, membership, ["role"], channel, path)
+            _audit(actor, AuditEvent.Action.CHANGE, membership, ["role"])
     return membership
 
 
@@ -178,8 +169,6 @@ def add_staff_member(
     email: str = "",
     mobile: str = "",
     job_title: str = "",
-    channel: str = AuditEvent.Channel.PAGE,
-    path: str = "",
 ) -> StaffMember:
     """A partnership manager adds a member of staff working in their area.
 
@@ -216,7 +205,7 @@ def add_staff_member(
             user=user, organisation_id=organisation_id, partnership=partnership, job_title=job_title.strip()
         )
         StaffRole.objects.bulk_create([StaffRole(staff_member=staff, role=role) for role in chosen])
-        _audit(actor, AuditEvent.Action.CREATE, staff, ["user", "organisation", "roles"], channel, path)
+        _audit(actor, AuditEvent.Action.CREATE, staff, ["user", "organisation", "roles"])
     return staff
 
 
@@ -226,8 +215,6 @@ def set_staff_roles(
     staff_member_id: int,
     roles: Iterable[str],
     is_active: bool = True,
-    channel: str = AuditEvent.Channel.PAGE,
-    path: str = "",
 ) -> StaffMember:
     """Change what a member of staff in the manager's area may do, or stop their access."""
     partnership = _managed_partnership(actor)
@@ -252,7 +239,7 @@ def set_staff_roles(
             staff.save()
             changed.append("is_active")
         if changed:
-            _audit(actor, AuditEvent.Action.CHANGE, staff, changed, channel, path)
+            _audit(actor, AuditEvent.Action.CHANGE, staff, changed)
     return staff
 
 
@@ -267,9 +254,7 @@ def _check_roles(roles: Iterable[str]) -> list[Role]:
     return chosen
 
 
-def issue_staff_sign_in_link(
-    *, actor: Any, staff_member_id: int, channel: str = AuditEvent.Channel.PAGE, path: str = ""
-) -> tuple[str, str]:
+def issue_staff_sign_in_link(*, actor: Any, staff_member_id: int) -> tuple[str, str]:
     """Make a one-time "set your password" link for a member of staff in the manager's area: (uidb64, token).
 
     The manager passes it on. The token stops working once the password is set (it is derived
@@ -286,5 +271,5 @@ def issue_staff_sign_in_link(
     if not staff.is_active or not staff.user.is_active:
         raise DomainError("Their access is stopped. Start it again before giving them a sign-in link.")
     link = (urlsafe_base64_encode(force_bytes(staff.user.pk)), default_token_generator.make_token(staff.user))
-    _audit(actor, AuditEvent.Action.CHANGE, staff, ["sign_in_link"], channel, path)
+    _audit(actor, AuditEvent.Action.CHANGE, staff, ["sign_in_link"])
     return link

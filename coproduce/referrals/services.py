@@ -23,17 +23,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from coproduce.audit.models import AuditEvent
+from coproduce.audit.services import record_event
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput, validate_model
 from coproduce.directory.models import Service
 from coproduce.participants.models import Consent, Participant
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.plans.models import Goal
-from coproduce.programmes.actors import actor_for, audit_action
+from coproduce.programmes.actors import actor_for
 from coproduce.referrals.models import Referral, SharedField
 from coproduce.referrals.selectors import referrals_visible_to, working_days_after
 
-PAGE = AuditEvent.Channel.PAGE
 State = Referral.State
 
 # Which state each action may start from, and the state it leads to.
@@ -95,18 +95,14 @@ def _move(referral: Referral, action: str, version: int) -> None:
     referral.state = to
 
 
-def _save(
-    *, actor: Any, referral: Referral, changed: Sequence[str], channel: str, path: str, action: str = "change"
-) -> Referral:
+def _save(*, actor: Any, referral: Referral, changed: Sequence[str], action: str = "change") -> Referral:
     referral.bump_version()
     referral.save()
-    audit_action(
+    record_event(
         actor=actor,
         action=action,
         record=referral,
         participant_id=referral.participant_id,
-        channel=channel,
-        path=path,
         changed_fields=changed,
     )
     return referral
@@ -161,8 +157,6 @@ def propose_referral(
     service: Service,
     reason: str,
     goal: Goal | None = None,
-    channel: str = PAGE,
-    path: str = "",
 ) -> Referral:
     """The participant, or their keyworker, proposes a referral to a partner agency's service.
 
@@ -198,13 +192,11 @@ def propose_referral(
         )
         validate_model(referral)
         referral.save()
-        audit_action(
+        record_event(
             actor=actor,
             action=AuditEvent.Action.CREATE,
             record=referral,
             participant_id=participant.pk,
-            channel=channel,
-            path=path,
             changed_fields=["service", "organisation", "reason", "state", *(["goal"] if goal else [])],
         )
     return referral
@@ -219,8 +211,6 @@ def record_signposting(
     outside_service_name: str = "",
     outside_service_details: str = "",
     goal: Goal | None = None,
-    channel: str = PAGE,
-    path: str = "",
 ) -> Referral:
     """Record that the participant was told about a service. Nothing about them is shared with anyone."""
     participant = _visible_participant(actor, participant)
@@ -252,13 +242,11 @@ def record_signposting(
         )
         validate_model(referral)
         referral.save()
-        audit_action(
+        record_event(
             actor=actor,
             action=AuditEvent.Action.CREATE,
             record=referral,
             participant_id=participant.pk,
-            channel=channel,
-            path=path,
             changed_fields=[
                 name
                 for name in ("service", "outside_service_name", "outside_service_details", "reason", "goal")
@@ -279,8 +267,6 @@ def agree_to_referral(
     version: int,
     shared_fields: list[str],
     how: str,
-    channel: str = PAGE,
-    path: str = "",
 ) -> Referral:
     """The participant agrees, consenting to share exactly `shared_fields` with that organisation for this referral.
 
@@ -306,13 +292,11 @@ def agree_to_referral(
         )
         validate_model(consent)
         consent.save()
-        audit_action(
+        record_event(
             actor=actor,
             action=AuditEvent.Action.CONSENT_GIVEN,
             record=consent,
             participant_id=referral.participant_id,
-            channel=channel,
-            path=path,
             changed_fields=["purpose", "organisation", "detail"],
         )
         referral.consent = consent
@@ -322,12 +306,10 @@ def agree_to_referral(
             actor=actor,
             referral=referral,
             changed=["state", "consent", "shared_fields", "agreed_at"],
-            channel=channel,
-            path=path,
         )
 
 
-def send_referral(*, actor: Any, referral_id: int, version: int, channel: str = PAGE, path: str = "") -> Referral:
+def send_referral(*, actor: Any, referral_id: int, version: int) -> Referral:
     """The keyworker sends the agreed referral; the partner must answer within the service's working days."""
     with transaction.atomic():
         referral = _locked_referral(
@@ -347,8 +329,6 @@ def send_referral(*, actor: Any, referral_id: int, version: int, channel: str = 
             actor=actor,
             referral=referral,
             changed=["state", "sent_at", "sent_by", "answer_due_on"],
-            channel=channel,
-            path=path,
         )
 
 
@@ -357,16 +337,14 @@ def send_referral(*, actor: Any, referral_id: int, version: int, channel: str = 
 PARTNER_ONLY = "Only staff of the organisation the referral was sent to can do this."
 
 
-def accept_referral(*, actor: Any, referral_id: int, version: int, channel: str = PAGE, path: str = "") -> Referral:
+def accept_referral(*, actor: Any, referral_id: int, version: int) -> Referral:
     """The partner accepts: they will get in touch and offer the service."""
     with transaction.atomic():
         referral = _locked_referral(actor, referral_id, "referrals.answer", PARTNER_ONLY)
         _move(referral, "accept", version)
         referral.answered_at = timezone.now()
         referral.answered_by = actor
-        return _save(
-            actor=actor, referral=referral, changed=["state", "answered_at", "answered_by"], channel=channel, path=path
-        )
+        return _save(actor=actor, referral=referral, changed=["state", "answered_at", "answered_by"])
 
 
 def decline_referral(
@@ -376,8 +354,6 @@ def decline_referral(
     version: int,
     reason: str,
     detail: str = "",
-    channel: str = PAGE,
-    path: str = "",
 ) -> Referral:
     """The partner declines, with a reason the keyworker and participant will see."""
     if reason not in Referral.DeclineReason.values:
@@ -396,8 +372,6 @@ def decline_referral(
             actor=actor,
             referral=referral,
             changed=["state", "answered_at", "answered_by", "decline_reason", *(["decline_detail"] if detail else [])],
-            channel=channel,
-            path=path,
         )
 
 
@@ -407,8 +381,6 @@ def start_referral(
     referral_id: int,
     version: int,
     started_on: datetime.date,
-    channel: str = PAGE,
-    path: str = "",
 ) -> Referral:
     """The participant has started with the partner's service."""
     with transaction.atomic():
@@ -419,7 +391,7 @@ def start_referral(
         if referral.sent_at is not None and started_on < timezone.localdate(referral.sent_at):
             raise InvalidInput({"started_on": ["The start date must be on or after the day the referral was sent."]})
         referral.started_on = started_on
-        return _save(actor=actor, referral=referral, changed=["state", "started_on"], channel=channel, path=path)
+        return _save(actor=actor, referral=referral, changed=["state", "started_on"])
 
 
 def complete_referral(
@@ -430,8 +402,6 @@ def complete_referral(
     ended_on: datetime.date,
     delivered: str,
     outcome_note: str,
-    channel: str = PAGE,
-    path: str = "",
 ) -> Referral:
     """The partner records what they delivered and how it ended."""
     delivered = _required_text(delivered, "delivered", "Say what you delivered.")
@@ -450,29 +420,23 @@ def complete_referral(
             actor=actor,
             referral=referral,
             changed=["state", "ended_on", "delivered", "outcome_note"],
-            channel=channel,
-            path=path,
         )
 
 
-def record_did_not_start(
-    *, actor: Any, referral_id: int, version: int, outcome_note: str, channel: str = PAGE, path: str = ""
-) -> Referral:
+def record_did_not_start(*, actor: Any, referral_id: int, version: int, outcome_note: str) -> Referral:
     """The partner accepted, but the participant did not start; the note says why."""
     outcome_note = _required_text(outcome_note, "outcome_note", "Say why it did not start.")
     with transaction.atomic():
         referral = _locked_referral(actor, referral_id, "referrals.answer", PARTNER_ONLY)
         _move(referral, "did_not_start", version)
         referral.outcome_note = outcome_note
-        return _save(actor=actor, referral=referral, changed=["state", "outcome_note"], channel=channel, path=path)
+        return _save(actor=actor, referral=referral, changed=["state", "outcome_note"])
 
 
 # --- Withdrawing ------------------------------------------------------------------------------
 
 
-def withdraw_referral(
-    *, actor: Any, referral_id: int, version: int, reason: str = "", channel: str = PAGE, path: str = ""
-) -> Referral:
+def withdraw_referral(*, actor: Any, referral_id: int, version: int, reason: str = "") -> Referral:
     """The participant, or their keyworker, withdraws a referral that has not ended. The partner no longer sees it."""
     with transaction.atomic():
         referral = _locked_referral(
@@ -485,15 +449,13 @@ def withdraw_referral(
             actor=actor,
             referral=referral,
             changed=["state", "withdrawn_at", *(["withdrawn_reason"] if referral.withdrawn_reason else [])],
-            channel=channel,
-            path=path,
         )
 
 
 CONSENT_WITHDRAWN_REASON = "The participant withdrew their consent to share."
 
 
-def withdraw_sharing_consent(*, actor: Any, consent_id: int, how: str, channel: str = PAGE, path: str = "") -> Consent:
+def withdraw_sharing_consent(*, actor: Any, consent_id: int, how: str) -> Consent:
     """In one step: withdraw the consent to share with an organisation, and every open referral relying on it.
 
     From that moment the organisation's staff see nothing of the participant (pages and API).
@@ -521,13 +483,11 @@ def withdraw_sharing_consent(*, actor: Any, consent_id: int, how: str, channel: 
         consent.withdrawn_by = actor
         consent.withdrawn_how = how
         consent.save()
-        audit_action(
+        record_event(
             actor=actor,
             action=AuditEvent.Action.CONSENT_WITHDRAWN,
             record=consent,
             participant_id=consent.participant_id,
-            channel=channel,
-            path=path,
             changed_fields=["withdrawn_at", "withdrawn_by", "withdrawn_how"],
         )
         open_referrals = Referral.objects.select_for_update().filter(consent=consent, state__in=Referral.OPEN_STATES)
@@ -539,8 +499,6 @@ def withdraw_sharing_consent(*, actor: Any, consent_id: int, how: str, channel: 
                 actor=actor,
                 referral=referral,
                 changed=["state", "withdrawn_at", "withdrawn_reason"],
-                channel=channel,
-                path=path,
             )
     return consent
 
@@ -548,29 +506,22 @@ def withdraw_sharing_consent(*, actor: Any, consent_id: int, how: str, channel: 
 # --- Reads that must be audited ---------------------------------------------------------------
 
 
-def record_referral_view(*, actor: Any, referral: Referral, channel: str, path: str = "") -> None:
+def record_referral_view(*, actor: Any, referral: Referral) -> None:
     """Audit that the participant's data on a referral (for a partner: the shared fields) was shown."""
-    audit_action(
+    record_event(
         actor=actor,
         action=AuditEvent.Action.VIEW,
         record=referral,
         participant_id=referral.participant_id,
-        channel=channel,
-        path=path,
     )
 
 
-def record_referral_list_view(*, actor: Any, referrals: Iterable[Referral], channel: str, path: str = "") -> None:
+def record_referral_list_view(*, actor: Any, referrals: Iterable[Referral]) -> None:
     """Audit that participants' names were shown in a list of referrals (an inbox), one event each, one query."""
     from coproduce.audit.services import record_participant_reads
 
-    who = actor_for(actor)
     record_participant_reads(
         actor=actor,
-        actor_role=who.role_label,
         participant_ids=sorted({referral.participant_id for referral in referrals}),
         action=AuditEvent.Action.LIST,
-        channel=channel,
-        purpose=who.purpose_for(),
-        path=path,
     )

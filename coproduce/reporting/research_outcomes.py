@@ -41,11 +41,11 @@ from statsmodels.tools.sm_exceptions import (
 )
 
 from coproduce.audit.models import AuditEvent
+from coproduce.audit.services import record_event
 from coproduce.core.errors import NotAllowed
 from coproduce.outcomes.models import Outcome
 from coproduce.participants.models import Participant
 from coproduce.plans.models import Assessment
-from coproduce.programmes.actors import audit_action
 from coproduce.programmes.models import Programme
 from coproduce.reporting.exports import ExportTable
 from coproduce.reporting.statistics import Rate, reason_text
@@ -544,14 +544,14 @@ class ResearchOutcomes:
     rates: PaidWorkRates
 
 
-def _audit(actor: Any, *, channel: str, path: str, action: str) -> None:
+def _audit(actor: Any, *, action: str) -> None:
     programme = Programme.objects.order_by("pk").first()
     if programme is not None:
-        audit_action(actor=actor, action=action, record=programme, participant_id=None, channel=channel, path=path)
+        record_event(actor=actor, action=action, record=programme, participant_id=None)
 
 
 def read_research_outcomes(
-    *, actor: Any, today: datetime.date, channel: str, path: str = "", action: str = AuditEvent.Action.VIEW
+    *, actor: Any, today: datetime.date, action: str = AuditEvent.Action.VIEW
 ) -> ResearchOutcomes:
     """All three analyses, for evaluators only, over research-consented people who allowed the use
     of their service records. The read is audited as a read of aggregates (no participant)."""
@@ -563,31 +563,31 @@ def read_research_outcomes(
         paid_work_model=paid_work_model_of(people),
         rates=paid_work_rates_of(people),
     )
-    _audit(actor, channel=channel, path=path, action=action)
+    _audit(actor, action=action)
     return outcomes
 
 
-def read_time_to_work(*, actor: Any, today: datetime.date, channel: str, path: str = "") -> TimeToWork:
+def read_time_to_work(*, actor: Any, today: datetime.date) -> TimeToWork:
     """Time from joining to first job by area (Kaplan–Meier); evaluators only; audited."""
     _refuse_unless_evaluator(actor)
     result = time_to_work_of(counted_people(actor, today), today)
-    _audit(actor, channel=channel, path=path, action=AuditEvent.Action.VIEW)
+    _audit(actor, action=AuditEvent.Action.VIEW)
     return result
 
 
-def read_paid_work_model(*, actor: Any, today: datetime.date, channel: str, path: str = "") -> PaidWorkModel:
+def read_paid_work_model(*, actor: Any, today: datetime.date) -> PaidWorkModel:
     """Paid work against barriers and area (logistic regression); evaluators only; audited."""
     _refuse_unless_evaluator(actor)
     result = paid_work_model_of(counted_people(actor, today))
-    _audit(actor, channel=channel, path=path, action=AuditEvent.Action.VIEW)
+    _audit(actor, action=AuditEvent.Action.VIEW)
     return result
 
 
-def read_paid_work_rates(*, actor: Any, today: datetime.date, channel: str, path: str = "") -> PaidWorkRates:
+def read_paid_work_rates(*, actor: Any, today: datetime.date) -> PaidWorkRates:
     """Paid-work rates by area and by barriers with Wilson intervals, suppressed; evaluators only; audited."""
     _refuse_unless_evaluator(actor)
     result = paid_work_rates_of(counted_people(actor, today))
-    _audit(actor, channel=channel, path=path, action=AuditEvent.Action.VIEW)
+    _audit(actor, action=AuditEvent.Action.VIEW)
     return result
 
 

@@ -38,12 +38,12 @@ from scipy.stats import norm
 from statsmodels.stats.proportion import proportion_confint
 
 from coproduce.audit.models import AuditEvent
+from coproduce.audit.services import record_event
 from coproduce.budgets.models import BudgetPot, Spend
 from coproduce.core.errors import NotAllowed
 from coproduce.outcomes.models import Outcome
 from coproduce.outcomes.quality import job_fits
 from coproduce.participants.models import Participant
-from coproduce.programmes.actors import audit_action
 from coproduce.programmes.models import EngagementTarget, Grant, LabourMarketContext, Partnership, Programme
 from coproduce.reporting.exports import ExportTable
 from coproduce.reporting.suppression import THRESHOLD, TOTAL, Cell, Line, Reason, suppress
@@ -408,7 +408,7 @@ def programme_statistics(today: datetime.date) -> ProgrammeStats:
 
 
 def read_programme_statistics(
-    *, actor: Any, today: datetime.date, channel: str, path: str = "", action: str = AuditEvent.Action.VIEW
+    *, actor: Any, today: datetime.date, action: str = AuditEvent.Action.VIEW
 ) -> ProgrammeStats:
     """The funder's figures, for those allowed programme aggregates; the read is audited.
 
@@ -420,13 +420,11 @@ def read_programme_statistics(
     stats = programme_statistics(today)
     programme = Programme.objects.order_by("pk").first()
     if programme is not None:
-        audit_action(
+        record_event(
             actor=actor,
             action=action,
             record=programme,
             participant_id=None,
-            channel=channel,
-            path=path,
         )
     return stats
 

@@ -27,8 +27,8 @@ from django.db.models import QuerySet
 from lxml import etree
 
 from coproduce.audit.models import AuditEvent
+from coproduce.audit.services import record_event
 from coproduce.core.errors import NotAllowed, NotFound
-from coproduce.programmes.actors import audit_action
 from coproduce.research.models import Code, Codebook, CodedSegment
 from coproduce.research.selectors import codebooks_visible_to, interviewee_participant_id, segments_visible_to
 from coproduce.research.services.quotes import (
@@ -120,8 +120,6 @@ def export_segments(
     codebook_id: int | None = None,
     wave_id: int | None = None,
     partnership_id: int | None = None,
-    channel: str = AuditEvent.Channel.EXPORT,
-    path: str = "",
 ) -> Rows:
     """The coded segments this evaluator may see, one row each. Audited per participant quoted."""
     _check_allowed(actor)
@@ -148,25 +146,17 @@ def export_segments(
     _audit_export(
         actor=actor,
         participant_ids={interviewee_participant_id(segment.transcript) for segment in segments},
-        channel=channel,
-        path=path,
     )
     return Rows(slug="coded-segments", title="Coded segments", columns=SEGMENT_COLUMNS, rows=rows)
 
 
-def _audit_export(*, actor: Any, participant_ids: set[int | None], channel: str, path: str) -> None:
+def _audit_export(*, actor: Any, participant_ids: set[int | None]) -> None:
     from coproduce.audit.services import record_participant_reads
-    from coproduce.programmes.actors import actor_for
 
-    who = actor_for(actor)
     record_participant_reads(
         actor=actor,
-        actor_role=who.role_label,
         participant_ids=sorted(pid for pid in participant_ids if pid is not None),
         action=EXPORT,
-        channel=channel,
-        purpose=who.purpose_for(),
-        path=path,
     )
 
 
@@ -175,9 +165,7 @@ def _audit_export(*, actor: Any, participant_ids: set[int | None], channel: str,
 QUOTE_COLUMNS = ("text", "attribution", "codes", "themes", "note")
 
 
-def export_quotes(
-    *, actor: Any, filters: QuoteFilters | None = None, channel: str = AuditEvent.Channel.EXPORT, path: str = ""
-) -> Rows:
+def export_quotes(*, actor: Any, filters: QuoteFilters | None = None) -> Rows:
     """The quote bank (as filtered) with attributions, codes and themes. Audited per participant quoted."""
     _check_allowed(actor)
     quotes = list(quotes_in_bank(actor, filters or QuoteFilters()))
@@ -185,7 +173,7 @@ def export_quotes(
         (row.quote.text, row.quote.attribution, "; ".join(row.codes), "; ".join(row.themes), row.quote.note)
         for row in with_codes(quotes)
     )
-    audit_quote_reads(actor=actor, quotes=quotes, action=EXPORT, channel=channel, path=path)
+    audit_quote_reads(actor=actor, quotes=quotes, action=EXPORT)
     return Rows(slug="quotes", title="Quote bank", columns=QUOTE_COLUMNS, rows=rows)
 
 
@@ -254,9 +242,7 @@ def qdc_problems(document: bytes) -> list[str]:
     return [f"line {error.line}: {error.message}" for error in schema.error_log]
 
 
-def export_codebook_qdc(
-    *, actor: Any, codebook_id: int, channel: str = AuditEvent.Channel.EXPORT, path: str = ""
-) -> tuple[Codebook, bytes]:
+def export_codebook_qdc(*, actor: Any, codebook_id: int) -> tuple[Codebook, bytes]:
     """One codebook as a REFI-QDA .qdc document. No personal data; the export is audited."""
     _check_allowed(actor)
     codebook = codebooks_visible_to(actor).filter(pk=codebook_id).first()
@@ -267,5 +253,5 @@ def export_codebook_qdc(
         raise NotFound("This codebook has no codes yet: there is nothing to export.")
     themes = list(codebook.themes.order_by("position", "name", "pk"))
     document = codebook_qdc(codebook, codes, themes)
-    audit_action(actor=actor, action=EXPORT, record=codebook, participant_id=None, channel=channel, path=path)
+    record_event(actor=actor, action=EXPORT, record=codebook, participant_id=None)
     return codebook, document

@@ -14,14 +14,14 @@ import rules
 from django.db import transaction
 
 from coproduce.audit.models import AuditEvent
+from coproduce.audit.services import record_event
 from coproduce.core.errors import NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput, validate_model
 from coproduce.participants.selectors import participants_visible_to
-from coproduce.programmes.actors import actor_for, audit_action
+from coproduce.programmes.actors import actor_for
 from coproduce.voice.models import Feedback, GroupSession, Invitation, Request, Topic
 from coproduce.voice.selectors import group_sessions_visible_to, invitations_visible_to, requests_visible_to
 
-PAGE = AuditEvent.Channel.PAGE
 SESSION_FIELDS = (
     "title",
     "description",
@@ -51,7 +51,7 @@ def _required_text(value: str, field: str, message: str) -> str:
     return value
 
 
-def make_request(*, actor: Any, kind: str, topic: str, text: str, channel: str = PAGE, path: str = "") -> Request:
+def make_request(*, actor: Any, kind: str, topic: str, text: str) -> Request:
     """A participant asks, in their own words, for help with something or for a group on it."""
     participant = _own_participant(actor)
     if not rules.has_perm("voice.make_request", actor, participant):
@@ -69,21 +69,17 @@ def make_request(*, actor: Any, kind: str, topic: str, text: str, channel: str =
         request = Request(participant=participant, kind=kind, topic=topic, text=text.strip())
         validate_model(request)
         request.save()
-        audit_action(
+        record_event(
             actor=actor,
             action=AuditEvent.Action.CREATE,
             record=request,
             participant_id=participant.pk,
-            channel=channel,
-            path=path,
             changed_fields=["kind", "topic", "text"],
         )
     return request
 
 
-def give_feedback(
-    *, actor: Any, text: str, anonymous_to_keyworker: bool = False, channel: str = PAGE, path: str = ""
-) -> Feedback:
+def give_feedback(*, actor: Any, text: str, anonymous_to_keyworker: bool = False) -> Feedback:
     """A participant says what they think of their support; optionally without their keyworker knowing it was them.
 
     See the module docstring for who sees the name of an anonymous writer.
@@ -101,13 +97,11 @@ def give_feedback(
         )
         validate_model(feedback)
         feedback.save()
-        audit_action(
+        record_event(
             actor=actor,
             action=AuditEvent.Action.CREATE,
             record=feedback,
             participant_id=participant.pk,
-            channel=channel,
-            path=path,
             changed_fields=["text", "anonymous_to_keyworker"],
         )
     return feedback
@@ -137,8 +131,6 @@ def create_group_session(
     childcare_provided: bool = False,
     description: str = "",
     request_ids: Iterable[int] = (),
-    channel: str = PAGE,
-    path: str = "",
 ) -> GroupSession:
     """A partnership manager sets up a group session, usually from the requests that asked for it.
 
@@ -177,25 +169,21 @@ def create_group_session(
         )
         validate_model(group_session, exclude=["you_said_we_did"])
         group_session.save()
-        audit_action(
+        record_event(
             actor=actor,
             action=AuditEvent.Action.CREATE,
             record=group_session,
             participant_id=None,
-            channel=channel,
-            path=path,
             changed_fields=[name for name in SESSION_FIELDS if getattr(group_session, name) not in ("", None)],
         )
         for request in requests:
             request.group_session = group_session
             request.save(update_fields=["group_session", "updated_at"])
-            audit_action(
+            record_event(
                 actor=actor,
                 action=AuditEvent.Action.CHANGE,
                 record=request,
                 participant_id=request.participant_id,
-                channel=channel,
-                path=path,
                 changed_fields=["group_session"],
             )
     return group_session
@@ -207,8 +195,6 @@ def update_group_session(
     group_session_id: int,
     expected_version: int,
     changes: Mapping[str, Any],
-    channel: str = PAGE,
-    path: str = "",
 ) -> GroupSession:
     """Change a session's details. The second of two concurrent edits gets ConflictError, and nothing is saved."""
     unknown = sorted(set(changes) - set(SESSION_FIELDS))
@@ -229,19 +215,17 @@ def update_group_session(
         validate_model(group_session, exclude=["you_said_we_did"])
         group_session.bump_version()
         group_session.save()
-        audit_action(
+        record_event(
             actor=actor,
             action=AuditEvent.Action.CHANGE,
             record=group_session,
             participant_id=None,
-            channel=channel,
-            path=path,
             changed_fields=changed,
         )
     return group_session
 
 
-def invite_requesters(*, actor: Any, group_session_id: int, channel: str = PAGE, path: str = "") -> list[Invitation]:
+def invite_requesters(*, actor: Any, group_session_id: int) -> list[Invitation]:
     """Invite everyone whose request the session answers; someone already invited is not invited twice.
 
     Returns the invitations made now.
@@ -256,21 +240,17 @@ def invite_requesters(*, actor: Any, group_session_id: int, channel: str = PAGE,
         ]
         for invitation in invitations:
             invitation.save()
-            audit_action(
+            record_event(
                 actor=actor,
                 action=AuditEvent.Action.CREATE,
                 record=invitation,
                 participant_id=invitation.participant_id,
-                channel=channel,
-                path=path,
                 changed_fields=["group_session", "participant"],
             )
     return invitations
 
 
-def record_response(
-    *, actor: Any, invitation_id: int, response: str, channel: str = PAGE, path: str = ""
-) -> Invitation:
+def record_response(*, actor: Any, invitation_id: int, response: str) -> Invitation:
     """The invited participant says whether they are coming."""
     if response not in (Invitation.Response.COMING, Invitation.Response.NOT_COMING):
         raise InvalidInput({"response": ["Say whether you are coming."]})
@@ -283,13 +263,11 @@ def record_response(
         if invitation.response != response:
             invitation.response = response
             invitation.save(update_fields=["response", "updated_at"])
-            audit_action(
+            record_event(
                 actor=actor,
                 action=AuditEvent.Action.CHANGE,
                 record=invitation,
                 participant_id=invitation.participant_id,
-                channel=channel,
-                path=path,
                 changed_fields=["response"],
             )
     return invitation
@@ -300,8 +278,6 @@ def record_attendance(
     actor: Any,
     group_session_id: int,
     attended: Mapping[int, bool | None],
-    channel: str = PAGE,
-    path: str = "",
 ) -> int:
     """After the session, the manager records who came (invitation id → True, False or None for not known).
 
@@ -323,20 +299,18 @@ def record_attendance(
             invitation.attended = came
             invitation.save(update_fields=["attended", "updated_at"])
             changed += 1
-            audit_action(
+            record_event(
                 actor=actor,
                 action=AuditEvent.Action.CHANGE,
                 record=invitation,
                 participant_id=invitation.participant_id,
-                channel=channel,
-                path=path,
                 changed_fields=["attended"],
             )
     return changed
 
 
 def answer_with_you_said_we_did(
-    *, actor: Any, group_session_id: int, expected_version: int, answer: str, channel: str = PAGE, path: str = ""
+    *, actor: Any, group_session_id: int, expected_version: int, answer: str
 ) -> GroupSession:
     """The manager writes the "you said, we did" answer; every request linked to the session becomes answered.
 
@@ -349,26 +323,22 @@ def answer_with_you_said_we_did(
         group_session.you_said_we_did = answer
         group_session.bump_version()
         group_session.save()
-        audit_action(
+        record_event(
             actor=actor,
             action=AuditEvent.Action.CHANGE,
             record=group_session,
             participant_id=None,
-            channel=channel,
-            path=path,
             changed_fields=["you_said_we_did"],
         )
         unanswered = group_session.requests.select_for_update().exclude(status=Request.Status.ANSWERED)
         for request in unanswered.order_by("pk"):
             request.status = Request.Status.ANSWERED
             request.save(update_fields=["status", "updated_at"])
-            audit_action(
+            record_event(
                 actor=actor,
                 action=AuditEvent.Action.CHANGE,
                 record=request,
                 participant_id=request.participant_id,
-                channel=channel,
-                path=path,
                 changed_fields=["status"],
             )
     return group_session

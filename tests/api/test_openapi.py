@@ -172,6 +172,10 @@ OPERATIONS = {
     ("get", "/api/v1/research/surveys/{survey_id}/results"): "research_survey_results_api",
     ("get", "/api/v1/research/my-surveys"): "my_research_surveys",
     ("post", "/api/v1/research/my-surveys/{invitation_id}/answers"): "answer_research_survey",
+    ("post", "/api/v1/participants/{participant_id}/subject-access"): "request_subject_access",
+    ("post", "/api/v1/me/subject-access"): "request_own_subject_access",
+    ("get", "/api/v1/subject-access/{request_id}"): "get_subject_access_request",
+    ("get", "/api/v1/subject-access/{request_id}/download"): "download_subject_access_copy",
 }
 
 

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.db.models import QuerySet
 
+from coproduce.audit.context import audit_context
 from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import NotAllowed
 from coproduce.directory.hsds import serialise
@@ -192,7 +193,8 @@ def test_a_partnership_manager_imports_and_it_is_audited(personas: Personas) -> 
     document = serialise.service_full(personas.partner_service)
     document["name"] = "Money and debt advice (renamed)"
 
-    import_hsds_json(document, actor=personas.manager.user, path="/api/v1/directory/import")
+    with audit_context(channel=AuditEvent.Channel.ADMIN, path="/api/v1/directory/import"):
+        import_hsds_json(document, actor=personas.manager.user)
 
     personas.partner_service.refresh_from_db()
     assert personas.partner_service.name == "Money and debt advice (renamed)"

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from coproduce.audit.context import audit_context
 from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput
@@ -34,13 +35,12 @@ def availability_events(participant_id: int) -> list[tuple[str, str, list[str], 
 
 def test_pat_says_when_she_is_free_herself(personas: Personas) -> None:
     pat = personas.participant
-    slots = set_availability(
-        actor=pat.user,
-        participant_id=pat.pk,
-        slots=[(3, AFTERNOON), (1, EVENING), (1, MORNING)],
-        channel=AuditEvent.Channel.API,
-        path="/api/v1/me/availability",
-    )
+    with audit_context(channel=AuditEvent.Channel.API, path="/api/v1/me/availability"):
+        slots = set_availability(
+            actor=pat.user,
+            participant_id=pat.pk,
+            slots=[(3, AFTERNOON), (1, EVENING), (1, MORNING)],
+        )
     assert [(slot.weekday, slot.part_of_day) for slot in slots] == [(1, MORNING), (1, EVENING), (3, AFTERNOON)]
     assert [str(slot) for slot in slots] == [
         "Tuesday Morning (9am to 12 noon)",
@@ -56,9 +56,11 @@ def test_pat_says_when_she_is_free_herself(personas: Personas) -> None:
 def test_a_new_list_replaces_the_old_one_keeping_the_slots_that_stay(personas: Personas) -> None:
     pat = personas.participant
     kim = personas.keyworker.user
-    first = set_availability(actor=kim, participant_id=pat.pk, slots=[(0, MORNING), (2, MORNING)], path="/a")
+    with audit_context(path="/a"):
+        first = set_availability(actor=kim, participant_id=pat.pk, slots=[(0, MORNING), (2, MORNING)])
     kept_id = first[0].pk
-    second = set_availability(actor=kim, participant_id=pat.pk, slots=[(0, MORNING), (4, AFTER_SCHOOL)], path="/b")
+    with audit_context(path="/b"):
+        second = set_availability(actor=kim, participant_id=pat.pk, slots=[(0, MORNING), (4, AFTER_SCHOOL)])
     assert [(slot.weekday, slot.part_of_day) for slot in second] == [(0, MORNING), (4, AFTER_SCHOOL)]
     assert second[0].pk == kept_id
     assert slots_of(pat.pk) == [(0, "morning"), (4, "late_afternoon")]
@@ -88,7 +90,7 @@ def test_the_area_manager_may_record_it(personas: Personas) -> None:
     olive = personas.other_participant
     slots = set_availability(actor=personas.manager.user, participant_id=olive.pk, slots=[(6, AFTERNOON)])
     assert [(slot.weekday, slot.part_of_day) for slot in slots] == [(6, AFTERNOON)]
-    assert availability_events(olive.pk) == [("mo@fifelpt.example.org", "change", ["availability"], "page", "")]
+    assert availability_events(olive.pk) == [("mo@fifelpt.example.org", "change", ["availability"], "system", "")]
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from django.test import override_settings
 
+from coproduce.audit.context import audit_context
 from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.programmes import giving
@@ -364,7 +365,8 @@ def test_the_funder_exports_a_valid_package_and_the_export_is_audited(personas: 
         reference="MIW-FIF-2013-01",
     )
 
-    package = export_grants_360giving(actor=personas.funder.user, channel="api", path="/api/v1/grants/360giving")
+    with audit_context(channel=AuditEvent.Channel.API, path="/api/v1/grants/360giving"):
+        package = export_grants_360giving(actor=personas.funder.user)
 
     assert [row["id"] for row in package["grants"]] == ["360G-coproduce-MIW-FIF-2013-01"]
     assert package["publisher"]["name"] == "Good Causes Fund"
@@ -384,7 +386,7 @@ def test_a_partnership_manager_exports_only_their_own_area(personas: Personas) -
     GrantFactory(partnership=personas.fife, funder=personas.funder_organisation, reference="MIW-FIF-2013-01")
     GrantFactory(partnership=personas.glasgow, funder=personas.funder_organisation, reference="MIW-GLA-2013-01")
 
-    package = export_grants_360giving(actor=personas.manager.user, channel="api")
+    package = export_grants_360giving(actor=personas.manager.user)
 
     assert [row["id"] for row in package["grants"]] == ["360G-coproduce-MIW-FIF-2013-01"]
 
@@ -400,14 +402,14 @@ def test_no_one_else_may_export(personas: Personas) -> None:
         personas.administrator,
     ):
         with pytest.raises(NotAllowed):
-            export_grants_360giving(actor=user, channel="api")
+            export_grants_360giving(actor=user)
     assert AuditEvent.objects.filter(action="export").count() == 0
 
 
 @pytest.mark.django_db
 def test_with_no_grants_there_is_nothing_to_export(personas: Personas) -> None:
     with pytest.raises(NotFound, match="There are no grants to export yet"):
-        export_grants_360giving(actor=personas.funder.user, channel="api")
+        export_grants_360giving(actor=personas.funder.user)
     assert AuditEvent.objects.filter(action="export").count() == 0
 
 
@@ -424,5 +426,5 @@ def test_a_package_the_schema_rejects_is_never_handed_out(personas: Personas, mo
     monkeypatch.setattr(giving, "grants_package", day_first)
 
     with pytest.raises(DomainError, match="not valid 360Giving data"):
-        export_grants_360giving(actor=personas.funder.user, channel="api")
+        export_grants_360giving(actor=personas.funder.user)
     assert AuditEvent.objects.filter(action="export").count() == 0

@@ -7,6 +7,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from coproduce.audit.context import audit_context
 from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import ConflictError, DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput
@@ -54,14 +55,14 @@ def events_for(referral: Referral) -> list[tuple[str, str, list[str]]]:
 def test_kim_proposes_a_referral_for_paula_with_nothing_shared_yet(personas: Personas) -> None:
     goal = GoalFactory(participant=personas.second_participant)
 
-    referral = services.propose_referral(
-        actor=personas.keyworker.user,
-        participant=personas.second_participant,
-        service=personas.partner_service,
-        reason="  Help with rent arrears.  ",
-        goal=goal,
-        path="/test/",
-    )
+    with audit_context(path="/test/"):
+        referral = services.propose_referral(
+            actor=personas.keyworker.user,
+            participant=personas.second_participant,
+            service=personas.partner_service,
+            reason="  Help with rent arrears.  ",
+            goal=goal,
+        )
 
     assert (referral.state, referral.kind, referral.proposed_by, referral.proposed_by_user) == (
         State.PROPOSED,
@@ -587,9 +588,10 @@ def test_pat_withdraws_her_consent_to_share_and_priya_loses_access_at_once(perso
     other_consent = personas.other_organisation_referral.consent
     assert other_consent is not None
 
-    withdrawn = services.withdraw_sharing_consent(
-        actor=personas.participant.user, consent_id=consent.pk, how=Consent.How.ONLINE, path="/me/data/"
-    )
+    with audit_context(path="/me/data/"):
+        withdrawn = services.withdraw_sharing_consent(
+            actor=personas.participant.user, consent_id=consent.pk, how=Consent.How.ONLINE
+        )
 
     assert (withdrawn.withdrawn_by, withdrawn.withdrawn_how) == (personas.participant.user, Consent.How.ONLINE)
     assert list(referrals_visible_to(priya)) == []
@@ -768,9 +770,8 @@ def test_any_sequence_of_actions_stays_in_the_allowed_graph(personas: Personas, 
 
 
 def test_record_referral_view_writes_a_read_of_the_participant(personas: Personas) -> None:
-    services.record_referral_view(
-        actor=personas.partner_worker.user, referral=personas.referral, channel="api", path="/api/v1/referrals/1/"
-    )
+    with audit_context(channel=AuditEvent.Channel.API, path="/api/v1/referrals/1/"):
+        services.record_referral_view(actor=personas.partner_worker.user, referral=personas.referral)
     event = AuditEvent.objects.get(action="view")
     assert (
         event.actor,
@@ -795,7 +796,6 @@ def test_record_referral_list_view_writes_one_read_per_participant(personas: Per
     services.record_referral_list_view(
         actor=personas.keyworker.user,
         referrals=[personas.referral, personas.other_organisation_referral, personas.proposed_referral],
-        channel="page",
     )
     assert sorted(AuditEvent.objects.filter(action="list").values_list("participant_id", flat=True)) == sorted(
         [personas.participant.pk, personas.second_participant.pk]

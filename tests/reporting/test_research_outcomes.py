@@ -12,6 +12,7 @@ import pytest
 import statsmodels
 import statsmodels.formula.api as smf
 
+from coproduce.audit.context import audit_context
 from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import NotAllowed
 from coproduce.participants.models import Participant
@@ -189,7 +190,7 @@ def test_a_share_beyond_the_follow_up_is_not_known_and_an_unreached_median_says_
 
 
 def test_time_to_work_from_the_records_by_area(cohort: Cohort, personas: Personas) -> None:
-    result = read_time_to_work(actor=personas.evaluator.user, today=TODAY, channel="page")
+    result = read_time_to_work(actor=personas.evaluator.user, today=TODAY)
 
     fife, glasgow = result.areas
     assert (fife.area, fife.people.value, fife.found_work.value, fife.not_in_work.value) == ("Fife", 10, 5, 5)
@@ -241,7 +242,7 @@ def test_only_people_in_force_with_service_data_count_and_a_withdrawal_counts_at
     consent.save()
     ResearchConsent.objects.filter(participant=cohort.glasgow[0]).update(service_data=False)
 
-    outcomes = read_research_outcomes(actor=eve, today=TODAY, channel="page")
+    outcomes = read_research_outcomes(actor=eve, today=TODAY)
     assert outcomes.time_to_work.overall.people.value == 22
     assert [row.people.value for row in outcomes.time_to_work.areas] == [9, 13]
     assert outcomes.paid_work_model.n == 22
@@ -264,7 +265,7 @@ def test_nobody_but_an_evaluator_gets_them(role: str, cohort: Cohort, personas: 
     user = personas.user_for(role)
     for read in (read_research_outcomes, read_time_to_work, read_paid_work_model, read_paid_work_rates):
         with pytest.raises(NotAllowed):
-            read(actor=user, today=TODAY, channel="page")
+            read(actor=user, today=TODAY)
     with pytest.raises(NotAllowed):
         counted_people(user, TODAY)
     assert not AuditEvent.objects.filter(actor=user, action=AuditEvent.Action.VIEW, path="").exists()
@@ -273,7 +274,8 @@ def test_nobody_but_an_evaluator_gets_them(role: str, cohort: Cohort, personas: 
 def test_the_read_is_audited_as_aggregates(cohort: Cohort, personas: Personas) -> None:
     eve = personas.evaluator.user
 
-    read_research_outcomes(actor=eve, today=TODAY, channel="page", path="/research/analytics/")
+    with audit_context(channel=AuditEvent.Channel.PAGE, path="/research/analytics/"):
+        read_research_outcomes(actor=eve, today=TODAY)
 
     event = AuditEvent.objects.get(actor=eve, path="/research/analytics/")
     assert (event.action, event.channel, event.participant_id, event.record_type) == (
@@ -309,11 +311,11 @@ def test_the_whole_read_takes_as_many_queries_with_more_people(
     actor_for(eve)
     # The rows (2), the programme the audit event names, and the event.
     with django_assert_num_queries(4):  # type: ignore[operator]
-        read_research_outcomes(actor=eve, today=TODAY, channel="page")
+        read_research_outcomes(actor=eve, today=TODAY)
     for _ in range(20):
         consented(personas.glasgow_keyworker)
     with django_assert_num_queries(4):  # type: ignore[operator]
-        read_research_outcomes(actor=eve, today=TODAY, channel="page")
+        read_research_outcomes(actor=eve, today=TODAY)
 
 
 # ---- logistic regression -------------------------------------------------------------------
@@ -445,7 +447,7 @@ def test_too_few_people_gives_a_message_and_small_areas_and_the_unassessed_are_l
 
 
 def test_rates_by_area_and_barriers_use_the_wilson_interval(cohort: Cohort, personas: Personas) -> None:
-    rates = read_paid_work_rates(actor=personas.evaluator.user, today=TODAY, channel="api")
+    rates = read_paid_work_rates(actor=personas.evaluator.user, today=TODAY)
 
     assert [(row.label, row.people.value, row.paid_work.count.value) for row in rates.by_area] == [
         ("Fife", 10, 5),
@@ -482,7 +484,7 @@ def test_people_with_no_assessment_have_their_own_line() -> None:
 
 
 def test_the_tables_say_n_and_hide_nothing_they_should_show(cohort: Cohort, personas: Personas) -> None:
-    outcomes: ResearchOutcomes = read_research_outcomes(actor=personas.evaluator.user, today=TODAY, channel="page")
+    outcomes: ResearchOutcomes = read_research_outcomes(actor=personas.evaluator.user, today=TODAY)
 
     tables = {table.slug: table for table in analytics_tables(outcomes)}
 

@@ -101,7 +101,7 @@ def test_coded_segments_as_rows(personas):
     CodedSegment.objects.create(
         transcript=s.olive_transcript, code=s.choice, coder=eve, start=0, end=12, text="Service user"
     )
-    rows = export_segments(actor=eve, path="/research/segments.csv")
+    rows = export_segments(actor=eve)
     assert rows.columns == SEGMENT_COLUMNS
     jobcentre_at = PAT_TRANSCRIPT.index(JOBCENTRE_PASSAGE)
     title = "Service User, Fife, 2015"

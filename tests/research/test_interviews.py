@@ -159,7 +159,7 @@ def test_who_may_be_interviewed(personas):
 def test_contact_details_only_with_agreement_and_audited(personas):
     story = personas.research
     eve = personas.evaluator.user
-    details = interview_contact_details(actor=eve, interview=story.pat_interview, channel="page", path="/x/")
+    details = interview_contact_details(actor=eve, interview=story.pat_interview)
     assert details is not None
     assert (details.given_name, details.email, details.mobile) == ("Pat", "pat@example.net", "+447700900001")
     assert (
@@ -171,8 +171,8 @@ def test_contact_details_only_with_agreement_and_audited(personas):
     story.pat_consent.contact_for_interview = False
     story.pat_consent.save()
     story.pat_interview.refresh_from_db()
-    assert interview_contact_details(actor=eve, interview=story.pat_interview, channel="page") is None
-    assert interview_contact_details(actor=eve, interview=story.kim_interview, channel="page") is None
+    assert interview_contact_details(actor=eve, interview=story.pat_interview) is None
+    assert interview_contact_details(actor=eve, interview=story.kim_interview) is None
 
 
 def test_invite_from_the_sampling_assistant_skips_anyone_already_in_the_wave(personas):

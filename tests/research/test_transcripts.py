@@ -290,7 +290,7 @@ def test_policy_keeps_originals_and_turning_it_off_erases_them(personas: Persona
 def test_reading_a_transcript_is_audited_and_withdrawn_participants_have_none(personas: Personas) -> None:
     eve = personas.evaluator.user
     story = personas.research
-    read = view_transcript(actor=eve, transcript_id=story.pat_transcript.pk, path="/x")
+    read = view_transcript(actor=eve, transcript_id=story.pat_transcript.pk)
     event = AuditEvent.objects.filter(actor=eve, action="view").get()
     assert (event.participant_id, event.record_id, read.pk) == (
         personas.participant.pk,

@@ -100,10 +100,8 @@ def test_the_who_looked_list_comes_fifty_to_a_page(personas: Personas, client_fo
     pat = personas.participant
     record_participant_reads(
         actor=personas.manager.user,
-        actor_role="partnership_manager",
         participant_ids=[pat.pk] * 60,
         action=AuditEvent.Action.LIST,
-        channel=AuditEvent.Channel.PAGE,
         purpose="Partnership oversight",
     )
     client = client_for("participant")

@@ -18,6 +18,7 @@ from django.utils.http import urlsafe_base64_decode
 
 from coproduce.accounts.models import User
 from coproduce.accounts.roles import Role
+from coproduce.audit.context import audit_context
 from coproduce.audit.models import AuditEvent
 from coproduce.participants.models import Enquiry, Participant
 from coproduce.participants.services import allocate_enquiry, record_participant_view
@@ -285,7 +286,8 @@ def test_moving_olive_from_a_stale_page_changes_nothing(personas: Personas, mo: 
 
 def test_who_looked_lists_kims_earlier_view_of_pat_and_adds_mos(personas: Personas, mo: Client) -> None:
     pat = personas.participant
-    record_participant_view(actor=personas.keyworker.user, participant=pat, channel=AuditEvent.Channel.PAGE)
+    with audit_context(channel=AuditEvent.Channel.PAGE):
+        record_participant_view(actor=personas.keyworker.user, participant=pat)
 
     response = mo.get(reverse("web:participant_audit", args=[pat.pk]))
 
@@ -313,7 +315,7 @@ def test_who_looked_lists_kims_earlier_view_of_pat_and_adds_mos(personas: Person
 def test_who_looked_shows_fifty_events_a_page(personas: Personas, mo: Client) -> None:
     pat = personas.participant
     for _ in range(55):
-        record_participant_view(actor=personas.keyworker.user, participant=pat, channel=AuditEvent.Channel.PAGE)
+        record_participant_view(actor=personas.keyworker.user, participant=pat)
     url = reverse("web:participant_audit", args=[pat.pk])
 
     first = mo.get(url)

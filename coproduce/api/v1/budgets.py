@@ -16,7 +16,6 @@ from ninja.pagination import paginate
 from coproduce.api.v1.auth import caller
 from coproduce.api.v1.pagination import PageNumber
 from coproduce.api.v1.schemas import Input, error_responses, one_of
-from coproduce.audit.models import AuditEvent
 from coproduce.budgets.models import BudgetPot, Spend
 from coproduce.budgets.selectors import pot_balance, pots_visible_to, spends_visible_to, with_balances
 from coproduce.budgets.services import (
@@ -34,7 +33,6 @@ from coproduce.programmes.actors import actor_for
 
 router = Router(tags=["budgets"])
 
-API = AuditEvent.Channel.API
 
 if TYPE_CHECKING:
     SpendCategory = str
@@ -147,8 +145,6 @@ def _audit_spends(request: HttpRequest, items: list[Any]) -> None:
     record_participant_list_view(
         actor=caller(request),
         participant_ids=sorted({item.participant_id for item in items}),
-        channel=API,
-        path=request.path,
     )
 
 
@@ -160,7 +156,7 @@ def _spend(request: HttpRequest, spend_id: int) -> Spend:
     spend = _spends(request).filter(pk=spend_id).first()
     if spend is None:
         raise NotFound("No such spend.")
-    record_participant_view(actor=caller(request), participant=spend.participant, channel=API, path=request.path)
+    record_participant_view(actor=caller(request), participant=spend.participant)
     return spend
 
 
@@ -190,7 +186,7 @@ def list_budget_pots(request: HttpRequest) -> QuerySet[BudgetPot]:
     url_name="create_budget_pot",
 )
 def create_budget_pot(request: HttpRequest, payload: PotIn) -> Status[BudgetPot]:
-    pot = create_pot(actor=caller(request), channel=API, path=request.path, **payload.model_dump())
+    pot = create_pot(actor=caller(request), **payload.model_dump())
     return Status(201, _pot(request, pot.pk))
 
 
@@ -213,7 +209,7 @@ def budget_pot_detail(request: HttpRequest, pot_id: int) -> BudgetPot:
 def update_budget_pot(request: HttpRequest, pot_id: int, payload: PotUpdateIn) -> BudgetPot:
     changes = payload.model_dump(exclude_unset=True)
     version = changes.pop("version")
-    update_pot(actor=caller(request), pot_id=pot_id, version=version, changes=changes, channel=API, path=request.path)
+    update_pot(actor=caller(request), pot_id=pot_id, version=version, changes=changes)
     return _pot(request, pot_id)
 
 
@@ -255,7 +251,7 @@ def my_spends(request: HttpRequest) -> QuerySet[Spend]:
     url_name="request_spend",
 )
 def request_spend_route(request: HttpRequest, payload: SpendIn) -> Status[Spend]:
-    spend = request_spend(actor=caller(request), channel=API, path=request.path, **payload.model_dump())
+    spend = request_spend(actor=caller(request), **payload.model_dump())
     return Status(201, _spend(request, spend.pk))
 
 
@@ -277,7 +273,7 @@ def spend_detail(request: HttpRequest, spend_id: int) -> Spend:
 )
 def approve_spend_route(request: HttpRequest, spend_id: int, payload: VersionIn) -> Spend:
     """400 if it would take the pot below zero; nothing is changed."""
-    approve_spend(actor=caller(request), spend_id=spend_id, version=payload.version, channel=API, path=request.path)
+    approve_spend(actor=caller(request), spend_id=spend_id, version=payload.version)
     return _spend(request, spend_id)
 
 
@@ -293,8 +289,6 @@ def decline_spend_route(request: HttpRequest, spend_id: int, payload: DeclineIn)
         spend_id=spend_id,
         version=payload.version,
         reason=payload.reason,
-        channel=API,
-        path=request.path,
     )
     return _spend(request, spend_id)
 
@@ -306,7 +300,7 @@ def decline_spend_route(request: HttpRequest, spend_id: int, payload: DeclineIn)
     url_name="cancel_spend",
 )
 def cancel_spend_route(request: HttpRequest, spend_id: int, payload: VersionIn) -> Spend:
-    cancel_spend(actor=caller(request), spend_id=spend_id, version=payload.version, channel=API, path=request.path)
+    cancel_spend(actor=caller(request), spend_id=spend_id, version=payload.version)
     return _spend(request, spend_id)
 
 
@@ -318,7 +312,5 @@ def cancel_spend_route(request: HttpRequest, spend_id: int, payload: VersionIn) 
 )
 def attach_receipt_route(request: HttpRequest, spend_id: int, version: Form[int], receipt: File[UploadedFile]) -> Spend:
     """A PDF, JPG or PNG of at most 5 MB."""
-    attach_receipt(
-        actor=caller(request), spend_id=spend_id, version=version, upload=receipt, channel=API, path=request.path
-    )
+    attach_receipt(actor=caller(request), spend_id=spend_id, version=version, upload=receipt)
     return _spend(request, spend_id)

@@ -18,7 +18,6 @@ from ninja.pagination import paginate
 from coproduce.api.v1.auth import caller
 from coproduce.api.v1.pagination import PageNumber
 from coproduce.api.v1.schemas import Input, error_responses, one_of
-from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import NotFound
 from coproduce.core.validation import InvalidInput
 from coproduce.participants.models import Participant
@@ -37,7 +36,6 @@ from coproduce.plans.services.contacts import record_contact, restrict_contact, 
 
 router = Router(tags=["contacts and appointments"])
 
-API = AuditEvent.Channel.API
 
 if TYPE_CHECKING:
     ContactKind = str
@@ -142,7 +140,7 @@ def _visible_participant(request: HttpRequest, participant_id: int) -> Participa
 
 def _audit_read(request: HttpRequest, rows: list[Any]) -> None:
     if rows:
-        record_participant_view(actor=caller(request), participant=rows[0].participant, channel=API, path=request.path)
+        record_participant_view(actor=caller(request), participant=rows[0].participant)
 
 
 def _contact(request: HttpRequest, contact_id: int) -> Contact:
@@ -192,9 +190,7 @@ def list_contacts(request: HttpRequest, participant_id: int) -> QuerySet[Contact
 )
 def record_contact_route(request: HttpRequest, participant_id: int, payload: ContactIn) -> Status[Contact]:
     """The participant's keyworker, a covering keyworker or the area's manager. Audited."""
-    contact = record_contact(
-        actor=caller(request), participant_id=participant_id, channel=API, path=request.path, **payload.model_dump()
-    )
+    contact = record_contact(actor=caller(request), participant_id=participant_id, **payload.model_dump())
     return Status(201, _contact(request, contact.pk))
 
 
@@ -217,17 +213,15 @@ def update_contact_route(request: HttpRequest, contact_id: int, payload: Contact
             contact_id=contact_id,
             expected_version=version,
             changes=changes,
-            channel=API,
-            path=request.path,
         )
         if reason is not None:
             common = {"actor": actor, "contact_id": contact_id, "expected_version": contact.version}
             if reason.strip():
                 if contact.is_restricted:
                     raise InvalidInput({"restricted_reason": ["This note is already hidden from the participant."]})
-                restrict_contact(reason=reason, channel=API, path=request.path, **common)
+                restrict_contact(reason=reason, **common)
             elif contact.is_restricted:
-                unrestrict_contact(channel=API, path=request.path, **common)
+                unrestrict_contact(**common)
     return _contact(request, contact_id)
 
 
@@ -259,9 +253,7 @@ def book_appointment_route(request: HttpRequest, participant_id: int, payload: A
     """At the place the participant chose. Audited."""
     data = payload.model_dump()
     data["starts_at"] = _aware(data["starts_at"])
-    appointment = book_appointment(
-        actor=caller(request), participant_id=participant_id, channel=API, path=request.path, **data
-    )
+    appointment = book_appointment(actor=caller(request), participant_id=participant_id, **data)
     return Status(201, _appointment(request, appointment.pk))
 
 
@@ -287,8 +279,6 @@ def update_appointment_route(request: HttpRequest, appointment_id: int, payload:
             appointment_id=appointment_id,
             expected_version=version,
             changes=changes,
-            channel=API,
-            path=request.path,
         )
         if status is not None:
             do = cancel_appointment if status == Appointment.Status.CANCELLED else mark_appointment_happened
@@ -296,8 +286,6 @@ def update_appointment_route(request: HttpRequest, appointment_id: int, payload:
                 actor=actor,
                 appointment_id=appointment_id,
                 expected_version=appointment.version,
-                channel=API,
-                path=request.path,
             )
     return _appointment(request, appointment_id)
 
@@ -310,7 +298,5 @@ def update_appointment_route(request: HttpRequest, appointment_id: int, payload:
 )
 def rearrange_appointment_route(request: HttpRequest, appointment_id: int, payload: RearrangeIn) -> Appointment:
     """Only the participant themself. The status becomes `rearrange_asked`. Audited."""
-    ask_to_rearrange(
-        actor=caller(request), appointment_id=appointment_id, message=payload.message, channel=API, path=request.path
-    )
+    ask_to_rearrange(actor=caller(request), appointment_id=appointment_id, message=payload.message)
     return _appointment(request, appointment_id)

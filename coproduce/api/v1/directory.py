@@ -22,7 +22,6 @@ from ninja.pagination import paginate
 from coproduce.api.v1.auth import caller
 from coproduce.api.v1.pagination import PageNumber
 from coproduce.api.v1.schemas import AreaRef, Input, error_responses, one_of
-from coproduce.audit.models import AuditEvent
 from coproduce.directory import services as directory_services
 from coproduce.directory.models import Service
 from coproduce.directory.selectors import DAY_CODES, search_services, visible_service, with_listing_details
@@ -33,7 +32,6 @@ from coproduce.referrals.suggestions import suggest_services
 
 router = Router(tags=["directory"])
 
-API = AuditEvent.Channel.API
 
 if TYPE_CHECKING:
     NeedOrAny = str
@@ -270,9 +268,7 @@ def update_service_route(request: HttpRequest, service_id: uuid.UUID, payload: S
     last read and only the fields to change; 409 if someone changed it since (nothing is saved)."""
     changes = payload.model_dump(exclude_unset=True)
     version = changes.pop("version")
-    directory_services.update_service(
-        actor=caller(request), service_id=service_id, version=version, channel=API, path=request.path, **changes
-    )
+    directory_services.update_service(actor=caller(request), service_id=service_id, version=version, **changes)
     return _service_out(service_id)
 
 
@@ -284,9 +280,7 @@ def update_service_route(request: HttpRequest, service_id: uuid.UUID, payload: S
 )
 def mark_service_checked_route(request: HttpRequest, service_id: uuid.UUID, payload: CheckedIn) -> Service:
     """Sets `last_checked_on` to today, by you. The same people as may change it."""
-    directory_services.mark_service_checked(
-        actor=caller(request), service_id=service_id, version=payload.version, channel=API, path=request.path
-    )
+    directory_services.mark_service_checked(actor=caller(request), service_id=service_id, version=payload.version)
     return _service_out(service_id)
 
 
@@ -303,7 +297,7 @@ def participant_suggestions(request: HttpRequest, participant_id: int) -> list[d
     """For the participant, their keyworker and the area's manager. Nothing is referred: they choose.
     The read is audited."""
     participant = visible_participant(caller(request), participant_id)
-    record_participant_view(actor=caller(request), participant=participant, channel=API, path=request.path)
+    record_participant_view(actor=caller(request), participant=participant)
     return [
         {
             "service": {

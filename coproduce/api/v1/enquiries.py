@@ -24,7 +24,6 @@ from coproduce.api.v1.schemas import (
     EnquiryReceivedOut,
     error_responses,
 )
-from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import NotFound
 from coproduce.participants.models import Enquiry
 from coproduce.participants.selectors import enquiries_visible_to
@@ -37,7 +36,6 @@ from coproduce.participants.services import (
 
 router = Router(tags=["enquiries"])
 
-API = AuditEvent.Channel.API
 # One address may ask for help this often. Counted in Django's cache, which must be shared
 # between processes (CACHES) for the limit to hold across app servers.
 ENQUIRY_RATE = getattr(settings, "COPRODUCE_API_ENQUIRY_RATE", "10/h")
@@ -55,7 +53,7 @@ def _visible_one(request: HttpRequest, enquiry_id: int) -> Enquiry:
 
 
 def _audit_list(request: HttpRequest, enquiries: list[Any]) -> None:
-    record_enquiry_list_view(actor=caller(request), enquiries=enquiries, channel=API, path=request.path)
+    record_enquiry_list_view(actor=caller(request), enquiries=enquiries)
 
 
 @router.get(
@@ -87,7 +85,7 @@ def submit_enquiry_route(request: HttpRequest, payload: EnquiryIn) -> Status[dic
     Give an email address or a mobile number, matching `contact_by`. Nothing is sent back but a
     confirmation: an enquiry cannot be read without signing in.
     """
-    enquiry = submit_enquiry(channel=API, path=request.path, **payload.model_dump())
+    enquiry = submit_enquiry(**payload.model_dump())
     return Status(
         201,
         {"detail": f"Thank you. Someone from the {enquiry.partnership.area_name} team will contact you soon."},
@@ -103,7 +101,7 @@ def submit_enquiry_route(request: HttpRequest, payload: EnquiryIn) -> Status[dic
 def enquiry_detail(request: HttpRequest, enquiry_id: int) -> Enquiry:
     """404 for an enquiry that does not exist and for one you may not see alike. The read is audited."""
     enquiry = _visible_one(request, enquiry_id)
-    record_enquiry_view(actor=caller(request), enquiry=enquiry, channel=API, path=request.path)
+    record_enquiry_view(actor=caller(request), enquiry=enquiry)
     return enquiry
 
 
@@ -120,7 +118,5 @@ def allocate_enquiry_route(request: HttpRequest, enquiry_id: int, payload: Alloc
         enquiry_id=enquiry_id,
         expected_version=payload.version,
         keyworker_id=payload.keyworker_id,
-        channel=API,
-        path=request.path,
     )
     return _visible_one(request, enquiry_id)

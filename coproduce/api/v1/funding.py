@@ -17,7 +17,6 @@ from ninja.pagination import paginate
 from coproduce.api.v1.auth import caller
 from coproduce.api.v1.pagination import PageNumber
 from coproduce.api.v1.schemas import Input, error_responses
-from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import NotFound
 from coproduce.programmes.funding import (
     agree_target,
@@ -33,7 +32,6 @@ from coproduce.programmes.models import EngagementTarget, Grant, LabourMarketCon
 
 router = Router(tags=["targets and grants"])
 
-API = AuditEvent.Channel.API
 VERSION_HELP = "The `version` you read; a stale one gets 409 and nothing is saved."
 
 
@@ -190,8 +188,6 @@ def propose_target_route(request: HttpRequest, payload: TargetIn) -> Status[Enga
         year=payload.year,
         participants=payload.participants,
         expected_version=payload.version,
-        channel=API,
-        path=request.path,
     )
     return Status(201, targets_visible_to(caller(request)).get(pk=target.pk))
 
@@ -203,9 +199,7 @@ def propose_target_route(request: HttpRequest, payload: TargetIn) -> Status[Enga
     url_name="agree_target",
 )
 def agree_target_route(request: HttpRequest, target_id: int, payload: VersionIn) -> EngagementTarget:
-    agree_target(
-        actor=caller(request), target_id=target_id, expected_version=payload.version, channel=API, path=request.path
-    )
+    agree_target(actor=caller(request), target_id=target_id, expected_version=payload.version)
     return targets_visible_to(caller(request)).get(pk=target_id)
 
 
@@ -231,7 +225,7 @@ def list_grants(request: HttpRequest) -> QuerySet[Grant]:
     url_name="record_grant",
 )
 def record_grant_route(request: HttpRequest, payload: GrantIn) -> Status[Grant]:
-    grant = record_grant(actor=caller(request), channel=API, path=request.path, **payload.model_dump())
+    grant = record_grant(actor=caller(request), **payload.model_dump())
     return Status(201, grants_visible_to(caller(request)).get(pk=grant.pk))
 
 
@@ -263,8 +257,6 @@ def update_grant_route(request: HttpRequest, grant_id: int, payload: GrantUpdate
         grant_id=grant_id,
         expected_version=version,
         changes=changes,
-        channel=API,
-        path=request.path,
     )
     return grants_visible_to(caller(request)).get(pk=grant_id)
 
@@ -292,5 +284,5 @@ def list_labour_market(request: HttpRequest) -> QuerySet[LabourMarketContext]:
 def set_labour_market_route(request: HttpRequest, payload: LabourMarketIn) -> Status[LabourMarketContext]:
     values = payload.model_dump()
     version = values.pop("version")
-    row = set_labour_market(actor=caller(request), expected_version=version, channel=API, path=request.path, **values)
+    row = set_labour_market(actor=caller(request), expected_version=version, **values)
     return Status(201, labour_market_visible_to(caller(request)).get(pk=row.pk))

@@ -12,7 +12,6 @@ from ninja import Router
 
 from coproduce.api.v1.auth import caller
 from coproduce.api.v1.schemas import error_responses
-from coproduce.audit.models import AuditEvent
 from coproduce.programmes.giving import export_grants_360giving
 
 router = Router(tags=["grants"])
@@ -32,4 +31,4 @@ router = Router(tags=["grants"])
     url_name="grants_360giving",
 )
 def grants_360giving(request: HttpRequest) -> dict[str, Any]:
-    return export_grants_360giving(actor=caller(request), channel=AuditEvent.Channel.API, path=request.get_full_path())
+    return export_grants_360giving(actor=caller(request))

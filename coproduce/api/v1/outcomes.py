@@ -15,7 +15,6 @@ from ninja import Field, Router, Schema, Status
 
 from coproduce.api.v1.auth import caller
 from coproduce.api.v1.schemas import Input, error_responses, one_of
-from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import NotFound
 from coproduce.outcomes.models import ContractType, Outcome, Sector, SustainmentCheck
 from coproduce.outcomes.selectors import OutcomeRow, due_sustainment_checks_for, outcome_rows, outcomes_visible_to
@@ -25,7 +24,6 @@ from coproduce.participants.services import record_participant_list_view, record
 
 router = Router(tags=["outcomes"])
 
-API = AuditEvent.Channel.API
 
 if TYPE_CHECKING:
     OutcomeKind = str
@@ -167,7 +165,7 @@ def list_outcomes(request: HttpRequest, participant_id: int) -> list[dict[str, A
     """Every outcome with its sustainment checks. The read is audited."""
     user = caller(request)
     participant = visible_participant(user, participant_id)
-    record_participant_view(actor=user, participant=participant, channel=API, path=request.path)
+    record_participant_view(actor=user, participant=participant)
     return [_out(row) for row in outcome_rows(user, participant)]
 
 
@@ -180,9 +178,7 @@ def list_outcomes(request: HttpRequest, participant_id: int) -> list[dict[str, A
 def record_outcome_route(request: HttpRequest, participant_id: int, payload: OutcomeIn) -> Status[dict[str, Any]]:
     """Their keyworker (or one covering) or the area's manager. A job start needs sector, hours,
     contract and pay, and schedules its 4, 13, 26 and 52-week sustainment checks."""
-    outcome = record_outcome(
-        actor=caller(request), participant_id=participant_id, channel=API, path=request.path, **payload.model_dump()
-    )
+    outcome = record_outcome(actor=caller(request), participant_id=participant_id, **payload.model_dump())
     return Status(201, _one(request, outcome.pk))
 
 
@@ -196,7 +192,7 @@ def get_outcome(request: HttpRequest, outcome_id: int) -> dict[str, Any]:
     """The read is audited."""
     out = _one(request, outcome_id)
     participant = visible_participant(caller(request), out["participant_id"])
-    record_participant_view(actor=caller(request), participant=participant, channel=API, path=request.path)
+    record_participant_view(actor=caller(request), participant=participant)
     return out
 
 
@@ -216,8 +212,6 @@ def update_outcome_route(request: HttpRequest, outcome_id: int, payload: Outcome
         outcome_id=outcome_id,
         expected_version=version,
         changes=changes,
-        channel=API,
-        path=request.path,
     )
     return _one(request, outcome_id)
 
@@ -237,8 +231,6 @@ def answer_check_route(request: HttpRequest, check_id: int, payload: CheckAnswer
         status=payload.status,
         checked_on=payload.checked_on,
         note=payload.note,
-        channel=API,
-        path=request.path,
     )
 
 
@@ -255,8 +247,6 @@ def due_checks(request: HttpRequest) -> list[dict[str, Any]]:
     record_participant_list_view(
         actor=user,
         participant_ids=sorted({check.outcome.participant_id for check in checks}),
-        channel=API,
-        path=request.path,
     )
     return [
         {

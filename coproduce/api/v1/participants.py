@@ -23,7 +23,6 @@ from coproduce.api.v1.schemas import (
     ParticipantUpdateIn,
     error_responses,
 )
-from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import NotFound
 from coproduce.participants.models import Participant
 from coproduce.participants.selectors import filter_participants, participants_visible_to
@@ -35,8 +34,6 @@ from coproduce.participants.services import (
 )
 
 router = Router(tags=["participants"])
-
-API = AuditEvent.Channel.API
 
 
 def _visible(request: HttpRequest) -> QuerySet[Participant]:
@@ -51,9 +48,7 @@ def _visible_one(request: HttpRequest, participant_id: int) -> Participant:
 
 
 def _audit_list(request: HttpRequest, participants: list[Any]) -> None:
-    record_participant_list_view(
-        actor=caller(request), participant_ids=[p.pk for p in participants], channel=API, path=request.path
-    )
+    record_participant_list_view(actor=caller(request), participant_ids=[p.pk for p in participants])
 
 
 @router.get(
@@ -83,7 +78,7 @@ def register_participant_route(request: HttpRequest, payload: ParticipantCreateI
 
     `consent_how` records how the participant consented to the service: nobody is registered without it.
     """
-    participant = register_participant(actor=caller(request), channel=API, path=request.path, **payload.model_dump())
+    participant = register_participant(actor=caller(request), **payload.model_dump())
     return Status(201, _visible_one(request, participant.pk))
 
 
@@ -96,7 +91,7 @@ def register_participant_route(request: HttpRequest, payload: ParticipantCreateI
 def participant_detail(request: HttpRequest, participant_id: int) -> Participant:
     """404 for a participant who does not exist and for one you may not see alike. The read is audited."""
     participant = _visible_one(request, participant_id)
-    record_participant_view(actor=caller(request), participant=participant, channel=API, path=request.path)
+    record_participant_view(actor=caller(request), participant=participant)
     return participant
 
 
@@ -121,7 +116,5 @@ def update_participant_route(request: HttpRequest, participant_id: int, payload:
         expected_version=version,
         changes=changes,
         children_birth_years=children,
-        channel=API,
-        path=request.path,
     )
     return _visible_one(request, participant_id)

@@ -16,7 +16,6 @@ from ninja.pagination import paginate
 from coproduce.api.v1.auth import caller, caller_actor
 from coproduce.api.v1.pagination import PageNumber
 from coproduce.api.v1.schemas import Input, error_responses, one_of
-from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import NotFound
 from coproduce.participants.models import Participant
 from coproduce.participants.selectors import visible_participant
@@ -28,7 +27,6 @@ from coproduce.plans.services.assessments import record_assessment
 
 router = Router(tags=["plans"])
 
-API = AuditEvent.Channel.API
 
 if TYPE_CHECKING:
     BarrierChoice = str
@@ -176,7 +174,7 @@ def _step_out(request: HttpRequest, step_id: int) -> Step:
 def list_assessments(request: HttpRequest, participant_id: int) -> QuerySet[Assessment]:
     """Every assessment is kept; the latest comes first. The read is audited."""
     participant = _visible_participant(request, participant_id)
-    record_participant_view(actor=caller(request), participant=participant, channel=API, path=request.path)
+    record_participant_view(actor=caller(request), participant=participant)
     return assessments_of(caller(request), participant.pk)
 
 
@@ -195,8 +193,6 @@ def record_assessment_route(request: HttpRequest, participant_id: int, payload: 
         strengths=payload.strengths,
         aspirations=payload.aspirations,
         barriers=[barrier.model_dump() for barrier in payload.barriers],
-        channel=API,
-        path=request.path,
     )
     return Status(201, assessments_of(caller(request), participant_id).get(pk=assessment.pk))
 
@@ -214,7 +210,7 @@ def record_assessment_route(request: HttpRequest, participant_id: int, payload: 
 def list_goals(request: HttpRequest, participant_id: int) -> QuerySet[Goal]:
     """Goals oldest first, each with all its steps. The read is audited."""
     participant = _visible_participant(request, participant_id)
-    record_participant_view(actor=caller(request), participant=participant, channel=API, path=request.path)
+    record_participant_view(actor=caller(request), participant=participant)
     return plan_of(caller(request), participant.pk)
 
 
@@ -231,8 +227,6 @@ def add_goal_route(request: HttpRequest, participant_id: int, payload: GoalIn) -
         participant_id=participant_id,
         title=payload.title,
         details=payload.details,
-        channel=API,
-        path=request.path,
     )
     return Status(201, _goal_out(request, goal.pk))
 
@@ -252,8 +246,6 @@ def update_goal_route(request: HttpRequest, goal_id: int, payload: GoalUpdateIn)
         title=payload.title,
         details=payload.details,
         status=payload.status,
-        channel=API,
-        path=request.path,
     )
     return _goal_out(request, goal_id)
 
@@ -270,12 +262,12 @@ def add_step_route(request: HttpRequest, goal_id: int, payload: StepIn) -> Statu
     goal = Goal.objects.filter(pk=goal_id).values_list("participant_id", flat=True).first()
     suggest = goal is not None and caller_actor(request).participant_id == goal
     add = plan_services.suggest_step if suggest else plan_services.offer_step
-    step = add(actor=caller(request), goal_id=goal_id, description=payload.description, channel=API, path=request.path)
+    step = add(actor=caller(request), goal_id=goal_id, description=payload.description)
     return Status(201, _step_out(request, step.pk))
 
 
 def _answer(request: HttpRequest, name: str, step_id: int, **kwargs: Any) -> Step:
-    SERVICES[name](actor=caller(request), step_id=step_id, channel=API, path=request.path, **kwargs)
+    SERVICES[name](actor=caller(request), step_id=step_id, **kwargs)
     return _step_out(request, step_id)
 
 

@@ -16,7 +16,6 @@ from ninja.pagination import paginate
 from coproduce.api.v1.auth import caller
 from coproduce.api.v1.pagination import PageNumber
 from coproduce.api.v1.schemas import Input, error_responses, one_of
-from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import NotFound
 from coproduce.core.validation import InvalidInput
 from coproduce.participants.models import Participant
@@ -30,7 +29,6 @@ from coproduce.plans.services.progress import record_progress_check
 
 router = Router(tags=["progress checks and job search"])
 
-API = AuditEvent.Channel.API
 
 if TYPE_CHECKING:
     AreaChoice = str
@@ -120,7 +118,7 @@ def _read_participant(request: HttpRequest, participant_id: int) -> Participant:
     participant = participants_visible_to(caller(request)).filter(pk=participant_id).first()
     if participant is None:
         raise NotFound("No such participant.")
-    record_participant_view(actor=caller(request), participant=participant, channel=API, path=request.path)
+    record_participant_view(actor=caller(request), participant=participant)
     return participant
 
 
@@ -158,8 +156,6 @@ def record_progress_check_route(
         checked_on=payload.checked_on,
         reader=payload.reader,
         scores=scores,
-        channel=API,
-        path=request.path,
     )
     return Status(201, progress_checks_for(caller(request), participant_id).get(pk=check.pk))
 
@@ -187,9 +183,7 @@ def add_job_search_entry_route(
     request: HttpRequest, participant_id: int, payload: JobSearchEntryIn
 ) -> Status[JobSearchEntry]:
     """By the participant, or their keyworker with them. Audited."""
-    entry = add_job_search_entry(
-        actor=caller(request), participant_id=participant_id, channel=API, path=request.path, **payload.model_dump()
-    )
+    entry = add_job_search_entry(actor=caller(request), participant_id=participant_id, **payload.model_dump())
     return Status(201, entry)
 
 
@@ -210,8 +204,6 @@ def update_job_search_entry_route(
         entry_id=entry_id,
         expected_version=version,
         changes=changes,
-        channel=API,
-        path=request.path,
     )
     entry = job_search_entries_visible_to(caller(request)).select_related("recorded_by").get(pk=entry_id)
     return entry

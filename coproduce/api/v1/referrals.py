@@ -23,7 +23,6 @@ from ninja.pagination import paginate
 from coproduce.api.v1.auth import caller, caller_actor
 from coproduce.api.v1.pagination import PageNumber
 from coproduce.api.v1.schemas import Input, OrganisationRef, error_responses, one_of
-from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import NotFound
 from coproduce.core.validation import InvalidInput
 from coproduce.directory.models import Service
@@ -44,7 +43,6 @@ from coproduce.referrals.selectors import (
 
 router = Router(tags=["referrals"])
 
-API = AuditEvent.Channel.API
 
 if TYPE_CHECKING:
     ReferralStateOrAny = str
@@ -281,14 +279,12 @@ def _referral_out(request: HttpRequest, referral_id: int) -> Referral:
     referral = _referrals(request).filter(pk=referral_id).first()
     if referral is None:
         raise NotFound("No such referral.")
-    referral_services.record_referral_view(actor=caller(request), referral=referral, channel=API, path=request.path)
+    referral_services.record_referral_view(actor=caller(request), referral=referral)
     return referral
 
 
 def _audit_list(request: HttpRequest, referrals: list[Any]) -> None:
-    referral_services.record_referral_list_view(
-        actor=caller(request), referrals=referrals, channel=API, path=request.path
-    )
+    referral_services.record_referral_list_view(actor=caller(request), referrals=referrals)
 
 
 def _participant(request: HttpRequest, participant_id: int) -> Participant:
@@ -395,8 +391,6 @@ def propose_referral_route(request: HttpRequest, payload: ProposeIn) -> Status[R
         service=_service(payload.service_id),
         reason=payload.reason,
         goal=_goal(participant, payload.goal_id),
-        channel=API,
-        path=request.path,
     )
     return Status(201, _referral_out(request, referral.pk))
 
@@ -418,8 +412,6 @@ def record_signposting_route(request: HttpRequest, payload: SignpostIn) -> Statu
         outside_service_name=payload.outside_service_name,
         outside_service_details=payload.outside_service_details,
         goal=_goal(participant, payload.goal_id),
-        channel=API,
-        path=request.path,
     )
     return Status(201, _referral_out(request, referral.pk))
 
@@ -429,7 +421,7 @@ def record_signposting_route(request: HttpRequest, payload: SignpostIn) -> Statu
 
 def _change(request: HttpRequest, name: str, referral_id: int, **kwargs: Any) -> Referral:
     service = getattr(referral_services, name)
-    service(actor=caller(request), referral_id=referral_id, channel=API, path=request.path, **kwargs)
+    service(actor=caller(request), referral_id=referral_id, **kwargs)
     return _referral_out(request, referral_id)
 
 
@@ -550,7 +542,7 @@ def my_data_holders(request: HttpRequest) -> list[dict[str, Any]]:
     if participant_id is None:
         raise NotFound("You have no participant record.")
     participant = visible_participant(caller(request), participant_id)
-    record_participant_view(actor=caller(request), participant=participant, channel=API, path=request.path)
+    record_participant_view(actor=caller(request), participant=participant)
     return [
         {
             "organisation": {
@@ -581,7 +573,5 @@ def withdraw_sharing_consent_route(request: HttpRequest, consent_id: int, payloa
     """The participant (or their keyworker for them). Every open referral relying on it is withdrawn, and
     the organisation loses access at once."""
     how = _how(request, payload.how, visible=consents_visible_to(caller(request)).filter(pk=consent_id))
-    consent = referral_services.withdraw_sharing_consent(
-        actor=caller(request), consent_id=consent_id, how=how, channel=API, path=request.path
-    )
+    consent = referral_services.withdraw_sharing_consent(actor=caller(request), consent_id=consent_id, how=how)
     return _consent_out(consent)

@@ -34,7 +34,6 @@ from coproduce.research.services.quotes import (
 
 router = Router(tags=["research"])
 
-API = AuditEvent.Channel.API
 FORBIDDEN = "Only evaluators work on the evaluation."
 
 if TYPE_CHECKING:
@@ -218,9 +217,7 @@ def _read_quote(request: HttpRequest, quote_id: int) -> dict[str, Any]:
     )
     if quote is None:
         raise NotFound("No such quote.")
-    audit_quote_reads(
-        actor=caller(request), quotes=[quote], action=AuditEvent.Action.VIEW, channel=API, path=request.path
-    )
+    audit_quote_reads(actor=caller(request), quotes=[quote], action=AuditEvent.Action.VIEW)
     return _quote_out(with_codes([quote])[0])
 
 
@@ -243,7 +240,7 @@ def list_research_quotes(request: HttpRequest, query: Query[QuoteQuery]) -> dict
     offset = (query.page - 1) * size
     count = quotes.count()
     items = list(quotes[offset : offset + size]) if offset < count else []
-    audit_quote_reads(actor=user, quotes=items, action=AuditEvent.Action.LIST, channel=API, path=request.path)
+    audit_quote_reads(actor=user, quotes=items, action=AuditEvent.Action.LIST)
     return {"items": [_quote_out(row) for row in with_codes(items)], "count": count}
 
 
@@ -256,7 +253,7 @@ def list_research_quotes(request: HttpRequest, query: Query[QuoteQuery]) -> dict
 )
 def create_research_quote(request: HttpRequest, payload: QuoteIn) -> Status[dict[str, Any]]:
     user = _evaluator(request)
-    quote = select_quote(actor=user, channel=API, path=request.path, **payload.model_dump())
+    quote = select_quote(actor=user, **payload.model_dump())
     return Status(201, _read_quote(request, quote.pk))
 
 
@@ -268,9 +265,7 @@ def create_research_quote(request: HttpRequest, payload: QuoteIn) -> Status[dict
 )
 def update_research_quote(request: HttpRequest, quote_id: int, payload: QuoteUpdateIn) -> dict[str, Any]:
     user = _evaluator(request)
-    update_quote_note(
-        actor=user, quote_id=quote_id, version=payload.version, note=payload.note, channel=API, path=request.path
-    )
+    update_quote_note(actor=user, quote_id=quote_id, version=payload.version, note=payload.note)
     return _read_quote(request, quote_id)
 
 
@@ -282,7 +277,7 @@ def update_research_quote(request: HttpRequest, quote_id: int, payload: QuoteUpd
 )
 def delete_research_quote(request: HttpRequest, quote_id: int) -> Status[None]:
     user = _evaluator(request)
-    remove_quote(actor=user, quote_id=quote_id, channel=API, path=request.path)
+    remove_quote(actor=user, quote_id=quote_id)
     return Status(204, None)
 
 
@@ -315,7 +310,7 @@ def export_research_quotes(request: HttpRequest, query: Query[QuoteExportQuery])
     filters = QuoteFilters(
         code_id=query.code_id, theme_id=query.theme_id, partnership_id=query.partnership_id, wave_id=query.wave_id
     )
-    rows = export_quotes(actor=user, filters=filters, channel=API, path=request.get_full_path())
+    rows = export_quotes(actor=user, filters=filters)
     return _file(rows, XLSX if query.format == "xlsx" else CSV)
 
 
@@ -338,8 +333,6 @@ def export_research_segments(request: HttpRequest, query: Query[SegmentExportQue
         codebook_id=query.codebook_id,
         wave_id=query.wave_id,
         partnership_id=query.partnership_id,
-        channel=API,
-        path=request.get_full_path(),
     )
     return _file(rows, CSV)
 
@@ -353,7 +346,7 @@ def export_research_segments(request: HttpRequest, query: Query[SegmentExportQue
 )
 def export_research_codebook_qdc(request: HttpRequest, codebook_id: int) -> HttpResponse:
     user = _evaluator(request)
-    codebook, document = export_codebook_qdc(actor=user, codebook_id=codebook_id, channel=API, path=request.path)
+    codebook, document = export_codebook_qdc(actor=user, codebook_id=codebook_id)
     response = HttpResponse(document, content_type=QDC_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="codebook-{codebook.pk}.qdc"'
     return response

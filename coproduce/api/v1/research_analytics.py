@@ -13,7 +13,6 @@ from ninja import Router, Schema
 
 from coproduce.api.v1.auth import caller
 from coproduce.api.v1.schemas import error_responses
-from coproduce.audit.models import AuditEvent
 from coproduce.reporting.research_outcomes import (
     AreaTimeToWork,
     RateRow,
@@ -135,7 +134,7 @@ def time_to_work(request: HttpRequest) -> dict[str, Any]:
     """For evaluators. Months from joining to the first job start; people without one are censored
     at today or when their case closed. Survival is the share still not in work."""
     today = timezone.localdate()
-    result = read_time_to_work(actor=caller(request), today=today, channel=AuditEvent.Channel.API, path=request.path)
+    result = read_time_to_work(actor=caller(request), today=today)
     return {
         "date": today.isoformat(),
         "method": "Kaplan–Meier (lifelines); median 95% CI from the exponential Greenwood band",
@@ -154,7 +153,7 @@ def paid_work_model(request: HttpRequest) -> dict[str, Any]:
     """For evaluators. When the model cannot be estimated (too few people, perfect separation),
     `fitted` is false and `message` says why."""
     today = timezone.localdate()
-    model = read_paid_work_model(actor=caller(request), today=today, channel=AuditEvent.Channel.API, path=request.path)
+    model = read_paid_work_model(actor=caller(request), today=today)
     return {
         "date": today.isoformat(),
         "method": "Logistic regression (statsmodels logit): paid ~ barriers + area",
@@ -205,7 +204,7 @@ def _rate_row(row: RateRow) -> dict[str, Any]:
 def rates(request: HttpRequest) -> dict[str, Any]:
     """For evaluators. Small numbers are suppressed as in the funder's figures."""
     today = timezone.localdate()
-    result = read_paid_work_rates(actor=caller(request), today=today, channel=AuditEvent.Channel.API, path=request.path)
+    result = read_paid_work_rates(actor=caller(request), today=today)
     return {
         "date": today.isoformat(),
         "method": "Share in paid work with 95% Wilson score intervals; counts of 1 to 4 suppressed",

@@ -18,7 +18,6 @@ from ninja.pagination import paginate
 from coproduce.api.v1.auth import caller_allowed
 from coproduce.api.v1.pagination import PageNumber
 from coproduce.api.v1.schemas import Input, error_responses
-from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import NotFound
 from coproduce.research.models import Code, Codebook, CodedSegment, Theme
 from coproduce.research.selectors import codebooks_visible_to, codes_visible_to, segments_visible_to
@@ -26,7 +25,6 @@ from coproduce.research.services import coding
 
 router = Router(tags=["research"])
 
-API = AuditEvent.Channel.API
 
 if TYPE_CHECKING:
     WhoseSegments = str
@@ -214,7 +212,7 @@ def list_research_codebooks(request: HttpRequest) -> QuerySet[Codebook]:
 )
 def create_research_codebook(request: HttpRequest, payload: CodebookIn) -> Status[dict[str, Any]]:
     user = _evaluator(request)
-    codebook = coding.create_codebook(actor=user, channel=API, path=request.path, **payload.model_dump())
+    codebook = coding.create_codebook(actor=user, **payload.model_dump())
     return Status(201, _codebook_detail(user, codebook.pk))
 
 
@@ -238,9 +236,7 @@ def update_research_codebook(request: HttpRequest, codebook_id: int, payload: Co
     user = _evaluator(request)
     changes = payload.model_dump(exclude_unset=True)
     version = changes.pop("version")
-    coding.update_codebook(
-        actor=user, codebook_id=codebook_id, version=version, changes=changes, channel=API, path=request.path
-    )
+    coding.update_codebook(actor=user, codebook_id=codebook_id, version=version, changes=changes)
     return _codebook_detail(user, codebook_id)
 
 
@@ -252,9 +248,7 @@ def update_research_codebook(request: HttpRequest, codebook_id: int, payload: Co
 )
 def create_research_theme(request: HttpRequest, codebook_id: int, payload: ThemeIn) -> Status[Theme]:
     user = _evaluator(request)
-    theme = coding.create_theme(
-        actor=user, codebook_id=codebook_id, channel=API, path=request.path, **payload.model_dump()
-    )
+    theme = coding.create_theme(actor=user, codebook_id=codebook_id, **payload.model_dump())
     return Status(201, theme)
 
 
@@ -266,9 +260,7 @@ def create_research_theme(request: HttpRequest, codebook_id: int, payload: Theme
 )
 def reorder_research_themes(request: HttpRequest, codebook_id: int, payload: ThemeOrderIn) -> list[Theme]:
     user = _evaluator(request)
-    return coding.reorder_themes(
-        actor=user, codebook_id=codebook_id, theme_ids=payload.theme_ids, channel=API, path=request.path
-    )
+    return coding.reorder_themes(actor=user, codebook_id=codebook_id, theme_ids=payload.theme_ids)
 
 
 @router.patch(
@@ -281,9 +273,7 @@ def update_research_theme(request: HttpRequest, theme_id: int, payload: ThemeUpd
     user = _evaluator(request)
     changes = payload.model_dump(exclude_unset=True)
     version = changes.pop("version")
-    return coding.update_theme(
-        actor=user, theme_id=theme_id, version=version, changes=changes, channel=API, path=request.path
-    )
+    return coding.update_theme(actor=user, theme_id=theme_id, version=version, changes=changes)
 
 
 @router.post(
@@ -294,9 +284,7 @@ def update_research_theme(request: HttpRequest, theme_id: int, payload: ThemeUpd
 )
 def create_research_code(request: HttpRequest, codebook_id: int, payload: CodeIn) -> Status[Code]:
     user = _evaluator(request)
-    code = coding.create_code(
-        actor=user, codebook_id=codebook_id, channel=API, path=request.path, **payload.model_dump()
-    )
+    code = coding.create_code(actor=user, codebook_id=codebook_id, **payload.model_dump())
     return Status(201, code)
 
 
@@ -310,9 +298,7 @@ def update_research_code(request: HttpRequest, code_id: int, payload: CodeUpdate
     user = _evaluator(request)
     changes = payload.model_dump(exclude_unset=True)
     version = changes.pop("version")
-    return coding.update_code(
-        actor=user, code_id=code_id, version=version, changes=changes, channel=API, path=request.path
-    )
+    return coding.update_code(actor=user, code_id=code_id, version=version, changes=changes)
 
 
 # ---- coded segments and the consensus ---------------------------------------------------------
@@ -332,7 +318,7 @@ def list_research_segments(
     coder's and the consensus, for comparing. `coder=consensus`: the consensus only."""
     user = _evaluator(request)
     transcript = coding.transcript_for_coding(user, transcript_id)
-    coding.record_transcript_read(actor=user, transcript=transcript, channel=API, path=request.path)
+    coding.record_transcript_read(actor=user, transcript=transcript)
     segments = segments_visible_to(user).filter(transcript=transcript).select_related("code", "coder")
     if coder == "me":
         segments = segments.filter(coder_id=user.pk, is_consensus=False)
@@ -358,8 +344,6 @@ def create_research_segments(
         passage=payload.passage,
         start=payload.start,
         memo=payload.memo,
-        channel=API,
-        path=request.path,
     )
     return Status(201, segments)
 
@@ -371,7 +355,7 @@ def create_research_segments(
     url_name="delete_research_segment",
 )
 def delete_research_segment(request: HttpRequest, segment_id: int) -> Status[None]:
-    coding.remove_segment(actor=_evaluator(request), segment_id=segment_id, channel=API, path=request.path)
+    coding.remove_segment(actor=_evaluator(request), segment_id=segment_id)
     return Status(204, None)
 
 
@@ -391,6 +375,4 @@ def settle_research_consensus(request: HttpRequest, transcript_id: int, payload:
         start=payload.start,
         end=payload.end,
         code_ids=payload.code_ids,
-        channel=API,
-        path=request.path,
     )

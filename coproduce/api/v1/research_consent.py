@@ -14,7 +14,6 @@ from ninja import Field, Router, Schema
 
 from coproduce.api.v1.auth import caller
 from coproduce.api.v1.schemas import Input, error_responses, one_of
-from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import NotFound
 from coproduce.participants.models import Consent, Participant
 from coproduce.participants.selectors import participants_visible_to
@@ -24,7 +23,6 @@ from coproduce.research.selectors import research_consents_visible_to
 from coproduce.research.services.consent import ELEMENTS, give_research_consent, withdraw_research_consent
 
 router = Router(tags=["research"])
-API = AuditEvent.Channel.API
 
 if TYPE_CHECKING:
     HowOrBlank = str
@@ -90,7 +88,7 @@ def _read(request: HttpRequest, participant: Participant) -> dict[str, Any]:
     scope = (
         research_consents_visible_to(caller(request)).select_related("consent").filter(participant=participant).first()
     )
-    record_participant_view(actor=caller(request), participant=participant, channel=API, path=request.path)
+    record_participant_view(actor=caller(request), participant=participant)
     return _out(participant, scope)
 
 
@@ -113,9 +111,7 @@ def get_research_consent(request: HttpRequest, participant_id: int) -> dict[str,
 def put_research_consent(request: HttpRequest, participant_id: int, payload: ResearchConsentIn) -> dict[str, Any]:
     """Recording and being contacted need agreement to interviews; agreeing to nothing is refused (400)."""
     participant = _participant(request, participant_id)
-    give_research_consent(
-        actor=caller(request), participant_id=participant.pk, channel=API, path=request.path, **payload.model_dump()
-    )
+    give_research_consent(actor=caller(request), participant_id=participant.pk, **payload.model_dump())
     return _read(request, participant)
 
 
@@ -130,7 +126,5 @@ def delete_research_consent(
 ) -> dict[str, Any]:
     """From this moment evaluators see nothing of the participant."""
     participant = _participant(request, participant_id)
-    withdraw_research_consent(
-        actor=caller(request), participant_id=participant.pk, how=how, version=version, channel=API, path=request.path
-    )
+    withdraw_research_consent(actor=caller(request), participant_id=participant.pk, how=how, version=version)
     return _read(request, participant)

@@ -39,7 +39,6 @@ from coproduce.research.services.interviews import (
 from coproduce.research.table1 import table_one
 
 router = Router(tags=["research"])
-API = AuditEvent.Channel.API
 
 if TYPE_CHECKING:
     RoleChoice = str
@@ -111,7 +110,7 @@ def list_research_waves(request: HttpRequest) -> QuerySet[Wave]:
     url_name="create_research_wave",
 )
 def create_research_wave(request: HttpRequest, payload: WaveIn) -> Status[Wave]:
-    wave = create_wave(actor=caller(request), channel=API, path=request.path, **payload.model_dump())
+    wave = create_wave(actor=caller(request), **payload.model_dump())
     return Status(201, wave)
 
 
@@ -134,9 +133,7 @@ def research_wave_detail(request: HttpRequest, wave_id: int) -> Wave:
 def update_research_wave(request: HttpRequest, wave_id: int, payload: WaveUpdateIn) -> Wave:
     changes = payload.model_dump(exclude_unset=True)
     version = changes.pop("version")
-    return update_wave(
-        actor=caller(request), wave_id=wave_id, version=version, changes=changes, channel=API, path=request.path
-    )
+    return update_wave(actor=caller(request), wave_id=wave_id, version=version, changes=changes)
 
 
 # ---- stakeholders -------------------------------------------------------------------------------
@@ -215,7 +212,7 @@ def list_research_stakeholders(request: HttpRequest) -> QuerySet[Stakeholder]:
     url_name="create_research_stakeholder",
 )
 def create_research_stakeholder(request: HttpRequest, payload: StakeholderIn) -> Status[Stakeholder]:
-    stakeholder = create_stakeholder(actor=caller(request), channel=API, path=request.path, **payload.model_dump())
+    stakeholder = create_stakeholder(actor=caller(request), **payload.model_dump())
     return Status(201, stakeholder)
 
 
@@ -243,8 +240,6 @@ def update_research_stakeholder(request: HttpRequest, stakeholder_id: int, paylo
         stakeholder_id=stakeholder_id,
         version=version,
         changes=changes,
-        channel=API,
-        path=request.path,
     )
 
 
@@ -260,8 +255,6 @@ def withdraw_research_stakeholder(request: HttpRequest, stakeholder_id: int, pay
         stakeholder_id=stakeholder_id,
         version=payload.version,
         on=payload.on,
-        channel=API,
-        path=request.path,
     )
 
 
@@ -341,16 +334,14 @@ def _interviews(request: HttpRequest) -> QuerySet[Interview]:
 
 
 def _audit_interviews(request: HttpRequest, items: list[Any]) -> None:
-    record_interview_reads(actor=caller(request), interviews=items, channel=API, path=request.path)
+    record_interview_reads(actor=caller(request), interviews=items)
 
 
 def _interview(request: HttpRequest, interview_id: int) -> Interview:
     interview = _interviews(request).filter(pk=interview_id).first()
     if interview is None:
         raise NotFound("No such interview.")
-    record_interview_reads(
-        actor=caller(request), interviews=[interview], channel=API, path=request.path, action=AuditEvent.Action.VIEW
-    )
+    record_interview_reads(actor=caller(request), interviews=[interview], action=AuditEvent.Action.VIEW)
     return interview
 
 
@@ -387,7 +378,7 @@ def list_research_interviews(
     url_name="create_research_interview",
 )
 def create_research_interview(request: HttpRequest, payload: InterviewIn) -> Status[Interview]:
-    interview = create_interview(actor=caller(request), channel=API, path=request.path, **payload.model_dump())
+    interview = create_interview(actor=caller(request), **payload.model_dump())
     return Status(201, _interview(request, interview.pk))
 
 
@@ -415,8 +406,6 @@ def update_research_interview(request: HttpRequest, interview_id: int, payload: 
         interview_id=interview_id,
         version=version,
         changes=changes,
-        channel=API,
-        path=request.path,
     )
     return _interview(request, interview_id)
 
@@ -545,8 +534,6 @@ def research_sampling_proposal(request: HttpRequest, payload: ProposalIn) -> dic
     record_research_consent_reads(
         actor=user,
         participant_ids=sorted({choice.candidate.participant_id for p in proposals for choice in p.chosen}),
-        channel=API,
-        path=request.path,
     )
     return {
         "wave_id": wave.pk,
@@ -587,9 +574,7 @@ def research_sampling_accept(request: HttpRequest, payload: AcceptIn) -> dict[st
         actor=caller(request),
         wave_id=payload.wave_id,
         research_consent_ids=payload.research_consent_ids,
-        channel=API,
-        path=request.path,
     )
     invited = list(_interviews(request).filter(pk__in=[interview.pk for interview in made]).order_by("pk"))
-    record_interview_reads(actor=caller(request), interviews=invited, channel=API, path=request.path)
+    record_interview_reads(actor=caller(request), interviews=invited)
     return {"invited": invited, "skipped": skipped}

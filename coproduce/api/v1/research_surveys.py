@@ -18,8 +18,8 @@ from coproduce.api.v1.auth import caller, caller_allowed
 from coproduce.api.v1.pagination import PageNumber
 from coproduce.api.v1.schemas import Input, error_responses, one_of
 from coproduce.audit.models import AuditEvent
+from coproduce.audit.services import record_event
 from coproduce.core.errors import NotFound
-from coproduce.programmes.actors import audit_action
 from coproduce.reporting.suppression import THRESHOLD, grid_with_totals, suppress
 from coproduce.research.models import ResearchConsent, Survey, SurveyInvitation, SurveyQuestion
 from coproduce.research.selectors import open_invitations_for, surveys_visible_to
@@ -28,7 +28,6 @@ from coproduce.research.survey_results import ShownCell, survey_counts, survey_r
 
 router = Router(tags=["research"])
 
-API = AuditEvent.Channel.API
 VERSION_HELP = "The survey's `version` you read; a stale one gets 409 and nothing is saved."
 
 if TYPE_CHECKING:
@@ -241,7 +240,7 @@ def list_research_surveys(request: HttpRequest) -> QuerySet[Survey]:
     url_name="create_research_survey",
 )
 def create_research_survey(request: HttpRequest, payload: SurveyIn) -> Status[Survey]:
-    survey = services.create_survey(actor=caller(request), channel=API, path=request.path, **payload.model_dump())
+    survey = services.create_survey(actor=caller(request), **payload.model_dump())
     return Status(201, _survey(request, survey.pk))
 
 
@@ -264,9 +263,7 @@ def research_survey_detail(request: HttpRequest, survey_id: int) -> Survey:
 def update_research_survey(request: HttpRequest, survey_id: int, payload: SurveyUpdateIn) -> Survey:
     changes = payload.model_dump(exclude_unset=True)
     version = changes.pop("version")
-    services.update_survey(
-        actor=caller(request), survey_id=survey_id, version=version, changes=changes, channel=API, path=request.path
-    )
+    services.update_survey(actor=caller(request), survey_id=survey_id, version=version, changes=changes)
     return _survey(request, survey_id)
 
 
@@ -277,9 +274,7 @@ def update_research_survey(request: HttpRequest, survey_id: int, payload: Survey
     url_name="open_research_survey",
 )
 def open_research_survey(request: HttpRequest, survey_id: int, payload: VersionIn) -> Survey:
-    services.open_survey(
-        actor=caller(request), survey_id=survey_id, version=payload.version, channel=API, path=request.path
-    )
+    services.open_survey(actor=caller(request), survey_id=survey_id, version=payload.version)
     return _survey(request, survey_id)
 
 
@@ -290,9 +285,7 @@ def open_research_survey(request: HttpRequest, survey_id: int, payload: VersionI
     url_name="close_research_survey",
 )
 def close_research_survey(request: HttpRequest, survey_id: int, payload: VersionIn) -> Survey:
-    services.close_survey(
-        actor=caller(request), survey_id=survey_id, version=payload.version, channel=API, path=request.path
-    )
+    services.close_survey(actor=caller(request), survey_id=survey_id, version=payload.version)
     return _survey(request, survey_id)
 
 
@@ -303,9 +296,7 @@ def close_research_survey(request: HttpRequest, survey_id: int, payload: Version
     url_name="add_research_survey_question",
 )
 def add_research_survey_question(request: HttpRequest, survey_id: int, payload: QuestionIn) -> Status[Survey]:
-    services.add_question(
-        actor=caller(request), survey_id=survey_id, channel=API, path=request.path, **payload.model_dump()
-    )
+    services.add_question(actor=caller(request), survey_id=survey_id, **payload.model_dump())
     return Status(201, _survey(request, survey_id))
 
 
@@ -326,8 +317,6 @@ def update_research_survey_question(
         question_id=question_id,
         version=version,
         changes=changes,
-        channel=API,
-        path=request.path,
     )
     return _survey(request, survey_id)
 
@@ -346,8 +335,6 @@ def remove_research_survey_question(
         survey_id=survey_id,
         question_id=question_id,
         version=payload.version,
-        channel=API,
-        path=request.path,
     )
     return _survey(request, survey_id)
 
@@ -364,8 +351,6 @@ def reorder_research_survey_questions(request: HttpRequest, survey_id: int, payl
         survey_id=survey_id,
         version=payload.version,
         question_ids=payload.question_ids,
-        channel=API,
-        path=request.path,
     )
     return _survey(request, survey_id)
 
@@ -377,9 +362,7 @@ def reorder_research_survey_questions(request: HttpRequest, survey_id: int, payl
     url_name="add_research_survey_point",
 )
 def add_research_survey_point(request: HttpRequest, survey_id: int, payload: PointIn) -> Status[Survey]:
-    services.add_point(
-        actor=caller(request), survey_id=survey_id, channel=API, path=request.path, **payload.model_dump()
-    )
+    services.add_point(actor=caller(request), survey_id=survey_id, **payload.model_dump())
     return Status(201, _survey(request, survey_id))
 
 
@@ -398,8 +381,6 @@ def update_research_survey_point(request: HttpRequest, survey_id: int, point_id:
         point_id=point_id,
         version=version,
         changes=changes,
-        channel=API,
-        path=request.path,
     )
     return _survey(request, survey_id)
 
@@ -416,8 +397,6 @@ def remove_research_survey_point(request: HttpRequest, survey_id: int, point_id:
         survey_id=survey_id,
         point_id=point_id,
         version=payload.version,
-        channel=API,
-        path=request.path,
     )
     return _survey(request, survey_id)
 
@@ -431,13 +410,11 @@ def remove_research_survey_point(request: HttpRequest, survey_id: int, point_id:
 def research_survey_results_api(request: HttpRequest, survey_id: int) -> dict[str, Any]:
     survey = _survey(request, survey_id)
     rates, questions = survey_result_tables(survey_counts(survey), _suppressed)
-    audit_action(
+    record_event(
         actor=caller(request),
         action=AuditEvent.Action.VIEW,
         record=survey,
         participant_id=None,
-        channel=API,
-        path=request.path,
     )
     return {
         "survey_id": survey.pk,
@@ -480,7 +457,5 @@ def my_research_surveys(request: HttpRequest) -> QuerySet[SurveyInvitation]:
     url_name="answer_research_survey",
 )
 def answer_research_survey(request: HttpRequest, invitation_id: int, payload: AnswersIn) -> Status[dict[str, str]]:
-    services.answer_survey(
-        actor=caller(request), invitation_id=invitation_id, answers=payload.answers, channel=API, path=request.path
-    )
+    services.answer_survey(actor=caller(request), invitation_id=invitation_id, answers=payload.answers)
     return Status(201, {"detail": "Thank you. Your answers are sent, without your name."})

@@ -18,7 +18,6 @@ from ninja.pagination import paginate
 from coproduce.api.v1.auth import caller, caller_allowed
 from coproduce.api.v1.pagination import PageNumber
 from coproduce.api.v1.schemas import AreaRef, Input, error_responses, one_of
-from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import NotFound
 from coproduce.programmes.actors import actor_for
 from coproduce.research.models import Redaction, Transcript
@@ -43,7 +42,6 @@ from coproduce.research.services.transcripts import (
 
 router = Router(tags=["research"])
 
-API = AuditEvent.Channel.API
 FORBIDDEN = "Only evaluators work on transcripts."
 
 if TYPE_CHECKING:
@@ -156,11 +154,11 @@ class PolicyIn(Input):
 
 
 def _audit_list(request: HttpRequest, items: list[Any]) -> None:
-    record_transcript_list_view(actor=caller(request), transcripts=items, channel=API, path=request.path)
+    record_transcript_list_view(actor=caller(request), transcripts=items)
 
 
 def _read(request: HttpRequest, transcript_id: int) -> Transcript:
-    return view_transcript(actor=caller(request), transcript_id=transcript_id, channel=API, path=request.path)
+    return view_transcript(actor=caller(request), transcript_id=transcript_id)
 
 
 @router.get(
@@ -189,9 +187,7 @@ def upload_research_transcript(
     request: HttpRequest, interview_id: Form[int], upload: File[UploadedFile], title: Form[str] = ""
 ) -> Status[Transcript]:
     """A .txt (UTF-8) or .docx file of at most 2 MB, for a done interview with no transcript yet."""
-    transcript = upload_transcript(
-        actor=_evaluator(request), interview_id=interview_id, upload=upload, title=title, channel=API, path=request.path
-    )
+    transcript = upload_transcript(actor=_evaluator(request), interview_id=interview_id, upload=upload, title=title)
     return Status(201, _read(request, transcript.pk))
 
 
@@ -235,8 +231,6 @@ def set_research_transcript_policy(request: HttpRequest, payload: PolicyIn) -> d
         organisation_id=staff.organisation_id,
         keep_unredacted_originals=payload.keep_unredacted_originals,
         version=payload.version,
-        channel=API,
-        path=request.path,
     )
     return _policy_out(user)
 
@@ -264,8 +258,6 @@ def rename_research_transcript(request: HttpRequest, transcript_id: int, payload
         transcript_id=transcript_id,
         version=payload.version,
         title=payload.title,
-        channel=API,
-        path=request.path,
     )
     return _read(request, transcript_id)
 
@@ -277,9 +269,7 @@ def rename_research_transcript(request: HttpRequest, transcript_id: int, payload
     url_name="delete_research_transcript",
 )
 def delete_research_transcript(request: HttpRequest, transcript_id: int, payload: VersionIn) -> Status[None]:
-    delete_transcript(
-        actor=_evaluator(request), transcript_id=transcript_id, version=payload.version, channel=API, path=request.path
-    )
+    delete_transcript(actor=_evaluator(request), transcript_id=transcript_id, version=payload.version)
     return Status(204, None)
 
 
@@ -314,8 +304,6 @@ def apply_research_transcript_redactions(request: HttpRequest, transcript_id: in
             RedactionRequest(item.start, item.end, item.kind, item.replacement, item.suggested)
             for item in payload.redactions
         ],
-        channel=API,
-        path=request.path,
     )
     return _read(request, transcript_id)
 
@@ -328,9 +316,7 @@ def apply_research_transcript_redactions(request: HttpRequest, transcript_id: in
 )
 def redact_research_transcript_passage(request: HttpRequest, transcript_id: int, payload: PassageIn) -> Transcript:
     """400 if the words are not in the text, or appear several times and it is not said which."""
-    redact_passage(
-        actor=_evaluator(request), transcript_id=transcript_id, channel=API, path=request.path, **payload.model_dump()
-    )
+    redact_passage(actor=_evaluator(request), transcript_id=transcript_id, **payload.model_dump())
     return _read(request, transcript_id)
 
 
@@ -341,9 +327,7 @@ def redact_research_transcript_passage(request: HttpRequest, transcript_id: int,
     url_name="research_transcript_ready",
 )
 def research_transcript_ready(request: HttpRequest, transcript_id: int, payload: VersionIn) -> Transcript:
-    mark_ready_for_coding(
-        actor=_evaluator(request), transcript_id=transcript_id, version=payload.version, channel=API, path=request.path
-    )
+    mark_ready_for_coding(actor=_evaluator(request), transcript_id=transcript_id, version=payload.version)
     return _read(request, transcript_id)
 
 
@@ -354,4 +338,4 @@ def research_transcript_ready(request: HttpRequest, transcript_id: int, payload:
     url_name="research_transcript_original",
 )
 def research_transcript_original(request: HttpRequest, transcript_id: int) -> Transcript:
-    return view_original(actor=_evaluator(request), transcript_id=transcript_id, channel=API, path=request.path)
+    return view_original(actor=_evaluator(request), transcript_id=transcript_id)

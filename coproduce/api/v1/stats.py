@@ -13,7 +13,6 @@ from ninja import Router, Schema
 
 from coproduce.api.v1.auth import caller
 from coproduce.api.v1.schemas import error_responses
-from coproduce.audit.models import AuditEvent
 from coproduce.reporting.statistics import AreaStats, ProgrammeStats, Rate, read_programme_statistics, reason_text
 
 router = Router(tags=["statistics"])
@@ -130,7 +129,5 @@ def programme_stats_body(stats: ProgrammeStats) -> dict[str, Any]:
 )
 def programme_stats(request: HttpRequest) -> dict[str, Any]:
     """For the funder. Rates come with 95% Wilson intervals; a suppressed number is null with a reason."""
-    stats = read_programme_statistics(
-        actor=caller(request), today=timezone.localdate(), channel=AuditEvent.Channel.API, path=request.path
-    )
+    stats = read_programme_statistics(actor=caller(request), today=timezone.localdate())
     return programme_stats_body(stats)

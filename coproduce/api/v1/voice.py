@@ -15,7 +15,6 @@ from ninja.pagination import paginate
 from coproduce.api.v1.auth import caller
 from coproduce.api.v1.pagination import PageNumber
 from coproduce.api.v1.schemas import Input, error_responses, one_of
-from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import NotFound
 from coproduce.participants.services import record_participant_list_view
 from coproduce.voice.models import GroupSession, Request, Topic
@@ -35,7 +34,6 @@ from coproduce.voice.services import (
 
 router = Router(tags=["voice"])
 
-API = AuditEvent.Channel.API
 
 if TYPE_CHECKING:
     TopicChoice = str
@@ -176,8 +174,6 @@ def _audit_requests(request: HttpRequest, items: list[Any]) -> None:
     record_participant_list_view(
         actor=caller(request),
         participant_ids=sorted({item.participant_id for item in items}),
-        channel=API,
-        path=request.path,
     )
 
 
@@ -204,7 +200,7 @@ def list_requests(request: HttpRequest) -> QuerySet[Request]:
     url_name="make_request",
 )
 def make_request_route(request: HttpRequest, payload: RequestIn) -> Status[Request]:
-    made = make_request(actor=caller(request), channel=API, path=request.path, **payload.model_dump())
+    made = make_request(actor=caller(request), **payload.model_dump())
     return Status(
         201, requests_visible_to(caller(request)).select_related("participant", "group_session").get(pk=made.pk)
     )
@@ -220,7 +216,7 @@ def requests_board_route(request: HttpRequest, topic: str = "") -> list[dict[str
     """Keyworkers and partnership managers: counts for their area; names only for participants they may see."""
     groups = requests_board(caller(request), topic=topic)
     shown = sorted({item.participant_id for group in groups for item in group.requests})
-    record_participant_list_view(actor=caller(request), participant_ids=shown, channel=API, path=request.path)
+    record_participant_list_view(actor=caller(request), participant_ids=shown)
     return [
         {
             "topic": group.topic,
@@ -263,9 +259,7 @@ def _detail(request: HttpRequest, group_session_id: int) -> GroupSession:
     participant_ids = {r.participant_id for r in session.requests.all()} | {
         i.participant_id for i in session.invitations.all()
     }
-    record_participant_list_view(
-        actor=caller(request), participant_ids=sorted(participant_ids), channel=API, path=request.path
-    )
+    record_participant_list_view(actor=caller(request), participant_ids=sorted(participant_ids))
     return session
 
 
@@ -276,7 +270,7 @@ def _detail(request: HttpRequest, group_session_id: int) -> GroupSession:
     url_name="create_group_session",
 )
 def create_group_session_route(request: HttpRequest, payload: GroupSessionIn) -> Status[GroupSession]:
-    session = create_group_session(actor=caller(request), channel=API, path=request.path, **payload.model_dump())
+    session = create_group_session(actor=caller(request), **payload.model_dump())
     return Status(201, _detail(request, session.pk))
 
 
@@ -307,8 +301,6 @@ def update_group_session_route(
         group_session_id=group_session_id,
         expected_version=version,
         changes=changes,
-        channel=API,
-        path=request.path,
     )
     return _detail(request, group_session_id)
 
@@ -320,7 +312,7 @@ def update_group_session_route(
     url_name="invite_requesters",
 )
 def invite_requesters_route(request: HttpRequest, group_session_id: int) -> dict[str, int]:
-    made = invite_requesters(actor=caller(request), group_session_id=group_session_id, channel=API, path=request.path)
+    made = invite_requesters(actor=caller(request), group_session_id=group_session_id)
     return {"invited": len(made)}
 
 
@@ -331,4 +323,4 @@ def invite_requesters_route(request: HttpRequest, group_session_id: int) -> dict
     url_name="give_feedback",
 )
 def give_feedback_route(request: HttpRequest, payload: FeedbackIn) -> Status[Any]:
-    return Status(201, give_feedback(actor=caller(request), channel=API, path=request.path, **payload.model_dump()))
+    return Status(201, give_feedback(actor=caller(request), **payload.model_dump()))

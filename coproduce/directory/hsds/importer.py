@@ -47,6 +47,7 @@ from django.db import models, transaction
 from jsonschema import Draft202012Validator
 
 from coproduce.audit.models import AuditEvent
+from coproduce.audit.services import record_event
 from coproduce.core.errors import DomainError, NotAllowed
 from coproduce.directory.hsds.fields import FIELDS, REF, STR, DoesNotFit, Field, decode, is_empty
 from coproduce.directory.hsds.serialise import EXTENSION_KEY
@@ -65,7 +66,6 @@ from coproduce.directory.models import (
     Taxonomy,
     TaxonomyTerm,
 )
-from coproduce.programmes.actors import audit_action
 from coproduce.programmes.models import Partnership
 
 MODELS: dict[str, type[models.Model]] = {
@@ -232,9 +232,7 @@ class _Batch:
 # Entry points ---------------------------------------------------------------------------------
 
 
-def import_hsds_json(
-    data: Any, *, actor: Any, kind: str | None = None, channel: str = AuditEvent.Channel.ADMIN, path: str = ""
-) -> ImportResult:
+def import_hsds_json(data: Any, *, actor: Any, kind: str | None = None) -> ImportResult:
     """Import HSDS JSON (text, bytes or the parsed value); see the module docstring."""
     _check_permission(actor)
     if isinstance(data, bytes | str):
@@ -255,12 +253,10 @@ def import_hsds_json(
         batch.roots.append((document_kind, root_id))
     if batch.problems:
         raise ImportRefused(batch.problems)
-    return _finish(batch, actor=actor, channel=channel, path=path)
+    return _finish(batch, actor=actor)
 
 
-def import_hsds_tabular(
-    files: dict[str, bytes], *, actor: Any, channel: str = AuditEvent.Channel.ADMIN, path: str = ""
-) -> ImportResult:
+def import_hsds_tabular(files: dict[str, bytes], *, actor: Any) -> ImportResult:
     """Import an HSDS Tabular Data Package: file name → content (`datapackage.json` and CSVs)."""
     _check_permission(actor)
     batch = _Batch()
@@ -280,7 +276,7 @@ def import_hsds_tabular(
     if batch.problems:
         raise ImportRefused(batch.problems)
     _tabular_records(batch, rows_by_kind)
-    return _finish(batch, actor=actor, channel=channel, path=path)
+    return _finish(batch, actor=actor)
 
 
 def read_package_directory(directory: Path) -> dict[str, bytes]:
@@ -519,7 +515,7 @@ def _tabular_records(batch: _Batch, rows_by_kind: dict[str, list[tuple[str, dict
 # Checking and writing -------------------------------------------------------------------------
 
 
-def _finish(batch: _Batch, *, actor: Any, channel: str, path: str) -> ImportResult:
+def _finish(batch: _Batch, *, actor: Any) -> ImportResult:
     with transaction.atomic():
         existing = _existing_ids(batch)
         resolved = _resolve(batch, existing)
@@ -527,7 +523,7 @@ def _finish(batch: _Batch, *, actor: Any, channel: str, path: str) -> ImportResu
         if batch.problems:
             raise ImportRefused(batch.problems)
         result = ImportResult(warnings=batch.warnings, roots=list(dict.fromkeys(batch.roots)))
-        _write(batch, resolved, partnerships, existing, result, actor=actor, channel=channel, path=path)
+        _write(batch, resolved, partnerships, existing, result, actor=actor)
     return result
 
 
@@ -639,8 +635,6 @@ def _write(
     result: ImportResult,
     *,
     actor: Any,
-    channel: str,
-    path: str,
 ) -> None:
     self_refs: list[tuple[models.Model, str, Any]] = []
     for kind in WRITE_ORDER:
@@ -663,13 +657,11 @@ def _write(
             counts = result.created if created else result.updated
             counts[kind] = counts.get(kind, 0) + 1
             if kind in AUDITED_KINDS:
-                audit_action(
+                record_event(
                     actor=actor,
                     action=AuditEvent.Action.CREATE if created else AuditEvent.Action.CHANGE,
                     record=obj,
                     participant_id=None,
-                    channel=channel,
-                    path=path,
                     changed_fields=changed,
                 )
     for obj, attr, value in self_refs:

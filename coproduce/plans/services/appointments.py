@@ -12,11 +12,12 @@ from django.db import transaction
 
 from coproduce.accounts.roles import Role
 from coproduce.audit.models import AuditEvent
+from coproduce.audit.services import record_event
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput, validate_model
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.plans.models import Appointment
-from coproduce.programmes.actors import actor_for, audit_action
+from coproduce.programmes.actors import actor_for
 
 APPOINTMENT_FIELDS = ("starts_at", "duration_minutes", "place", "place_details", "childcare_needed", "childcare_notes")
 FINISHED = (Appointment.Status.CANCELLED, Appointment.Status.HAPPENED)
@@ -47,15 +48,13 @@ def _locked_appointment(actor: Any, appointment_id: int) -> Appointment:
     return appointment
 
 
-def _audit(actor: Any, appointment: Appointment, action: str, fields: list[str], channel: str, path: str) -> None:
-    audit_action(
+def _audit(actor: Any, appointment: Appointment, action: str, fields: list[str]) -> None:
+    record_event(
         actor=actor,
         action=action,
         record=appointment,
         participant_id=appointment.participant_id,
-        channel=channel,
         changed_fields=fields,
-        path=path,
     )
 
 
@@ -69,8 +68,6 @@ def book_appointment(
     place_details: str = "",
     childcare_needed: bool = False,
     childcare_notes: str = "",
-    channel: str = AuditEvent.Channel.PAGE,
-    path: str = "",
 ) -> Appointment:
     """Book an appointment at the place the participant chose.
 
@@ -102,7 +99,7 @@ def book_appointment(
         )
         validate_model(appointment)
         appointment.save()
-        _audit(actor, appointment, AuditEvent.Action.CREATE, list(APPOINTMENT_FIELDS), channel, path)
+        _audit(actor, appointment, AuditEvent.Action.CREATE, list(APPOINTMENT_FIELDS))
     return appointment
 
 
@@ -112,8 +109,6 @@ def update_appointment(
     appointment_id: int,
     expected_version: int,
     changes: dict[str, Any],
-    channel: str = AuditEvent.Channel.PAGE,
-    path: str = "",
 ) -> Appointment:
     """Change when, where or how long; a rearranged appointment is booked again. 409 if changed since read."""
     unknown = set(changes) - set(APPOINTMENT_FIELDS)
@@ -143,13 +138,11 @@ def update_appointment(
         validate_model(appointment)
         appointment.bump_version()
         appointment.save()
-        _audit(actor, appointment, AuditEvent.Action.CHANGE, changed, channel, path)
+        _audit(actor, appointment, AuditEvent.Action.CHANGE, changed)
     return appointment
 
 
-def _set_status(
-    *, actor: Any, appointment_id: int, expected_version: int, status: str, channel: str, path: str
-) -> Appointment:
+def _set_status(*, actor: Any, appointment_id: int, expected_version: int, status: str) -> Appointment:
     with transaction.atomic():
         appointment = _locked_appointment(actor, appointment_id)
         if not rules.has_perm("plans.manage_appointments", actor, appointment.participant):
@@ -160,7 +153,7 @@ def _set_status(
         appointment.status = status
         appointment.bump_version()
         appointment.save()
-        _audit(actor, appointment, AuditEvent.Action.CHANGE, ["status"], channel, path)
+        _audit(actor, appointment, AuditEvent.Action.CHANGE, ["status"])
     return appointment
 
 
@@ -169,8 +162,6 @@ def cancel_appointment(
     actor: Any,
     appointment_id: int,
     expected_version: int,
-    channel: str = AuditEvent.Channel.PAGE,
-    path: str = "",
 ) -> Appointment:
     """Cancel an appointment that is still to come."""
     return _set_status(
@@ -178,8 +169,6 @@ def cancel_appointment(
         appointment_id=appointment_id,
         expected_version=expected_version,
         status=Appointment.Status.CANCELLED,
-        channel=channel,
-        path=path,
     )
 
 
@@ -188,8 +177,6 @@ def mark_appointment_happened(
     actor: Any,
     appointment_id: int,
     expected_version: int,
-    channel: str = AuditEvent.Channel.PAGE,
-    path: str = "",
 ) -> Appointment:
     """Record that the appointment took place."""
     return _set_status(
@@ -197,8 +184,6 @@ def mark_appointment_happened(
         appointment_id=appointment_id,
         expected_version=expected_version,
         status=Appointment.Status.HAPPENED,
-        channel=channel,
-        path=path,
     )
 
 
@@ -207,8 +192,6 @@ def ask_to_rearrange(
     actor: Any,
     appointment_id: int,
     message: str,
-    channel: str = AuditEvent.Channel.PAGE,
-    path: str = "",
 ) -> Appointment:
     """The participant asks for another time or place, in their own words. Only they can do this."""
     message = message.strip()
@@ -224,5 +207,5 @@ def ask_to_rearrange(
         appointment.rearrange_request = message
         appointment.bump_version()
         appointment.save()
-        _audit(actor, appointment, AuditEvent.Action.CHANGE, ["status", "rearrange_request"], channel, path)
+        _audit(actor, appointment, AuditEvent.Action.CHANGE, ["status", "rearrange_request"])
     return appointment

@@ -9,11 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from coproduce.audit.models import AuditEvent
+from coproduce.audit.services import record_event
 from coproduce.core.errors import NotAllowed
 from coproduce.core.validation import InvalidInput
 from coproduce.participants.selectors import visible_participant
 from coproduce.plans.models import Assessment, AssessmentBarrier, Barrier
-from coproduce.programmes.actors import audit_action
 
 
 def record_assessment(
@@ -24,8 +24,6 @@ def record_assessment(
     aspirations: str = "",
     barriers: Iterable[Mapping[str, Any]] = (),
     assessed_on: datetime.date | None = None,
-    channel: str = AuditEvent.Channel.PAGE,
-    path: str = "",
 ) -> Assessment:
     """Record a new assessment. Earlier ones are kept unchanged: assessments are repeatable, not edited.
 
@@ -75,13 +73,11 @@ def record_assessment(
             row.assessment = assessment
         AssessmentBarrier.objects.bulk_create(rows)
         changed = [name for name in ("strengths", "aspirations") if getattr(assessment, name)]
-        audit_action(
+        record_event(
             actor=actor,
             action=AuditEvent.Action.CREATE,
             record=assessment,
             participant_id=participant.pk,
-            channel=channel,
-            path=path,
             changed_fields=[*changed, *(["barriers"] if rows else [])],
         )
     return assessment

@@ -12,12 +12,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from coproduce.audit.models import AuditEvent
+from coproduce.audit.services import record_event
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput, validate_model
 from coproduce.participants.selectors import visible_participant
 from coproduce.plans.models import Contact
 from coproduce.plans.selectors.contacts import contacts_visible_to
-from coproduce.programmes.actors import audit_action
 
 CONTACT_FIELDS = ("happened_on", "kind", "duration_minutes", "notes")
 
@@ -52,8 +52,6 @@ def record_contact(
     kind: str,
     duration_minutes: int | None = None,
     notes: str = "",
-    channel: str = AuditEvent.Channel.PAGE,
-    path: str = "",
 ) -> Contact:
     """Record a contact with a participant: their keyworker, a covering keyworker or the area's manager."""
     _check_details(happened_on=happened_on, kind=kind, duration_minutes=duration_minutes)
@@ -71,14 +69,12 @@ def record_contact(
         )
         validate_model(contact)
         contact.save()
-        audit_action(
+        record_event(
             actor=actor,
             action=AuditEvent.Action.CREATE,
             record=contact,
             participant_id=participant.pk,
-            channel=channel,
             changed_fields=list(CONTACT_FIELDS),
-            path=path,
         )
     return contact
 
@@ -89,8 +85,6 @@ def update_contact(
     contact_id: int,
     expected_version: int,
     changes: dict[str, Any],
-    channel: str = AuditEvent.Channel.PAGE,
-    path: str = "",
 ) -> Contact:
     """Change a contact's date, kind, duration or notes. Refused (409) if it changed since it was read."""
     unknown = set(changes) - set(CONTACT_FIELDS)
@@ -112,14 +106,12 @@ def update_contact(
         validate_model(contact)
         contact.bump_version()
         contact.save()
-        audit_action(
+        record_event(
             actor=actor,
             action=AuditEvent.Action.CHANGE,
             record=contact,
             participant_id=contact.participant_id,
-            channel=channel,
             changed_fields=changed,
-            path=path,
         )
     return contact
 
@@ -130,8 +122,6 @@ def restrict_contact(
     contact_id: int,
     expected_version: int,
     reason: str,
-    channel: str = AuditEvent.Channel.PAGE,
-    path: str = "",
 ) -> Contact:
     """Hide a note from the participant. Only with a safeguarding reason, which is kept and audited."""
     reason = reason.strip()
@@ -149,14 +139,12 @@ def restrict_contact(
         contact.restricted_at = timezone.now()
         contact.bump_version()
         contact.save()
-        audit_action(
+        record_event(
             actor=actor,
             action=AuditEvent.Action.CHANGE,
             record=contact,
             participant_id=contact.participant_id,
-            channel=channel,
             changed_fields=["restricted"],
-            path=path,
         )
     return contact
 
@@ -166,8 +154,6 @@ def unrestrict_contact(
     actor: Any,
     contact_id: int,
     expected_version: int,
-    channel: str = AuditEvent.Channel.PAGE,
-    path: str = "",
 ) -> Contact:
     """Lift a restriction: the participant sees the note again. Audited."""
     with transaction.atomic():
@@ -182,13 +168,11 @@ def unrestrict_contact(
         contact.restricted_at = None
         contact.bump_version()
         contact.save()
-        audit_action(
+        record_event(
             actor=actor,
             action=AuditEvent.Action.CHANGE,
             record=contact,
             participant_id=contact.participant_id,
-            channel=channel,
             changed_fields=["restricted"],
-            path=path,
         )
     return contact

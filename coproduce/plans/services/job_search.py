@@ -8,12 +8,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from coproduce.audit.models import AuditEvent
+from coproduce.audit.services import record_event
 from coproduce.core.errors import NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput, validate_model
 from coproduce.participants.permissions import is_the_participant
 from coproduce.participants.selectors import participants_visible_to, visible_participant
 from coproduce.plans.models import JobSearchEntry
-from coproduce.programmes.actors import audit_action
 
 EDITABLE_FIELDS = ("searched_on", "employer", "role", "action", "what_i_did", "outcome")
 
@@ -39,8 +39,6 @@ def add_job_search_entry(
     role: str = "",
     what_i_did: str = "",
     outcome: str = "",
-    channel: str = AuditEvent.Channel.PAGE,
-    path: str = "",
 ) -> JobSearchEntry:
     """Add an entry to the participant's own log: by them, or by their keyworker with them."""
     with transaction.atomic():
@@ -60,13 +58,11 @@ def add_job_search_entry(
         )
         validate_model(entry, exclude=["participant", "recorded_by"])
         entry.save()
-        audit_action(
+        record_event(
             actor=actor,
             action=AuditEvent.Action.CREATE,
             record=entry,
             participant_id=participant.pk,
-            channel=channel,
-            path=path,
             changed_fields=[name for name in EDITABLE_FIELDS if getattr(entry, name)],
         )
     return entry
@@ -92,8 +88,6 @@ def update_job_search_entry(
     entry_id: int,
     expected_version: int,
     changes: dict[str, Any],
-    channel: str = AuditEvent.Channel.PAGE,
-    path: str = "",
 ) -> JobSearchEntry:
     """Change an entry. Fails with ConflictError if someone changed it since `expected_version`."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
@@ -115,13 +109,11 @@ def update_job_search_entry(
         validate_model(entry, exclude=["participant", "recorded_by"])
         entry.bump_version()
         entry.save()
-        audit_action(
+        record_event(
             actor=actor,
             action=AuditEvent.Action.CHANGE,
             record=entry,
             participant_id=entry.participant_id,
-            channel=channel,
-            path=path,
             changed_fields=changed,
         )
     return entry
@@ -132,8 +124,6 @@ def delete_job_search_entry(
     actor: Any,
     entry_id: int,
     expected_version: int,
-    channel: str = AuditEvent.Channel.PAGE,
-    path: str = "",
 ) -> None:
     """Remove an entry from the log (its history is kept).
 
@@ -144,25 +134,21 @@ def delete_job_search_entry(
         if not is_the_participant(actor, entry.participant) and entry.recorded_by_id != getattr(actor, "pk", None):
             raise NotAllowed("Only the participant, or whoever added it, can remove this entry.")
         entry.check_version(expected_version)
-        audit_action(
+        record_event(
             actor=actor,
             action=AuditEvent.Action.CHANGE,
             record=entry,
             participant_id=entry.participant_id,
-            channel=channel,
-            path=path,
             changed_fields=["deleted"],
         )
         entry.delete()
 
 
-def record_job_search_export(*, actor: Any, participant: Any, channel: str, path: str = "") -> None:
+def record_job_search_export(*, actor: Any, participant: Any) -> None:
     """Audit that someone printed (exported) a participant's job-search log."""
-    audit_action(
+    record_event(
         actor=actor,
         action=AuditEvent.Action.EXPORT,
         record=participant,
         participant_id=participant.pk,
-        channel=channel,
-        path=path,
     )

@@ -13,12 +13,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from coproduce.audit.models import AuditEvent
+from coproduce.audit.services import record_event
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput
 from coproduce.participants.models import Participant
 from coproduce.participants.selectors import participants_visible_to, visible_participant
 from coproduce.plans.models import Goal, Step
-from coproduce.programmes.actors import actor_for, audit_action
+from coproduce.programmes.actors import actor_for
 
 STAFF_ANSWERS = (Step.AnsweredHow.IN_PERSON, Step.AnsweredHow.PHONE, Step.AnsweredHow.MESSAGE)
 
@@ -51,16 +52,12 @@ def _is_the_participant(actor: Any, participant: Participant) -> bool:
     return actor_for(actor).participant_id == participant.pk
 
 
-def _audit(
-    actor: Any, action: str, record: Any, participant_id: int, fields: list[str], channel: str, path: str
-) -> None:
-    audit_action(
+def _audit(actor: Any, action: str, record: Any, participant_id: int, fields: list[str]) -> None:
+    record_event(
         actor=actor,
         action=action,
         record=record,
         participant_id=participant_id,
-        channel=channel,
-        path=path,
         changed_fields=fields,
     )
 
@@ -80,8 +77,6 @@ def add_goal(
     participant_id: int,
     title: str,
     details: str = "",
-    channel: str = AuditEvent.Channel.PAGE,
-    path: str = "",
 ) -> Goal:
     """Add a goal. The participant adds their own; their keyworker adds one with (or for) them."""
     participant = visible_participant(actor, participant_id)
@@ -97,7 +92,7 @@ def add_goal(
             created_by=actor,
         )
         fields = ["title", *(["details"] if goal.details else [])]
-        _audit(actor, AuditEvent.Action.CREATE, goal, participant.pk, fields, channel, path)
+        _audit(actor, AuditEvent.Action.CREATE, goal, participant.pk, fields)
     return goal
 
 
@@ -109,8 +104,6 @@ def update_goal(
     title: str | None = None,
     details: str | None = None,
     status: str | None = None,
-    channel: str = AuditEvent.Channel.PAGE,
-    path: str = "",
 ) -> Goal:
     """Change a goal's words or status. ConflictError if someone else changed it since it was read."""
     if status is not None and status not in Goal.Status.values:
@@ -132,7 +125,7 @@ def update_goal(
             setattr(goal, name, changes[name])
         goal.bump_version()
         goal.save()
-        _audit(actor, AuditEvent.Action.CHANGE, goal, goal.participant_id, changed, channel, path)
+        _audit(actor, AuditEvent.Action.CHANGE, goal, goal.participant_id, changed)
     return goal
 
 
@@ -148,8 +141,6 @@ def offer_step(
     actor: Any,
     goal_id: int,
     description: str,
-    channel: str = AuditEvent.Channel.PAGE,
-    path: str = "",
 ) -> Step:
     """The keyworker offers a step towards a goal. It stays "offered" until the participant answers."""
     description = _clean_description(description)
@@ -166,7 +157,7 @@ def offer_step(
             proposed_by_user=actor,
             state=Step.State.OFFERED,
         )
-        _audit(actor, AuditEvent.Action.CREATE, step, goal.participant_id, ["description", "state"], channel, path)
+        _audit(actor, AuditEvent.Action.CREATE, step, goal.participant_id, ["description", "state"])
     return step
 
 
@@ -175,8 +166,6 @@ def suggest_step(
     actor: Any,
     goal_id: int,
     description: str,
-    channel: str = AuditEvent.Channel.PAGE,
-    path: str = "",
 ) -> Step:
     """The participant suggests a step of their own. Choosing it is their answer, so it is agreed at once.
 
@@ -199,7 +188,7 @@ def suggest_step(
             answered_how=Step.AnsweredHow.THEMSELVES,
             answer_recorded_by=actor,
         )
-        _audit(actor, AuditEvent.Action.CREATE, step, goal.participant_id, ["description", "state"], channel, path)
+        _audit(actor, AuditEvent.Action.CREATE, step, goal.participant_id, ["description", "state"])
     return step
 
 
@@ -234,8 +223,6 @@ def _record_answer(
     answered_how: str,
     state: str,
     decline_reason: str,
-    channel: str,
-    path: str,
 ) -> Step:
     with transaction.atomic():
         step, how = _answerable_step(actor, step_id, expected_version, answered_how)
@@ -248,7 +235,7 @@ def _record_answer(
         step.bump_version()
         step.save()
         fields = ["state", *(["decline_reason"] if step.decline_reason else [])]
-        _audit(actor, AuditEvent.Action.CHANGE, step, step.goal.participant_id, fields, channel, path)
+        _audit(actor, AuditEvent.Action.CHANGE, step, step.goal.participant_id, fields)
     return step
 
 
@@ -258,8 +245,6 @@ def agree_to_step(
     step_id: int,
     expected_version: int,
     answered_how: str = "",
-    channel: str = AuditEvent.Channel.PAGE,
-    path: str = "",
 ) -> Step:
     """The participant says yes to an offered step: it becomes active."""
     return _record_answer(
@@ -269,8 +254,6 @@ def agree_to_step(
         answered_how=answered_how,
         state=Step.State.AGREED,
         decline_reason="",
-        channel=channel,
-        path=path,
     )
 
 
@@ -281,8 +264,6 @@ def decline_step(
     expected_version: int,
     answered_how: str = "",
     reason: str = "",
-    channel: str = AuditEvent.Channel.PAGE,
-    path: str = "",
 ) -> Step:
     """The participant says no thanks. A normal, respected answer; the reason is optional."""
     return _record_answer(
@@ -292,8 +273,6 @@ def decline_step(
         answered_how=answered_how,
         state=Step.State.DECLINED,
         decline_reason=reason,
-        channel=channel,
-        path=path,
     )
 
 
@@ -303,8 +282,6 @@ def ask_to_talk_about_step(
     step_id: int,
     expected_version: int,
     answered_how: str = "",
-    channel: str = AuditEvent.Channel.PAGE,
-    path: str = "",
 ) -> Step:
     """The participant would like to talk about it first: the step stays offered, marked for a talk."""
     with transaction.atomic():
@@ -312,11 +289,11 @@ def ask_to_talk_about_step(
         step.wants_to_talk = True
         step.bump_version()
         step.save()
-        _audit(actor, AuditEvent.Action.CHANGE, step, step.goal.participant_id, ["wants_to_talk"], channel, path)
+        _audit(actor, AuditEvent.Action.CHANGE, step, step.goal.participant_id, ["wants_to_talk"])
     return step
 
 
-def _finish(*, actor: Any, step_id: int, expected_version: int, state: str, channel: str, path: str) -> Step:
+def _finish(*, actor: Any, step_id: int, expected_version: int, state: str) -> Step:
     with transaction.atomic():
         step = _locked_step(actor, step_id)
         if not rules.has_perm("plans.answer_step", actor, step.goal.participant):
@@ -331,33 +308,25 @@ def _finish(*, actor: Any, step_id: int, expected_version: int, state: str, chan
         step.finished_at = timezone.now()
         step.bump_version()
         step.save()
-        _audit(actor, AuditEvent.Action.CHANGE, step, step.goal.participant_id, ["state"], channel, path)
+        _audit(actor, AuditEvent.Action.CHANGE, step, step.goal.participant_id, ["state"])
     return step
 
 
-def complete_step(
-    *, actor: Any, step_id: int, expected_version: int, channel: str = AuditEvent.Channel.PAGE, path: str = ""
-) -> Step:
+def complete_step(*, actor: Any, step_id: int, expected_version: int) -> Step:
     """An agreed step is done."""
     return _finish(
         actor=actor,
         step_id=step_id,
         expected_version=expected_version,
         state=Step.State.DONE,
-        channel=channel,
-        path=path,
     )
 
 
-def stop_step(
-    *, actor: Any, step_id: int, expected_version: int, channel: str = AuditEvent.Channel.PAGE, path: str = ""
-) -> Step:
+def stop_step(*, actor: Any, step_id: int, expected_version: int) -> Step:
     """An agreed step is stopped before it was done: no blame, plans change."""
     return _finish(
         actor=actor,
         step_id=step_id,
         expected_version=expected_version,
         state=Step.State.STOPPED,
-        channel=channel,
-        path=path,
     )

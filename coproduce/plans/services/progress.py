@@ -68,8 +68,6 @@ def record_progress_check(
     checked_on: datetime.date,
     scores: Mapping[str, tuple[Any, str]],
     reader: str | None = None,
-    channel: str = AuditEvent.Channel.PAGE,
-    path: str = "",
 ) -> ProgressCheck:
     """Record one reading of all eight areas, each 1–10 with an optional comment in their own words.
 
@@ -78,7 +76,7 @@ def record_progress_check(
     area must be scored. A new reading never replaces an earlier one, and where the participant's
     and the keyworker's readings differ both are kept. `scores` maps each area to (score, comment).
     """
-    from coproduce.programmes.actors import audit_action
+    from coproduce.audit.services import record_event
 
     with transaction.atomic():
         participant = visible_participant(actor, participant_id)
@@ -93,13 +91,11 @@ def record_progress_check(
         )
         for area, score, comment in cleaned:  # one by one, so that each score's history is kept
             ProgressScore.objects.create(progress_check=check, area=area, score=score, comment=comment)
-        audit_action(
+        record_event(
             actor=actor,
             action=AuditEvent.Action.CREATE,
             record=check,
             participant_id=participant.pk,
-            channel=channel,
-            path=path,
             changed_fields=["checked_on", "reader", *(f"score_{area}" for area, _, _ in cleaned)],
         )
     return check

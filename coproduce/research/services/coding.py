@@ -24,10 +24,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet
 
 from coproduce.audit.models import AuditEvent
-from coproduce.audit.services import record_participant_reads
+from coproduce.audit.services import record_event, record_participant_reads
 from coproduce.core.errors import ConflictError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput, validate_model
-from coproduce.programmes.actors import actor_for, audit_action
 from coproduce.programmes.models import Programme
 from coproduce.research.models import Code, Codebook, CodedSegment, Theme, Transcript
 from coproduce.research.passages import locate_passage
@@ -39,7 +38,6 @@ from coproduce.research.selectors import (
     transcripts_visible_to,
 )
 
-PAGE = AuditEvent.Channel.PAGE
 COLOUR = re.compile(r"^#[0-9a-f]{6}$")
 DEFAULT_COLOUR = "#1d70b8"
 CODEBOOK_FIELDS = ("name", "description")
@@ -82,34 +80,27 @@ def transcript_for_coding(actor: Any, transcript_id: int, *, lock: bool = False)
     return transcript
 
 
-def record_transcript_read(*, actor: Any, transcript: Transcript, channel: str, path: str = "") -> None:
+def record_transcript_read(*, actor: Any, transcript: Transcript) -> None:
     """Audit that a transcript's text or coding was shown, against the interviewee if a participant."""
-    audit_action(
+    record_event(
         actor=actor,
         action=AuditEvent.Action.VIEW,
         record=transcript,
         participant_id=interviewee_participant_id(transcript),
-        channel=channel,
-        path=path,
     )
 
 
-def record_transcript_list_read(*, actor: Any, transcripts: Iterable[Transcript], channel: str, path: str = "") -> None:
+def record_transcript_list_read(*, actor: Any, transcripts: Iterable[Transcript]) -> None:
     """Audit a list of transcripts shown: one event per participant interviewee, in one query."""
     participant_ids = sorted(
         {pid for pid in (interviewee_participant_id(transcript) for transcript in transcripts) if pid is not None}
     )
     if not participant_ids:
         return
-    who = actor_for(actor)
     record_participant_reads(
         actor=actor,
-        actor_role=who.role_label,
         participant_ids=participant_ids,
         action=AuditEvent.Action.LIST,
-        channel=channel,
-        purpose=who.purpose_for(),
-        path=path,
     )
 
 
@@ -150,17 +141,13 @@ def _audit_change(
     record: Any,
     action: str,
     changed: Iterable[str],
-    channel: str,
-    path: str,
     participant_id: int | None = None,
 ) -> None:
-    audit_action(
+    record_event(
         actor=actor,
         action=action,
         record=record,
         participant_id=participant_id,
-        channel=channel,
-        path=path,
         changed_fields=changed,
     )
 
@@ -177,8 +164,6 @@ def create_codebook(
     programme_id: int,
     name: str,
     description: str = "",
-    channel: str = PAGE,
-    path: str = "",
 ) -> Codebook:
     """An evaluator starts a codebook for a programme. Its name is unique within the programme."""
     _require_evaluator(actor, "change the codebook")
@@ -196,7 +181,7 @@ def create_codebook(
         codebook = Codebook(programme_id=programme_id, name=name, description=description.strip())
         validate_model(codebook)
         codebook.save()
-        _audit_change(actor, codebook, AuditEvent.Action.CREATE, ["programme", *CODEBOOK_FIELDS], channel, path)
+        _audit_change(actor, codebook, AuditEvent.Action.CREATE, ["programme", *CODEBOOK_FIELDS])
     return codebook
 
 
@@ -206,8 +191,6 @@ def update_codebook(
     codebook_id: int,
     version: int,
     changes: Mapping[str, Any],
-    channel: str = PAGE,
-    path: str = "",
 ) -> Codebook:
     """Rename a codebook or change its description."""
     _require_evaluator(actor, "change the codebook")
@@ -227,7 +210,7 @@ def update_codebook(
         validate_model(codebook)
         codebook.bump_version()
         codebook.save()
-        _audit_change(actor, codebook, AuditEvent.Action.CHANGE, changed, channel, path)
+        _audit_change(actor, codebook, AuditEvent.Action.CHANGE, changed)
     return codebook
 
 
@@ -249,8 +232,6 @@ def create_theme(
     codebook_id: int,
     name: str,
     description: str = "",
-    channel: str = PAGE,
-    path: str = "",
 ) -> Theme:
     """Add a theme at the end of the codebook's themes. Names are unique within a codebook."""
     _require_evaluator(actor, "change the codebook")
@@ -262,7 +243,7 @@ def create_theme(
         theme = Theme(codebook=codebook, name=name, description=description.strip(), position=(last or 0) + 1)
         validate_model(theme)
         theme.save()
-        _audit_change(actor, theme, AuditEvent.Action.CREATE, ["codebook", "position", *THEME_FIELDS], channel, path)
+        _audit_change(actor, theme, AuditEvent.Action.CREATE, ["codebook", "position", *THEME_FIELDS])
     return theme
 
 
@@ -292,8 +273,6 @@ def update_theme(
     theme_id: int,
     version: int,
     changes: Mapping[str, Any],
-    channel: str = PAGE,
-    path: str = "",
 ) -> Theme:
     """Rename a theme or change its description."""
     _require_evaluator(actor, "change the codebook")
@@ -309,7 +288,7 @@ def update_theme(
         validate_model(theme)
         theme.bump_version()
         theme.save()
-        _audit_change(actor, theme, AuditEvent.Action.CHANGE, changed, channel, path)
+        _audit_change(actor, theme, AuditEvent.Action.CHANGE, changed)
     return theme
 
 
@@ -318,8 +297,6 @@ def reorder_themes(
     actor: Any,
     codebook_id: int,
     theme_ids: Sequence[int],
-    channel: str = PAGE,
-    path: str = "",
 ) -> list[Theme]:
     """Put a codebook's themes in the order given. The list must name each of its themes once."""
     _require_evaluator(actor, "change the codebook")
@@ -338,11 +315,11 @@ def reorder_themes(
                 theme.save()
                 changed.append(theme)
         if changed:
-            _audit_change(actor, codebook, AuditEvent.Action.CHANGE, ["theme order"], channel, path)
+            _audit_change(actor, codebook, AuditEvent.Action.CHANGE, ["theme order"])
     return [themes[theme_id] for theme_id in theme_ids]
 
 
-def move_theme(*, actor: Any, theme_id: int, by: int, channel: str = PAGE, path: str = "") -> list[Theme]:
+def move_theme(*, actor: Any, theme_id: int, by: int) -> list[Theme]:
     """Move a theme up (`by` −1) or down (+1) among its codebook's themes."""
     _require_evaluator(actor, "change the codebook")
     theme = _theme(actor, theme_id)
@@ -350,7 +327,7 @@ def move_theme(*, actor: Any, theme_id: int, by: int, channel: str = PAGE, path:
     index = order.index(theme.pk)
     target = min(max(index + by, 0), len(order) - 1)
     order.insert(target, order.pop(index))
-    return reorder_themes(actor=actor, codebook_id=theme.codebook_id, theme_ids=order, channel=channel, path=path)
+    return reorder_themes(actor=actor, codebook_id=theme.codebook_id, theme_ids=order)
 
 
 def _clean_colour(colour: str | None) -> str:
@@ -402,8 +379,6 @@ def create_code(
     theme_id: int | None = None,
     colour: str | None = None,
     emergent: bool = False,
-    channel: str = PAGE,
-    path: str = "",
 ) -> Code:
     """Add a code to a codebook. `emergent` marks a code added during coding; the code keeps who added it and when."""
     _require_evaluator(actor, "change the codebook")
@@ -425,7 +400,7 @@ def create_code(
         validate_model(code)
         code.save()
         changed = ["codebook", "name", "definition", "parent", "theme", "colour", "emergent"]
-        _audit_change(actor, code, AuditEvent.Action.CREATE, changed, channel, path)
+        _audit_change(actor, code, AuditEvent.Action.CREATE, changed)
     return code
 
 
@@ -435,8 +410,6 @@ def update_code(
     code_id: int,
     version: int,
     changes: Mapping[str, Any],
-    channel: str = PAGE,
-    path: str = "",
 ) -> Code:
     """Rename, redefine, recolour or move a code (to another theme, or under another code of its codebook)."""
     _require_evaluator(actor, "change the codebook")
@@ -460,7 +433,7 @@ def update_code(
         code.bump_version()
         code.save()
         names = [name.removesuffix("_id") for name in changed]
-        _audit_change(actor, code, AuditEvent.Action.CHANGE, names, channel, path)
+        _audit_change(actor, code, AuditEvent.Action.CHANGE, names)
     return code
 
 
@@ -487,8 +460,6 @@ def apply_code(
     passage: str,
     start: int | None = None,
     memo: str = "",
-    channel: str = PAGE,
-    path: str = "",
 ) -> list[CodedSegment]:
     """The coder applies codes to a passage: one segment per code, recorded as theirs.
 
@@ -526,11 +497,11 @@ def apply_code(
             raise InvalidInput({"codes": ["You have already applied these codes to these words."]}) from error
         for segment in segments:
             fields = ["transcript", "code", "coder", "start", "end", "text", *(["memo"] if segment.memo else [])]
-            _audit_change(actor, segment, AuditEvent.Action.CREATE, fields, channel, path, participant_id)
+            _audit_change(actor, segment, AuditEvent.Action.CREATE, fields, participant_id)
     return segments
 
 
-def remove_segment(*, actor: Any, segment_id: int, channel: str = PAGE, path: str = "") -> None:
+def remove_segment(*, actor: Any, segment_id: int) -> None:
     """A coder removes a segment they applied (nobody removes another coder's). The audit event stays."""
     with transaction.atomic():
         segment = (
@@ -544,7 +515,7 @@ def remove_segment(*, actor: Any, segment_id: int, channel: str = PAGE, path: st
         if not rules.has_perm("research.remove_segment", actor, segment):
             raise NotAllowed("Only the coder who applied it can remove this code.")
         participant_id = interviewee_participant_id(segment.transcript)
-        _audit_change(actor, segment, AuditEvent.Action.CHANGE, ["deleted"], channel, path, participant_id)
+        _audit_change(actor, segment, AuditEvent.Action.CHANGE, ["deleted"], participant_id)
         segment.delete()
 
 
@@ -559,8 +530,6 @@ def settle_consensus(
     start: int,
     end: int,
     code_ids: Sequence[int],
-    channel: str = PAGE,
-    path: str = "",
 ) -> list[CodedSegment]:
     """Settle the consensus for one passage: its consensus segments become exactly `code_ids`.
 
@@ -596,8 +565,6 @@ def settle_consensus(
             transcript,
             AuditEvent.Action.CHANGE,
             [CONSENSUS, passage_key(start, end)],
-            channel,
-            path,
             interviewee_participant_id(transcript),
         )
     return segments

@@ -15,16 +15,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from coproduce.audit.models import AuditEvent
+from coproduce.audit.services import record_event
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput, validate_model
 from coproduce.participants.models import Consent, Participant
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.participants.services import withdraw_consent
-from coproduce.programmes.actors import actor_for, audit_action
+from coproduce.programmes.actors import actor_for
 from coproduce.research.models import ResearchConsent
 from coproduce.research.pseudonyms import pseudonym_for
-
-PAGE = AuditEvent.Channel.PAGE
 
 # What each element means, in the words the participant reads before agreeing.
 ELEMENT_WORDS: dict[str, tuple[str, str]] = {
@@ -105,8 +104,6 @@ def give_research_consent(
     contact_for_interview: bool,
     how: str,
     version: int | None = None,
-    channel: str = PAGE,
-    path: str = "",
 ) -> ResearchConsent:
     """Record what the participant agrees to for the evaluation, or change it.
 
@@ -148,14 +145,12 @@ def give_research_consent(
             scope.save()
             scope.consent.detail = _detail(elements)
             scope.consent.save(update_fields=["detail", "updated_at"])
-            audit_action(
+            record_event(
                 actor=actor,
                 action=AuditEvent.Action.CHANGE,
                 record=scope,
                 participant_id=participant.pk,
-                channel=channel,
                 changed_fields=changed,
-                path=path,
             )
             return scope
         if scope is not None and version is not None:
@@ -179,14 +174,12 @@ def give_research_consent(
         consent.detail = _detail(elements)
         validate_model(consent)
         consent.save()
-        audit_action(
+        record_event(
             actor=actor,
             action=AuditEvent.Action.CONSENT_GIVEN,
             record=consent,
             participant_id=participant.pk,
-            channel=channel,
             changed_fields=["purpose", "detail"],
-            path=path,
         )
         if scope is None:
             scope = ResearchConsent(participant=participant, pseudonym=_free_pseudonym(participant.pk))
@@ -198,14 +191,12 @@ def give_research_consent(
         for name, value in elements.items():
             setattr(scope, name, value)
         scope.save()
-        audit_action(
+        record_event(
             actor=actor,
             action=action,
             record=scope,
             participant_id=participant.pk,
-            channel=channel,
             changed_fields=["consent", *ELEMENTS],
-            path=path,
         )
     return scope
 
@@ -216,8 +207,6 @@ def withdraw_research_consent(
     participant_id: int,
     how: str,
     version: int | None = None,
-    channel: str = PAGE,
-    path: str = "",
 ) -> ResearchConsent:
     """Stop taking part, in one step: the research Consent is withdrawn (through the one
     `withdraw_consent`), and evaluators see nothing of the person from that moment. Their
@@ -238,7 +227,7 @@ def withdraw_research_consent(
             raise DomainError("They are not taking part in the research, so there is nothing to stop.")
         if version is not None:
             scope.check_version(version)
-        withdraw_consent(actor=actor, consent_id=scope.consent_id, how=how, channel=channel, path=path)
+        withdraw_consent(actor=actor, consent_id=scope.consent_id, how=how)
         # So that an edit started before the withdrawal cannot go through after it.
         scope.bump_version()
         scope.save(update_fields=["version", "updated_at"])

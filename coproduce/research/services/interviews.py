@@ -17,10 +17,10 @@ from django.db import transaction
 
 from coproduce.accounts.roles import Role
 from coproduce.audit.models import AuditEvent
+from coproduce.audit.services import record_event, record_events
 from coproduce.core.errors import NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput, validate_model
 from coproduce.participants.models import Participant
-from coproduce.programmes.actors import actor_for, audit_action
 from coproduce.programmes.models import Organisation, Partnership, Programme, StaffMember
 from coproduce.research.models import Interview, ResearchConsent, Stakeholder, StakeholderRole, Wave
 from coproduce.research.selectors import (
@@ -30,7 +30,6 @@ from coproduce.research.selectors import (
     waves_visible_to,
 )
 
-PAGE = AuditEvent.Channel.PAGE
 WAVE_FIELDS = ("year", "name", "starts_on", "ends_on")
 STAKEHOLDER_FIELDS = (
     "name",
@@ -94,16 +93,12 @@ def _apply(row: Any, changes: Mapping[str, Any], allowed: Iterable[str]) -> list
     return changed
 
 
-def _audit(
-    actor: Any, action: str, record: Any, participant_id: int | None, channel: str, path: str, fields: Any
-) -> None:
-    audit_action(
+def _audit(actor: Any, action: str, record: Any, participant_id: int | None, fields: Any) -> None:
+    record_event(
         actor=actor,
         action=action,
         record=record,
         participant_id=participant_id,
-        channel=channel,
-        path=path,
         changed_fields=fields,
     )
 
@@ -130,8 +125,6 @@ def create_wave(
     starts_on: datetime.date,
     ends_on: datetime.date,
     programme_id: int | None = None,
-    channel: str = PAGE,
-    path: str = "",
 ) -> Wave:
     """An evaluator opens a wave: one a year per programme, ending on or after it starts."""
     _require_evaluator(actor)
@@ -141,13 +134,11 @@ def create_wave(
         )
         _check_wave(wave)
         wave.save()
-        _audit(actor, AuditEvent.Action.CREATE, wave, None, channel, path, WAVE_FIELDS)
+        _audit(actor, AuditEvent.Action.CREATE, wave, None, WAVE_FIELDS)
     return wave
 
 
-def update_wave(
-    *, actor: Any, wave_id: int, version: int, changes: Mapping[str, Any], channel: str = PAGE, path: str = ""
-) -> Wave:
+def update_wave(*, actor: Any, wave_id: int, version: int, changes: Mapping[str, Any]) -> Wave:
     """Change a wave's year, name or dates. A stale `version` changes nothing (ConflictError)."""
     _require_evaluator(actor)
     with transaction.atomic():
@@ -161,7 +152,7 @@ def update_wave(
         _check_wave(wave)
         wave.bump_version()
         wave.save()
-        _audit(actor, AuditEvent.Action.CHANGE, wave, None, channel, path, changed)
+        _audit(actor, AuditEvent.Action.CHANGE, wave, None, changed)
     return wave
 
 
@@ -207,8 +198,6 @@ def create_stakeholder(
     agreed_to_quotation: bool = False,
     consent_recorded_on: datetime.date | None = None,
     programme_id: int | None = None,
-    channel: str = PAGE,
-    path: str = "",
 ) -> Stakeholder:
     """An evaluator records someone to interview for what they do (keyworker, partner staff…),
     with what they agreed to. They gave their contact details to the evaluators themselves."""
@@ -236,8 +225,6 @@ def create_stakeholder(
             AuditEvent.Action.CREATE,
             stakeholder,
             None,
-            channel,
-            path,
             [f.removesuffix("_id") for f in STAKEHOLDER_FIELDS],
         )
     return stakeholder
@@ -251,9 +238,7 @@ def _locked_stakeholder(actor: Any, stakeholder_id: int, version: int) -> Stakeh
     return stakeholder
 
 
-def update_stakeholder(
-    *, actor: Any, stakeholder_id: int, version: int, changes: Mapping[str, Any], channel: str = PAGE, path: str = ""
-) -> Stakeholder:
+def update_stakeholder(*, actor: Any, stakeholder_id: int, version: int, changes: Mapping[str, Any]) -> Stakeholder:
     """Change a stakeholder's details or what they agreed to. A stale `version` changes nothing."""
     _require_evaluator(actor)
     with transaction.atomic():
@@ -266,7 +251,7 @@ def update_stakeholder(
         _check_stakeholder(stakeholder)
         stakeholder.bump_version()
         stakeholder.save()
-        _audit(actor, AuditEvent.Action.CHANGE, stakeholder, None, channel, path, changed)
+        _audit(actor, AuditEvent.Action.CHANGE, stakeholder, None, changed)
     return stakeholder
 
 
@@ -276,8 +261,6 @@ def withdraw_stakeholder(
     stakeholder_id: int,
     version: int,
     on: datetime.date | None = None,
-    channel: str = PAGE,
-    path: str = "",
 ) -> Stakeholder:
     """A stakeholder stops taking part: they and their interviews leave every evaluator's view
     (Table 1 still counts interviews done)."""
@@ -287,7 +270,7 @@ def withdraw_stakeholder(
         stakeholder.withdrawn_on = on or datetime.date.today()
         stakeholder.bump_version()
         stakeholder.save()
-        _audit(actor, AuditEvent.Action.CHANGE, stakeholder, None, channel, path, ["withdrawn_on"])
+        _audit(actor, AuditEvent.Action.CHANGE, stakeholder, None, ["withdrawn_on"])
     return stakeholder
 
 
@@ -332,8 +315,6 @@ def create_interview(
     consent_confirmed: bool = False,
     recorded: bool = False,
     notes: str = "",
-    channel: str = PAGE,
-    path: str = "",
 ) -> Interview:
     """An interview with a participant (named by pseudonym: research consent in force, covering
     interviews) or a stakeholder (who agreed to be interviewed), in a wave and an area of its
@@ -401,8 +382,6 @@ def create_interview(
             AuditEvent.Action.CREATE,
             interview,
             scope.participant_id if scope is not None else None,
-            channel,
-            path,
             ["wave", "partnership", "kind", "interviewee", *INTERVIEW_FIELDS],
         )
     return interview
@@ -414,9 +393,7 @@ def _allows_recording(interview: Interview) -> bool:
     return interview.stakeholder is not None and interview.stakeholder.agreed_to_recording
 
 
-def update_interview(
-    *, actor: Any, interview_id: int, version: int, changes: Mapping[str, Any], channel: str = PAGE, path: str = ""
-) -> Interview:
+def update_interview(*, actor: Any, interview_id: int, version: int, changes: Mapping[str, Any]) -> Interview:
     """Change an interview's status, dates, interviewer, checks or arrangements. The status moves
     invited → scheduled → done or declined (declined may be invited again; done stays done)."""
     _require_evaluator(actor)
@@ -447,15 +424,13 @@ def update_interview(
             AuditEvent.Action.CHANGE,
             interview,
             interview.research_consent.participant_id if interview.research_consent else None,
-            channel,
-            path,
             changed,
         )
     return interview
 
 
 def invite_for_interview(
-    *, actor: Any, wave_id: int, research_consent_ids: Iterable[int], channel: str = PAGE, path: str = ""
+    *, actor: Any, wave_id: int, research_consent_ids: Iterable[int]
 ) -> tuple[list[Interview], list[int]]:
     """Invite the chosen participants (from the sampling assistant) to an interview in the wave.
 
@@ -500,8 +475,6 @@ def invite_for_interview(
                 AuditEvent.Action.CREATE,
                 interview,
                 scope.participant_id,
-                channel,
-                path,
                 ["wave", "partnership", "kind", "interviewee", "status"],
             )
             made.append(interview)
@@ -515,46 +488,34 @@ def record_interview_reads(
     *,
     actor: Any,
     interviews: Iterable[Interview],
-    channel: str,
-    path: str = "",
     action: str = AuditEvent.Action.LIST,
 ) -> None:
     """Audit that these interviews were shown: one event each, with the participant interviewee's
     id (none for stakeholders), in one query."""
-    who = actor_for(actor)
-    AuditEvent.objects.bulk_create(
-        [
-            AuditEvent(
-                actor=actor,
-                actor_role=who.role_label,
-                action=action,
-                channel=channel,
-                record_type="research.Interview",
-                record_id=str(interview.pk),
-                participant_id=interview.research_consent.participant_id if interview.research_consent_id else None,  # type: ignore[union-attr]
-                purpose=who.purpose_for()[:120],
-                path=path[:300],
+    record_events(
+        actor=actor,
+        action=action,
+        records=(
+            (
+                "research.Interview",
+                interview.pk,
+                interview.research_consent.participant_id if interview.research_consent_id else None,  # type: ignore[union-attr]
             )
             for interview in interviews
-        ]
+        ),
     )
 
 
 def record_research_consent_reads(
-    *, actor: Any, participant_ids: Iterable[int], channel: str, path: str = "", action: str = AuditEvent.Action.LIST
+    *, actor: Any, participant_ids: Iterable[int], action: str = AuditEvent.Action.LIST
 ) -> None:
     """Audit that pseudonymised participants (with what the evaluators know of them) were shown."""
     from coproduce.audit.services import record_participant_reads
 
-    who = actor_for(actor)
     record_participant_reads(
         actor=actor,
-        actor_role=who.role_label,
         participant_ids=participant_ids,
         action=action,
-        channel=channel,
-        purpose=who.purpose_for(),
-        path=path,
         record_type="research.ResearchConsent",
     )
 
@@ -566,9 +527,7 @@ class ContactDetails:
     mobile: str
 
 
-def interview_contact_details(
-    *, actor: Any, interview: Interview, channel: str, path: str = ""
-) -> ContactDetails | None:
+def interview_contact_details(*, actor: Any, interview: Interview) -> ContactDetails | None:
     """The participant interviewee's first name, email and mobile, only if their research consent
     (in force) lets the evaluators contact them about interviews. Each read is audited."""
     _require_evaluator(actor)
@@ -584,13 +543,11 @@ def interview_contact_details(
     )
     if row is None:
         return None
-    audit_action(
+    record_event(
         actor=actor,
         action=AuditEvent.Action.VIEW,
         record=scope,
         participant_id=scope.participant_id,
-        channel=channel,
-        path=path,
         changed_fields=[],
     )
     return ContactDetails(

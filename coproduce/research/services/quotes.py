@@ -17,13 +17,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 
 from coproduce.audit.models import AuditEvent
+from coproduce.audit.services import record_event
 from coproduce.core.errors import NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput, validate_model
-from coproduce.programmes.actors import audit_action
 from coproduce.research.models import CodedSegment, Interview, Quote, Transcript
 from coproduce.research.selectors import interviewee_participant_id, quotes_visible_to, segments_visible_to
 
-PAGE = AuditEvent.Channel.PAGE
 NOTE_MAX = 2000
 
 
@@ -66,8 +65,6 @@ def select_quote(
     start: int | None = None,
     end: int | None = None,
     note: str = "",
-    channel: str = PAGE,
-    path: str = "",
 ) -> Quote:
     """Put a coded segment's passage (or a narrower passage inside it) in the quote bank.
 
@@ -104,13 +101,11 @@ def select_quote(
     try:
         with transaction.atomic():
             quote.save()
-            audit_action(
+            record_event(
                 actor=actor,
                 action=AuditEvent.Action.CREATE,
                 record=quote,
                 participant_id=interviewee_participant_id(transcript),
-                channel=channel,
-                path=path,
                 changed_fields=["transcript", "segment", "start", "end", "text", "attribution", "note"],
             )
     except IntegrityError as error:
@@ -133,9 +128,7 @@ def _quote_for_change(actor: Any, quote_id: int) -> Quote:
     return quote
 
 
-def update_quote_note(
-    *, actor: Any, quote_id: int, version: int, note: str, channel: str = PAGE, path: str = ""
-) -> Quote:
+def update_quote_note(*, actor: Any, quote_id: int, version: int, note: str) -> Quote:
     """Change the evaluator's note on a quote (why it matters, where it goes in the report).
     `version` is the one the evaluator started from: a note changed meanwhile is not overwritten."""
     note = note.strip()
@@ -149,30 +142,26 @@ def update_quote_note(
         quote.note = note
         quote.bump_version()
         quote.save(update_fields=["note", "version", "updated_at"])
-        audit_action(
+        record_event(
             actor=actor,
             action=AuditEvent.Action.CHANGE,
             record=quote,
             participant_id=interviewee_participant_id(quote.transcript),
-            channel=channel,
-            path=path,
             changed_fields=["note"],
         )
     return quote
 
 
-def remove_quote(*, actor: Any, quote_id: int, channel: str = PAGE, path: str = "") -> None:
+def remove_quote(*, actor: Any, quote_id: int) -> None:
     """Take a quote out of the bank. The coded segment it came from stays."""
     with transaction.atomic():
         quote = _quote_for_change(actor, quote_id)
         participant_id = interviewee_participant_id(quote.transcript)
-        audit_action(
+        record_event(
             actor=actor,
             action=AuditEvent.Action.CHANGE,
             record=quote,
             participant_id=participant_id,
-            channel=channel,
-            path=path,
             changed_fields=["removed"],
         )
         quote.delete()
@@ -255,21 +244,15 @@ def with_codes(quotes: list[Quote]) -> list[QuoteRow]:
     return rows
 
 
-def audit_quote_reads(*, actor: Any, quotes: list[Quote], action: str, channel: str, path: str = "") -> None:
+def audit_quote_reads(*, actor: Any, quotes: list[Quote], action: str) -> None:
     """One audit event per quoted participant shown or exported, in one query."""
     from coproduce.audit.services import record_participant_reads
-    from coproduce.programmes.actors import actor_for
 
     ids = sorted({pid for quote in quotes if (pid := interviewee_participant_id(quote.transcript)) is not None})
     if not ids:
         return
-    who = actor_for(actor)
     record_participant_reads(
         actor=actor,
-        actor_role=who.role_label,
         participant_ids=ids,
         action=action,
-        channel=channel,
-        purpose=who.purpose_for(),
-        path=path,
     )

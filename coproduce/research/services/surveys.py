@@ -21,10 +21,10 @@ from django.db.models import Exists, Max, OuterRef, QuerySet
 from django.utils import timezone
 
 from coproduce.audit.models import AuditEvent
+from coproduce.audit.services import record_event, record_events
 from coproduce.core.errors import ConflictError, DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput, validate_model
 from coproduce.participants.models import Participant
-from coproduce.programmes.actors import audit_action
 from coproduce.programmes.models import Programme
 from coproduce.research.models import (
     ResearchConsent,
@@ -39,8 +39,6 @@ from coproduce.research.models import (
 )
 from coproduce.research.selectors import surveys_visible_to
 
-PAGE = AuditEvent.Channel.PAGE
-SYSTEM = AuditEvent.Channel.SYSTEM
 SURVEY_FIELDS = ("title", "introduction")
 QUESTION_FIELDS = ("kind", "text", "choices", "required")
 POINT_FIELDS = ("label", "days_after_joining")
@@ -55,15 +53,13 @@ def _check_evaluator(actor: Any) -> None:
         raise NotAllowed(NOT_EVALUATOR)
 
 
-def _audit(actor: Any, action: str, record: Any, channel: str, path: str, changed: Iterable[str] = ()) -> None:
+def _audit(actor: Any, action: str, record: Any, changed: Iterable[str] = ()) -> None:
     # Survey rows are about no one person: participant_id is always None.
-    audit_action(
+    record_event(
         actor=actor,
         action=action,
         record=record,
         participant_id=None,
-        channel=channel,
-        path=path,
         changed_fields=changed,
     )
 
@@ -94,9 +90,7 @@ def _clean_text(value: Any) -> str:
 # ---- surveys ------------------------------------------------------------------------------------
 
 
-def create_survey(
-    *, actor: Any, programme_id: int, title: str, introduction: str = "", channel: str = PAGE, path: str = ""
-) -> Survey:
+def create_survey(*, actor: Any, programme_id: int, title: str, introduction: str = "") -> Survey:
     """An evaluator starts a survey for a programme, as a draft."""
     _check_evaluator(actor)
     if not Programme.objects.filter(pk=programme_id).exists():
@@ -110,13 +104,11 @@ def create_survey(
         )
         validate_model(survey)
         survey.save()
-        _audit(actor, AuditEvent.Action.CREATE, survey, channel, path, ["programme", *SURVEY_FIELDS])
+        _audit(actor, AuditEvent.Action.CREATE, survey, ["programme", *SURVEY_FIELDS])
     return survey
 
 
-def update_survey(
-    *, actor: Any, survey_id: int, version: int, changes: Mapping[str, Any], channel: str = PAGE, path: str = ""
-) -> Survey:
+def update_survey(*, actor: Any, survey_id: int, version: int, changes: Mapping[str, Any]) -> Survey:
     """Change a survey's title or introduction (not once it has closed)."""
     unknown = sorted(set(changes) - set(SURVEY_FIELDS))
     if unknown:
@@ -136,11 +128,11 @@ def update_survey(
         validate_model(survey)
         survey.bump_version()
         survey.save()
-        _audit(actor, AuditEvent.Action.CHANGE, survey, channel, path, changed)
+        _audit(actor, AuditEvent.Action.CHANGE, survey, changed)
     return survey
 
 
-def open_survey(*, actor: Any, survey_id: int, version: int, channel: str = PAGE, path: str = "") -> Survey:
+def open_survey(*, actor: Any, survey_id: int, version: int) -> Survey:
     """Open a draft with at least one question and one point. Invitations due today go out at once.
 
     The day it opened is the first history record with the status "open": participants are
@@ -160,14 +152,14 @@ def open_survey(*, actor: Any, survey_id: int, version: int, channel: str = PAGE
         survey.status = Survey.Status.OPEN
         survey.bump_version()
         survey.save()
-        _audit(actor, AuditEvent.Action.CHANGE, survey, channel, path, ["status"])
+        _audit(actor, AuditEvent.Action.CHANGE, survey, ["status"])
         from coproduce.research.tasks import send_survey_invitations
 
         transaction.on_commit(lambda: send_survey_invitations.enqueue())
     return survey
 
 
-def close_survey(*, actor: Any, survey_id: int, version: int, channel: str = PAGE, path: str = "") -> Survey:
+def close_survey(*, actor: Any, survey_id: int, version: int) -> Survey:
     """Close an open survey for good: no more invitations or answers."""
     with transaction.atomic():
         survey = _locked_survey(actor, survey_id, version)
@@ -176,7 +168,7 @@ def close_survey(*, actor: Any, survey_id: int, version: int, channel: str = PAG
         survey.status = Survey.Status.CLOSED
         survey.bump_version()
         survey.save()
-        _audit(actor, AuditEvent.Action.CHANGE, survey, channel, path, ["status"])
+        _audit(actor, AuditEvent.Action.CHANGE, survey, ["status"])
     return survey
 
 
@@ -223,8 +215,6 @@ def add_question(
     text: str,
     choices: Sequence[str] = (),
     required: bool = False,
-    channel: str = PAGE,
-    path: str = "",
 ) -> SurveyQuestion:
     """Add a question at the end of a draft. A choice question needs two or more choices."""
     with transaction.atomic():
@@ -242,7 +232,7 @@ def add_question(
         _check_question(question)
         question.save()
         _touch(survey)
-        _audit(actor, AuditEvent.Action.CREATE, question, channel, path, QUESTION_FIELDS)
+        _audit(actor, AuditEvent.Action.CREATE, question, QUESTION_FIELDS)
     return question
 
 
@@ -260,8 +250,6 @@ def update_question(
     question_id: int,
     version: int,
     changes: Mapping[str, Any],
-    channel: str = PAGE,
-    path: str = "",
 ) -> SurveyQuestion:
     """Change a draft's question: its kind, wording, choices or whether it must be answered."""
     unknown = sorted(set(changes) - set(QUESTION_FIELDS))
@@ -290,7 +278,7 @@ def update_question(
             return question
         question.save()
         _touch(survey)
-        _audit(actor, AuditEvent.Action.CHANGE, question, channel, path, sorted(set(changed)))
+        _audit(actor, AuditEvent.Action.CHANGE, question, sorted(set(changed)))
     return question
 
 
@@ -305,24 +293,20 @@ def _renumber(questions: Sequence[SurveyQuestion]) -> None:
     SurveyQuestion.objects.bulk_update(questions, ["position"])
 
 
-def remove_question(
-    *, actor: Any, survey_id: int, question_id: int, version: int, channel: str = PAGE, path: str = ""
-) -> Survey:
+def remove_question(*, actor: Any, survey_id: int, question_id: int, version: int) -> Survey:
     """Take a question out of a draft; the others close up."""
     with transaction.atomic():
         survey = _locked_survey(actor, survey_id, version)
         _check_draft(survey)
         question = _question_of(survey, question_id)
-        _audit(actor, AuditEvent.Action.CHANGE, survey, channel, path, ["questions"])
+        _audit(actor, AuditEvent.Action.CHANGE, survey, ["questions"])
         question.delete()
         _renumber(list(survey.questions.order_by("position", "pk")))
         _touch(survey)
     return survey
 
 
-def reorder_questions(
-    *, actor: Any, survey_id: int, version: int, question_ids: Sequence[int], channel: str = PAGE, path: str = ""
-) -> Survey:
+def reorder_questions(*, actor: Any, survey_id: int, version: int, question_ids: Sequence[int]) -> Survey:
     """Put a draft's questions in the order given, which must name each of them once."""
     with transaction.atomic():
         survey = _locked_survey(actor, survey_id, version)
@@ -332,13 +316,11 @@ def reorder_questions(
             raise InvalidInput({"question_ids": ["Name each of the survey's questions once."]})
         _renumber([questions[pk] for pk in question_ids])
         _touch(survey)
-        _audit(actor, AuditEvent.Action.CHANGE, survey, channel, path, ["questions"])
+        _audit(actor, AuditEvent.Action.CHANGE, survey, ["questions"])
     return survey
 
 
-def move_question(
-    *, actor: Any, survey_id: int, question_id: int, version: int, up: bool, channel: str = PAGE, path: str = ""
-) -> Survey:
+def move_question(*, actor: Any, survey_id: int, question_id: int, version: int, up: bool) -> Survey:
     """Move a question one place up or down (the pages' buttons); at either end nothing moves."""
     _check_evaluator(actor)
     ids = list(
@@ -349,9 +331,7 @@ def move_question(
         other = index - 1 if up else index + 1
         if 0 <= other < len(ids):
             ids[index], ids[other] = ids[other], ids[index]
-    return reorder_questions(
-        actor=actor, survey_id=survey_id, version=version, question_ids=ids, channel=channel, path=path
-    )
+    return reorder_questions(actor=actor, survey_id=survey_id, version=version, question_ids=ids)
 
 
 # ---- points -------------------------------------------------------------------------------------
@@ -382,8 +362,6 @@ def add_point(
     version: int,
     label: str,
     days_after_joining: int,
-    channel: str = PAGE,
-    path: str = "",
 ) -> SurveyPoint:
     """Add a point in participants' journey (days after they joined) to a draft."""
     with transaction.atomic():
@@ -393,7 +371,7 @@ def add_point(
         _check_point(point)
         point.save()
         _touch(survey)
-        _audit(actor, AuditEvent.Action.CREATE, point, channel, path, POINT_FIELDS)
+        _audit(actor, AuditEvent.Action.CREATE, point, POINT_FIELDS)
     return point
 
 
@@ -411,8 +389,6 @@ def update_point(
     point_id: int,
     version: int,
     changes: Mapping[str, Any],
-    channel: str = PAGE,
-    path: str = "",
 ) -> SurveyPoint:
     """Rename a draft's point or move it to another day."""
     unknown = sorted(set(changes) - set(POINT_FIELDS))
@@ -433,19 +409,17 @@ def update_point(
             return point
         point.save()
         _touch(survey)
-        _audit(actor, AuditEvent.Action.CHANGE, point, channel, path, changed)
+        _audit(actor, AuditEvent.Action.CHANGE, point, changed)
     return point
 
 
-def remove_point(
-    *, actor: Any, survey_id: int, point_id: int, version: int, channel: str = PAGE, path: str = ""
-) -> Survey:
+def remove_point(*, actor: Any, survey_id: int, point_id: int, version: int) -> Survey:
     """Take a point out of a draft."""
     with transaction.atomic():
         survey = _locked_survey(actor, survey_id, version)
         _check_draft(survey)
         point = _point_of(survey, point_id)
-        _audit(actor, AuditEvent.Action.CHANGE, survey, channel, path, ["points"])
+        _audit(actor, AuditEvent.Action.CHANGE, survey, ["points"])
         point.delete()
         _touch(survey)
     return survey
@@ -512,19 +486,12 @@ def send_due_invitations(*, today: datetime.date) -> int:
             if not invitations:
                 continue
             SurveyInvitation.objects.bulk_create(invitations)
-            AuditEvent.objects.bulk_create(
-                [
-                    AuditEvent(
-                        actor=None,
-                        action=AuditEvent.Action.CREATE,
-                        channel=SYSTEM,
-                        record_type=SurveyInvitation._meta.label,
-                        record_id=str(invitation.pk),
-                        participant=None,
-                        purpose="Evaluation survey",
-                    )
-                    for invitation in invitations
-                ]
+            # Not against the participant: which survey someone was sent stays out of their record's log.
+            record_events(
+                actor=None,
+                action=AuditEvent.Action.CREATE,
+                records=((SurveyInvitation._meta.label, invitation.pk, None) for invitation in invitations),
+                purpose="Evaluation survey",
             )
             sent += len(invitations)
     return sent
@@ -589,8 +556,6 @@ def answer_survey(
     invitation_id: int,
     answers: Mapping[Any, Any],
     today: datetime.date | None = None,
-    channel: str = PAGE,
-    path: str = "",
 ) -> SurveyInvitation:
     """The invited participant answers, once. `answers` maps question ids to a 1–5 number, a choice or text.
 
@@ -625,16 +590,14 @@ def answer_survey(
         )
         invitation.answered = True
         invitation.save(update_fields=["answered", "updated_at"])
-        _audit(actor, AuditEvent.Action.CHANGE, invitation, channel, path, ["answered"])
+        _audit(actor, AuditEvent.Action.CHANGE, invitation, ["answered"])
     return invitation
 
 
 # ---- free-text answers to coding ----------------------------------------------------------------
 
 
-def send_answers_to_coding(
-    *, actor: Any, survey_id: int, question_id: int, channel: str = PAGE, path: str = ""
-) -> list[Transcript]:
+def send_answers_to_coding(*, actor: Any, survey_id: int, question_id: int) -> list[Transcript]:
     """Put a text question's answers into transcripts to redact and code: one per area and wave.
 
     Each holds that area and wave's answers, separated by blank lines, and starts "being
@@ -687,6 +650,6 @@ def send_answers_to_coding(
                 status=Transcript.Status.REDACTING,
                 uploaded_by=actor,
             )
-            _audit(actor, AuditEvent.Action.CREATE, transcript, channel, path, ["text", "survey_question"])
+            _audit(actor, AuditEvent.Action.CREATE, transcript, ["text", "survey_question"])
             made.append(transcript)
     return made

@@ -20,16 +20,16 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from coproduce.audit.models import AuditEvent
+from coproduce.audit.services import record_event, record_events
 from coproduce.core.errors import ConflictError, DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput
-from coproduce.programmes.actors import actor_for, audit_action
+from coproduce.programmes.actors import actor_for
 from coproduce.programmes.models import Organisation
 from coproduce.research.documents import Upload, read_upload
 from coproduce.research.models import Interview, Redaction, StakeholderRole, Transcript, TranscriptPolicy
 from coproduce.research.redaction import REPLACEMENTS
 from coproduce.research.selectors import interviewee_participant_id, interviews_visible_to, transcripts_visible_to
 
-PAGE = AuditEvent.Channel.PAGE
 SERVICE_USER = "Service User"
 WORK = "research.work_on_evaluation"
 READY_ALREADY = "This transcript is ready for coding: its text can no longer change."
@@ -83,54 +83,39 @@ def interviewee_label(interview: Interview | None) -> str:
     return ""
 
 
-def _record_list(actor: Any, rows: Iterable[tuple[Any, int | None]], channel: str, path: str) -> None:
-    who = actor_for(actor)
-    AuditEvent.objects.bulk_create(
-        [
-            AuditEvent(
-                actor=actor,
-                actor_role=who.role_label,
-                action=AuditEvent.Action.LIST,
-                channel=channel,
-                record_type=record._meta.label,
-                record_id=str(record.pk),
-                participant_id=participant_id,
-                purpose=who.purpose_for()[:120],
-                path=path[:300],
-            )
+def _record_list(actor: Any, rows: Iterable[tuple[Any, int | None]]) -> None:
+    record_events(
+        actor=actor,
+        action=AuditEvent.Action.LIST,
+        records=(
+            (record._meta.label, record.pk, participant_id)
             for record, participant_id in rows
             if participant_id is not None
-        ]
+        ),
     )
 
 
-def record_transcript_list_view(
-    *, actor: Any, transcripts: Iterable[Transcript], channel: str = PAGE, path: str = ""
-) -> None:
+def record_transcript_list_view(*, actor: Any, transcripts: Iterable[Transcript]) -> None:
     """One LIST event per participant transcript shown, in one query."""
-    _record_list(actor, ((t, interviewee_participant_id(t)) for t in transcripts), channel, path)
+    _record_list(actor, ((t, interviewee_participant_id(t)) for t in transcripts))
 
 
-def record_interview_list_view(
-    *, actor: Any, interviews: Iterable[Interview], channel: str = PAGE, path: str = ""
-) -> None:
+def record_interview_list_view(*, actor: Any, interviews: Iterable[Interview]) -> None:
     """One LIST event per participant interview shown (by pseudonym), in one query."""
-    _record_list(actor, ((i, _participant_of(i)) for i in interviews), channel, path)
+    _record_list(actor, ((i, _participant_of(i)) for i in interviews))
 
 
-def view_transcript(*, actor: Any, transcript_id: int, channel: str = PAGE, path: str = "") -> Transcript:
+def view_transcript(*, actor: Any, transcript_id: int) -> Transcript:
     """A transcript this person may see, its reading audited with the interviewee participant's id.
     A participant who withdrew their research consent has no visible transcript (NotFound)."""
     transcript = _with_interviewee(transcripts_visible_to(actor)).filter(pk=transcript_id).first()
     if transcript is None:
         raise NotFound("No such transcript.")
-    audit_action(
+    record_event(
         actor=actor,
         action=AuditEvent.Action.VIEW,
         record=transcript,
         participant_id=interviewee_participant_id(transcript),
-        channel=channel,
-        path=path,
     )
     return transcript
 
@@ -151,7 +136,7 @@ def may_read_original(actor: Any, transcript: Transcript) -> bool:
     )
 
 
-def view_original(*, actor: Any, transcript_id: int, channel: str = PAGE, path: str = "") -> Transcript:
+def view_original(*, actor: Any, transcript_id: int) -> Transcript:
     """The unredacted original, for the uploader's team, only if their policy kept it. Audited."""
     transcript = (
         _with_interviewee(transcripts_visible_to(actor))
@@ -161,13 +146,11 @@ def view_original(*, actor: Any, transcript_id: int, channel: str = PAGE, path: 
     )
     if transcript is None or not may_read_original(actor, transcript):
         raise NotFound("No unredacted original is kept for this transcript.")
-    audit_action(
+    record_event(
         actor=actor,
         action=AuditEvent.Action.VIEW,
         record=transcript,
         participant_id=interviewee_participant_id(transcript),
-        channel=channel,
-        path=path,
     )
     return transcript
 
@@ -218,18 +201,14 @@ def _audit_change(
     actor: Any,
     transcript: Transcript,
     changed_fields: list[str],
-    channel: str,
-    path: str,
     action: str = AuditEvent.Action.CHANGE,
 ) -> None:
     """A transcript created or changed, recorded against its interviewee (if a participant)."""
-    audit_action(
+    record_event(
         actor=actor,
         action=action,
         record=transcript,
         participant_id=_participant_of(transcript.interview),
-        channel=channel,
-        path=path,
         changed_fields=changed_fields,
     )
 
@@ -240,8 +219,6 @@ def upload_transcript(
     interview_id: int,
     upload: Upload,
     title: str = "",
-    channel: str = PAGE,
-    path: str = "",
 ) -> Transcript:
     """Upload the transcript of a done interview that has none yet (.txt or .docx, at most 2 MB).
 
@@ -287,8 +264,6 @@ def upload_transcript(
             actor,
             transcript,
             ["text", "title", *(["original_text"] if transcript.original_text else [])],
-            channel,
-            path,
             action=AuditEvent.Action.CREATE,
         )
     return transcript
@@ -348,7 +323,7 @@ def _checked(text: str, requests: Sequence[RedactionRequest | Sequence[Any]]) ->
     return wanted
 
 
-def _apply(actor: Any, transcript: Transcript, wanted: list[RedactionRequest], channel: str, path: str) -> Transcript:
+def _apply(actor: Any, transcript: Transcript, wanted: list[RedactionRequest]) -> Transcript:
     if transcript.status != Transcript.Status.REDACTING:
         raise DomainError(READY_ALREADY)
     text = transcript.text
@@ -373,7 +348,7 @@ def _apply(actor: Any, transcript: Transcript, wanted: list[RedactionRequest], c
             for request in reversed(wanted)
         ]
     )
-    _audit_change(actor, transcript, ["text"], channel, path)
+    _audit_change(actor, transcript, ["text"])
     return transcript
 
 
@@ -383,8 +358,6 @@ def apply_redactions(
     transcript_id: int,
     version: int,
     redactions: Sequence[RedactionRequest | Sequence[Any]],
-    channel: str = PAGE,
-    path: str = "",
 ) -> Transcript:
     """Replace passages of the text as it is now, each (start, end, kind, replacement, suggested).
 
@@ -395,7 +368,7 @@ def apply_redactions(
         transcript = _locked_transcript(actor, transcript_id, version)
         if transcript.status != Transcript.Status.REDACTING:
             raise DomainError(READY_ALREADY)
-        return _apply(actor, transcript, _checked(transcript.text, redactions), channel, path)
+        return _apply(actor, transcript, _checked(transcript.text, redactions))
 
 
 def occurrences(text: str, passage: str) -> list[int]:
@@ -421,8 +394,6 @@ def redact_passage(
     occurrence: int | None = None,
     start: int | None = None,
     every: bool = False,
-    channel: str = PAGE,
-    path: str = "",
 ) -> Transcript:
     """Redact a passage chosen by its exact words: the only place they appear, the `occurrence`-th
     (from 1), the one at `start`, or with `every` all of them. Clear errors when the words are not
@@ -467,12 +438,10 @@ def redact_passage(
         else:
             chosen = found
         requests = [RedactionRequest(at, at + len(passage), kind, replacement, False) for at in chosen]
-        return _apply(actor, transcript, _checked(transcript.text, requests), channel, path)
+        return _apply(actor, transcript, _checked(transcript.text, requests))
 
 
-def mark_ready_for_coding(
-    *, actor: Any, transcript_id: int, version: int, channel: str = PAGE, path: str = ""
-) -> Transcript:
+def mark_ready_for_coding(*, actor: Any, transcript_id: int, version: int) -> Transcript:
     """End redaction: from now on the text never changes, so coded offsets stay right."""
     with transaction.atomic():
         transcript = _locked_transcript(actor, transcript_id, version)
@@ -481,13 +450,11 @@ def mark_ready_for_coding(
         transcript.status = Transcript.Status.READY
         transcript.bump_version()
         transcript.save(update_fields=["status", "version", "updated_at"])
-        _audit_change(actor, transcript, ["status"], channel, path)
+        _audit_change(actor, transcript, ["status"])
     return transcript
 
 
-def rename_transcript(
-    *, actor: Any, transcript_id: int, version: int, title: str, channel: str = PAGE, path: str = ""
-) -> Transcript:
+def rename_transcript(*, actor: Any, transcript_id: int, version: int, title: str) -> Transcript:
     """Change a transcript's title, at any stage (the text is not touched)."""
     title = title.strip()
     if not title:
@@ -501,18 +468,18 @@ def rename_transcript(
         transcript.title = title
         transcript.bump_version()
         transcript.save(update_fields=["title", "version", "updated_at"])
-        _audit_change(actor, transcript, ["title"], channel, path)
+        _audit_change(actor, transcript, ["title"])
     return transcript
 
 
-def delete_transcript(*, actor: Any, transcript_id: int, version: int, channel: str = PAGE, path: str = "") -> None:
+def delete_transcript(*, actor: Any, transcript_id: int, version: int) -> None:
     """Delete a transcript while it is still being redacted (to upload the right file instead).
     Once ready for coding it stays: coded segments and quotes point at it."""
     with transaction.atomic():
         transcript = _locked_transcript(actor, transcript_id, version)
         if transcript.status != Transcript.Status.REDACTING:
             raise DomainError("A transcript ready for coding cannot be deleted.")
-        _audit_change(actor, transcript, ["deleted"], channel, path)
+        _audit_change(actor, transcript, ["deleted"])
         transcript.delete()
 
 
@@ -522,8 +489,6 @@ def set_transcript_policy(
     organisation_id: int,
     keep_unredacted_originals: bool,
     version: int,
-    channel: str = PAGE,
-    path: str = "",
 ) -> TranscriptPolicy:
     """An evaluator of the team (`research.change_transcript_policy`) says whether its uploads keep
     their unredacted originals. `version` is 0 while the team has no policy yet. Turning it off
@@ -548,21 +513,19 @@ def set_transcript_policy(
         policy.keep_unredacted_originals = keep_unredacted_originals
         policy.changed_by = actor
         policy.save()
-        audit_action(
+        record_event(
             actor=actor,
             action=action,
             record=policy,
             participant_id=None,
-            channel=channel,
-            path=path,
             changed_fields=["keep_unredacted_originals"],
         )
         if not keep_unredacted_originals:
-            _erase_originals(actor, organisation.pk, channel, path)
+            _erase_originals(actor, organisation.pk)
     return policy
 
 
-def _erase_originals(actor: Any, organisation_id: int, channel: str, path: str) -> None:
+def _erase_originals(actor: Any, organisation_id: int) -> None:
     kept = list(
         Transcript.objects.select_for_update(of=("self",))
         .filter(uploaded_by__staff_member__organisation_id=organisation_id)
@@ -572,21 +535,9 @@ def _erase_originals(actor: Any, organisation_id: int, channel: str, path: str) 
     if not kept:
         return
     Transcript.objects.filter(pk__in=[transcript.pk for transcript in kept]).update(original_text="")
-    who = actor_for(actor)
-    AuditEvent.objects.bulk_create(
-        [
-            AuditEvent(
-                actor=actor,
-                actor_role=who.role_label,
-                action=AuditEvent.Action.CHANGE,
-                channel=channel,
-                record_type=Transcript._meta.label,
-                record_id=str(transcript.pk),
-                participant_id=_participant_of(transcript.interview),
-                purpose=who.purpose_for()[:120],
-                changed_fields=["original_text"],
-                path=path[:300],
-            )
-            for transcript in kept
-        ]
+    record_events(
+        actor=actor,
+        action=AuditEvent.Action.CHANGE,
+        records=((Transcript._meta.label, transcript.pk, _participant_of(transcript.interview)) for transcript in kept),
+        changed_fields=["original_text"],
     )

@@ -23,7 +23,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
-from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import ConflictError, DomainError, NotFound
 from coproduce.directory.hsds.exporter import export_directory
 from coproduce.directory.hsds.importer import ImportRefused, import_hsds_json, import_hsds_tabular
@@ -64,7 +63,6 @@ from coproduce.web.directory.forms import (
 from coproduce.web.pagination import paginate
 from coproduce.web.partnership.common import conflict
 
-PAGE = AuditEvent.Channel.PAGE
 SERVICES_PER_PAGE = 20
 EDITORS = (Role.PARTNERSHIP_MANAGER, Role.PARTNER_WORKER, Role.KEYWORKER)
 # The largest import accepted from the page; bigger directories are imported with the management command.
@@ -220,7 +218,6 @@ def service_edit(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
                 actor=request.user,
                 service_id=service.pk,
                 version=form.cleaned_data["version"],
-                path=request.path,
                 **form.fields_for_service(),
             )
         except ConflictError as error:
@@ -243,9 +240,7 @@ def service_add(request: HttpRequest, organisation_id: uuid.UUID) -> HttpRespons
     form = ServiceDetailsForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            service = create_service(
-                actor=request.user, organisation_id=organisation.pk, path=request.path, **form.fields_for_service()
-            )
+            service = create_service(actor=request.user, organisation_id=organisation.pk, **form.fields_for_service())
         except NotFound as error:
             raise Http404(error.message) from error
         except DomainError as error:
@@ -275,7 +270,6 @@ def service_opening_times(request: HttpRequest, service_id: uuid.UUID) -> HttpRe
                 service_id=service.pk,
                 version=form.cleaned_data["version"],
                 rows=form.opening_times(),
-                path=request.path,
             )
         except ConflictError as error:
             return conflict(request, error, back_url=request.path, back_label="See the opening times as they are now")
@@ -306,9 +300,7 @@ def service_address(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse
         data = dict(form.cleaned_data)
         version = data.pop("version")
         try:
-            service = set_service_address(
-                actor=request.user, service_id=service.pk, version=version, path=request.path, **data
-            )
+            service = set_service_address(actor=request.user, service_id=service.pk, version=version, **data)
         except ConflictError as error:
             return conflict(request, error, back_url=request.path, back_label="See the address as it is now")
         except NotFound as error:
@@ -333,7 +325,7 @@ def service_checked(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse
     except ValueError:
         version = 0
     try:
-        service = mark_service_checked(actor=request.user, service_id=service.pk, version=version, path=request.path)
+        service = mark_service_checked(actor=request.user, service_id=service.pk, version=version)
     except ConflictError as error:
         return conflict(
             request,
@@ -362,7 +354,6 @@ def organisation_edit(request: HttpRequest, organisation_id: uuid.UUID) -> HttpR
                 actor=request.user,
                 organisation_id=organisation.pk,
                 version=form.cleaned_data["version"],
-                path=request.path,
                 **form.changes(),
             )
         except ConflictError as error:
@@ -408,11 +399,9 @@ def directory_import(request: HttpRequest) -> HttpResponse:
                 raise ImportRefused(["The file is bigger than 20 MB. Ask an administrator to import it."])
             content = upload.read()
             if upload.name.lower().endswith(".zip"):
-                result = import_hsds_tabular(
-                    _files_in_zip(content), actor=request.user, channel=PAGE, path=request.path
-                )
+                result = import_hsds_tabular(_files_in_zip(content), actor=request.user)
             else:
-                result = import_hsds_json(content, actor=request.user, channel=PAGE, path=request.path)
+                result = import_hsds_json(content, actor=request.user)
         except ImportRefused as error:
             problems = error.problems
             form.add_error("file", "The file was not imported: nothing was changed. The problems are listed below.")

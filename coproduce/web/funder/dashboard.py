@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from coproduce.accounts.roles import Role
+from coproduce.audit.context import audited_as_export
 from coproduce.audit.models import AuditEvent
 from coproduce.reporting.charts import Bar, Series, line_chart, rate_bar_chart
 from coproduce.reporting.exports import CONTENT_TYPES, CSV, XLSX, ExportTable, to_csv, to_xlsx
@@ -58,13 +59,12 @@ def _context(stats: ProgrammeStats) -> dict[str, Any]:
 
 @require_roles(Role.FUNDER)
 def funder_dashboard(request: HttpRequest) -> HttpResponse:
-    stats = read_programme_statistics(
-        actor=request.user, today=timezone.localdate(), channel=AuditEvent.Channel.PAGE, path=request.path
-    )
+    stats = read_programme_statistics(actor=request.user, today=timezone.localdate())
     context = {"page_title": "Funder dashboard", **_context(stats)}
     return render(request, "web/funder/dashboard.html", context)
 
 
+@audited_as_export
 @require_roles(Role.FUNDER)
 def funder_dashboard_download(request: HttpRequest, table: str, file_format: str) -> HttpResponse:
     """One of the dashboard's tables as CSV or XLSX (404 for any other table or format)."""
@@ -73,8 +73,6 @@ def funder_dashboard_download(request: HttpRequest, table: str, file_format: str
     stats = read_programme_statistics(
         actor=request.user,
         today=timezone.localdate(),
-        channel=AuditEvent.Channel.EXPORT,
-        path=request.path,
         action=AuditEvent.Action.EXPORT,
     )
     chosen: ExportTable | None = next((t for t in dashboard_tables(stats) if t.slug == table), None)
@@ -87,14 +85,13 @@ def funder_dashboard_download(request: HttpRequest, table: str, file_format: str
     return response
 
 
+@audited_as_export
 @require_roles(Role.FUNDER)
 def funder_report_pdf(request: HttpRequest) -> HttpResponse:
     """The dashboard as a printable report."""
     stats = read_programme_statistics(
         actor=request.user,
         today=timezone.localdate(),
-        channel=AuditEvent.Channel.EXPORT,
-        path=request.path,
         action=AuditEvent.Action.EXPORT,
     )
     content = render_pdf("web/funder/dashboard_report.pdf.html", _context(stats))

@@ -184,7 +184,6 @@ def funder_grant_add(request: HttpRequest) -> HttpResponse:
                 awarded_on=data["awarded_on"],
                 starts_on=data["starts_on"],
                 ends_on=data["ends_on"],
-                path=request.path,
             )
         except DomainError as error:
             _add_error(form, error)
@@ -228,7 +227,6 @@ def funder_grant_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 grant_id=grant.pk,
                 expected_version=form.cleaned_data["version"],
                 changes=changes,
-                path=request.path,
             )
         except ConflictError as error:
             return conflict(request, error, back_url=request.path, back_label="See the grant as it is now")
@@ -321,7 +319,6 @@ def funder_labour_market_add(request: HttpRequest) -> HttpResponse:
                 claimant_rate=data["claimant_rate"],
                 job_density=data["job_density"],
                 source=data["source"],
-                path=request.path,
             )
         except DomainError as error:
             _add_error(form, error)
@@ -355,7 +352,6 @@ def funder_labour_market_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 job_density=data["job_density"],
                 source=data["source"],
                 expected_version=data["version"],
-                path=request.path,
             )
         except ConflictError as error:
             return conflict(request, error, back_url=request.path, back_label="See the figures as they are now")
@@ -381,7 +377,7 @@ def funder_labour_market_import(request: HttpRequest) -> HttpResponse:
                 text = upload.read().decode("utf-8-sig")
             except UnicodeDecodeError as error:
                 raise DomainError("The file is not a CSV file in UTF-8 text.", field="file") from error
-            result = import_labour_market_csv(actor=request.user, text=text, path=request.path)
+            result = import_labour_market_csv(actor=request.user, text=text)
         except DomainError as error:
             form.add_domain_error(error)
         else:

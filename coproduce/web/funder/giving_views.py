@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from coproduce.accounts.roles import Role
-from coproduce.audit.models import AuditEvent
+from coproduce.audit.context import audited_as_export
 from coproduce.core.errors import DomainError, NotFound
 from coproduce.programmes.giving import (
     data_license,
@@ -55,13 +55,12 @@ def funder_giving(request: HttpRequest) -> HttpResponse:
     return _page(request)
 
 
+@audited_as_export
 @require_roles(Role.FUNDER)
 def funder_giving_download(request: HttpRequest) -> HttpResponse:
     """The grants as one 360Giving JSON data package, to download (the export is audited)."""
     try:
-        package = export_grants_360giving(
-            actor=request.user, channel=AuditEvent.Channel.EXPORT, path=request.get_full_path()
-        )
+        package = export_grants_360giving(actor=request.user)
     except NotFound as error:
         raise Http404(error.message) from error
     except DomainError as error:

@@ -5,7 +5,6 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from coproduce.accounts.roles import Role
-from coproduce.audit.models import AuditEvent
 from coproduce.reporting.statistics import read_programme_statistics
 from coproduce.reporting.suppression import THRESHOLD
 from coproduce.reporting.tables import funder_home_report
@@ -14,9 +13,7 @@ from coproduce.web.access import require_roles
 
 @require_roles(Role.FUNDER)
 def funder_home(request: HttpRequest) -> HttpResponse:
-    stats = read_programme_statistics(
-        actor=request.user, today=timezone.localdate(), channel=AuditEvent.Channel.PAGE, path=request.path
-    )
+    stats = read_programme_statistics(actor=request.user, today=timezone.localdate())
     reports = [funder_home_report(stats)] if stats.areas else []
     context = {"page_title": "The programme in numbers", "reports": reports, "threshold": THRESHOLD}
     return render(request, "web/funder/home.html", context)

@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
-from coproduce.audit.models import AuditEvent
 from coproduce.budgets.models import Spend
 from coproduce.budgets.selectors import pot_balance, pots_for_request, spends_of, spends_visible_to, with_balances
 from coproduce.budgets.services import approve_spend, attach_receipt, cancel_spend, decline_spend, request_spend
@@ -32,7 +31,6 @@ from coproduce.web.access import require_roles, visible_participant_or_404
 from coproduce.web.forms import GovukForm
 from coproduce.web.partnership.common import conflict
 
-PAGE = AuditEvent.Channel.PAGE
 CASEWORK = (Role.KEYWORKER, Role.PARTNERSHIP_MANAGER)
 CONTENT_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png"}
 
@@ -139,8 +137,6 @@ def participant_budget(request: HttpRequest, pk: int) -> HttpResponse:
                     amount=data["amount"],
                     description=data["description"],
                     goal_id=data["goal"] or None,
-                    channel=PAGE,
-                    path=request.path,
                 )
             except DomainError as error:
                 if isinstance(error, NotFound | NotAllowed):
@@ -152,7 +148,7 @@ def participant_budget(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(request.path)
         else:
             status = 400
-    record_participant_view(actor=user, participant=participant, channel=PAGE, path=request.path)
+    record_participant_view(actor=user, participant=participant)
     spends = list(spends_of(user, participant.pk))
     context = {
         "page_title": f"{participant.full_name}: budget",
@@ -185,9 +181,7 @@ def spend_approve(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Reload the page and try again.")
         return redirect(back)
     try:
-        approve_spend(
-            actor=request.user, spend_id=spend.pk, version=form.cleaned_data["version"], channel=PAGE, path=request.path
-        )
+        approve_spend(actor=request.user, spend_id=spend.pk, version=form.cleaned_data["version"])
     except DomainError as error:
         return report(request, error, back)
     messages.success(request, f"Approved £{spend.amount} for {spend.participant.full_name}.")
@@ -204,9 +198,7 @@ def spend_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Reload the page and try again.")
         return redirect(back)
     try:
-        cancel_spend(
-            actor=request.user, spend_id=spend.pk, version=form.cleaned_data["version"], channel=PAGE, path=request.path
-        )
+        cancel_spend(actor=request.user, spend_id=spend.pk, version=form.cleaned_data["version"])
     except DomainError as error:
         return report(request, error, back)
     messages.success(request, "The request is cancelled.")
@@ -230,8 +222,6 @@ def spend_decline(request: HttpRequest, pk: int) -> HttpResponse:
                     spend_id=spend.pk,
                     version=form.cleaned_data["version"],
                     reason=form.cleaned_data["reason"],
-                    channel=PAGE,
-                    path=request.path,
                 )
             except DomainError as error:
                 if isinstance(error, ConflictError | NotFound | NotAllowed):
@@ -244,7 +234,7 @@ def spend_decline(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             status = 400
     else:
-        record_participant_view(actor=user, participant=spend.participant, channel=PAGE, path=request.path)
+        record_participant_view(actor=user, participant=spend.participant)
     context = {"page_title": "Decline the request", "form": form, "spend": spend, "back": back}
     return render(request, "web/keyworker/budget_decline.html", context, status=status)
 
@@ -260,7 +250,7 @@ def spend_receipt(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET" and "download" in request.GET:
         if not spend.receipt:
             raise Http404("No receipt yet.")
-        record_participant_view(actor=user, participant=spend.participant, channel=PAGE, path=request.path)
+        record_participant_view(actor=user, participant=spend.participant)
         # Receipts are at most 5 MB: sent whole, as a download, never shown inline.
         name = spend.receipt.name.rsplit("/", 1)[-1]
         content_type = CONTENT_TYPES.get(name.rsplit(".", 1)[-1].lower(), "application/octet-stream")
@@ -283,8 +273,6 @@ def spend_receipt(request: HttpRequest, pk: int) -> HttpResponse:
                     spend_id=spend.pk,
                     version=form.cleaned_data["version"],
                     upload=form.cleaned_data["receipt"],
-                    channel=PAGE,
-                    path=request.path,
                 )
             except DomainError as error:
                 if isinstance(error, ConflictError | NotFound | NotAllowed):
@@ -297,6 +285,6 @@ def spend_receipt(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             status = 400
     else:
-        record_participant_view(actor=user, participant=spend.participant, channel=PAGE, path=request.path)
+        record_participant_view(actor=user, participant=spend.participant)
     context = {"page_title": "Add the receipt", "form": form, "spend": spend, "back": back}
     return render(request, "web/keyworker/budget_receipt.html", context, status=status)

@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
-from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.participants.models import CoverShare, Participant
 from coproduce.participants.selectors import participants_visible_to
@@ -42,7 +41,6 @@ from coproduce.web.keyworker.contact_forms import (
 )
 from coproduce.web.pagination import paginate
 
-PAGE = AuditEvent.Channel.PAGE
 CONTACTS_PER_PAGE = 25
 CASEWORKERS = (Role.KEYWORKER, Role.PARTNERSHIP_MANAGER)
 
@@ -72,7 +70,7 @@ def contact_list(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("-happened_on", "-pk")
     )
     pages = paginate(request, contacts, CONTACTS_PER_PAGE)
-    record_participant_view(actor=request.user, participant=participant, channel=PAGE, path=request.path)
+    record_participant_view(actor=request.user, participant=participant)
     context = {"page_title": f"Contacts with {participant.full_name}", "participant": participant, "pages": pages}
     return render(request, "web/keyworker/contact_list.html", context)
 
@@ -86,9 +84,7 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
         form = ContactForm(request.POST)
         if form.is_valid():
             try:
-                record_contact(
-                    actor=request.user, participant_id=participant.pk, channel=PAGE, path=request.path, **form.details()
-                )
+                record_contact(actor=request.user, participant_id=participant.pk, **form.details())
             except DomainError as error:
                 status = _show_on_form(form, error)
             else:
@@ -98,7 +94,7 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
             status = 400
     else:
         form = ContactForm(initial={"happened_on": timezone.localdate()})
-        record_participant_view(actor=request.user, participant=participant, channel=PAGE, path=request.path)
+        record_participant_view(actor=request.user, participant=participant)
     context = {"page_title": f"Record a contact with {participant.full_name}", "form": form, "participant": participant}
     return render(request, "web/keyworker/contact_form.html", context, status=status)
 
@@ -131,7 +127,7 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("web:contact_list", pk=participant.pk)
             status = 400
     else:
-        record_participant_view(actor=user, participant=participant, channel=PAGE, path=request.path)
+        record_participant_view(actor=user, participant=participant)
     context = {
         "page_title": "Change a contact",
         "form": form,
@@ -158,7 +154,7 @@ def _apply_contact_action(
     version_form: VersionForm,
 ) -> str:
     """Do what the pressed button asks; the message to show, or "" if the form had errors."""
-    common: dict[str, Any] = {"actor": request.user, "contact_id": contact.pk, "channel": PAGE, "path": request.path}
+    common: dict[str, Any] = {"actor": request.user, "contact_id": contact.pk}
     if action == "restrict":
         if not restrict_form.is_valid():
             return ""
@@ -185,9 +181,7 @@ def appointment_add(request: HttpRequest, pk: int) -> HttpResponse:
         form = AppointmentForm(request.POST)
         if form.is_valid():
             try:
-                book_appointment(
-                    actor=request.user, participant_id=participant.pk, channel=PAGE, path=request.path, **form.details()
-                )
+                book_appointment(actor=request.user, participant_id=participant.pk, **form.details())
             except DomainError as error:
                 status = _show_on_form(form, error)
             else:
@@ -197,7 +191,7 @@ def appointment_add(request: HttpRequest, pk: int) -> HttpResponse:
             status = 400
     else:
         form = AppointmentForm()
-        record_participant_view(actor=request.user, participant=participant, channel=PAGE, path=request.path)
+        record_participant_view(actor=request.user, participant=participant)
     context = {
         "page_title": f"Book an appointment with {participant.full_name}",
         "form": form,
@@ -231,8 +225,6 @@ def appointment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         common: dict[str, Any] = {
             "actor": user,
             "appointment_id": appointment.pk,
-            "channel": PAGE,
-            "path": request.path,
         }
         try:
             message = ""
@@ -252,7 +244,7 @@ def appointment_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("web:participant_detail", pk=participant.pk)
             status = 400
     else:
-        record_participant_view(actor=user, participant=participant, channel=PAGE, path=request.path)
+        record_participant_view(actor=user, participant=participant)
     context = {
         "page_title": "Change an appointment",
         "form": form,
@@ -323,7 +315,7 @@ def appointment_ics(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if appointment is None:
         raise Http404("No such appointment.")
-    record_participant_view(actor=request.user, participant=appointment.participant, channel=PAGE, path=request.path)
+    record_participant_view(actor=request.user, participant=appointment.participant)
     body = appointment_calendar(appointment, host=request.get_host().split(":")[0])
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="appointment-{appointment.pk}.ics"'
@@ -353,8 +345,6 @@ def cover_add(request: HttpRequest, pk: int) -> HttpResponse:
                     starts_on=data["starts_on"],
                     ends_on=data["ends_on"],
                     reason=data["reason"],
-                    channel=PAGE,
-                    path=request.path,
                 )
             except DomainError as error:
                 status = _show_on_form(form, error)
@@ -367,7 +357,7 @@ def cover_add(request: HttpRequest, pk: int) -> HttpResponse:
             status = 400
     else:
         form = CoverForm(initial={"starts_on": timezone.localdate()}, keyworkers=choices)
-        record_participant_view(actor=request.user, participant=participant, channel=PAGE, path=request.path)
+        record_participant_view(actor=request.user, participant=participant)
     context = {
         "page_title": f"Share {participant.full_name}’s case for cover",
         "form": form,
@@ -387,7 +377,7 @@ def cover_end(request: HttpRequest, pk: int) -> HttpResponse:
     if share is None:
         raise Http404("No such cover.")
     try:
-        end_cover(actor=request.user, cover_id=share.pk, channel=PAGE, path=request.path)
+        end_cover(actor=request.user, cover_id=share.pk)
     except NotAllowed as error:
         raise PermissionDenied(error.message) from error
     except NotFound as error:

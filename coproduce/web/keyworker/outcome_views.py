@@ -18,7 +18,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from coproduce.accounts.roles import Role
-from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput
 from coproduce.outcomes.models import ContractType, Outcome, Sector, SustainmentCheck
@@ -35,7 +34,6 @@ from coproduce.plans.models import Goal
 from coproduce.web.access import require_roles, visible_participant_or_404
 from coproduce.web.forms import DateInput, GovukForm
 
-PAGE = AuditEvent.Channel.PAGE
 CASEWORKERS = (Role.KEYWORKER, Role.PARTNERSHIP_MANAGER)
 ANSWER_CHOICES = [
     (SustainmentCheck.Status.IN_WORK.value, "Still in work"),
@@ -142,7 +140,7 @@ def participant_outcomes(request: HttpRequest, pk: int) -> HttpResponse:
     rows = outcome_rows(request.user, participant)
     wish = work_wishes_visible_to(request.user).filter(participant=participant).first()
     today = timezone.localdate()
-    record_participant_view(actor=request.user, participant=participant, channel=PAGE, path=request.path)
+    record_participant_view(actor=request.user, participant=participant)
     context = {
         "page_title": f"Outcomes for {participant.full_name}",
         "participant": participant,
@@ -171,8 +169,6 @@ def outcome_add(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=request.user,
                     participant_id=participant.pk,
                     kind=form.cleaned_data["kind"],
-                    channel=PAGE,
-                    path=request.path,
                     **form.details(),
                 )
             except DomainError as error:
@@ -184,7 +180,7 @@ def outcome_add(request: HttpRequest, pk: int) -> HttpResponse:
             status = 400
     else:
         form = OutcomeForm(goals=goals, initial={"achieved_on": timezone.localdate()})
-        record_participant_view(actor=request.user, participant=participant, channel=PAGE, path=request.path)
+        record_participant_view(actor=request.user, participant=participant)
     context = {"page_title": f"Record an outcome for {participant.full_name}", "form": form, "participant": participant}
     return render(request, "web/keyworker/outcome_form.html", context, status=status)
 
@@ -212,8 +208,6 @@ def outcome_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     outcome_id=outcome.pk,
                     expected_version=form.cleaned_data["version"],
                     changes=form.details(),
-                    channel=PAGE,
-                    path=request.path,
                 )
             except DomainError as error:
                 status = _show_on_form(form, error)
@@ -224,7 +218,7 @@ def outcome_edit(request: HttpRequest, pk: int) -> HttpResponse:
             status = 400
     else:
         form = OutcomeForm(goals=goals, fixed_kind=True, initial=initial)
-        record_participant_view(actor=request.user, participant=participant, channel=PAGE, path=request.path)
+        record_participant_view(actor=request.user, participant=participant)
     context = {"page_title": "Correct an outcome", "form": form, "participant": participant, "outcome": outcome}
     return render(request, "web/keyworker/outcome_edit.html", context, status=status)
 
@@ -254,8 +248,6 @@ def work_wish_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     contract_types=data["contract_types"],
                     note=data["note"],
                     expected_version=data["version"],
-                    channel=PAGE,
-                    path=request.path,
                 )
             except DomainError as error:
                 status = _show_on_form(form, error)
@@ -266,7 +258,7 @@ def work_wish_edit(request: HttpRequest, pk: int) -> HttpResponse:
             status = 400
     else:
         form = WorkWishForm(initial=initial)
-        record_participant_view(actor=request.user, participant=participant, channel=PAGE, path=request.path)
+        record_participant_view(actor=request.user, participant=participant)
     context = {"page_title": f"What work {participant.full_name} wants", "form": form, "participant": participant}
     return render(request, "web/keyworker/outcome_work_wish.html", context, status=status)
 
@@ -295,8 +287,6 @@ def sustainment_check_answer(request: HttpRequest, pk: int) -> HttpResponse:
                     status=data["status"],
                     checked_on=data["checked_on"],
                     note=data["note"],
-                    channel=PAGE,
-                    path=request.path,
                 )
             except DomainError as error:
                 status = _show_on_form(form, error)
@@ -307,7 +297,7 @@ def sustainment_check_answer(request: HttpRequest, pk: int) -> HttpResponse:
             status = 400
     else:
         form = CheckAnswerForm(initial=initial)
-        record_participant_view(actor=request.user, participant=participant, channel=PAGE, path=request.path)
+        record_participant_view(actor=request.user, participant=participant)
     context = {
         "page_title": f"{check.get_weeks_display()} check for {participant.full_name}",
         "form": form,

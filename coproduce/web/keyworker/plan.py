@@ -13,7 +13,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from coproduce.accounts.roles import Role
-from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput
 from coproduce.participants.models import Participant
@@ -35,7 +34,6 @@ from coproduce.web.plan_forms import (
     StepForm,
 )
 
-PAGE = AuditEvent.Channel.PAGE
 ASSESSMENTS_PER_PAGE = 10
 
 
@@ -74,13 +72,13 @@ def _belongs(participant: Participant, *, goal_id: Any = None, step_id: Any = No
 
 def _staff_action(request: HttpRequest, participant: Participant) -> str:
     """Carry out the one change a POST to the plan page asks for; returns the message to show."""
-    user, path = request.user, request.path
+    user = request.user
     action = request.POST.get("action", "")
     _belongs(participant, goal_id=_number(request.POST.get("goal")), step_id=_number(request.POST.get("step")))
     if action == "add_goal":
         form: Any = GoalForm(request.POST)
         _require_valid(form)
-        plan_services.add_goal(actor=user, participant_id=participant.pk, channel=PAGE, path=path, **form.cleaned_data)
+        plan_services.add_goal(actor=user, participant_id=participant.pk, **form.cleaned_data)
         return "Goal added."
     if action == "offer_step":
         form = StepForm(request.POST)
@@ -89,8 +87,6 @@ def _staff_action(request: HttpRequest, participant: Participant) -> str:
             actor=user,
             goal_id=form.cleaned_data["goal"],
             description=form.cleaned_data["description"],
-            channel=PAGE,
-            path=path,
         )
         return "Step offered. It becomes part of the plan once they say yes."
     if action == "answer":
@@ -102,8 +98,6 @@ def _staff_action(request: HttpRequest, participant: Participant) -> str:
             "step_id": data["step"],
             "expected_version": data["version"],
             "answered_how": data["answered_how"],
-            "channel": PAGE,
-            "path": path,
         }
         if data["answer"] == "agree":
             plan_services.agree_to_step(**common)
@@ -118,7 +112,7 @@ def _staff_action(request: HttpRequest, participant: Participant) -> str:
         _require_valid(form)
         data = form.cleaned_data
         finish = plan_services.complete_step if data["outcome"] == "complete" else plan_services.stop_step
-        finish(actor=user, step_id=data["step"], expected_version=data["version"], channel=PAGE, path=path)
+        finish(actor=user, step_id=data["step"], expected_version=data["version"])
         return "Step marked done." if data["outcome"] == "complete" else "Step stopped."
     if action == "goal_status":
         form = GoalStatusForm(request.POST)
@@ -129,8 +123,6 @@ def _staff_action(request: HttpRequest, participant: Participant) -> str:
             goal_id=data["goal"],
             expected_version=data["version"],
             status=data["status"],
-            channel=PAGE,
-            path=path,
         )
         return "Goal updated."
     raise DomainError("Choose what to do.")
@@ -163,7 +155,7 @@ def participant_plan(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, done)
             return redirect("web:participant_plan", pk=participant.pk)
-    record_participant_view(actor=user, participant=participant, channel=PAGE, path=request.path)
+    record_participant_view(actor=user, participant=participant)
     context = {
         "page_title": f"{participant.full_name}’s plan",
         "participant": participant,
@@ -195,8 +187,6 @@ def assessment_add(request: HttpRequest, pk: int) -> HttpResponse:
                     strengths=form.cleaned_data["strengths"],
                     aspirations=form.cleaned_data["aspirations"],
                     barriers=barriers,
-                    channel=PAGE,
-                    path=request.path,
                 )
             except DomainError as error:
                 _raise_access(error)
@@ -209,7 +199,7 @@ def assessment_add(request: HttpRequest, pk: int) -> HttpResponse:
             status = 400
     else:
         form = AssessmentForm()
-        record_participant_view(actor=user, participant=participant, channel=PAGE, path=request.path)
+        record_participant_view(actor=user, participant=participant)
     context = {
         "page_title": f"Record an assessment with {participant.full_name}",
         "form": form,
@@ -223,7 +213,7 @@ def assessment_list(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     participant = _visible_participant(request, pk)
     pages = paginate(request, assessments_of(user, participant.pk), ASSESSMENTS_PER_PAGE)
-    record_participant_view(actor=user, participant=participant, channel=PAGE, path=request.path)
+    record_participant_view(actor=user, participant=participant)
     context = {
         "page_title": f"{participant.full_name}’s assessments",
         "participant": participant,

@@ -10,7 +10,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from coproduce.accounts.roles import Role
-from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import DomainError
 from coproduce.participants.services import record_participant_view
 from coproduce.plans.models import JobSearchEntry
@@ -24,7 +23,6 @@ from coproduce.web.pagination import paginate
 from coproduce.web.participant.progress import ENTRIES_PER_PAGE, job_search_pdf, progress_context, show_on_form
 from coproduce.web.participant.progress_forms import SCALE_HINT, JobSearchEntryForm, ProgressCheckForm
 
-PAGE = AuditEvent.Channel.PAGE
 CASEWORK = (Role.KEYWORKER, Role.PARTNERSHIP_MANAGER)
 
 
@@ -36,7 +34,7 @@ def participant_progress(request: HttpRequest, pk: int) -> HttpResponse:
         "participant": participant,
         **progress_context(request.user, participant, theirs="Participant", keyworkers="Keyworker"),
     }
-    record_participant_view(actor=request.user, participant=participant, channel=PAGE, path=request.path)
+    record_participant_view(actor=request.user, participant=participant)
     return render(request, "web/keyworker/participant_progress.html", context)
 
 
@@ -54,8 +52,6 @@ def participant_progress_add(request: HttpRequest, pk: int) -> HttpResponse:
                     checked_on=form.cleaned_data["checked_on"],
                     reader=form.cleaned_data["reader"],
                     scores=form.scores(),
-                    channel=PAGE,
-                    path=request.path,
                 )
             except DomainError as error:
                 status = show_on_form(form, error)
@@ -66,7 +62,7 @@ def participant_progress_add(request: HttpRequest, pk: int) -> HttpResponse:
             status = 400
     else:
         form = ProgressCheckForm(for_staff=True)
-        record_participant_view(actor=request.user, participant=participant, channel=PAGE, path=request.path)
+        record_participant_view(actor=request.user, participant=participant)
     context = {
         "page_title": f"Record a progress check for {participant.full_name}",
         "participant": participant,
@@ -85,9 +81,7 @@ def participant_job_search(request: HttpRequest, pk: int) -> HttpResponse:
         form = JobSearchEntryForm(request.POST)
         if form.is_valid():
             try:
-                add_job_search_entry(
-                    actor=request.user, participant_id=participant.pk, channel=PAGE, path=request.path, **form.details()
-                )
+                add_job_search_entry(actor=request.user, participant_id=participant.pk, **form.details())
             except DomainError as error:
                 status = show_on_form(form, error)
             else:
@@ -98,7 +92,7 @@ def participant_job_search(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         form = JobSearchEntryForm()
     pages = paginate(request, job_search_log_for(request.user, participant.pk), ENTRIES_PER_PAGE)
-    record_participant_view(actor=request.user, participant=participant, channel=PAGE, path=request.path)
+    record_participant_view(actor=request.user, participant=participant)
     context = {
         "page_title": f"{participant.full_name}: job-search log",
         "participant": participant,
@@ -119,7 +113,7 @@ def participant_record(request: HttpRequest, pk: int) -> HttpResponse:
     record = record_about(request.user, pk)
     if record is None:
         raise Http404("No such participant.")
-    record_participant_view(actor=request.user, participant=record.participant, channel=PAGE, path=request.path)
+    record_participant_view(actor=request.user, participant=record.participant)
     context = {
         "page_title": f"What is recorded about {record.participant.full_name}",
         "record": record,
@@ -148,8 +142,6 @@ def job_search_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     entry_id=entry.pk,
                     expected_version=form.cleaned_data["version"] or 0,
                     changes=form.details(),
-                    channel=PAGE,
-                    path=request.path,
                 )
             except DomainError as error:
                 status = show_on_form(form, error)
@@ -163,7 +155,7 @@ def job_search_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = JobSearchEntryForm(
             initial={name: getattr(entry, name) for name in JobSearchEntryForm.FIELDS} | {"version": entry.version}
         )
-        record_participant_view(actor=request.user, participant=entry.participant, channel=PAGE, path=request.path)
+        record_participant_view(actor=request.user, participant=entry.participant)
     context = {
         "page_title": "Change a job-search entry",
         "form": form,

@@ -22,7 +22,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
-from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import ConflictError, DomainError, NotAllowed, NotFound
 from coproduce.directory.models import Service
 from coproduce.directory.selectors import search_services, visible_service
@@ -60,7 +59,6 @@ from coproduce.web.referral_forms import (
     WithdrawReferralForm,
 )
 
-PAGE = AuditEvent.Channel.PAGE
 CASEWORK = (Role.KEYWORKER, Role.PARTNERSHIP_MANAGER)
 SUGGESTIONS_SHOWN = 10
 
@@ -204,8 +202,6 @@ def referral_agree(request: HttpRequest, pk: int) -> HttpResponse:
                     version=form.cleaned_data["version"],
                     shared_fields=form.cleaned_data["shared_fields"],
                     how=Consent.How.ONLINE if own else form.cleaned_data["how"],
-                    channel=PAGE,
-                    path=request.path,
                 )
             except DomainError as error:
                 response, status = show_error(
@@ -223,7 +219,7 @@ def referral_agree(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             status = 400
     else:
-        record_participant_view(actor=user, participant=participant, channel=PAGE, path=request.path)
+        record_participant_view(actor=user, participant=participant)
     context = {
         "page_title": "Agree to the referral" if own else f"Record {participant.full_name}’s agreement",
         "form": form,
@@ -256,8 +252,6 @@ def referral_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
                     referral_id=referral.pk,
                     version=form.cleaned_data["version"],
                     reason=form.cleaned_data["reason"],
-                    channel=PAGE,
-                    path=request.path,
                 )
             except DomainError as error:
                 response, status = show_error(
@@ -271,7 +265,7 @@ def referral_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             status = 400
     else:
-        record_participant_view(actor=user, participant=referral.participant, channel=PAGE, path=request.path)
+        record_participant_view(actor=user, participant=referral.participant)
     context = {
         "page_title": "Withdraw the referral",
         "form": form,
@@ -313,8 +307,6 @@ def stop_sharing(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=user,
                     consent_id=consent.pk,
                     how=Consent.How.ONLINE if own else form.cleaned_data["how"],
-                    channel=PAGE,
-                    path=request.path,
                 )
             except DomainError as error:
                 response, status = show_error(request, form, error, back_url=back, back_label="Back")
@@ -329,7 +321,7 @@ def stop_sharing(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             status = 400
     else:
-        record_participant_view(actor=user, participant=participant, channel=PAGE, path=request.path)
+        record_participant_view(actor=user, participant=participant)
     context = {
         "page_title": "Stop sharing",
         "form": form,
@@ -352,7 +344,7 @@ def participant_referrals(request: HttpRequest, pk: int) -> HttpResponse:
     referrals = list(referrals_of(user, participant.pk))
     holders = organisations_holding_data(participant)
     availability = list(participant.availability.all())
-    record_participant_view(actor=user, participant=participant, channel=PAGE, path=request.path)
+    record_participant_view(actor=user, participant=participant)
     context = {
         "page_title": f"{participant.full_name}: referrals and signposting",
         "participant": participant,
@@ -374,7 +366,7 @@ def participant_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
     suggestions = suggest_services(participant, today=timezone.localdate(), limit=SUGGESTIONS_SHOWN)
     # Which organisation each service belongs to (and whether it is a partner agency): one query.
     prefetch_related_objects([suggestion.service for suggestion in suggestions], "organization")
-    record_participant_view(actor=user, participant=participant, channel=PAGE, path=request.path)
+    record_participant_view(actor=user, participant=participant)
     context = {
         "page_title": f"Suggested services for {participant.full_name}",
         "participant": participant,
@@ -406,8 +398,6 @@ def referral_propose(request: HttpRequest, pk: int) -> HttpResponse:
                     service=visible_service(form.cleaned_data["service"]),
                     reason=form.cleaned_data["reason"],
                     goal=goal_from(request, participant, form.cleaned_data.get("goal")),
-                    channel=PAGE,
-                    path=request.path,
                 )
             except DomainError as error:
                 response, status = show_error(request, form, error, back_url=request.path, back_label="Back")
@@ -423,7 +413,7 @@ def referral_propose(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             status = 400
     else:
-        record_participant_view(actor=user, participant=participant, channel=PAGE, path=request.path)
+        record_participant_view(actor=user, participant=participant)
     context = {
         "page_title": f"Propose a referral for {participant.full_name}",
         "form": form,
@@ -457,8 +447,6 @@ def signposting_add(request: HttpRequest, pk: int) -> HttpResponse:
                     outside_service_name="" if data["service"] else data["outside_service_name"].strip(),
                     outside_service_details="" if data["service"] else data["outside_service_details"].strip(),
                     goal=goal_from(request, participant, data.get("goal")),
-                    channel=PAGE,
-                    path=request.path,
                 )
             except DomainError as error:
                 response, status = show_error(request, form, error, back_url=request.path, back_label="Back")
@@ -470,7 +458,7 @@ def signposting_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             status = 400
     else:
-        record_participant_view(actor=user, participant=participant, channel=PAGE, path=request.path)
+        record_participant_view(actor=user, participant=participant)
     context = {
         "page_title": f"Record signposting for {participant.full_name}",
         "form": form,
@@ -483,7 +471,7 @@ def signposting_add(request: HttpRequest, pk: int) -> HttpResponse:
 def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     referral = referral_or_404(request, pk)
-    record_participant_view(actor=user, participant=referral.participant, channel=PAGE, path=request.path)
+    record_participant_view(actor=user, participant=referral.participant)
     is_referral = referral.kind == Referral.Kind.REFERRAL
     context = {
         "page_title": f"Referral to {referral.service_name}",
@@ -518,9 +506,7 @@ def referral_send(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "The referral could not be sent. Try again.")
         return redirect(back)
     try:
-        sent = send_referral(
-            actor=user, referral_id=referral.pk, version=form.cleaned_data["version"], channel=PAGE, path=request.path
-        )
+        sent = send_referral(actor=user, referral_id=referral.pk, version=form.cleaned_data["version"])
     except ConflictError as error:
         return conflict(request, error, back_url=back, back_label="See the referral as it is now")
     except NotFound as error:
@@ -553,9 +539,7 @@ def availability_page(request: HttpRequest, participant: Participant, *, own: bo
         form = AvailabilityForm(request.POST)
         if form.is_valid():
             try:
-                set_availability(
-                    actor=user, participant_id=participant.pk, slots=form.slots(), channel=PAGE, path=request.path
-                )
+                set_availability(actor=user, participant_id=participant.pk, slots=form.slots())
             except DomainError as error:
                 response, status = show_error(request, form, error, back_url=request.path, back_label="Back")
                 if response is not None:
@@ -568,7 +552,7 @@ def availability_page(request: HttpRequest, participant: Participant, *, own: bo
     else:
         slots: list[AvailabilitySlot] = list(participant.availability.all())
         form = AvailabilityForm(initial=AvailabilityForm.initial_for(slots))
-        record_participant_view(actor=user, participant=participant, channel=PAGE, path=request.path)
+        record_participant_view(actor=user, participant=participant)
     context: dict[str, Any] = {
         "page_title": "When can you take part?" if own else f"When {participant.full_name} can take part",
         "form": form,

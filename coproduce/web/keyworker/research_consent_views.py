@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
-from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import ConflictError, DomainError
 from coproduce.participants.models import Participant
 from coproduce.participants.services import record_participant_view
@@ -27,8 +26,6 @@ from coproduce.research.services.consent import (
 from coproduce.web.access import require_roles, visible_participant_or_404
 from coproduce.web.partnership.common import conflict
 from coproduce.web.research.interview_forms import ResearchConsentForm, StopTakingPartForm
-
-PAGE = AuditEvent.Channel.PAGE
 
 
 def _participant_and_scope(request: HttpRequest, pk: int) -> tuple[Participant, ResearchConsent | None]:
@@ -70,7 +67,7 @@ def participant_research_consent(request: HttpRequest, pk: int) -> HttpResponse:
     participant, scope = _participant_and_scope(request, pk)
     stop_form = StopTakingPartForm(initial={"version": scope.version if scope else None}, prefix="stop")
     if request.method != "POST":
-        record_participant_view(actor=request.user, participant=participant, channel=PAGE, path=request.path)
+        record_participant_view(actor=request.user, participant=participant)
         return _render(request, participant, scope, ResearchConsentForm(initial=_initial(scope)), stop_form)
     form = ResearchConsentForm(request.POST)
     if form.is_valid():
@@ -81,8 +78,6 @@ def participant_research_consent(request: HttpRequest, pk: int) -> HttpResponse:
                 participant_id=participant.pk,
                 how=data["how"],
                 version=data.get("version"),
-                channel=PAGE,
-                path=request.path,
                 **{name: data[name] for name in ELEMENTS},
             )
         except ConflictError as error:
@@ -108,8 +103,6 @@ def participant_research_consent_stop(request: HttpRequest, pk: int) -> HttpResp
                 participant_id=participant.pk,
                 how=stop_form.cleaned_data["how"],
                 version=stop_form.cleaned_data.get("version"),
-                channel=PAGE,
-                path=request.path,
             )
         except ConflictError as error:
             back = reverse("web:participant_research_consent", args=[participant.pk])

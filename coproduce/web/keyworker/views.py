@@ -19,7 +19,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
-from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.outcomes.selectors import due_sustainment_checks_for
 from coproduce.participants.models import Consent, Enquiry, Participant
@@ -65,7 +64,6 @@ from coproduce.web.pagination import paginate
 
 CASELOAD_PER_PAGE = 25
 RECENT_CONTACTS = 10
-PAGE = AuditEvent.Channel.PAGE
 
 
 def _show_on_form(form: GovukForm, error: DomainError) -> int:
@@ -134,8 +132,6 @@ def caseload(request: HttpRequest) -> HttpResponse:
     record_participant_list_view(
         actor=user,
         participant_ids=list(dict.fromkeys(shown)),  # once per person, however often they are shown
-        channel=PAGE,
-        path=request.path,
     )
     counts = caseload_counts(user)
     limits = Partnership.objects.filter(pk=actor.partnership_id) if actor.partnership_id else Partnership.objects.none()
@@ -212,8 +208,6 @@ def participant_register(request: HttpRequest) -> HttpResponse:
                     joined_on=data["joined_on"],
                     children_birth_years=data["children"],
                     enquiry_id=enquiry.pk if enquiry else None,
-                    channel=PAGE,
-                    path=request.path,
                     **form.details(),
                 )
             except DomainError as error:
@@ -244,7 +238,7 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     participant: Any = participant_record(user, pk, contacts_limit=RECENT_CONTACTS)
     if participant is None:
         raise Http404("No such participant.")
-    record_participant_view(actor=user, participant=participant, channel=PAGE, path=request.path)
+    record_participant_view(actor=user, participant=participant)
     today = timezone.localdate()
     context = {
         "page_title": participant.full_name,
@@ -286,8 +280,6 @@ def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     expected_version=version,
                     changes=form.details(),
                     children_birth_years=form.cleaned_data["children"],
-                    channel=PAGE,
-                    path=request.path,
                 )
             except DomainError as error:
                 status = _show_on_form(form, error)
@@ -303,7 +295,7 @@ def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
         years = [child.birth_year for child in participant.children.all()]
         initial = {name: getattr(participant, name) for name in EditParticipantForm.base_fields if name != "children"}
         form = EditParticipantForm(initial={**initial, "children": format_birth_years(years)})
-        record_participant_view(actor=user, participant=participant, channel=PAGE, path=request.path)
+        record_participant_view(actor=user, participant=participant)
     context = {"page_title": f"Change {participant.full_name}’s details", "form": form, "participant": participant}
     return render(request, "web/keyworker/participant_edit.html", context, status=status)
 
@@ -331,8 +323,6 @@ def participant_consent_add(request: HttpRequest, pk: int) -> HttpResponse:
                     purpose=form.cleaned_data["purpose"],
                     how=form.cleaned_data["how"],
                     organisation_id=form.cleaned_data["organisation"],
-                    channel=PAGE,
-                    path=request.path,
                 )
             except DomainError as error:
                 status = _show_on_form(form, error)
@@ -342,7 +332,7 @@ def participant_consent_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             status = 400
     else:
-        record_participant_view(actor=user, participant=participant, channel=PAGE, path=request.path)
+        record_participant_view(actor=user, participant=participant)
     context = {"page_title": f"Record a consent for {participant.full_name}", "form": form, "participant": participant}
     return render(request, "web/keyworker/consent_add.html", context, status=status)
 
@@ -376,8 +366,6 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=user,
                     consent_id=consent.pk,
                     how=form.cleaned_data.get("how", Consent.How.ONLINE),
-                    channel=PAGE,
-                    path=request.path,
                 )
             except DomainError as error:
                 status = _show_on_form(form, error)
@@ -387,7 +375,7 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             status = 400
     else:
-        record_participant_view(actor=user, participant=participant, channel=PAGE, path=request.path)
+        record_participant_view(actor=user, participant=participant)
     context = {
         "page_title": "Withdraw consent",
         "form": form,
@@ -405,14 +393,14 @@ def participant_sign_in_link(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     participant = visible_participant_or_404(request, pk)
     try:
-        link = issue_sign_in_link(actor=user, participant_id=participant.pk, channel=PAGE, path=request.path)
+        link = issue_sign_in_link(actor=user, participant_id=participant.pk)
     except NotFound as error:
         raise Http404(error.message) from error
     except NotAllowed as error:
         raise PermissionDenied(error.message) from error
     url = None
     if link is None:
-        record_participant_view(actor=user, participant=participant, channel=PAGE, path=request.path)
+        record_participant_view(actor=user, participant=participant)
     else:
         uidb64, token = link
         url = request.build_absolute_uri(reverse("web:set_password", kwargs={"uidb64": uidb64, "token": token}))

@@ -5,7 +5,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from coproduce.accounts.roles import Role
-from coproduce.audit.models import AuditEvent
 from coproduce.participants.services import record_participant_list_view
 from coproduce.programmes.actors import actor_for
 from coproduce.voice.models import Topic
@@ -14,7 +13,6 @@ from coproduce.web.access import require_roles
 from coproduce.web.forms import GovukForm
 from coproduce.web.pagination import paginate
 
-PAGE = AuditEvent.Channel.PAGE
 FEEDBACK_PER_PAGE = 25
 
 
@@ -29,7 +27,7 @@ def requests_board_page(request: HttpRequest) -> HttpResponse:
     topic = form.cleaned_data.get("topic", "") if form.is_valid() else ""
     groups = requests_board(request.user, topic=topic)
     shown = {item.participant_id for group in groups for item in group.requests}
-    record_participant_list_view(actor=request.user, participant_ids=sorted(shown), channel=PAGE, path=request.path)
+    record_participant_list_view(actor=request.user, participant_ids=sorted(shown))
     context = {
         "page_title": "Requests board",
         "form": form,
@@ -50,8 +48,6 @@ def my_feedback(request: HttpRequest) -> HttpResponse:
     record_participant_list_view(
         actor=request.user,
         participant_ids=[row["feedback"].participant_id for row in rows if row["named"]],
-        channel=PAGE,
-        path=request.path,
     )
     context = {"page_title": "Feedback from my caseload", "pages": pages, "rows": rows}
     return render(request, "web/keyworker/my_feedback.html", context)

@@ -7,7 +7,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from coproduce.accounts.roles import Role
-from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.participants.services import record_participant_view
@@ -18,7 +17,6 @@ from coproduce.programmes.actors import actor_for
 from coproduce.web.access import require_roles
 from coproduce.web.keyworker.contact_forms import RearrangeForm
 
-PAGE = AuditEvent.Channel.PAGE
 PAST_SHOWN = 20
 
 
@@ -38,7 +36,7 @@ def my_appointments(request: HttpRequest) -> HttpResponse:
     mine = appointments_visible_to(request.user).filter(participant=participant).select_related("keyworker__user")
     upcoming = list(mine.filter(starts_at__gte=now).exclude(status=Appointment.Status.CANCELLED).order_by("starts_at"))
     past = list(mine.exclude(pk__in=[a.pk for a in upcoming]).order_by("-starts_at", "-pk")[:PAST_SHOWN])
-    record_participant_view(actor=request.user, participant=participant, channel=PAGE, path=request.path)
+    record_participant_view(actor=request.user, participant=participant)
     context = {"page_title": "My appointments", "upcoming": upcoming, "past": past, "form": RearrangeForm()}
     return render(request, "web/participant/my_appointments.html", context)
 
@@ -64,8 +62,6 @@ def appointment_rearrange(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=request.user,
                     appointment_id=appointment.pk,
                     message=form.cleaned_data["message"],
-                    channel=PAGE,
-                    path=request.path,
                 )
             except (NotFound, NotAllowed) as error:
                 raise PermissionDenied(error.message) from error
@@ -78,8 +74,6 @@ def appointment_rearrange(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             status = 400
     else:
-        record_participant_view(
-            actor=request.user, participant=appointment.participant, channel=PAGE, path=request.path
-        )
+        record_participant_view(actor=request.user, participant=appointment.participant)
     context = {"page_title": "Ask to rearrange", "form": form, "appointment": appointment}
     return render(request, "web/participant/appointment_rearrange.html", context, status=status)

@@ -6,7 +6,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from coproduce.accounts.roles import Role
-from coproduce.audit.models import AuditEvent
 from coproduce.budgets.models import Spend
 from coproduce.budgets.selectors import spends_of
 from coproduce.participants.selectors import participants_visible_to
@@ -20,7 +19,7 @@ def my_money(request: HttpRequest) -> HttpResponse:
     user = request.user
     participant = participants_visible_to(user).get(pk=actor_for(user).participant_id or 0)
     spends = list(spends_of(user, participant.pk).exclude(state=Spend.State.CANCELLED))
-    record_participant_view(actor=user, participant=participant, channel=AuditEvent.Channel.PAGE, path=request.path)
+    record_participant_view(actor=user, participant=participant)
     spent = sum((spend.amount for spend in spends if spend.state == Spend.State.APPROVED), start=Decimal("0.00"))
     context = {"page_title": "Money spent on me", "spends": spends, "spent": spent}
     return render(request, "web/participant/budget_my_money.html", context)

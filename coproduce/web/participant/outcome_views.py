@@ -9,15 +9,12 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from coproduce.accounts.roles import Role
-from coproduce.audit.models import AuditEvent
 from coproduce.outcomes.models import ContractType
 from coproduce.outcomes.selectors import outcome_rows, work_wishes_visible_to
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.participants.services import record_participant_view
 from coproduce.programmes.actors import actor_for
 from coproduce.web.access import require_roles
-
-PAGE = AuditEvent.Channel.PAGE
 
 
 @require_roles(Role.PARTICIPANT)
@@ -30,7 +27,7 @@ def my_achievements(request: HttpRequest) -> HttpResponse:
         raise Http404("No participant record.")
     rows = outcome_rows(request.user, participant)
     wish = work_wishes_visible_to(request.user).filter(participant=participant).first()
-    record_participant_view(actor=request.user, participant=participant, channel=PAGE, path=request.path)
+    record_participant_view(actor=request.user, participant=participant)
     context = {
         "page_title": "My achievements",
         "rows": rows,

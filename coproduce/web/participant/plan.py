@@ -11,7 +11,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from coproduce.accounts.roles import Role
-from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput
 from coproduce.participants.models import Participant
@@ -22,8 +21,6 @@ from coproduce.plans.services import plan as plan_services
 from coproduce.programmes.actors import actor_for
 from coproduce.web.access import require_roles
 from coproduce.web.plan_forms import AnswerForm, OwnGoalForm, StepForm
-
-PAGE = AuditEvent.Channel.PAGE
 
 ANSWERED = {
     "agree": "Thank you. It is now part of your plan.",
@@ -38,20 +35,18 @@ def _require_valid(form: Any) -> None:
 
 
 def _act(request: HttpRequest, participant: Participant) -> str:
-    user, path = request.user, request.path
+    user = request.user
     action = request.POST.get("action", "")
     if action == "add_goal":
         form: Any = OwnGoalForm(request.POST)
         _require_valid(form)
-        plan_services.add_goal(actor=user, participant_id=participant.pk, channel=PAGE, path=path, **form.cleaned_data)
+        plan_services.add_goal(actor=user, participant_id=participant.pk, **form.cleaned_data)
         return "Your goal is added."
     if action == "suggest_step":
         form = StepForm(request.POST)
         _require_valid(form)
         data = form.cleaned_data
-        plan_services.suggest_step(
-            actor=user, goal_id=data["goal"], description=data["description"], channel=PAGE, path=path
-        )
+        plan_services.suggest_step(actor=user, goal_id=data["goal"], description=data["description"])
         return "Your step is added to your plan."
     if action == "answer":
         form = AnswerForm(request.POST)
@@ -61,8 +56,6 @@ def _act(request: HttpRequest, participant: Participant) -> str:
             "actor": user,
             "step_id": data["step"],
             "expected_version": data["version"],
-            "channel": PAGE,
-            "path": path,
         }
         if data["answer"] == "agree":
             plan_services.agree_to_step(**common)
@@ -100,7 +93,7 @@ def my_plan(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, done)
             return redirect("web:my_plan")
-    record_participant_view(actor=user, participant=participant, channel=PAGE, path=request.path)
+    record_participant_view(actor=user, participant=participant)
     goals = list(plan_of(user, participant.pk))
     offered = [step for goal in goals for step in goal.steps.all() if step.state == "offered"]
     context = {

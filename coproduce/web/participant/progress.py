@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from coproduce.accounts.roles import Role
-from coproduce.audit.models import AuditEvent
+from coproduce.audit.context import audited_as_export
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.participants.models import Participant
 from coproduce.participants.selectors import participants_visible_to
@@ -31,7 +31,6 @@ from coproduce.web.pagination import paginate
 from coproduce.web.participant.progress_forms import SCALE_HINT, JobSearchEntryForm, ProgressCheckForm
 from coproduce.web.pdf import pdf_response, render_pdf
 
-PAGE = AuditEvent.Channel.PAGE
 ENTRIES_PER_PAGE = 50
 
 
@@ -51,6 +50,7 @@ def progress_context(user: Any, participant: Participant, *, theirs: str, keywor
     return {"charts": charts, "check_count": len(checks), "theirs": theirs, "keyworkers": keyworkers}
 
 
+@audited_as_export
 def job_search_pdf(request: HttpRequest, participant: Participant) -> HttpResponse:
     """The whole log as a PDF to show at Jobcentre Plus; the export is audited."""
     entries = list(job_search_log_for(request.user, participant.pk))
@@ -58,9 +58,7 @@ def job_search_pdf(request: HttpRequest, participant: Participant) -> HttpRespon
         "web/job_search_log.pdf.html",
         {"participant": participant, "entries": entries, "printed_on": timezone.localdate()},
     )
-    record_job_search_export(
-        actor=request.user, participant=participant, channel=AuditEvent.Channel.EXPORT, path=request.path
-    )
+    record_job_search_export(actor=request.user, participant=participant)
     return pdf_response(content, f"job-search-log-{participant.reference}.pdf")
 
 
@@ -80,7 +78,7 @@ def my_progress(request: HttpRequest) -> HttpResponse:
         "participant": participant,
         **progress_context(request.user, participant, theirs="You", keyworkers="Your keyworker"),
     }
-    record_participant_view(actor=request.user, participant=participant, channel=PAGE, path=request.path)
+    record_participant_view(actor=request.user, participant=participant)
     return render(request, "web/participant/my_progress.html", context)
 
 
@@ -97,8 +95,6 @@ def my_progress_add(request: HttpRequest) -> HttpResponse:
                     participant_id=participant.pk,
                     checked_on=timezone.localdate(),
                     scores=form.scores(),
-                    channel=PAGE,
-                    path=request.path,
                 )
             except DomainError as error:
                 status = show_on_form(form, error)
@@ -117,7 +113,7 @@ def my_progress_add(request: HttpRequest) -> HttpResponse:
 def my_job_search(request: HttpRequest) -> HttpResponse:
     participant = _me(request)
     pages = paginate(request, job_search_log_for(request.user, participant.pk), ENTRIES_PER_PAGE)
-    record_participant_view(actor=request.user, participant=participant, channel=PAGE, path=request.path)
+    record_participant_view(actor=request.user, participant=participant)
     context = {"page_title": "My job-search log", "participant": participant, "pages": pages}
     return render(request, "web/participant/my_job_search.html", context)
 
@@ -130,9 +126,7 @@ def my_job_search_add(request: HttpRequest) -> HttpResponse:
         form = JobSearchEntryForm(request.POST)
         if form.is_valid():
             try:
-                add_job_search_entry(
-                    actor=request.user, participant_id=participant.pk, channel=PAGE, path=request.path, **form.details()
-                )
+                add_job_search_entry(actor=request.user, participant_id=participant.pk, **form.details())
             except DomainError as error:
                 status = show_on_form(form, error)
             else:
@@ -160,7 +154,7 @@ def my_record(request: HttpRequest) -> HttpResponse:
     record = record_about(request.user, _me(request).pk)
     if record is None:
         raise Http404("No participant record.")
-    record_participant_view(actor=request.user, participant=record.participant, channel=PAGE, path=request.path)
+    record_participant_view(actor=request.user, participant=record.participant)
     context = {
         "page_title": "What is recorded about me",
         "record": record,

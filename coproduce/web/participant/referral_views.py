@@ -15,7 +15,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from coproduce.accounts.roles import Role
-from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import DomainError, NotFound
 from coproduce.directory.selectors import visible_service
 from coproduce.participants.models import Participant
@@ -36,7 +35,6 @@ from coproduce.web.keyworker.referral_views import (
 )
 from coproduce.web.referral_forms import ProposeReferralForm
 
-PAGE = AuditEvent.Channel.PAGE
 SUGGESTIONS_SHOWN = 10
 
 
@@ -54,7 +52,7 @@ def _own_participant(request: HttpRequest) -> Participant:
 def my_referrals(request: HttpRequest) -> HttpResponse:
     participant = _own_participant(request)
     referrals = list(referrals_of(request.user, participant.pk))
-    record_participant_view(actor=request.user, participant=participant, channel=PAGE, path=request.path)
+    record_participant_view(actor=request.user, participant=participant)
     rows = [
         {
             "referral": referral,
@@ -74,7 +72,7 @@ def my_suggestions(request: HttpRequest) -> HttpResponse:
     suggestions = suggest_services(participant, today=timezone.localdate(), limit=SUGGESTIONS_SHOWN)
     # Which organisation each service belongs to (and whether it is a partner agency): one query.
     prefetch_related_objects([suggestion.service for suggestion in suggestions], "organization")
-    record_participant_view(actor=request.user, participant=participant, channel=PAGE, path=request.path)
+    record_participant_view(actor=request.user, participant=participant)
     context = {"page_title": "Suggested services for me", "participant": participant, "suggestions": suggestions}
     return render(request, "web/participant/referral_suggestions.html", context)
 
@@ -108,8 +106,6 @@ def my_referral_propose(request: HttpRequest) -> HttpResponse:
                     service=visible_service(form.cleaned_data["service"]),
                     reason=form.cleaned_data["reason"],
                     goal=goal_from(request, participant, form.cleaned_data.get("goal")),
-                    channel=PAGE,
-                    path=request.path,
                 )
             except DomainError as error:
                 response, status = show_error(request, form, error, back_url=request.path, back_label="Back")
@@ -129,7 +125,7 @@ def my_data_holders(request: HttpRequest) -> HttpResponse:
     """Every organisation with a sharing consent in force: why, which fields, since when."""
     participant = _own_participant(request)
     holders = organisations_holding_data(participant)
-    record_participant_view(actor=request.user, participant=participant, channel=PAGE, path=request.path)
+    record_participant_view(actor=request.user, participant=participant)
     context = {"page_title": "Who holds my information", "participant": participant, "holders": holders}
     return render(request, "web/participant/referral_data_holders.html", context)
 

@@ -7,7 +7,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
-from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import ConflictError, DomainError
 from coproduce.participants.models import Consent, Participant
 from coproduce.participants.selectors import participants_visible_to
@@ -23,8 +22,6 @@ from coproduce.research.services.consent import (
 )
 from coproduce.web.access import require_roles
 from coproduce.web.research.interview_forms import ResearchConsentForm
-
-PAGE = AuditEvent.Channel.PAGE
 
 
 def _own(request: HttpRequest) -> tuple[Participant, ResearchConsent | None]:
@@ -59,7 +56,7 @@ def _render(
 def my_research_consent(request: HttpRequest) -> HttpResponse:
     participant, scope = _own(request)
     if request.method != "POST":
-        record_participant_view(actor=request.user, participant=participant, channel=PAGE, path=request.path)
+        record_participant_view(actor=request.user, participant=participant)
         return _render(request, ResearchConsentForm(initial=_initial(scope), ask_how=False), scope)
     form = ResearchConsentForm(request.POST, ask_how=False)
     if form.is_valid():
@@ -70,8 +67,6 @@ def my_research_consent(request: HttpRequest) -> HttpResponse:
                 participant_id=participant.pk,
                 how=Consent.How.ONLINE,
                 version=data.get("version"),
-                channel=PAGE,
-                path=request.path,
                 **{name: data[name] for name in ELEMENTS},
             )
         except ConflictError as error:
@@ -91,9 +86,7 @@ def my_research_consent_stop(request: HttpRequest) -> HttpResponse:
     """Stop taking part, in one step: the researchers see nothing more of you from now on."""
     participant, _ = _own(request)
     try:
-        withdraw_research_consent(
-            actor=request.user, participant_id=participant.pk, how=Consent.How.ONLINE, channel=PAGE, path=request.path
-        )
+        withdraw_research_consent(actor=request.user, participant_id=participant.pk, how=Consent.How.ONLINE)
     except DomainError as error:
         messages.error(request, error.message)
     else:

@@ -10,7 +10,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from coproduce.accounts.roles import Role
-from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import DomainError
 from coproduce.research.models import ResearchConsent, SurveyInvitation
 from coproduce.research.selectors import open_invitations_for
@@ -49,8 +48,6 @@ def my_survey(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=request.user,
                     invitation_id=invitation.pk,
                     answers=form.answers(),
-                    channel=AuditEvent.Channel.PAGE,
-                    path=request.path,
                 )
             except DomainError as error:
                 form.add_domain_error(error)

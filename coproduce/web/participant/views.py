@@ -81,9 +81,7 @@ def my_page(request: HttpRequest) -> HttpResponse:
     participant: Any = participant_record(request.user, _own_participant_id(request))
     if participant is None:
         raise Http404("No participant record.")
-    record_participant_view(
-        actor=request.user, participant=participant, channel=AuditEvent.Channel.PAGE, path=request.path
-    )
+    record_participant_view(actor=request.user, participant=participant)
     today = timezone.localdate()
     context = {
         "page_title": "My page",
@@ -132,8 +130,6 @@ def my_record_views(request: HttpRequest) -> HttpResponse:
     viewer_id = request.user.pk or 0
     events = [_describe(event, viewer_id=viewer_id) for event in pages.page]
     # Reading the list of reads is itself a read of the record.
-    record_participant_view(
-        actor=request.user, participant=participant, channel=AuditEvent.Channel.PAGE, path=request.path
-    )
+    record_participant_view(actor=request.user, participant=participant)
     context = {"page_title": "Who has looked at my record", "pages": pages, "events": events}
     return render(request, "web/participant/my_record_views.html", context)

@@ -11,7 +11,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
-from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.participants.models import Participant
 from coproduce.participants.selectors import participants_visible_to
@@ -22,8 +21,6 @@ from coproduce.voice.selectors import my_invitations, my_requests
 from coproduce.voice.services import give_feedback, make_request, record_response
 from coproduce.web.access import require_roles
 from coproduce.web.forms import GovukForm
-
-PAGE = AuditEvent.Channel.PAGE
 
 
 class RequestForm(GovukForm):
@@ -76,7 +73,7 @@ def my_requests_page(request: HttpRequest) -> HttpResponse:
     participant = _own_participant(request)
     requests = list(my_requests(request.user))
     invitations = list(my_invitations(request.user))
-    record_participant_view(actor=request.user, participant=participant, channel=PAGE, path=request.path)
+    record_participant_view(actor=request.user, participant=participant)
     context = {
         "page_title": "My requests and feedback",
         "requests": requests,
@@ -94,7 +91,7 @@ def request_add(request: HttpRequest) -> HttpResponse:
         form = RequestForm(request.POST)
         if form.is_valid():
             try:
-                make_request(actor=request.user, channel=PAGE, path=request.path, **form.cleaned_data)
+                make_request(actor=request.user, **form.cleaned_data)
             except NotAllowed as error:
                 raise PermissionDenied(error.message) from error
             except DomainError as error:
@@ -121,7 +118,7 @@ def feedback_add(request: HttpRequest) -> HttpResponse:
         form = FeedbackForm(request.POST)
         if form.is_valid():
             try:
-                give_feedback(actor=request.user, channel=PAGE, path=request.path, **form.cleaned_data)
+                give_feedback(actor=request.user, **form.cleaned_data)
             except NotAllowed as error:
                 raise PermissionDenied(error.message) from error
             except DomainError as error:
@@ -151,8 +148,6 @@ def invitation_respond(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user,
             invitation_id=pk,
             response=form.cleaned_data["response"],
-            channel=PAGE,
-            path=request.path,
         )
     except NotFound as error:
         raise Http404(error.message) from error

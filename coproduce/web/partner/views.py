@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
-from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import DomainError
 from coproduce.programmes.actors import actor_for
 from coproduce.programmes.selectors import partnerships_visible_to
@@ -44,7 +43,6 @@ from coproduce.web.referral_forms import (
     VersionForm,
 )
 
-PAGE = AuditEvent.Channel.PAGE
 INBOX_PER_PAGE = 25
 
 
@@ -75,9 +73,7 @@ def partner_home(request: HttpRequest) -> HttpResponse:
     )
     pages = paginate(request, partner_inbox(request.user), INBOX_PER_PAGE)
     rows = [{"referral": referral, "shared": shared_record(referral)} for referral in pages.page]
-    record_referral_list_view(
-        actor=request.user, referrals=[row["referral"] for row in rows], channel=PAGE, path=request.path
-    )
+    record_referral_list_view(actor=request.user, referrals=[row["referral"] for row in rows])
     context = {
         "page_title": "Referrals",
         "organisation": staff.organisation,
@@ -94,7 +90,7 @@ def partner_home(request: HttpRequest) -> HttpResponse:
 def partner_referral(request: HttpRequest, pk: int) -> HttpResponse:
     """One referral, with only the fields the participant chose to share."""
     referral = _inbox_referral(request, pk)
-    record_referral_view(actor=request.user, referral=referral, channel=PAGE, path=request.path)
+    record_referral_view(actor=request.user, referral=referral)
     context = {
         "page_title": f"Referral to {referral.service_name}",
         "referral": referral,
@@ -117,8 +113,6 @@ def partner_referral_accept(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user,
             referral_id=referral.pk,
             version=form.cleaned_data["version"],
-            channel=PAGE,
-            path=request.path,
         )
     except DomainError as error:
         response, _ = show_error(
@@ -162,7 +156,7 @@ def _answer_page(
         else:
             status = 400
     # The page shows the person's shared name: audited whenever it is shown.
-    record_referral_view(actor=request.user, referral=referral, channel=PAGE, path=request.path)
+    record_referral_view(actor=request.user, referral=referral)
     context = {
         "page_title": title,
         "form": form,
@@ -182,8 +176,6 @@ def partner_referral_decline(request: HttpRequest, pk: int) -> HttpResponse:
             version=data["version"],
             reason=data["reason"],
             detail=data["detail"],
-            channel=PAGE,
-            path=request.path,
         )
 
     return _answer_page(
@@ -205,8 +197,6 @@ def partner_referral_start(request: HttpRequest, pk: int) -> HttpResponse:
             referral_id=referral.pk,
             version=data["version"],
             started_on=data["started_on"],
-            channel=PAGE,
-            path=request.path,
         )
 
     return _answer_page(
@@ -230,8 +220,6 @@ def partner_referral_complete(request: HttpRequest, pk: int) -> HttpResponse:
             ended_on=data["ended_on"],
             delivered=data["delivered"],
             outcome_note=data["outcome_note"],
-            channel=PAGE,
-            path=request.path,
         )
 
     return _answer_page(
@@ -253,8 +241,6 @@ def partner_referral_did_not_start(request: HttpRequest, pk: int) -> HttpRespons
             referral_id=referral.pk,
             version=data["version"],
             outcome_note=data["outcome_note"],
-            channel=PAGE,
-            path=request.path,
         )
 
     return _answer_page(

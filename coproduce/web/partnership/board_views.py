@@ -194,7 +194,7 @@ def board_meeting_add(request: HttpRequest) -> HttpResponse:
     form = MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            meeting = add_meeting(actor=request.user, path=request.path, **form.cleaned_data)
+            meeting = add_meeting(actor=request.user, **form.cleaned_data)
         except DomainError as error:
             form.add_domain_error(error)
         else:
@@ -219,7 +219,7 @@ def board_meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = MeetingForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            update_meeting(actor=request.user, meeting_id=meeting.pk, path=request.path, **form.cleaned_data)
+            update_meeting(actor=request.user, meeting_id=meeting.pk, **form.cleaned_data)
         except NotFound as error:
             raise Http404(error.message) from error
         except DomainError as error:
@@ -240,7 +240,7 @@ def board_decision_add(request: HttpRequest) -> HttpResponse:
         data.pop("version")
         meeting_id = data.pop("meeting")
         try:
-            record_decision(actor=request.user, path=request.path, meeting_id=meeting_id, **data)
+            record_decision(actor=request.user, meeting_id=meeting_id, **data)
         except DomainError as error:
             form.add_domain_error(error)
         else:
@@ -275,7 +275,6 @@ def board_decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 decision_id=decision.pk,
                 expected_version=version if version is not None else decision.version,
                 meeting_id=meeting_id,
-                path=request.path,
                 **data,
             )
         except ConflictError as error:
@@ -302,7 +301,6 @@ def board_document_add(request: HttpRequest) -> HttpResponse:
                 title=form.cleaned_data["title"],
                 upload=form.cleaned_data["file"],
                 meeting_id=form.cleaned_data["meeting"],
-                path=request.path,
             )
         except DomainError as error:
             form.add_domain_error(error)
@@ -322,7 +320,7 @@ def board_document_add(request: HttpRequest) -> HttpResponse:
 @require_roles(*BOARD_ROLES)
 def board_document_download(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        document = open_document(actor=request.user, document_id=pk, path=request.path)
+        document = open_document(actor=request.user, document_id=pk)
     except NotFound as error:
         raise Http404(error.message) from error
     # At most 10 MB, so read whole rather than streamed.
@@ -347,7 +345,7 @@ def board_member_add(request: HttpRequest) -> HttpResponse:
         data = dict(form.cleaned_data)
         organisation_id = data.pop("organisation")
         try:
-            member = add_member(actor=request.user, organisation_id=organisation_id, path=request.path, **data)
+            member = add_member(actor=request.user, organisation_id=organisation_id, **data)
         except DomainError as error:
             form.add_domain_error(error)
         else:
@@ -379,7 +377,6 @@ def board_member_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 member_id=member.pk,
                 organisation_id=organisation_id,
-                path=request.path,
                 **data,
             )
         except NotFound as error:

@@ -14,7 +14,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from coproduce.accounts.roles import Role
-from coproduce.audit.models import AuditEvent
 from coproduce.budgets.selectors import (
     pots_visible_to,
     pots_with_balances,
@@ -27,8 +26,6 @@ from coproduce.participants.services import record_participant_list_view
 from coproduce.web.access import require_roles
 from coproduce.web.forms import DateInput, GovukForm
 from coproduce.web.partnership.common import conflict, managed_partnership
-
-PAGE = AuditEvent.Channel.PAGE
 
 
 class PotForm(GovukForm):
@@ -70,9 +67,7 @@ def area_budgets(request: HttpRequest) -> HttpResponse:
     user = request.user
     managed_partnership(request)
     waiting = list(spends_waiting_for_manager(user))
-    record_participant_list_view(
-        actor=user, participant_ids=sorted({spend.participant_id for spend in waiting}), channel=PAGE, path=request.path
-    )
+    record_participant_list_view(actor=user, participant_ids=sorted({spend.participant_id for spend in waiting}))
     context = {
         "page_title": "Budgets",
         "pots": pots_with_balances(user),
@@ -113,8 +108,6 @@ def budget_pot_add(request: HttpRequest) -> HttpResponse:
                     amount=data["amount"],
                     keyworker_limit=data["keyworker_limit"],
                     organisation_id=int(data["holder"]) if data.get("holder") else None,
-                    channel=PAGE,
-                    path=request.path,
                 )
             except DomainError as error:
                 form.add_domain_error(error)
@@ -157,7 +150,7 @@ def budget_pot_edit(request: HttpRequest, pk: int) -> HttpResponse:
             data = dict(form.cleaned_data)
             version = data.pop("version")
             try:
-                update_pot(actor=user, pot_id=pot.pk, version=version, changes=data, channel=PAGE, path=request.path)
+                update_pot(actor=user, pot_id=pot.pk, version=version, changes=data)
             except ConflictError as error:
                 return conflict(request, error, back_url=request.path, back_label="See the pot as it is now")
             except DomainError as error:

@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
-from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import ConflictError, DomainError, NotFound
 from coproduce.participants.models import Enquiry
 from coproduce.participants.selectors import enquiries_visible_to
@@ -49,7 +48,7 @@ def enquiry_list(request: HttpRequest) -> HttpResponse:
         ENQUIRIES_PER_PAGE,
     )
     shown = list(pages.page.object_list)
-    record_enquiry_list_view(actor=request.user, enquiries=shown, channel=AuditEvent.Channel.PAGE, path=request.path)
+    record_enquiry_list_view(actor=request.user, enquiries=shown)
     filters = [
         {"value": value, "label": label, "count": by_status.get(value, 0), "current": value == status}
         for value, label in Enquiry.Status.choices
@@ -101,7 +100,7 @@ def _render_detail(
     close_form: CloseEnquiryForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    record_enquiry_view(actor=request.user, enquiry=enquiry, channel=AuditEvent.Channel.PAGE, path=request.path)
+    record_enquiry_view(actor=request.user, enquiry=enquiry)
     actor = actor_for(request.user)
     is_allocated_keyworker = (
         actor.has(Role.KEYWORKER)
@@ -143,7 +142,6 @@ def enquiry_allocate(request: HttpRequest, pk: int) -> HttpResponse:
                 enquiry_id=enquiry.pk,
                 expected_version=form.cleaned_data["version"],
                 keyworker_id=form.cleaned_data["keyworker"],
-                path=request.path,
             )
         except ConflictError as error:
             return conflict(request, error, back_url=_detail_url(enquiry), back_label="See the enquiry as it is now")
@@ -172,7 +170,6 @@ def enquiry_close(request: HttpRequest, pk: int) -> HttpResponse:
                 enquiry_id=enquiry.pk,
                 expected_version=form.cleaned_data["version"],
                 reason=form.cleaned_data["reason"],
-                path=request.path,
             )
         except ConflictError as error:
             return conflict(request, error, back_url=_detail_url(enquiry), back_label="See the enquiry as it is now")

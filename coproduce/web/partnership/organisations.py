@@ -44,7 +44,7 @@ def organisation_add(request: HttpRequest) -> HttpResponse:
     form = OrganisationAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            membership = add_organisation_to_partnership(actor=request.user, path=request.path, **form.cleaned_data)
+            membership = add_organisation_to_partnership(actor=request.user, **form.cleaned_data)
         except DomainError as error:
             form.add_domain_error(error)
         else:
@@ -75,7 +75,6 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 organisation_id=organisation.pk,
                 expected_version=form.cleaned_data["version"],
                 changes=changes,
-                path=request.path,
             )
         except ConflictError as error:
             return conflict(request, error, back_url=request.path, back_label="See the organisation as it is now")
@@ -99,9 +98,7 @@ def membership_role(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _render_list(request, error="Choose co-lead or member.", status=400)
     try:
-        membership = set_membership_role(
-            actor=request.user, membership_id=pk, role=form.cleaned_data["role"], path=request.path
-        )
+        membership = set_membership_role(actor=request.user, membership_id=pk, role=form.cleaned_data["role"])
     except NotFound as error:
         raise Http404(error.message) from error
     except DomainError as error:

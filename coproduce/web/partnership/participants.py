@@ -7,7 +7,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from coproduce.accounts.roles import Role
-from coproduce.audit.models import AuditEvent
 from coproduce.audit.selectors import events_about_participant
 from coproduce.core.errors import ConflictError, DomainError, NotFound
 from coproduce.participants.models import Participant
@@ -56,7 +55,6 @@ def participant_reallocate(request: HttpRequest, pk: int) -> HttpResponse:
                 participant_id=participant.pk,
                 expected_version=form.cleaned_data["version"],
                 keyworker_id=form.cleaned_data["keyworker"],
-                path=request.path,
             )
         except ConflictError as error:
             return conflict(
@@ -70,9 +68,7 @@ def participant_reallocate(request: HttpRequest, pk: int) -> HttpResponse:
             keyworker = participant.keyworker.user if participant.keyworker else "nobody"
             messages.success(request, f"{participant.full_name}'s keyworker is now {keyworker}.")
             return redirect(participant_url(participant))
-    record_participant_view(
-        actor=request.user, participant=participant, channel=AuditEvent.Channel.PAGE, path=request.path
-    )
+    record_participant_view(actor=request.user, participant=participant)
     context = {
         "page_title": f"Change {participant.full_name}'s keyworker",
         "participant": participant,
@@ -98,9 +94,7 @@ def participant_audit(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for event in pages.page.object_list
     ]
-    record_participant_view(
-        actor=request.user, participant=participant, channel=AuditEvent.Channel.PAGE, path=request.path
-    )
+    record_participant_view(actor=request.user, participant=participant)
     context = {
         "page_title": f"Who has looked at {participant.full_name}'s record",
         "participant": participant,
@@ -141,8 +135,6 @@ def area_participants(request: HttpRequest) -> HttpResponse:
     record_participant_list_view(
         actor=request.user,
         participant_ids=[row["participant"].pk for row in rows],
-        channel=AuditEvent.Channel.PAGE,
-        path=request.path,
     )
     context = {
         "page_title": f"Participants in {partnership.area_name}",

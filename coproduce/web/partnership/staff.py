@@ -54,7 +54,6 @@ def staff_add(request: HttpRequest) -> HttpResponse:
                 email=data["email"],
                 mobile=data["mobile"],
                 job_title=data["job_title"],
-                path=request.path,
             )
         except DomainError as error:
             form.add_domain_error(error)
@@ -79,7 +78,6 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 staff_member_id=staff.pk,
                 roles=form.cleaned_data["roles"],
                 is_active=form.cleaned_data["is_active"],
-                path=request.path,
             )
         except NotFound as error:
             raise Http404(error.message) from error
@@ -99,7 +97,7 @@ def staff_sign_in_link(request: HttpRequest, pk: int) -> HttpResponse:
     """Show a one-time link to set a password. It is shown once and never stored."""
     staff = _staff_in_partnership(request, pk)
     try:
-        uidb64, token = issue_staff_sign_in_link(actor=request.user, staff_member_id=staff.pk, path=request.path)
+        uidb64, token = issue_staff_sign_in_link(actor=request.user, staff_member_id=staff.pk)
     except NotFound as error:
         raise Http404(error.message) from error
     except DomainError as error:

@@ -121,7 +121,6 @@ def target_propose_page(request: HttpRequest, routes: TargetRoutes) -> HttpRespo
                 partnership_id=form.cleaned_data["partnership"],
                 year=form.cleaned_data["year"],
                 participants=form.cleaned_data["participants"],
-                path=request.path,
             )
         except NotFound as error:
             raise Http404(error.message) from error
@@ -159,7 +158,6 @@ def target_change_page(request: HttpRequest, pk: int, routes: TargetRoutes) -> H
                 year=target.year,
                 participants=form.cleaned_data["participants"],
                 expected_version=form.cleaned_data["version"],
-                path=request.path,
             )
         except ConflictError as error:
             return conflict(request, error, back_url=request.path, back_label="See the target as it is now")
@@ -186,9 +184,7 @@ def target_agree_page(request: HttpRequest, pk: int, routes: TargetRoutes) -> Ht
         messages.error(request, "The page was out of date: look at the target again before agreeing it.")
         return redirect(routes.home)
     try:
-        target = agree_target(
-            actor=request.user, target_id=pk, expected_version=form.cleaned_data["version"], path=request.path
-        )
+        target = agree_target(actor=request.user, target_id=pk, expected_version=form.cleaned_data["version"])
     except ConflictError as error:
         return conflict(request, error, back_url=redirect(routes.home).url, back_label="See the targets as they are")
     except NotFound as error:

@@ -59,7 +59,6 @@ def partnership_settings(request: HttpRequest) -> HttpResponse:
                 partnership_id=partnership.pk,
                 expected_version=form.cleaned_data["version"],
                 caseload_limit=form.cleaned_data["caseload_limit"],
-                path=request.path,
             )
         except ConflictError as error:
             return conflict(request, error, back_url=request.path, back_label="See the settings as they are now")

@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
-from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import ConflictError, DomainError, NotAllowed, NotFound
 from coproduce.participants.services import record_participant_list_view
 from coproduce.programmes.actors import actor_for
@@ -39,7 +38,6 @@ from coproduce.web.forms import DateInput, GovukForm
 from coproduce.web.pagination import paginate
 from coproduce.web.partnership.common import conflict
 
-PAGE = AuditEvent.Channel.PAGE
 SESSIONS_PER_PAGE = 25
 FEEDBACK_PER_PAGE = 25
 ATTENDANCE_CHOICES = [("", "Not recorded"), ("yes", "Came"), ("no", "Did not come")]
@@ -145,8 +143,6 @@ def group_session_add(request: HttpRequest) -> HttpResponse:
                     facilitator=data["facilitator"],
                     places=data["places"],
                     request_ids=[int(pk) for pk in data["requests"]],
-                    channel=PAGE,
-                    path=request.path,
                 )
             except NotAllowed as error:
                 raise PermissionDenied(error.message) from error
@@ -167,8 +163,6 @@ def group_session_add(request: HttpRequest) -> HttpResponse:
     record_participant_list_view(
         actor=request.user,
         participant_ids=sorted({item.participant_id for item in open_requests}),
-        channel=PAGE,
-        path=request.path,
     )
     context = {"page_title": "Set up a group session", "form": form}
     return render(request, "web/partnership/group_session_add.html", context, status=status)
@@ -194,8 +188,6 @@ def _render_detail(
     record_participant_list_view(
         actor=request.user,
         participant_ids=sorted({i.participant_id for i in invitations} | {r.participant_id for r in linked}),
-        channel=PAGE,
-        path=request.path,
     )
     context = {
         "page_title": session.title,
@@ -225,7 +217,7 @@ def _detail_url(session: GroupSession) -> str:
 def group_session_invite(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session_or_404(request, pk)
     try:
-        made = invite_requesters(actor=request.user, group_session_id=session.pk, channel=PAGE, path=request.path)
+        made = invite_requesters(actor=request.user, group_session_id=session.pk)
     except NotFound as error:
         raise Http404(error.message) from error
     except NotAllowed as error:
@@ -251,8 +243,6 @@ def group_session_attendance(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 group_session_id=session.pk,
                 attended=form.attendance(),
-                channel=PAGE,
-                path=request.path,
             )
         except NotFound as error:
             raise Http404(error.message) from error
@@ -278,8 +268,6 @@ def group_session_answer(request: HttpRequest, pk: int) -> HttpResponse:
                 group_session_id=session.pk,
                 expected_version=form.cleaned_data["version"],
                 answer=form.cleaned_data["you_said_we_did"],
-                channel=PAGE,
-                path=request.path,
             )
         except ConflictError as error:
             return conflict(request, error, back_url=_detail_url(session), back_label="See the session as it is now")
@@ -309,7 +297,5 @@ def feedback_list(request: HttpRequest) -> HttpResponse:
     record_participant_list_view(
         actor=request.user,
         participant_ids=[item.participant_id for item in pages.page],
-        channel=PAGE,
-        path=request.path,
     )
     return render(request, "web/partnership/feedback_list.html", {"page_title": "Feedback", "pages": pages})

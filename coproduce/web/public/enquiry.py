@@ -17,7 +17,7 @@ def enquiry(request: HttpRequest) -> HttpResponse:
             return redirect("web:enquiry_sent")
         data = {key: value for key, value in form.cleaned_data.items() if key not in {"partnership", "website"}}
         try:
-            submit_enquiry(partnership_id=form.cleaned_data["partnership"], path=request.path, **data)
+            submit_enquiry(partnership_id=form.cleaned_data["partnership"], **data)
         except DomainError as error:
             form.add_domain_error(error)
         else:

@@ -192,7 +192,7 @@ def two_factor_set_up(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                device, codes = two_factor.confirm_setup(user, form.cleaned_data["code"], path=request.path)
+                device, codes = two_factor.confirm_setup(user, form.cleaned_data["code"])
             except DomainError as error:
                 form.add_domain_error(error)
             else:
@@ -216,7 +216,7 @@ def two_factor_recovery_codes(request: HttpRequest) -> HttpResponse:
     if (refusal := _signed_in_or_sign_in(request)) is not None:
         return refusal
     try:
-        codes = two_factor.new_recovery_codes(request.user, path=request.path)
+        codes = two_factor.new_recovery_codes(request.user)
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("web:two_factor")

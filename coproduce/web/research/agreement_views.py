@@ -17,9 +17,10 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from coproduce.accounts.roles import Role
+from coproduce.audit.context import audited_as_export
 from coproduce.audit.models import AuditEvent
+from coproduce.audit.services import record_event
 from coproduce.core.errors import NotFound
-from coproduce.programmes.actors import audit_action
 from coproduce.programmes.models import Partnership
 from coproduce.reporting.exports import CONTENT_TYPES, CSV, ExportTable, to_csv
 from coproduce.research.agreement import AgreementResult, AgreementScope, Figure, agreement_for
@@ -202,13 +203,11 @@ def research_transcript_agreement(request: HttpRequest, pk: int) -> HttpResponse
     )
     if transcript is None:
         raise Http404("No such transcript.")
-    audit_action(
+    record_event(
         actor=request.user,
         action=AuditEvent.Action.VIEW,
         record=transcript,
         participant_id=interviewee_participant_id(transcript),
-        channel=AuditEvent.Channel.PAGE,
-        path=request.path,
     )
     result = agreement_for(request.user, AgreementScope(transcript_id=transcript.pk))
     segments = list(
@@ -227,6 +226,7 @@ def research_transcript_agreement(request: HttpRequest, pk: int) -> HttpResponse
     return render(request, "web/research/agreement/transcript.html", context)
 
 
+@audited_as_export
 @require_roles(Role.EVALUATOR)
 def research_segments_csv(request: HttpRequest) -> HttpResponse:
     """Every coded segment the evaluator may see (filtered like the agreement page), as CSV."""
@@ -236,19 +236,16 @@ def research_segments_csv(request: HttpRequest) -> HttpResponse:
         codebook_id=scope.codebook_id,
         wave_id=scope.wave_id,
         partnership_id=scope.partnership_id,
-        channel=AuditEvent.Channel.EXPORT,
-        path=request.get_full_path(),
     )
     return _csv_response(rows_table(rows))
 
 
+@audited_as_export
 @require_roles(Role.EVALUATOR)
 def research_codebook_qdc(request: HttpRequest, pk: int) -> HttpResponse:
     """One codebook as a REFI-QDA Codebook file (.qdc) for NVivo, ATLAS.ti, MAXQDA or QualCoder."""
     try:
-        codebook, document = export_codebook_qdc(
-            actor=request.user, codebook_id=pk, channel=AuditEvent.Channel.EXPORT, path=request.path
-        )
+        codebook, document = export_codebook_qdc(actor=request.user, codebook_id=pk)
     except NotFound as error:
         raise Http404(error.message) from error
     response = HttpResponse(document, content_type=QDC_CONTENT_TYPE)

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from coproduce.accounts.roles import Role
+from coproduce.audit.context import audited_as_export
 from coproduce.audit.models import AuditEvent
 from coproduce.reporting.charts import Bar, StepCurve, rate_bar_chart, step_chart
 from coproduce.reporting.exports import CONTENT_TYPES, CSV, to_csv
@@ -77,13 +78,12 @@ def _context(outcomes: ResearchOutcomes) -> dict[str, Any]:
 
 @require_roles(Role.EVALUATOR)
 def research_analytics(request: HttpRequest) -> HttpResponse:
-    outcomes = read_research_outcomes(
-        actor=request.user, today=timezone.localdate(), channel=AuditEvent.Channel.PAGE, path=request.path
-    )
+    outcomes = read_research_outcomes(actor=request.user, today=timezone.localdate())
     context = {"page_title": "Outcome analytics", **_context(outcomes)}
     return render(request, "web/research/analytics/analytics.html", context)
 
 
+@audited_as_export
 @require_roles(Role.EVALUATOR)
 def research_analytics_csv(request: HttpRequest, table: str) -> HttpResponse:
     """One of the page's tables as CSV (404 for any other table)."""
@@ -92,8 +92,6 @@ def research_analytics_csv(request: HttpRequest, table: str) -> HttpResponse:
     outcomes = read_research_outcomes(
         actor=request.user,
         today=timezone.localdate(),
-        channel=AuditEvent.Channel.EXPORT,
-        path=request.path,
         action=AuditEvent.Action.EXPORT,
     )
     chosen = next(candidate for candidate in analytics_tables(outcomes) if candidate.slug == table)

@@ -18,7 +18,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
-from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import ConflictError, DomainError, NotAllowed, NotFound
 from coproduce.programmes.models import Programme
 from coproduce.research.models import Code, Codebook, Theme, Transcript
@@ -57,7 +56,6 @@ from coproduce.web.research.coding_forms import (
     ThemeForm,
 )
 
-PAGE = AuditEvent.Channel.PAGE
 TRANSCRIPTS_PER_PAGE = 25
 evaluators_only = require_roles(Role.EVALUATOR)
 
@@ -208,8 +206,6 @@ def codebook_add(request: HttpRequest) -> HttpResponse:
             programme_id=data.get("programme") or (programmes[0][0] if programmes else 0),
             name=data["name"],
             description=data["description"],
-            channel=PAGE,
-            path=request.path,
         )
         return f"The codebook {created.name} is ready for themes and codes.", f"codebook-{created.pk}"
 
@@ -224,7 +220,7 @@ def codebook_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
     def save(data: dict[str, Any]) -> tuple[str, str]:
         version = data.pop("version")
-        update_codebook(actor=request.user, codebook_id=book.pk, version=version, changes=data, path=request.path)
+        update_codebook(actor=request.user, codebook_id=book.pk, version=version, changes=data)
         return "Saved.", f"codebook-{book.pk}"
 
     return _codebook_form_page(
@@ -238,7 +234,7 @@ def theme_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = ThemeForm(_post_or_none(request))
 
     def save(data: dict[str, Any]) -> tuple[str, str]:
-        theme = create_theme(actor=request.user, codebook_id=book.pk, path=request.path, **data)
+        theme = create_theme(actor=request.user, codebook_id=book.pk, **data)
         return f"Added the theme {theme.name}.", f"theme-{theme.pk}"
 
     return _codebook_form_page(request, form, save, title=f"Add a theme to {book.name}")
@@ -259,7 +255,7 @@ def theme_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
     def save(data: dict[str, Any]) -> tuple[str, str]:
         version = data.pop("version")
-        update_theme(actor=request.user, theme_id=theme.pk, version=version, changes=data, path=request.path)
+        update_theme(actor=request.user, theme_id=theme.pk, version=version, changes=data)
         return "Saved.", f"theme-{theme.pk}"
 
     return _codebook_form_page(
@@ -273,7 +269,7 @@ def theme_move(request: HttpRequest, pk: int) -> HttpResponse:
     """Move a theme up or down the codebook (two buttons beside each theme)."""
     theme = _theme_or_404(request, pk)
     by = -1 if request.POST.get("direction") == "up" else 1
-    move_theme(actor=request.user, theme_id=theme.pk, by=by, path=request.path)
+    move_theme(actor=request.user, theme_id=theme.pk, by=by)
     return redirect(reverse("web:research_codebook") + f"#theme-{theme.pk}")
 
 
@@ -304,7 +300,7 @@ def code_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
     def save(data: dict[str, Any]) -> tuple[str, str]:
-        code = create_code(actor=request.user, codebook_id=book.pk, path=request.path, **data)
+        code = create_code(actor=request.user, codebook_id=book.pk, **data)
         return f"Added the code {code.name}.", f"code-{code.pk}"
 
     return _codebook_form_page(request, form, save, title=f"Add a code to {book.name}")
@@ -333,7 +329,7 @@ def code_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
     def save(data: dict[str, Any]) -> tuple[str, str]:
         version = data.pop("version")
-        update_code(actor=request.user, code_id=code.pk, version=version, changes=data, path=request.path)
+        update_code(actor=request.user, code_id=code.pk, version=version, changes=data)
         return "Saved.", f"code-{code.pk}"
 
     return _codebook_form_page(
@@ -349,7 +345,7 @@ def coding_list(request: HttpRequest) -> HttpResponse:
     """Transcripts ready for coding, with how much the signed-in coder has coded and how many coders have."""
     pages = paginate(request, transcripts_to_code(request.user), TRANSCRIPTS_PER_PAGE)
     transcripts = list(pages.page.object_list)
-    record_transcript_list_read(actor=request.user, transcripts=transcripts, channel=PAGE, path=request.path)
+    record_transcript_list_read(actor=request.user, transcripts=transcripts)
     context = {"page_title": "Coding", "pages": pages, "transcripts": transcripts}
     return render(request, "web/research/coding/coding_list.html", context)
 
@@ -426,8 +422,6 @@ def transcript_code(request: HttpRequest, pk: int) -> HttpResponse:
                     passage=data["passage"],
                     start=data["start"],
                     memo=data["memo"],
-                    channel=PAGE,
-                    path=request.path,
                 )
             except DomainError as error:
                 apply_form.add_domain_error(error)
@@ -443,8 +437,6 @@ def transcript_code(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=request.user,
                     codebook_id=book.pk,
                     emergent=True,
-                    channel=PAGE,
-                    path=request.path,
                     **new_code_form.cleaned_data,
                 )
             except DomainError as error:
@@ -458,7 +450,7 @@ def transcript_code(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("code")
         .order_by("start", "end", "code__name", "pk")
     )
-    record_transcript_read(actor=request.user, transcript=transcript, channel=PAGE, path=request.path)
+    record_transcript_read(actor=request.user, transcript=transcript)
     checked = {int(value) for value in apply_form["codes"].value() or [] if str(value).isdigit()}
     context = {
         "page_title": f"Code {transcript.title}",
@@ -484,7 +476,7 @@ def segment_remove(request: HttpRequest, pk: int) -> HttpResponse:
     if transcript_id is None:
         raise Http404("No such coded segment.")
     try:
-        remove_segment(actor=request.user, segment_id=pk, channel=PAGE, path=request.path)
+        remove_segment(actor=request.user, segment_id=pk)
     except NotAllowed as error:
         raise PermissionDenied(error.message) from error
     except NotFound as error:
@@ -533,8 +525,6 @@ def transcript_compare(request: HttpRequest, pk: int) -> HttpResponse:
                     start=data["start"],
                     end=data["end"],
                     code_ids=data["codes"],
-                    channel=PAGE,
-                    path=request.path,
                 )
             except DomainError as error:
                 posted.add_domain_error(error)
@@ -560,7 +550,7 @@ def transcript_compare(request: HttpRequest, pk: int) -> HttpResponse:
             row.form = posted
             row.checked = {int(value) for value in request.POST.getlist("codes") if value.isdigit()}
         rows.append(row)
-    record_transcript_read(actor=request.user, transcript=transcript, channel=PAGE, path=request.path)
+    record_transcript_read(actor=request.user, transcript=transcript)
     coders = rows[0].comparison.by_coder if rows else []
     context = {
         "page_title": f"Compare coders: {transcript.title}",

@@ -58,7 +58,6 @@ from coproduce.web.research.interview_forms import (
     WaveForm,
 )
 
-PAGE = AuditEvent.Channel.PAGE
 PER_PAGE = 25
 evaluators_only = require_roles(Role.EVALUATOR)
 
@@ -126,9 +125,7 @@ def research_wave_add(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            wave, status = _save(
-                form, lambda: create_wave(actor=request.user, channel=PAGE, path=request.path, **form.cleaned_data)
-            )
+            wave, status = _save(form, lambda: create_wave(actor=request.user, **form.cleaned_data))
             if wave is not None:
                 messages.success(request, f"{wave.name} is added.")
                 return redirect("web:research_waves")
@@ -153,8 +150,6 @@ def research_wave_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 wave_id=wave.pk,
                 version=version,
                 changes=changes,
-                channel=PAGE,
-                path=request.path,
             ),
             "See the wave as it is now",
         )
@@ -196,7 +191,7 @@ def research_stakeholder_add(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             saved, status = _save(
                 form,
-                lambda: create_stakeholder(actor=request.user, channel=PAGE, path=request.path, **form.cleaned_data),
+                lambda: create_stakeholder(actor=request.user, **form.cleaned_data),
             )
             if saved is not None:
                 messages.success(request, f"{saved.name} is added.")
@@ -233,8 +228,6 @@ def research_stakeholder_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 stakeholder_id=stakeholder.pk,
                 version=version,
                 changes=changes,
-                channel=PAGE,
-                path=request.path,
             ),
             "See them as they are now",
         )
@@ -262,9 +255,7 @@ def research_stakeholder_withdraw(request: HttpRequest, pk: int) -> HttpResponse
     except ValueError:
         version = -1
     try:
-        withdraw_stakeholder(
-            actor=request.user, stakeholder_id=stakeholder.pk, version=version, channel=PAGE, path=request.path
-        )
+        withdraw_stakeholder(actor=request.user, stakeholder_id=stakeholder.pk, version=version)
     except ConflictError as error:
         return conflict(
             request, error, back_url=reverse("web:research_stakeholder_edit", args=[pk]), back_label="See them again"
@@ -298,7 +289,7 @@ def research_interviews(request: HttpRequest) -> HttpResponse:
             interviews = interviews.filter(status=data["status"])
     pages = paginate(request, interviews.order_by("-wave__year", "partnership__area_name", "pk"), PER_PAGE)
     shown = list(pages.page.object_list)
-    record_interview_reads(actor=request.user, interviews=shown, channel=PAGE, path=request.path)
+    record_interview_reads(actor=request.user, interviews=shown)
     context = {"page_title": "Interviews", "filters": filters, "pages": pages, "interviews": shown}
     return render(request, "web/research/interviews/interviews.html", context)
 
@@ -312,9 +303,7 @@ def research_interview_add(request: HttpRequest) -> HttpResponse:
         .values_list("pseudonym", "participant_id")
     )
     pseudonyms = [(pseudonym, pseudonym) for pseudonym, _ in scopes]
-    record_research_consent_reads(
-        actor=request.user, participant_ids=[pk for _, pk in scopes], channel=PAGE, path=request.path
-    )
+    record_research_consent_reads(actor=request.user, participant_ids=[pk for _, pk in scopes])
     stakeholders = stakeholders_visible_to(request.user).filter(agreed_to_interview=True).order_by("name", "pk")
     form = InterviewForm(
         request.POST if request.method == "POST" else None,
@@ -329,9 +318,7 @@ def research_interview_add(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            saved, status = _save(
-                form, lambda: create_interview(actor=request.user, channel=PAGE, path=request.path, **form.cleaned_data)
-            )
+            saved, status = _save(form, lambda: create_interview(actor=request.user, **form.cleaned_data))
             if saved is not None:
                 messages.success(request, "The interview is added.")
                 return redirect("web:research_interview_detail", pk=saved.pk)
@@ -351,10 +338,8 @@ def research_interview_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One interview. A participant interviewee's first name, email and mobile are shown only here,
     and only if they agreed to be contacted about interviews (audited)."""
     interview = _interview(request, pk)
-    record_interview_reads(
-        actor=request.user, interviews=[interview], channel=PAGE, path=request.path, action=AuditEvent.Action.VIEW
-    )
-    contact = interview_contact_details(actor=request.user, interview=interview, channel=PAGE, path=request.path)
+    record_interview_reads(actor=request.user, interviews=[interview], action=AuditEvent.Action.VIEW)
+    contact = interview_contact_details(actor=request.user, interview=interview)
     context = {"page_title": str(interview), "interview": interview, "contact": contact}
     return render(request, "web/research/interviews/interview_detail.html", context)
 
@@ -377,8 +362,6 @@ def research_interview_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 interview_id=interview.pk,
                 version=version,
                 changes=changes,
-                channel=PAGE,
-                path=request.path,
             ),
             "See the interview as it is now",
         )
@@ -389,9 +372,7 @@ def research_interview_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("web:research_interview_detail", pk=interview.pk)
         status = 400
     else:
-        record_interview_reads(
-            actor=request.user, interviews=[interview], channel=PAGE, path=request.path, action=AuditEvent.Action.VIEW
-        )
+        record_interview_reads(actor=request.user, interviews=[interview], action=AuditEvent.Action.VIEW)
     back = reverse("web:research_interview_detail", args=[interview.pk])
     context = {"page_title": "Change the interview", "form": form, "back": back, "interview": interview}
     return render(request, "web/research/interviews/form.html", context, status=status)
@@ -465,9 +446,7 @@ def research_sampling(request: HttpRequest) -> HttpResponse:
                     area_names=names,
                 )
                 shown = sorted({choice.candidate.participant_id for p in proposals for choice in p.chosen})
-                record_research_consent_reads(
-                    actor=request.user, participant_ids=shown, channel=PAGE, path=request.path
-                )
+                record_research_consent_reads(actor=request.user, participant_ids=shown)
         else:
             status = 400
     context = {
@@ -496,9 +475,7 @@ def research_sampling_invite(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Nobody was ticked, so nobody was invited.")
         return redirect("web:research_sampling")
     try:
-        made, skipped = invite_for_interview(
-            actor=request.user, wave_id=wave.pk, research_consent_ids=chosen, channel=PAGE, path=request.path
-        )
+        made, skipped = invite_for_interview(actor=request.user, wave_id=wave.pk, research_consent_ids=chosen)
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("web:research_sampling")

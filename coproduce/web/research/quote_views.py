@@ -15,9 +15,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
+from coproduce.audit.context import audited_as_export
 from coproduce.audit.models import AuditEvent
+from coproduce.audit.services import record_event
 from coproduce.core.errors import ConflictError, DomainError, NotFound
-from coproduce.programmes.actors import audit_action
 from coproduce.reporting.exports import CONTENT_TYPES, CSV, XLSX, to_csv, to_xlsx
 from coproduce.research.exchange import export_quotes
 from coproduce.research.models import Theme
@@ -100,8 +101,6 @@ def research_quotes(request: HttpRequest) -> HttpResponse:
         actor=request.user,
         quotes=quotes,
         action=AuditEvent.Action.LIST,
-        channel=AuditEvent.Channel.PAGE,
-        path=request.get_full_path(),
     )
     context = {
         "page_title": "Quote bank",
@@ -114,11 +113,10 @@ def research_quotes(request: HttpRequest) -> HttpResponse:
     return render(request, "web/research/quotes/list.html", context)
 
 
+@audited_as_export
 def _download(request: HttpRequest, file_format: str) -> HttpResponse:
     _form, filters = quote_filters(request)
-    rows = export_quotes(
-        actor=request.user, filters=filters, channel=AuditEvent.Channel.EXPORT, path=request.get_full_path()
-    )
+    rows = export_quotes(actor=request.user, filters=filters)
     table = rows_table(rows)
     content = to_csv(table) if file_format == CSV else to_xlsx(table)
     response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
@@ -180,7 +178,6 @@ def research_quote_add(request: HttpRequest, pk: int) -> HttpResponse:
                         start=start,
                         end=end,
                         note=form.cleaned_data["note"],
-                        path=request.path,
                     )
                 except NotFound as error:
                     raise Http404(error.message) from error
@@ -190,13 +187,11 @@ def research_quote_add(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.success(request, f"The quote is in the bank as “{quote.attribution}”.")
                     return redirect("web:research_quotes")
     else:
-        audit_action(
+        record_event(
             actor=request.user,
             action=AuditEvent.Action.VIEW,
             record=segment,
             participant_id=interviewee_participant_id(transcript),
-            channel=AuditEvent.Channel.PAGE,
-            path=request.path,
         )
     context = {
         "page_title": "Quote a coded passage",
@@ -254,7 +249,6 @@ def research_quote_note(request: HttpRequest, pk: int) -> HttpResponse:
                 quote_id=quote.pk,
                 version=form.cleaned_data["version"],
                 note=form.cleaned_data["note"],
-                path=request.path,
             )
         except NotFound as error:
             raise Http404(error.message) from error
@@ -267,13 +261,11 @@ def research_quote_note(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "The note is saved.")
             return redirect("web:research_quotes")
     if request.method != "POST":
-        audit_action(
+        record_event(
             actor=request.user,
             action=AuditEvent.Action.VIEW,
             record=quote,
             participant_id=interviewee_participant_id(quote.transcript),
-            channel=AuditEvent.Channel.PAGE,
-            path=request.path,
         )
     context = {"page_title": "Note on a quote", "form": form, "quote": quote}
     return render(request, "web/research/quotes/note.html", context, status=status)
@@ -283,7 +275,7 @@ def research_quote_note(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def research_quote_remove(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        remove_quote(actor=request.user, quote_id=pk, path=request.path)
+        remove_quote(actor=request.user, quote_id=pk)
     except NotFound as error:
         raise Http404(error.message) from error
     messages.success(request, "The quote is out of the bank. The coded passage is still there.")

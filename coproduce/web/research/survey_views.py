@@ -17,9 +17,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
+from coproduce.audit.context import audited_as_export
 from coproduce.audit.models import AuditEvent
+from coproduce.audit.services import record_event
 from coproduce.core.errors import ConflictError, DomainError
-from coproduce.programmes.actors import audit_action
 from coproduce.programmes.models import Programme
 from coproduce.reporting.exports import ExportTable, to_csv
 from coproduce.reporting.suppression import THRESHOLD, grid_with_totals, suppress
@@ -38,7 +39,6 @@ from coproduce.web.access import require_roles
 from coproduce.web.pagination import paginate
 from coproduce.web.research.survey_forms import PointForm, QuestionForm, SurveyEditForm, SurveyForm
 
-PAGE = AuditEvent.Channel.PAGE
 SURVEYS_PER_PAGE = 25
 ANSWERS_PER_PAGE = 50
 FORM_TEMPLATE = "web/research/surveys/form.html"
@@ -112,8 +112,6 @@ def research_survey_add(request: HttpRequest) -> HttpResponse:
                     programme_id=int(data["programme"]),
                     title=data["title"],
                     introduction=data["introduction"],
-                    channel=PAGE,
-                    path=request.path,
                 )
             except DomainError as error:
                 form.add_domain_error(error)
@@ -163,8 +161,6 @@ def research_survey_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     survey_id=survey.pk,
                     version=version,
                     changes=data,
-                    channel=PAGE,
-                    path=request.path,
                 )
             except ConflictError as error:
                 return _conflict(request, error, survey)
@@ -183,7 +179,7 @@ def research_survey_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _survey_action(request: HttpRequest, pk: int, act: Callable[..., Any], done: str) -> HttpResponse:
     survey = _survey(request, pk)
     try:
-        act(actor=request.user, survey_id=survey.pk, version=_version(request), channel=PAGE, path=request.path)
+        act(actor=request.user, survey_id=survey.pk, version=_version(request))
     except ConflictError as error:
         return _conflict(request, error, survey)
     except DomainError as error:
@@ -242,7 +238,7 @@ def _question_page(request: HttpRequest, survey: Survey, question: SurveyQuestio
             "required": question.required,
         }
     form = QuestionForm(request.POST if request.method == "POST" else None, initial=initial)
-    where: dict[str, Any] = {"actor": request.user, "survey_id": survey.pk, "channel": PAGE, "path": request.path}
+    where: dict[str, Any] = {"actor": request.user, "survey_id": survey.pk}
 
     def save(data: dict[str, Any]) -> Any:
         fields = {
@@ -305,7 +301,7 @@ def _point_page(request: HttpRequest, survey: Survey, point: SurveyPoint | None)
     if point is not None:
         initial |= {"label": point.label, "days_after_joining": point.days_after_joining}
     form = PointForm(request.POST if request.method == "POST" else None, initial=initial)
-    where: dict[str, Any] = {"actor": request.user, "survey_id": survey.pk, "channel": PAGE, "path": request.path}
+    where: dict[str, Any] = {"actor": request.user, "survey_id": survey.pk}
 
     def save(data: dict[str, Any]) -> Any:
         version = data.pop("version")
@@ -367,13 +363,11 @@ def _results(request: HttpRequest, pk: int) -> tuple[Survey, list[ResultTable], 
 @require_roles(Role.EVALUATOR)
 def research_survey_results(request: HttpRequest, pk: int) -> HttpResponse:
     survey, rates, questions = _results(request, pk)
-    audit_action(
+    record_event(
         actor=request.user,
         action=AuditEvent.Action.VIEW,
         record=survey,
         participant_id=None,
-        channel=PAGE,
-        path=request.path,
     )
     context = {
         "page_title": f"Results: {survey.title}",
@@ -385,6 +379,7 @@ def research_survey_results(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "web/research/surveys/results.html", context)
 
 
+@audited_as_export
 @require_roles(Role.EVALUATOR)
 def research_survey_results_csv(request: HttpRequest, pk: int) -> HttpResponse:
     """Every table of the results page, one line a cell, suppressed as the page shows it."""
@@ -409,13 +404,11 @@ def research_survey_results_csv(request: HttpRequest, pk: int) -> HttpResponse:
         columns=("Question", "By", "Group", "Answer", "Count"),
         rows=tuple(lines),
     )
-    audit_action(
+    record_event(
         actor=request.user,
         action=AuditEvent.Action.EXPORT,
         record=survey,
         participant_id=None,
-        channel=AuditEvent.Channel.EXPORT,
-        path=request.path,
     )
     response = HttpResponse(to_csv(export), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}-results.csv"'
@@ -430,13 +423,11 @@ def research_survey_text_answers(request: HttpRequest, pk: int, question_pk: int
     if question.kind != SurveyQuestion.Kind.TEXT:
         raise Http404("Only questions answered in their own words have answers to read.")
     pages = paginate(request, text_answers(question), ANSWERS_PER_PAGE)
-    audit_action(
+    record_event(
         actor=request.user,
         action=AuditEvent.Action.VIEW,
         record=question,
         participant_id=None,
-        channel=PAGE,
-        path=request.path,
     )
     context = {
         "page_title": f"Answers: {question.text}",
@@ -456,9 +447,7 @@ def research_survey_send_to_coding(request: HttpRequest, pk: int, question_pk: i
     question = _question(survey, question_pk)
     back = reverse("web:research_survey_text_answers", args=[survey.pk, question.pk])
     try:
-        made = services.send_answers_to_coding(
-            actor=request.user, survey_id=survey.pk, question_id=question.pk, channel=PAGE, path=request.path
-        )
+        made = services.send_answers_to_coding(actor=request.user, survey_id=survey.pk, question_id=question.pk)
     except DomainError as error:
         messages.error(request, error.message)
         return redirect(back)

@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
-from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import ConflictError, DomainError, NotFound
 from coproduce.programmes.actors import actor_for
 from coproduce.programmes.selectors import partnerships_visible_to
@@ -55,7 +54,6 @@ from coproduce.web.research.transcript_forms import (
     VersionForm,
 )
 
-PAGE = AuditEvent.Channel.PAGE
 PER_PAGE = 25
 CONTEXT_CHARACTERS = 30
 evaluators_only = require_roles(Role.EVALUATOR)
@@ -63,7 +61,7 @@ evaluators_only = require_roles(Role.EVALUATOR)
 
 def _transcript(request: HttpRequest, pk: int) -> Transcript:
     try:
-        return view_transcript(actor=request.user, transcript_id=pk, channel=PAGE, path=request.path)
+        return view_transcript(actor=request.user, transcript_id=pk)
     except NotFound as error:
         raise Http404(error.message) from error
 
@@ -87,7 +85,7 @@ def research_transcripts(request: HttpRequest) -> HttpResponse:
     )
     pages = paginate(request, rows, PER_PAGE)
     shown = list(pages.page.object_list)
-    record_transcript_list_view(actor=request.user, transcripts=shown, channel=PAGE, path=request.path)
+    record_transcript_list_view(actor=request.user, transcripts=shown)
     context = {
         "page_title": "Transcripts",
         "filters": filters,
@@ -101,7 +99,7 @@ def research_transcripts(request: HttpRequest) -> HttpResponse:
 def research_transcript_upload(request: HttpRequest) -> HttpResponse:
     waiting = list(interviews_awaiting_transcript(request.user))
     choices = [(interview.pk, _interview_label(interview)) for interview in waiting]
-    record_interview_list_view(actor=request.user, interviews=waiting, channel=PAGE, path=request.path)
+    record_interview_list_view(actor=request.user, interviews=waiting)
     form = UploadForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
@@ -119,8 +117,6 @@ def research_transcript_upload(request: HttpRequest) -> HttpResponse:
                     interview_id=data["interview"],
                     upload=data["upload"],
                     title=data["title"],
-                    channel=PAGE,
-                    path=request.path,
                 )
             except DomainError as error:
                 form.add_domain_error(error)
@@ -210,8 +206,6 @@ def research_transcript_redact(request: HttpRequest, pk: int) -> HttpResponse:
             transcript_id=transcript.pk,
             version=form.cleaned_data["version"],
             redactions=[RedactionRequest(s.start, s.end, s.kind, s.replacement, True) for s in chosen],
-            channel=PAGE,
-            path=request.path,
         )
     except ConflictError as error:
         return _stale(request, error, pk)
@@ -241,8 +235,6 @@ def research_transcript_redact_passage(request: HttpRequest, pk: int) -> HttpRes
             replacement=data["replacement"],
             occurrence=data["occurrence"],
             every=data["every"],
-            channel=PAGE,
-            path=request.path,
         )
     except ConflictError as error:
         return _stale(request, error, pk)
@@ -265,8 +257,6 @@ def research_transcript_ready(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user,
             transcript_id=transcript.pk,
             version=form.cleaned_data["version"],
-            channel=PAGE,
-            path=request.path,
         )
     except ConflictError as error:
         return _stale(request, error, pk)
@@ -294,8 +284,6 @@ def research_transcript_rename(request: HttpRequest, pk: int) -> HttpResponse:
                     transcript_id=transcript.pk,
                     version=form.cleaned_data["version"],
                     title=form.cleaned_data["title"],
-                    channel=PAGE,
-                    path=request.path,
                 )
             except ConflictError as error:
                 return _stale(request, error, pk)
@@ -325,8 +313,6 @@ def research_transcript_delete(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=request.user,
                     transcript_id=transcript.pk,
                     version=form.cleaned_data["version"],
-                    channel=PAGE,
-                    path=request.path,
                 )
             except ConflictError as error:
                 return _stale(request, error, pk)
@@ -343,7 +329,7 @@ def research_transcript_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def research_transcript_original(request: HttpRequest, pk: int) -> HttpResponse:
     """The unredacted original, for the uploader's team if its policy kept it. Audited."""
     try:
-        transcript = view_original(actor=request.user, transcript_id=pk, channel=PAGE, path=request.path)
+        transcript = view_original(actor=request.user, transcript_id=pk)
     except NotFound as error:
         raise Http404(error.message) from error
     context = {
@@ -377,8 +363,6 @@ def research_transcript_policy(request: HttpRequest) -> HttpResponse:
                     organisation_id=organisation.pk,
                     keep_unredacted_originals=form.cleaned_data["keep_unredacted_originals"],
                     version=form.cleaned_data["version"],
-                    channel=PAGE,
-                    path=request.path,
                 )
             except ConflictError as error:
                 return conflict(request, error, back_url=request.path, back_label="See the policy as it is now")

@@ -5,7 +5,6 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from coproduce.audit.models import AuditEvent
 from coproduce.directory.hsds.importer import (
     ROOT_KINDS,
     ImportRefused,
@@ -30,11 +29,9 @@ class Command(BaseCommand):
         source = Path(path)
         try:
             if source.is_dir():
-                result = import_hsds_tabular(
-                    read_package_directory(source), actor=None, channel=AuditEvent.Channel.SYSTEM
-                )
+                result = import_hsds_tabular(read_package_directory(source), actor=None)
             elif source.is_file():
-                result = import_hsds_json(source.read_bytes(), actor=None, kind=kind, channel=AuditEvent.Channel.SYSTEM)
+                result = import_hsds_json(source.read_bytes(), actor=None, kind=kind)
             else:
                 raise CommandError(f"No file or folder {path}.")
         except ImportRefused as refused:
