@@ -500,15 +500,20 @@ def _store(
 
 
 def copy_for_download(*, actor: Any, request_id: int) -> tuple[SubjectAccessRequest, PreparedCopy]:
-    """The released copy, for the participant it is about or the manager handing it over. Audited
-    as an export (views wrap the call in `audit_context(channel=EXPORT)`)."""
+    """The released copy, for the participant it is about, or for the manager handing over the copy
+    of a request made to staff. Audited as an export (views wrap the call in
+    `audit_context(channel=EXPORT)`)."""
     request = requests_visible_to(actor).select_related("participant").filter(pk=request_id).first()
     if request is None:
         raise NotFound("No such request.")
     from coproduce.programmes.actors import actor_for
 
     is_theirs = actor_for(actor).participant_id == request.participant_id
-    if not is_theirs and not rules.has_perm("subject_access.handle_request", actor, request.participant):
+    # A manager hands over copies of requests made to staff; a participant's own download is theirs alone.
+    hands_it_over = request.kind == Kind.MADE_TO_STAFF and rules.has_perm(
+        "subject_access.handle_request", actor, request.participant
+    )
+    if not is_theirs and not hands_it_over:
         raise NotFound("No such request.")
     if request.status != Status.RELEASED:
         raise CopyNotReady("The copy is not ready to download yet.")
