@@ -175,7 +175,8 @@ def refuse_unless_empty(*, replace_existing: bool) -> None:
 
 
 def restore_database(dump: Path, *, vendor: str, replace_existing: bool) -> None:
-    """Load the copy at `dump` into the configured database, all of it or (on PostgreSQL) none of it."""
+    """Load the copy at `dump` into the configured database: on PostgreSQL in one transaction; on
+    SQLite through the backup API, which replaces the target's pages under one write lock."""
     connection = _connection()
     if connection.in_atomic_block:
         raise BackupError("A restore must run on its own, not inside a database transaction.")
@@ -187,7 +188,7 @@ def restore_database(dump: Path, *, vendor: str, replace_existing: bool) -> None
     if vendor == "sqlite":
         connection.ensure_connection()
         with closing(sqlite3.connect(dump)) as source:
-            # The backup API writes over the whole target, page by page, as one transaction.
+            # Every page of the target is replaced, in one step.
             source.backup(connection.connection)
     else:
         options = ["--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error"]
