@@ -11,7 +11,7 @@ import hashlib
 import io
 import json
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -72,11 +72,67 @@ def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
     raise ValueError(f"PDFs load nothing from outside: {url} was refused.")
 
 
+@dataclass(frozen=True)
+class LookedLine:
+    """One line of "who has looked" in the PDF: the same thing done by the same person, counted."""
+
+    first_at: str
+    period: str  # "day" or "month"
+    who: str
+    role: str
+    action: str
+    record: str
+    changed_fields: tuple[str, ...]
+    purpose: str
+    times: int
+
+
+def who_looked_for_reading(events: list[dict[str, Any]]) -> list[LookedLine]:
+    """The audit events as a person reads them: what one person did to one kind of record for one
+    purpose, once a day with how many times (and being seen in a list, once a month), oldest first.
+
+    A busy record has thousands of events, mostly the same view repeated; listed one by one they
+    would fill a hundred pages nobody reads (and take WeasyPrint minutes). data.json keeps every one.
+    """
+    lines: dict[tuple[Any, ...], LookedLine] = {}
+    for event in events:
+        action = event["action"]["code"] if event["action"] else ""
+        period = "month" if action == "list" else "day"
+        moment = datetime.datetime.fromisoformat(event["at"])
+        when_key = (moment.year, moment.month) if period == "month" else moment.date()
+        key = (
+            when_key,
+            event["who"],
+            event["role"],
+            action,
+            event["record"],
+            tuple(event["changed_fields"]),
+            event["purpose"],
+        )
+        line = lines.get(key)
+        if line is None:
+            lines[key] = LookedLine(
+                first_at=event["at"],
+                period=period,
+                who=event["who"],
+                role=event["role"],
+                action=event["action"]["label"] if event["action"] else "",
+                record=event["record"],
+                changed_fields=tuple(event["changed_fields"]),
+                purpose=event["purpose"],
+                times=1,
+            )
+        else:
+            lines[key] = replace(line, times=line.times + 1)
+    return list(lines.values())
+
+
 def data_pdf(data: dict[str, Any], *, name: str) -> bytes:
     """The same content for a person: headings and tables in plain English, a tagged PDF/UA-1."""
     from weasyprint import HTML  # heavy to import, and only copies need it
 
-    html = render_to_string(PDF_TEMPLATE, {"data": data, "name": name})
+    context = {"data": data, "name": name, "who_looked": who_looked_for_reading(data["who_looked"])}
+    html = render_to_string(PDF_TEMPLATE, context)
     pdf: bytes = HTML(string=html, url_fetcher=_refuse_fetch).write_pdf(pdf_variant="pdf/ua-1")
     return pdf
 

@@ -9,7 +9,7 @@ import pytest
 from coproduce.audit.models import AuditEvent
 from coproduce.subject_access.builder import FORMAT_VERSION, CopyScope, build_copy
 from coproduce.subject_access.models import PreparedCopy, SubjectAccessRequest
-from coproduce.subject_access.package import CopyShapeError, check_shape, schema
+from coproduce.subject_access.package import CopyShapeError, check_shape, schema, who_looked_for_reading
 from coproduce.subject_access.services import ask_for_own_copy
 from tests.personas import Personas
 from tests.research.story import CHOICE_PASSAGE
@@ -241,3 +241,36 @@ def test_asking_is_audited_and_preparing_is_recorded(
     request.refresh_from_db()
     assert request.status == SubjectAccessRequest.Status.RELEASED
     assert request.released_at == request.prepared_at
+
+
+def test_the_pdf_counts_repeated_looks_instead_of_listing_each() -> None:
+    def event(at: str, action: str, who: str = "Kim Keyworker", purpose: str = "Casework") -> dict[str, Any]:
+        return {
+            "at": at,
+            "who": who,
+            "role": "Keyworker",
+            "action": {"code": action, "label": action.title()},
+            "record": "your record",
+            "changed_fields": [],
+            "purpose": purpose,
+            "channel": None,
+        }
+
+    lines = who_looked_for_reading(
+        [
+            event("2026-03-05T09:00:00+00:00", "view"),
+            event("2026-03-05T15:00:00+00:00", "view"),
+            event("2026-03-05T16:00:00+00:00", "view", purpose="Partnership oversight"),
+            event("2026-03-06T09:00:00+00:00", "view"),
+            event("2026-03-06T09:00:00+00:00", "list"),
+            event("2026-03-28T09:00:00+00:00", "list"),
+            event("2026-04-01T09:00:00+01:00", "list", who="Owen Other"),
+        ]
+    )
+    assert [(line.first_at[:10], line.period, line.who, line.action, line.purpose, line.times) for line in lines] == [
+        ("2026-03-05", "day", "Kim Keyworker", "View", "Casework", 2),
+        ("2026-03-05", "day", "Kim Keyworker", "View", "Partnership oversight", 1),
+        ("2026-03-06", "day", "Kim Keyworker", "View", "Casework", 1),
+        ("2026-03-06", "month", "Kim Keyworker", "List", "Casework", 2),
+        ("2026-04-01", "month", "Owen Other", "List", "Casework", 1),
+    ]

@@ -20,6 +20,14 @@ def moment(value: str | None) -> str:
 
 
 @register.filter
+def in_month(value: str | None) -> str:
+    """ "2026-09-03T14:05:00+01:00" → "In September 2026"."""
+    if not value:
+        return BLANK
+    return f"In {datetime.datetime.fromisoformat(value):%B %Y}"
+
+
+@register.filter
 def on_day(value: str | None) -> str:
     """ "2026-09-03" → "3 September 2026"."""
     if not value:
@@ -52,6 +60,6 @@ def yes_no(value: bool | None) -> str:
 
 
 @register.filter
-def field_words(names: list[str]) -> str:
+def field_words(names: list[str] | tuple[str, ...]) -> str:
     """Field names as words: ["given_name", "postcode"] → "given name, postcode"."""
     return ", ".join(name.replace("_", " ") for name in names)

@@ -33,6 +33,7 @@ RECORD_NAMES = {
     "plans.Appointment": "an appointment",
     "plans.ProgressCheck": "a progress check",
     "plans.JobSearchEntry": "an entry in your job-search log",
+    "subject_access.SubjectAccessRequest": "a request for a copy of your data",
 }
 
 # What someone did, told to the person it was done to.
