@@ -2,9 +2,10 @@
 
 A table's cells are what the page shows: whole numbers, sums of money (Decimal), or text (a
 suppressed count's "fewer than 5", a rate with its interval). Numbers stay numbers in XLSX.
+Text goes through coproduce.core.spreadsheets, so that nothing a person typed (a service's
+name, a quote, a note) can become a live formula in the spreadsheet that opens the file.
 """
 
-import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -12,6 +13,8 @@ from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
+
+from coproduce.core.spreadsheets import SafeCsvWriter, xlsx_cell
 
 Value = int | Decimal | str | None
 
@@ -42,12 +45,12 @@ def display(value: Value) -> str:
 
 
 def to_csv(table: ExportTable) -> bytes:
-    """UTF-8 with a byte-order mark, so that spreadsheet programs read "–" and "£" right."""
+    """UTF-8 with a byte-order mark, so that spreadsheet programs read "–" and "£" right; text in
+    double quotes and inert, numbers bare."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = SafeCsvWriter(buffer, lineterminator="\r\n")
     writer.writerow(table.columns)
-    for row in table.rows:
-        writer.writerow(["" if value is None else str(value) for value in row])
+    writer.writerows(table.rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -57,9 +60,9 @@ def to_xlsx(table: ExportTable) -> bytes:
     sheet = workbook.active
     assert sheet is not None
     sheet.title = _sheet_title(table.title)
-    sheet.append(list(table.columns))
+    sheet.append([xlsx_cell(column) for column in table.columns])
     for row in table.rows:
-        sheet.append(list(row))
+        sheet.append([xlsx_cell(value) for value in row])
     for row_cells in sheet.iter_rows(min_row=2):
         for cell in row_cells:
             if isinstance(_source(table, cell.row, cell.column), Decimal):

@@ -97,7 +97,7 @@ def test_exports(personas, client_for):
     csv = client.get(f"{BASE}/exports/quotes")
     assert csv.status_code == 200
     assert csv["Content-Type"] == "text/csv; charset=utf-8"
-    assert csv.content.decode("utf-8-sig").splitlines()[0] == "text,attribution,codes,themes,note"
+    assert csv.content.decode("utf-8-sig").splitlines()[0] == '"text","attribution","codes","themes","note"'
     xlsx = client.get(f"{BASE}/exports/quotes", {"format": "xlsx"})
     assert xlsx["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     segments = client.get(f"{BASE}/exports/segments")

@@ -43,7 +43,7 @@ def test_import_a_csv_package_folder_and_export_one(tmp_path: Path) -> None:
         (tmp_path / "pkg" / "services.csv")
         .read_text(encoding="utf-8")
         .splitlines()[1]
-        .startswith("ac148810-d857-441c-9679-408f346de14b,d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610,")
+        .startswith('"ac148810-d857-441c-9679-408f346de14b","d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610",')
     )
 
 

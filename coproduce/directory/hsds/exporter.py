@@ -17,13 +17,13 @@ sit nested where HSDS puts them, so a service with locations of another organisa
 with them under its own organisation. `import_hsds_json` reads this document back.
 """
 
-import csv
 import io
 import json
 from typing import Any
 
 from django.db.models import Q
 
+from coproduce.core.spreadsheets import SafeCsvWriter
 from coproduce.directory.hsds import serialise
 from coproduce.directory.models import (
     Attribute,
@@ -131,7 +131,9 @@ def export_tabular(document: dict[str, Any] | None = None) -> dict[str, str]:
     Made by walking the JSON export: every nested object becomes a row of its table (once per
     id), and a reference a nested object leaves out because its parent says it (a phone inside a
     service has no `service_id`) is filled in from that parent. `datapackage.json` is the
-    official HSDS 3.0 one, unchanged.
+    official HSDS 3.0 one, unchanged. People open these files in spreadsheets, so text is quoted
+    and made inert (coproduce.core.spreadsheets: "=…" is written "'=…", which the importer
+    reads back as "=…"); numbers are written bare.
     """
     document = export_directory() if document is None else document
     resources = _datapackage()["resources"]
@@ -163,7 +165,7 @@ def export_tabular(document: dict[str, Any] | None = None) -> dict[str, str]:
     files = {"datapackage.json": json.dumps(_datapackage(), indent=2) + "\n"}
     for resource in resources:
         out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
+        writer = SafeCsvWriter(out, lineterminator="\n")
         writer.writerow(columns[resource["name"]])
         for row in rows[resource["name"]].values():
             writer.writerow([_csv_cell(row[name]) for name in columns[resource["name"]]])
@@ -171,13 +173,13 @@ def export_tabular(document: dict[str, Any] | None = None) -> dict[str, str]:
     return files
 
 
-def _csv_cell(value: Any) -> str:
+def _csv_cell(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+        return int(value)
     if isinstance(value, dict | list):
         return json.dumps(value)
-    return str(value)
+    return value

@@ -49,6 +49,7 @@ from jsonschema import Draft202012Validator
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
 from coproduce.core.errors import DomainError, NotAllowed
+from coproduce.core.spreadsheets import restored_text
 from coproduce.directory.hsds.fields import FIELDS, REF, STR, DoesNotFit, Field, decode, is_empty
 from coproduce.directory.hsds.serialise import EXTENSION_KEY
 from coproduce.directory.hsds.validate import STANDARD_DIR, validate_document
@@ -435,9 +436,11 @@ def _read_csv(
             problems.append(f"{where}: more cells than columns.")
             continue
         row: dict[str, Any] = {}
-        for name, cell in raw_row.items():
-            if cell is None or cell == "":
+        for name, raw_cell in raw_row.items():
+            if raw_cell is None or raw_cell == "":
                 continue
+            # Our export puts a quote before text a spreadsheet would run as a formula.
+            cell = restored_text(raw_cell)
             try:
                 row[name] = _cell(cell, fields[name])
             except ValueError:

@@ -79,11 +79,11 @@ def test_a_table_downloads_as_csv(fran: Client) -> None:
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="outcomes-2017-01-01.csv"'
     assert response.content.decode("utf-8") == (
-        "\ufeffArea,Participants,In paid work,Paid-work rate (95% interval),In a job that fits,"
-        "Fitting-job rate (95% interval),Claimant rate %,Job density,Labour market year\r\n"
-        "Fife,30,12,40% (25%–58%),6,20% (10%–37%),2.8,0.72,2016\r\n"
-        "Glasgow,20,5,25% (11%–47%),5,25% (11%–47%),,,\r\n"
-        "All areas,50,17,34% (22%–48%),11,22% (13%–35%),,,\r\n"
+        '\ufeff"Area","Participants","In paid work","Paid-work rate (95% interval)","In a job that fits",'
+        '"Fitting-job rate (95% interval)","Claimant rate %","Job density","Labour market year"\r\n'
+        '"Fife",30,12,"40% (25%–58%)",6,"20% (10%–37%)","2.8","0.72","2016"\r\n'
+        '"Glasgow",20,5,"25% (11%–47%)",5,"25% (11%–47%)","","",""\r\n'
+        '"All areas",50,17,"34% (22%–48%)",11,"22% (13%–35%)","","",""\r\n'
     )
 
 

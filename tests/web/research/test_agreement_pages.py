@@ -30,12 +30,12 @@ def test_agreement_csv(personas, client_for):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines == [
-        f"Code,Units,Coders,Agreement (all coders),Agreement ({EVE} and {EZRA}),"
-        f"Cohen's kappa ({EVE} and {EZRA}),Krippendorff's alpha",
-        "Childcare,6,2,83.3%,83.3%,0.000,0.000",
-        "Choice,6,2,100.0%,100.0%,1.000,1.000",
-        "Jobcentre pressure,6,2,83.3%,83.3%,0.000,0.000",
-        "All codes (pooled),18,2,88.9%,88.9%,0.437,0.453",
+        f'"Code","Units","Coders","Agreement (all coders)","Agreement ({EVE} and {EZRA})",'
+        f'"Cohen\'s kappa ({EVE} and {EZRA})","Krippendorff\'s alpha"',
+        '"Childcare",6,2,"83.3%","83.3%","0.000","0.000"',
+        '"Choice",6,2,"100.0%","100.0%","1.000","1.000"',
+        '"Jobcentre pressure",6,2,"83.3%","83.3%","0.000","0.000"',
+        '"All codes (pooled)",18,2,"88.9%","88.9%","0.437","0.453"',
     ]
 
 
@@ -84,7 +84,9 @@ def test_segments_csv(personas, client_for):
     response = client_for("evaluator").get(reverse("web:research_segments_csv"))
     assert response.status_code == 200
     lines = response.content.decode("utf-8-sig").splitlines()
-    assert lines[0] == "transcript,area,wave,speaker,coder,code,code path,theme,start,end,consensus,text"
+    assert lines[0] == (
+        '"transcript","area","wave","speaker","coder","code","code path","theme","start","end","consensus","text"'
+    )
     assert len(lines) == 5
     assert AuditEvent.objects.get(action="export").participant_id == personas.participant.pk
 

@@ -144,8 +144,8 @@ def test_table1_page_and_downloads(db, sign_in):
     assert "<strong>36</strong>" in body
     csv = client.get(reverse("web:research_table1_download", args=["csv"]))
     lines = csv.content.decode("utf-8-sig").splitlines()
-    assert lines[1] == "Edinburgh,6,12,8,8,6,7,3,3,23,30"
-    assert lines[-1] == "Total,36,34,34,35,20,35,12,13,102,117"
+    assert lines[1] == '"Edinburgh",6,12,8,8,6,7,3,3,23,30'
+    assert lines[-1] == '"Total",36,34,34,35,20,35,12,13,102,117'
     xlsx = client.get(reverse("web:research_table1_download", args=["xlsx"]))
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     assert [cell.value for cell in sheet[7]] == ["Total", 36, 34, 34, 35, 20, 35, 12, 13, 102, 117]

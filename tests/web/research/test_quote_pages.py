@@ -122,8 +122,8 @@ def test_exports(personas, client_for):
     response = client.get(reverse("web:research_quotes_csv"))
     assert response.status_code == 200
     assert response.content.decode("utf-8-sig").splitlines() == [
-        "text,attribution,codes,themes,note",
-        f'{CHOICE_PASSAGE},"Service User, Fife, 2015",Choice,Choice and control,',
+        '"text","attribution","codes","themes","note"',
+        f'"{CHOICE_PASSAGE}","Service User, Fife, 2015","Choice","Choice and control",""',
     ]
     response = client.get(reverse("web:research_quotes_xlsx"))
     sheet = load_workbook(io.BytesIO(response.content)).active

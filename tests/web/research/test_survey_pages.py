@@ -130,9 +130,9 @@ def test_results_page_and_csv_suppress_small_counts(personas: Personas, client_f
     assert "More evening sessions" not in body  # free text is on its own page
     csv = eve.get(reverse("web:research_survey_results_csv", args=[s.survey.pk]))
     lines = csv.content.decode("utf-8-sig").splitlines()
-    assert lines[0] == "Question,By,Group,Answer,Count"
-    assert "Response rate,Area,Fife,Invited,fewer than 5" in lines
-    assert "My keyworker listens to what I want.,Wave,Wave 2 (2015),Strongly agree,fewer than 5" in lines
+    assert lines[0] == '"Question","By","Group","Answer","Count"'
+    assert '"Response rate","Area","Fife","Invited","fewer than 5"' in lines
+    assert '"My keyworker listens to what I want.","Wave","Wave 2 (2015)","Strongly agree","fewer than 5"' in lines
     assert list(
         AuditEvent.objects.filter(actor=personas.evaluator.user).values_list("action", "record_type", "participant_id")
     ) == [("export", "research.Survey", None), ("view", "research.Survey", None)]
