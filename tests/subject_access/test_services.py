@@ -171,6 +171,14 @@ def test_note_by_note_decisions_decide_what_the_released_copy_holds(
     assert sorted(contact["notes"] for contact in opened.data["contacts"]) == sorted([OPEN_NOTE, SOFTER_NOTE])
     assert not opened.contains(HIDDEN_NOTE)
     assert opened.data["about"]["request"]["reference"] == request.reference
+    # Read as Mo, it holds everything Pat's own copy holds (bar the note withheld).
+    assert opened.data["research"]["pseudonym"] == "R-TESTPAT"
+    assert [referral["organisation"] for referral in opened.data["referrals"]] == [
+        "Kingdom Money Advice",
+        "Fife Childcare Links",
+    ]
+    assert [goal["title"] for goal in opened.data["goals"]] == ["Work in care, in school hours", "Learn to drive"]
+    assert opened.data["account"]["sign_in_name"] == "pat@example.net"
     # Events about the released note are in "who looked"; none about the withheld one.
     decisions = [event for event in opened.data["who_looked"] if "serious_harm_decision" in event["changed_fields"]]
     assert len(decisions) == 1
