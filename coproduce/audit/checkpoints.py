@@ -168,31 +168,34 @@ class CheckpointFile:
                 try:
                     entry = json.loads(text)
                     kind = entry.pop("kind")
-                except (ValueError, KeyError, AttributeError):
+                    if kind == "resume":
+                        resumption = Resumption(
+                            after_sequence=int(entry["after_sequence"]),
+                            seal_hash=str(entry["seal_hash"]),
+                            reason=str(entry.get("reason", "")),
+                            at=str(entry.get("at", "")),
+                            line=number,
+                        )
+                    else:
+                        claimed = str(entry.pop("seal_hash"))
+                        checkpoint = Checkpoint(fields=entry, seal_hash=claimed, line=number)
+                        sequence = checkpoint.sequence
+                except (ValueError, KeyError, AttributeError, TypeError):
                     history.damaged_lines.append((number, "it is not a checkpoint"))
                     continue
                 if kind == "resume":
-                    resumption = Resumption(
-                        after_sequence=int(entry["after_sequence"]),
-                        seal_hash=str(entry["seal_hash"]),
-                        reason=str(entry.get("reason", "")),
-                        at=str(entry.get("at", "")),
-                        line=number,
-                    )
                     history.resumptions.append(resumption)
                     later = [sequence for sequence in history.checkpoints if sequence > resumption.after_sequence]
                     for sequence in later:
                         history.superseded.append(history.checkpoints.pop(sequence))
                     previous = Tail(resumption.after_sequence, resumption.seal_hash)
                     continue
-                claimed = str(entry.pop("seal_hash", ""))
-                checkpoint = Checkpoint(fields=entry, seal_hash=claimed, line=number)
                 if seal_hash(entry) != claimed:
                     history.damaged_lines.append((number, "its hash does not match its content"))
-                elif checkpoint.sequence != previous.sequence + 1 or entry.get("previous_hash") != previous.seal_hash:
+                elif sequence != previous.sequence + 1 or entry.get("previous_hash") != previous.seal_hash:
                     history.damaged_lines.append((number, f"it does not follow checkpoint {previous.sequence}"))
-                history.checkpoints[checkpoint.sequence] = checkpoint
-                previous = Tail(checkpoint.sequence, claimed)
+                history.checkpoints[sequence] = checkpoint
+                previous = Tail(sequence, claimed)
         return history
 
 

@@ -97,8 +97,7 @@ class VerificationReport:
             text += f" {count_of(self.seals_accepted_on_resuming, 'seal')} accepted when the checkpoints resumed."
         if self.seals_awaiting_checkpoint:
             text += (
-                f" {count_of(self.seals_awaiting_checkpoint, 'seal')} made in the last minute "
-                "still being written out."
+                f" {count_of(self.seals_awaiting_checkpoint, 'seal')} made in the last minute still being written out."
             )
         if self.resumptions:
             last = self.resumptions[-1]
@@ -154,7 +153,7 @@ def verify_audit_log(*, against_checkpoints: bool = True, now: datetime.datetime
                     report.problems.append(_checkpoint_mismatch(seal, checkpoint))
             elif seal.sequence <= accepted_up_to:
                 report.seals_accepted_on_resuming += 1
-            elif seal.sealed_at >= now - CHECKPOINT_WRITE_ALLOWANCE:
+            elif now - CHECKPOINT_WRITE_ALLOWANCE <= seal.sealed_at <= now + CHECKPOINT_WRITE_ALLOWANCE:
                 report.seals_awaiting_checkpoint += 1
             else:
                 report.problems.append(

@@ -1,6 +1,7 @@
 """Must show: history rewritten in the database behind the application's back is caught by
 `manage.py verify_audit`, which exits non-zero naming the first bad event; an untouched log verifies."""
 
+import datetime
 import io
 import json
 from pathlib import Path
@@ -231,3 +232,39 @@ def test_events_not_sealed_yet_are_reported_and_do_not_fail() -> None:
 
     assert out.startswith("The audit log checks out: 0 events in 0 seals, chained, matching 0 checkpoints in ")
     assert "3 newer events not sealed yet" in out
+
+
+def test_a_damaged_checkpoint_line_is_named_not_a_crash(sealed_log: list[AuditEvent]) -> None:
+    path = checkpoint_file().path
+    with open(path, "a") as file:
+        file.write("not a checkpoint\n")
+        file.write('{"kind": "seal", "seal_hash": "00"}\n')
+
+    report = verify_audit_log()
+
+    assert [problem.message for problem in report.problems] == [
+        f"Line 4 of {path} was altered: it is not a checkpoint.",
+        f"Line 5 of {path} was altered: it is not a checkpoint.",
+    ]
+
+
+def test_a_seal_missing_from_the_file_is_allowed_a_minute_to_be_written(sealed_log: list[AuditEvent]) -> None:
+    from django.db import transaction
+    from django.utils import timezone
+
+    from coproduce.audit.sealing import _seal_next_batch
+
+    late = append_events(2)
+    with transaction.atomic():  # a sealer that has committed and not yet written its checkpoint
+        seal = _seal_next_batch(cutoff=timezone.now(), ceiling=None, batch_size=100)
+    assert seal is not None
+
+    now = verify_audit_log(now=seal.sealed_at)
+    later = verify_audit_log(now=seal.sealed_at + datetime.timedelta(minutes=2))
+
+    assert (now.ok, now.seals_awaiting_checkpoint) == (True, 1)
+    assert "1 seal made in the last minute still being written out." in now.summary()
+    assert [problem.message for problem in later.problems] == [
+        f"Seal 4 (events {late[0].pk}–{late[1].pk}, sealed {when(seal.sealed_at)}) is not in the external "
+        "checkpoints: it was added to the database behind the sealer's back, or the checkpoint file was cut short."
+    ]
