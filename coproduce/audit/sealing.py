@@ -102,6 +102,8 @@ def seal_audit_log(
     for tests). One sealer at a time: another one running makes this one do nothing.
 
     Raises SealingError, sealing nothing, when the checkpoint file and the database disagree.
+    Call it outside a transaction (a task, a command): each seal must be committed before its
+    checkpoint is written, or a rollback would leave the file ahead of the database.
     """
     now = now or timezone.now()
     store = checkpoint_file()
