@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "coproduce.budgets",
     "coproduce.research",
     "coproduce.subject_access",
+    "coproduce.retention",
     "coproduce.backups",
     "coproduce.reporting",
     "coproduce.demo",
@@ -186,6 +187,11 @@ CONTENT_SECURITY_POLICY = {
 # The programme's configurable limits.
 COPRODUCE_NOT_SEEN_DAYS = int(env("COPRODUCE_NOT_SEEN_DAYS", "28"))
 COPRODUCE_API_PAGE_SIZE = int(env("COPRODUCE_API_PAGE_SIZE", "50"))
+# How long account data is kept once it is of no more use (docs/data-protection.md; the daily
+# `manage.py apply_retention` removes it): API tokens after they were revoked or expired, and the
+# sign-in log (django-axes' successes, failures and attempts).
+COPRODUCE_ENDED_API_TOKEN_DAYS = int(env("COPRODUCE_ENDED_API_TOKEN_DAYS", "90"))
+COPRODUCE_SIGN_IN_LOG_DAYS = int(env("COPRODUCE_SIGN_IN_LOG_DAYS", "90"))
 
 LOGGING = {
     "version": 1,

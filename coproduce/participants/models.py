@@ -49,6 +49,9 @@ class Participant(VersionedModel):
     joined_on = models.DateField()
     heard_about = models.CharField(max_length=32, choices=HeardAbout.choices, blank=True)
     heard_about_detail = models.CharField(max_length=200, blank=True)
+    # Set when everything identifying was removed (coproduce/retention): at the end of the
+    # retention period or on an erasure request. Irreversible.
+    anonymised_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["version", "updated_at"])
 
     class Meta:
@@ -56,6 +59,12 @@ class Participant(VersionedModel):
         indexes = [
             models.Index(fields=["keyworker", "status"]),
             models.Index(fields=["partnership", "status"]),
+            # What the daily retention run looks for: closed cases not yet anonymised, by closing date.
+            models.Index(
+                fields=["status_since"],
+                condition=models.Q(status="closed", anonymised_at__isnull=True),
+                name="participant_closed_not_anon",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -183,15 +192,26 @@ class Enquiry(VersionedModel):
         Participant, on_delete=models.PROTECT, null=True, blank=True, related_name="enquiry"
     )
     closed_reason = models.CharField(max_length=200, blank=True)
+    # Set when the enquirer's details were removed (coproduce/retention). Irreversible.
+    anonymised_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["version", "updated_at"])
 
     class Meta:
         ordering = ["created_at", "pk"]
         verbose_name_plural = "enquiries"
-        indexes = [models.Index(fields=["partnership", "status"])]
+        indexes = [
+            models.Index(fields=["partnership", "status"]),
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(participant__isnull=True, anonymised_at__isnull=True),
+                name="enquiry_to_anonymise",
+            ),
+        ]
         constraints = [
+            # An anonymised enquiry has no way to reply left, on purpose.
             models.CheckConstraint(
-                condition=~models.Q(email="") | ~models.Q(mobile=""), name="enquiry_has_a_way_to_reply"
+                condition=~models.Q(email="") | ~models.Q(mobile="") | models.Q(anonymised_at__isnull=False),
+                name="enquiry_has_a_way_to_reply",
             )
         ]
 

@@ -39,6 +39,12 @@ def manages_their_area(user: Any, record: Any) -> bool:
 
 
 @rules.predicate
+def is_anonymised(user: Any, participant: Any) -> bool:
+    """Everything identifying was removed (coproduce/retention): nothing may be written back."""
+    return participant is not None and participant.anonymised_at is not None
+
+
+@rules.predicate
 def is_keyworker(user: Any) -> bool:
     return actor_for(user).has(Role.KEYWORKER)
 
@@ -61,11 +67,11 @@ def is_allocated_keyworker(user: Any, enquiry: Any) -> bool:
 
 
 rules.add_perm("participants.view_participant", is_the_participant | is_their_keyworker | manages_their_area)
-rules.add_perm("participants.change_participant", is_their_keyworker | manages_their_area)
+rules.add_perm("participants.change_participant", (is_their_keyworker | manages_their_area) & ~is_anonymised)
 rules.add_perm("participants.register_participant", is_keyworker | is_partnership_manager)
-rules.add_perm("participants.reallocate_participant", manages_their_area)
+rules.add_perm("participants.reallocate_participant", manages_their_area & ~is_anonymised)
 rules.add_perm("participants.view_audit_of_participant", is_the_participant | manages_their_area)
-rules.add_perm("participants.record_consent", is_their_keyworker | manages_their_area)
+rules.add_perm("participants.record_consent", (is_their_keyworker | manages_their_area) & ~is_anonymised)
 rules.add_perm("participants.view_enquiry", manages_their_area | is_allocated_keyworker)
 rules.add_perm("participants.allocate_enquiry", manages_their_area)
 rules.add_perm("participants.register_from_enquiry", manages_their_area | is_allocated_keyworker)

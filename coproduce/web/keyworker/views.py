@@ -61,6 +61,7 @@ from coproduce.web.keyworker.forms import (
     format_birth_years,
 )
 from coproduce.web.pagination import paginate
+from coproduce.web.partnership.retention_views import erasure_on_record
 
 CASELOAD_PER_PAGE = 25
 RECENT_CONTACTS = 10
@@ -258,6 +259,8 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "covers": list(covers_of_participant(user, participant.pk)),
         # Sustainment checks whose day has come (coproduce/outcomes/selectors.py): one query.
         "due_checks": list(due_sustainment_checks_for(user, today).filter(outcome__participant_id=participant.pk)),
+        # An erasure request, or that the record was anonymised (coproduce/retention): one query.
+        "erasure": erasure_on_record(user, participant),
     }
     return render(request, "web/keyworker/participant_detail.html", context)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coproduce.web.partner import views
+from coproduce.web.partner import deletion_views, views
 
 urlpatterns = [
     path("partner/", views.partner_home, name="partner_home"),
@@ -13,5 +13,10 @@ urlpatterns = [
         "partner/referrals/<int:pk>/did-not-start/",
         views.partner_referral_did_not_start,
         name="partner_referral_did_not_start",
+    ),
+    path(
+        "partner/deletion-notices/<int:pk>/deleted/",
+        deletion_views.partner_deletion_done,
+        name="partner_deletion_done",
     ),
 ]

@@ -32,6 +32,7 @@ from coproduce.referrals.services import (
     start_referral,
 )
 from coproduce.web.access import require_roles
+from coproduce.web.partner.deletion_views import deletions_for_inbox
 from coproduce.web.forms import GovukForm
 from coproduce.web.keyworker.referral_views import show_error
 from coproduce.web.pagination import paginate
@@ -82,6 +83,8 @@ def partner_home(request: HttpRequest) -> HttpResponse:
         "pages": pages,
         "rows": rows,
         "overdue": sum(1 for row in rows if row["referral"].is_overdue),
+        # Referrals whose person has been anonymised: what the organisation must delete.
+        "deletions": deletions_for_inbox(request.user),
     }
     return render(request, "web/partner/home.html", context)
 

@@ -90,3 +90,21 @@ urlpatterns += [
         "subject-access/<int:pk>/download/", subject_access_views.subject_access_download, name="subject_access_download"
     ),
 ]
+
+# Keeping and erasing personal data: the schedule, erasure requests (retention_views.py).
+from coproduce.web.partnership import retention_views  # noqa: E402
+
+urlpatterns += [
+    path("partnership/retention/", retention_views.retention_overview, name="retention"),
+    path("participants/<int:pk>/erasure-request/", retention_views.erasure_request_add, name="erasure_request_add"),
+    path(
+        "partnership/erasure-requests/<int:pk>/",
+        retention_views.erasure_request_detail,
+        name="erasure_request_detail",
+    ),
+    path(
+        "partnership/erasure-requests/<int:pk>/decide/",
+        retention_views.erasure_request_decide,
+        name="erasure_request_decide",
+    ),
+]

@@ -257,8 +257,8 @@ def test_the_inbox_takes_the_same_queries_however_many_referrals(
     client = client_for("partner_worker")
     client.get("/partner/")  # the first visit may set up the session
     # Session, user, actor (3), partnership, its memberships, page count, page of referrals,
-    # children, assessments, their barriers, audit insert.
-    with django_assert_num_queries(13):
+    # children, assessments, their barriers, audit insert, deletion notices.
+    with django_assert_num_queries(14):
         response = client.get("/partner/")
     assert len(response.context["rows"]) == how_many + 1
 

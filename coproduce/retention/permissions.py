@@ -1,0 +1,49 @@
+"""Who may do what about retention and erasure, as `rules` predicates.
+
+Visibility (which rows) lives in selectors.py; these answer "may this person do this to that row".
+The retention run itself is the system's, with no person acting.
+"""
+
+from typing import Any
+
+import rules
+
+from coproduce.accounts.roles import Role
+from coproduce.participants.permissions import is_anonymised, is_partnership_manager, manages_their_area
+from coproduce.programmes.actors import actor_for
+
+
+@rules.predicate
+def manages_the_area_of_the_person(user: Any, erasure_request: Any) -> bool:
+    """The manager of the partnership of the person the request is about."""
+    actor = actor_for(user)
+    return (
+        erasure_request is not None
+        and actor.has(Role.PARTNERSHIP_MANAGER)
+        and actor.partnership_id is not None
+        and erasure_request.participant.partnership_id == actor.partnership_id
+    )
+
+
+@rules.predicate
+def works_for_the_organisation_told(user: Any, notice: Any) -> bool:
+    """A partner worker of the organisation a deletion notice is addressed to."""
+    actor = actor_for(user)
+    return (
+        notice is not None
+        and actor.has(Role.PARTNER_WORKER)
+        and actor.organisation_id is not None
+        and notice.organisation_id == actor.organisation_id
+    )
+
+
+@rules.predicate
+def is_administrator(user: Any) -> bool:
+    return actor_for(user).has(Role.ADMINISTRATOR)
+
+
+rules.add_perm("retention.view_schedule", is_partnership_manager)
+rules.add_perm("retention.change_schedule", is_administrator)
+rules.add_perm("retention.record_erasure_request", manages_their_area & ~is_anonymised)
+rules.add_perm("retention.decide_erasure_request", manages_the_area_of_the_person)
+rules.add_perm("retention.confirm_deletion", works_for_the_organisation_told)

@@ -1,0 +1,21 @@
+"""The daily retention run as a background task (django-tasks, ADR 0002).
+
+Production runs `manage.py apply_retention` once a day from cron or a systemd timer, which does
+the same work in the foreground and prints what it did; the task is for running it on the
+worker (`manage.py db_worker`), for example straight after a schedule is shortened.
+"""
+
+import datetime
+
+from django.utils import timezone
+from django_tasks import task
+
+from coproduce.retention.services import apply_retention
+
+
+@task()
+def apply_retention_task(today: str | None = None, dry_run: bool = False) -> dict[str, int | None]:
+    """Apply the retention schedules as of `today` (an ISO date; default the local date). Returns
+    the counts of what was anonymised, removed or deleted (or would be, in a dry run)."""
+    day = datetime.date.fromisoformat(today) if today else timezone.localdate()
+    return apply_retention(today=day, dry_run=dry_run).as_counts()

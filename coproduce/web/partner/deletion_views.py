@@ -1,0 +1,56 @@
+"""The partner worker's deletion notices: what their organisation must delete, and saying it has.
+
+A notice names the referral, the fields it shared and when they were sent, never the person
+(who has been anonymised). Listed in the inbox (`partner_home`) through `deletions_for_inbox`.
+"""
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
+
+from coproduce.accounts.roles import Role
+from coproduce.core.errors import DomainError, NotFound
+from coproduce.referrals.models import SharedField
+from coproduce.retention.selectors import deletions_to_do
+from coproduce.retention.services import confirm_partner_deletion
+from coproduce.web.access import require_roles
+
+
+def deletions_for_inbox(user: Any) -> list[dict[str, Any]]:
+    """The organisation's notices still to act on, with the fields' names. One query."""
+    return [
+        {
+            "notice": notice,
+            "fields": [SharedField(value).label for value in notice.shared_fields if value in SharedField.values],
+        }
+        for notice in deletions_to_do(user)
+    ]
+
+
+class DeletedForm(forms.Form):
+    version = forms.IntegerField(min_value=1)
+
+
+@require_roles(Role.PARTNER_WORKER)
+@require_POST
+def partner_deletion_done(request: HttpRequest, pk: int) -> HttpResponse:
+    """The organisation has deleted what the referral gave it: record it (audited)."""
+    form = DeletedForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "That could not be saved. Try again.")
+        return redirect("web:partner_home")
+    try:
+        notice = confirm_partner_deletion(
+            actor=request.user, notice_id=pk, expected_version=form.cleaned_data["version"]
+        )
+    except NotFound as error:
+        raise Http404(error.message) from error
+    except DomainError as error:  # already recorded by a colleague, or changed meanwhile
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Thank you: referral {notice.referral_id} is recorded as deleted.")
+    return redirect("web:partner_home")
