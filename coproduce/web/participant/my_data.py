@@ -12,8 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from coproduce.accounts.roles import Role
-from coproduce.audit.context import audit_context
-from coproduce.audit.models import AuditEvent
+from coproduce.audit.context import audited_as_export
 from coproduce.core.errors import DomainError, NotFound
 from coproduce.participants.models import Participant
 from coproduce.participants.selectors import participants_visible_to
@@ -63,12 +62,12 @@ def my_data(request: HttpRequest) -> HttpResponse:
     return render(request, "web/participant/my_data.html", context)
 
 
+@audited_as_export
 @require_roles(Role.PARTICIPANT)
 def my_data_download(request: HttpRequest, pk: int) -> HttpResponse:
     """The ZIP of a released copy of their own; audited as an export."""
     try:
-        with audit_context(channel=AuditEvent.Channel.EXPORT):
-            subject_access_request, copy = copy_for_download(actor=request.user, request_id=pk)
+        subject_access_request, copy = copy_for_download(actor=request.user, request_id=pk)
     except NotFound as error:
         raise Http404(error.message) from error
     except CopyNotReady as error:

@@ -18,8 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
-from coproduce.audit.context import audit_context
-from coproduce.audit.models import AuditEvent
+from coproduce.audit.context import audited_as_export
 from coproduce.core.errors import ConflictError, DomainError, NotFound
 from coproduce.participants.services import record_participant_list_view, record_participant_view
 from coproduce.subject_access.deadlines import due_date
@@ -387,13 +386,13 @@ def subject_access_extend(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@audited_as_export
 @require_roles(Role.PARTNERSHIP_MANAGER)
 def subject_access_download(request: HttpRequest, pk: int) -> HttpResponse:
     """The released copy, to hand over; audited as an export."""
     subject_access_request = _handled_request(request, pk)
     try:
-        with audit_context(channel=AuditEvent.Channel.EXPORT):
-            subject_access_request, copy = copy_for_download(actor=request.user, request_id=subject_access_request.pk)
+        subject_access_request, copy = copy_for_download(actor=request.user, request_id=subject_access_request.pk)
     except NotFound as error:
         raise Http404(error.message) from error
     except CopyNotReady as error:
