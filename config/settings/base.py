@@ -158,13 +158,26 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-# django-axes: lock an account-and-address pair after repeated failures, for an hour.
+# Sign-in lockouts (django-axes; coproduce/accounts/sign_in.py, docs/security.md): for an hour
+# after AXES_FAILURE_LIMIT wrong passwords for one sign-in name (every spelling of it) from one
+# address, and after COPRODUCE_SIGN_IN_ADDRESS_FAILURE_LIMIT from one address for any names.
 AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
+COPRODUCE_SIGN_IN_ADDRESS_FAILURE_LIMIT = int(env("COPRODUCE_SIGN_IN_ADDRESS_FAILURE_LIMIT", "30"))
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "coproduce.accounts.sign_in.sign_in_name_for_axes"
+AXES_HANDLER = "coproduce.accounts.sign_in.SignInAttemptHandler"
+# How many proxies (load balancer, CDN) stand between clients and the app, each appending to
+# X-Forwarded-For. 0: none, and the header is ignored (a client could write anything in it).
+# Lockouts and rate limits count on the client address this gives (coproduce/accounts/client_address.py).
+COPRODUCE_TRUSTED_PROXY_COUNT = int(env("COPRODUCE_TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "coproduce.accounts.client_address.client_address"
+NINJA_NUM_PROXIES = COPRODUCE_TRUSTED_PROXY_COUNT
+# API tokens work for this many days at most (and by default); people may choose fewer.
+COPRODUCE_API_TOKEN_DAYS = int(env("COPRODUCE_API_TOKEN_DAYS", "90"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 8
@@ -211,7 +224,10 @@ CACHES = {
         "LOCATION": "coproduce_cache",
     }
 }
+# How often one address may ask for help, on the page and through the API together.
 COPRODUCE_API_ENQUIRY_RATE = env("COPRODUCE_API_ENQUIRY_RATE", "10/h")
+# The programme's phone number, shown to someone whose "Ask for help" was refused by that limit.
+COPRODUCE_HELP_PHONE = env("COPRODUCE_HELP_PHONE", "")
 CSRF_FAILURE_VIEW = "coproduce.web.errors.csrf_failure"
 
 # 360Giving: the publisher prefix must be registered with 360Giving before grants are published.

@@ -6,7 +6,21 @@ from django.contrib.auth.backends import ModelBackend
 from django.db.models import Q
 from django.http import HttpRequest
 
-from coproduce.accounts.models import User, normalise_mobile
+from coproduce.accounts.models import UK_MOBILE, User, sign_in_name
+
+
+def account_signing_in_as(typed: str) -> User | None:
+    """The account someone means by what they typed: its username exactly, or its email address
+    or mobile number written any way (`sign_in_name`, the same name sign-in failures are counted
+    under, so a spelling that finds the account is always one that shares its count)."""
+    identifier = typed.strip()
+    name = sign_in_name(identifier)
+    match = Q(username=identifier)
+    if "@" in name:
+        match |= Q(email__iexact=name)
+    elif UK_MOBILE.match(name):
+        match |= Q(mobile=name)
+    return User.objects.filter(match).order_by("pk").first()
 
 
 class EmailOrMobileBackend(ModelBackend):
@@ -17,17 +31,9 @@ class EmailOrMobileBackend(ModelBackend):
         password: str | None = None,
         **kwargs: Any,
     ) -> User | None:
-        identifier = (username or "").strip()
-        if not identifier or password is None:
+        if not (username or "").strip() or password is None:
             return None
-        match = Q(username=identifier)
-        if "@" in identifier:
-            match |= Q(email__iexact=identifier)
-        else:
-            mobile = normalise_mobile(identifier)
-            if mobile:
-                match |= Q(mobile=mobile)
-        user = User.objects.filter(match).first()
+        user = account_signing_in_as(username or "")
         if user is None:
             # Hash anyway so that "no such account" takes as long as "wrong password".
             User().set_password(password)

@@ -1,11 +1,14 @@
 """People who sign in: staff and participants, by email or mobile number and a password."""
 
+import datetime
 import re
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 UK_MOBILE = re.compile(r"^\+447\d{9}$")
 
@@ -26,6 +29,22 @@ def normalise_mobile(raw: str) -> str:
     elif digits.startswith("447"):
         digits = "+" + digits
     return digits
+
+
+def sign_in_name(typed: str | None) -> str:
+    """What someone typed to sign in, written the one way their account is looked up by.
+
+    An email address is lower-cased, a UK mobile number written as +447XXXXXXXXX; anything else
+    (an administrator's username) is only stripped of spaces at its ends. Sign-in failures are
+    counted under this name (coproduce/accounts/sign_in.py), so every spelling shares one count.
+    """
+    name = (typed or "").strip()
+    if "@" in name:
+        return name.lower()
+    mobile = normalise_mobile(name)
+    if UK_MOBILE.match(mobile):
+        return mobile
+    return name
 
 
 def validate_uk_mobile(value: str) -> None:
@@ -55,11 +74,21 @@ class User(AbstractUser):
         self.email = (self.email or "").strip().lower()
 
 
+def longest_api_token_days() -> int:
+    """How long a token may work at most, and by default (COPRODUCE_API_TOKEN_DAYS)."""
+    return int(getattr(settings, "COPRODUCE_API_TOKEN_DAYS", 90))
+
+
+def default_api_token_expiry() -> datetime.datetime:
+    return timezone.now() + datetime.timedelta(days=longest_api_token_days())
+
+
 class ApiToken(models.Model):
     """A key a person uses to call the API as themselves (`Authorization: Bearer <key>`).
 
     Only a SHA-256 digest of the key is stored: the key itself is shown once, when it is
-    issued, and cannot be recovered. A revoked token never authenticates again.
+    issued, and cannot be recovered. A token works until it expires or is revoked, and only
+    while its owner meets the two-factor rule (coproduce/accounts/services.py, docs/security.md).
     """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
@@ -68,6 +97,7 @@ class ApiToken(models.Model):
     key_prefix = models.CharField(max_length=12, help_text="The key's first characters, to recognise it by.")
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(default=default_api_token_expiry, help_text="It stops working at this moment.")
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -79,4 +109,13 @@ class ApiToken(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        """Not revoked and not expired (its owner's two-factor sign-in is checked apart)."""
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+    @property
+    def status(self) -> str:
+        if self.revoked_at is not None:
+            return "Revoked"
+        if self.expires_at <= timezone.now():
+            return "Expired"
+        return "Active"

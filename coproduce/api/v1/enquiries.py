@@ -12,8 +12,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
-from ninja.throttling import AnonRateThrottle
 
+from coproduce.accounts.client_address import PerAddressRateThrottle
 from coproduce.api.v1.auth import caller
 from coproduce.api.v1.pagination import PageNumber
 from coproduce.api.v1.schemas import (
@@ -36,9 +36,11 @@ from coproduce.participants.services import (
 
 router = Router(tags=["enquiries"])
 
-# One address may ask for help this often. Counted in Django's cache, which must be shared
+# One address (the client's own behind proxies) may ask for help this often, here and on the
+# "Ask for help" page together (the same scope). Counted in Django's cache, which must be shared
 # between processes (CACHES) for the limit to hold across app servers.
 ENQUIRY_RATE = getattr(settings, "COPRODUCE_API_ENQUIRY_RATE", "10/h")
+ENQUIRY_SCOPE = "enquiry"
 
 
 def _visible(request: HttpRequest) -> QuerySet[Enquiry]:
@@ -74,7 +76,7 @@ def list_enquiries(request: HttpRequest, filters: Query[EnquiryFilters]) -> Quer
 @router.post(
     "/enquiries",
     auth=None,
-    throttle=AnonRateThrottle(ENQUIRY_RATE),
+    throttle=PerAddressRateThrottle(scope=ENQUIRY_SCOPE, rate=ENQUIRY_RATE),
     response={201: EnquiryReceivedOut, **error_responses(400, 429)},
     summary="Ask for help (no account needed)",
     url_name="submit_enquiry",
