@@ -51,6 +51,25 @@ def has_second_factor(user: Any) -> bool:
     return bool(user_has_device(user, confirmed=True))
 
 
+def session_gave_second_factor(user: Any) -> bool:
+    """Has the session this user object came from given a code? django-otp's middleware marks the
+    request's user (`is_verified`); a user read from the database has given nothing."""
+    return bool(getattr(user, "is_verified", lambda: False)())
+
+
+def may_use_api_token(user: Any) -> bool:
+    """Does this person meet the two-factor rule for using an API token?
+
+    A token stands in for signing in, so it must not get round two-factor sign-in: a staff
+    member who must use two factors (STAFF_TWO_FACTOR_REQUIRED) must have one set up, or their
+    tokens stop working until they set one up again (after a reset, for example). Everyone else
+    needs nothing more: their password alone signs them in.
+    """
+    if not getattr(settings, "STAFF_TWO_FACTOR_REQUIRED", False):
+        return True
+    return not is_staff(user) or has_second_factor(user)
+
+
 @dataclass(frozen=True)
 class Setup:
     """An authenticator app being set up: the key to scan or type, not yet in use."""

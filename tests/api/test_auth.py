@@ -68,7 +68,7 @@ def test_only_a_digest_of_the_key_is_stored(personas: Personas) -> None:
     assert (event.action, event.actor_id, event.changed_fields) == (
         AuditEvent.Action.CREATE,
         personas.keyworker.user.pk,
-        ["name"],
+        ["expires_at", "name"],
     )
 
 
@@ -186,3 +186,32 @@ def test_signed_in_sessions_see_the_same_as_tokens(personas: Personas, client_fo
 
     assert by_session == by_token
     assert by_token["count"] == 1
+
+
+def test_everything_a_token_does_is_audited_with_its_name(
+    personas: Personas, client_for: Callable[[str], Client]
+) -> None:
+    kim = personas.keyworker.user
+    _, key = issue_api_token(actor=kim, name="caseload sync")
+    issued = AuditEvent.objects.get(record_type="accounts.ApiToken")
+
+    Client().get(reverse(LIST), **bearer(key))
+    send_json(
+        Client(),
+        "PATCH",
+        reverse("api-v1:update_participant", args=[personas.participant.pk]),
+        {"version": 1, "preferred_name": "Patty"},
+        **bearer(key),
+    )
+
+    by_token = AuditEvent.objects.filter(actor=kim, pk__gt=issued.pk).order_by("pk")
+    assert [(event.action, event.channel, event.api_token_name) for event in by_token] == [
+        (AuditEvent.Action.LIST, AuditEvent.Channel.API, "caseload sync"),
+        (AuditEvent.Action.LIST, AuditEvent.Channel.API, "caseload sync"),
+        (AuditEvent.Action.CHANGE, AuditEvent.Channel.API, "caseload sync"),
+    ]
+    # A signed-in session's events name no token.
+    last = by_token.last()
+    assert last is not None
+    client_for("keyworker").get(reverse(LIST))
+    assert set(AuditEvent.objects.filter(actor=kim, pk__gt=last.pk).values_list("api_token_name", flat=True)) == {""}

@@ -14,20 +14,26 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from coproduce.accounts.models import User
-from coproduce.accounts.services import user_for_api_key
+from coproduce.accounts.services import token_for_api_key
+from coproduce.audit.context import note_api_token
 from coproduce.core.errors import NotAllowed
 from coproduce.programmes.actors import Actor, actor_for
 
 
 class BearerToken(HttpBearer):
-    """`Authorization: Bearer <key>` with a key from `manage.py issue_api_token`."""
+    """`Authorization: Bearer <key>` with a key made on the "API tokens" page (or by
+    `manage.py issue_api_token`). Expired, revoked and paused tokens get the same 401 as
+    unknown ones (the rules are in coproduce/accounts/services.py)."""
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        user = user_for_api_key(token.strip())
-        if user is not None:
-            # So that history records and anything else reading request.user see the caller.
-            request.user = user
-        return user
+        api_token = token_for_api_key(token.strip())
+        if api_token is None:
+            return None
+        # Every audit event this request writes names the token it came with.
+        note_api_token(api_token.name)
+        # So that history records and anything else reading request.user see the caller.
+        request.user = api_token.user
+        return api_token.user
 
 
 class Session(APIKeyCookie):

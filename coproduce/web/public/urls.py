@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coproduce.web.public import enquiry, two_factor, views
+from coproduce.web.public import api_tokens, enquiry, two_factor, views
 
 urlpatterns = [
     path("", views.start, name="start"),
@@ -11,6 +11,9 @@ urlpatterns = [
     path("account/two-factor/", two_factor.two_factor_page, name="two_factor"),
     path("account/two-factor/set-up/", two_factor.two_factor_set_up, name="two_factor_set_up"),
     path("account/two-factor/recovery-codes/", two_factor.two_factor_recovery_codes, name="two_factor_recovery_codes"),
+    path("account/api-tokens/", api_tokens.api_tokens, name="api_tokens"),
+    path("account/api-tokens/new/", api_tokens.api_token_new, name="api_token_new"),
+    path("account/api-tokens/<int:token_id>/revoke/", api_tokens.api_token_revoke, name="api_token_revoke"),
     path("home/", views.home, name="home"),
     path("ask-for-help/", enquiry.enquiry, name="enquiry"),
     path("ask-for-help/sent/", enquiry.enquiry_sent, name="enquiry_sent"),

@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from coproduce.accounts.models import ApiToken
-from coproduce.accounts.services import revoke_api_token
+from coproduce.accounts.services import revoke_api_token_at_the_server
 from coproduce.core.errors import DomainError
 
 
@@ -20,7 +20,7 @@ class Command(BaseCommand):
         if token is None:
             raise CommandError(f"No token {token_id}.")
         try:
-            revoke_api_token(actor=token.user, token_id=token.pk)
+            revoke_api_token_at_the_server(token_id=token.pk)
         except DomainError as error:
             raise CommandError(error.message) from error
         self.stdout.write(f"Revoked token {token.pk} ({token.name}) of {token.user}.")

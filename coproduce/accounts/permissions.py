@@ -1,0 +1,29 @@
+"""Who may do what with accounts' own records, as `rules` predicates (checked with
+rules.has_perm, never user.has_perm, which would let any superuser through)."""
+
+from typing import Any
+
+import rules
+
+from coproduce.accounts.roles import Role
+from coproduce.programmes.actors import actor_for
+
+
+@rules.predicate
+def is_active_person(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+@rules.predicate
+def owns_the_token(user: Any, token: Any) -> bool:
+    return token is not None and getattr(user, "pk", None) is not None and token.user_id == user.pk
+
+
+@rules.predicate
+def is_administrator(user: Any) -> bool:
+    return actor_for(user).has(Role.ADMINISTRATOR)
+
+
+# Anyone may have tokens of their own; they act with exactly that person's roles.
+rules.add_perm("accounts.create_api_token", is_active_person)
+rules.add_perm("accounts.revoke_api_token", is_active_person & (owns_the_token | is_administrator))
