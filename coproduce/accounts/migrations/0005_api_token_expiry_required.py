@@ -1,5 +1,6 @@
-import coproduce.accounts.models
 from django.db import migrations, models
+
+import coproduce.accounts.models
 
 
 class Migration(migrations.Migration):
