@@ -1,7 +1,8 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from coproduce.api.v1.api import api
+from coproduce.api.v1.json_errors import api_urls, no_such_route
 
 handler400 = "coproduce.web.errors.bad_request"
 handler403 = "coproduce.web.errors.permission_denied"
@@ -10,7 +11,9 @@ handler500 = "coproduce.web.errors.server_error"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/v1/", api.urls),
+    path("api/v1/", api_urls(api)),
+    # Any other address under /api/ answers a JSON 404, never the pages' HTML one.
+    re_path(r"^api(?:/(?P<rest>.*))?$", no_such_route, name="api_no_such_route"),
     path("hsds/", include("coproduce.hsds_api.urls", namespace="hsds")),
     path("", include("coproduce.web.urls")),
 ]

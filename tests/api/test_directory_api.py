@@ -129,7 +129,8 @@ def test_one_service_in_full(personas: Personas, client_for: Callable[[str], Cli
     assert (body["name"], body["phones"], body["contacts"]) == ("Money and debt advice", [], [])
     Service.objects.filter(pk=personas.partner_service.pk).update(status=Service.Status.DEFUNCT)
     assert client_for("participant").get(_url(personas.partner_service)).status_code == 404
-    assert client_for("participant").get("/api/v1/directory/services/not-a-uuid").status_code == 400
+    # An id that cannot be one names nothing, like an id that names nothing.
+    assert client_for("participant").get("/api/v1/directory/services/not-a-uuid").status_code == 404
 
 
 # ---- keeping entries current ------------------------------------------------------------------

@@ -31,6 +31,7 @@ from coproduce.api.v1 import (
     subject_access,
     voice,
 )
+from coproduce.api.v1.access_first import refuse_before_complaining
 from coproduce.api.v1.auth import api_auth
 from coproduce.api.v1.docs import OfflineDocs
 from coproduce.api.v1.errors import install_error_handlers
@@ -56,6 +57,8 @@ api = CoproduceAPI(
     docs=OfflineDocs(),
 )
 install_error_handlers(api)
+# Whoever may not see a record is refused before being told what is wrong with their body.
+api.add_decorator(refuse_before_complaining, mode="view")
 api.add_router("", participants.router)
 api.add_router("", enquiries.router)
 api.add_router("", programme.router)
