@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 PG_URL ?= postgres://postgres@127.0.0.1:5432/coproduce
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo test test-sqlite test-postgres test-browser lint format bench drill install browser pdf-libs postgres assets serve clean
+.PHONY: demo test test-sqlite test-postgres test-browser test-full lint format bench drill install browser pdf-libs postgres assets serve clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -91,6 +91,16 @@ drill: install postgres
 	@echo "== Restore drill on PostgreSQL (full demo) =="
 	COPRODUCE_DRILL_PARTICIPANTS=3115 DATABASE_URL=$(PG_URL) TEST_DATABASE_NAME=test_coproduce_drill \
 		$(BIN)/pytest -q tests/backups/test_restore_drill.py
+
+# Retention over the full demo (3,115 participants), on SQLite and on PostgreSQL: every closed case
+# past its date anonymised, nothing identifying left in any table, every published figure the same
+# (docs/data-protection.md). Minutes, so not part of `make test`, which runs it over 40 participants.
+test-full: install postgres
+	@echo "== Retention over the full demo on SQLite =="
+	COPRODUCE_RETENTION_DEMO_PARTICIPANTS=3115 $(BIN)/pytest -q tests/retention/test_demo_retention.py
+	@echo "== Retention over the full demo on PostgreSQL =="
+	COPRODUCE_RETENTION_DEMO_PARTICIPANTS=3115 DATABASE_URL=$(PG_URL) TEST_DATABASE_NAME=test_coproduce_retention_full \
+		$(BIN)/pytest -q tests/retention/test_demo_retention.py
 
 # Rebuild the committed CSS and htmx from npm (needs Node.js; running the site does not).
 assets:

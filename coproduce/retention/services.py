@@ -22,7 +22,7 @@ import rules
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from coproduce.accounts.models import ApiToken
@@ -233,7 +233,7 @@ def _accounts(report: RetentionReport, dry_run: bool) -> None:
     now = timezone.now()
     rules_now = account_rules()
     token_cutoff = now - datetime.timedelta(days=rules_now.ended_api_token_days)
-    tokens = ApiToken.objects.filter(revoked_at__lt=token_cutoff)
+    tokens = ApiToken.objects.filter(Q(revoked_at__lt=token_cutoff) | Q(expires_at__lt=token_cutoff))
     log_cutoff = now - datetime.timedelta(days=rules_now.sign_in_log_days)
     logs = [log.objects.filter(attempt_time__lt=log_cutoff) for log in (AccessLog, AccessFailureLog, AccessAttempt)]
     stored_in_database = settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"

@@ -110,12 +110,11 @@ def rows_about(participant_ids: Sequence[int], depth: int = 3) -> dict[type[mode
         names |= {value for value in (username, email, mobile) if value}
     for email, mobile in Participant.objects.filter(pk__in=list(participant_ids)).values_list("email", "mobile"):
         names |= {value for value in (email, mobile) if value}
-    if names:
-        typed = Q()
-        for name in sorted(names):
-            typed |= Q(username__iexact=name)
-        for label in ("axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog"):
-            reached[apps.get_model(label)] = typed
+    lowered = {name.lower() for name in names}
+    for label in ("axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog"):
+        log = apps.get_model(label)
+        typed = [pk for pk, name in log._base_manager.values_list("pk", "username") if (name or "").lower() in lowered]
+        reached[log] = Q(pk__in=typed)
     return {model: found for model, found in reached.items() if found is not None}
 
 

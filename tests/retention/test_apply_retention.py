@@ -458,6 +458,12 @@ def test_ended_api_tokens_expired_sessions_and_old_sign_in_logs_are_deleted(pers
         user=user, name="recent", key_hash="b" * 64, key_prefix="cp_b", revoked_at=now - datetime.timedelta(days=89)
     )
     in_use = ApiToken.objects.create(user=user, name="in use", key_hash="c" * 64, key_prefix="cp_c")
+    long_expired = ApiToken.objects.create(
+        user=user, name="expired", key_hash="d" * 64, key_prefix="cp_d", expires_at=now - datetime.timedelta(days=91)
+    )
+    just_expired = ApiToken.objects.create(
+        user=user, name="expired", key_hash="e" * 64, key_prefix="cp_e", expires_at=now - datetime.timedelta(days=89)
+    )
     Session.objects.create(session_key="expired", session_data="x", expire_date=now - datetime.timedelta(minutes=1))
     Session.objects.create(session_key="current", session_data="x", expire_date=now + datetime.timedelta(hours=1))
     old_log = AccessLog.objects.create(username="kim@fifelpt.example.org", ip_address="192.0.2.9", user_agent="x")
@@ -465,12 +471,12 @@ def test_ended_api_tokens_expired_sessions_and_old_sign_in_logs_are_deleted(pers
     recent_log = AccessLog.objects.create(username="kim@fifelpt.example.org", ip_address="192.0.2.9", user_agent="x")
 
     dry = apply_retention(dry_run=True).as_counts()
-    assert (dry["api_tokens"], dry["sessions"], dry["sign_in_logs"]) == (1, 1, 1)
+    assert (dry["api_tokens"], dry["sessions"], dry["sign_in_logs"]) == (2, 1, 1)
     done = apply_retention().as_counts()
 
-    assert (done["api_tokens"], done["sessions"], done["sign_in_logs"]) == (1, 1, 1)
-    assert set(ApiToken.objects.values_list("pk", flat=True)) == {just_revoked.pk, in_use.pk}
-    assert not ApiToken.objects.filter(pk=long_revoked.pk).exists()
+    assert (done["api_tokens"], done["sessions"], done["sign_in_logs"]) == (2, 1, 1)
+    assert set(ApiToken.objects.values_list("pk", flat=True)) == {just_revoked.pk, in_use.pk, just_expired.pk}
+    assert not ApiToken.objects.filter(pk__in=[long_revoked.pk, long_expired.pk]).exists()
     assert list(Session.objects.values_list("session_key", flat=True)) == ["current"]
     assert list(AccessLog.objects.values_list("pk", flat=True)) == [recent_log.pk]
 

@@ -22,7 +22,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--dry-run", action="store_true", help="Only report what would be done.")
-        parser.add_argument("--today", help="Run as if on this day, like 2026-03-31 (default: today).")
+        parser.add_argument(
+            "--today",
+            help="Apply the schedules as if on this day, like 2026-03-31 (default: today). Tokens, sessions "
+            "and sign-in logs go by the clock.",
+        )
         parser.add_argument(
             "--batch-size", type=int, default=BATCH_SIZE, help=f"People per transaction (default {BATCH_SIZE})."
         )
