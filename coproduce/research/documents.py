@@ -7,15 +7,23 @@ on, rather than turned into text with wrong characters in it.
 
 import io
 import os
-import zipfile
 from dataclasses import dataclass
-from typing import IO, Any, Protocol
+from typing import Any, Protocol
 
+from coproduce.core.archives import TOO_BIG, TOO_MANY_ENTRIES, UnsafeArchive, ZipLimits, check_unpacked_size, open_zip
 from coproduce.core.validation import InvalidInput
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 # A .docx is a zip: refuse one that would unpack to far more than any transcript (a "zip bomb").
-MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+# A two-hour interview is about 1 MB of Word XML; photographs come already compressed.
+MAX_UNPACKED_BYTES = 10 * 1024 * 1024
+MAX_PARTS = 1_000  # a Word document has a few dozen
+DOCX_LIMITS = ZipLimits(entries=MAX_PARTS, unpacked_bytes=MAX_UNPACKED_BYTES)
+TOO_BIG_MESSAGE = "This Word document is too big to be a transcript."
+TOO_MANY_PARTS_MESSAGE = (
+    f"This Word document holds more than {MAX_PARTS:,} parts, far more than a transcript: check it is the right file."
+)
+NOT_WORD_MESSAGE = "This is not a Word document we can read. Save it again as .docx or .txt."
 ACCEPTED = (".txt", ".docx")
 FIELD = "upload"
 
@@ -63,7 +71,7 @@ def read_upload(upload: Upload) -> ReadDocument:
     if extension == ".txt":
         text, encoding = _decode_text(data)
     else:
-        text, encoding = _read_docx(io.BytesIO(data)), "docx"
+        text, encoding = _read_docx(data), "docx"
     text = normalise_newlines(text)
     if not text.strip():
         raise _refuse("The file has no words in it.")
@@ -93,28 +101,33 @@ def _decode_text(data: bytes) -> tuple[str, str]:
         ) from None
 
 
-def _read_docx(stream: IO[bytes]) -> str:
+def _check_zip(data: bytes) -> None:
+    """A .docx we may hand to python-docx: checked, and unpacked once to count it, before it reads a byte."""
+    try:
+        with open_zip(data, DOCX_LIMITS) as archive:
+            if "word/document.xml" not in archive.namelist():
+                raise _refuse(NOT_WORD_MESSAGE)
+            check_unpacked_size(archive, DOCX_LIMITS)
+    except UnsafeArchive as unsafe:
+        messages = {TOO_BIG: TOO_BIG_MESSAGE, TOO_MANY_ENTRIES: TOO_MANY_PARTS_MESSAGE}
+        raise _refuse(messages.get(unsafe.reason, NOT_WORD_MESSAGE)) from unsafe
+
+
+def _read_docx(data: bytes) -> str:
     import docx
     from docx.table import Table
 
+    _check_zip(data)
     try:
-        with zipfile.ZipFile(stream) as archive:
-            if "word/document.xml" not in archive.namelist():
-                raise _refuse("This is not a Word document we can read. Save it again as .docx or .txt.")
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
-                raise _refuse("This Word document is too big to be a transcript.")
-        stream.seek(0)
-        document = docx.Document(stream)
+        document = docx.Document(io.BytesIO(data))
         lines: list[str] = []
         for block in document.iter_inner_content():
             if isinstance(block, Table):
                 lines.extend(_table_lines(block))
             else:
                 lines.append(block.text)
-    except InvalidInput:
-        raise
-    except Exception as error:  # python-docx and zipfile raise many kinds for a damaged file
-        raise _refuse("This is not a Word document we can read. Save it again as .docx or .txt.") from error
+    except Exception as error:  # python-docx raises many kinds for a damaged file
+        raise _refuse(NOT_WORD_MESSAGE) from error
     return "\n".join(lines)
 
 

@@ -13,6 +13,7 @@ from coproduce.api.v1.api import api
 from coproduce.api.v1.errors import NO_SUCH_RECORD, NOT_MULTIPART_MESSAGE, SERVER_ERROR_MESSAGE
 from coproduce.api.v1.json_errors import NOT_FOUND
 from coproduce.budgets.models import Spend
+from coproduce.directory.models import Service
 from coproduce.research.models import Transcript
 from tests.budgets.factories import ApprovedSpendFactory, BudgetPotFactory
 from tests.personas import Personas
@@ -91,6 +92,7 @@ def receipt_url(personas: Personas) -> str:
 # Every route that takes an upload, with someone allowed to use it.
 UPLOADS = {
     "attach_receipt": ("keyworker", receipt_url),
+    "import_directory": ("partnership_manager", lambda personas: reverse("api-v1:import_directory")),
     "upload_research_transcript": ("evaluator", lambda personas: reverse("api-v1:upload_research_transcript")),
 }
 
@@ -109,12 +111,20 @@ def test_an_upload_without_its_boundary_is_a_json_400_and_changes_nothing(
 ) -> None:
     role, url = UPLOADS[route]
     address = url(personas)
-    before = (list(Spend.objects.values_list("receipt", "version")), Transcript.objects.count())
+    before = (
+        list(Spend.objects.values_list("receipt", "version")),
+        Transcript.objects.count(),
+        Service.objects.count(),
+    )
 
     response = client_for(role).generic("POST", address, b"--x\r\nnot a form\r\n--x--\r\n", content_type=content_type)
 
     assert_json(response, 400, NOT_MULTIPART_MESSAGE)
-    assert (list(Spend.objects.values_list("receipt", "version")), Transcript.objects.count()) == before
+    assert (
+        list(Spend.objects.values_list("receipt", "version")),
+        Transcript.objects.count(),
+        Service.objects.count(),
+    ) == before
 
 
 def test_a_failure_of_ours_is_a_json_500_and_still_reported(

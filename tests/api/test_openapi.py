@@ -57,6 +57,7 @@ OPERATIONS = {
     ("get", "/api/v1/directory/services/{service_id}"): "service_detail",
     ("patch", "/api/v1/directory/services/{service_id}"): "update_service",
     ("post", "/api/v1/directory/services/{service_id}/checked"): "mark_service_checked",
+    ("post", "/api/v1/directory/import"): "import_directory",
     ("get", "/api/v1/participants/{participant_id}/suggestions"): "participant_suggestions",
     ("get", "/api/v1/referrals"): "list_referrals",
     ("post", "/api/v1/referrals"): "propose_referral",

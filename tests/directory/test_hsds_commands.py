@@ -21,7 +21,7 @@ def test_import_a_json_file_then_export_it(tmp_path: Path) -> None:
 
     assert out.getvalue() == (
         "Created 1 taxonomy, 1 taxonomy_term, 1 organization, 1 service, 1 location, 1 service_at_location, "
-        "1 contact, 1 phone, 1 schedule, 1 service_area, 1 address, 1 attribute; updated nothing.\n"
+        "1 contact, 1 phone, 1 schedule, 1 service_area, 1 address, 1 attribute; changed nothing; unchanged nothing.\n"
     )
     assert list(AuditEvent.objects.filter(record_type="directory.Service").values_list("action", "channel")) == [
         ("create", "system")

@@ -104,6 +104,9 @@ def test_importing_the_same_document_again_updates_in_place() -> None:
     first = import_hsds_json(document, actor=None)
 
     second = import_hsds_json(json.dumps(document), actor=None)
+    changed = copy.deepcopy(document)
+    changed["name"] = "Community Counselling and Support"
+    third = import_hsds_json(changed, actor=None)
 
     assert first.created == {
         "taxonomy": 1,
@@ -119,11 +122,13 @@ def test_importing_the_same_document_again_updates_in_place() -> None:
         "address": 1,
         "attribute": 1,
     }
-    assert second.created == {}
-    assert second.updated == first.created
+    # The same document again is no change: nothing is written, and it says so.
+    assert (second.created, second.updated) == ({}, {})
+    assert second.unchanged == first.created
+    assert (third.created, third.updated) == ({}, {"service": 1})
     service = Service.objects.get(pk=document["id"])
     assert service.version == 2
-    assert_same(serialise.service_full(service), document)
+    assert_same(serialise.service_full(service), changed)
 
 
 @pytest.mark.django_db

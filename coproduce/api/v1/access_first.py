@@ -319,6 +319,7 @@ CHECKS: dict[str, Check] = {
     # The directory.
     "update_service": editable_service,
     "mark_service_checked": editable_service,
+    "import_directory": allowed("directory.import_hsds"),
     # Referrals and consent to share.
     "propose_referral": named_in_body(
         "participant_id", participants_visible_to, "participant", "referrals.propose", (Role.PARTICIPANT, *_CASEWORK)

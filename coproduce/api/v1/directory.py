@@ -5,6 +5,10 @@ any signed-in caller may search it; reads come from coproduce/directory/selector
 an entry is for the people who keep it — the partnership's manager, or the staff of the
 organisation that runs the service — through coproduce/directory/services.py, with `version`.
 
+Importing HSDS (`POST /directory/import`) is the partnership manager's, with the same limits
+and the same rule as the page and `manage.py import_hsds`: entries they may not change are left
+as they were and listed in `refused` (coproduce/directory/hsds/scope.py).
+
 Suggestions name a participant's needs and circumstances, so only people who may see the
 participant get them, and each read is audited (channel "api").
 """
@@ -16,13 +20,15 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
-from coproduce.api.v1.auth import caller
+from coproduce.api.v1.auth import caller, caller_allowed
 from coproduce.api.v1.pagination import PageNumber
 from coproduce.api.v1.schemas import AreaRef, Input, error_responses, one_of
 from coproduce.directory import services as directory_services
+from coproduce.directory.hsds import limits
+from coproduce.directory.hsds.importer import ImportRefused, import_file
 from coproduce.directory.models import Service
 from coproduce.directory.selectors import DAY_CODES, search_services, visible_service, with_listing_details
 from coproduce.participants.selectors import visible_participant
@@ -207,6 +213,27 @@ class CheckedIn(Input):
     version: int = Field(description="The `version` you read; a stale one gets 409 and nothing is saved.")
 
 
+class RefusedOut(Schema):
+    kind: str = Field(description="The HSDS object: service, organization, location, phone…")
+    id: uuid.UUID
+    name: str = Field(description="The entry as the directory names it, or what it belongs to.")
+    reason: str
+
+
+class ImportOut(Schema):
+    created: dict[str, int] = Field(description="Records added, by HSDS object.")
+    updated: dict[str, int] = Field(description="Records changed, by HSDS object.")
+    unchanged: dict[str, int] = Field(description="Records the file holds as the directory already has them.")
+    refused_count: int = Field(description="Records left as they were because you may not change them.")
+    refused: list[RefusedOut]
+    warnings: list[str]
+
+
+class ImportRefusedOut(Schema):
+    detail: str = Field(description="Nothing was imported.")
+    problems: list[str] = Field(description="Every problem found in the file, one each.")
+
+
 class SuggestedServiceOut(Schema):
     id: uuid.UUID
     name: str
@@ -282,6 +309,38 @@ def mark_service_checked_route(request: HttpRequest, service_id: uuid.UUID, payl
     """Sets `last_checked_on` to today, by you. The same people as may change it."""
     directory_services.mark_service_checked(actor=caller(request), service_id=service_id, version=payload.version)
     return _service_out(service_id)
+
+
+@router.post(
+    "/directory/import",
+    response={200: ImportOut, 400: ImportRefusedOut, **error_responses(401, 403)},
+    summary="Import HSDS 3.0: a JSON file, or a tabular data package as a .zip (multipart: file)",
+    url_name="import_directory",
+)
+def import_directory(request: HttpRequest, file: File[UploadedFile]) -> Status[dict[str, Any]]:
+    """Partnership managers. Records are added or updated by id; a file with any problem (or past
+    the limits: 20 MB, 32 levels of nesting, 20,000 characters a text, 100 files in a package)
+    imports nothing and answers 400 with every problem. Entries you may not change are left as
+    they were and listed in `refused`: your partnership's members' entries and your partnership's
+    services are yours, and what you add is put in your partnership's directory."""
+    user = caller_allowed(request, "directory.import_hsds", "Only a partnership manager can import the directory.")
+    try:
+        if (file.size or 0) > limits.MAX_IMPORT_BYTES:
+            raise ImportRefused([limits.TOO_BIG])
+        result = import_file(file.name or "", file.read(), actor=user)
+    except ImportRefused as refused:
+        return Status(400, {"detail": refused.message, "problems": refused.problems})
+    return Status(
+        200,
+        {
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+            "refused_count": len(result.refused),
+            "refused": result.refused,
+            "warnings": result.warnings,
+        },
+    )
 
 
 # ---- suggestions ------------------------------------------------------------------------------

@@ -11,14 +11,19 @@ Which object a document is, is told by its properties (a service has `status`, a
 is ambiguous (an organisation or taxonomy with only id, name and description is read as an
 organisation).
 
-Everything is checked before anything is written: the JSON Schemas of HSDS 3.0, our
+Everything is checked before anything is written: the limits every import shares (limits.py:
+size, nesting, the length of any text, what a zip may hold), the JSON Schemas of HSDS 3.0, our
 `x_coproduce` extension, the lengths our columns hold and the references our model needs (a
 service_at_location's service and location, an address's location, an attribute's taxonomy
 term). On any problem `ImportRefused(problems)` lists them all and nothing changes. Otherwise
 every record is created or updated by its UUID in one transaction: properties given are
 written, properties not given are left as they were (a brief list item does not wipe the
-details a full import brought), children are added or updated but never deleted. How values
+details a full import brought), children are added or updated but never deleted. A record the
+file holds as the directory already has it is left alone and counted as unchanged. How values
 map to columns and `extra` is in `fields.py`.
+
+An import changes only what its importer may edit (scope.py): whatever else the file would
+change is left as it is and reported in `ImportResult.refused`, by name and why.
 
 A tabular package (`import_hsds_tabular`) is read with the field types of its
 `datapackage.json` (the official HSDS 3.0 one when the package has none), one row per object;
@@ -27,7 +32,8 @@ parent's `extra` just as they sit nested in JSON. References the official datapa
 but our model does not need are not enforced (the official example package itself has dangling
 ones, like `locations.organization_id`); unresolved ones are kept as given. Rows with no record
 to belong to (metadata about a resource not in the package, meta_table_descriptions) are
-skipped with a warning in the result.
+skipped with a warning in the result. Our own export quotes text a spreadsheet would take for a
+formula ("'=…", coproduce.core.spreadsheets); such a cell is read back without its quote.
 """
 
 import csv
@@ -50,7 +56,9 @@ from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
 from coproduce.core.errors import DomainError, NotAllowed
 from coproduce.core.spreadsheets import restored_text
+from coproduce.directory.hsds import limits
 from coproduce.directory.hsds.fields import FIELDS, REF, STR, DoesNotFit, Field, decode, is_empty
+from coproduce.directory.hsds.scope import NAMED_KINDS, OWNERS, Change, Refused, Scope, label
 from coproduce.directory.hsds.serialise import EXTENSION_KEY
 from coproduce.directory.hsds.validate import STANDARD_DIR, validate_document
 from coproduce.directory.models import (
@@ -67,7 +75,7 @@ from coproduce.directory.models import (
     Taxonomy,
     TaxonomyTerm,
 )
-from coproduce.programmes.models import Partnership
+from coproduce.programmes.models import Partnership, PartnershipMembership
 
 MODELS: dict[str, type[models.Model]] = {
     "taxonomy": Taxonomy,
@@ -194,10 +202,23 @@ class ImportRefused(DomainError):
         self.problems = problems
 
 
+@dataclass(frozen=True)
+class ChangedEntry:
+    """An entry that was already in the directory and that the import changed, with whose it is."""
+
+    kind: str
+    id: uuid.UUID
+    name: str
+    areas: tuple[str, ...]  # the partnerships whose directory it is in (a service's; an organisation's)
+
+
 @dataclass
 class ImportResult:
     created: dict[str, int] = field(default_factory=dict)  # by HSDS object name
     updated: dict[str, int] = field(default_factory=dict)
+    unchanged: dict[str, int] = field(default_factory=dict)  # in the file as the directory has them
+    refused: list[Refused] = field(default_factory=list)  # what the importer may not change
+    changed: list[ChangedEntry] = field(default_factory=list)  # entries updated, sorted by name
     warnings: list[str] = field(default_factory=list)
     roots: list[tuple[str, uuid.UUID]] = field(default_factory=list)  # the top-level objects, in order
 
@@ -237,12 +258,13 @@ def import_hsds_json(data: Any, *, actor: Any, kind: str | None = None) -> Impor
     """Import HSDS JSON (text, bytes or the parsed value); see the module docstring."""
     _check_permission(actor)
     if isinstance(data, bytes | str):
-        try:
-            data = json.loads(data)
-        except (json.JSONDecodeError, UnicodeDecodeError) as error:
-            raise ImportRefused([f"The file is not valid JSON: {error}."]) from error
-    if "\\u0000" in json.dumps(data):
-        raise ImportRefused(["The file holds a NUL character (\\u0000), which text cannot hold."])
+        data, problems = limits.parse_json(data)
+        if problems:
+            raise ImportRefused(problems)
+    single = isinstance(data, dict) and "contents" not in data and ("id" in data or not set(data) & set(EXPORT_LISTS))
+    problems = limits.document_problems(data, "(document)" if single else "")
+    if problems:
+        raise ImportRefused(problems)
     batch = _Batch()
     documents = _documents(data, kind, batch.problems)
     for document_kind, document, where in documents:
@@ -260,6 +282,9 @@ def import_hsds_json(data: Any, *, actor: Any, kind: str | None = None) -> Impor
 def import_hsds_tabular(files: dict[str, bytes], *, actor: Any) -> ImportResult:
     """Import an HSDS Tabular Data Package: file name → content (`datapackage.json` and CSVs)."""
     _check_permission(actor)
+    problems = limits.package_problems(files)
+    if problems:
+        raise ImportRefused(problems)
     batch = _Batch()
     resources = _datapackage_resources(files, batch.problems)
     rows_by_kind: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
@@ -281,8 +306,36 @@ def import_hsds_tabular(files: dict[str, bytes], *, actor: Any) -> ImportResult:
 
 
 def read_package_directory(directory: Path) -> dict[str, bytes]:
-    """The files of a tabular package on disk, for `import_hsds_tabular`."""
-    return {path.name: path.read_bytes() for path in sorted(directory.iterdir()) if path.is_file()}
+    """The files of a tabular package on disk, for `import_hsds_tabular`; ImportRefused past the limits."""
+    files, problems = limits.read_folder(directory)
+    if problems:
+        raise ImportRefused(problems)
+    return files
+
+
+def read_package_zip(content: bytes) -> dict[str, bytes]:
+    """The files of a zipped tabular package, for `import_hsds_tabular`: checked before it is
+    unpacked and unpacked a piece at a time (limits.py); ImportRefused past the limits."""
+    files, problems = limits.unzip_package(content)
+    if problems:
+        raise ImportRefused(problems)
+    return files
+
+
+def read_import_file(name: str, content: bytes) -> tuple[str, Any]:
+    """("tabular", files) for a .zip, ("json", content) for anything else: what the page and the
+    API were sent, ready for `import_file`."""
+    if name.lower().endswith(".zip"):
+        return "tabular", read_package_zip(content)
+    if len(content) > limits.MAX_IMPORT_BYTES:
+        raise ImportRefused([limits.TOO_BIG])
+    return "json", content
+
+
+def import_file(name: str, content: bytes, *, actor: Any) -> ImportResult:
+    """Import an uploaded file: HSDS JSON, or a tabular package as a .zip."""
+    form, data = read_import_file(name, content)
+    return import_hsds_tabular(data, actor=actor) if form == "tabular" else import_hsds_json(data, actor=actor)
 
 
 def _check_permission(actor: Any) -> None:
@@ -397,6 +450,9 @@ def _datapackage_resources(files: dict[str, bytes], problems: list[str]) -> list
         raw = official.read_bytes()
     try:
         package = json.loads(raw)
+    except RecursionError:
+        problems.append(f"datapackage.json: {limits.TOO_DEEP}")
+        return []
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         problems.append(f"datapackage.json is not valid JSON: {error}.")
         return []
@@ -430,10 +486,23 @@ def _read_csv(
         return []
     rows = []
     seen: set[str] = set()
-    for number, raw_row in enumerate(reader, start=2):
+    try:
+        numbered = list(enumerate(reader, start=2))
+    except csv.Error:
+        # Python's csv module stops at 131,072 characters a cell, far past our own limit.
+        problems.append(
+            f"{file_name} line {reader.line_num + 1}: a cell is longer than the {limits.MAX_TEXT_LENGTH:,} "
+            "characters a text in the directory may have."
+        )
+        return []
+    for number, raw_row in numbered:
         where = f"{file_name} line {number}"
         if None in raw_row:
             problems.append(f"{where}: more cells than columns.")
+            continue
+        too_long = [name for name, cell in raw_row.items() if cell is not None and len(cell) > limits.MAX_TEXT_LENGTH]
+        if too_long:
+            problems += [limits.too_long(f"{where}: {name}", len(raw_row[name])) for name in too_long]
             continue
         row: dict[str, Any] = {}
         for name, raw_cell in raw_row.items():
@@ -526,7 +595,12 @@ def _finish(batch: _Batch, *, actor: Any) -> ImportResult:
         if batch.problems:
             raise ImportRefused(batch.problems)
         result = ImportResult(warnings=batch.warnings, roots=list(dict.fromkeys(batch.roots)))
-        _write(batch, resolved, partnerships, existing, result, actor=actor)
+        scope = Scope(actor)
+        plans = _plan(batch, resolved, partnerships, scope)
+        outside = _names_outside(plans)
+        _name_children(plans, outside)
+        refused = scope.refusals([plan.change for plan in plans], outside)
+        _write(plans, refused, result, actor=actor)
     return result
 
 
@@ -630,46 +704,221 @@ def _check(batch: _Batch, resolved: dict[tuple[str, uuid.UUID], dict[str, Any]])
     return partnerships
 
 
-def _write(
+@dataclass
+class _Plan:
+    """One record, applied to its row in memory but not saved: what writing it would do."""
+
+    record: _Record
+    obj: models.Model
+    created: bool
+    written: list[str]  # the columns the file gives (audited on a new row)
+    changed: list[str]  # what differs from the directory (audited on an existing row)
+    self_refs: list[tuple[models.Model, str, Any]]
+    partnerships: set[int] | None  # a service's partnerships to set; None: leave them
+    change: Change
+
+
+_NOT_COMPARED = {"version", "created_at", "updated_at"}
+
+
+def _state(obj: models.Model) -> dict[str, Any]:
+    return {
+        f.attname: getattr(obj, f.attname)
+        for f in obj._meta.concrete_fields
+        if f.attname not in _NOT_COMPARED and not f.primary_key
+    }
+
+
+def _plan(
     batch: _Batch,
     resolved: dict[tuple[str, uuid.UUID], dict[str, Any]],
     partnerships: dict[str, Partnership],
-    existing: dict[str, set[uuid.UUID]],
-    result: ImportResult,
-    *,
-    actor: Any,
-) -> None:
-    self_refs: list[tuple[models.Model, str, Any]] = []
+    scope: Scope,
+) -> list[_Plan]:
+    """Every record of the batch applied to its (locked) row, in write order, with what it changes."""
+    plans: list[_Plan] = []
     for kind in WRITE_ORDER:
         records = batch.of_kind(kind)
         if not records:
             continue
         model = MODELS[kind]
         rows = model.objects.select_for_update().in_bulk([r.id for r in records])  # type: ignore[attr-defined]
+        links = _partnership_links(rows) if kind == "service" else {}
         for record in records:
             obj = rows.get(record.id)
             created = obj is None
             if obj is None:
                 obj = model(pk=record.id)
-            changed = _apply(obj, record, resolved[(kind, record.id)], self_refs)
-            if not created:
-                obj.bump_version()
-            obj.save()
+            before = _state(obj)
+            self_refs: list[tuple[models.Model, str, Any]] = []
+            written = _apply(obj, record, resolved[(kind, record.id)], self_refs)
+            wanted: set[int] | None = None
             if kind == "service" and EXTENSION_KEY in record.props:
-                _apply_extension(obj, record.props[EXTENSION_KEY], partnerships)
-            counts = result.created if created else result.updated
-            counts[kind] = counts.get(kind, 0) + 1
-            if kind in AUDITED_KINDS:
-                record_event(
-                    actor=actor,
-                    action=AuditEvent.Action.CREATE if created else AuditEvent.Action.CHANGE,
-                    record=obj,
-                    participant_id=None,
-                    changed_fields=changed,
-                )
+                for name, value in _extension_values(record.props[EXTENSION_KEY]).items():
+                    setattr(obj, name, value)
+                wanted = {partnerships[p["gss_code"]].pk for p in record.props[EXTENSION_KEY].get("partnerships", [])}
+            after = _state(obj)
+            changed = [name.removesuffix("_id") for name in after if before.get(name) != after[name]]
+            changed += [attr.removesuffix("_id") for _, attr, target in self_refs if getattr(obj, attr) != target]
+            final, others_change = (None, False)
+            if kind == "service":
+                final, others_change = _partnerships_after(links.get(record.id, set()), wanted, created, scope)
+                if final == links.get(record.id, set()) and not created:
+                    final = None
+                elif final is not None:
+                    changed.append("partnerships")
+            owner_attrs = {attname for attname, _ in OWNERS.get(kind, ())} | {"organization_id"}
+            # An entry is named as the directory knows it; the rest by their entry (_name_children).
+            own_name = str(before.get("name") or getattr(obj, "name", "") or "") if kind in NAMED_KINDS else ""
+            change = Change(
+                kind=kind,
+                id=record.id,
+                name=own_name,
+                created=created,
+                # A file that would add or take away another partnership's link asks for a change too.
+                changes=created or bool(changed) or others_change,
+                owners_before={attname: before.get(attname) for attname in owner_attrs if attname in before},
+                owners_after={attname: after.get(attname) for attname in owner_attrs if attname in after},
+                references={
+                    ref.attr: (KIND_OF[ref.target], after.get(ref.attr))  # type: ignore[index]
+                    for ref in _ref_fields(kind)
+                },
+                other_partnerships_change=others_change,
+            )
+            plans.append(_Plan(record, obj, created, written, changed, self_refs, final, change))
+    return plans
+
+
+def _partnership_links(rows: dict[uuid.UUID, Any]) -> dict[uuid.UUID, set[int]]:
+    links: dict[uuid.UUID, set[int]] = defaultdict(set)
+    through = Service.partnerships.through.objects.filter(service_id__in=list(rows))  # type: ignore[attr-defined]
+    for service_id, partnership_id in through.values_list("service_id", "partnership_id"):
+        links[service_id].add(partnership_id)
+    return links
+
+
+def _partnerships_after(
+    current: set[int], wanted: set[int] | None, created: bool, scope: Scope
+) -> tuple[set[int] | None, bool]:
+    """(A service's partnerships after the import, or None to leave them; whether that would add or
+    remove a partnership other than the importer's). The system sets what the file says. An
+    importer sets only whether their own partnership is linked, and a service they add is in it."""
+    if scope.everything:
+        return wanted, False
+    own = scope.partnership_id
+    others_now = current - {own}
+    others_change = wanted is not None and (wanted - {own}) != others_now
+    own_linked = own in (wanted if wanted is not None else current) or (created and own is not None)
+    return others_now | ({own} if own_linked and own is not None else set()), others_change
+
+
+def _names_outside(plans: list[_Plan]) -> dict[tuple[str, uuid.UUID], str]:
+    """The names of organisations, services and locations the batch points at but does not hold."""
+    held = {(plan.change.kind, plan.change.id) for plan in plans}
+    wanted: dict[str, set[uuid.UUID]] = defaultdict(set)
+    for plan in plans:
+        targets = [*plan.change.references.values(), *_owners(plan.change)]
+        for kind, target in targets:
+            if target is not None and kind in ("organization", "service", "location") and (kind, target) not in held:
+                wanted[kind].add(target)
+    return {
+        (kind, pk): name
+        for kind, ids in wanted.items()
+        for pk, name in MODELS[kind].objects.filter(pk__in=ids).values_list("pk", "name")  # type: ignore[attr-defined]
+    }
+
+
+def _owners(change: Change) -> list[tuple[str, uuid.UUID | None]]:
+    return [
+        (kind, owners.get(attname))
+        for attname, kind in OWNERS.get(change.kind, ())
+        for owners in (change.owners_after, change.owners_before)
+    ]
+
+
+def _name_children(plans: list[_Plan], outside: dict[tuple[str, uuid.UUID], str]) -> None:
+    """Name each record that has no name by what it is and whose: "a phone of Glasgow Money Matters"."""
+    names = dict(outside)
+    for plan in plans:  # write order: every record after the entries it belongs to
+        change = plan.change
+        if change.kind not in NAMED_KINDS:
+            owner = next(
+                (names[(kind, target)] for kind, target in _owners(change) if target and (kind, target) in names), None
+            )
+            change.name = label(change.kind, "", owner)
+        names[(change.kind, change.id)] = change.name
+
+
+def _write(
+    plans: list[_Plan], refused: dict[tuple[str, uuid.UUID], Refused], result: ImportResult, *, actor: Any
+) -> None:
+    self_refs: list[tuple[models.Model, str, Any]] = []
+    for plan in plans:
+        kind, obj = plan.change.kind, plan.obj
+        if (kind, plan.change.id) in refused:
+            result.refused.append(refused[(kind, plan.change.id)])
+            continue
+        if not plan.change.changes:
+            result.unchanged[kind] = result.unchanged.get(kind, 0) + 1
+            continue
+        if not plan.created:
+            obj.bump_version()  # type: ignore[attr-defined]
+        obj.save()
+        self_refs += plan.self_refs
+        if plan.partnerships is not None:
+            obj.partnerships.set(plan.partnerships)  # type: ignore[attr-defined]
+        counts = result.created if plan.created else result.updated
+        counts[kind] = counts.get(kind, 0) + 1
+        if kind in AUDITED_KINDS:
+            record_event(
+                actor=actor,
+                action=AuditEvent.Action.CREATE if plan.created else AuditEvent.Action.CHANGE,
+                record=obj,
+                participant_id=None,
+                changed_fields=plan.written if plan.created else plan.changed,
+            )
     for obj, attr, value in self_refs:
         setattr(obj, attr, value)
         obj.save(update_fields=[attr])
+    result.changed = _changed_entries(plans, refused)
+
+
+def _changed_entries(plans: list[_Plan], refused: dict[tuple[str, uuid.UUID], Refused]) -> list[ChangedEntry]:
+    updated = [
+        plan
+        for plan in plans
+        if plan.change.kind in ("organization", "service")
+        and not plan.created
+        and plan.change.changes
+        and (plan.change.kind, plan.change.id) not in refused
+    ]
+    services = [plan.obj.pk for plan in updated if plan.change.kind == "service"]
+    members = [plan.obj.member_id for plan in updated if plan.change.kind == "organization"]  # type: ignore[attr-defined]
+    areas: dict[tuple[str, Any], list[str]] = defaultdict(list)
+    through = Service.partnerships.through.objects.filter(service_id__in=services)  # type: ignore[attr-defined]
+    for service_id, area in through.values_list("service_id", "partnership__area_name"):
+        areas[("service", service_id)].append(area)
+    memberships = PartnershipMembership.objects.filter(organisation_id__in=[m for m in members if m is not None])
+    for member_id, area in memberships.values_list("organisation_id", "partnership__area_name"):
+        areas[("organization", member_id)].append(area)
+    return sorted(
+        (
+            ChangedEntry(
+                kind=plan.change.kind,
+                id=plan.change.id,
+                name=str(plan.obj.name),  # type: ignore[attr-defined]
+                areas=tuple(
+                    sorted(
+                        areas[
+                            (plan.change.kind, plan.obj.pk if plan.change.kind == "service" else plan.obj.member_id)  # type: ignore[attr-defined]
+                        ]
+                    )
+                ),
+            )
+            for plan in updated
+        ),
+        key=lambda entry: (entry.name, entry.kind),
+    )
 
 
 def _apply(
@@ -722,23 +971,15 @@ def _empty_value(model: type[models.Model], column: Field) -> Any:
     return None if getattr(model._meta.get_field(column.attr), "null", False) else ""
 
 
-def _apply_extension(service: Service, extension: dict[str, Any], partnerships: dict[str, Partnership]) -> None:
+def _extension_values(extension: dict[str, Any]) -> dict[str, Any]:
+    """A service's columns from our `x_coproduce` extension (what is not given takes its default)."""
     capacity_updated_at = extension.get("capacity_updated_at")
     last_checked_on = extension.get("last_checked_on")
-    service.takes_referrals = extension.get("takes_referrals", False)
-    service.childcare_on_site = extension.get("childcare_on_site", False)
-    service.places_available = extension.get("places_available")
-    service.capacity_updated_at = datetime.datetime.fromisoformat(capacity_updated_at) if capacity_updated_at else None
-    service.response_working_days = extension.get("response_working_days", 5)
-    service.last_checked_on = datetime.date.fromisoformat(last_checked_on) if last_checked_on else None
-    service.save(
-        update_fields=[
-            "takes_referrals",
-            "childcare_on_site",
-            "places_available",
-            "capacity_updated_at",
-            "response_working_days",
-            "last_checked_on",
-        ]
-    )
-    service.partnerships.set([partnerships[p["gss_code"]] for p in extension.get("partnerships", [])])
+    return {
+        "takes_referrals": extension.get("takes_referrals", False),
+        "childcare_on_site": extension.get("childcare_on_site", False),
+        "places_available": extension.get("places_available"),
+        "capacity_updated_at": datetime.datetime.fromisoformat(capacity_updated_at) if capacity_updated_at else None,
+        "response_working_days": extension.get("response_working_days", 5),
+        "last_checked_on": datetime.date.fromisoformat(last_checked_on) if last_checked_on else None,
+    }

@@ -5,11 +5,8 @@ The directory is public information with nothing about participants in it, so se
 reading a service need no sign-in — the HSDS API at /hsds/ publishes the same.
 """
 
-import io
 import json
 import uuid
-import zipfile
-from pathlib import PurePosixPath
 from typing import Any
 
 import rules
@@ -24,8 +21,9 @@ from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
 from coproduce.core.errors import ConflictError, DomainError, NotFound
+from coproduce.directory.hsds import limits
 from coproduce.directory.hsds.exporter import export_directory
-from coproduce.directory.hsds.importer import ImportRefused, import_hsds_json, import_hsds_tabular
+from coproduce.directory.hsds.importer import ImportRefused, ImportResult, import_file
 from coproduce.directory.models import DirectoryOrganisation, Service
 from coproduce.directory.selectors import (
     DAY_CODES,
@@ -65,8 +63,8 @@ from coproduce.web.partnership.common import conflict
 
 SERVICES_PER_PAGE = 20
 EDITORS = (Role.PARTNERSHIP_MANAGER, Role.PARTNER_WORKER, Role.KEYWORKER)
-# The largest import accepted from the page; bigger directories are imported with the management command.
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
+# Refused entries listed after an import; the rest are counted.
+REFUSALS_SHOWN = 20
 EDITABLE_FIELDS = (
     "name",
     "description",
@@ -369,25 +367,37 @@ def organisation_edit(request: HttpRequest, organisation_id: uuid.UUID) -> HttpR
     return _service_page(request, "organisation_edit.html", context, 400 if request.method == "POST" else 200)
 
 
-def _files_in_zip(content: bytes) -> dict[str, bytes]:
-    """The files of a zipped data package by their own names (folders inside the zip are ignored)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            files = {}
-            for info in archive.infolist():
-                if info.is_dir() or info.file_size > MAX_IMPORT_BYTES:
-                    continue
-                name = PurePosixPath(info.filename).name
-                if name and not name.startswith("."):
-                    files[name] = archive.read(info)
-            return files
-    except zipfile.BadZipFile as error:
-        raise ImportRefused(["The .zip file could not be opened."]) from error
+def _entries(number: int) -> str:
+    return f"{number} entry" if number == 1 else f"{number} entries"
+
+
+def _say_what_was_imported(request: HttpRequest, result: ImportResult) -> None:
+    created, updated = sum(result.created.values()), sum(result.updated.values())
+    unchanged = sum(result.unchanged.values())
+    messages.success(request, f"Imported: {created} records added, {updated} changed and {unchanged} unchanged.")
+    refused = result.refused
+    if refused:
+        one = len(refused) == 1
+        messages.warning(
+            request,
+            f"{_entries(len(refused))} {'was' if one else 'were'} left as {'it was' if one else 'they were'}: "
+            f"your import may not change {'it' if one else 'them'}.",
+        )
+        by_reason: dict[str, list[str]] = {}
+        for refusal in refused:
+            by_reason.setdefault(refusal.reason, []).append(refusal.name)
+        for reason, names in by_reason.items():
+            more = len(names) - REFUSALS_SHOWN
+            listed = "; ".join(names[:REFUSALS_SHOWN]) + (f"; and {more} more" if more > 0 else "")
+            messages.warning(request, f"{reason.removesuffix('.')}: {listed}.")
+    for warning in result.warnings[:10]:
+        messages.info(request, warning)
 
 
 @require_roles(Role.PARTNERSHIP_MANAGER)
 def directory_import(request: HttpRequest) -> HttpResponse:
-    """Upload an HSDS JSON file or a zipped tabular data package. A refused file changes nothing."""
+    """Upload an HSDS JSON file or a zipped tabular data package. A refused file changes nothing; entries
+    the manager may not change are left as they were and listed (coproduce/directory/hsds/scope.py)."""
     if not rules.has_perm("directory.import_hsds", request.user):
         raise PermissionDenied("Only a partnership manager can import the directory.")
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -395,24 +405,16 @@ def directory_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            if upload.size > MAX_IMPORT_BYTES:
-                raise ImportRefused(["The file is bigger than 20 MB. Ask an administrator to import it."])
-            content = upload.read()
-            if upload.name.lower().endswith(".zip"):
-                result = import_hsds_tabular(_files_in_zip(content), actor=request.user)
-            else:
-                result = import_hsds_json(content, actor=request.user)
+            if upload.size > limits.MAX_IMPORT_BYTES:
+                raise ImportRefused([limits.TOO_BIG])
+            result = import_file(upload.name, upload.read(), actor=request.user)
         except ImportRefused as error:
             problems = error.problems
             form.add_error("file", "The file was not imported: nothing was changed. The problems are listed below.")
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            created = sum(result.created.values())
-            updated = sum(result.updated.values())
-            messages.success(request, f"Imported: {created} records added and {updated} updated.")
-            for warning in result.warnings[:10]:
-                messages.info(request, warning)
+            _say_what_was_imported(request, result)
             return redirect("web:directory_import")
     context = {"page_title": "Import services", "form": form, "problems": problems}
     return render(request, "web/directory/import.html", context, status=400 if request.method == "POST" else 200)
