@@ -7,8 +7,9 @@ and every free-text field about them (`HELD`): consents' details, cover reasons,
 barriers in their own words, contact notes, goals and steps, appointments' notes, progress
 comments, the job-search log, requests, feedback, referral reasons and what was delivered,
 outcome notes and evidence, the work they want in their own words, spend descriptions and
-receipt files, interview arrangements and unredacted transcript originals. Their history rows
-go altogether: the history of an anonymised record says nothing anyone needs.
+receipt files, interview arrangements, unredacted transcript originals, and the words of any
+subject access request about them (its prepared copy is deleted). Their history rows go
+altogether: the history of an anonymised record says nothing anyone needs.
 
 Kept, so that every statistic, dashboard, Table 1 and the 360Giving file are the same before and
 after: the partnership and keyworker, status and its dates, joining date, "how they heard" as a

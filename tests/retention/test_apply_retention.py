@@ -40,6 +40,7 @@ from coproduce.retention.anonymise import (
 from coproduce.retention.models import PartnerDeletionNotice, RetentionSchedule
 from coproduce.retention.services import apply_retention
 from coproduce.retention.tasks import apply_retention_task
+from coproduce.subject_access.models import PreparedCopy, SubjectAccessRequest
 from coproduce.voice.models import Invitation, Request
 from tests.accounts.factories import UserFactory
 from tests.participants.factories import EnquiryFactory, ParticipantFactory
@@ -544,3 +545,15 @@ def test_pages_that_list_audit_events_show_the_person_as_anonymised(
 def test_a_spend_amount_is_kept_to_the_penny(jo: Everything) -> None:
     apply_retention(today=DUE)
     assert Spend.objects.get(participant=jo.participant).amount == Decimal("35.00")
+
+
+def test_copies_prepared_for_subject_access_go_when_they_expire(jo: Everything) -> None:
+    copy = PreparedCopy.objects.get(request__participant=jo.participant)
+    PreparedCopy.objects.filter(pk=copy.pk).update(expires_at=timezone.now() - datetime.timedelta(minutes=1))
+
+    assert apply_retention(today=NOT_YET, dry_run=True).as_counts()["subject_access_copies"] == 1
+    assert PreparedCopy.objects.filter(pk=copy.pk).exists()
+    assert apply_retention(today=NOT_YET).as_counts()["subject_access_copies"] == 1
+
+    assert not PreparedCopy.objects.filter(pk=copy.pk).exists()
+    assert SubjectAccessRequest.objects.filter(participant=jo.participant).exists()  # the request is kept
