@@ -115,6 +115,17 @@ def test_adding_a_phone_to_glasgows_service_is_refused(personas: Personas, glasg
     assert [(r.kind, r.name) for r in result.refused] == [("phone", "a phone of Glasgow Money Matters")]
 
 
+def test_a_phone_that_belongs_to_no_entry_is_not_mos_to_change(personas: Personas) -> None:
+    phone = Phone.objects.create(number="01592 000000")
+
+    result = import_hsds_json(
+        {"phones": [{"id": str(phone.pk), "number": "0800 000 000"}]}, actor=personas.manager.user
+    )
+
+    assert Phone.objects.get().number == "01592 000000"
+    assert [(r.kind, r.name, r.reason) for r in result.refused] == [("phone", "a phone", NOT_YOURS)]
+
+
 def test_a_new_service_is_mos_to_keep_and_one_in_glasgow_is_refused(
     personas: Personas, glasgow_service: Service
 ) -> None:

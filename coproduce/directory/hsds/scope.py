@@ -188,11 +188,17 @@ class Scope:
             if (change.created or moved) and organisation is not None and not writable("organization", organisation):
                 return added_to(name_of("organization", organisation))
             return None
-        for attname, kind in OWNERS[change.kind]:
-            for target in {change.owners_before.get(attname), change.owners_after.get(attname)}:
-                if target is not None and not writable(kind, target):
-                    return belongs_to(name_of(kind, target))
-        return None
+        owners = [
+            (kind, target)
+            for attname, kind in OWNERS[change.kind]
+            for target in {change.owners_before.get(attname), change.owners_after.get(attname)}
+            if target is not None
+        ]
+        for kind, target in owners:
+            if not writable(kind, target):
+                return belongs_to(name_of(kind, target))
+        # One that belongs to no entry is nobody's to change but the operator's.
+        return None if owners or change.created else NOT_YOURS
 
 
 class _Writable:
