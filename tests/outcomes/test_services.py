@@ -45,7 +45,7 @@ def test_kim_records_pats_job_start_and_its_four_checks_are_scheduled(
         outcome = record_outcome(actor=kim, participant_id=personas.participant.pk, **JOB)
     assert len(callbacks) == 1
     assert (outcome.kind, outcome.hourly_pay, outcome.recorded_by) == ("job_start", Decimal("8.25"), kim)
-    assert _audits(outcome, "create") == [(kim.username, personas.participant.pk, "page")]
+    assert _audits(outcome, "create") == [(kim.username, personas.participant.pk, "system")]
     checks = list(outcome.sustainment_checks.order_by("weeks").values_list("weeks", "due_on", "status"))
     assert checks == [
         (4, datetime.date(2016, 4, 4), "due"),
@@ -120,7 +120,7 @@ def test_correcting_an_outcome_is_versioned_and_audited(personas: Personas) -> N
         actor=kim, outcome_id=outcome.pk, expected_version=1, changes={"hourly_pay": Decimal("8.50")}
     )
     assert (updated.hourly_pay, updated.version) == (Decimal("8.50"), 2)
-    assert _audits(outcome, "change") == [(kim.username, personas.participant.pk, "page")]
+    assert _audits(outcome, "change") == [(kim.username, personas.participant.pk, "system")]
     with pytest.raises(ConflictError):
         update_outcome(actor=kim, outcome_id=outcome.pk, expected_version=1, changes={"hours_per_week": Decimal(30)})
     with pytest.raises(InvalidInput):
@@ -205,7 +205,7 @@ def test_answering_a_check_records_who_when_and_how(personas: Personas) -> None:
         note="Loves it.",
     )
     assert (answered.status, answered.checked_by, answered.version) == ("in_work", kim, 2)
-    assert _audits(check, "change") == [(kim.username, personas.participant.pk, "page")]
+    assert _audits(check, "change") == [(kim.username, personas.participant.pk, "system")]
     with pytest.raises(ConflictError):
         answer_sustainment_check(
             actor=kim, check_id=check.pk, expected_version=1, status="no_contact", checked_on=datetime.date(2016, 4, 6)

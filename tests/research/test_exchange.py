@@ -3,6 +3,7 @@
 import pytest
 from lxml import etree
 
+from coproduce.audit.context import audit_context
 from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import NotAllowed, NotFound
 from coproduce.research.exchange import (
@@ -101,7 +102,8 @@ def test_coded_segments_as_rows(personas):
     CodedSegment.objects.create(
         transcript=s.olive_transcript, code=s.choice, coder=eve, start=0, end=12, text="Service user"
     )
-    rows = export_segments(actor=eve)
+    with audit_context(channel=AuditEvent.Channel.EXPORT, path="/research/segments.csv"):
+        rows = export_segments(actor=eve)
     assert rows.columns == SEGMENT_COLUMNS
     jobcentre_at = PAT_TRANSCRIPT.index(JOBCENTRE_PASSAGE)
     title = "Service User, Fife, 2015"
