@@ -96,6 +96,8 @@ def test_bad_details_get_messages_per_field_and_log_nothing(personas: Personas, 
     assert representative.status_code == 400
     assert set(representative.json()["errors"]) == {"representative_name", "representative_authority"}
     assert raw(mo, "POST", ask_url(personas), "{not json").status_code == 400
+    too_deep = raw(mo, "POST", ask_url(personas), "[" * 100_000 + "]" * 100_000)
+    assert (too_deep.status_code, "detail" in too_deep.json()) == (400, True)
     assert not SubjectAccessRequest.objects.exists()
 
 

@@ -101,7 +101,7 @@ def _body(request: HttpRequest) -> SubjectAccessIn:
     raw = request.body or b""
     try:
         json.loads(raw)
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:  # RecursionError: nested deeper than any real request
         raise HttpError(400, NOT_JSON_MESSAGE) from error
     try:
         return SubjectAccessIn.model_validate_json(raw)
