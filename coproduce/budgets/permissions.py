@@ -8,7 +8,7 @@ from typing import Any
 import rules
 
 from coproduce.accounts.roles import Role
-from coproduce.participants.permissions import is_partnership_manager, is_their_keyworker
+from coproduce.participants.permissions import is_anonymised, is_partnership_manager, is_their_keyworker
 from coproduce.programmes.actors import actor_for
 from coproduce.programmes.models import PartnershipMembership
 
@@ -62,11 +62,19 @@ def manages_the_spends_area(user: Any, spend: Any) -> bool:
     )
 
 
+@rules.predicate
+def is_for_an_anonymised_person(user: Any, spend: Any) -> bool:
+    """The spend's participant was anonymised (coproduce/retention): no receipt may come back."""
+    return spend is not None and spend.participant.anonymised_at is not None
+
+
 rules.add_perm("budgets.create_pot", is_partnership_manager)
 rules.add_perm("budgets.change_pot", manages_the_pot)
 # The participant (object) of a new spend: only their own keyworker asks for it.
-rules.add_perm("budgets.request_spend", is_their_keyworker)
+rules.add_perm("budgets.request_spend", is_their_keyworker & ~is_anonymised)
 rules.add_perm("budgets.approve_spend", is_keyworker_of_spend_within_limit | manages_the_spends_area)
 rules.add_perm("budgets.decline_spend", is_keyworker_of_spend_within_limit | manages_the_spends_area)
 rules.add_perm("budgets.cancel_spend", is_keyworker_of_spend | manages_the_spends_area)
-rules.add_perm("budgets.attach_receipt", is_keyworker_of_spend | manages_the_spends_area)
+rules.add_perm(
+    "budgets.attach_receipt", (is_keyworker_of_spend | manages_the_spends_area) & ~is_for_an_anonymised_person
+)

@@ -8,9 +8,9 @@ say what work they want themselves; they read their achievements but do not reco
 import rules
 
 from coproduce.participants.permissions import is_the_participant
-from coproduce.plans.permissions import works_with_them
+from coproduce.plans.permissions import still_identified, works_with_them
 
-rules.add_perm("outcomes.record_outcome", works_with_them)
-rules.add_perm("outcomes.answer_sustainment_check", works_with_them)
-rules.add_perm("outcomes.set_work_wish", is_the_participant | works_with_them)
+rules.add_perm("outcomes.record_outcome", works_with_them & still_identified)
+rules.add_perm("outcomes.answer_sustainment_check", works_with_them & still_identified)
+rules.add_perm("outcomes.set_work_wish", (is_the_participant | works_with_them) & still_identified)
 rules.add_perm("outcomes.view_outcomes", is_the_participant | works_with_them)

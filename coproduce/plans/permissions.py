@@ -4,7 +4,7 @@ from typing import Any
 
 import rules
 
-from coproduce.participants.permissions import is_the_participant, is_their_keyworker, manages_their_area
+from coproduce.participants.permissions import is_anonymised, is_the_participant, is_their_keyworker, manages_their_area
 
 
 @rules.predicate
@@ -19,14 +19,16 @@ def is_covering_keyworker(user: Any, participant: Any) -> bool:
 
 
 works_with_them = is_their_keyworker | is_covering_keyworker | manages_their_area
+# Nothing new is written about someone whose record was anonymised (coproduce/retention).
+still_identified = ~is_anonymised
 
-rules.add_perm("plans.work_on_plan", works_with_them)
-rules.add_perm("plans.answer_step", is_the_participant | works_with_them)
-rules.add_perm("plans.add_own_goal", is_the_participant | works_with_them)
-rules.add_perm("plans.record_contact", works_with_them)
-rules.add_perm("plans.restrict_note", works_with_them)
-rules.add_perm("plans.manage_appointments", works_with_them)
-rules.add_perm("plans.ask_to_rearrange", is_the_participant)
-rules.add_perm("plans.record_progress_check", is_the_participant | works_with_them)
-rules.add_perm("plans.log_job_search", is_the_participant | works_with_them)
-rules.add_perm("plans.share_for_cover", is_their_keyworker | manages_their_area)
+rules.add_perm("plans.work_on_plan", works_with_them & still_identified)
+rules.add_perm("plans.answer_step", (is_the_participant | works_with_them) & still_identified)
+rules.add_perm("plans.add_own_goal", (is_the_participant | works_with_them) & still_identified)
+rules.add_perm("plans.record_contact", works_with_them & still_identified)
+rules.add_perm("plans.restrict_note", works_with_them & still_identified)
+rules.add_perm("plans.manage_appointments", works_with_them & still_identified)
+rules.add_perm("plans.ask_to_rearrange", is_the_participant & still_identified)
+rules.add_perm("plans.record_progress_check", (is_the_participant | works_with_them) & still_identified)
+rules.add_perm("plans.log_job_search", (is_the_participant | works_with_them) & still_identified)
+rules.add_perm("plans.share_for_cover", (is_their_keyworker | manages_their_area) & still_identified)

@@ -9,7 +9,7 @@ from typing import Any
 import rules
 
 from coproduce.accounts.roles import Role
-from coproduce.participants.permissions import is_the_participant, is_their_keyworker, manages_their_area
+from coproduce.participants.permissions import is_anonymised, is_the_participant, is_their_keyworker, manages_their_area
 from coproduce.programmes.actors import actor_for
 
 
@@ -50,14 +50,14 @@ def is_partner_worker(user: Any) -> bool:
     return actor.has(Role.PARTNER_WORKER) and actor.organisation_id is not None
 
 
-rules.add_perm("referrals.propose", is_the_participant | is_their_keyworker)
+rules.add_perm("referrals.propose", (is_the_participant | is_their_keyworker) & ~is_anonymised)
 rules.add_perm("referrals.agree", is_the_referred_participant | is_the_referred_participants_keyworker)
 rules.add_perm("referrals.send", is_the_referred_participants_keyworker)
 rules.add_perm("referrals.answer", works_for_the_receiving_organisation)
 rules.add_perm("referrals.withdraw", is_the_referred_participant | is_the_referred_participants_keyworker)
 rules.add_perm("referrals.view_inbox", is_partner_worker)
 # Signposting is recorded by the keyworker; nothing is shared with anyone.
-rules.add_perm("referrals.signpost", is_their_keyworker)
+rules.add_perm("referrals.signpost", is_their_keyworker & ~is_anonymised)
 # Withdrawing a consent to share (takes a participant): the participant, or their keyworker or the
 # area's manager recording what the participant told them — as for any other consent.
 rules.add_perm("referrals.withdraw_consent", is_the_participant | is_their_keyworker | manages_their_area)

@@ -238,7 +238,12 @@ def candidates_for(actor: Any, wave: Wave) -> list[Candidate]:
         raise NotAllowed("Only evaluators use the sampling assistant.")
     scopes = (
         research_consents_visible_to(actor)
-        .filter(interview=True, participant__partnership__programme_id=wave.programme_id)
+        .filter(
+            interview=True,
+            participant__partnership__programme_id=wave.programme_id,
+            # Nobody can be contacted once their record was anonymised (coproduce/retention).
+            participant__anonymised_at__isnull=True,
+        )
         .exclude(interviews__wave=wave)
     )
     rows = list(

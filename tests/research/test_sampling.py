@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from coproduce.accounts.roles import Role
 from coproduce.core.errors import NotAllowed
+from coproduce.participants.models import Participant
 from coproduce.plans.models import Barrier
 from coproduce.research.models import Interview
 from coproduce.research.sampling import (
@@ -174,6 +175,8 @@ def test_candidates_use_service_data_only_when_shared(db, django_assert_num_quer
     invited = consent("R-INVITED")
     Interview.objects.create(wave=wave, partnership=fife, kind="participant", research_consent=invited)
     ResearchConsentFactory(pseudonym="R-ELSEWHERE")  # another programme
+    anonymised = consent("R-ANON")  # erased: nobody can contact them any more
+    Participant.objects.filter(pk=anonymised.participant_id).update(anonymised_at=timezone.now())
 
     user = StaffMemberFactory(partnership=None, roles=[Role.EVALUATOR]).user
     with django_assert_num_queries(8):  # who (3), consents, earlier interviews, barriers, children, outcomes
