@@ -48,7 +48,8 @@ api = CoproduceAPI(
     version="1",
     description=(
         "Participants, enquiries and the programme's structure, for the people who may see them. "
-        "Authenticate with `Authorization: Bearer <key>` (keys come from `manage.py issue_api_token`) "
+        'Authenticate with `Authorization: Bearer <key>` (make keys on the "API tokens" page, `/account/api-tokens/`; '
+        "each works until it expires or is revoked) "
         "or a signed-in session with the `X-CSRFToken` header on changes. Errors are "
         '`{"detail": "…"}`, with `"errors": {field: [messages]}` for bad input (400).'
     ),
