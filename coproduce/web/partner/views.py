@@ -32,10 +32,10 @@ from coproduce.referrals.services import (
     start_referral,
 )
 from coproduce.web.access import require_roles
-from coproduce.web.partner.deletion_views import deletions_for_inbox
 from coproduce.web.forms import GovukForm
 from coproduce.web.keyworker.referral_views import show_error
 from coproduce.web.pagination import paginate
+from coproduce.web.partner.deletion_views import deletions_for_inbox
 from coproduce.web.referral_forms import (
     CompleteReferralForm,
     DeclineReferralForm,

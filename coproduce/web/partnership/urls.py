@@ -78,16 +78,22 @@ urlpatterns += [
         "participants/<int:pk>/subject-access/new/", subject_access_views.subject_access_add, name="subject_access_add"
     ),
     path("subject-access/<int:pk>/", subject_access_views.subject_access_detail, name="subject_access_detail"),
-    path("subject-access/<int:pk>/prepare/", subject_access_views.subject_access_prepare, name="subject_access_prepare"),
+    path(
+        "subject-access/<int:pk>/prepare/", subject_access_views.subject_access_prepare, name="subject_access_prepare"
+    ),
     path(
         "subject-access/<int:pk>/notes/<int:note_pk>/",
         subject_access_views.subject_access_note_decision,
         name="subject_access_note_decision",
     ),
     path("subject-access/<int:pk>/extend/", subject_access_views.subject_access_extend, name="subject_access_extend"),
-    path("subject-access/<int:pk>/release/", subject_access_views.subject_access_release, name="subject_access_release"),
     path(
-        "subject-access/<int:pk>/download/", subject_access_views.subject_access_download, name="subject_access_download"
+        "subject-access/<int:pk>/release/", subject_access_views.subject_access_release, name="subject_access_release"
+    ),
+    path(
+        "subject-access/<int:pk>/download/",
+        subject_access_views.subject_access_download,
+        name="subject_access_download",
     ),
 ]
 
