@@ -6,6 +6,7 @@ release the copy and download it to hand over. The rules are in coproduce/subjec
 """
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 import rules
@@ -250,15 +251,14 @@ def _version_or_back(request: HttpRequest) -> int | None:
     return version
 
 
-@require_roles(Role.PARTNERSHIP_MANAGER)
-@require_POST
-def subject_access_prepare(request: HttpRequest, pk: int) -> HttpResponse:
+def _act_on_request(request: HttpRequest, pk: int, act: Callable[..., SubjectAccessRequest], done: str) -> HttpResponse:
+    """One step of a request made to staff (prepare, release): the service, then back to the request."""
     subject_access_request = _handled_request(request, pk)
     version = _version_or_back(request)
     if version is None:
         return redirect(_detail_url(subject_access_request))
     try:
-        prepare_copy(actor=request.user, request_id=subject_access_request.pk, expected_version=version)
+        act(actor=request.user, request_id=subject_access_request.pk, expected_version=version)
     except ConflictError as error:
         return conflict(
             request, error, back_url=_detail_url(subject_access_request), back_label="See the request as it is now"
@@ -268,34 +268,30 @@ def subject_access_prepare(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(
-            request, "The copy is being prepared. It takes a few seconds: look at the request again to see it."
-        )
+        messages.success(request, done)
     return redirect(_detail_url(subject_access_request))
+
+
+@require_roles(Role.PARTNERSHIP_MANAGER)
+@require_POST
+def subject_access_prepare(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act_on_request(
+        request,
+        pk,
+        prepare_copy,
+        "The copy is being prepared. It takes a few seconds: look at the request again to see it.",
+    )
 
 
 @require_roles(Role.PARTNERSHIP_MANAGER)
 @require_POST
 def subject_access_release(request: HttpRequest, pk: int) -> HttpResponse:
-    subject_access_request = _handled_request(request, pk)
-    version = _version_or_back(request)
-    if version is None:
-        return redirect(_detail_url(subject_access_request))
-    try:
-        release_copy(actor=request.user, request_id=subject_access_request.pk, expected_version=version)
-    except ConflictError as error:
-        return conflict(
-            request, error, back_url=_detail_url(subject_access_request), back_label="See the request as it is now"
-        )
-    except NotFound as error:
-        raise Http404(error.message) from error
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request, "The copy is released. Download it to hand over; if they have an account, it is on their page too."
-        )
-    return redirect(_detail_url(subject_access_request))
+    return _act_on_request(
+        request,
+        pk,
+        release_copy,
+        "The copy is released. Download it to hand over; if they have an account, it is on their page too.",
+    )
 
 
 @require_roles(Role.PARTNERSHIP_MANAGER)
