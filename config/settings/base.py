@@ -143,6 +143,10 @@ OTP_TOTP_ISSUER = "Coproduce"
 LOGOUT_REDIRECT_URL = "web:start"
 
 LANGUAGE_CODE = "en-gb"
+# The languages participants' and public pages, texts, emails and PDFs are translated into (locale/).
+# Staff pages stay English.
+LANGUAGES = [("en-gb", "English"), ("pl", "Polski"), ("ar", "العربية")]
+LOCALE_PATHS = [BASE_DIR / "coproduce" / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

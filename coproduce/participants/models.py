@@ -49,6 +49,12 @@ class Participant(VersionedModel):
     joined_on = models.DateField()
     heard_about = models.CharField(max_length=32, choices=HeardAbout.choices, blank=True)
     heard_about_detail = models.CharField(max_length=200, blank=True)
+    # The language pages, texts, emails and PDFs for this person are written in (settings.LANGUAGES).
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en-gb")
+    # Filled when the person needs an interpreter, with the language: shown on the caseload and appointments.
+    interpreter_language = models.CharField(
+        max_length=60, blank=True, help_text="Leave empty unless the person needs an interpreter, e.g. Urdu."
+    )
     # Set when everything identifying was removed (coproduce/retention): at the end of the
     # retention period or on an erasure request. Irreversible.
     anonymised_at = models.DateTimeField(null=True, blank=True)

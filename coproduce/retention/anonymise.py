@@ -83,6 +83,8 @@ PARTICIPANT_FIELDS_EMPTIED = (
     "address",
     "postcode",
     "heard_about_detail",
+    "language",
+    "interpreter_language",
     "user",
     "anonymised_at",
 )
@@ -334,6 +336,9 @@ def anonymise_participants(
             address="",
             postcode="",
             heard_about_detail="",
+            # The language someone speaks can point to who they are in a small area.
+            language=Value(Participant._meta.get_field("language").default),
+            interpreter_language="",
             user=None,
             anonymised_at=now,
             # An open case (an erasure request) closes today; a closed one keeps its closing date.

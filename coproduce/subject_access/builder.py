@@ -233,6 +233,8 @@ def _detail_values(row: Any, keyworker: str | None, partnership: str | None) -> 
         "joined_on": day(row.joined_on),
         "heard_about": choice(row.heard_about, Participant._meta.get_field("heard_about").choices),
         "heard_about_detail": row.heard_about_detail,
+        "language": choice(row.language, Participant._meta.get_field("language").choices),
+        "interpreter_language": row.interpreter_language,
     }
 
 

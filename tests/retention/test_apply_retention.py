@@ -236,6 +236,8 @@ def test_a_closed_case_past_its_years_is_anonymised_everywhere(
             "family_name",
             "given_name",
             "heard_about_detail",
+            "interpreter_language",
+            "language",
             "mobile",
             "postcode",
             "preferred_name",
