@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "coproduce.subject_access",
     "coproduce.retention",
     "coproduce.backups",
+    "coproduce.notifications",
     "coproduce.reporting",
     "coproduce.demo",
     "coproduce.web",
@@ -254,3 +255,22 @@ COPRODUCE_AUDIT_CHECKPOINT_DIR = Path(env("COPRODUCE_AUDIT_CHECKPOINT_DIR", str(
 COPRODUCE_AUDIT_SEAL_INTERVAL_SECONDS = int(env("COPRODUCE_AUDIT_SEAL_INTERVAL_SECONDS", "60"))
 # Events younger than this are left for the next seal (seconds): a margin for clocks and slow writers.
 COPRODUCE_AUDIT_SEAL_GRACE_SECONDS = int(env("COPRODUCE_AUDIT_SEAL_GRACE_SECONDS", "5"))
+
+# Texts and emails (coproduce/notifications, docs/notifications.md). The backend: "notify" (GOV.UK
+# Notify, text and email), "smtp" (Django's email backend: email only, texts are recorded as not
+# sent) or "console" (prints them: the demo and development).
+COPRODUCE_MESSAGES_BACKEND = env("COPRODUCE_MESSAGES_BACKEND", "console")
+COPRODUCE_NOTIFY_API_KEY = env("COPRODUCE_NOTIFY_API_KEY", "")
+COPRODUCE_NOTIFY_BASE_URL = env("COPRODUCE_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+# One generic Notify template per channel, its whole text ((subject)) and ((body)): ours are versioned here.
+COPRODUCE_NOTIFY_SMS_TEMPLATE_ID = env("COPRODUCE_NOTIFY_SMS_TEMPLATE_ID", "")
+COPRODUCE_NOTIFY_EMAIL_TEMPLATE_ID = env("COPRODUCE_NOTIFY_EMAIL_TEMPLATE_ID", "")
+# The bearer token Notify sends with its delivery receipts (set the same in Notify's API integration page).
+COPRODUCE_NOTIFY_CALLBACK_TOKEN = env("COPRODUCE_NOTIFY_CALLBACK_TOKEN", "")
+# Links in texts and emails start with this (no trailing slash).
+COPRODUCE_SITE_URL = env("COPRODUCE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# How often one address, and one computer, may ask for a sign-in link (/sign-in/link/).
+COPRODUCE_SIGN_IN_LINK_RATE = env("COPRODUCE_SIGN_IN_LINK_RATE", "3/h")
+COPRODUCE_SIGN_IN_LINK_IP_RATE = env("COPRODUCE_SIGN_IN_LINK_IP_RATE", "20/h")
+# Tries before a message that keeps failing for a passing reason is given up.
+COPRODUCE_MESSAGE_ATTEMPTS = int(env("COPRODUCE_MESSAGE_ATTEMPTS", "5"))

@@ -14,6 +14,7 @@ from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event, record_events
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput, validate_model
+from coproduce.notifications import events as notify
 from coproduce.participants.models import (
     AvailabilitySlot,
     Child,
@@ -411,6 +412,7 @@ def submit_enquiry(
             participant_id=None,
             purpose="Asked for help",
         )
+        notify.enquiry_received(enquiry=enquiry)
     return enquiry
 
 
@@ -445,6 +447,7 @@ def allocate_enquiry(
             participant_id=None,
             changed_fields=["allocated_to", "status"],
         )
+        notify.enquiry_allocated(actor=actor, enquiry=enquiry)
     return enquiry
 
 

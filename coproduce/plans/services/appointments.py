@@ -15,6 +15,7 @@ from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput, validate_model
+from coproduce.notifications import events as notify
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.plans.models import Appointment
 from coproduce.programmes.actors import actor_for
@@ -100,6 +101,7 @@ def book_appointment(
         validate_model(appointment)
         appointment.save()
         _audit(actor, appointment, AuditEvent.Action.CREATE, list(APPOINTMENT_FIELDS))
+        notify.appointment_booked(actor=actor, appointment=appointment)
     return appointment
 
 
@@ -139,6 +141,7 @@ def update_appointment(
         appointment.bump_version()
         appointment.save()
         _audit(actor, appointment, AuditEvent.Action.CHANGE, changed)
+        notify.appointment_changed(actor=actor, appointment=appointment, changed=changed)
     return appointment
 
 
@@ -154,6 +157,7 @@ def _set_status(*, actor: Any, appointment_id: int, expected_version: int, statu
         appointment.bump_version()
         appointment.save()
         _audit(actor, appointment, AuditEvent.Action.CHANGE, ["status"])
+        notify.appointment_changed(actor=actor, appointment=appointment, changed=["status"])
     return appointment
 
 

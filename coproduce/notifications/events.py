@@ -1,0 +1,168 @@
+"""What domain apps call when something happens that a person should hear about.
+
+Each function is called inside the service's transaction, right after the change is saved: the
+messages it queues commit with the change, and sending starts on commit. The idempotency key
+names the event and the version of the record it is about, so calling twice queues once.
+Nothing here decides who may do what: the calling service has already checked that.
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
+
+from coproduce.notifications.models import Message
+from coproduce.notifications.scheduling import reminder_times
+from coproduce.notifications.selectors import message_settings_of
+from coproduce.notifications.services import cancel_waiting, queue_for_enquirer, queue_for_participant, queue_for_staff
+
+
+def link(url_name: str, *args: Any) -> str:
+    return f"{settings.COPRODUCE_SITE_URL}{reverse(url_name, args=args)}"
+
+
+def _name(participant: Any) -> str:
+    return str(participant.preferred_name or participant.given_name)
+
+
+def _keyworker_name(staff_member: Any) -> str:
+    user = staff_member.user
+    return str(user.display_name or user.first_name or user)
+
+
+def _appointment_values(appointment: Any) -> dict[str, str]:
+    return {
+        "name": _name(appointment.participant),
+        "keyworker": _keyworker_name(appointment.keyworker),
+        "starts_at": appointment.starts_at.isoformat(),
+        "link": link("web:my_appointments"),
+    }
+
+
+def _queue_reminders(actor: Any, appointment: Any) -> None:
+    participant = appointment.participant
+    timings = message_settings_of(participant.partnership.programme_id)
+    for template, due_at in reminder_times(appointment.starts_at, timings).items():
+        queue_for_participant(
+            actor=actor,
+            participant=participant,
+            template=template,
+            key=f"{template}:{appointment.pk}:{appointment.version}",
+            personalisation=_appointment_values(appointment),
+            subject=f"appointment:{appointment.pk}",
+            due_at=due_at,
+        )
+
+
+def appointment_booked(*, actor: Any, appointment: Any) -> list[Message]:
+    """A confirmation now, and reminders the day before and on the morning."""
+    sent = queue_for_participant(
+        actor=actor,
+        participant=appointment.participant,
+        template="appointment-booked",
+        key=f"appointment-booked:{appointment.pk}:{appointment.version}",
+        personalisation=_appointment_values(appointment),
+    )
+    _queue_reminders(actor, appointment)
+    return sent
+
+
+def appointment_changed(*, actor: Any, appointment: Any, changed: list[str]) -> None:
+    """The reminders of the old time are cancelled; the person hears the new time, and new reminders are queued."""
+    subject = f"appointment:{appointment.pk}"
+    if appointment.status == "cancelled":
+        cancel_waiting(subject=subject, reason="The appointment was cancelled")
+        queue_for_participant(
+            actor=actor,
+            participant=appointment.participant,
+            template="appointment-cancelled",
+            key=f"appointment-cancelled:{appointment.pk}",
+            personalisation=_appointment_values(appointment),
+        )
+        return
+    if appointment.status == "happened":
+        cancel_waiting(subject=subject, reason="The appointment has happened")
+        return
+    if not {"starts_at", "place", "place_details"} & set(changed):
+        return
+    cancel_waiting(subject=subject, reason="The appointment was changed")
+    queue_for_participant(
+        actor=actor,
+        participant=appointment.participant,
+        template="appointment-changed",
+        key=f"appointment-changed:{appointment.pk}:{appointment.version}",
+        personalisation=_appointment_values(appointment),
+    )
+    _queue_reminders(actor, appointment)
+
+
+def enquiry_received(*, enquiry: Any) -> None:
+    queue_for_enquirer(
+        actor=None,
+        enquiry=enquiry,
+        template="enquiry-received",
+        key=f"enquiry-received:{enquiry.pk}",
+        personalisation={"reference": enquiry_reference(enquiry)},
+    )
+
+
+def enquiry_reference(enquiry: Any) -> str:
+    """What the person quotes when they call us: their area's code and the enquiry's number."""
+    return f"{enquiry.partnership.short_code}-E{enquiry.pk:05d}"
+
+
+def enquiry_allocated(*, actor: Any, enquiry: Any) -> None:
+    """The enquirer hears who will call; the keyworker hears it is theirs (if they chose to)."""
+    keyworker = enquiry.allocated_to
+    queue_for_enquirer(
+        actor=actor,
+        enquiry=enquiry,
+        template="enquiry-allocated",
+        key=f"enquiry-allocated:{enquiry.pk}:{enquiry.version}",
+        personalisation={
+            "name": enquiry.name.split(" ")[0],
+            "keyworker": _keyworker_name(keyworker),
+            "organisation": keyworker.organisation.name,
+            "reference": enquiry_reference(enquiry),
+        },
+    )
+    queue_for_staff(
+        actor=actor,
+        user=keyworker.user,
+        template="staff-enquiry-allocated",
+        key=f"staff-enquiry-allocated:{enquiry.pk}:{enquiry.version}",
+        personalisation={"link": link("web:enquiry_detail", enquiry.pk)},
+        partnership_id=enquiry.partnership_id,
+    )
+
+
+def participant_told(
+    *, actor: Any, participant: Any, template: str, key: str, url_name: str, extra: dict[str, str] | None = None
+) -> list[Message]:
+    """A message to the participant with their name and a link to their page (plans, referrals, voice, outcomes)."""
+    values = {"name": _name(participant), "link": link(url_name), **(extra or {})}
+    if participant.keyworker_id and "keyworker" not in values:
+        values["keyworker"] = _keyworker_name(participant.keyworker)
+    return queue_for_participant(
+        actor=actor, participant=participant, template=template, key=key, personalisation=values
+    )
+
+
+def staff_told(
+    *,
+    actor: Any,
+    user: Any,
+    template: str,
+    key: str,
+    url_name: str,
+    args: tuple[Any, ...] = (),
+    partnership_id: int | None = None,
+) -> list[Message]:
+    return queue_for_staff(
+        actor=actor,
+        user=user,
+        template=template,
+        key=key,
+        personalisation={"link": link(url_name, *args)},
+        partnership_id=partnership_id,
+    )

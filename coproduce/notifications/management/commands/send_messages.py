@@ -1,0 +1,28 @@
+"""`manage.py send_messages`: send every message that is due (cron, every 5 minutes), and with
+--poll ask GOV.UK Notify how the recent ones got on."""
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from coproduce.audit.context import audit_context
+from coproduce.notifications.sending import due_messages, poll_receipts, send_message_now
+
+
+class Command(BaseCommand):
+    help = "Send the texts and emails that are due; with --poll, fetch delivery receipts too."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--poll", action="store_true", help="Also ask the provider for delivery receipts.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with audit_context(purpose="Sending texts and emails"):
+            results: dict[str, int] = {}
+            for message_id in due_messages():
+                status = send_message_now(message_id)
+                if status:
+                    results[status] = results.get(status, 0) + 1
+            summary = ", ".join(f"{count} {status}" for status, count in sorted(results.items())) or "nothing due"
+            self.stdout.write(f"Messages: {summary}.")
+            if options["poll"]:
+                self.stdout.write(f"Delivery receipts: {poll_receipts()} changed.")
