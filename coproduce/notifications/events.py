@@ -26,8 +26,9 @@ def _name(participant: Any) -> str:
 
 
 def _keyworker_name(staff_member: Any) -> str:
+    # First name only, as people introduce themselves: "Kirsty from Fife Gingerbread will call you".
     user = staff_member.user
-    return str(user.display_name or user.first_name or user)
+    return str(user.first_name or user.display_name or user).split(" ")[0]
 
 
 def _appointment_values(appointment: Any) -> dict[str, str]:
