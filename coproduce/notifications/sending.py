@@ -52,6 +52,11 @@ def _finish(message: Message, status: str, reason: str = "", **fields: object) -
     message.status, message.status_reason, message.status_at = status, reason[:200], timezone.now()
     for name, value in fields.items():
         setattr(message, name, value)
+    secret = TEMPLATES[message.template].secret_fields
+    if secret and status != Message.Status.QUEUED:
+        # A one-time link lives only until it is sent: nobody reading the log could use it.
+        message.personalisation = {**message.personalisation, **dict.fromkeys(secret, "(removed once sent)")}
+        fields = {**fields, "personalisation": message.personalisation}
     message.save(update_fields=["status", "status_reason", "status_at", "updated_at", *fields])
     record_event(
         actor=None,

@@ -7,6 +7,7 @@ A message's text and personalisation never go into the audit, only which templat
 """
 
 import datetime
+import uuid
 from collections.abc import Iterable
 from typing import Any
 
@@ -462,3 +463,56 @@ def record_receipt(*, provider_id: str, reference: str, status: str) -> Message 
             changed_fields=["status"],
         )
     return found
+
+
+def send_sign_in_link(*, typed: str) -> Message | None:
+    """Someone asks for a sign-in link by typing their mobile number or email address.
+
+    If it is a participant's account, a one-time "choose a password" link (the one a keyworker can
+    make) goes to that same number or address, at once. The caller answers the same either way, so
+    nobody learns whether an account exists. Audited against the participant; nothing if no match.
+    """
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from coproduce.accounts.models import normalise_mobile
+    from coproduce.notifications.events import link
+
+    typed = typed.strip()
+    if "@" in typed:
+        channel, address = Channel.EMAIL, typed.lower()
+        found = Participant.objects.filter(user__email__iexact=address)
+    else:
+        channel, address = Channel.TEXT, normalise_mobile(typed)
+        found = Participant.objects.filter(user__mobile=address) if address else Participant.objects.none()
+    participant = (
+        found.filter(anonymised_at__isnull=True, user__is_active=True).select_related("user", "partnership").first()
+    )
+    if participant is None or participant.user is None:
+        return None
+    user = participant.user
+    url = link(
+        "web:set_password", urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)
+    )
+    with transaction.atomic():
+        record_event(
+            actor=None,
+            actor_role="public",
+            action=AuditEvent.Action.CHANGE,
+            record=participant,
+            participant_id=participant.pk,
+            changed_fields=["sign_in_link"],
+            purpose="Asked for a sign-in link",
+        )
+        created = queue_direct(
+            actor=None,
+            participant=participant,
+            user=None,
+            channel=channel,
+            to=address,
+            template="sign-in-link",
+            key=f"sign-in-link:{user.pk}:{timezone.now().isoformat()}:{uuid.uuid4().hex[:8]}",
+            personalisation={"link": url},
+        )
+    return created[0] if created else None

@@ -35,6 +35,8 @@ class MessageTemplate:
     trigger: str
     subject: str | Promise
     body: str | Promise
+    # Gaps that must not outlive the send (a one-time link): emptied once the message is sent or given up.
+    secret_fields: tuple[str, ...] = ()
 
 
 TEMPLATES: dict[str, MessageTemplate] = {
@@ -72,6 +74,7 @@ TEMPLATES: dict[str, MessageTemplate] = {
                 "Here is your link to sign in and choose a password: {link} It works once and for 3 days. "
                 "If you did not ask for it, you can ignore this message."
             ),
+            secret_fields=("link",),
         ),
         MessageTemplate(
             name="appointment-booked",
@@ -250,4 +253,11 @@ def render(name: str, personalisation: dict[str, str], language: str) -> tuple[s
     template = TEMPLATES[name]
     with translation.override(language):
         values = _fill(personalisation)
-        return str(template.subject), str(template.body).format(**values)
+        return str(template.subject), str(template.body).format_map(_Gaps(values))
+
+
+class _Gaps(dict[str, str]):
+    """A gap with no value stays empty rather than stopping the message (older rows, renamed gaps)."""
+
+    def __missing__(self, key: str) -> str:
+        return ""

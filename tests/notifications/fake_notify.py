@@ -43,7 +43,7 @@ class FakeNotify:
 
 def _handler(fake: FakeNotify) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: Any) -> None:
             pass
 
         def _answer(self, status: int, body: dict[str, Any]) -> None:

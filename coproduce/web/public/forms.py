@@ -1,6 +1,7 @@
 from typing import Any, cast
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 
 from coproduce.web.forms import GovukForm
@@ -87,3 +88,12 @@ class EnquiryForm(GovukForm):
             ("", "Choose one (optional)"),
             *HeardAbout.choices,
         ]
+
+
+class SignInLinkForm(GovukForm):
+    contact = forms.CharField(
+        label=_("Your mobile number or email address"),
+        help_text=_("Use the one you gave us. For example, 07700 900123."),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "spellcheck": "false"}),
+    )

@@ -1,11 +1,14 @@
 from django.urls import path
 
-from coproduce.web.public import api_tokens, enquiry, two_factor, views
+from coproduce.web.public import api_tokens, enquiry, sign_in_link, two_factor, views
 
 urlpatterns = [
     path("", views.start, name="start"),
     path("privacy/", views.privacy, name="privacy"),
     path("sign-in/", views.SignInView.as_view(), name="sign_in"),
+    path("sign-in/link/", sign_in_link.sign_in_link, name="sign_in_link"),
+    path("sign-in/link/sent/", sign_in_link.sign_in_link_sent, name="sign_in_link_sent"),
+    path("notifications/notify-callback/", sign_in_link.notify_callback, name="notify_callback"),
     path("sign-in/code/", two_factor.sign_in_code, name="sign_in_code"),
     path("sign-out/", views.sign_out, name="sign_out"),
     path("account/two-factor/", two_factor.two_factor_page, name="two_factor"),
