@@ -1,8 +1,8 @@
 from typing import Any, cast
 
 from django import forms
-from django.utils.translation import gettext_lazy as _
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+from django.utils.translation import gettext_lazy as _
 
 from coproduce.web.forms import GovukForm
 
