@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("coproduce.web.research.urls")),
     path("", include("coproduce.web.partner.urls")),
     path("", include("coproduce.web.directory.urls")),
+    path("", include("coproduce.web.messages_urls")),
 ]

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
+from coproduce.notifications.selectors import with_text_not_getting_through
 from coproduce.outcomes.selectors import due_sustainment_checks_for
 from coproduce.participants.models import Consent, Enquiry, Participant
 from coproduce.participants.selectors import (
@@ -98,6 +99,8 @@ def caseload(request: HttpRequest) -> HttpResponse:
     ).prefetch_related("children")
     # Next appointment and open steps as subqueries (coproduce/plans/selectors/contacts.py).
     participants = with_casework_summary(participants)
+    # Whether their last text bounced for good: a subquery too, so the page's query count stays put.
+    participants = with_text_not_getting_through(participants)
     pages = paginate(request, participants, CASELOAD_PER_PAGE)
     today = timezone.localdate()
     cutoff = not_seen_since(today)
