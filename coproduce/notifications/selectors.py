@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import BooleanField, Case, OuterRef, QuerySet, Subquery, Value, When
 
 from coproduce.accounts.roles import Role
 from coproduce.notifications.models import (
@@ -55,9 +55,11 @@ def with_text_not_getting_through(participants: QuerySet[Participant]) -> QueryS
     latest_text = Message.objects.filter(
         participant=OuterRef("pk"), channel=Channel.TEXT, status__in=FINISHED_SENDING
     ).order_by("-created_at", "-pk")
-    return participants.annotate(
-        text_not_getting_through=Exists(
-            Message.objects.filter(pk=Subquery(latest_text.values("pk")[:1]), status=Message.Status.PERMANENT_FAILURE)
+    return participants.annotate(last_text_status=Subquery(latest_text.values("status")[:1])).annotate(
+        text_not_getting_through=Case(
+            When(last_text_status=Message.Status.PERMANENT_FAILURE, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
         )
     )
 
