@@ -9,6 +9,7 @@ A message's text and personalisation never go into the audit, only which templat
 import datetime
 import uuid
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 import rules
@@ -236,8 +237,7 @@ def _start_sending(messages: list[Message]) -> None:
     now = timezone.now()
     for message in messages:
         if message.send_after <= now and message.status == Message.Status.QUEUED:
-            message_id = message.pk
-            transaction.on_commit(lambda message_id=message_id: send_message.enqueue(message_id))
+            transaction.on_commit(partial(send_message.enqueue, message.pk))
 
 
 def _create(actor: Any, messages: list[Message]) -> list[Message]:

@@ -1,11 +1,9 @@
 """Forms for choosing how we contact someone, and for a programme's message timings (all audiences)."""
 
-from typing import Any
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from coproduce.notifications.models import ChannelChoice, ParticipantTopic, StaffTopic
+from coproduce.notifications.models import ChannelChoice, Message, ParticipantTopic, StaffTopic
 from coproduce.web.forms import GovukForm
 
 PARTICIPANT_CHANNELS = [
@@ -64,10 +62,4 @@ class MessageSettingsForm(GovukForm):
 
 
 class MessageFilterForm(GovukForm):
-    status = forms.ChoiceField(label="Status", required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from coproduce.notifications.models import Message
-
-        super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", "Any"), *Message.Status.choices]
+    status = forms.ChoiceField(label="Status", required=False, choices=[("", "Any"), *Message.Status.choices])
