@@ -6,13 +6,14 @@ names the event and the version of the record it is about, so calling twice queu
 Nothing here decides who may do what: the calling service has already checked that.
 """
 
+import datetime
 from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
 
 from coproduce.notifications.models import Message
-from coproduce.notifications.scheduling import reminder_times
+from coproduce.notifications.scheduling import at_local, reminder_times
 from coproduce.notifications.selectors import message_settings_of
 from coproduce.notifications.services import cancel_waiting, queue_for_enquirer, queue_for_participant, queue_for_staff
 
@@ -138,14 +139,28 @@ def enquiry_allocated(*, actor: Any, enquiry: Any) -> None:
 
 
 def participant_told(
-    *, actor: Any, participant: Any, template: str, key: str, url_name: str, extra: dict[str, str] | None = None
+    *,
+    actor: Any,
+    participant: Any,
+    template: str,
+    key: str,
+    url_name: str,
+    extra: dict[str, str] | None = None,
+    due_at: datetime.datetime | None = None,
+    audit_against_participant: bool = True,
 ) -> list[Message]:
     """A message to the participant with their name and a link to their page (plans, referrals, voice, outcomes)."""
     values = {"name": _name(participant), "link": link(url_name), **(extra or {})}
     if participant.keyworker_id and "keyworker" not in values:
         values["keyworker"] = _keyworker_name(participant.keyworker)
     return queue_for_participant(
-        actor=actor, participant=participant, template=template, key=key, personalisation=values
+        actor=actor,
+        participant=participant,
+        template=template,
+        key=key,
+        personalisation=values,
+        due_at=due_at,
+        audit_against_participant=audit_against_participant,
     )
 
 
@@ -166,4 +181,100 @@ def staff_told(
         key=key,
         personalisation={"link": link(url_name, *args)},
         partnership_id=partnership_id,
+    )
+
+
+def step_offered(*, actor: Any, step: Any, participant: Any) -> None:
+    participant_told(
+        actor=actor,
+        participant=participant,
+        template="step-offered",
+        key=f"step-offered:{step.pk}",
+        url_name="web:my_plan",
+    )
+
+
+def referral_sent(*, actor: Any, referral: Any) -> None:
+    """The participant hears it went (never where); the receiving organisation's staff hear it waits."""
+    from coproduce.programmes.models import StaffMember
+
+    participant = referral.participant
+    participant_told(
+        actor=actor,
+        participant=participant,
+        template="referral-sent",
+        key=f"referral-sent:{referral.pk}:{referral.version}",
+        url_name="web:my_referrals",
+    )
+    partner_staff = StaffMember.objects.filter(
+        organisation_id=referral.organisation_id, is_active=True, roles__role="partner_worker"
+    ).select_related("user")
+    for staff in partner_staff.distinct():
+        staff_told(
+            actor=actor,
+            user=staff.user,
+            template="staff-referral-waiting",
+            key=f"staff-referral-waiting:{referral.pk}:{referral.version}:{staff.user_id}",
+            url_name="web:partner_referral",
+            args=(referral.pk,),
+            partnership_id=participant.partnership_id,
+        )
+
+
+def referral_answered(*, actor: Any, referral: Any, accepted: bool) -> None:
+    template = "referral-accepted" if accepted else "referral-declined"
+    participant_told(
+        actor=actor,
+        participant=referral.participant,
+        template=template,
+        key=f"{template}:{referral.pk}:{referral.version}",
+        url_name="web:my_referrals",
+    )
+
+
+def group_session_invited(*, actor: Any, invitation: Any) -> None:
+    group_session = invitation.group_session
+    participant_told(
+        actor=actor,
+        participant=invitation.participant,
+        template="group-session-invitation",
+        key=f"group-session-invitation:{invitation.pk}",
+        url_name="web:my_requests",
+        extra={"starts_at": group_session.starts_at.isoformat()},
+    )
+
+
+def you_said_we_did(*, actor: Any, group_session: Any, participant: Any) -> None:
+    participant_told(
+        actor=actor,
+        participant=participant,
+        template="you-said-we-did",
+        key=f"you-said-we-did:{group_session.pk}:{group_session.version}:{participant.pk}",
+        url_name="web:my_requests",
+    )
+
+
+def sustainment_check_due(*, check: Any, participant: Any) -> None:
+    """ "How is the new job going?" on the morning the check falls due, at the programme's morning reminder time."""
+    timings = message_settings_of(participant.partnership.programme_id)
+    participant_told(
+        actor=None,
+        participant=participant,
+        template="sustainment-check-in",
+        key=f"sustainment-check-in:{check.pk}",
+        url_name="web:my_achievements",
+        due_at=at_local(check.due_on, timings.morning_reminder_time),
+    )
+
+
+def survey_invited(*, invitation: Any, participant: Any) -> None:
+    """An evaluation survey: the message names no survey, and, like the invitation itself, is kept out
+    of the participant's record's audit log (research stays apart from casework, ADR 0006)."""
+    participant_told(
+        actor=None,
+        participant=participant,
+        template="survey-invitation",
+        key=f"survey-invitation:{invitation.pk}",
+        url_name="web:my_surveys",
+        audit_against_participant=False,
     )

@@ -240,7 +240,7 @@ def _start_sending(messages: list[Message]) -> None:
             transaction.on_commit(partial(send_message.enqueue, message.pk))
 
 
-def _create(actor: Any, messages: list[Message]) -> list[Message]:
+def _create(actor: Any, messages: list[Message], *, audit_against_participant: bool = True) -> list[Message]:
     """Save new messages; one whose idempotency key is already there (the same event again) is left out."""
     keys = [message.idempotency_key for message in messages]
     existing = set(Message.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", flat=True))
@@ -257,7 +257,10 @@ def _create(actor: Any, messages: list[Message]) -> list[Message]:
         record_events(
             actor=actor,
             action=AuditEvent.Action.CREATE,
-            records=[(Message._meta.label, message.pk, message.participant_id) for message in created],
+            records=[
+                (Message._meta.label, message.pk, message.participant_id if audit_against_participant else None)
+                for message in created
+            ],
             changed_fields=["channel", "template"],
         )
     _start_sending(created)
@@ -277,6 +280,7 @@ def queue_for_participant(
     personalisation: dict[str, str],
     subject: str = "",
     due_at: datetime.datetime | None = None,
+    audit_against_participant: bool = True,
 ) -> list[Message]:
     """Queue `template` for a participant on each channel they chose for its topic, at `due_at` (now)
     or after the programme's quiet hours. Nothing if they have not chosen it or withdrew consent.
@@ -314,7 +318,7 @@ def queue_for_participant(
         and CHANNEL_CONSENT[channel] in consented
         and addresses[channel]
     ]
-    return _create(actor, messages)
+    return _create(actor, messages, audit_against_participant=audit_against_participant)
 
 
 def queue_for_enquirer(

@@ -5,6 +5,7 @@ import datetime
 from django.db import transaction
 from django_tasks import task
 
+from coproduce.notifications import events as notify
 from coproduce.outcomes.models import Outcome, SustainmentCheck
 
 CHECK_WEEKS: tuple[int, ...] = tuple(SustainmentCheck.Weeks.values)
@@ -31,7 +32,8 @@ def schedule_sustainment_checks(outcome_id: int) -> int:
             due_on = check_due_on(outcome.achieved_on, weeks)
             check = existing.get(weeks)
             if check is None:
-                SustainmentCheck.objects.create(outcome=outcome, weeks=weeks, due_on=due_on)
+                check = SustainmentCheck.objects.create(outcome=outcome, weeks=weeks, due_on=due_on)
+                notify.sustainment_check_due(check=check, participant=outcome.participant)
                 created += 1
             elif check.status == SustainmentCheck.Status.DUE and check.due_on != due_on:
                 check.due_on = due_on

@@ -27,6 +27,7 @@ from coproduce.audit.services import record_event
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput, validate_model
 from coproduce.directory.models import Service
+from coproduce.notifications import events as notify
 from coproduce.participants.models import Consent, Participant
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.plans.models import Goal
@@ -325,11 +326,13 @@ def send_referral(*, actor: Any, referral_id: int, version: int) -> Referral:
         referral.sent_at = now
         referral.sent_by = actor
         referral.answer_due_on = working_days_after(timezone.localdate(now), service.response_working_days)
-        return _save(
+        sent = _save(
             actor=actor,
             referral=referral,
             changed=["state", "sent_at", "sent_by", "answer_due_on"],
         )
+        notify.referral_sent(actor=actor, referral=sent)
+        return sent
 
 
 # --- The partner answers ----------------------------------------------------------------------
@@ -344,7 +347,9 @@ def accept_referral(*, actor: Any, referral_id: int, version: int) -> Referral:
         _move(referral, "accept", version)
         referral.answered_at = timezone.now()
         referral.answered_by = actor
-        return _save(actor=actor, referral=referral, changed=["state", "answered_at", "answered_by"])
+        accepted = _save(actor=actor, referral=referral, changed=["state", "answered_at", "answered_by"])
+        notify.referral_answered(actor=actor, referral=accepted, accepted=True)
+        return accepted
 
 
 def decline_referral(
@@ -368,11 +373,13 @@ def decline_referral(
         referral.answered_by = actor
         referral.decline_reason = reason
         referral.decline_detail = detail
-        return _save(
+        declined = _save(
             actor=actor,
             referral=referral,
             changed=["state", "answered_at", "answered_by", "decline_reason", *(["decline_detail"] if detail else [])],
         )
+        notify.referral_answered(actor=actor, referral=declined, accepted=False)
+        return declined
 
 
 def start_referral(

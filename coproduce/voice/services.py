@@ -17,6 +17,7 @@ from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
 from coproduce.core.errors import NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput, validate_model
+from coproduce.notifications import events as notify
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.programmes.actors import actor_for
 from coproduce.voice.models import Feedback, GroupSession, Invitation, Request, Topic
@@ -247,6 +248,7 @@ def invite_requesters(*, actor: Any, group_session_id: int) -> list[Invitation]:
                 participant_id=invitation.participant_id,
                 changed_fields=["group_session", "participant"],
             )
+            notify.group_session_invited(actor=actor, invitation=invitation)
     return invitations
 
 
@@ -341,4 +343,5 @@ def answer_with_you_said_we_did(
                 participant_id=request.participant_id,
                 changed_fields=["status"],
             )
+            notify.you_said_we_did(actor=actor, group_session=group_session, participant=request.participant)
     return group_session

@@ -159,7 +159,9 @@ def account_messages(request: HttpRequest) -> HttpResponse:
                 flash.success(request, "Your choice is saved.")
                 return redirect("web:account_messages")
         status = 400
-    recent = list(messages_visible_to(request.user).filter(user_id=request.user.pk or 0).order_by("-created_at", "-pk")[:20])
+    recent = list(
+        messages_visible_to(request.user).filter(user_id=request.user.pk or 0).order_by("-created_at", "-pk")[:20]
+    )
     context = {"page_title": "Messages to me about my work", "form": form, "recent": recent}
     return render(request, "web/messages/account.html", context, status=status)
 

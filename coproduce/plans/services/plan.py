@@ -16,6 +16,7 @@ from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput
+from coproduce.notifications import events as notify
 from coproduce.participants.models import Participant
 from coproduce.participants.selectors import participants_visible_to, visible_participant
 from coproduce.plans.models import Goal, Step
@@ -158,6 +159,7 @@ def offer_step(
             state=Step.State.OFFERED,
         )
         _audit(actor, AuditEvent.Action.CREATE, step, goal.participant_id, ["description", "state"])
+        notify.step_offered(actor=actor, step=step, participant=goal.participant)
     return step
 
 

@@ -24,6 +24,7 @@ from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event, record_events
 from coproduce.core.errors import ConflictError, DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput, validate_model
+from coproduce.notifications import events as notify
 from coproduce.participants.models import Participant
 from coproduce.programmes.models import Programme
 from coproduce.research.models import (
@@ -486,6 +487,11 @@ def send_due_invitations(*, today: datetime.date) -> int:
             if not invitations:
                 continue
             SurveyInvitation.objects.bulk_create(invitations)
+            participants = Participant.objects.select_related("partnership", "keyworker__user").in_bulk(
+                [invitation.participant_id for invitation in invitations]
+            )
+            for invitation in invitations:
+                notify.survey_invited(invitation=invitation, participant=participants[invitation.participant_id])
             # Not against the participant: which survey someone was sent stays out of their record's log.
             record_events(
                 actor=None,
