@@ -242,7 +242,8 @@ def _fill(values: dict[str, str]) -> dict[str, str]:
     for key, value in values.items():
         if key.endswith("_at") and value:
             moment = timezone.localtime(datetime.datetime.fromisoformat(value))
-            filled[key] = formats.date_format(moment, "l j F, H:i")
+            # E: the month as it reads after a day in languages that decline it (Polish "11 marca").
+            filled[key] = formats.date_format(moment, "l j E, H:i")
         else:
             filled[key] = value
     return filled

@@ -76,5 +76,5 @@ def test_texts_are_short_enough_for_two_text_messages():
 def test_a_message_is_written_in_the_readers_language():
     values = {"name": "Ola", "keyworker": "Kim", "starts_at": "2026-03-11T10:30:00+00:00", "link": "L"}
     # Until the Polish catalogue has this text, the sentence stays English; the date is already Polish.
-    assert "środa 11" in render("appointment-booked", values, "pl")[1]
+    assert "Środa 11 marca, 10:30" in render("appointment-booked", values, "pl")[1]
     assert "Wednesday 11 March" in render("appointment-booked", values, "en-gb")[1]
