@@ -41,6 +41,7 @@ from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_events
 from coproduce.budgets.models import Spend
 from coproduce.core.models import VersionedModel
+from coproduce.notifications.models import Message
 from coproduce.outcomes.models import Outcome, SustainmentCheck, WorkWish
 from coproduce.participants.models import AvailabilitySlot, Child, Consent, CoverShare, Enquiry, Participant
 from coproduce.plans.models import (
@@ -155,6 +156,13 @@ class Held:
 
 
 _assessment = Held(Assessment, "participant", words=("strengths", "aspirations"))
+_enquiry = Held(
+    Enquiry,
+    "participant",
+    words=("email", "mobile", "best_time", "postcode", "message", "closed_reason"),
+    replace=(("name", ANONYMISED_ENQUIRER),),
+    history_by_id=True,
+)
 _goal = Held(Goal, "participant", words=("title", "details"))
 _progress_check = Held(ProgressCheck, "participant")
 _outcome = Held(Outcome, "participant", words=("description", "evidence_note"))
@@ -181,13 +189,9 @@ HELD: tuple[Held, ...] = (
     Held(AvailabilitySlot, "participant", delete_rows=True),
     Held(Consent, "participant", words=("detail",)),
     Held(CoverShare, "participant", words=("reason",)),
-    Held(
-        Enquiry,
-        "participant",
-        words=("email", "mobile", "best_time", "postcode", "message", "closed_reason"),
-        replace=(("name", ANONYMISED_ENQUIRER),),
-        history_by_id=True,
-    ),
+    _enquiry,
+    # The replies to their enquiry, from before they were registered.
+    Held(Message, "enquiry", parent=_enquiry, words=("to",), replace=(("personalisation", {}),)),
     _assessment,
     Held(AssessmentBarrier, "assessment", parent=_assessment, words=("own_words",)),
     Held(
@@ -233,6 +237,8 @@ HELD: tuple[Held, ...] = (
     _subject_access_request,
     Held(PreparedCopy, "request", parent=_subject_access_request, delete_rows=True),
     Held(NoteDecision, "request", parent=_subject_access_request, words=("reason",)),
+    # Texts and emails keep which template went when and how it got on (the log); not where to, nor what it said.
+    Held(Message, "participant", words=("to",), replace=(("personalisation", {}),)),
 )
 
 # Rows that point at a person and are kept as they are, and why (tests/retention checks that
@@ -245,6 +251,7 @@ KEPT_AS_THEY_ARE: dict[str, str] = {
     "research.Quote": "Passages of the redacted transcript, attributed without a name (ADR 0006).",
     "retention.ErasureRequest": "The record that their request was dealt with; it holds no personal details.",
     "retention.PartnerDeletionNotice": "Which referral and fields a partner must delete, never who it was about.",
+    "notifications.ContactPreference": "Which channels and topics they chose, no number or address.",
 }
 
 
@@ -515,6 +522,8 @@ def anonymise_enquiries(*, enquiry_ids: Sequence[int], purpose: str) -> list[int
         )
         history = Enquiry.history.model._default_manager.filter(id__in=ids)
         history._raw_delete(history.db)
+        # The replies we sent them: where to and what they said go; that they were sent stays.
+        Message.objects.filter(enquiry_id__in=ids).update(to="", personalisation={}, updated_at=now)
         record_events(
             actor=None,
             action=AuditEvent.Action.CHANGE,

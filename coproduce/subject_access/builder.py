@@ -27,6 +27,9 @@ from coproduce.audit.models import AuditEvent
 from coproduce.audit.selectors import events_shown_to_the_participant
 from coproduce.budgets.selectors import spends_visible_to
 from coproduce.core.errors import NotFound
+from coproduce.notifications.models import Channel, Message
+from coproduce.notifications.selectors import messages_visible_to
+from coproduce.notifications.templates import render as render_message
 from coproduce.outcomes.models import Outcome, SustainmentCheck, WorkWish
 from coproduce.outcomes.selectors import outcomes_visible_to, work_wishes_visible_to
 from coproduce.participants.models import AvailabilitySlot, Child, Consent, CoverShare, Enquiry, Participant
@@ -180,6 +183,7 @@ def build_copy(scope: CopyScope, *, now: datetime.datetime | None = None) -> Bui
         "cover": _cover(pid),
         "research": _research(reader, pid),
         "survey_invitations": _survey_invitations(pid),
+        "messages_sent": _messages_sent(reader, pid, participant.language),
         "who_looked": _who_looked(participant, withheld),
     }
     contents = {key: len(value) for key, value in data.items() if isinstance(value, list)}
@@ -833,6 +837,28 @@ def _survey_invitations(pid: int) -> list[dict[str, Any]]:
         }
         for invitation in invitations
     ]
+
+
+def _messages_sent(reader: Any, pid: int, language: str) -> list[dict[str, Any]]:
+    """Every text and email to them: what it said (as they read it), where to, and how it got on."""
+    sent = reader.rows(messages_visible_to, Message, participant_id=pid).order_by("created_at", "pk")
+    copies = []
+    for message in sent:
+        subject, body = render_message(message.template, message.personalisation, language)
+        copies.append(
+            {
+                "channel": choice(message.channel, Channel.choices),
+                "to": message.to,
+                "template": message.template,
+                "template_version": message.template_version,
+                "subject": subject,
+                "text": body,
+                "queued_at": when(message.created_at),
+                "sent_at": when(message.sent_at),
+                "status": choice(message.status, Message.Status.choices),
+            }
+        )
+    return copies
 
 
 def _who_looked(participant: Participant, withheld: list[int]) -> list[dict[str, Any]]:

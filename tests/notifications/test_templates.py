@@ -36,9 +36,7 @@ JARGON = ["engagement", "intervention", "outcome", "provision", "signposting"]
 
 
 def texts() -> list[tuple[str, str]]:
-    return [
-        (template.name, f"{template.subject} {template.body}".lower()) for template in TEMPLATES.values()
-    ]
+    return [(template.name, f"{template.subject} {template.body}".lower()) for template in TEMPLATES.values()]
 
 
 @pytest.mark.parametrize(("name", "text"), texts())
@@ -67,9 +65,17 @@ def test_every_template_is_in_the_docs():
 
 
 def test_texts_are_short_enough_for_two_text_messages():
-    values = {"name": "Christabel", "keyworker": "Kirsty", "organisation": "Fife Gingerbread", "reference": "FIF-E00042",
-              "starts_at": "2026-03-11T10:30:00+00:00", "link": "https://coproduce.example/set-password/MTIz/abcdef-0123456789abcdef0123456789abcdef/"}
-    too_long = {name: len(render(name, values, "en-gb")[1]) for name in TEMPLATES if len(render(name, values, "en-gb")[1]) > 306}
+    values = {
+        "name": "Christabel",
+        "keyworker": "Kirsty",
+        "organisation": "Fife Gingerbread",
+        "reference": "FIF-E00042",
+        "starts_at": "2026-03-11T10:30:00+00:00",
+        "link": "https://coproduce.example/set-password/MTIz/abcdef-0123456789abcdef0123456789abcdef/",
+    }
+    too_long = {
+        name: len(render(name, values, "en-gb")[1]) for name in TEMPLATES if len(render(name, values, "en-gb")[1]) > 306
+    }
     assert too_long == {}
 
 

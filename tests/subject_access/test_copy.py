@@ -56,6 +56,7 @@ TOP_LEVEL_KEYS = [
     "cover",
     "research",
     "survey_invitations",
+    "messages_sent",
     "who_looked",
 ]
 
