@@ -39,6 +39,7 @@ from coproduce.demo.budgets import write_budgets
 from coproduce.demo.data import AreaSpec, DemoLogin, OrganisationSpec
 from coproduce.demo.directory import demo_directory_ids, write_availability, write_directory
 from coproduce.demo.funding import write_funding
+from coproduce.demo.messages import write_contact_preferences
 from coproduce.demo.outcomes import write_outcomes
 from coproduce.demo.referrals import write_referrals
 from coproduce.demo.research import demo_research_rows, write_research
@@ -292,6 +293,7 @@ class _Builder:
         write_budgets(self)
         write_board(self)
         write_research(self)
+        write_contact_preferences(self)
         return DemoSummary(
             participants_by_area=dict(Counter(person.area.area_name for person in self.people)),
             status_counts=dict(Counter(person.status for person in self.people)),
