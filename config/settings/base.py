@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "coproduce.subject_access",
     "coproduce.retention",
     "coproduce.backups",
+    "coproduce.offline",
     "coproduce.reporting",
     "coproduce.demo",
     "coproduce.web",
