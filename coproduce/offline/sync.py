@@ -131,7 +131,7 @@ def _apply_contact(actor: Any, item: dict[str, Any]) -> Applied:
         actor=actor,
         participant_id=participant_id,
         happened_on=_date(item, "happened_on"),
-        kind=_text(item, "kind", required=True, max_length=16),
+        kind=_text(item, "contact_kind", required=True, max_length=16),
         duration_minutes=_optional_number(item, "duration_minutes"),
         notes=_text(item, "notes", max_length=NOTES_MAX_LENGTH),
     )

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from coproduce.web.public import api_tokens, enquiry, two_factor, views
+from coproduce.web.public import api_tokens, enquiry, pwa, two_factor, views
 
 urlpatterns = [
     path("", views.start, name="start"),
     path("privacy/", views.privacy, name="privacy"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("service-worker.js", pwa.service_worker, name="service_worker"),
     path("sign-in/", views.SignInView.as_view(), name="sign_in"),
     path("sign-in/code/", two_factor.sign_in_code, name="sign_in_code"),
     path("sign-out/", views.sign_out, name="sign_out"),
