@@ -7,7 +7,7 @@ keyworker's access (a cover that ended, a move to another caseload) nor its 24 h
 import datetime
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from coproduce.offline.models import VisitMark
@@ -36,6 +36,20 @@ def visit_marks_for(user: Any, now: datetime.datetime | None = None) -> QuerySet
         .select_related("participant")
         .order_by("participant__family_name", "participant__given_name", "participant_id")
     )
+
+
+def with_visit_mark(participants: QuerySet[Any], user: Any, now: datetime.datetime | None = None) -> QuerySet[Any]:
+    """Annotate `on_visits`: whether this keyworker has the person on today's visits (a subquery, no extra query)."""
+    now = now or timezone.now()
+    staff_member = actor_for(user).staff_member
+    marks = VisitMark.objects.filter(
+        participant=OuterRef("pk"), keyworker_id=staff_member.pk if staff_member else None, expires_at__gt=now
+    )
+    return participants.annotate(on_visits=Exists(marks))
+
+
+def is_on_visits(user: Any, participant_id: int, now: datetime.datetime | None = None) -> bool:
+    return visit_marks_for(user, now).filter(participant_id=participant_id).exists()
 
 
 def marked_participant_ids(user: Any, now: datetime.datetime | None = None) -> set[int]:
