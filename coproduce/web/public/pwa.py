@@ -5,6 +5,7 @@ allow-list at the top of templates/web/pwa/service-worker.js.
 """
 
 import hashlib
+import json
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
@@ -60,7 +61,13 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     version = hashlib.sha256("\n".join([*shell, visits_shell]).encode()).hexdigest()[:12]
     body = render_to_string(
         "web/pwa/service-worker.js",
-        {"shell": shell, "visits_page": reverse("web:visits"), "visits_shell": visits_shell, "version": version},
+        {
+            # JSON is JavaScript: the addresses go in as literals, never pasted into code as text.
+            "shell": json.dumps(shell),
+            "visits_page": json.dumps(reverse("web:visits")),
+            "visits_shell": json.dumps(visits_shell),
+            "version": version,
+        },
     )
     response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
     response["Service-Worker-Allowed"] = "/"

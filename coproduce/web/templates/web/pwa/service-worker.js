@@ -8,9 +8,9 @@
 "use strict";
 
 const CACHE = "coproduce-shell-{{ version }}";
-const SHELL_FILES = [{% for url in shell %}"{{ url|escapejs }}"{% if not forloop.last %}, {% endif %}{% endfor %}];
-const VISITS_PAGE = "{{ visits_page|escapejs }}";
-const VISITS_SHELL = "{{ visits_shell|escapejs }}";
+{% autoescape off %}const SHELL_FILES = {{ shell }};
+const VISITS_PAGE = {{ visits_page }};
+const VISITS_SHELL = {{ visits_shell }};{% endautoescape %}
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL_FILES)).then(() => self.skipWaiting()));
