@@ -139,7 +139,10 @@ def test_with_no_signal_the_visits_page_opens_from_the_phone(
     page.reload()  # now under the worker, which keeps the shell once the live page has opened
     expect(page.locator(f"#offline-person-{people.second_participant.pk}")).to_be_visible()
     page.wait_for_function(
-        "caches.keys().then(async (names) => { for (const n of names) { if (await (await caches.open(n)).match('/visits/shell/')) return true; } return false; })"
+        "caches.keys().then(async (names) => {"
+        "  for (const name of names) if (await (await caches.open(name)).match('/visits/shell/')) return true;"
+        "  return false;"
+        "})"
     )
 
     phone.set_offline(True)

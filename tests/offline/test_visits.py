@@ -1,4 +1,4 @@
-"""Today's visits: Kim takes Paula with her, and what she records with no signal arrives once, or waits for her choice."""
+"""Today's visits: Kim takes Paula with her; what she records with no signal arrives once, or waits for her choice."""
 
 import datetime
 import uuid

@@ -21,13 +21,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from coproduce.accounts.roles import Role
 from coproduce.audit.models import AuditEvent
+from coproduce.audit.services import record_participant_reads
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput
 from coproduce.offline.selectors import visit_data, visit_marks_for
 from coproduce.offline.services import drop_from_visits, take_on_visits
 from coproduce.offline.sync import ProgressConflict, StepConflict, apply_offline_item
 from coproduce.participants.services import record_participant_list_view
-from coproduce.audit.services import record_participant_reads
 from coproduce.web.access import require_roles
 
 SYNC_BODY_LIMIT = 64 * 1024
@@ -84,7 +84,8 @@ def visit_take(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(error.message) from error
     except NotAllowed as error:
         raise PermissionDenied(error.message) from error
-    messages.success(request, f"{mark.participant.full_name} is on today’s visits until {timezone.localtime(mark.expires_at):%-d %B, %H:%M}.")
+    until = timezone.localtime(mark.expires_at)
+    messages.success(request, f"{mark.participant.full_name} is on today’s visits until {until:%-d %B, %H:%M}.")
     return redirect(_back(request, pk))
 
 
