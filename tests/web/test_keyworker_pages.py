@@ -66,10 +66,10 @@ def test_kim_sees_her_own_caseload_and_nobody_elses(personas: Personas, client_f
     assert pat_row.startswith(
         f"Pat Participant MIW-FIF-00001 Active {timezone.localdate() - datetime.timedelta(days=7):%-d %b %Y}"
     )
-    assert pat_row.endswith(f"{year - 2012 - 1}, {year - 2016 - 1}")
+    assert pat_row.endswith(f"{year - 2012 - 1}, {year - 2016 - 1} Take on today’s visits : Pat Participant")
     assert paula_row == (
         f"Paula Second MIW-FIF-00002 Active {timezone.localdate() - datetime.timedelta(days=60):%-d %b %Y} "
-        "Not seen for 8 weeks None booked 0 None"
+        "Not seen for 8 weeks None booked 0 None Take on today’s visits : Paula Second"
     )
 
 
