@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "coproduce.retention",
     "coproduce.backups",
     "coproduce.notifications",
+    "coproduce.offline",
     "coproduce.reporting",
     "coproduce.demo",
     "coproduce.web",

@@ -42,6 +42,7 @@ from coproduce.audit.services import record_events
 from coproduce.budgets.models import Spend
 from coproduce.core.models import VersionedModel
 from coproduce.notifications.models import Message
+from coproduce.offline.models import VisitMark
 from coproduce.outcomes.models import Outcome, SustainmentCheck, WorkWish
 from coproduce.participants.models import AvailabilitySlot, Child, Consent, CoverShare, Enquiry, Participant
 from coproduce.plans.models import (
@@ -215,6 +216,8 @@ HELD: tuple[Held, ...] = (
     Held(JobSearchEntry, "participant", words=("employer", "role", "what_i_did", "outcome")),
     Held(Request, "participant", words=("text",)),
     Held(Invitation, "participant"),
+    # Being on a keyworker's visits for a day says nothing worth keeping.
+    Held(VisitMark, "participant", delete_rows=True),
     Held(Feedback, "participant", words=("text",)),
     Held(
         Referral,

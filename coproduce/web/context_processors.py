@@ -23,6 +23,7 @@ MENU: dict[Role, list[tuple[str, str]]] = {
     ],
     Role.KEYWORKER: [
         ("My caseload", "web:caseload"),
+        ("Today’s visits", "web:visits"),
         ("Register someone", "web:participant_register"),
         ("Requests board", "web:requests_board"),
         ("Feedback", "web:my_feedback"),

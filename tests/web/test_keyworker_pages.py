@@ -66,10 +66,10 @@ def test_kim_sees_her_own_caseload_and_nobody_elses(personas: Personas, client_f
     assert pat_row.startswith(
         f"Pat Participant MIW-FIF-00001 Active {timezone.localdate() - datetime.timedelta(days=7):%-d %b %Y}"
     )
-    assert pat_row.endswith(f"{year - 2012 - 1}, {year - 2016 - 1}")
+    assert pat_row.endswith(f"{year - 2012 - 1}, {year - 2016 - 1} Take on today’s visits : Pat Participant")
     assert paula_row == (
         f"Paula Second MIW-FIF-00002 Active {timezone.localdate() - datetime.timedelta(days=60):%-d %b %Y} "
-        "Not seen for 8 weeks None booked 0 None"
+        "Not seen for 8 weeks None booked 0 None Take on today’s visits : Paula Second"
     )
 
 
@@ -351,8 +351,9 @@ def test_a_record_takes_the_same_queries_however_long_it_is(
     AssessmentBarrierFactory(assessment=assessment)
     client = sign_in(personas.keyworker.user)
     # Session, user, actor (3), participant, children, consents, assessment, its barriers, contacts,
-    # upcoming appointments, cover shares, sustainment checks due, an erasure request, audit insert.
-    with django_assert_num_queries(16):
+    # upcoming appointments, cover shares, sustainment checks due, an erasure request, whether they
+    # are on today's visits, audit insert.
+    with django_assert_num_queries(17):
         response = client.get(f"/participants/{participant.pk}/")
     assert len(response.context["contacts"]) == min(how_many, 10)
     assert len(response.context["due_checks"]) == 4 * how_many
@@ -374,7 +375,7 @@ def test_record_pages_take_the_same_queries_however_many_participants(
     client.get(url.format(pk=personas.participant.pk))  # the first visit may set up the session
     # The participant's page also asks whether the evaluation team has a survey waiting for them;
     # the keyworker's whether the person asked for their data to be erased.
-    expected = {"keyworker": 15, "participant": 11}[role]
+    expected = {"keyworker": 16, "participant": 11}[role]
     with django_assert_num_queries(expected):
         response = client.get(url.format(pk=personas.participant.pk))
     assert response.status_code == 200

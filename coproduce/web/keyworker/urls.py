@@ -1,9 +1,25 @@
 from django.urls import path
 
-from coproduce.web.keyworker import budget_views, contacts, outcome_views, plan, progress, referral_views, views, voice
+from coproduce.web.keyworker import (
+    budget_views,
+    contacts,
+    outcome_views,
+    plan,
+    progress,
+    referral_views,
+    views,
+    visits,
+    voice,
+)
 
 urlpatterns = [
     path("caseload/", views.caseload, name="caseload"),
+    path("visits/", visits.visits, name="visits"),
+    path("visits/shell/", visits.visits_shell, name="visits_shell"),
+    path("visits/data.json", visits.visits_data, name="visits_data"),
+    path("visits/sync/", visits.visits_sync, name="visits_sync"),
+    path("participants/<int:pk>/visits/take/", visits.visit_take, name="visit_take"),
+    path("participants/<int:pk>/visits/drop/", visits.visit_drop, name="visit_drop"),
     path("participants/new/", views.participant_register, name="participant_register"),
     path("participants/<int:pk>/", views.participant_detail, name="participant_detail"),
     path("participants/<int:pk>/edit/", views.participant_edit, name="participant_edit"),

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from coproduce.accounts.roles import Role
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.notifications.selectors import with_text_not_getting_through
+from coproduce.offline.selectors import is_on_visits, with_visit_mark
 from coproduce.outcomes.selectors import due_sustainment_checks_for
 from coproduce.participants.models import Consent, Enquiry, Participant
 from coproduce.participants.selectors import (
@@ -101,6 +102,8 @@ def caseload(request: HttpRequest) -> HttpResponse:
     participants = with_casework_summary(participants)
     # Whether their last text bounced for good: a subquery too, so the page's query count stays put.
     participants = with_text_not_getting_through(participants)
+    # Whether each is on today's visits, for the "take with me" button (coproduce/offline).
+    participants = with_visit_mark(participants, user)
     pages = paginate(request, participants, CASELOAD_PER_PAGE)
     today = timezone.localdate()
     cutoff = not_seen_since(today)
@@ -264,6 +267,9 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "due_checks": list(due_sustainment_checks_for(user, today).filter(outcome__participant_id=participant.pk)),
         # An erasure request, or that the record was anonymised (coproduce/retention): one query.
         "erasure": erasure_on_record(user, participant),
+        # Whether they are on this keyworker's visits today (coproduce/offline): one query.
+        "takes_visits": actor.has(Role.KEYWORKER),
+        "on_visits": actor.has(Role.KEYWORKER) and is_on_visits(user, participant.pk),
     }
     return render(request, "web/keyworker/participant_detail.html", context)
 

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from coproduce.web.public import api_tokens, enquiry, sign_in_link, two_factor, views
+from coproduce.web.public import api_tokens, enquiry, pwa, sign_in_link, two_factor, views
 
 urlpatterns = [
     path("", views.start, name="start"),
     path("privacy/", views.privacy, name="privacy"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("service-worker.js", pwa.service_worker, name="service_worker"),
     path("sign-in/", views.SignInView.as_view(), name="sign_in"),
     path("sign-in/link/", sign_in_link.sign_in_link, name="sign_in_link"),
     path("sign-in/link/sent/", sign_in_link.sign_in_link_sent, name="sign_in_link_sent"),

@@ -73,7 +73,11 @@ class SetPasswordView(PasswordResetConfirmView):
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
     logout(request)
-    return redirect("web:start")
+    response = redirect("web:start")
+    # Whatever a keyworker took on their visits leaves the phone with them (docs/offline.md); the
+    # page's script wipes it too, for browsers that ignore this header.
+    response["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 def home(request: HttpRequest) -> HttpResponse:
