@@ -81,8 +81,8 @@ class ServiceDetailsForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("For example: phone to book, drop in, or by referral."),
     )
-    fees_description = (
-        forms.CharField(label=_("Cost"), required=False, max_length=500, help_text=_("Leave empty if free.")),
+    fees_description = forms.CharField(
+        label=_("Cost"), required=False, max_length=500, help_text=_("Leave empty if free.")
     )
     url = forms.URLField(
         label=_("Web page"),
@@ -222,10 +222,8 @@ class AddressForm(VersionedForm):
         error_messages={"required": _("Enter the first line of the address.")},
     )
     address_2 = forms.CharField(label=_("Address line 2"), required=False, max_length=200)
-    city = (
-        forms.CharField(
-            label=_("Town or city"), max_length=100, error_messages={"required": _("Enter the town or city.")}
-        ),
+    city = forms.CharField(
+        label=_("Town or city"), max_length=100, error_messages={"required": _("Enter the town or city.")}
     )
     postal_code = forms.CharField(
         label=_("Postcode"), max_length=10, error_messages={"required": _("Enter a full UK postcode, like KY1 1XX.")}
