@@ -50,10 +50,15 @@ class ProgressCheckForm(GovukForm):
                 label=question,
                 choices=SCORES,
                 widget=forms.RadioSelect,
-                error_messages={"required": f"Choose a number from 1 to 10 for {area.label.lower()}."},
+                error_messages={
+                    # Translators: the area is a progress area in lower case, like “confidence and self-esteem”.
+                    "required": _("Choose a number from 1 to 10 for %(area)s.") % {"area": str(area.label).lower()}
+                },
             )
             self.fields[f"comment_{area.value}"] = forms.CharField(
-                label="Anything you want to say about it" if not for_staff else f"Comment on {area.label.lower()}",
+                label=_("Anything you want to say about it")
+                if not for_staff
+                else f"Comment on {str(area.label).lower()}",
                 required=False,
                 max_length=2000,
                 widget=forms.Textarea(attrs={"rows": 2}),
