@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 PG_URL ?= postgres://postgres@127.0.0.1:5432/coproduce
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo test test-sqlite test-postgres test-browser test-full lint format bench drill install browser pdf-libs postgres assets serve clean
+.PHONY: demo test test-sqlite test-postgres test-browser test-full lint format bench drill install browser pdf-libs postgres assets serve clean messages gettext
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,23 @@ pdf-libs:
 		echo "Installing Pango and fonts for PDFs…"; \
 		apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 			libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; }
+
+# GNU gettext's xgettext, which makemessages needs; Debian's package.
+gettext:
+	@command -v xgettext >/dev/null 2>&1 || { \
+		echo "Installing GNU gettext for makemessages…"; \
+		apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; }
+
+# The Polish and Arabic catalogues translators work from: participant and public strings only,
+# so staff-only pages (which stay English) are left out.
+MESSAGES_IGNORE := --ignore=.venv --ignore=tests --ignore=docs --ignore=assets --ignore=staticfiles \
+	--ignore=coproduce/web/keyworker --ignore=coproduce/web/partner --ignore=coproduce/web/partnership \
+	--ignore=coproduce/web/funder --ignore=coproduce/web/research \
+	--ignore=coproduce/web/templates/web/keyworker --ignore=coproduce/web/templates/web/partner \
+	--ignore=coproduce/web/templates/web/partnership --ignore=coproduce/web/templates/web/funder \
+	--ignore=coproduce/web/templates/web/research
+messages: gettext
+	$(MANAGE) makemessages -l pl -l ar --no-obsolete $(MESSAGES_IGNORE)
 
 # The PostgreSQL server this machine provides; start it if it is down.
 postgres:

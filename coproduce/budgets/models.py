@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from coproduce.core.models import VersionedModel
@@ -57,18 +58,18 @@ class Spend(VersionedModel):
     """A request to spend from a pot on one participant, and what became of it."""
 
     class Category(models.TextChoices):
-        CHILDCARE = "childcare", "Childcare"
-        TRAVEL = "travel", "Travel"
-        CLOTHES = "clothes", "Interview or work clothes"
-        COURSE_FEES = "course_fees", "Course fees"
-        EQUIPMENT = "equipment", "Equipment"
-        OTHER = "other", "Other"
+        CHILDCARE = "childcare", _("Childcare")
+        TRAVEL = "travel", _("Travel")
+        CLOTHES = "clothes", _("Interview or work clothes")
+        COURSE_FEES = "course_fees", _("Course fees")
+        EQUIPMENT = "equipment", _("Equipment")
+        OTHER = "other", _("Other")
 
     class State(models.TextChoices):
-        REQUESTED = "requested", "Waiting for approval"
-        APPROVED = "approved", "Approved"
-        DECLINED = "declined", "Declined"
-        CANCELLED = "cancelled", "Cancelled"
+        REQUESTED = "requested", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+        CANCELLED = "cancelled", _("Cancelled")
 
     pot = models.ForeignKey(BudgetPot, on_delete=models.PROTECT, related_name="spends")
     participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="spends")

@@ -13,6 +13,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from coproduce.core.models import VersionedModel
@@ -96,10 +97,10 @@ class DirectoryOrganisation(HsdsRecord):
 
 class Service(HsdsRecord):
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        INACTIVE = "inactive", "Inactive"
-        DEFUNCT = "defunct", "Defunct"
-        TEMPORARILY_CLOSED = "temporarily closed", "Temporarily closed"
+        ACTIVE = "active", _("Active")
+        INACTIVE = "inactive", _("Inactive")
+        DEFUNCT = "defunct", _("Defunct")
+        TEMPORARILY_CLOSED = "temporarily closed", _("Temporarily closed")
 
     organization = models.ForeignKey(
         DirectoryOrganisation, on_delete=models.CASCADE, null=True, blank=True, related_name="services"
@@ -152,9 +153,9 @@ class Service(HsdsRecord):
 
 class Location(HsdsRecord):
     class LocationType(models.TextChoices):
-        PHYSICAL = "physical", "A place you can visit"
-        POSTAL = "postal", "A postal address"
-        VIRTUAL = "virtual", "Online or by phone"
+        PHYSICAL = "physical", _("A place you can visit")
+        POSTAL = "postal", _("A postal address")
+        VIRTUAL = "virtual", _("Online or by phone")
 
     organization = models.ForeignKey(
         DirectoryOrganisation, on_delete=models.CASCADE, null=True, blank=True, related_name="locations"
@@ -256,8 +257,8 @@ class Schedule(HsdsRecord):
     """When a service is open, as an iCalendar-style rule. Matching reads `byday`, `opens_at` and `closes_at`."""
 
     class Frequency(models.TextChoices):
-        WEEKLY = "WEEKLY", "Weekly"
-        MONTHLY = "MONTHLY", "Monthly"
+        WEEKLY = "WEEKLY", _("Weekly")
+        MONTHLY = "MONTHLY", _("Monthly")
 
     service = models.ForeignKey(Service, on_delete=models.CASCADE, null=True, blank=True, related_name="schedules")
     location = models.ForeignKey(Location, on_delete=models.CASCADE, null=True, blank=True, related_name="schedules")

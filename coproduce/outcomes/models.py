@@ -8,6 +8,7 @@ said they wanted (`WorkWish`).
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from coproduce.core.models import VersionedModel
@@ -16,28 +17,28 @@ from coproduce.plans.models import Goal
 
 
 class ContractType(models.TextChoices):
-    PERMANENT = "permanent", "Permanent"
-    FIXED_TERM = "fixed_term", "Fixed term"
-    TEMPORARY = "temporary", "Temporary or agency"
-    ZERO_HOURS = "zero_hours", "Zero hours"
-    SELF_EMPLOYED = "self_employed", "Self-employed"
-    APPRENTICESHIP = "apprenticeship", "Apprenticeship"
+    PERMANENT = "permanent", _("Permanent")
+    FIXED_TERM = "fixed_term", _("Fixed term")
+    TEMPORARY = "temporary", _("Temporary or agency")
+    ZERO_HOURS = "zero_hours", _("Zero hours")
+    SELF_EMPLOYED = "self_employed", _("Self-employed")
+    APPRENTICESHIP = "apprenticeship", _("Apprenticeship")
 
 
 class Sector(models.TextChoices):
     """Broad employer sectors (after the UK SIC 2007 sections most lone parents' jobs fall in)."""
 
-    CARE = "care", "Health and social care"
-    RETAIL = "retail", "Retail"
-    HOSPITALITY = "hospitality", "Hospitality and food"
-    EDUCATION = "education", "Education and childcare"
-    ADMIN = "admin", "Office and administration"
-    CLEANING = "cleaning", "Cleaning and facilities"
-    PUBLIC = "public", "Public administration"
-    MANUFACTURING = "manufacturing", "Manufacturing and logistics"
-    CONSTRUCTION = "construction", "Construction and trades"
-    THIRD_SECTOR = "third_sector", "Charities and community"
-    OTHER = "other", "Other"
+    CARE = "care", _("Health and social care")
+    RETAIL = "retail", _("Retail")
+    HOSPITALITY = "hospitality", _("Hospitality and food")
+    EDUCATION = "education", _("Education and childcare")
+    ADMIN = "admin", _("Office and administration")
+    CLEANING = "cleaning", _("Cleaning and facilities")
+    PUBLIC = "public", _("Public administration")
+    MANUFACTURING = "manufacturing", _("Manufacturing and logistics")
+    CONSTRUCTION = "construction", _("Construction and trades")
+    THIRD_SECTOR = "third_sector", _("Charities and community")
+    OTHER = "other", _("Other")
 
 
 class WorkWish(VersionedModel):
@@ -66,19 +67,19 @@ class WorkWish(VersionedModel):
 
 class Outcome(VersionedModel):
     class Kind(models.TextChoices):
-        JOB_START = "job_start", "Started a job"
-        TRAINING = "training", "Started training or education"
-        QUALIFICATION = "qualification", "Gained a qualification"
-        VOLUNTEERING = "volunteering", "Started volunteering"
-        PROGRESSION = "progression", "Progressed in work"
+        JOB_START = "job_start", _("Started a job")
+        TRAINING = "training", _("Started training or education")
+        QUALIFICATION = "qualification", _("Gained a qualification")
+        VOLUNTEERING = "volunteering", _("Started volunteering")
+        PROGRESSION = "progression", _("Progressed in work")
 
     class Evidence(models.TextChoices):
-        PAYSLIP = "payslip", "Payslip"
-        CONTRACT = "contract", "Contract or offer letter"
-        EMPLOYER = "employer", "Confirmed by the employer"
-        CERTIFICATE = "certificate", "Certificate"
-        PROVIDER = "provider", "Confirmed by the provider"
-        PARTICIPANT = "participant", "The participant told us"
+        PAYSLIP = "payslip", _("Payslip")
+        CONTRACT = "contract", _("Contract or offer letter")
+        EMPLOYER = "employer", _("Confirmed by the employer")
+        CERTIFICATE = "certificate", _("Certificate")
+        PROVIDER = "provider", _("Confirmed by the provider")
+        PARTICIPANT = "participant", _("The participant told us")
 
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="outcomes")
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -132,16 +133,16 @@ class SustainmentCheck(VersionedModel):
     """Is the participant still in the job 4, 13, 26 and 52 weeks after it started? Each asked actively."""
 
     class Weeks(models.IntegerChoices):
-        FOUR = 4, "4 weeks"
-        THIRTEEN = 13, "13 weeks"
-        TWENTY_SIX = 26, "26 weeks"
-        FIFTY_TWO = 52, "52 weeks"
+        FOUR = 4, _("4 weeks")
+        THIRTEEN = 13, _("13 weeks")
+        TWENTY_SIX = 26, _("26 weeks")
+        FIFTY_TWO = 52, _("52 weeks")
 
     class Status(models.TextChoices):
-        DUE = "due", "Due"
-        IN_WORK = "in_work", "Still in work"
-        NOT_IN_WORK = "not_in_work", "No longer in work"
-        NO_CONTACT = "no_contact", "Could not get in touch"
+        DUE = "due", _("Due")
+        IN_WORK = "in_work", _("Still in work")
+        NOT_IN_WORK = "not_in_work", _("No longer in work")
+        NO_CONTACT = "no_contact", _("Could not get in touch")
 
     outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="sustainment_checks")
     weeks = models.PositiveSmallIntegerField(choices=Weeks.choices)

@@ -5,6 +5,7 @@ import datetime
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from coproduce.accounts.models import validate_uk_mobile
@@ -13,23 +14,23 @@ from coproduce.programmes.models import Organisation, Partnership, StaffMember
 
 
 class HeardAbout(models.TextChoices):
-    JOBCENTRE = "jobcentre", "Jobcentre Plus"
-    FRIEND_OR_FAMILY = "friend_or_family", "A friend or family member"
-    SCHOOL_OR_NURSERY = "school_or_nursery", "School or nursery"
-    PARTNER_AGENCY = "partner_agency", "Another support organisation"
-    HEALTH_VISITOR = "health_visitor", "Health visitor or GP"
-    COMMUNITY_EVENT = "community_event", "A community event"
-    SOCIAL_MEDIA = "social_media", "Social media or a website"
-    OTHER = "other", "Somewhere else"
+    JOBCENTRE = "jobcentre", _("Jobcentre Plus")
+    FRIEND_OR_FAMILY = "friend_or_family", _("A friend or family member")
+    SCHOOL_OR_NURSERY = "school_or_nursery", _("School or nursery")
+    PARTNER_AGENCY = "partner_agency", _("Another support organisation")
+    HEALTH_VISITOR = "health_visitor", _("Health visitor or GP")
+    COMMUNITY_EVENT = "community_event", _("A community event")
+    SOCIAL_MEDIA = "social_media", _("Social media or a website")
+    OTHER = "other", _("Somewhere else")
 
 
 class Participant(VersionedModel):
     """A person the service supports. Identified in reports only by `reference`."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        PAUSED = "paused", "Paused"
-        CLOSED = "closed", "Closed"
+        ACTIVE = "active", _("Active")
+        PAUSED = "paused", _("Paused")
+        CLOSED = "closed", _("Closed")
 
     reference = models.CharField(max_length=20, unique=True, help_text="Pseudonymous, like MIW-FIF-00042.")
     user = models.OneToOneField(
@@ -109,17 +110,17 @@ class Consent(TimestampedModel):
     """A participant's consent for one purpose (and, for sharing, one organisation)."""
 
     class Purpose(models.TextChoices):
-        SERVICE = "service", "Receive support and have my information kept by the service"
-        SHARE_WITH_ORGANISATION = "share_with_organisation", "Share my information with an organisation"
-        RESEARCH = "research", "Take part in the evaluation research"
-        CONTACT_BY_SMS = "contact_by_sms", "Be contacted by text message"
-        CONTACT_BY_EMAIL = "contact_by_email", "Be contacted by email"
+        SERVICE = "service", _("Receive support and have my information kept by the service")
+        SHARE_WITH_ORGANISATION = "share_with_organisation", _("Share my information with an organisation")
+        RESEARCH = "research", _("Take part in the evaluation research")
+        CONTACT_BY_SMS = "contact_by_sms", _("Be contacted by text message")
+        CONTACT_BY_EMAIL = "contact_by_email", _("Be contacted by email")
 
     class How(models.TextChoices):
-        IN_PERSON_SIGNED = "in_person_signed", "In person, signed form"
-        IN_PERSON_VERBAL = "in_person_verbal", "In person, said out loud"
-        PHONE = "phone", "On the phone"
-        ONLINE = "online", "Online, by the participant"
+        IN_PERSON_SIGNED = "in_person_signed", _("In person, signed form")
+        IN_PERSON_VERBAL = "in_person_verbal", _("In person, said out loud")
+        PHONE = "phone", _("On the phone")
+        ONLINE = "online", _("Online, by the participant")
 
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="consents")
     purpose = models.CharField(max_length=32, choices=Purpose.choices)
@@ -167,15 +168,15 @@ class Enquiry(VersionedModel):
     """Someone asked for help through the public page. No account needed."""
 
     class Status(models.TextChoices):
-        WAITING = "waiting", "Waiting to be allocated"
-        ALLOCATED = "allocated", "Allocated to a keyworker"
-        REGISTERED = "registered", "Registered as a participant"
-        CLOSED = "closed", "Closed"
+        WAITING = "waiting", _("Waiting to be allocated")
+        ALLOCATED = "allocated", _("Allocated to a keyworker")
+        REGISTERED = "registered", _("Registered as a participant")
+        CLOSED = "closed", _("Closed")
 
     class ContactBy(models.TextChoices):
-        PHONE = "phone", "Phone call"
-        TEXT = "text", "Text message"
-        EMAIL = "email", "Email"
+        PHONE = "phone", _("Phone call")
+        TEXT = "text", _("Text message")
+        EMAIL = "email", _("Email")
 
     name = models.CharField(max_length=150)
     email = models.EmailField(blank=True)
@@ -254,19 +255,19 @@ class AvailabilitySlot(models.Model):
     """When the participant says they can take part: a day of the week and a part of that day."""
 
     class Weekday(models.IntegerChoices):
-        MONDAY = 0, "Monday"
-        TUESDAY = 1, "Tuesday"
-        WEDNESDAY = 2, "Wednesday"
-        THURSDAY = 3, "Thursday"
-        FRIDAY = 4, "Friday"
-        SATURDAY = 5, "Saturday"
-        SUNDAY = 6, "Sunday"
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
 
     class PartOfDay(models.TextChoices):
-        MORNING = "morning", "Morning (9am to 12 noon)"
-        AFTERNOON = "afternoon", "Afternoon (12 noon to 3pm)"
-        LATE_AFTERNOON = "late_afternoon", "After school (3pm to 6pm)"
-        EVENING = "evening", "Evening (6pm to 9pm)"
+        MORNING = "morning", _("Morning (9am to 12 noon)")
+        AFTERNOON = "afternoon", _("Afternoon (12 noon to 3pm)")
+        LATE_AFTERNOON = "late_afternoon", _("After school (3pm to 6pm)")
+        EVENING = "evening", _("Evening (6pm to 9pm)")
 
     # The hours each part of the day covers, for matching against opening times.
     HOURS = {

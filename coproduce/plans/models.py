@@ -4,6 +4,7 @@ progress checks and the job-search log."""
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from coproduce.core.models import TimestampedModel, VersionedModel
@@ -14,19 +15,19 @@ from coproduce.programmes.models import StaffMember
 class Barrier(models.TextChoices):
     """The barrier taxonomy of DESIGN.md §4, used for matching and reporting, never instead of own words."""
 
-    CHILDCARE = "childcare", "Childcare"
-    SKILLS = "skills", "Skills and qualifications"
-    WORK_HISTORY_GAPS = "work_history_gaps", "Gaps in work history"
-    CONFIDENCE = "confidence", "Confidence and self-esteem"
-    MENTAL_HEALTH = "mental_health", "Mental health"
-    PHYSICAL_HEALTH = "physical_health", "Physical health"
-    MONEY_AND_DEBT = "money_and_debt", "Money and debt"
-    HOUSING = "housing", "Housing"
-    TRANSPORT = "transport", "Transport"
-    SOCIAL_ISOLATION = "social_isolation", "Social isolation"
-    CARING = "caring", "Caring responsibilities"
-    LANGUAGE = "language", "Language"
-    DIGITAL = "digital", "Digital skills and access"
+    CHILDCARE = "childcare", _("Childcare")
+    SKILLS = "skills", _("Skills and qualifications")
+    WORK_HISTORY_GAPS = "work_history_gaps", _("Gaps in work history")
+    CONFIDENCE = "confidence", _("Confidence and self-esteem")
+    MENTAL_HEALTH = "mental_health", _("Mental health")
+    PHYSICAL_HEALTH = "physical_health", _("Physical health")
+    MONEY_AND_DEBT = "money_and_debt", _("Money and debt")
+    HOUSING = "housing", _("Housing")
+    TRANSPORT = "transport", _("Transport")
+    SOCIAL_ISOLATION = "social_isolation", _("Social isolation")
+    CARING = "caring", _("Caring responsibilities")
+    LANGUAGE = "language", _("Language")
+    DIGITAL = "digital", _("Digital skills and access")
 
 
 class Assessment(TimestampedModel):
@@ -49,9 +50,9 @@ class Assessment(TimestampedModel):
 
 class AssessmentBarrier(models.Model):
     class Importance(models.IntegerChoices):
-        A_LITTLE = 1, "Matters a little"
-        QUITE_A_LOT = 2, "Matters quite a lot"
-        A_GREAT_DEAL = 3, "Matters a great deal"
+        A_LITTLE = 1, _("Matters a little")
+        QUITE_A_LOT = 2, _("Matters quite a lot")
+        A_GREAT_DEAL = 3, _("Matters a great deal")
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="barriers")
     barrier = models.CharField(max_length=32, choices=Barrier.choices)
@@ -70,11 +71,11 @@ class AssessmentBarrier(models.Model):
 
 class Contact(VersionedModel):
     class Kind(models.TextChoices):
-        CENTRE = "centre", "One-to-one at a centre"
-        HOME_VISIT = "home_visit", "Home visit"
-        PHONE = "phone", "Phone"
-        MESSAGE = "message", "Message"
-        GROUP = "group", "Group"
+        CENTRE = "centre", _("One-to-one at a centre")
+        HOME_VISIT = "home_visit", _("Home visit")
+        PHONE = "phone", _("Phone")
+        MESSAGE = "message", _("Message")
+        GROUP = "group", _("Group")
 
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="contacts")
     happened_on = models.DateField()
@@ -113,9 +114,9 @@ class Goal(VersionedModel):
     """Something the participant wants, in their own words."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "Working on it"
-        ACHIEVED = "achieved", "Achieved"
-        SET_ASIDE = "set_aside", "Set aside for now"
+        OPEN = "open", _("Working on it")
+        ACHIEVED = "achieved", _("Achieved")
+        SET_ASIDE = "set_aside", _("Set aside for now")
 
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="goals")
     title = models.CharField(max_length=300, help_text="In the participant's own words.")
@@ -140,21 +141,21 @@ class Step(VersionedModel):
     """
 
     class State(models.TextChoices):
-        OFFERED = "offered", "Offered"
-        AGREED = "agreed", "Agreed"
-        DECLINED = "declined", "Declined"
-        DONE = "done", "Done"
-        STOPPED = "stopped", "Stopped"
+        OFFERED = "offered", _("Offered")
+        AGREED = "agreed", _("Agreed")
+        DECLINED = "declined", _("Declined")
+        DONE = "done", _("Done")
+        STOPPED = "stopped", _("Stopped")
 
     class ProposedBy(models.TextChoices):
-        PARTICIPANT = "participant", "The participant"
-        KEYWORKER = "keyworker", "The keyworker"
+        PARTICIPANT = "participant", _("The participant")
+        KEYWORKER = "keyworker", _("The keyworker")
 
     class AnsweredHow(models.TextChoices):
-        THEMSELVES = "themselves", "By the participant, on their page"
-        IN_PERSON = "in_person", "In person, recorded by the keyworker"
-        PHONE = "phone", "On the phone, recorded by the keyworker"
-        MESSAGE = "message", "By message, recorded by the keyworker"
+        THEMSELVES = "themselves", _("By the participant, on their page")
+        IN_PERSON = "in_person", _("In person, recorded by the keyworker")
+        PHONE = "phone", _("On the phone, recorded by the keyworker")
+        MESSAGE = "message", _("By message, recorded by the keyworker")
 
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="steps")
     description = models.TextField()
@@ -197,16 +198,16 @@ class Step(VersionedModel):
 
 class Appointment(VersionedModel):
     class Place(models.TextChoices):
-        HOME = "home", "At home"
-        CENTRE = "centre", "At a centre"
-        PHONE = "phone", "On the phone"
-        VIDEO = "video", "By video call"
+        HOME = "home", _("At home")
+        CENTRE = "centre", _("At a centre")
+        PHONE = "phone", _("On the phone")
+        VIDEO = "video", _("By video call")
 
     class Status(models.TextChoices):
-        BOOKED = "booked", "Booked"
-        REARRANGE_ASKED = "rearrange_asked", "Asked to rearrange"
-        CANCELLED = "cancelled", "Cancelled"
-        HAPPENED = "happened", "Happened"
+        BOOKED = "booked", _("Booked")
+        REARRANGE_ASKED = "rearrange_asked", _("Asked to rearrange")
+        CANCELLED = "cancelled", _("Cancelled")
+        HAPPENED = "happened", _("Happened")
 
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="appointments")
     keyworker = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="appointments")
@@ -235,22 +236,22 @@ class Appointment(VersionedModel):
 class ProgressArea(models.TextChoices):
     """Our own open distance-travelled scale: eight areas, each read 1–10."""
 
-    CONFIDENCE = "confidence", "Confidence"
-    MONEY = "money", "Money"
-    CHILDCARE = "childcare", "Childcare"
-    SKILLS = "skills", "Skills and qualifications"
-    LOOKING_FOR_WORK = "looking_for_work", "Looking for work"
-    HEALTH = "health", "Health and wellbeing"
-    SOCIAL = "social", "Social connections"
-    HOME = "home", "Home and housing"
+    CONFIDENCE = "confidence", _("Confidence")
+    MONEY = "money", _("Money")
+    CHILDCARE = "childcare", _("Childcare")
+    SKILLS = "skills", _("Skills and qualifications")
+    LOOKING_FOR_WORK = "looking_for_work", _("Looking for work")
+    HEALTH = "health", _("Health and wellbeing")
+    SOCIAL = "social", _("Social connections")
+    HOME = "home", _("Home and housing")
 
 
 class ProgressCheck(TimestampedModel):
     """One reading of the scale, by the participant or by the keyworker. Where they differ, both stand."""
 
     class Reader(models.TextChoices):
-        PARTICIPANT = "participant", "The participant"
-        KEYWORKER = "keyworker", "The keyworker"
+        PARTICIPANT = "participant", _("The participant")
+        KEYWORKER = "keyworker", _("The keyworker")
 
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="progress_checks")
     checked_on = models.DateField()
@@ -288,13 +289,13 @@ class JobSearchEntry(VersionedModel):
     """The participant's own job-search log, printable to show at Jobcentre Plus."""
 
     class Action(models.TextChoices):
-        APPLIED = "applied", "Applied"
-        ENQUIRED = "enquired", "Asked about a job"
-        CV_SENT = "cv_sent", "Sent my CV"
-        INTERVIEW = "interview", "Had an interview"
-        JOB_FAIR = "job_fair", "Went to a jobs fair"
-        SEARCHED = "searched", "Searched for jobs"
-        OTHER = "other", "Something else"
+        APPLIED = "applied", _("Applied")
+        ENQUIRED = "enquired", _("Asked about a job")
+        CV_SENT = "cv_sent", _("Sent my CV")
+        INTERVIEW = "interview", _("Had an interview")
+        JOB_FAIR = "job_fair", _("Went to a jobs fair")
+        SEARCHED = "searched", _("Searched for jobs")
+        OTHER = "other", _("Something else")
 
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="job_search_entries")
     searched_on = models.DateField()

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from coproduce.accounts.roles import STAFF_ROLES, Role
@@ -30,12 +31,12 @@ class Programme(TimestampedModel):
 
 class Organisation(VersionedModel):
     class Kind(models.TextChoices):
-        THIRD_SECTOR = "third_sector", "Third sector"
-        LOCAL_GOVERNMENT = "local_government", "Local government"
-        PUBLIC_BODY = "public_body", "Public body"
-        FUNDER = "funder", "Funder"
-        RESEARCH = "research", "University or research body"
-        PRIVATE = "private", "Private sector"
+        THIRD_SECTOR = "third_sector", _("Third sector")
+        LOCAL_GOVERNMENT = "local_government", _("Local government")
+        PUBLIC_BODY = "public_body", _("Public body")
+        FUNDER = "funder", _("Funder")
+        RESEARCH = "research", _("University or research body")
+        PRIVATE = "private", _("Private sector")
 
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=32, choices=Kind.choices)
@@ -89,8 +90,8 @@ class Partnership(VersionedModel):
 
 class PartnershipMembership(TimestampedModel):
     class Role(models.TextChoices):
-        CO_LEAD = "co_lead", "Co-lead"
-        MEMBER = "member", "Member"
+        CO_LEAD = "co_lead", _("Co-lead")
+        MEMBER = "member", _("Member")
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")
@@ -228,8 +229,8 @@ class BoardMember(TimestampedModel):
     """A seat on a partnership's board: an organisation's representative, or a lived-experience member."""
 
     class Kind(models.TextChoices):
-        ORGANISATION = "organisation", "Represents an organisation"
-        LIVED_EXPERIENCE = "lived_experience", "Lived-experience member"
+        ORGANISATION = "organisation", _("Represents an organisation")
+        LIVED_EXPERIENCE = "lived_experience", _("Lived-experience member")
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="board_members")
     user = models.ForeignKey(

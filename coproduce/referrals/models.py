@@ -9,6 +9,7 @@ that the participant was told about a service.
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from coproduce.core.models import VersionedModel
@@ -21,43 +22,43 @@ from coproduce.programmes.models import Organisation
 class SharedField(models.TextChoices):
     """What a referral may share with the partner, one item at a time. Name is always needed to act on it."""
 
-    NAME = "name", "Name"
-    MOBILE = "mobile", "Mobile number"
-    EMAIL = "email", "Email address"
-    ADDRESS = "address", "Address and postcode"
-    CHILDREN = "children", "Ages of their children"
-    BARRIERS = "barriers", "What gets in the way, in their own words"
-    ASPIRATIONS = "aspirations", "What they want, in their own words"
-    KEYWORKER = "keyworker", "Their keyworker's name and contact"
+    NAME = "name", _("Name")
+    MOBILE = "mobile", _("Mobile number")
+    EMAIL = "email", _("Email address")
+    ADDRESS = "address", _("Address and postcode")
+    CHILDREN = "children", _("Ages of their children")
+    BARRIERS = "barriers", _("What gets in the way, in their own words")
+    ASPIRATIONS = "aspirations", _("What they want, in their own words")
+    KEYWORKER = "keyworker", _("Their keyworker's name and contact")
 
 
 class Referral(VersionedModel):
     class Kind(models.TextChoices):
-        REFERRAL = "referral", "Referral (information shared with consent)"
-        SIGNPOSTING = "signposting", "Signposting (nothing shared)"
+        REFERRAL = "referral", _("Referral (information shared with consent)")
+        SIGNPOSTING = "signposting", _("Signposting (nothing shared)")
 
     class State(models.TextChoices):
-        PROPOSED = "proposed", "Proposed"
-        AGREED = "agreed", "Agreed by the participant"
-        SENT = "sent", "Sent"
-        ACCEPTED = "accepted", "Accepted"
-        DECLINED = "declined", "Declined"
-        STARTED = "started", "Started"
-        COMPLETED = "completed", "Completed"
-        DID_NOT_START = "did_not_start", "Did not start"
-        WITHDRAWN = "withdrawn", "Withdrawn"
-        SIGNPOSTED = "signposted", "Signposted"
+        PROPOSED = "proposed", _("Proposed")
+        AGREED = "agreed", _("Agreed by the participant")
+        SENT = "sent", _("Sent")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        STARTED = "started", _("Started")
+        COMPLETED = "completed", _("Completed")
+        DID_NOT_START = "did_not_start", _("Did not start")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        SIGNPOSTED = "signposted", _("Signposted")
 
     class ProposedBy(models.TextChoices):
-        PARTICIPANT = "participant", "The participant"
-        KEYWORKER = "keyworker", "The keyworker"
+        PARTICIPANT = "participant", _("The participant")
+        KEYWORKER = "keyworker", _("The keyworker")
 
     class DeclineReason(models.TextChoices):
-        NO_CAPACITY = "no_capacity", "No places free"
-        NOT_ELIGIBLE = "not_eligible", "Not eligible for this service"
-        NOT_SUITABLE = "not_suitable", "Another service would suit them better"
-        COULD_NOT_CONTACT = "could_not_contact", "Could not get in touch"
-        OTHER = "other", "Another reason"
+        NO_CAPACITY = "no_capacity", _("No places free")
+        NOT_ELIGIBLE = "not_eligible", _("Not eligible for this service")
+        NOT_SUITABLE = "not_suitable", _("Another service would suit them better")
+        COULD_NOT_CONTACT = "could_not_contact", _("Could not get in touch")
+        OTHER = "other", _("Another reason")
 
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="referrals")
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.REFERRAL)

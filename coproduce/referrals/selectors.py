@@ -232,7 +232,7 @@ class DataHolder:
 
     @property
     def field_labels(self) -> list[str]:
-        return [SharedField(value).label for value in self.fields]
+        return [str(SharedField(value).label) for value in self.fields]
 
 
 def organisations_holding_data(participant: Participant) -> list[DataHolder]:

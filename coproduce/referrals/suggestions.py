@@ -236,7 +236,7 @@ def _free_times_phrase(times: Iterable[tuple[int, str]]) -> str:
     groups = []
     for part in PART_OF_DAY_ORDER:
         if part in by_part:
-            days = [AvailabilitySlot.Weekday(day).label for day in sorted(by_part[part])]
+            days = [str(AvailabilitySlot.Weekday(day).label) for day in sorted(by_part[part])]
             groups.append(PART_OF_DAY_PHRASES[part].format(days=_join(days)))
     return _join(groups)
 

@@ -346,7 +346,7 @@ def referrals_table(partnership: Partnership, sheet: _Sheet) -> Build:
         return DashTable(
             "referrals",
             "Referrals by partner organisation and state",
-            ("Organisation", *[Referral.State(s).label for s in states], "All"),
+            ("Organisation", *[str(Referral.State(s).label) for s in states], "All"),
             tuple(rows),
             chart,
         )
@@ -370,10 +370,10 @@ def outcomes_table(partnership: Partnership, sheet: _Sheet) -> Build:
 
     def build(all_cells: Cells) -> DashTable:
         cells = _TableCells(all_cells, "outcomes")
-        rows = [DashRow(kind.label, (cells[kind.value],)) for kind in kinds]
+        rows = [DashRow(str(kind.label), (cells[kind.value],)) for kind in kinds]
         rows.append(DashRow("All outcomes", (cells[TOTAL],), is_total=True))
         chart = bar_chart_svg(
-            "Outcomes by kind", [(k.label, cells[k.value].value, None) for k in kinds], unit="outcomes"
+            "Outcomes by kind", [(str(k.label), cells[k.value].value, None) for k in kinds], unit="outcomes"
         )
         return DashTable("outcomes", "Outcomes by kind", ("Outcome", "Recorded"), tuple(rows), chart)
 
@@ -425,13 +425,15 @@ def budget_tables(partnership: Partnership, sheet: _Sheet) -> Callable[[Cells], 
         total_amount = _money(sum(amounts.values(), Decimal("0")))
         rows = [
             DashRow(
-                c.label, (cells[("category", c.value)], _hidden_with(cells[("category", c.value)], amounts[c.value]))
+                str(c.label),
+                (cells[("category", c.value)], _hidden_with(cells[("category", c.value)], amounts[c.value])),
             )
             for c in categories
         ]
         rows.append(DashRow("All categories", (cells[TOTAL], _hidden_with(cells[TOTAL], total_amount)), is_total=True))
         bars = [
-            (c.label, None if cells[("category", c.value)].hidden else int(amounts[c.value]), None) for c in categories
+            (str(c.label), None if cells[("category", c.value)].hidden else int(amounts[c.value]), None)
+            for c in categories
         ]
         spend = DashTable(
             "spend",
@@ -482,9 +484,9 @@ def requests_table(partnership: Partnership, sheet: _Sheet) -> Build:
 
     def build(all_cells: Cells) -> DashTable:
         cells = _TableCells(all_cells, "requests")
-        rows = [DashRow(Topic(t).label, tuple(cells[(t, s)] for s in (*statuses, TOTAL))) for t in topics]
+        rows = [DashRow(str(Topic(t).label), tuple(cells[(t, s)] for s in (*statuses, TOTAL))) for t in topics]
         rows.append(DashRow("All topics", tuple(cells[(TOTAL, s)] for s in (*statuses, TOTAL)), is_total=True))
-        bars = [(Topic(t).label, cells[(t, TOTAL)].value, None) for t in topics]
+        bars = [(str(Topic(t).label), cells[(t, TOTAL)].value, None) for t in topics]
         chart = bar_chart_svg("Requests by topic", bars, unit="requests")
         return DashTable(
             "requests", "Requests by topic", ("Topic", "Waiting for an answer", "Answered", "All"), tuple(rows), chart
@@ -595,13 +597,13 @@ def barrier_gaps_table(partnership: Partnership, sheet: _Sheet) -> Build:
         cells = _TableCells(all_cells, "barrier-gaps")
         rows = [
             DashRow(
-                b.label,
+                str(b.label),
                 (cells[b.value], with_places.get(b.value, 0)),
                 flag="" if with_places.get(b.value, 0) else "Gap: no service with places",
             )
             for b in barriers
         ]
-        bars = [(b.label, cells[b.value].value, None) for b in barriers]
+        bars = [(str(b.label), cells[b.value].value, None) for b in barriers]
         chart = bar_chart_svg("Active participants naming each barrier", bars, unit="participants")
         return DashTable(
             "barrier-gaps",
@@ -684,7 +686,7 @@ def unanswered_table(partnership: Partnership, sheet: _Sheet, today: datetime.da
         rows = []
         for topic in topics:
             oldest = timezone.localtime(found[topic.value]["oldest"]).date()
-            rows.append(DashRow(topic.label, (cells[topic.value], oldest.isoformat(), (today - oldest).days)))
+            rows.append(DashRow(str(topic.label), (cells[topic.value], oldest.isoformat(), (today - oldest).days)))
         rows.append(DashRow("All topics", (cells[TOTAL], "", ""), is_total=True))
         return DashTable(
             "unanswered",

@@ -9,6 +9,7 @@ on note by note and releases. The copy itself (a ZIP of data.json and data.pdf) 
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from coproduce.core.models import TimestampedModel, VersionedModel
@@ -18,33 +19,33 @@ from coproduce.plans.models import Contact
 
 class SubjectAccessRequest(VersionedModel):
     class Kind(models.TextChoices):
-        OWN_DOWNLOAD = "own_download", "Asked for on their own page"
-        MADE_TO_STAFF = "made_to_staff", "Made to staff"
+        OWN_DOWNLOAD = "own_download", _("Asked for on their own page")
+        MADE_TO_STAFF = "made_to_staff", _("Made to staff")
 
     class HowMade(models.TextChoices):
-        ONLINE = "online", "Online, by the participant"
-        IN_PERSON = "in_person", "In person"
-        LETTER = "letter", "By letter"
-        EMAIL = "email", "By email"
-        PHONE = "phone", "On the phone"
+        ONLINE = "online", _("Online, by the participant")
+        IN_PERSON = "in_person", _("In person")
+        LETTER = "letter", _("By letter")
+        EMAIL = "email", _("By email")
+        PHONE = "phone", _("On the phone")
 
     class MadeBy(models.TextChoices):
-        PARTICIPANT = "participant", "The participant"
-        REPRESENTATIVE = "representative", "Someone acting for them"
+        PARTICIPANT = "participant", _("The participant")
+        REPRESENTATIVE = "representative", _("Someone acting for them")
 
     class IdentityCheck(models.TextChoices):
-        SIGNED_IN = "signed_in", "Signed in to their own account"
-        KNOWN_IN_PERSON = "known_in_person", "Seen in person by staff who know them"
-        PHOTO_ID = "photo_id", "Photo identification seen"
-        QUESTIONS = "questions", "Answered questions only they could answer"
-        DOCUMENTS = "documents", "Other documents checked"
+        SIGNED_IN = "signed_in", _("Signed in to their own account")
+        KNOWN_IN_PERSON = "known_in_person", _("Seen in person by staff who know them")
+        PHOTO_ID = "photo_id", _("Photo identification seen")
+        QUESTIONS = "questions", _("Answered questions only they could answer")
+        DOCUMENTS = "documents", _("Other documents checked")
 
     class Status(models.TextChoices):
-        RECEIVED = "received", "Received: copy not prepared yet"
-        PREPARING = "preparing", "Copy being prepared"
-        PREPARED = "prepared", "Copy prepared, waiting to be released"
-        RELEASED = "released", "Copy released"
-        FAILED = "failed", "The copy could not be prepared"
+        RECEIVED = "received", _("Received: copy not prepared yet")
+        PREPARING = "preparing", _("Copy being prepared")
+        PREPARED = "prepared", _("Copy prepared, waiting to be released")
+        RELEASED = "released", _("Copy released")
+        FAILED = "failed", _("The copy could not be prepared")
 
     participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="subject_access_requests")
     kind = models.CharField(max_length=16, choices=Kind.choices)

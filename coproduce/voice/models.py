@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from coproduce.core.models import TimestampedModel, VersionedModel
@@ -12,16 +13,16 @@ from coproduce.programmes.models import Partnership
 class Topic(models.TextChoices):
     """What requests are about, so that they can be grouped and counted."""
 
-    CONFIDENCE = "confidence", "Confidence and wellbeing"
-    MONEY = "money", "Money, debt and benefits"
-    CHILDCARE = "childcare", "Childcare"
-    SKILLS = "skills", "Skills, courses and qualifications"
-    JOB_SEARCH = "job_search", "CVs, applications and interviews"
-    DIGITAL = "digital", "Computers and getting online"
-    HEALTH = "health", "Health"
-    HOUSING = "housing", "Housing"
-    SOCIAL = "social", "Meeting other parents"
-    OTHER = "other", "Something else"
+    CONFIDENCE = "confidence", _("Confidence and wellbeing")
+    MONEY = "money", _("Money, debt and benefits")
+    CHILDCARE = "childcare", _("Childcare")
+    SKILLS = "skills", _("Skills, courses and qualifications")
+    JOB_SEARCH = "job_search", _("CVs, applications and interviews")
+    DIGITAL = "digital", _("Computers and getting online")
+    HEALTH = "health", _("Health")
+    HOUSING = "housing", _("Housing")
+    SOCIAL = "social", _("Meeting other parents")
+    OTHER = "other", _("Something else")
 
 
 class GroupSession(VersionedModel):
@@ -54,12 +55,12 @@ class Request(TimestampedModel):
     """A participant's "I'd like help with…" or "I'd like a group on…"."""
 
     class Kind(models.TextChoices):
-        HELP_WITH = "help_with", "I'd like help with…"
-        GROUP_ON = "group_on", "I'd like a group on…"
+        HELP_WITH = "help_with", _("I'd like help with…")
+        GROUP_ON = "group_on", _("I'd like a group on…")
 
     class Status(models.TextChoices):
-        OPEN = "open", "Waiting for an answer"
-        ANSWERED = "answered", "Answered"
+        OPEN = "open", _("Waiting for an answer")
+        ANSWERED = "answered", _("Answered")
 
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="requests")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -81,9 +82,9 @@ class Request(TimestampedModel):
 
 class Invitation(TimestampedModel):
     class Response(models.TextChoices):
-        NO_ANSWER = "no_answer", "Not answered yet"
-        COMING = "coming", "Coming"
-        NOT_COMING = "not_coming", "Not coming"
+        NO_ANSWER = "no_answer", _("Not answered yet")
+        COMING = "coming", _("Coming")
+        NOT_COMING = "not_coming", _("Not coming")
 
     group_session = models.ForeignKey(GroupSession, on_delete=models.CASCADE, related_name="invitations")
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="invitations")

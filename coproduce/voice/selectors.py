@@ -95,11 +95,11 @@ class BoardGroup:
 
     @property
     def topic_label(self) -> str:
-        return Topic(self.topic).label
+        return str(Topic(self.topic).label)
 
     @property
     def kind_label(self) -> str:
-        return Request.Kind(self.kind).label
+        return str(Request.Kind(self.kind).label)
 
 
 def board_scope(user: Any) -> QuerySet[Request]:

@@ -4,22 +4,25 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from coproduce.accounts.roles import Role
 from coproduce.programmes.actors import actor_for
 
-MENU: dict[Role, list[tuple[str, str]]] = {
+# Participants' menu is translated; staff pages stay English.
+MENU: dict[Role, list[tuple[StrOrPromise, str]]] = {
     Role.PARTICIPANT: [
-        ("My page", "web:my_page"),
-        ("My plan", "web:my_plan"),
-        ("My appointments", "web:my_appointments"),
-        ("My progress", "web:my_progress"),
-        ("Job search", "web:my_job_search"),
-        ("What is recorded about me", "web:my_record"),
-        ("Who has looked at my record", "web:my_record_views"),
-        ("Requests and feedback", "web:my_requests"),
-        ("Money spent on me", "web:my_money"),
-        ("Find a service", "web:directory_search"),
+        (_("My page"), "web:my_page"),
+        (_("My plan"), "web:my_plan"),
+        (_("My appointments"), "web:my_appointments"),
+        (_("My progress"), "web:my_progress"),
+        (_("Job search"), "web:my_job_search"),
+        (_("What is recorded about me"), "web:my_record"),
+        (_("Who has looked at my record"), "web:my_record_views"),
+        (_("Requests and feedback"), "web:my_requests"),
+        (_("Money spent on me"), "web:my_money"),
+        (_("Find a service"), "web:directory_search"),
     ],
     Role.KEYWORKER: [
         ("My caseload", "web:caseload"),

@@ -10,15 +10,17 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 logger = logging.getLogger(__name__)
 
-TEMPLATES: dict[int | str, tuple[str, str]] = {
-    400: ("web/errors/400.html", "Something was wrong with the request"),
-    403: ("web/errors/403.html", "You cannot open this page"),
-    "csrf": ("web/errors/csrf.html", "The form had expired"),
-    404: ("web/errors/404.html", "Page not found"),
-    500: ("web/errors/500.html", "Sorry, something went wrong"),
+TEMPLATES: dict[int | str, tuple[str, StrOrPromise]] = {
+    400: ("web/errors/400.html", _("Something was wrong with the request")),
+    403: ("web/errors/403.html", _("You cannot open this page")),
+    "csrf": ("web/errors/csrf.html", _("The form had expired")),
+    404: ("web/errors/404.html", _("Page not found")),
+    500: ("web/errors/500.html", _("Sorry, something went wrong")),
 }
 
 

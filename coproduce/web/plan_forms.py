@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from coproduce.plans.models import AssessmentBarrier, Barrier, Goal, Step
 from coproduce.web.forms import DateInput, GovukForm
@@ -11,24 +12,24 @@ STAFF_HOW = [(value, label) for value, label in Step.AnsweredHow.choices if valu
 
 
 class GoalForm(GovukForm):
-    title = forms.CharField(label="Goal", max_length=300, help_text="In their own words.")
+    title = forms.CharField(label=_("Goal"), max_length=300, help_text=_("In their own words."))
     details = forms.CharField(
-        label="Anything more about it (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Anything more about it (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
 class OwnGoalForm(GoalForm):
     title = forms.CharField(
-        label="What would you like to work towards?", max_length=300, help_text="In your own words."
+        label=_("What would you like to work towards?"), max_length=300, help_text=_("In your own words.")
     )
     details = forms.CharField(
-        label="Anything more about it (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Anything more about it (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
 class StepForm(GovukForm):
     goal = forms.IntegerField(widget=forms.HiddenInput)
-    description = forms.CharField(label="The step", widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(label=_("The step"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class AnswerForm(GovukForm):
@@ -38,12 +39,12 @@ class AnswerForm(GovukForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     answer = forms.ChoiceField(choices=[("agree", "Yes"), ("decline", "No thanks"), ("talk", "Talk about it")])
     answered_how = forms.ChoiceField(
-        label="How did they give their answer?",
+        label=_("How did they give their answer?"),
         choices=STAFF_HOW,
         required=False,
-        error_messages={"invalid_choice": "Say how they gave their answer: in person, on the phone or by message."},
+        error_messages={"invalid_choice": _("Say how they gave their answer: in person, on the phone or by message.")},
     )
-    reason = forms.CharField(label="Why (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("Why (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class FinishForm(GovukForm):
@@ -59,7 +60,7 @@ class GoalStatusForm(GovukForm):
 
 
 IMPORTANCE_CHOICES = [
-    ("", "Not a barrier for them"),
+    ("", _("Not a barrier for them")),
     *[(str(v), label) for v, label in AssessmentBarrier.Importance.choices],
 ]
 
@@ -68,18 +69,18 @@ class AssessmentForm(GovukForm):
     """The holistic assessment: what they want, what they are good at, and what gets in the way."""
 
     assessed_on = forms.DateField(
-        label="Date of the assessment", required=False, help_text="Leave empty for today.", widget=DateInput
+        label=_("Date of the assessment"), required=False, help_text=_("Leave empty for today."), widget=DateInput
     )
     aspirations = forms.CharField(
-        label="What they want",
+        label=_("What they want"),
         required=False,
-        help_text="In their own words.",
+        help_text=_("In their own words."),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     strengths = forms.CharField(
-        label="Strengths and what they are good at",
+        label=_("Strengths and what they are good at"),
         required=False,
-        help_text="In their own words.",
+        help_text=_("In their own words."),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -103,5 +104,5 @@ class AssessmentForm(GovukForm):
             if importance:
                 rows.append({"barrier": code, "importance": int(importance), "own_words": words})
             elif words.strip():
-                self.add_error(f"importance_{code}", "Say how much this matters to them, or leave the words empty.")
+                self.add_error(f"importance_{code}", _("Say how much this matters to them, or leave the words empty."))
         return rows

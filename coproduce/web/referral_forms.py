@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from coproduce.participants.models import AvailabilitySlot, Consent
 from coproduce.referrals.models import Referral, SharedField
@@ -24,18 +25,18 @@ class VersionForm(GovukForm):
 
 class ProposeReferralForm(GovukForm):
     service = forms.ChoiceField(
-        label="Which service?",
-        error_messages={"required": "Choose the service.", "invalid_choice": "Choose a service from the list."},
+        label=_("Which service?"),
+        error_messages={"required": _("Choose the service."), "invalid_choice": _("Choose a service from the list.")},
     )
     reason = forms.CharField(
-        label="Why, in plain words",
+        label=_("Why, in plain words"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Words the participant agrees with. The partner reads this if they agree to share it.",
-        error_messages={"required": "Say why, in plain words."},
+        help_text=_("Words the participant agrees with. The partner reads this if they agree to share it."),
+        error_messages={"required": _("Say why, in plain words.")},
     )
     goal = forms.TypedChoiceField(
-        label="Which goal in their plan is it for?", required=False, coerce=int, empty_value=None
+        label=_("Which goal in their plan is it for?"), required=False, coerce=int, empty_value=None
     )
 
     def __init__(
@@ -47,8 +48,8 @@ class ProposeReferralForm(GovukForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["service"]).choices = [("", "Choose a service"), *services]
-        cast(forms.ChoiceField, self.fields["goal"]).choices = [("", "Not for a particular goal"), *goals]
+        cast(forms.ChoiceField, self.fields["service"]).choices = [("", _("Choose a service")), *services]
+        cast(forms.ChoiceField, self.fields["goal"]).choices = [("", _("Not for a particular goal")), *goals]
         if not goals:
             del self.fields["goal"]
         if own:
@@ -61,42 +62,42 @@ class ProposeReferralForm(GovukForm):
 
 class SignpostingForm(GovukForm):
     service = forms.ChoiceField(
-        label="A service in the directory",
+        label=_("A service in the directory"),
         required=False,
-        help_text="Or leave this and write the name of a service outside the directory below.",
+        help_text=_("Or leave this and write the name of a service outside the directory below."),
     )
     outside_service_name = forms.CharField(
-        label="Name of a service outside the directory", max_length=200, required=False
+        label=_("Name of a service outside the directory"), max_length=200, required=False
     )
     outside_service_details = forms.CharField(
-        label="How to get in touch with it",
+        label=_("How to get in touch with it"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="An address, phone number, website or opening times, to give the participant.",
+        help_text=_("An address, phone number, website or opening times, to give the participant."),
     )
     reason = forms.CharField(
-        label="Why, in plain words",
+        label=_("Why, in plain words"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Say why, in plain words."},
+        error_messages={"required": _("Say why, in plain words.")},
     )
     goal = forms.TypedChoiceField(
-        label="Which goal in their plan is it for?", required=False, coerce=int, empty_value=None
+        label=_("Which goal in their plan is it for?"), required=False, coerce=int, empty_value=None
     )
 
     def __init__(
         self, *args: Any, services: Sequence[tuple[str, str]], goals: Sequence[tuple[int, str]], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["service"]).choices = [("", "Not in the directory"), *services]
-        cast(forms.ChoiceField, self.fields["goal"]).choices = [("", "Not for a particular goal"), *goals]
+        cast(forms.ChoiceField, self.fields["service"]).choices = [("", _("Not in the directory")), *services]
+        cast(forms.ChoiceField, self.fields["goal"]).choices = [("", _("Not for a particular goal")), *goals]
         if not goals:
             del self.fields["goal"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if not data.get("service") and not data.get("outside_service_name", "").strip():
-            self.add_error("outside_service_name", "Choose a service in the directory or write the name of one.")
+            self.add_error("outside_service_name", _("Choose a service in the directory or write the name of one."))
         return data
 
 
@@ -104,16 +105,18 @@ class AgreeToReferralForm(VersionForm):
     """Exactly which fields are shared: the participant chooses each one."""
 
     shared_fields = forms.MultipleChoiceField(
-        label="What will be shared",
+        label=_("What will be shared"),
         choices=SharedField.choices,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose what will be shared. Their name is needed for the partner to act on it."},
+        error_messages={
+            "required": _("Choose what will be shared. Their name is needed for the partner to act on it.")
+        },
     )
     how = forms.ChoiceField(
-        label="How did they agree?",
+        label=_("How did they agree?"),
         choices=STAFF_HOW,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose how they agreed: in person or on the phone."},
+        error_messages={"required": _("Choose how they agreed: in person or on the phone.")},
     )
 
     def __init__(self, *args: Any, ask_how: bool = True, contents: dict[str, str] | None = None, **kwargs: Any) -> None:
@@ -131,17 +134,17 @@ class AgreeToReferralForm(VersionForm):
 
 
 class WithdrawReferralForm(VersionForm):
-    reason = forms.CharField(label="Why (optional)", max_length=200, required=False)
+    reason = forms.CharField(label=_("Why (optional)"), max_length=200, required=False)
 
 
 class StopSharingForm(GovukForm):
     """Withdrawing a sharing consent: one step. Staff say how they were told; the participant just confirms."""
 
     how = forms.ChoiceField(
-        label="How did they tell you?",
+        label=_("How did they tell you?"),
         choices=STAFF_HOW,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose how they told you."},
+        error_messages={"required": _("Choose how they told you.")},
     )
 
     def __init__(self, *args: Any, ask_how: bool = True, **kwargs: Any) -> None:
@@ -152,13 +155,13 @@ class StopSharingForm(GovukForm):
 
 class DeclineReferralForm(VersionForm):
     reason = forms.ChoiceField(
-        label="Why can you not take this referral?",
+        label=_("Why can you not take this referral?"),
         choices=Referral.DeclineReason.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose why you cannot take it."},
+        error_messages={"required": _("Choose why you cannot take it.")},
     )
     detail = forms.CharField(
-        label="Anything more the keyworker should know (optional)",
+        label=_("Anything more the keyworker should know (optional)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
@@ -166,37 +169,37 @@ class DeclineReferralForm(VersionForm):
 
 class StartReferralForm(VersionForm):
     started_on = forms.DateField(
-        label="Date they started",
+        label=_("Date they started"),
         widget=DateInput,
-        error_messages={"required": "Enter the date they started.", "invalid": "Enter a real date."},
+        error_messages={"required": _("Enter the date they started."), "invalid": _("Enter a real date.")},
     )
 
 
 class CompleteReferralForm(VersionForm):
     ended_on = forms.DateField(
-        label="Date it ended",
+        label=_("Date it ended"),
         widget=DateInput,
-        error_messages={"required": "Enter the date it ended.", "invalid": "Enter a real date."},
+        error_messages={"required": _("Enter the date it ended."), "invalid": _("Enter a real date.")},
     )
     delivered = forms.CharField(
-        label="What you delivered",
+        label=_("What you delivered"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="For example: “Four sessions of money advice; a debt repayment plan agreed with two lenders.”",
-        error_messages={"required": "Say what you delivered."},
+        help_text=_("For example: “Four sessions of money advice; a debt repayment plan agreed with two lenders.”"),
+        error_messages={"required": _("Say what you delivered.")},
     )
     outcome_note = forms.CharField(
-        label="How it ended",
+        label=_("How it ended"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Say how it ended."},
+        error_messages={"required": _("Say how it ended.")},
     )
 
 
 class DidNotStartForm(VersionForm):
     outcome_note = forms.CharField(
-        label="What happened",
+        label=_("What happened"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="For example: “We offered three dates; she found work before the first one.”",
-        error_messages={"required": "Say what happened."},
+        help_text=_("For example: “We offered three dates; she found work before the first one.”"),
+        error_messages={"required": _("Say what happened.")},
     )
 
 
@@ -227,7 +230,7 @@ class AvailabilityForm(GovukForm):
     def slots(self) -> list[tuple[int, str]]:
         """The chosen (weekday, part of day) pairs, in week order."""
         chosen = []
-        for weekday, _ in AvailabilitySlot.Weekday.choices:
+        for weekday, _label in AvailabilitySlot.Weekday.choices:
             for part in self.cleaned_data.get(availability_field_name(weekday), []):
                 chosen.append((weekday, part))
         return chosen

@@ -11,8 +11,12 @@ that moment evaluators see nothing of the person.
 from typing import Any
 
 import rules
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
@@ -26,31 +30,42 @@ from coproduce.research.models import ResearchConsent
 from coproduce.research.pseudonyms import pseudonym_for
 
 # What each element means, in the words the participant reads before agreeing.
-ELEMENT_WORDS: dict[str, tuple[str, str]] = {
+ELEMENT_WORDS: dict[str, tuple[StrOrPromise, StrOrPromise]] = {
     "interview": (
-        "Take part in interviews",
-        "A researcher may ask you to talk about your experience of the service, about once a year. "
-        "You can say no to any interview, or stop at any time.",
+        _("Take part in interviews"),
+        _(
+            "A researcher may ask you to talk about your experience of the service, about once a year. "
+            "You can say no to any interview, or stop at any time."
+        ),
     ),
     "recording": (
-        "Have interviews audio-recorded",
-        "The researcher records the interview so that it can be typed up. Names and places are taken "
-        "out of what is typed up.",
+        _("Have interviews audio-recorded"),
+        _(
+            "The researcher records the interview so that it can be typed up. Names and places are taken "
+            "out of what is typed up."
+        ),
     ),
     "quotation": (
-        "Be quoted, without your name",
-        "Your words may appear in reports, labelled only like “Service User, Fife, 2017”.",
+        _("Be quoted, without your name"),
+        _(
+            "Reports may use your words. They never show your name: only that someone who used the service "
+            "said them, with the area and the year."
+        ),
     ),
     "service_data": (
-        "Let the researchers use your service records",
-        "The researchers may count things from your record (like the barriers you told us about, your "
-        "children's ages and whether you found work), under a code instead of your name. They never see "
-        "your name, your contact details or your keyworker's notes.",
+        _("Let the researchers use your service records"),
+        _(
+            "The researchers may count things from your record (like the barriers you told us about, your "
+            "children's ages and whether you found work), under a code instead of your name. They never see "
+            "your name, your contact details or your keyworker's notes."
+        ),
     ),
     "contact_for_interview": (
-        "Be contacted by the researchers to arrange interviews",
-        "The researchers may see your first name, email address and mobile number, only to arrange an "
-        "interview with you.",
+        _("Be contacted by the researchers to arrange interviews"),
+        _(
+            "The researchers may see your first name, email address and mobile number, only to arrange an "
+            "interview with you."
+        ),
     ),
 }
 ELEMENTS = ResearchConsent.ELEMENTS
@@ -58,19 +73,21 @@ PSEUDONYM_ATTEMPTS = 20
 
 
 def _detail(elements: dict[str, bool]) -> str:
-    agreed = [ELEMENT_WORDS[name][0].lower() for name in ELEMENTS if elements[name]]
+    # The consent's detail is a record for staff, so it stays in English whatever the participant reads.
+    with translation.override(settings.LANGUAGE_CODE):
+        agreed = [str(ELEMENT_WORDS[name][0]).lower() for name in ELEMENTS if elements[name]]
     return ("Evaluation research: " + "; ".join(agreed))[:300]
 
 
 def _check_elements(elements: dict[str, bool]) -> None:
     errors: dict[str, list[str]] = {}
     if not any(elements.values()):
-        errors["__all__"] = ["Choose at least one thing to agree to, or stop taking part instead."]
+        errors["__all__"] = [gettext("Choose at least one thing to agree to, or stop taking part instead.")]
     if elements["recording"] and not elements["interview"]:
-        errors["recording"] = ["Interviews can be recorded only if you also agree to take part in interviews."]
+        errors["recording"] = [gettext("Interviews can be recorded only if you also agree to take part in interviews.")]
     if elements["contact_for_interview"] and not elements["interview"]:
         errors["contact_for_interview"] = [
-            "The researchers can contact you about interviews only if you agree to take part in interviews."
+            gettext("The researchers can contact you about interviews only if you agree to take part in interviews.")
         ]
     if errors:
         raise InvalidInput(errors)

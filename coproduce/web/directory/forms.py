@@ -4,6 +4,7 @@ import datetime
 from typing import Any, cast
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from coproduce.directory.models import Service
 from coproduce.directory.selectors import DAY_CODES, DAY_NAMES
@@ -29,90 +30,97 @@ class VersionedForm(GovukForm):
 
 class DirectorySearchForm(GovukForm):
     text = forms.CharField(
-        label="Words to look for", required=False, max_length=100, help_text="For example: debt, driving, nursery."
+        label=_("Words to look for"),
+        required=False,
+        max_length=100,
+        help_text=_("For example: debt, driving, nursery."),
     )
-    need = forms.ChoiceField(label="Helps with", required=False, choices=[("", "Anything"), *NEED_CHOICES])
-    area = forms.TypedChoiceField(label="Area", required=False, coerce=int, empty_value=None)
-    childcare = forms.BooleanField(label="Only services with childcare on site", required=False)
-    day = forms.ChoiceField(label="Open on", required=False, choices=[("", "Any day"), *DAY_CHOICES])
+    need = forms.ChoiceField(label=_("Helps with"), required=False, choices=[("", _("Anything")), *NEED_CHOICES])
+    area = forms.TypedChoiceField(label=_("Area"), required=False, coerce=int, empty_value=None)
+    childcare = forms.BooleanField(label=_("Only services with childcare on site"), required=False)
+    day = forms.ChoiceField(label=_("Open on"), required=False, choices=[("", _("Any day")), *DAY_CHOICES])
     time = forms.TimeField(
-        label="Open at",
+        label=_("Open at"),
         required=False,
         widget=TimeInput,
-        help_text="A time of day, like 18:30.",
-        error_messages={"invalid": "Enter a time of day, like 18:30."},
+        help_text=_("A time of day, like 18:30."),
+        error_messages={"invalid": _("Enter a time of day, like 18:30.")},
     )
 
     def __init__(self, *args: Any, areas: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["area"]).choices = [("", "Any area"), *areas]
+        cast(forms.ChoiceField, self.fields["area"]).choices = [("", _("Any area")), *areas]
 
 
 class ServiceDetailsForm(GovukForm):
     """What the people who run a service keep current (add and edit)."""
 
     name = forms.CharField(
-        label="Name of the service", max_length=200, error_messages={"required": "Enter the name of the service."}
+        label=_("Name of the service"), max_length=200, error_messages={"required": _("Enter the name of the service.")}
     )
     description = forms.CharField(
-        label="What it offers",
+        label=_("What it offers"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="In plain words, as you would say it to someone who might use it.",
+        help_text=_("In plain words, as you would say it to someone who might use it."),
     )
     needs = forms.MultipleChoiceField(
-        label="What it helps with",
+        label=_("What it helps with"),
         required=False,
         choices=NEED_CHOICES,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Used to suggest the service to people who say this is holding them back.",
-        error_messages={"invalid_choice": "Choose needs from the list."},
+        help_text=_("Used to suggest the service to people who say this is holding them back."),
+        error_messages={"invalid_choice": _("Choose needs from the list.")},
     )
     eligibility_description = forms.CharField(
-        label="Who it is for", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Who it is for"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     application_process = forms.CharField(
-        label="How to get it",
+        label=_("How to get it"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="For example: phone to book, drop in, or by referral.",
+        help_text=_("For example: phone to book, drop in, or by referral."),
     )
-    fees_description = forms.CharField(label="Cost", required=False, max_length=500, help_text="Leave empty if free.")
+    fees_description = forms.CharField(
+        label=_("Cost"), required=False, max_length=500, help_text=_("Leave empty if free.")
+    )
     url = forms.URLField(
-        label="Web page",
+        label=_("Web page"),
         required=False,
         max_length=500,
         assume_scheme="https",
-        error_messages={"invalid": "Enter a web address, like https://example.org."},
+        error_messages={"invalid": _("Enter a web address, like https://example.org.")},
     )
     email = forms.EmailField(
-        label="Email", required=False, error_messages={"invalid": "Enter an email address, like name@example.org."}
-    )
-    minimum_age = forms.IntegerField(label="Youngest age", required=False, min_value=0, max_value=120)
-    maximum_age = forms.IntegerField(label="Oldest age", required=False, min_value=0, max_value=120)
-    childcare_on_site = forms.BooleanField(label="Childcare on site", required=False)
-    takes_referrals = forms.BooleanField(
-        label="Takes referrals through Coproduce",
+        label=_("Email"),
         required=False,
-        help_text="Keyworkers can then send referrals, with the person's consent.",
+        error_messages={"invalid": _("Enter an email address, like name@example.org.")},
+    )
+    minimum_age = forms.IntegerField(label=_("Youngest age"), required=False, min_value=0, max_value=120)
+    maximum_age = forms.IntegerField(label=_("Oldest age"), required=False, min_value=0, max_value=120)
+    childcare_on_site = forms.BooleanField(label=_("Childcare on site"), required=False)
+    takes_referrals = forms.BooleanField(
+        label=_("Takes referrals through Coproduce"),
+        required=False,
+        help_text=_("Keyworkers can then send referrals, with the person's consent."),
     )
     places_available = forms.IntegerField(
-        label="Places free now",
+        label=_("Places free now"),
         required=False,
         min_value=0,
         max_value=10000,
-        help_text="For new referrals. Leave empty if you do not know.",
-        error_messages={"min_value": "Enter 0 or more places, or leave it empty if you do not know."},
+        help_text=_("For new referrals. Leave empty if you do not know."),
+        error_messages={"min_value": _("Enter 0 or more places, or leave it empty if you do not know.")},
     )
     response_working_days = forms.IntegerField(
-        label="Working days to answer a referral",
+        label=_("Working days to answer a referral"),
         min_value=1,
         max_value=30,
         initial=5,
         error_messages={
-            "required": "Enter a number of working days from 1 to 30.",
-            "min_value": "Enter a number of working days from 1 to 30.",
-            "max_value": "Enter a number of working days from 1 to 30.",
+            "required": _("Enter a number of working days from 1 to 30."),
+            "min_value": _("Enter a number of working days from 1 to 30."),
+            "max_value": _("Enter a number of working days from 1 to 30."),
         },
     )
 
@@ -133,10 +141,10 @@ class ServiceDetailsForm(GovukForm):
 
 class ServiceEditForm(VersionedForm, ServiceDetailsForm):
     status = forms.ChoiceField(
-        label="Is it running?",
+        label=_("Is it running?"),
         choices=Service.Status.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether the service is running."},
+        error_messages={"required": _("Choose whether the service is running.")},
     )
 
     field_order = ["version", "name", "status"]
@@ -156,13 +164,13 @@ class OpeningTimesForm(VersionedForm):
                 label=f"Opens at (row {number})",
                 required=False,
                 widget=TimeInput,
-                error_messages={"invalid": "Enter a time of day, like 09:30."},
+                error_messages={"invalid": _("Enter a time of day, like 09:30.")},
             )
             self.fields[f"closes_{number}"] = forms.TimeField(
                 label=f"Closes at (row {number})",
                 required=False,
                 widget=TimeInput,
-                error_messages={"invalid": "Enter a time of day, like 17:00."},
+                error_messages={"invalid": _("Enter a time of day, like 17:00.")},
             )
         # GovukForm styles the fields it knew at construction; these rows are added after.
         for name, field in self.fields.items():
@@ -203,15 +211,22 @@ class OpeningTimesForm(VersionedForm):
 
 class AddressForm(VersionedForm):
     location_name = forms.CharField(
-        label="Name of the place", required=False, max_length=200, help_text="For example: Kirkcaldy Community Centre."
+        label=_("Name of the place"),
+        required=False,
+        max_length=200,
+        help_text=_("For example: Kirkcaldy Community Centre."),
     )
     address_1 = forms.CharField(
-        label="Address line 1", max_length=200, error_messages={"required": "Enter the first line of the address."}
+        label=_("Address line 1"),
+        max_length=200,
+        error_messages={"required": _("Enter the first line of the address.")},
     )
-    address_2 = forms.CharField(label="Address line 2", required=False, max_length=200)
-    city = forms.CharField(label="Town or city", max_length=100, error_messages={"required": "Enter the town or city."})
+    address_2 = forms.CharField(label=_("Address line 2"), required=False, max_length=200)
+    city = forms.CharField(
+        label=_("Town or city"), max_length=100, error_messages={"required": _("Enter the town or city.")}
+    )
     postal_code = forms.CharField(
-        label="Postcode", max_length=10, error_messages={"required": "Enter a full UK postcode, like KY1 1XX."}
+        label=_("Postcode"), max_length=10, error_messages={"required": _("Enter a full UK postcode, like KY1 1XX.")}
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -222,23 +237,25 @@ class AddressForm(VersionedForm):
 
 class OrganisationEntryForm(VersionedForm):
     name = forms.CharField(
-        label="Name", max_length=200, error_messages={"required": "Enter the name of the organisation."}
+        label=_("Name"), max_length=200, error_messages={"required": _("Enter the name of the organisation.")}
     )
-    alternate_name = forms.CharField(label="Other name people know it by", required=False, max_length=200)
+    alternate_name = forms.CharField(label=_("Other name people know it by"), required=False, max_length=200)
     description = forms.CharField(
-        label="What the organisation does",
+        label=_("What the organisation does"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Say in a sentence or two what the organisation does."},
+        error_messages={"required": _("Say in a sentence or two what the organisation does.")},
     )
     email = forms.EmailField(
-        label="Email", required=False, error_messages={"invalid": "Enter an email address, like name@example.org."}
+        label=_("Email"),
+        required=False,
+        error_messages={"invalid": _("Enter an email address, like name@example.org.")},
     )
     website = forms.URLField(
-        label="Website",
+        label=_("Website"),
         required=False,
         max_length=500,
         assume_scheme="https",
-        error_messages={"invalid": "Enter a web address, like https://example.org."},
+        error_messages={"invalid": _("Enter a web address, like https://example.org.")},
     )
 
     def changes(self) -> dict[str, str]:
@@ -250,9 +267,9 @@ class OrganisationEntryForm(VersionedForm):
 
 class ImportForm(GovukForm):
     file = forms.FileField(
-        label="HSDS file",
-        help_text=(
+        label=_("HSDS file"),
+        help_text=_(
             "An HSDS JSON file (.json), or an HSDS tabular data package: its CSV files and datapackage.json in a .zip."
         ),
-        error_messages={"required": "Choose a file to import.", "empty": "The file is empty."},
+        error_messages={"required": _("Choose a file to import."), "empty": _("The file is empty.")},
     )

@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
@@ -134,7 +135,7 @@ def directory_search(request: HttpRequest) -> HttpResponse:
     pages = paginate(request, services, SERVICES_PER_PAGE)
     today = timezone.localdate()
     context = {
-        "page_title": "Find a service",
+        "page_title": _("Find a service"),
         "form": form,
         "filtered": any(value not in (None, "", False) for value in filters.values()),
         "rows": [_row(service, today=today) for service in pages.page],
@@ -189,7 +190,7 @@ def your_services(request: HttpRequest) -> HttpResponse:
     services = with_listing_details(services_editable_by(request.user))
     pages = paginate(request, services, SERVICES_PER_PAGE)
     context = {
-        "page_title": "Your services in the directory",
+        "page_title": _("Your services in the directory"),
         "rows": [_row(service, today=today) for service in pages.page],
         "pages": pages,
         "organisations": list(organisations_editable_by(request.user)),
@@ -410,13 +411,13 @@ def directory_import(request: HttpRequest) -> HttpResponse:
             result = import_file(upload.name, upload.read(), actor=request.user)
         except ImportRefused as error:
             problems = error.problems
-            form.add_error("file", "The file was not imported: nothing was changed. The problems are listed below.")
+            form.add_error("file", _("The file was not imported: nothing was changed. The problems are listed below."))
         except DomainError as error:
             form.add_domain_error(error)
         else:
             _say_what_was_imported(request, result)
             return redirect("web:directory_import")
-    context = {"page_title": "Import services", "form": form, "problems": problems}
+    context = {"page_title": _("Import services"), "form": form, "problems": problems}
     return render(request, "web/directory/import.html", context, status=400 if request.method == "POST" else 200)
 
 

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from coproduce.accounts.roles import Role
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
@@ -37,7 +38,7 @@ def my_appointments(request: HttpRequest) -> HttpResponse:
     upcoming = list(mine.filter(starts_at__gte=now).exclude(status=Appointment.Status.CANCELLED).order_by("starts_at"))
     past = list(mine.exclude(pk__in=[a.pk for a in upcoming]).order_by("-starts_at", "-pk")[:PAST_SHOWN])
     record_participant_view(actor=request.user, participant=participant)
-    context = {"page_title": "My appointments", "upcoming": upcoming, "past": past, "form": RearrangeForm()}
+    context = {"page_title": _("My appointments"), "upcoming": upcoming, "past": past, "form": RearrangeForm()}
     return render(request, "web/participant/my_appointments.html", context)
 
 
@@ -69,11 +70,11 @@ def appointment_rearrange(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_domain_error(error)
                 status = error.status_code
             else:
-                messages.success(request, "Thank you. Your keyworker will be in touch to find a better time.")
+                messages.success(request, _("Thank you. Your keyworker will be in touch to find a better time."))
                 return redirect("web:my_appointments")
         else:
             status = 400
     else:
         record_participant_view(actor=request.user, participant=appointment.participant)
-    context = {"page_title": "Ask to rearrange", "form": form, "appointment": appointment}
+    context = {"page_title": _("Ask to rearrange"), "form": form, "appointment": appointment}
     return render(request, "web/participant/appointment_rearrange.html", context, status=status)

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from coproduce.accounts.roles import Role
 from coproduce.budgets.models import Spend
@@ -21,5 +22,5 @@ def my_money(request: HttpRequest) -> HttpResponse:
     spends = list(spends_of(user, participant.pk).exclude(state=Spend.State.CANCELLED))
     record_participant_view(actor=user, participant=participant)
     spent = sum((spend.amount for spend in spends if spend.state == Spend.State.APPROVED), start=Decimal("0.00"))
-    context = {"page_title": "Money spent on me", "spends": spends, "spent": spent}
+    context = {"page_title": _("Money spent on me"), "spends": spends, "spent": spent}
     return render(request, "web/participant/budget_my_money.html", context)

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from coproduce.accounts.roles import Role
 from coproduce.audit.context import audited_as_export
@@ -52,7 +53,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
     sent = list(requests.filter(kind=SubjectAccessRequest.Kind.MADE_TO_STAFF)[:SENT_COPIES_SHOWN])
     record_participant_view(actor=request.user, participant=participant)
     context = {
-        "page_title": "A copy of everything we hold about you",
+        "page_title": _("A copy of everything we hold about you"),
         "latest": latest,
         "latest_copy": copy_summary(latest) if latest is not None and latest.has_copy else None,
         "sent": [(item, item.released_at + KEPT if item.released_at else None) for item in sent],

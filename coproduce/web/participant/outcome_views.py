@@ -7,6 +7,7 @@ with how a job compares with the real Living Wage and with what they said they w
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from coproduce.accounts.roles import Role
 from coproduce.outcomes.models import ContractType
@@ -29,7 +30,7 @@ def my_achievements(request: HttpRequest) -> HttpResponse:
     wish = work_wishes_visible_to(request.user).filter(participant=participant).first()
     record_participant_view(actor=request.user, participant=participant)
     context = {
-        "page_title": "My achievements",
+        "page_title": _("My achievements"),
         "rows": rows,
         "wish": wish,
         "wish_contracts": [ContractType(value).label for value in (wish.contract_types if wish else [])],

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from coproduce.accounts.roles import Role
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
@@ -97,7 +98,7 @@ def my_plan(request: HttpRequest) -> HttpResponse:
     goals = list(plan_of(user, participant.pk))
     offered = [step for goal in goals for step in goal.steps.all() if step.state == "offered"]
     context = {
-        "page_title": "My plan",
+        "page_title": _("My plan"),
         "goals": goals,
         "offered_count": len(offered),
         "problems": problems,

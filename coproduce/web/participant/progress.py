@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from coproduce.accounts.roles import Role
 from coproduce.audit.context import audited_as_export
@@ -74,7 +75,7 @@ def _me(request: HttpRequest) -> Participant:
 def my_progress(request: HttpRequest) -> HttpResponse:
     participant = _me(request)
     context = {
-        "page_title": "My progress",
+        "page_title": _("My progress"),
         "participant": participant,
         **progress_context(request.user, participant, theirs="You", keyworkers="Your keyworker"),
     }
@@ -99,13 +100,13 @@ def my_progress_add(request: HttpRequest) -> HttpResponse:
             except DomainError as error:
                 status = show_on_form(form, error)
             else:
-                messages.success(request, "Thank you. Your answers are saved.")
+                messages.success(request, _("Thank you. Your answers are saved."))
                 return redirect("web:my_progress")
         else:
             status = 400
     else:
         form = ProgressCheckForm()
-    context = {"page_title": "How are things going?", "form": form, "scale_hint": SCALE_HINT}
+    context = {"page_title": _("How are things going?"), "form": form, "scale_hint": SCALE_HINT}
     return render(request, "web/participant/my_progress_add.html", context, status=status)
 
 
@@ -114,7 +115,7 @@ def my_job_search(request: HttpRequest) -> HttpResponse:
     participant = _me(request)
     pages = paginate(request, job_search_log_for(request.user, participant.pk), ENTRIES_PER_PAGE)
     record_participant_view(actor=request.user, participant=participant)
-    context = {"page_title": "My job-search log", "participant": participant, "pages": pages}
+    context = {"page_title": _("My job-search log"), "participant": participant, "pages": pages}
     return render(request, "web/participant/my_job_search.html", context)
 
 
@@ -130,7 +131,7 @@ def my_job_search_add(request: HttpRequest) -> HttpResponse:
             except DomainError as error:
                 status = show_on_form(form, error)
             else:
-                messages.success(request, "Added to your job-search log.")
+                messages.success(request, _("Added to your job-search log."))
                 return redirect("web:my_job_search")
         else:
             status = 400
@@ -139,7 +140,7 @@ def my_job_search_add(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/participant/my_job_search_add.html",
-        {"page_title": "Add to my job-search log", "form": form},
+        {"page_title": _("Add to my job-search log"), "form": form},
         status=status,
     )
 
@@ -156,7 +157,7 @@ def my_record(request: HttpRequest) -> HttpResponse:
         raise Http404("No participant record.")
     record_participant_view(actor=request.user, participant=record.participant)
     context = {
-        "page_title": "What is recorded about me",
+        "page_title": _("What is recorded about me"),
         "record": record,
     }
     return render(request, "web/participant/my_record.html", context)

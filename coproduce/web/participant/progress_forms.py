@@ -4,23 +4,24 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from coproduce.plans.models import JobSearchEntry, ProgressArea, ProgressCheck
 from coproduce.web.forms import DateInput, GovukForm
 
 SCORES = [(str(number), str(number)) for number in range(1, 11)]
-SCALE_HINT = "1 means not good at all, 10 means as good as it could be."
+SCALE_HINT = _("1 means not good at all, 10 means as good as it could be.")
 
 # The question for each area, asked of the participant in plain English.
 QUESTIONS = {
-    ProgressArea.CONFIDENCE: "How confident do you feel?",
-    ProgressArea.MONEY: "How are you managing with money?",
-    ProgressArea.CHILDCARE: "How well is childcare working for you?",
-    ProgressArea.SKILLS: "How do you feel about your skills and qualifications?",
-    ProgressArea.LOOKING_FOR_WORK: "How ready do you feel to look for work?",
-    ProgressArea.HEALTH: "How is your health and wellbeing?",
-    ProgressArea.SOCIAL: "How connected do you feel to other people?",
-    ProgressArea.HOME: "How settled do you feel at home?",
+    ProgressArea.CONFIDENCE: _("How confident do you feel?"),
+    ProgressArea.MONEY: _("How are you managing with money?"),
+    ProgressArea.CHILDCARE: _("How well is childcare working for you?"),
+    ProgressArea.SKILLS: _("How do you feel about your skills and qualifications?"),
+    ProgressArea.LOOKING_FOR_WORK: _("How ready do you feel to look for work?"),
+    ProgressArea.HEALTH: _("How is your health and wellbeing?"),
+    ProgressArea.SOCIAL: _("How connected do you feel to other people?"),
+    ProgressArea.HOME: _("How settled do you feel at home?"),
 }
 
 
@@ -32,13 +33,13 @@ class ProgressCheckForm(GovukForm):
         self.for_staff = for_staff
         if for_staff:
             self.fields["checked_on"] = forms.DateField(
-                label="Date of the check", widget=DateInput(), initial=timezone.localdate
+                label=_("Date of the check"), widget=DateInput(), initial=timezone.localdate
             )
             self.fields["reader"] = forms.ChoiceField(
-                label="Whose reading is this?",
+                label=_("Whose reading is this?"),
                 choices=[
-                    (ProgressCheck.Reader.KEYWORKER, "Mine, as their keyworker"),
-                    (ProgressCheck.Reader.PARTICIPANT, "Theirs: I am recording the answers they gave me"),
+                    (ProgressCheck.Reader.KEYWORKER, _("Mine, as their keyworker")),
+                    (ProgressCheck.Reader.PARTICIPANT, _("Theirs: I am recording the answers they gave me")),
                 ],
                 initial=ProgressCheck.Reader.KEYWORKER,
                 widget=forms.RadioSelect,
@@ -49,10 +50,15 @@ class ProgressCheckForm(GovukForm):
                 label=question,
                 choices=SCORES,
                 widget=forms.RadioSelect,
-                error_messages={"required": f"Choose a number from 1 to 10 for {area.label.lower()}."},
+                error_messages={
+                    # Translators: the area is a progress area in lower case, like “confidence and self-esteem”.
+                    "required": _("Choose a number from 1 to 10 for %(area)s.") % {"area": str(area.label).lower()}
+                },
             )
             self.fields[f"comment_{area.value}"] = forms.CharField(
-                label="Anything you want to say about it" if not for_staff else f"Comment on {area.label.lower()}",
+                label=_("Anything you want to say about it")
+                if not for_staff
+                else f"Comment on {str(area.label).lower()}",
                 required=False,
                 max_length=2000,
                 widget=forms.Textarea(attrs={"rows": 2}),
@@ -81,17 +87,17 @@ class ProgressCheckForm(GovukForm):
 
 
 class JobSearchEntryForm(GovukForm):
-    searched_on = forms.DateField(label="Date", widget=DateInput(), initial=timezone.localdate)
+    searched_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
     action = forms.ChoiceField(
-        label="What did you do?", choices=JobSearchEntry.Action.choices, widget=forms.RadioSelect
+        label=_("What did you do?"), choices=JobSearchEntry.Action.choices, widget=forms.RadioSelect
     )
-    employer = forms.CharField(label="Employer", required=False, max_length=200)
-    role = forms.CharField(label="Job", required=False, max_length=200, help_text="For example, care assistant.")
+    employer = forms.CharField(label=_("Employer"), required=False, max_length=200)
+    role = forms.CharField(label=_("Job"), required=False, max_length=200, help_text=_("For example, care assistant."))
     what_i_did = forms.CharField(
-        label="More about what you did", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("More about what you did"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     outcome = forms.CharField(
-        label="What happened", required=False, max_length=300, help_text="For example, waiting to hear."
+        label=_("What happened"), required=False, max_length=300, help_text=_("For example, waiting to hear.")
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

@@ -13,6 +13,7 @@ from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from coproduce.accounts.roles import Role
 from coproduce.core.errors import DomainError, NotFound
@@ -62,7 +63,7 @@ def my_referrals(request: HttpRequest) -> HttpResponse:
         }
         for referral in referrals
     ]
-    context = {"page_title": "My referrals", "participant": participant, "rows": rows}
+    context = {"page_title": _("My referrals"), "participant": participant, "rows": rows}
     return render(request, "web/participant/referral_list.html", context)
 
 
@@ -73,7 +74,7 @@ def my_suggestions(request: HttpRequest) -> HttpResponse:
     # Which organisation each service belongs to (and whether it is a partner agency): one query.
     prefetch_related_objects([suggestion.service for suggestion in suggestions], "organization")
     record_participant_view(actor=request.user, participant=participant)
-    context = {"page_title": "Suggested services for me", "participant": participant, "suggestions": suggestions}
+    context = {"page_title": _("Suggested services for me"), "participant": participant, "suggestions": suggestions}
     return render(request, "web/participant/referral_suggestions.html", context)
 
 
@@ -112,11 +113,11 @@ def my_referral_propose(request: HttpRequest) -> HttpResponse:
                 if response is not None:
                     return response
             else:
-                messages.success(request, "Your keyworker can see you would like this. Now choose what to share.")
+                messages.success(request, _("Your keyworker can see you would like this. Now choose what to share."))
                 return redirect("web:referral_agree", pk=referral.pk)
         else:
             status = 400
-    context = {"page_title": "I’d like this service", "form": form, "service": service}
+    context = {"page_title": _("I’d like this service"), "form": form, "service": service}
     return render(request, "web/participant/referral_propose.html", context, status=status)
 
 
@@ -126,7 +127,7 @@ def my_data_holders(request: HttpRequest) -> HttpResponse:
     participant = _own_participant(request)
     holders = organisations_holding_data(participant)
     record_participant_view(actor=request.user, participant=participant)
-    context = {"page_title": "Who holds my information", "participant": participant, "holders": holders}
+    context = {"page_title": _("Who holds my information"), "participant": participant, "holders": holders}
     return render(request, "web/participant/referral_data_holders.html", context)
 
 

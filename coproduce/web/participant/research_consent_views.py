@@ -4,6 +4,7 @@ agreeing or changing what they agree to, and stopping taking part in one step.""
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
@@ -43,7 +44,7 @@ def _render(
     request: HttpRequest, form: ResearchConsentForm, scope: ResearchConsent | None, status: int = 200
 ) -> HttpResponse:
     context = {
-        "page_title": "Taking part in the evaluation research",
+        "page_title": _("Taking part in the evaluation research"),
         "form": form,
         "scope": scope,
         "in_force": scope is not None and scope.is_in_force,
@@ -75,7 +76,7 @@ def my_research_consent(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, "Thank you. What you agreed to is saved.")
+            messages.success(request, _("Thank you. What you agreed to is saved."))
             return redirect("web:my_research_consent")
     return _render(request, form, scope, status=400)
 
@@ -84,7 +85,7 @@ def my_research_consent(request: HttpRequest) -> HttpResponse:
 @require_POST
 def my_research_consent_stop(request: HttpRequest) -> HttpResponse:
     """Stop taking part, in one step: the researchers see nothing more of you from now on."""
-    participant, _ = _own(request)
+    participant, _scope = _own(request)
     try:
         withdraw_research_consent(actor=request.user, participant_id=participant.pk, how=Consent.How.ONLINE)
     except DomainError as error:
@@ -92,6 +93,6 @@ def my_research_consent_stop(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(
             request,
-            "You have stopped taking part in the research. The researchers can no longer see anything about you.",
+            _("You have stopped taking part in the research. The researchers can no longer see anything about you."),
         )
     return redirect("web:my_research_consent")

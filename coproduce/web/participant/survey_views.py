@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from coproduce.accounts.roles import Role
 from coproduce.core.errors import DomainError
@@ -28,7 +29,7 @@ def waiting_invitations(request: HttpRequest) -> QuerySet[SurveyInvitation]:
 
 @require_roles(Role.PARTICIPANT)
 def my_surveys(request: HttpRequest) -> HttpResponse:
-    context = {"page_title": "Surveys", "invitations": list(waiting_invitations(request))}
+    context = {"page_title": _("Surveys"), "invitations": list(waiting_invitations(request))}
     return render(request, "web/participant/surveys/list.html", context)
 
 
@@ -53,7 +54,7 @@ def my_survey(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_domain_error(error)
                 status = 400
             else:
-                messages.success(request, "Thank you. Your answers are sent, without your name.")
+                messages.success(request, _("Thank you. Your answers are sent, without your name."))
                 return redirect("web:my_surveys")
         else:
             status = 400

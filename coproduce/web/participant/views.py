@@ -5,6 +5,7 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from coproduce.accounts.roles import Role
 from coproduce.audit.models import AuditEvent
@@ -85,7 +86,7 @@ def my_page(request: HttpRequest) -> HttpResponse:
     record_participant_view(actor=request.user, participant=participant)
     today = timezone.localdate()
     context = {
-        "page_title": "My page",
+        "page_title": _("My page"),
         "participant": participant,
         "child_ages": [child.age_on(today) for child in participant.children.all()],
         "assessment": participant.latest_assessments[0] if participant.latest_assessments else None,
@@ -132,5 +133,5 @@ def my_record_views(request: HttpRequest) -> HttpResponse:
     events = [_describe(event, viewer_id=viewer_id) for event in pages.page]
     # Reading the list of reads is itself a read of the record.
     record_participant_view(actor=request.user, participant=participant)
-    context = {"page_title": "Who has looked at my record", "pages": pages, "events": events}
+    context = {"page_title": _("Who has looked at my record"), "pages": pages, "events": events}
     return render(request, "web/participant/my_record_views.html", context)

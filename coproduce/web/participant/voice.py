@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
@@ -24,37 +25,39 @@ from coproduce.web.forms import GovukForm
 
 
 class RequestForm(GovukForm):
-    kind = forms.ChoiceField(label="What would you like?", choices=Request.Kind.choices, widget=forms.RadioSelect)
-    topic = forms.ChoiceField(label="What is it about?", choices=[("", "Choose one"), *Topic.choices])
+    kind = forms.ChoiceField(label=_("What would you like?"), choices=Request.Kind.choices, widget=forms.RadioSelect)
+    topic = forms.ChoiceField(label=_("What is it about?"), choices=[("", _("Choose one")), *Topic.choices])
     text = forms.CharField(
-        label="Tell us in your own words",
+        label=_("Tell us in your own words"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="For example: “A group where I can meet other parents who are going back to work.”",
+        help_text=_("For example: “A group where I can meet other parents who are going back to work.”"),
     )
 
 
 class FeedbackForm(GovukForm):
     text = forms.CharField(
-        label="What do you think of the support you get?",
+        label=_("What do you think of the support you get?"),
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="Good or bad, it helps us do better.",
+        help_text=_("Good or bad, it helps us do better."),
     )
     anonymous_to_keyworker = forms.BooleanField(
-        label="Do not tell my keyworker this came from me",
+        label=_("Do not tell my keyworker this came from me"),
         required=False,
         help_text=(
-            "Your keyworker will read what you wrote but not your name. The manager of the service "
-            "in your area can still see it was you, so that they can help if you tell us something "
-            "worrying."
+            _(
+                "Your keyworker will read what you wrote but not your name. The manager of the service "
+                "in your area can still see it was you, so that they can help if you tell us something "
+                "worrying."
+            )
         ),
     )
 
 
 class ResponseForm(GovukForm):
     response = forms.ChoiceField(
-        choices=[(Invitation.Response.COMING, "I’m coming"), (Invitation.Response.NOT_COMING, "I can’t come")]
+        choices=[(Invitation.Response.COMING, _("I’m coming")), (Invitation.Response.NOT_COMING, _("I can’t come"))]
     )
 
 
@@ -75,7 +78,7 @@ def my_requests_page(request: HttpRequest) -> HttpResponse:
     invitations = list(my_invitations(request.user))
     record_participant_view(actor=request.user, participant=participant)
     context = {
-        "page_title": "My requests and feedback",
+        "page_title": _("My requests and feedback"),
         "requests": requests,
         "invitations": invitations,
         "response_form": ResponseForm(),
@@ -98,7 +101,7 @@ def request_add(request: HttpRequest) -> HttpResponse:
                 form.add_domain_error(error)
                 status = 400
             else:
-                messages.success(request, "Thank you. Your request has been sent.")
+                messages.success(request, _("Thank you. Your request has been sent."))
                 return redirect("web:my_requests")
         else:
             status = 400
@@ -106,7 +109,7 @@ def request_add(request: HttpRequest) -> HttpResponse:
         kind = request.GET.get("kind")
         form = RequestForm(initial={"kind": kind if kind in Request.Kind.values else Request.Kind.HELP_WITH})
     return render(
-        request, "web/participant/request_add.html", {"page_title": "Ask for something", "form": form}, status=status
+        request, "web/participant/request_add.html", {"page_title": _("Ask for something"), "form": form}, status=status
     )
 
 
@@ -125,14 +128,14 @@ def feedback_add(request: HttpRequest) -> HttpResponse:
                 form.add_domain_error(error)
                 status = 400
             else:
-                messages.success(request, "Thank you for your feedback.")
+                messages.success(request, _("Thank you for your feedback."))
                 return redirect("web:my_requests")
         else:
             status = 400
     else:
         form = FeedbackForm()
     return render(
-        request, "web/participant/feedback_add.html", {"page_title": "Give feedback", "form": form}, status=status
+        request, "web/participant/feedback_add.html", {"page_title": _("Give feedback"), "form": form}, status=status
     )
 
 
@@ -141,7 +144,7 @@ def feedback_add(request: HttpRequest) -> HttpResponse:
 def invitation_respond(request: HttpRequest, pk: int) -> HttpResponse:
     form = ResponseForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose whether you are coming.")
+        messages.error(request, _("Choose whether you are coming."))
         return redirect("web:my_requests")
     try:
         invitation = record_response(
@@ -154,5 +157,5 @@ def invitation_respond(request: HttpRequest, pk: int) -> HttpResponse:
     except NotAllowed as error:
         raise PermissionDenied(error.message) from error
     coming = invitation.response == Invitation.Response.COMING
-    messages.success(request, "Thank you, we’ll see you there." if coming else "Thank you for letting us know.")
+    messages.success(request, _("Thank you, we’ll see you there.") if coming else _("Thank you for letting us know."))
     return redirect("web:my_requests")

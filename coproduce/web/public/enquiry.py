@@ -11,6 +11,7 @@ import math
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from coproduce.accounts.client_address import PerAddressRateThrottle
 from coproduce.core.errors import DomainError
@@ -40,14 +41,14 @@ def enquiry(request: HttpRequest) -> HttpResponse:
             limit.allow_request(request)
             return redirect("web:enquiry_sent")
     status = 400 if request.method == "POST" else 200
-    return render(request, "web/public/enquiry.html", {"form": form, "page_title": "Ask for help"}, status=status)
+    return render(request, "web/public/enquiry.html", {"form": form, "page_title": _("Ask for help")}, status=status)
 
 
 def _refused(request: HttpRequest, form: EnquiryForm, *, retry_after: float | None) -> HttpResponse:
     """429: the form again, as they filled it in, with numbers to call now. Nothing was created."""
     context = {
         "form": form,
-        "page_title": "Ask for help",
+        "page_title": _("Ask for help"),
         "refused": True,
         "help_phone": settings.COPRODUCE_HELP_PHONE,
     }
@@ -57,4 +58,4 @@ def _refused(request: HttpRequest, form: EnquiryForm, *, retry_after: float | No
 
 
 def enquiry_sent(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/public/enquiry_sent.html", {"page_title": "We have your message"})
+    return render(request, "web/public/enquiry_sent.html", {"page_title": _("We have your message")})

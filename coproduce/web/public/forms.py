@@ -9,18 +9,19 @@ from coproduce.web.forms import GovukForm
 
 class SignInForm(GovukForm, AuthenticationForm):
     username = forms.CharField(
-        label="Email address or mobile number",
+        label=_("Email address or mobile number"),
         max_length=254,
         widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}),
     )
     password = forms.CharField(
-        label="Password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
 
     error_messages = {
-        "invalid_login": "The email address or mobile number and password do not match an account. "
-        "Check them and try again.",
-        "inactive": "This account is not active. Ask your keyworker or manager for help.",
+        "invalid_login": _(
+            "The email address or mobile number and password do not match an account. Check them and try again."
+        ),
+        "inactive": _("This account is not active. Ask your keyworker or manager for help."),
     }
 
 
@@ -28,55 +29,58 @@ class ChooseAPasswordForm(GovukForm, SetPasswordForm):
     """Set a password from a one-time link, with plain-English labels and hints."""
 
     new_password1 = forms.CharField(
-        label="Create a password",
+        label=_("Create a password"),
         strip=False,
-        help_text="Use at least 10 characters. Do not use a common password or one made only of numbers.",
+        help_text=_("Use at least 10 characters. Do not use a common password or one made only of numbers."),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     new_password2 = forms.CharField(
-        label="Type the same password again",
+        label=_("Type the same password again"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    error_messages = {"password_mismatch": "The two passwords are not the same. Type them again."}
+    error_messages = {"password_mismatch": _("The two passwords are not the same. Type them again.")}
 
 
 class EnquiryForm(GovukForm):
-    name = forms.CharField(label="Your name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    name = forms.CharField(label=_("Your name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"}))
     partnership = forms.TypedChoiceField(
-        label="Where do you live?", coerce=int, help_text="We have teams in these areas.", widget=forms.RadioSelect
+        label=_("Where do you live?"),
+        coerce=int,
+        help_text=_("We have teams in these areas."),
+        widget=forms.RadioSelect,
     )
-    contact_by = forms.ChoiceField(label="How should we get in touch?", widget=forms.RadioSelect)
+    contact_by = forms.ChoiceField(label=_("How should we get in touch?"), widget=forms.RadioSelect)
     email = forms.EmailField(
-        label="Email address", required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        label=_("Email address"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
     mobile = forms.CharField(
-        label="Mobile number",
+        label=_("Mobile number"),
         required=False,
         max_length=20,
-        help_text="For example, 07700 900123.",
+        help_text=_("For example, 07700 900123."),
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
     best_time = forms.CharField(
-        label="When is a good time to contact you?",
+        label=_("When is a good time to contact you?"),
         required=False,
         max_length=150,
-        help_text="For example, weekday mornings after the school run.",
+        help_text=_("For example, weekday mornings after the school run."),
     )
     postcode = forms.CharField(
-        label="Postcode", required=False, max_length=8, widget=forms.TextInput(attrs={"autocomplete": "postal-code"})
+        label=_("Postcode"), required=False, max_length=8, widget=forms.TextInput(attrs={"autocomplete": "postal-code"})
     )
     message = forms.CharField(
-        label="Anything you would like to tell us?",
+        label=_("Anything you would like to tell us?"),
         required=False,
         max_length=2000,
-        help_text="You do not have to say anything now. Your keyworker will ask what you would like help with.",
+        help_text=_("You do not have to say anything now. Your keyworker will ask what you would like help with."),
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    heard_about = forms.ChoiceField(label="How did you hear about us?", required=False)
+    heard_about = forms.ChoiceField(label=_("How did you hear about us?"), required=False)
     # A field people never see: automated form-fillers fill it in, and their enquiry is dropped.
-    website = forms.CharField(required=False, label="Leave this empty", widget=forms.HiddenInput)
+    website = forms.CharField(required=False, label=_("Leave this empty"), widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, partnerships: list[tuple[int, str]], **kwargs: Any) -> None:
         from coproduce.participants.models import Enquiry, HeardAbout
@@ -85,7 +89,7 @@ class EnquiryForm(GovukForm):
         cast(forms.ChoiceField, self.fields["partnership"]).choices = partnerships
         cast(forms.ChoiceField, self.fields["contact_by"]).choices = Enquiry.ContactBy.choices
         cast(forms.ChoiceField, self.fields["heard_about"]).choices = [
-            ("", "Choose one (optional)"),
+            ("", _("Choose one (optional)")),
             *HeardAbout.choices,
         ]
 

@@ -8,6 +8,7 @@ from django.contrib.auth.views import LoginView, PasswordResetConfirmView, redir
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
@@ -27,11 +28,11 @@ HOME_PAGES = {
 
 
 def start(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/public/start.html", {"page_title": "Support to find work that fits your life"})
+    return render(request, "web/public/start.html", {"page_title": _("Support to find work that fits your life")})
 
 
 def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/public/privacy.html", {"page_title": "How we use your information"})
+    return render(request, "web/public/privacy.html", {"page_title": _("How we use your information")})
 
 
 class SignInView(LoginView):
@@ -40,7 +41,7 @@ class SignInView(LoginView):
     # Someone already signed in sees the page too (to sign in as someone else on a shared
     # device), rather than being bounced away from a link they followed.
     redirect_authenticated_user = False
-    extra_context = {"page_title": "Sign in"}
+    extra_context = {"page_title": _("Sign in")}
 
 
 class SetPasswordView(PasswordResetConfirmView):
@@ -61,7 +62,7 @@ class SetPasswordView(PasswordResetConfirmView):
 
     def form_valid(self, form: ChooseAPasswordForm) -> HttpResponse:
         response = super().form_valid(form)
-        messages.success(self.request, "Your password is set. Sign in with it now.")
+        messages.success(self.request, _("Your password is set. Sign in with it now."))
         return response
 
     def form_invalid(self, form: ChooseAPasswordForm) -> HttpResponse:
@@ -86,5 +87,5 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect_to_login(request.get_full_path())
     role = actor_for(request.user).primary_role
     if role is None:
-        return render(request, "web/public/no_role.html", {"page_title": "Your account has no role yet"})
+        return render(request, "web/public/no_role.html", {"page_title": _("Your account has no role yet")})
     return redirect(HOME_PAGES[role])

@@ -15,7 +15,7 @@ def test_participant_reads_plain_words_and_agrees(personas, client_for):
     body = page.content.decode()
     assert page.status_code == 200
     assert "You have not agreed to take part." in body
-    assert "Your words may appear in reports, labelled only like" in body
+    assert "Reports may use your words. They never show your name" in body
     assert "I agree to these" in body
     assert "How did they agree?" not in body
     response = client.post(reverse("web:my_research_consent"), AGREE)
