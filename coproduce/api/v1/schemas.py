@@ -7,6 +7,7 @@ allowed values and they cannot drift from the database's.
 import datetime
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
+from django.conf import settings
 from django.db.models import TextChoices
 from ninja import Field, Schema
 from pydantic import ConfigDict
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     HowConsentWasGiven = str
     HeardAboutChoice = str
     ContactBy = str
+    LanguageChoice = str
 else:
     ParticipantStatus = one_of(Participant.Status)
     ParticipantStatusOrAny = one_of(Participant.Status, blank=True)
@@ -35,6 +37,7 @@ else:
     HowConsentWasGiven = one_of(Consent.How)
     HeardAboutChoice = one_of(HeardAbout, blank=True)
     ContactBy = one_of(Enquiry.ContactBy)
+    LanguageChoice = Literal[tuple(code for code, _ in settings.LANGUAGES)]
 
 
 def _viewer(context: Any) -> Any:
@@ -175,6 +178,8 @@ class EnquiryOut(Schema):
     partnership: AreaRef
     message: str
     heard_about: str
+    language: str
+    interpreter_language: str
     status: str
     allocated_to: StaffRef | None
     allocated_at: datetime.datetime | None
@@ -206,6 +211,10 @@ class EnquiryIn(Input):
     postcode: str = ""
     message: str = ""
     heard_about: HeardAboutChoice = ""
+    language: LanguageChoice = Field("en-gb", description="The language we should use with you.")
+    interpreter_language: str = Field(
+        "", max_length=60, description="If you speak another language: which one. We bring an interpreter."
+    )
 
 
 class EnquiryReceivedOut(Schema):
