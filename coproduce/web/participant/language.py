@@ -18,7 +18,7 @@ from django.utils.translation import gettext, gettext_lazy
 from coproduce.accounts.roles import Role
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.participants.selectors import participants_visible_to
-from coproduce.participants.services import choose_language
+from coproduce.participants.services import choose_language, record_participant_view
 from coproduce.programmes.actors import actor_for
 from coproduce.web.access import require_roles
 from coproduce.web.forms import GovukForm
@@ -78,6 +78,7 @@ def my_language(request: HttpRequest) -> HttpResponse:
             status = 400
     else:
         form = LanguageForm(initial={"language": participant.language, "version": participant.version})
+        record_participant_view(actor=request.user, participant=participant)
     context: dict[str, Any] = {
         "page_title": gettext("Language"),
         "form": form,

@@ -3,6 +3,10 @@ from typing import Any, cast
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 
+from django.conf import settings
+from django.utils.html import format_html
+from django.utils.translation import get_language, gettext_lazy
+
 from coproduce.web.forms import GovukForm
 
 
@@ -41,7 +45,28 @@ class ChooseAPasswordForm(GovukForm, SetPasswordForm):
     error_messages = {"password_mismatch": "The two passwords are not the same. Type them again."}
 
 
+ANOTHER_LANGUAGE = "other"
+
+
+def _in_its_own_name(code: str, name: str) -> str:
+    """A language's name marked with its language, so that screen readers say it properly."""
+    return format_html('<span lang="{}">{}</span>', code, name)
+
+
 class EnquiryForm(GovukForm):
+    # Asked first: the rest of the page can then be read in that language (the switcher above).
+    language = forms.ChoiceField(
+        label=gettext_lazy("Which language would you like us to use?"),
+        required=False,
+        help_text=gettext_lazy("If you do not choose, we will use the language of this page."),
+        widget=forms.RadioSelect,
+    )
+    other_language = forms.CharField(
+        label=gettext_lazy("If you chose another language: which one?"),
+        required=False,
+        max_length=60,
+        help_text=gettext_lazy("We will bring an interpreter when we talk to you."),
+    )
     name = forms.CharField(label="Your name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"}))
     partnership = forms.TypedChoiceField(
         label="Where do you live?", coerce=int, help_text="We have teams in these areas.", widget=forms.RadioSelect
@@ -87,3 +112,23 @@ class EnquiryForm(GovukForm):
             ("", "Choose one (optional)"),
             *HeardAbout.choices,
         ]
+        cast(forms.ChoiceField, self.fields["language"]).choices = [
+            *((code, _in_its_own_name(code, name)) for code, name in settings.LANGUAGES),
+            (ANOTHER_LANGUAGE, gettext_lazy("Another language")),
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        """Another language is asked for in our language with an interpreter: English, and which one."""
+        cleaned = super().clean() or {}
+        other = cleaned.pop("other_language", "").strip()
+        if cleaned.get("language") == ANOTHER_LANGUAGE:
+            if not other:
+                self.add_error("other_language", gettext_lazy("Tell us which language you speak."))
+            cleaned["language"] = settings.LANGUAGE_CODE
+            cleaned["interpreter_language"] = other
+        else:
+            page_language = get_language()
+            ours = page_language if page_language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+            cleaned["language"] = cleaned.get("language") or ours
+            cleaned["interpreter_language"] = ""
+        return cleaned
