@@ -30,7 +30,10 @@ class LanguageForm(GovukForm):
         label=gettext_lazy("Which language would you like?"),
         choices=settings.LANGUAGES,
         widget=forms.RadioSelect,
-        error_messages={"required": gettext_lazy("Choose a language."), "invalid_choice": gettext_lazy("Choose a language.")},
+        error_messages={
+            "required": gettext_lazy("Choose a language."),
+            "invalid_choice": gettext_lazy("Choose a language."),
+        },
     )
     # Absent when the switcher posts: choosing a language overwrites nothing anyone else wrote.
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -39,7 +42,9 @@ class LanguageForm(GovukForm):
 @require_roles(Role.PARTICIPANT)
 def my_language(request: HttpRequest) -> HttpResponse:
     participant_id = actor_for(request.user).participant_id
-    participant = participants_visible_to(request.user).filter(pk=participant_id).first()
+    participant = (
+        participants_visible_to(request.user).filter(pk=participant_id).first() if participant_id is not None else None
+    )
     if participant is None:
         raise Http404("No participant record.")
     status = 200

@@ -1,9 +1,8 @@
 from typing import Any, cast
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
-
 from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.utils.html import format_html
 from django.utils.translation import get_language, gettext_lazy
 
