@@ -19,6 +19,7 @@ from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from coproduce.accounts.roles import Role
+from coproduce.core.languages import html_lang, text_direction
 from coproduce.programmes.actors import Actor, actor_for
 
 ENGLISH = "en-gb"
@@ -65,21 +66,24 @@ def safe_next(request: HttpRequest, default: str) -> str:
 
 
 def language_switcher(request: HttpRequest) -> dict[str, Any]:
-    """The switcher on participants' and public pages; staff pages have none (always English)."""
+    """The page's language and direction for <html>, and the switcher on participants' and public
+    pages; staff pages have none (always English)."""
+    page = {"html_lang": html_lang(), "html_dir": text_direction()}
     if request.path_info.startswith(ENGLISH_ONLY_PATHS):
-        return {"language_switcher": None}
+        return {**page, "language_switcher": None}
     actor = actor_for(getattr(request, "user", None))
     if works_here(actor):
-        return {"language_switcher": None}
+        return {**page, "language_switcher": None}
     # A participant's choice is saved on their record; anyone else's in the language cookie.
     action = reverse("web:my_language") if actor.participant_id is not None else reverse("set_language")
     current = translation.get_language()
     return {
+        **page,
         "language_switcher": {
             "action": action,
             "next": request.get_full_path(),
             "languages": [
                 {"code": code, "name": name, "current": code == current} for code, name in settings.LANGUAGES
             ],
-        }
+        },
     }
