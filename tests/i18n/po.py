@@ -27,3 +27,13 @@ def untranslated(entry: polib.POEntry) -> bool:
     if entry.msgid_plural:
         return not entry.msgstr_plural or any(not text.strip() for text in entry.msgstr_plural.values())
     return not entry.msgstr.strip()
+
+
+def english_left_in(texts: list[str], po: polib.POFile) -> list[str]:
+    """The texts that are exactly an English message translated into something else: English left on the page."""
+    translated = {
+        " ".join(entry.msgid.split())
+        for entry in po
+        if not entry.obsolete and not untranslated(entry) and entry.msgstr.strip() != entry.msgid.strip()
+    }
+    return sorted({text for text in texts if text in translated})
