@@ -75,9 +75,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "coproduce.web.public.two_factor.SecondFactorMiddleware",
     # Once signed in: a participant's own language, English for staff (their pages are not translated).
     "coproduce.web.language.PersonLanguageMiddleware",
+    "coproduce.web.public.two_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
