@@ -348,3 +348,22 @@ def test_a_copy_of_someones_data_is_in_their_language(personas: Personas) -> Non
     reader = PdfReader(io.BytesIO(data_pdf(built.data, name="Pat Participant", language="ar")))
 
     assert str(reader.trailer["/Root"]["/Lang"]) == "ar"
+
+
+def test_the_participants_api_reads_and_changes_language_and_interpreter(
+    personas: Personas, client_for: ClientFor
+) -> None:
+    paula = personas.second_participant
+    client = client_for("keyworker")
+    url = reverse("api-v1:participant_detail", args=[paula.pk])
+
+    changed = client.patch(
+        url, {"version": paula.version, "language": "ar", "interpreter_language": "Kurdish"}, "application/json"
+    )
+    refused = client.patch(url, {"version": paula.version + 1, "language": "de"}, "application/json")
+
+    assert changed.status_code == 200
+    assert (changed.json()["language"], changed.json()["interpreter_language"]) == ("ar", "Kurdish")
+    assert refused.status_code == 400
+    paula.refresh_from_db()
+    assert (paula.language, paula.interpreter_language) == ("ar", "Kurdish")

@@ -116,6 +116,8 @@ class ParticipantOut(ParticipantSummaryOut):
     status_since: datetime.date
     heard_about: str
     heard_about_detail: str
+    language: str = Field(description="The language of their pages, texts, emails and documents.")
+    interpreter_language: str = Field(description="The interpreter they need, if any (empty if none).")
     children_birth_years: list[int]
     version: int = Field(description="Send this back with a change, so that nobody's edit is overwritten.")
 
@@ -145,6 +147,10 @@ class ParticipantCreateIn(Input):
     children_birth_years: list[int] = Field(default_factory=list)
     create_account: bool = Field(True, description="Give them a sign-in (needs an email or mobile).")
     enquiry_id: int | None = Field(None, description="The enquiry this registration answers, if any.")
+    language: LanguageChoice | None = Field(None, description="Left out: the enquiry's, or English.")
+    interpreter_language: str | None = Field(
+        None, max_length=60, description="The interpreter they need, if any. Left out: the enquiry's, or none."
+    )
 
 
 # Fields left out of a PATCH are not changed. A default of None on a type that is not optional
@@ -161,6 +167,8 @@ class ParticipantUpdateIn(Input):
     status: Annotated[ParticipantStatus, Field(None)]
     heard_about: Annotated[HeardAboutChoice, Field(None)]
     heard_about_detail: Annotated[str, Field(None)]
+    language: Annotated[LanguageChoice, Field(None)]
+    interpreter_language: Annotated[str, Field(None, max_length=60)]
     children_birth_years: Annotated[list[int], Field(None, description="Replaces the list of children's birth years.")]
 
 
