@@ -18,7 +18,9 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
 	touch $@
 
+# The translations' .mo files are built here, never committed (compile_translations needs no gettext).
 install: $(VENV)/.installed
+	@$(MANAGE) compile_translations
 
 demo: install pdf-libs
 	$(MANAGE) migrate --noinput

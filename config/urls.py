@@ -15,5 +15,7 @@ urlpatterns = [
     # Any other address under /api/ answers a JSON 404, never the pages' HTML one.
     re_path(r"^api(?:/(?P<rest>.*))?$", no_such_route, name="api_no_such_route"),
     path("hsds/", include("coproduce.hsds_api.urls", namespace="hsds")),
+    # set_language: the language switcher for anyone not signed in as a participant (the cookie).
+    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("coproduce.web.urls")),
 ]

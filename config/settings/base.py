@@ -71,10 +71,14 @@ MIDDLEWARE = [
     # Sets the audit's request details (channel, path) once, for everything the request calls.
     "coproduce.audit.middleware.AuditContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language from the cookie set_language sets, or the browser's (coproduce/web/language.py).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Once signed in: a participant's own language, English for staff (their pages are not translated).
+    "coproduce.web.language.PersonLanguageMiddleware",
     "coproduce.web.public.two_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -98,6 +102,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "coproduce.web.context_processors.navigation",
+                "django.template.context_processors.i18n",
+                "coproduce.web.language.language_switcher",
             ],
         },
     }
@@ -149,6 +155,8 @@ LANGUAGE_CODE = "en-gb"
 # Staff pages stay English.
 LANGUAGES = [("en-gb", "English"), ("pl", "Polski"), ("ar", "العربية")]
 LOCALE_PATHS = [BASE_DIR / "coproduce" / "locale"]
+# The switcher's choice for someone not signed in: a year, and only the language in it.
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

@@ -187,6 +187,10 @@ class Enquiry(VersionedModel):
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="enquiries")
     message = models.TextField(blank=True)
     heard_about = models.CharField(max_length=32, choices=HeardAbout.choices, blank=True)
+    # The language they asked us to use; carried onto the participant when they are registered.
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en-gb")
+    # Filled when they asked for another language: we bring an interpreter. Carried onto the participant.
+    interpreter_language = models.CharField(max_length=60, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
     allocated_to = models.ForeignKey(
         StaffMember, on_delete=models.PROTECT, null=True, blank=True, related_name="enquiries"

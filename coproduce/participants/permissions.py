@@ -69,6 +69,9 @@ def is_allocated_keyworker(user: Any, enquiry: Any) -> bool:
 rules.add_perm("participants.view_participant", is_the_participant | is_their_keyworker | manages_their_area)
 rules.add_perm("participants.change_participant", (is_their_keyworker | manages_their_area) & ~is_anonymised)
 rules.add_perm("participants.register_participant", is_keyworker | is_partnership_manager)
+rules.add_perm(
+    "participants.choose_language", (is_the_participant | is_their_keyworker | manages_their_area) & ~is_anonymised
+)
 rules.add_perm("participants.reallocate_participant", manages_their_area & ~is_anonymised)
 rules.add_perm("participants.view_audit_of_participant", is_the_participant | manages_their_area)
 rules.add_perm("participants.record_consent", (is_their_keyworker | manages_their_area) & ~is_anonymised)

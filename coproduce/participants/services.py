@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import rules
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -39,6 +40,8 @@ EDITABLE_FIELDS = (
     "status",
     "heard_about",
     "heard_about_detail",
+    "language",
+    "interpreter_language",
 )
 
 
@@ -100,11 +103,15 @@ def register_participant(
     children_birth_years: Iterable[int] = (),
     create_account: bool = True,
     enquiry_id: int | None = None,
+    language: str | None = None,
+    interpreter_language: str | None = None,
 ) -> Participant:
     """Register a participant with their consent to the service recorded.
 
     A keyworker registers people onto their own caseload; a partnership manager onto any
     keyworker's in their area. Nobody is registered without consent to receive the service.
+    Registered from an enquiry, they keep the language (and interpreter) they asked for there
+    unless another is given.
     """
     who = actor_for(actor)
     if not rules.has_perm("participants.register_participant", actor):
@@ -153,6 +160,12 @@ def register_participant(
             joined_on=joined_on,
             heard_about=heard_about,
             heard_about_detail=heard_about_detail.strip(),
+            language=language if language is not None else (enquiry.language if enquiry else "en-gb"),
+            interpreter_language=(
+                interpreter_language
+                if interpreter_language is not None
+                else (enquiry.interpreter_language if enquiry else "")
+            ).strip(),
         )
         validate_model(participant, exclude=["user"])
         if create_account and (email or mobile):
@@ -252,6 +265,36 @@ def update_participant(
             record=participant,
             participant_id=participant.pk,
             changed_fields=changed,
+        )
+    return participant
+
+
+def choose_language(*, actor: Any, participant_id: int, expected_version: int, language: str) -> Participant:
+    """The language a participant's pages, texts, emails and PDFs are written in.
+
+    The participant chooses it themselves, or their keyworker (or area manager) with them.
+    Fails with ConflictError if the record changed since it was read.
+    """
+    if language not in dict(settings.LANGUAGES):
+        raise InvalidInput({"language": ["Choose one of the languages."]})
+    with transaction.atomic():
+        participant = participants_visible_to(actor).select_for_update().filter(pk=participant_id).first()
+        if participant is None:
+            raise NotFound("No such participant.")
+        if not rules.has_perm("participants.choose_language", actor, participant):
+            raise NotAllowed("You cannot change this person's language.")
+        participant.check_version(expected_version)
+        if participant.language == language:
+            return participant
+        participant.language = language
+        participant.bump_version()
+        participant.save()
+        record_event(
+            actor=actor,
+            action=AuditEvent.Action.CHANGE,
+            record=participant,
+            participant_id=participant.pk,
+            changed_fields=["language"],
         )
     return participant
 
@@ -373,8 +416,14 @@ def submit_enquiry(
     postcode: str = "",
     message: str = "",
     heard_about: str = "",
+    language: str = "en-gb",
+    interpreter_language: str = "",
 ) -> Enquiry:
-    """Someone asks for help. No account needed; the area's partnership manager allocates it."""
+    """Someone asks for help. No account needed; the area's partnership manager allocates it.
+
+    They say from the start which language we should use; another language than ours is
+    recorded as the interpreter they need.
+    """
     email, mobile = _normalise_contact(email, mobile)
     errors: dict[str, list[str]] = {}
     if not email and not mobile:
@@ -385,6 +434,8 @@ def submit_enquiry(
         errors["mobile"] = ["Give a mobile number, or choose another way for us to contact you."]
     if heard_about and heard_about not in HeardAbout.values:
         errors["heard_about"] = ["Choose one of the options."]
+    if language not in dict(settings.LANGUAGES):
+        errors["language"] = ["Choose one of the languages."]
     if errors:
         raise InvalidInput(errors)
     partnership = Partnership.objects.filter(pk=partnership_id).first()
@@ -400,6 +451,8 @@ def submit_enquiry(
         partnership=partnership,
         message=message.strip(),
         heard_about=heard_about,
+        language=language,
+        interpreter_language=interpreter_language.strip(),
     )
     validate_model(enquiry)
     with transaction.atomic():

@@ -32,6 +32,8 @@ class Actor:
     roles: frozenset[Role] = field(default_factory=frozenset)
     staff_member: StaffMember | None = None
     participant_id: int | None = None
+    # The language the person's own participant record asks for (their pages are shown in it).
+    participant_language: str | None = None
     # The partnership on whose board this person sits as a lived-experience member, if any.
     board_partnership_id: int | None = None
 
@@ -83,7 +85,7 @@ def actor_for(user: Any) -> Actor:
         )
     if user.is_superuser:
         roles.add(Role.ADMINISTRATOR)
-    participant_id, board_partnership_id = _participant_and_board_seat_of(user)
+    participant_id, participant_language, board_partnership_id = _participant_and_board_seat_of(user)
     if participant_id is not None:
         roles.add(Role.PARTICIPANT)
     if board_partnership_id is not None:
@@ -93,14 +95,15 @@ def actor_for(user: Any) -> Actor:
         roles=frozenset(roles),
         staff_member=staff_member,
         participant_id=participant_id,
+        participant_language=participant_language,
         board_partnership_id=board_partnership_id,
     )
     user._coproduce_actor = actor
     return actor
 
 
-def _participant_and_board_seat_of(user: Any) -> tuple[int | None, int | None]:
-    """In one query: the user's own participant record, and the partnership whose board they sit on
+def _participant_and_board_seat_of(user: Any) -> tuple[int | None, str | None, int | None]:
+    """In one query: the user's own participant record (and its language), and the partnership whose board they sit on
     as a lived-experience member now (a seat with no leaving date, or one still to come)."""
     # Read the participants table without importing the participants app, which sits above this one.
     from django.apps import apps
@@ -110,14 +113,16 @@ def _participant_and_board_seat_of(user: Any) -> tuple[int | None, int | None]:
     seats = BoardMember.objects.filter(user=OuterRef("pk"), kind=BoardMember.Kind.LIVED_EXPERIENCE).filter(
         Q(left_on__isnull=True) | Q(left_on__gt=today)
     )
+    own = participant_model.objects.filter(user=OuterRef("pk"))
     row = (
         get_user_model()
         .objects.filter(pk=user.pk)
         .annotate(
-            own_participant_id=Subquery(participant_model.objects.filter(user=OuterRef("pk")).values("pk")[:1]),
+            own_participant_id=Subquery(own.values("pk")[:1]),
+            own_participant_language=Subquery(own.values("language")[:1]),
             board_partnership_id=Subquery(seats.order_by("joined_on", "pk").values("partnership_id")[:1]),
         )
-        .values_list("own_participant_id", "board_partnership_id")
+        .values_list("own_participant_id", "own_participant_language", "board_partnership_id")
         .first()
     )
-    return row if row is not None else (None, None)
+    return row if row is not None else (None, None, None)

@@ -491,6 +491,8 @@ ENQUIRY_FIELDS_EMPTIED = (
     "postcode",
     "message",
     "closed_reason",
+    "language",
+    "interpreter_language",
     "anonymised_at",
 )
 
@@ -519,6 +521,9 @@ def anonymise_enquiries(*, enquiry_ids: Sequence[int], purpose: str) -> list[int
             postcode="",
             message="",
             closed_reason="",
+            # The language someone speaks can point to who they are in a small area.
+            language=Value(Enquiry._meta.get_field("language").default),
+            interpreter_language="",
             anonymised_at=now,
             version=F("version") + 1,
             updated_at=now,

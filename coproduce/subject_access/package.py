@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+
+from coproduce.core.languages import html_lang, text_direction
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "data.schema.json"
 PDF_TEMPLATE = "subject_access/data.pdf.html"
@@ -127,12 +129,15 @@ def who_looked_for_reading(events: list[dict[str, Any]]) -> list[LookedLine]:
     return list(lines.values())
 
 
-def data_pdf(data: dict[str, Any], *, name: str) -> bytes:
-    """The same content for a person: headings and tables in plain English, a tagged PDF/UA-1."""
+def data_pdf(data: dict[str, Any], *, name: str, language: str = "en-gb") -> bytes:
+    """The same content for a person: headings and tables in plain English, a tagged PDF/UA-1,
+    in the person's own language (and its direction)."""
     from weasyprint import HTML  # heavy to import, and only copies need it
 
     context = {"data": data, "name": name, "who_looked": who_looked_for_reading(data["who_looked"])}
-    html = render_to_string(PDF_TEMPLATE, context)
+    with translation.override(language):
+        context |= {"html_lang": html_lang(), "html_dir": text_direction()}
+        html = render_to_string(PDF_TEMPLATE, context)
     pdf: bytes = HTML(string=html, url_fetcher=_refuse_fetch).write_pdf(pdf_variant="pdf/ua-1")
     return pdf
 
@@ -145,14 +150,14 @@ def _entry(name: str, made_at: datetime.datetime) -> zipfile.ZipInfo:
     return info
 
 
-def make_package(data: dict[str, Any], *, name: str, made_at: datetime.datetime) -> Package:
-    """The ZIP: README.txt, data.json and data.pdf, each dated when the copy was made."""
+def make_package(data: dict[str, Any], *, name: str, made_at: datetime.datetime, language: str = "en-gb") -> Package:
+    """The ZIP: README.txt, data.json and data.pdf (in the person's language), each dated when the copy was made."""
     check_shape(data)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr(_entry("README.txt", made_at), README)
         archive.writestr(_entry("data.json", made_at), data_json(data))
-        archive.writestr(_entry("data.pdf", made_at), data_pdf(data, name=name))
+        archive.writestr(_entry("data.pdf", made_at), data_pdf(data, name=name, language=language))
     content = buffer.getvalue()
     return Package(content=content, sha256=hashlib.sha256(content).hexdigest())
 

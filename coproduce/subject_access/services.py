@@ -436,7 +436,9 @@ def store_prepared_copy(*, request_id: int, preparation_number: int) -> SubjectA
             ),
             now=now,
         )
-        package = make_package(built.data, name=request.participant.full_name, made_at=now)
+        package = make_package(
+            built.data, name=request.participant.full_name, made_at=now, language=request.participant.language
+        )
     except Exception:
         logger.exception("Could not prepare the copy for subject access request %s", request_id)
         with transaction.atomic():
@@ -533,7 +535,7 @@ def dpo_copy(*, participant_reference: str, write: Callable[[bytes], None]) -> P
         raise NotFound(f"No participant has the reference {participant_reference!r}.")
     now = timezone.now()
     built = build_copy(CopyScope(participant_id=participant.pk, reader=None), now=now)
-    package = make_package(built.data, name=participant.full_name, made_at=now)
+    package = make_package(built.data, name=participant.full_name, made_at=now, language=participant.language)
     write(package.content)
     with audit_context(channel=AuditEvent.Channel.EXPORT, purpose=PURPOSE):
         record_event(

@@ -7,6 +7,7 @@ allowed values and they cannot drift from the database's.
 import datetime
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
+from django.conf import settings
 from django.db.models import TextChoices
 from ninja import Field, Schema
 from pydantic import ConfigDict
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     HowConsentWasGiven = str
     HeardAboutChoice = str
     ContactBy = str
+    LanguageChoice = str
 else:
     ParticipantStatus = one_of(Participant.Status)
     ParticipantStatusOrAny = one_of(Participant.Status, blank=True)
@@ -35,6 +37,7 @@ else:
     HowConsentWasGiven = one_of(Consent.How)
     HeardAboutChoice = one_of(HeardAbout, blank=True)
     ContactBy = one_of(Enquiry.ContactBy)
+    LanguageChoice = Literal[tuple(code for code, _ in settings.LANGUAGES)]
 
 
 def _viewer(context: Any) -> Any:
@@ -113,6 +116,8 @@ class ParticipantOut(ParticipantSummaryOut):
     status_since: datetime.date
     heard_about: str
     heard_about_detail: str
+    language: str = Field(description="The language of their pages, texts, emails and documents.")
+    interpreter_language: str = Field(description="The interpreter they need, if any (empty if none).")
     children_birth_years: list[int]
     version: int = Field(description="Send this back with a change, so that nobody's edit is overwritten.")
 
@@ -142,6 +147,10 @@ class ParticipantCreateIn(Input):
     children_birth_years: list[int] = Field(default_factory=list)
     create_account: bool = Field(True, description="Give them a sign-in (needs an email or mobile).")
     enquiry_id: int | None = Field(None, description="The enquiry this registration answers, if any.")
+    language: LanguageChoice | None = Field(None, description="Left out: the enquiry's, or English.")
+    interpreter_language: str | None = Field(
+        None, max_length=60, description="The interpreter they need, if any. Left out: the enquiry's, or none."
+    )
 
 
 # Fields left out of a PATCH are not changed. A default of None on a type that is not optional
@@ -158,6 +167,8 @@ class ParticipantUpdateIn(Input):
     status: Annotated[ParticipantStatus, Field(None)]
     heard_about: Annotated[HeardAboutChoice, Field(None)]
     heard_about_detail: Annotated[str, Field(None)]
+    language: Annotated[LanguageChoice, Field(None)]
+    interpreter_language: Annotated[str, Field(None, max_length=60)]
     children_birth_years: Annotated[list[int], Field(None, description="Replaces the list of children's birth years.")]
 
 
@@ -175,6 +186,8 @@ class EnquiryOut(Schema):
     partnership: AreaRef
     message: str
     heard_about: str
+    language: str
+    interpreter_language: str
     status: str
     allocated_to: StaffRef | None
     allocated_at: datetime.datetime | None
@@ -206,6 +219,10 @@ class EnquiryIn(Input):
     postcode: str = ""
     message: str = ""
     heard_about: HeardAboutChoice = ""
+    language: LanguageChoice = Field("en-gb", description="The language we should use with you.")
+    interpreter_language: str = Field(
+        "", max_length=60, description="If you speak another language: which one. We bring an interpreter."
+    )
 
 
 class EnquiryReceivedOut(Schema):

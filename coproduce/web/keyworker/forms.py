@@ -87,6 +87,18 @@ class ParticipantDetailsForm(GovukForm):
         label="How did they hear about us?", required=False, choices=[("", "Choose one"), *HeardAbout.choices]
     )
     heard_about_detail = forms.CharField(label="Anything more about how they heard?", required=False, max_length=200)
+    language = forms.ChoiceField(
+        label="Language for their pages, texts, emails and documents",
+        required=False,
+        choices=[("", "Choose one"), *settings.LANGUAGES],
+        help_text="Choose it with them. They can change it themselves on their own page.",
+    )
+    interpreter_language = forms.CharField(
+        label="Do they need an interpreter? Which language?",
+        required=False,
+        max_length=60,
+        help_text="For example, Urdu. Leave empty if they do not need one. Shown on your caseload and appointments.",
+    )
 
     def clean_children(self) -> list[int]:
         return parse_birth_years(self.cleaned_data.get("children", ""))
@@ -94,7 +106,9 @@ class ParticipantDetailsForm(GovukForm):
     def details(self) -> dict[str, Any]:
         """The cleaned values that are participant fields (everything but children)."""
         names = ["given_name", "family_name", "preferred_name", "email", "mobile", "address", "postcode"]
-        names += ["heard_about", "heard_about_detail"]
+        names += ["heard_about", "heard_about_detail", "interpreter_language"]
+        # An empty language keeps the one they have (or, registered from an enquiry, the one they asked for).
+        names += ["language"] if self.cleaned_data.get("language") else []
         return {name: self.cleaned_data[name] for name in names}
 
 

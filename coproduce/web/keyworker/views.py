@@ -193,6 +193,8 @@ def _initial_from_enquiry(enquiry: Enquiry | None) -> dict[str, Any]:
         "mobile": enquiry.mobile,
         "postcode": enquiry.postcode,
         "heard_about": enquiry.heard_about,
+        "language": enquiry.language,
+        "interpreter_language": enquiry.interpreter_language,
         "keyworker": enquiry.allocated_to_id,
         "enquiry": enquiry.pk,
     }
@@ -226,7 +228,8 @@ def participant_register(request: HttpRequest) -> HttpResponse:
             status = 400
     else:
         enquiry = _enquiry_to_register(request, request.GET.get("enquiry"))
-        form = RegisterParticipantForm(initial=_initial_from_enquiry(enquiry), keyworkers=keyworkers)
+        initial = {"language": settings.LANGUAGE_CODE, **_initial_from_enquiry(enquiry)}
+        form = RegisterParticipantForm(initial=initial, keyworkers=keyworkers)
     context = {"page_title": "Register someone", "form": form, "enquiry": enquiry}
     return render(request, "web/keyworker/register.html", context, status=status)
 

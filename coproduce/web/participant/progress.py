@@ -58,6 +58,7 @@ def job_search_pdf(request: HttpRequest, participant: Participant) -> HttpRespon
     content = render_pdf(
         "web/job_search_log.pdf.html",
         {"participant": participant, "entries": entries, "printed_on": timezone.localdate()},
+        language=participant.language,
     )
     record_job_search_export(actor=request.user, participant=participant)
     return pdf_response(content, f"job-search-log-{participant.reference}.pdf")

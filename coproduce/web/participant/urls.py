@@ -3,6 +3,7 @@ from django.urls import path
 from coproduce.web.participant import (
     appointments,
     budget_views,
+    language,
     my_data,
     outcome_views,
     plan,
@@ -14,6 +15,7 @@ from coproduce.web.participant import (
 
 urlpatterns = [
     path("me/", views.my_page, name="my_page"),
+    path("me/language/", language.my_language, name="my_language"),
     path("me/who-looked/", views.my_record_views, name="my_record_views"),
     path("me/appointments/", appointments.my_appointments, name="my_appointments"),
     path("appointments/<int:pk>/rearrange/", appointments.appointment_rearrange, name="appointment_rearrange"),

@@ -11,6 +11,7 @@ import math
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from coproduce.accounts.client_address import PerAddressRateThrottle
@@ -25,7 +26,8 @@ ENQUIRY_SCOPE = "enquiry"
 
 def enquiry(request: HttpRequest) -> HttpResponse:
     partnerships = [(p.pk, p.area_name) for p in public_partnerships()]
-    form = EnquiryForm(request.POST or None, partnerships=partnerships)
+    # Whoever switched the page to their language has answered the form's first question already.
+    form = EnquiryForm(request.POST or None, partnerships=partnerships, initial={"language": get_language()})
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["website"]:
             return redirect("web:enquiry_sent")

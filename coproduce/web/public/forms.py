@@ -1,7 +1,10 @@
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from coproduce.web.forms import GovukForm
@@ -43,7 +46,28 @@ class ChooseAPasswordForm(GovukForm, SetPasswordForm):
     error_messages = {"password_mismatch": _("The two passwords are not the same. Type them again.")}
 
 
+ANOTHER_LANGUAGE = "other"
+
+
+def _in_its_own_name(code: str, name: str) -> str:
+    """A language's name marked with its language, so that screen readers say it properly."""
+    return format_html('<span lang="{}">{}</span>', code, name)
+
+
 class EnquiryForm(GovukForm):
+    # Asked first: the rest of the page can then be read in that language (the switcher above).
+    language = forms.ChoiceField(
+        label=_("Which language would you like us to use?"),
+        required=False,
+        help_text=_("If you do not choose, we will use the language of this page."),
+        widget=forms.RadioSelect,
+    )
+    other_language = forms.CharField(
+        label=_("If you chose another language: which one?"),
+        required=False,
+        max_length=60,
+        help_text=_("We will bring an interpreter when we talk to you."),
+    )
     name = forms.CharField(label=_("Your name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"}))
     partnership = forms.TypedChoiceField(
         label=_("Where do you live?"),
@@ -92,6 +116,26 @@ class EnquiryForm(GovukForm):
             ("", _("Choose one (optional)")),
             *HeardAbout.choices,
         ]
+        cast(forms.ChoiceField, self.fields["language"]).choices = [
+            *((code, _in_its_own_name(code, name)) for code, name in settings.LANGUAGES),
+            (ANOTHER_LANGUAGE, _("Another language")),
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        """Another language is asked for in our language with an interpreter: English, and which one."""
+        cleaned = super().clean() or {}
+        other = cleaned.pop("other_language", "").strip()
+        if cleaned.get("language") == ANOTHER_LANGUAGE:
+            if not other:
+                self.add_error("other_language", _("Tell us which language you speak."))
+            cleaned["language"] = settings.LANGUAGE_CODE
+            cleaned["interpreter_language"] = other
+        else:
+            page_language = get_language()
+            ours = page_language if page_language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+            cleaned["language"] = cleaned.get("language") or ours
+            cleaned["interpreter_language"] = ""
+        return cleaned
 
 
 class SignInLinkForm(GovukForm):
