@@ -151,6 +151,5 @@ def visit_data(user: Any, now: datetime.datetime | None = None) -> dict[str, Any
             "contact_kind": [{"value": value, "label": label} for value, label in Contact.Kind.choices],
             "progress_area": [{"value": value, "label": label} for value, label in ProgressArea.choices],
             "progress_reader": [{"value": value, "label": label} for value, label in ProgressCheck.Reader.choices],
-            "answered_how": [{"value": value, "label": label} for value, label in Step.AnsweredHow.choices[1:]],
         },
     }

@@ -12,12 +12,12 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from coproduce.offline.services import take_on_visits
-from coproduce.plans.models import Contact, Step
+from coproduce.plans.models import Contact, ProgressArea, ProgressCheck, Step
 from coproduce.plans.services.plan import decline_step
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, follow
 from tests.browser.test_journeys import check_page, sign_in
 from tests.personas import Personas, build_personas
-from tests.plans.factories import GoalFactory, StepFactory
+from tests.plans.factories import GoalFactory, ProgressCheckFactory, StepFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -126,6 +126,43 @@ def test_a_visit_recorded_with_no_signal_arrives_and_a_conflicting_edit_is_shown
     expect(page.locator("#offline-waiting")).to_have_text("Waiting to send: 0")
     evening.refresh_from_db()
     assert (evening.state, evening.decline_reason, evening.version) == (Step.State.DECLINED, "Evenings are bedtime", 2)
+
+
+def test_a_progress_check_recorded_offline_after_a_newer_one_is_settled_by_changing_mine(
+    phone: BrowserContext, live_server: Any, people: Personas
+) -> None:
+    paula = people.second_participant
+    take_on_visits(actor=people.keyworker.user, participant_id=paula.pk)
+    page = phone.new_page()
+    sign_in(page, live_server.url, KIM)
+    page.goto(f"{live_server.url}/visits/")
+    card = page.locator("article", has=page.locator(f"#offline-person-{paula.pk}"))
+    expect(card).to_be_visible()
+
+    phone.set_offline(True)
+    card.get_by_text("Record a progress check").click()
+    card.get_by_label("Confidence, from 1 to 10").select_option("7")
+    card.get_by_role("button", name="Save the progress check").click()
+    expect(page.locator("#offline-waiting")).to_have_text("Waiting to send: 1")
+    # Meanwhile Paula fills in her own check on her phone.
+    theirs = ProgressCheckFactory(participant=paula, scores={"confidence": 3})
+
+    phone.set_offline(False)
+    conflict = page.locator(".cp-outbox__item")
+    expect(conflict).to_contain_text("Someone recorded a progress check after you took this person with you.")
+    expect(conflict.locator(".cp-side-by-side__column").first).to_contain_text("Confidence: 7")
+    expect(conflict.locator(".cp-side-by-side__column").last).to_contain_text("Confidence: 3")
+    check_page(page)
+    assert ProgressCheck.objects.filter(participant=paula).count() == 1
+
+    page.get_by_role("button", name="Change mine").click()
+    page.get_by_label("Confidence (on the server: 3)").select_option("5")
+    page.get_by_role("button", name="Send this check").click()
+
+    expect(page.locator("#offline-waiting")).to_have_text("Waiting to send: 0")
+    mine = ProgressCheck.objects.filter(participant=paula).exclude(pk=theirs.pk).get()
+    assert (mine.reader, mine.recorded_by) == ("participant", people.keyworker.user)
+    assert dict(mine.scores.values_list("area", "score")) == dict.fromkeys(ProgressArea.values, 5)
 
 
 def test_with_no_signal_the_visits_page_opens_from_the_phone(
