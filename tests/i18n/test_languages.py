@@ -367,3 +367,15 @@ def test_the_participants_api_reads_and_changes_language_and_interpreter(
     assert refused.status_code == 400
     paula.refresh_from_db()
     assert (paula.language, paula.interpreter_language) == ("ar", "Kurdish")
+
+
+def test_an_anonymised_enquiry_keeps_no_language(personas: Personas) -> None:
+    from coproduce.retention.anonymise import anonymise_enquiries
+
+    erin = personas.enquiry
+    Enquiry.objects.filter(pk=erin.pk).update(language="ar", interpreter_language="Tigrinya")
+
+    anonymise_enquiries(enquiry_ids=[erin.pk], purpose="Retention schedule")
+
+    erin.refresh_from_db()
+    assert (erin.language, erin.interpreter_language) == ("en-gb", "")
