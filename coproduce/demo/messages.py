@@ -23,7 +23,7 @@ NICOLA_MOBILE = "+447700900473"
 def write_contact_preferences(builder: "_Builder") -> None:
     login = next(login for login in DEMO_LOGINS if login.role == Role.PARTICIPANT)
     nicola = Participant.objects.filter(user__email__iexact=login.email).select_related("keyworker__user").first()
-    if nicola is None:
+    if nicola is None or nicola.user is None:
         return
     if not nicola.mobile:
         Participant.objects.filter(pk=nicola.pk).update(mobile=NICOLA_MOBILE)

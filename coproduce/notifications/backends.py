@@ -21,6 +21,10 @@ class PermanentError(Exception):
     """Trying again will not help (the number does not exist, the channel is not available)."""
 
 
+class NotAvailable(Exception):
+    """This backend cannot send on this channel at all (texts through SMTP): recorded as not sent."""
+
+
 class Backend(Protocol):
     def send(self, message: Message, subject: str, body: str) -> str:
         """Send it; return the provider's id for it."""
@@ -51,7 +55,7 @@ class SmtpBackend:
 
     def send(self, message: Message, subject: str, body: str) -> str:
         if message.channel != Channel.EMAIL:
-            raise PermanentError("Texts cannot be sent: this site sends email only")
+            raise NotAvailable("Not sent: this site sends email only, not texts")
         email = EmailMessage(
             subject=subject,
             body=body,

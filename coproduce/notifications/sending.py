@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
-from coproduce.notifications.backends import PermanentError, TemporaryError, backend
+from coproduce.notifications.backends import NotAvailable, PermanentError, TemporaryError, backend
 from coproduce.notifications.models import Channel, ContactPreference, Message
 from coproduce.notifications.scheduling import outside_quiet_hours
 from coproduce.notifications.selectors import message_settings_of
@@ -119,6 +119,8 @@ def send_message_now(message_id: int, now: datetime.datetime | None = None) -> s
         language = message.participant.language if message.participant else "en-gb"
         subject, body = render(message.template, message.personalisation, language)
         provider_id = sender.send(message, subject, body)
+    except NotAvailable as error:
+        return _finish(message, Message.Status.SKIPPED, str(error))
     except PermanentError as error:
         return _finish(message, Message.Status.PERMANENT_FAILURE, str(error))
     except TemporaryError as error:
