@@ -57,6 +57,15 @@ def cached_addresses(page: Page) -> list[str]:
     return addresses
 
 
+def wait_for_the_stored_shell(page: Page) -> None:
+    page.wait_for_function(
+        "caches.keys().then(async (names) => {"
+        "  for (const name of names) if (await (await caches.open(name)).match('/visits/shell/')) return true;"
+        "  return false;"
+        "})"
+    )
+
+
 def test_a_visit_recorded_with_no_signal_arrives_and_a_conflicting_edit_is_shown_not_lost(
     phone: BrowserContext, live_server: Any, people: Personas
 ) -> None:
@@ -175,12 +184,7 @@ def test_with_no_signal_the_visits_page_opens_from_the_phone(
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     page.reload()  # now under the worker, which keeps the shell once the live page has opened
     expect(page.locator(f"#offline-person-{people.second_participant.pk}")).to_be_visible()
-    page.wait_for_function(
-        "caches.keys().then(async (names) => {"
-        "  for (const name of names) if (await (await caches.open(name)).match('/visits/shell/')) return true;"
-        "  return false;"
-        "})"
-    )
+    wait_for_the_stored_shell(page)
 
     phone.set_offline(True)
     page.goto(f"{live_server.url}/visits/")
@@ -231,7 +235,10 @@ def test_signing_out_wipes_the_phone(phone: BrowserContext, live_server: Any, pe
     page = phone.new_page()
     sign_in(page, live_server.url, KIM)
     page.goto(f"{live_server.url}/visits/")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()
     expect(page.locator(f"#offline-person-{people.second_participant.pk}")).to_be_visible()
+    wait_for_the_stored_shell(page)
     assert OFFLINE_DATABASE in offline_databases(page)
 
     follow(page.get_by_role("button", name="Sign out"))
