@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from coproduce.notifications.models import Message
 from coproduce.notifications.scheduling import at_local, reminder_times
@@ -173,6 +174,7 @@ def staff_told(
     url_name: str,
     args: tuple[Any, ...] = (),
     partnership_id: int | None = None,
+    due_at: datetime.datetime | None = None,
 ) -> list[Message]:
     return queue_for_staff(
         actor=actor,
@@ -181,6 +183,7 @@ def staff_told(
         key=key,
         personalisation={"link": link(url_name, *args)},
         partnership_id=partnership_id,
+        due_at=due_at,
     )
 
 
@@ -278,3 +281,47 @@ def survey_invited(*, invitation: Any, participant: Any) -> None:
         url_name="web:my_surveys",
         audit_against_participant=False,
     )
+
+
+def requests_due(*, today: datetime.date) -> int:
+    """Once a day, each partnership manager who asked for it hears that requests for a copy of
+    someone's data are due within a week or late (run by `send_messages`; the key holds the day,
+    so running every 5 minutes sends one a day). Returns how many managers were told."""
+    from coproduce.accounts.roles import Role
+    from coproduce.notifications.models import StaffContactPreference, StaffTopic
+    from coproduce.programmes.models import StaffMember
+    from coproduce.subject_access.models import SubjectAccessRequest
+    from coproduce.subject_access.selectors import DUE_SOON_DAYS
+
+    # Topics are a JSON list, which SQLite cannot search inside: the few staff choices are read here.
+    wanting = [
+        preference.user_id
+        for preference in StaffContactPreference.objects.only("user_id", "topics")
+        if StaffTopic.REQUESTS_DUE in preference.topics
+    ]
+    told = 0
+    managers = StaffMember.objects.filter(
+        user_id__in=wanting, is_active=True, roles__role=Role.PARTNERSHIP_MANAGER, partnership__isnull=False
+    ).select_related("user", "partnership")
+    for manager in managers.distinct():
+        if manager.partnership is None:
+            continue
+        due = SubjectAccessRequest.objects.filter(
+            participant__partnership_id=manager.partnership.pk,
+            kind=SubjectAccessRequest.Kind.MADE_TO_STAFF,
+            due_on__lte=today + datetime.timedelta(days=DUE_SOON_DAYS),
+        ).exclude(status=SubjectAccessRequest.Status.RELEASED)
+        if not due.exists():
+            continue
+        timings = message_settings_of(manager.partnership.programme_id)
+        if staff_told(
+            actor=None,
+            user=manager.user,
+            template="staff-requests-due",
+            key=f"staff-requests-due:{manager.user_id}:{today.isoformat()}",
+            url_name="web:subject_access_list",
+            partnership_id=manager.partnership_id,
+            due_at=max(at_local(today, timings.morning_reminder_time), timezone.now()),
+        ):
+            told += 1
+    return told

@@ -37,6 +37,7 @@ from coproduce.notifications.templates import TEMPLATES, Audience
 from coproduce.participants.models import Consent, Enquiry, Participant
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.programmes.actors import actor_for
+from coproduce.programmes.models import Partnership
 
 CHANNEL_CONSENT = {Channel.TEXT: Consent.Purpose.CONTACT_BY_SMS, Channel.EMAIL: Consent.Purpose.CONTACT_BY_EMAIL}
 
@@ -348,17 +349,29 @@ def queue_for_enquirer(
 
 
 def queue_for_staff(
-    *, actor: Any, user: Any, template: str, key: str, personalisation: dict[str, str], partnership_id: int | None
+    *,
+    actor: Any,
+    user: Any,
+    template: str,
+    key: str,
+    personalisation: dict[str, str],
+    partnership_id: int | None,
+    due_at: datetime.datetime | None = None,
 ) -> list[Message]:
-    """Queue a work message to a member of staff on the channels they chose for its topic. Staff
-    messages ignore the programme's quiet hours only at night: they follow them like everyone's."""
+    """Queue a work message to a member of staff on the channels they chose for its topic, at `due_at`
+    (now) or after their programme's quiet hours."""
     chosen = TEMPLATES[template]
     assert chosen.audience == Audience.STAFF
     preference = StaffContactPreference.objects.filter(user=user).first()
     if preference is None:
         return []
     addresses = {Channel.TEXT: user.mobile, Channel.EMAIL: user.email}
-    now = timezone.now()
+    programme_id = (
+        Partnership.objects.filter(pk=partnership_id).values_list("programme_id", flat=True).first()
+        if partnership_id is not None
+        else None
+    )
+    send_after = _due(programme_id, due_at) if programme_id else due_at or timezone.now()
     messages = [
         Message(
             user=user,
@@ -370,7 +383,7 @@ def queue_for_staff(
             personalisation=personalisation,
             to=addresses[channel],
             idempotency_key=f"{key}:{channel}",
-            send_after=now,
+            send_after=send_after,
         )
         for channel in (Channel.TEXT, Channel.EMAIL)
         if preference.allows(channel, chosen.topic) and addresses[channel]

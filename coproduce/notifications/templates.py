@@ -225,7 +225,7 @@ TEMPLATES: dict[str, MessageTemplate] = {
             version=1,
             audience=Audience.STAFF,
             topic=StaffTopic.REQUESTS_DUE,
-            trigger="A participant's request to the partnership is due for an answer",
+            trigger="Once a day, while requests for a copy of someone's data are due within a week or late",
             subject=_("A request is due for an answer"),
             body=_("A request is due for an answer: {link}"),
         ),

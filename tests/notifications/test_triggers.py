@@ -96,3 +96,32 @@ def test_a_declined_referral_never_names_the_service_and_the_partner_hears_of_wa
         "Your keyworker will talk with you about what else could work."
     )
     assert personas.partner_service.name not in str(Message.objects.values_list("personalisation", flat=True))
+
+
+def test_the_manager_hears_once_a_day_that_data_requests_are_due(personas, notify, clock):
+    import datetime
+
+    from django.core.management import call_command
+
+    from coproduce.subject_access.services import log_request
+
+    mo = personas.manager.user
+    set_staff_contact_preference(
+        actor=mo, expected_version=1, channel=ChannelChoice.EMAIL, topics=[StaffTopic.REQUESTS_DUE]
+    )
+    call_command("send_messages")
+    assert notify.sent() == []  # nothing is due
+    log_request(
+        actor=mo,
+        participant_id=personas.participant.pk,
+        received_on=datetime.date(2026, 2, 12),
+        how_made="letter",
+        identity_checked="photo_id",
+    )
+    for _ in range(3):
+        call_command("send_messages")
+    clock.set("2026-03-11T12:00")
+    call_command("send_messages")
+    assert [(n["to"], n["personalisation"]["body"]) for n in notify.sent()] == [
+        (mo.email, "A request is due for an answer: https://coproduce.example/partnership/subject-access/")
+    ] * 2

@@ -4,8 +4,10 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
 
 from coproduce.audit.context import audit_context
+from coproduce.notifications.events import requests_due
 from coproduce.notifications.sending import due_messages, poll_receipts, send_message_now
 
 
@@ -17,6 +19,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         with audit_context(purpose="Sending texts and emails"):
+            told = requests_due(today=timezone.localdate())
+            if told:
+                self.stdout.write(f"Managers told of data requests due: {told}.")
             results: dict[str, int] = {}
             for message_id in due_messages():
                 status = send_message_now(message_id)
