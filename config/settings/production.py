@@ -28,6 +28,21 @@ if not env("COPRODUCE_AUDIT_CHECKPOINT_DIR"):
     raise ImproperlyConfigured("COPRODUCE_AUDIT_CHECKPOINT_DIR must name the directory for the audit's checkpoints.")
 if COPRODUCE_AUDIT_CHECKPOINT_DIR.resolve().is_relative_to(BASE_DIR.resolve()):
     raise ImproperlyConfigured("COPRODUCE_AUDIT_CHECKPOINT_DIR must be outside the code tree.")
+# Texts and emails must really leave (docs/notifications.md): the demo's console backend would
+# drop them without a word, and links in them must point at this site.
+if env("COPRODUCE_MESSAGES_BACKEND") not in {"notify", "smtp"}:
+    raise ImproperlyConfigured("COPRODUCE_MESSAGES_BACKEND must be notify (GOV.UK Notify) or smtp (email only).")
+if env("COPRODUCE_MESSAGES_BACKEND") == "notify":
+    for name in (
+        "COPRODUCE_NOTIFY_API_KEY",
+        "COPRODUCE_NOTIFY_SMS_TEMPLATE_ID",
+        "COPRODUCE_NOTIFY_EMAIL_TEMPLATE_ID",
+        "COPRODUCE_NOTIFY_CALLBACK_TOKEN",
+    ):
+        if not env(name):
+            raise ImproperlyConfigured(f"{name} must be set to send texts and emails through GOV.UK Notify.")
+if not env("COPRODUCE_SITE_URL", "").startswith("https://"):
+    raise ImproperlyConfigured("COPRODUCE_SITE_URL must be this site's https:// address, for links in messages.")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 STAFF_TWO_FACTOR_REQUIRED = env_bool("COPRODUCE_STAFF_TWO_FACTOR", True)
 
