@@ -7,13 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.test_security_settings import PRODUCTION_ENV as FULL_PRODUCTION_ENV
+
 ROOT = Path(__file__).resolve().parent.parent.parent
-PRODUCTION_ENV = {
-    "DJANGO_SETTINGS_MODULE": "config.settings.production",
-    "DJANGO_SECRET_KEY": "k3Vq9-tZp2LxWm8RfYb4NhJs6DcGe1Ua7Ko0Ti5Qw-Xy3Vn8Mb2Lz6Hr9Pd4Sf1Gj",
-    "DATABASE_URL": "postgres://coproduce@db.internal/coproduce",
-    "DJANGO_ALLOWED_HOSTS": "coproduce.example.org",
-}
+# Everything else production needs (tests/test_security_settings.py), but no checkpoint directory.
+PRODUCTION_ENV = {key: value for key, value in FULL_PRODUCTION_ENV.items() if key != "COPRODUCE_AUDIT_CHECKPOINT_DIR"}
 
 
 def check_with(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
