@@ -41,11 +41,16 @@ PARTICIPANT_PAGES = [
     "/me/my-data/",
     "/me/research/",
     "/me/surveys/",
+    "/me/contact/",
+    "/me/messages/",
+    "/me/language/",
 ]
 PUBLIC_PAGES = [
     "/",
     "/privacy/",
     "/sign-in/",
+    "/sign-in/link/",
+    "/sign-in/link/sent/",
     "/ask-for-help/",
     "/ask-for-help/sent/",
     "/directory/",
@@ -116,3 +121,24 @@ def test_public_pages_are_plain_english(path: str, client_for: Callable[[str], C
     response = client_for("anonymous").get(path)
     assert response.status_code in (200, 404)
     assert problems(path, response.content.decode()) == []
+
+
+def test_every_participant_page_without_an_id_is_checked() -> None:
+    """A new page in the participant's own space cannot miss the check."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def routes(patterns: list, prefix: str = "") -> list[str]:
+        found = []
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                found += routes(pattern.url_patterns, route)
+            elif isinstance(pattern, URLPattern) and "<" not in route:
+                found.append("/" + route)
+        return found
+
+    own_space = {route for route in routes(get_resolver().url_patterns) if route.startswith("/me/")}
+    # Downloads and form posts without a page of their own are not read as pages.
+    not_pages = {route for route in own_space if route.endswith((".pdf", ".zip", ".csv", ".ics", ".json"))}
+    form_posts = {"/me/research/stop/"}  # the button on /me/research/, which is checked
+    assert own_space - not_pages - form_posts - set(PARTICIPANT_PAGES) == set()
