@@ -42,6 +42,17 @@ from coproduce.programmes.models import Partnership
 CHANNEL_CONSENT = {Channel.TEXT: Consent.Purpose.CONTACT_BY_SMS, Channel.EMAIL: Consent.Purpose.CONTACT_BY_EMAIL}
 
 
+def _save_or_conflict(row: Any, conflict: str) -> None:
+    """Save a versioned settings row; two first saves at once collide on its unique key: a conflict."""
+    if row.pk is not None:
+        row.bump_version()
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError:
+        raise ConflictError(conflict) from None
+
+
 def _check_choice(channel: str, topics: Iterable[str], allowed_topics: Iterable[str]) -> list[str]:
     errors: dict[str, list[str]] = {}
     if channel not in ChannelChoice.values:
@@ -123,15 +134,7 @@ def set_contact_preference(
             name for name, value in (("channel", channel), ("topics", chosen)) if getattr(preference, name) != value
         ]
         preference.channel, preference.topics, preference.changed_by = channel, chosen, actor
-        if preference.pk is not None:
-            preference.bump_version()
-        try:
-            with transaction.atomic():
-                preference.save()
-        except IntegrityError:
-            raise ConflictError(
-                "Someone else chose for this person at the same time. Reload and choose again."
-            ) from None
+        _save_or_conflict(preference, "Someone else chose for this person at the same time. Reload and choose again.")
         how = Consent.How.ONLINE if who.participant_id == participant.pk else Consent.How.IN_PERSON_VERBAL
         _sync_contact_consents(actor=actor, participant=participant, channels=channels, how=how)
         record_event(
@@ -164,13 +167,7 @@ def set_staff_contact_preference(
             preference = StaffContactPreference(user=actor)
         preference.check_version(expected_version)
         preference.channel, preference.topics = channel, chosen
-        if preference.pk is not None:
-            preference.bump_version()
-        try:
-            with transaction.atomic():
-                preference.save()
-        except IntegrityError:
-            raise ConflictError("This was changed at the same time somewhere else. Reload and choose again.") from None
+        _save_or_conflict(preference, "This was changed at the same time somewhere else. Reload and choose again.")
         record_event(
             actor=actor,
             action=AuditEvent.Action.CHANGE,
@@ -212,13 +209,7 @@ def update_message_settings(
             morning_reminder_time,
             windows,
         )
-        if found.pk is not None:
-            found.bump_version()
-        try:
-            with transaction.atomic():
-                found.save()
-        except IntegrityError:
-            raise ConflictError("Someone else changed these at the same time. Reload and try again.") from None
+        _save_or_conflict(found, "Someone else changed these at the same time. Reload and try again.")
         record_event(
             actor=actor,
             action=AuditEvent.Action.CHANGE,
