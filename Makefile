@@ -113,11 +113,13 @@ drill: install postgres
 	COPRODUCE_DRILL_PARTICIPANTS=3115 DATABASE_URL=$(PG_URL) TEST_DATABASE_NAME=test_coproduce_drill \
 		$(BIN)/pytest -q tests/backups/test_restore_drill.py
 
-# The fuller run: the whole suite, the restore drill, and retention over the full demo (3,115
+# The fuller run: the whole suite (the access matrix whole on PostgreSQL too), the restore drill, and retention over the full demo (3,115
 # participants) on SQLite and on PostgreSQL: every closed case past its date anonymised, nothing
 # identifying left in any table, every published figure the same (docs/data-protection.md).
 # Minutes more, so not part of `make test`, which runs both over 40 participants.
-test-full: test drill
+test-full:
+	COPRODUCE_ACCESS_MATRIX=full $(MAKE) --no-print-directory test
+	$(MAKE) --no-print-directory drill
 	@echo "== Retention over the full demo on SQLite =="
 	COPRODUCE_RETENTION_DEMO_PARTICIPANTS=3115 $(BIN)/pytest -q tests/retention/test_demo_retention.py
 	@echo "== Retention over the full demo on PostgreSQL =="
