@@ -111,3 +111,17 @@ def follow(link_or_button: Locator) -> None:
     """
     with link_or_button.page.expect_navigation():
         link_or_button.click()
+
+
+def menu_link(page: Page, name: str) -> Locator:
+    """The main menu's link called `name`, opening the menu first where a phone folds it away.
+
+    Journeys reach pages through this, so they keep working however the menu is laid out.
+    """
+    link = page.get_by_role("navigation", name="Main menu").get_by_role("link", name=name, exact=True)
+    if not link.first.is_visible():
+        toggle = page.get_by_role("button", name="Menu", exact=True).or_(
+            page.get_by_role("link", name="Menu", exact=True)
+        )
+        toggle.first.click()
+    return link.first
