@@ -72,6 +72,11 @@ def giving_prefix() -> str:
     return str(getattr(settings, "GIVING_PREFIX", DEFAULT_PREFIX))
 
 
+def giving_prefix_is_set() -> bool:
+    """Whether the organisation's own 360Giving prefix has been set (not left empty or at the placeholder)."""
+    return giving_prefix().strip() not in ("", DEFAULT_PREFIX)
+
+
 def data_license() -> str:
     """The URI of the licence the published grants data is under."""
     return str(getattr(settings, "GIVING_LICENSE", DEFAULT_LICENSE))

@@ -56,8 +56,40 @@ def test_the_page_lists_the_grants_and_says_the_file_is_valid(personas: Personas
     assert "Checked against the official 360Giving 1.4.3 schema." in page
     assert f'href="{DOWNLOAD}"' in page
     assert "360G-coproduce-" in page
-    assert "GIVING_PREFIX" in page
     assert "https://creativecommons.org/licenses/by/4.0/" in page
+
+
+MISSING = (
+    "This file cannot be published yet: your organisation’s 360Giving identifier prefix has not been set. "
+    "Ask your Coproduce administrator to set it."
+)
+
+
+def test_a_missing_prefix_is_said_plainly_without_naming_a_setting(personas: Personas, fran: Client) -> None:
+    fife_grants(personas, 1)
+
+    page = fran.get(PAGE).content.decode()
+
+    assert MISSING in page
+    assert "GIVING_PREFIX" not in page
+    assert "setting" not in page.lower()
+
+
+def test_a_set_prefix_is_shown_as_the_identifiers_start(personas: Personas, fran: Client, settings: Any) -> None:
+    settings.GIVING_PREFIX = "goodcauses"
+    fife_grants(personas, 1)
+
+    page = fran.get(PAGE).content.decode()
+
+    assert MISSING not in page
+    assert "360G-goodcauses-" in page
+
+
+def test_the_funder_home_page_links_to_the_360giving_page(personas: Personas, fran: Client) -> None:
+    page = fran.get(reverse("web:funder_home")).content.decode()
+
+    assert f'href="{PAGE}"' in page
+    assert "Your grants as open data (360Giving)" in page
 
 
 def test_with_no_grants_there_is_nothing_to_download(personas: Personas, fran: Client) -> None:

@@ -20,6 +20,7 @@ from coproduce.programmes.giving import (
     data_license,
     export_grants_360giving,
     giving_prefix,
+    giving_prefix_is_set,
     grant_identifier,
     grants_package,
     grants_to_export,
@@ -45,6 +46,7 @@ def _page(request: HttpRequest, *, error: str = "", status: int = 200) -> HttpRe
         "problems": problems,
         "error": error,
         "prefix": giving_prefix(),
+        "prefix_is_set": giving_prefix_is_set(),
         "license": data_license(),
     }
     return render(request, "web/funder/giving.html", context, status=status)
