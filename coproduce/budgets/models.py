@@ -71,12 +71,34 @@ class Spend(VersionedModel):
         DECLINED = "declined", _("Declined")
         CANCELLED = "cancelled", _("Cancelled")
 
+    class Answer(models.TextChoices):
+        """The participant's say on a spend proposed for them: it is approved only after their yes."""
+
+        WAITING = "waiting", _("Waiting for your answer")
+        YES = "yes", _("You said yes")
+        NO = "no", _("You said no thanks")
+
+    class AnsweredHow(models.TextChoices):
+        THEMSELVES = "themselves", _("By the participant, on their page")
+        IN_PERSON = "in_person", _("In person, recorded by the keyworker")
+        PHONE = "phone", _("On the phone, recorded by the keyworker")
+        MESSAGE = "message", _("By message, recorded by the keyworker")
+
     pot = models.ForeignKey(BudgetPot, on_delete=models.PROTECT, related_name="spends")
     participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="spends")
     goal = models.ForeignKey(Goal, on_delete=models.SET_NULL, null=True, blank=True, related_name="spends")
     category = models.CharField(max_length=16, choices=Category.choices)
     amount = models.DecimalField(max_digits=8, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))])
     description = models.CharField(max_length=200, help_text="What it is for, in plain words.")
+    no_goal_reason = models.CharField(
+        max_length=200, blank=True, help_text="Why the spend is not for one of their goals (when it is not)."
+    )
+    participant_answer = models.CharField(max_length=8, choices=Answer.choices, default=Answer.WAITING)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_how = models.CharField(max_length=12, choices=AnsweredHow.choices, blank=True)
+    answer_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     state = models.CharField(max_length=10, choices=State.choices, default=State.REQUESTED)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField()
@@ -97,6 +119,16 @@ class Spend(VersionedModel):
             models.CheckConstraint(
                 condition=models.Q(state__in=["requested", "cancelled"]) | models.Q(decided_at__isnull=False),
                 name="decided_spend_has_a_decision_time",
+            ),
+            # An answer always says when and how it was given; "waiting" has neither.
+            models.CheckConstraint(
+                condition=(models.Q(participant_answer="waiting") & models.Q(answered_at__isnull=True))
+                | (
+                    models.Q(participant_answer__in=["yes", "no"])
+                    & models.Q(answered_at__isnull=False)
+                    & ~models.Q(answered_how="")
+                ),
+                name="spend_answer_has_a_time_and_a_way",
             ),
         ]
 

@@ -68,6 +68,12 @@ def is_for_an_anonymised_person(user: Any, spend: Any) -> bool:
     return spend is not None and spend.participant.anonymised_at is not None
 
 
+@rules.predicate
+def is_the_spends_participant(user: Any, spend: Any) -> bool:
+    """The person the money is for, signed in themselves."""
+    return spend is not None and actor_for(user).participant_id == spend.participant_id
+
+
 rules.add_perm("budgets.create_pot", is_partnership_manager)
 rules.add_perm("budgets.change_pot", manages_the_pot)
 # The participant (object) of a new spend: only their own keyworker asks for it.
@@ -77,4 +83,10 @@ rules.add_perm("budgets.decline_spend", is_keyworker_of_spend_within_limit | man
 rules.add_perm("budgets.cancel_spend", is_keyworker_of_spend | manages_the_spends_area)
 rules.add_perm(
     "budgets.attach_receipt", (is_keyworker_of_spend | manages_the_spends_area) & ~is_for_an_anonymised_person
+)
+# The participant's yes or no to a spend proposed for them: given by them, or recorded by the
+# staff who work with them (saying how it was given), as with offered steps on the plan.
+rules.add_perm(
+    "budgets.answer_spend",
+    (is_the_spends_participant | is_keyworker_of_spend | manages_the_spends_area) & ~is_for_an_anonymised_person,
 )

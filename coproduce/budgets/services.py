@@ -143,9 +143,14 @@ def request_spend(
     amount: Decimal,
     description: str,
     goal_id: int | None = None,
+    no_goal_reason: str = "",
     today: datetime.date | None = None,
 ) -> Spend:
-    """The participant's keyworker asks for money from a pot of their partnership or organisation."""
+    """The participant's keyworker proposes money from a pot of their partnership or organisation.
+
+    The spend is for one of their goals, or the keyworker says why it is not. It waits for the
+    participant's answer (`answer_spend`) before anyone may approve it.
+    """
     today = today or timezone.localdate()
     participant = participants_visible_to(actor).filter(pk=participant_id).first()
     if participant is None:
@@ -163,6 +168,8 @@ def request_spend(
         goal = Goal.objects.filter(pk=goal_id, participant_id=participant.pk).first()
         if goal is None:
             errors["goal"] = ["Choose one of their goals."]
+    elif not no_goal_reason.strip():
+        errors["goal"] = ["Choose the goal it is for, or say why it is not for one of their goals."]
     if not description.strip():
         errors["description"] = ["Say what it is for, in plain words."]
     if errors:
@@ -175,6 +182,7 @@ def request_spend(
             category=category,
             amount=amount,
             description=description.strip(),
+            no_goal_reason="" if goal is not None else no_goal_reason.strip(),
             requested_by=actor,
             requested_at=timezone.now(),
         )
@@ -185,7 +193,7 @@ def request_spend(
             action=AuditEvent.Action.CREATE,
             record=spend,
             participant_id=participant.pk,
-            changed_fields=["pot", "category", "amount", "description", "goal"],
+            changed_fields=["pot", "category", "amount", "description", "goal" if goal else "no_goal_reason"],
         )
     return spend
 
@@ -209,6 +217,65 @@ def _decide(actor: Any, spend: Any, version: int) -> None:
         raise DomainError(f"This request is already {spend.get_state_display().lower()}.")
 
 
+STAFF_ANSWERS = (Spend.AnsweredHow.IN_PERSON, Spend.AnsweredHow.PHONE, Spend.AnsweredHow.MESSAGE)
+
+
+def _require_their_yes(spend: Spend) -> None:
+    """A spend is a shared decision: nobody approves it before the participant has said yes."""
+    if spend.participant_answer == Spend.Answer.NO:
+        raise DomainError(
+            "They said no thanks to this, so it cannot be approved. Cancel the request, "
+            "or talk it through with them and record their new answer."
+        )
+    if spend.participant_answer != Spend.Answer.YES:
+        raise DomainError(
+            "They have not said yes to this yet, so it cannot be approved. "
+            "Ask them first: they answer on their own page, or record the answer they gave you."
+        )
+
+
+def answer_spend(*, actor: Any, spend_id: int, version: int, answer: str, answered_how: str = "") -> Spend:
+    """The participant says yes or no thanks to a spend proposed for them.
+
+    Given by them on their own page, or recorded by their keyworker (or the area's manager), who
+    says how it was given. They may change their mind while the spend is still waiting for a decision.
+    """
+    if answer not in (Spend.Answer.YES, Spend.Answer.NO):
+        raise InvalidInput({"answer": ["Choose yes or no thanks."]})
+    with transaction.atomic():
+        spend = _locked_spend(actor, spend_id)
+        if not rules.has_perm("budgets.answer_spend", actor, spend):
+            raise NotAllowed("Only the person it is for, or their keyworker recording their answer, can answer.")
+        if actor_for(actor).participant_id == spend.participant_id:
+            if answered_how not in ("", Spend.AnsweredHow.THEMSELVES):
+                raise InvalidInput({"answered_how": ["Your own answer is recorded as given by you."]})
+            how = Spend.AnsweredHow.THEMSELVES
+        elif answered_how in STAFF_ANSWERS:
+            how = Spend.AnsweredHow(answered_how)
+        else:
+            raise InvalidInput(
+                {"answered_how": ["Say how they gave their answer: in person, on the phone or by message."]}
+            )
+        spend.check_version(version)
+        if spend.state != Spend.State.REQUESTED:
+            raise DomainError(f"This request is already {spend.get_state_display().lower()}: it cannot change now.")
+        spend.participant_answer = answer
+        spend.answered_at = timezone.now()
+        spend.answered_how = how
+        spend.answer_recorded_by = actor
+        validate_model(spend, exclude=["receipt"])
+        spend.bump_version()
+        spend.save()
+        record_event(
+            actor=actor,
+            action=AuditEvent.Action.CHANGE,
+            record=spend,
+            participant_id=spend.participant_id,
+            changed_fields=["participant_answer", "answered_how"],
+        )
+    return spend
+
+
 def approve_spend(*, actor: Any, spend_id: int, version: int) -> Spend:
     """Approve a request. A keyworker up to the pot's limit for their own caseload; above it the area manager.
 
@@ -224,6 +291,7 @@ def approve_spend(*, actor: Any, spend_id: int, version: int) -> Spend:
                 )
             raise NotAllowed("Only their keyworker or the partnership manager can approve this.")
         _decide(actor, spend, version)
+        _require_their_yes(spend)
         left = spend.pot.amount - _approved_total(spend.pot_id)
         if spend.amount > left:
             raise DomainError(f"There is not enough left in {spend.pot.name}: £{left} left, £{spend.amount} asked.")

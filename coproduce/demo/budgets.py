@@ -57,6 +57,14 @@ GOAL_THEMES = {
     Spend.Category.COURSE_FEES: "skills",
     Spend.Category.EQUIPMENT: "digital",
 }
+NO_GOAL_REASONS = {
+    Spend.Category.CHILDCARE: "Childcare so they can come to appointments, not for one goal",
+    Spend.Category.TRAVEL: "Travel to appointments with us, not for one goal",
+    Spend.Category.CLOTHES: "Helps with every job they apply for, not one goal",
+    Spend.Category.COURSE_FEES: "They have not set a goal for this course yet",
+    Spend.Category.EQUIPMENT: "Helps with every job they apply for, not one goal",
+    Spend.Category.OTHER: "Needed for any job, not one goal",
+}
 DECLINE_REASONS = (
     "Other funding covers this: apply to the college bursary first.",
     "Too far ahead; ask again nearer the start date.",
@@ -161,6 +169,7 @@ def write_budgets(builder: "_Builder") -> None:
                 pot=pots[(person.area.short_code, year)],
                 participant=person.row,
                 goal_id=goal_id,
+                no_goal_reason="" if goal_id else NO_GOAL_REASONS[category],
                 category=category,
                 amount=amount,
                 description=description,
@@ -182,6 +191,14 @@ def write_budgets(builder: "_Builder") -> None:
             spend.decline_reason = DECLINE_REASONS[len(spends) % len(DECLINE_REASONS)]
         if spend.state == Spend.State.APPROVED:
             approved[id(pot)] += spend.amount
+        # A shared decision: every decided spend had the participant's yes first; of those still
+        # waiting, some have it (the keyworker can approve them) and some wait for the answer.
+        if spend.state != Spend.State.CANCELLED and (spend.state != Spend.State.REQUESTED or len(spends) % 2):
+            spend.participant_answer = Spend.Answer.YES
+            own_user = spend.participant.user if len(spends) % 3 == 0 else None
+            spend.answered_how = Spend.AnsweredHow.THEMSELVES if own_user else Spend.AnsweredHow.IN_PERSON
+            spend.answer_recorded_by = own_user or spend.requested_by
+            spend.answered_at = min(requested_at + datetime.timedelta(minutes=30), builder.now)
         if spend.state in (Spend.State.APPROVED, Spend.State.DECLINED):
             spend.decided_by = (
                 spend.requested_by if spend.amount <= pot.keyworker_limit else builder.manager_users[person_area]

@@ -25,7 +25,7 @@ class BudgetPotFactory(factory.django.DjangoModelFactory):
 
 
 class SpendFactory(factory.django.DjangoModelFactory):
-    """A request waiting for approval, asked for by the participant's keyworker."""
+    """A request the participant said yes to (in person), waiting for approval, asked for by their keyworker."""
 
     class Meta:
         model = Spend
@@ -37,6 +37,20 @@ class SpendFactory(factory.django.DjangoModelFactory):
     description = "Bus pass for the first month of the course"
     requested_by = factory.LazyAttribute(lambda spend: spend.participant.keyworker.user)
     requested_at = factory.LazyFunction(timezone.now)
+    no_goal_reason = "Travel to appointments, not for one goal"
+    participant_answer = Spend.Answer.YES
+    answered_how = Spend.AnsweredHow.IN_PERSON
+    answered_at = factory.LazyFunction(timezone.now)
+    answer_recorded_by = factory.LazyAttribute(lambda spend: spend.requested_by)
+
+
+class ProposedSpendFactory(SpendFactory):
+    """A spend proposed to the participant, waiting for their yes or no."""
+
+    participant_answer = Spend.Answer.WAITING
+    answered_how = ""
+    answered_at = None
+    answer_recorded_by = None
 
 
 class ApprovedSpendFactory(SpendFactory):

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from coproduce.budgets.models import BudgetPot, Spend
 from coproduce.budgets.selectors import pot_balance
-from coproduce.budgets.services import approve_spend, cancel_spend, decline_spend, request_spend
+from coproduce.budgets.services import answer_spend, approve_spend, cancel_spend, decline_spend, request_spend
 from coproduce.core.errors import DomainError
 from tests.budgets.factories import BudgetPotFactory, SpendFactory
 from tests.personas import Personas
@@ -74,13 +74,21 @@ def test_no_sequence_of_requests_and_decisions_overspends(
         spends = list(Spend.objects.filter(pot=pot).order_by("pk"))
         try:
             if action == "request" or not spends:
-                request_spend(
+                proposed = request_spend(
                     actor=personas.keyworker.user,
                     participant_id=personas.participant.pk,
                     pot_id=pot.pk,
                     category="travel",
                     amount=amount,
                     description="Bus fares",
+                    no_goal_reason="Travel to appointments",
+                )
+                answer_spend(
+                    actor=personas.keyworker.user,
+                    spend_id=proposed.pk,
+                    version=proposed.version,
+                    answer="yes",
+                    answered_how="in_person",
                 )
             else:
                 spend = spends[pick % len(spends)]

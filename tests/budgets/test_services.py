@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from coproduce.audit.models import AuditEvent
 from coproduce.budgets.models import BudgetPot, Spend
 from coproduce.budgets.services import (
+    answer_spend,
     approve_spend,
     attach_receipt,
     cancel_spend,
@@ -18,7 +19,7 @@ from coproduce.budgets.services import (
 )
 from coproduce.core.errors import ConflictError, DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput
-from tests.budgets.factories import ApprovedSpendFactory, BudgetPotFactory, SpendFactory
+from tests.budgets.factories import ApprovedSpendFactory, BudgetPotFactory, ProposedSpendFactory, SpendFactory
 from tests.personas import Personas
 from tests.plans.factories import GoalFactory
 
@@ -148,6 +149,7 @@ def test_request_refuses_a_glasgow_pot_and_other_keyworkers(personas: Personas) 
             category="travel",
             amount=Decimal("5"),
             description="Bus",
+            no_goal_reason="Travel to appointments",
         )
     with pytest.raises(NotFound):
         request_spend(
@@ -157,6 +159,7 @@ def test_request_refuses_a_glasgow_pot_and_other_keyworkers(personas: Personas) 
             category="travel",
             amount=Decimal("5"),
             description="Bus",
+            no_goal_reason="Travel to appointments",
         )
     with pytest.raises(NotAllowed):
         request_spend(
@@ -166,7 +169,79 @@ def test_request_refuses_a_glasgow_pot_and_other_keyworkers(personas: Personas) 
             category="travel",
             amount=Decimal("5"),
             description="Bus",
+            no_goal_reason="Travel to appointments",
         )
+
+
+def test_a_spend_is_for_a_goal_unless_the_keyworker_says_why_not(personas: Personas) -> None:
+    asked = {
+        "actor": personas.keyworker.user,
+        "participant_id": personas.participant.pk,
+        "pot_id": fife_pot(personas).pk,
+        "category": "travel",
+        "amount": Decimal("12.00"),
+        "description": "Bus pass",
+    }
+    with pytest.raises(InvalidInput) as caught:
+        request_spend(**asked)
+    assert caught.value.errors == {"goal": ["Choose the goal it is for, or say why it is not for one of their goals."]}
+    spend = request_spend(**asked, no_goal_reason="  Travel to our appointments  ")
+    assert (spend.goal_id, spend.no_goal_reason) == (None, "Travel to our appointments")
+    assert spend.participant_answer == Spend.Answer.WAITING
+
+
+# --- The participant's answer ----------------------------------------------------------------
+
+
+def test_nobody_approves_a_spend_before_the_participant_says_yes(personas: Personas) -> None:
+    spend = ProposedSpendFactory(pot=fife_pot(personas), participant=personas.participant)
+    with pytest.raises(DomainError, match="They have not said yes to this yet, so it cannot be approved"):
+        approve_spend(actor=personas.keyworker.user, spend_id=spend.pk, version=spend.version)
+    with pytest.raises(DomainError, match="They have not said yes"):
+        approve_spend(actor=personas.manager.user, spend_id=spend.pk, version=spend.version)
+    spend.refresh_from_db()
+    assert spend.state == Spend.State.REQUESTED
+
+
+def test_the_participant_answers_on_their_own_and_can_change_their_mind_while_it_waits(personas: Personas) -> None:
+    spend = ProposedSpendFactory(pot=fife_pot(personas), participant=personas.participant)
+    me = personas.participant.user
+
+    spend = answer_spend(actor=me, spend_id=spend.pk, version=spend.version, answer="no")
+    assert (spend.participant_answer, spend.answered_how, spend.answer_recorded_by_id) == ("no", "themselves", me.pk)
+    with pytest.raises(DomainError, match="They said no thanks to this, so it cannot be approved"):
+        approve_spend(actor=personas.keyworker.user, spend_id=spend.pk, version=spend.version)
+
+    spend = answer_spend(actor=me, spend_id=spend.pk, version=spend.version, answer="yes")
+    approved = approve_spend(actor=personas.keyworker.user, spend_id=spend.pk, version=spend.version)
+    assert approved.state == Spend.State.APPROVED
+    with pytest.raises(DomainError, match="already approved"):
+        answer_spend(actor=me, spend_id=spend.pk, version=approved.version, answer="no")
+    events = AuditEvent.objects.filter(record_type="budgets.Spend", participant=personas.participant)
+    assert sum("participant_answer" in event.changed_fields for event in events) == 2
+
+
+def test_staff_record_the_answer_saying_how_it_was_given(personas: Personas) -> None:
+    spend = ProposedSpendFactory(pot=fife_pot(personas), participant=personas.participant)
+    with pytest.raises(InvalidInput) as caught:
+        answer_spend(actor=personas.keyworker.user, spend_id=spend.pk, version=spend.version, answer="yes")
+    assert "answered_how" in caught.value.errors
+    spend = answer_spend(
+        actor=personas.keyworker.user, spend_id=spend.pk, version=spend.version, answer="yes", answered_how="phone"
+    )
+    assert (spend.answered_how, spend.answer_recorded_by_id) == ("phone", personas.keyworker.user.pk)
+    with pytest.raises(NotFound):
+        answer_spend(
+            actor=personas.other_keyworker.user,
+            spend_id=spend.pk,
+            version=spend.version,
+            answer="no",
+            answered_how="phone",
+        )
+    with pytest.raises(NotFound):
+        answer_spend(actor=personas.glasgow_keyworker.user, spend_id=spend.pk, version=spend.version, answer="no")
+    with pytest.raises(ConflictError):
+        answer_spend(actor=personas.participant.user, spend_id=spend.pk, version=spend.version - 1, answer="no")
 
 
 # --- Approval limits ------------------------------------------------------------------------

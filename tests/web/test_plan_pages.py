@@ -144,7 +144,7 @@ def test_assessments_are_recorded_and_every_one_is_listed(
 # Session, user, staff record and roles, own participant id, the participant, the audit event,
 # goals, steps (the keyworker's page also checks the cover predicate; the list pages count).
 @pytest.mark.parametrize(
-    ("role", "url_name", "expected"), [("participant", MY_PLAN, 8), ("keyworker", "web:participant_plan", 9)]
+    ("role", "url_name", "expected"), [("participant", MY_PLAN, 8), ("keyworker", "web:participant_plan", 10)]
 )
 def test_plan_pages_take_the_same_queries_for_1_and_50_steps(
     role: str,

@@ -13,6 +13,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from coproduce.accounts.roles import Role
+from coproduce.budgets.models import Spend
+from coproduce.budgets.selectors import spends_of
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput
 from coproduce.participants.models import Participant
@@ -160,6 +162,14 @@ def participant_plan(request: HttpRequest, pk: int) -> HttpResponse:
         "page_title": f"{participant.full_name}’s plan",
         "participant": participant,
         "goals": list(plan_of(user, participant.pk)),
+        # Goals that money was asked for (one query): each links to its spending on the budget page.
+        "goals_with_spending": set(
+            spends_of(user, participant.pk)
+            .exclude(state=Spend.State.CANCELLED)
+            .exclude(goal=None)
+            .order_by()
+            .values_list("goal_id", flat=True)
+        ),
         "problems": problems,
         "goal_form": GoalForm(),
         "how_choices": STAFF_HOW,
