@@ -247,9 +247,7 @@ def answer_spend(*, actor: Any, spend_id: int, version: int, answer: str, answer
         if not rules.has_perm("budgets.answer_spend", actor, spend):
             raise NotAllowed("Only the person it is for, or their keyworker recording their answer, can answer.")
         if actor_for(actor).participant_id == spend.participant_id:
-            if answered_how not in ("", Spend.AnsweredHow.THEMSELVES):
-                raise InvalidInput({"answered_how": ["Your own answer is recorded as given by you."]})
-            how = Spend.AnsweredHow.THEMSELVES
+            how = Spend.AnsweredHow.THEMSELVES  # their own answer is always recorded as given by them
         elif answered_how in STAFF_ANSWERS:
             how = Spend.AnsweredHow(answered_how)
         else:

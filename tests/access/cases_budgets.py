@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from coproduce.budgets.models import BudgetPot, Spend
 from tests.access.matrix import EVERYONE_SIGNED_IN, AccessCase, roles
-from tests.budgets.factories import ApprovedSpendFactory, BudgetPotFactory, SpendFactory
+from tests.budgets.factories import ApprovedSpendFactory, BudgetPotFactory, ProposedSpendFactory, SpendFactory
 from tests.personas import Personas
 
 MANAGER = roles("partnership_manager")
@@ -21,6 +21,8 @@ CASEWORKERS = roles("keyworker", "partnership_manager")
 SMALL = "Bus fares to the college open day"
 BIG = "Deposit for a childminder"
 DONE = "Interview shoes"
+PROPOSED = "Bus pass for the first week in work"
+EVERYONE_WHO_ANSWERS = roles("participant", "keyworker", "partnership_manager")
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
 
 
@@ -33,6 +35,7 @@ def fife_pot(p: Personas) -> BudgetPot:
             pot=pot, participant=p.participant, amount=Decimal("250.00"), description=BIG, category="childcare"
         )
         ApprovedSpendFactory(pot=pot, participant=p.participant, amount=Decimal("30.00"), description=DONE)
+        ProposedSpendFactory(pot=pot, participant=p.participant, amount=Decimal("25.00"), description=PROPOSED)
     return pot
 
 
@@ -48,7 +51,9 @@ def pat_secrets(p: Personas) -> list[str]:
 
 def spends_snapshot(p: Personas) -> tuple[object, ...]:
     fife_pot(p)
-    return tuple(Spend.objects.order_by("pk").values_list("state", "version", "receipt", "decline_reason"))
+    return tuple(
+        Spend.objects.order_by("pk").values_list("state", "version", "receipt", "decline_reason", "participant_answer")
+    )
 
 
 def pots_snapshot(p: Personas) -> tuple[object, ...]:
@@ -126,7 +131,8 @@ CASES = [
             "category": "travel",
             "amount": "12.00",
             "description": "Train to Edinburgh",
-            "goal": "",
+            "goal": "0",
+            "no_goal_reason": "Travel to an appointment with us",
         },
         allowed=KEYWORKER,
         allowed_status=302,
@@ -192,7 +198,43 @@ CASES = [
         audited_participant=lambda p: p.participant,
         secrets=pat_secrets,
     ),
+    AccessCase(
+        route="web:my_money",
+        label="the participant answers a proposed spend",
+        method="POST",
+        url=lambda p: fife_pot(p) and reverse("web:my_money"),
+        data=lambda p: {"spend": spend(p, PROPOSED).pk, "version": spend(p, PROPOSED).version, "answer": "yes"},
+        allowed=roles("participant"),
+        allowed_status=302,
+        snapshot=spends_snapshot,
+    ),
+    AccessCase(
+        route="web:participant_budget",
+        label="staff record the participant's answer",
+        method="POST",
+        url=lambda p: reverse("web:participant_budget", args=[spend(p, PROPOSED).participant_id]),
+        data=lambda p: {
+            "action": "answer",
+            "spend": spend(p, PROPOSED).pk,
+            "version": spend(p, PROPOSED).version,
+            "answer": "yes",
+            "answered_how": "phone",
+        },
+        allowed=CASEWORKERS,
+        allowed_status=302,
+        snapshot=spends_snapshot,
+    ),
     # The API.
+    AccessCase(
+        route="api-v1:answer_spend",
+        method="POST",
+        json=True,
+        url=lambda p: reverse("api-v1:answer_spend", args=[spend(p, PROPOSED).pk]),
+        data=lambda p: {"version": spend(p, PROPOSED).version, "answer": "no", "answered_how": "phone"},
+        allowed=EVERYONE_WHO_ANSWERS,
+        api=True,
+        snapshot=spends_snapshot,
+    ),
     AccessCase(
         route="api-v1:list_budget_pots",
         url=lambda p: fife_pot(p) and reverse("api-v1:list_budget_pots"),

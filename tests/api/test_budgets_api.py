@@ -73,18 +73,54 @@ def test_keyworker_requests_and_approves_within_limit_then_receipt(personas: Per
     )
     assert made.status_code == 201
     spend_id = made.json()["id"]
-    approved = send_json(client, "POST", f"/api/v1/spends/{spend_id}/approve", {"version": 1})
+    assert made.json()["participant_answer"] == "waiting"
+    too_soon = send_json(client, "POST", f"/api/v1/spends/{spend_id}/approve", {"version": 1})
+    assert too_soon.status_code == 400
+    assert "They have not said yes to this yet" in too_soon.json()["detail"]
+    said = send_json(
+        client_for("participant"), "POST", f"/api/v1/spends/{spend_id}/answer", {"version": 1, "answer": "yes"}
+    )
+    assert (said.status_code, said.json()["participant_answer"], said.json()["answered_how"]) == (
+        200,
+        "yes",
+        "themselves",
+    )
+    approved = send_json(client, "POST", f"/api/v1/spends/{spend_id}/approve", {"version": 2})
     assert (approved.status_code, approved.json()["state"]) == (200, "approved")
     upload = client.post(
         f"/api/v1/spends/{spend_id}/receipt",
-        {"version": "2", "receipt": SimpleUploadedFile("suit.png", PNG, content_type="image/png")},
+        {"version": "3", "receipt": SimpleUploadedFile("suit.png", PNG, content_type="image/png")},
     )
     assert (upload.status_code, upload.json()["has_receipt"]) == (200, True)
     bad = client.post(
-        f"/api/v1/spends/{spend_id}/receipt", {"version": "3", "receipt": SimpleUploadedFile("suit.gif", b"GIF89a")}
+        f"/api/v1/spends/{spend_id}/receipt", {"version": "4", "receipt": SimpleUploadedFile("suit.gif", b"GIF89a")}
     )
     assert bad.status_code == 400
-    assert AuditEvent.objects.filter(record_type="budgets.Spend", record_id=str(spend_id)).count() == 3
+    assert AuditEvent.objects.filter(record_type="budgets.Spend", record_id=str(spend_id)).count() == 4
+
+
+def test_staff_record_an_answer_saying_how_and_a_spend_needs_a_goal_or_a_reason(
+    personas: Personas, client_for: ClientFor
+) -> None:
+    pot = BudgetPotFactory(partnership=personas.fife)
+    client = client_for("keyworker")
+    asked = {
+        "participant_id": personas.participant.pk,
+        "pot_id": pot.pk,
+        "category": "travel",
+        "amount": "10.00",
+        "description": "Bus",
+    }
+    assert send_json(client, "POST", "/api/v1/spends", asked).status_code == 400
+    made = send_json(client, "POST", "/api/v1/spends", {**asked, "no_goal_reason": "Travel to see us"})
+    assert (made.status_code, made.json()["no_goal_reason"]) == (201, "Travel to see us")
+    spend_id = made.json()["id"]
+    no_how = send_json(client, "POST", f"/api/v1/spends/{spend_id}/answer", {"version": 1, "answer": "no"})
+    assert no_how.status_code == 400
+    said = send_json(
+        client, "POST", f"/api/v1/spends/{spend_id}/answer", {"version": 1, "answer": "no", "answered_how": "phone"}
+    )
+    assert (said.json()["participant_answer"], said.json()["answered_how"]) == ("no", "phone")
 
 
 def test_over_the_limit_the_keyworker_gets_403_and_the_manager_approves(

@@ -98,6 +98,7 @@ OPERATIONS = {
     ("post", "/api/v1/spends"): "request_spend",
     ("get", "/api/v1/me/spends"): "my_spends",
     ("get", "/api/v1/spends/{spend_id}"): "spend_detail",
+    ("post", "/api/v1/spends/{spend_id}/answer"): "answer_spend",
     ("post", "/api/v1/spends/{spend_id}/approve"): "approve_spend",
     ("post", "/api/v1/spends/{spend_id}/decline"): "decline_spend",
     ("post", "/api/v1/spends/{spend_id}/cancel"): "cancel_spend",

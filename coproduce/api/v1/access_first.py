@@ -274,6 +274,7 @@ _REFERRAL_CHANGES = {
     "withdraw_referral": "referrals.withdraw",
 }
 _SPEND_CHANGES = {
+    "answer_spend": "budgets.answer_spend",
     "approve_spend": "budgets.approve_spend",
     "decline_spend": "budgets.decline_spend",
     "cancel_spend": "budgets.cancel_spend",

@@ -19,6 +19,7 @@ from coproduce.api.v1.schemas import Input, error_responses, one_of
 from coproduce.budgets.models import BudgetPot, Spend
 from coproduce.budgets.selectors import pot_balance, pots_visible_to, spends_visible_to, with_balances
 from coproduce.budgets.services import (
+    answer_spend,
     approve_spend,
     attach_receipt,
     cancel_spend,
@@ -37,9 +38,13 @@ router = Router(tags=["budgets"])
 if TYPE_CHECKING:
     SpendCategory = str
     SpendState = str
+    SpendAnswer = str
+    SpendAnsweredHow = str
 else:
     SpendCategory = one_of(Spend.Category)
     SpendState = one_of(Spend.State, blank=True)
+    SpendAnswer = one_of(Spend.Answer)
+    SpendAnsweredHow = one_of(Spend.AnsweredHow, blank=True)
 
 
 class PotOut(Schema):
@@ -101,7 +106,12 @@ class SpendOut(Schema):
     category: str
     amount: Decimal
     description: str
+    no_goal_reason: str = Field(description="Why it is not for one of their goals, when `goal_id` is null.")
     state: str
+    participant_answer: str = Field(
+        description="waiting, yes or no: the participant's say. Nobody approves a spend before their yes."
+    )
+    answered_how: str
     requested_at: datetime.datetime
     decided_at: datetime.datetime | None
     decline_reason: str
@@ -131,6 +141,7 @@ class SpendIn(Input):
     amount: Decimal = Field(gt=0, decimal_places=2)
     description: str
     goal_id: int | None = Field(None, description="One of the participant's goals it helps towards.")
+    no_goal_reason: str = Field("", description="Required when there is no `goal_id`: why it is not for a goal.")
 
 
 class VersionIn(Input):
@@ -139,6 +150,13 @@ class VersionIn(Input):
 
 class DeclineIn(VersionIn):
     reason: str
+
+
+class SpendAnswerIn(VersionIn):
+    answer: SpendAnswer = Field(description="yes or no (no thanks).")
+    answered_how: SpendAnsweredHow = Field(
+        "", description="Staff recording the participant's answer: in_person, phone or message (required)."
+    )
 
 
 def _audit_spends(request: HttpRequest, items: list[Any]) -> None:
@@ -262,6 +280,27 @@ def request_spend_route(request: HttpRequest, payload: SpendIn) -> Status[Spend]
     url_name="spend_detail",
 )
 def spend_detail(request: HttpRequest, spend_id: int) -> Spend:
+    return _spend(request, spend_id)
+
+
+@router.post(
+    "/spends/{spend_id}/answer",
+    response={200: SpendOut, **error_responses(400, 401, 403, 404, 409)},
+    summary="The participant's yes or no to a spend proposed for them",
+    url_name="answer_spend",
+)
+def answer_spend_route(request: HttpRequest, spend_id: int, payload: SpendAnswerIn) -> Spend:
+    """Given by the participant, or recorded by their keyworker with `answered_how`.
+
+    They may change their answer while the spend is waiting for a decision; 400 once it is decided.
+    """
+    answer_spend(
+        actor=caller(request),
+        spend_id=spend_id,
+        version=payload.version,
+        answer=payload.answer,
+        answered_how=payload.answered_how,
+    )
     return _spend(request, spend_id)
 
 

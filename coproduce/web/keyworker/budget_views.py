@@ -20,7 +20,14 @@ from django.views.decorators.http import require_POST
 from coproduce.accounts.roles import Role
 from coproduce.budgets.models import Spend
 from coproduce.budgets.selectors import pot_balance, pots_for_request, spends_of, spends_visible_to, with_balances
-from coproduce.budgets.services import approve_spend, attach_receipt, cancel_spend, decline_spend, request_spend
+from coproduce.budgets.services import (
+    answer_spend,
+    approve_spend,
+    attach_receipt,
+    cancel_spend,
+    decline_spend,
+    request_spend,
+)
 from coproduce.core.errors import ConflictError, DomainError, NotAllowed, NotFound
 from coproduce.participants.models import Participant
 from coproduce.participants.services import record_participant_view
@@ -32,6 +39,7 @@ from coproduce.web.forms import GovukForm
 from coproduce.web.partnership.common import conflict
 
 CASEWORK = (Role.KEYWORKER, Role.PARTNERSHIP_MANAGER)
+NOT_FOR_A_GOAL = 0  # the goal choice that says "not for a goal" (goal ids start at 1)
 CONTENT_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png"}
 
 
@@ -50,12 +58,53 @@ class SpendRequestForm(GovukForm):
     description = forms.CharField(
         label="What exactly", max_length=200, error_messages={"required": "Say what it is for, in plain words."}
     )
-    goal = forms.TypedChoiceField(label="Which of their goals does it help? (optional)", coerce=int, required=False)
+    goal = forms.TypedChoiceField(
+        label="Which of their goals is it for?",
+        help_text="If it is not for one of their goals, choose “Not for a goal” and say why.",
+        coerce=int,
+        empty_value=None,
+        error_messages={"required": "Choose the goal it is for, or “Not for a goal”."},
+    )
+    no_goal_reason = forms.CharField(
+        label="Why it is not for a goal",
+        help_text="Only if you chose “Not for a goal”.",
+        max_length=200,
+        required=False,
+    )
 
     def __init__(self, *args: Any, pots: list[tuple[int, str]], goals: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["pot"].choices = [("", "Choose a pot"), *pots]  # type: ignore[attr-defined]
-        self.fields["goal"].choices = [("", "No particular goal"), *goals]  # type: ignore[attr-defined]
+        self.fields["goal"].choices = [("", "Choose a goal"), *goals, (NOT_FOR_A_GOAL, "Not for a goal")]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("goal") == NOT_FOR_A_GOAL:
+            data["goal"] = None
+            if not data.get("no_goal_reason", "").strip():
+                self.add_error("no_goal_reason", "Say why it is not for one of their goals.")
+        else:
+            data["no_goal_reason"] = ""
+        return data
+
+
+class StaffAnswerForm(GovukForm):
+    """The participant's yes or no, given to their keyworker, recorded on the budget page."""
+
+    spend = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    answer = forms.ChoiceField(
+        choices=[(Spend.Answer.YES, "Yes"), (Spend.Answer.NO, "No thanks")],
+        error_messages={"required": "Choose what they said: yes or no thanks."},
+    )
+    answered_how = forms.ChoiceField(
+        choices=[
+            (Spend.AnsweredHow.IN_PERSON, "In person"),
+            (Spend.AnsweredHow.PHONE, "On the phone"),
+            (Spend.AnsweredHow.MESSAGE, "By message"),
+        ],
+        error_messages={"required": "Say how they gave their answer: in person, on the phone or by message."},
+    )
 
 
 class VersionForm(GovukForm):
@@ -123,6 +172,8 @@ def participant_budget(request: HttpRequest, pk: int) -> HttpResponse:
         goals=[(goal.pk, goal.title) for goal in goals],
     )
     status = 200
+    if request.method == "POST" and request.POST.get("action") == "answer":
+        return _record_answer(request, participant)
     if request.method == "POST":
         if not can_request:
             raise PermissionDenied("Only their keyworker can ask for money for them.")
@@ -136,7 +187,8 @@ def participant_budget(request: HttpRequest, pk: int) -> HttpResponse:
                     category=data["category"],
                     amount=data["amount"],
                     description=data["description"],
-                    goal_id=data["goal"] or None,
+                    goal_id=data["goal"],
+                    no_goal_reason=data["no_goal_reason"],
                 )
             except DomainError as error:
                 if isinstance(error, NotFound | NotAllowed):
@@ -144,20 +196,34 @@ def participant_budget(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_domain_error(error)
                 status = 400
             else:
-                messages.success(request, f"Asked for £{data['amount']}.")
+                messages.success(
+                    request, f"Asked for £{data['amount']}. {participant.given_name} sees it and says yes or no first."
+                )
                 return redirect(request.path)
         else:
             status = 400
     record_participant_view(actor=user, participant=participant)
-    spends = list(spends_of(user, participant.pk))
+    spends_here = spends_of(user, participant.pk)
+    # "Spending for this goal", from the plan: only the spend towards that one goal.
+    goal_id = request.GET.get("goal", "")
+    for_goal = (
+        goals_visible_to(user).filter(participant=participant, pk=int(goal_id)).first() if goal_id.isdigit() else None
+    )
+    if for_goal is not None:
+        spends_here = spends_here.filter(goal=for_goal)
+    spends = list(spends_here)
     context = {
         "page_title": f"{participant.full_name}: budget",
         "participant": participant,
+        "for_goal": for_goal,
         "spends": [
             {
                 "spend": spend,
                 "can_approve": spend.state == Spend.State.REQUESTED
+                and spend.participant_answer == Spend.Answer.YES
                 and rules.has_perm("budgets.approve_spend", user, spend),
+                "can_record_answer": spend.state == Spend.State.REQUESTED
+                and rules.has_perm("budgets.answer_spend", user, spend),
                 "can_cancel": spend.state == Spend.State.REQUESTED
                 and rules.has_perm("budgets.cancel_spend", user, spend),
                 "can_add_receipt": spend.state == Spend.State.APPROVED
@@ -169,6 +235,29 @@ def participant_budget(request: HttpRequest, pk: int) -> HttpResponse:
         "no_pots": can_request and not pots,
     }
     return render(request, "web/keyworker/budget_participant.html", context, status=status)
+
+
+def _record_answer(request: HttpRequest, participant: Participant) -> HttpResponse:
+    """The keyworker records the yes or no the participant gave them, and how they gave it."""
+    back = reverse("web:participant_budget", args=[participant.pk])
+    form = StaffAnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
+        return redirect(back)
+    data = form.cleaned_data
+    try:
+        spend = answer_spend(
+            actor=request.user,
+            spend_id=data["spend"],
+            version=data["version"],
+            answer=data["answer"],
+            answered_how=data["answered_how"],
+        )
+    except DomainError as error:
+        return report(request, error, back)
+    said = "yes" if spend.participant_answer == Spend.Answer.YES else "no thanks"
+    messages.success(request, f"Their answer is recorded: {said}.")
+    return redirect(back)
 
 
 @require_POST

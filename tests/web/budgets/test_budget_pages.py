@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from coproduce.budgets.models import BudgetPot, Spend
-from tests.budgets.factories import ApprovedSpendFactory, BudgetPotFactory, SpendFactory
+from tests.budgets.factories import ApprovedSpendFactory, BudgetPotFactory, ProposedSpendFactory, SpendFactory
 from tests.personas import Personas
 from tests.plans.factories import GoalFactory
 
@@ -75,9 +75,51 @@ def test_keyworker_asks_and_approves_within_the_limit(personas: Personas, client
     spend = Spend.objects.get()
     assert (spend.goal_id, spend.amount, spend.state) == (goal.pk, Decimal("100.00"), "requested")
     page = client.get(url).content.decode()
+    assert "Waiting for Pat’s answer" in page
+    assert reverse("web:spend_approve", args=[spend.pk]) not in page
+    refused = client.post(reverse("web:spend_approve", args=[spend.pk]), {"version": 1}, follow=True)
+    assert "They have not said yes to this yet, so it cannot be approved." in refused.content.decode()
+    assert Spend.objects.get().state == "requested"
+    client.post(
+        url, {"action": "answer", "spend": spend.pk, "version": 1, "answer": "yes", "answered_how": "in_person"}
+    )
+    page = client.get(url).content.decode()
+    assert "Pat said yes" in page
     assert reverse("web:spend_approve", args=[spend.pk]) in page
-    client.post(reverse("web:spend_approve", args=[spend.pk]), {"version": 1})
+    client.post(reverse("web:spend_approve", args=[spend.pk]), {"version": 2})
     assert Spend.objects.get().state == "approved"
+
+
+def test_a_spend_not_for_a_goal_needs_the_reason(personas: Personas, client_for: ClientFor) -> None:
+    pot = fife_pot(personas)
+    client = client_for("keyworker")
+    url = reverse("web:participant_budget", args=[personas.participant.pk])
+    asked = {"pot": pot.pk, "category": "travel", "amount": "8.00", "description": "Bus to see us"}
+    page = client.post(url, asked).content.decode()
+    assert "Choose the goal it is for, or “Not for a goal”." in page
+    page = client.post(url, {**asked, "goal": "0"}).content.decode()
+    assert "Say why it is not for one of their goals." in page
+    assert client.post(url, {**asked, "goal": "0", "no_goal_reason": "Travel to see us"}).status_code == 302
+    assert Spend.objects.get().no_goal_reason == "Travel to see us"
+
+
+def test_the_record_and_the_goal_lead_to_the_budget(personas: Personas, client_for: ClientFor) -> None:
+    pot = fife_pot(personas)
+    goal = GoalFactory(participant=personas.participant, title="Get to interviews")
+    GoalFactory(participant=personas.participant, title="Learn to drive")
+    SpendFactory(pot=pot, participant=personas.participant, goal=goal, description="Train fare")
+    SpendFactory(pot=pot, participant=personas.participant, description="Bus to see us")
+    client = client_for("keyworker")
+    budget = reverse("web:participant_budget", args=[personas.participant.pk])
+    record = client.get(reverse("web:participant_detail", args=[personas.participant.pk])).content.decode()
+    assert f'href="{budget}"' in record
+    plan = client.get(reverse("web:participant_plan", args=[personas.participant.pk])).content.decode()
+    assert plan.count("Spending for this goal") == 1
+    assert f'href="{budget}?goal={goal.pk}"' in plan
+    page = client.get(f"{budget}?goal={goal.pk}").content.decode()
+    assert "Train fare" in page
+    assert "Bus to see us" not in page
+    assert "Showing only the spending for the goal “Get to interviews”" in page
 
 
 def test_keyworker_sees_no_approve_button_a_penny_over(personas: Personas, client_for: ClientFor) -> None:
@@ -149,6 +191,26 @@ def test_participant_sees_what_was_spent_on_them_and_for_which_goal(personas: Pe
     assert "Cancelled thing" not in page
 
 
+def test_participant_says_yes_or_no_to_a_proposed_spend(personas: Personas, client_for: ClientFor) -> None:
+    spend = ProposedSpendFactory(pot=fife_pot(personas), participant=personas.participant, description="Work boots")
+    client = client_for("participant")
+    page = client.get(reverse("web:my_money")).content.decode()
+    assert "Would you like this?" in page
+    assert "Yes, I’d like this" in page
+    assert "No thanks" in page
+    response = client.post(
+        reverse("web:my_money"), {"spend": spend.pk, "version": spend.version, "answer": "no"}, follow=True
+    )
+    page = response.content.decode()
+    assert "We have noted “no thanks”." in page
+    assert "You said no thanks" in page
+    spend.refresh_from_db()
+    assert (spend.participant_answer, spend.answered_how) == ("no", "themselves")
+    client.post(reverse("web:my_money"), {"spend": spend.pk, "version": spend.version, "answer": "yes"})
+    spend.refresh_from_db()
+    assert spend.participant_answer == "yes"
+
+
 @pytest.mark.parametrize("rows", [1, 12])
 def test_manager_page_queries_do_not_grow(
     personas: Personas, client_for: ClientFor, django_assert_num_queries: object, rows: int
@@ -189,6 +251,9 @@ def test_participant_page_queries_do_not_grow(
     pot = fife_pot(personas)
     for _ in range(rows):
         ApprovedSpendFactory(
+            pot=pot, participant=personas.participant, goal=GoalFactory(participant=personas.participant)
+        )
+        ProposedSpendFactory(
             pot=pot, participant=personas.participant, goal=GoalFactory(participant=personas.participant)
         )
     client = client_for("participant")
