@@ -45,6 +45,35 @@ EDITABLE_FIELDS = (
 )
 
 
+class OverCaseloadLimit(InvalidInput):
+    """The keyworker would go over the partnership's caseload limit: done only when confirmed."""
+
+    def __init__(self, keyworker: StaffMember, active: int, limit: int) -> None:
+        self.active = active
+        self.limit = limit
+        super().__init__(
+            {
+                "over_limit_confirmed": [
+                    f"{keyworker.user} already supports {active} active "
+                    f"{'person' if active == 1 else 'people'}: the caseload limit is {limit}. "
+                    "Choose someone else, or confirm that they can take one more."
+                ]
+            }
+        )
+
+
+def _check_caseload_limit(partnership_id: int, keyworker: StaffMember, *, confirmed: bool) -> None:
+    """Refuse to add an active person to a keyworker at or over the partnership's limit, unless confirmed."""
+    if confirmed:
+        return
+    limit = Partnership.objects.filter(pk=partnership_id).values_list("caseload_limit", flat=True).first()
+    if limit is None:
+        return
+    active = Participant.objects.filter(keyworker=keyworker, status=Participant.Status.ACTIVE).count()
+    if active + 1 > limit:
+        raise OverCaseloadLimit(keyworker, active, limit)
+
+
 def _keyworker_in(partnership_id: int, staff_member_id: int) -> StaffMember:
     keyworker = (
         StaffMember.objects.filter(
@@ -305,8 +334,13 @@ def reallocate_participant(
     participant_id: int,
     expected_version: int,
     keyworker_id: int,
+    over_limit_confirmed: bool = False,
 ) -> Participant:
-    """A partnership manager moves a participant to another keyworker in the same area."""
+    """A partnership manager moves a participant to another keyworker in the same area.
+
+    Moving an active participant to a keyworker at the caseload limit raises OverCaseloadLimit
+    unless `over_limit_confirmed`.
+    """
     with transaction.atomic():
         participant = participants_visible_to(actor).select_for_update().filter(pk=participant_id).first()
         if participant is None:
@@ -317,6 +351,8 @@ def reallocate_participant(
         keyworker = _keyworker_in(participant.partnership_id, keyworker_id)
         if participant.keyworker_id == keyworker.pk:
             return participant
+        if participant.status == Participant.Status.ACTIVE:
+            _check_caseload_limit(participant.partnership_id, keyworker, confirmed=over_limit_confirmed)
         participant.keyworker = keyworker
         participant.bump_version()
         participant.save()
@@ -475,8 +511,13 @@ def allocate_enquiry(
     enquiry_id: int,
     expected_version: int,
     keyworker_id: int,
+    over_limit_confirmed: bool = False,
 ) -> Enquiry:
-    """The partnership manager gives an enquiry to a keyworker in the same area."""
+    """The partnership manager gives an enquiry to a keyworker in the same area.
+
+    A keyworker already at the caseload limit gets it only when `over_limit_confirmed`
+    (OverCaseloadLimit otherwise): the enquirer is on their way to joining their caseload.
+    """
     with transaction.atomic():
         enquiry = enquiries_visible_to(actor).select_for_update().filter(pk=enquiry_id).first()
         if enquiry is None:
@@ -487,6 +528,8 @@ def allocate_enquiry(
         if enquiry.status in (Enquiry.Status.REGISTERED, Enquiry.Status.CLOSED):
             raise DomainError("This enquiry is finished and can no longer be allocated.")
         keyworker = _keyworker_in(enquiry.partnership_id, keyworker_id)
+        if enquiry.allocated_to_id != keyworker.pk:
+            _check_caseload_limit(enquiry.partnership_id, keyworker, confirmed=over_limit_confirmed)
         enquiry.allocated_to = keyworker
         enquiry.allocated_by = actor
         enquiry.allocated_at = timezone.now()

@@ -300,3 +300,23 @@ def working_days_after(day: datetime.date, days: int) -> datetime.date:
         if is_working_day(current):
             counted += 1
     return current
+
+
+def referrals_waiting_on_keyworker(user: Any) -> QuerySet[Referral]:
+    """Referrals of the keyworker's own participants that wait on the keyworker, oldest first, one query.
+
+    Agreed by the participant and not yet sent (the keyworker sends it), or proposed by the
+    participant themself (the keyworker talks it through with them).
+    """
+    actor = actor_for(user)
+    if not actor.has(Role.KEYWORKER) or actor.staff_member is None:
+        return Referral.objects.none()
+    waiting = Q(state=Referral.State.AGREED) | Q(
+        state=Referral.State.PROPOSED, proposed_by=Referral.ProposedBy.PARTICIPANT
+    )
+    return (
+        referrals_visible_to(user)
+        .filter(waiting, participant__keyworker_id=actor.staff_member.pk)
+        .select_related("participant", "service", "organisation")
+        .order_by("proposed_at", "pk")
+    )

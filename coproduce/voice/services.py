@@ -15,7 +15,7 @@ from django.db import transaction
 
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
-from coproduce.core.errors import NotAllowed, NotFound
+from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput, validate_model
 from coproduce.notifications import events as notify
 from coproduce.participants.selectors import participants_visible_to
@@ -226,18 +226,34 @@ def update_group_session(
     return group_session
 
 
-def invite_requesters(*, actor: Any, group_session_id: int) -> list[Invitation]:
+class OverPlaces(DomainError):
+    """Inviting everyone who asked would invite more people than the session has places."""
+
+    def __init__(self, invited: int, places: int) -> None:
+        self.invited = invited
+        self.places = places
+        super().__init__(
+            f"That would invite {invited} people to a session with {places} places. "
+            "Invite them anyway only if there is room for everyone who comes.",
+            field="over_places_confirmed",
+        )
+
+
+def invite_requesters(*, actor: Any, group_session_id: int, over_places_confirmed: bool = False) -> list[Invitation]:
     """Invite everyone whose request the session answers; someone already invited is not invited twice.
 
-    Returns the invitations made now.
+    Inviting more people in all than the session has places raises OverPlaces unless
+    `over_places_confirmed`. Returns the invitations made now.
     """
     with transaction.atomic():
         group_session = _manage_session(actor, group_session_id)
         asked = set(group_session.requests.values_list("participant_id", flat=True))
         already = set(group_session.invitations.values_list("participant_id", flat=True))
+        new = asked - already
+        if new and len(already | asked) > group_session.places and not over_places_confirmed:
+            raise OverPlaces(len(already | asked), group_session.places)
         invitations = [
-            Invitation(group_session=group_session, participant_id=participant_id)
-            for participant_id in sorted(asked - already)
+            Invitation(group_session=group_session, participant_id=participant_id) for participant_id in sorted(new)
         ]
         for invitation in invitations:
             invitation.save()

@@ -89,7 +89,8 @@ def test_appointments_booked_changed_and_rearranged(personas: Personas, client_f
     kim = client_for("keyworker")
     pat = personas.participant
     url = reverse("api-v1:book_appointment", args=[pat.pk])
-    starts = (timezone.now() + datetime.timedelta(days=3)).replace(microsecond=0)
+    # 10:30, clear of the school runs (Pat has children of school age).
+    starts = timezone.localtime().replace(hour=10, minute=30, second=0, microsecond=0) + datetime.timedelta(days=3)
     booked = send_json(kim, "POST", url, {"starts_at": starts.isoformat(), "place": "phone", "childcare_needed": True})
     assert booked.status_code == 201
     appointment = booked.json()
@@ -125,3 +126,26 @@ def test_someone_elses_appointment_is_404(personas: Personas, client_for: Client
     assert send_json(client_for("keyworker"), "PATCH", change, {"version": 1, "place": "home"}).status_code == 404
     olive.refresh_from_db()
     assert olive.place == Appointment.Place.CENTRE
+
+
+def test_a_school_run_time_gets_400_with_the_warning_until_confirmed(personas: Personas, client_for: ClientFor) -> None:
+    kim = client_for("keyworker")
+    pat = personas.participant
+    today = timezone.localdate()
+    tuesday = today + datetime.timedelta(days=(1 - today.weekday()) % 7 or 7)
+    starts = timezone.make_aware(datetime.datetime.combine(tuesday, datetime.time(15, 0)))
+    url = reverse("api-v1:book_appointment", args=[pat.pk])
+    body = {"starts_at": starts.isoformat(), "place": "home"}
+
+    refused = send_json(kim, "POST", url, body)
+
+    assert refused.status_code == 400
+    assert refused.json()["errors"] == {
+        "confirm_time": [
+            "It is during the school run (14:45 to 15:45), and Pat Participant has a child of school age.",
+            "Check the time with them, or confirm that it suits them.",
+        ]
+    }
+    assert not Appointment.objects.filter(participant=pat).exists()
+    booked = send_json(kim, "POST", url, {**body, "confirm_time": True})
+    assert booked.status_code == 201

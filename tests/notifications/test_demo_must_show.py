@@ -38,6 +38,7 @@ def book_tomorrow(nicola: Participant, captured) -> None:
             participant_id=nicola.pk,
             starts_at=local(TODAY + datetime.timedelta(days=1), 10, 30),
             place="home",
+            confirm_time=True,  # agreed with her, whatever her availability says
         )
 
 

@@ -8,16 +8,18 @@ from django.utils import timezone
 from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import ConflictError, DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput
-from coproduce.participants.models import CoverShare
+from coproduce.participants.models import AvailabilitySlot, Child, CoverShare
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.participants.services import end_cover, share_for_cover
 from coproduce.plans.models import Appointment, Contact
 from coproduce.plans.selectors.contacts import contacts_visible_to
 from coproduce.plans.services.appointments import (
+    TimeNeedsConfirming,
     ask_to_rearrange,
     book_appointment,
     cancel_appointment,
     mark_appointment_happened,
+    time_fit_warnings,
     update_appointment,
 )
 from coproduce.plans.services.contacts import record_contact, restrict_contact, unrestrict_contact, update_contact
@@ -120,11 +122,16 @@ def test_a_note_is_restricted_only_with_a_reason_and_audited(personas: Personas)
     assert contacts_visible_to(personas.participant.user).filter(pk=contact.pk).exists()
 
 
+def at_half_past_ten(*, days: int) -> datetime.datetime:
+    """A time clear of the school runs (Pat has children of school age), days from now."""
+    return timezone.localtime().replace(hour=10, minute=30, second=0, microsecond=0) + datetime.timedelta(days=days)
+
+
 def _book(personas: Personas) -> Appointment:
     return book_appointment(
         actor=personas.keyworker.user,
         participant_id=personas.participant.pk,
-        starts_at=timezone.now() + datetime.timedelta(days=2),
+        starts_at=at_half_past_ten(days=2),
         place=Appointment.Place.VIDEO,
         place_details="Link sent by text",
         childcare_needed=True,
@@ -179,7 +186,7 @@ def test_pat_asks_to_rearrange_and_only_pat_can(personas: Personas) -> None:
         actor=personas.keyworker.user,
         appointment_id=appointment.pk,
         expected_version=asked.version,
-        changes={"starts_at": timezone.now() + datetime.timedelta(days=5)},
+        changes={"starts_at": at_half_past_ten(days=5)},
     )
     assert moved.status == Appointment.Status.BOOKED
 
@@ -251,3 +258,84 @@ def test_cover_only_with_a_keyworker_in_the_same_partnership(personas: Personas)
 
 def test_contact_factory_still_works(personas: Personas) -> None:
     assert ContactFactory(participant=personas.participant).participant == personas.participant
+
+
+# Appointments that fit the family.
+
+
+def _next(weekday: int, hour: int, minute: int = 0) -> datetime.datetime:
+    """The next such weekday (0 is Monday) after today, at that local time."""
+    today = timezone.localdate()
+    day = today + datetime.timedelta(days=(weekday - today.weekday()) % 7 or 7)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+@pytest.mark.parametrize(
+    ("starts_at", "duration", "warnings"),
+    [
+        (_next(0, 10, 30), 60, []),
+        (
+            _next(0, 8, 30),
+            30,
+            ["It is during the school run (08:15 to 09:15), and Pat Participant has a child of school age."],
+        ),
+        (
+            _next(0, 14, 0),
+            60,
+            ["It is during the school run (14:45 to 15:45), and Pat Participant has a child of school age."],
+        ),
+        (_next(0, 13, 45), 60, []),
+        (_next(5, 8, 30), 60, []),  # Saturday: no school run
+    ],
+)
+def test_a_time_in_the_school_run_asks_kim_to_confirm(
+    personas: Personas, starts_at: datetime.datetime, duration: int, warnings: list[str]
+) -> None:
+    assert time_fit_warnings(personas.participant, starts_at, duration) == warnings
+
+
+def test_a_time_outside_the_times_paula_is_free_asks_kim_to_confirm(personas: Personas) -> None:
+    paula = personas.second_participant
+    Child.objects.filter(participant=paula).delete()
+    assert time_fit_warnings(paula, _next(2, 19, 0), 60) == []  # nothing said about when she is free
+    AvailabilitySlot.objects.create(participant=paula, weekday=1, part_of_day="morning")
+    AvailabilitySlot.objects.create(participant=paula, weekday=1, part_of_day="afternoon")
+    assert time_fit_warnings(paula, _next(1, 11, 0), 120) == []  # morning into afternoon
+    assert time_fit_warnings(paula, _next(1, 14, 30), 60) == [
+        "Paula Second did not say they are free at this time (Tuesday 14:30)."
+    ]
+    assert time_fit_warnings(paula, _next(2, 10, 0), 60) == [
+        "Paula Second did not say they are free at this time (Wednesday 10:00)."
+    ]
+
+
+def test_kim_books_a_school_run_time_only_when_she_confirms_it(personas: Personas) -> None:
+    school_run = _next(1, 15, 0)
+    details = {"actor": personas.keyworker.user, "participant_id": personas.participant.pk, "place": "home"}
+    with pytest.raises(TimeNeedsConfirming) as refused:
+        book_appointment(starts_at=school_run, **details)
+    assert refused.value.errors == {
+        "confirm_time": [
+            "It is during the school run (14:45 to 15:45), and Pat Participant has a child of school age.",
+            "Check the time with them, or confirm that it suits them.",
+        ]
+    }
+    assert not Appointment.objects.filter(participant=personas.participant).exists()
+    booked = book_appointment(starts_at=school_run, confirm_time=True, **details)
+    assert booked.starts_at == school_run
+
+    with pytest.raises(TimeNeedsConfirming):
+        update_appointment(
+            actor=personas.keyworker.user,
+            appointment_id=booked.pk,
+            expected_version=booked.version,
+            changes={"starts_at": _next(2, 8, 45)},
+        )
+    # Changing only the place asks nothing.
+    moved = update_appointment(
+        actor=personas.keyworker.user,
+        appointment_id=booked.pk,
+        expected_version=booked.version,
+        changes={"place": "centre"},
+    )
+    assert moved.place == "centre"

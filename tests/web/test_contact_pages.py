@@ -140,7 +140,20 @@ def test_kim_books_an_appointment_pat_downloads_it_and_asks_to_rearrange(
     assert f"DTEND:{ends:%Y%m%dT%H%M%SZ}" in lines
     assert f"UID:appointment-{appointment.pk}@testserver" in lines
     assert "LOCATION:At a centre: Kirkcaldy\\, room 2\\; ring the bell" in lines
-    assert "SUMMARY:Appointment with Kim Keyworker" in lines
+    assert "SUMMARY:Meeting with Kim Keyworker" in lines
+    event = calendar_components(body)
+    assert event["VEVENT"]["SUMMARY"] == "Meeting with Kim Keyworker"
+    assert event["VALARM"] == {
+        "ACTION": "DISPLAY",
+        "DESCRIPTION": "Meeting with Kim Keyworker",
+        "TRIGGER": "-PT60M",
+    }
+    kims = calendar_components(
+        client_for("keyworker").get(f"/appointments/{appointment.pk}/calendar.ics").content.decode()
+    )
+    assert kims["VEVENT"]["SUMMARY"] == "Meeting with Pat Participant"
+    assert kims["VALARM"]["DESCRIPTION"] == "Meeting with Pat Participant"
+    assert kims["VALARM"]["TRIGGER"] == "-PT60M"
     assert any(line.startswith("DTSTAMP:") and line.endswith("Z") for line in lines)
     assert all(len(line.encode()) <= 75 for line in lines)
 
@@ -150,6 +163,24 @@ def test_kim_books_an_appointment_pat_downloads_it_and_asks_to_rearrange(
     assert (appointment.status, appointment.rearrange_request) == ("rearrange_asked", "Could we do Tuesday?")
     record = text(client_for("keyworker").get(f"/participants/{pat.pk}/"))
     assert "Asked to rearrange" in record
+
+
+def calendar_components(body: str) -> dict[str, dict[str, str]]:
+    """An iCalendar file read as RFC 5545 says: lines unfolded, each component's properties by name."""
+    unfolded = body.replace("\r\n ", "").split("\r\n")
+    components: dict[str, dict[str, str]] = {}
+    open_components: list[str] = []
+    for line in filter(None, unfolded):
+        name, _, value = line.partition(":")
+        if name == "BEGIN":
+            open_components.append(value)
+            components[value] = {}
+        elif name == "END":
+            assert open_components.pop() == value
+        else:
+            components[open_components[-1]][name] = value
+    assert open_components == []
+    return components
 
 
 def test_pat_cannot_open_someone_elses_appointment(personas: Personas, client_for: ClientFor) -> None:
@@ -259,3 +290,29 @@ def test_pat_is_not_told_that_a_hidden_note_exists_by_the_audit_log(personas: Pe
     assert hidden_events.count() == 2  # the edit and the restriction are audited for staff
     page_ids = {event.record_id for event in response.context["pages"].page if event.record_type == "plans.Contact"}
     assert page_ids == {str(shown.pk)}
+
+
+def test_kim_is_warned_before_booking_pat_in_the_school_run_and_confirms(
+    personas: Personas, client_for: ClientFor
+) -> None:
+    pat = personas.participant
+    day = TODAY + datetime.timedelta(days=(1 - TODAY.weekday()) % 7 or 7)  # next Tuesday
+    kim = client_for("keyworker")
+    booking = {"date": day.isoformat(), "time": "08:30", "duration_minutes": "60", "place": "home"}
+    form = kim.get(f"/participants/{pat.pk}/appointments/new/").content.decode()
+    assert 'type="checkbox" name="confirm_time"' not in form
+
+    warned = kim.post(f"/participants/{pat.pk}/appointments/new/", booking)
+
+    assert warned.status_code == 400
+    page = text(warned)
+    assert "It is during the school run (08:15 to 09:15), and Pat Participant has a child of school age." in page
+    assert "I have checked: this time suits them" in page
+    assert 'type="checkbox" name="confirm_time"' in warned.content.decode()
+    assert not Appointment.objects.filter(participant=pat).exists()
+
+    booked = kim.post(f"/participants/{pat.pk}/appointments/new/", {**booking, "confirm_time": "on"})
+
+    assert booked.status_code == 302
+    appointment = Appointment.objects.get(participant=pat)
+    assert timezone.localtime(appointment.starts_at).strftime("%A %H:%M") == "Tuesday 08:30"

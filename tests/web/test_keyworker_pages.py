@@ -21,8 +21,10 @@ from tests.plans.factories import (
     AssessmentFactory,
     ContactFactory,
     CoverShareFactory,
+    StepFactory,
 )
 from tests.programmes.factories import StaffMemberFactory
+from tests.referrals.factories import ReferralFactory
 
 ClientFor = Callable[[str], Client]
 
@@ -87,9 +89,12 @@ def test_showing_the_caseload_is_audited_once_per_person_in_one_query(
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ({"search": "paula"}, ["Paula Second"]),
+        ({}, ["Pat Participant"]),
+        ({"status": "all"}, ["Pat Participant", "Paula Second"]),
+        ({"search": "paula"}, []),
+        ({"search": "paula", "status": "all"}, ["Paula Second"]),
         ({"search": "MIW-FIF-00001"}, ["Pat Participant"]),
-        ({"search": "ky2"}, ["Paula Second"]),
+        ({"search": "ky2", "status": "all"}, ["Paula Second"]),
         ({"search": "Olive"}, []),
         ({"status": "paused"}, ["Paula Second"]),
         ({"status": "active"}, ["Pat Participant"]),
@@ -142,7 +147,9 @@ def test_the_caseload_pages_25_at_a_time(personas: Personas, client_for: ClientF
     assert 'href="?page=2"' in first.content.decode()
 
 
-@pytest.mark.parametrize("caseload_size", [1, 50])
+# 30: more than a page. (The audit insert is one statement up to SQLite's bulk batch size, about
+# 80 people shown at once between the page, the to-do list and the cases covered.)
+@pytest.mark.parametrize("caseload_size", [1, 30])
 def test_the_caseload_takes_the_same_queries_however_many_people(
     personas: Personas, sign_in: Callable, django_assert_num_queries: Callable, caseload_size: int
 ) -> None:
@@ -152,6 +159,9 @@ def test_the_caseload_takes_the_same_queries_however_many_people(
         ChildFactory(participant=participant, birth_year=2018)
         ContactFactory(participant=participant, happened_on=datetime.date(2026, 1, 5))
         AppointmentFactory(participant=participant)
+        AppointmentFactory(participant=participant, starts_at=_today_at(0, 30))
+        StepFactory(goal__participant=participant, wants_to_talk=True)
+        ReferralFactory(participant=participant, agreed=True)
     EnquiryFactory(partnership=personas.fife, allocated_to=keyworker, status=Enquiry.Status.ALLOCATED)
     for _ in range(caseload_size):
         covered = ParticipantFactory(keyworker=personas.keyworker)
@@ -160,12 +170,78 @@ def test_the_caseload_takes_the_same_queries_however_many_people(
         schedule_sustainment_checks.call(JobStartFactory(participant=covered).pk)
     client = sign_in(keyworker.user)
     # Session, user, actor (3), counts, page count, page (with next appointment and open steps),
-    # children, enquiries, cases covered, overdue referrals, sustainment checks due, caseload limit,
-    # audit insert.
-    with django_assert_num_queries(15):
+    # children, enquiries, cases covered, overdue referrals, sustainment checks due, this week's
+    # appointments, steps to talk about, referrals waiting, caseload limit, audit insert.
+    with django_assert_num_queries(18):
         response = client.get("/caseload/", {"search": "", "status": "active"})
     assert len(response.context["rows"]) == min(caseload_size, 25)
     assert len(response.context["due_checks"]) == 4 * caseload_size
+    assert len(response.context["appointments_today"]) == caseload_size
+    assert len(response.context["steps_to_talk"]) == caseload_size
+    assert len(response.context["waiting_referrals"]) == caseload_size
+
+
+def _today_at(hour: int, minute: int) -> datetime.datetime:
+    return timezone.localtime().replace(hour=hour, minute=minute, second=0, microsecond=0)
+
+
+def test_the_caseload_opens_on_kims_to_do_list_for_today_and_this_week(
+    personas: Personas, client_for: ClientFor
+) -> None:
+    pat, paula = personas.participant, personas.second_participant
+    AppointmentFactory(participant=pat, starts_at=_today_at(0, 30), place="home")
+    AppointmentFactory(participant=paula, starts_at=_today_at(0, 45), status="cancelled")
+    AppointmentFactory(participant=paula, starts_at=_today_at(0, 30) + datetime.timedelta(days=8))
+    later = _today_at(10, 0) + datetime.timedelta(days=1)
+    if later.weekday() != 0:  # still this week (today is not Sunday)
+        AppointmentFactory(participant=paula, starts_at=later)
+    StepFactory(goal__participant=pat, description="Try the CV workshop", wants_to_talk=True)
+    StepFactory(goal__participant=pat, description="Not asked to talk about")
+    ReferralFactory(participant=paula, agreed=True, service__name="Fife Debt Advice")
+    ReferralFactory(participant=pat, proposed_by="participant", service__name="Fife Childcare Hub")
+    ReferralFactory(participant=pat, service__name="Proposed by Kim, waiting on Pat")
+    someone_elses = ParticipantFactory()
+    StepFactory(goal__participant=someone_elses, wants_to_talk=True, description="Not Kim's")
+    ReferralFactory(participant=someone_elses, agreed=True, service__name="Not Kim's either")
+
+    response = client_for("keyworker").get("/caseload/")
+
+    page = text(response)
+    section = page.split("Today and this week", 1)[1].split("People I support", 1)[0]
+    assert "Appointments today 00:30 Pat Participant , at home" in section
+    assert "Steps to talk about" in section
+    assert "Pat Participant : Try the CV workshop" in section
+    assert "Not asked to talk about" not in section
+    assert "Not Kim's" not in section
+    assert "Paula Second: Fife Debt Advice , agreed: ready for you to send" in section
+    assert "Pat Participant: Fife Childcare Hub , asked for by Pat Participant: talk it through" in section
+    assert "waiting on Pat" not in section
+    assert [a.participant for a in response.context["appointments_today"]] == [pat]
+    assert [a.participant for a in response.context["appointments_later"]] == ([paula] if later.weekday() != 0 else [])
+
+
+def test_a_quiet_week_says_there_is_nothing_to_do(personas: Personas, client_for: ClientFor) -> None:
+    response = client_for("keyworker").get("/caseload/")
+    assert "Nothing to do today or this week" in text(response)
+
+
+def test_the_caseload_table_stacks_on_phones_with_a_label_on_every_cell(
+    personas: Personas, client_for: ClientFor
+) -> None:
+    body = client_for("keyworker").get("/caseload/").content.decode()
+    assert '<table class="govuk-table cp-table--stack">' in body
+    row = body.split('<tbody class="govuk-table__body">', 1)[1].split("</tr>", 1)[0]
+    assert re.findall(r'<td class="govuk-table__cell" data-label="([^"]+)"', row) == [
+        "Name",
+        "Reference",
+        "Status",
+        "Last contact",
+        "Next appointment",
+        "Open steps",
+        "Children’s ages",
+        "Today’s visits",
+    ]
+    assert row.count("<td") == 8
 
 
 # Registering someone.

@@ -649,3 +649,57 @@ def test_the_area_list_runs_the_same_queries_however_many_people(
     with django_assert_num_queries(AREA_LIST_QUERIES):
         response = client.get("/partnership/participants/")
     assert response.status_code == 200
+
+
+# The caseload guard, before the fact ----------------------------------------------------------
+
+
+def test_mo_sees_each_keyworkers_caseload_against_the_limit_and_confirms_going_over(
+    personas: Personas, mo: Client
+) -> None:
+    Partnership.objects.filter(pk=personas.fife.pk).update(caseload_limit=2)
+    olive = personas.other_participant
+    url = reverse("web:participant_reallocate", args=[olive.pk])
+    page = mo.get(url).content.decode()
+    assert f"Kim Keyworker ({personas.keyworker.organisation}) – 2 of 2 active, at the limit<" in page
+    assert f"Owen Other ({personas.other_keyworker.organisation}) – 1 of 2 active<" in page
+    assert 'type="checkbox" name="over_limit_confirmed"' not in page
+
+    warned = mo.post(url, {"keyworker": personas.keyworker.pk, "version": olive.version})
+
+    assert warned.status_code == 400
+    assert warned.context["form"].errors["over_limit_confirmed"] == [
+        "Kim Keyworker already supports 2 active people: the caseload limit is 2. "
+        "Choose someone else, or confirm that they can take one more."
+    ]
+    assert 'type="checkbox" name="over_limit_confirmed"' in warned.content.decode()
+    olive.refresh_from_db()
+    assert (olive.keyworker_id, olive.version) == (personas.other_keyworker.pk, 1)
+
+    moved = mo.post(url, {"keyworker": personas.keyworker.pk, "version": olive.version, "over_limit_confirmed": "on"})
+
+    assert moved.status_code == 302
+    olive.refresh_from_db()
+    assert olive.keyworker_id == personas.keyworker.pk
+
+
+def test_allocating_an_enquiry_to_a_full_caseload_asks_mo_to_confirm(personas: Personas, mo: Client) -> None:
+    Partnership.objects.filter(pk=personas.fife.pk).update(caseload_limit=2)
+    erin = personas.enquiry
+    url = reverse("web:enquiry_allocate", args=[erin.pk])
+
+    warned = mo.post(url, {"allocate-keyworker": personas.keyworker.pk, "allocate-version": erin.version})
+
+    assert warned.status_code == 400
+    assert "the caseload limit is 2" in warned.context["allocate_form"].errors["over_limit_confirmed"][0]
+    assert Enquiry.objects.get(pk=erin.pk).allocated_to_id is None
+    allocated = mo.post(
+        url,
+        {
+            "allocate-keyworker": personas.keyworker.pk,
+            "allocate-version": erin.version,
+            "allocate-over_limit_confirmed": "on",
+        },
+    )
+    assert allocated.status_code == 302
+    assert Enquiry.objects.get(pk=erin.pk).allocated_to_id == personas.keyworker.pk

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from coproduce.audit.models import AuditEvent
@@ -237,3 +238,23 @@ def test_my_requests_takes_the_same_queries_however_many(
     client = client_for("participant")
     with django_assert_num_queries(8):
         client.get("/me/requests/")
+
+
+def test_inviting_more_people_than_places_warns_mo_and_asks_to_confirm(
+    personas: Personas, client_for: Callable[[str], Client]
+) -> None:
+    session = session_for(personas, places=1)
+    for participant in (personas.participant, personas.other_participant):
+        RequestFactory(participant=participant, group_session=session)
+    client = client_for("partnership_manager")
+    page = text(client.get(reverse("web:group_session_detail", args=[session.pk])))
+    assert "2 people would be invited and the session has 1 places." in page
+
+    warned = client.post(f"/group-sessions/{session.pk}/invite/")
+
+    assert warned.status_code == 400
+    assert "That would invite 2 people to a session with 1 places." in text(warned)
+    assert not Invitation.objects.filter(group_session=session).exists()
+    confirmed = client.post(f"/group-sessions/{session.pk}/invite/", {"over_places_confirmed": "on"})
+    assert confirmed.status_code == 302
+    assert Invitation.objects.filter(group_session=session).count() == 2

@@ -113,6 +113,11 @@ class AppointmentIn(Input):
     place_details: str = ""
     childcare_needed: bool = False
     childcare_notes: str = ""
+    confirm_time: bool = Field(
+        False,
+        description="Book even though the time is outside the participant's availability or in a school run. "
+        "Without it such a time gets 400 with the warnings under `confirm_time`, and nothing is booked.",
+    )
 
 
 class AppointmentUpdateIn(Input):
@@ -124,6 +129,7 @@ class AppointmentUpdateIn(Input):
     childcare_needed: Annotated[bool, Field(None)]
     childcare_notes: Annotated[str, Field(None)]
     status: Annotated[AppointmentStatus, Field(None, description="Only `cancelled` or `happened`.")]
+    confirm_time: bool = Field(False, description="As when booking: confirm a time that may not suit the family.")
 
 
 class RearrangeIn(Input):
@@ -268,6 +274,7 @@ def update_appointment_route(request: HttpRequest, appointment_id: int, payload:
     changes = payload.model_dump(exclude_unset=True)
     version = changes.pop("version")
     status = changes.pop("status", None)
+    confirm_time = changes.pop("confirm_time", False)
     if status not in (None, Appointment.Status.CANCELLED, Appointment.Status.HAPPENED):
         raise InvalidInput({"status": ["Only `cancelled` or `happened` can be set."]})
     if "starts_at" in changes and changes["starts_at"] is not None:
@@ -279,6 +286,7 @@ def update_appointment_route(request: HttpRequest, appointment_id: int, payload:
             appointment_id=appointment_id,
             expected_version=version,
             changes=changes,
+            confirm_time=confirm_time,
         )
         if status is not None:
             do = cancel_appointment if status == Appointment.Status.CANCELLED else mark_appointment_happened

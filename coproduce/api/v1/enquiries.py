@@ -120,5 +120,6 @@ def allocate_enquiry_route(request: HttpRequest, enquiry_id: int, payload: Alloc
         enquiry_id=enquiry_id,
         expected_version=payload.version,
         keyworker_id=payload.keyworker_id,
+        over_limit_confirmed=payload.over_limit_confirmed,
     )
     return _visible_one(request, enquiry_id)

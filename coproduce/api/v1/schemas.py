@@ -232,6 +232,11 @@ class EnquiryReceivedOut(Schema):
 class AllocateIn(Input):
     keyworker_id: int = Field(description="The staff id of a keyworker in the enquiry's area.")
     version: int
+    over_limit_confirmed: bool = Field(
+        False,
+        description="Allocate even though the keyworker is at the caseload limit. Without it that gets 400 "
+        "with the warning under `over_limit_confirmed`, and nothing changes.",
+    )
 
 
 # ---- programme structure ----------------------------------------------------------------------

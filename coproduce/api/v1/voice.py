@@ -307,12 +307,18 @@ def update_group_session_route(
 
 @router.post(
     "/group-sessions/{group_session_id}/invite",
-    response={200: InvitedOut, **error_responses(401, 403, 404)},
+    response={200: InvitedOut, **error_responses(400, 401, 403, 404)},
     summary="Invite the people whose requests the session answers",
     url_name="invite_requesters",
 )
-def invite_requesters_route(request: HttpRequest, group_session_id: int) -> dict[str, int]:
-    made = invite_requesters(actor=caller(request), group_session_id=group_session_id)
+def invite_requesters_route(
+    request: HttpRequest, group_session_id: int, over_places_confirmed: bool = False
+) -> dict[str, int]:
+    """More people in all than the session has places gets 400 with the warning, unless
+    `over_places_confirmed=true`."""
+    made = invite_requesters(
+        actor=caller(request), group_session_id=group_session_id, over_places_confirmed=over_places_confirmed
+    )
     return {"invited": len(made)}
 
 

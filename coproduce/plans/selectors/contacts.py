@@ -101,3 +101,26 @@ def records_hidden_from_participant(participant_id: int) -> dict[str, list[int]]
     """The participant's notes restricted for safeguarding, by record type (for their audit view)."""
     restricted = Contact.objects.filter(participant_id=participant_id, restricted_at__isnull=False)
     return {Contact._meta.label: list(restricted.values_list("pk", flat=True))}
+
+
+def appointments_this_week_for(user: Any, today: datetime.date) -> QuerySet[Appointment]:
+    """The keyworker's own appointments from the start of today to the end of Sunday, not cancelled.
+
+    Driven from the keyworker's own rows (appointments with them, of participants they may see),
+    never the whole programme: one query, whatever the size of the caseload.
+    """
+    actor = actor_for(user)
+    if actor.staff_member is None:
+        return Appointment.objects.none()
+    zone = timezone.get_current_timezone()
+    starts = datetime.datetime.combine(today, datetime.time.min, tzinfo=zone)
+    ends = datetime.datetime.combine(
+        today + datetime.timedelta(days=7 - today.weekday()), datetime.time.min, tzinfo=zone
+    )
+    return (
+        appointments_visible_to(user)
+        .filter(keyworker_id=actor.staff_member.pk, starts_at__gte=starts, starts_at__lt=ends)
+        .exclude(status=Appointment.Status.CANCELLED)
+        .select_related("participant")
+        .order_by("starts_at", "pk")
+    )

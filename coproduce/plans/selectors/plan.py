@@ -6,6 +6,7 @@ from django.db.models import Prefetch, QuerySet
 
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.plans.models import Assessment, Goal, Step
+from coproduce.programmes.actors import actor_for
 
 
 def goals_visible_to(user: Any) -> QuerySet[Goal]:
@@ -45,4 +46,21 @@ def assessments_of(user: Any, participant_id: int) -> QuerySet[Assessment]:
         .select_related("recorded_by")
         .prefetch_related("barriers")
         .order_by("-assessed_on", "-pk")
+    )
+
+
+def steps_to_talk_about_for(user: Any) -> QuerySet[Step]:
+    """Steps offered to the keyworker's own participants that they said they would like to talk about first.
+
+    Steps carry no due date; an offer waiting on a conversation is what the keyworker has to do
+    next about a step. One query, from the keyworker's own caseload.
+    """
+    actor = actor_for(user)
+    if actor.staff_member is None:
+        return Step.objects.none()
+    return (
+        steps_visible_to(user)
+        .filter(goal__participant__keyworker_id=actor.staff_member.pk, state=Step.State.OFFERED, wants_to_talk=True)
+        .select_related("goal__participant")
+        .order_by("created_at", "pk")
     )

@@ -9,6 +9,7 @@ from typing import Any
 
 import rules
 from django.db import transaction
+from django.utils import timezone
 
 from coproduce.accounts.roles import Role
 from coproduce.audit.models import AuditEvent
@@ -16,12 +17,83 @@ from coproduce.audit.services import record_event
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput, validate_model
 from coproduce.notifications import events as notify
+from coproduce.participants.models import AvailabilitySlot, Child, Participant
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.plans.models import Appointment
 from coproduce.programmes.actors import actor_for
 
 APPOINTMENT_FIELDS = ("starts_at", "duration_minutes", "place", "place_details", "childcare_needed", "childcare_notes")
 FINISHED = (Appointment.Status.CANCELLED, Appointment.Status.HAPPENED)
+
+# School runs on weekdays, for a participant with a child of school age (4 to 16): an
+# appointment overlapping them asks the keyworker to confirm the time was agreed.
+SCHOOL_RUNS = ((datetime.time(8, 15), datetime.time(9, 15)), (datetime.time(14, 45), datetime.time(15, 45)))
+SCHOOL_AGES = range(4, 17)
+
+
+class TimeNeedsConfirming(InvalidInput):
+    """The time may not suit the family: booked only when the keyworker confirms (`confirm_time`)."""
+
+    def __init__(self, warnings: list[str]) -> None:
+        self.warnings = warnings
+        super().__init__({"confirm_time": [*warnings, "Check the time with them, or confirm that it suits them."]})
+
+
+def _minutes(moment: datetime.time) -> int:
+    return moment.hour * 60 + moment.minute
+
+
+def time_fit_warnings(participant: Participant, starts_at: datetime.datetime, duration_minutes: int) -> list[str]:
+    """Why a time may not suit the participant's family, in plain words; [] when it fits (two queries).
+
+    Outside the times they said they are free (when they said any), or during a weekday school
+    run when they have a child of school age.
+    """
+    local = timezone.localtime(starts_at)
+    start = _minutes(local.time())
+    end = start + duration_minutes
+    day = local.date()
+    warnings = []
+    free_parts = set(
+        AvailabilitySlot.objects.filter(participant_id=participant.pk).values_list("weekday", "part_of_day")
+    )
+    if free_parts:
+        covered = [
+            (_minutes(begins), _minutes(ends))
+            for part, (begins, ends) in AvailabilitySlot.HOURS.items()
+            if (local.weekday(), part) in free_parts
+        ]
+        # Every minute of the appointment inside one of the parts of that day they said they are free.
+        minute = start
+        for begins, ends in sorted(covered):
+            if begins <= minute < ends:
+                minute = ends
+        if minute < end:
+            warnings.append(
+                f"{participant.full_name} did not say they are free at this time "
+                f"({AvailabilitySlot.Weekday(local.weekday()).label} {local:%H:%M})."
+            )
+    if local.weekday() < 5:
+        ages = [child.age_on(day) for child in Child.objects.filter(participant_id=participant.pk)]
+        if any(age in SCHOOL_AGES for age in ages):
+            for run_starts, run_ends in SCHOOL_RUNS:
+                if start < _minutes(run_ends) and _minutes(run_starts) < end:
+                    warnings.append(
+                        f"It is during the school run ({run_starts:%H:%M} to {run_ends:%H:%M}), "
+                        f"and {participant.full_name} has a child of school age."
+                    )
+                    break
+    return warnings
+
+
+def _check_time_fits(
+    participant: Participant, starts_at: datetime.datetime, duration_minutes: int, confirmed: bool
+) -> None:
+    if confirmed:
+        return
+    warnings = time_fit_warnings(participant, starts_at, duration_minutes)
+    if warnings:
+        raise TimeNeedsConfirming(warnings)
 
 
 def _check_details(values: dict[str, Any]) -> None:
@@ -69,11 +141,13 @@ def book_appointment(
     place_details: str = "",
     childcare_needed: bool = False,
     childcare_notes: str = "",
+    confirm_time: bool = False,
 ) -> Appointment:
     """Book an appointment at the place the participant chose.
 
     It is with the keyworker who books it (their own or a covering keyworker); a manager books
-    it with the participant's own keyworker.
+    it with the participant's own keyworker. A time outside the participant's availability or
+    in a school run raises TimeNeedsConfirming unless `confirm_time`.
     """
     values = {"starts_at": starts_at, "place": place, "duration_minutes": duration_minutes}
     _check_details(values)
@@ -87,6 +161,7 @@ def book_appointment(
         keyworker = who.staff_member if who.has(Role.KEYWORKER) else participant.keyworker
         if keyworker is None:
             raise DomainError("This participant has no keyworker to meet yet.")
+        _check_time_fits(participant, starts_at, duration_minutes, confirm_time)
         appointment = Appointment(
             participant=participant,
             keyworker=keyworker,
@@ -111,8 +186,12 @@ def update_appointment(
     appointment_id: int,
     expected_version: int,
     changes: dict[str, Any],
+    confirm_time: bool = False,
 ) -> Appointment:
-    """Change when, where or how long; a rearranged appointment is booked again. 409 if changed since read."""
+    """Change when, where or how long; a rearranged appointment is booked again. 409 if changed since read.
+
+    A new time or length that may not suit the family raises TimeNeedsConfirming unless `confirm_time`.
+    """
     unknown = set(changes) - set(APPOINTMENT_FIELDS)
     if unknown:
         raise InvalidInput({name: ["This field cannot be changed here."] for name in sorted(unknown)})
@@ -134,6 +213,8 @@ def update_appointment(
             return appointment
         for name in changed:
             setattr(appointment, name, changes[name])
+        if {"starts_at", "duration_minutes"} & set(changed):
+            _check_time_fits(appointment.participant, appointment.starts_at, appointment.duration_minutes, confirm_time)
         if appointment.status == Appointment.Status.REARRANGE_ASKED and "starts_at" in changed:
             appointment.status = Appointment.Status.BOOKED
             changed.append("status")

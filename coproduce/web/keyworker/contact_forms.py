@@ -64,6 +64,10 @@ class AppointmentForm(GovukForm):
     childcare_needed = forms.BooleanField(label="They need childcare to come", required=False)
     childcare_notes = forms.CharField(label="About the childcare", required=False, max_length=300)
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # Shown only once the service has warned that the time may not suit the family.
+    confirm_time = forms.BooleanField(
+        label="I have checked: this time suits them", required=False, widget=forms.HiddenInput
+    )
 
     def starts_at(self) -> datetime.datetime:
         naive = datetime.datetime.combine(self.cleaned_data["date"], self.cleaned_data["time"])
@@ -72,6 +76,10 @@ class AppointmentForm(GovukForm):
     def details(self) -> dict[str, Any]:
         names = ("duration_minutes", "place", "place_details", "childcare_needed", "childcare_notes")
         return {"starts_at": self.starts_at(), **{name: self.cleaned_data[name] for name in names}}
+
+    def ask_to_confirm_time(self) -> None:
+        """Show the confirm box, unticked, beside the warning."""
+        self.fields["confirm_time"].widget = forms.CheckboxInput()
 
 
 class RearrangeForm(GovukForm):

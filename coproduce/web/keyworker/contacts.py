@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
@@ -23,12 +24,14 @@ from coproduce.participants.services import end_cover, record_participant_view, 
 from coproduce.plans.models import Appointment, Contact
 from coproduce.plans.selectors.contacts import appointments_visible_to, contacts_visible_to
 from coproduce.plans.services.appointments import (
+    TimeNeedsConfirming,
     book_appointment,
     cancel_appointment,
     mark_appointment_happened,
     update_appointment,
 )
 from coproduce.plans.services.contacts import record_contact, restrict_contact, unrestrict_contact, update_contact
+from coproduce.programmes.actors import actor_for
 from coproduce.programmes.selectors import keyworkers_in
 from coproduce.web.access import require_roles, visible_participant_or_404
 from coproduce.web.forms import GovukForm
@@ -50,6 +53,8 @@ def _show_on_form(form: GovukForm, error: DomainError) -> int:
         raise Http404(error.message)
     if isinstance(error, NotAllowed):
         raise PermissionDenied(error.message)
+    if isinstance(error, TimeNeedsConfirming) and isinstance(form, AppointmentForm):
+        form.ask_to_confirm_time()
     form.add_domain_error(error)
     return error.status_code
 
@@ -181,7 +186,12 @@ def appointment_add(request: HttpRequest, pk: int) -> HttpResponse:
         form = AppointmentForm(request.POST)
         if form.is_valid():
             try:
-                book_appointment(actor=request.user, participant_id=participant.pk, **form.details())
+                book_appointment(
+                    actor=request.user,
+                    participant_id=participant.pk,
+                    confirm_time=form.cleaned_data["confirm_time"],
+                    **form.details(),
+                )
             except DomainError as error:
                 status = _show_on_form(form, error)
             else:
@@ -214,7 +224,11 @@ def appointment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "date": local.date(),
         "time": local.time().replace(second=0, microsecond=0),
         "version": appointment.version,
-        **{name: getattr(appointment, name) for name in AppointmentForm.base_fields if name not in ("date", "time")},
+        **{
+            name: getattr(appointment, name)
+            for name in AppointmentForm.base_fields
+            if name not in ("date", "time", "confirm_time")
+        },
     }
     initial["version"] = appointment.version
     action = request.POST.get("action", "save") if request.method == "POST" else ""
@@ -234,7 +248,12 @@ def appointment_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     do(expected_version=version_form.cleaned_data["version"], **common)
                     message = "Appointment cancelled." if action == "cancel" else "Recorded that it happened."
             elif form.is_valid() and form.cleaned_data.get("version") is not None:
-                update_appointment(expected_version=form.cleaned_data["version"], changes=form.details(), **common)
+                update_appointment(
+                    expected_version=form.cleaned_data["version"],
+                    changes=form.details(),
+                    confirm_time=form.cleaned_data["confirm_time"],
+                    **common,
+                )
                 message = "Appointment saved."
         except DomainError as error:
             status = _show_on_form(version_form if action in ("cancel", "happened") else form, error)
@@ -280,8 +299,20 @@ def _ics_time(moment: datetime.datetime) -> str:
     return moment.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def appointment_calendar(appointment: Appointment, *, host: str) -> str:
-    """One appointment as an iCalendar (RFC 5545) file, times in UTC, CRLF line endings."""
+# How long before the appointment the reader's calendar reminds them.
+CALENDAR_REMINDER = datetime.timedelta(hours=1)
+
+
+def appointment_calendar(appointment: Appointment, *, host: str, for_participant: bool) -> str:
+    """One appointment as an iCalendar (RFC 5545) file, times in UTC, CRLF line endings.
+
+    Titled from the reader's side: the participant meets their keyworker, the keyworker meets
+    the participant. It carries a reminder (VALARM) an hour before.
+    """
+    if for_participant:
+        title = gettext("Meeting with %(name)s") % {"name": appointment.keyworker.user}
+    else:
+        title = f"Meeting with {appointment.participant.full_name}"
     ends_at = appointment.starts_at + datetime.timedelta(minutes=appointment.duration_minutes)
     location = appointment.get_place_display()
     if appointment.place_details:
@@ -298,9 +329,14 @@ def appointment_calendar(appointment: Appointment, *, host: str) -> str:
         f"DTSTART:{_ics_time(appointment.starts_at)}",
         f"DTEND:{_ics_time(ends_at)}",
         f"SEQUENCE:{appointment.version}",
-        f"SUMMARY:{_ics_text('Appointment with ' + str(appointment.keyworker.user))}",
+        f"SUMMARY:{_ics_text(title)}",
         f"LOCATION:{_ics_text(location)}",
         "STATUS:CANCELLED" if appointment.status == Appointment.Status.CANCELLED else "STATUS:CONFIRMED",
+        "BEGIN:VALARM",
+        "ACTION:DISPLAY",
+        f"DESCRIPTION:{_ics_text(title)}",
+        f"TRIGGER:-PT{int(CALENDAR_REMINDER.total_seconds() // 60)}M",
+        "END:VALARM",
         "END:VEVENT",
         "END:VCALENDAR",
     ]
@@ -316,7 +352,11 @@ def appointment_ics(request: HttpRequest, pk: int) -> HttpResponse:
     if appointment is None:
         raise Http404("No such appointment.")
     record_participant_view(actor=request.user, participant=appointment.participant)
-    body = appointment_calendar(appointment, host=request.get_host().split(":")[0])
+    body = appointment_calendar(
+        appointment,
+        host=request.get_host().split(":")[0],
+        for_participant=actor_for(request.user).participant_id == appointment.participant_id,
+    )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="appointment-{appointment.pk}.ics"'
     response["Cache-Control"] = "no-store"

@@ -36,10 +36,21 @@ def format_birth_years(years: list[int]) -> str:
     return ", ".join(str(year) for year in sorted(years))
 
 
+ALL_STATUSES = "all"
+
+
 class CaseloadFilterForm(GovukForm):
+    """The caseload opens on active cases; "Any status" (or paused, closed) is one choice away."""
+
+    def __init__(self, data: Any = None, **kwargs: Any) -> None:
+        if data is not None and not data.get("status"):
+            data = data.copy()
+            data["status"] = Participant.Status.ACTIVE
+        super().__init__(data, **kwargs)
+
     search = forms.CharField(label="Search", required=False, max_length=100, help_text="Name, reference or postcode.")
     status = forms.ChoiceField(
-        label="Status", required=False, choices=[("", "Any status"), *Participant.Status.choices]
+        label="Status", required=False, choices=[*Participant.Status.choices, (ALL_STATUSES, "Any status")]
     )
     not_seen = forms.BooleanField(
         label=f"Only people not seen in the last {settings.COPRODUCE_NOT_SEEN_DAYS // 7} weeks", required=False

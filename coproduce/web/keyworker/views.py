@@ -42,15 +42,17 @@ from coproduce.participants.services import (
     withdraw_consent,
 )
 from coproduce.plans.selectors.contacts import (
+    appointments_this_week_for,
     covering_for,
     covers_of_participant,
     upcoming_appointments,
     with_casework_summary,
 )
+from coproduce.plans.selectors.plan import steps_to_talk_about_for
 from coproduce.programmes.actors import actor_for
 from coproduce.programmes.models import Partnership
 from coproduce.programmes.selectors import keyworkers_in, organisations_visible_to
-from coproduce.referrals.selectors import overdue_referrals_for
+from coproduce.referrals.selectors import overdue_referrals_for, referrals_waiting_on_keyworker
 from coproduce.referrals.services import withdraw_sharing_consent
 from coproduce.web.access import require_roles, visible_participant_or_404
 from coproduce.web.forms import GovukForm
@@ -130,11 +132,18 @@ def caseload(request: HttpRequest) -> HttpResponse:
     overdue_referrals = list(overdue_referrals_for(user))
     # Sustainment checks whose day has come and that nobody has answered yet (one query).
     due_checks = list(due_sustainment_checks_for(user, today))
+    # "Today and this week": the keyworker's to-do list, one query each, from their own rows.
+    appointments = list(appointments_this_week_for(user, today))
+    steps_to_talk = list(steps_to_talk_about_for(user))
+    waiting_referrals = list(referrals_waiting_on_keyworker(user))
     shown = (
         [row["participant"].pk for row in rows]
         + [cover.participant_id for cover in covering]
         + [referral.participant_id for referral in overdue_referrals]
         + [check.outcome.participant_id for check in due_checks]
+        + [appointment.participant_id for appointment in appointments]
+        + [step.goal.participant_id for step in steps_to_talk]
+        + [referral.participant_id for referral in waiting_referrals]
     )
     record_participant_list_view(
         actor=user,
@@ -150,13 +159,19 @@ def caseload(request: HttpRequest) -> HttpResponse:
         "covering": covering,
         "overdue_referrals": overdue_referrals,
         "due_checks": due_checks,
+        "appointments_today": [a for a in appointments if timezone.localtime(a.starts_at).date() == today],
+        "appointments_later": [a for a in appointments if timezone.localtime(a.starts_at).date() != today],
+        "steps_to_talk": steps_to_talk,
+        "waiting_referrals": waiting_referrals,
+        "has_to_do": bool(appointments or steps_to_talk or waiting_referrals or due_checks or overdue_referrals),
         "caseload_limit": caseload_limit,
         "over_limit": caseload_limit is not None and counts["active"] > caseload_limit,
         "pages": pages,
         "rows": rows,
         "enquiries": list(enquiries),
         "not_seen_weeks": settings.COPRODUCE_NOT_SEEN_DAYS // 7,
-        "filtered": any(filters.get(name) for name in ("search", "status", "not_seen")),
+        "filtered": bool(filters.get("search") or filters.get("not_seen"))
+        or filters.get("status", Participant.Status.ACTIVE) != Participant.Status.ACTIVE,
     }
     return render(request, "web/keyworker/caseload.html", context)
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from coproduce.accounts.roles import Role
 from coproduce.core.errors import ConflictError, DomainError, NotFound
 from coproduce.participants.models import Enquiry
-from coproduce.participants.selectors import enquiries_visible_to
+from coproduce.participants.selectors import caseload_sizes_in_partnership, enquiries_visible_to
 from coproduce.participants.services import (
     allocate_enquiry,
     close_enquiry,
@@ -82,7 +82,8 @@ def _allocate_form(request: HttpRequest, enquiry: Enquiry, data: object = None) 
     if enquiry.status in FINISHED or not rules.has_perm("participants.allocate_enquiry", request.user, enquiry):
         return None
     initial = {"version": enquiry.version, "keyworker": enquiry.allocated_to_id}
-    choices = keyworker_choices(keyworkers_in(enquiry.partnership_id))
+    caseloads = {keyworker.pk: keyworker.active_count for keyworker in caseload_sizes_in_partnership(request.user)}
+    choices = keyworker_choices(keyworkers_in(enquiry.partnership_id), caseloads, enquiry.partnership.caseload_limit)
     return KeyworkerForm(data, initial=initial, keyworkers=choices, prefix="allocate")
 
 
@@ -142,6 +143,7 @@ def enquiry_allocate(request: HttpRequest, pk: int) -> HttpResponse:
                 enquiry_id=enquiry.pk,
                 expected_version=form.cleaned_data["version"],
                 keyworker_id=form.cleaned_data["keyworker"],
+                over_limit_confirmed=form.cleaned_data["over_limit_confirmed"],
             )
         except ConflictError as error:
             return conflict(request, error, back_url=_detail_url(enquiry), back_label="See the enquiry as it is now")

@@ -5,6 +5,8 @@ from typing import Any, cast
 
 from django import forms
 
+from coproduce.core.errors import DomainError
+from coproduce.core.validation import InvalidInput
 from coproduce.participants.models import Enquiry
 from coproduce.programmes.models import Organisation, PartnershipMembership, StaffMember
 from coproduce.programmes.services import ROLES_A_MANAGER_GIVES
@@ -13,13 +15,19 @@ from coproduce.web.forms import GovukForm
 NOT_IN_THIS_PARTNERSHIP = "Choose a keyworker who works in this partnership."
 
 
-def keyworker_choices(keyworkers: Iterable[StaffMember], caseloads: dict[int, int] | None = None) -> list[Any]:
+def keyworker_choices(
+    keyworkers: Iterable[StaffMember], caseloads: dict[int, int] | None = None, limit: int | None = None
+) -> list[Any]:
+    """Each keyworker with, when known, their active caseload against the partnership's limit."""
     choices: list[Any] = [("", "Choose a keyworker")]
     for keyworker in keyworkers:
         label = f"{keyworker.user} ({keyworker.organisation})"
         if caseloads is not None:
             active = caseloads.get(keyworker.pk, 0)
-            label += f" – {active} active participant{'' if active == 1 else 's'}"
+            if limit is None:
+                label += f" – {active} active participant{'' if active == 1 else 's'}"
+            else:
+                label += f" – {active} of {limit} active{', at the limit' if active >= limit else ''}"
         choices.append((keyworker.pk, label))
     return choices
 
@@ -37,12 +45,22 @@ class KeyworkerForm(VersionedForm):
         error_messages={"required": "Choose a keyworker.", "invalid_choice": NOT_IN_THIS_PARTNERSHIP},
     )
 
+    # Shown only once the service has said the keyworker would go over the caseload limit.
+    over_limit_confirmed = forms.BooleanField(
+        label="Yes, they can take one more", required=False, widget=forms.HiddenInput
+    )
+
     def __init__(self, *args: Any, keyworkers: list[Any], label: str = "Keyworker", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["keyworker"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = keyworkers
         field.label = label
+
+    def add_domain_error(self, error: DomainError) -> None:
+        if isinstance(error, InvalidInput) and "over_limit_confirmed" in error.errors:
+            self.fields["over_limit_confirmed"].widget = forms.CheckboxInput()
+        super().add_domain_error(error)
 
 
 class CloseEnquiryForm(VersionedForm):

@@ -45,7 +45,9 @@ def _participant_for(request: HttpRequest, pk: int, permission: str) -> Particip
 def participant_reallocate(request: HttpRequest, pk: int) -> HttpResponse:
     participant = _participant_for(request, pk, "participants.reallocate_participant")
     caseloads = {keyworker.pk: keyworker.active_count for keyworker in caseload_sizes_in_partnership(request.user)}
-    choices = keyworker_choices(keyworkers_in(participant.partnership_id), caseloads)
+    choices = keyworker_choices(
+        keyworkers_in(participant.partnership_id), caseloads, participant.partnership.caseload_limit
+    )
     initial = {"version": participant.version, "keyworker": participant.keyworker_id}
     form = KeyworkerForm(request.POST or None, initial=initial, keyworkers=choices, label="New keyworker")
     if request.method == "POST" and form.is_valid():
@@ -55,6 +57,7 @@ def participant_reallocate(request: HttpRequest, pk: int) -> HttpResponse:
                 participant_id=participant.pk,
                 expected_version=form.cleaned_data["version"],
                 keyworker_id=form.cleaned_data["keyworker"],
+                over_limit_confirmed=form.cleaned_data["over_limit_confirmed"],
             )
         except ConflictError as error:
             return conflict(

@@ -28,6 +28,7 @@ from coproduce.voice.selectors import (
     requests_visible_to,
 )
 from coproduce.voice.services import (
+    OverPlaces,
     answer_with_you_said_we_did,
     create_group_session,
     invite_requesters,
@@ -181,6 +182,7 @@ def _render_detail(
     *,
     answer_form: AnswerForm | None = None,
     attendance_form: AttendanceForm | None = None,
+    invite_warning: str = "",
     status: int = 200,
 ) -> HttpResponse:
     invitations = list(session.invitations.all())
@@ -195,6 +197,8 @@ def _render_detail(
         "invitations": invitations,
         "linked_requests": linked,
         "uninvited": len({r.participant_id for r in linked} - {i.participant_id for i in invitations}),
+        "would_invite": len({r.participant_id for r in linked} | {i.participant_id for i in invitations}),
+        "invite_warning": invite_warning,
         "coming": sum(1 for i in invitations if i.response == Invitation.Response.COMING),
         "answer_form": answer_form
         or AnswerForm(initial={"version": session.version, "you_said_we_did": session.you_said_we_did}),
@@ -217,7 +221,13 @@ def _detail_url(session: GroupSession) -> str:
 def group_session_invite(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session_or_404(request, pk)
     try:
-        made = invite_requesters(actor=request.user, group_session_id=session.pk)
+        made = invite_requesters(
+            actor=request.user,
+            group_session_id=session.pk,
+            over_places_confirmed=request.POST.get("over_places_confirmed") == "on",
+        )
+    except OverPlaces as error:
+        return _render_detail(request, session, invite_warning=error.message, status=400)
     except NotFound as error:
         raise Http404(error.message) from error
     except NotAllowed as error:
