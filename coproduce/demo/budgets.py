@@ -181,6 +181,7 @@ def write_budgets(builder: "_Builder") -> None:
 
     approved: dict[int, Decimal] = defaultdict(Decimal)
     spends: list[Spend] = []
+    demo_requests = 0
     for requested_at, _, spend in sorted(planned, key=lambda item: (item[0], item[1])):
         pot = spend.pot
         person_area = pot.partnership.short_code if pot.partnership else ""
@@ -193,7 +194,13 @@ def write_budgets(builder: "_Builder") -> None:
             approved[id(pot)] += spend.amount
         # A shared decision: every decided spend had the participant's yes first; of those still
         # waiting, some have it (the keyworker can approve them) and some wait for the answer.
-        if spend.state != Spend.State.CANCELLED and (spend.state != Spend.State.REQUESTED or len(spends) % 2):
+        # The demo keyworker has one of each: a request with the yes (to approve), one waiting for it.
+        if spend.state == Spend.State.REQUESTED and demo_keyworker and spend.requested_by == demo_keyworker.user:
+            demo_requests += 1
+            has_yes = demo_requests == 1
+        else:
+            has_yes = spend.state != Spend.State.REQUESTED or bool(len(spends) % 2)
+        if spend.state != Spend.State.CANCELLED and has_yes:
             spend.participant_answer = Spend.Answer.YES
             own_user = spend.participant.user if len(spends) % 3 == 0 else None
             spend.answered_how = Spend.AnsweredHow.THEMSELVES if own_user else Spend.AnsweredHow.IN_PERSON

@@ -227,7 +227,7 @@ HELD: tuple[Held, ...] = (
     Held(WorkWish, "participant", words=("note",)),
     _outcome,
     Held(SustainmentCheck, "outcome", parent=_outcome, words=("note",)),
-    Held(Spend, "participant", words=("description", "decline_reason", "receipt")),
+    Held(Spend, "participant", words=("description", "no_goal_reason", "decline_reason", "receipt")),
     _research_consent,
     _interview,
     # Research keeps the redacted transcript (ADR 0006); the unredacted original and the name of

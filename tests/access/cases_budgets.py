@@ -293,6 +293,7 @@ CASES = [
             "category": "equipment",
             "amount": "25.00",
             "description": "A printer cartridge for CVs",
+            "no_goal_reason": "For every job they apply for",
         },
         allowed=KEYWORKER,
         allowed_status=201,

@@ -235,6 +235,16 @@ def test_no_pot_is_overspent_and_spends_are_in_every_state(demo: None) -> None:
     assert Spend.objects.exclude(goal=None).count() > 0
 
 
+def test_every_decided_spend_had_the_participants_yes_and_names_its_goal_or_why_not(demo: None) -> None:
+    assert not Spend.objects.filter(state__in=["approved", "declined"]).exclude(participant_answer="yes").exists()
+    waiting = Spend.objects.filter(state="requested")
+    assert waiting.filter(participant_answer="yes").exists()
+    assert waiting.filter(participant_answer="waiting").exists()
+    assert not Spend.objects.filter(goal=None, no_goal_reason="").exists()
+    kirstys = waiting.filter(participant__keyworker__user__email=KIRSTY)
+    assert sorted(kirstys.values_list("participant_answer", flat=True)) == ["waiting", "yes"]
+
+
 def test_spend_is_decided_by_the_keyworker_within_the_limit_and_the_manager_above_it(demo: None) -> None:
     decided = Spend.objects.filter(state__in=["approved", "declined"]).select_related("pot", "participant__keyworker")
     managers = set(StaffMember.objects.filter(roles__role=Role.PARTNERSHIP_MANAGER).values_list("user_id", flat=True))
