@@ -101,6 +101,22 @@ def partner_inbox(user: Any, *, today: datetime.date | None = None) -> QuerySet[
     )
 
 
+# What a partner worker's inbox can be narrowed to: "overdue", or one of the states a partner takes part in.
+INBOX_OVERDUE = "overdue"
+INBOX_FILTERS: tuple[str, ...] = (INBOX_OVERDUE, *Referral.PARTNER_STATES)
+
+
+def filter_inbox(
+    referrals: QuerySet[Referral], state: str | None, *, today: datetime.date | None = None
+) -> QuerySet[Referral]:
+    """The inbox narrowed to overdue referrals or to one state; anything else leaves it whole."""
+    if state == INBOX_OVERDUE:
+        return referrals.filter(overdue_q(today or timezone.localdate()))
+    if state in Referral.PARTNER_STATES:
+        return referrals.filter(state=state)
+    return referrals
+
+
 def overdue_referrals_for(user: Any, *, today: datetime.date | None = None) -> QuerySet[Referral]:
     """The overdue referrals this keyworker made for their caseload, or this partner worker must answer."""
     today = today or timezone.localdate()

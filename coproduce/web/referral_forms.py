@@ -23,6 +23,20 @@ class VersionForm(GovukForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
+class InboxFilterForm(GovukForm):
+    """The partner worker's inbox, narrowed to overdue referrals or one state (sent by GET, so it works without JS)."""
+
+    state = forms.ChoiceField(
+        label="Show",
+        required=False,
+        choices=[
+            ("", "All referrals"),
+            ("overdue", "Overdue: waiting for your answer"),
+            *[(value, str(label)) for value, label in Referral.State.choices if value in Referral.PARTNER_STATES],
+        ],
+    )
+
+
 class ProposeReferralForm(GovukForm):
     service = forms.ChoiceField(
         label=_("Which service?"),

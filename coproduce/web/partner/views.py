@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
@@ -21,7 +22,7 @@ from coproduce.core.errors import DomainError
 from coproduce.programmes.actors import actor_for
 from coproduce.programmes.selectors import partnerships_visible_to
 from coproduce.referrals.models import Referral
-from coproduce.referrals.selectors import partner_inbox, shared_record
+from coproduce.referrals.selectors import INBOX_OVERDUE, filter_inbox, overdue_q, partner_inbox, shared_record
 from coproduce.referrals.services import (
     accept_referral,
     complete_referral,
@@ -40,6 +41,7 @@ from coproduce.web.referral_forms import (
     CompleteReferralForm,
     DeclineReferralForm,
     DidNotStartForm,
+    InboxFilterForm,
     StartReferralForm,
     VersionForm,
 )
@@ -72,7 +74,11 @@ def partner_home(request: HttpRequest) -> HttpResponse:
         if partnership
         else None
     )
-    pages = paginate(request, partner_inbox(request.user), INBOX_PER_PAGE)
+    inbox = partner_inbox(request.user)
+    filters = InboxFilterForm(request.GET or None)
+    state = filters.cleaned_data["state"] if filters.is_bound and filters.is_valid() else ""
+    today = timezone.localdate()
+    pages = paginate(request, filter_inbox(inbox, state, today=today), INBOX_PER_PAGE)
     rows = [{"referral": referral, "shared": shared_record(referral)} for referral in pages.page]
     record_referral_list_view(actor=request.user, referrals=[row["referral"] for row in rows])
     context = {
@@ -82,7 +88,12 @@ def partner_home(request: HttpRequest) -> HttpResponse:
         "membership": membership,
         "pages": pages,
         "rows": rows,
-        "overdue": sum(1 for row in rows if row["referral"].is_overdue),
+        # Counted over the whole inbox (one query), not just the page shown.
+        "overdue": inbox.filter(overdue_q(today)).count(),
+        "filters": filters,
+        "state": state,
+        "state_label": dict(filters.fields["state"].choices).get(state, "") if state else "",  # type: ignore[attr-defined]
+        "overdue_filter": INBOX_OVERDUE,
         # Referrals whose person has been anonymised: what the organisation must delete.
         "deletions": deletions_for_inbox(request.user),
     }
