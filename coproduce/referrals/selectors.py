@@ -22,7 +22,7 @@ from coproduce.participants.selectors import participants_visible_to
 from coproduce.plans.models import Assessment
 from coproduce.programmes.actors import actor_for
 from coproduce.programmes.models import Organisation
-from coproduce.referrals.models import Referral, SharedField
+from coproduce.referrals.models import Referral, ReferralMessage, SharedField
 
 
 def referrals_visible_to(user: Any) -> QuerySet[Referral]:
@@ -58,7 +58,13 @@ def visible_referral(user: Any, referral_id: int) -> Referral:
     referral = (
         referrals_visible_to(user)
         .select_related(
-            "participant", "service__organization", "organisation", "consent", "goal", "proposed_by_user", "sent_by"
+            "participant",
+            "service__organization",
+            "organisation",
+            "consent",
+            "goal",
+            "proposed_by_user",
+            "sent_by__staff_member__organisation",
         )
         .filter(pk=referral_id)
         .first()
@@ -95,7 +101,13 @@ def partner_inbox(user: Any, *, today: datetime.date | None = None) -> QuerySet[
     referrals = referrals_visible_to(user).filter(organisation_id=actor.organisation_id)
     return (
         with_overdue(referrals, today)
-        .select_related("participant__keyworker__user", "participant__user", "service", "consent")
+        .select_related(
+            "participant__keyworker__user",
+            "participant__user",
+            "service",
+            "consent",
+            "sent_by__staff_member__organisation",
+        )
         .prefetch_related(*shared_record_prefetches())
         .order_by("-sent_at", "-pk")
     )
@@ -145,6 +157,52 @@ def referrals_of(user: Any, participant_id: int, *, today: datetime.date | None 
         .select_related("service__organization", "organisation", "consent", "goal")
         .order_by("-proposed_at", "-pk")
     )
+
+
+# --- Messages between the keyworker's organisation and the partner ---------------------------------
+
+# The most recent messages shown on a referral's page: the thread is for short notes.
+THREAD_LENGTH = 30
+
+
+def referral_thread_organisations(referral: Referral) -> tuple[int, ...]:
+    """The two organisations whose staff may write about this referral: the one the referring keyworker
+    (who sent it) works for, and the partner organisation that receives it. None before it is sent."""
+    if referral.kind != Referral.Kind.REFERRAL or referral.sent_by_id is None or referral.organisation_id is None:
+        return ()
+    sending = getattr(getattr(referral.sent_by, "staff_member", None), "organisation_id", None)
+    return tuple(pk for pk in (sending, referral.organisation_id) if pk is not None)
+
+
+def may_use_referral_thread(user: Any, referral: Referral) -> bool:
+    """Whether this person may read and write the referral's messages: a member of staff of one of the two
+    organisations (`referral_thread_organisations`) who may see the referral. Never the participant, never
+    staff of any other organisation (a covering keyworker elsewhere, another agency, the area's manager
+    from another organisation)."""
+    actor = actor_for(user)
+    if actor.staff_member is None or actor.organisation_id is None:
+        return False
+    if actor.participant_id is not None and actor.participant_id == referral.participant_id:
+        return False
+    if not (actor.has(Role.KEYWORKER) or actor.has(Role.PARTNER_WORKER) or actor.has(Role.PARTNERSHIP_MANAGER)):
+        return False
+    return actor.organisation_id in referral_thread_organisations(referral)
+
+
+def referral_messages_for(user: Any, referral: Referral) -> list[ReferralMessage]:
+    """The latest THREAD_LENGTH messages on a referral, oldest first, if this person may read them; else none.
+
+    `referral` must come from `visible_referral` or `partner_inbox` (so the person may see it) with
+    `sent_by__staff_member` loaded. One query.
+    """
+    if not may_use_referral_thread(user, referral):
+        return []
+    latest = (
+        ReferralMessage.objects.filter(referral=referral)
+        .select_related("author", "author_organisation")
+        .order_by("-written_at", "-pk")[:THREAD_LENGTH]
+    )
+    return list(reversed(latest))
 
 
 # --- What the partner sees -------------------------------------------------------------------

@@ -37,6 +37,21 @@ class InboxFilterForm(GovukForm):
     )
 
 
+class ReferralMessageForm(GovukForm):
+    """A message to the other organisation about a referral (staff only)."""
+
+    text = forms.CharField(
+        label="Your message",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Only staff of the keyworker's organisation and of the partner see it. Not the participant.",
+        error_messages={
+            "required": "Write your message.",
+            "max_length": "Write your message in 2000 characters or fewer.",
+        },
+    )
+
+
 class ProposeReferralForm(GovukForm):
     service = forms.ChoiceField(
         label=_("Which service?"),

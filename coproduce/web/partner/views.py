@@ -34,7 +34,7 @@ from coproduce.referrals.services import (
 )
 from coproduce.web.access import require_roles
 from coproduce.web.forms import GovukForm
-from coproduce.web.keyworker.referral_views import show_error
+from coproduce.web.keyworker.referral_views import post_message, show_error, thread_context
 from coproduce.web.pagination import paginate
 from coproduce.web.partner.deletion_views import deletions_for_inbox
 from coproduce.web.referral_forms import (
@@ -42,6 +42,7 @@ from coproduce.web.referral_forms import (
     DeclineReferralForm,
     DidNotStartForm,
     InboxFilterForm,
+    ReferralMessageForm,
     StartReferralForm,
     VersionForm,
 )
@@ -102,16 +103,37 @@ def partner_home(request: HttpRequest) -> HttpResponse:
 
 @require_roles(Role.PARTNER_WORKER)
 def partner_referral(request: HttpRequest, pk: int) -> HttpResponse:
-    """One referral, with only the fields the participant chose to share."""
+    """One referral, with only the fields the participant chose to share, and the messages with the keyworker."""
+    return _referral_page(request, _inbox_referral(request, pk))
+
+
+@require_roles(Role.PARTNER_WORKER)
+@require_POST
+def partner_referral_message(request: HttpRequest, pk: int) -> HttpResponse:
+    """A message to the referring keyworker's organisation about this referral."""
     referral = _inbox_referral(request, pk)
+    return post_message(request, referral, page=_referral_page, back_url=_detail_url(referral))
+
+
+def _referral_page(
+    request: HttpRequest, referral: Referral, *, message_form: ReferralMessageForm | None = None, status: int = 200
+) -> HttpResponse:
     record_referral_view(actor=request.user, referral=referral)
     context = {
         "page_title": f"Referral to {referral.service_name}",
         "referral": referral,
         "shared": shared_record(referral),
         "form": VersionForm(initial={"version": referral.version}),
+        **thread_context(
+            request,
+            referral,
+            action_url=reverse("web:partner_referral_message", args=[referral.pk]),
+            form=message_form,
+        ),
     }
-    return render(request, "web/partner/referral_detail.html", context)
+    if message_form is not None:
+        context["errors_form"] = message_form
+    return render(request, "web/partner/referral_detail.html", context, status=status)
 
 
 @require_roles(Role.PARTNER_WORKER)
