@@ -12,17 +12,18 @@ from functools import lru_cache
 from typing import Any
 
 import holidays
-from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Avg, BooleanField, Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from coproduce.accounts.roles import Role
 from coproduce.core.errors import NotFound
+from coproduce.directory.models import Service
 from coproduce.participants.models import Consent, Participant
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.plans.models import Assessment
 from coproduce.programmes.actors import actor_for
 from coproduce.programmes.models import Organisation
-from coproduce.referrals.models import Referral, ReferralMessage, SharedField
+from coproduce.referrals.models import Referral, ReferralMessage, ServiceRating, SharedField
 
 
 def referrals_visible_to(user: Any) -> QuerySet[Referral]:
@@ -374,3 +375,65 @@ def working_days_after(day: datetime.date, days: int) -> datetime.date:
         if is_working_day(current):
             counted += 1
     return current
+
+
+# --- Ratings of services ---------------------------------------------------------------------------
+
+# Below this many ratings a service's average is not shown, so no one's rating can be worked out.
+RATINGS_SHOWN_FROM = 5
+
+
+@dataclass(frozen=True)
+class ServiceRatingSummary:
+    """How a service was rated: how many ratings and, from RATINGS_SHOWN_FROM of them, the average. No names."""
+
+    service_id: Any
+    service_name: str
+    organisation_name: str
+    ratings: int
+    average: float | None
+
+    @property
+    def suppressed(self) -> bool:
+        return self.ratings < RATINGS_SHOWN_FROM
+
+
+def service_rating_summaries(user: Any) -> list[ServiceRatingSummary]:
+    """Ratings per service, counted and averaged in the database; the average only from 5 ratings.
+
+    A partnership manager: every service offered in their area that takes referrals. A partner
+    worker: their own organisation's services. Everyone else: none. The summaries carry no names.
+    """
+    actor = actor_for(user)
+    services = Service.objects.none()
+    if actor.has(Role.PARTNERSHIP_MANAGER) and actor.partnership_id is not None:
+        services = Service.objects.filter(
+            Q(partnerships=actor.partnership_id) & (Q(takes_referrals=True) | Q(ratings__isnull=False))
+        ).distinct()
+    elif actor.has(Role.PARTNER_WORKER) and actor.organisation_id is not None:
+        services = Service.objects.filter(organization__member_id=actor.organisation_id)
+    rows = (
+        Service.objects.filter(pk__in=services.values("pk"))
+        .annotate(rating_count=Count("ratings"), rating_average=Avg("ratings__score"))
+        .values("pk", "name", "organization__name", "rating_count", "rating_average")
+        .order_by("organization__name", "name", "pk")
+    )
+    return [
+        ServiceRatingSummary(
+            service_id=row["pk"],
+            service_name=row["name"],
+            organisation_name=row["organization__name"],
+            ratings=row["rating_count"],
+            average=round(float(row["rating_average"]), 1)
+            if row["rating_count"] >= RATINGS_SHOWN_FROM and row["rating_average"] is not None
+            else None,
+        )
+        for row in rows
+    ]
+
+
+def rating_of(user: Any, referral: Referral) -> ServiceRating | None:
+    """The participant's own rating of a referral, if this person is that participant."""
+    if actor_for(user).participant_id != referral.participant_id:
+        return None
+    return ServiceRating.objects.filter(referral=referral).first()

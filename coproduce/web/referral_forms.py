@@ -52,6 +52,40 @@ class ReferralMessageForm(GovukForm):
     )
 
 
+SCORES = [
+    (5, _("5 – Very good")),
+    (4, _("4 – Good")),
+    (3, _("3 – All right")),
+    (2, _("2 – Poor")),
+    (1, _("1 – Very poor")),
+]
+
+
+class RateServiceForm(GovukForm):
+    """The participant's rating of a service they were referred to (their own page: translated, plain English)."""
+
+    score = forms.TypedChoiceField(
+        label=_("How good was the service for you?"),
+        choices=SCORES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a score from 1 to 5.")},
+    )
+    comment = forms.CharField(
+        label=_("Tell us why in a sentence (optional)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": _("Write 500 characters or fewer.")},
+    )
+    anonymous = forms.BooleanField(
+        label=_("Do not show my name to the service"),
+        required=False,
+        help_text=_("The service and the partnership always see scores added up, without names."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+
 class ProposeReferralForm(GovukForm):
     service = forms.ChoiceField(
         label=_("Which service?"),

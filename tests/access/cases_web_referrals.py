@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coproduce.participants.models import AvailabilitySlot, Consent
-from coproduce.referrals.models import Referral, ReferralMessage
+from coproduce.referrals.models import Referral, ReferralMessage, ServiceRating
 from tests.access.matrix import AccessCase, roles
 from tests.personas import Personas
 from tests.referrals.factories import ReferralFactory
@@ -111,6 +111,18 @@ def thread_secrets(p: Personas) -> list[str]:
 def thread_snapshot(p: Personas) -> tuple[object, ...]:
     story(p)
     return tuple(ReferralMessage.objects.order_by("pk").values_list("pk", "referral_id", "text"))
+
+
+def pats_completed_referral(p: Personas) -> Referral:
+    """One of Pat's referrals to Priya's service, finished: Pat may rate it (made once)."""
+    referral = pats_referral(p, "started")
+    Referral.objects.filter(pk=referral.pk).update(state=Referral.State.COMPLETED, ended_on=timezone.localdate())
+    return referral
+
+
+def ratings_snapshot(p: Personas) -> tuple[object, ...]:
+    story(p)
+    return tuple(ServiceRating.objects.order_by("pk").values_list("pk", "score", "comment", "version"))
 
 
 def state_case(
@@ -236,6 +248,28 @@ CASES = [
         allowed=CASEWORKERS,
         allowed_status=302,
         snapshot=thread_snapshot,
+    ),
+    # Rating a finished referral's service: Pat only. The managers' page of ratings holds no names.
+    AccessCase(
+        route="web:my_referral_rate",
+        url=lambda p: reverse("web:my_referral_rate", args=[pats_completed_referral(p).pk]),
+        allowed=PARTICIPANT,
+        audited_participant=lambda p: p.participant,
+        secrets=lambda p: ["Matrix referral, started"],
+    ),
+    AccessCase(
+        route="web:my_referral_rate",
+        method="POST",
+        url=lambda p: reverse("web:my_referral_rate", args=[pats_completed_referral(p).pk]),
+        data=lambda p: {"score": "4", "comment": "Helpful and kind."},
+        allowed=PARTICIPANT,
+        allowed_status=302,
+        snapshot=ratings_snapshot,
+    ),
+    AccessCase(
+        route="web:service_ratings",
+        url=lambda p: story(p) and reverse("web:service_ratings"),
+        allowed=roles("partnership_manager"),
     ),
     # Agreeing: Paula's proposed referral is Kim's to record; Pat's own she agrees to online.
     AccessCase(

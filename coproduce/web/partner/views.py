@@ -22,7 +22,15 @@ from coproduce.core.errors import DomainError
 from coproduce.programmes.actors import actor_for
 from coproduce.programmes.selectors import partnerships_visible_to
 from coproduce.referrals.models import Referral
-from coproduce.referrals.selectors import INBOX_OVERDUE, filter_inbox, overdue_q, partner_inbox, shared_record
+from coproduce.referrals.selectors import (
+    INBOX_OVERDUE,
+    RATINGS_SHOWN_FROM,
+    filter_inbox,
+    overdue_q,
+    partner_inbox,
+    service_rating_summaries,
+    shared_record,
+)
 from coproduce.referrals.services import (
     accept_referral,
     complete_referral,
@@ -95,6 +103,9 @@ def partner_home(request: HttpRequest) -> HttpResponse:
         "state": state,
         "state_label": dict(filters.fields["state"].choices).get(state, "") if state else "",  # type: ignore[attr-defined]
         "overdue_filter": INBOX_OVERDUE,
+        # How participants rated the organisation's services: added up, no names, no average below 5.
+        "ratings": service_rating_summaries(request.user),
+        "shown_from": RATINGS_SHOWN_FROM,
         # Referrals whose person has been anonymised: what the organisation must delete.
         "deletions": deletions_for_inbox(request.user),
     }

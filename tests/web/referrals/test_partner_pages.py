@@ -261,11 +261,11 @@ def test_the_inbox_takes_the_same_queries_however_many_referrals(
     # Session, user, actor (3), partnership, its memberships, page count, page of referrals,
     # children, assessments, their barriers, audit insert, deletion notices.
     # Session, user, actor (3), partnership, its memberships, overdue count, page count, page of
-    # referrals, children, assessments, their barriers, audit insert, deletion notices.
-    with django_assert_num_queries(15):
+    # referrals, children, assessments, their barriers, audit insert, deletion notices, service ratings.
+    with django_assert_num_queries(16):
         response = client.get("/partner/")
     assert len(response.context["rows"]) == how_many + 1
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         response = client.get("/partner/?state=sent")
     assert len(response.context["rows"]) == how_many + 1
 
