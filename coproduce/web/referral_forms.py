@@ -81,7 +81,7 @@ class RateServiceForm(GovukForm):
     anonymous = forms.BooleanField(
         label=_("Do not show my name to the service"),
         required=False,
-        help_text=_("The service and the partnership always see scores added up, without names."),
+        help_text=_("If you tick this, the service will not see your name next to your score or your words."),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 

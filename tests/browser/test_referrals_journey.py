@@ -79,7 +79,7 @@ def test_the_inbox_filter_works_without_javascript(browser: Browser, live_server
     priya = phone(browser, javascript=False)
     sign_in(priya, base, "priya@kma.example.org", javascript=False)
     priya.goto(f"{base}/partner/")
-    priya.get_by_label("Show").select_option("accepted")
+    priya.get_by_label("Show", exact=True).select_option("accepted")
     follow(priya.get_by_role("button", name="Show referrals"))
     assert priya.url.endswith("/partner/?state=accepted")
     expect(priya.get_by_text("No referrals match “Accepted”.")).to_be_visible()
