@@ -23,7 +23,7 @@ from coproduce.demo.data import AREAS, DEMO_LOGIN_BY_ROLE
 from coproduce.demo.directory import DirectoryPlan, demo_id
 from coproduce.participants.models import Consent, Participant
 from coproduce.plans.models import Goal
-from coproduce.referrals.models import Referral, SharedField
+from coproduce.referrals.models import Referral, ServiceRating, SharedField
 from coproduce.referrals.selectors import is_working_day, working_days_after
 from coproduce.referrals.services import CONSENT_WITHDRAWN_REASON
 
@@ -287,7 +287,39 @@ def write_referrals(builder: "_Builder", plan: DirectoryPlan) -> None:
         referral.consent = consent
     builder.save(Referral, referrals)
     builder.counts["support:referrals"] = len(referrals)
+    _rate_completed(builder, referrals)
     builder.counts["consents"] += sum(1 for consent in consents if consent is not None)
+
+
+RATING_COMMENTS = (
+    "They listened and helped me make a plan.",
+    "Friendly, and they fitted around school hours.",
+    "It took a while to get seen, but it helped.",
+    "I did not feel it was for me.",
+    "",
+)
+
+
+def _rate_completed(builder: "_Builder", referrals: list[Referral]) -> None:
+    """Most people whose referral finished rated the service (1 to 5), some without their name."""
+    rng = builder.rng("service ratings")
+    ratings = []
+    for referral in referrals:
+        if referral.state != State.COMPLETED or referral.service_id is None or rng.random() < 0.2:
+            continue
+        score = rng.choices([5, 4, 3, 2, 1], weights=[5, 4, 2, 1, 1])[0]
+        ratings.append(
+            ServiceRating(
+                referral=referral,
+                service_id=referral.service_id,
+                participant_id=referral.participant_id,
+                score=score,
+                comment=rng.choice(RATING_COMMENTS),
+                anonymous=rng.random() < 0.4,
+            )
+        )
+    builder.save(ServiceRating, ratings)
+    builder.counts["support:service_ratings"] = len(ratings)
 
 
 def _scripted(builder: "_Builder") -> dict[str, list[tuple[str, Any, str]]]:

@@ -166,3 +166,56 @@ class Referral(VersionedModel):
         State.COMPLETED,
         State.DID_NOT_START,
     )
+
+
+class ReferralMessage(models.Model):
+    """A short message between the referring keyworker's organisation and the receiving partner about one referral.
+
+    Only staff of those two organisations read or write them (`referral_messages_for`); never the
+    participant, never the participant's other agencies. Messages are not edited or deleted.
+    """
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The author's organisation when they wrote it.",
+    )
+    written_at = models.DateTimeField()
+    text = models.TextField(max_length=2000)
+
+    class Meta:
+        ordering = ["written_at", "pk"]
+        indexes = [models.Index(fields=["referral", "written_at"])]
+        constraints = [models.CheckConstraint(condition=~models.Q(text=""), name="referral_message_has_text")]
+
+    def __str__(self) -> str:
+        return f"Message on referral {self.referral_id}"
+
+
+class ServiceRating(VersionedModel):
+    """A participant's rating of a service they were referred to, once the referral completed.
+
+    One per referral, changeable. `anonymous` hides the participant's name from the partner; the
+    aggregates (`service_rating_summaries`) never carry names and are suppressed below 5 ratings.
+    """
+
+    referral = models.OneToOneField(Referral, on_delete=models.CASCADE, related_name="rating")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="ratings")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="service_ratings")
+    score = models.PositiveSmallIntegerField(help_text="1 (poor) to 5 (very good).")
+    comment = models.CharField(max_length=500, blank=True)
+    anonymous = models.BooleanField(default=False, help_text="Hide the participant's name from the partner.")
+    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        indexes = [models.Index(fields=["service"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5), name="service_rating_score_1_to_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Rating of {self.service_id}: {self.score}"

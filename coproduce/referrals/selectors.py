@@ -12,17 +12,18 @@ from functools import lru_cache
 from typing import Any
 
 import holidays
-from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Avg, BooleanField, Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from coproduce.accounts.roles import Role
 from coproduce.core.errors import NotFound
+from coproduce.directory.models import Service
 from coproduce.participants.models import Consent, Participant
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.plans.models import Assessment
 from coproduce.programmes.actors import actor_for
 from coproduce.programmes.models import Organisation
-from coproduce.referrals.models import Referral, SharedField
+from coproduce.referrals.models import Referral, ReferralMessage, ServiceRating, SharedField
 
 
 def referrals_visible_to(user: Any) -> QuerySet[Referral]:
@@ -58,7 +59,13 @@ def visible_referral(user: Any, referral_id: int) -> Referral:
     referral = (
         referrals_visible_to(user)
         .select_related(
-            "participant", "service__organization", "organisation", "consent", "goal", "proposed_by_user", "sent_by"
+            "participant",
+            "service__organization",
+            "organisation",
+            "consent",
+            "goal",
+            "proposed_by_user",
+            "sent_by__staff_member__organisation",
         )
         .filter(pk=referral_id)
         .first()
@@ -95,10 +102,32 @@ def partner_inbox(user: Any, *, today: datetime.date | None = None) -> QuerySet[
     referrals = referrals_visible_to(user).filter(organisation_id=actor.organisation_id)
     return (
         with_overdue(referrals, today)
-        .select_related("participant__keyworker__user", "participant__user", "service", "consent")
+        .select_related(
+            "participant__keyworker__user",
+            "participant__user",
+            "service",
+            "consent",
+            "sent_by__staff_member__organisation",
+        )
         .prefetch_related(*shared_record_prefetches())
         .order_by("-sent_at", "-pk")
     )
+
+
+# What a partner worker's inbox can be narrowed to: "overdue", or one of the states a partner takes part in.
+INBOX_OVERDUE = "overdue"
+INBOX_FILTERS: tuple[str, ...] = (INBOX_OVERDUE, *Referral.PARTNER_STATES)
+
+
+def filter_inbox(
+    referrals: QuerySet[Referral], state: str | None, *, today: datetime.date | None = None
+) -> QuerySet[Referral]:
+    """The inbox narrowed to overdue referrals or to one state; anything else leaves it whole."""
+    if state == INBOX_OVERDUE:
+        return referrals.filter(overdue_q(today or timezone.localdate()))
+    if state in Referral.PARTNER_STATES:
+        return referrals.filter(state=state)
+    return referrals
 
 
 def overdue_referrals_for(user: Any, *, today: datetime.date | None = None) -> QuerySet[Referral]:
@@ -129,6 +158,52 @@ def referrals_of(user: Any, participant_id: int, *, today: datetime.date | None 
         .select_related("service__organization", "organisation", "consent", "goal")
         .order_by("-proposed_at", "-pk")
     )
+
+
+# --- Messages between the keyworker's organisation and the partner ---------------------------------
+
+# The most recent messages shown on a referral's page: the thread is for short notes.
+THREAD_LENGTH = 30
+
+
+def referral_thread_organisations(referral: Referral) -> tuple[int, ...]:
+    """The two organisations whose staff may write about this referral: the one the referring keyworker
+    (who sent it) works for, and the partner organisation that receives it. None before it is sent."""
+    if referral.kind != Referral.Kind.REFERRAL or referral.sent_by_id is None or referral.organisation_id is None:
+        return ()
+    sending = getattr(getattr(referral.sent_by, "staff_member", None), "organisation_id", None)
+    return tuple(pk for pk in (sending, referral.organisation_id) if pk is not None)
+
+
+def may_use_referral_thread(user: Any, referral: Referral) -> bool:
+    """Whether this person may read and write the referral's messages: a member of staff of one of the two
+    organisations (`referral_thread_organisations`) who may see the referral. Never the participant, never
+    staff of any other organisation (a covering keyworker elsewhere, another agency, the area's manager
+    from another organisation)."""
+    actor = actor_for(user)
+    if actor.staff_member is None or actor.organisation_id is None:
+        return False
+    if actor.participant_id is not None and actor.participant_id == referral.participant_id:
+        return False
+    if not (actor.has(Role.KEYWORKER) or actor.has(Role.PARTNER_WORKER) or actor.has(Role.PARTNERSHIP_MANAGER)):
+        return False
+    return actor.organisation_id in referral_thread_organisations(referral)
+
+
+def referral_messages_for(user: Any, referral: Referral) -> list[ReferralMessage]:
+    """The latest THREAD_LENGTH messages on a referral, oldest first, if this person may read them; else none.
+
+    `referral` must come from `visible_referral` or `partner_inbox` (so the person may see it) with
+    `sent_by__staff_member` loaded. One query.
+    """
+    if not may_use_referral_thread(user, referral):
+        return []
+    latest = (
+        ReferralMessage.objects.filter(referral=referral)
+        .select_related("author", "author_organisation")
+        .order_by("-written_at", "-pk")[:THREAD_LENGTH]
+    )
+    return list(reversed(latest))
 
 
 # --- What the partner sees -------------------------------------------------------------------
@@ -320,3 +395,63 @@ def referrals_waiting_on_keyworker(user: Any) -> QuerySet[Referral]:
         .select_related("participant", "service", "organisation")
         .order_by("proposed_at", "pk")
     )
+# --- Ratings of services ---------------------------------------------------------------------------
+
+# Below this many ratings a service's average is not shown, so no one's rating can be worked out.
+RATINGS_SHOWN_FROM = 5
+
+
+@dataclass(frozen=True)
+class ServiceRatingSummary:
+    """How a service was rated: how many ratings and, from RATINGS_SHOWN_FROM of them, the average. No names."""
+
+    service_id: Any
+    service_name: str
+    organisation_name: str
+    ratings: int
+    average: float | None
+
+    @property
+    def suppressed(self) -> bool:
+        return self.ratings < RATINGS_SHOWN_FROM
+
+
+def service_rating_summaries(user: Any) -> list[ServiceRatingSummary]:
+    """Ratings per service, counted and averaged in the database; the average only from 5 ratings.
+
+    A partnership manager: every service offered in their area that takes referrals. A partner
+    worker: their own organisation's services. Everyone else: none. The summaries carry no names.
+    """
+    actor = actor_for(user)
+    services = Service.objects.none()
+    if actor.has(Role.PARTNERSHIP_MANAGER) and actor.partnership_id is not None:
+        services = Service.objects.filter(
+            Q(partnerships=actor.partnership_id) & (Q(takes_referrals=True) | Q(ratings__isnull=False))
+        ).distinct()
+    elif actor.has(Role.PARTNER_WORKER) and actor.organisation_id is not None:
+        services = Service.objects.filter(organization__member_id=actor.organisation_id)
+    rows = (
+        Service.objects.filter(pk__in=services.values("pk"))
+        .annotate(rating_count=Count("ratings"), rating_average=Avg("ratings__score"))
+        .values("pk", "name", "organization__name", "rating_count", "rating_average")
+        .order_by("organization__name", "name", "pk")
+    )
+    return [
+        ServiceRatingSummary(
+            service_id=row["pk"],
+            service_name=row["name"],
+            organisation_name=row["organization__name"],
+            ratings=row["rating_count"],
+            average=round(float(row["rating_average"]), 1)
+            if row["rating_count"] >= RATINGS_SHOWN_FROM and row["rating_average"] is not None
+            else None,
+        )
+        for row in rows
+    ]
+
+
+def rating_of(user: Any, referral: Referral) -> ServiceRating | None:
+    """The participant's own rating of a referral, if this person is that participant."""
+    if actor_for(user).participant_id != referral.participant_id:
+        return None
+    return ServiceRating.objects.filter(referral=referral).first()

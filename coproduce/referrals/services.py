@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from coproduce.audit.models import AuditEvent
-from coproduce.audit.services import record_event
+from coproduce.audit.services import record_event, record_events
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput, validate_model
 from coproduce.directory.models import Service
@@ -32,8 +32,12 @@ from coproduce.participants.models import Consent, Participant
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.plans.models import Goal
 from coproduce.programmes.actors import actor_for
-from coproduce.referrals.models import Referral, SharedField
-from coproduce.referrals.selectors import referrals_visible_to, working_days_after
+from coproduce.referrals.models import Referral, ReferralMessage, ServiceRating, SharedField
+from coproduce.referrals.selectors import (
+    may_use_referral_thread,
+    referrals_visible_to,
+    working_days_after,
+)
 
 State = Referral.State
 
@@ -508,6 +512,113 @@ def withdraw_sharing_consent(*, actor: Any, consent_id: int, how: str) -> Consen
                 changed=["state", "withdrawn_at", "withdrawn_reason"],
             )
     return consent
+
+
+# --- Messages about a referral -------------------------------------------------------------------
+
+MESSAGE_LENGTH = 2000
+
+
+def post_referral_message(*, actor: Any, referral_id: int, text: str) -> ReferralMessage:
+    """Add a message to a referral's thread, written by staff of the referring keyworker's organisation or of
+    the receiving partner (`may_use_referral_thread`). Audited as a change to the participant's data."""
+    text = _required_text(text, "text", "Write your message.")
+    if len(text) > MESSAGE_LENGTH:
+        raise InvalidInput({"text": [f"Write your message in {MESSAGE_LENGTH} characters or fewer."]})
+    with transaction.atomic():
+        referral = (
+            referrals_visible_to(actor)
+            .select_related("sent_by__staff_member")
+            .select_for_update(of=("self",))
+            .filter(pk=referral_id)
+            .first()
+        )
+        if referral is None:
+            raise NotFound("No such referral.")
+        if not may_use_referral_thread(actor, referral):
+            raise NotAllowed("Only staff of the keyworker's organisation and of the partner can write about this.")
+        organisation_id = actor_for(actor).organisation_id
+        assert organisation_id is not None  # may_use_referral_thread checked it
+        message = ReferralMessage.objects.create(
+            referral=referral,
+            author=actor,
+            author_organisation_id=organisation_id,
+            written_at=timezone.now(),
+            text=text,
+        )
+        record_event(
+            actor=actor,
+            action=AuditEvent.Action.CREATE,
+            record=message,
+            participant_id=referral.participant_id,
+            changed_fields=["text"],
+        )
+    return message
+
+
+def record_referral_thread_read(*, actor: Any, referral: Referral, messages: Sequence[ReferralMessage]) -> None:
+    """Audit that a referral's messages were shown: one event per message, one query (none if there are none)."""
+    if not messages:
+        return
+    record_events(
+        actor=actor,
+        action=AuditEvent.Action.VIEW,
+        records=[(ReferralMessage._meta.label, message.pk, referral.participant_id) for message in messages],
+    )
+
+
+# --- Ratings of services ------------------------------------------------------------------------
+
+
+def rate_referral(
+    *,
+    actor: Any,
+    referral_id: int,
+    score: int,
+    comment: str = "",
+    anonymous: bool = False,
+    version: int | None = None,
+) -> ServiceRating:
+    """The participant rates the service a completed referral of theirs was to (1 to 5, and a sentence).
+
+    Only the participant themself, only once the referral has completed. One rating per referral:
+    rating again changes it (naming the `version` they saw, so two tabs do not overwrite each other).
+    `anonymous` keeps their name from the partner. Audited.
+    """
+    if score not in range(1, 6):
+        raise InvalidInput({"score": ["Choose a score from 1 to 5."]})
+    comment = (comment or "").strip()
+    if len(comment) > 500:
+        raise InvalidInput({"comment": ["Write 500 characters or fewer."]})
+    with transaction.atomic():
+        referral = referrals_visible_to(actor).select_for_update(of=("self",)).filter(pk=referral_id).first()
+        if referral is None:
+            raise NotFound("No such referral.")
+        if actor_for(actor).participant_id != referral.participant_id:
+            raise NotAllowed("Only the person who was referred can rate the service.")
+        if referral.kind != Referral.Kind.REFERRAL or referral.state != Referral.State.COMPLETED:
+            raise DomainError("You can rate a service once your referral to it has finished.")
+        rating = ServiceRating.objects.select_for_update().filter(referral=referral).first()
+        if rating is None:
+            assert referral.service_id is not None  # a referral (not signposting) always names its service
+            rating = ServiceRating(
+                referral=referral, service_id=referral.service_id, participant_id=referral.participant_id
+            )
+            action = AuditEvent.Action.CREATE
+        else:
+            rating.check_version(version if version is not None else -1)
+            rating.bump_version()
+            action = AuditEvent.Action.CHANGE
+        rating.score, rating.comment, rating.anonymous = score, comment, anonymous
+        rating.save()
+        record_event(
+            actor=actor,
+            action=action,
+            record=rating,
+            participant_id=referral.participant_id,
+            changed_fields=["score", "comment", "anonymous"],
+        )
+    return rating
 
 
 # --- Reads that must be audited ---------------------------------------------------------------

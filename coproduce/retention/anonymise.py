@@ -57,7 +57,7 @@ from coproduce.plans.models import (
     Step,
 )
 from coproduce.programmes.models import BoardMember, StaffMember
-from coproduce.referrals.models import Referral
+from coproduce.referrals.models import Referral, ReferralMessage, ServiceRating
 from coproduce.research.models import Interview, ResearchConsent, Transcript
 from coproduce.retention.models import ErasureRequest, PartnerDeletionNotice
 from coproduce.subject_access.models import NoteDecision, PreparedCopy, SubjectAccessRequest
@@ -166,6 +166,11 @@ _enquiry = Held(
 )
 _goal = Held(Goal, "participant", words=("title", "details"))
 _progress_check = Held(ProgressCheck, "participant")
+_referral = Held(
+    Referral,
+    "participant",
+    words=("reason", "outside_service_details", "decline_detail", "delivered", "outcome_note", "withdrawn_reason"),
+)
 _outcome = Held(Outcome, "participant", words=("description", "evidence_note"))
 _research_consent = Held(ResearchConsent, "participant")
 _interview = Held(Interview, "research_consent", parent=_research_consent, words=("notes",))
@@ -219,11 +224,10 @@ HELD: tuple[Held, ...] = (
     # Being on a keyworker's visits for a day says nothing worth keeping.
     Held(VisitMark, "participant", delete_rows=True),
     Held(Feedback, "participant", words=("text",)),
-    Held(
-        Referral,
-        "participant",
-        words=("reason", "outside_service_details", "decline_detail", "delivered", "outcome_note", "withdrawn_reason"),
-    ),
+    _referral,
+    # What the keyworker and the partner wrote to each other about the referral.
+    Held(ReferralMessage, "referral", parent=_referral, words=("text",)),
+    Held(ServiceRating, "participant", words=("comment",)),
     Held(WorkWish, "participant", words=("note",)),
     _outcome,
     Held(SustainmentCheck, "outcome", parent=_outcome, words=("note",)),

@@ -40,7 +40,7 @@ from coproduce.plans.selectors.job_search import job_search_entries_visible_to
 from coproduce.plans.selectors.plan import goals_visible_to
 from coproduce.plans.selectors.progress import progress_checks_visible_to
 from coproduce.programmes.models import StaffMember
-from coproduce.referrals.models import Referral, SharedField
+from coproduce.referrals.models import Referral, ReferralMessage, ServiceRating, SharedField
 from coproduce.referrals.selectors import referrals_visible_to
 from coproduce.research.models import Interview, Quote, ResearchConsent, SurveyInvitation, Transcript
 from coproduce.research.selectors import research_consents_visible_to
@@ -632,7 +632,15 @@ def _received_by_organisation(referral: Referral) -> dict[str, Any] | None:
 def _referrals(reader: Reader, pid: int) -> list[dict[str, Any]]:
     referrals = list(
         reader.rows(referrals_visible_to, Referral, participant_id=pid)
-        .select_related("service", "organisation", "consent", "goal", "proposed_by_user")
+        .select_related("service", "organisation", "consent", "goal", "proposed_by_user", "rating")
+        .prefetch_related(
+            Prefetch(
+                "messages",
+                queryset=ReferralMessage.objects.select_related("author", "author_organisation").order_by(
+                    "written_at", "pk"
+                ),
+            )
+        )
         .order_by("proposed_at", "pk")
     )
     history = Referral.history.filter(id__in=[referral.pk for referral in referrals]).select_related("history_user")
@@ -674,9 +682,31 @@ def _referrals(reader: Reader, pid: int) -> list[dict[str, Any]]:
             "withdrawn_at": when(referral.withdrawn_at),
             "withdrawn_reason": referral.withdrawn_reason,
             "history": states.get(referral.pk, []),
+            # Staff of the two organisations wrote these about the participant: their data too.
+            "messages": [
+                {
+                    "at": when(message.written_at),
+                    "by": person(message.author),
+                    "organisation": message.author_organisation.name,
+                    "text": message.text,
+                }
+                for message in referral.messages.all()
+            ],
+            "your_rating": _rating(getattr(referral, "rating", None)),
         }
         for referral in referrals
     ]
+
+
+def _rating(rating: ServiceRating | None) -> dict[str, Any] | None:
+    if rating is None:
+        return None
+    return {
+        "score": rating.score,
+        "comment": rating.comment,
+        "anonymous": rating.anonymous,
+        "at": when(rating.updated_at),
+    }
 
 
 def _outcomes(reader: Reader, pid: int) -> list[dict[str, Any]]:

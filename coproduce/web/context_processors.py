@@ -43,6 +43,7 @@ MENU: dict[Role, list[tuple[StrOrPromise, str]]] = {
         ("Group sessions", "web:group_session_list"),
         ("Budgets", "web:area_budgets"),
         ("Feedback", "web:feedback_list"),
+        ("Service ratings", "web:service_ratings"),
         ("Data requests", "web:subject_access_list"),
         ("Targets", "web:area_targets"),
         ("Grants", "web:area_grants"),

@@ -23,6 +23,69 @@ class VersionForm(GovukForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
+class InboxFilterForm(GovukForm):
+    """The partner worker's inbox, narrowed to overdue referrals or one state (sent by GET, so it works without JS)."""
+
+    state = forms.ChoiceField(
+        label="Show",
+        required=False,
+        choices=[
+            ("", "All referrals"),
+            ("overdue", "Overdue: waiting for your answer"),
+            *[(value, str(label)) for value, label in Referral.State.choices if value in Referral.PARTNER_STATES],
+        ],
+    )
+
+
+class ReferralMessageForm(GovukForm):
+    """A message to the other organisation about a referral (staff only)."""
+
+    text = forms.CharField(
+        label="Your message",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Only staff of the keyworker's organisation and of the partner see it. Not the participant.",
+        error_messages={
+            "required": "Write your message.",
+            "max_length": "Write your message in 2000 characters or fewer.",
+        },
+    )
+
+
+SCORES = [
+    (5, _("5 – Very good")),
+    (4, _("4 – Good")),
+    (3, _("3 – All right")),
+    (2, _("2 – Poor")),
+    (1, _("1 – Very poor")),
+]
+
+
+class RateServiceForm(GovukForm):
+    """The participant's rating of a service they were referred to (their own page: translated, plain English)."""
+
+    score = forms.TypedChoiceField(
+        label=_("How good was the service for you?"),
+        choices=SCORES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a score from 1 to 5.")},
+    )
+    comment = forms.CharField(
+        label=_("Tell us why in a sentence (optional)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": _("Write 500 characters or fewer.")},
+    )
+    anonymous = forms.BooleanField(
+        label=_("Do not show my name to the service"),
+        required=False,
+        help_text=_("If you tick this, the service will not see your name next to your score or your words."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+
 class ProposeReferralForm(GovukForm):
     service = forms.ChoiceField(
         label=_("Which service?"),

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coproduce.participants.models import AvailabilitySlot, Consent
-from coproduce.referrals.models import Referral
+from coproduce.referrals.models import Referral, ReferralMessage, ServiceRating
 from tests.access.matrix import AccessCase, roles
 from tests.personas import Personas
 from tests.referrals.factories import ReferralFactory
@@ -85,6 +85,44 @@ def paula_secrets(p: Personas) -> list[str]:
 
 def shared_secrets(p: Personas) -> list[str]:
     return [PATS_REASON, p.participant.mobile]
+
+
+THREAD_SECRET = "Pat asked us to ring after school pick-up."
+
+
+def with_a_message(p: Personas) -> Personas:
+    """Pat's sent referral with one message on its thread, from Priya (made once)."""
+    story(p)
+    if not ReferralMessage.objects.filter(referral=p.referral, text=THREAD_SECRET).exists():
+        ReferralMessage.objects.create(
+            referral=p.referral,
+            author=p.partner_worker.user,
+            author_organisation=p.partner_agency,
+            written_at=timezone.now(),
+            text=THREAD_SECRET,
+        )
+    return p
+
+
+def thread_secrets(p: Personas) -> list[str]:
+    return [THREAD_SECRET, PATS_REASON]
+
+
+def thread_snapshot(p: Personas) -> tuple[object, ...]:
+    story(p)
+    return tuple(ReferralMessage.objects.order_by("pk").values_list("pk", "referral_id", "text"))
+
+
+def pats_completed_referral(p: Personas) -> Referral:
+    """One of Pat's referrals to Priya's service, finished: Pat may rate it (made once)."""
+    referral = pats_referral(p, "started")
+    Referral.objects.filter(pk=referral.pk).update(state=Referral.State.COMPLETED, ended_on=timezone.localdate())
+    return referral
+
+
+def ratings_snapshot(p: Personas) -> tuple[object, ...]:
+    story(p)
+    return tuple(ServiceRating.objects.order_by("pk").values_list("pk", "score", "comment", "version"))
 
 
 def state_case(
@@ -192,6 +230,46 @@ CASES = [
         allowed=CASEWORKERS,
         audited_participant=lambda p: p.participant,
         secrets=pat_secrets,
+    ),
+    # The thread between Kim's organisation and Priya's: staff of those two only (Mo works with Kim).
+    AccessCase(
+        route="web:referral_detail",
+        url=lambda p: with_a_message(p) and reverse("web:referral_detail", args=[p.referral.pk]),
+        allowed=CASEWORKERS,
+        audited_participant=lambda p: p.participant,
+        secrets=thread_secrets,
+        label="with messages",
+    ),
+    AccessCase(
+        route="web:referral_message",
+        method="POST",
+        url=lambda p: story(p) and reverse("web:referral_message", args=[p.referral.pk]),
+        data=lambda p: {"text": "Could you ring Pat on Tuesday?"},
+        allowed=CASEWORKERS,
+        allowed_status=302,
+        snapshot=thread_snapshot,
+    ),
+    # Rating a finished referral's service: Pat only. The managers' page of ratings holds no names.
+    AccessCase(
+        route="web:my_referral_rate",
+        url=lambda p: reverse("web:my_referral_rate", args=[pats_completed_referral(p).pk]),
+        allowed=PARTICIPANT,
+        audited_participant=lambda p: p.participant,
+        secrets=lambda p: ["Matrix referral, started"],
+    ),
+    AccessCase(
+        route="web:my_referral_rate",
+        method="POST",
+        url=lambda p: reverse("web:my_referral_rate", args=[pats_completed_referral(p).pk]),
+        data=lambda p: {"score": "4", "comment": "Helpful and kind."},
+        allowed=PARTICIPANT,
+        allowed_status=302,
+        snapshot=ratings_snapshot,
+    ),
+    AccessCase(
+        route="web:service_ratings",
+        url=lambda p: story(p) and reverse("web:service_ratings"),
+        allowed=roles("partnership_manager"),
     ),
     # Agreeing: Paula's proposed referral is Kim's to record; Pat's own she agrees to online.
     AccessCase(
@@ -319,6 +397,23 @@ CASES = [
         allowed=PARTNER,
         audited_participant=lambda p: p.participant,
         secrets=shared_secrets,
+    ),
+    AccessCase(
+        route="web:partner_referral",
+        url=lambda p: with_a_message(p) and reverse("web:partner_referral", args=[p.referral.pk]),
+        allowed=PARTNER,
+        audited_participant=lambda p: p.participant,
+        secrets=thread_secrets,
+        label="with messages",
+    ),
+    AccessCase(
+        route="web:partner_referral_message",
+        method="POST",
+        url=lambda p: story(p) and reverse("web:partner_referral_message", args=[p.referral.pk]),
+        data=lambda p: {"text": "We can see Pat on Tuesday."},
+        allowed=PARTNER,
+        allowed_status=302,
+        snapshot=thread_snapshot,
     ),
     AccessCase(
         route="web:partner_referral_accept",

@@ -275,3 +275,27 @@ def test_the_pdf_counts_repeated_looks_instead_of_listing_each() -> None:
         ("2026-03-06", "month", "Kim Keyworker", "List", "Casework", 2),
         ("2026-04-01", "month", "Owen Other", "List", "Casework", 1),
     ]
+
+
+def test_referral_messages_and_ratings_are_in_the_copy(personas: Personas) -> None:
+    from django.utils import timezone
+
+    from coproduce.referrals.models import ReferralMessage
+
+    referral = personas.with_referrals().referral
+    ReferralMessage.objects.create(
+        referral=referral,
+        author=personas.partner_worker.user,
+        author_organisation=personas.partner_agency,
+        written_at=timezone.now(),
+        text="Pat prefers mornings.",
+    )
+
+    built = build_copy(CopyScope(participant_id=personas.participant.pk, reader=None))
+
+    check_shape(built.data)
+    money = next(item for item in built.data["referrals"] if item["organisation"] == "Kingdom Money Advice")
+    assert [(m["by"], m["organisation"], m["text"]) for m in money["messages"]] == [
+        ("Priya Partner", "Kingdom Money Advice", "Pat prefers mornings.")
+    ]
+    assert money["your_rating"] is None

@@ -33,13 +33,18 @@ from coproduce.plans.selectors.plan import goals_visible_to
 from coproduce.programmes.actors import actor_for
 from coproduce.referrals.models import Referral, SharedField
 from coproduce.referrals.selectors import (
+    THREAD_LENGTH,
+    may_use_referral_thread,
     organisations_holding_data,
+    referral_messages_for,
     referrals_of,
     visible_referral,
 )
 from coproduce.referrals.services import (
     agree_to_referral,
+    post_referral_message,
     propose_referral,
+    record_referral_thread_read,
     record_signposting,
     send_referral,
     withdraw_referral,
@@ -53,6 +58,7 @@ from coproduce.web.referral_forms import (
     AgreeToReferralForm,
     AvailabilityForm,
     ProposeReferralForm,
+    ReferralMessageForm,
     SignpostingForm,
     StopSharingForm,
     VersionForm,
@@ -82,6 +88,43 @@ def show_error(
         return conflict(request, error, back_url=back_url, back_label=back_label), error.status_code
     form.add_domain_error(error)
     return None, error.status_code
+
+
+def thread_context(
+    request: HttpRequest, referral: Referral, *, action_url: str, form: ReferralMessageForm | None = None
+) -> dict[str, Any]:
+    """The messages on a referral for its page, audited as read; nothing if this person may not use the thread."""
+    if not may_use_referral_thread(request.user, referral):
+        return {"show_thread": False}
+    thread = referral_messages_for(request.user, referral)
+    record_referral_thread_read(actor=request.user, referral=referral, messages=thread)
+    sending = referral.sent_by.staff_member.organisation  # type: ignore[union-attr]
+    return {
+        "show_thread": True,
+        "thread": thread,
+        "thread_is_cut": len(thread) == THREAD_LENGTH,
+        "thread_organisations": f"{sending.name} and {referral.organisation.name}"  # type: ignore[union-attr]
+        if sending.pk != referral.organisation_id
+        else sending.name,
+        "message_form": form or ReferralMessageForm(),
+        "message_action": action_url,
+    }
+
+
+def post_message(request: HttpRequest, referral: Referral, *, page: Any, back_url: str) -> HttpResponse:
+    """Post a message on a referral's thread; on a mistake show the referral's page again with the error."""
+    form = ReferralMessageForm(request.POST)
+    if form.is_valid():
+        try:
+            post_referral_message(actor=request.user, referral_id=referral.pk, text=form.cleaned_data["text"])
+        except DomainError as error:
+            response, status = show_error(request, form, error, back_url=back_url, back_label="Back to the referral")
+            if response is not None:
+                return response
+            return page(request, referral, message_form=form, status=status)
+        messages.success(request, "Message sent.")
+        return redirect(f"{back_url}#messages")
+    return page(request, referral, message_form=form, status=400)
 
 
 def referral_or_404(request: HttpRequest, pk: int) -> Referral:
@@ -469,8 +512,25 @@ def signposting_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_roles(*CASEWORK)
 def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
+    return _referral_detail_page(request, referral_or_404(request, pk))
+
+
+@require_roles(*CASEWORK)
+@require_POST
+def referral_message(request: HttpRequest, pk: int) -> HttpResponse:
+    """A message to the partner about this referral (staff of the two organisations only)."""
     referral = referral_or_404(request, pk)
+    if not may_use_referral_thread(request.user, referral):
+        raise PermissionDenied("Only staff of the keyworker's organisation and of the partner can write about this.")
+    return post_message(
+        request, referral, page=_referral_detail_page, back_url=reverse("web:referral_detail", args=[referral.pk])
+    )
+
+
+def _referral_detail_page(
+    request: HttpRequest, referral: Referral, *, message_form: ReferralMessageForm | None = None, status: int = 200
+) -> HttpResponse:
+    user = request.user
     record_participant_view(actor=user, participant=referral.participant)
     is_referral = referral.kind == Referral.Kind.REFERRAL
     context = {
@@ -489,8 +549,16 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and rules.has_perm("referrals.send", user, referral),
         "can_withdraw": referral.state in Referral.OPEN_STATES and rules.has_perm("referrals.withdraw", user, referral),
         "send_form": VersionForm(initial={"version": referral.version}),
+        **thread_context(
+            request,
+            referral,
+            action_url=reverse("web:referral_message", args=[referral.pk]),
+            form=message_form,
+        ),
     }
-    return render(request, "web/keyworker/referral_detail.html", context)
+    if message_form is not None:
+        context["form"] = message_form  # for the error summary
+    return render(request, "web/keyworker/referral_detail.html", context, status=status)
 
 
 @require_roles(*CASEWORK)

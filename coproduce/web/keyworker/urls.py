@@ -55,6 +55,7 @@ urlpatterns = [
         "participants/<int:pk>/availability/", referral_views.participant_availability, name="participant_availability"
     ),
     path("referrals/<int:pk>/", referral_views.referral_detail, name="referral_detail"),
+    path("referrals/<int:pk>/messages/", referral_views.referral_message, name="referral_message"),
     path("referrals/<int:pk>/agree/", referral_views.referral_agree, name="referral_agree"),
     path("referrals/<int:pk>/send/", referral_views.referral_send, name="referral_send"),
     path("referrals/<int:pk>/withdraw/", referral_views.referral_withdraw, name="referral_withdraw"),

@@ -23,8 +23,8 @@ from coproduce.participants.selectors import participants_visible_to
 from coproduce.participants.services import record_participant_view
 from coproduce.programmes.actors import actor_for
 from coproduce.referrals.models import Referral, SharedField
-from coproduce.referrals.selectors import organisations_holding_data, referrals_of
-from coproduce.referrals.services import propose_referral
+from coproduce.referrals.selectors import organisations_holding_data, rating_of, referrals_of
+from coproduce.referrals.services import propose_referral, rate_referral
 from coproduce.referrals.suggestions import suggest_services
 from coproduce.web.access import require_roles
 from coproduce.web.keyworker.referral_views import (
@@ -34,7 +34,7 @@ from coproduce.web.keyworker.referral_views import (
     referable_services,
     show_error,
 )
-from coproduce.web.referral_forms import ProposeReferralForm
+from coproduce.web.referral_forms import ProposeReferralForm, RateServiceForm
 
 SUGGESTIONS_SHOWN = 10
 
@@ -52,7 +52,7 @@ def _own_participant(request: HttpRequest) -> Participant:
 @require_roles(Role.PARTICIPANT)
 def my_referrals(request: HttpRequest) -> HttpResponse:
     participant = _own_participant(request)
-    referrals = list(referrals_of(request.user, participant.pk))
+    referrals = list(referrals_of(request.user, participant.pk).select_related("rating"))
     record_participant_view(actor=request.user, participant=participant)
     rows = [
         {
@@ -60,11 +60,62 @@ def my_referrals(request: HttpRequest) -> HttpResponse:
             "shared": [SharedField(value).label for value in referral.shared_fields if value in SharedField.values],
             "can_agree": referral.state == Referral.State.PROPOSED and referral.kind == Referral.Kind.REFERRAL,
             "can_withdraw": referral.state in Referral.OPEN_STATES,
+            "can_rate": referral.state == Referral.State.COMPLETED and referral.kind == Referral.Kind.REFERRAL,
+            "rating": getattr(referral, "rating", None),
         }
         for referral in referrals
     ]
     context = {"page_title": _("My referrals"), "participant": participant, "rows": rows}
     return render(request, "web/participant/referral_list.html", context)
+
+
+@require_roles(Role.PARTICIPANT)
+def my_referral_rate(request: HttpRequest, pk: int) -> HttpResponse:
+    """The participant rates a service a finished referral of theirs was to, or changes their rating."""
+    participant = _own_participant(request)
+    referral = referrals_of(request.user, participant.pk).filter(pk=pk).first()
+    if referral is None:
+        raise Http404(_("No such referral."))
+    record_participant_view(actor=request.user, participant=participant)
+    rating = rating_of(request.user, referral)
+    initial = (
+        {"score": rating.score, "comment": rating.comment, "anonymous": rating.anonymous, "version": rating.version}
+        if rating
+        else {}
+    )
+    form = RateServiceForm(request.POST if request.method == "POST" else None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                rate_referral(
+                    actor=request.user,
+                    referral_id=referral.pk,
+                    score=data["score"],
+                    comment=data["comment"],
+                    anonymous=data["anonymous"],
+                    version=data["version"],
+                )
+            except DomainError as error:
+                response, status = show_error(
+                    request, form, error, back_url=request.path, back_label=_("See your rating as it is now")
+                )
+                if response is not None:
+                    return response
+            else:
+                messages.success(request, _("Thank you. Your rating is saved. You can change it at any time."))
+                return redirect("web:my_referrals")
+        else:
+            status = 400
+    context = {
+        "page_title": _("Rate %(service)s") % {"service": referral.service_name},
+        "referral": referral,
+        "rating": rating,
+        "can_rate": referral.state == Referral.State.COMPLETED and referral.kind == Referral.Kind.REFERRAL,
+        "form": form,
+    }
+    return render(request, "web/participant/referral_rate.html", context, status=status)
 
 
 @require_roles(Role.PARTICIPANT)

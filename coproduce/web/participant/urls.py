@@ -31,6 +31,7 @@ urlpatterns = [
     path("me/job-search.pdf", progress.my_job_search_pdf, name="my_job_search_pdf"),
     path("me/record/", progress.my_record, name="my_record"),
     path("me/referrals/", referral_views.my_referrals, name="my_referrals"),
+    path("me/referrals/<int:pk>/rate/", referral_views.my_referral_rate, name="my_referral_rate"),
     path("me/referrals/new/", referral_views.my_referral_propose, name="my_referral_propose"),
     path("me/suggestions/", referral_views.my_suggestions, name="my_suggestions"),
     path("me/who-holds-my-information/", referral_views.my_data_holders, name="my_data_holders"),

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
@@ -21,7 +22,15 @@ from coproduce.core.errors import DomainError
 from coproduce.programmes.actors import actor_for
 from coproduce.programmes.selectors import partnerships_visible_to
 from coproduce.referrals.models import Referral
-from coproduce.referrals.selectors import partner_inbox, shared_record
+from coproduce.referrals.selectors import (
+    INBOX_OVERDUE,
+    RATINGS_SHOWN_FROM,
+    filter_inbox,
+    overdue_q,
+    partner_inbox,
+    service_rating_summaries,
+    shared_record,
+)
 from coproduce.referrals.services import (
     accept_referral,
     complete_referral,
@@ -33,13 +42,15 @@ from coproduce.referrals.services import (
 )
 from coproduce.web.access import require_roles
 from coproduce.web.forms import GovukForm
-from coproduce.web.keyworker.referral_views import show_error
+from coproduce.web.keyworker.referral_views import post_message, show_error, thread_context
 from coproduce.web.pagination import paginate
 from coproduce.web.partner.deletion_views import deletions_for_inbox
 from coproduce.web.referral_forms import (
     CompleteReferralForm,
     DeclineReferralForm,
     DidNotStartForm,
+    InboxFilterForm,
+    ReferralMessageForm,
     StartReferralForm,
     VersionForm,
 )
@@ -72,7 +83,11 @@ def partner_home(request: HttpRequest) -> HttpResponse:
         if partnership
         else None
     )
-    pages = paginate(request, partner_inbox(request.user), INBOX_PER_PAGE)
+    inbox = partner_inbox(request.user)
+    filters = InboxFilterForm(request.GET or None)
+    state = filters.cleaned_data["state"] if filters.is_bound and filters.is_valid() else ""
+    today = timezone.localdate()
+    pages = paginate(request, filter_inbox(inbox, state, today=today), INBOX_PER_PAGE)
     rows = [{"referral": referral, "shared": shared_record(referral)} for referral in pages.page]
     record_referral_list_view(actor=request.user, referrals=[row["referral"] for row in rows])
     context = {
@@ -82,7 +97,15 @@ def partner_home(request: HttpRequest) -> HttpResponse:
         "membership": membership,
         "pages": pages,
         "rows": rows,
-        "overdue": sum(1 for row in rows if row["referral"].is_overdue),
+        # Counted over the whole inbox (one query), not just the page shown.
+        "overdue": inbox.filter(overdue_q(today)).count(),
+        "filters": filters,
+        "state": state,
+        "state_label": dict(filters.fields["state"].choices).get(state, "") if state else "",  # type: ignore[attr-defined]
+        "overdue_filter": INBOX_OVERDUE,
+        # How participants rated the organisation's services: added up, no names, no average below 5.
+        "ratings": service_rating_summaries(request.user),
+        "shown_from": RATINGS_SHOWN_FROM,
         # Referrals whose person has been anonymised: what the organisation must delete.
         "deletions": deletions_for_inbox(request.user),
     }
@@ -91,16 +114,37 @@ def partner_home(request: HttpRequest) -> HttpResponse:
 
 @require_roles(Role.PARTNER_WORKER)
 def partner_referral(request: HttpRequest, pk: int) -> HttpResponse:
-    """One referral, with only the fields the participant chose to share."""
+    """One referral, with only the fields the participant chose to share, and the messages with the keyworker."""
+    return _referral_page(request, _inbox_referral(request, pk))
+
+
+@require_roles(Role.PARTNER_WORKER)
+@require_POST
+def partner_referral_message(request: HttpRequest, pk: int) -> HttpResponse:
+    """A message to the referring keyworker's organisation about this referral."""
     referral = _inbox_referral(request, pk)
+    return post_message(request, referral, page=_referral_page, back_url=_detail_url(referral))
+
+
+def _referral_page(
+    request: HttpRequest, referral: Referral, *, message_form: ReferralMessageForm | None = None, status: int = 200
+) -> HttpResponse:
     record_referral_view(actor=request.user, referral=referral)
     context = {
         "page_title": f"Referral to {referral.service_name}",
         "referral": referral,
         "shared": shared_record(referral),
         "form": VersionForm(initial={"version": referral.version}),
+        **thread_context(
+            request,
+            referral,
+            action_url=reverse("web:partner_referral_message", args=[referral.pk]),
+            form=message_form,
+        ),
     }
-    return render(request, "web/partner/referral_detail.html", context)
+    if message_form is not None:
+        context["errors_form"] = message_form
+    return render(request, "web/partner/referral_detail.html", context, status=status)
 
 
 @require_roles(Role.PARTNER_WORKER)

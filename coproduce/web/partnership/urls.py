@@ -7,6 +7,7 @@ from coproduce.web.partnership import (
     enquiries,
     organisations,
     participants,
+    rating_views,
     staff,
     views,
     voice,
@@ -37,6 +38,7 @@ urlpatterns = [
     path("group-sessions/<int:pk>/attendance/", voice.group_session_attendance, name="group_session_attendance"),
     path("group-sessions/<int:pk>/answer/", voice.group_session_answer, name="group_session_answer"),
     path("partnership/feedback/", voice.feedback_list, name="feedback_list"),
+    path("partnership/service-ratings/", rating_views.service_ratings, name="service_ratings"),
     path("partnership/dashboard/", dashboard_views.partnership_dashboard_page, name="partnership_dashboard"),
     path(
         "partnership/dashboard/<slug:table>.<slug:fmt>",

@@ -237,7 +237,9 @@ def test_overdue_referrals_are_flagged_in_the_inbox(personas: Personas, client_f
 
 def test_nothing_overdue_is_flagged_when_answers_are_not_yet_due(personas: Personas, client_for: ClientFor) -> None:
     page = text(client_for("partner_worker").get("/partner/"))
-    assert "overdue" not in page.lower()
+    assert "is overdue" not in page
+    assert "are overdue" not in page
+    assert "Overdue: no answer since" not in page
 
 
 @pytest.mark.parametrize("how_many", [1, 12])
@@ -258,9 +260,44 @@ def test_the_inbox_takes_the_same_queries_however_many_referrals(
     client.get("/partner/")  # the first visit may set up the session
     # Session, user, actor (3), partnership, its memberships, page count, page of referrals,
     # children, assessments, their barriers, audit insert, deletion notices.
-    with django_assert_num_queries(14):
+    # Session, user, actor (3), partnership, its memberships, overdue count, page count, page of
+    # referrals, children, assessments, their barriers, audit insert, deletion notices, service ratings.
+    with django_assert_num_queries(16):
         response = client.get("/partner/")
     assert len(response.context["rows"]) == how_many + 1
+    with django_assert_num_queries(16):
+        response = client.get("/partner/?state=sent")
+    assert len(response.context["rows"]) == how_many + 1
+
+
+def test_the_overdue_warning_links_to_the_inbox_showing_only_overdue_referrals(
+    personas: Personas, client_for: ClientFor
+) -> None:
+    late = pats_referral_in(personas, sent=True)
+    Referral.objects.filter(pk=late.pk).update(answer_due_on=timezone.localdate() - datetime.timedelta(1))
+    client = client_for("partner_worker")
+
+    body = client.get("/partner/").content.decode()
+    assert '<a class="govuk-link" href="/partner/?state=overdue">1 referral is overdue</a>' in body
+
+    response = client.get("/partner/?state=overdue")
+    assert [row["referral"] for row in response.context["rows"]] == [late]
+    assert "1 referral (overdue: waiting for your answer)" in text(response)
+
+
+def test_the_inbox_filters_by_state_and_ignores_a_made_up_one(personas: Personas, client_for: ClientFor) -> None:
+    accepted = pats_referral_in(personas, sent=True)
+    Referral.objects.filter(pk=accepted.pk).update(state=Referral.State.ACCEPTED)
+    client = client_for("partner_worker")
+
+    assert [row["referral"] for row in client.get("/partner/?state=accepted").context["rows"]] == [accepted]
+    assert [row["referral"] for row in client.get("/partner/?state=sent").context["rows"]] == [personas.referral]
+    response = client.get("/partner/?state=completed")
+    assert response.context["rows"] == []
+    assert "No referrals match “Completed”." in text(response)
+    made_up = client.get("/partner/?state=proposed")
+    assert made_up.status_code == 200
+    assert len(made_up.context["rows"]) == 2
 
 
 def test_only_partner_workers_have_an_inbox(client_for: ClientFor) -> None:
