@@ -441,6 +441,57 @@ def withdraw_consent(*, actor: Any, consent_id: int, how: str) -> Consent:
     return consent
 
 
+def give_consent_again(*, actor: Any, consent_id: int, how: str = "") -> Consent:
+    """The participant gives again a consent they withdrew: a new consent from now, the old one kept.
+
+    The participant does this themselves, online; their keyworker or manager may record it for
+    them and say how it was given. A consent to share with an organisation is given again only
+    with a new referral (it names the fields shared), so it is refused here.
+    """
+    who = actor_for(actor)
+    with transaction.atomic():
+        withdrawn = (
+            Consent.objects.select_for_update()
+            .filter(pk=consent_id, participant__in=participants_visible_to(actor))
+            .select_related("participant")
+            .first()
+        )
+        if withdrawn is None:
+            raise NotFound("No such consent.")
+        participant = withdrawn.participant
+        own = who.participant_id == participant.pk
+        if not (own or rules.has_perm("participants.record_consent", actor, participant)):
+            raise NotAllowed("You cannot give this consent again.")
+        if own:
+            how = Consent.How.ONLINE
+        elif how not in Consent.How.values:
+            raise InvalidInput({"how": ["Record how the participant gave their consent."]})
+        if withdrawn.withdrawn_at is None:
+            raise DomainError("This consent has not been withdrawn.")
+        if withdrawn.purpose == Consent.Purpose.SHARE_WITH_ORGANISATION:
+            raise DomainError("Sharing with an organisation is agreed again with a new referral.")
+        if Consent.objects.filter(
+            participant=participant, purpose=withdrawn.purpose, withdrawn_at__isnull=True
+        ).exists():
+            raise DomainError("This consent is already given again.")
+        consent = Consent.objects.create(
+            participant=participant,
+            purpose=withdrawn.purpose,
+            detail=withdrawn.detail,
+            given_at=timezone.now(),
+            given_by=actor,
+            given_how=how,
+        )
+        record_event(
+            actor=actor,
+            action=AuditEvent.Action.CONSENT_GIVEN,
+            record=consent,
+            participant_id=participant.pk,
+            changed_fields=["purpose"],
+        )
+    return consent
+
+
 def submit_enquiry(
     *,
     name: str,

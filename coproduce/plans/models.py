@@ -169,6 +169,13 @@ class Step(VersionedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decline_reason = models.TextField(blank=True, help_text="Optional: declining needs no reason.")
+    answer_changed_from = models.CharField(
+        max_length=10,
+        choices=State.choices,
+        blank=True,
+        help_text="The answer given before the participant last changed their mind, if they did.",
+    )
+    answer_changed_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["version", "updated_at"])
 

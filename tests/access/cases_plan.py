@@ -37,6 +37,16 @@ def agreed_step_of(participant: Participant) -> Step:
     )
 
 
+def declined_step_of(participant: Participant) -> Step:
+    existing = Step.objects.filter(goal__participant=participant, state=Step.State.DECLINED).first()
+    return existing or StepFactory(
+        goal=goal_of(participant),
+        state=Step.State.DECLINED,
+        answered_at=timezone.now(),
+        answered_how=Step.AnsweredHow.PHONE,
+    )
+
+
 def plan_snapshot(participant: Participant) -> tuple[object, ...]:
     return (
         tuple(Goal.objects.filter(participant=participant).values_list("pk", "title", "status", "version")),
@@ -146,6 +156,21 @@ CASES = [
         allowed_status=302,
         snapshot=lambda p: plan_snapshot(p.participant),
     ),
+    AccessCase(
+        route="web:my_plan",
+        label="change my answer",
+        url=lambda p: reverse("web:my_plan"),
+        method="POST",
+        data=lambda p: {
+            "action": "change_answer",
+            "answer": "agree",
+            "step": declined_step_of(p.participant).pk,
+            "version": declined_step_of(p.participant).version,
+        },
+        allowed=roles("participant"),
+        allowed_status=302,
+        snapshot=lambda p: (declined_step_of(p.participant), plan_snapshot(p.participant))[1],
+    ),
     # The API.
     AccessCase(
         route="api-v1:list_assessments",
@@ -213,6 +238,11 @@ CASES = [
     step_case("agree", offered_step_of, lambda p: {"version": 1, "answered_how": "in_person"}),
     step_case("decline", offered_step_of, lambda p: {"version": 1, "answered_how": "message", "reason": ""}),
     step_case("talk", offered_step_of, lambda p: {"version": 1, "answered_how": "phone"}),
+    step_case(
+        "change_answer",
+        declined_step_of,
+        lambda p: {"version": 1, "answer": "agree", "answered_how": "phone", "reason": ""},
+    ),
     step_case("complete", agreed_step_of, lambda p: {"version": 1}),
     step_case("stop", agreed_step_of, lambda p: {"version": 1}),
 ]

@@ -46,6 +46,7 @@ OPERATIONS = {
     ("post", "/api/v1/steps/{step_id}/agree"): "agree_step",
     ("post", "/api/v1/steps/{step_id}/decline"): "decline_step",
     ("post", "/api/v1/steps/{step_id}/talk"): "talk_step",
+    ("post", "/api/v1/steps/{step_id}/change-answer"): "change_answer_step",
     ("post", "/api/v1/steps/{step_id}/complete"): "complete_step",
     ("post", "/api/v1/steps/{step_id}/stop"): "stop_step",
     ("get", "/api/v1/participants/{participant_id}/progress-checks"): "list_progress_checks",

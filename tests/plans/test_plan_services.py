@@ -18,6 +18,7 @@ from coproduce.plans.services.plan import (
     add_goal,
     agree_to_step,
     ask_to_talk_about_step,
+    change_step_answer,
     complete_step,
     decline_step,
     offer_step,
@@ -250,3 +251,52 @@ def test_no_sequence_of_calls_makes_a_step_active_without_an_answer(
             assert (after.answered_at, after.answered_how) == (before.answered_at, before.answered_how)
     Step.objects.filter(pk=step.pk).delete()
     Goal.objects.filter(pk=step.goal_id).delete()
+
+
+def test_a_participant_changes_their_mind_until_the_step_is_done(personas: Personas) -> None:
+    step = StepFactory(goal=GoalFactory(participant=personas.participant))
+    pat = personas.participant.user
+    step = decline_step(actor=pat, step_id=step.pk, expected_version=1, reason="Too far")
+    step = change_step_answer(actor=pat, step_id=step.pk, expected_version=step.version, answer="agree")
+    assert (step.state, step.answer_changed_from, step.decline_reason, step.answered_how) == (
+        "agreed",
+        "declined",
+        "",
+        "themselves",
+    )
+    event = AuditEvent.objects.filter(record_type="plans.Step", record_id=str(step.pk)).latest("pk")
+    assert (event.action, event.changed_fields) == (AuditEvent.Action.CHANGE, ["answer_changed_from", "state"])
+    step = change_step_answer(actor=pat, step_id=step.pk, expected_version=step.version, answer="decline")
+    assert (step.state, step.answer_changed_from) == ("declined", "agreed")
+    with pytest.raises(DomainError, match="already declined"):
+        change_step_answer(actor=pat, step_id=step.pk, expected_version=step.version, answer="decline")
+    step = change_step_answer(actor=pat, step_id=step.pk, expected_version=step.version, answer="agree")
+    step = complete_step(actor=pat, step_id=step.pk, expected_version=step.version)
+    with pytest.raises(DomainError, match="is done, so the answer can no longer be changed"):
+        change_step_answer(actor=pat, step_id=step.pk, expected_version=step.version, answer="decline")
+    assert [h.state for h in step.history.order_by("history_id")] == [
+        "offered",
+        "declined",
+        "agreed",
+        "declined",
+        "agreed",
+        "done",
+    ]
+
+
+def test_changing_an_answer_is_version_checked_and_staff_say_how(personas: Personas) -> None:
+    step = StepFactory(goal=GoalFactory(participant=personas.participant))
+    pat, kim = personas.participant.user, personas.keyworker.user
+    with pytest.raises(DomainError, match="not been answered"):
+        change_step_answer(actor=pat, step_id=step.pk, expected_version=1, answer="agree")
+    step = decline_step(actor=pat, step_id=step.pk, expected_version=1)
+    with pytest.raises(InvalidInput):
+        change_step_answer(actor=kim, step_id=step.pk, expected_version=step.version, answer="agree")
+    stale = step.version
+    change_step_answer(actor=kim, step_id=step.pk, expected_version=stale, answer="agree", answered_how="phone")
+    with pytest.raises(ConflictError):
+        change_step_answer(actor=pat, step_id=step.pk, expected_version=stale, answer="agree")
+    with pytest.raises(NotFound):
+        change_step_answer(
+            actor=personas.other_keyworker.user, step_id=step.pk, expected_version=step.version + 1, answer="decline"
+        )

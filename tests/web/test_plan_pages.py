@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from coproduce.plans.models import Assessment, Goal, Step
+from coproduce.plans.services.plan import complete_step
 from tests.personas import Personas
 from tests.plans.factories import AssessmentBarrierFactory, GoalFactory, StepFactory
 
@@ -190,3 +191,38 @@ def test_a_plan_page_changes_only_its_own_participants_steps(
     assert response.status_code == 404
     olives.refresh_from_db()
     assert olives.state == "offered"
+
+
+def test_participant_changes_no_thanks_to_yes_and_the_keyworker_sees_it(
+    personas: Personas, client_for: Callable[[str], Client]
+) -> None:
+    step = StepFactory(goal=GoalFactory(participant=personas.participant))
+    client = client_for("participant")
+    client.post(reverse(MY_PLAN), answer(step, "decline"))
+    step.refresh_from_db()
+    body = client.get(reverse(MY_PLAN)).content.decode()
+    assert "Change your answer" in body
+    assert "You said “no thanks” to this. You can change your mind." in body
+    change = {"action": "change_answer", "answer": "agree", "step": step.pk, "version": step.version}
+    response = client.post(reverse(MY_PLAN), change, follow=True)
+    assert "You changed your answer to “yes”. It is now part of your plan." in response.content.decode()
+    step.refresh_from_db()
+    assert (step.state, step.answer_changed_from) == ("agreed", "declined")
+    keyworker_page = client_for("keyworker").get(reverse("web:participant_plan", args=[personas.participant.pk]))
+    assert "<strong>Changed their answer</strong> on" in keyworker_page.content.decode()
+    assert "it was “no thanks”." in keyworker_page.content.decode()
+
+
+def test_a_done_step_offers_no_change_and_a_change_to_it_is_refused(
+    personas: Personas, client_for: Callable[[str], Client]
+) -> None:
+    step = StepFactory(goal=GoalFactory(participant=personas.participant))
+    client = client_for("participant")
+    client.post(reverse(MY_PLAN), answer(step, "agree"))
+    step.refresh_from_db()
+    step = complete_step(actor=personas.keyworker.user, step_id=step.pk, expected_version=step.version)
+    assert "Change your answer" not in client.get(reverse(MY_PLAN)).content.decode()
+    change = {"action": "change_answer", "answer": "decline", "step": step.pk, "version": step.version}
+    response = client.post(reverse(MY_PLAN), change)
+    assert response.status_code == 400
+    assert "This step is done, so the answer can no longer be changed." in response.content.decode()

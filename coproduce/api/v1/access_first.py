@@ -280,7 +280,7 @@ _SPEND_CHANGES = {
     "cancel_spend": "budgets.cancel_spend",
     "attach_receipt": "budgets.attach_receipt",
 }
-_STEP_ANSWERS = ("agree_step", "decline_step", "talk_step", "complete_step", "stop_step")
+_STEP_ANSWERS = ("agree_step", "decline_step", "talk_step", "change_answer_step", "complete_step", "stop_step")
 _SURVEY_CHANGES = (
     "update_research_survey",
     "open_research_survey",

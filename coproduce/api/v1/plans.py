@@ -140,6 +140,10 @@ class DeclineIn(AnswerIn):
     reason: str = Field("", description="Optional: declining needs no reason.")
 
 
+class ChangeAnswerIn(DeclineIn):
+    answer: str = Field(description="The new answer: agree or decline.")
+
+
 # ---- helpers ----------------------------------------------------------------------------------
 
 
@@ -275,6 +279,7 @@ SERVICES: dict[str, Any] = {
     "agree": plan_services.agree_to_step,
     "decline": plan_services.decline_step,
     "talk": plan_services.ask_to_talk_about_step,
+    "change_answer": plan_services.change_step_answer,
     "complete": plan_services.complete_step,
     "stop": plan_services.stop_step,
 }
@@ -319,6 +324,27 @@ def decline_step(request: HttpRequest, step_id: int, payload: DeclineIn) -> Step
 def talk_step(request: HttpRequest, step_id: int, payload: AnswerIn) -> Step:
     """The participant would like to talk about it first: the step stays offered, marked for a talk."""
     return _answer(request, "talk", step_id, expected_version=payload.version, answered_how=payload.answered_how)
+
+
+@router.post(
+    "/steps/{step_id}/change-answer",
+    response={200: StepOut, **STEP_ERRORS},
+    summary="Change the answer to a step",
+    url_name="change_answer_step",
+)
+def change_answer_step(request: HttpRequest, step_id: int, payload: ChangeAnswerIn) -> Step:
+    """The participant changes their mind: an agreed step becomes declined (`answer` "decline") or a
+    declined one agreed (`answer` "agree"). Refused with 400 once the step is done or stopped.
+    Staff recording the change must send `answered_how`."""
+    return _answer(
+        request,
+        "change_answer",
+        step_id,
+        expected_version=payload.version,
+        answer=payload.answer,
+        answered_how=payload.answered_how,
+        reason=payload.reason,
+    )
 
 
 @router.post(

@@ -1,6 +1,7 @@
 """The plan: goals in the participant's own words, and steps that are offered, never imposed.
 
-A step moves offered → agreed / declined → (from agreed) done / stopped. Only the participant's
+A step moves offered → agreed / declined → (from agreed) done / stopped; until it is done or
+stopped the participant may change their mind between agreed and declined. Only the participant's
 answer moves it out of "offered": given by them on their own page (answered "themselves") or
 recorded by their keyworker, who must then say how the answer was given (in person, on the
 phone, by message). Declining is a normal answer and needs no reason (DESIGN.md §2.2).
@@ -292,6 +293,57 @@ def ask_to_talk_about_step(
         step.bump_version()
         step.save()
         _audit(actor, AuditEvent.Action.CHANGE, step, step.goal.participant_id, ["wants_to_talk"])
+    return step
+
+
+CHANGEABLE_ANSWERS = {"agree": Step.State.AGREED, "decline": Step.State.DECLINED}
+
+
+def change_step_answer(
+    *,
+    actor: Any,
+    step_id: int,
+    expected_version: int,
+    answer: str,
+    answered_how: str = "",
+    reason: str = "",
+) -> Step:
+    """The participant changes their mind about a step they answered: "no thanks" becomes "yes" or back.
+
+    Allowed while the step is agreed or declined, never once it is done or stopped (that happened).
+    The earlier answer and the time of the change are kept on the step (and in its history), so
+    their keyworker sees that they changed their mind. Staff recording a change say how it was given.
+    """
+    if answer not in CHANGEABLE_ANSWERS:
+        raise InvalidInput({"answer": ["Choose “Yes” or “No thanks”."]})
+    new_state = CHANGEABLE_ANSWERS[answer]
+    with transaction.atomic():
+        step = _locked_step(actor, step_id)
+        participant = step.goal.participant
+        if not rules.has_perm("plans.answer_step", actor, participant):
+            raise NotAllowed("Only the participant, or their keyworker recording their answer, can change the answer.")
+        how = _how_answered(actor, participant, answered_how)
+        step.check_version(expected_version)
+        if step.state in (Step.State.DONE, Step.State.STOPPED):
+            raise DomainError(
+                f"This step is {step.get_state_display().lower()}, so the answer can no longer be changed."
+            )
+        if step.state == Step.State.OFFERED:
+            raise DomainError("This step has not been answered yet: answer it first.")
+        if step.state == new_state:
+            raise DomainError(f"This step is already {step.get_state_display().lower()}.")
+        step.answer_changed_from = step.state
+        step.answer_changed_at = timezone.now()
+        step.state = new_state
+        step.answered_at = step.answer_changed_at
+        step.answered_how = how
+        step.answer_recorded_by = actor
+        step.wants_to_talk = False
+        step.decline_reason = reason.strip() if new_state == Step.State.DECLINED else ""
+        step.bump_version()
+        step.save()
+        fields = ["state", "answer_changed_from", *(["decline_reason"] if step.decline_reason else [])]
+        _audit(actor, AuditEvent.Action.CHANGE, step, participant.pk, fields)
     return step
 
 

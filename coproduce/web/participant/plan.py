@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from coproduce.accounts.roles import Role
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
@@ -27,6 +28,10 @@ ANSWERED = {
     "agree": "Thank you. It is now part of your plan.",
     "decline": "That is fine. We have noted “no thanks”.",
     "talk": "Your keyworker will talk it through with you.",
+}
+CHANGED = {
+    "agree": gettext_lazy("You changed your answer to “yes”. It is now part of your plan."),
+    "decline": gettext_lazy("You changed your answer to “no thanks”. That is fine."),
 }
 
 
@@ -65,6 +70,18 @@ def _act(request: HttpRequest, participant: Participant) -> str:
         else:
             plan_services.ask_to_talk_about_step(**common)
         return ANSWERED[data["answer"]]
+    if action == "change_answer":
+        form = AnswerForm(request.POST)
+        _require_valid(form)
+        data = form.cleaned_data
+        plan_services.change_step_answer(
+            actor=user,
+            step_id=data["step"],
+            expected_version=data["version"],
+            answer=data["answer"],
+            reason=data["reason"],
+        )
+        return str(CHANGED[data["answer"]])
     raise DomainError("Choose what you would like to do.")
 
 

@@ -3,6 +3,7 @@ from django.urls import path
 from coproduce.web.participant import (
     appointments,
     budget_views,
+    consents,
     language,
     my_data,
     outcome_views,
@@ -38,6 +39,8 @@ urlpatterns = [
     path("me/availability/", referral_views.my_availability, name="my_availability"),
     path("me/achievements/", outcome_views.my_achievements, name="my_achievements"),
     path("me/money/", budget_views.my_money, name="my_money"),
+    path("me/consents/<int:pk>/withdraw/", consents.my_consent_withdraw, name="my_consent_withdraw"),
+    path("me/consents/<int:pk>/give-again/", consents.my_consent_give_again, name="my_consent_give_again"),
     path("me/my-data/", my_data.my_data, name="my_data"),
     path("me/my-data/<int:pk>/download/", my_data.my_data_download, name="my_data_download"),
 ]

@@ -93,6 +93,8 @@ def my_page(request: HttpRequest) -> HttpResponse:
         # Notes restricted for a safeguarding reason are never shown to the participant (DESIGN.md §2.1).
         "contacts": [contact for contact in participant.recent_contacts if not contact.is_restricted],
         "survey_waiting": waiting_invitations(request).first(),
+        # A withdrawn consent offers "Give it again" unless it is already given again.
+        "active_purposes": {consent.purpose for consent in participant.consents.all() if consent.is_active},
     }
     return render(request, "web/participant/my_page.html", context)
 
