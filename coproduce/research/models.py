@@ -261,6 +261,33 @@ class Redaction(models.Model):
         return f"{self.replacement} at {self.start}"
 
 
+class DismissedSuggestion(models.Model):
+    """A suggested redaction the evaluator decided to leave in the text, and why.
+
+    It points at the passage by where it is in the text as it is now (the redactions made after it
+    move it along); the words themselves are in the text and not copied here. A transcript cannot
+    be ready for coding while any suggestion is neither redacted nor dismissed like this.
+    """
+
+    transcript = models.ForeignKey(Transcript, on_delete=models.CASCADE, related_name="dismissed_suggestions")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    kind = models.CharField(max_length=12, choices=Redaction.Kind.choices)
+    reason = models.CharField(max_length=500)
+    dismissed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    dismissed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["transcript", "start", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="dismissed_suggestion_span"),
+            models.CheckConstraint(condition=~models.Q(reason=""), name="dismissed_suggestion_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Left in at {self.start}: {self.reason}"
+
+
 class Codebook(VersionedModel):
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="codebooks")
     name = models.CharField(max_length=200)

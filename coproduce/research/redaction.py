@@ -34,7 +34,7 @@ Kind = Redaction.Kind
 REPLACEMENTS: dict[str, str] = {
     Kind.PARTICIPANT: "[participant]",
     Kind.CHILD: "[child]",
-    Kind.STAFF: "[staff member]",
+    Kind.STAFF: "[staff]",
     Kind.PLACE: "[place]",
     Kind.OTHER: "[redacted]",
 }
@@ -71,8 +71,14 @@ CHILD_PHRASE = re.compile(
 )
 WORD = re.compile(r"[^\W\d_]+")
 
-# Which kind wins when the same words are known as two kinds of name.
-PRIORITY: dict[str, int] = {Kind.PARTICIPANT: 0, Kind.CHILD: 1, Kind.STAFF: 2, Kind.PLACE: 3, Kind.OTHER: 4}
+# Which kind wins when the same words are known as two kinds of name (the interviewee's own name
+# wins over all): a child named in the text, then a place ("Glasgow" is the city more often than
+# someone's family name), then staff (a keyworker's first name is far more likely to be about the
+# keyworker than about another participant who shares it), then other participants.
+PRIORITY: dict[str, int] = {Kind.CHILD: 0, Kind.PLACE: 1, Kind.STAFF: 2, Kind.PARTICIPANT: 3, Kind.OTHER: 4}
+# Kinds that name a person: two of them side by side ("Kirsty" "Morrison") are one name, one tag.
+PERSON_KINDS = frozenset([Kind.PARTICIPANT, Kind.CHILD, Kind.STAFF])
+BETWEEN_NAMES = re.compile(r"[ \t]+")
 
 
 @dataclass(frozen=True)
@@ -104,6 +110,10 @@ def _gap(text: str) -> str:
     return "".join(text.split()).replace("’", "'")
 
 
+def _rank(entry: _Name) -> int:
+    return -1 if entry.own else PRIORITY[entry.kind]
+
+
 class _NameIndex:
     """Known names by their first word (lower case), longest first."""
 
@@ -126,7 +136,7 @@ class _NameIndex:
             own=own,
         )
         known = self._by_phrase.get(tokens)
-        if known is None or PRIORITY[kind] < PRIORITY[known.kind] or (own and not known.own):
+        if known is None or _rank(entry) < _rank(known):
             self._by_phrase[tokens] = entry
 
     def add_words(self, names: Iterable[str], kind: str, why: str, *, own: bool = False) -> None:
@@ -135,12 +145,23 @@ class _NameIndex:
             for match in WORD.finditer(name or ""):
                 self.add(match.group(), kind, why, own=own)
 
+    def add_person(
+        self, first_names: Iterable[str], family_name: str, kind: str, why: str, *, own: bool = False
+    ) -> None:
+        """A person's names: each word, and each first name followed by the family name as one
+        whole name, so "Kirsty Morrison" is one passage and one tag."""
+        first_names = [name for name in first_names if name and name.strip()]
+        self.add_words([*first_names, family_name], kind, why, own=own)
+        if family_name and family_name.strip():
+            for first in first_names:
+                self.add(f"{first} {family_name}", kind, why, own=own)
+
     def by_first_word(self) -> dict[str, list[_Name]]:
         index: dict[str, list[_Name]] = {}
         for entry in self._by_phrase.values():
             index.setdefault(entry.tokens[0], []).append(entry)
         for entries in index.values():
-            entries.sort(key=lambda entry: (-len(entry.tokens), PRIORITY[entry.kind]))
+            entries.sort(key=lambda entry: (-len(entry.tokens), _rank(entry)))
         return index
 
 
@@ -150,7 +171,32 @@ def suggest_redactions(transcript: Transcript) -> list[Suggestion]:
     index = _known_names(transcript)
     text = transcript.text
     child_spans = _child_names(text, index)
-    return _scan(text, index.by_first_word(), child_spans)
+    return _joined(text, _scan(text, index.by_first_word(), child_spans))
+
+
+def _joined(text: str, found: list[Suggestion]) -> list[Suggestion]:
+    """Names of people written side by side with only spaces between ("Kirsty Morrison", where
+    "Kirsty" and "Morrison" were found as two names) become one passage, tagged as the first."""
+    joined: list[Suggestion] = []
+    for suggestion in found:
+        before = joined[-1] if joined else None
+        if (
+            before is not None
+            and before.kind in PERSON_KINDS
+            and suggestion.kind in PERSON_KINDS
+            and BETWEEN_NAMES.fullmatch(text[before.end : suggestion.start])
+        ):
+            joined[-1] = Suggestion(
+                before.start,
+                suggestion.end,
+                text[before.start : suggestion.end],
+                before.kind,
+                before.replacement,
+                before.why,
+            )
+        else:
+            joined.append(suggestion)
+    return joined
 
 
 def _known_names(transcript: Transcript) -> _NameIndex:
@@ -168,8 +214,9 @@ def _known_names(transcript: Transcript) -> _NameIndex:
     if interview is not None and interview.research_consent_id:
         person = interview.research_consent.participant  # type: ignore[union-attr]
         interviewee_id = person.pk
-        index.add_words(
-            [person.given_name, person.preferred_name, person.family_name],
+        index.add_person(
+            [person.given_name, person.preferred_name],
+            person.family_name,
             Kind.PARTICIPANT,
             "The interviewee's own name.",
             own=True,
@@ -181,6 +228,7 @@ def _known_names(transcript: Transcript) -> _NameIndex:
             "The interviewee's own name.",
             own=True,
         )
+        index.add(interview.stakeholder.name, Kind.STAFF, "The interviewee's own name.", own=True)  # type: ignore[union-attr]
     area = (
         Partnership.objects.filter(pk=partnership_id).values_list("area_name", flat=True).first()
         if partnership_id
@@ -194,7 +242,7 @@ def _known_names(transcript: Transcript) -> _NameIndex:
     )
     where = f" in {area}" if area else ""
     for given, preferred, family in others.values_list("given_name", "preferred_name", "family_name").iterator():
-        index.add_words([given, preferred, family], Kind.PARTICIPANT, f"The name of a participant{where}.")
+        index.add_person([given, preferred], family, Kind.PARTICIPANT, f"The name of a participant{where}.")
     staff = (
         StaffMember.objects.filter(
             # Staff of no one area (evaluators, funders) too: their names turn up as interviewers.
@@ -206,9 +254,12 @@ def _known_names(transcript: Transcript) -> _NameIndex:
         .distinct()
     )
     for display_name, first_name, last_name in staff:
-        index.add_words([display_name, first_name, last_name], Kind.STAFF, "The name of a member of staff.")
+        index.add_person([first_name], last_name, Kind.STAFF, "The name of a member of staff.")
+        index.add_words([display_name], Kind.STAFF, "The name of a member of staff.")
+        index.add(display_name, Kind.STAFF, "The name of a member of staff.")
     for name in Stakeholder.objects.filter(programme_id=programme_id).values_list("name", flat=True):
         index.add_words([name], Kind.STAFF, "The name of someone interviewed for the evaluation.")
+        index.add(name, Kind.STAFF, "The name of someone interviewed for the evaluation.")
     for name in Partnership.objects.filter(programme_id=programme_id).values_list("area_name", flat=True):
         index.add(name, Kind.PLACE, "The name of one of the programme's areas.")
     for name in Organisation.objects.values_list("name", flat=True):

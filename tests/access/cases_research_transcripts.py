@@ -11,7 +11,7 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from coproduce.research.models import Interview, Transcript, TranscriptPolicy
+from coproduce.research.models import DismissedSuggestion, Interview, Transcript, TranscriptPolicy
 from coproduce.research.redaction import suggest_redactions
 from tests.access.matrix import AccessCase, roles
 from tests.personas import Personas
@@ -73,6 +73,32 @@ def upload(p: Personas) -> dict[str, object]:
 
 def first_suggestion(p: Personas) -> str:
     return suggest_redactions(kim(p))[0].key
+
+
+def settled_kim(p: Personas) -> dict[str, Any]:
+    """Kim's transcript with every suggestion left in (with a reason), so it may be made ready."""
+    transcript = kim(p)
+    DismissedSuggestion.objects.bulk_create(
+        DismissedSuggestion(
+            transcript=transcript,
+            start=s.start,
+            end=s.end,
+            kind=s.kind,
+            reason="Checked.",
+            dismissed_by=p.evaluator.user,
+        )
+        for s in suggest_redactions(transcript)
+        if not DismissedSuggestion.objects.filter(transcript=transcript, start=s.start, end=s.end).exists()
+    )
+    return {"version": transcript.version}
+
+
+def leave_in_first(p: Personas) -> dict[str, Any]:
+    first = suggest_redactions(kim(p))[0]
+    return {
+        "version": kim(p).version,
+        "suggestions": [{"start": first.start, "end": first.end, "reason": "Not a name."}],
+    }
 
 
 def audited_pat(p: Personas) -> Any:
@@ -144,7 +170,7 @@ CASES = [
         route="web:research_transcript_redact",
         method="POST",
         url=url("web:research_transcript_redact", kim),
-        data=lambda p: {"version": kim(p).version, "suggestion": [first_suggestion(p)]},
+        data=lambda p: {"version": kim(p).version, "suggestion": [first_suggestion(p)], "accept_all": "1"},
         allowed=EVALUATOR,
         allowed_status=302,
         snapshot=snapshot,
@@ -164,7 +190,7 @@ CASES = [
         route="web:research_transcript_ready",
         method="POST",
         url=url("web:research_transcript_ready", kim),
-        data=lambda p: {"version": kim(p).version},
+        data=settled_kim,
         allowed=EVALUATOR,
         allowed_status=302,
         snapshot=snapshot,
@@ -305,11 +331,22 @@ CASES = [
         secrets=secrets,
     ),
     AccessCase(
+        route="api-v1:leave_in_research_transcript_suggestions",
+        method="POST",
+        json=True,
+        url=url("api-v1:leave_in_research_transcript_suggestions", kim),
+        data=leave_in_first,
+        allowed=EVALUATOR,
+        api=True,
+        snapshot=snapshot,
+        secrets=secrets,
+    ),
+    AccessCase(
         route="api-v1:research_transcript_ready",
         method="POST",
         json=True,
         url=url("api-v1:research_transcript_ready", kim),
-        data=lambda p: {"version": kim(p).version},
+        data=settled_kim,
         allowed=EVALUATOR,
         api=True,
         snapshot=snapshot,

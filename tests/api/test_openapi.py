@@ -134,6 +134,9 @@ OPERATIONS = {
     ("post", "/api/v1/research/transcripts/{transcript_id}/redactions"): "apply_research_transcript_redactions",
     ("post", "/api/v1/research/transcripts/{transcript_id}/redact-passage"): "redact_research_transcript_passage",
     ("post", "/api/v1/research/transcripts/{transcript_id}/ready"): "research_transcript_ready",
+    ("post", "/api/v1/research/transcripts/{transcript_id}/suggestions/left-in"): (
+        "leave_in_research_transcript_suggestions"
+    ),
     ("get", "/api/v1/research/transcripts/{transcript_id}/original"): "research_transcript_original",
     ("get", "/api/v1/research/codebooks"): "list_research_codebooks",
     ("post", "/api/v1/research/codebooks"): "create_research_codebook",

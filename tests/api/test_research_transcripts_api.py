@@ -104,9 +104,26 @@ def test_upload_suggest_redact_and_ready(personas: Personas, client_for: ClientF
     suggestions = client.get(f"{BASE}/{transcript_id}/suggestions").json()
     assert [(s["start"], s["end"], s["text"], s["kind"], s["replacement"]) for s in suggestions] == [
         (0, 3, "Pat", "participant", "[participant]"),
-        (5, 8, "Kim", "staff", "[staff member]"),
+        (5, 8, "Kim", "staff", "[staff]"),
         (19, 28, "Kirkcaldy", "place", "[place]"),
     ]
+    assert [s["left_in_because"] for s in suggestions] == [None, None, None]
+    too_soon = send_json(client, "POST", f"{BASE}/{transcript_id}/ready", {"version": 1})
+    assert (too_soon.status_code, too_soon.json()["detail"]) == (
+        400,
+        "3 suggested redactions are still open. Redact each one, or leave it in with a reason, "
+        "before the transcript is ready for coding.",
+    )
+    no_reason = send_json(
+        client,
+        "POST",
+        f"{BASE}/{transcript_id}/suggestions/left-in",
+        {"version": 1, "suggestions": [{"start": 5, "end": 8, "reason": " "}]},
+    )
+    assert (no_reason.status_code, no_reason.json()["errors"]) == (
+        400,
+        {"reason": ["Say why “Kim” can stay, or redact it."]},
+    )
     overlapping = send_json(
         client,
         "POST",
@@ -140,7 +157,7 @@ def test_upload_suggest_redact_and_ready(personas: Personas, client_for: ClientF
     passage = send_json(
         client, "POST", f"{BASE}/{transcript_id}/redact-passage", {"version": 2, "passage": "Kim", "kind": "staff"}
     )
-    assert passage.json()["text"] == "[participant]: [staff member] met me in [town]."
+    assert passage.json()["text"] == "[participant]: [staff] met me in [town]."
     ready = send_json(client, "POST", f"{BASE}/{transcript_id}/ready", {"version": 3})
     assert (ready.json()["status"], ready.json()["version"]) == ("ready", 4)
     assert client.get(f"{BASE}/{transcript_id}/suggestions").json() == []
@@ -163,7 +180,7 @@ def test_upload_suggest_redact_and_ready(personas: Personas, client_for: ClientF
     renamed = send_json(client, "PATCH", f"{BASE}/{transcript_id}", {"version": 4, "title": "Pat, 2016"})
     assert (renamed.json()["title"], renamed.json()["text"]) == (
         "Pat, 2016",
-        "[participant]: [staff member] met me in [town].",
+        "[participant]: [staff] met me in [town].",
     )
 
 

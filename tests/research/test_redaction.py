@@ -42,11 +42,11 @@ def test_names_of_people_places_and_children_in_pats_interview(personas: Persona
         ("Jamie", "child", "[child]"),
         ("Kirkcaldy", "place", "[place]"),
         ("Jamie", "child", "[child]"),
-        ("Kim", "staff", "[staff member]"),
+        ("Kim", "staff", "[staff]"),
         ("Fife Lone Parents Together", "place", "[place]"),
         ("Paula", "participant", "[participant]"),
         ("Grace", "child", "[child]"),
-        ("Kim", "staff", "[staff member]"),
+        ("Kim", "staff", "[staff]"),
     ]
     assert all(text[s.start : s.end] == s.text for s in suggestions)
     assert [s.why for s in suggestions[:3]] == [
@@ -63,11 +63,11 @@ def test_kims_stakeholder_interview_from_the_story(personas: Personas) -> None:
     AddressFactory(city="Kirkcaldy")
     kim = personas.research.kim_transcript
     assert found(kim) == [
-        ("Kim", "staff", "[staff member]"),
+        ("Kim", "staff", "[staff]"),
         ("Pat", "participant", "[participant]"),
         ("Kirkcaldy", "place", "[place]"),
         ("Pat", "participant", "[participant]"),
-        ("Kim", "staff", "[staff member]"),
+        ("Kim", "staff", "[staff]"),
         ("Jamie", "child", "[child]"),
     ]
     assert suggest_redactions(kim)[0].why == "The interviewee's own name."
@@ -76,7 +76,7 @@ def test_kims_stakeholder_interview_from_the_story(personas: Personas) -> None:
 def test_other_areas_participants_are_not_suggested_but_area_names_are(personas: Personas) -> None:
     transcript = pat_transcript(personas, "Gemma moved to Glasgow. Olive stayed in Fife.")
     assert found(transcript) == [
-        ("Glasgow", "staff", "[staff member]"),  # Gail Glasgow's family name outranks the area's name
+        ("Glasgow", "place", "[place]"),  # the area's name outranks Gail Glasgow's family name
         ("Olive", "participant", "[participant]"),
         ("Fife", "place", "[place]"),
     ]
@@ -90,8 +90,7 @@ def test_common_words_are_names_only_for_the_interviewee(personas: Personas) -> 
         interview=interview, text="Grace Hope: May I say? Young people need hope. Grace again."
     )
     assert found(transcript) == [
-        ("Grace", "participant", "[participant]"),
-        ("Hope", "participant", "[participant]"),
+        ("Grace Hope", "participant", "[participant]"),
         ("Grace", "participant", "[participant]"),
     ]
 
@@ -143,4 +142,29 @@ def test_the_interview_kind_decides_the_interviewees_kind(personas: Personas) ->
     assert kim.kind == Interview.Kind.STAKEHOLDER
     transcript = Transcript.objects.get(interview=kim)
     transcript.text = "Kim Keyworker here."
-    assert found(transcript) == [("Kim", "staff", "[staff member]"), ("Keyworker", "staff", "[staff member]")]
+    assert found(transcript) == [("Kim Keyworker", "staff", "[staff]")]
+
+
+def test_a_whole_name_is_one_passage_and_staff_and_places_keep_their_kind(personas: Personas) -> None:
+    ParticipantFactory(keyworker=personas.keyworker, given_name="Kirsty", family_name="Morrison")
+    ParticipantFactory(keyworker=personas.keyworker, given_name="Owen", family_name="Rankin")
+    AddressFactory(city="Kirkcaldy")
+    text = (
+        "Pat Participant: Kirsty Morrison and Pat Second came. "
+        "Owen Other, my keyworker Owen, and Paula Morrison met in Kirkcaldy.\n"
+        "Kirsty. Morrison"
+    )
+    transcript = pat_transcript(personas, text)
+    suggestions = suggest_redactions(transcript)
+    assert [(s.text, s.kind, s.replacement) for s in suggestions] == [
+        ("Pat Participant", "participant", "[participant]"),
+        ("Kirsty Morrison", "participant", "[participant]"),
+        ("Pat Second", "participant", "[participant]"),  # Pat's own first name and Paula's family name
+        ("Owen Other", "staff", "[staff]"),
+        ("Owen", "staff", "[staff]"),  # a participant is called Owen too: staff first
+        ("Paula Morrison", "participant", "[participant]"),
+        ("Kirkcaldy", "place", "[place]"),
+        ("Kirsty", "participant", "[participant]"),  # not side by side: two passages
+        ("Morrison", "participant", "[participant]"),
+    ]
+    assert all(text[s.start : s.end] == s.text for s in suggestions)

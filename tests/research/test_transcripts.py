@@ -16,14 +16,17 @@ from coproduce.research.services.transcripts import (
     delete_transcript,
     interviews_awaiting_transcript,
     mark_ready_for_coding,
+    open_suggestions,
     redact_passage,
     rename_transcript,
+    resolve_suggestions,
     set_transcript_policy,
     transcripts_for,
     upload_transcript,
     view_original,
     view_transcript,
 )
+from tests.directory.factories import AddressFactory
 from tests.personas import Personas
 from tests.research.factories import InterviewFactory, StakeholderFactory, TranscriptFactory
 
@@ -209,7 +212,7 @@ def test_redact_passage_by_its_words(personas: Personas) -> None:
     assert redact(passage="the same school", replacement="[school]").text.splitlines()[2] == (
         "Kim: My wee boy Jamie goes to [school], so we talk at the gate."
     )
-    assert redact(passage="Kim", kind="staff", every=True).text.count("[staff member]") == 2
+    assert redact(passage="Kim", kind="staff", every=True).text.count("[staff]") == 2
     at = Transcript.objects.get(pk=kim.pk).text.index("Pat")
     assert "met [participant] at" in redact(passage="Pat", kind="participant", start=at).text
     assert next(iter(Redaction.objects.filter(transcript=kim).order_by("pk").values_list("start", "kind"))) == (
@@ -219,9 +222,77 @@ def test_redact_passage_by_its_words(personas: Personas) -> None:
     assert Redaction.objects.filter(transcript=kim).count() == 5
 
 
+def test_ready_for_coding_is_refused_while_a_suggestion_is_open(personas: Personas) -> None:
+    AddressFactory(city="Kirkcaldy")
+    eve = personas.evaluator.user
+    kim = personas.research.kim_transcript
+    # Kim: Kim (staff), Pat, Kirkcaldy, Pat, Kim, Jamie (child).
+    assert [s.text for s in open_suggestions(kim)] == ["Kim", "Pat", "Kirkcaldy", "Pat", "Kim", "Jamie"]
+    with pytest.raises(DomainError) as caught:
+        mark_ready_for_coding(actor=eve, transcript_id=kim.pk, version=kim.version)
+    assert caught.value.message == (
+        "6 suggested redactions are still open. Redact each one, or leave it in with a reason, "
+        "before the transcript is ready for coding."
+    )
+    spans = [(s.start, s.end) for s in open_suggestions(kim)]
+    with pytest.raises(InvalidInput) as invalid:
+        resolve_suggestions(actor=eve, transcript_id=kim.pk, version=kim.version, dismiss=[(*spans[2], "  ")])
+    assert invalid.value.errors == {"reason": ["Say why “Kirkcaldy” can stay, or redact it."]}
+    with pytest.raises(InvalidInput) as invalid:
+        resolve_suggestions(actor=eve, transcript_id=kim.pk, version=kim.version, redact=[(0, 2)])
+    assert invalid.value.errors == {
+        "suggestion": ["The transcript has changed since these suggestions were made: reload the page."]
+    }
+
+    # Kirkcaldy stays (the town is the area's); the two before it are redacted, and it moves along.
+    kim = resolve_suggestions(
+        actor=eve,
+        transcript_id=kim.pk,
+        version=kim.version,
+        redact=spans[:2],
+        dismiss=[(*spans[2], "The town is needed: it is the only centre in the area.")],
+    )
+    left_in = kim.dismissed_suggestions.get()
+    assert (kim.text[left_in.start : left_in.end], left_in.kind, left_in.dismissed_by) == ("Kirkcaldy", "place", eve)
+    assert [s.text for s in open_suggestions(kim)] == ["Pat", "Kim", "Jamie"]
+    with pytest.raises(DomainError) as caught:
+        mark_ready_for_coding(actor=eve, transcript_id=kim.pk, version=kim.version)
+    assert caught.value.message.startswith("3 suggested redactions are still open.")
+
+    kim = resolve_suggestions(
+        actor=eve, transcript_id=kim.pk, version=kim.version, redact=[(s.start, s.end) for s in open_suggestions(kim)]
+    )
+    assert kim.text.splitlines()[1:] == [
+        "[staff]: I met [participant] at the centre in Kirkcaldy. [participant] wanted to train as a nurse.",
+        "[staff]: My wee boy [child] goes to the same school, so we talk at the gate.",
+    ]
+    assert open_suggestions(kim) == []
+    ready = mark_ready_for_coding(actor=eve, transcript_id=kim.pk, version=kim.version)
+    assert ready.status == "ready"
+    events = AuditEvent.objects.filter(record_type="research.Transcript", record_id=str(kim.pk), action="change")
+    assert list(events.order_by("pk").values_list("changed_fields", flat=True)) == [["text"], ["text"], ["status"]]
+
+
+def test_leaving_suggestions_in_only_is_recorded_and_audited(personas: Personas) -> None:
+    eve = personas.evaluator.user
+    kim = personas.research.kim_transcript
+    first = open_suggestions(kim)[0]
+    kim = resolve_suggestions(
+        actor=eve, transcript_id=kim.pk, version=kim.version, dismiss=[(first.start, first.end, "A pseudonym already.")]
+    )
+    assert kim.version == personas.research.kim_transcript.version + 1
+    assert kim.text == personas.research.kim_transcript.text
+    event = AuditEvent.objects.get(record_type="research.Transcript", record_id=str(kim.pk), action="change")
+    assert event.changed_fields == ["dismissed_suggestions"]
+    assert [s.text for s in open_suggestions(kim)] == ["Pat", "Pat", "Kim", "Jamie"]
+
+
 def test_ready_for_coding_freezes_the_text_and_delete_only_while_redacting(personas: Personas) -> None:
     eve = personas.evaluator.user
     kim = personas.research.kim_transcript
+    kim = resolve_suggestions(
+        actor=eve, transcript_id=kim.pk, version=kim.version, redact=[(s.start, s.end) for s in open_suggestions(kim)]
+    )
     ready = mark_ready_for_coding(actor=eve, transcript_id=kim.pk, version=kim.version)
     assert (ready.status, ready.version) == ("ready", kim.version + 1)
     with pytest.raises(DomainError) as caught:

@@ -295,6 +295,7 @@ _TRANSCRIPT_CHANGES = (
     "apply_research_transcript_redactions",
     "redact_research_transcript_passage",
     "research_transcript_ready",
+    "leave_in_research_transcript_suggestions",
     "create_research_segments",
     "settle_research_consensus",
 )

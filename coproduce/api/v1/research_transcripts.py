@@ -21,7 +21,6 @@ from coproduce.api.v1.schemas import AreaRef, Input, error_responses, one_of
 from coproduce.core.errors import NotFound
 from coproduce.programmes.actors import actor_for
 from coproduce.research.models import Redaction, Transcript
-from coproduce.research.redaction import suggest_redactions
 from coproduce.research.services.transcripts import (
     RedactionRequest,
     apply_redactions,
@@ -33,6 +32,8 @@ from coproduce.research.services.transcripts import (
     record_transcript_list_view,
     redact_passage,
     rename_transcript,
+    resolve_suggestions,
+    reviewed_suggestions,
     set_transcript_policy,
     transcripts_for,
     upload_transcript,
@@ -108,6 +109,20 @@ class SuggestionOut(Schema):
     kind: str
     replacement: str
     why: str
+    left_in_because: str | None = Field(
+        description="The reason given for leaving it in; null while it is open (neither redacted nor left in)."
+    )
+
+
+class LeaveInIn(Schema):
+    start: int = Field(ge=0, description="Where the suggested passage starts in the text as it is now.")
+    end: int = Field(ge=0)
+    reason: str = Field(max_length=500, description="Why it can stay in the text: required.")
+
+
+class LeaveInsIn(Input):
+    version: int = Field(description="The `version` you read; a stale one gets 409 and nothing is saved.")
+    suggestions: list[LeaveInIn]
 
 
 class RedactionIn(Schema):
@@ -280,12 +295,34 @@ def delete_research_transcript(request: HttpRequest, transcript_id: int, payload
     url_name="research_transcript_suggestions",
 )
 def research_transcript_suggestions(request: HttpRequest, transcript_id: int) -> list[Any]:
-    """Empty once the transcript is ready for coding (its text no longer changes)."""
+    """Empty once the transcript is ready for coding (its text no longer changes). While any is
+    open (`left_in_because` null), the transcript cannot be marked ready."""
     _evaluator(request)
     transcript = _read(request, transcript_id)
-    if transcript.status != Transcript.Status.REDACTING:
-        return []
-    return suggest_redactions(transcript)
+    return [
+        {**suggestion.__dict__, "left_in_because": dismissal.reason if dismissal else None}
+        for suggestion, dismissal in reviewed_suggestions(transcript)
+    ]
+
+
+@router.post(
+    "/research/transcripts/{transcript_id}/suggestions/left-in",
+    response={200: TranscriptOut, **error_responses(400, 401, 403, 404, 409)},
+    summary="Leave suggested redactions in the text, each with a reason",
+    url_name="leave_in_research_transcript_suggestions",
+)
+def leave_in_research_transcript_suggestions(
+    request: HttpRequest, transcript_id: int, payload: LeaveInsIn
+) -> Transcript:
+    """400, with nothing saved, if a passage is not one of the current suggestions or has no reason.
+    To redact suggestions instead, POST them to …/redactions with `suggested` true."""
+    resolve_suggestions(
+        actor=_evaluator(request),
+        transcript_id=transcript_id,
+        version=payload.version,
+        dismiss=[(item.start, item.end, item.reason) for item in payload.suggestions],
+    )
+    return _read(request, transcript_id)
 
 
 @router.post(
@@ -323,7 +360,7 @@ def redact_research_transcript_passage(request: HttpRequest, transcript_id: int,
 @router.post(
     "/research/transcripts/{transcript_id}/ready",
     response={200: TranscriptOut, **error_responses(400, 401, 403, 404, 409)},
-    summary="Mark a transcript ready for coding: its text no longer changes",
+    summary="Mark a transcript ready for coding: its text no longer changes (400 while a suggestion is open)",
     url_name="research_transcript_ready",
 )
 def research_transcript_ready(request: HttpRequest, transcript_id: int, payload: VersionIn) -> Transcript:

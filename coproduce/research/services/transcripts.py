@@ -26,13 +26,21 @@ from coproduce.core.validation import InvalidInput
 from coproduce.programmes.actors import actor_for
 from coproduce.programmes.models import Organisation
 from coproduce.research.documents import Upload, read_upload
-from coproduce.research.models import Interview, Redaction, StakeholderRole, Transcript, TranscriptPolicy
-from coproduce.research.redaction import REPLACEMENTS
+from coproduce.research.models import (
+    DismissedSuggestion,
+    Interview,
+    Redaction,
+    StakeholderRole,
+    Transcript,
+    TranscriptPolicy,
+)
+from coproduce.research.redaction import REPLACEMENTS, Suggestion, suggest_redactions
 from coproduce.research.selectors import interviewee_participant_id, interviews_visible_to, transcripts_visible_to
 
 SERVICE_USER = "Service User"
 WORK = "research.work_on_evaluation"
 READY_ALREADY = "This transcript is ready for coding: its text can no longer change."
+SUGGESTIONS_CHANGED = "The transcript has changed since these suggestions were made: reload the page."
 STALE = (
     "Someone else changed this record while you were editing it. Nothing was saved: reload to see "
     "their change, then make yours again."
@@ -103,6 +111,24 @@ def record_transcript_list_view(*, actor: Any, transcripts: Iterable[Transcript]
 def record_interview_list_view(*, actor: Any, interviews: Iterable[Interview]) -> None:
     """One LIST event per participant interview shown (by pseudonym), in one query."""
     _record_list(actor, ((i, _participant_of(i)) for i in interviews))
+
+
+def reviewed_suggestions(transcript: Transcript) -> list[tuple[Suggestion, DismissedSuggestion | None]]:
+    """Each redaction suggested for the text as it is now, with its dismissal if the evaluator left
+    it in (with a reason). None once the transcript is ready for coding. Two queries more than
+    the suggestions themselves."""
+    if transcript.status != Transcript.Status.REDACTING:
+        return []
+    dismissed = {(row.start, row.end): row for row in DismissedSuggestion.objects.filter(transcript=transcript)}
+    return [
+        (suggestion, dismissed.get((suggestion.start, suggestion.end))) for suggestion in suggest_redactions(transcript)
+    ]
+
+
+def open_suggestions(transcript: Transcript) -> list[Suggestion]:
+    """The suggestions neither redacted nor dismissed with a reason: while there is one, the
+    transcript cannot be ready for coding."""
+    return [suggestion for suggestion, dismissal in reviewed_suggestions(transcript) if dismissal is None]
 
 
 def view_transcript(*, actor: Any, transcript_id: int) -> Transcript:
@@ -334,6 +360,7 @@ def _apply(actor: Any, transcript: Transcript, wanted: list[RedactionRequest]) -
     transcript.text = text
     transcript.bump_version()
     transcript.save(update_fields=["text", "version", "updated_at"])
+    _move_dismissals(transcript, wanted)
     Redaction.objects.bulk_create(
         [
             Redaction(
@@ -349,6 +376,94 @@ def _apply(actor: Any, transcript: Transcript, wanted: list[RedactionRequest]) -
         ]
     )
     _audit_change(actor, transcript, ["text"])
+    return transcript
+
+
+def _move_dismissals(transcript: Transcript, wanted: list[RedactionRequest]) -> None:
+    """Keep each dismissal pointing at its words in the new text: after the passages redacted
+    before it, it moves by the difference in length; a dismissal of words now redacted goes."""
+    gone: list[int] = []
+    moved: list[DismissedSuggestion] = []
+    for dismissal in DismissedSuggestion.objects.filter(transcript=transcript):
+        if any(request.start < dismissal.end and dismissal.start < request.end for request in wanted):
+            gone.append(dismissal.pk)
+            continue
+        shift = sum(
+            len(request.replacement) - (request.end - request.start)
+            for request in wanted
+            if request.end <= dismissal.start
+        )
+        if shift:
+            dismissal.start += shift
+            dismissal.end += shift
+            moved.append(dismissal)
+    if gone:
+        DismissedSuggestion.objects.filter(pk__in=gone).delete()
+    if moved:
+        DismissedSuggestion.objects.bulk_update(moved, ["start", "end"])
+
+
+def resolve_suggestions(
+    *,
+    actor: Any,
+    transcript_id: int,
+    version: int,
+    redact: Sequence[tuple[int, int]] = (),
+    dismiss: Sequence[tuple[int, int, str]] = (),
+) -> Transcript:
+    """Settle suggested redactions of the text as it is now: redact the passages at `redact`
+    (start, end), and leave in those at `dismiss` (start, end, reason), each with a reason.
+
+    Every passage must be one of the current suggestions (else the page was stale: nothing is
+    saved). Leaving one in without a reason is refused, naming the words. Dismissals are recorded
+    first, at today's positions; the redactions then move them along.
+    """
+    with transaction.atomic():
+        transcript = _locked_transcript(actor, transcript_id, version)
+        if transcript.status != Transcript.Status.REDACTING:
+            raise DomainError(READY_ALREADY)
+        if not redact and not dismiss:
+            raise InvalidInput({"suggestion": ["Choose at least one suggestion to redact or leave in."]})
+        suggestions = {(suggestion.start, suggestion.end): suggestion for suggestion in suggest_redactions(transcript)}
+        spans = [(start, end) for start, end in redact] + [(start, end) for start, end, _ in dismiss]
+        if any(span not in suggestions for span in spans) or len(set(spans)) != len(spans):
+            raise InvalidInput({"suggestion": [SUGGESTIONS_CHANGED]})
+        problems = [
+            f"Say why “{suggestions[(start, end)].text}” can stay, or redact it."
+            for start, end, reason in dismiss
+            if not (reason or "").strip()
+        ]
+        problems += [
+            f"Keep the reason for leaving “{suggestions[(start, end)].text}” in to 500 characters or fewer."
+            for start, end, reason in dismiss
+            if len((reason or "").strip()) > 500
+        ]
+        if problems:
+            raise InvalidInput({"reason": problems})
+        if dismiss:
+            DismissedSuggestion.objects.filter(
+                transcript=transcript, start__in=[start for start, _, _ in dismiss]
+            ).delete()
+            DismissedSuggestion.objects.bulk_create(
+                [
+                    DismissedSuggestion(
+                        transcript=transcript,
+                        start=start,
+                        end=end,
+                        kind=suggestions[(start, end)].kind,
+                        reason=reason.strip(),
+                        dismissed_by=actor,
+                    )
+                    for start, end, reason in dismiss
+                ]
+            )
+        if redact:
+            chosen = [suggestions[span] for span in redact]
+            requests = [RedactionRequest(s.start, s.end, s.kind, s.replacement, True) for s in chosen]
+            return _apply(actor, transcript, _checked(transcript.text, requests))
+        transcript.bump_version()
+        transcript.save(update_fields=["version", "updated_at"])
+        _audit_change(actor, transcript, ["dismissed_suggestions"])
     return transcript
 
 
@@ -442,11 +557,22 @@ def redact_passage(
 
 
 def mark_ready_for_coding(*, actor: Any, transcript_id: int, version: int) -> Transcript:
-    """End redaction: from now on the text never changes, so coded offsets stay right."""
+    """End redaction: from now on the text never changes, so coded offsets stay right.
+
+    Refused while any suggested redaction is open (neither redacted nor left in with a reason), so
+    a name cannot be frozen into the text by a click."""
     with transaction.atomic():
         transcript = _locked_transcript(actor, transcript_id, version)
         if transcript.status == Transcript.Status.READY:
             raise DomainError("This transcript is already ready for coding.")
+        waiting = len(open_suggestions(transcript))
+        if waiting:
+            many = waiting != 1
+            raise DomainError(
+                f"{waiting} suggested redaction{'s are' if many else ' is'} still open. "
+                f"Redact {'each one' if many else 'it'}, or leave it in with a reason, "
+                "before the transcript is ready for coding."
+            )
         transcript.status = Transcript.Status.READY
         transcript.bump_version()
         transcript.save(update_fields=["status", "version", "updated_at"])

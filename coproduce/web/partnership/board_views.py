@@ -133,10 +133,22 @@ def _dashboard_url() -> str:
 
 
 def _render_board(request: HttpRequest, board: Board) -> HttpResponse:
+    """The next meeting first (with its papers), what is still to be done, then the past folded
+    away in <details>: the lists are split here, from the rows already read, so the page costs
+    the same number of queries however long the board's history."""
     actor_is_manager = board.can_change
+    today = _today()
+    upcoming = sorted((m for m in board.meetings if m.held_on >= today), key=lambda m: (m.held_on, m.pk))
+    next_meeting = upcoming[0] if upcoming else None
     context = {
         "page_title": f"The {board.partnership.area_name} partnership board",
         "board": board,
+        "next_meeting": next_meeting,
+        "next_papers": [d for d in board.documents if next_meeting is not None and d.meeting_id == next_meeting.pk],
+        "later_meetings": upcoming[1:],
+        "past_meetings": [m for m in board.meetings if m.held_on < today],  # newest first
+        "open_decisions": [d for d in board.decisions if d.done_on is None],
+        "done_decisions": [d for d in board.decisions if d.done_on is not None],
         "members_now": [m for m in board.members if m.left_on is None or m.left_on > _today()],
         "members_past": [m for m in board.members if m.left_on is not None and m.left_on <= _today()],
         "figures": None if actor_is_manager else area_figures(request.user),

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 
 from coproduce.research.models import Redaction, Transcript
+from coproduce.research.redaction import Suggestion
 from coproduce.web.forms import GovukForm
 
 
@@ -49,18 +50,55 @@ class VersionForm(GovukForm):
 
 
 class SuggestionsForm(VersionForm):
+    """The open suggestions, all ticked to start with: the ticked ones are redacted, each unticked
+    one stays in the text only with a reason (reason_1, reason_2… in the suggestions' order).
+    "Accept all suggestions" (a submit button named accept_all) redacts every one."""
+
     suggestion = forms.MultipleChoiceField(
-        label="Suggested redactions",
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Tick at least one suggestion to redact."},
+        label="Suggested redactions", widget=forms.CheckboxSelectMultiple, required=False
     )
 
-    def __init__(self, *args: Any, keys: list[str], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, suggestions: list[Suggestion], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["suggestion"].choices = [(key, key) for key in keys]  # type: ignore[attr-defined]
+        self.suggestions = suggestions
+        self.fields["suggestion"].choices = [(s.key, s.key) for s in suggestions]  # type: ignore[attr-defined]
         self.fields["suggestion"].error_messages["invalid_choice"] = (
             "The transcript has changed since these suggestions were made: reload the page."
         )
+        for number, suggestion in enumerate(suggestions, start=1):
+            self.fields[f"reason_{number}"] = forms.CharField(
+                label=f"If “{suggestion.text}” stays in, why?", required=False, max_length=500
+            )
+        if not self.is_bound:
+            self.initial.setdefault("suggestion", [s.key for s in suggestions])
+        self.accept_all = self.is_bound and "accept_all" in self.data
+
+    def reason_fields(self) -> list[forms.BoundField]:
+        return [self[f"reason_{number}"] for number in range(1, len(self.suggestions) + 1)]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.accept_all or "suggestion" not in data:
+            return data
+        ticked = set(data["suggestion"])
+        for number, suggestion in enumerate(self.suggestions, start=1):
+            name = f"reason_{number}"
+            if suggestion.key not in ticked and name not in self.errors and not data.get(name, "").strip():
+                self.add_error(name, f"Say why “{suggestion.text}” can stay, or tick it to redact it.")
+        return data
+
+    def chosen(self) -> tuple[list[tuple[int, int]], list[tuple[int, int, str]]]:
+        """What to redact (start, end) and what to leave in (start, end, reason)."""
+        if self.accept_all:
+            return [(s.start, s.end) for s in self.suggestions], []
+        ticked = set(self.cleaned_data["suggestion"])
+        redact = [(s.start, s.end) for s in self.suggestions if s.key in ticked]
+        dismiss = [
+            (s.start, s.end, self.cleaned_data[f"reason_{number}"].strip())
+            for number, s in enumerate(self.suggestions, start=1)
+            if s.key not in ticked
+        ]
+        return redact, dismiss
 
 
 class PassageForm(VersionForm):

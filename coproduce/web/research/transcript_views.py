@@ -19,12 +19,10 @@ from coproduce.core.errors import ConflictError, DomainError, NotFound
 from coproduce.programmes.actors import actor_for
 from coproduce.programmes.selectors import partnerships_visible_to
 from coproduce.research.models import Transcript
-from coproduce.research.redaction import Suggestion, suggest_redactions
+from coproduce.research.redaction import Suggestion
 from coproduce.research.selectors import waves_visible_to
 from coproduce.research.services.transcripts import (
     STALE,
-    RedactionRequest,
-    apply_redactions,
     delete_transcript,
     interviewee_label,
     interviews_awaiting_transcript,
@@ -35,6 +33,8 @@ from coproduce.research.services.transcripts import (
     record_transcript_list_view,
     redact_passage,
     rename_transcript,
+    resolve_suggestions,
+    reviewed_suggestions,
     set_transcript_policy,
     transcripts_for,
     upload_transcript,
@@ -152,17 +152,27 @@ def _transcript_page(
     status: int = 200,
 ) -> HttpResponse:
     redacting = transcript.status == Transcript.Status.REDACTING
-    suggestions = suggest_redactions(transcript) if redacting else []
+    reviewed = reviewed_suggestions(transcript) if redacting else []
+    waiting = [suggestion for suggestion, dismissal in reviewed if dismissal is None]
     initial = {"version": transcript.version}
+    form = suggestions_form or SuggestionsForm(suggestions=waiting, initial=initial)
+    ticked = set(request.POST.getlist("suggestion")) if form.is_bound else {s.key for s in waiting}
     context = {
         "page_title": transcript.title,
         "transcript": transcript,
         "interviewee": interviewee_label(transcript.interview),
         "lines": transcript.text.split("\n"),
         "redacting": redacting,
-        "suggestions": [(suggestion, _snippet(transcript.text, suggestion)) for suggestion in suggestions],
-        "suggestions_form": suggestions_form
-        or SuggestionsForm(keys=[suggestion.key for suggestion in suggestions], initial=initial),
+        "suggestions": [
+            (suggestion, _snippet(transcript.text, suggestion), reason, suggestion.key in ticked)
+            for suggestion, reason in zip(waiting, form.reason_fields(), strict=True)
+        ],
+        "left_in": [
+            (suggestion, _snippet(transcript.text, suggestion), dismissal)
+            for suggestion, dismissal in reviewed
+            if dismissal is not None
+        ],
+        "suggestions_form": form,
         "passage_form": passage_form or PassageForm(initial=initial),
         "version_form": VersionForm(initial=initial, auto_id="id_ready_%s"),
         "redaction_count": transcript.redactions.count(),
@@ -190,29 +200,34 @@ def _stale(request: HttpRequest, error: DomainError, pk: int) -> HttpResponse:
 @evaluators_only
 @require_POST
 def research_transcript_redact(request: HttpRequest, pk: int) -> HttpResponse:
-    """Redact the ticked suggestions, as they were worked out from the text the page showed."""
+    """Settle the open suggestions, as they were worked out from the text the page showed: the
+    ticked ones (or, with "Accept all suggestions", every one) are redacted, the others stay in
+    with the reason given for each."""
     transcript = _transcript(request, pk)
-    suggestions = {suggestion.key: suggestion for suggestion in suggest_redactions(transcript)}
-    form = SuggestionsForm(request.POST, keys=list(suggestions))
+    waiting = [suggestion for suggestion, dismissal in reviewed_suggestions(transcript) if dismissal is None]
+    form = SuggestionsForm(request.POST, suggestions=waiting)
     version = request.POST.get("version", "")
     if version.isdigit() and int(version) != transcript.version:
         return _stale(request, ConflictError(STALE), pk)
     if not form.is_valid():
         return _transcript_page(request, transcript, suggestions_form=form, status=400)
-    chosen = [suggestions[key] for key in form.cleaned_data["suggestion"]]
+    redact, dismiss = form.chosen()
     try:
-        apply_redactions(
+        resolve_suggestions(
             actor=request.user,
             transcript_id=transcript.pk,
             version=form.cleaned_data["version"],
-            redactions=[RedactionRequest(s.start, s.end, s.kind, s.replacement, True) for s in chosen],
+            redact=redact,
+            dismiss=dismiss,
         )
     except ConflictError as error:
         return _stale(request, error, pk)
     except DomainError as error:
         form.add_domain_error(error)
         return _transcript_page(request, transcript, suggestions_form=form, status=400)
-    messages.success(request, f"{len(chosen)} passage{'s' if len(chosen) != 1 else ''} redacted.")
+    done = [f"{len(redact)} passage{'s' if len(redact) != 1 else ''} redacted"] if redact else []
+    done += [f"{len(dismiss)} left in, with your reason{'s' if len(dismiss) != 1 else ''}"] if dismiss else []
+    messages.success(request, ", ".join(done) + ".")
     return redirect("web:research_transcript", pk=pk)
 
 

@@ -310,3 +310,48 @@ def test_the_board_page_takes_the_same_queries_however_many_rows(
 # Session, user, who is acting, the partnership (once per list), the four lists, and the figures:
 # the whole dashboard (16 aggregate queries), suppressed with them.
 QUERIES = 29
+
+
+def test_the_next_meeting_comes_first_and_the_past_is_folded_away(personas: Personas, mo: Client) -> None:
+    today = datetime.date.today()
+    a_meeting(personas, held_on=today - datetime.timedelta(days=60), place="Old Hall", notes="Long ago")
+    later = a_meeting(personas, held_on=today + datetime.timedelta(days=40), place="Later Hall")
+    soon = a_meeting(personas, held_on=today + datetime.timedelta(days=5), place="Next Hall", notes="Budget")
+    papers = a_document(personas, "Agenda for next time")
+    BoardDocument.objects.filter(pk=papers.pk).update(meeting=soon)
+    done = a_decision(personas, "Open on Saturdays")
+    BoardDecision.objects.filter(pk=done.pk).update(done_on=today)
+    a_decision(personas, "Ask the college")
+
+    text = mo.get(reverse("web:board")).content.decode()
+    next_meeting = text[text.index('id="next-meeting"') : text.index("</dl>", text.index('id="next-meeting"'))]
+    assert "Next Hall" in next_meeting
+    assert "Budget" in next_meeting
+    assert "Agenda for next time" in next_meeting
+    assert text.index("Next Hall") < text.index("Later Hall") < text.index("Past meetings (1)") < text.index("Old Hall")
+    past = text[text.index("Past meetings (1)") : text.index("</details>", text.index("Past meetings (1)"))]
+    assert "Old Hall" in past
+    assert "<summary" in text[text.index("Past meetings (1)") - 200 : text.index("Past meetings (1)")]
+    folded = text.index("Decisions already acted on (1)")
+    assert text.index("Ask the college") < folded < text.index("Open on Saturdays")
+    assert later.place in text
+
+
+@pytest.mark.parametrize("rows", [1, 6])
+def test_the_managers_board_page_takes_the_same_queries_with_past_and_coming_meetings(
+    personas: Personas, mo: Client, rows: int, django_assert_num_queries: Any
+) -> None:
+    today = datetime.date.today()
+    for number in range(rows):
+        a_meeting(personas, held_on=today - datetime.timedelta(days=30 * (number + 1)), place=f"Past {number}")
+        meeting = a_meeting(personas, held_on=today + datetime.timedelta(days=30 * number), place=f"Next {number}")
+        document = a_document(personas, f"Paper {number}")
+        BoardDocument.objects.filter(pk=document.pk).update(meeting=meeting)
+        a_decision(personas, f"Decision {number}")
+    mo.get(reverse("web:board"))  # warm the session
+    with django_assert_num_queries(MANAGER_QUERIES):
+        assert mo.get(reverse("web:board")).status_code == 200
+
+
+# The same as a board member's page without the figures (the manager has the dashboard for those).
+MANAGER_QUERIES = 14

@@ -113,14 +113,36 @@ def test_upload_a_word_document_then_redact_suggestions_and_words_then_ready(
     assert "Redact the ticked ones" in body
     assert "Ready for coding" in body
 
+    assert re.findall(r'value="([^"]+)" checked', body) == keys  # every suggestion starts ticked
+    assert "Accept all suggestions" in body
+
+    refused = client.post(reverse("web:research_transcript_ready", args=[transcript.pk]), {"version": 1}, follow=True)
+    assert (
+        "4 suggested redactions are still open. Redact each one, or leave it in with a reason, "
+        "before the transcript is ready for coding." in refused.content.decode()
+    )
+    assert Transcript.objects.get(pk=transcript.pk).status == "redacting"
+
+    ticked = {"version": transcript.version, "suggestion": ["0:3:participant", "12:17:child", "41:50:place"]}
+    no_reason = client.post(reverse("web:research_transcript_redact", args=[transcript.pk]), ticked)
+    assert no_reason.status_code == 400
+    assert "Say why “Pat” can stay, or tick it to redact it." in no_reason.content.decode()
+    assert 'href="#id_reason_4"' in no_reason.content.decode()
+    assert Transcript.objects.get(pk=transcript.pk).text == transcript.text
+
     response = client.post(
         reverse("web:research_transcript_redact", args=[transcript.pk]),
-        {"version": transcript.version, "suggestion": ["0:3:participant", "12:17:child", "41:50:place"]},
+        {**ticked, "reason_4": "The speaker label: quotes are attributed without it."},
     )
     assert response.status_code == 302
     transcript.refresh_from_db()
     assert transcript.text.startswith("[participant]: My son [child] goes to the nursery in [place].\nPat: ")
     assert Redaction.objects.filter(transcript=transcript, suggested=True).count() == 3
+    body = page(client, reverse("web:research_transcript", args=[transcript.pk]))
+    assert "No suggestion is open." in body
+    assert "The speaker label: quotes are attributed without it." in body
+    left_in = transcript.dismissed_suggestions.get()
+    assert (transcript.text[left_in.start : left_in.end], left_in.kind) == ("Pat", "participant")
 
     response = client.post(
         reverse("web:research_transcript_redact_passage", args=[transcript.pk]),
@@ -142,7 +164,7 @@ def test_upload_a_word_document_then_redact_suggestions_and_words_then_ready(
         AuditEvent.objects.filter(
             actor=personas.evaluator.user, action="view", record_id=str(transcript.pk), participant=personas.participant
         ).count()
-        == 5
+        == 9
     )
 
 
@@ -179,7 +201,7 @@ def test_manual_redaction_errors_and_stale_versions(personas: Personas, client_f
     assert stale.status_code == 409
     none_ticked = client.post(reverse("web:research_transcript_redact", args=[kim.pk]), {"version": kim.version})
     assert none_ticked.status_code == 400
-    assert "Tick at least one suggestion to redact." in none_ticked.content.decode()
+    assert "Say why “Kim” can stay, or tick it to redact it." in none_ticked.content.decode()
     assert Transcript.objects.get(pk=kim.pk).text == kim.text
 
 
