@@ -30,7 +30,10 @@ def people(transactional_db: None) -> Personas:
 
 def phone(browser: Browser, *, javascript: bool = True) -> Page:
     context = browser.new_context(viewport=NARROW_PHONE, is_mobile=True, has_touch=True, java_script_enabled=javascript)
-    return context.new_page()
+    page = context.new_page()
+    # The first page a fresh live server serves can be slow on a busy machine.
+    page.set_default_navigation_timeout(120_000)
+    return page
 
 
 def finished_referral(people: Personas, participant: object) -> Referral:

@@ -281,3 +281,16 @@ def test_the_demo_participant_gets_suggestions_from_the_directory(small_demo: No
     assert all(suggestion.reasons for suggestion in suggestions)
     fife = Partnership.objects.get(short_code="FIF")
     assert all(fife in suggestion.service.partnerships.all() for suggestion in suggestions)
+
+
+def test_most_finished_referrals_are_rated_by_the_people_referred(small_demo: None) -> None:
+    from coproduce.referrals.models import ServiceRating
+
+    completed = Referral.objects.filter(state=Referral.State.COMPLETED).count()
+    ratings = list(ServiceRating.objects.select_related("referral"))
+    assert 0 < len(ratings) <= completed
+    for rating in ratings:
+        assert rating.referral.state == Referral.State.COMPLETED
+        referral = rating.referral
+        assert (rating.service_id, rating.participant_id) == (referral.service_id, referral.participant_id)
+        assert 1 <= rating.score <= 5
