@@ -27,8 +27,8 @@ from decimal import Decimal
 from typing import Any
 
 import rules
-from django.db.models import Count, Min, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import ExtractYear
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Min, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import ExtractYear, TruncQuarter
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
@@ -38,7 +38,7 @@ from coproduce.core.errors import NotAllowed
 from coproduce.directory.models import Attribute, Service
 from coproduce.directory.services import BARRIER_TAXONOMY_ID
 from coproduce.outcomes.models import Outcome
-from coproduce.participants.models import Participant
+from coproduce.participants.models import Enquiry, HeardAbout, Participant
 from coproduce.plans.models import Assessment, AssessmentBarrier, Barrier
 from coproduce.programmes.actors import actor_for
 from coproduce.programmes.models import EngagementTarget, Partnership, StaffMember
@@ -98,6 +98,8 @@ class Dashboard:
     barrier_gaps: DashTable
     capacity_declines: DashTable
     unanswered: DashTable
+    outreach: DashTable
+    outreach_over_time: DashTable
 
     @property
     def tables(self) -> tuple[DashTable, ...]:
@@ -113,6 +115,8 @@ class Dashboard:
             self.barrier_gaps,
             self.capacity_declines,
             self.unanswered,
+            self.outreach,
+            self.outreach_over_time,
         )
 
     def table(self, slug: str) -> DashTable | None:
@@ -698,6 +702,89 @@ def unanswered_table(partnership: Partnership, sheet: _Sheet, today: datetime.da
     return build
 
 
+NOT_SAID = "not_said"
+CONVERTED, NOT_CONVERTED = "became_participant", "not_yet"
+
+
+def _source_label(source: str) -> str:
+    return "Not said" if source == NOT_SAID else str(HeardAbout(source).label)
+
+
+def _percent(part: Cell, whole: Cell) -> str:
+    """Part of the whole as a whole percentage; hidden when either count is."""
+    if part.hidden or whole.hidden:
+        return "hidden"
+    return f"{round(100 * (part.value or 0) / whole.value)}%" if whole.value else "–"
+
+
+def outreach_table(partnership: Partnership, sheet: _Sheet) -> Build:
+    """How people heard about the service (as they said when they asked for help), and how many
+    of those enquiries became participants, per source. One query. Enquiries split into those that
+    became participants and those not (yet), so that suppression also covers the difference."""
+    grid = {
+        (row["source"] or NOT_SAID, CONVERTED if row["converted"] else NOT_CONVERTED): row["n"]
+        for row in Enquiry.objects.filter(partnership=partnership)
+        .order_by()
+        .annotate(converted=ExpressionWrapper(Q(participant__isnull=False), output_field=BooleanField()))
+        .values("converted", source=F("heard_about"))
+        .annotate(n=Count("pk"))
+    }
+    sources = [source for source in [*HeardAbout.values, NOT_SAID] if any(s == source for s, _ in grid)]
+    _grid(sheet, "outreach", grid, sources, [CONVERTED, NOT_CONVERTED])
+
+    def build(all_cells: Cells) -> DashTable:
+        cells = _TableCells(all_cells, "outreach")
+
+        def row(label: str, key: Hashable, is_total: bool = False) -> DashRow:
+            asked, joined = cells[(key, TOTAL)], cells[(key, CONVERTED)]
+            return DashRow(label, (asked, joined, _percent(joined, asked)), is_total=is_total)
+
+        rows = [row(_source_label(source), source) for source in sources]
+        rows.append(row("All sources", TOTAL, is_total=True))
+        bars = [(_source_label(source), cells[(source, TOTAL)].value, None) for source in sources]
+        return DashTable(
+            "outreach",
+            "How people heard about us",
+            ("How they heard", "Enquiries", "Became participants", "Conversion"),
+            tuple(rows),
+            bar_chart_svg("Enquiries by how people heard about us", bars, unit="enquiries"),
+        )
+
+    return build
+
+
+def outreach_over_time_table(partnership: Partnership, sheet: _Sheet) -> Build:
+    """Enquiries per quarter by how people heard about the service. One query."""
+    grid: dict[tuple[str, str], int] = {}
+    for found in (
+        Enquiry.objects.filter(partnership=partnership)
+        .order_by()
+        .annotate(quarter=TruncQuarter("created_at"))
+        .values("quarter", source=F("heard_about"))
+        .annotate(n=Count("pk"))
+    ):
+        moment = found["quarter"]
+        key = (f"{moment.year} Q{(moment.month - 1) // 3 + 1}", found["source"] or NOT_SAID)
+        grid[key] = grid.get(key, 0) + found["n"]
+    quarters = sorted({quarter for quarter, _ in grid})
+    sources = [source for source in [*HeardAbout.values, NOT_SAID] if any(s == source for _, s in grid)]
+    _grid(sheet, "outreach-over-time", grid, quarters, sources)
+    sheet.same(("outreach-over-time", (TOTAL, TOTAL)), ("outreach", (TOTAL, TOTAL)))
+
+    def build(all_cells: Cells) -> DashTable:
+        cells = _TableCells(all_cells, "outreach-over-time")
+        rows = [DashRow(quarter, tuple(cells[(quarter, s)] for s in (*sources, TOTAL))) for quarter in quarters]
+        rows.append(DashRow("All quarters", tuple(cells[(TOTAL, s)] for s in (*sources, TOTAL)), is_total=True))
+        return DashTable(
+            "outreach-over-time",
+            "Enquiries each quarter, by how people heard about us",
+            ("Quarter", *(_source_label(source) for source in sources), "All"),
+            tuple(rows),
+        )
+
+    return build
+
+
 def participants_counts(partnership: Partnership, sheet: _Sheet) -> None:
     """The area's participants by status, for the board page, tied to the tables that show them
     again: all who joined (engagement) and those on each keyworker's caseload. One query."""
@@ -749,6 +836,8 @@ def partnership_dashboard(user: Any, today: datetime.date | None = None) -> Dash
     budget = budget_tables(partnership, sheet)
     sessions = sessions_table(partnership, sheet)
     barrier_gaps = barrier_gaps_table(partnership, sheet)
+    outreach = outreach_table(partnership, sheet)
+    outreach_over_time = outreach_over_time_table(partnership, sheet)
     cells = sheet.cells(exact)
     people = _TableCells(cells, "participants")
     spend, pots = budget(cells)
@@ -769,6 +858,8 @@ def partnership_dashboard(user: Any, today: datetime.date | None = None) -> Dash
         barrier_gaps=barrier_gaps(cells),
         capacity_declines=capacity_declines(cells),
         unanswered=unanswered(cells),
+        outreach=outreach(cells),
+        outreach_over_time=outreach_over_time(cells),
     )
 
 

@@ -6,6 +6,7 @@ Glasgow's Gemma must never be counted in Fife.
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -13,7 +14,7 @@ from django.utils import timezone
 from coproduce.budgets.models import BudgetPot
 from coproduce.core.errors import NotAllowed
 from coproduce.directory.models import Service
-from coproduce.participants.models import Participant
+from coproduce.participants.models import Enquiry, Participant
 from coproduce.plans.models import Barrier
 from coproduce.programmes.models import EngagementTarget
 from coproduce.referrals.models import Referral
@@ -413,3 +414,76 @@ def test_a_board_members_tables_are_suppressed_together_so_none_undoes_another(p
     assert board.participants == board.engagement.rows[-1].values[0]
     taking_part = board.caseloads.rows[-1].values[0]
     assert board.taking_part == taking_part  # everyone here is on a keyworker's caseload
+
+
+# ----- Outreach ---------------------------------------------------------------------------------
+
+
+def test_how_people_heard_by_source_and_quarter_with_conversion_counted_from_the_records(
+    personas: Personas,
+) -> None:
+    from collections import Counter
+
+    from tests.participants.factories import EnquiryFactory
+
+    def enquiry(source: str, on: datetime.date, participant: Participant | None = None, area: object = None) -> None:
+        made = EnquiryFactory(partnership=area or personas.fife, heard_about=source, participant=participant)
+        moment = timezone.make_aware(datetime.datetime.combine(on, datetime.time(12)))
+        Enquiry.objects.filter(pk=made.pk).update(created_at=moment)
+
+    enquiry("jobcentre", datetime.date(2026, 1, 10), ParticipantFactory(keyworker=personas.keyworker))
+    enquiry("jobcentre", datetime.date(2026, 2, 10))
+    enquiry("jobcentre", datetime.date(2026, 5, 10), ParticipantFactory(keyworker=personas.keyworker))
+    enquiry("school_or_nursery", datetime.date(2026, 5, 11), ParticipantFactory(keyworker=personas.keyworker))
+    enquiry("", datetime.date(2026, 8, 1))
+    enquiry("jobcentre", datetime.date(2026, 8, 1), area=personas.glasgow)  # another area: not counted
+
+    dashboard = manager_sees(personas)
+
+    fife = list(Enquiry.objects.filter(partnership=personas.fife))
+    asked = Counter(e.heard_about or "not_said" for e in fife)
+    joined = Counter(e.heard_about or "not_said" for e in fife if e.participant_id)
+    by_source = {row[0]: row[1:] for row in rows(dashboard.outreach)[1:]}
+    assert by_source["Jobcentre Plus"] == [asked["jobcentre"], joined["jobcentre"], "67%"]
+    assert by_source["All sources"] == [
+        len(fife),
+        sum(joined.values()),
+        f"{round(100 * sum(joined.values()) / len(fife))}%",
+    ]
+    assert rows(dashboard.outreach)[0] == ["How they heard", "Enquiries", "Became participants", "Conversion"]
+    assert by_source["Jobcentre Plus"][:2] == [3, 2]
+    assert by_source["School or nursery"] == [1, 1, "100%"]
+
+    quarters = Counter(
+        (f"{e.created_at.year} Q{(timezone.localtime(e.created_at).month - 1) // 3 + 1}", e.heard_about or "not_said")
+        for e in fife
+    )
+    table = rows(dashboard.outreach_over_time)
+    header = table[0]
+    assert header[0] == "Quarter"
+    assert header[-1] == "All"
+    assert "Jobcentre Plus" in header
+    by_quarter = {row[0]: dict(zip(header[1:], row[1:], strict=True)) for row in table[1:]}
+    assert by_quarter["2026 Q1"]["Jobcentre Plus"] == quarters[("2026 Q1", "jobcentre")] == 2
+    assert by_quarter["2026 Q2"]["Jobcentre Plus"] == 1
+    assert by_quarter["2026 Q2"]["School or nursery"] == 1
+    assert by_quarter["2026 Q3"]["Not said"] == 1
+    assert by_quarter["All quarters"]["All"] == len(fife)
+
+
+@pytest.mark.parametrize("enquiries", [1, 8])
+def test_the_outreach_tables_take_the_same_queries_however_many_enquiries(
+    personas: Personas, enquiries: int, django_assert_num_queries: Any
+) -> None:
+    from tests.participants.factories import EnquiryFactory
+
+    sources = ["jobcentre", "social_media", "friend_or_family", ""]
+    for number in range(enquiries):
+        EnquiryFactory(partnership=personas.fife, heard_about=sources[number % 4])
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        dashboard = manager_sees(personas)
+    assert rows(dashboard.outreach)[-1][1] == Enquiry.objects.filter(partnership=personas.fife).count()
+
+
+# Who is acting, their partnership and rights, then the aggregate queries of the tables (18 in all).
+DASHBOARD_QUERIES = 21

@@ -43,7 +43,15 @@ def _signed_in(view: View) -> View:
 @_signed_in
 def partnership_dashboard_page(request: HttpRequest) -> HttpResponse:
     dashboard = _dashboard(request)
-    by_slug = {table.slug: {"table": table, "chart": table.chart} for table in dashboard.tables}
+    by_slug = {
+        table.slug: {
+            "table": table,
+            "chart": table.chart,
+            # Each value with its column's header, which the cell carries as data-label for phones.
+            "rows": [(row, list(zip(table.columns[1:], row.values, strict=True))) for row in table.rows],
+        }
+        for table in dashboard.tables
+    }
     context = {
         "page_title": f"{dashboard.partnership.area_name} partnership dashboard",
         "dashboard": dashboard,
@@ -53,6 +61,7 @@ def partnership_dashboard_page(request: HttpRequest) -> HttpResponse:
         "budgets": [by_slug[slug] for slug in ("spend", "pots")],
         "voice": [by_slug[slug] for slug in ("requests", "sessions")],
         "gaps": [by_slug[slug] for slug in ("barrier-gaps", "capacity-declines", "unanswered")],
+        "outreach": [by_slug[slug] for slug in ("outreach", "outreach-over-time")],
     }
     return render(request, "web/partnership/dashboard.html", context)
 

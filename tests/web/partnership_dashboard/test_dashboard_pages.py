@@ -18,7 +18,7 @@ from coproduce.voice.models import Topic
 from tests.budgets.factories import ApprovedSpendFactory, BudgetPotFactory
 from tests.directory.factories import service_for_need
 from tests.outcomes.factories import JobStartFactory
-from tests.participants.factories import ParticipantFactory
+from tests.participants.factories import EnquiryFactory, ParticipantFactory
 from tests.personas import Personas
 from tests.plans.factories import AssessmentBarrierFactory, AssessmentFactory
 from tests.referrals.factories import ReferralFactory
@@ -65,11 +65,13 @@ def test_the_dashboard_takes_the_same_queries_however_many(
     personas: Personas, client_for: ClientFor, django_assert_num_queries: Callable[..., Any], how_many: int
 ) -> None:
     busy_area(personas, how_many)
+    for number in range(how_many):
+        EnquiryFactory(partnership=personas.fife, heard_about=["jobcentre", "social_media", ""][number % 3])
     client = client_for("partnership_manager")
     client.get(URL)  # the first visit may set up the session
     # Session, user, actor (2), the partnership; then the tables and the participants by status:
-    # 16 aggregate queries in all.
-    with django_assert_num_queries(21):
+    # 18 aggregate queries in all.
+    with django_assert_num_queries(23):
         response = client.get(URL)
     assert response.status_code == 200
     dashboard = response.context["dashboard"]
@@ -92,10 +94,13 @@ def test_the_manager_sees_every_section_with_charts_and_downloads(personas: Pers
         "Budget pots and their balances",
         "Requests by topic",
         "Group sessions",
+        "How people heard about us",
+        "Enquiries each quarter, by how people heard about us",
     ):
         assert heading in html
     assert "Gap: no service with places" in html
-    assert html.count("<svg") == 7  # no chart for pots, sessions, declines, waiting requests
+    # No chart for pots, sessions, declines, waiting requests, or enquiries over time.
+    assert html.count("<svg") == 8
     for table in ("engagement", "caseloads", "barrier-gaps", "unanswered", "pots"):
         assert f'href="{export_url(table, "csv")}"' in html
         assert f'href="{export_url(table, "xlsx")}"' in html
@@ -192,3 +197,13 @@ def test_the_board_members_menu_links_to_the_dashboard(client_for: ClientFor) ->
     html = client_for("board_member").get(URL).content.decode()
     assert "Fife partnership dashboard" in html
     assert html.count(f'href="{URL}"') == 1
+
+
+def test_outreach_tables_stack_on_phones_with_their_column_headers(personas: Personas, client_for: ClientFor) -> None:
+    EnquiryFactory(partnership=personas.fife, heard_about="jobcentre")
+    text = client_for("partnership_manager").get(URL).content.decode()
+    assert 'id="outreach"' in text
+    assert "How people heard about us" in text
+    assert 'class="govuk-table cp-table--stack"' in text
+    assert 'data-label="Became participants"' in text
+    assert 'data-label="Conversion"' in text
