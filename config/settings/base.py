@@ -189,6 +189,10 @@ AXES_HANDLER = "coproduce.accounts.sign_in.SignInAttemptHandler"
 # Lockouts and rate limits count on the client address this gives (coproduce/accounts/client_address.py).
 COPRODUCE_TRUSTED_PROXY_COUNT = int(env("COPRODUCE_TRUSTED_PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "coproduce.accounts.client_address.client_address"
+# Signing in with a mobile number and a password checks the password this many times at least,
+# whether the number has no account, one or several (families share phones), so that the time
+# taken does not tell how many people use the number (coproduce/accounts/shared_mobile.py).
+COPRODUCE_SHARED_MOBILE_PASSWORD_CHECKS = int(env("COPRODUCE_SHARED_MOBILE_PASSWORD_CHECKS", "3"))
 NINJA_NUM_PROXIES = COPRODUCE_TRUSTED_PROXY_COUNT
 # API tokens work for this many days at most (and by default); people may choose fewer.
 COPRODUCE_API_TOKEN_DAYS = int(env("COPRODUCE_API_TOKEN_DAYS", "90"))

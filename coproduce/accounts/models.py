@@ -62,8 +62,9 @@ class User(AbstractUser):
     class Meta:
         constraints = [
             models.UniqueConstraint(Lower("email"), name="user_email_unique_when_set", condition=~models.Q(email="")),
-            models.UniqueConstraint("mobile", name="user_mobile_unique_when_set", condition=~models.Q(mobile="")),
         ]
+        # A mobile number may be shared: families share phones (coproduce/accounts/shared_mobile.py).
+        indexes = [models.Index(fields=["mobile"], name="user_mobile", condition=~models.Q(mobile=""))]
 
     def __str__(self) -> str:
         return self.display_name or self.get_full_name() or self.username

@@ -69,10 +69,11 @@ def record_events(
     records: Iterable[tuple[str, object, int | None]],
     changed_fields: Iterable[str] = (),
     purpose: str = "",
+    actor_role: str | None = None,
 ) -> None:
     """Append one event per `(record type, record id, participant id)`, all in a single query: for
-    lists, and for changes made to many rows at once."""
-    user, role, chosen_purpose = _who(actor, None, purpose)
+    lists, and for changes made to many rows at once. `actor_role` as for `record_event`."""
+    user, role, chosen_purpose = _who(actor, actor_role, purpose)
     details = current()
     fields = sorted(changed_fields)
     AuditEvent.objects.bulk_create(

@@ -476,15 +476,20 @@ def record_receipt(*, provider_id: str, reference: str, status: str) -> Message 
 def send_sign_in_link(*, typed: str) -> Message | None:
     """Someone asks for a sign-in link by typing their mobile number or email address.
 
-    If it is a participant's account, a one-time "choose a password" link (the one a keyworker can
-    make) goes to that same number or address, at once. The caller answers the same either way, so
-    nobody learns whether an account exists. Audited against the participant; nothing if no match.
+    An email address belongs to one account: a one-time "choose a password" link (the one a
+    keyworker can make) goes to it. A mobile number may be shared by a family
+    (coproduce/accounts/shared_mobile.py): one text goes to it, with a link proving the phone,
+    which asks who is signing in only once it is opened. The same one message, the same work,
+    for one account or several; nothing for none, and the caller answers the same either way,
+    so nobody learns whether (or how many) accounts exist. Audited against each participant the
+    number or address belongs to.
     """
     from django.contrib.auth.tokens import default_token_generator
     from django.utils.encoding import force_bytes
     from django.utils.http import urlsafe_base64_encode
 
     from coproduce.accounts.models import normalise_mobile
+    from coproduce.accounts.shared_mobile import participant_accounts_on, phone_token_generator
     from coproduce.notifications.events import link
 
     typed = typed.strip()
@@ -493,26 +498,37 @@ def send_sign_in_link(*, typed: str) -> Message | None:
         found = Participant.objects.filter(user__email__iexact=address)
     else:
         channel, address = Channel.TEXT, normalise_mobile(typed)
-        found = Participant.objects.filter(user__mobile=address) if address else Participant.objects.none()
-    participant = (
-        found.filter(anonymised_at__isnull=True, user__is_active=True).select_related("user", "partnership").first()
+        found = (
+            Participant.objects.filter(user__in=participant_accounts_on(address))
+            if address
+            else Participant.objects.none()
+        )
+    participants = list(
+        found.filter(anonymised_at__isnull=True, user__is_active=True)
+        .select_related("user", "partnership")
+        .order_by("user_id")
     )
-    if participant is None or participant.user is None:
+    if not participants:
         return None
+    participant = participants[0]
     user = participant.user
-    url = link(
-        "web:set_password", urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)
-    )
+    if user is None:
+        return None
+    uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
+    if channel == Channel.TEXT:
+        url = link("web:sign_in_by_phone", uidb64, phone_token_generator.make_token(user))
+    else:
+        url = link("web:set_password", uidb64, default_token_generator.make_token(user))
     with transaction.atomic():
-        record_event(
+        record_events(
             actor=None,
             actor_role="public",
             action=AuditEvent.Action.CHANGE,
-            record=participant,
-            participant_id=participant.pk,
+            records=[(Participant._meta.label, someone.pk, someone.pk) for someone in participants],
             changed_fields=["sign_in_link"],
             purpose="Asked for a sign-in link",
         )
+        # The message is kept with the oldest account on the number: one message, however many.
         created = queue_direct(
             actor=None,
             participant=participant,

@@ -1,6 +1,7 @@
 """Every change to participants, consents and enquiries. One function per change, each audited."""
 
 import datetime
+import uuid
 from collections.abc import Iterable
 from typing import Any
 
@@ -103,15 +104,13 @@ def _next_reference(partnership: Partnership) -> str:
     return f"{prefix}{number:05d}"
 
 
-def _check_account_is_free(email: str, mobile: str, *, except_user_id: int | None = None) -> None:
+def _check_account_is_free(email: str, *, except_user_id: int | None = None) -> None:
+    """An email address signs in one person. A mobile number may be shared (families share phones):
+    signing in by it finds the person by their password, or asks who is signing in once a text
+    has proved the phone is theirs (coproduce/accounts/shared_mobile.py)."""
     others = User.objects.exclude(pk=except_user_id) if except_user_id else User.objects.all()
-    errors: dict[str, list[str]] = {}
     if email and others.filter(email__iexact=email).exists():
-        errors["email"] = ["Another account already uses this email address."]
-    if mobile and others.filter(mobile=mobile).exists():
-        errors["mobile"] = ["Another account already uses this mobile number."]
-    if errors:
-        raise InvalidInput(errors)
+        raise InvalidInput({"email": ["Another account already uses this email address."]})
 
 
 def register_participant(
@@ -198,7 +197,7 @@ def register_participant(
         )
         validate_model(participant, exclude=["user"])
         if create_account and (email or mobile):
-            _check_account_is_free(email, mobile)
+            _check_account_is_free(email)
             user = User(
                 username=f"participant-{participant.reference.lower()}",
                 email=email,
@@ -284,7 +283,7 @@ def update_participant(
             return participant
         validate_model(participant, exclude=["user"])
         if participant.user_id and ({"email", "mobile"} & set(changed)):
-            _check_account_is_free(participant.email, participant.mobile, except_user_id=participant.user_id)
+            _check_account_is_free(participant.email, except_user_id=participant.user_id)
             User.objects.filter(pk=participant.user_id).update(email=participant.email, mobile=participant.mobile)
         participant.bump_version()
         participant.save()
@@ -652,36 +651,92 @@ def record_participant_list_view(*, actor: Any, participant_ids: Iterable[int]) 
     )
 
 
-def issue_sign_in_link(*, actor: Any, participant_id: int) -> tuple[str, str] | None:
+SEND_SIGN_IN_LINK_BY = ("", "text", "email")
+
+
+def issue_sign_in_link(*, actor: Any, participant_id: int, send_by: str = "") -> tuple[str, str] | None:
     """Make a one-time "set your password" link for a participant's account: (uidb64, token).
 
-    Their keyworker or partnership manager passes it on. The token stops working once the
+    A participant registered without an account (or before accounts were made) gets one now,
+    from the email address and mobile number on their record: the keyworker does not type
+    them again. An email address another account already uses is left off the new account
+    (email addresses sign in one person each); a mobile number may be shared by a family.
+
+    `send_by` "text" or "email" sends the link at once to the record's number or address;
+    "" returns it for the keyworker or manager to pass on. The token stops working once the
     password is set (it is derived from the password hash) or after PASSWORD_RESET_TIMEOUT.
-    Returns None if the participant has no account (no email or mobile was given). Audited.
+    Returns None if the record has neither an email address nor a mobile number. Audited.
     """
     from django.contrib.auth.tokens import default_token_generator
     from django.utils.encoding import force_bytes
     from django.utils.http import urlsafe_base64_encode
 
-    participant = participants_visible_to(actor).select_related("user").filter(pk=participant_id).first()
-    if participant is None:
-        raise NotFound("No such participant.")
-    if not rules.has_perm("participants.change_participant", actor, participant):
-        raise NotAllowed("Only the participant's keyworker or partnership manager can make a sign-in link.")
-    if participant.user is None:
-        return None
-    link = (
-        urlsafe_base64_encode(force_bytes(participant.user.pk)),
-        default_token_generator.make_token(participant.user),
-    )
-    record_event(
-        actor=actor,
-        action=AuditEvent.Action.CHANGE,
-        record=participant,
-        participant_id=participant.pk,
-        changed_fields=["sign_in_link"],
-    )
+    if send_by not in SEND_SIGN_IN_LINK_BY:
+        raise InvalidInput({"send_by": ["Choose how to give them the link."]})
+    with transaction.atomic():
+        participant = (
+            participants_visible_to(actor).select_for_update().select_related("user").filter(pk=participant_id).first()
+        )
+        if participant is None:
+            raise NotFound("No such participant.")
+        if not rules.has_perm("participants.change_participant", actor, participant):
+            raise NotAllowed("Only the participant's keyworker or partnership manager can make a sign-in link.")
+        changed = ["sign_in_link"]
+        if participant.user is None:
+            if not (participant.email or participant.mobile):
+                return None
+            participant.user = _account_from_record(participant)
+            participant.save(update_fields=["user"])
+            changed.insert(0, "user")
+        user = participant.user
+        address = {"text": user.mobile, "email": user.email}.get(send_by, "")
+        if send_by and not address:
+            field = "mobile number" if send_by == "text" else "email address"
+            raise InvalidInput({"send_by": [f"Their account has no {field}. Choose another way."]})
+        link = (urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user))
+        record_event(
+            actor=actor,
+            action=AuditEvent.Action.CHANGE,
+            record=participant,
+            participant_id=participant.pk,
+            changed_fields=changed,
+        )
+        if send_by:
+            from coproduce.notifications.services import queue_direct
+
+            queue_direct(
+                actor=actor,
+                participant=participant,
+                user=None,
+                channel=send_by,
+                to=address,
+                template="sign-in-link",
+                key=f"sign-in-link:{user.pk}:{timezone.now().isoformat()}:{uuid.uuid4().hex[:8]}",
+                personalisation={"link": notify.link("web:set_password", *link)},
+            )
     return link
+
+
+def _account_from_record(participant: Participant) -> User:
+    """A new account for a registered participant, signing in with the contact details on their record."""
+    email = participant.email
+    if email and User.objects.filter(email__iexact=email).exists():
+        email = ""
+    if not (email or participant.mobile):
+        raise InvalidInput(
+            {"send_by": ["Another account already uses their email address. Add their mobile number, then try again."]}
+        )
+    user = User(
+        username=f"participant-{participant.reference.lower()}",
+        email=email,
+        mobile=participant.mobile,
+        first_name=participant.given_name,
+        last_name=participant.family_name,
+        display_name=participant.full_name,
+    )
+    user.set_unusable_password()
+    user.save()
+    return user
 
 
 def record_enquiry_view(*, actor: Any, enquiry: Enquiry) -> None:

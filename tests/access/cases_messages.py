@@ -14,6 +14,16 @@ def preferences_snapshot(p) -> tuple[object, ...]:
     return tuple(ContactPreference.objects.values_list("participant_id", "channel", "topics", "version"))
 
 
+def phone_link(user, token: str | None = None) -> str:
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from coproduce.accounts.shared_mobile import phone_token_generator
+
+    uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
+    return reverse("web:sign_in_by_phone", args=[uidb64, token or phone_token_generator.make_token(user)])
+
+
 CASES = [
     AccessCase(route="web:sign_in_link", url=lambda p: reverse("web:sign_in_link"), allowed=EVERYONE, public=True),
     AccessCase(
@@ -24,6 +34,23 @@ CASES = [
         allowed=EVERYONE,
         public=True,
         allowed_status=302,
+    ),
+    AccessCase(
+        route="web:sign_in_by_phone",
+        url=lambda p: phone_link(p.participant.user),
+        allowed=EVERYONE,
+        public=True,
+        allowed_status=302,
+        label="one person on the number: straight to their password page",
+    ),
+    AccessCase(
+        route="web:sign_in_by_phone",
+        url=lambda p: phone_link(p.participant.user, token="not-a-token"),
+        allowed=EVERYONE,
+        public=True,
+        allowed_status=404,
+        secrets=lambda p: ["Pat", "Who is signing in?"],
+        label="a link that does not work",
     ),
     AccessCase(
         route="web:sign_in_link_sent", url=lambda p: reverse("web:sign_in_link_sent"), allowed=EVERYONE, public=True

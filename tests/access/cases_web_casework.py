@@ -282,6 +282,7 @@ CASES = [
         allowed=CASEWORKERS,
         audited_participant=lambda p: p.second_participant,
         secrets=paula_secrets,
-        label="no account",
+        snapshot=lambda p: list(Participant.objects.filter(pk=p.second_participant.pk).values_list("user_id")),
+        label="no account yet: one is made from her record",
     ),
 ]

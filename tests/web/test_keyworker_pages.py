@@ -598,10 +598,65 @@ def test_kim_makes_a_sign_in_link_for_pat_and_it_is_audited(personas: Personas, 
     assert (event.actor, event.changed_fields) == (personas.keyworker.user, ["sign_in_link"])
 
 
-def test_paula_has_no_account_so_kim_is_told_plainly(personas: Personas, client_for: ClientFor) -> None:
-    response = client_for("keyworker").post(f"/participants/{personas.second_participant.pk}/sign-in-link/")
+def test_kim_gives_paula_an_account_from_the_contact_details_on_her_record(
+    personas: Personas, client_for: ClientFor
+) -> None:
+    paula = personas.second_participant
+    assert paula.user is None
+    assert paula.email
+    assert paula.mobile
+    kim = client_for("keyworker")
+    detail = text(kim.get(f"/participants/{paula.pk}/"))
+    assert f"Send it by text to {paula.mobile}" in detail
+    assert f"Send it by email to {paula.email}" in detail
+    response = kim.post(f"/participants/{paula.pk}/sign-in-link/")
     assert response.status_code == 200
-    assert "Paula Second has no account to sign in with" in text(response)
+    assert re.search(r"http://testserver/set-password/[\w-]+/[\w-]+/", response.content.decode())
+    paula.refresh_from_db()
+    assert (paula.user.email, paula.user.mobile, paula.user.has_usable_password()) == (
+        paula.email,
+        paula.mobile,
+        False,
+    )
+    event = AuditEvent.objects.get(participant=paula, action="change")
+    assert (event.actor, event.changed_fields) == (personas.keyworker.user, ["sign_in_link", "user"])
+
+
+@pytest.mark.parametrize(("send_by", "channel"), [("text", "mobile"), ("email", "email")])
+def test_kim_chooses_to_send_paula_the_link_by_text_or_email(
+    personas: Personas, client_for: ClientFor, send_by: str, channel: str
+) -> None:
+    from coproduce.notifications.models import Message
+
+    paula = personas.second_participant
+    response = client_for("keyworker").post(f"/participants/{paula.pk}/sign-in-link/", {"send_by": send_by})
+    assert response.status_code == 200
+    page = text(response)
+    assert f"Sent by {send_by}" in page
+    assert "/set-password/" not in response.content.decode()
+    message = Message.objects.get(participant=paula)
+    assert (message.channel, message.to, message.template) == (send_by, getattr(paula, channel), "sign-in-link")
+    assert "/set-password/" in message.personalisation["link"]
+
+
+def test_an_email_address_another_account_uses_is_left_off_the_new_account(
+    personas: Personas, client_for: ClientFor
+) -> None:
+    paula = personas.second_participant
+    Participant.objects.filter(pk=paula.pk).update(email=personas.participant.email)
+    response = client_for("keyworker").post(f"/participants/{paula.pk}/sign-in-link/", {"send_by": "email"})
+    assert response.status_code == 400
+    assert "Their account has no email address. Choose another way." in text(response)
+    paula.refresh_from_db()
+    assert paula.user is None  # nothing was made: the whole change was refused
+
+
+def test_someone_with_no_email_or_mobile_is_told_plainly(personas: Personas, client_for: ClientFor) -> None:
+    paula = personas.second_participant
+    Participant.objects.filter(pk=paula.pk).update(email="", mobile="")
+    response = client_for("keyworker").post(f"/participants/{paula.pk}/sign-in-link/")
+    assert response.status_code == 200
+    assert "Paula Second has no account to sign in with, because their record has no email address" in text(response)
     assert "/set-password/" not in response.content.decode()
 
 

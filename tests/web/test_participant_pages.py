@@ -3,7 +3,9 @@
 import re
 from collections.abc import Callable
 
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from coproduce.audit.models import AuditEvent
@@ -92,26 +94,67 @@ def test_pat_sees_that_kim_looked_at_his_record(personas: Personas, client_for: 
     assert AuditEvent.objects.filter(participant=personas.participant, actor=personas.participant.user).count() == 1
     again = rows(client_for("participant").get("/me/who-looked/"))
     assert len(again) == 2
-    assert again[0].endswith("You Looked at your record Own record")
-    assert again[1] == kim_looked
+    # Other people first, then Pat's own visits.
+    assert again[0] == kim_looked
+    assert again[1].endswith("You Looked at your record Own record")
 
 
 def test_the_who_looked_list_comes_fifty_to_a_page(personas: Personas, client_for: Callable[[str], Client]) -> None:
     pat = personas.participant
-    record_participant_reads(
-        actor=personas.manager.user,
-        participant_ids=[pat.pk] * 60,
-        action=AuditEvent.Action.LIST,
-        purpose="Partnership oversight",
-    )
+    for number in range(60):
+        record_participant_reads(
+            actor=personas.manager.user,
+            participant_ids=[pat.pk],
+            action=AuditEvent.Action.LIST,
+            purpose=f"Partnership oversight {number:02d}",
+        )
     client = client_for("participant")
     first = client.get("/me/who-looked/")
     assert len(rows(first)) == 50
-    assert rows(first)[0].endswith("Mo Manager Partnership manager Saw your name in a list Partnership oversight")
+    assert rows(first)[0].endswith("Mo Manager Partnership manager Saw your name in a list Partnership oversight 59")
     assert 'aria-label="Page 2"' in first.content.decode()
     second = client.get("/me/who-looked/?page=2")
-    # 60 by Mo, and Pat's own reading of page 1.
+    # 60 reasons Mo gave, and Pat's own reading of page 1, last.
     assert len(rows(second)) == 11
+    assert rows(second)[-1].endswith("You Looked at your record Own record")
+
+
+def test_repeated_visits_are_counted_together_and_other_people_come_first(
+    personas: Personas, client_for: Callable[[str], Client]
+) -> None:
+    pat = personas.participant
+    record_participant_reads(
+        actor=personas.manager.user, participant_ids=[pat.pk] * 12, purpose="Partnership oversight"
+    )
+    client = client_for("participant")
+    for _ in range(3):
+        client.get("/me/who-looked/")
+    response = client.get("/me/who-looked/")
+    assert rows(response)[0].endswith(
+        "Mo Manager Partnership manager Saw your name in a list, 12 times this month Partnership oversight"
+    )
+    assert rows(response)[0].startswith("Last time:")
+    assert rows(response)[-1].endswith("You Looked at your record, 3 times this month Own record")
+    assert len(rows(response)) == 2
+    html = response.content.decode()
+    assert 'class="govuk-table cp-table--stack"' in html
+    assert html.count('<td class="govuk-table__cell" data-label=') == 8
+
+
+def test_the_who_looked_page_takes_the_same_queries_however_many_visits(
+    personas: Personas, client_for: Callable[[str], Client], django_assert_num_queries
+) -> None:
+    pat = personas.participant
+    client = client_for("participant")
+    client.get("/me/who-looked/")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/me/who-looked/")
+    for number in range(30):
+        record_participant_reads(
+            actor=personas.manager.user, participant_ids=[pat.pk] * 3, purpose=f"Partnership oversight {number}"
+        )
+    with django_assert_num_queries(len(few.captured_queries)):
+        client.get("/me/who-looked/")
 
 
 def test_pat_withdraws_his_own_consent_from_his_page(personas: Personas, client_for: Callable[[str], Client]) -> None:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
+from coproduce.core.validation import InvalidInput
 from coproduce.notifications.selectors import with_text_not_getting_through
 from coproduce.offline.selectors import is_on_visits, with_visit_mark
 from coproduce.outcomes.selectors import due_sustainment_checks_for
@@ -420,17 +421,26 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @require_roles(Role.KEYWORKER, Role.PARTNERSHIP_MANAGER)
 @require_POST
 def participant_sign_in_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """Give a participant a way to sign in, making their account from their record if they have none."""
     user = request.user
     participant = visible_participant_or_404(request, pk)
+    send_by = request.POST.get("send_by", "")
+    status, url, sent_to, error = 200, None, "", ""
     try:
-        link = issue_sign_in_link(actor=user, participant_id=participant.pk)
-    except NotFound as error:
-        raise Http404(error.message) from error
-    except NotAllowed as error:
-        raise PermissionDenied(error.message) from error
-    url = None
-    if link is None:
+        link = issue_sign_in_link(actor=user, participant_id=participant.pk, send_by=send_by)
+    except NotFound as error_:
+        raise Http404(error_.message) from error_
+    except NotAllowed as error_:
+        raise PermissionDenied(error_.message) from error_
+    except InvalidInput as error_:
+        link, status = None, 400
+        error = " ".join(message for messages_ in error_.errors.values() for message in messages_)
         record_participant_view(actor=user, participant=participant)
+    if link is None:
+        if not error:
+            record_participant_view(actor=user, participant=participant)
+    elif send_by:
+        sent_to = participant.mobile if send_by == "text" else participant.email
     else:
         uidb64, token = link
         url = request.build_absolute_uri(reverse("web:set_password", kwargs={"uidb64": uidb64, "token": token}))
@@ -438,8 +448,11 @@ def participant_sign_in_link(request: HttpRequest, pk: int) -> HttpResponse:
         "page_title": f"A sign-in link for {participant.full_name}",
         "participant": participant,
         "url": url,
+        "sent_by": send_by if sent_to else "",
+        "sent_to": sent_to,
+        "error": error,
         "valid_days": settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60),
     }
-    response = render(request, "web/keyworker/sign_in_link.html", context)
+    response = render(request, "web/keyworker/sign_in_link.html", context, status=status)
     response["Cache-Control"] = "no-store"
     return response

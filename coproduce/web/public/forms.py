@@ -145,3 +145,18 @@ class SignInLinkForm(GovukForm):
         max_length=254,
         widget=forms.TextInput(attrs={"autocomplete": "username", "spellcheck": "false"}),
     )
+
+
+class WhoIsSigningInForm(GovukForm):
+    """On a link that proved the phone: which of the people on the number is signing in."""
+
+    person = forms.TypedChoiceField(
+        label=_("Who is signing in?"),
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose who is signing in"), "invalid_choice": _("Choose who is signing in")},
+    )
+
+    def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["person"]).choices = people

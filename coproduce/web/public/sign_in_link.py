@@ -12,16 +12,22 @@ import json
 import math
 
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from coproduce.accounts.client_address import PerAddressRateThrottle
-from coproduce.accounts.models import normalise_mobile
+from coproduce.accounts.models import User, normalise_mobile
+from coproduce.accounts.shared_mobile import phone_token_generator, who_is_on
+from coproduce.audit.models import AuditEvent
+from coproduce.audit.services import record_events
 from coproduce.notifications.services import record_receipt, send_sign_in_link
-from coproduce.web.public.forms import SignInLinkForm
+from coproduce.web.public.forms import SignInLinkForm, WhoIsSigningInForm
 
 SIGN_IN_LINK_SCOPE = "sign_in_link"
 
@@ -66,6 +72,57 @@ def sign_in_link(request: HttpRequest) -> HttpResponse:
 
 def sign_in_link_sent(request: HttpRequest) -> HttpResponse:
     return render(request, "web/public/sign_in_link_sent.html", {"page_title": _("Check your phone or email")})
+
+
+def _phone_holder(uidb64: str, token: str) -> User | None:
+    """The account a phone-proving link was made for, if the link still works."""
+    try:
+        pk = int(force_str(urlsafe_base64_decode(uidb64)))
+    except (ValueError, TypeError, OverflowError):
+        return None
+    user = User.objects.filter(pk=pk).first()
+    if user is None or not user.mobile or not phone_token_generator.check_token(user, token):
+        return None
+    return user
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in_by_phone(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """The link in a sign-in text. Opening it proves the phone, so only now, and only here, the
+    people on the number are listed (first names) to choose who is signing in; with one person
+    there is nothing to choose. Then that person's "create a password" page."""
+    holder = _phone_holder(uidb64, token)
+    people = who_is_on(holder.mobile) if holder is not None else []
+    if not people:
+        context = {"page_title": _("This link does not work")}
+        response = render(request, "web/public/who_is_signing_in.html", context, status=404)
+        response["Cache-Control"] = "no-store"
+        return response
+    chosen = people[0].user_id if len(people) == 1 else None
+    data = request.POST if request.method == "POST" else None
+    form = WhoIsSigningInForm(data, people=[(person.user_id, person.name) for person in people])
+    if request.method == "POST" and form.is_valid():
+        chosen = form.cleaned_data["person"]
+    if chosen is not None:
+        person = User.objects.get(pk=chosen)
+        token = default_token_generator.make_token(person)
+        return redirect("web:set_password", urlsafe_base64_encode(force_bytes(person.pk)), token)
+    record_events(
+        actor=None,
+        actor_role="public",
+        action=AuditEvent.Action.VIEW,
+        records=[("participants.Participant", person.participant_id, person.participant_id) for person in people],
+        purpose="Asked who is signing in on a shared phone",
+    )
+    status = 400 if request.method == "POST" else 200
+    response = render(
+        request,
+        "web/public/who_is_signing_in.html",
+        {"page_title": _("Who is signing in?"), "form": form},
+        status=status,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @csrf_exempt

@@ -10,6 +10,7 @@ urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="sign_in"),
     path("sign-in/link/", sign_in_link.sign_in_link, name="sign_in_link"),
     path("sign-in/link/sent/", sign_in_link.sign_in_link_sent, name="sign_in_link_sent"),
+    path("sign-in/phone/<uidb64>/<token>/", sign_in_link.sign_in_by_phone, name="sign_in_by_phone"),
     path("notifications/notify-callback/", sign_in_link.notify_callback, name="notify_callback"),
     path("sign-in/code/", two_factor.sign_in_code, name="sign_in_code"),
     path("sign-out/", views.sign_out, name="sign_out"),
