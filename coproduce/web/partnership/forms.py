@@ -5,6 +5,7 @@ from typing import Any, cast
 
 from django import forms
 
+from coproduce.core.form_messages import NamedErrorsMixin
 from coproduce.participants.models import Enquiry
 from coproduce.programmes.models import Organisation, PartnershipMembership, StaffMember
 from coproduce.programmes.services import ROLES_A_MANAGER_GIVES
@@ -54,7 +55,7 @@ class CloseEnquiryForm(VersionedForm):
     )
 
 
-class EnquiryFilterForm(forms.Form):
+class EnquiryFilterForm(NamedErrorsMixin, forms.Form):
     status = forms.ChoiceField(choices=[*Enquiry.Status.choices, ("all", "All")], required=False)
 
     def chosen(self) -> str:
@@ -108,8 +109,11 @@ class OrganisationEditForm(VersionedForm, OrganisationDetailsForm):
     field_order = ["name", "kind", "charity_number", "company_number", "website", "description"]
 
 
-class MembershipRoleForm(forms.Form):
-    role = forms.ChoiceField(choices=PartnershipMembership.Role.choices)
+class MembershipRoleForm(NamedErrorsMixin, forms.Form):
+    role = forms.ChoiceField(
+        choices=PartnershipMembership.Role.choices,
+        error_messages={"required": "Choose the organisation's part in the partnership."},
+    )
 
 
 def roles_field() -> forms.MultipleChoiceField:
