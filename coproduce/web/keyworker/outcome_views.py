@@ -77,7 +77,7 @@ class OutcomeForm(GovukForm):
 
     def __init__(self, *args: Any, goals: list[tuple[int, str]], fixed_kind: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["goal"]).choices = [("", "None"), *goals]
+        cast(forms.ChoiceField, self.fields["goal"]).choices = [("", "Not linked to a goal"), *goals]
         for name in ("employer_sector", "hours_per_week", "contract_type", "hourly_pay"):
             self.fields[name].help_text = "For a job start (needed) or a progression in work."
         if fixed_kind:
