@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext, gettext_noop
+
 # (announced on, £ an hour), oldest first. Add each year's rate when it is announced.
 LIVING_WAGE_RATES: tuple[tuple[datetime.date, Decimal], ...] = (
     (datetime.date(2011, 10, 31), Decimal("7.20")),
@@ -73,39 +75,78 @@ class JobFit:
     reasons: list[str] = field(default_factory=list)
 
 
-def job_fits(outcome: Any, wish: Any | None) -> JobFit:
-    """Compare a job start's pay, hours and contract with the Living Wage and the participant's wish."""
+# What staff read about a participant's job ("they"), and what the participant reads ("you").
+_STAFF_WORDS = {
+    "no_pay": "The hourly pay is not recorded.",
+    "pay_ok": "Paid at or above the real Living Wage (£%(rate)s on %(on)s).",
+    "pay_low": "Paid £%(pay)s an hour, below the real Living Wage (£%(rate)s on %(on)s).",
+    "no_wish": "No work wish is recorded, so whether the hours and contract fit is not known.",
+    "no_hours": "The hours are not recorded.",
+    "hours_ok": "%(hours)s hours a week, within the %(low)s to %(high)s hours they wanted.",
+    "hours_off": "%(hours)s hours a week, outside the %(low)s to %(high)s hours they wanted.",
+    "no_contract": "The contract type is not recorded.",
+    "contract_ok": "%(contract)s contract, one they would take.",
+    "contract_off": "%(contract)s contract, not one they said they would take.",
+}
+_PARTICIPANT_WORDS = {
+    "no_pay": gettext_noop("Your hourly pay is not written down yet."),
+    "pay_ok": gettext_noop("You are paid at or above the real Living Wage (£%(rate)s on %(on)s)."),
+    "pay_low": gettext_noop("You are paid £%(pay)s an hour, below the real Living Wage (£%(rate)s on %(on)s)."),
+    "no_wish": gettext_noop(
+        "You have not told us what hours and contract you want, so we cannot say if this job fits them."
+    ),
+    "no_hours": gettext_noop("Your hours are not written down yet."),
+    "hours_ok": gettext_noop("%(hours)s hours a week, within the %(low)s to %(high)s hours you wanted."),
+    "hours_off": gettext_noop("%(hours)s hours a week, outside the %(low)s to %(high)s hours you wanted."),
+    "no_contract": gettext_noop("Your type of contract is not written down yet."),
+    "contract_ok": gettext_noop("%(contract)s contract, one you said you would take."),
+    "contract_off": gettext_noop("%(contract)s contract, not one you said you would take."),
+}
+
+
+def job_fits(outcome: Any, wish: Any | None, *, to_participant: bool = False) -> JobFit:
+    """Compare a job start's pay, hours and contract with the Living Wage and the participant's wish.
+
+    The reasons speak to whoever reads them: staff read about "they"; the participant, reading about
+    their own job, reads "you" (translated).
+    """
     rate = living_wage_on(outcome.achieved_on)
     pay = outcome.hourly_pay
     reasons: list[str] = []
     pay_ok = pay is not None and pay >= rate
     on = f"{outcome.achieved_on:%-d %B %Y}"
+    words = _PARTICIPANT_WORDS if to_participant else _STAFF_WORDS
+
+    def say(key: str, **values: Any) -> None:
+        text = words[key]
+        reasons.append(str(gettext(text) if to_participant else text) % values)
+
     if pay is None:
-        reasons.append("The hourly pay is not recorded.")
+        say("no_pay")
     elif pay_ok:
-        reasons.append(f"Paid at or above the real Living Wage (£{rate} on {on}).")
+        say("pay_ok", rate=rate, on=on)
     else:
-        reasons.append(f"Paid £{pay} an hour, below the real Living Wage (£{rate} on {on}).")
+        say("pay_low", pay=pay, rate=rate, on=on)
     if wish is None:
-        reasons.append("No work wish is recorded, so whether the hours and contract fit is not known.")
+        say("no_wish")
         return JobFit(pay_ok=pay_ok, hours_ok=None, contract_ok=None, fits=None, living_wage=rate, reasons=reasons)
     hours = outcome.hours_per_week
     hours_ok = hours is not None and wish.min_hours <= hours <= wish.max_hours
-    wanted = f"{_hours(wish.min_hours)} to {_hours(wish.max_hours)} hours"
+    wanted = {"low": _hours(wish.min_hours), "high": _hours(wish.max_hours)}
     if hours is None:
-        reasons.append("The hours are not recorded.")
+        say("no_hours")
     elif hours_ok:
-        reasons.append(f"{_hours(hours)} hours a week, within the {wanted} they wanted.")
+        say("hours_ok", hours=_hours(hours), **wanted)
     else:
-        reasons.append(f"{_hours(hours)} hours a week, outside the {wanted} they wanted.")
+        say("hours_off", hours=_hours(hours), **wanted)
     contract_ok = bool(outcome.contract_type) and outcome.contract_type in (wish.contract_types or [])
     contract = outcome.get_contract_type_display() if outcome.contract_type else ""
     if not outcome.contract_type:
-        reasons.append("The contract type is not recorded.")
+        say("no_contract")
     elif contract_ok:
-        reasons.append(f"{contract} contract, one they would take.")
+        say("contract_ok", contract=contract)
     else:
-        reasons.append(f"{contract} contract, not one they said they would take.")
+        say("contract_off", contract=contract)
     return JobFit(
         pay_ok=pay_ok,
         hours_ok=hours_ok,

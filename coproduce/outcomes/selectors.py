@@ -44,8 +44,11 @@ class OutcomeRow:
     checks: list[SustainmentCheck] = field(default_factory=list)
 
 
-def outcome_rows(user: Any, participant: Participant) -> list[OutcomeRow]:
-    """A participant's outcomes, newest first, with job quality for jobs and their checks (three queries)."""
+def outcome_rows(user: Any, participant: Participant, *, to_participant: bool = False) -> list[OutcomeRow]:
+    """A participant's outcomes, newest first, with job quality for jobs and their checks (three queries).
+
+    `to_participant`: the job quality reasons speak to the participant ("you") rather than about them.
+    """
     wish = work_wishes_visible_to(user).filter(participant=participant).first()
     outcomes = (
         outcomes_visible_to(user)
@@ -59,7 +62,9 @@ def outcome_rows(user: Any, participant: Participant) -> list[OutcomeRow]:
     return [
         OutcomeRow(
             outcome=outcome,
-            fit=job_fits(outcome, wish) if outcome.kind in JOB_KINDS and outcome.hourly_pay is not None else None,
+            fit=job_fits(outcome, wish, to_participant=to_participant)
+            if outcome.kind in JOB_KINDS and outcome.hourly_pay is not None
+            else None,
             checks=list(outcome.sustainment_checks.all()),
         )
         for outcome in outcomes

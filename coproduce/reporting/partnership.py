@@ -690,12 +690,12 @@ def unanswered_table(partnership: Partnership, sheet: _Sheet, today: datetime.da
         rows = []
         for topic in topics:
             oldest = timezone.localtime(found[topic.value]["oldest"]).date()
-            rows.append(DashRow(str(topic.label), (cells[topic.value], oldest.isoformat(), (today - oldest).days)))
+            rows.append(DashRow(str(topic.label), (cells[topic.value], f"{oldest:%-d %B %Y}", (today - oldest).days)))
         rows.append(DashRow("All topics", (cells[TOTAL], "", ""), is_total=True))
         return DashTable(
             "unanswered",
             "Requests not yet answered",
-            ("Topic", "Waiting", "Oldest since", "Days waiting"),
+            ("Topic", "Waiting", "Oldest made on", "Days waiting"),
             tuple(rows),
         )
 

@@ -11,11 +11,12 @@ from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from coproduce.core.errors import DomainError
+from coproduce.core.form_messages import NamedErrorsMixin
 from coproduce.retention.models import RetentionSchedule
 from coproduce.retention.services import update_retention_schedule
 
 
-class RetentionScheduleForm(forms.ModelForm[RetentionSchedule]):
+class RetentionScheduleForm(NamedErrorsMixin, forms.ModelForm[RetentionSchedule]):
     # The version the administrator started from, so that two edits at once cannot overwrite.
     expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
 

@@ -6,6 +6,7 @@ from django import forms
 from django.forms.renderers import TemplatesSetting
 
 from coproduce.core.errors import DomainError
+from coproduce.core.form_messages import name_the_fields
 from coproduce.core.validation import InvalidInput
 
 
@@ -24,10 +25,16 @@ WIDGET_CLASSES = {
 
 
 class GovukForm(forms.Form):
-    """A form whose widgets carry GOV.UK classes and point at their hints and errors."""
+    """A form whose widgets carry GOV.UK classes and point at their hints and errors.
+
+    Fields left with Django's generic messages ("This field is required.") get ones that name
+    the field and say what to do (coproduce.core.form_messages). A subclass that adds or relabels
+    fields after __init__ calls name_the_fields(self) again.
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        name_the_fields(self)
         for field in self.fields.values():
             widget = field.widget
             css = next((css for kind, css in WIDGET_CLASSES.items() if isinstance(widget, kind)), "govuk-input")

@@ -23,7 +23,10 @@ PARTICIPANT_TOPICS = [
 
 class ContactChoiceForm(GovukForm):
     channel = forms.ChoiceField(
-        label=_("How may we send you messages?"), choices=PARTICIPANT_CHANNELS, widget=forms.RadioSelect
+        label=_("How may we send you messages?"),
+        choices=PARTICIPANT_CHANNELS,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose how we may send you messages.")},
     )
     topics = forms.MultipleChoiceField(
         label=_("What about?"),
@@ -37,7 +40,10 @@ class ContactChoiceForm(GovukForm):
 
 class StaffContactChoiceForm(GovukForm):
     channel = forms.ChoiceField(
-        label="How should we tell you?", choices=ChannelChoice.choices, widget=forms.RadioSelect
+        label="How should we tell you?",
+        choices=ChannelChoice.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how we should tell you."},
     )
     topics = forms.MultipleChoiceField(
         label="About what?", choices=StaffTopic.choices, required=False, widget=forms.CheckboxSelectMultiple
@@ -47,10 +53,16 @@ class StaffContactChoiceForm(GovukForm):
 
 class MessageSettingsForm(GovukForm):
     reminder_time = forms.TimeField(
-        label="Reminder the day before, at", help_text="For example, 18:00.", widget=forms.TimeInput(format="%H:%M")
+        label="Reminder the day before, at",
+        help_text="For example, 18:00.",
+        widget=forms.TimeInput(format="%H:%M"),
+        error_messages={"required": "Enter the time of the reminder the day before, like 18:00."},
     )
     morning_reminder_time = forms.TimeField(
-        label="Reminder on the morning, at", help_text="For example, 07:30.", widget=forms.TimeInput(format="%H:%M")
+        label="Reminder on the morning, at",
+        help_text="For example, 07:30.",
+        widget=forms.TimeInput(format="%H:%M"),
+        error_messages={"required": "Enter the time of the reminder on the morning, like 07:30."},
     )
     quiet_hours = forms.CharField(
         label="Quiet hours",

@@ -20,7 +20,10 @@ class GoalForm(GovukForm):
 
 class OwnGoalForm(GoalForm):
     title = forms.CharField(
-        label=_("What would you like to work towards?"), max_length=300, help_text=_("In your own words.")
+        label=_("What would you like to work towards?"),
+        max_length=300,
+        help_text=_("In your own words."),
+        error_messages={"required": _("Say what you would like to work towards.")},
     )
     details = forms.CharField(
         label=_("Anything more about it (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -37,7 +40,10 @@ class AnswerForm(GovukForm):
 
     step = forms.IntegerField(widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput)
-    answer = forms.ChoiceField(choices=[("agree", "Yes"), ("decline", "No thanks"), ("talk", "Talk about it")])
+    answer = forms.ChoiceField(
+        choices=[("agree", "Yes"), ("decline", "No thanks"), ("talk", "Talk about it")],
+        error_messages={"required": _("Choose your answer: yes, no thanks or talk about it.")},
+    )
     answered_how = forms.ChoiceField(
         label=_("How did they give their answer?"),
         choices=STAFF_HOW,
@@ -50,13 +56,18 @@ class AnswerForm(GovukForm):
 class FinishForm(GovukForm):
     step = forms.IntegerField(widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput)
-    outcome = forms.ChoiceField(choices=[("complete", "Done"), ("stop", "Stopped")])
+    outcome = forms.ChoiceField(
+        choices=[("complete", "Done"), ("stop", "Stopped")],
+        error_messages={"required": _("Choose whether the step is done or stopped.")},
+    )
 
 
 class GoalStatusForm(GovukForm):
     goal = forms.IntegerField(widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput)
-    status = forms.ChoiceField(choices=Goal.Status.choices)
+    status = forms.ChoiceField(
+        choices=Goal.Status.choices, error_messages={"required": _("Choose the status of the goal.")}
+    )
 
 
 IMPORTANCE_CHOICES = [

@@ -277,7 +277,7 @@ def test_registering_without_consent_is_refused(personas: Personas, client_for: 
     response = send_json(client_for("keyworker"), "POST", reverse("api-v1:register_participant"), data)
 
     assert response.status_code == 400
-    assert response.json()["errors"] == {"consent_how": ["This field is required."]}
+    assert response.json()["errors"] == {"consent_how": ["Send consent_how: it is required."]}
     assert not Participant.objects.filter(given_name="Nina").exists()
 
 
@@ -368,7 +368,10 @@ def test_a_participant_may_read_but_not_change_their_record(
         pytest.param(
             '{"preferred_name": "Patty"}',
             400,
-            {"detail": "version: This field is required.", "errors": {"version": ["This field is required."]}},
+            {
+                "detail": "version: Send version: it is required.",
+                "errors": {"version": ["Send version: it is required."]},
+            },
             id="missing version",
         ),
         pytest.param(

@@ -343,9 +343,9 @@ def test_requests_not_yet_answered_by_topic_oldest_first(personas: Personas) -> 
     Request.objects.exclude(pk=old.pk).update(created_at=timezone.make_aware(datetime.datetime(2026, 11, 20, 12)))
 
     assert rows(manager_sees(personas).unanswered) == [
-        ["Topic", "Waiting", "Oldest since", "Days waiting"],
-        ["Childcare", 1, "2026-10-29", 30],
-        ["Money, debt and benefits", 2, "2026-11-20", 8],
+        ["Topic", "Waiting", "Oldest made on", "Days waiting"],
+        ["Childcare", 1, "29 October 2026", 30],
+        ["Money, debt and benefits", 2, "20 November 2026", 8],
         ["All topics", 3, "", ""],
     ]
 

@@ -95,7 +95,8 @@ def test_a_period_of_nothing_is_refused(personas: Personas, sign_in: SignIn, fie
     response = sign_in(personas.administrator).post(ADD, schedule_form(personas, **{field: value}))
 
     assert response.status_code == 200
-    assert "Ensure this value is greater than or equal to 1." in response.content.decode()
+    assert "must be 1 or more" in response.content.decode()
+    assert "Ensure this value" not in response.content.decode()
     assert not RetentionSchedule.objects.exists()
 
 

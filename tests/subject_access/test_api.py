@@ -90,7 +90,7 @@ def test_bad_details_get_messages_per_field_and_log_nothing(personas: Personas, 
     assert response.json()["errors"] == {
         "received_on": ["Enter a date like 2024-03-31."],
         "how_made": ["Choose one of: 'online', 'in_person', 'letter', 'email' or 'phone'."],
-        "identity_checked": ["This field is required."],
+        "identity_checked": ["Send identity_checked: it is required."],
     }
     representative = send_json(mo, "POST", ask_url(personas), {**LETTER, "made_by": "representative"})
     assert representative.status_code == 400

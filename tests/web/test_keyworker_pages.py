@@ -305,7 +305,7 @@ def test_kim_registers_rhona_onto_her_caseload_with_consent(personas: Personas, 
         ({"children": "1985"}, "children", "1985 is not a possible year of birth for a child."),
         ({"email": "PAT@example.net"}, "email", "Another account already uses this email address."),
         ({"mobile": "01592 123456"}, "mobile", "Enter a UK mobile number, like 07700 900123."),
-        ({"given_name": ""}, "given_name", "This field is required."),
+        ({"given_name": ""}, "given_name", "Enter the first name"),
     ],
 )
 def test_bad_registrations_are_explained_and_change_nothing(

@@ -72,8 +72,10 @@ def test_mo_sees_his_area_at_a_glance(personas: Personas, mo: Client) -> None:
     assert [m.organisation.name for m in context["members"]] == ["Kingdom Money Advice"]
     html = response.content.decode()
     assert "Fife area overview</h1>" in html
-    # Waiting enquiries are listed without the enquirer's name: it is on the audited pages only.
-    assert "Erin Enquirer" not in html
+    # Waiting enquiries are listed by the enquirer's name ("Enquiry 5" told Mo nothing); the
+    # names shown are audited, as on the enquiry list.
+    assert "Erin Enquirer</a>" in html
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.LIST, record_id=str(personas.enquiry.pk)).exists()
     assert reverse("web:enquiry_detail", args=[personas.enquiry.pk]) in html
 
 
@@ -603,7 +605,10 @@ def test_dates_on_the_overview_are_the_enquiry_dates(personas: Personas, mo: Cli
 
     html = mo.get(reverse("web:area_overview")).content.decode()
 
-    assert f"Enquiry {personas.enquiry.pk}</a>, received 2 November 2026" in html
+    assert f"{personas.enquiry.name}</a>, received 2 November 2026" in html
+    assert f"Enquiry {personas.enquiry.pk}</a>" not in html
+    # Names shown in the list are audited, as on the enquiry list.
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.LIST, record_id=str(personas.enquiry.pk)).exists()
 
 
 def test_mo_finds_anyone_in_fife_but_nobody_from_glasgow(personas, client_for) -> None:

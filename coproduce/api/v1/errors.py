@@ -43,7 +43,6 @@ NO_SUCH_RECORD = "No such record."
 
 # Plain-English messages for pydantic's error types; anything else keeps pydantic's own message.
 MESSAGES = {
-    "missing": "This field is required.",
     "extra_forbidden": "This field is not recognised.",
     "int_type": "Enter a whole number.",
     "int_parsing": "Enter a whole number.",
@@ -70,8 +69,11 @@ def _field_name(location: tuple[Any, ...]) -> str:
     return ".".join(str(part) for part in parts) or "__all__"
 
 
-def _message(error: dict[str, Any]) -> str:
+def _message(error: dict[str, Any], field: str) -> str:
     kind = error.get("type", "")
+    if kind == "missing":
+        # Named, so that the message alone (the "detail") says what to send.
+        return f"Send {field}: it is required." if field != "__all__" else "Send the required fields."
     if kind in MESSAGES:
         return MESSAGES[kind]
     if kind in ("enum", "literal_error"):
@@ -84,7 +86,8 @@ def _message(error: dict[str, Any]) -> str:
 def field_errors(exc: ValidationError) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     for error in exc.errors:
-        errors.setdefault(_field_name(tuple(error.get("loc", ()))), []).append(_message(error))
+        field = _field_name(tuple(error.get("loc", ())))
+        errors.setdefault(field, []).append(_message(error, field))
     return errors
 
 

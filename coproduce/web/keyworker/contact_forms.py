@@ -17,7 +17,10 @@ class TimeInput(forms.TimeInput):
 class ContactForm(GovukForm):
     happened_on = forms.DateField(label="Date", widget=DateInput)
     kind = forms.ChoiceField(
-        label="What kind of contact was it?", choices=Contact.Kind.choices, widget=forms.RadioSelect
+        label="What kind of contact was it?",
+        choices=Contact.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what kind of contact it was."},
     )
     duration_minutes = forms.IntegerField(
         label="How long, in minutes", required=False, min_value=1, max_value=24 * 60, help_text="Leave empty if unsure."
@@ -54,6 +57,7 @@ class AppointmentForm(GovukForm):
     duration_minutes = forms.IntegerField(label="How long, in minutes", min_value=5, max_value=480, initial=60)
     place = forms.ChoiceField(
         label="Where would they like to meet?",
+        error_messages={"required": "Choose where they would like to meet."},
         choices=Appointment.Place.choices,
         widget=forms.RadioSelect,
         help_text="The participant chooses.",

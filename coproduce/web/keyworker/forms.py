@@ -169,6 +169,7 @@ class RecordConsentForm(GovukForm):
     # Research consent has its own page (what it covers, and the pseudonym), so it is not offered here.
     purpose = forms.ChoiceField(
         label="What did they agree to?",
+        error_messages={"required": "Choose what they agreed to."},
         choices=[choice for choice in Consent.Purpose.choices if choice[0] != Consent.Purpose.RESEARCH],
         widget=forms.RadioSelect,
     )
@@ -179,7 +180,12 @@ class RecordConsentForm(GovukForm):
         empty_value=None,
         help_text="Only for sharing their information with an organisation.",
     )
-    how = forms.ChoiceField(label="How did they agree?", choices=Consent.How.choices, widget=forms.RadioSelect)
+    how = forms.ChoiceField(
+        label="How did they agree?",
+        choices=Consent.How.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how they agreed."},
+    )
 
     def __init__(self, *args: Any, organisations: list[tuple[int, str]], research_url: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -43,7 +43,12 @@ ANSWER_CHOICES = [
 
 
 class OutcomeForm(GovukForm):
-    kind = forms.ChoiceField(label="What happened?", choices=Outcome.Kind.choices, widget=forms.RadioSelect)
+    kind = forms.ChoiceField(
+        label="What happened?",
+        choices=Outcome.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what happened."},
+    )
     achieved_on = forms.DateField(
         label="Date", widget=DateInput, help_text="The start date, or the date it was gained."
     )
@@ -72,7 +77,7 @@ class OutcomeForm(GovukForm):
 
     def __init__(self, *args: Any, goals: list[tuple[int, str]], fixed_kind: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["goal"]).choices = [("", "None"), *goals]
+        cast(forms.ChoiceField, self.fields["goal"]).choices = [("", "Not linked to a goal"), *goals]
         for name in ("employer_sector", "hours_per_week", "contract_type", "hourly_pay"):
             self.fields[name].help_text = "For a job start (needed) or a progression in work."
         if fixed_kind:
@@ -95,7 +100,10 @@ class WorkWishForm(GovukForm):
     min_hours = forms.DecimalField(label="Fewest hours a week", min_value=0, max_value=80, decimal_places=1)
     max_hours = forms.DecimalField(label="Most hours a week", min_value=0, max_value=80, decimal_places=1)
     contract_types = forms.MultipleChoiceField(
-        label="Contracts they would take", choices=ContractType.choices, widget=forms.CheckboxSelectMultiple
+        label="Contracts they would take",
+        choices=ContractType.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one contract they would take."},
     )
     note = forms.CharField(
         label="In their own words",
@@ -107,7 +115,12 @@ class WorkWishForm(GovukForm):
 
 
 class CheckAnswerForm(GovukForm):
-    status = forms.ChoiceField(label="Are they still in work?", choices=ANSWER_CHOICES, widget=forms.RadioSelect)
+    status = forms.ChoiceField(
+        label="Are they still in work?",
+        choices=ANSWER_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether they are still in work."},
+    )
     checked_on = forms.DateField(label="Date you checked", widget=DateInput)
     note = forms.CharField(label="Note", required=False, max_length=200)
     version = forms.IntegerField(widget=forms.HiddenInput)

@@ -26,7 +26,7 @@ def my_achievements(request: HttpRequest) -> HttpResponse:
     )
     if participant is None:
         raise Http404("No participant record.")
-    rows = outcome_rows(request.user, participant)
+    rows = outcome_rows(request.user, participant, to_participant=True)
     wish = work_wishes_visible_to(request.user).filter(participant=participant).first()
     record_participant_view(actor=request.user, participant=participant)
     context = {

@@ -89,7 +89,10 @@ class ProgressCheckForm(GovukForm):
 class JobSearchEntryForm(GovukForm):
     searched_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
     action = forms.ChoiceField(
-        label=_("What did you do?"), choices=JobSearchEntry.Action.choices, widget=forms.RadioSelect
+        label=_("What did you do?"),
+        choices=JobSearchEntry.Action.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose what you did.")},
     )
     employer = forms.CharField(label=_("Employer"), required=False, max_length=200)
     role = forms.CharField(label=_("Job"), required=False, max_length=200, help_text=_("For example, care assistant."))

@@ -25,10 +25,20 @@ from coproduce.web.forms import GovukForm
 
 
 class RequestForm(GovukForm):
-    kind = forms.ChoiceField(label=_("What would you like?"), choices=Request.Kind.choices, widget=forms.RadioSelect)
-    topic = forms.ChoiceField(label=_("What is it about?"), choices=[("", _("Choose one")), *Topic.choices])
+    kind = forms.ChoiceField(
+        label=_("What would you like?"),
+        choices=Request.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose what you would like.")},
+    )
+    topic = forms.ChoiceField(
+        label=_("What is it about?"),
+        choices=[("", _("Choose one")), *Topic.choices],
+        error_messages={"required": _("Choose what it is about.")},
+    )
     text = forms.CharField(
         label=_("Tell us in your own words"),
+        error_messages={"required": _("Tell us in your own words what you would like.")},
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("For example: “A group where I can meet other parents who are going back to work.”"),
@@ -38,6 +48,7 @@ class RequestForm(GovukForm):
 class FeedbackForm(GovukForm):
     text = forms.CharField(
         label=_("What do you think of the support you get?"),
+        error_messages={"required": _("Tell us what you think of the support you get.")},
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Good or bad, it helps us do better."),
@@ -57,7 +68,8 @@ class FeedbackForm(GovukForm):
 
 class ResponseForm(GovukForm):
     response = forms.ChoiceField(
-        choices=[(Invitation.Response.COMING, _("I’m coming")), (Invitation.Response.NOT_COMING, _("I can’t come"))]
+        choices=[(Invitation.Response.COMING, _("I’m coming")), (Invitation.Response.NOT_COMING, _("I can’t come"))],
+        error_messages={"required": _("Choose whether you are coming.")},
     )
 
 

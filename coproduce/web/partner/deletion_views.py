@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
 from coproduce.core.errors import DomainError, NotFound
+from coproduce.core.form_messages import NamedErrorsMixin
 from coproduce.referrals.models import SharedField
 from coproduce.retention.selectors import deletions_to_do
 from coproduce.retention.services import confirm_partner_deletion
@@ -31,8 +32,8 @@ def deletions_for_inbox(user: Any) -> list[dict[str, Any]]:
     ]
 
 
-class DeletedForm(forms.Form):
-    version = forms.IntegerField(min_value=1)
+class DeletedForm(NamedErrorsMixin, forms.Form):
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
 
 @require_roles(Role.PARTNER_WORKER)

@@ -91,7 +91,11 @@ class MemberForm(GovukForm):
         empty_value=None,
         help_text="Only for someone who represents an organisation.",
     )
-    joined_on = forms.DateField(label="Joined the board on", widget=DateInput)
+    joined_on = forms.DateField(
+        label="Joined the board on",
+        widget=DateInput,
+        error_messages={"required": "Enter the date they joined the board."},
+    )
     left_on = forms.DateField(label="Left the board on", required=False, widget=DateInput)
 
     def __init__(self, *args: Any, organisations: list[tuple[int, str]], **kwargs: Any) -> None:

@@ -7,6 +7,7 @@ from django import forms
 
 from coproduce.core.errors import DomainError
 from coproduce.core.validation import InvalidInput
+from coproduce.core.form_messages import NamedErrorsMixin
 from coproduce.participants.models import Enquiry
 from coproduce.programmes.models import Organisation, PartnershipMembership, StaffMember
 from coproduce.programmes.services import ROLES_A_MANAGER_GIVES
@@ -72,7 +73,7 @@ class CloseEnquiryForm(VersionedForm):
     )
 
 
-class EnquiryFilterForm(forms.Form):
+class EnquiryFilterForm(NamedErrorsMixin, forms.Form):
     status = forms.ChoiceField(choices=[*Enquiry.Status.choices, ("all", "All")], required=False)
 
     def chosen(self) -> str:
@@ -126,8 +127,11 @@ class OrganisationEditForm(VersionedForm, OrganisationDetailsForm):
     field_order = ["name", "kind", "charity_number", "company_number", "website", "description"]
 
 
-class MembershipRoleForm(forms.Form):
-    role = forms.ChoiceField(choices=PartnershipMembership.Role.choices)
+class MembershipRoleForm(NamedErrorsMixin, forms.Form):
+    role = forms.ChoiceField(
+        choices=PartnershipMembership.Role.choices,
+        error_messages={"required": "Choose the organisation's part in the partnership."},
+    )
 
 
 def roles_field() -> forms.MultipleChoiceField:

@@ -9,6 +9,7 @@ from coproduce.accounts.roles import Role
 from coproduce.core.errors import ConflictError, DomainError
 from coproduce.participants.models import Enquiry
 from coproduce.participants.selectors import caseload_sizes_in_partnership, enquiries_visible_to
+from coproduce.participants.services import record_enquiry_list_view
 from coproduce.programmes.models import PartnershipMembership
 from coproduce.programmes.services import update_partnership
 from coproduce.reporting.selectors import area_status_counts
@@ -30,6 +31,8 @@ def area_overview(request: HttpRequest) -> HttpResponse:
     ]
     waiting = enquiries_visible_to(request.user).filter(partnership=partnership, status=Enquiry.Status.WAITING)
     memberships = list(partnership.memberships.all())
+    oldest_waiting = list(waiting.order_by("created_at", "pk")[:OLDEST_ENQUIRIES_SHOWN])
+    record_enquiry_list_view(actor=request.user, enquiries=oldest_waiting)
     context = {
         "page_title": f"{partnership.area_name} area overview",
         "partnership": partnership,
@@ -37,8 +40,8 @@ def area_overview(request: HttpRequest) -> HttpResponse:
         "caseloads": caseloads,
         "over_limit": sum(1 for row in caseloads if row["over_limit"]),
         "waiting_count": waiting.count(),
-        # No names: the oldest waiting enquiries are shown by when they came in, not by who sent them.
-        "oldest_waiting": list(waiting.order_by("created_at", "pk")[:OLDEST_ENQUIRIES_SHOWN]),
+        # By name, as on the enquiry list (the manager allocates them); shown names are audited below.
+        "oldest_waiting": oldest_waiting,
         "co_leads": [m for m in memberships if m.role == PartnershipMembership.Role.CO_LEAD],
         "members": [m for m in memberships if m.role == PartnershipMembership.Role.MEMBER],
         # Subject access requests made to staff that are late or due within a week (one query).

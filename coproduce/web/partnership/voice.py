@@ -59,7 +59,12 @@ class GroupSessionForm(GovukForm):
     place = forms.CharField(label="Place", max_length=300)
     childcare_provided = forms.BooleanField(label="Childcare provided", required=False)
     facilitator = forms.CharField(label="Facilitator", max_length=200, help_text="Who runs it: a person or an agency.")
-    places = forms.IntegerField(label="Places", min_value=1, max_value=500)
+    places = forms.IntegerField(
+        label="Places",
+        min_value=1,
+        max_value=500,
+        error_messages={"required": "Enter the number of places."},
+    )
 
     def __init__(self, *args: Any, request_choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -76,6 +81,7 @@ class AnswerForm(GovukForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     you_said_we_did = forms.CharField(
         label="You said, we did",
+        error_messages={"required": "Say what was done about it (you said, we did)."},
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="What people asked for and what was done. Everyone who asked sees this on their page.",

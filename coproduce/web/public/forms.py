@@ -13,11 +13,15 @@ from coproduce.web.forms import GovukForm
 class SignInForm(GovukForm, AuthenticationForm):
     username = forms.CharField(
         label=_("Email address or mobile number"),
+        error_messages={"required": _("Enter your email address or mobile number.")},
         max_length=254,
         widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}),
     )
     password = forms.CharField(
-        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("Enter your password.")},
     )
 
     error_messages = {
@@ -71,11 +75,16 @@ class EnquiryForm(GovukForm):
     name = forms.CharField(label=_("Your name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"}))
     partnership = forms.TypedChoiceField(
         label=_("Where do you live?"),
+        error_messages={"required": _("Choose where you live.")},
         coerce=int,
         help_text=_("We have teams in these areas."),
         widget=forms.RadioSelect,
     )
-    contact_by = forms.ChoiceField(label=_("How should we get in touch?"), widget=forms.RadioSelect)
+    contact_by = forms.ChoiceField(
+        label=_("How should we get in touch?"),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose how we should get in touch.")},
+    )
     email = forms.EmailField(
         label=_("Email address"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
@@ -141,6 +150,7 @@ class EnquiryForm(GovukForm):
 class SignInLinkForm(GovukForm):
     contact = forms.CharField(
         label=_("Your mobile number or email address"),
+        error_messages={"required": _("Enter your mobile number or email address.")},
         help_text=_("Use the one you gave us. For example, 07700 900123."),
         max_length=254,
         widget=forms.TextInput(attrs={"autocomplete": "username", "spellcheck": "false"}),

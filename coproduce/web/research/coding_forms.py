@@ -123,8 +123,12 @@ class ApplyCodeForm(GovukForm):
 
 
 class ConsensusForm(GovukForm):
-    start = forms.IntegerField(min_value=0)
-    end = forms.IntegerField(min_value=1)
+    start = forms.IntegerField(
+        min_value=0, error_messages={"required": "Select the passage again: where it starts was not sent."}
+    )
+    end = forms.IntegerField(
+        min_value=1, error_messages={"required": "Select the passage again: where it ends was not sent."}
+    )
     codes = forms.TypedMultipleChoiceField(coerce=int, required=False)
 
     def __init__(self, *args: Any, code_ids: list[int], **kwargs: Any) -> None:

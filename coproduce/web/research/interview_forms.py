@@ -4,6 +4,7 @@ from typing import Any, cast
 
 from django import forms
 
+from coproduce.core.form_messages import NamedErrorsMixin
 from coproduce.participants.models import Consent
 from coproduce.research.models import Interview, StakeholderRole
 from coproduce.research.sampling import SPREAD_LABELS, Spread
@@ -25,7 +26,7 @@ def _choices(form: forms.Form, name: str, choices: Choices, blank: str | None = 
     field.choices = ([("", blank)] if blank is not None else []) + choices
 
 
-class VersionMixin(forms.Form):
+class VersionMixin(NamedErrorsMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 

@@ -109,7 +109,12 @@ class PassageForm(VersionForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Copy the words to redact from the transcript."},
     )
-    kind = forms.ChoiceField(label="What are they?", choices=Redaction.Kind.choices, initial=Redaction.Kind.OTHER)
+    kind = forms.ChoiceField(
+        label="What are they?",
+        choices=Redaction.Kind.choices,
+        initial=Redaction.Kind.OTHER,
+        error_messages={"required": "Choose what the words are: a name, a place or something else."},
+    )
     replacement = forms.CharField(
         label="Replace them with",
         required=False,

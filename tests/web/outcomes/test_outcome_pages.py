@@ -173,7 +173,11 @@ def test_pat_reads_his_achievements_and_the_reading_is_audited(personas: Persona
     pat = client_for("participant")
     page = text(pat.get(reverse("web:my_achievements")))
     assert "Started a job: Care assistant" in page
-    assert "30 hours a week, outside the 16 to 25 hours they wanted." in page
+    # Pat reads about his own job: "you", never "they".
+    assert "30 hours a week, outside the 16 to 25 hours you wanted." in page
+    assert "they wanted" not in page
+    assert "one they would take" not in page
+    assert "they said they would take" not in page
     assert "Started training or education: HNC Social Care" in page
     assert "4 weeks (4 Apr 2016): your keyworker will be in touch" in page
     assert "Olive" not in page
