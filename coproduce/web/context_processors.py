@@ -1,4 +1,9 @@
-"""The main menu, by role: each role sees the pages of its own work."""
+"""The main menu, by role: each role sees the pages of its own work.
+
+A role with many pages (the partnership manager) sees them in named groups (MENU_GROUPS), so the
+menu is not one flat list; a person with several roles sees each role's pages under its name.
+On a phone the menu folds away behind a "Menu" button (web/base.html, static/js/menu.js).
+"""
 
 from typing import Any
 
@@ -80,22 +85,87 @@ MENU: dict[Role, list[tuple[StrOrPromise, str]]] = {
 }
 
 
+# Groups of a role's menu, by URL name, in the order shown. A page of MENU[role] that no group
+# names goes into a last group, "More", so a page added to MENU is never lost from the menu.
+MENU_GROUPS: dict[Role, list[tuple[StrOrPromise, list[str]]]] = {
+    Role.PARTNERSHIP_MANAGER: [
+        ("Overview", ["web:area_overview", "web:partnership_dashboard"]),
+        ("People", ["web:area_participants", "web:enquiry_list", "web:staff_list"]),
+        (
+            "Services and referrals",
+            [
+                "web:organisation_list",
+                "web:requests_board",
+                "web:group_session_list",
+                "web:directory_search",
+                "web:directory_your_services",
+            ],
+        ),
+        ("Money", ["web:area_budgets", "web:area_grants", "web:area_targets"]),
+        ("Governance", ["web:board", "web:feedback_list"]),
+        ("Data protection", ["web:subject_access_list"]),
+    ],
+}
+
+# The heading of a role's pages when a person's menu holds more than one role's.
+ROLE_HEADINGS: dict[Role, StrOrPromise] = {Role.PARTICIPANT: _("My support")}
+
+
+Pages = list[tuple[StrOrPromise, str]]
+
+
+def _grouped(role: Role, pages: Pages) -> list[tuple[StrOrPromise | None, Pages]]:
+    """A role's menu as (heading, pages) groups: its MENU_GROUPS, or one group with no heading."""
+    if role not in MENU_GROUPS:
+        return [(None, pages)]
+    by_name = {name: label for label, name in pages}
+    groups: list[tuple[StrOrPromise | None, Pages]] = []
+    placed: set[str] = set()
+    for heading, names in MENU_GROUPS[role]:
+        members = [(by_name[name], name) for name in names if name in by_name]
+        placed.update(name for _label, name in members)
+        if members:
+            groups.append((heading, members))
+    rest = [(label, name) for label, name in pages if name not in placed]
+    if rest:
+        groups.append(("More", rest))
+    return groups
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
+    """The menu twice: `nav_items`, every page in one list, and `nav_groups`, the same pages under headings.
+
+    `nav_groups` is a list of {"heading", "items"}; a menu of one role with no groups is one
+    group whose heading is None, shown as a plain row of links.
+    """
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": [], "actor_role_label": "", "works_here": False}
+        return {"nav_items": [], "nav_groups": [], "actor_role_label": "", "works_here": False}
     actor = actor_for(user)
+    roles = [role for role in Role if actor.has(role) and MENU[role]]
     items: list[dict[str, Any]] = []
+    groups: list[dict[str, Any]] = []
     seen: set[str] = set()
-    for role in Role:
-        if not actor.has(role):
-            continue
-        for label, name in MENU[role]:
-            if name in seen:
-                continue
-            seen.add(name)
-            url = reverse(name)
-            items.append({"label": label, "url": url, "active": request.path == url})
+    for role in roles:
+        for heading, pages in _grouped(role, MENU[role]):
+            if heading is None and len(roles) > 1:
+                heading = ROLE_HEADINGS.get(role, role.label)
+            group_items: list[dict[str, Any]] = []
+            for label, name in pages:
+                if name in seen:
+                    continue
+                seen.add(name)
+                url = reverse(name)
+                item = {"label": label, "url": url, "active": request.path == url}
+                items.append(item)
+                group_items.append(item)
+            if group_items:
+                groups.append({"heading": heading, "items": group_items})
     primary = actor.primary_role
     works_here = actor.staff_member is not None or actor.has(Role.ADMINISTRATOR)
-    return {"nav_items": items, "actor_role_label": primary.label if primary else "", "works_here": works_here}
+    return {
+        "nav_items": items,
+        "nav_groups": groups,
+        "actor_role_label": primary.label if primary else "",
+        "works_here": works_here,
+    }

@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, Locator, Page, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-PHONE = {"width": 375, "height": 740}
+PHONE = {"width": 360, "height": 740}  # a small Android phone, the narrowest screen we design for
 # Without these, Chromium tries to reach Google's services, which this machine's network refuses.
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -1,7 +1,7 @@
 """Erasure on a phone: Mo records Pat's request to erase her data from her record, keeps it for now
 for the funder's audit period, changes his mind and anonymises it; Priya's inbox tells her what to
 delete, and she says she has, without JavaScript. Every page is checked with axe-core and for
-fitting a 375-pixel-wide screen."""
+fitting a 360-pixel-wide screen."""
 
 import pytest
 from playwright.sync_api import Browser, Page, expect

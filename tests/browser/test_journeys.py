@@ -1,7 +1,7 @@
 """One journey per role: sign in on a phone, land on the home page, see what the role should see.
 
 Every page visited is checked with axe-core (no serious or critical findings) and for fitting a
-375-pixel-wide screen.
+360-pixel-wide screen.
 """
 
 import pytest

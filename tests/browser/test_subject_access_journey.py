@@ -1,7 +1,7 @@
 """Subject access on a phone: Pat asks for a copy of everything held about him and downloads it,
 with JavaScript and without; Mo logs a request made to staff, decides on a restricted note,
 prepares, releases and downloads the copy. Every page is checked with axe-core and for fitting a
-375-pixel-wide screen."""
+360-pixel-wide screen."""
 
 import datetime
 from pathlib import Path

@@ -87,6 +87,7 @@ def scope_from(request: HttpRequest) -> tuple[ScopeForm, AgreementScope]:
 class Cell:
     text: str
     defined: bool
+    column: str  # its column's heading, shown beside it when the table is stacked on a phone
 
 
 @dataclass(frozen=True)
@@ -136,9 +137,9 @@ def agreement_table(result: AgreementResult, caption: str) -> AgreementTable:
         named += [(f"kappa ({pair_labels[i]})", pair.kappa, False) for i, pair in enumerate(figures.pairs)]
         named += [("alpha", figures.alpha, False)]
         cells = []
-        for what, figure, percentage in named:
+        for (what, figure, percentage), column in zip(named, columns, strict=True):
             text = figure.as_percentage() if percentage else figure.as_coefficient()
-            cells.append(Cell(text=text, defined=figure.is_defined))
+            cells.append(Cell(text=text, defined=figure.is_defined, column=column))
             if not figure.is_defined and figure.reason:
                 reasons.append(f"{label}, {what}: {figure.reason}")
         rows.append(Row(label, figures.units, len(figures.coders), tuple(cells), is_total))

@@ -389,14 +389,14 @@ def research_table1(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(error.message) from error
     by_area = table.by_area()
     rows = [
-        {"area": area, "cells": [table.cell(area, year) for year in table.years], "total": by_area[area]}
+        {"area": area, "cells": [(year, table.cell(area, year)) for year in table.years], "total": by_area[area]}
         for area in table.areas
     ]
     context = {
         "page_title": "Interviews undertaken (Table 1)",
         "table": table,
         "rows": rows,
-        "by_wave": list(table.by_wave().values()),
+        "by_wave": list(table.by_wave().items()),
         "overall": table.overall(),
     }
     return render(request, "web/research/interviews/table1.html", context)

@@ -45,9 +45,11 @@ def test_the_dashboard_shows_the_figures_with_their_intervals(personas: Personas
         ["Glasgow", "20", "5", "25% (11%–47%)", "5", "25% (11%–47%)", "–", "–", "–"],
         ["All areas", "50", "17", "34% (22%–48%)", "11", "22% (13%–35%)", "–", "–", "–"],
     ]
-    cell = '<td class="govuk-table__cell govuk-table__cell--numeric">'
-    assert f'<th scope="row" class="govuk-table__header">Fife</th>{cell}30</td>{cell}12</td>' in html
-    # Each chart is inline SVG with a description in words, and its table is beside it.
+    # Each cell names its column, which a phone shows beside it when the table is stacked.
+    cell = '<td class="govuk-table__cell govuk-table__cell--numeric" data-label="{}">'
+    fife = f'<th scope="row" class="govuk-table__header">Fife</th>{cell.format("Participants")}30</td>'
+    assert f"{fife}{cell.format('In paid work')}12</td>" in html
+    # Each chart is inline SVG with a description in words, and its table is below it.
     assert html.count('<svg xmlns="http://www.w3.org/2000/svg"') == 2
     assert "<desc>Fife: 40% (25%–58%). Glasgow: 25% (11%–47%). All areas: 34% (22%–48%).</desc>" in html
     assert "<desc>Joined: 2015 10, 2016 40. Agreed target: 2015 not shown, 2016 not shown.</desc>" in html
