@@ -395,6 +395,8 @@ def referrals_waiting_on_keyworker(user: Any) -> QuerySet[Referral]:
         .select_related("participant", "service", "organisation")
         .order_by("proposed_at", "pk")
     )
+
+
 # --- Ratings of services ---------------------------------------------------------------------------
 
 # Below this many ratings a service's average is not shown, so no one's rating can be worked out.

@@ -6,8 +6,8 @@ from typing import Any, cast
 from django import forms
 
 from coproduce.core.errors import DomainError
-from coproduce.core.validation import InvalidInput
 from coproduce.core.form_messages import NamedErrorsMixin
+from coproduce.core.validation import InvalidInput
 from coproduce.participants.models import Enquiry
 from coproduce.programmes.models import Organisation, PartnershipMembership, StaffMember
 from coproduce.programmes.services import ROLES_A_MANAGER_GIVES
