@@ -66,6 +66,7 @@ MENU: dict[Role, list[tuple[StrOrPromise, str]]] = {
         ("Targets", "web:funder_targets"),
         ("Grants", "web:funder_grants"),
         ("Labour market", "web:funder_labour_market"),
+        ("360Giving data", "web:funder_giving"),
     ],
     Role.EVALUATOR: [
         ("Evaluation", "web:research_home"),
@@ -97,6 +98,7 @@ MENU_GROUPS: dict[Role, list[tuple[StrOrPromise, list[str]]]] = {
                 "web:organisation_list",
                 "web:requests_board",
                 "web:group_session_list",
+                "web:service_ratings",
                 "web:directory_search",
                 "web:directory_your_services",
             ],
