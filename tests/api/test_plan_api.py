@@ -169,3 +169,20 @@ def test_the_goals_list_takes_the_same_queries_for_1_and_50_steps(
         StepFactory(goal=goal if number % 2 else GoalFactory(participant=personas.participant))
     with django_assert_num_queries(QUERIES):
         assert client.get(url).json()["count"] == 26
+
+
+def test_the_participant_changes_their_answer_until_the_step_is_done(
+    personas: Personas, client_for: Callable[[str], Client]
+) -> None:
+    step = offered_step(personas)
+    client = client_for("participant")
+    send_json(client, "POST", step_url("decline", step), {"version": 1})
+    changed = send_json(client, "POST", step_url("change_answer", step), {"version": 2, "answer": "agree"})
+    assert changed.status_code == 200
+    assert (changed.json()["state"], changed.json()["version"]) == ("agreed", 3)
+    send_json(client, "POST", step_url("complete", step), {"version": 3})
+    refused = send_json(client, "POST", step_url("change_answer", step), {"version": 4, "answer": "decline"})
+    assert refused.status_code == 400
+    assert "can no longer be changed" in refused.content.decode()
+    step.refresh_from_db()
+    assert (step.state, step.answer_changed_from) == ("done", "declined")

@@ -49,3 +49,24 @@ def test_a_participant_changes_no_thanks_to_yes(phone: Page, live_server, people
     check_page(page)
     step.refresh_from_db()
     assert (step.state, step.answer_changed_from) == (Step.State.AGREED, Step.State.DECLINED)
+
+
+def test_a_participant_reads_what_withdrawing_support_means_then_gives_it_again(
+    phone: Page, live_server, people: Personas
+) -> None:
+    page = phone
+    sign_in(page, live_server.url, "07700 900001")
+    follow(page.get_by_role("link", name="Withdraw consent to receive support", exact=False).first)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Are you sure you want to withdraw your consent?")
+    expect(page.get_by_role("heading", name="What happens to your support")).to_be_visible()
+    expect(page.get_by_role("heading", name="What happens to your information")).to_be_visible()
+    check_page(page)
+    follow(page.get_by_role("button", name="Yes, withdraw my consent"))
+    expect(page.get_by_text("You have withdrawn your consent. It stops straight away.")).to_be_visible()
+    check_page(page)
+    follow(page.get_by_role("link", name="Give it again", exact=False).first)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Give your consent again")
+    check_page(page)
+    follow(page.get_by_role("button", name="Yes, give my consent again"))
+    expect(page.get_by_text("You have given your consent again, from today.")).to_be_visible()
+    assert people.participant.consents.filter(purpose="service", withdrawn_at__isnull=True).count() == 1
