@@ -52,6 +52,43 @@ def validate_uk_mobile(value: str) -> None:
         raise ValidationError("Enter a UK mobile number, like 07700 900123.")
 
 
+UK_PHONE = re.compile(r"^\+44[1237]\d{8,9}$")
+
+
+def normalise_uk_phone(raw: str) -> str:
+    """Return a UK landline or mobile number as +44XXXXXXXXXX, or "" if `raw` is blank.
+
+    Written like normalise_mobile, so 01632 960123, +44 1632 960123 and 441632960123 are stored alike.
+    """
+    digits = re.sub(r"[\s\-().]", "", raw or "")
+    if not digits:
+        return ""
+    if digits.startswith("00"):
+        digits = "+" + digits[2:]
+    if digits.startswith("0"):
+        digits = "+44" + digits[1:]
+    elif digits.startswith("44"):
+        digits = "+" + digits
+    return digits
+
+
+def validate_uk_phone(value: str) -> None:
+    if value and not UK_PHONE.match(value):
+        raise ValidationError("Enter a UK phone number, like 01632 960123 or 07700 900123.")
+
+
+def uk_phone_for_people(value: str) -> str:
+    """A stored +44 number written the way people read it in the UK: 01632 960123, 020 7946 0123."""
+    if not value.startswith("+44"):
+        return value
+    national = "0" + value[3:]
+    if national.startswith("02") and len(national) == 11:
+        return f"{national[:3]} {national[3:7]} {national[7:]}"
+    if national.startswith("03") and len(national) == 11:
+        return f"{national[:4]} {national[4:7]} {national[7:]}"
+    return f"{national[:5]} {national[5:]}"
+
+
 class User(AbstractUser):
     """A person who can sign in. What they may see comes from their roles, not from this row."""
 

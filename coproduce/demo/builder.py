@@ -462,8 +462,17 @@ class _Builder:
         staff = self.save(
             StaffMember,
             [
-                StaffMember(user=user, organisation=organisation, partnership=partnership, job_title=title)
-                for user, organisation, partnership, title, _, _ in planned
+                StaffMember(
+                    user=user,
+                    organisation=organisation,
+                    partnership=partnership,
+                    job_title=title,
+                    # Keyworkers' work contact, shown to their participants: Ofcom's drama numbers
+                    # (01632 960000-960999) and the made-up work address they sign in with.
+                    work_phone=f"+441632960{number % 1000:03d}" if role == Role.KEYWORKER else "",
+                    work_email=user.email if role == Role.KEYWORKER else "",
+                )
+                for number, (user, organisation, partnership, title, role, _) in enumerate(planned)
             ],
         )
         self.save(

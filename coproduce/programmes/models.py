@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from coproduce.accounts.models import uk_phone_for_people, validate_uk_phone
 from coproduce.accounts.roles import STAFF_ROLES, Role
 from coproduce.core.models import TimestampedModel, VersionedModel
 
@@ -121,6 +122,9 @@ class StaffMember(TimestampedModel):
         help_text="The area they work in. Empty for programme-wide staff (funder, evaluator).",
     )
     job_title = models.CharField(max_length=120, blank=True)
+    # Work contact details the member of staff sets themselves; their participants see them. Never personal ones.
+    work_phone = models.CharField("work phone", max_length=16, blank=True, default="", validators=[validate_uk_phone])
+    work_email = models.EmailField("work email", blank=True, default="")
     is_active = models.BooleanField(default=True)
     history = HistoricalRecords()
 
@@ -129,6 +133,10 @@ class StaffMember(TimestampedModel):
 
     def __str__(self) -> str:
         return str(self.user)
+
+    @property
+    def work_phone_for_people(self) -> str:
+        return uk_phone_for_people(self.work_phone)
 
 
 class StaffRole(models.Model):

@@ -6,7 +6,7 @@ from typing import Any
 import rules
 from django.db import transaction
 
-from coproduce.accounts.models import User, normalise_mobile
+from coproduce.accounts.models import User, normalise_mobile, normalise_uk_phone
 from coproduce.accounts.roles import Role
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
@@ -239,6 +239,27 @@ def set_staff_roles(
             staff.save()
             changed.append("is_active")
         if changed:
+            _audit(actor, AuditEvent.Action.CHANGE, staff, changed)
+    return staff
+
+
+def set_work_contact(*, actor: Any, work_phone: str, work_email: str) -> StaffMember:
+    """A member of staff sets their own work phone and work email, which their participants see.
+
+    Only their own: nobody sets another person's. Blank clears a detail.
+    """
+    own = actor_for(actor).staff_member
+    if own is None or not own.is_active:
+        raise NotAllowed("Only staff of an organisation have work contact details.")
+    with transaction.atomic():
+        staff = StaffMember.objects.select_for_update().get(pk=own.pk)
+        before = {"work_phone": staff.work_phone, "work_email": staff.work_email}
+        staff.work_phone = normalise_uk_phone(work_phone)
+        staff.work_email = work_email.strip().lower()
+        validate_model(staff, exclude=["user", "organisation", "partnership"])
+        changed = [name for name, old in before.items() if getattr(staff, name) != old]
+        if changed:
+            staff.save(update_fields=[*changed, "updated_at"])
             _audit(actor, AuditEvent.Action.CHANGE, staff, changed)
     return staff
 

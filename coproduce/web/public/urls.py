@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coproduce.web.public import api_tokens, enquiry, pwa, sign_in_link, two_factor, views
+from coproduce.web.public import api_tokens, enquiry, pwa, sign_in_link, two_factor, views, work_contact
 
 urlpatterns = [
     path("", views.start, name="start"),
@@ -20,6 +20,7 @@ urlpatterns = [
     path("account/api-tokens/", api_tokens.api_tokens, name="api_tokens"),
     path("account/api-tokens/new/", api_tokens.api_token_new, name="api_token_new"),
     path("account/api-tokens/<int:token_id>/revoke/", api_tokens.api_token_revoke, name="api_token_revoke"),
+    path("account/work-contact/", work_contact.work_contact, name="work_contact"),
     path("home/", views.home, name="home"),
     path("ask-for-help/", enquiry.enquiry, name="enquiry"),
     path("ask-for-help/sent/", enquiry.enquiry_sent, name="enquiry_sent"),
