@@ -161,12 +161,12 @@ def test_pat_withdraws_his_own_consent_from_his_page(personas: Personas, client_
     pat = personas.participant
     consent = pat.consents.get()
     client = client_for("participant")
-    assert f'href="/consents/{consent.pk}/withdraw/"' in client.get("/me/").content.decode()
-    confirm = client.get(f"/consents/{consent.pk}/withdraw/")
+    assert f'href="/me/consents/{consent.pk}/withdraw/"' in client.get("/me/").content.decode()
+    confirm = client.get(f"/me/consents/{consent.pk}/withdraw/")
     assert confirm.status_code == 200
     assert 'name="how"' not in confirm.content.decode()  # he withdraws it himself, online
 
-    response = client.post(f"/consents/{consent.pk}/withdraw/", follow=True)
+    response = client.post(f"/me/consents/{consent.pk}/withdraw/", follow=True)
 
     assert response.redirect_chain == [("/me/", 302)]
     consent.refresh_from_db()
