@@ -292,6 +292,32 @@ class ProgressScore(models.Model):
         return f"{self.get_area_display()}: {self.score}"
 
 
+class ProgressCheckDraft(VersionedModel):
+    """A participant's own progress check, part-filled: kept between screens and visits until they send it.
+
+    `answers` maps an area to {"score": 1–10, or None where they skipped it, "comment": their words}.
+    Areas not yet reached are absent. There is at most one draft per participant.
+    """
+
+    participant = models.OneToOneField(Participant, on_delete=models.CASCADE, related_name="progress_check_draft")
+    answers = models.JSONField(default=dict, blank=True)
+
+    def __str__(self) -> str:
+        return f"Unfinished progress check ({len(self.answers)} of {len(ProgressArea)} areas)"
+
+    def next_area(self) -> str | None:
+        """The first area not yet answered or skipped, or None when every area has been reached."""
+        return next((area.value for area in ProgressArea if area.value not in self.answers), None)
+
+    def answered(self) -> dict[str, tuple[int, str]]:
+        """The areas given a score (skipped ones left out), as the record service takes them."""
+        return {
+            area: (answer["score"], answer.get("comment", ""))
+            for area, answer in self.answers.items()
+            if answer.get("score") is not None
+        }
+
+
 class JobSearchEntry(VersionedModel):
     """The participant's own job-search log, printable to show at Jobcentre Plus."""
 

@@ -53,6 +53,7 @@ from coproduce.plans.models import (
     Goal,
     JobSearchEntry,
     ProgressCheck,
+    ProgressCheckDraft,
     ProgressScore,
     Step,
 )
@@ -218,6 +219,8 @@ HELD: tuple[Held, ...] = (
     Held(Appointment, "participant", words=("place_details", "childcare_notes", "rearrange_request")),
     _progress_check,
     Held(ProgressScore, "progress_check", parent=_progress_check, words=("comment",)),
+    # An unfinished progress check was never sent: nothing in it is worth keeping.
+    Held(ProgressCheckDraft, "participant", delete_rows=True),
     Held(JobSearchEntry, "participant", words=("employer", "role", "what_i_did", "outcome")),
     Held(Request, "participant", words=("text",)),
     Held(Invitation, "participant"),

@@ -6,7 +6,7 @@ without a sign-in), so that Pat, playing the participant, is refused and never s
 
 from django.urls import reverse
 
-from coproduce.plans.models import JobSearchEntry, ProgressArea, ProgressCheck
+from coproduce.plans.models import JobSearchEntry, ProgressArea, ProgressCheck, ProgressCheckDraft
 from tests.access.matrix import AccessCase, roles
 from tests.personas import Personas
 from tests.plans.factories import JobSearchEntryFactory
@@ -43,6 +43,10 @@ def checks_snapshot(p: Personas) -> tuple[object, ...]:
     return tuple(ProgressCheck.objects.order_by("pk").values_list("pk", "participant_id", "reader"))
 
 
+def drafts_snapshot(p: Personas) -> tuple[object, ...]:
+    return tuple(ProgressCheckDraft.objects.order_by("pk").values_list("pk", "participant_id", "answers", "version"))
+
+
 def answers() -> dict[str, str]:
     return {f"score_{area}": "6" for area in ProgressArea.values}
 
@@ -70,13 +74,38 @@ CASES = [
         audited_participant=lambda p: p.participant,
         secrets=pat_secrets,
     ),
-    AccessCase(route="web:my_progress_add", url=lambda p: reverse("web:my_progress_add"), allowed=PARTICIPANT),
     AccessCase(
         route="web:my_progress_add",
-        label="save",
         url=lambda p: reverse("web:my_progress_add"),
+        allowed=PARTICIPANT,
+        allowed_status=302,
+    ),
+    AccessCase(
+        route="web:my_progress_question",
+        url=lambda p: reverse("web:my_progress_question", args=["money"]),
+        allowed=PARTICIPANT,
+    ),
+    AccessCase(
+        route="web:my_progress_question",
+        label="save",
+        url=lambda p: reverse("web:my_progress_question", args=["money"]),
         method="POST",
-        data=lambda p: answers(),
+        data=lambda p: {"score": "6", "comment": "", "action": "continue"},
+        allowed=PARTICIPANT,
+        allowed_status=302,
+        snapshot=drafts_snapshot,
+    ),
+    AccessCase(
+        route="web:my_progress_check",
+        url=lambda p: reverse("web:my_progress_check"),
+        allowed=PARTICIPANT,
+        allowed_status=302,
+    ),
+    AccessCase(
+        route="web:my_progress_check",
+        label="send",
+        url=lambda p: reverse("web:my_progress_check"),
+        method="POST",
         allowed=PARTICIPANT,
         allowed_status=302,
         snapshot=checks_snapshot,

@@ -52,9 +52,11 @@ def test_pat_agrees_to_one_step_declines_another_checks_progress_and_logs_a_job_
 
     page.goto(f"{live_server.url}/me/progress/new/")
     check_page(page)
-    for number, area in enumerate(ProgressArea.values):
-        page.locator(f"input[name=score_{area}][value='{3 + number % 5}']").check(force=True)
-    follow(page.get_by_role("button", name="Save my answers"))
+    for number, _area in enumerate(ProgressArea.values):  # one question a screen
+        page.locator(f"input[name=score][value='{3 + number % 5}']").check(force=True)
+        follow(page.get_by_role("button", name="Continue"))
+    check_page(page)  # check your answers
+    follow(page.get_by_role("button", name="Send"))
     check = ProgressCheck.objects.get(participant=people.participant)
     assert (check.reader, check.scores.count()) == ("participant", 8)
     check_page(page)

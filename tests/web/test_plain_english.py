@@ -27,7 +27,7 @@ PARTICIPANT_PAGES = [
     "/me/feedback/",
     "/me/plan/",
     "/me/progress/",
-    "/me/progress/new/",
+    "/me/progress/new/confidence/",
     "/me/job-search/",
     "/me/job-search/new/",
     "/me/record/",
@@ -141,4 +141,15 @@ def test_every_participant_page_without_an_id_is_checked() -> None:
     # Downloads and form posts without a page of their own are not read as pages.
     not_pages = {route for route in own_space if route.endswith((".pdf", ".zip", ".csv", ".ics", ".json"))}
     form_posts = {"/me/research/stop/"}  # the button on /me/research/, which is checked
-    assert own_space - not_pages - form_posts - set(PARTICIPANT_PAGES) == set()
+    # Redirects to a question (checked above); the check page is checked with answers below.
+    progress_steps = {"/me/progress/new/", "/me/progress/new/check/"}
+    assert own_space - not_pages - form_posts - progress_steps - set(PARTICIPANT_PAGES) == set()
+
+
+def test_progress_check_answers_page_is_plain_english(personas: Personas, client_for: Callable[[str], Client]) -> None:
+    client = client_for("participant")
+    client.post("/me/progress/new/confidence/", {"score": "6", "action": "continue"})
+    client.post("/me/progress/new/money/", {"action": "skip"})
+    response = client.get("/me/progress/new/check/")
+    assert response.status_code == 200
+    assert problems("/me/progress/new/check/", response.content.decode()) == []

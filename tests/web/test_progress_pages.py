@@ -28,6 +28,7 @@ QUERIES_RECORD = 13
 
 
 def answers(score: int = 6, **overrides: int) -> dict[str, str]:
+    """The keyworker's form, which still asks for all eight areas."""
     data = {}
     for area in ProgressArea.values:
         data[f"score_{area}"] = str(overrides.get(area, score))
@@ -44,35 +45,98 @@ def pdf_text(content: bytes) -> str:
 # ---- progress ----------------------------------------------------------------------------------------
 
 
-def test_participant_fills_in_a_check_and_sees_their_chart(personas: Personas, client_for: Clients) -> None:
+def question(area: str) -> str:
+    return reverse("web:my_progress_question", args=[area])
+
+
+def test_participant_answers_one_question_a_screen_skips_one_and_sees_their_chart(
+    personas: Personas, client_for: Clients
+) -> None:
     pat = personas.participant
     client = client_for("participant")
 
-    form = client.get(reverse("web:my_progress_add"))
-    assert form.status_code == 200
-    assert "How confident do you feel?" in form.content.decode()
+    start = client.get(reverse("web:my_progress_add"))
+    assert start["Location"] == question("confidence")
+    form = client.get(question("confidence")).content.decode()
+    assert "How confident do you feel?" in form
+    for words in ("Question 1 of 8", "Skip this question", "Save and finish later"):
+        assert words in form
 
-    data = answers(4, confidence=8) | {"comment_confidence": "I led the school trip."}
-    response = client.post(reverse("web:my_progress_add"), data)
+    response = client.post(
+        question("confidence"), {"score": "8", "comment": "I led the school trip.", "action": "continue"}
+    )
+    assert response["Location"] == question("money")
+    assert client.post(question("money"), {"action": "skip"})["Location"] == question("childcare")
+    for area in ProgressArea.values[2:]:
+        client.post(question(area), {"score": "4", "action": "continue"})
 
-    assert response.status_code == 302
+    check_page = client.get(reverse("web:my_progress_check")).content.decode()
+    assert "Skipped" in check_page
+    assert "Change" in check_page
+    response = client.post(reverse("web:my_progress_check"))
+
     assert response["Location"] == reverse("web:my_progress")
     check = ProgressCheck.objects.get(participant=pat)
     assert (check.reader, check.checked_on, check.recorded_by) == ("participant", timezone.localdate(), pat.user)
+    assert not check.scores.filter(area="money").exists()
+    assert check.scores.count() == 7
     page = client.get(reverse("web:my_progress")).content.decode()
     assert 'role="img" aria-label="Confidence"' in page
     assert "<desc>You: 8 on" in page
     assert "“I led the school trip.”" in page
+    assert "not finished" not in page
 
 
-def test_a_missing_answer_saves_nothing(personas: Personas, client_for: Clients) -> None:
-    data = answers()
-    del data["score_money"]
-    response = client_for("participant").post(reverse("web:my_progress_add"), data)
+def test_continue_without_a_number_asks_for_one(personas: Personas, client_for: Clients) -> None:
+    response = client_for("participant").post(question("money"), {"action": "continue"})
 
     assert response.status_code == 400
-    assert "Choose a number from 1 to 10 for money." in response.content.decode()
+    assert "Choose a number from 1 to 10, or skip this question." in response.content.decode()
     assert ProgressCheck.objects.count() == 0
+
+
+def test_save_and_finish_later_then_carry_on_where_you_left_off(personas: Personas, client_for: Clients) -> None:
+    client = client_for("participant")
+    client.post(question("confidence"), {"score": "5", "action": "continue"})
+    response = client.post(question("money"), {"score": "3", "action": "later"})
+
+    assert response["Location"] == reverse("web:my_progress")
+    page = client.get(reverse("web:my_progress")).content.decode()
+    assert "You have a progress check you have not finished." in page
+    assert client.get(reverse("web:my_progress_add"))["Location"] == question("childcare")
+    assert 'value="3" checked' in client.get(question("money")).content.decode()
+    assert ProgressCheck.objects.count() == 0
+
+
+def test_change_link_returns_to_the_check_page(personas: Personas, client_for: Clients) -> None:
+    client = client_for("participant")
+    client.post(question("confidence"), {"score": "5", "action": "continue"})
+    response = client.post(question("confidence") + "?change=1", {"score": "7", "action": "continue"})
+
+    assert response["Location"] == reverse("web:my_progress_check")
+    assert '<dd class="govuk-summary-list__value">\n          7' in client.get(response["Location"]).content.decode()
+
+
+def test_sending_with_every_question_skipped_is_refused(personas: Personas, client_for: Clients) -> None:
+    client = client_for("participant")
+    for area in ProgressArea.values:
+        client.post(question(area), {"action": "skip"})
+    response = client.post(reverse("web:my_progress_check"))
+
+    assert response.status_code == 400
+    assert "Answer at least one question before you send your answers." in response.content.decode()
+    assert ProgressCheck.objects.count() == 0
+
+
+def test_chart_copes_with_a_check_missing_areas(personas: Personas, client_for: Clients) -> None:
+    pat = personas.participant
+    ProgressCheckFactory(participant=pat, checked_on=datetime.date(2026, 3, 2), scores={"money": 3})
+    ProgressCheck.objects.get(participant=pat).scores.exclude(area="money").delete()
+    ProgressCheckFactory(participant=pat, checked_on=datetime.date(2026, 4, 2))
+
+    response = client_for("participant").get(reverse("web:my_progress"))
+    assert response.status_code == 200
+    assert "<desc>You: 3 on" in response.content.decode()
 
 
 def test_keyworker_reading_is_kept_beside_the_participants(personas: Personas, client_for: Clients) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from coproduce.participants.selectors import participants_visible_to
-from coproduce.plans.models import ProgressArea, ProgressCheck, ProgressScore
+from coproduce.plans.models import ProgressArea, ProgressCheck, ProgressCheckDraft, ProgressScore
 
 
 def progress_checks_visible_to(user: Any) -> QuerySet[ProgressCheck]:
@@ -24,6 +24,13 @@ def progress_checks_for(user: Any, participant_id: int) -> QuerySet[ProgressChec
         .prefetch_related(Prefetch("scores", queryset=ProgressScore.objects.order_by("area")))
         .order_by("checked_on", "pk")
     )
+
+
+def progress_draft_for(user: Any, participant_id: int) -> ProgressCheckDraft | None:
+    """The participant's unfinished progress check, if they have one and this person may see them."""
+    return ProgressCheckDraft.objects.filter(
+        participant__in=participants_visible_to(user), participant_id=participant_id
+    ).first()
 
 
 @dataclass(frozen=True)

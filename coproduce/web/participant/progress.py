@@ -20,16 +20,22 @@ from coproduce.participants.models import Participant
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.participants.services import record_participant_view
 from coproduce.plans.charts import progress_charts
+from coproduce.plans.models import ProgressArea
 from coproduce.plans.selectors.job_search import job_search_log_for
-from coproduce.plans.selectors.progress import progress_checks_for, progress_series
+from coproduce.plans.selectors.progress import progress_checks_for, progress_draft_for, progress_series
 from coproduce.plans.selectors.record import record_about
 from coproduce.plans.services.job_search import add_job_search_entry, record_job_search_export
-from coproduce.plans.services.progress import record_progress_check
+from coproduce.plans.services.progress import finish_progress_check, save_progress_answer
 from coproduce.programmes.actors import actor_for
 from coproduce.web.access import require_roles
 from coproduce.web.forms import GovukForm
 from coproduce.web.pagination import paginate
-from coproduce.web.participant.progress_forms import SCALE_HINT, JobSearchEntryForm, ProgressCheckForm
+from coproduce.web.participant.progress_forms import (
+    QUESTIONS,
+    SCALE_HINT,
+    JobSearchEntryForm,
+    ProgressAnswerForm,
+)
 from coproduce.web.pdf import pdf_response, render_pdf
 
 ENTRIES_PER_PAGE = 50
@@ -78,6 +84,7 @@ def my_progress(request: HttpRequest) -> HttpResponse:
     context = {
         "page_title": _("My progress"),
         "participant": participant,
+        "draft": progress_draft_for(request.user, participant.pk),
         **progress_context(request.user, participant, theirs="You", keyworkers="Your keyworker"),
     }
     record_participant_view(actor=request.user, participant=participant)
@@ -86,29 +93,120 @@ def my_progress(request: HttpRequest) -> HttpResponse:
 
 @require_roles(Role.PARTICIPANT)
 def my_progress_add(request: HttpRequest) -> HttpResponse:
+    """Start the check, or carry on where they left off: the first question not yet reached."""
     participant = _me(request)
+    draft = progress_draft_for(request.user, participant.pk)
+    area = draft.next_area() if draft is not None else ProgressArea.values[0]
+    if area is None:
+        return redirect("web:my_progress_check")
+    return redirect("web:my_progress_question", area=area)
+
+
+def _after(draft: Any, area: str, *, changing: bool) -> HttpResponse:
+    """Where a question leads: back to the check page when changing an answer, else the next question."""
+    following = None if changing else draft.next_area()
+    if following is None:
+        return redirect("web:my_progress_check")
+    return redirect("web:my_progress_question", area=following)
+
+
+@require_roles(Role.PARTICIPANT)
+def my_progress_question(request: HttpRequest, area: str) -> HttpResponse:
+    """One question a screen: Continue, Skip this question, or Save and finish later."""
+    if area not in ProgressArea.values:
+        raise Http404("No such question.")
+    participant = _me(request)
+    draft = progress_draft_for(request.user, participant.pk)
+    saved = draft.answers.get(area, {}) if draft is not None else {}
+    changing = request.GET.get("change") == "1"
     status = 200
     if request.method == "POST":
-        form = ProgressCheckForm(request.POST)
+        form = ProgressAnswerForm(request.POST, area=area)
+        action = request.POST.get("action", "continue")
         if form.is_valid():
-            try:
-                record_progress_check(
-                    actor=request.user,
-                    participant_id=participant.pk,
-                    checked_on=timezone.localdate(),
-                    scores=form.scores(),
-                )
-            except DomainError as error:
-                status = show_on_form(form, error)
-            else:
-                messages.success(request, _("Thank you. Your answers are saved."))
+            score = form.cleaned_data["score"] or None
+            if action == "continue" and score is None:
+                form.needs_score()
+                status = 400
+            elif action == "later" and score is None:
+                messages.success(request, _("Your answers are saved. You can carry on when you are ready."))
                 return redirect("web:my_progress")
+            else:
+                try:
+                    draft = save_progress_answer(
+                        actor=request.user,
+                        participant_id=participant.pk,
+                        area=area,
+                        score=None if action == "skip" else score,
+                        comment=form.cleaned_data["comment"],
+                        expected_version=form.cleaned_data["version"],
+                    )
+                except DomainError as error:
+                    status = show_on_form(form, error)
+                else:
+                    if action == "later":
+                        messages.success(request, _("Your answers are saved. You can carry on when you are ready."))
+                        return redirect("web:my_progress")
+                    return _after(draft, area, changing=changing)
         else:
             status = 400
     else:
-        form = ProgressCheckForm()
-    context = {"page_title": _("How are things going?"), "form": form, "scale_hint": SCALE_HINT}
-    return render(request, "web/participant/my_progress_add.html", context, status=status)
+        form = ProgressAnswerForm(
+            area=area,
+            initial={
+                "score": str(saved["score"]) if saved.get("score") else None,
+                "comment": saved.get("comment", ""),
+                "version": draft.version if draft is not None else None,
+            },
+        )
+    position = ProgressArea.values.index(area)
+    previous = ProgressArea.values[position - 1] if position else None
+    context = {
+        "page_title": str(QUESTIONS[ProgressArea(area)]),
+        "form": form,
+        "scale_hint": SCALE_HINT,
+        "number": position + 1,
+        "total": len(ProgressArea),
+        "previous": previous,
+        "changing": changing,
+    }
+    return render(request, "web/participant/my_progress_question.html", context, status=status)
+
+
+@require_roles(Role.PARTICIPANT)
+def my_progress_check(request: HttpRequest) -> HttpResponse:
+    """Check your answers, change any of them, then send: the check is recorded with the areas answered."""
+    participant = _me(request)
+    draft = progress_draft_for(request.user, participant.pk)
+    if draft is None:
+        return redirect("web:my_progress_add")
+    status = 200
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            finish_progress_check(actor=request.user, participant_id=participant.pk)
+        except NotFound as error:
+            raise Http404(error.message) from error
+        except NotAllowed as error:
+            raise PermissionDenied(error.message) from error
+        except DomainError as error:
+            errors = [_("Answer at least one question before you send your answers.")]
+            status = error.status_code
+        else:
+            messages.success(request, _("Thank you. Your answers are saved."))
+            return redirect("web:my_progress")
+    else:
+        record_participant_view(actor=request.user, participant=participant)
+    rows = [
+        {
+            "area": area,
+            "question": QUESTIONS[area],
+            "answer": draft.answers.get(area.value),
+        }
+        for area in ProgressArea
+    ]
+    context = {"page_title": _("Check your answers"), "rows": rows, "errors": errors}
+    return render(request, "web/participant/my_progress_check.html", context, status=status)
 
 
 @require_roles(Role.PARTICIPANT)

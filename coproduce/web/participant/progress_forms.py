@@ -86,6 +86,28 @@ class ProgressCheckForm(GovukForm):
         return {area.value: (data[f"score_{area.value}"], data[f"comment_{area.value}"]) for area in ProgressArea}
 
 
+class ProgressAnswerForm(GovukForm):
+    """One question of the participant's own check, one screen each. The score may be left out when
+    they skip the question or save it for later; the view asks for it when they press Continue."""
+
+    def __init__(self, *args: Any, area: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.area = ProgressArea(area)
+        self.fields["score"] = forms.ChoiceField(
+            label=QUESTIONS[self.area], choices=SCORES, widget=forms.RadioSelect, required=False
+        )
+        self.fields["comment"] = forms.CharField(
+            label=_("Anything you want to say about it"),
+            required=False,
+            max_length=2000,
+            widget=forms.Textarea(attrs={"rows": 2, "class": "govuk-textarea"}),
+        )
+        self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def needs_score(self) -> None:
+        self.add_error("score", _("Choose a number from 1 to 10, or skip this question."))
+
+
 class JobSearchEntryForm(GovukForm):
     searched_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
     action = forms.ChoiceField(
