@@ -257,6 +257,7 @@ KEPT_AS_THEY_ARE: dict[str, str] = {
     "audit.AuditEvent": "The audit log is never changed; it refers to the person by number only.",
     "research.SurveyInvitation": "Says only that they were invited and whether they answered, for response rates.",
     "research.Redaction": "Where a passage was redacted, never the words taken out.",
+    "research.DismissedSuggestion": "Where a suggested redaction was left in and why, never the words themselves.",
     "research.CodedSegment": "Passages of the redacted transcript, kept for the evaluation (ADR 0006).",
     "research.Quote": "Passages of the redacted transcript, attributed without a name (ADR 0006).",
     "retention.ErasureRequest": "The record that their request was dealt with; it holds no personal details.",
