@@ -11,7 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from coproduce.subject_access.models import SubjectAccessRequest
-from tests.browser.conftest import PHONE, follow
+from tests.browser.conftest import PHONE, follow, menu_link
 from tests.browser.test_journeys import check_page, sign_in
 from tests.personas import Personas, build_personas
 from tests.plans.factories import ContactFactory
@@ -107,6 +107,6 @@ def test_mo_handles_a_request_made_to_staff_on_her_phone(browser: Browser, live_
     copy = open_copy(Path(download_info.value.path()).read_bytes())
     assert not copy.contains(RESTRICTED_NOTE)
 
-    follow(mo.get_by_role("link", name="Data requests"))
+    follow(menu_link(mo, "Data requests"))
     expect(mo.get_by_role("link", name=SubjectAccessRequest.objects.get().reference)).to_be_visible()
     check_page(mo)
