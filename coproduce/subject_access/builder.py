@@ -38,7 +38,7 @@ from coproduce.plans.models import Appointment, Assessment, AssessmentBarrier, C
 from coproduce.plans.selectors.contacts import appointments_visible_to, contacts_visible_to
 from coproduce.plans.selectors.job_search import job_search_entries_visible_to
 from coproduce.plans.selectors.plan import goals_visible_to
-from coproduce.plans.selectors.progress import progress_checks_visible_to
+from coproduce.plans.selectors.progress import progress_checks_visible_to, progress_drafts_visible_to
 from coproduce.programmes.models import StaffMember
 from coproduce.referrals.models import Referral, ReferralMessage, ServiceRating, SharedField
 from coproduce.referrals.selectors import referrals_visible_to
@@ -172,6 +172,7 @@ def build_copy(scope: CopyScope, *, now: datetime.datetime | None = None) -> Bui
         "contacts": _contacts(reader, pid, withheld),
         "appointments": _appointments(reader, pid),
         "progress_checks": _progress_checks(reader, pid),
+        "unfinished_progress_check": _unfinished_progress_check(reader, pid),
         "job_search_log": _job_search_log(reader, pid),
         "work_wish": _work_wish(reader, pid),
         "requests": _requests(reader, pid),
@@ -511,6 +512,29 @@ def _progress_checks(reader: Reader, pid: int) -> list[dict[str, Any]]:
         }
         for check in checks
     ]
+
+
+def _unfinished_progress_check(reader: Reader, pid: int) -> dict[str, Any] | None:
+    """The progress check they started and have not sent: the answers kept so far, and when (one query)."""
+    from coproduce.plans.models import ProgressArea, ProgressCheckDraft
+
+    draft = reader.rows(progress_drafts_visible_to, ProgressCheckDraft, participant_id=pid).first()
+    if draft is None:
+        return None
+    return {
+        "started_at": when(draft.created_at),
+        "last_saved_at": when(draft.updated_at),
+        # In the scale's order; a skipped area has no score and no comment.
+        "answers": [
+            {
+                "area": choice(area.value, ProgressArea.choices),
+                "score": draft.answers[area.value].get("score"),
+                "comment": draft.answers[area.value].get("comment", ""),
+            }
+            for area in ProgressArea
+            if area.value in draft.answers
+        ],
+    }
 
 
 def _job_search_log(reader: Reader, pid: int) -> list[dict[str, Any]]:

@@ -45,6 +45,7 @@ TOP_LEVEL_KEYS = [
     "contacts",
     "appointments",
     "progress_checks",
+    "unfinished_progress_check",
     "job_search_log",
     "work_wish",
     "requests",

@@ -26,11 +26,14 @@ def progress_checks_for(user: Any, participant_id: int) -> QuerySet[ProgressChec
     )
 
 
+def progress_drafts_visible_to(user: Any) -> QuerySet[ProgressCheckDraft]:
+    """Unfinished progress checks of the participants this person may see, and no others."""
+    return ProgressCheckDraft.objects.filter(participant__in=participants_visible_to(user))
+
+
 def progress_draft_for(user: Any, participant_id: int) -> ProgressCheckDraft | None:
     """The participant's unfinished progress check, if they have one and this person may see them."""
-    return ProgressCheckDraft.objects.filter(
-        participant__in=participants_visible_to(user), participant_id=participant_id
-    ).first()
+    return progress_drafts_visible_to(user).filter(participant_id=participant_id).first()
 
 
 @dataclass(frozen=True)
