@@ -104,6 +104,10 @@ def _escaped(text: str) -> str:
 
 
 def _other_messages(field: forms.Field, name: str) -> dict[str, str]:
+    if field.widget.is_hidden:
+        # Nobody typed it: a hidden value that is wrong means the page is out of date.
+        out_of_date = _escaped(required_message(field, name))
+        return dict.fromkeys(("invalid", "invalid_choice", "min_value", "max_value"), out_of_date)
     label, question = _clean_label(field, name)
     subject = gettext("The answer to ‘%(question)s’") % {"question": label} if question else _subject(label)
     subject = _escaped(subject)

@@ -28,8 +28,8 @@ class GovukForm(forms.Form):
     """A form whose widgets carry GOV.UK classes and point at their hints and errors.
 
     Fields left with Django's generic messages ("This field is required.") get ones that name
-    the field and say what to do (coproduce.core.form_messages). A subclass that adds or relabels
-    fields after __init__ calls name_the_fields(self) again.
+    the field and say what to do (coproduce.core.form_messages), when the form is made and again
+    before it is cleaned, so fields a subclass adds after __init__ get them too.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -42,6 +42,10 @@ class GovukForm(forms.Form):
                 widget.attrs["class"] = f"{css} {widget.attrs.get('class', '')}".strip()
             if isinstance(widget, forms.NumberInput | forms.DateInput):
                 widget.attrs["class"] += " govuk-input--width-10"
+
+    def full_clean(self) -> None:
+        name_the_fields(self)
+        super().full_clean()
 
     def __getitem__(self, name: str) -> forms.BoundField:
         # Pointed when the field is about to be shown, so that hints and errors a subclass or a

@@ -37,6 +37,7 @@ ARGUMENTS: dict[str, Any] = {
     "user": AnonymousUser(),
     "code_ids": [1],
     "keys": ["a"],
+    "area": "confidence",
 }
 
 
