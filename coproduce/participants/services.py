@@ -675,7 +675,11 @@ def issue_sign_in_link(*, actor: Any, participant_id: int, send_by: str = "") ->
         raise InvalidInput({"send_by": ["Choose how to give them the link."]})
     with transaction.atomic():
         participant = (
-            participants_visible_to(actor).select_for_update().select_related("user").filter(pk=participant_id).first()
+            participants_visible_to(actor)
+            .select_for_update(of=("self",))
+            .select_related("user")
+            .filter(pk=participant_id)
+            .first()
         )
         if participant is None:
             raise NotFound("No such participant.")
