@@ -405,20 +405,26 @@ def record_consent(
     return consent
 
 
+def _visible_consent_for_update(actor: Any, consent_id: int) -> Consent:
+    """The consent, locked, if its participant is visible to the actor; NotFound otherwise."""
+    consent = (
+        Consent.objects.select_for_update()
+        .filter(pk=consent_id, participant__in=participants_visible_to(actor))
+        .select_related("participant")
+        .first()
+    )
+    if consent is None:
+        raise NotFound("No such consent.")
+    return consent
+
+
 def withdraw_consent(*, actor: Any, consent_id: int, how: str) -> Consent:
     """Withdraw a consent. Takes effect at once; the participant can always do this themselves."""
     who = actor_for(actor)
     if how not in Consent.How.values:
         raise InvalidInput({"how": ["Record how the participant withdrew their consent."]})
     with transaction.atomic():
-        consent = (
-            Consent.objects.select_for_update()
-            .filter(pk=consent_id, participant__in=participants_visible_to(actor))
-            .select_related("participant")
-            .first()
-        )
-        if consent is None:
-            raise NotFound("No such consent.")
+        consent = _visible_consent_for_update(actor, consent_id)
         participant = consent.participant
         if not (
             rules.has_perm("participants.record_consent", actor, participant) or who.participant_id == participant.pk
@@ -449,14 +455,7 @@ def give_consent_again(*, actor: Any, consent_id: int, how: str = "") -> Consent
     """
     who = actor_for(actor)
     with transaction.atomic():
-        withdrawn = (
-            Consent.objects.select_for_update()
-            .filter(pk=consent_id, participant__in=participants_visible_to(actor))
-            .select_related("participant")
-            .first()
-        )
-        if withdrawn is None:
-            raise NotFound("No such consent.")
+        withdrawn = _visible_consent_for_update(actor, consent_id)
         participant = withdrawn.participant
         own = who.participant_id == participant.pk
         if not (own or rules.has_perm("participants.record_consent", actor, participant)):
