@@ -447,7 +447,9 @@ def _anonymise_accounts(*, user_ids: Sequence[int], contact_details: set[str]) -
     """Empty the accounts these people signed in with, and everything about their signing in.
 
     An account that also holds another role (staff, a board seat, administration) stays as it is,
-    only no longer linked to the participant record: the person still uses it for that role.
+    only no longer linked to the participant record: the person still uses it for that role. So does
+    the account of someone who still has a record in another programme (one person, one account, a
+    record per programme taken part in): only this record leaves it, and they sign in to the other.
     """
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
     from django_otp.plugins.otp_static.models import StaticDevice
@@ -461,9 +463,21 @@ def _anonymise_accounts(*, user_ids: Sequence[int], contact_details: set[str]) -
             .annotate(
                 is_staff_member=Exists(StaffMember.objects.filter(user_id=OuterRef("pk"))),
                 has_board_seat=Exists(BoardMember.objects.filter(user_id=OuterRef("pk"))),
+                # The records being anonymised were unlinked from the account already: any left are others.
+                has_another_record=Exists(
+                    Participant.objects.filter(user_id=OuterRef("pk"), anonymised_at__isnull=True)
+                ),
             )
             .values_list(
-                "pk", "username", "email", "mobile", "is_staff", "is_superuser", "is_staff_member", "has_board_seat"
+                "pk",
+                "username",
+                "email",
+                "mobile",
+                "is_staff",
+                "is_superuser",
+                "is_staff_member",
+                "has_board_seat",
+                "has_another_record",
             )
         )
         for pk, username, email, mobile, *other_roles in accounts:

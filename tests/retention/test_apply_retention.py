@@ -559,3 +559,39 @@ def test_copies_prepared_for_subject_access_go_when_they_expire(jo: Everything) 
 
     assert not PreparedCopy.objects.filter(pk=copy.pk).exists()
     assert SubjectAccessRequest.objects.filter(participant=jo.participant).exists()  # the request is kept
+
+
+def test_an_account_that_holds_a_record_in_a_later_programme_is_only_unlinked(personas: Personas) -> None:
+    """One person, one account: their earlier programme's record goes at the end of its years; the
+    account they sign in to for the programme they are in now stays."""
+    from tests.programmes.factories import PartnershipFactory, ProgrammeFactory
+
+    later = ProgrammeFactory(
+        name="Making It Work Together", reference_prefix="MWT", starts_on=datetime.date(2025, 4, 1)
+    )
+    later_fife = PartnershipFactory(programme=later, area_name="Fife", gss_code="S12000047", short_code="FIF")
+    person = UserFactory(username="sam@example.net", email="sam@example.net", mobile="+447700900333")
+    earlier = ParticipantFactory(
+        keyworker=personas.keyworker,
+        user=person,
+        status=Participant.Status.CLOSED,
+        status_since=CLOSED_ON,
+        joined_on=datetime.date(2016, 1, 4),
+    )
+    now_record = ParticipantFactory(
+        user=person, partnership=later_fife, joined_on=datetime.date(2025, 6, 2), status_since=datetime.date(2025, 6, 2)
+    )
+
+    apply_retention(today=DUE)
+
+    earlier.refresh_from_db()
+    now_record.refresh_from_db()
+    assert earlier.anonymised_at is not None and earlier.user_id is None
+    assert now_record.anonymised_at is None and now_record.user_id == person.pk
+    account = User.objects.get(pk=person.pk)
+    assert (account.username, account.email, account.is_active) == ("sam@example.net", "sam@example.net", True)
+
+    # When their last record goes, so does the account.
+    anonymise_participants(participant_ids=[now_record.pk], actor=None, purpose="Erasure request", today=DUE)
+    account.refresh_from_db()
+    assert (account.email, account.is_active) == ("", False)
