@@ -48,7 +48,7 @@ from coproduce.subject_access.wording import record_name, role_name
 from coproduce.voice.models import Invitation
 from coproduce.voice.selectors import feedback_visible_to, invitations_visible_to, requests_visible_to
 
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
 
 Row = TypeVar("Row", bound=models.Model)
 
@@ -63,6 +63,8 @@ class CopyScope:
     reader: Any | None
     released_note_ids: frozenset[int] = frozenset()
     request: Any | None = None  # the SubjectAccessRequest, if the copy answers one
+    # Set for a record copied inside a person's whole copy: it does not list their other records again.
+    one_record_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -187,8 +189,41 @@ def build_copy(scope: CopyScope, *, now: datetime.datetime | None = None) -> Bui
         "messages_sent": _messages_sent(reader, pid, participant.language),
         "who_looked": _who_looked(participant, withheld),
     }
+    data["other_records"] = _other_records(participant, now) if _covers_the_whole_person(scope) else []
     contents = {key: len(value) for key, value in data.items() if isinstance(value, list)}
     return BuiltCopy(data=data, restricted_note_ids=restricted, withheld_note_ids=withheld, contents=contents)
+
+
+def _covers_the_whole_person(scope: CopyScope) -> bool:
+    """A person's own copy (and the DPO's) covers every programme they took part in. A copy made by an
+    area's manager covers that area's record only: the manager sees no other programme's record."""
+    request = scope.request
+    return not scope.one_record_only and (request is None or request.kind == request.Kind.OWN_DOWNLOAD)
+
+
+def _other_records(participant: Participant, now: datetime.datetime) -> list[dict[str, Any]]:
+    """The person's records in their other programmes, each in full, earliest programme first.
+
+    Read as the system: the person may see all of their own data, and their current programme's
+    visibility rules do not reach an earlier programme's record. Restricted notes stay withheld, since
+    no manager of that programme decided to release them.
+    """
+    if participant.user_id is None:
+        return []
+    others = (
+        Participant.objects.filter(user_id=participant.user_id, anonymised_at__isnull=True)
+        .exclude(pk=participant.pk)
+        .select_related("partnership__programme")
+        .order_by("partnership__programme__starts_on", "joined_on", "pk")
+    )
+    return [
+        {
+            "programme": other.partnership.programme.name,
+            "participant_reference": other.reference,
+            "copy": build_copy(CopyScope(participant_id=other.pk, reader=None, one_record_only=True), now=now).data,
+        }
+        for other in others
+    ]
 
 
 def _staff_names() -> dict[int, str]:

@@ -30,6 +30,10 @@ data.pdf  the same information, to read or print.
 data.json the same information for computers, if you want to take it to another service.
           Its shape is described in the service's documentation (docs/subject-access.md).
 
+If you took part in more than one programme, your record in each other programme is in its own
+PDF, named by that record's reference (like MIW-FIF-00042.pdf), and in data.json under
+"other_records".
+
 Keep this file safe: it holds your personal information.
 """
 
@@ -158,6 +162,11 @@ def make_package(data: dict[str, Any], *, name: str, made_at: datetime.datetime,
         archive.writestr(_entry("README.txt", made_at), README)
         archive.writestr(_entry("data.json", made_at), data_json(data))
         archive.writestr(_entry("data.pdf", made_at), data_pdf(data, name=name, language=language))
+        for record in data.get("other_records", []):
+            archive.writestr(
+                _entry(f"{record['participant_reference']}.pdf", made_at),
+                data_pdf(record["copy"], name=name, language=language),
+            )
     content = buffer.getvalue()
     return Package(content=content, sha256=hashlib.sha256(content).hexdigest())
 

@@ -59,6 +59,7 @@ TOP_LEVEL_KEYS = [
     "survey_invitations",
     "messages_sent",
     "who_looked",
+    "other_records",
 ]
 
 # The anonymous answer in the research story: an answer nobody may link to anyone.
@@ -88,7 +89,7 @@ def test_the_copy_is_a_zip_of_data_json_and_a_tagged_pdf(pats_copy: OpenedCopy) 
 
 def test_data_json_has_one_key_per_kind_of_record_and_fits_its_schema(pats_copy: OpenedCopy) -> None:
     assert list(pats_copy.data) == TOP_LEVEL_KEYS
-    assert pats_copy.data["format_version"] == FORMAT_VERSION == "1"
+    assert pats_copy.data["format_version"] == FORMAT_VERSION == "2"
     check_shape(pats_copy.data)  # raises if the shape drifted from the schema
 
 
@@ -300,3 +301,73 @@ def test_referral_messages_and_ratings_are_in_the_copy(personas: Personas) -> No
         ("Priya Partner", "Kingdom Money Advice", "Pat prefers mornings.")
     ]
     assert money["your_rating"] is None
+
+
+def test_a_person_who_took_part_in_two_programmes_gets_both_records_in_their_copy(
+    personas: Personas, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    """One person, one history: their own copy holds the record they sign in to and, whole, the record
+    from the programme they took part in before; a note restricted from them in it stays withheld."""
+    import datetime
+    import io
+    import zipfile
+
+    from coproduce.subject_access.services import log_request
+    from tests.participants.factories import ParticipantFactory
+    from tests.plans.factories import ContactFactory
+    from tests.programmes.factories import PartnershipFactory, ProgrammeFactory
+
+    pat = personas.participant
+    from django.utils import timezone
+
+    ContactFactory(
+        participant=pat,
+        notes="A note kept back for safety reasons",
+        restricted_at=timezone.now(),
+        restricted_reason="Safeguarding",
+    )
+    ContactFactory(participant=pat, notes="Talked about childcare for the summer")
+    later = ProgrammeFactory(
+        name="Making It Work Together", reference_prefix="MWT", starts_on=datetime.date(2025, 4, 1)
+    )
+    later_fife = PartnershipFactory(programme=later, area_name="Fife", gss_code="S12000047", short_code="FIF")
+    again = ParticipantFactory(
+        user=pat.user,
+        reference="MWT-FIF-00001",
+        given_name="Pat",
+        family_name="Participant",
+        partnership=later_fife,
+        joined_on=datetime.date(2025, 6, 2),
+        status_since=datetime.date(2025, 6, 2),
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        request = ask_for_own_copy(actor=pat.user)
+    assert request.participant_id == again.pk
+    content = bytes(PreparedCopy.objects.get(request=request).content)
+    copy = open_copy(content)
+    check_shape(copy.data)
+    assert copy.data["details"]["reference"] == "MWT-FIF-00001"
+    [earlier] = copy.data["other_records"]
+    assert (earlier["programme"], earlier["participant_reference"]) == ("Making It Work", "MIW-FIF-00001")
+    assert earlier["copy"]["other_records"] == []
+    notes = [contact["notes"] for contact in earlier["copy"]["contacts"]]
+    assert "Talked about childcare for the summer" in notes
+    assert not copy.contains("A note kept back for safety reasons")
+    assert "MIW-FIF-00001.pdf" in zipfile.ZipFile(io.BytesIO(content)).namelist()
+
+    # A copy an area's manager makes covers their area's record only.
+    manager_copy = build_copy(
+        CopyScope(
+            participant_id=pat.pk,
+            reader=personas.manager.user,
+            request=log_request(
+                actor=personas.manager.user,
+                participant_id=pat.pk,
+                how_made=SubjectAccessRequest.HowMade.LETTER,
+                received_on=datetime.date(2026, 11, 2),
+                identity_checked=SubjectAccessRequest.IdentityCheck.PHOTO_ID,
+            ),
+        )
+    )
+    assert manager_copy.data["other_records"] == []
