@@ -29,7 +29,11 @@ def participants_visible_to(user: Any) -> QuerySet[Participant]:
         allowed |= Q(pk=actor.participant_id)
         granted = True
     if actor.has(Role.KEYWORKER) and actor.staff_member is not None:
-        allowed |= Q(keyworker_id=actor.staff_member.pk) | Q(pk__in=covered_by(actor.staff_member.pk))
+        caseload = Q(keyworker_id=actor.staff_member.pk) | Q(pk__in=covered_by(actor.staff_member.pk))
+        if actor.staff_member.partnership is not None:
+            # A keyworker who moved on to a later programme no longer sees the cases they held in an earlier one.
+            caseload &= Q(partnership__programme_id=actor.staff_member.partnership.programme_id)
+        allowed |= caseload
         granted = True
     if actor.has(Role.PARTNERSHIP_MANAGER) and actor.partnership_id is not None:
         allowed |= Q(partnership_id=actor.partnership_id)
@@ -37,6 +41,20 @@ def participants_visible_to(user: Any) -> QuerySet[Participant]:
     if not granted:
         return Participant.objects.none()
     return Participant.objects.filter(allowed)
+
+
+def earlier_records_of(user: Any) -> QuerySet[Participant]:
+    """A participant's own records in the programmes they took part in before the one they are in now,
+    latest first: what their "Programmes you took part in before" shows. Nobody else's, and nothing for staff."""
+    actor = actor_for(user)
+    if not actor.has(Role.PARTICIPANT) or actor.participant_id is None:
+        return Participant.objects.none()
+    return (
+        Participant.objects.filter(user_id=actor.user.pk, anonymised_at__isnull=True)
+        .exclude(pk=actor.participant_id)
+        .select_related("partnership__programme")
+        .order_by("-partnership__programme__starts_on", "-joined_on", "-pk")
+    )
 
 
 def covered_by(staff_member_id: int, today: datetime.date | None = None) -> QuerySet[Any]:

@@ -14,8 +14,8 @@ from coproduce.accounts.roles import Role
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.selectors import record_views_grouped
 from coproduce.participants.models import Participant
-from coproduce.participants.selectors import participant_record, participants_visible_to
-from coproduce.participants.services import record_participant_view
+from coproduce.participants.selectors import earlier_records_of, participant_record, participants_visible_to
+from coproduce.participants.services import record_participant_list_view, record_participant_view
 from coproduce.plans.selectors.contacts import records_hidden_from_participant
 from coproduce.programmes.actors import actor_for
 from coproduce.web.access import require_roles
@@ -23,6 +23,8 @@ from coproduce.web.pagination import paginate
 from coproduce.web.participant.survey_views import waiting_invitations
 
 EVENTS_PER_PAGE = 50
+# A person takes part in a handful of programmes in a lifetime; the page lists that many at most.
+EARLIER_RECORDS_SHOWN = 10
 
 ROLE_NAMES = {role.value: role.label for role in Role} | {"public": "Member of the public"}
 
@@ -88,10 +90,14 @@ def my_page(request: HttpRequest) -> HttpResponse:
     if participant is None:
         raise Http404("No participant record.")
     record_participant_view(actor=request.user, participant=participant)
+    earlier = list(earlier_records_of(request.user)[:EARLIER_RECORDS_SHOWN])
+    if earlier:
+        record_participant_list_view(actor=request.user, participant_ids=[record.pk for record in earlier])
     today = timezone.localdate()
     context = {
         "page_title": _("My page"),
         "participant": participant,
+        "earlier_records": earlier,
         "child_ages": [child.age_on(today) for child in participant.children.all()],
         "assessment": participant.latest_assessments[0] if participant.latest_assessments else None,
         # Notes restricted for a safeguarding reason are never shown to the participant (DESIGN.md §2.1).
