@@ -40,7 +40,7 @@ def took_part_before(personas: Personas) -> tuple[Participant, Participant]:
 
 
 def test_my_page_lists_the_programmes_i_took_part_in_before(personas: Personas, sign_in: Callable[..., Client]) -> None:
-    earlier, now_record = took_part_before(personas)
+    earlier, _now_record = took_part_before(personas)
     page = sign_in(earlier.user).get(reverse("web:my_page")).content.decode()
     assert "Programmes you took part in before" in page
     assert "Making It Work in Fife: you joined in March 2014 and left in May 2016." in page
