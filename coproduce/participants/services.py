@@ -114,6 +114,30 @@ def _check_account_is_free(email: str, *, except_user_id: int | None = None) -> 
         raise InvalidInput({"email": ["Another account already uses this email address."]})
 
 
+def _returning_person(email: str, given_name: str, family_name: str, programme_id: int) -> User | None:
+    """The account of someone who took part in another programme and is joining this one: one person,
+    one account, one record per programme.
+
+    Only a participant's own account (no staff role, no administration) whose email address and name
+    are those of the new record, and which holds no record in this programme. An account that matches
+    but may not take the record is refused with a message; no match is None (a new account is made).
+    """
+    if not email:
+        return None
+    account = User.objects.filter(email__iexact=email, is_active=True).first()
+    if account is None:
+        return None
+    records = Participant.objects.filter(user=account, anonymised_at__isnull=True)
+    same_person = records.filter(given_name__iexact=given_name.strip(), family_name__iexact=family_name.strip())
+    if not same_person.exists():
+        return None  # someone else's address: the caller's "already used" rule applies
+    if account.is_staff or account.is_superuser or StaffMember.objects.filter(user=account).exists():
+        raise InvalidInput({"email": ["This email address signs in a member of staff. Give the person's own address."]})
+    if records.filter(partnership__programme_id=programme_id).exists():
+        raise InvalidInput({"email": ["This person already has a record in this programme. Find them instead."]})
+    return account
+
+
 def register_participant(
     *,
     actor: Any,
@@ -197,7 +221,12 @@ def register_participant(
             ).strip(),
         )
         validate_model(participant, exclude=["user"])
-        if create_account and (email or mobile):
+        returning = (
+            _returning_person(email, given_name, family_name, partnership.programme_id) if create_account else None
+        )
+        if returning is not None:
+            participant.user = returning
+        elif create_account and (email or mobile):
             _check_account_is_free(email)
             user = User(
                 username=f"participant-{participant.reference.lower()}",
@@ -678,7 +707,7 @@ def issue_sign_in_link(*, actor: Any, participant_id: int, send_by: str = "") ->
         participant = (
             participants_visible_to(actor)
             .select_for_update(of=("self",))
-            .select_related("user")
+            .select_related("user", "partnership")
             .filter(pk=participant_id)
             .first()
         )
@@ -690,7 +719,9 @@ def issue_sign_in_link(*, actor: Any, participant_id: int, send_by: str = "") ->
         if participant.user is None:
             if not (participant.email or participant.mobile):
                 return None
-            participant.user = _account_from_record(participant)
+            participant.user = _returning_person(
+                participant.email, participant.given_name, participant.family_name, participant.partnership.programme_id
+            ) or _account_from_record(participant)
             participant.save(update_fields=["user"])
             changed.insert(0, "user")
         user = participant.user

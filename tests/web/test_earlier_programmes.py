@@ -65,3 +65,68 @@ def test_the_keyworker_now_sees_nothing_of_the_earlier_record(
     client = sign_in(personas.keyworker.user)
     assert client.get(reverse("web:participant_detail", args=[now_record.pk])).status_code == 200
     assert client.get(reverse("web:participant_detail", args=[earlier.pk])).status_code == 404
+
+
+def _later_fife_keyworker(personas: Personas) -> tuple[Participant, object]:
+    """Pat took part in Making It Work; Kim now keyworks in the programme running now."""
+    pat = personas.participant
+    later = ProgrammeFactory(
+        name="Making It Work Together", reference_prefix="MWT", starts_on=datetime.date(2025, 4, 1)
+    )
+    later_fife = PartnershipFactory(programme=later, area_name="Fife", gss_code="S12000047", short_code="FIF")
+    keyworker = personas.keyworker
+    keyworker.partnership = later_fife
+    keyworker.save()
+    return pat, keyworker
+
+
+def test_registering_someone_who_took_part_before_adds_the_record_to_their_account(personas: Personas) -> None:
+    import pytest
+
+    from coproduce.core.validation import InvalidInput
+    from coproduce.participants.services import register_participant
+
+    pat, keyworker = _later_fife_keyworker(personas)
+    again = register_participant(
+        actor=keyworker.user,  # type: ignore[attr-defined]
+        given_name="pat",
+        family_name="Participant",
+        email=pat.user.email.upper(),
+        consent_how="in_person_verbal",
+    )
+    assert again.user_id == pat.user_id
+    assert again.reference.startswith("MWT-FIF-")
+    assert AuditEvent.objects.filter(
+        record_type="participants.Participant", record_id=str(again.pk), action=AuditEvent.Action.CREATE
+    ).exists()
+
+    # Not twice in one programme, and never onto a member of staff's account.
+    before = Participant.objects.count()
+    with pytest.raises(InvalidInput, match="already has a record in this programme"):
+        register_participant(
+            actor=keyworker.user,  # type: ignore[attr-defined]
+            given_name="Pat",
+            family_name="Participant",
+            email=pat.user.email,
+            consent_how="in_person_verbal",
+        )
+    staff_user = personas.other_keyworker.user
+    ParticipantFactory(user=staff_user, given_name="Owen", family_name="Other")
+    with pytest.raises(InvalidInput, match="signs in a member of staff"):
+        register_participant(
+            actor=keyworker.user,  # type: ignore[attr-defined]
+            given_name="Owen",
+            family_name="Other",
+            email=staff_user.email,
+            consent_how="in_person_verbal",
+        )
+    # Someone else's address (another name) is still refused as before.
+    with pytest.raises(InvalidInput, match="Another account already uses this email address"):
+        register_participant(
+            actor=keyworker.user,  # type: ignore[attr-defined]
+            given_name="Sam",
+            family_name="Somebody",
+            email=pat.user.email,
+            consent_how="in_person_verbal",
+        )
+    assert Participant.objects.count() == before + 1  # only Owen's test record above
