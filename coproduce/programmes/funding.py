@@ -6,7 +6,7 @@
 - Grants are recorded by the funder (staff of the funder organisation with the funder role) to
   a co-lead organisation of the partnership; managers see their own partnership's, read-only.
 - Labour-market context (claimant rate, job density per area and year) is entered by the funder
-  or imported from an ONS Nomis CSV (see `parse_nomis_csv` for the columns). A file with any
+  or imported from an ONS Nomis CSV as Nomis gives it (see `parse_nomis_csv`). A file with any
   problem is refused whole, with the list of problems, and changes nothing.
 
 All of it is aggregate: nothing here names a participant, so audit events carry no participant.
@@ -477,18 +477,28 @@ def _apply(row: LabourMarketContext, **values: Any) -> list[str]:
     return changed
 
 
-# The Nomis CSV, in the simple form we read. Nomis's bulk CSV download (for example the claimant
-# count table NM_162_1 and the jobs density table NM_57_1, "Download data" → CSV) has one row per
-# figure with, among others, these columns; any other columns are ignored.
-NOMIS_COLUMNS = ("DATE", "GEOGRAPHY_CODE", "GEOGRAPHY_NAME", "MEASURES_NAME", "OBS_VALUE")
-# MEASURES_NAME says which figure a row holds. Rows of other measures (such as the claimant
-# count itself) are skipped. Monthly figures (DATE like 2015-03) are averaged over the year.
+# The Nomis CSV. Nomis's API download (https://www.nomisweb.co.uk/api/v01/dataset/NM_162_1.data.csv
+# for the claimant count, NM_57_1.data.csv for jobs density, or "Download data" → CSV) has one row
+# per figure; we read these columns and ignore the rest.
+NOMIS_COLUMNS = ("DATE", "GEOGRAPHY_CODE", "GEOGRAPHY_NAME", "OBS_VALUE")
+# Which figure a row holds is named in the table's own dimension: MEASURE_NAME in the claimant
+# count (NM_162_1), ITEM_NAME in jobs density (NM_57_1). In both, MEASURES_NAME says "Value" (the
+# other MEASURES, such as "Percent", are skipped). A simpler file that names the figure in
+# MEASURES_NAME itself is read too. Rows of other figures (such as the claimant count itself)
+# are skipped. Monthly figures (DATE like 2015-03) are averaged over the year.
+NOMIS_FIGURE_COLUMNS = ("MEASURE_NAME", "ITEM_NAME", "MEASURES_NAME")
 NOMIS_MEASURES = {
     "claimants as a proportion of residents aged 16-64": "claimant_rate",
     "claimant rate": "claimant_rate",
     "jobs density": "job_density",
     "job density": "job_density",
 }
+# Only the figure for everyone: rows for one sex or one age band (NM_162_1's GENDER and AGE) are
+# skipped, or their rates would be averaged into the area's.
+NOMIS_EVERYONE = {"GENDER_NAME": ("total",), "AGE_NAME": ("all categories",)}
+# OBS_STATUS "Q" with an empty OBS_VALUE: Nomis withheld the figure (too few people, or not
+# reliable enough). It is skipped and counted, not taken for a broken file.
+NOMIS_SUPPRESSED = "Q"
 NOMIS_SOURCE = "ONS Nomis (imported CSV)"
 MAX_PROBLEMS = 50
 
@@ -499,6 +509,7 @@ class NomisFigures:
 
     figures: dict[tuple[str, int], dict[str, list[Decimal]]] = field(default_factory=dict)
     skipped: int = 0
+    suppressed: int = 0
 
 
 @dataclass(frozen=True)
@@ -507,6 +518,7 @@ class ImportResult:
     updated: int
     skipped_rows: int
     areas: list[str]
+    suppressed: int = 0
 
 
 def _year_of(value: str) -> int | None:
@@ -516,19 +528,34 @@ def _year_of(value: str) -> int | None:
     return int(match.group(1))
 
 
+def _figure_of(row: Mapping[str, str], columns: set[str]) -> str | None:
+    """Which of our figures a row holds, or None for a row to skip."""
+    for name, everyone in NOMIS_EVERYONE.items():
+        if name in columns and not row[name].lower().startswith(everyone):
+            return None
+    for column in ("MEASURE_NAME", "ITEM_NAME"):
+        if column in columns:
+            if "MEASURES_NAME" in columns and row["MEASURES_NAME"].lower() != "value":
+                return None
+            return NOMIS_MEASURES.get(row[column].lower())
+    return NOMIS_MEASURES.get(row["MEASURES_NAME"].lower())
+
+
 def parse_nomis_csv(text: str) -> NomisFigures:
     """Read a Nomis CSV (see NOMIS_COLUMNS, NOMIS_MEASURES); raise InvalidInput listing every problem."""
     problems: list[str] = []
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     columns = {name.strip().upper() for name in (reader.fieldnames or [])}
     missing = [name for name in NOMIS_COLUMNS if name not in columns]
+    if not columns & set(NOMIS_FIGURE_COLUMNS):
+        missing.append(" or ".join(NOMIS_FIGURE_COLUMNS))
     if missing:
         raise InvalidInput({"file": [f"The file has no {', '.join(missing)} column{'s' if len(missing) > 1 else ''}."]})
     result = NomisFigures()
     collected: dict[tuple[str, int], dict[str, list[Decimal]]] = defaultdict(lambda: defaultdict(list))
     for line, raw in enumerate(reader, start=2):
         row = {(key or "").strip().upper(): (value or "").strip() for key, value in raw.items()}
-        figure = NOMIS_MEASURES.get(row["MEASURES_NAME"].lower())
+        figure = _figure_of(row, columns)
         if figure is None:
             result.skipped += 1
             continue
@@ -542,6 +569,9 @@ def parse_nomis_csv(text: str) -> NomisFigures:
             problems.append(
                 f"Row {line}: the GEOGRAPHY_CODE {row['GEOGRAPHY_CODE']!r} is not a GSS code like S12000047."
             )
+        if not row["OBS_VALUE"] and row.get("OBS_STATUS", "").upper() == NOMIS_SUPPRESSED:
+            result.suppressed += 1
+            continue
         try:
             value = Decimal(row["OBS_VALUE"])
             if not value.is_finite():
@@ -555,10 +585,11 @@ def parse_nomis_csv(text: str) -> NomisFigures:
             continue
         if year is not None:
             collected[(code, year)][figure].append(value)
-    if not problems and not collected:
+    if not problems and not collected and not result.suppressed:
         problems.append(
-            "The file has no claimant rate or job density rows: check MEASURES_NAME is "
-            '"Claimants as a proportion of residents aged 16-64" or "Jobs density".'
+            "The file has no claimant rate or job density rows: check that MEASURE_NAME (claimant count, "
+            'NM_162_1) says "Claimants as a proportion of residents aged 16-64" or ITEM_NAME (jobs density, '
+            'NM_57_1) says "Jobs density".'
         )
     if problems:
         extra = len(problems) - MAX_PROBLEMS
@@ -619,4 +650,5 @@ def import_labour_market_csv(*, actor: Any, text: str, source: str = NOMIS_SOURC
         updated=updated,
         skipped_rows=skipped,
         areas=sorted(p.area_name for code, p in partnerships.items()),
+        suppressed=parsed.suppressed,
     )

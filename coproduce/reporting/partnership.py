@@ -44,11 +44,22 @@ from coproduce.programmes.actors import actor_for
 from coproduce.programmes.models import EngagementTarget, Partnership, StaffMember
 from coproduce.referrals.models import Referral
 from coproduce.reporting.charts import Series, bar_chart_svg, line_chart
-from coproduce.reporting.exports import ExportTable, to_csv, to_xlsx
+from coproduce.reporting.exports import (
+    Column,
+    ExportTable,
+    Figure,
+    day,
+    file_heading,
+    percent,
+    to_csv,
+    to_xlsx,
+    year_figure,
+)
+from coproduce.reporting.exports import Value as ExportValue
 from coproduce.reporting.suppression import TOTAL, Cell, Line, grid_with_totals, suppress
 from coproduce.voice.models import GroupSession, Invitation, Request, Topic
 
-Value = Cell | Decimal | str | int | None
+Value = Cell | Decimal | str | int | Figure | None
 ACTIVE, PAUSED, CLOSED = Participant.Status.ACTIVE, Participant.Status.PAUSED, Participant.Status.CLOSED
 NO_CHART = SafeString("")
 
@@ -65,7 +76,7 @@ class DashRow:
 class DashTable:
     slug: str  # names the table in its download address
     title: str
-    columns: tuple[str, ...]  # the first names the row labels
+    columns: tuple[Column, ...]  # the first names the row labels
     rows: tuple[DashRow, ...]
     chart: SafeString = NO_CHART  # SVG markup, empty where a chart would not help
 
@@ -258,7 +269,7 @@ def engagement_table(partnership: Partnership, sheet: _Sheet) -> Build:
             else:
                 target_value = agreed
             cell = cells[year]
-            share: Value = f"{round(100 * cell.value / agreed)}%" if agreed and cell.value is not None else ""
+            share: Value = percent(cell.value / agreed) if agreed and cell.value is not None else ""
             rows.append(DashRow(str(year), (cell, target_value, share)))
             bars.append((str(year), cell.value, agreed))
         agreed_total = sum(t.participants for t in targets.values() if t.agreed_at is not None)
@@ -274,7 +285,7 @@ def engagement_table(partnership: Partnership, sheet: _Sheet) -> Build:
         return DashTable(
             "engagement",
             "Engagement against target",
-            ("Year", "Joined", "Agreed target", "Of target"),
+            ("Year", "Joined", "Agreed target", file_heading("Of target", "Of target %")),
             tuple(rows),
             chart,
         )
@@ -454,7 +465,8 @@ def budget_tables(partnership: Partnership, sheet: _Sheet) -> Callable[[Cells], 
                 DashRow(
                     pot.name,
                     (
-                        f"{pot.starts_on:%-d %b %Y} to {pot.ends_on:%-d %b %Y}",
+                        day(pot.starts_on, f"{pot.starts_on:%-d %b %Y}"),
+                        day(pot.ends_on, f"{pot.ends_on:%-d %b %Y}"),
                         _money(pot.amount),
                         _hidden_with(approved_cell, approved),
                         _hidden_with(cells[("requested", pot.pk)], _money(pot.requested)),
@@ -465,7 +477,7 @@ def budget_tables(partnership: Partnership, sheet: _Sheet) -> Callable[[Cells], 
         balances = DashTable(
             "pots",
             "Budget pots and their balances",
-            ("Pot", "Period", "Amount (£)", "Approved (£)", "Waiting for approval (£)", "Left (£)"),
+            ("Pot", "Starts", "Ends", "Amount (£)", "Approved (£)", "Waiting for approval (£)", "Left (£)"),
             tuple(pot_rows),
         )
         return spend, balances
@@ -690,7 +702,7 @@ def unanswered_table(partnership: Partnership, sheet: _Sheet, today: datetime.da
         rows = []
         for topic in topics:
             oldest = timezone.localtime(found[topic.value]["oldest"]).date()
-            rows.append(DashRow(str(topic.label), (cells[topic.value], f"{oldest:%-d %B %Y}", (today - oldest).days)))
+            rows.append(DashRow(str(topic.label), (cells[topic.value], day(oldest), (today - oldest).days)))
         rows.append(DashRow("All topics", (cells[TOTAL], "", ""), is_total=True))
         return DashTable(
             "unanswered",
@@ -710,11 +722,11 @@ def _source_label(source: str) -> str:
     return "Not said" if source == NOT_SAID else str(HeardAbout(source).label)
 
 
-def _percent(part: Cell, whole: Cell) -> str:
-    """Part of the whole as a whole percentage; hidden when either count is."""
+def _percent(part: Cell, whole: Cell) -> Figure | str:
+    """Part of the whole as a percentage (a whole one on the page); hidden when either count is."""
     if part.hidden or whole.hidden:
         return "hidden"
-    return f"{round(100 * (part.value or 0) / whole.value)}%" if whole.value else "–"
+    return percent((part.value or 0) / whole.value) if whole.value else "–"
 
 
 def outreach_table(partnership: Partnership, sheet: _Sheet) -> Build:
@@ -745,7 +757,7 @@ def outreach_table(partnership: Partnership, sheet: _Sheet) -> Build:
         return DashTable(
             "outreach",
             "How people heard about us",
-            ("How they heard", "Enquiries", "Became participants", "Conversion"),
+            ("How they heard", "Enquiries", "Became participants", file_heading("Conversion", "Conversion %")),
             tuple(rows),
             bar_chart_svg("Enquiries by how people heard about us", bars, unit="enquiries"),
         )
@@ -866,11 +878,16 @@ def partnership_dashboard(user: Any, today: datetime.date | None = None) -> Dash
 # ----- Private helpers: CSV and XLSX -----------------------------------------------
 
 
-def _plain(value: Value) -> int | Decimal | str | None:
+def _plain(value: Value) -> ExportValue:
     """What a download holds for one value: the number, or the label of a hidden cell."""
     if isinstance(value, Cell):
         return value.value if value.value is not None else value.label
     return value
+
+
+def _label(table: DashTable, label: str) -> ExportValue:
+    """A row's label: a year as a whole number in the files, any other label as text."""
+    return year_figure(int(label)) if table.columns[0] == "Year" and label.isdigit() else label
 
 
 def export_table(table: DashTable) -> ExportTable:
@@ -881,7 +898,7 @@ def export_table(table: DashTable) -> ExportTable:
         title=table.title,
         columns=(*table.columns, *(["Note"] if flagged else [])),
         rows=tuple(
-            (row.label, *(_plain(value) for value in row.values), *([row.flag] if flagged else []))
+            (_label(table, row.label), *(_plain(value) for value in row.values), *([row.flag] if flagged else []))
             for row in table.rows
         ),
     )

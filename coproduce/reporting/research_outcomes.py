@@ -47,8 +47,16 @@ from coproduce.outcomes.models import Outcome
 from coproduce.participants.models import Participant
 from coproduce.plans.models import Assessment
 from coproduce.programmes.models import Programme
-from coproduce.reporting.exports import ExportTable
-from coproduce.reporting.statistics import Rate, reason_text
+from coproduce.reporting.exports import (
+    PERCENT_FORMAT,
+    ExportTable,
+    Figure,
+    Interval,
+    file_heading,
+    interval_columns,
+    number,
+)
+from coproduce.reporting.statistics import Rate, rate_interval, reason_text
 from coproduce.reporting.suppression import THRESHOLD, TOTAL, Cell, grid_with_totals, suppress
 from coproduce.research.selectors import research_consents_visible_to
 
@@ -600,10 +608,30 @@ def _count(cell: Cell) -> int | str:
     return cell.label if cell.hidden else cell.value or 0
 
 
-def _share(value: float | None, estimate: KaplanMeier | None) -> str | None:
+def _share(value: float | None, estimate: KaplanMeier | None) -> Figure | str | None:
     if estimate is None:
         return None
-    return "beyond follow-up" if value is None else f"{value * 100:.1f}%"
+    if value is None:
+        return "beyond follow-up"
+    hundred = round(value * 100, 1)
+    return Figure(hundred, f"{hundred:.1f}%", PERCENT_FORMAT)
+
+
+def _median(estimate: KaplanMeier | None, note: str) -> Interval | str:
+    """The median and its 95% limits in months, "not reached" where the curve never got there."""
+    if estimate is None:
+        return note
+
+    def months(value: float | None) -> float | str:
+        return "not reached" if value is None else round(value, 1)
+
+    return Interval(
+        months(estimate.median),
+        months(estimate.median_low),
+        months(estimate.median_high),
+        estimate.median_label,
+        "0.0",
+    )
 
 
 def changes(steps: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -623,8 +651,11 @@ def analytics_tables(outcomes: ResearchOutcomes) -> list[ExportTable]:
             "People (n)",
             "Found work",
             "Not in work when last known (censored)",
-            "Median time to first job, months (95% CI)",
-            *(f"Still not in work at {months} months" for months in SURVIVAL_MONTHS),
+            interval_columns("Median time to first job, months (95% CI)", "Median months to first job", unit=""),
+            *(
+                file_heading(f"Still not in work at {months} months", f"Still not in work at {months} months %")
+                for months in SURVIVAL_MONTHS
+            ),
         ),
         rows=tuple(
             (
@@ -632,7 +663,7 @@ def analytics_tables(outcomes: ResearchOutcomes) -> list[ExportTable]:
                 _count(row.people),
                 _count(row.found_work),
                 _count(row.not_in_work),
-                row.estimate.median_label if row.estimate else row.note,
+                _median(row.estimate, row.note),
                 *(_share(share, row.estimate) for _, share in (row.estimate.at if row.estimate else ())),
                 *((None,) * (0 if row.estimate else len(SURVIVAL_MONTHS))),
             )
@@ -642,9 +673,9 @@ def analytics_tables(outcomes: ResearchOutcomes) -> list[ExportTable]:
     curves = ExportTable(
         slug="time-to-work-curves",
         title="Kaplan–Meier curves: share still not in work by months since joining",
-        columns=("Area", "Months since joining", "Share still not in work"),
+        columns=("Area", "Months since joining", file_heading("Share still not in work", "Still not in work %")),
         rows=tuple(
-            (row.area, f"{months:.2f}", f"{share:.4f}")
+            (row.area, number(months, 2), Figure(round(share * 100, 2), f"{share:.4f}", "0.00"))
             for row in time.rows
             if row.estimate is not None
             for months, share in changes(row.estimate.steps)
@@ -659,10 +690,10 @@ def analytics_tables(outcomes: ResearchOutcomes) -> list[ExportTable]:
             (
                 ratio.term if ratio.people is None else f"{ratio.term} (against {model.reference_area})",
                 model.n if ratio.people is None else ratio.people,
-                f"{ratio.odds_ratio:.3f}",
-                f"{ratio.ci_low:.3f}",
-                f"{ratio.ci_high:.3f}",
-                f"{ratio.p_value:.4f}",
+                number(ratio.odds_ratio, 3),
+                number(ratio.ci_low, 3),
+                number(ratio.ci_high, 3),
+                number(ratio.p_value, 4),
             )
             for ratio in model.odds_ratios
         ),
@@ -672,9 +703,15 @@ def analytics_tables(outcomes: ResearchOutcomes) -> list[ExportTable]:
         return ExportTable(
             slug=slug,
             title=title,
-            columns=(first, "People (n)", "In paid work", "Paid-work rate (95% Wilson interval)"),
+            columns=(
+                first,
+                "People (n)",
+                "In paid work",
+                interval_columns("Paid-work rate (95% Wilson interval)", "Paid-work rate"),
+            ),
             rows=tuple(
-                (row.label, _count(row.people), _count(row.paid_work.count), row.paid_work.label) for row in rows
+                (row.label, _count(row.people), _count(row.paid_work.count), rate_interval(row.paid_work))
+                for row in rows
             ),
         )
 

@@ -45,7 +45,15 @@ from coproduce.outcomes.models import Outcome
 from coproduce.outcomes.quality import job_fits
 from coproduce.participants.models import Participant
 from coproduce.programmes.models import EngagementTarget, Grant, LabourMarketContext, Partnership, Programme
-from coproduce.reporting.exports import ExportTable
+from coproduce.reporting.exports import (
+    ExportTable,
+    Figure,
+    Interval,
+    file_heading,
+    interval_columns,
+    percent,
+    year_figure,
+)
 from coproduce.reporting.suppression import THRESHOLD, TOTAL, Cell, Line, Reason, suppress
 
 ALL, PAID, NOT_PAID, FITS, PAID_NOT_FITTING = "all", "paid", "not_paid", "fits", "paid_not_fitting"
@@ -433,8 +441,23 @@ def _count(cell: Cell) -> int | str:
     return cell.label if cell.hidden else cell.value or 0
 
 
+def rate_interval(rate: Rate) -> Interval:
+    """A rate for a file: percentage and 95% limits, or why not in each (the page's label)."""
+    if rate.rate is None or rate.ci_low is None or rate.ci_high is None:
+        return Interval(None, None, None, rate.label)
+
+    def hundred(share: float) -> float:
+        return float((Decimal(str(share)) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+    return Interval(hundred(rate.rate), hundred(rate.ci_low), hundred(rate.ci_high), rate.label)
+
+
 def dashboard_tables(stats: ProgrammeStats) -> list[ExportTable]:
-    """The funder's tables, the same on the page, in CSV and XLSX and in the PDF report."""
+    """The funder's tables, the same on the page, in CSV and XLSX and in the PDF report.
+
+    A file has each figure in its own cell: rates and their 95% limits as percentages (0–100),
+    the claimant rate and job density as numbers, years as whole numbers.
+    """
     rows = (*stats.areas, stats.programme)
     outcomes = ExportTable(
         slug="outcomes",
@@ -443,9 +466,9 @@ def dashboard_tables(stats: ProgrammeStats) -> list[ExportTable]:
             "Area",
             "Participants",
             "In paid work",
-            "Paid-work rate (95% interval)",
+            interval_columns("Paid-work rate (95% interval)", "Paid-work rate"),
             "In a job that fits",
-            "Fitting-job rate (95% interval)",
+            interval_columns("Fitting-job rate (95% interval)", "Fitting-job rate"),
             "Claimant rate %",
             "Job density",
             "Labour market year",
@@ -455,12 +478,12 @@ def dashboard_tables(stats: ProgrammeStats) -> list[ExportTable]:
                 row.area_name,
                 _count(row.participants),
                 _count(row.paid_work.count),
-                row.paid_work.label,
+                rate_interval(row.paid_work),
                 _count(row.fitting_job.count),
-                row.fitting_job.label,
-                str(row.labour_market.claimant_rate) if row.labour_market and row.labour_market.claimant_rate else None,
-                str(row.labour_market.job_density) if row.labour_market and row.labour_market.job_density else None,
-                str(row.labour_market.year) if row.labour_market else None,
+                rate_interval(row.fitting_job),
+                _measured(row.labour_market.claimant_rate if row.labour_market else None, "0.0"),
+                _measured(row.labour_market.job_density if row.labour_market else None, "0.00"),
+                year_figure(row.labour_market.year) if row.labour_market else None,
             )
             for row in rows
         ),
@@ -468,9 +491,9 @@ def dashboard_tables(stats: ProgrammeStats) -> list[ExportTable]:
     engagement = ExportTable(
         slug="engagement",
         title="Participants engaged against targets",
-        columns=("Area", "Year", "Joined", "Agreed target", "Of target"),
+        columns=("Area", "Year", "Joined", "Agreed target", file_heading("Of target", "Of target %")),
         rows=tuple(
-            (row.area_name, str(item.year), _count(item.joined), item.target, item.of_target)
+            (row.area_name, year_figure(item.year), _count(item.joined), item.target, _of_target(item))
             for row in rows
             for item in row.engagement
         ),
@@ -503,3 +526,19 @@ def dashboard_tables(stats: ProgrammeStats) -> list[ExportTable]:
         ),
     )
     return [outcomes, engagement, money]
+
+
+def _measured(value: Decimal | None, places: str) -> Figure | None:
+    """A labour-market figure as the number it is (not money), shown as entered."""
+    if value is None:
+        return None
+    return Figure(value, str(value), places)
+
+
+def _of_target(item: Engagement) -> Figure | str | None:
+    """Joined as a percentage of the target; empty without a target, "hidden" with the count."""
+    if not item.target:
+        return None
+    if item.joined.value is None:
+        return item.of_target
+    return percent(item.joined.value / item.target)

@@ -26,6 +26,9 @@ from tests.personas import Personas
 
 NOMIS_CSV = (Path(__file__).parent / "data" / "nomis_labour_market.csv").read_text()
 HEADER = "DATE,GEOGRAPHY_CODE,GEOGRAPHY_NAME,MEASURES_NAME,OBS_VALUE\n"
+# Files shaped exactly like Nomis API downloads (every column, in Nomis's order and quoting).
+CLAIMANT_CSV = (Path(__file__).parent / "data" / "nomis_nm_162_1_claimant_count.csv").read_text()
+JOBS_DENSITY_CSV = (Path(__file__).parent / "data" / "nomis_nm_57_1_jobs_density.csv").read_text()
 
 
 def _grant(p: Personas, **overrides: object) -> Grant:
@@ -355,6 +358,50 @@ def test_a_nomis_csv_is_imported(personas: Personas) -> None:
     )
 
 
+def _figures() -> list[tuple[str, int, Decimal | None, Decimal | None]]:
+    return list(
+        LabourMarketContext.objects.order_by("partnership__area_name", "year").values_list(
+            "partnership__area_name", "year", "claimant_rate", "job_density"
+        )
+    )
+
+
+def test_nomis_claimant_count_and_jobs_density_downloads_are_imported(personas: Personas) -> None:
+    claimants = import_labour_market_csv(actor=personas.funder.user, text=CLAIMANT_CSV)
+    # Skipped: 4 claimant counts, 2 rates for men only, 1 Highland rate; Glasgow's January rate is "Q".
+    assert (claimants.created, claimants.updated, claimants.skipped_rows, claimants.suppressed) == (2, 0, 7, 1)
+    assert _figures() == [("Fife", 2015, Decimal("3.3"), None), ("Glasgow", 2015, Decimal("4.1"), None)]
+    density = import_labour_market_csv(actor=personas.funder.user, text=JOBS_DENSITY_CSV)
+    # Skipped: 3 total-jobs rows and Highland; Glasgow's 2016 density is "Q".
+    assert (density.created, density.updated, density.skipped_rows, density.suppressed) == (1, 2, 4, 1)
+    assert _figures() == [
+        ("Fife", 2014, None, Decimal("0.62")),
+        ("Fife", 2015, Decimal("3.3"), Decimal("0.64")),
+        ("Glasgow", 2015, Decimal("4.1"), Decimal("0.95")),
+    ]
+
+
+def test_a_broken_nomis_download_changes_nothing(personas: Personas) -> None:
+    import_labour_market_csv(actor=personas.funder.user, text=JOBS_DENSITY_CSV)
+    before = _figures()
+    lines = CLAIMANT_CSV.splitlines()
+    # An empty figure Nomis did not mark as suppressed, and a figure that is not a number.
+    lines[2] = lines[2].replace(',3.1,"A"', ',,"A"')
+    lines[5] = lines[5].replace(',3.4,"A"', ',"3,4","A"')
+    with pytest.raises(InvalidInput) as caught:
+        import_labour_market_csv(actor=personas.funder.user, text="\n".join(lines))
+    assert caught.value.errors == {
+        "file": ["Row 3: the OBS_VALUE '' is not a number.", "Row 6: the OBS_VALUE '3,4' is not a number."]
+    }
+    assert _figures() == before
+    # The claimant count download with only its counts (no rate) holds nothing to import.
+    counts_only = "\n".join(line for line in CLAIMANT_CSV.splitlines() if "proportion" not in line)
+    with pytest.raises(InvalidInput) as caught:
+        import_labour_market_csv(actor=personas.funder.user, text=counts_only)
+    assert "no claimant rate or job density rows" in caught.value.errors["file"][0]
+    assert _figures() == before
+
+
 def test_a_bad_file_is_refused_whole_with_every_problem(personas: Personas) -> None:
     text = (
         HEADER
@@ -381,7 +428,10 @@ def test_a_file_without_the_columns_or_the_measures_is_refused(personas: Persona
     with pytest.raises(InvalidInput) as caught:
         import_labour_market_csv(actor=personas.funder.user, text="date,area,value\n2015,S12000047,3\n")
     assert caught.value.errors == {
-        "file": ["The file has no GEOGRAPHY_CODE, GEOGRAPHY_NAME, MEASURES_NAME, OBS_VALUE columns."]
+        "file": [
+            "The file has no GEOGRAPHY_CODE, GEOGRAPHY_NAME, OBS_VALUE, MEASURE_NAME or ITEM_NAME or MEASURES_NAME "
+            "columns."
+        ]
     }
     with pytest.raises(InvalidInput) as caught:
         import_labour_market_csv(actor=personas.funder.user, text=HEADER + "2015,S12000047,Fife,Claimant count,7350\n")

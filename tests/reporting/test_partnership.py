@@ -33,9 +33,10 @@ TODAY = datetime.date(2026, 11, 28)
 
 
 def rows(table: DashTable) -> list[list[object]]:
-    """The table as the downloads hold it: hidden cells as their labels."""
+    """The table as the downloads hold it: hidden cells as their labels, percentages as numbers
+    of percent, years as whole numbers, dates as dates."""
     export = export_table(table)
-    return [list(export.columns), *[list(row) for row in export.rows]]
+    return [list(export.file_columns), *[[value for value, _format in row] for row in export.file_rows]]
 
 
 def manager_sees(personas: Personas) -> Dashboard:
@@ -99,10 +100,10 @@ def test_engagement_per_year_against_the_agreed_target(personas: Personas) -> No
     table = manager_sees(personas).engagement
 
     assert rows(table) == [
-        ["Year", "Joined", "Agreed target", "Of target"],
-        ["2015", 3, 4, "75%"],
-        ["2016", 0, "No target", ""],
-        ["2017", 1, "10 (proposed, not agreed)", ""],
+        ["Year", "Joined", "Agreed target", "Of target %"],
+        [2015, 3, 4, 75.0],
+        [2016, 0, "No target", ""],
+        [2017, 1, "10 (proposed, not agreed)", ""],
         ["All years", 4, 4, ""],
     ]
     assert "<svg" in table.chart
@@ -218,10 +219,11 @@ def test_spend_approved_by_category_and_pot_balances(personas: Personas) -> None
         ["All categories", 3, Decimal("240.50")],
     ]
     assert rows(dashboard.pots) == [
-        ["Pot", "Period", "Amount (£)", "Approved (£)", "Waiting for approval (£)", "Left (£)"],
+        ["Pot", "Starts", "Ends", "Amount (£)", "Approved (£)", "Waiting for approval (£)", "Left (£)"],
         [
             "Fife fund 2026",
-            "1 Apr 2026 to 31 Mar 2027",
+            datetime.date(2026, 4, 1),
+            datetime.date(2027, 3, 31),
             Decimal("1000.00"),
             Decimal("240.50"),
             Decimal("25.00"),
@@ -255,7 +257,7 @@ def test_requests_by_topic_and_group_sessions_by_year(personas: Personas) -> Non
     ]
     assert rows(dashboard.sessions) == [
         ["Year", "Sessions", "Places", "Invited", "Came"],
-        ["2026", 1, 12, 2, 1],
+        [2026, 1, 12, 2, 1],
         ["All years", 1, 12, 2, 1],
     ]
 
@@ -344,8 +346,8 @@ def test_requests_not_yet_answered_by_topic_oldest_first(personas: Personas) -> 
 
     assert rows(manager_sees(personas).unanswered) == [
         ["Topic", "Waiting", "Oldest made on", "Days waiting"],
-        ["Childcare", 1, "29 October 2026", 30],
-        ["Money, debt and benefits", 2, "20 November 2026", 8],
+        ["Childcare", 1, datetime.date(2026, 10, 29), 30],
+        ["Money, debt and benefits", 2, datetime.date(2026, 11, 20), 8],
         ["All topics", 3, "", ""],
     ]
 
@@ -363,9 +365,9 @@ def test_board_members_see_small_counts_suppressed(personas: Personas) -> None:
 
     # 3 joined in 2015 is small; the total would give it away, so 2016's 5 is hidden too.
     assert rows(board.engagement) == [
-        ["Year", "Joined", "Agreed target", "Of target"],
-        ["2015", "fewer than 5", "No target", ""],
-        ["2016", "hidden", "No target", ""],
+        ["Year", "Joined", "Agreed target", "Of target %"],
+        [2015, "fewer than 5", "No target", ""],
+        [2016, "hidden", "No target", ""],
         ["All years", 8, 0, ""],
     ]
     # Kim 7 active, Owen 1: Owen's count is small, so Kim's is hidden too.
@@ -379,10 +381,11 @@ def test_board_members_see_small_counts_suppressed(personas: Personas) -> None:
     assert rows(board.spend)[-1] == ["All categories", "fewer than 5", "fewer than 5"]
     # The pot's balance would give the hidden amount away: hidden with it.
     assert rows(board.pots) == [
-        ["Pot", "Period", "Amount (£)", "Approved (£)", "Waiting for approval (£)", "Left (£)"],
+        ["Pot", "Starts", "Ends", "Amount (£)", "Approved (£)", "Waiting for approval (£)", "Left (£)"],
         [
             "Fife fund 2026",
-            "1 Apr 2026 to 31 Mar 2027",
+            datetime.date(2026, 4, 1),
+            datetime.date(2027, 3, 31),
             Decimal("1000.00"),
             "fewer than 5",
             Decimal("0.00"),
@@ -444,15 +447,15 @@ def test_how_people_heard_by_source_and_quarter_with_conversion_counted_from_the
     asked = Counter(e.heard_about or "not_said" for e in fife)
     joined = Counter(e.heard_about or "not_said" for e in fife if e.participant_id)
     by_source = {row[0]: row[1:] for row in rows(dashboard.outreach)[1:]}
-    assert by_source["Jobcentre Plus"] == [asked["jobcentre"], joined["jobcentre"], "67%"]
+    assert by_source["Jobcentre Plus"] == [asked["jobcentre"], joined["jobcentre"], 66.7]
     assert by_source["All sources"] == [
         len(fife),
         sum(joined.values()),
-        f"{round(100 * sum(joined.values()) / len(fife))}%",
+        round(100 * sum(joined.values()) / len(fife), 1),
     ]
-    assert rows(dashboard.outreach)[0] == ["How they heard", "Enquiries", "Became participants", "Conversion"]
+    assert rows(dashboard.outreach)[0] == ["How they heard", "Enquiries", "Became participants", "Conversion %"]
     assert by_source["Jobcentre Plus"][:2] == [3, 2]
-    assert by_source["School or nursery"] == [1, 1, "100%"]
+    assert by_source["School or nursery"] == [1, 1, 100.0]
 
     quarters = Counter(
         (f"{e.created_at.year} Q{(timezone.localtime(e.created_at).month - 1) // 3 + 1}", e.heard_about or "not_said")

@@ -499,13 +499,21 @@ def test_the_tables_say_n_and_hide_nothing_they_should_show(cohort: Cohort, pers
         ("Fife (against Glasgow)", 10),
     ]
     # Where each curve falls, from its start to the end of follow-up (800 days in Fife).
-    assert [row for row in tables["time-to-work-curves"].rows if row[0] == "Fife"] == [
-        ("Fife", "0.00", "1.0000"),
-        ("Fife", "0.99", "0.9000"),
-        ("Fife", "1.97", "0.6750"),
-        ("Fife", "3.94", "0.5400"),
-        ("Fife", "13.14", "0.3600"),
-        ("Fife", "26.28", "0.3600"),
+    curves = tables["time-to-work-curves"]
+    assert [row for row in curves.display_rows if row[0] == "Fife"] == [
+        ["Fife", "0.00", "1.0000"],
+        ["Fife", "0.99", "0.9000"],
+        ["Fife", "1.97", "0.6750"],
+        ["Fife", "3.94", "0.5400"],
+        ["Fife", "13.14", "0.3600"],
+        ["Fife", "26.28", "0.3600"],
+    ]
+    # A file holds them as numbers: months, and the share as a percentage.
+    assert curves.file_columns == ("Area", "Months since joining", "Still not in work %")
+    assert [[value for value, _format in row] for row in curves.file_rows][:3] == [
+        ["Fife", 0.0, 100.0],
+        ["Fife", 0.99, 90.0],
+        ["Fife", 1.97, 67.5],
     ]
 
 

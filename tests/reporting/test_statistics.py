@@ -175,12 +175,32 @@ def test_dashboard_tables_hold_the_same_figures(personas: Personas) -> None:
 
     outcomes, engagement, costs = dashboard_tables(programme_statistics(TODAY))
 
-    assert outcomes.rows == (
-        ("Fife", 30, 12, "40% (25%–58%)", 6, "20% (10%–37%)", "2.8", "0.72", "2016"),
-        ("Glasgow", 20, 5, "25% (11%–47%)", 5, "25% (11%–47%)", None, None, None),
-        ("All areas", 50, 17, "34% (22%–48%)", 11, "22% (13%–35%)", None, None, None),
-    )
-    assert engagement.rows[:2] == (("Fife", "2015", 5, None, "–"), ("Fife", "2016", 25, 20, "125%"))
+    assert outcomes.display_rows == [
+        ["Fife", "30", "12", "40% (25%–58%)", "6", "20% (10%–37%)", "2.8", "0.72", "2016"],
+        ["Glasgow", "20", "5", "25% (11%–47%)", "5", "25% (11%–47%)", "–", "–", "–"],
+        ["All areas", "50", "17", "34% (22%–48%)", "11", "22% (13%–35%)", "–", "–", "–"],
+    ]
+    # In a file, the same figures each in a cell of their own, as numbers.
+    assert [value for value, _format in outcomes.file_rows[0]] == [
+        "Fife",
+        30,
+        12,
+        40.0,
+        24.6,
+        57.7,
+        6,
+        20.0,
+        9.5,
+        37.3,
+        Decimal("2.8"),
+        Decimal("0.72"),
+        2016,
+    ]
+    assert engagement.display_rows[:2] == [["Fife", "2015", "5", "–", "–"], ["Fife", "2016", "25", "20", "125%"]]
+    assert [[value for value, _format in row] for row in engagement.file_rows][:2] == [
+        ["Fife", 2015, 5, None, None],
+        ["Fife", 2016, 25, 20, 125.0],
+    ]
     assert costs.display_rows[2] == ["All areas", "£90,000", "£1,800", "£5,294.12", "£1,000", "£40"]
 
 

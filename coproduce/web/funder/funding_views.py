@@ -381,11 +381,14 @@ def funder_labour_market_import(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(
-                request,
+            note = (
                 f"Imported: {result.created} new and {result.updated} changed area-years. "
-                f"{result.skipped_rows} rows were skipped (other measures, or areas outside the programme).",
+                f"{result.skipped_rows} rows were skipped (other measures, or areas outside the programme)."
             )
+            if result.suppressed:
+                figures = "1 figure was" if result.suppressed == 1 else f"{result.suppressed} figures were"
+                note += f" {figures} suppressed by Nomis (no value, status Q) and skipped."
+            messages.success(request, note)
             return redirect("web:funder_labour_market")
     context = {
         "page_title": "Import labour-market figures",

@@ -22,7 +22,8 @@ from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
 from coproduce.core.errors import NotFound
 from coproduce.programmes.models import Partnership
-from coproduce.reporting.exports import CONTENT_TYPES, CSV, ExportTable, to_csv
+from coproduce.reporting.exports import CONTENT_TYPES, CSV, PERCENT_FORMAT, ExportTable, file_heading, to_csv
+from coproduce.reporting.exports import Figure as FileFigure
 from coproduce.research.agreement import AgreementResult, AgreementScope, Figure, agreement_for
 from coproduce.research.exchange import QDC_CONTENT_TYPE, Rows, export_codebook_qdc, export_segments
 from coproduce.research.models import CodedSegment
@@ -88,6 +89,17 @@ class Cell:
     text: str
     defined: bool
     column: str  # its column's heading, shown beside it when the table is stacked on a phone
+    value: float | None = None
+    percentage: bool = False  # a percentage agreement, not a coefficient
+
+    @property
+    def in_file(self) -> FileFigure | str:
+        """The figure as a number a spreadsheet computes with (a percentage from 0 to 100), or why not."""
+        if self.value is None:
+            return self.text
+        if self.percentage:
+            return FileFigure(round(self.value * 100, 1), self.text, PERCENT_FORMAT)
+        return FileFigure(round(self.value, 3) + 0.0, self.text, "0.000")  # + 0.0: never -0.0
 
 
 @dataclass(frozen=True)
@@ -111,8 +123,16 @@ class AgreementTable:
         return ExportTable(
             slug=slug,
             title=self.caption,
-            columns=("Code", "Units", "Coders", *self.columns),
-            rows=tuple((row.label, row.units, row.coders, *(cell.text for cell in row.cells)) for row in self.rows),
+            columns=(
+                "Code",
+                "Units",
+                "Coders",
+                *(
+                    file_heading(column, f"{column} %") if column.startswith("Agreement") else column
+                    for column in self.columns
+                ),
+            ),
+            rows=tuple((row.label, row.units, row.coders, *(cell.in_file for cell in row.cells)) for row in self.rows),
         )
 
 
@@ -139,7 +159,15 @@ def agreement_table(result: AgreementResult, caption: str) -> AgreementTable:
         cells = []
         for (what, figure, percentage), column in zip(named, columns, strict=True):
             text = figure.as_percentage() if percentage else figure.as_coefficient()
-            cells.append(Cell(text=text, defined=figure.is_defined, column=column))
+            cells.append(
+                Cell(
+                    text=text,
+                    defined=figure.is_defined,
+                    column=column,
+                    value=figure.value,
+                    percentage=percentage,
+                )
+            )
             if not figure.is_defined and figure.reason:
                 reasons.append(f"{label}, {what}: {figure.reason}")
         rows.append(Row(label, figures.units, len(figures.coders), tuple(cells), is_total))

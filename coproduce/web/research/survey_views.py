@@ -6,6 +6,7 @@ Answers are anonymous, so nothing here names or counts a person: reads are audit
 participant.
 """
 
+import re
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
@@ -22,7 +23,7 @@ from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
 from coproduce.core.errors import ConflictError, DomainError
 from coproduce.programmes.models import Programme
-from coproduce.reporting.exports import ExportTable, to_csv
+from coproduce.reporting.exports import ExportTable, Value, to_csv
 from coproduce.reporting.suppression import THRESHOLD, grid_with_totals, suppress
 from coproduce.research.models import Survey, SurveyPoint, SurveyQuestion
 from coproduce.research.selectors import surveys_visible_to
@@ -379,22 +380,34 @@ def research_survey_results(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "web/research/surveys/results.html", context)
 
 
+def _typed(column: str, text: str) -> tuple[str, Value]:
+    """A cell of the results page as a file holds it: a count or mean as a number, a rate as a
+    number of percent (its column then says "%"), and a suppressed count as its marker."""
+    if re.fullmatch(r"\d[\d,]*", text):
+        return column, int(text.replace(",", ""))
+    if re.fullmatch(r"\d+(\.\d+)?%", text):
+        return f"{column} %", float(text[:-1])
+    if re.fullmatch(r"\d+\.\d+", text):
+        return column, float(text)
+    return column, text
+
+
 @audited_as_export
 @require_roles(Role.EVALUATOR)
 def research_survey_results_csv(request: HttpRequest, pk: int) -> HttpResponse:
     """Every table of the results page, one line a cell, suppressed as the page shows it."""
     survey, rates, questions = _results(request, pk)
-    lines: list[tuple[str, ...]] = []
+    lines: list[tuple[Value, ...]] = []
     for table in rates:
         lines.extend(
-            ("Response rate", table.heading, row.label, column, value)
+            ("Response rate", table.heading, row.label, *_typed(column, value))
             for row in table.rows
             for column, value in zip(table.columns, row.cells, strict=True)
         )
     for results in questions:
         for table in results.tables:
             lines.extend(
-                (results.question.text, table.heading, row.label, column, value)
+                (results.question.text, table.heading, row.label, *_typed(column, value))
                 for row in table.rows
                 for column, value in zip(table.columns, row.cells, strict=True)
             )

@@ -1,5 +1,6 @@
 """Fran's dashboard: exact figures with intervals, charts with tables, downloads, the PDF report, no records."""
 
+import csv
 import io
 from collections.abc import Callable
 from typing import Any
@@ -74,19 +75,58 @@ def test_viewing_the_dashboard_is_audited_as_a_read_of_aggregates(personas: Pers
     )
 
 
-def test_a_table_downloads_as_csv(fran: Client) -> None:
+RATE_COLUMNS = {
+    "Paid-work rate": (
+        "Paid-work rate %",
+        "Paid-work rate lower 95% limit %",
+        "Paid-work rate upper 95% limit %",
+    ),
+    "Fitting-job rate": (
+        "Fitting-job rate %",
+        "Fitting-job rate lower 95% limit %",
+        "Fitting-job rate upper 95% limit %",
+    ),
+}
+
+
+def test_a_table_downloads_as_csv_with_every_figure_in_its_own_cell(fran: Client) -> None:
     response = fran.get(reverse("web:funder_dashboard_download", args=["outcomes", "csv"]))
 
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="outcomes-2017-01-01.csv"'
-    assert response.content.decode("utf-8") == (
-        '\ufeff"Area","Participants","In paid work","Paid-work rate (95% interval)","In a job that fits",'
-        '"Fitting-job rate (95% interval)","Claimant rate %","Job density","Labour market year"\r\n'
-        '"Fife",30,12,"40% (25%–58%)",6,"20% (10%–37%)","2.8","0.72","2016"\r\n'
-        '"Glasgow",20,5,"25% (11%–47%)",5,"25% (11%–47%)","","",""\r\n'
-        '"All areas",50,17,"34% (22%–48%)",11,"22% (13%–35%)","","",""\r\n'
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    table = list(csv.reader(io.StringIO(text[1:])))
+    assert table[0] == [
+        "Area",
+        "Participants",
+        "In paid work",
+        *RATE_COLUMNS["Paid-work rate"],
+        "In a job that fits",
+        *RATE_COLUMNS["Fitting-job rate"],
+        "Claimant rate %",
+        "Job density",
+        "Labour market year",
+    ]
+    rows = {row[0]: dict(zip(table[0], row, strict=True)) for row in table[1:]}
+    # The page's "40% (25%–58%)" is three numbers of percent, to one decimal place.
+    fife = rows["Fife"]
+    rate, low, high = (float(fife[column]) for column in RATE_COLUMNS["Paid-work rate"])
+    assert (rate, round(low), round(high)) == (40.0, 25, 58)
+    assert low < rate < high
+    for area in rows.values():
+        for columns in RATE_COLUMNS.values():
+            assert all(isinstance(float(area[column]), float) for column in columns)
+    assert (fife["Participants"], fife["Claimant rate %"], fife["Job density"], fife["Labour market year"]) == (
+        "30",
+        "2.8",
+        "0.72",
+        "2016",
     )
+    # Numbers are bare and text is quoted, so a spreadsheet reads the numbers as numbers.
+    assert '"Fife",30,12,40.0,' in text
+    assert (rows["Glasgow"]["Claimant rate %"], rows["Glasgow"]["Labour market year"]) == ("", "")
 
 
 def test_a_table_downloads_as_xlsx(fran: Client) -> None:
@@ -106,20 +146,44 @@ def test_a_table_downloads_as_xlsx(fran: Client) -> None:
     assert sheet["B2"].number_format == "£#,##0.00"
 
 
+def test_the_outcomes_table_downloads_as_xlsx_with_numbers_as_numbers(fran: Client) -> None:
+    response = fran.get(reverse("web:funder_dashboard_download", args=["outcomes", "xlsx"]))
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
+    heading = [cell.value for cell in sheet[1]]
+    assert heading[3:6] == list(RATE_COLUMNS["Paid-work rate"])
+    assert heading[10:] == ["Claimant rate %", "Job density", "Labour market year"]
+    fife = dict(zip(heading, sheet[2], strict=True))
+    assert fife["Area"].value == "Fife"
+    for name in (*RATE_COLUMNS["Paid-work rate"], *RATE_COLUMNS["Fitting-job rate"]):
+        assert fife[name].data_type == "n"
+        assert fife[name].number_format == "0.0"
+    assert fife["Paid-work rate %"].value == 40.0
+    assert (fife["Claimant rate %"].value, fife["Claimant rate %"].data_type) == (2.8, "n")
+    assert fife["Claimant rate %"].number_format == "0.0"
+    assert (fife["Job density"].value, fife["Job density"].number_format) == (0.72, "0.00")
+    assert (fife["Labour market year"].value, fife["Labour market year"].data_type) == (2016, "n")
+    assert fife["Labour market year"].number_format == "0"
+    assert fife["Participants"].data_type == "n"
+
+
 def test_the_engagement_table_downloads_as_xlsx(fran: Client) -> None:
     response = fran.get(reverse("web:funder_dashboard_download", args=["engagement", "xlsx"]))
 
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet is not None
     assert [list(row) for row in sheet.iter_rows(values_only=True)] == [
-        ["Area", "Year", "Joined", "Agreed target", "Of target"],
-        ["Fife", "2015", 5, None, "–"],
-        ["Fife", "2016", 25, 20, "125%"],
-        ["Glasgow", "2015", 5, None, "–"],
-        ["Glasgow", "2016", 15, None, "–"],
-        ["All areas", "2015", 10, None, "–"],
-        ["All areas", "2016", 40, None, "–"],
+        ["Area", "Year", "Joined", "Agreed target", "Of target %"],
+        ["Fife", 2015, 5, None, None],
+        ["Fife", 2016, 25, 20, 125.0],
+        ["Glasgow", 2015, 5, None, None],
+        ["Glasgow", 2016, 15, None, None],
+        ["All areas", 2015, 10, None, None],
+        ["All areas", 2016, 40, None, None],
     ]
+    assert (sheet["B3"].data_type, sheet["B3"].number_format) == ("n", "0")
+    assert (sheet["E3"].data_type, sheet["E3"].number_format) == ("n", "0.0")
 
 
 @pytest.mark.parametrize(("table", "file_format"), [("participants", "csv"), ("outcomes", "pdf")])

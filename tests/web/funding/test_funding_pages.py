@@ -16,6 +16,7 @@ from tests.personas import Personas
 from tests.programmes.factories import MembershipFactory, OrganisationFactory, PartnershipFactory
 
 NOMIS_CSV = (Path(__file__).parents[2] / "programmes" / "data" / "nomis_labour_market.csv").read_bytes()
+CLAIMANT_CSV = (Path(__file__).parents[2] / "programmes" / "data" / "nomis_nm_162_1_claimant_count.csv").read_bytes()
 
 
 def _target(partnership: Partnership, year: int, user: object, participants: int = 100) -> EngagementTarget:
@@ -230,6 +231,24 @@ def test_the_funder_imports_a_nomis_file(personas: Personas, client_for: Callabl
     )
     assert "Imported: 3 new and 0 changed area-years. 2 rows were skipped" in response.content.decode()
     assert LabourMarketContext.objects.count() == 3
+
+
+def test_a_nomis_download_with_a_suppressed_figure_says_so(
+    personas: Personas, client_for: Callable[[str], Client]
+) -> None:
+    funder = client_for("funder")
+    page = funder.get("/funder/labour-market/import/").content.decode()
+    for column in ("MEASURE_NAME or ITEM_NAME", "OBS_STATUS"):
+        assert column in page
+    response = funder.post(
+        "/funder/labour-market/import/",
+        {"file": SimpleUploadedFile("NM_162_1.csv", CLAIMANT_CSV, content_type="text/csv")},
+        follow=True,
+    )
+    shown = response.content.decode()
+    assert "Imported: 2 new and 0 changed area-years. 7 rows were skipped" in shown
+    assert "1 figure was suppressed by Nomis (no value, status Q) and skipped." in shown
+    assert LabourMarketContext.objects.count() == 2
 
 
 def test_a_bad_file_is_refused_with_its_problems_on_the_page(

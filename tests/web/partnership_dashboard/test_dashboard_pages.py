@@ -143,9 +143,13 @@ def test_the_xlsx_download_keeps_numbers_as_numbers(personas: Personas, client_f
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet is not None
     assert [list(row) for row in sheet.iter_rows(values_only=True)] == [
-        ["Pot", "Period", "Amount (£)", "Approved (£)", "Waiting for approval (£)", "Left (£)"],
-        ["Fife fund", "1 Apr 2026 to 31 Mar 2027", 500, 120.25, 0, 379.75],
+        ["Pot", "Starts", "Ends", "Amount (£)", "Approved (£)", "Waiting for approval (£)", "Left (£)"],
+        ["Fife fund", datetime.datetime(2026, 4, 1), datetime.datetime(2027, 3, 31), 500, 120.25, 0, 379.75],
     ]
+    # Dates are dates, money is money: each with its number format.
+    assert (sheet["B2"].is_date, sheet["B2"].number_format) == (True, "yyyy-mm-dd")
+    assert (sheet["C2"].is_date, sheet["C2"].number_format) == (True, "yyyy-mm-dd")
+    assert (sheet["D2"].data_type, sheet["D2"].number_format) == ("n", "£#,##0.00")
 
 
 def test_the_board_member_sees_suppressed_figures_in_the_page_and_downloads(

@@ -30,12 +30,12 @@ def test_agreement_csv(personas, client_for):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines == [
-        f'"Code","Units","Coders","Agreement (all coders)","Agreement ({EVE} and {EZRA})",'
+        f'"Code","Units","Coders","Agreement (all coders) %","Agreement ({EVE} and {EZRA}) %",'
         f'"Cohen\'s kappa ({EVE} and {EZRA})","Krippendorff\'s alpha"',
-        '"Childcare",6,2,"83.3%","83.3%","0.000","0.000"',
-        '"Choice",6,2,"100.0%","100.0%","1.000","1.000"',
-        '"Jobcentre pressure",6,2,"83.3%","83.3%","0.000","0.000"',
-        '"All codes (pooled)",18,2,"88.9%","88.9%","0.437","0.453"',
+        '"Childcare",6,2,83.3,83.3,0.0,0.0',
+        '"Choice",6,2,100.0,100.0,1.0,1.0',
+        '"Jobcentre pressure",6,2,83.3,83.3,0.0,0.0',
+        '"All codes (pooled)",18,2,88.9,88.9,0.437,0.453',
     ]
 
 
