@@ -53,7 +53,10 @@ def _summary(result: ImportResult) -> str:
     ]
     message = f"Imported as {coder}'s coding: {'; '.join(parts)}."
     if result.already_there:
-        message += f" {result.already_there} {coder} already had were not added again."
+        message += (
+            f" {result.already_there} coded passage{'s' if result.already_there != 1 else ''} {coder} already had "
+            "with the same code were not added again."
+        )
     if result.consensus_skipped:
         message += " Consensus codings in the file were left out: the consensus is settled here."
     if result.other_sources:
