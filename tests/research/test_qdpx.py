@@ -282,3 +282,18 @@ def test_a_transcript_still_being_redacted_cannot_take_coding(personas):
             data=qualcoder_qdpx(),
             transcript_id=s.kim_transcript.pk,
         )
+
+
+def test_whose_coding_is_decided_for_the_whole_file(personas):
+    """Eve's own GUID is in the file: only her codings come in, on every transcript, never Ezra's."""
+    s = personas.research
+    eve, ezra = personas.evaluator.user, s.second_evaluator.user
+    kim = s.kim_transcript
+    kim.status = Transcript.Status.READY
+    kim.save()
+    CodedSegment.objects.create(transcript=kim, code=s.choice, coder=ezra, start=0, end=11, text=kim.text[:11])
+    _codebook, data = export_project_qdpx(actor=eve, codebook_id=s.codebook.pk)
+    CodedSegment.objects.filter(coder=eve).delete()
+    result = import_project_qdpx(actor=eve, codebook_id=s.codebook.pk, data=data)
+    assert {row.transcript.pk: row.added for row in result.transcripts} == {s.pat_transcript.pk: 2, kim.pk: 0}
+    assert not CodedSegment.objects.filter(transcript=kim, coder=eve).exists()

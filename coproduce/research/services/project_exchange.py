@@ -239,28 +239,28 @@ def _check_positions(transcript: Transcript, source: FileSource, codings: list[F
             )
 
 
-def _whose(project: FileProject, coder: Any, codings: list[FileCoding], file_user: str) -> list[FileCoding]:
+def _whose(project: FileProject, coder: Any, codings: list[FileCoding], file_user: str) -> set[str]:
+    """Whose codings to take (their user GUIDs), decided once for the whole file."""
     people = sorted({coding.user_guid for coding in codings})
+    named = names_list(project.users.get(guid) or "someone not named" for guid in people)
     if file_user.strip():
         wanted = file_user.strip().lower()
         chosen = {guid for guid in people if guid == wanted or project.users.get(guid, "").strip().lower() == wanted}
         if not chosen:
-            named = names_list(project.users.get(guid) or "someone not named" for guid in people)
             raise _refuse(
                 f"Nobody called “{file_user.strip()}” coded in this file. It holds coding by {named}.", "file_user"
             )
-        return [coding for coding in codings if coding.user_guid in chosen]
+        return chosen
     own = user_guid(coder.pk)
     if own in people:
-        return [coding for coding in codings if coding.user_guid == own]
+        return {own}
     if len(people) > 1:
-        named = names_list(project.users.get(guid) or "someone not named" for guid in people)
         raise _refuse(
             f"This file holds coding by several people ({named}). "
             "Say whose coding to import, by their name in the file.",
             "file_user",
         )
-    return codings
+    return set(people)
 
 
 def _code_map(codebook: Codebook, project: FileProject, codings: list[FileCoding]) -> dict[str, Code]:
@@ -303,12 +303,16 @@ def import_project_qdpx(
     except QdpxError as error:
         raise _refuse(error.message) from error
     result = ImportResult(coder=coder, other_sources=project.other_sources)
-    plans = []
-    for transcript, source in _pairs(actor, codebook, project, transcript_id):
+    pairs = _pairs(actor, codebook, project, transcript_id)
+    independent: dict[int, list[FileCoding]] = {}
+    for transcript, source in pairs:
         _check_text(transcript, source)
-        independent = [coding for coding in source.codings if coding.user_guid != CONSENSUS_USER_GUID]
-        result.consensus_skipped += len(source.codings) - len(independent)
-        chosen = _whose(project, coder, independent, file_user)
+        independent[transcript.pk] = [coding for coding in source.codings if coding.user_guid != CONSENSUS_USER_GUID]
+        result.consensus_skipped += len(source.codings) - len(independent[transcript.pk])
+    people = _whose(project, coder, [coding for codings in independent.values() for coding in codings], file_user)
+    plans = []
+    for transcript, source in pairs:
+        chosen = [coding for coding in independent[transcript.pk] if coding.user_guid in people]
         _check_positions(transcript, source, chosen)
         plans.append((transcript, source, chosen))
     mapping = _code_map(codebook, project, [coding for _t, _s, chosen in plans for coding in chosen])
