@@ -63,6 +63,7 @@ CASES = [
         lambda p: reverse("web:research_codebook_qdc", args=[p.research.codebook.pk]),
         audited=False,
     ),
+    read("web:research_project_qdpx", lambda p: reverse("web:research_project_qdpx", args=[p.research.codebook.pk])),
     read("web:research_quotes", lambda p: p.with_research() and reverse("web:research_quotes")),
     read("web:research_quotes_csv", lambda p: p.with_research() and reverse("web:research_quotes_csv")),
     read("web:research_quotes_xlsx", lambda p: p.with_research() and reverse("web:research_quotes_xlsx")),
@@ -155,6 +156,11 @@ CASES = [
         "api-v1:export_research_codebook_qdc",
         lambda p: reverse("api-v1:export_research_codebook_qdc", args=[p.research.codebook.pk]),
         audited=False,
+        api=True,
+    ),
+    read(
+        "api-v1:export_research_project_qdpx",
+        lambda p: reverse("api-v1:export_research_project_qdpx", args=[p.research.codebook.pk]),
         api=True,
     ),
 ]

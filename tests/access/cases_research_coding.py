@@ -5,6 +5,11 @@ roles see none of its words or Pat's pseudonym and change nothing; an evaluator'
 are audited against Pat.
 """
 
+import io
+import zipfile
+from pathlib import Path
+
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from coproduce.research.models import Code, Codebook, CodedSegment, Theme
@@ -13,6 +18,7 @@ from tests.personas import Personas
 from tests.research.story import CHOICE_PASSAGE, JOBCENTRE_PASSAGE, PAT_TRANSCRIPT
 
 EVALUATOR = roles("evaluator")
+QUALCODER = Path(__file__).resolve().parent.parent / "research" / "fixtures" / "qualcoder"
 JOB_START = PAT_TRANSCRIPT.index(JOBCENTRE_PASSAGE)
 JOB_END = JOB_START + len(JOBCENTRE_PASSAGE)
 
@@ -48,6 +54,21 @@ def segments_snapshot(p: Personas) -> tuple[object, ...]:
 
 def eves_segment(p: Personas) -> int:
     return CodedSegment.objects.get(coder=p.evaluator.user, code=p.research.jobcentre, is_consensus=False).pk
+
+
+def qualcoder_upload(p: Personas) -> dict[str, object]:
+    """The QualCoder-shaped project (Pat's transcript coded by "jo"), imported as Eve's coding."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in QUALCODER.rglob("*"):
+            if path.is_file() and path.name != "README.md":
+                archive.writestr(str(path.relative_to(QUALCODER)), path.read_bytes())
+    return {
+        "upload": SimpleUploadedFile("pat.qdpx", buffer.getvalue(), content_type="application/zip"),
+        "transcript": pat_transcript(p),
+        "transcript_id": pat_transcript(p),
+        "coder": p.evaluator.user.pk,
+    }
 
 
 def page(route: str, url: object, **extra: object) -> AccessCase:
@@ -272,6 +293,30 @@ CASES = [
         lambda p: reverse("api-v1:settle_research_consensus", args=[pat_transcript(p)]),
         "POST",
         data=lambda p: {"start": JOB_START, "end": JOB_END, "code_ids": [p.research.jobcentre.pk]},
+        snapshot=segments_snapshot,
+        secrets=secrets,
+    ),
+    # Importing a REFI-QDA project (.qdpx) as someone's coding: the page lists the transcripts.
+    page(
+        "research_project_import",
+        lambda p: reverse("web:research_project_import", args=[codebook_id(p)]),
+        audited_participant=lambda p: p.participant,
+    ),
+    post(
+        "research_project_import",
+        lambda p: reverse("web:research_project_import", args=[codebook_id(p)]),
+        qualcoder_upload,
+        segments_snapshot,
+        secrets=secrets,
+    ),
+    AccessCase(
+        route="api-v1:import_research_project_qdpx",
+        url=lambda p: reverse("api-v1:import_research_project_qdpx", args=[codebook_id(p)]),
+        method="POST",
+        data=qualcoder_upload,
+        allowed=EVALUATOR,
+        allowed_status=201,
+        api=True,
         snapshot=segments_snapshot,
         secrets=secrets,
     ),

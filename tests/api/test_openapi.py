@@ -159,6 +159,8 @@ OPERATIONS = {
     ("get", "/api/v1/research/exports/quotes"): "export_research_quotes",
     ("get", "/api/v1/research/exports/segments"): "export_research_segments",
     ("get", "/api/v1/research/exports/codebooks/{codebook_id}"): "export_research_codebook_qdc",
+    ("get", "/api/v1/research/exports/codebooks/{codebook_id}/project"): "export_research_project_qdpx",
+    ("post", "/api/v1/research/imports/codebooks/{codebook_id}/project"): "import_research_project_qdpx",
     ("get", "/api/v1/research/analytics/time-to-work"): "research_analytics_time_to_work",
     ("get", "/api/v1/research/analytics/paid-work-model"): "research_analytics_paid_work_model",
     ("get", "/api/v1/research/analytics/rates"): "research_analytics_rates",

@@ -109,3 +109,38 @@ def test_exports(personas, client_for):
     assert client.get(f"{BASE}/exports/codebooks/{s.codebook.pk + 100}").status_code == 404
     assert client_for("funder").get(f"{BASE}/exports/segments").status_code == 403
     assert AuditEvent.objects.filter(action="export", channel="api").count() == 4
+
+
+def test_project_qdpx_export_and_import(personas, client_for):
+    import io
+    import zipfile
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from coproduce.research.qdpx import qde_problems
+
+    s = personas.research
+    eve = personas.evaluator.user
+    client = client_for("evaluator")
+    response = client.get(f"{BASE}/exports/codebooks/{s.codebook.pk}/project")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        assert qde_problems(archive.read("project.qde")) == []
+    assert AuditEvent.objects.filter(action="export", channel="api", participant=personas.participant).exists()
+
+    url = f"{BASE}/imports/codebooks/{s.codebook.pk}/project"
+    bad = client.post(url, {"upload": SimpleUploadedFile("x.qdpx", b"nope")})
+    assert bad.status_code == 400
+    CodedSegment.objects.filter(coder=eve).delete()
+    done = client.post(url, {"upload": SimpleUploadedFile("eve.qdpx", response.content)})
+    assert done.status_code == 201
+    body = done.json()
+    assert body["coder_id"] == eve.pk
+    assert body["transcripts"] == [
+        {"transcript_id": s.pat_transcript.pk, "source_name": s.pat_transcript.title, "added": 2, "already_there": 0}
+    ]
+    assert CodedSegment.objects.filter(coder=eve).count() == 2
+    assert (
+        client_for("funder").post(url, {"upload": SimpleUploadedFile("eve.qdpx", response.content)}).status_code == 403
+    )

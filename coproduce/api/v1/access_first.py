@@ -411,6 +411,7 @@ CHECKS: dict[str, Check] = {
     "create_research_theme": evaluator("codebook_id", codebooks_visible_to, "codebook"),
     "reorder_research_themes": evaluator("codebook_id", codebooks_visible_to, "codebook"),
     "create_research_code": evaluator("codebook_id", codebooks_visible_to, "codebook"),
+    "import_research_project_qdpx": evaluator("codebook_id", codebooks_visible_to, "codebook"),
     "update_research_theme": evaluator("theme_id", _themes, "theme"),
     "update_research_code": evaluator("code_id", codes_visible_to, "code"),
     "delete_research_segment": evaluator("segment_id", segments_visible_to, "coded segment"),

@@ -11,16 +11,19 @@ from typing import TYPE_CHECKING, Any, Literal
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
 from coproduce.api.v1.auth import caller, caller_allowed
 from coproduce.api.v1.schemas import Input, error_responses
 from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import NotFound
+from coproduce.core.validation import InvalidInput
 from coproduce.reporting.exports import CONTENT_TYPES, CSV, XLSX, ExportTable, to_csv, to_xlsx
 from coproduce.research.agreement import Agreement, AgreementScope, Figure, agreement_for
 from coproduce.research.exchange import QDC_CONTENT_TYPE, Rows, export_codebook_qdc, export_quotes, export_segments
+from coproduce.research.qdpx import MAX_QDPX_BYTES, QDPX_CONTENT_TYPE
 from coproduce.research.selectors import quotes_visible_to, transcripts_visible_to
+from coproduce.research.services.project_exchange import export_project_qdpx, import_project_qdpx
 from coproduce.research.services.quotes import (
     QuoteFilters,
     QuoteRow,
@@ -350,3 +353,85 @@ def export_research_codebook_qdc(request: HttpRequest, codebook_id: int) -> Http
     response = HttpResponse(document, content_type=QDC_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="codebook-{codebook.pk}.qdc"'
     return response
+
+
+@router.get(
+    "/research/exports/codebooks/{int:codebook_id}/project",
+    response={200: None, **error_responses(401, 403, 404)},
+    summary="A codebook's evaluation as a REFI-QDA project (.qdpx)",
+    description=(
+        "A zip holding project.qde (valid against the official REFI-QDA Project schema, namespace "
+        "urn:QDA-XML:project:1.0) and sources/<guid>.txt: the redacted text of each transcript of the "
+        "codebook's programme that is ready for coding, the coders, the codes, every coded segment and memos."
+    ),
+    url_name="export_research_project_qdpx",
+)
+def export_research_project_qdpx(request: HttpRequest, codebook_id: int) -> HttpResponse:
+    user = _evaluator(request)
+    codebook, data = export_project_qdpx(actor=user, codebook_id=codebook_id)
+    response = HttpResponse(data, content_type=QDPX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="codebook-{codebook.pk}.qdpx"'
+    return response
+
+
+class ImportedTranscriptOut(Schema):
+    transcript_id: int
+    source_name: str = Field(description="The source's name in the file.")
+    added: int = Field(description="Segments made.")
+    already_there: int = Field(description="Codings the coder already had (same code, same passage): not added again.")
+
+
+class ProjectImportOut(Schema):
+    coder_id: int
+    transcripts: list[ImportedTranscriptOut]
+    consensus_skipped: int = Field(description="Consensus codings in the file: never imported as a coder's.")
+    other_sources: int = Field(description="Sources in the file that are not text (left out).")
+
+
+@router.post(
+    "/research/imports/codebooks/{int:codebook_id}/project",
+    response={201: ProjectImportOut, **error_responses(400, 401, 403, 404, 409)},
+    summary="Import the coding in a REFI-QDA project (.qdpx) as one coder's segments",
+    description=(
+        "Multipart: upload (the .qdpx), transcript_id (needed unless the file came from this codebook's export), "
+        "coder_id (you, or an evaluator of your team; default you), file_user (whose coding, by name in the file, "
+        "when it holds several people's). All or nothing: a refused file changes nothing."
+    ),
+    url_name="import_research_project_qdpx",
+)
+def import_research_project_qdpx(
+    request: HttpRequest,
+    codebook_id: int,
+    upload: File[UploadedFile],
+    transcript_id: Form[int | None] = None,
+    coder_id: Form[int | None] = None,
+    file_user: Form[str] = "",
+) -> Status[dict[str, Any]]:
+    user = _evaluator(request)
+    if upload.size is not None and upload.size > MAX_QDPX_BYTES:
+        raise InvalidInput({"upload": ["This .qdpx is bigger than 20 MB, far bigger than a project of transcripts."]})
+    result = import_project_qdpx(
+        actor=user,
+        codebook_id=codebook_id,
+        data=upload.read(MAX_QDPX_BYTES + 1),
+        transcript_id=transcript_id,
+        coder_id=coder_id,
+        file_user=file_user,
+    )
+    return Status(
+        201,
+        {
+            "coder_id": result.coder.pk,
+            "transcripts": [
+                {
+                    "transcript_id": row.transcript.pk,
+                    "source_name": row.source_name,
+                    "added": row.added,
+                    "already_there": row.already_there,
+                }
+                for row in result.transcripts
+            ],
+            "consensus_skipped": result.consensus_skipped,
+            "other_sources": result.other_sources,
+        },
+    )

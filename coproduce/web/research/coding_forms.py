@@ -134,3 +134,40 @@ class ConsensusForm(GovukForm):
     def __init__(self, *args: Any, code_ids: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["codes"].choices = [(pk, str(pk)) for pk in code_ids]  # type: ignore[attr-defined]
+
+
+class ProjectImportForm(GovukForm):
+    """A .qdpx from another tool, whose coding becomes one team coder's segments."""
+
+    upload = forms.FileField(
+        label="The REFI-QDA project (.qdpx)",
+        help_text="Exported from NVivo, QualCoder, ATLAS.ti or MAXQDA, or Coproduce's own .qdpx download.",
+        error_messages={"required": "Choose the .qdpx file to import.", "empty": "The file is empty."},
+    )
+    transcript = forms.TypedChoiceField(
+        label="Which transcript is it?",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text="Leave it as it is if the file started as Coproduce's download: its transcripts are recognised.",
+        error_messages={"invalid_choice": "Choose a transcript from the list."},
+    )
+    coder = forms.TypedChoiceField(
+        label="Whose coding is it?",
+        coerce=int,
+        help_text="The segments are recorded as this coder's. You can choose an evaluator of your own team.",
+        error_messages={"required": "Choose the coder.", "invalid_choice": "Choose a coder from the list."},
+    )
+    file_user = forms.CharField(
+        label="Their name in the file (only if the file holds several people's coding)",
+        required=False,
+        max_length=200,
+    )
+
+    def __init__(
+        self, *args: Any, transcripts: list[tuple[int, str]], coders: list[tuple[int, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["transcript"].choices = [("", "Recognise it from the file"), *transcripts]  # type: ignore[attr-defined]
+        self.fields["coder"].choices = coders  # type: ignore[attr-defined]
+        self.fields["upload"].widget.attrs.update({"class": "govuk-file-upload", "accept": ".qdpx"})

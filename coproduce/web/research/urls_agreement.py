@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from coproduce.web.research import agreement_views, quote_views
+from coproduce.web.research import agreement_views, project_views, quote_views
 
 urlpatterns = [
     path("research/agreement/", agreement_views.research_agreement, name="research_agreement"),
@@ -16,6 +16,8 @@ urlpatterns = [
     path(
         "research/codebooks/<int:pk>/codebook.qdc", agreement_views.research_codebook_qdc, name="research_codebook_qdc"
     ),
+    path("research/codebooks/<int:pk>/project.qdpx", project_views.research_project_qdpx, name="research_project_qdpx"),
+    path("research/codebooks/<int:pk>/import/", project_views.research_project_import, name="research_project_import"),
     path("research/quotes/", quote_views.research_quotes, name="research_quotes"),
     path("research/quotes.csv", quote_views.research_quotes_csv, name="research_quotes_csv"),
     path("research/quotes.xlsx", quote_views.research_quotes_xlsx, name="research_quotes_xlsx"),

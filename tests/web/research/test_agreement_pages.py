@@ -1,5 +1,6 @@
 """The agreement pages, their CSV, and the exports of segments and the codebook (pages)."""
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from lxml import etree
 
@@ -101,3 +102,42 @@ def test_codebook_qdc(personas, client_for):
     assert etree.fromstring(response.content).tag == "{urn:QDA-XML:codebook:1.0}CodeBook"
     missing = client_for("evaluator").get(reverse("web:research_codebook_qdc", args=[s.codebook.pk + 100]))
     assert missing.status_code == 404
+
+
+def test_project_qdpx_download_and_import_page(personas, client_for):
+    import io
+    import zipfile
+
+    from coproduce.research.models import CodedSegment
+    from coproduce.research.qdpx import qde_problems
+
+    s = personas.research
+    client = client_for("evaluator")
+    page = client.get(reverse("web:research_agreement")).content.decode()
+    assert reverse("web:research_project_qdpx", args=[s.codebook.pk]) in page
+    assert reverse("web:research_project_import", args=[s.codebook.pk]) in page
+    response = client.get(reverse("web:research_project_qdpx", args=[s.codebook.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    assert response["Content-Disposition"] == 'attachment; filename="making-it-work-evaluation.qdpx"'
+    data = response.content
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert qde_problems(archive.read("project.qde")) == []
+    assert client.get(reverse("web:research_project_qdpx", args=[s.codebook.pk + 100])).status_code == 404
+
+    url = reverse("web:research_project_import", args=[s.codebook.pk])
+    form = client.get(url).content.decode()
+    assert s.pat_transcript.title in form
+    bad = client.post(
+        url, {"upload": SimpleUploadedFile("notes.qdpx", b"not a zip"), "coder": personas.evaluator.user.pk}
+    )
+    assert bad.status_code == 400
+    assert "a .qdpx is a zip archive, and this file is not one" in bad.content.decode()
+
+    CodedSegment.objects.filter(coder=personas.evaluator.user).delete()
+    done = client.post(
+        url, {"upload": SimpleUploadedFile("eve.qdpx", data), "coder": personas.evaluator.user.pk}, follow=True
+    )
+    assert done.redirect_chain[-1][0] == reverse("web:research_transcript_compare", args=[s.pat_transcript.pk])
+    assert "Imported as Eve Evaluator&#x27;s coding: 2 coded passages added to" in done.content.decode()
+    assert CodedSegment.objects.filter(coder=personas.evaluator.user).count() == 2
