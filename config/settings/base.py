@@ -102,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "coproduce.web.context_processors.navigation",
+                "coproduce.web.programme_choice.programme_switcher",
                 "django.template.context_processors.i18n",
                 "coproduce.web.language.language_switcher",
             ],

@@ -20,6 +20,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.db.models import QuerySet
 
@@ -30,12 +31,22 @@ def participant_accounts_on(mobile: str) -> QuerySet[User]:
     """The active, not anonymised participant accounts holding `mobile`, oldest first."""
     if not mobile:
         return User.objects.none()
-    return User.objects.filter(
-        mobile=mobile,
-        is_active=True,
-        participant__isnull=False,
-        participant__anonymised_at__isnull=True,
-    ).order_by("pk")
+    return (
+        User.objects.filter(
+            mobile=mobile,
+            is_active=True,
+            participant__isnull=False,
+            participant__anonymised_at__isnull=True,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def participant_records_of(users: QuerySet[User]) -> QuerySet[Any]:
+    """The participant records (one per programme a person took part in) of these accounts."""
+    # Read the participants table without importing the participants app, which sits above this one.
+    return apps.get_model("participants", "Participant").objects.filter(user__in=users, anonymised_at__isnull=True)
 
 
 def accounts_on_mobile(mobile: str) -> list[User]:
@@ -74,15 +85,16 @@ class PersonOnPhone:
 def who_is_on(mobile: str) -> list[PersonOnPhone]:
     """The people on a number as the "Who is signing in?" page lists them: first name only, or
     first name and the initial of the family name where two share a first name. Nothing else."""
-    people = [
-        (
-            user.pk,
-            user.participant.pk,
-            user.participant.preferred_name or user.participant.given_name,
-            user.participant.family_name,
-        )
-        for user in participant_accounts_on(mobile).select_related("participant")
-    ]
+    # A person with records in several programmes is named from the latest one (the record they sign in to).
+    current: dict[int, tuple[int, str, str]] = {}
+    records = (
+        participant_records_of(participant_accounts_on(mobile))
+        .order_by("user_id", "partnership__programme__starts_on", "joined_on", "pk")
+        .values_list("user_id", "pk", "preferred_name", "given_name", "family_name")
+    )
+    for user_id, participant_id, preferred, given, family in records:
+        current[user_id] = (participant_id, preferred or given, family)
+    people = [(user_id, *record) for user_id, record in current.items()]
     firsts = Counter(first.strip().casefold() for _, _, first, _ in people)
     named = [
         PersonOnPhone(

@@ -33,8 +33,15 @@ class Participant(VersionedModel):
         CLOSED = "closed", _("Closed")
 
     reference = models.CharField(max_length=20, unique=True, help_text="Pseudonymous, like MIW-FIF-00042.")
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="participant"
+    # A person may take part in more than one programme over the years: one record per programme,
+    # all under their one account (coproduce.programmes.actors picks the current one).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participant_records",
+        related_query_name="participant",
     )
     given_name = models.CharField(max_length=100)
     family_name = models.CharField(max_length=100)

@@ -29,6 +29,7 @@ from coproduce.participants.models import (
 from coproduce.participants.selectors import enquiries_visible_to, participants_visible_to
 from coproduce.programmes.actors import actor_for
 from coproduce.programmes.models import Partnership, StaffMember
+from coproduce.programmes.selectors import public_partnerships
 
 EDITABLE_FIELDS = (
     "given_name",
@@ -523,7 +524,8 @@ def submit_enquiry(
         errors["language"] = ["Choose one of the languages."]
     if errors:
         raise InvalidInput(errors)
-    partnership = Partnership.objects.filter(pk=partnership_id).first()
+    # Only the areas of a programme running today take enquiries (the page lists no others).
+    partnership = public_partnerships().filter(pk=partnership_id).first()
     if partnership is None:
         raise InvalidInput({"partnership": ["Choose the area where you live."]})
     enquiry = Enquiry(

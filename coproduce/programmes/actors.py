@@ -5,6 +5,7 @@ check and visibility function after that is free.
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -12,7 +13,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from coproduce.accounts.roles import HOME_ORDER, Role
-from coproduce.programmes.models import BoardMember, StaffMember, StaffRole
+from coproduce.programmes.models import BoardMember, Programme, StaffMember, StaffRole
 
 ROLE_PURPOSE = {
     Role.PARTICIPANT: "Own record",
@@ -31,7 +32,10 @@ class Actor:
     user: Any
     roles: frozenset[Role] = field(default_factory=frozenset)
     staff_member: StaffMember | None = None
+    # The person's participant record in the latest programme they joined (a person has one record per
+    # programme they took part in; the earlier ones are their history).
     participant_id: int | None = None
+    participant_programme_id: int | None = None
     # The language the person's own participant record asks for (their pages are shown in it).
     participant_language: str | None = None
     # The partnership on whose board this person sits as a lived-experience member, if any.
@@ -60,10 +64,39 @@ class Actor:
     def has(self, role: Role) -> bool:
         return role in self.roles
 
+    @cached_property
+    def programmes(self) -> tuple[Programme, ...]:
+        """The programmes this person works in or oversees, the one that started last first: the programme
+        of their area, those a programme-wide member of staff oversees, their own record's, their board's.
+        Administrators see all. Read on first use (one query): most pages of one area never need it.
+        """
+        if self.has(Role.ADMINISTRATOR):
+            return tuple(Programme.objects.order_by("-starts_on", "pk"))
+        wanted = Q(pk__in=[])
+        if self.staff_member is not None:
+            if self.staff_member.partnership_id is not None:
+                wanted |= Q(partnerships=self.staff_member.partnership_id)
+            if self.staff_member.partnership_id is None or self.roles & PROGRAMME_WIDE_ROLES:
+                wanted |= Q(overseen_by=self.staff_member)
+        if self.participant_programme_id is not None:
+            wanted |= Q(pk=self.participant_programme_id)
+        if self.board_partnership_id is not None:
+            wanted |= Q(partnerships=self.board_partnership_id)
+        if self.user is None:
+            return ()
+        return tuple(Programme.objects.filter(wanted).distinct().order_by("-starts_on", "pk"))
+
+    @property
+    def programme_ids(self) -> frozenset[int]:
+        return frozenset(programme.pk for programme in self.programmes)
+
     def purpose_for(self, role: Role | None = None) -> str:
         chosen = role or self.primary_role
         return ROLE_PURPOSE[chosen] if chosen else ""
 
+
+# Roles whose work spans a whole programme rather than one area.
+PROGRAMME_WIDE_ROLES = frozenset({Role.FUNDER, Role.EVALUATOR})
 
 ANONYMOUS = Actor(user=None)
 
@@ -85,7 +118,9 @@ def actor_for(user: Any) -> Actor:
         )
     if user.is_superuser:
         roles.add(Role.ADMINISTRATOR)
-    participant_id, participant_language, board_partnership_id = _participant_and_board_seat_of(user)
+    participant_id, participant_programme_id, participant_language, board_partnership_id = (
+        _participant_and_board_seat_of(user)
+    )
     if participant_id is not None:
         roles.add(Role.PARTICIPANT)
     if board_partnership_id is not None:
@@ -95,6 +130,7 @@ def actor_for(user: Any) -> Actor:
         roles=frozenset(roles),
         staff_member=staff_member,
         participant_id=participant_id,
+        participant_programme_id=participant_programme_id,
         participant_language=participant_language,
         board_partnership_id=board_partnership_id,
     )
@@ -102,8 +138,9 @@ def actor_for(user: Any) -> Actor:
     return actor
 
 
-def _participant_and_board_seat_of(user: Any) -> tuple[int | None, str | None, int | None]:
-    """In one query: the user's own participant record (and its language), and the partnership whose board they sit on
+def _participant_and_board_seat_of(user: Any) -> tuple[int | None, int | None, str | None, int | None]:
+    """In one query: the user's current participant record (the one in the programme that started last; its
+    programme and language), and the partnership whose board they sit on
     as a lived-experience member now (a seat with no leaving date, or one still to come)."""
     # Read the participants table without importing the participants app, which sits above this one.
     from django.apps import apps
@@ -113,16 +150,21 @@ def _participant_and_board_seat_of(user: Any) -> tuple[int | None, str | None, i
     seats = BoardMember.objects.filter(user=OuterRef("pk"), kind=BoardMember.Kind.LIVED_EXPERIENCE).filter(
         Q(left_on__isnull=True) | Q(left_on__gt=today)
     )
-    own = participant_model.objects.filter(user=OuterRef("pk"))
+    own = participant_model.objects.filter(user=OuterRef("pk")).order_by(
+        "-partnership__programme__starts_on", "-joined_on", "-pk"
+    )
     row = (
         get_user_model()
         .objects.filter(pk=user.pk)
         .annotate(
             own_participant_id=Subquery(own.values("pk")[:1]),
+            own_participant_programme_id=Subquery(own.values("partnership__programme_id")[:1]),
             own_participant_language=Subquery(own.values("language")[:1]),
             board_partnership_id=Subquery(seats.order_by("joined_on", "pk").values("partnership_id")[:1]),
         )
-        .values_list("own_participant_id", "own_participant_language", "board_partnership_id")
+        .values_list(
+            "own_participant_id", "own_participant_programme_id", "own_participant_language", "board_partnership_id"
+        )
         .first()
     )
-    return row if row is not None else (None, None, None)
+    return row if row is not None else (None, None, None, None)

@@ -1,5 +1,7 @@
 """Programme → Partnership (local area) → Organisation; staff and their roles."""
 
+import datetime
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -26,8 +28,14 @@ class Programme(TimestampedModel):
     starts_on = models.DateField()
     ends_on = models.DateField(null=True, blank=True)
 
+    class Meta:
+        ordering = ["-starts_on", "pk"]
+
     def __str__(self) -> str:
         return self.name
+
+    def is_running_on(self, day: datetime.date) -> bool:
+        return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
 
 
 class Organisation(VersionedModel):
@@ -120,6 +128,14 @@ class StaffMember(TimestampedModel):
         null=True,
         blank=True,
         help_text="The area they work in. Empty for programme-wide staff (funder, evaluator).",
+    )
+    # The programmes a programme-wide member of staff (funder, evaluator) oversees; staff of one area
+    # work in their partnership's programme and leave this empty.
+    programmes = models.ManyToManyField(
+        Programme,
+        blank=True,
+        related_name="overseen_by",
+        help_text="For programme-wide staff (funder, evaluator): the programmes they oversee.",
     )
     job_title = models.CharField(max_length=120, blank=True)
     # Work contact details the member of staff sets themselves; their participants see them. Never personal ones.

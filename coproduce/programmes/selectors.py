@@ -1,12 +1,21 @@
 """Reads of the programme structure. Staff of every role may see it; participants may not."""
 
+import datetime
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from coproduce.accounts.roles import Role
 from coproduce.programmes.actors import actor_for
-from coproduce.programmes.models import Organisation, Partnership, PartnershipMembership, StaffMember, StaffRole
+from coproduce.programmes.models import (
+    Organisation,
+    Partnership,
+    PartnershipMembership,
+    Programme,
+    StaffMember,
+    StaffRole,
+)
 
 
 def _is_staff(user: Any) -> bool:
@@ -50,9 +59,28 @@ def keyworkers_in(partnership_id: int) -> QuerySet[StaffMember]:
     )
 
 
+def programmes_visible_to(user: Any) -> QuerySet[Programme]:
+    """The programmes a person works in, oversees or took part in, the one that started last first."""
+    return Programme.objects.filter(pk__in=actor_for(user).programme_ids).order_by("-starts_on", "pk")
+
+
+def chosen_programme(user: Any, wanted_id: int | None = None) -> Programme | None:
+    """The programme a person's programme-wide pages show: the one they chose if they may see it,
+    else the one that started last. None for someone with no programme."""
+    visible = actor_for(user).programmes
+    return next((programme for programme in visible if programme.pk == wanted_id), visible[0] if visible else None)
+
+
+def running_programmes(day: datetime.date | None = None) -> QuerySet[Programme]:
+    """Programmes that are running on `day` (today by default): started, and not yet ended."""
+    day = day or timezone.localdate()
+    return Programme.objects.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day), starts_on__lte=day)
+
+
 def public_partnerships() -> QuerySet[Partnership]:
-    """Areas someone can ask for help in, for the public enquiry page. No personal data."""
-    return Partnership.objects.order_by("area_name")
+    """Areas someone can ask for help in, for the public enquiry page: those of the programmes running
+    today (an area runs one programme at a time). No personal data."""
+    return Partnership.objects.filter(programme__in=running_programmes()).order_by("area_name")
 
 
 def organisation_counts_by_kind(partnership: Partnership) -> dict[str, int]:

@@ -66,3 +66,11 @@ class StaffMemberFactory(factory.django.DjangoModelFactory):
     def roles(self, create: bool, extracted: list[Role] | None, **kwargs: object) -> None:
         for role in extracted or [Role.KEYWORKER]:
             StaffRole.objects.create(staff_member=self, role=role)
+
+    @factory.post_generation
+    def programmes(self, create: bool, extracted: list[Programme] | None, **kwargs: object) -> None:
+        """Programme-wide staff (no partnership) oversee the given programmes, else the default one."""
+        if extracted is not None:
+            self.programmes.set(extracted)
+        elif self.partnership_id is None:
+            self.programmes.add(ProgrammeFactory())

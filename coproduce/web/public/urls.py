@@ -1,5 +1,6 @@
 from django.urls import path
 
+from coproduce.web import programme_choice
 from coproduce.web.public import api_tokens, enquiry, pwa, sign_in_link, two_factor, views, work_contact
 
 urlpatterns = [
@@ -21,6 +22,7 @@ urlpatterns = [
     path("account/api-tokens/new/", api_tokens.api_token_new, name="api_token_new"),
     path("account/api-tokens/<int:token_id>/revoke/", api_tokens.api_token_revoke, name="api_token_revoke"),
     path("account/work-contact/", work_contact.work_contact, name="work_contact"),
+    path("programme/", programme_choice.choose_programme, name="choose_programme"),
     path("home/", views.home, name="home"),
     path("ask-for-help/", enquiry.enquiry, name="enquiry"),
     path("ask-for-help/sent/", enquiry.enquiry_sent, name="enquiry_sent"),
