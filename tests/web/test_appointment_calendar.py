@@ -2,11 +2,11 @@
 published by its organiser, with one identity whatever address the site was reached by."""
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
 from icalendar import Calendar
-from pytest_django.fixtures import SettingsWrapper
 
 from coproduce.plans.models import Appointment
 from tests.personas import Personas
@@ -16,7 +16,7 @@ ClientFor = Callable[[str], Client]
 
 
 @pytest.fixture(autouse=True)
-def _site(settings: SettingsWrapper) -> None:
+def _site(settings: Any) -> None:
     settings.COPRODUCE_SITE_DOMAIN = "coproduce.example.org"
     settings.COPRODUCE_NO_REPLY_EMAIL = "no-reply@coproduce.example.org"
     settings.ALLOWED_HOSTS = ["testserver", "coproduce.example.org", "10.0.0.7"]
