@@ -47,6 +47,10 @@ pdf-libs:
 		echo "Installing Pango and fonts for PDFs…"; \
 		apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 			libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; }
+	@# poppler's pdfinfo: the tests ask it whether each PDF is tagged, as a reader's tools would.
+	@command -v pdfinfo >/dev/null 2>&1 || { \
+		echo "Installing poppler-utils (pdfinfo) to check PDFs…"; \
+		apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; }
 
 # GNU gettext's xgettext, which makemessages needs; Debian's package.
 gettext:

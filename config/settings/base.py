@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -283,6 +284,11 @@ COPRODUCE_NOTIFY_EMAIL_TEMPLATE_ID = env("COPRODUCE_NOTIFY_EMAIL_TEMPLATE_ID", "
 COPRODUCE_NOTIFY_CALLBACK_TOKEN = env("COPRODUCE_NOTIFY_CALLBACK_TOKEN", "")
 # Links in texts and emails start with this (no trailing slash).
 COPRODUCE_SITE_URL = env("COPRODUCE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The site's own domain, from its address: calendar files name their events with it (UID), whatever host a
+# request came in by, so an appointment keeps one identity in people's calendars.
+COPRODUCE_SITE_DOMAIN = (urlsplit(COPRODUCE_SITE_URL).hostname or "localhost").lower()
+# The address that takes no replies: the organiser of a calendar event when the keyworker has no work email.
+COPRODUCE_NO_REPLY_EMAIL = env("COPRODUCE_NO_REPLY_EMAIL", f"no-reply@{COPRODUCE_SITE_DOMAIN}")
 # How often one address, and one computer, may ask for a sign-in link (/sign-in/link/).
 COPRODUCE_SIGN_IN_LINK_RATE = env("COPRODUCE_SIGN_IN_LINK_RATE", "3/h")
 COPRODUCE_SIGN_IN_LINK_IP_RATE = env("COPRODUCE_SIGN_IN_LINK_IP_RATE", "20/h")

@@ -18,12 +18,18 @@ Three things the standard's own files make easy to get wrong (all handled in `_v
 
 Identifiers follow 360Giving's guidance: a grant is `360G-<prefix>-<our reference>`, where the
 prefix (setting GIVING_PREFIX, default "coproduce") must be registered with 360Giving before
-the data is published for real; an organisation has its org-id.guide identifier (`GB-SC-` for a
-Scottish charity, `GB-CHC-` for one in England and Wales, `GB-COH-` for a company) or, with
-neither number, `360G-<prefix>-org-<our id>`.
+the data is published for real; an organisation has the org-id.guide identifier it was given
+(`Organisation.org_id`, checked against org-id.guide's register, see `org_ids.py`), else one made
+from its charity or company number (`GB-SC-` for a Scottish charity, `GB-CHC-` for one in England
+and Wales, `GB-COH-` for a company) or, with neither, `360G-<prefix>-org-<our id>`.
 
-The export holds no personal data: grants, organisations (names and registration numbers
-only, no contact people), areas and the programme.
+What 360Giving's data-quality checks ask of every grant, and where it comes from: the funder's
+identifier from a recognised register (the funder sets it on /funder/organisation/); the
+recipient's postcode and location (its address, kept by the partnership manager, and the
+partnership's area as a geoCode); a classification (the programme's, set by the funder).
+
+The export holds no personal data: grants, organisations (names, registration numbers and
+their office's address only, no contact people), areas and the programme.
 """
 
 import csv
@@ -38,18 +44,24 @@ from typing import Any
 
 import rules
 from django.conf import settings
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from jsonschema import Draft202012Validator, ValidationError
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
+from coproduce.accounts.roles import Role
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
+from coproduce.core.validation import InvalidInput, validate_model
+from coproduce.programmes.actors import actor_for
 from coproduce.programmes.funding import grants_visible_to
-from coproduce.programmes.models import Grant, Organisation
+from coproduce.programmes.models import Grant, Organisation, Partnership, Programme
+from coproduce.programmes.org_ids import split_org_id
 from coproduce.programmes.permissions import is_funder, is_partnership_manager
+from coproduce.programmes.services import tidy_giving_details
 
 STANDARD_DIR = Path(__file__).resolve().parent / "giving_standard"
 SCHEMA_DIR = STANDARD_DIR / "schema"
@@ -154,7 +166,8 @@ def _register_number(text: str) -> str:
 
 
 def organisation_identifier(organisation: Organisation, *, prefix: str | None = None) -> str:
-    """The org-id.guide identifier from a charity or company number; our own 360G- one otherwise.
+    """The organisation's own org-id.guide identifier if it has one; else one from a charity or company
+    number; our own 360G- one otherwise.
 
     A charity number wins over a company number (charities registered as companies are known to
     360Giving by their charity number). Scottish charity numbers start "SC" (OSCR: GB-SC-);
@@ -162,6 +175,8 @@ def organisation_identifier(organisation: Organisation, *, prefix: str | None = 
     charity numbers (Northern Ireland's, say) are not guessed at. Company numbers keep their
     leading zeros and letters (GB-COH-SC123456 for a Scottish company).
     """
+    if organisation.org_id:
+        return organisation.org_id
     charity = _register_number(organisation.charity_number)
     if charity.startswith("SC"):
         return f"GB-SC-{charity}"
@@ -204,26 +219,51 @@ def _timestamp(moment: datetime.datetime) -> str:
     return moment.astimezone(datetime.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def organisation_record(organisation: Organisation, *, prefix: str) -> dict[str, Any]:
-    """A 360Giving Organization: identifier, name and registration numbers (no contact people)."""
+def area_location(partnership: Partnership) -> dict[str, Any]:
+    """A partnership's area as a 360Giving Location: its name and GSS code, with the code's geoCodeType."""
+    location: dict[str, Any] = {"name": partnership.area_name, "countryCode": COUNTRY, "geoCode": partnership.gss_code}
+    code_type = geo_code_type(partnership.gss_code)
+    if code_type:
+        location["geoCodeType"] = code_type
+    return location
+
+
+def organisation_record(organisation: Organisation, *, prefix: str, area: Partnership | None = None) -> dict[str, Any]:
+    """A 360Giving Organization: identifier, name, registration numbers and its office's address (no contact
+    people); with `area`, the partnership's area it works in as its `location`."""
     record: dict[str, Any] = {"id": organisation_identifier(organisation, prefix=prefix), "name": organisation.name}
     if organisation.charity_number.strip():
         record["charityNumber"] = _register_number(organisation.charity_number)
     if organisation.company_number.strip():
         record["companyNumber"] = _register_number(organisation.company_number)
+    if organisation.street_address:
+        record["streetAddress"] = organisation.street_address
+    if organisation.address_locality:
+        record["addressLocality"] = organisation.address_locality
+    if organisation.postal_code:
+        record["postalCode"] = organisation.postal_code
+        record["addressCountry"] = "United Kingdom"
     if organisation.website:
         record["url"] = organisation.website
+    if area is not None:
+        record["location"] = [area_location(area)]
     return record
+
+
+def programme_classifications(programme: Programme) -> list[dict[str, str]]:
+    """The programme's classification as 360Giving's `classifications`; none until the funder sets it."""
+    if not (programme.classification_vocabulary and programme.classification_code):
+        return []
+    classification = {"vocabulary": programme.classification_vocabulary, "code": programme.classification_code}
+    if programme.classification_title:
+        classification["title"] = programme.classification_title
+    return [classification]
 
 
 def grant_record(grant: Grant, *, prefix: str) -> dict[str, Any]:
     """One grant in 360Giving's shape. Needs partnership__programme, funder and recipient loaded."""
     partnership = grant.partnership
-    location: dict[str, Any] = {"name": partnership.area_name, "countryCode": COUNTRY, "geoCode": partnership.gss_code}
-    code_type = geo_code_type(partnership.gss_code)
-    if code_type:
-        location["geoCodeType"] = code_type
-    return {
+    record: dict[str, Any] = {
         "id": grant_identifier(grant, prefix=prefix),
         "title": grant.title,
         "description": grant.description,
@@ -231,12 +271,16 @@ def grant_record(grant: Grant, *, prefix: str) -> dict[str, Any]:
         "amountAwarded": _amount(grant.amount),
         "awardDate": grant.awarded_on.isoformat(),
         "plannedDates": [{"startDate": grant.starts_on.isoformat(), "endDate": grant.ends_on.isoformat()}],
-        "recipientOrganization": [organisation_record(grant.recipient, prefix=prefix)],
+        "recipientOrganization": [organisation_record(grant.recipient, prefix=prefix, area=partnership)],
         "fundingOrganization": [organisation_record(grant.funder, prefix=prefix)],
-        "beneficiaryLocation": [location],
+        "beneficiaryLocation": [area_location(partnership)],
         "grantProgramme": [{"title": partnership.programme.name}],
         "dateModified": _timestamp(grant.updated_at),
     }
+    classifications = programme_classifications(partnership.programme)
+    if classifications:
+        record["classifications"] = classifications
+    return record
 
 
 def grants_package(
@@ -260,6 +304,132 @@ def grants_package(
         "license": data_license(),
         "grants": [grant_record(grant, prefix=prefix) for grant in grants],
     }
+
+
+# ---- what 360Giving's data-quality checks would say -----------------------------------------------
+
+
+def _recognised(identifier: str) -> bool:
+    """An identifier from a register on org-id.guide (not our own 360G- one, which the checks flag too)."""
+    return split_org_id(identifier) is not None
+
+
+def quality_notes(package: dict[str, Any]) -> list[str]:
+    """What 360Giving's data-quality tool would warn about in every grant, in its words, for the three things
+    Coproduce can supply: a funder identifier from a recognised register (its FundingOrg360GPrefix and
+    FundingOrgUnrecognisedPrefix checks), the recipient's postcode or location (IncompleteRecipientOrg) and a
+    classification (ClassificationNotPresent). Empty when none applies."""
+    grants = package.get("grants", [])
+    funders = sum(
+        1 for grant in grants if not all(_recognised(org.get("id", "")) for org in grant.get("fundingOrganization", []))
+    )
+    unlocated = sum(
+        1
+        for grant in grants
+        if not all(
+            org.get("postalCode")
+            or any(place.get("geoCode") and place.get("geoCodeType") for place in org.get("location", []))
+            for org in grant.get("recipientOrganization", [])
+        )
+    )
+    unclassified = sum(1 for grant in grants if not grant.get("classifications"))
+    notes = []
+    if funders:
+        notes.append(
+            f"{funders} of {len(grants)} grants have a funding organisation identifier that does not come from a "
+            "recognised register: set your organisation's identifier."
+        )
+    if unlocated:
+        notes.append(
+            f"{unlocated} of {len(grants)} grants do not have recipient organisation location information: "
+            "the partnership manager adds the lead partner's postcode."
+        )
+    if unclassified:
+        notes.append(f"{unclassified} of {len(grants)} grants do not contain a classification: set the programme's.")
+    return notes
+
+
+# ---- what the funder sets for the data ----------------------------------------------------------
+
+GIVING_ORGANISATION_FIELDS = ("org_id", "street_address", "address_locality", "postal_code")
+CLASSIFICATION_FIELDS = ("classification_vocabulary", "classification_code", "classification_title")
+
+
+def _funder_of(actor: Any) -> Organisation:
+    who = actor_for(actor)
+    if not who.has(Role.FUNDER) or who.staff_member is None:
+        raise NotAllowed("Only the funder can change how the funder appears in 360Giving data.")
+    return who.staff_member.organisation
+
+
+def update_funder_giving_details(*, actor: Any, expected_version: int, changes: dict[str, str]) -> Organisation:
+    """The funder sets their own organisation's org-id.guide identifier and address, as 360Giving publishes them
+    (`fundingOrganization`). Checked against org-id.guide's register; a stale form changes nothing (ConflictError);
+    the change is audited."""
+    unknown = set(changes) - set(GIVING_ORGANISATION_FIELDS)
+    if unknown:
+        raise InvalidInput({name: ["This cannot be changed here."] for name in sorted(unknown)})
+    funder = _funder_of(actor)
+    tidy = tidy_giving_details(changes)
+    with transaction.atomic():
+        organisation = Organisation.objects.select_for_update().get(pk=funder.pk)
+        organisation.check_version(expected_version)
+        changed = [name for name, value in tidy.items() if getattr(organisation, name) != value]
+        if not changed:
+            return organisation
+        for name in changed:
+            setattr(organisation, name, tidy[name])
+        validate_model(organisation)
+        organisation.bump_version()
+        organisation.save()
+        record_event(
+            actor=actor,
+            action=AuditEvent.Action.CHANGE,
+            record=organisation,
+            participant_id=None,
+            changed_fields=changed,
+        )
+    return organisation
+
+
+def set_programme_classification(
+    *, actor: Any, programme_id: int, expected_version: int, vocabulary: str, code: str, title: str
+) -> Programme:
+    """The funder says what a programme they oversee funds, in a published vocabulary (360Giving's
+    `classifications`, given on each of its grants). Vocabulary and code come together or not at all; a stale
+    form changes nothing (ConflictError); the change is audited."""
+    _funder_of(actor)
+    if programme_id not in actor_for(actor).programme_ids:
+        raise NotFound("No such programme.")
+    values = {
+        "classification_vocabulary": vocabulary.strip(),
+        "classification_code": code.strip(),
+        "classification_title": title.strip(),
+    }
+    errors: dict[str, list[str]] = {}
+    if values["classification_code"] and not values["classification_vocabulary"]:
+        errors["classification_vocabulary"] = ["Say which list the code comes from, like ICNPO."]
+    if values["classification_vocabulary"] and not values["classification_code"]:
+        errors["classification_code"] = ["Enter the code from that list, like 6300."]
+    if values["classification_title"] and not values["classification_code"]:
+        errors.setdefault("classification_code", ["Enter the code the title belongs to."])
+    if errors:
+        raise InvalidInput(errors)
+    with transaction.atomic():
+        programme = Programme.objects.select_for_update().get(pk=programme_id)
+        programme.check_version(expected_version)
+        changed = [name for name, value in values.items() if getattr(programme, name) != value]
+        if not changed:
+            return programme
+        for name in changed:
+            setattr(programme, name, values[name])
+        validate_model(programme)
+        programme.bump_version()
+        programme.save()
+        record_event(
+            actor=actor, action=AuditEvent.Action.CHANGE, record=programme, participant_id=None, changed_fields=changed
+        )
+    return programme
 
 
 # ---- who may export, and the export itself -----------------------------------------------------

@@ -11,13 +11,15 @@ from simple_history.models import HistoricalRecords
 from coproduce.accounts.models import uk_phone_for_people, validate_uk_phone
 from coproduce.accounts.roles import STAFF_ROLES, Role
 from coproduce.core.models import TimestampedModel, VersionedModel
+from coproduce.programmes.addresses import validate_uk_postcode
+from coproduce.programmes.org_ids import validate_org_id
 
 gss_code_validator = RegexValidator(
     r"^[ENSW]\d{8}$", "A GSS code is a letter (E, N, S or W) and eight digits, like S12000036."
 )
 
 
-class Programme(TimestampedModel):
+class Programme(VersionedModel):
     name = models.CharField(max_length=200, unique=True)
     reference_prefix = models.CharField(
         max_length=4,
@@ -27,6 +29,15 @@ class Programme(TimestampedModel):
     description = models.TextField(blank=True)
     starts_on = models.DateField()
     ends_on = models.DateField(null=True, blank=True)
+    # What the programme's grants are for, in a published vocabulary (360Giving's `classifications`), given on
+    # every grant of the programme: the funder sets it.
+    classification_vocabulary = models.CharField(
+        max_length=100, blank=True, help_text="The list the code comes from, like ICNPO."
+    )
+    classification_code = models.CharField(max_length=40, blank=True, help_text="The code in that list, like 6300.")
+    classification_title = models.CharField(
+        max_length=200, blank=True, help_text="What the code means, like Employment and training."
+    )
 
     class Meta:
         ordering = ["-starts_on", "pk"]
@@ -53,8 +64,19 @@ class Organisation(VersionedModel):
         max_length=20, blank=True, help_text="Scottish charities start SC, like SC012345."
     )
     company_number = models.CharField(max_length=10, blank=True)
+    # The organisation's identifier on org-id.guide's register (GB-SC-SC012345): how 360Giving data names it.
+    org_id = models.CharField(
+        "organisation identifier",
+        max_length=60,
+        blank=True,
+        validators=[validate_org_id],
+        help_text="From org-id.guide: GB-SC-SC012345 for a Scottish charity, GB-COH-SC123456 for a company.",
+    )
     website = models.URLField(blank=True)
     description = models.TextField(blank=True)
+    street_address = models.CharField("street address", max_length=200, blank=True)
+    address_locality = models.CharField("town or city", max_length=100, blank=True)
+    postal_code = models.CharField("postcode", max_length=8, blank=True, validators=[validate_uk_postcode])
     history = HistoricalRecords()
 
     class Meta:

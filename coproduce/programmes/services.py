@@ -13,12 +13,26 @@ from coproduce.audit.services import record_event
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput, validate_model
 from coproduce.programmes.actors import actor_for
+from coproduce.programmes.addresses import normalise_postcode
 from coproduce.programmes.models import Organisation, Partnership, PartnershipMembership, StaffMember, StaffRole
+from coproduce.programmes.org_ids import normalise_org_id
 
 # Roles a partnership manager may give to staff in their area. Funder, evaluator and
 # administrator accounts are programme-wide and made by administrators.
 ROLES_A_MANAGER_GIVES = (Role.KEYWORKER, Role.PARTNER_WORKER, Role.PARTNERSHIP_MANAGER)
-ORGANISATION_FIELDS = ("name", "kind", "charity_number", "company_number", "website", "description")
+ORGANISATION_FIELDS = (
+    "name",
+    "kind",
+    "charity_number",
+    "company_number",
+    "website",
+    "description",
+    # What 360Giving data says of a grant's recipient (coproduce/programmes/giving.py).
+    "org_id",
+    "street_address",
+    "address_locality",
+    "postal_code",
+)
 
 
 def _audit(actor: Any, action: str, record: Any, changed: Iterable[str]) -> None:
@@ -102,6 +116,16 @@ def add_organisation_to_partnership(
     return membership
 
 
+def tidy_giving_details(changes: dict[str, str]) -> dict[str, str]:
+    """Spaces trimmed, an org-id.guide identifier's list code and a postcode written the usual way."""
+    tidy = {name: value.strip() for name, value in changes.items()}
+    if "org_id" in tidy:
+        tidy["org_id"] = normalise_org_id(tidy["org_id"])
+    if "postal_code" in tidy:
+        tidy["postal_code"] = normalise_postcode(tidy["postal_code"])
+    return tidy
+
+
 def update_organisation(
     *,
     actor: Any,
@@ -124,8 +148,7 @@ def update_organisation(
             raise NotFound("No such organisation in your partnership.")
         organisation.check_version(expected_version)
         changed = []
-        for name, value in changes.items():
-            value = value.strip()
+        for name, value in tidy_giving_details(changes).items():
             if getattr(organisation, name) != value:
                 setattr(organisation, name, value)
                 changed.append(name)

@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from coproduce.core.languages import html_lang, text_direction
+from coproduce.core.pdf import tagged_pdf
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "data.schema.json"
 PDF_TEMPLATE = "subject_access/data.pdf.html"
@@ -72,10 +73,6 @@ def check_shape(data: dict[str, Any]) -> None:
 
 def data_json(data: dict[str, Any]) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
-
-
-def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    raise ValueError(f"PDFs load nothing from outside: {url} was refused.")
 
 
 @dataclass(frozen=True)
@@ -136,14 +133,11 @@ def who_looked_for_reading(events: list[dict[str, Any]]) -> list[LookedLine]:
 def data_pdf(data: dict[str, Any], *, name: str, language: str = "en-gb") -> bytes:
     """The same content for a person: headings and tables in plain English, a tagged PDF/UA-1,
     in the person's own language (and its direction)."""
-    from weasyprint import HTML  # heavy to import, and only copies need it
-
     context = {"data": data, "name": name, "who_looked": who_looked_for_reading(data["who_looked"])}
     with translation.override(language):
         context |= {"html_lang": html_lang(), "html_dir": text_direction()}
         html = render_to_string(PDF_TEMPLATE, context)
-    pdf: bytes = HTML(string=html, url_fetcher=_refuse_fetch).write_pdf(pdf_variant="pdf/ua-1")
-    return pdf
+    return tagged_pdf(html)
 
 
 def _entry(name: str, made_at: datetime.datetime) -> zipfile.ZipInfo:

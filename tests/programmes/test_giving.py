@@ -110,7 +110,12 @@ def test_a_grant_says_who_gave_what_to_whom_where_and_when() -> None:
         "awardDate": "2013-03-14",
         "plannedDates": [{"startDate": "2013-04-01", "endDate": "2015-03-31"}],
         "recipientOrganization": [
-            {"id": "GB-SC-SC012345", "name": "Fife Lone Parents Together", "charityNumber": "SC012345"}
+            {
+                "id": "GB-SC-SC012345",
+                "name": "Fife Lone Parents Together",
+                "charityNumber": "SC012345",
+                "location": [{"name": "Fife", "countryCode": "GB", "geoCode": "S12000047", "geoCodeType": "CA"}],
+            }
         ],
         "fundingOrganization": [{"id": "GB-SC-SC009999", "name": "Good Causes Fund", "charityNumber": "SC009999"}],
         "beneficiaryLocation": [{"name": "Fife", "countryCode": "GB", "geoCode": "S12000047", "geoCodeType": "CA"}],
@@ -118,7 +123,12 @@ def test_a_grant_says_who_gave_what_to_whom_where_and_when() -> None:
         "dateModified": "2017-06-01T12:00:00Z",
     }
     assert package["grants"][1]["recipientOrganization"] == [
-        {"id": "GB-COH-SC123456", "name": "Kingdom Jobs Ltd", "companyNumber": "SC123456"}
+        {
+            "id": "GB-COH-SC123456",
+            "name": "Kingdom Jobs Ltd",
+            "companyNumber": "SC123456",
+            "location": [{"name": "Fife", "countryCode": "GB", "geoCode": "S12000047", "geoCodeType": "CA"}],
+        }
     ]
 
 
@@ -164,8 +174,8 @@ def test_the_export_holds_no_personal_data(personas: Personas) -> None:
     package = grants_package([grant], publisher=grant.funder, now=NOW)
 
     record = package["grants"][0]
-    # Organisations by identifier, name and registration numbers: no contact people, emails or phones.
-    assert set(record["recipientOrganization"][0]) == {"id", "name", "charityNumber"}
+    # Organisations by identifier, name, registration numbers and area: no contact people, emails or phones.
+    assert set(record["recipientOrganization"][0]) == {"id", "name", "charityNumber", "location"}
     assert set(record["fundingOrganization"][0]) == {"id", "name", "charityNumber"}
     text = json.dumps(package)
     for personal in ("MIW-FIF-00001", "Pat Participant", "pat@example.net", "+447700900001", "Kim Keyworker"):

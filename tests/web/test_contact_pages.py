@@ -138,7 +138,7 @@ def test_kim_books_an_appointment_pat_downloads_it_and_asks_to_rearrange(
     ends = starts + datetime.timedelta(minutes=45)
     assert f"DTSTART:{starts:%Y%m%dT%H%M%SZ}" in lines
     assert f"DTEND:{ends:%Y%m%dT%H%M%SZ}" in lines
-    assert f"UID:appointment-{appointment.pk}@testserver" in lines
+    assert f"UID:appointment-{appointment.pk}@127.0.0.1" in lines  # the site's domain (COPRODUCE_SITE_URL)
     assert "LOCATION:At a centre: Kirkcaldy\\, room 2\\; ring the bell" in lines
     assert "SUMMARY:Meeting with Kim Keyworker" in lines
     event = calendar_components(body)

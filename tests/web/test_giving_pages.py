@@ -154,3 +154,105 @@ def test_the_page_takes_the_same_queries_however_many_grants(
         response = fran.get(PAGE)
 
     assert len(response.context["rows"]) == grants
+
+
+# ---- what the data-quality checks ask for, given on pages ------------------------------------------
+
+
+def test_fran_gives_her_identifier_and_classification_and_the_notes_go(personas: Personas, fran: Client) -> None:
+    fife_grants(personas, 1)
+    before = fran.get(PAGE)
+    assert before.context["quality_notes"] == ["1 of 1 grants do not contain a classification: set the programme's."]
+    funder = personas.funder_organisation
+    programme = personas.fife.programme
+
+    bad = fran.post(
+        "/funder/360giving/organisation/", {"org_id": "SC009999", "postal_code": "EH1", "version": funder.version}
+    )
+    assert bad.status_code == 400
+    errors = bad.context["form"].errors
+    assert errors["postal_code"] == ["Enter a full UK postcode, like KY1 1XX."]
+    assert errors["org_id"][0].startswith("Start the identifier with the code of the register")
+    page = bad.content.decode()
+    assert 'href="#id_org_id"' in page  # the error summary links to the field
+    funder.refresh_from_db()
+    assert (funder.org_id, funder.postal_code) == ("", "")
+
+    saved = fran.post(
+        "/funder/360giving/organisation/",
+        {"org_id": "gb-sc-sc009999", "street_address": "1 George Street", "postal_code": "eh2 2aa", "version": 1},
+    )
+    assert saved.status_code == 302
+    funder.refresh_from_db()
+    assert (funder.org_id, funder.postal_code, funder.version) == ("GB-SC-SC009999", "EH2 2AA", 2)
+    stale = fran.post("/funder/360giving/organisation/", {"org_id": "GB-SC-SC000001", "version": 1})
+    assert stale.status_code == 409
+    funder.refresh_from_db()
+    assert funder.org_id == "GB-SC-SC009999"
+
+    classified = fran.post(
+        "/funder/360giving/classification/",
+        {
+            "classification_vocabulary": "ICNPO",
+            "classification_code": "6300",
+            "classification_title": "Employment and training",
+            "version": programme.version,
+        },
+    )
+    assert classified.status_code == 302
+
+    after = fran.get(PAGE)
+    assert after.context["quality_notes"] == []
+    grant = json.loads(fran.get(DOWNLOAD).content)["grants"][0]
+    assert grant["fundingOrganization"][0]["id"] == "GB-SC-SC009999"
+    assert grant["classifications"] == [{"vocabulary": "ICNPO", "code": "6300", "title": "Employment and training"}]
+    changes = AuditEvent.objects.filter(actor=personas.funder.user, action=AuditEvent.Action.CHANGE)
+    assert sorted(event.record_type for event in changes) == ["programmes.Organisation", "programmes.Programme"]
+
+
+def test_a_half_given_classification_is_refused_and_changes_nothing(personas: Personas, fran: Client) -> None:
+    programme = personas.fife.programme
+
+    response = fran.post(
+        "/funder/360giving/classification/", {"classification_code": "6300", "version": programme.version}
+    )
+
+    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "classification_vocabulary": ["Say which list the code comes from, like ICNPO."]
+    }
+    programme.refresh_from_db()
+    assert (programme.classification_code, programme.version) == ("", 1)
+
+
+def test_mo_gives_the_lead_partners_postcode_and_identifier(
+    personas: Personas, client_for: Callable[[str], Client]
+) -> None:
+    fife_grants(personas, 1)
+    lead = personas.lead_organisation
+    url = reverse("web:organisation_edit", args=[lead.pk])
+    details = {"name": lead.name, "kind": lead.kind, "charity_number": lead.charity_number, "version": lead.version}
+
+    response = client_for("partnership_manager").post(
+        url,
+        {
+            **details,
+            "org_id": f"GB-SC-{lead.charity_number}",
+            "address_locality": "Kirkcaldy",
+            "postal_code": "ky1 1xx",
+        },
+    )
+
+    assert response.status_code == 302
+    lead.refresh_from_db()
+    assert (lead.org_id, lead.address_locality, lead.postal_code) == (
+        f"GB-SC-{lead.charity_number}",
+        "Kirkcaldy",
+        "KY1 1XX",
+    )
+    [recipient] = json.loads(fran_download(client_for))["grants"][0]["recipientOrganization"]
+    assert (recipient["postalCode"], recipient["addressLocality"]) == ("KY1 1XX", "Kirkcaldy")
+
+
+def fran_download(client_for: Callable[[str], Client]) -> bytes:
+    return client_for("funder").get(DOWNLOAD).content

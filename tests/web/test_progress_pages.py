@@ -19,6 +19,7 @@ from tests.plans.factories import (
     JobSearchEntryFactory,
     ProgressCheckFactory,
 )
+from tests.tagged_pdfs import pdf_tags, pdfinfo_says
 
 Clients = Callable[[str], Client]
 
@@ -201,6 +202,34 @@ def test_participant_adds_to_their_log_and_prints_it(personas: Personas, client_
     assert AuditEvent.objects.filter(
         actor=pat.user, participant=pat, action=AuditEvent.Action.EXPORT, channel=AuditEvent.Channel.EXPORT
     ).exists()
+
+
+def test_the_job_search_log_is_tagged_for_screen_readers_in_their_language(
+    personas: Personas, client_for: Clients
+) -> None:
+    """The log Pat shows at Jobcentre Plus reads aloud: headings, a table with header cells, language and title."""
+    pat = personas.participant
+    for day in (2, 3):
+        JobSearchEntryFactory(participant=pat, searched_on=datetime.date(2026, 11, day), employer="Fife Council")
+
+    content = client_for("participant").get(reverse("web:my_job_search_pdf")).content
+
+    tags = pdf_tags(content)
+    assert tags.marked
+    assert (tags.language, tags.title, tags.xmp_title) == (
+        "en-GB",
+        "Job-search log: Pat Participant",
+        "Job-search log: Pat Participant",
+    )
+    assert tags.display_title
+    assert (tags.elements["H1"], tags.elements["Table"], tags.elements["TR"]) == (1, 1, 3)
+    assert (tags.elements["TH"], tags.elements["TD"]) == (6, 12)
+    assert pdfinfo_says(content)["Tagged"] == "yes"
+
+    pat.language = "pl"
+    pat.save(update_fields=["language"])
+    polish = pdf_tags(client_for("keyworker").get(reverse("web:participant_job_search_pdf", args=[pat.pk])).content)
+    assert polish.language == "pl"
 
 
 def test_keyworker_adds_with_them_and_prints(personas: Personas, client_for: Clients) -> None:

@@ -94,5 +94,7 @@ def funder_report_pdf(request: HttpRequest) -> HttpResponse:
         today=timezone.localdate(),
         action=AuditEvent.Action.EXPORT,
     )
-    content = render_pdf("web/funder/dashboard_report.pdf.html", _context(stats))
+    # The report's words are written in British English only, so its PDF says so (<html lang>), whatever the page's
+    # language: a screen reader must not read English with a Polish or Arabic voice.
+    content = render_pdf("web/funder/dashboard_report.pdf.html", _context(stats), language="en-gb")
     return pdf_response(content, f"funder-report-{stats.today.isoformat()}.pdf")

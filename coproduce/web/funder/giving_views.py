@@ -9,14 +9,18 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from coproduce.accounts.roles import Role
 from coproduce.audit.context import audited_as_export
-from coproduce.core.errors import DomainError, NotFound
+from coproduce.core.errors import ConflictError, DomainError, NotFound
+from coproduce.programmes.actors import actor_for
 from coproduce.programmes.giving import (
+    CLASSIFICATION_FIELDS,
+    GIVING_ORGANISATION_FIELDS,
     data_license,
     export_grants_360giving,
     giving_prefix,
@@ -24,10 +28,16 @@ from coproduce.programmes.giving import (
     grant_identifier,
     grants_package,
     grants_to_export,
+    quality_notes,
+    set_programme_classification,
+    update_funder_giving_details,
     validate_package,
 )
-from coproduce.programmes.models import Grant
+from coproduce.programmes.models import Grant, Organisation
 from coproduce.web.access import require_roles
+from coproduce.web.giving_forms import GivingOrganisationForm, ProgrammeClassificationForm
+from coproduce.web.partnership.common import conflict
+from coproduce.web.programme_choice import current_programme
 
 
 @dataclass(frozen=True)
@@ -38,12 +48,14 @@ class GrantRow:
 
 def _page(request: HttpRequest, *, error: str = "", status: int = 200) -> HttpResponse:
     grants = list(grants_to_export(request.user))
-    problems = validate_package(grants_package(grants, publisher=grants[0].funder)) if grants else []
+    package = grants_package(grants, publisher=grants[0].funder) if grants else {}
+    problems = validate_package(package) if grants else []
     context = {
         "page_title": "Grants as open data (360Giving)",
         "rows": [GrantRow(grant, grant_identifier(grant)) for grant in grants],
         "total": sum((grant.amount for grant in grants), Decimal(0)),
         "problems": problems,
+        "quality_notes": quality_notes(package) if grants else [],
         "error": error,
         "prefix": giving_prefix(),
         "prefix_is_set": giving_prefix_is_set(),
@@ -70,3 +82,69 @@ def funder_giving_download(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(json.dumps(package, indent=2, ensure_ascii=False), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="grants-360giving-{timezone.localdate():%Y-%m-%d}.json"'
     return response
+
+
+def _own_organisation(request: HttpRequest) -> Organisation:
+    staff_member = actor_for(request.user).staff_member
+    if staff_member is None:
+        raise Http404("No organisation.")
+    return staff_member.organisation
+
+
+@require_roles(Role.FUNDER)
+def funder_giving_organisation(request: HttpRequest) -> HttpResponse:
+    """The funder's own organisation as 360Giving data names it: its org-id.guide identifier and address."""
+    organisation = _own_organisation(request)
+    initial = {name: getattr(organisation, name) for name in GIVING_ORGANISATION_FIELDS}
+    form = GivingOrganisationForm(request.POST or None, initial={**initial, "version": organisation.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = update_funder_giving_details(
+                actor=request.user,
+                expected_version=form.cleaned_data["version"],
+                changes={name: form.cleaned_data[name] for name in GIVING_ORGANISATION_FIELDS},
+            )
+        except ConflictError as error:
+            return conflict(request, error, back_url=request.path, back_label="See your organisation as it is now")
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, f"{organisation.name}’s identifier and address are saved.")
+            return redirect("web:funder_giving")
+    context = {"page_title": "Your organisation in 360Giving data", "organisation": organisation, "form": form}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "web/funder/giving_organisation.html", context, status=status)
+
+
+@require_roles(Role.FUNDER)
+def funder_giving_classification(request: HttpRequest) -> HttpResponse:
+    """What the programme on show funds, as the classification 360Giving data gives on each of its grants."""
+    programme = current_programme(request)
+    if programme is None:
+        raise Http404("No programme.")
+    initial = {name: getattr(programme, name) for name in CLASSIFICATION_FIELDS}
+    initial["version"] = programme.version
+    form = ProgrammeClassificationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            programme = set_programme_classification(
+                actor=request.user,
+                programme_id=programme.pk,
+                expected_version=data["version"],
+                vocabulary=data["classification_vocabulary"],
+                code=data["classification_code"],
+                title=data["classification_title"],
+            )
+        except ConflictError as error:
+            return conflict(request, error, back_url=request.path, back_label="See the programme as it is now")
+        except NotFound as error:
+            raise Http404(error.message) from error
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, f"The classification of {programme.name} is saved.")
+            return redirect("web:funder_giving")
+    context = {"page_title": f"What {programme.name} funds", "programme": programme, "form": form}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "web/funder/giving_classification.html", context, status=status)

@@ -46,4 +46,10 @@ from coproduce.web.funder import giving_views  # noqa: E402
 urlpatterns += [
     path("funder/360giving/", giving_views.funder_giving, name="funder_giving"),
     path("funder/360giving/download/", giving_views.funder_giving_download, name="funder_giving_download"),
+    path("funder/360giving/organisation/", giving_views.funder_giving_organisation, name="funder_giving_organisation"),
+    path(
+        "funder/360giving/classification/",
+        giving_views.funder_giving_classification,
+        name="funder_giving_classification",
+    ),
 ]

@@ -8,6 +8,7 @@ import datetime
 from typing import Any
 
 import rules
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -295,6 +296,11 @@ def _ics_fold(line: str) -> str:
     return "\r\n ".join(parts)
 
 
+def _ics_parameter(value: str) -> str:
+    """RFC 5545 §3.1: a parameter value in double quotes, which it may not itself contain (nor control characters)."""
+    return '"' + "".join(character for character in value if character != '"' and character >= " ") + '"'
+
+
 def _ics_time(moment: datetime.datetime) -> str:
     return moment.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
 
@@ -303,8 +309,24 @@ def _ics_time(moment: datetime.datetime) -> str:
 CALENDAR_REMINDER = datetime.timedelta(hours=1)
 
 
-def appointment_calendar(appointment: Appointment, *, host: str, for_participant: bool) -> str:
-    """One appointment as an iCalendar (RFC 5545) file, times in UTC, CRLF line endings.
+def appointment_uid(appointment: Appointment) -> str:
+    """The event's identity in every calendar it is added to: the same whoever downloads it and by whatever
+    address they reached the site, so a changed or cancelled appointment replaces the one already there."""
+    return f"appointment-{appointment.pk}@{settings.COPRODUCE_SITE_DOMAIN}"
+
+
+def appointment_organizer(appointment: Appointment) -> str:
+    """RFC 5546 §3.2.1 requires an ORGANIZER in a published event: the keyworker at their work email, or, when
+    they have none, their organisation at the address that takes no replies (never a person's private address)."""
+    keyworker = appointment.keyworker
+    if keyworker.work_email:
+        return f"ORGANIZER;CN={_ics_parameter(str(keyworker.user))}:mailto:{keyworker.work_email}"
+    return f"ORGANIZER;CN={_ics_parameter(keyworker.organisation.name)}:mailto:{settings.COPRODUCE_NO_REPLY_EMAIL}"
+
+
+def appointment_calendar(appointment: Appointment, *, for_participant: bool) -> str:
+    """One appointment as an iCalendar (RFC 5545) file, published (RFC 5546) by the keyworker, times in UTC,
+    CRLF line endings.
 
     Titled from the reader's side: the participant meets their keyworker, the keyworker meets
     the participant. It carries a reminder (VALARM) an hour before.
@@ -324,8 +346,9 @@ def appointment_calendar(appointment: Appointment, *, host: str, for_participant
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
         "BEGIN:VEVENT",
-        f"UID:appointment-{appointment.pk}@{host}",
+        f"UID:{appointment_uid(appointment)}",
         f"DTSTAMP:{_ics_time(timezone.now())}",
+        appointment_organizer(appointment),
         f"DTSTART:{_ics_time(appointment.starts_at)}",
         f"DTEND:{_ics_time(ends_at)}",
         f"SEQUENCE:{appointment.version}",
@@ -347,14 +370,16 @@ def appointment_calendar(appointment: Appointment, *, host: str, for_participant
 def appointment_ics(request: HttpRequest, pk: int) -> HttpResponse:
     """A calendar file for the participant and the people working with them."""
     appointment = (
-        appointments_visible_to(request.user).select_related("participant", "keyworker__user").filter(pk=pk).first()
+        appointments_visible_to(request.user)
+        .select_related("participant", "keyworker__user", "keyworker__organisation")
+        .filter(pk=pk)
+        .first()
     )
     if appointment is None:
         raise Http404("No such appointment.")
     record_participant_view(actor=request.user, participant=appointment.participant)
     body = appointment_calendar(
         appointment,
-        host=request.get_host().split(":")[0],
         for_participant=actor_for(request.user).participant_id == appointment.participant_id,
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")

@@ -12,6 +12,7 @@ from coproduce.participants.models import Enquiry
 from coproduce.programmes.models import Organisation, PartnershipMembership, StaffMember
 from coproduce.programmes.services import ROLES_A_MANAGER_GIVES
 from coproduce.web.forms import GovukForm
+from coproduce.web.giving_forms import OrganisationGivingFields
 
 NOT_IN_THIS_PARTNERSHIP = "Choose a keyworker who works in this partnership."
 
@@ -123,8 +124,19 @@ class OrganisationAddForm(OrganisationDetailsForm):
     field_order = ["name", "kind", "membership_role", "charity_number", "company_number", "website", "description"]
 
 
-class OrganisationEditForm(VersionedForm, OrganisationDetailsForm):
-    field_order = ["name", "kind", "charity_number", "company_number", "website", "description"]
+class OrganisationEditForm(VersionedForm, OrganisationDetailsForm, OrganisationGivingFields):
+    field_order = [
+        "name",
+        "kind",
+        "charity_number",
+        "company_number",
+        "org_id",
+        "website",
+        "description",
+        "street_address",
+        "address_locality",
+        "postal_code",
+    ]
 
 
 class MembershipRoleForm(NamedErrorsMixin, forms.Form):

@@ -15,6 +15,7 @@ from coproduce.audit.models import AuditEvent
 from tests.personas import Personas
 from tests.reporting.stats_story import TODAY, build_story
 from tests.reporting.test_statistics import more_areas
+from tests.tagged_pdfs import pdf_tags, pdfinfo_says
 
 
 @pytest.fixture(autouse=True)
@@ -206,6 +207,33 @@ def test_the_funder_report_is_a_pdf_with_the_headline(personas: Personas, fran: 
     assert personas.participant.full_name not in text
     event = AuditEvent.objects.filter(actor=personas.funder.user).latest("pk")
     assert (event.action, event.channel, event.participant_id) == ("export", "export", None)
+
+
+def test_the_funder_report_is_tagged_for_screen_readers(fran: Client) -> None:
+    content = fran.get(reverse("web:funder_report_pdf")).content
+
+    tags = pdf_tags(content)
+    assert tags.marked
+    assert (tags.language, tags.title, tags.xmp_title) == (
+        "en-GB",
+        "Making It Work: funder report",
+        "Making It Work: funder report",
+    )
+    assert tags.display_title
+    assert tags.elements["H1"] == 1
+    assert tags.elements["H2"] == 3
+    assert tags.elements["Table"] == len(fran.get(reverse("web:funder_dashboard")).context["tables"])
+    assert tags.elements["Caption"] == tags.elements["Table"]
+    assert tags.elements["TH"] > 0
+    assert tags.elements["TD"] > 0
+    assert tags.elements["TR"] > tags.elements["Table"]
+
+
+def test_the_funder_report_is_tagged_for_pdfinfo(fran: Client) -> None:
+    info = pdfinfo_says(fran.get(reverse("web:funder_report_pdf")).content)
+
+    assert info["Tagged"] == "yes"
+    assert info["Title"] == "Making It Work: funder report"
 
 
 @pytest.mark.parametrize("role", ["keyworker", "partnership_manager", "evaluator", "participant", "administrator"])
