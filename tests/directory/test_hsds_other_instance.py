@@ -151,8 +151,8 @@ def test_unknown_extensions_are_reported_not_refused() -> None:
     assert result.warnings == [
         "Ignored x_coproduce.queue on 1 service: this instance does not know it.",
         "Ignored x_coproduce.rating on 1 service: this instance does not know it.",
-        "Kept x_other_tool on 1 locations as it came, unused: this instance does not know it.",
-        "Kept x_other_tool on 1 services as it came, unused: this instance does not know it.",
+        "Kept x_other_tool on 1 location as it came, unused: this instance does not know it.",
+        "Kept x_other_tool on 1 service as it came, unused: this instance does not know it.",
     ]
     service = Service.objects.get(pk=service_id)
     assert service.takes_referrals is True

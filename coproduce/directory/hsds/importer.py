@@ -763,7 +763,8 @@ def _unknown_extensions(batch: _Batch) -> list[str]:
         for key, number in sorted(dropped.items())
     ]
     warnings += [
-        f"Kept {key} on {number} {KIND_PLURALS.get(kind, kind)} as it came, unused: this instance does not know it."
+        f"Kept {key} on {number} {kind if number == 1 else KIND_PLURALS.get(kind, kind)} as it came, unused: "
+        "this instance does not know it."
         for (key, kind), number in sorted(kept.items())
     ]
     return warnings
