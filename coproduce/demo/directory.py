@@ -45,6 +45,55 @@ DEMO_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://coproduce.example.org/d
 INVENTED = "(Demo data: invented.)"
 
 
+# The centre of each post town (WGS84), so that the demo's centres sit on a map where their addresses are.
+TOWN_POINTS: dict[str, tuple[float, float]] = {
+    "Airdrie": (55.866, -3.980),
+    "Anstruther": (56.223, -2.701),
+    "Bellshill": (55.816, -4.026),
+    "Biggar": (55.623, -3.525),
+    "Blantyre": (55.797, -4.097),
+    "Burntisland": (56.060, -3.232),
+    "Carluke": (55.735, -3.836),
+    "Coatbridge": (55.862, -4.027),
+    "Cowdenbeath": (56.111, -3.343),
+    "Cumbernauld": (55.946, -3.992),
+    "Cupar": (56.320, -3.010),
+    "Dunfermline": (56.072, -3.452),
+    "East Kilbride": (55.764, -4.177),
+    "Edinburgh": (55.953, -3.189),
+    "Glasgow": (55.861, -4.250),
+    "Glenrothes": (56.195, -3.173),
+    "Hamilton": (55.777, -4.039),
+    "Kilsyth": (55.980, -4.058),
+    "Kirkcaldy": (56.112, -3.159),
+    "Kirkliston": (55.955, -3.403),
+    "Lanark": (55.673, -3.781),
+    "Larkhall": (55.737, -3.972),
+    "Leven": (56.195, -2.994),
+    "Lochgelly": (56.135, -3.311),
+    "Motherwell": (55.789, -3.991),
+    "Rutherglen": (55.829, -4.214),
+    "Shotts": (55.819, -3.799),
+    "South Queensferry": (55.990, -3.398),
+    "St Andrews": (56.340, -2.796),
+    "Strathaven": (55.677, -4.065),
+    "Wishaw": (55.773, -3.918),
+}
+
+
+def town_point(town: str, location_id: uuid.UUID) -> tuple[float | None, float | None]:
+    """Somewhere within about a kilometre of the town's centre, the same every build. Taken from the
+    location's id, not the demo's random numbers, so that adding points changes nothing else."""
+    if town not in TOWN_POINTS:
+        return None, None
+    latitude, longitude = TOWN_POINTS[town]
+    spread = location_id.bytes
+    return (
+        round(latitude + (spread[0] - 128) / 128 * 0.008, 5),
+        round(longitude + (spread[1] - 128) / 128 * 0.012, 5),
+    )
+
+
 def demo_id(*parts: str) -> uuid.UUID:
     """The fixed id of one demo directory record, named by where it sits in the demo."""
     return uuid.uuid5(DEMO_NAMESPACE, "/".join(parts))
@@ -396,13 +445,17 @@ def _agency(
 
     district, town = rng.choice(area.districts)
     inward = f"{rng.randrange(1, 10)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
+    centre_id = demo_id("location", spec.domain, "centre")
+    latitude, longitude = town_point(town, centre_id)
     centre = Location(
-        id=demo_id("location", spec.domain, "centre"),
+        id=centre_id,
         organization=organisation,
         location_type=Location.LocationType.PHYSICAL,
         name=f"{spec.name}, {rng.choice(BUILDINGS)}",
         description=f"Our centre in {town}. Step-free access and a baby-changing room.",
         transportation=f"Buses stop outside; ask at reception for the {town} bus times.",
+        latitude=latitude,
+        longitude=longitude,
     )
     rows.locations.append(centre)
     rows.addresses.append(

@@ -173,6 +173,22 @@ class Location(HsdsRecord):
 
     class Meta:
         ordering = ["name", "id"]
+        # The rules of coproduce/directory/coordinates.py, kept by the database too.
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True) | models.Q(latitude__gte=-90, latitude__lte=90),
+                name="directory_location_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(longitude__isnull=True) | models.Q(longitude__gte=-180, longitude__lte=180),
+                name="directory_location_longitude_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True, longitude__isnull=True)
+                | models.Q(latitude__isnull=False, longitude__isnull=False),
+                name="directory_location_both_coordinates_or_neither",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name or str(self.id)

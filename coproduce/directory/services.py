@@ -16,6 +16,7 @@ from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
 from coproduce.core.errors import NotFound
 from coproduce.core.validation import InvalidInput, validate_model
+from coproduce.directory.coordinates import coordinate_errors
 from coproduce.directory.models import (
     Address,
     Attribute,
@@ -423,10 +424,13 @@ def set_service_address(
     postal_code: str,
     address_2: str = "",
     location_name: str = "",
+    latitude: float | None = None,
+    longitude: float | None = None,
 ) -> Service:
-    """Where people go for the service: edits its first physical location's address, or adds one."""
+    """Where people go for the service: edits its first physical location's address, or adds one,
+    and sets the location's point on the map (both or neither; None and None: no point)."""
     postal_code = normalise_postcode(postal_code)
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = coordinate_errors(latitude, longitude)
     if not address_1.strip():
         errors["address_1"] = ["Enter the first line of the address."]
     if not city.strip():
@@ -448,12 +452,22 @@ def set_service_address(
                 organization=service.organization,
                 location_type=Location.LocationType.PHYSICAL,
                 name=location_name.strip(),
+                latitude=latitude,
+                longitude=longitude,
             )
             ServiceAtLocation.objects.create(service=service, location=location)
+            moved = latitude is not None
         else:
             location = link.location
+            moved = (location.latitude, location.longitude) != (latitude, longitude)
+            changed = moved
+            location.latitude, location.longitude = latitude, longitude
             if location_name.strip() and location.name != location_name.strip():
                 location.name = location_name.strip()
+                changed = True
+            if changed:
+                # The columns are the point now: a value an import kept in `extra` is replaced.
+                location.extra = {k: v for k, v in location.extra.items() if k not in ("latitude", "longitude")}
                 location.bump_version()
                 location.save()
         address = location.addresses.order_by("id").first() or Address(
@@ -471,7 +485,7 @@ def set_service_address(
         service.last_modified = timezone.now()
         service.bump_version()
         service.save()
-        _audit(actor, AuditEvent.Action.CHANGE, service, ["address"])
+        _audit(actor, AuditEvent.Action.CHANGE, service, ["address", *(["latitude", "longitude"] if moved else [])])
     return service
 
 

@@ -94,8 +94,9 @@ children = st.fixed_dictionaries(
                 {
                     "location_type": st.sampled_from(Location.LocationType.values),
                     "name": text,
-                    "latitude": st.none() | st.floats(min_value=-90, max_value=90),
-                    "longitude": st.none() | st.floats(min_value=-180, max_value=180),
+                    # Both or neither (coproduce/directory/coordinates.py).
+                    "point": st.none()
+                    | st.tuples(st.floats(min_value=-90, max_value=90), st.floats(min_value=-180, max_value=180)),
                     "with_address": st.booleans(),
                 }
             ),
@@ -119,6 +120,7 @@ def build(fields: dict[str, Any], parts: dict[str, Any]) -> Service:
         ScheduleFactory(service=service, **schedule)
     for location in parts["locations"]:
         with_address = location.pop("with_address")
+        location["latitude"], location["longitude"] = location.pop("point") or (None, None)
         place = LocationFactory(organization=organisation, **location)
         ServiceAtLocationFactory(service=service, location=place)
         if with_address:

@@ -56,6 +56,7 @@ from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
 from coproduce.core.errors import DomainError, NotAllowed
 from coproduce.core.spreadsheets import restored_text
+from coproduce.directory.coordinates import coordinate_errors
 from coproduce.directory.hsds import limits
 from coproduce.directory.hsds.fields import FIELDS, REF, STR, DoesNotFit, Field, decode, is_empty
 from coproduce.directory.hsds.scope import NAMED_KINDS, OWNERS, Change, Refused, Scope, label
@@ -170,6 +171,10 @@ WRITE_ORDER = (
 )
 SELF_REFERENCES = {"taxonomy_term": "parent_id", "organization": "parent_organization_id"}
 AUDITED_KINDS = ("organization", "service", "location", "taxonomy", "taxonomy_term")
+KIND_PLURALS = {kind: plural for plural, kind in EXPORT_LISTS.items()} | {
+    "service_area": "service_areas",
+    "address": "addresses",
+}
 
 EXTENSION_SCHEMA = {
     "type": "object",
@@ -664,8 +669,9 @@ def _resolve(batch: _Batch, existing: dict[str, set[uuid.UUID]]) -> dict[tuple[s
 
 
 def _check(batch: _Batch, resolved: dict[tuple[str, uuid.UUID], dict[str, Any]]) -> dict[str, Partnership]:
-    partnerships: dict[str, Partnership] = {}
-    wanted_codes: set[str] = set()
+    """Problems (which refuse the file) into batch.problems; what is left out into batch.warnings.
+    Returns the local partnerships the file's GSS codes name, by code."""
+    wanted_codes: dict[str, int] = defaultdict(int)  # GSS code → the services that name it
     for key, record in batch.records.items():
         model = MODELS[record.kind]
         for ref in REQUIRED_REFERENCES.get(record.kind, ()):
@@ -690,18 +696,78 @@ def _check(batch: _Batch, resolved: dict[tuple[str, uuid.UUID], dict[str, Any]])
                 place = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
                 batch.problems.append(f"{record.where}.{EXTENSION_KEY}{place}: {error.message}")
             if isinstance(extension, dict) and isinstance(extension.get("partnerships"), list):
-                wanted_codes |= {p["gss_code"] for p in extension["partnerships"] if isinstance(p, dict)}
+                for code in {p["gss_code"] for p in extension["partnerships"] if isinstance(p, dict)}:
+                    wanted_codes[code] += 1
+    batch.warnings += _unknown_extensions(batch)
+    partnerships: dict[str, Partnership] = {}
     if wanted_codes:
         by_code: dict[str, list[Partnership]] = defaultdict(list)
         for partnership in Partnership.objects.filter(gss_code__in=wanted_codes):
             by_code[partnership.gss_code].append(partnership)
         for code in sorted(wanted_codes):
-            if len(by_code[code]) != 1:
-                state = "no" if not by_code[code] else "more than one"
-                batch.problems.append(f"{EXTENSION_KEY}.partnerships: {state} local partnership with GSS code {code}.")
-            else:
+            if len(by_code[code]) == 1:
                 partnerships[code] = by_code[code][0]
+                continue
+            # Another instance's partnerships are not ours: the services come in without that link.
+            state = "no" if not by_code[code] else "more than one"
+            batch.warnings.append(
+                f"Ignored {EXTENSION_KEY}.partnerships on {_services(wanted_codes[code])}: "
+                f"{state} local partnership with GSS code {code}."
+            )
     return partnerships
+
+
+def _services(number: int) -> str:
+    return f"{number} service" if number == 1 else f"{number} services"
+
+
+def _fit_point(obj: models.Model, record: _Record, warnings: list[str]) -> None:
+    """A location's point that breaks the directory's rules (coordinates.py: in range, both or neither)
+    is not a point here: the columns are left empty and the values kept in `extra`, exported back
+    as they came. HSDS does not bound them (its own example has a latitude of 100), so it is said,
+    not refused."""
+    latitude, longitude = obj.latitude, obj.longitude  # type: ignore[attr-defined]
+    if not coordinate_errors(latitude, longitude):
+        return
+    extra = dict(obj.extra)  # type: ignore[attr-defined]
+    for key, value in (("latitude", latitude), ("longitude", longitude)):
+        if value is not None:
+            extra[key] = record.props.get(key, value)
+        setattr(obj, key, None)
+    obj.extra = extra  # type: ignore[attr-defined]
+    if latitude is not None and longitude is not None:
+        why = "a latitude is from -90 to 90 and a longitude from -180 to 180"
+    else:
+        why = "it has only one of latitude and longitude"
+    given = ", ".join(f"{key} {extra[key]}" for key in ("latitude", "longitude") if key in extra)
+    warnings.append(f"{record.where}: kept {given} as it came, but not as a point on the map: {why}.")
+
+
+def _unknown_extensions(batch: _Batch) -> list[str]:
+    """What the file extends HSDS with that this instance does not use, said once per property and kind.
+    Unknown `x_` properties are kept with the record (export gives them back) but do nothing here;
+    unknown properties inside our own extension are dropped, as it is rebuilt from our columns."""
+    kept: dict[tuple[str, str], int] = defaultdict(int)
+    dropped: dict[str, int] = defaultdict(int)
+    for record in batch.records.values():
+        for key in record.props:
+            if key.startswith("x_") and not (key == EXTENSION_KEY and record.kind == "service"):
+                kept[(key, record.kind)] += 1
+        extension = record.props.get(EXTENSION_KEY) if record.kind == "service" else None
+        if isinstance(extension, dict):
+            for key in extension:
+                if key not in EXTENSION_SCHEMA["properties"]:
+                    dropped[key] += 1
+    warnings = [
+        f"Ignored {EXTENSION_KEY}.{key} on {_services(number)}: this instance does not know it."
+        for key, number in sorted(dropped.items())
+    ]
+    warnings += [
+        f"Kept {key} on {number} {kind if number == 1 else KIND_PLURALS.get(kind, kind)} as it came, unused: "
+        "this instance does not know it."
+        for (key, kind), number in sorted(kept.items())
+    ]
+    return warnings
 
 
 @dataclass
@@ -752,11 +818,17 @@ def _plan(
             before = _state(obj)
             self_refs: list[tuple[models.Model, str, Any]] = []
             written = _apply(obj, record, resolved[(kind, record.id)], self_refs)
+            if kind == "location":
+                _fit_point(obj, record, batch.warnings)
             wanted: set[int] | None = None
             if kind == "service" and EXTENSION_KEY in record.props:
                 for name, value in _extension_values(record.props[EXTENSION_KEY]).items():
                     setattr(obj, name, value)
-                wanted = {partnerships[p["gss_code"]].pk for p in record.props[EXTENSION_KEY].get("partnerships", [])}
+                given = record.props[EXTENSION_KEY].get("partnerships", [])
+                wanted = {partnerships[p["gss_code"]].pk for p in given if p["gss_code"] in partnerships}
+                if given and not wanted:
+                    # It names only partnerships we do not have (reported): its links stay as they are.
+                    wanted = None
             after = _state(obj)
             changed = [name.removesuffix("_id") for name in after if before.get(name) != after[name]]
             changed += [attr.removesuffix("_id") for _, attr, target in self_refs if getattr(obj, attr) != target]

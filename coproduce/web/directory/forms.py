@@ -6,6 +6,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from coproduce.directory.coordinates import coordinate_errors
 from coproduce.directory.models import Service
 from coproduce.directory.selectors import DAY_CODES, DAY_NAMES
 from coproduce.directory.services import OpeningTimes
@@ -228,11 +229,41 @@ class AddressForm(VersionedForm):
     postal_code = forms.CharField(
         label=_("Postcode"), max_length=10, error_messages={"required": _("Enter a full UK postcode, like KY1 1XX.")}
     )
+    # Ranges and "both or neither" are the directory's rules (coproduce/directory/coordinates.py).
+    latitude = forms.FloatField(
+        label=_("Latitude"),
+        required=False,
+        help_text=_("Where it is on a map, in decimal degrees, like 56.1165. Leave both empty if you do not know."),
+        error_messages={"invalid": _("Enter the latitude as a number in decimal degrees, like 56.1165.")},
+    )
+    longitude = forms.FloatField(
+        label=_("Longitude"),
+        required=False,
+        help_text=_("West of Greenwich is below 0, like -3.1584."),
+        error_messages={"invalid": _("Enter the longitude as a number in decimal degrees, like -3.1584.")},
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["postal_code"].widget.attrs["class"] += " govuk-input--width-10"
         self.fields["postal_code"].widget.attrs["autocomplete"] = "postal-code"
+        for name in ("latitude", "longitude"):
+            # Text, not type=number: a browser's number box rounds and refuses some decimals.
+            self.fields[name].widget.input_type = "text"
+            self.fields[name].widget.attrs.update(
+                {
+                    "class": self.fields[name].widget.attrs.get("class", "") + " govuk-input--width-10",
+                    "inputmode": "decimal",
+                }
+            )
+            self.fields[name].widget.attrs.pop("step", None)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if "latitude" not in self.errors and "longitude" not in self.errors:
+            for name, messages in coordinate_errors(cleaned.get("latitude"), cleaned.get("longitude")).items():
+                self.add_error(name, messages)
+        return cleaned
 
 
 class OrganisationEntryForm(VersionedForm):

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
 from coproduce.core.errors import ConflictError, DomainError, NotFound
+from coproduce.directory.coordinates import outside_uk
 from coproduce.directory.hsds import limits
 from coproduce.directory.hsds.exporter import export_directory
 from coproduce.directory.hsds.importer import ImportRefused, ImportResult, import_file
@@ -289,7 +290,12 @@ def service_address(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse
     service = _editable_or_404(request, service_id)
     location = first_address_location(service)
     address = location.addresses.all()[0] if location is not None and location.addresses.all() else None
-    initial: dict[str, Any] = {"version": service.version, "location_name": location.name if location else ""}
+    initial: dict[str, Any] = {
+        "version": service.version,
+        "location_name": location.name if location else "",
+        "latitude": location.latitude if location else None,
+        "longitude": location.longitude if location else None,
+    }
     if address is not None:
         initial.update(
             address_1=address.address_1, address_2=address.address_2, city=address.city, postal_code=address.postal_code
@@ -308,6 +314,13 @@ def service_address(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse
             form.add_domain_error(error)
         else:
             messages.success(request, f"The address of {service.name} is saved.")
+            if outside_uk(data["latitude"], data["longitude"]):
+                # Kept as entered (a service may be abroad); a swapped pair or a lost minus sign is the usual slip.
+                messages.warning(
+                    request,
+                    "That point is outside the UK. If the service is in the UK, check that the latitude and "
+                    "longitude are not swapped and that a minus sign is not missing.",
+                )
             return redirect("web:directory_service_edit", service_id=service.pk)
     context = {"page_title": f"Where to find {service.name}", "service": service, "form": form}
     return _service_page(request, "service_address.html", context, 400 if request.method == "POST" else 200)

@@ -452,3 +452,39 @@ def test_only_managers_import_and_export(personas: Personas, client_for: Callabl
     client = client_for(role)
     assert client.get(reverse("web:directory_import")).status_code == 403
     assert client.get(reverse("web:directory_export")).status_code == 403
+
+
+def test_the_point_on_the_map_is_saved_checked_and_shown_again(
+    personas: Personas, client_for: Callable[[str], Client]
+) -> None:
+    service = personas.partner_service
+    url = reverse("web:directory_service_address", args=[service.pk])
+    client = client_for("partner_worker")
+    address = {"address_1": "2 Hunter Street", "city": "Kirkcaldy", "postal_code": "KY1 1XX"}
+    for point, message in (
+        ({"latitude": "56.11", "longitude": ""}, "Enter the longitude too, or leave both empty."),
+        ({"latitude": "", "longitude": "-3.15"}, "Enter the latitude too, or leave both empty."),
+        ({"latitude": "91", "longitude": "-3.15"}, "Enter a latitude from -90 to 90, in decimal degrees"),
+        ({"latitude": "56.11", "longitude": "200"}, "Enter a longitude from -180 to 180, in decimal degrees"),
+        ({"latitude": "north", "longitude": "-3.15"}, "Enter the latitude as a number in decimal degrees"),
+    ):
+        bad = client.post(url, {"version": 1, **address, **point})
+        assert bad.status_code == 400
+        assert message in bad.content.decode()
+    assert Address.objects.count() == 0
+
+    good = client.post(url, {"version": 1, **address, "latitude": "56.1165", "longitude": "-3.1584"}, follow=True)
+    assert "outside the UK" not in good.content.decode()
+    location = Address.objects.get().location
+    assert (location.latitude, location.longitude) == (56.1165, -3.1584)
+    initial = client.get(url).context["form"].initial
+    assert (initial["latitude"], initial["longitude"]) == (56.1165, -3.1584)
+
+    # A point abroad is kept, with a hint to check it; taking both away takes the point away.
+    abroad = client.post(url, {"version": 2, **address, "latitude": "-3.1584", "longitude": "56.1165"}, follow=True)
+    assert "That point is outside the UK." in abroad.content.decode()
+    location.refresh_from_db()
+    assert (location.latitude, location.longitude) == (-3.1584, 56.1165)
+    client.post(url, {"version": 3, **address, "latitude": "", "longitude": ""})
+    location.refresh_from_db()
+    assert (location.latitude, location.longitude) == (None, None)
