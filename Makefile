@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 PG_URL ?= postgres://postgres@127.0.0.1:5432/coproduce
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo test test-sqlite test-postgres test-browser test-full lint format bench drill install browser pdf-libs postgres assets serve clean messages gettext
+.PHONY: demo test test-sqlite test-postgres test-browser test-full lint format bench drill fuzz install browser pdf-libs postgres assets serve clean messages gettext
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -116,6 +116,12 @@ drill: install postgres
 	@echo "== Restore drill on PostgreSQL (full demo) =="
 	COPRODUCE_DRILL_PARTICIPANTS=3115 DATABASE_URL=$(PG_URL) TEST_DATABASE_NAME=test_coproduce_drill \
 		$(BIN)/pytest -q tests/backups/test_restore_drill.py
+
+# Schemathesis over every API operation as every demo role, on a freshly migrated small demo (the
+# test database, through the WSGI app in-process): any server error fails. Minutes, so not part of
+# `make test`, which runs a few operations the same way (tests/api/test_fuzz_smoke.py).
+fuzz: install
+	$(BIN)/pytest -q tests/fuzz/fuzz_api.py
 
 # The fuller run: the whole suite (the access matrix whole on PostgreSQL too), the restore drill, and retention over the full demo (3,115
 # participants) on SQLite and on PostgreSQL: every closed case past its date anonymised, nothing

@@ -1,9 +1,12 @@
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from coproduce.accounts.models import User
+from tests.openapi_spec import ApiSpec
 from tests.personas import Personas, build_personas
 
 
@@ -42,3 +45,12 @@ def _empty_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def api_spec(django_db_setup: Any, django_db_blocker: Any) -> ApiSpec:
+    """The spec the API publishes, read once per session, with a validator per operation and status."""
+    with django_db_blocker.unblock():
+        response = Client().get(reverse("api-v1:openapi-json"))
+    assert response.status_code == 200
+    return ApiSpec(response.json())

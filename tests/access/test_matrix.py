@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 import tests.access
 from coproduce.audit.models import AuditEvent
 from tests.access.matrix import AccessCase
+from tests.openapi_spec import ApiSpec
 from tests.personas import ALL_ROLES, Personas
 
 # Routes that are not ours to test here: Django's admin has its own staff check (one case for
@@ -105,7 +106,9 @@ def send(client: Client, case: AccessCase, personas: Personas) -> object:
 
 
 @pytest.mark.parametrize(("case", "role"), matrix_params(full=matrix_is_full()))
-def test_access(case: AccessCase, role: str, personas: Personas, client_for: Callable[[str], Client]) -> None:
+def test_access(
+    case: AccessCase, role: str, personas: Personas, client_for: Callable[[str], Client], api_spec: ApiSpec
+) -> None:
     # The referral story too, so that every route is tried against referrals in each state.
     personas.with_referrals()
     client = client_for(role)
@@ -118,6 +121,17 @@ def test_access(case: AccessCase, role: str, personas: Personas, client_for: Cal
 
     response = send(client, case, personas)
     status = response.status_code  # type: ignore[attr-defined]
+    # Whatever the answer, allowed or refused, an API answer must be what the published spec says.
+    if 200 <= status < 500:
+        assert not (
+            problems := api_spec.problems(
+                case.method,
+                response.wsgi_request.path,  # type: ignore[attr-defined]
+                status,
+                response.get("Content-Type", ""),  # type: ignore[attr-defined]
+                response.content,  # type: ignore[attr-defined]
+            )
+        ), "the answer does not match the OpenAPI spec:\n" + "\n".join(problems)
 
     if role in case.allowed or (role == "anonymous" and case.public):
         assert status == case.allowed_status, f"{role} should be allowed: got {status}"

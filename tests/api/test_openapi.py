@@ -1,10 +1,15 @@
 """The OpenAPI schema and the documentation page, which must work offline."""
 
 import re
+import typing
+from collections import defaultdict
+from typing import Any
 
 from django.test import Client
 from django.urls import reverse
+from pydantic import BaseModel
 
+from coproduce.api.v1.api import api
 from tests.personas import Personas
 
 OPERATIONS = {
@@ -234,3 +239,32 @@ def test_the_docs_page_lists_every_operation_and_needs_no_other_host(personas: P
     assert "cdn" not in page.lower()
     assert '<script src="/static/ninja/swagger-ui-bundle.js">' in page
     assert '"validatorUrl": null' in page
+
+
+def _schemas_reachable_from(annotation: Any, found: set[type[BaseModel]]) -> None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if annotation not in found:
+            found.add(annotation)
+            for field in annotation.model_fields.values():
+                _schemas_reachable_from(field.annotation, found)
+        return
+    for argument in typing.get_args(annotation):
+        _schemas_reachable_from(argument, found)
+
+
+def test_no_two_schemas_share_a_name() -> None:
+    # django-ninja names a component after its class and silently keeps one of two same-named
+    # classes, so the spec would describe one route's body or answer with another's shape.
+    found: set[type[BaseModel]] = set()
+    for _prefix, router in api._routers:
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                for model in [*operation.models, *operation.response_models.values()]:
+                    _schemas_reachable_from(model, found)
+    by_name: dict[str, set[str]] = defaultdict(set)
+    for schema in found:
+        if not schema.__module__.startswith("ninja."):  # ninja's own wrappers, flattened away
+            by_name[schema.__name__].add(f"{schema.__module__}.{schema.__qualname__}")
+
+    assert len(by_name) > 100
+    assert {name: sorted(where) for name, where in by_name.items() if len(where) > 1} == {}

@@ -15,7 +15,7 @@ from ninja.pagination import paginate
 
 from coproduce.api.v1.auth import caller
 from coproduce.api.v1.pagination import PageNumber
-from coproduce.api.v1.schemas import Input, error_responses, one_of
+from coproduce.api.v1.schemas import Input, VersionIn, error_responses, one_of
 from coproduce.budgets.models import BudgetPot, Spend
 from coproduce.budgets.selectors import pot_balance, pots_visible_to, spends_visible_to, with_balances
 from coproduce.budgets.services import (
@@ -144,11 +144,7 @@ class SpendIn(Input):
     no_goal_reason: str = Field("", description="Required when there is no `goal_id`: why it is not for a goal.")
 
 
-class VersionIn(Input):
-    version: int = Field(description="The `version` you read; a stale one gets 409 and nothing is saved.")
-
-
-class DeclineIn(VersionIn):
+class SpendDeclineIn(VersionIn):
     reason: str
 
 
@@ -322,7 +318,7 @@ def approve_spend_route(request: HttpRequest, spend_id: int, payload: VersionIn)
     summary="Decline a request, saying why",
     url_name="decline_spend",
 )
-def decline_spend_route(request: HttpRequest, spend_id: int, payload: DeclineIn) -> Spend:
+def decline_spend_route(request: HttpRequest, spend_id: int, payload: SpendDeclineIn) -> Spend:
     decline_spend(
         actor=caller(request),
         spend_id=spend_id,

@@ -47,7 +47,7 @@ else:
     AppointmentStatus = one_of(Appointment.Status)
 
 
-class ContactOut(Schema):
+class ParticipantContactOut(Schema):
     id: int
     participant_id: int
     happened_on: datetime.date
@@ -172,7 +172,7 @@ def _appointment(request: HttpRequest, appointment_id: int) -> Appointment:
 
 @router.get(
     "/participants/{participant_id}/contacts",
-    response={200: list[ContactOut], **error_responses(400, 401, 404)},
+    response={200: list[ParticipantContactOut], **error_responses(400, 401, 404)},
     summary="List the contacts with one participant",
     url_name="list_contacts",
 )
@@ -190,7 +190,7 @@ def list_contacts(request: HttpRequest, participant_id: int) -> QuerySet[Contact
 
 @router.post(
     "/participants/{participant_id}/contacts",
-    response={201: ContactOut, **error_responses(400, 401, 403, 404)},
+    response={201: ParticipantContactOut, **error_responses(400, 401, 403, 404)},
     summary="Record a contact",
     url_name="record_contact",
 )
@@ -202,7 +202,7 @@ def record_contact_route(request: HttpRequest, participant_id: int, payload: Con
 
 @router.patch(
     "/contacts/{contact_id}",
-    response={200: ContactOut, **error_responses(400, 401, 403, 404, 409)},
+    response={200: ParticipantContactOut, **error_responses(400, 401, 403, 404, 409)},
     summary="Change a contact, or restrict it from the participant",
     url_name="update_contact",
 )

@@ -25,7 +25,7 @@ from ninja.pagination import paginate
 
 from coproduce.api.v1.auth import caller, caller_allowed
 from coproduce.api.v1.pagination import PageNumber
-from coproduce.api.v1.schemas import AreaRef, Input, error_responses, one_of
+from coproduce.api.v1.schemas import AreaRef, Input, LocalTime, error_responses, one_of
 from coproduce.directory import services as directory_services
 from coproduce.directory.hsds import limits
 from coproduce.directory.hsds.importer import ImportRefused, import_file
@@ -66,8 +66,8 @@ class NeedOut(Schema):
 
 class OpeningOut(Schema):
     days: list[str] = Field(description="iCalendar day codes: MO, TU, WE, TH, FR, SA, SU.")
-    opens_at: datetime.time | None
-    closes_at: datetime.time | None
+    opens_at: LocalTime | None
+    closes_at: LocalTime | None
     description: str
 
 
@@ -152,7 +152,7 @@ class PhoneOut(Schema):
     description: str
 
 
-class ContactOut(Schema):
+class ServiceContactOut(Schema):
     name: str
     title: str
     department: str
@@ -167,7 +167,7 @@ class ServiceDetailOut(ServiceOut):
     maximum_age: int | None
     alert: str
     phones: list[PhoneOut]
-    contacts: list[ContactOut]
+    contacts: list[ServiceContactOut]
 
     @staticmethod
     def resolve_phones(service: Service) -> list[Any]:
@@ -184,7 +184,7 @@ class ServiceFilters(Schema):
     partnership: int | None = Field(None, description="Only services of this partnership (its id).")
     childcare: bool = Field(False, description="Only services with childcare on site.")
     day: DayOrAny = Field("", description="Open on this day (MO … SU); blank for any.")
-    time: datetime.time | None = Field(None, description="Open at this time (like 18:30).")
+    time: LocalTime | None = Field(None, description="Open at this time (like 18:30).")
 
 
 class ServiceUpdateIn(Input):
@@ -240,7 +240,7 @@ class SuggestedServiceOut(Schema):
     organisation: str | None
 
 
-class SuggestionOut(Schema):
+class ServiceSuggestionOut(Schema):
     service: SuggestedServiceOut
     score: int = Field(description="Higher fits better; only the order matters.")
     reasons: list[str] = Field(description="Why it is suggested, in plain words.")
@@ -348,7 +348,7 @@ def import_directory(request: HttpRequest, file: File[UploadedFile]) -> Status[d
 
 @router.get(
     "/participants/{participant_id}/suggestions",
-    response={200: list[SuggestionOut], **error_responses(401, 404)},
+    response={200: list[ServiceSuggestionOut], **error_responses(401, 404)},
     summary="Services suggested for a participant, best fit first, each with why",
     url_name="participant_suggestions",
 )

@@ -16,7 +16,7 @@ from ninja.pagination import paginate
 
 from coproduce.api.v1.auth import caller
 from coproduce.api.v1.pagination import PageNumber
-from coproduce.api.v1.schemas import Input, error_responses
+from coproduce.api.v1.schemas import Input, VersionIn, error_responses
 from coproduce.core.errors import NotFound
 from coproduce.programmes.funding import (
     agree_target,
@@ -40,10 +40,6 @@ class TargetIn(Input):
     year: int
     participants: int = Field(description="Participants to engage (joining) in the year.")
     version: int | None = Field(None, description="To change an existing target: " + VERSION_HELP)
-
-
-class VersionIn(Input):
-    version: int = Field(description=VERSION_HELP)
 
 
 class TargetOut(Schema):
@@ -139,7 +135,7 @@ class LabourMarketIn(Input):
     version: int | None = Field(None, description="To correct existing figures: " + VERSION_HELP)
 
 
-class LabourMarketOut(Schema):
+class LabourMarketFiguresOut(Schema):
     id: int
     version: int
     partnership_id: int
@@ -266,7 +262,7 @@ def update_grant_route(request: HttpRequest, grant_id: int, payload: GrantUpdate
 
 @router.get(
     "/labour-market",
-    response={200: list[LabourMarketOut], **error_responses(400, 401)},
+    response={200: list[LabourMarketFiguresOut], **error_responses(400, 401)},
     summary="List labour-market context by area and year",
     url_name="list_labour_market",
 )
@@ -277,7 +273,7 @@ def list_labour_market(request: HttpRequest) -> QuerySet[LabourMarketContext]:
 
 @router.post(
     "/labour-market",
-    response={201: LabourMarketOut, **error_responses(400, 401, 403, 409)},
+    response={201: LabourMarketFiguresOut, **error_responses(400, 401, 403, 409)},
     summary="Enter or correct an area's labour-market figures for a year (funder)",
     url_name="set_labour_market",
 )

@@ -15,7 +15,7 @@ from ninja.pagination import paginate
 
 from coproduce.api.v1.auth import caller, caller_actor
 from coproduce.api.v1.pagination import PageNumber
-from coproduce.api.v1.schemas import Input, error_responses, one_of
+from coproduce.api.v1.schemas import Input, VersionIn, error_responses, one_of
 from coproduce.core.errors import NotFound
 from coproduce.participants.models import Participant
 from coproduce.participants.selectors import visible_participant
@@ -125,10 +125,6 @@ class StepIn(Input):
     description: str
 
 
-class VersionIn(Input):
-    version: int
-
-
 class AnswerIn(Input):
     version: int
     answered_how: HowAnswered = Field(
@@ -136,11 +132,11 @@ class AnswerIn(Input):
     )
 
 
-class DeclineIn(AnswerIn):
+class StepDeclineIn(AnswerIn):
     reason: str = Field("", description="Optional: declining needs no reason.")
 
 
-class ChangeAnswerIn(DeclineIn):
+class ChangeAnswerIn(StepDeclineIn):
     answer: str = Field(description="The new answer: agree or decline.")
 
 
@@ -303,7 +299,7 @@ def agree_step(request: HttpRequest, step_id: int, payload: AnswerIn) -> Step:
     summary="Decline an offered step",
     url_name="decline_step",
 )
-def decline_step(request: HttpRequest, step_id: int, payload: DeclineIn) -> Step:
+def decline_step(request: HttpRequest, step_id: int, payload: StepDeclineIn) -> Step:
     """The participant says no thanks; `reason` is optional. Staff recording the answer must send `answered_how`."""
     return _answer(
         request,

@@ -22,7 +22,7 @@ from ninja.pagination import paginate
 
 from coproduce.api.v1.auth import caller, caller_actor
 from coproduce.api.v1.pagination import PageNumber
-from coproduce.api.v1.schemas import Input, OrganisationRef, error_responses, one_of
+from coproduce.api.v1.schemas import Input, OrganisationRef, VersionIn, error_responses, one_of
 from coproduce.core.errors import NotFound
 from coproduce.core.validation import InvalidInput
 from coproduce.directory.models import Service
@@ -192,10 +192,6 @@ class SignpostIn(Input):
     goal_id: int | None = None
 
 
-class VersionIn(Input):
-    version: int = Field(description="The `version` you read; a stale one gets 409 and nothing is saved.")
-
-
 class AgreeIn(VersionIn):
     shared_fields: list[SharedFieldChoice] = Field(description="Exactly what the partner agency may see.")
     how: HowConsentWasGiven | None = Field(
@@ -205,7 +201,7 @@ class AgreeIn(VersionIn):
     )
 
 
-class DeclineIn(VersionIn):
+class ReferralDeclineIn(VersionIn):
     reason: DeclineReasonChoice
     detail: str = ""
 
@@ -224,7 +220,7 @@ class DidNotStartIn(VersionIn):
     outcome_note: str = ""
 
 
-class WithdrawIn(VersionIn):
+class ReferralWithdrawIn(VersionIn):
     reason: str = Field("", description="Optional.")
 
 
@@ -470,7 +466,7 @@ def accept_referral_route(request: HttpRequest, referral_id: int, payload: Versi
     summary="Decline a referral, with a reason (the partner agency)",
     url_name="decline_referral",
 )
-def decline_referral_route(request: HttpRequest, referral_id: int, payload: DeclineIn) -> Referral:
+def decline_referral_route(request: HttpRequest, referral_id: int, payload: ReferralDeclineIn) -> Referral:
     return _change(
         request, "decline_referral", referral_id, version=payload.version, reason=payload.reason, detail=payload.detail
     )
@@ -522,7 +518,7 @@ def referral_did_not_start(request: HttpRequest, referral_id: int, payload: DidN
     summary="Withdraw a referral before it ends",
     url_name="withdraw_referral",
 )
-def withdraw_referral_route(request: HttpRequest, referral_id: int, payload: WithdrawIn) -> Referral:
+def withdraw_referral_route(request: HttpRequest, referral_id: int, payload: ReferralWithdrawIn) -> Referral:
     """The participant or their keyworker; the reason is optional."""
     return _change(request, "withdraw_referral", referral_id, version=payload.version, reason=payload.reason)
 

@@ -84,7 +84,7 @@ class PaidWorkModelOut(Schema):
     left_out: list[str]
 
 
-class RateOut(Schema):
+class GroupRateOut(Schema):
     group: str
     n: int | None
     n_suppressed: str | None = None
@@ -99,8 +99,8 @@ class RateOut(Schema):
 class RatesOut(Schema):
     date: str
     method: str
-    by_area: list[RateOut]
-    by_barriers: list[RateOut]
+    by_area: list[GroupRateOut]
+    by_barriers: list[GroupRateOut]
 
 
 def _time_row(row: AreaTimeToWork) -> dict[str, Any]:

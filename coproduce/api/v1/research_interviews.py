@@ -182,7 +182,7 @@ class StakeholderUpdateIn(Input):
     consent_recorded_on: datetime.date | None = None
 
 
-class WithdrawIn(Input):
+class StakeholderWithdrawIn(Input):
     version: int = VERSION
     on: datetime.date | None = Field(None, description="The day they stopped; today if left out.")
 
@@ -249,7 +249,9 @@ def update_research_stakeholder(request: HttpRequest, stakeholder_id: int, paylo
     summary="Record that a stakeholder stopped taking part (they and their interviews leave the view)",
     url_name="withdraw_research_stakeholder",
 )
-def withdraw_research_stakeholder(request: HttpRequest, stakeholder_id: int, payload: WithdrawIn) -> Stakeholder:
+def withdraw_research_stakeholder(
+    request: HttpRequest, stakeholder_id: int, payload: StakeholderWithdrawIn
+) -> Stakeholder:
     return withdraw_stakeholder(
         actor=caller(request),
         stakeholder_id=stakeholder_id,

@@ -90,7 +90,7 @@ class SurveyUpdateIn(Input):
     introduction: str | None = None
 
 
-class VersionIn(Input):
+class SurveyVersionIn(Input):
     version: int = Field(description=VERSION_HELP)
 
 
@@ -152,7 +152,7 @@ class SurveyResultsOut(Schema):
     questions: list[QuestionResultsOut]
 
 
-class InvitationOut(Schema):
+class SurveyInvitationOut(Schema):
     id: int
     survey_id: int
     title: str
@@ -273,7 +273,7 @@ def update_research_survey(request: HttpRequest, survey_id: int, payload: Survey
     summary="Open a draft survey (it needs a question and a point); invitations due go out",
     url_name="open_research_survey",
 )
-def open_research_survey(request: HttpRequest, survey_id: int, payload: VersionIn) -> Survey:
+def open_research_survey(request: HttpRequest, survey_id: int, payload: SurveyVersionIn) -> Survey:
     services.open_survey(actor=caller(request), survey_id=survey_id, version=payload.version)
     return _survey(request, survey_id)
 
@@ -284,7 +284,7 @@ def open_research_survey(request: HttpRequest, survey_id: int, payload: VersionI
     summary="Close an open survey for good",
     url_name="close_research_survey",
 )
-def close_research_survey(request: HttpRequest, survey_id: int, payload: VersionIn) -> Survey:
+def close_research_survey(request: HttpRequest, survey_id: int, payload: SurveyVersionIn) -> Survey:
     services.close_survey(actor=caller(request), survey_id=survey_id, version=payload.version)
     return _survey(request, survey_id)
 
@@ -328,7 +328,7 @@ def update_research_survey_question(
     url_name="remove_research_survey_question",
 )
 def remove_research_survey_question(
-    request: HttpRequest, survey_id: int, question_id: int, payload: VersionIn
+    request: HttpRequest, survey_id: int, question_id: int, payload: SurveyVersionIn
 ) -> Survey:
     services.remove_question(
         actor=caller(request),
@@ -391,7 +391,9 @@ def update_research_survey_point(request: HttpRequest, survey_id: int, point_id:
     summary="Remove a draft's point",
     url_name="remove_research_survey_point",
 )
-def remove_research_survey_point(request: HttpRequest, survey_id: int, point_id: int, payload: VersionIn) -> Survey:
+def remove_research_survey_point(
+    request: HttpRequest, survey_id: int, point_id: int, payload: SurveyVersionIn
+) -> Survey:
     services.remove_point(
         actor=caller(request),
         survey_id=survey_id,
@@ -441,7 +443,7 @@ def _my_invitations(request: HttpRequest) -> QuerySet[SurveyInvitation]:
 
 @router.get(
     "/research/my-surveys",
-    response={200: list[InvitationOut], **error_responses(400, 401)},
+    response={200: list[SurveyInvitationOut], **error_responses(400, 401)},
     summary="Surveys waiting for me to answer (participants); empty for everyone else",
     url_name="my_research_surveys",
 )

@@ -17,7 +17,7 @@ from ninja.pagination import paginate
 
 from coproduce.api.v1.auth import caller, caller_allowed
 from coproduce.api.v1.pagination import PageNumber
-from coproduce.api.v1.schemas import AreaRef, Input, error_responses, one_of
+from coproduce.api.v1.schemas import AreaRef, Input, VersionIn, error_responses, one_of
 from coproduce.core.errors import NotFound
 from coproduce.programmes.actors import actor_for
 from coproduce.research.models import Redaction, Transcript
@@ -102,7 +102,7 @@ class OriginalOut(Schema):
     original_text: str
 
 
-class SuggestionOut(Schema):
+class RedactionSuggestionOut(Schema):
     start: int
     end: int
     text: str
@@ -146,10 +146,6 @@ class PassageIn(Input):
     occurrence: int | None = Field(None, ge=1, description="Which time they appear (from 1), if more than once.")
     start: int | None = Field(None, ge=0, description="Or: where the occurrence to redact starts.")
     every: bool = Field(False, description="Redact every time they appear.")
-
-
-class VersionIn(Input):
-    version: int = Field(description="The `version` you read; a stale one gets 409 and nothing is saved.")
 
 
 class TitleIn(VersionIn):
@@ -290,7 +286,7 @@ def delete_research_transcript(request: HttpRequest, transcript_id: int, payload
 
 @router.get(
     "/research/transcripts/{transcript_id}/suggestions",
-    response={200: list[SuggestionOut], **error_responses(401, 403, 404)},
+    response={200: list[RedactionSuggestionOut], **error_responses(401, 403, 404)},
     summary="Suggested redactions: names of people and places Coproduce knows (audited)",
     url_name="research_transcript_suggestions",
 )

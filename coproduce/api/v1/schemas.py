@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from django.conf import settings
 from django.db.models import TextChoices
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, WithJsonSchema
 
 from coproduce.accounts.roles import Role
 from coproduce.participants.models import Consent, Enquiry, HeardAbout, Participant
@@ -40,6 +40,23 @@ else:
     LanguageChoice = Literal[tuple(code for code, _ in settings.LANGUAGES)]
 
 
+# A time of day on the wall clock where the service is (UK time), like "09:30:00" or, as input,
+# "18:30". Declared as a patterned string, not `format: time`: that is RFC 3339's full-time, which
+# needs an offset ("09:30:00Z"), and an opening time has none (it stays 09:30 across the clock change).
+LOCAL_TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?$"
+LocalTime = Annotated[
+    datetime.time,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": LOCAL_TIME_PATTERN,
+            "description": "A local (UK) wall-clock time, HH:MM:SS (HH:MM is accepted as input), with no offset.",
+            "examples": ["09:30:00"],
+        }
+    ),
+]
+
+
 def _viewer(context: Any) -> Any:
     request = (context or {}).get("request")
     return actor_for(getattr(request, "auth", None))
@@ -47,6 +64,12 @@ def _viewer(context: Any) -> Any:
 
 class Input(Schema):
     model_config = ConfigDict(extra="forbid")
+
+
+class VersionIn(Input):
+    """A change that needs only the version read (one schema: a name in the OpenAPI spec names one shape)."""
+
+    version: int = Field(description="The `version` you read; a stale one gets 409 and nothing is saved.")
 
 
 # ---- errors -----------------------------------------------------------------------------------

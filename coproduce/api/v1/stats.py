@@ -18,14 +18,14 @@ from coproduce.reporting.statistics import AreaStats, ProgrammeStats, Rate, read
 router = Router(tags=["statistics"])
 
 
-class RateOut(Schema):
+class ProgrammeRateOut(Schema):
     count: int | None
     rate: float | None
     ci_low: float | None
     ci_high: float | None
 
 
-class LabourMarketOut(Schema):
+class AreaLabourMarketOut(Schema):
     year: int
     claimant_rate: float | None
     job_density: float | None
@@ -43,12 +43,12 @@ class AreaOut(Schema):
     area: str
     participants: int | None
     participants_suppressed: str | None = None
-    paid_work: RateOut
+    paid_work: ProgrammeRateOut
     paid_work_suppressed: str | None = None
-    fitting_job: RateOut
+    fitting_job: ProgrammeRateOut
     fitting_job_suppressed: str | None = None
     engagement: list[EngagementOut]
-    labour_market: LabourMarketOut | None = None
+    labour_market: AreaLabourMarketOut | None = None
     grants: float
     cost_per_participant: float | None
     cost_per_participant_suppressed: str | None = None

@@ -113,7 +113,7 @@ class GroupSessionUpdateIn(Input):
     places: Annotated[int, Field(None, ge=1)]
 
 
-class InvitationOut(Schema):
+class GroupSessionInvitationOut(Schema):
     id: int
     participant_id: int
     participant_name: str
@@ -141,7 +141,7 @@ class GroupSessionOut(Schema):
 
 class GroupSessionDetailOut(GroupSessionOut):
     request_ids: list[int]
-    invitations: list[InvitationOut]
+    invitations: list[GroupSessionInvitationOut]
 
     @staticmethod
     def resolve_request_ids(session: GroupSession) -> list[int]:
