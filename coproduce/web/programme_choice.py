@@ -49,9 +49,7 @@ class ProgrammeChoiceForm(GovukForm):
         super().__init__(*args, **kwargs)
         field = self.fields["programme"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [
-            (programme.pk, f"{programme.name} ({programme_years(programme)})") for programme in programmes
-        ]
+        field.choices = [(programme.pk, f"{programme.name} ({programme_years(programme)})") for programme in programmes]
 
 
 @require_roles(*PROGRAMME_WIDE_ROLES, Role.ADMINISTRATOR)
