@@ -79,7 +79,7 @@ def test_a_table_downloads_as_csv(fran: Client) -> None:
 
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"] == 'attachment; filename="outcomes-2017-01-01.csv"'
+    assert response["Content-Disposition"] == 'attachment; filename="outcomes-making-it-work-2017-01-01.csv"'
     assert response.content.decode("utf-8") == (
         '\ufeff"Area","Participants","In paid work","Paid-work rate (95% interval)","In a job that fits",'
         '"Fitting-job rate (95% interval)","Claimant rate %","Job density","Labour market year"\r\n'
