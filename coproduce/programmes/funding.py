@@ -9,6 +9,10 @@
   or imported from an ONS Nomis CSV as Nomis gives it (see `parse_nomis_csv`). A file with any
   problem is refused whole, with the list of problems, and changes nothing.
 
+Each belongs to a partnership, so to that partnership's programme. The funder sees and changes those
+of the programmes they oversee (`actor.programme_ids`); the reads take an optional `programme_id` to
+show one programme at a time, as the funder's pages and the API do.
+
 All of it is aggregate: nothing here names a participant, so audit events carry no participant.
 """
 
@@ -42,6 +46,7 @@ from coproduce.programmes.models import (
     PartnershipMembership,
     StaffRole,
 )
+from coproduce.programmes.selectors import programme_for
 
 FIRST_YEAR = 2000
 LAST_YEAR = 2100
@@ -59,47 +64,67 @@ def _funder_or_area(user: Any) -> tuple[bool, int | None]:
     return funder, area
 
 
-def targets_visible_to(user: Any) -> QuerySet[EngagementTarget]:
-    """The funder sees every area's targets; a partnership manager their own area's; nobody else any."""
+def _in_programmes(rows: QuerySet[Any], user: Any, programme_id: int | None, *, path: str) -> QuerySet[Any]:
+    """The funder's rows: those of the programmes they oversee (the first use of `actor.programmes` costs a
+    query), and of `programme_id` alone when it is given. `path` leads from a row to its programme."""
+    allowed = actor_for(user).programme_ids
+    if programme_id is not None:
+        allowed = allowed & {programme_id}
+    return rows.filter(**{f"{path}__in": sorted(allowed)})
+
+
+def _in_programme(rows: QuerySet[Any], programme_id: int | None, *, path: str) -> QuerySet[Any]:
+    return rows if programme_id is None else rows.filter(**{path: programme_id})
+
+
+def targets_visible_to(user: Any, programme_id: int | None = None) -> QuerySet[EngagementTarget]:
+    """The funder sees the targets of every area of the programmes they oversee (of `programme_id` alone
+    when given); a partnership manager their own area's; nobody else any."""
     funder, area = _funder_or_area(user)
-    rows = EngagementTarget.objects.select_related("partnership", "proposed_by", "agreed_by")
+    rows = EngagementTarget.objects.select_related("partnership__programme", "proposed_by", "agreed_by")
+    path = "partnership__programme_id"
     if funder:
-        return rows
+        return _in_programmes(rows, user, programme_id, path=path)
     if area is not None:
-        return rows.filter(partnership_id=area)
+        return _in_programme(rows.filter(partnership_id=area), programme_id, path=path)
     return EngagementTarget.objects.none()
 
 
-def grants_visible_to(user: Any) -> QuerySet[Grant]:
-    """The funder sees the grants their organisation made; a partnership manager their area's grants."""
+def grants_visible_to(user: Any, programme_id: int | None = None) -> QuerySet[Grant]:
+    """The funder sees the grants their organisation made to the programmes they oversee (to `programme_id`
+    alone when given); a partnership manager their area's grants."""
     actor = actor_for(user)
     funder, area = _funder_or_area(user)
-    rows = Grant.objects.select_related("partnership", "funder", "recipient")
+    rows = Grant.objects.select_related("partnership__programme", "funder", "recipient")
+    path = "partnership__programme_id"
     if funder:
-        return rows.filter(funder_id=actor.organisation_id)
+        return _in_programmes(rows.filter(funder_id=actor.organisation_id), user, programme_id, path=path)
     if area is not None:
-        return rows.filter(partnership_id=area)
+        return _in_programme(rows.filter(partnership_id=area), programme_id, path=path)
     return Grant.objects.none()
 
 
-def labour_market_visible_to(user: Any) -> QuerySet[LabourMarketContext]:
-    """Published statistics, but shown only where they are used: the funder all, a manager their area."""
+def labour_market_visible_to(user: Any, programme_id: int | None = None) -> QuerySet[LabourMarketContext]:
+    """Published statistics, but shown only where they are used: the funder those of the areas of the
+    programmes they oversee (of `programme_id` alone when given), a manager their area's."""
     funder, area = _funder_or_area(user)
-    rows = LabourMarketContext.objects.select_related("partnership")
+    rows = LabourMarketContext.objects.select_related("partnership__programme")
+    path = "partnership__programme_id"
     if funder:
-        return rows
+        return _in_programmes(rows, user, programme_id, path=path)
     if area is not None:
-        return rows.filter(partnership_id=area)
+        return _in_programme(rows.filter(partnership_id=area), programme_id, path=path)
     return LabourMarketContext.objects.none()
 
 
-def partnerships_for_funding(user: Any) -> QuerySet[Partnership]:
-    """The areas this person can set targets or record figures for (the funder: all; a manager: theirs)."""
+def partnerships_for_funding(user: Any, programme_id: int | None = None) -> QuerySet[Partnership]:
+    """The areas this person can set targets or record figures for: the funder, those of the programmes
+    they oversee (of `programme_id` alone when given); a manager, theirs."""
     funder, area = _funder_or_area(user)
     if funder:
-        return Partnership.objects.order_by("area_name")
+        return _in_programmes(Partnership.objects.order_by("area_name", "pk"), user, programme_id, path="programme_id")
     if area is not None:
-        return Partnership.objects.filter(pk=area)
+        return _in_programme(Partnership.objects.filter(pk=area), programme_id, path="programme_id")
     return Partnership.objects.none()
 
 
@@ -145,11 +170,14 @@ class TargetGrid:
     side: str
 
 
-def target_grid(user: Any, *, today: datetime.date | None = None) -> TargetGrid:
-    """The targets as a grid (three queries): every year from the first target to this year or the last target."""
+def target_grid(user: Any, *, today: datetime.date | None = None, programme_id: int | None = None) -> TargetGrid:
+    """The targets as a grid (three queries): every year from the first target to this year or the last target.
+
+    Of one programme when `programme_id` is given (the funder's page), else of every area this person sees.
+    """
     today = today or timezone.localdate()
-    targets = list(targets_visible_to(user))
-    partnerships = list(partnerships_for_funding(user))
+    targets = list(targets_visible_to(user, programme_id))
+    partnerships = list(partnerships_for_funding(user, programme_id))
     funders = funder_users({target.proposed_by_id for target in targets})
     side = target_side(user)
     known = {target.year for target in targets} | {today.year}
@@ -336,7 +364,8 @@ def record_grant(
     The reference is unique: it becomes the suffix of the grant's 360Giving identifier.
     """
     funder = _funder_organisation(actor)
-    partnership = Partnership.objects.filter(pk=partnership_id).first()
+    # Only an area of a programme the funder oversees: another programme's is as unknown as a missing one.
+    partnership = partnerships_for_funding(actor).filter(pk=partnership_id).first()
     if partnership is None:
         raise InvalidInput({"partnership_id": ["Choose a partnership."]})
     grant = Grant(
@@ -428,7 +457,7 @@ def set_labour_market(
     """The funder enters an area's figures for a year (new: no version; a correction: the version read)."""
     if not rules.has_perm("programmes.manage_labour_market", actor):
         raise NotAllowed("Only the funder can enter labour-market figures.")
-    partnership = Partnership.objects.filter(pk=partnership_id).first()
+    partnership = partnerships_for_funding(actor).filter(pk=partnership_id).first()
     if partnership is None:
         raise InvalidInput({"partnership_id": ["Choose an area."]})
     _check_year(year)
@@ -603,16 +632,23 @@ def _mean(values: list[Decimal], places: str) -> Decimal:
     return (sum(values, Decimal(0)) / len(values)).quantize(Decimal(places), ROUND_HALF_UP)
 
 
-def import_labour_market_csv(*, actor: Any, text: str, source: str = NOMIS_SOURCE) -> ImportResult:
-    """The funder imports figures from a Nomis CSV: all rows or (on any problem) none.
+def import_labour_market_csv(
+    *, actor: Any, text: str, source: str = NOMIS_SOURCE, programme_id: int | None = None
+) -> ImportResult:
+    """The funder imports figures from a Nomis CSV into one programme's areas: all rows or (on any problem) none.
 
+    The same area (GSS code) can run successive programmes, each with its own partnership: the figures go
+    to the areas of `programme_id` (a programme the funder oversees; None: the one that started last).
     Rows for areas outside the programme are skipped; a figure the file does not hold is left as it was.
     """
     if not rules.has_perm("programmes.manage_labour_market", actor):
         raise NotAllowed("Only the funder can import labour-market figures.")
     parsed = parse_nomis_csv(text)
     codes = {code for code, _year in parsed.figures}
-    partnerships = {p.gss_code.upper(): p for p in Partnership.objects.filter(gss_code__in=codes)}
+    programme = programme_for(actor, programme_id)
+    partnerships = {
+        p.gss_code.upper(): p for p in Partnership.objects.filter(gss_code__in=codes, programme_id=programme.pk)
+    }
     created = updated = 0
     skipped = parsed.skipped
     with transaction.atomic():

@@ -61,6 +61,7 @@ from coproduce.programmes.funding import grants_visible_to
 from coproduce.programmes.models import Grant, Organisation, Partnership, Programme
 from coproduce.programmes.org_ids import split_org_id
 from coproduce.programmes.permissions import is_funder, is_partnership_manager
+from coproduce.programmes.selectors import programme_for
 from coproduce.programmes.services import tidy_giving_details
 
 STANDARD_DIR = Path(__file__).resolve().parent / "giving_standard"
@@ -440,25 +441,29 @@ def set_programme_classification(
 rules.add_perm("programmes.export_grants_360giving", is_funder | is_partnership_manager)
 
 
-def grants_to_export(user: Any) -> QuerySet[Grant]:
-    """The grants `user` may see (`grants_visible_to`), with what a 360Giving record needs, in order."""
+def grants_to_export(user: Any, programme_id: int | None = None) -> QuerySet[Grant]:
+    """The grants `user` may see (`grants_visible_to`), of `programme_id` alone when given, with what a
+    360Giving record needs, in order."""
     return (
-        grants_visible_to(user)
+        grants_visible_to(user, programme_id)
         .select_related("partnership__programme", "funder", "recipient")
         .order_by("awarded_on", "reference", "pk")
     )
 
 
-def export_grants_360giving(*, actor: Any) -> dict[str, Any]:
-    """The grants `actor` may see as a valid 360Giving data package; the export is audited.
+def export_grants_360giving(*, actor: Any, programme_id: int | None = None) -> dict[str, Any]:
+    """One programme's grants that `actor` may see as a valid 360Giving data package; the export is audited.
 
-    Published by the grants' funder (the programme has one). Refuses (NotAllowed) anyone but the
-    funder and partnership managers, answers NotFound when there is no grant to export, and
-    never hands out a package the official schema rejects.
+    The programme is `programme_id` (NotFound for one `actor` may not see) or, when None, the one that
+    started last of theirs. Grant identifiers stay unique across programmes: each is made from the
+    grant's reference, unique on the whole instance. Published by the grants' funder (the programme has
+    one). Refuses (NotAllowed) anyone but the funder and partnership managers, answers NotFound when
+    there is no grant to export, and never hands out a package the official schema rejects.
     """
     if not rules.has_perm("programmes.export_grants_360giving", actor):
         raise NotAllowed("Only the funder and partnership managers can export grants.")
-    grants = list(grants_to_export(actor))
+    programme = programme_for(actor, programme_id)
+    grants = list(grants_to_export(actor, programme.pk))
     if not grants:
         raise NotFound("There are no grants to export yet.")
     package = grants_package(grants, publisher=grants[0].funder)
@@ -470,7 +475,7 @@ def export_grants_360giving(*, actor: Any) -> dict[str, Any]:
     record_event(
         actor=actor,
         action=AuditEvent.Action.EXPORT,
-        record=grants[0].partnership.programme,
+        record=programme,
         participant_id=None,
     )
     return package

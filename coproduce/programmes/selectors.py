@@ -7,6 +7,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from coproduce.accounts.roles import Role
+from coproduce.core.errors import NotFound
 from coproduce.programmes.actors import actor_for
 from coproduce.programmes.models import (
     Organisation,
@@ -69,6 +70,21 @@ def chosen_programme(user: Any, wanted_id: int | None = None) -> Programme | Non
     else the one that started last. None for someone with no programme."""
     visible = actor_for(user).programmes
     return next((programme for programme in visible if programme.pk == wanted_id), visible[0] if visible else None)
+
+
+def programme_for(user: Any, programme_id: int | None = None) -> Programme:
+    """The programme a programme-wide read is about: `programme_id` if this person may see it, else
+    (`programme_id` None) the one that started last. NotFound for a programme they may not see or that
+    does not exist, exactly as for a record they may not see, and when they see no programme at all."""
+    visible = actor_for(user).programmes
+    if programme_id is None:
+        if not visible:
+            raise NotFound("No such programme.")
+        return visible[0]
+    found = next((programme for programme in visible if programme.pk == programme_id), None)
+    if found is None:
+        raise NotFound("No such programme.")
+    return found
 
 
 def running_programmes(day: datetime.date | None = None) -> QuerySet[Programme]:

@@ -45,6 +45,7 @@ from coproduce.outcomes.models import Outcome
 from coproduce.outcomes.quality import job_fits
 from coproduce.participants.models import Participant
 from coproduce.programmes.models import EngagementTarget, Grant, LabourMarketContext, Partnership, Programme
+from coproduce.programmes.selectors import programme_for
 from coproduce.reporting.exports import (
     ExportTable,
     Figure,
@@ -194,6 +195,7 @@ class ProgrammeStats:
     years: tuple[int, ...]
     programme: AreaStats
     areas: tuple[AreaStats, ...] = field(default_factory=tuple)
+    programme_id: int | None = None
 
     @property
     def participants(self) -> Cell:
@@ -295,20 +297,25 @@ def _per_head(amount: Decimal, people: Cell) -> Money:
     return Money((amount / people.value).quantize(PENNY, rounding=ROUND_HALF_UP))
 
 
-def programme_statistics(today: datetime.date) -> ProgrammeStats:
-    """The programme's figures on `today`, all areas and each area, suppressed. Ten queries.
+def programme_statistics(today: datetime.date, programme: Programme) -> ProgrammeStats:
+    """One programme's figures on `today`, all its areas and each area, suppressed. Ten queries.
 
+    "All areas" are the programme's partnerships: another programme's participants, jobs, targets,
+    grants and money are never counted, even where the same area (GSS code) runs both.
     Participants are those who joined on or before `today`; paid work and fitting jobs count job
     starts on or before `today`. Targets are the agreed ones only (all areas have one for a year
     when every area agreed one). Labour-market context is each
     area's latest year. Money: grants to the partnership, pots of the partnership, and approved
     spend on the area's participants (from any pot).
     """
-    partnerships = list(Partnership.objects.select_related("programme").order_by("area_name", "pk"))
+    # Filters name the programme rather than a list of partnership ids, so that a programme with no
+    # areas yet costs the same queries as any other.
+    in_programme = programme.pk
+    partnerships = list(Partnership.objects.filter(programme_id=in_programme).order_by("area_name", "pk"))
     ids = [partnership.pk for partnership in partnerships]
     joined: dict[Hashable, dict[int, int]] = {pk: {} for pk in ids}
     rows = (
-        Participant.objects.filter(joined_on__lte=today)
+        Participant.objects.filter(joined_on__lte=today, partnership__programme_id=in_programme)
         .order_by()
         .annotate(year=ExtractYear("joined_on"))
         .values("partnership_id", "year")
@@ -318,22 +325,24 @@ def programme_statistics(today: datetime.date) -> ProgrammeStats:
         joined.setdefault(row["partnership_id"], {})[row["year"]] = row["n"]
     active: dict[Hashable, int] = {
         row["partnership_id"]: row["n"]
-        for row in Participant.objects.filter(joined_on__lte=today, status=Participant.Status.ACTIVE)
+        for row in Participant.objects.filter(
+            joined_on__lte=today, status=Participant.Status.ACTIVE, partnership__programme_id=in_programme
+        )
         .order_by()
         .values("partnership_id")
         .annotate(n=Count("pk"))
     }
+    job_starts_in_programme = Outcome.objects.filter(
+        kind=Outcome.Kind.JOB_START, achieved_on__lte=today, participant__partnership__programme_id=in_programme
+    )
     paid: dict[Hashable, int] = {
         row["participant__partnership_id"]: row["n"]
-        for row in Outcome.objects.filter(kind=Outcome.Kind.JOB_START, achieved_on__lte=today)
-        .order_by()
+        for row in job_starts_in_programme.order_by()
         .values("participant__partnership_id")
         .annotate(n=Count("participant_id", distinct=True))
     }
     fitting_people: dict[Hashable, set[int]] = defaultdict(set)
-    job_starts = Outcome.objects.filter(kind=Outcome.Kind.JOB_START, achieved_on__lte=today).select_related(
-        "participant__work_wish"
-    )
+    job_starts = job_starts_in_programme.select_related("participant__work_wish")
     for outcome in job_starts:
         wish = getattr(outcome.participant, "work_wish", None)
         if job_fits(outcome, wish).fits:
@@ -343,27 +352,32 @@ def programme_statistics(today: datetime.date) -> ProgrammeStats:
     years = tuple(range(years[0], years[-1] + 1)) if years else ()
 
     targets: dict[int, dict[int, int]] = defaultdict(dict)
-    for target in EngagementTarget.objects.filter(agreed_at__isnull=False).order_by("year"):
+    for target in EngagementTarget.objects.filter(
+        agreed_at__isnull=False, partnership__programme_id=in_programme
+    ).order_by("year"):
         targets[target.partnership_id][target.year] = target.participants
     labour: dict[int, LabourMarket] = {}
-    for context in LabourMarketContext.objects.order_by("year"):
+    for context in LabourMarketContext.objects.filter(partnership__programme_id=in_programme).order_by("year"):
         labour[context.partnership_id] = LabourMarket(
             context.year, context.claimant_rate, context.job_density, context.source
         )
     grants = {
         row["partnership_id"]: _money(row["total"])
-        for row in Grant.objects.order_by().values("partnership_id").annotate(total=Sum("amount"))
+        for row in Grant.objects.filter(partnership__programme_id=in_programme)
+        .order_by()
+        .values("partnership_id")
+        .annotate(total=Sum("amount"))
     }
     budgets = {
         row["partnership_id"]: _money(row["total"])
-        for row in BudgetPot.objects.filter(partnership__isnull=False)
+        for row in BudgetPot.objects.filter(partnership__programme_id=in_programme)
         .order_by()
         .values("partnership_id")
         .annotate(total=Sum("amount"))
     }
     spends = {
         row["participant__partnership_id"]: _money(row["total"])
-        for row in Spend.objects.filter(state=Spend.State.APPROVED)
+        for row in Spend.objects.filter(state=Spend.State.APPROVED, participant__partnership__programme_id=in_programme)
         .order_by()
         .values("participant__partnership_id")
         .annotate(total=Sum("amount"))
@@ -405,35 +419,39 @@ def programme_statistics(today: datetime.date) -> ProgrammeStats:
             approved_spend=sum(spends.values(), Decimal("0.00")) if is_total else spends.get(key, Decimal("0.00")),
         )
 
-    names = sorted({partnership.programme.name for partnership in partnerships})
     return ProgrammeStats(
-        programme_name=" and ".join(names) or "The programme",
+        programme_name=programme.name,
         today=today,
         years=years,
         programme=area_stats(TOTAL, "All areas"),
         areas=tuple(area_stats(partnership.pk, partnership.area_name) for partnership in partnerships),
+        programme_id=programme.pk,
     )
 
 
 def read_programme_statistics(
-    *, actor: Any, today: datetime.date, action: str = AuditEvent.Action.VIEW
+    *,
+    actor: Any,
+    today: datetime.date,
+    programme_id: int | None = None,
+    action: str = AuditEvent.Action.VIEW,
 ) -> ProgrammeStats:
-    """The funder's figures, for those allowed programme aggregates; the read is audited.
+    """One programme's figures, for those allowed programme aggregates; the read is audited.
 
-    The audit event names the programme and no participant: these are aggregates, not anyone's
-    personal data.
+    `programme_id` None is the programme that started last among those `actor` oversees; one they do
+    not oversee (or that does not exist) is NotFound, as a record they may not see. The audit event
+    names the programme and no participant: these are aggregates, not anyone's personal data.
     """
     if not rules.has_perm("reporting.view_programme_counts", actor):
         raise NotAllowed("Only the funder sees the programme's statistics.")
-    stats = programme_statistics(today)
-    programme = Programme.objects.order_by("pk").first()
-    if programme is not None:
-        record_event(
-            actor=actor,
-            action=action,
-            record=programme,
-            participant_id=None,
-        )
+    programme = programme_for(actor, programme_id)
+    stats = programme_statistics(today, programme)
+    record_event(
+        actor=actor,
+        action=action,
+        record=programme,
+        participant_id=None,
+    )
     return stats
 
 

@@ -36,7 +36,8 @@ def test_the_funder_gets_the_programme_and_each_area(personas: Personas, client_
     assert response.status_code == 200
     body = response.json()
     assert set(body) == {
-        "programme", "date", "area", "participants", "participants_suppressed", "paid_work", "paid_work_suppressed",
+        "programme", "programme_id", "date", "area", "participants", "participants_suppressed", "paid_work",
+        "paid_work_suppressed",
         "fitting_job", "fitting_job_suppressed", "engagement", "labour_market", "grants", "cost_per_participant",
         "cost_per_participant_suppressed", "cost_per_job_outcome", "cost_per_job_outcome_suppressed", "budget",
         "approved_spend", "areas",

@@ -112,6 +112,28 @@ def test_the_partnerships_the_instance_has_are_linked_and_the_others_left_out() 
 
 
 @pytest.mark.django_db
+def test_an_area_that_ran_successive_programmes_links_the_programme_running_now() -> None:
+    import datetime
+
+    from tests.programmes.factories import ProgrammeFactory
+
+    partnership = build_directory()
+    document = export_directory()
+    empty_the_instance(partnership)
+    ended = ProgrammeFactory(
+        name="An earlier programme", starts_on=datetime.date(2013, 4, 1), ends_on=datetime.date(2017, 12, 31)
+    )
+    running = ProgrammeFactory(name="Making It Work Together", starts_on=datetime.date(2025, 4, 1))
+    PartnershipFactory(programme=ended, gss_code="S12000015", area_name="Fife", short_code="FIF")
+    now = PartnershipFactory(programme=running, gss_code="S12000015", area_name="Fife", short_code="FIF")
+
+    result = import_hsds_json(json.dumps(document), actor=None)
+
+    assert result.warnings == []
+    assert set(Service.objects.filter(partnerships=now).values_list("name", flat=True)) == {"Food bank", "Money advice"}
+
+
+@pytest.mark.django_db
 def test_a_service_naming_only_unknown_partnerships_keeps_its_links() -> None:
     here = PartnershipFactory()
     service = ServiceFactory(partnerships=[here])

@@ -21,8 +21,9 @@ from coproduce.programmes.funding import (
     targets_visible_to,
     update_grant,
 )
-from coproduce.programmes.models import EngagementTarget, Grant, LabourMarketContext
+from coproduce.programmes.models import EngagementTarget, Grant, LabourMarketContext, Programme
 from tests.personas import Personas
+from tests.programmes.factories import MembershipFactory, PartnershipFactory, ProgrammeFactory
 
 NOMIS_CSV = (Path(__file__).parent / "data" / "nomis_labour_market.csv").read_text()
 HEADER = "DATE,GEOGRAPHY_CODE,GEOGRAPHY_NAME,MEASURES_NAME,OBS_VALUE\n"
@@ -447,3 +448,73 @@ def test_who_sees_labour_market_figures(personas: Personas) -> None:
     assert labour_market_visible_to(personas.funder.user).count() == 3
     assert labour_market_visible_to(personas.manager.user).count() == 2
     assert labour_market_visible_to(personas.keyworker.user).count() == 0
+
+
+def _successor(p: Personas, *, overseen: bool) -> Programme:
+    """The programme that followed in Fife (same GSS code, a partnership of its own)."""
+    programme = ProgrammeFactory(
+        name="Making It Work Together", reference_prefix="MWT", starts_on=datetime.date(2025, 4, 1)
+    )
+    fife = PartnershipFactory(programme=programme, area_name="Fife", gss_code="S12000047", short_code="FIF")
+    MembershipFactory(partnership=fife, organisation=p.lead_organisation, role="co_lead")
+    if overseen:
+        p.funder.programmes.add(programme)
+    return programme
+
+
+def test_a_nomis_csv_goes_to_the_chosen_programmes_areas_alone(personas: Personas) -> None:
+    successor = _successor(personas, overseen=True)
+    later_fife = successor.partnerships.get()
+
+    result = import_labour_market_csv(actor=personas.funder.user, text=NOMIS_CSV, programme_id=successor.pk)
+
+    # Glasgow does not run the successor: its rows are skipped, and Making It Work's Fife gets nothing.
+    assert result.areas == ["Fife"]
+    assert set(LabourMarketContext.objects.values_list("partnership_id", flat=True)) == {later_fife.pk}
+    assert list(labour_market_visible_to(personas.funder.user, personas.fife.programme_id)) == []
+    assert labour_market_visible_to(personas.funder.user, successor.pk).count() == 2
+    # Without a programme: the one that started last.
+    import_labour_market_csv(actor=personas.funder.user, text=NOMIS_CSV)
+    assert not LabourMarketContext.objects.filter(partnership=personas.fife).exists()
+    import_labour_market_csv(actor=personas.funder.user, text=NOMIS_CSV, programme_id=personas.fife.programme_id)
+    assert LabourMarketContext.objects.filter(partnership=personas.fife).count() == 2
+
+
+def test_the_funder_reaches_only_the_programmes_they_oversee(personas: Personas) -> None:
+    other = _successor(personas, overseen=False)
+    other_fife = other.partnerships.get()
+    funder = personas.funder.user
+
+    with pytest.raises(NotFound):
+        propose_target(actor=funder, partnership_id=other_fife.pk, year=2026, participants=10)
+    with pytest.raises(InvalidInput):
+        _grant(personas, partnership_id=other_fife.pk, reference="MWT-FIF-2025-01")
+    with pytest.raises(InvalidInput):
+        set_labour_market(
+            actor=funder,
+            partnership_id=other_fife.pk,
+            year=2025,
+            claimant_rate=Decimal("3"),
+            job_density=None,
+            source="ONS",
+        )
+    with pytest.raises(NotFound):
+        import_labour_market_csv(actor=funder, text=NOMIS_CSV, programme_id=other.pk)
+    assert not EngagementTarget.objects.exists()
+    assert not Grant.objects.exists()
+    assert not LabourMarketContext.objects.exists()
+    # Rows someone else put there stay out of the funder's sight.
+    Grant.objects.create(
+        partnership=other_fife,
+        funder=personas.funder_organisation,
+        recipient=personas.lead_organisation,
+        reference="MWT-FIF-2025-01",
+        title="Making It Work Together",
+        description="Keyworkers.",
+        amount=Decimal("1000.00"),
+        awarded_on=datetime.date(2025, 3, 1),
+        starts_on=datetime.date(2025, 4, 1),
+        ends_on=datetime.date(2026, 3, 31),
+    )
+    assert not grants_visible_to(funder).exists()
+    assert not grants_visible_to(funder, other.pk).exists()

@@ -14,11 +14,12 @@ from decimal import Decimal
 from django.utils import timezone
 
 from coproduce.participants.models import Participant
-from coproduce.programmes.models import EngagementTarget, Grant, LabourMarketContext
+from coproduce.programmes.models import EngagementTarget, Grant, LabourMarketContext, Programme
 from tests.budgets.factories import ApprovedSpendFactory, BudgetPotFactory, SpendFactory
 from tests.outcomes.factories import JobStartFactory, WorkWishFactory
 from tests.participants.factories import ParticipantFactory
 from tests.personas import Personas
+from tests.programmes.factories import MembershipFactory, PartnershipFactory, ProgrammeFactory, StaffMemberFactory
 
 TODAY = datetime.date(2017, 1, 1)
 
@@ -90,3 +91,50 @@ def build_story(personas: Personas) -> None:
     pot = BudgetPotFactory(partnership=personas.fife, amount=Decimal("1000.00"))
     ApprovedSpendFactory(pot=pot, participant=personas.participant, amount=Decimal("40.00"))
     SpendFactory(pot=pot, participant=personas.participant, amount=Decimal("25.00"))
+
+
+SUCCESSOR_NAME = "Making It Work Together"
+
+
+def build_successor(personas: Personas, *, funder_oversees: bool = True) -> Programme:
+    """An overlapping programme run in Fife by the same funder, with records on the same days as the story's,
+    so that only the programme tells them apart: 10 participants (joined 2016), 5 in paid work (all
+    fitting), an agreed 2016 target of 9, labour market 2016 (claimant rate 9.9), a £70,000 grant, a
+    £500 pot with £75 approved. Not a single one of them may reach Making It Work's figures."""
+    programme = ProgrammeFactory(name=SUCCESSOR_NAME, reference_prefix="MWT", starts_on=datetime.date(2016, 1, 1))
+    fife = PartnershipFactory(programme=programme, area_name="Fife", gss_code="S12000047", short_code="FIF")
+    keyworker = StaffMemberFactory(partnership=fife, organisation=personas.lead_organisation)
+    MembershipFactory(partnership=fife, organisation=personas.lead_organisation, role="co_lead")
+    if funder_oversees:
+        personas.funder.programmes.add(programme)
+    people = joiners(keyworker, 2016, 10)
+    into_work(people[:5], fitting=True)
+    now = timezone.now()
+    funder = personas.funder.user
+    EngagementTarget.objects.create(
+        partnership=fife,
+        year=2016,
+        participants=9,
+        proposed_by=funder,
+        proposed_at=now,
+        agreed_by=funder,
+        agreed_at=now,
+    )
+    LabourMarketContext.objects.create(
+        partnership=fife, year=2016, claimant_rate=Decimal("9.9"), job_density=Decimal("0.50"), source="ONS Nomis"
+    )
+    Grant.objects.create(
+        partnership=fife,
+        funder=personas.funder_organisation,
+        recipient=personas.lead_organisation,
+        reference="MWT-FIF-2016",
+        title="Making It Work Together",
+        description="Support for parents into work, again.",
+        amount=Decimal(70000),
+        awarded_on=datetime.date(2016, 1, 5),
+        starts_on=datetime.date(2016, 4, 1),
+        ends_on=datetime.date(2018, 3, 31),
+    )
+    pot = BudgetPotFactory(partnership=fife, amount=Decimal("500.00"))
+    ApprovedSpendFactory(pot=pot, participant=people[0], amount=Decimal("75.00"))
+    return programme

@@ -20,7 +20,7 @@ from tests.outcomes.factories import JobStartFactory
 from tests.participants.factories import ParticipantFactory
 from tests.personas import Personas
 from tests.programmes.factories import PartnershipFactory, StaffMemberFactory
-from tests.reporting.stats_story import TODAY, build_story
+from tests.reporting.stats_story import SUCCESSOR_NAME, TODAY, build_story, build_successor
 
 
 def wilson_by_hand(successes: int, n: int, z: float = 1.96) -> tuple[float, float]:
@@ -79,7 +79,7 @@ def figures(stats: ProgrammeStats) -> dict[str, tuple[object, ...]]:
 def test_programme_statistics_are_counted_from_records(personas: Personas) -> None:
     build_story(personas)
 
-    stats = programme_statistics(TODAY)
+    stats = programme_statistics(TODAY, personas.fife.programme)
 
     assert stats.programme_name == "Making It Work"
     assert stats.years == (2015, 2016)
@@ -122,10 +122,52 @@ def test_programme_statistics_are_counted_from_records(personas: Personas) -> No
     assert not stats.any_hidden
 
 
+def test_each_programme_counts_its_own_participants_jobs_and_money_alone(personas: Personas) -> None:
+    """Two programmes in the same area (same GSS code), records on the same days: neither's figures hold
+    any of the other's participants, jobs, targets, labour market, grants or money."""
+    build_story(personas)
+    successor = build_successor(personas)
+
+    first = programme_statistics(TODAY, personas.fife.programme)
+    assert first.programme_name == "Making It Work"
+    assert first.programme_id == personas.fife.programme_id
+    assert figures(first) == {
+        "Fife": (30, 12, "40% (25%–58%)", 6, "20% (10%–37%)"),
+        "Glasgow": (20, 5, "25% (11%–47%)", 5, "25% (11%–47%)"),
+        "All areas": (50, 17, "34% (22%–48%)", 11, "22% (13%–35%)"),
+    }
+    fife, _glasgow = first.areas
+    assert fife.labour_market is not None
+    assert fife.labour_market.claimant_rate == Decimal("2.8")
+    assert [(e.year, e.target) for e in fife.engagement] == [(2015, None), (2016, 20)]
+    assert (first.programme.grants, first.programme.budget, first.programme.approved_spend) == (
+        Decimal("90000.00"),
+        Decimal("1000.00"),
+        Decimal("40.00"),
+    )
+
+    second = programme_statistics(TODAY, successor)
+    assert second.programme_name == SUCCESSOR_NAME
+    assert [area.area_name for area in second.areas] == ["Fife"]
+    assert figures(second) == {
+        "Fife": (10, 5, "50% (24%–76%)", 5, "50% (24%–76%)"),
+        "All areas": (10, 5, "50% (24%–76%)", 5, "50% (24%–76%)"),
+    }
+    (new_fife,) = second.areas
+    assert new_fife.labour_market is not None
+    assert new_fife.labour_market.claimant_rate == Decimal("9.9")
+    assert [(e.year, e.joined.value, e.target) for e in second.programme.engagement] == [(2016, 10, 9)]
+    assert (second.programme.grants, second.programme.budget, second.programme.approved_spend) == (
+        Decimal("70000.00"),
+        Decimal("500.00"),
+        Decimal("75.00"),
+    )
+
+
 def test_earlier_in_time_fewer_have_joined_and_small_numbers_are_suppressed(personas: Personas) -> None:
     build_story(personas)
 
-    stats = programme_statistics(datetime.date(2015, 12, 31))
+    stats = programme_statistics(datetime.date(2015, 12, 31), personas.fife.programme)
 
     # Only the 2015 joiners (5 and 5), and nobody in work yet.
     assert figures(stats) == {
@@ -141,7 +183,7 @@ def test_a_small_area_is_suppressed_and_what_depends_on_it_is_hidden(personas: P
     # The personas alone: 3 in Fife and 1 in Glasgow, all joined in 2015; Pat started a job.
     JobStartFactory(participant=personas.participant, achieved_on=datetime.date(2016, 1, 4))
 
-    stats = programme_statistics(TODAY)
+    stats = programme_statistics(TODAY, personas.fife.programme)
 
     fife = stats.areas[0]
     assert fife.participants == Cell(None, Reason.SMALL)
@@ -161,7 +203,7 @@ def test_a_rate_is_hidden_when_its_count_is_hidden_to_protect_another(personas: 
         JobStartFactory(participant=participant, achieved_on=datetime.date(2016, 1, 4))
     ParticipantFactory.create_batch(9, keyworker=personas.glasgow_keyworker)
 
-    stats = programme_statistics(TODAY)
+    stats = programme_statistics(TODAY, personas.fife.programme)
 
     fife = stats.areas[0]
     shown = [fife.participants, fife.paid_work.count]
@@ -173,7 +215,7 @@ def test_a_rate_is_hidden_when_its_count_is_hidden_to_protect_another(personas: 
 def test_dashboard_tables_hold_the_same_figures(personas: Personas) -> None:
     build_story(personas)
 
-    outcomes, engagement, costs = dashboard_tables(programme_statistics(TODAY))
+    outcomes, engagement, costs = dashboard_tables(programme_statistics(TODAY, personas.fife.programme))
 
     assert outcomes.display_rows == [
         ["Fife", "30", "12", "40% (25%–58%)", "6", "20% (10%–37%)", "2.8", "0.72", "2016"],
@@ -206,7 +248,9 @@ def test_dashboard_tables_hold_the_same_figures(personas: Personas) -> None:
 
 def more_areas(personas: Personas, count: int) -> None:
     for n in range(count):
-        partnership = PartnershipFactory(programme=personas.fife.programme, area_name=f"Extra {n}")
+        partnership = PartnershipFactory(
+            programme=personas.fife.programme, area_name=f"Extra {n}", gss_code=f"S19{n:06d}"
+        )
         keyworker = StaffMemberFactory(partnership=partnership, organisation=personas.lead_organisation)
         for participant in ParticipantFactory.create_batch(6, keyworker=keyworker):
             JobStartFactory(participant=participant, achieved_on=datetime.date(2016, 1, 4))
@@ -219,5 +263,6 @@ def test_the_number_of_queries_does_not_grow_with_areas_or_participants(
     if extra_areas:
         build_story(personas)
         more_areas(personas, extra_areas)
+        build_successor(personas)
     with django_assert_num_queries(10):  # type: ignore[operator]
-        programme_statistics(TODAY)
+        programme_statistics(TODAY, personas.fife.programme)

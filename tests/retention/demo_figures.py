@@ -61,7 +61,8 @@ def _analytics(evaluator: User, today: datetime.date) -> dict[str, Any]:
 
 
 def published_figures(today: datetime.date) -> dict[str, Any]:
-    stats = programme_statistics(today)
+    programmes = list(Programme.objects.order_by("starts_on", "pk"))
+    every_stats = [programme_statistics(today, programme) for programme in programmes]
     funder = demo_user(Role.FUNDER)
     evaluator = demo_user(Role.EVALUATOR)
     managers = User.objects.filter(
@@ -74,9 +75,9 @@ def published_figures(today: datetime.date) -> dict[str, Any]:
     ).order_by("pk")
     grants = list(grants_to_export(funder))
     return {
-        "programme statistics": stats,
-        "funder tables": [to_csv(table) for table in dashboard_tables(stats)],
-        "funder home": funder_home_report(stats),
+        "programme statistics": every_stats,
+        "funder tables": [[to_csv(table) for table in dashboard_tables(stats)] for stats in every_stats],
+        "funder home": [funder_home_report(stats) for stats in every_stats],
         "dashboards": {user.email: _dashboard(user, today) for user in managers},
         "board dashboards": {user.email: _dashboard(user, today) for user in board_members},
         "area counts": {user.email: area_status_counts(user) for user in managers},

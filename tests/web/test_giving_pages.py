@@ -17,7 +17,7 @@ from tests.programmes.grant_factories import GrantFactory
 
 PAGE = "/funder/360giving/"
 DOWNLOAD = "/funder/360giving/download/"
-QUERIES = 6  # session, user, staff record, roles, own participant record and board seat, grants
+QUERIES = 7  # session, user, staff record, roles, own participant record and board seat, programmes overseen, grants
 
 
 @pytest.fixture
@@ -108,7 +108,7 @@ def test_the_download_is_a_valid_360giving_file_and_is_audited(personas: Persona
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
     assert response["Content-Disposition"] == (
-        f'attachment; filename="grants-360giving-{timezone.localdate():%Y-%m-%d}.json"'
+        f'attachment; filename="grants-360giving-making-it-work-{timezone.localdate():%Y-%m-%d}.json"'
     )
     package = json.loads(response.content)
     assert validate_package(package) == []

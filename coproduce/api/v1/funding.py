@@ -2,7 +2,9 @@
 
 Rows come from coproduce/programmes/funding.py (`targets_visible_to`, `grants_visible_to`,
 `labour_market_visible_to`), changes from the services there; every change is audited (channel "api").
-The funder sees every area; a partnership manager their own; everyone else an empty list.
+The funder sees every area of one programme at a time (the `programme` query parameter; absent: the
+programme that started last; one they do not oversee: 404); a partnership manager their own area;
+everyone else an empty list.
 """
 
 import datetime
@@ -16,6 +18,7 @@ from ninja.pagination import paginate
 
 from coproduce.api.v1.auth import caller
 from coproduce.api.v1.pagination import PageNumber
+from coproduce.api.v1.programme_param import programme_id_for, programme_query
 from coproduce.api.v1.schemas import Input, VersionIn, error_responses
 from coproduce.core.errors import NotFound
 from coproduce.programmes.funding import (
@@ -160,14 +163,16 @@ class LabourMarketFiguresOut(Schema):
 
 @router.get(
     "/targets",
-    response={200: list[TargetOut], **error_responses(400, 401)},
+    response={200: list[TargetOut], **error_responses(400, 401, 404)},
     summary="List engagement targets",
     url_name="list_targets",
 )
 @paginate(PageNumber)
-def list_targets(request: HttpRequest) -> QuerySet[EngagementTarget]:
-    """The funder: every area's; a partnership manager: their area's; anyone else: none."""
-    return targets_visible_to(caller(request)).order_by("partnership__area_name", "year", "pk")
+def list_targets(request: HttpRequest, programme: int | None = programme_query()) -> QuerySet[EngagementTarget]:
+    """The funder: every area's of the programme; a partnership manager: their area's; anyone else: none."""
+    user = caller(request)
+    rows = targets_visible_to(user, programme_id_for(user, programme))
+    return rows.order_by("partnership__area_name", "year", "pk")
 
 
 @router.post(
@@ -204,14 +209,15 @@ def agree_target_route(request: HttpRequest, target_id: int, payload: VersionIn)
 
 @router.get(
     "/grants",
-    response={200: list[GrantOut], **error_responses(400, 401)},
+    response={200: list[GrantOut], **error_responses(400, 401, 404)},
     summary="List grants",
     url_name="list_grants",
 )
 @paginate(PageNumber)
-def list_grants(request: HttpRequest) -> QuerySet[Grant]:
-    """The funder: the grants their organisation made; a partnership manager: their area's."""
-    return grants_visible_to(caller(request)).order_by("awarded_on", "reference")
+def list_grants(request: HttpRequest, programme: int | None = programme_query()) -> QuerySet[Grant]:
+    """The funder: the grants their organisation made to the programme; a partnership manager: their area's."""
+    user = caller(request)
+    return grants_visible_to(user, programme_id_for(user, programme)).order_by("awarded_on", "reference")
 
 
 @router.post(
@@ -262,13 +268,18 @@ def update_grant_route(request: HttpRequest, grant_id: int, payload: GrantUpdate
 
 @router.get(
     "/labour-market",
-    response={200: list[LabourMarketFiguresOut], **error_responses(400, 401)},
+    response={200: list[LabourMarketFiguresOut], **error_responses(400, 401, 404)},
     summary="List labour-market context by area and year",
     url_name="list_labour_market",
 )
 @paginate(PageNumber)
-def list_labour_market(request: HttpRequest) -> QuerySet[LabourMarketContext]:
-    return labour_market_visible_to(caller(request)).order_by("partnership__area_name", "year", "pk")
+def list_labour_market(
+    request: HttpRequest, programme: int | None = programme_query()
+) -> QuerySet[LabourMarketContext]:
+    """The figures of the programme's areas (the funder), or of the manager's own area."""
+    user = caller(request)
+    rows = labour_market_visible_to(user, programme_id_for(user, programme))
+    return rows.order_by("partnership__area_name", "year", "pk")
 
 
 @router.post(

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from ninja import Router
 
 from coproduce.api.v1.auth import caller
+from coproduce.api.v1.programme_param import programme_query
 from coproduce.api.v1.schemas import error_responses
 from coproduce.programmes.giving import export_grants_360giving
 
@@ -25,10 +26,11 @@ router = Router(tags=["grants"])
         'A 360Giving data package (schema 1.4.3, `version` "1.4"): `publisher`, `license` and '
         "`grants`, each with its `360G-` identifier, amount in GBP, award and planned dates, "
         "recipient and funder (org-id.guide identifiers) and the area it benefits (GSS code). "
-        "The funder gets every grant, a partnership manager their partnership's. 404 when there "
-        "is no grant yet (a package needs at least one)."
+        "One programme's grants (one file per programme): the funder gets every grant to its areas, "
+        "a partnership manager their partnership's. 404 when there is no grant yet (a package needs "
+        "at least one), or for a programme you do not oversee."
     ),
     url_name="grants_360giving",
 )
-def grants_360giving(request: HttpRequest) -> dict[str, Any]:
-    return export_grants_360giving(actor=caller(request))
+def grants_360giving(request: HttpRequest, programme: int | None = programme_query()) -> dict[str, Any]:
+    return export_grants_360giving(actor=caller(request), programme_id=programme)

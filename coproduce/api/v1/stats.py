@@ -1,4 +1,5 @@
-"""The programme's aggregate statistics: the funder's figures, small numbers suppressed.
+"""A programme's aggregate statistics: the funder's figures, small numbers suppressed, one programme at a
+time (the `programme` query parameter, coproduce/api/v1/programme_param.py).
 
 Computed from records on every call (coproduce/reporting/statistics.py). A suppressed number is
 null with its reason beside it, as `<name>_suppressed`. Aggregates only: no participant is
@@ -12,6 +13,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from coproduce.api.v1.auth import caller
+from coproduce.api.v1.programme_param import programme_query
 from coproduce.api.v1.schemas import error_responses
 from coproduce.reporting.statistics import AreaStats, ProgrammeStats, Rate, read_programme_statistics, reason_text
 
@@ -60,6 +62,7 @@ class AreaOut(Schema):
 
 class ProgrammeStatsOut(AreaOut):
     programme: str
+    programme_id: int
     date: str
     areas: list[AreaOut]
 
@@ -114,6 +117,7 @@ def _area(row: AreaStats) -> dict[str, Any]:
 def programme_stats_body(stats: ProgrammeStats) -> dict[str, Any]:
     return {
         "programme": stats.programme_name,
+        "programme_id": stats.programme_id,
         "date": stats.today.isoformat(),
         **_area(stats.programme),
         "area": stats.programme.area_name,
@@ -123,11 +127,12 @@ def programme_stats_body(stats: ProgrammeStats) -> dict[str, Any]:
 
 @router.get(
     "/stats/programme",
-    response={200: ProgrammeStatsOut, **error_responses(401, 403)},
-    summary="The programme's statistics, all areas and each area, small numbers suppressed",
+    response={200: ProgrammeStatsOut, **error_responses(401, 403, 404)},
+    summary="One programme's statistics, all its areas and each area, small numbers suppressed",
     url_name="programme_stats",
 )
-def programme_stats(request: HttpRequest) -> dict[str, Any]:
-    """For the funder. Rates come with 95% Wilson intervals; a suppressed number is null with a reason."""
-    stats = read_programme_statistics(actor=caller(request), today=timezone.localdate())
+def programme_stats(request: HttpRequest, programme: int | None = programme_query()) -> dict[str, Any]:
+    """For the funder, of one programme. Rates come with 95% Wilson intervals; a suppressed number is null
+    with a reason."""
+    stats = read_programme_statistics(actor=caller(request), today=timezone.localdate(), programme_id=programme)
     return programme_stats_body(stats)

@@ -77,6 +77,7 @@ from coproduce.directory.models import (
     TaxonomyTerm,
 )
 from coproduce.programmes.models import Partnership, PartnershipMembership
+from coproduce.programmes.selectors import running_programmes
 
 MODELS: dict[str, type[models.Model]] = {
     "taxonomy": Taxonomy,
@@ -702,8 +703,15 @@ def _check(batch: _Batch, resolved: dict[tuple[str, uuid.UUID], dict[str, Any]])
     partnerships: dict[str, Partnership] = {}
     if wanted_codes:
         by_code: dict[str, list[Partnership]] = defaultdict(list)
-        for partnership in Partnership.objects.filter(gss_code__in=wanted_codes):
+        running = set(running_programmes().values_list("pk", flat=True))
+        # An area that ran successive programmes has a partnership in each: the service joins the one
+        # of the programme running now (the one taking referrals), else the only one there is.
+        for partnership in Partnership.objects.filter(gss_code__in=wanted_codes).order_by("pk"):
             by_code[partnership.gss_code].append(partnership)
+        for code, found in by_code.items():
+            now = [partnership for partnership in found if partnership.programme_id in running]
+            if now:
+                by_code[code] = now
         for code in sorted(wanted_codes):
             if len(by_code[code]) == 1:
                 partnerships[code] = by_code[code][0]

@@ -1,4 +1,6 @@
-"""The funder's dashboard: programme-wide and by area, aggregates only, small numbers suppressed.
+"""The funder's dashboard: one programme, all its areas and each area, aggregates only, small numbers
+suppressed. The programme is the one chosen with the switcher (`current_programme`), else the one that
+started last; its name is on the page, in the file names and in the PDF.
 
 Every table on the page downloads as CSV and XLSX, and the whole dashboard prints as a PDF
 report. Each read is audited as a read of aggregates (it names the programme, no participant).
@@ -9,6 +11,7 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.text import slugify
 
 from coproduce.accounts.roles import Role
 from coproduce.audit.context import audited_as_export
@@ -19,6 +22,7 @@ from coproduce.reporting.statistics import ProgrammeStats, dashboard_tables, rea
 from coproduce.reporting.suppression import THRESHOLD
 from coproduce.web.access import require_roles
 from coproduce.web.pdf import pdf_response, render_pdf
+from coproduce.web.programme_choice import current_programme
 
 
 def _context(stats: ProgrammeStats) -> dict[str, Any]:
@@ -57,9 +61,23 @@ def _context(stats: ProgrammeStats) -> dict[str, Any]:
     }
 
 
+def _statistics(request: HttpRequest, action: str = AuditEvent.Action.VIEW) -> ProgrammeStats:
+    programme = current_programme(request)
+    if programme is None:
+        raise Http404("You do not oversee a programme.")
+    return read_programme_statistics(
+        actor=request.user, today=timezone.localdate(), programme_id=programme.pk, action=action
+    )
+
+
+def _file_stem(stats: ProgrammeStats) -> str:
+    """Like "making-it-work-2026-12-04": two programmes' files never share a name."""
+    return f"{slugify(stats.programme_name) or 'programme'}-{stats.today.isoformat()}"
+
+
 @require_roles(Role.FUNDER)
 def funder_dashboard(request: HttpRequest) -> HttpResponse:
-    stats = read_programme_statistics(actor=request.user, today=timezone.localdate())
+    stats = _statistics(request)
     context = {"page_title": "Funder dashboard", **_context(stats)}
     return render(request, "web/funder/dashboard.html", context)
 
@@ -70,17 +88,13 @@ def funder_dashboard_download(request: HttpRequest, table: str, file_format: str
     """One of the dashboard's tables as CSV or XLSX (404 for any other table or format)."""
     if file_format not in (CSV, XLSX):
         raise Http404("No such format.")
-    stats = read_programme_statistics(
-        actor=request.user,
-        today=timezone.localdate(),
-        action=AuditEvent.Action.EXPORT,
-    )
+    stats = _statistics(request, AuditEvent.Action.EXPORT)
     chosen: ExportTable | None = next((t for t in dashboard_tables(stats) if t.slug == table), None)
     if chosen is None:
         raise Http404("No such table.")
     content = to_csv(chosen) if file_format == CSV else to_xlsx(chosen)
     response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
-    response["Content-Disposition"] = f'attachment; filename="{chosen.slug}-{stats.today.isoformat()}.{file_format}"'
+    response["Content-Disposition"] = f'attachment; filename="{chosen.slug}-{_file_stem(stats)}.{file_format}"'
     response["Cache-Control"] = "no-store"
     return response
 
@@ -89,12 +103,8 @@ def funder_dashboard_download(request: HttpRequest, table: str, file_format: str
 @require_roles(Role.FUNDER)
 def funder_report_pdf(request: HttpRequest) -> HttpResponse:
     """The dashboard as a printable report."""
-    stats = read_programme_statistics(
-        actor=request.user,
-        today=timezone.localdate(),
-        action=AuditEvent.Action.EXPORT,
-    )
+    stats = _statistics(request, AuditEvent.Action.EXPORT)
     # The report's words are written in British English only, so its PDF says so (<html lang>), whatever the page's
     # language: a screen reader must not read English with a Polish or Arabic voice.
     content = render_pdf("web/funder/dashboard_report.pdf.html", _context(stats), language="en-gb")
-    return pdf_response(content, f"funder-report-{stats.today.isoformat()}.pdf")
+    return pdf_response(content, f"funder-report-{_file_stem(stats)}.pdf")

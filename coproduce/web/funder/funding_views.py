@@ -1,4 +1,9 @@
-"""The funder's targets, grants and labour-market context. Aggregates only: nothing names a participant."""
+"""The funder's targets, grants and labour-market context. Aggregates only: nothing names a participant.
+
+Each page is of one programme: the one chosen with the switcher (`current_programme`), else the one that
+started last, named at the top of the page. A row of another programme the funder oversees can still be
+opened by its address (it names its area); one of a programme they do not oversee is not found.
+"""
 
 from decimal import Decimal
 from typing import Any
@@ -23,6 +28,7 @@ from coproduce.programmes.funding import (
     set_labour_market,
     update_grant,
 )
+from coproduce.programmes.models import Programme
 from coproduce.web.access import require_roles
 from coproduce.web.forms import DateInput, GovukForm
 from coproduce.web.partnership.common import conflict
@@ -34,6 +40,7 @@ from coproduce.web.partnership.target_views import (
     target_propose_page,
     targets_page,
 )
+from coproduce.web.programme_choice import current_programme
 
 FUNDER_ROUTES = TargetRoutes(
     home="web:funder_targets",
@@ -45,8 +52,15 @@ FUNDER_ROUTES = TargetRoutes(
 MAX_UPLOAD_BYTES = 2_000_000
 
 
-def _area_choices(user: Any) -> list[Any]:
-    return [("", "Choose an area"), *((p.pk, p.area_name) for p in partnerships_for_funding(user))]
+def _programme(request: HttpRequest) -> Programme:
+    programme = current_programme(request)
+    if programme is None:
+        raise Http404("You do not oversee a programme.")
+    return programme
+
+
+def _area_choices(user: Any, programme: Programme) -> list[Any]:
+    return [("", "Choose an area"), *((p.pk, p.area_name) for p in partnerships_for_funding(user, programme.pk))]
 
 
 def _status(request: HttpRequest) -> int:
@@ -58,12 +72,13 @@ def _status(request: HttpRequest) -> int:
 
 @require_roles(Role.FUNDER)
 def funder_targets(request: HttpRequest) -> HttpResponse:
-    return targets_page(request, FUNDER_ROUTES, caption="All areas")
+    programme = _programme(request)
+    return targets_page(request, FUNDER_ROUTES, caption=f"{programme.name}: all areas", programme_id=programme.pk)
 
 
 @require_roles(Role.FUNDER)
 def funder_target_propose(request: HttpRequest) -> HttpResponse:
-    return target_propose_page(request, FUNDER_ROUTES)
+    return target_propose_page(request, FUNDER_ROUTES, programme=_programme(request))
 
 
 @require_roles(Role.FUNDER)
@@ -162,14 +177,23 @@ def _recipient_choices(partnership_ids: list[int] | None = None) -> list[Any]:
 
 @require_roles(Role.FUNDER)
 def funder_grants(request: HttpRequest) -> HttpResponse:
-    grants = list(grants_visible_to(request.user).order_by("awarded_on", "reference"))
-    context = {"page_title": "Grants", "grants": grants, "total": sum((g.amount for g in grants), start=0)}
+    programme = _programme(request)
+    grants = list(grants_visible_to(request.user, programme.pk).order_by("awarded_on", "reference"))
+    context = {
+        "page_title": "Grants",
+        "programme": programme,
+        "grants": grants,
+        "total": sum((g.amount for g in grants), start=0),
+    }
     return render(request, "web/funder/grant_list.html", context)
 
 
 @require_roles(Role.FUNDER)
 def funder_grant_add(request: HttpRequest) -> HttpResponse:
-    form = GrantAddForm(request.POST or None, areas=_area_choices(request.user), recipients=_recipient_choices())
+    programme = _programme(request)
+    areas = _area_choices(request.user, programme)
+    area_ids = [pk for pk, _name in areas if pk != ""]
+    form = GrantAddForm(request.POST or None, areas=areas, recipients=_recipient_choices(area_ids))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -190,9 +214,8 @@ def funder_grant_add(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Grant {grant.reference} to {grant.recipient.name} is recorded.")
             return redirect("web:funder_grants")
-    return render(
-        request, "web/funder/grant_form.html", {"page_title": "Record a grant", "form": form}, status=_status(request)
-    )
+    context = {"page_title": "Record a grant", "form": form, "programme": programme}
+    return render(request, "web/funder/grant_form.html", context, status=_status(request))
 
 
 def _add_error(form: GovukForm, error: DomainError) -> None:
@@ -302,13 +325,16 @@ class ImportForm(GovukForm):
 
 @require_roles(Role.FUNDER)
 def funder_labour_market(request: HttpRequest) -> HttpResponse:
-    rows = list(labour_market_visible_to(request.user).order_by("partnership__area_name", "year"))
-    return render(request, "web/funder/labour_list.html", {"page_title": "Labour market", "rows": rows})
+    programme = _programme(request)
+    rows = list(labour_market_visible_to(request.user, programme.pk).order_by("partnership__area_name", "year"))
+    context = {"page_title": "Labour market", "programme": programme, "rows": rows}
+    return render(request, "web/funder/labour_list.html", context)
 
 
 @require_roles(Role.FUNDER)
 def funder_labour_market_add(request: HttpRequest) -> HttpResponse:
-    form = FiguresAddForm(request.POST or None, areas=_area_choices(request.user))
+    programme = _programme(request)
+    form = FiguresAddForm(request.POST or None, areas=_area_choices(request.user, programme))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -325,7 +351,7 @@ def funder_labour_market_add(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"The figures for {row.partnership.area_name} in {row.year} are saved.")
             return redirect("web:funder_labour_market")
-    context = {"page_title": "Enter labour-market figures", "form": form}
+    context = {"page_title": "Enter labour-market figures", "form": form, "programme": programme}
     return render(request, "web/funder/labour_form.html", context, status=_status(request))
 
 
@@ -366,7 +392,8 @@ def funder_labour_market_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_roles(Role.FUNDER)
 def funder_labour_market_import(request: HttpRequest) -> HttpResponse:
-    """Upload a Nomis CSV; a file with any problem is refused whole, listing every problem."""
+    """Upload a Nomis CSV into the chosen programme's areas; a file with any problem is refused whole."""
+    programme = _programme(request)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -377,7 +404,7 @@ def funder_labour_market_import(request: HttpRequest) -> HttpResponse:
                 text = upload.read().decode("utf-8-sig")
             except UnicodeDecodeError as error:
                 raise DomainError("The file is not a CSV file in UTF-8 text.", field="file") from error
-            result = import_labour_market_csv(actor=request.user, text=text)
+            result = import_labour_market_csv(actor=request.user, text=text, programme_id=programme.pk)
         except DomainError as error:
             form.add_domain_error(error)
         else:
@@ -392,6 +419,7 @@ def funder_labour_market_import(request: HttpRequest) -> HttpResponse:
             return redirect("web:funder_labour_market")
     context = {
         "page_title": "Import labour-market figures",
+        "programme": programme,
         "form": form,
         "columns": NOMIS_COLUMNS,
         "measures": sorted(NOMIS_MEASURES),

@@ -1,6 +1,7 @@
 """The funder's grants as 360Giving open data: a page to check them, and the file to download.
 
-The page lists the grants that go into the file and says whether the file passes the official
+Both are of one programme, the one chosen with the switcher (else the one that started last). The
+page lists the grants that go into the file and says whether the file passes the official
 360Giving schema; the download is the export itself (audited). Grants name organisations and
 areas, never a participant.
 """
@@ -13,6 +14,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.text import slugify
 
 from coproduce.accounts.roles import Role
 from coproduce.audit.context import audited_as_export
@@ -33,7 +35,7 @@ from coproduce.programmes.giving import (
     update_funder_giving_details,
     validate_package,
 )
-from coproduce.programmes.models import Grant, Organisation
+from coproduce.programmes.models import Grant, Organisation, Programme
 from coproduce.web.access import require_roles
 from coproduce.web.giving_forms import GivingOrganisationForm, ProgrammeClassificationForm
 from coproduce.web.partnership.common import conflict
@@ -46,12 +48,21 @@ class GrantRow:
     identifier: str
 
 
+def _programme(request: HttpRequest) -> Programme:
+    programme = current_programme(request)
+    if programme is None:
+        raise Http404("You do not oversee a programme.")
+    return programme
+
+
 def _page(request: HttpRequest, *, error: str = "", status: int = 200) -> HttpResponse:
-    grants = list(grants_to_export(request.user))
+    programme = _programme(request)
+    grants = list(grants_to_export(request.user, programme.pk))
     package = grants_package(grants, publisher=grants[0].funder) if grants else {}
     problems = validate_package(package) if grants else []
     context = {
         "page_title": "Grants as open data (360Giving)",
+        "programme": programme,
         "rows": [GrantRow(grant, grant_identifier(grant)) for grant in grants],
         "total": sum((grant.amount for grant in grants), Decimal(0)),
         "problems": problems,
@@ -73,14 +84,16 @@ def funder_giving(request: HttpRequest) -> HttpResponse:
 @require_roles(Role.FUNDER)
 def funder_giving_download(request: HttpRequest) -> HttpResponse:
     """The grants as one 360Giving JSON data package, to download (the export is audited)."""
+    programme = _programme(request)
     try:
-        package = export_grants_360giving(actor=request.user)
+        package = export_grants_360giving(actor=request.user, programme_id=programme.pk)
     except NotFound as error:
         raise Http404(error.message) from error
     except DomainError as error:
         return _page(request, error=error.message, status=400)
     response = HttpResponse(json.dumps(package, indent=2, ensure_ascii=False), content_type="application/json")
-    response["Content-Disposition"] = f'attachment; filename="grants-360giving-{timezone.localdate():%Y-%m-%d}.json"'
+    name = f"grants-360giving-{slugify(programme.name) or 'programme'}-{timezone.localdate():%Y-%m-%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 

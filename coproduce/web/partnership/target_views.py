@@ -23,6 +23,7 @@ from coproduce.programmes.funding import (
     target_grid,
     targets_visible_to,
 )
+from coproduce.programmes.models import Programme
 from coproduce.web.access import require_roles
 from coproduce.web.forms import GovukForm
 from coproduce.web.partnership.common import conflict, managed_partnership
@@ -98,8 +99,11 @@ MANAGER_ROUTES = TargetRoutes(
 )
 
 
-def targets_page(request: HttpRequest, routes: TargetRoutes, *, caption: str) -> HttpResponse:
-    grid = target_grid(request.user)
+def targets_page(
+    request: HttpRequest, routes: TargetRoutes, *, caption: str, programme_id: int | None = None
+) -> HttpResponse:
+    """The grid of targets; the funder's is of one programme (`programme_id`), a manager's of their area."""
+    grid = target_grid(request.user, programme_id=programme_id)
     context = {
         "page_title": "Engagement targets",
         "caption": caption,
@@ -110,8 +114,11 @@ def targets_page(request: HttpRequest, routes: TargetRoutes, *, caption: str) ->
     return render(request, "web/partnership/target_list.html", context)
 
 
-def target_propose_page(request: HttpRequest, routes: TargetRoutes) -> HttpResponse:
-    partnerships = list(partnerships_for_funding(request.user))
+def target_propose_page(
+    request: HttpRequest, routes: TargetRoutes, *, programme: Programme | None = None
+) -> HttpResponse:
+    """Propose a target for an area: the funder chooses among the areas of `programme`."""
+    partnerships = list(partnerships_for_funding(request.user, programme.pk if programme else None))
     initial = {"partnership": partnerships[0].pk} if len(partnerships) == 1 else {}
     form = TargetForm(request.POST or None, partnerships=partnerships, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -133,7 +140,7 @@ def target_propose_page(request: HttpRequest, routes: TargetRoutes) -> HttpRespo
                 f"{target.year}. It is agreed when the other side agrees it.",
             )
             return redirect(routes.home)
-    context = {"page_title": "Propose a target", "form": form, "routes": routes}
+    context = {"page_title": "Propose a target", "form": form, "routes": routes, "programme": programme}
     status = 400 if request.method == "POST" else 200
     return render(request, "web/partnership/target_form.html", context, status=status)
 

@@ -95,7 +95,7 @@ def test_a_table_downloads_as_csv_with_every_figure_in_its_own_cell(fran: Client
 
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"] == 'attachment; filename="outcomes-2017-01-01.csv"'
+    assert response["Content-Disposition"] == 'attachment; filename="outcomes-making-it-work-2017-01-01.csv"'
     text = response.content.decode("utf-8")
     assert text.startswith("\ufeff")
     table = list(csv.reader(io.StringIO(text[1:])))
