@@ -1,7 +1,8 @@
 """The evaluator's outcome analytics: time to first job, a model of paid work, and rates.
 
 Aggregates only, over research-consented participants who let the evaluators use their service
-records; each table downloads as CSV. Every read is audited as a read of aggregates.
+records; each table downloads as CSV. Every read is audited as a read of aggregates. The figures are of the
+programme the evaluator chose (coproduce/web/research/scope.py), never of several added together.
 """
 
 from typing import Any
@@ -26,6 +27,7 @@ from coproduce.reporting.research_outcomes import (
 )
 from coproduce.reporting.suppression import THRESHOLD
 from coproduce.web.access import require_roles
+from coproduce.web.research.scope import programme_context, programme_id_of
 
 CHART_MONTHS = 24
 
@@ -78,8 +80,10 @@ def _context(outcomes: ResearchOutcomes) -> dict[str, Any]:
 
 @require_roles(Role.EVALUATOR)
 def research_analytics(request: HttpRequest) -> HttpResponse:
-    outcomes = read_research_outcomes(actor=request.user, today=timezone.localdate())
-    context = {"page_title": "Outcome analytics", **_context(outcomes)}
+    outcomes = read_research_outcomes(
+        actor=request.user, today=timezone.localdate(), programme_id=programme_id_of(request)
+    )
+    context = {"page_title": "Outcome analytics", **programme_context(request), **_context(outcomes)}
     return render(request, "web/research/analytics/analytics.html", context)
 
 
@@ -92,6 +96,7 @@ def research_analytics_csv(request: HttpRequest, table: str) -> HttpResponse:
     outcomes = read_research_outcomes(
         actor=request.user,
         today=timezone.localdate(),
+        programme_id=programme_id_of(request),
         action=AuditEvent.Action.EXPORT,
     )
     chosen = next(candidate for candidate in analytics_tables(outcomes) if candidate.slug == table)
