@@ -31,7 +31,7 @@ def test_quote_bank_queries_do_not_grow(personas, client_for, django_assert_num_
     s = personas.research
     client = client_for("evaluator")
     client.get(reverse("web:research_quotes"))  # warm the session
-    with django_assert_num_queries(13) as first:
+    with django_assert_num_queries(14) as first:
         client.get(reverse("web:research_quotes"))
     for number in range(6):
         transcript = TranscriptFactory(
