@@ -35,7 +35,7 @@ def test_quote_bank_queries_do_not_grow(personas, client_for, django_assert_num_
         client.get(reverse("web:research_quotes"))
     for number in range(6):
         transcript = TranscriptFactory(
-            interview=InterviewFactory(research_consent__participant__partnership=personas.fife, wave=s.wave_2015),
+            interview=InterviewFactory(research_consent__participant__keyworker=personas.keyworker, wave=s.wave_2015),
             text=f"Passage number {number}. More words.",
         )
         segment = CodedSegmentFactory(transcript=transcript, code=s.choice, coder=personas.evaluator.user)
