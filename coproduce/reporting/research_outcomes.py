@@ -5,6 +5,8 @@ research consent is in force *and* lets the evaluators use their service records
 (`ResearchConsent.service_data`), who joined on or before `today`. Withdrawing the consent, or
 the service-data element, takes them out of every figure at once. Nothing about one person
 leaves this module: only counts, estimates and curves for groups; no pseudonym, no row per person.
+Every analysis is of one programme: its participants only, never another programme's (the paper's
+figures come from the closed programme alone).
 
 - **Time to work** runs from joining (`Participant.joined_on`) to the first job start on or after
   joining and on or before `today`. People with no such job are censored at the earlier of
@@ -58,7 +60,7 @@ from coproduce.reporting.exports import (
 )
 from coproduce.reporting.statistics import Rate, rate_interval, reason_text
 from coproduce.reporting.suppression import THRESHOLD, TOTAL, Cell, grid_with_totals, suppress
-from coproduce.research.selectors import research_consents_visible_to
+from coproduce.research.selectors import evaluation_programme, research_consents_visible_to
 
 DAYS_PER_MONTH = 365.25 / 12
 SURVIVAL_MONTHS = (3, 6, 12, 24)
@@ -103,13 +105,19 @@ class Person:
         return self.first_job_on is not None
 
 
-def counted_people(actor: Any, today: datetime.date) -> list[Person]:
-    """Everyone counted on `today`, in two queries however many there are. Evaluators only.
+def counted_people(actor: Any, today: datetime.date, programme: Programme | None = None) -> list[Person]:
+    """Everyone of one programme (by default the evaluator's latest) counted on `today`, in two queries
+    however many there are. Evaluators of that programme only: research_consents_visible_to gives nothing
+    of a programme they do not oversee.
 
     Per-person rows stay inside this module: the functions below reduce them to aggregates.
     """
     _refuse_unless_evaluator(actor)
-    consents = research_consents_visible_to(actor).filter(service_data=True, participant__joined_on__lte=today)
+    if programme is None:
+        programme = evaluation_programme(actor)
+    consents = research_consents_visible_to(actor, programme_id=programme.pk).filter(
+        service_data=True, participant__joined_on__lte=today
+    )
     first_job = (
         Outcome.objects.filter(
             participant_id=OuterRef("participant_id"),
@@ -547,55 +555,69 @@ def paid_work_rates_of(people: Sequence[Person]) -> PaidWorkRates:
 @dataclass(frozen=True)
 class ResearchOutcomes:
     today: datetime.date
+    programme: Programme
     time_to_work: TimeToWork
     paid_work_model: PaidWorkModel
     rates: PaidWorkRates
 
 
-def _audit(actor: Any, *, action: str) -> None:
-    programme = Programme.objects.order_by("pk").first()
-    if programme is not None:
-        record_event(actor=actor, action=action, record=programme, participant_id=None)
+def _programme_for(actor: Any, programme_id: int | None) -> Programme:
+    """Refuse non-evaluators, then find the programme (NotFound for one the evaluator does not oversee)."""
+    _refuse_unless_evaluator(actor)
+    return evaluation_programme(actor, programme_id)
+
+
+def _audit(actor: Any, programme: Programme, *, action: str) -> None:
+    # A read of one programme's aggregates: the programme is the record, no participant.
+    record_event(actor=actor, action=action, record=programme, participant_id=None)
 
 
 def read_research_outcomes(
-    *, actor: Any, today: datetime.date, action: str = AuditEvent.Action.VIEW
+    *,
+    actor: Any,
+    today: datetime.date,
+    programme_id: int | None = None,
+    action: str = AuditEvent.Action.VIEW,
 ) -> ResearchOutcomes:
-    """All three analyses, for evaluators only, over research-consented people who allowed the use
-    of their service records. The read is audited as a read of aggregates (no participant)."""
-    _refuse_unless_evaluator(actor)
-    people = counted_people(actor, today)
+    """All three analyses of one programme (`programme_id`, else the evaluator's latest), for its evaluators
+    only, over research-consented people who allowed the use of their service records. The read is audited
+    as a read of aggregates (no participant)."""
+    programme = _programme_for(actor, programme_id)
+    people = counted_people(actor, today, programme)
     outcomes = ResearchOutcomes(
         today=today,
+        programme=programme,
         time_to_work=time_to_work_of(people, today),
         paid_work_model=paid_work_model_of(people),
         rates=paid_work_rates_of(people),
     )
-    _audit(actor, action=action)
+    _audit(actor, programme, action=action)
     return outcomes
 
 
-def read_time_to_work(*, actor: Any, today: datetime.date) -> TimeToWork:
-    """Time from joining to first job by area (Kaplan–Meier); evaluators only; audited."""
-    _refuse_unless_evaluator(actor)
-    result = time_to_work_of(counted_people(actor, today), today)
-    _audit(actor, action=AuditEvent.Action.VIEW)
+def read_time_to_work(*, actor: Any, today: datetime.date, programme_id: int | None = None) -> TimeToWork:
+    """Time from joining to first job by area (Kaplan–Meier) in one programme; its evaluators only; audited."""
+    programme = _programme_for(actor, programme_id)
+    result = time_to_work_of(counted_people(actor, today, programme), today)
+    _audit(actor, programme, action=AuditEvent.Action.VIEW)
     return result
 
 
-def read_paid_work_model(*, actor: Any, today: datetime.date) -> PaidWorkModel:
-    """Paid work against barriers and area (logistic regression); evaluators only; audited."""
-    _refuse_unless_evaluator(actor)
-    result = paid_work_model_of(counted_people(actor, today))
-    _audit(actor, action=AuditEvent.Action.VIEW)
+def read_paid_work_model(*, actor: Any, today: datetime.date, programme_id: int | None = None) -> PaidWorkModel:
+    """Paid work against barriers and area (logistic regression) in one programme; its evaluators only;
+    audited."""
+    programme = _programme_for(actor, programme_id)
+    result = paid_work_model_of(counted_people(actor, today, programme))
+    _audit(actor, programme, action=AuditEvent.Action.VIEW)
     return result
 
 
-def read_paid_work_rates(*, actor: Any, today: datetime.date) -> PaidWorkRates:
-    """Paid-work rates by area and by barriers with Wilson intervals, suppressed; evaluators only; audited."""
-    _refuse_unless_evaluator(actor)
-    result = paid_work_rates_of(counted_people(actor, today))
-    _audit(actor, action=AuditEvent.Action.VIEW)
+def read_paid_work_rates(*, actor: Any, today: datetime.date, programme_id: int | None = None) -> PaidWorkRates:
+    """Paid-work rates by area and by barriers with Wilson intervals, suppressed, in one programme; its
+    evaluators only; audited."""
+    programme = _programme_for(actor, programme_id)
+    result = paid_work_rates_of(counted_people(actor, today, programme))
+    _audit(actor, programme, action=AuditEvent.Action.VIEW)
     return result
 
 

@@ -33,23 +33,31 @@ class ProgrammeAreaCounts:
     areas: tuple[AreaCount, ...]
 
 
-def _partnerships_by_programme() -> dict[int, list[Partnership]]:
+def _partnerships_by_programme(programme_ids: list[int]) -> dict[int, list[Partnership]]:
     by_programme: dict[int, list[Partnership]] = defaultdict(list)
-    for partnership in Partnership.objects.select_related("programme").order_by("programme__name", "area_name", "pk"):
+    partnerships = Partnership.objects.filter(programme_id__in=programme_ids).select_related("programme")
+    for partnership in partnerships.order_by("programme__name", "area_name", "pk"):
         by_programme[partnership.programme_id].append(partnership)
     return by_programme
 
 
-def research_consent_counts(user: Any) -> list[ProgrammeAreaCounts]:
-    """Per area, how many participants have agreed to take part in the evaluation and not withdrawn.
+def research_consent_counts(user: Any, *, programme_id: int | None = None) -> list[ProgrammeAreaCounts]:
+    """Per area of the programmes the evaluator oversees (or of `programme_id` alone, if they oversee it), how
+    many participants have agreed to take part in the evaluation and not withdrawn.
 
     Two queries. Unsuppressed: pages show them through reporting.tables.area_report.
     """
     if not rules.has_perm("reporting.view_research_consent_counts", user):
         raise NotAllowed("Only evaluators see how many participants agreed to the research.")
-    partnerships = _partnerships_by_programme()
+    overseen = actor_for(user).programme_ids
+    programme_ids = sorted(overseen) if programme_id is None else [pk for pk in [programme_id] if pk in overseen]
+    partnerships = _partnerships_by_programme(programme_ids)
     consenting = (
-        Consent.objects.filter(purpose=Consent.Purpose.RESEARCH, withdrawn_at__isnull=True)
+        Consent.objects.filter(
+            purpose=Consent.Purpose.RESEARCH,
+            withdrawn_at__isnull=True,
+            participant__partnership__programme_id__in=programme_ids,
+        )
         .order_by()
         .values("participant__partnership_id")
         .annotate(n=Count("participant_id", distinct=True))

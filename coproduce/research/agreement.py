@@ -311,8 +311,9 @@ def agreement_report(texts: Iterable[CodedText], codes: Sequence[Hashable]) -> A
 
 @dataclass(frozen=True)
 class AgreementScope:
-    """Which transcripts and codes to compare. Every field is optional."""
+    """Which transcripts and codes to compare. Every field is optional; `programme_id` keeps to one programme."""
 
+    programme_id: int | None = None
     wave_id: int | None = None
     partnership_id: int | None = None
     codebook_id: int | None = None
@@ -338,7 +339,9 @@ def agreement_for(user: Any, scope: AgreementScope) -> AgreementResult:
     from coproduce.research.models import Code, CodedSegment
     from coproduce.research.selectors import codes_visible_to, transcripts_visible_to
 
-    transcripts = transcripts_visible_to(user).filter(segments__is_consensus=False).distinct()
+    transcripts = (
+        transcripts_visible_to(user, programme_id=scope.programme_id).filter(segments__is_consensus=False).distinct()
+    )
     if scope.wave_id is not None:
         transcripts = transcripts.filter(wave_id=scope.wave_id)
     if scope.partnership_id is not None:
@@ -350,7 +353,7 @@ def agreement_for(user: Any, scope: AgreementScope) -> AgreementResult:
     if scope.codebook_id is not None:
         segments = segments.filter(code__codebook_id=scope.codebook_id)
     rows = list(segments.values_list("transcript_id", "coder_id", "code_id", "start", "end"))
-    codes = codes_visible_to(user).select_related("parent")
+    codes = codes_visible_to(user, programme_id=scope.programme_id).select_related("parent")
     if scope.codebook_id is not None:
         codes = codes.filter(codebook_id=scope.codebook_id)
     else:

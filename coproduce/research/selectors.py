@@ -6,6 +6,11 @@ and quotes leave every evaluator's view at once (they are kept, not deleted, so 
 data-protection request can still find them); the count of interviews done stays in Table 1,
 which holds no personal data. A stakeholder who withdraws leaves the same way. Quotes need
 consent to quotation as well.
+
+Evaluation is per programme: an evaluator sees the research data of the programmes they oversee
+(`actor_for(user).programme_ids`) and nothing of another programme's, participants included. Each
+function takes an optional `programme_id` to narrow it to one programme (the one a page or an API
+call is about); a programme the evaluator does not oversee gives nothing.
 """
 
 from typing import Any
@@ -13,8 +18,10 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from coproduce.accounts.roles import Role
+from coproduce.core.errors import NotFound
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.programmes.actors import actor_for
+from coproduce.programmes.models import Programme
 from coproduce.research.models import (
     Code,
     Codebook,
@@ -36,19 +43,48 @@ def _is_evaluator(user: Any) -> bool:
     return actor_for(user).has(Role.EVALUATOR)
 
 
-def research_consents_visible_to(user: Any) -> QuerySet[ResearchConsent]:
-    """Evaluators: every research consent in force. A participant: their own, whatever its state.
-    Their keyworker and area manager: those of the participants they may see (to record changes)."""
+def evaluation_programme(user: Any, programme_id: int | None = None) -> Programme:
+    """The programme an evaluation read or change is about: `programme_id` if this person oversees it, else
+    (None) the one of theirs that started last. NotFound for one they do not oversee or that does not exist,
+    exactly as for a record they may not see, and for someone who oversees none."""
+    programmes = actor_for(user).programmes
+    if programme_id is None:
+        if not programmes:
+            raise NotFound("No such programme.")
+        return programmes[0]
+    found = next((programme for programme in programmes if programme.pk == programme_id), None)
+    if found is None:
+        raise NotFound("No such programme.")
+    return found
+
+
+def overseen_programme_ids(user: Any, programme_id: int | None = None) -> list[int]:
+    """The programmes whose research data this person may see: those they oversee, or only `programme_id`
+    when given (none at all if they do not oversee it)."""
+    overseen = actor_for(user).programme_ids
+    if programme_id is not None:
+        return [programme_id] if programme_id in overseen else []
+    return sorted(overseen)
+
+
+def research_consents_visible_to(user: Any, *, programme_id: int | None = None) -> QuerySet[ResearchConsent]:
+    """Evaluators: every research consent in force of the participants of the programmes they oversee.
+    A participant: their own, whatever its state. Their keyworker and area manager: those of the
+    participants they may see (to record changes)."""
     if _is_evaluator(user):
-        return ResearchConsent.objects.filter(IN_FORCE)
+        return ResearchConsent.objects.filter(
+            IN_FORCE, participant__partnership__programme_id__in=overseen_programme_ids(user, programme_id)
+        )
     return ResearchConsent.objects.filter(participant__in=participants_visible_to(user))
 
 
-def stakeholders_visible_to(user: Any) -> QuerySet[Stakeholder]:
-    """Evaluators: stakeholders who have not withdrawn. Nobody else."""
+def stakeholders_visible_to(user: Any, *, programme_id: int | None = None) -> QuerySet[Stakeholder]:
+    """Evaluators: stakeholders of their programmes who have not withdrawn. Nobody else."""
     if not _is_evaluator(user):
         return Stakeholder.objects.none()
-    return Stakeholder.objects.filter(withdrawn_on__isnull=True)
+    return Stakeholder.objects.filter(
+        withdrawn_on__isnull=True, programme_id__in=overseen_programme_ids(user, programme_id)
+    )
 
 
 def _interviewee_in_force(prefix: str = "") -> Q:
@@ -60,29 +96,37 @@ def _interviewee_in_force(prefix: str = "") -> Q:
     )
 
 
-def waves_visible_to(user: Any) -> QuerySet[Wave]:
-    return Wave.objects.all() if _is_evaluator(user) else Wave.objects.none()
+def waves_visible_to(user: Any, *, programme_id: int | None = None) -> QuerySet[Wave]:
+    if not _is_evaluator(user):
+        return Wave.objects.none()
+    return Wave.objects.filter(programme_id__in=overseen_programme_ids(user, programme_id))
 
 
-def interviews_visible_to(user: Any) -> QuerySet[Interview]:
-    """Evaluators: interviews whose interviewee has not withdrawn. Nobody else."""
+def interviews_visible_to(user: Any, *, programme_id: int | None = None) -> QuerySet[Interview]:
+    """Evaluators: interviews of their programmes whose interviewee has not withdrawn. Nobody else."""
     if not _is_evaluator(user):
         return Interview.objects.none()
-    return Interview.objects.filter(_interviewee_in_force())
+    return Interview.objects.filter(
+        _interviewee_in_force(), wave__programme_id__in=overseen_programme_ids(user, programme_id)
+    )
 
 
-def transcripts_visible_to(user: Any) -> QuerySet[Transcript]:
-    """Evaluators: transcripts of interviews they may see, and survey answers. Nobody else."""
+def transcripts_visible_to(user: Any, *, programme_id: int | None = None) -> QuerySet[Transcript]:
+    """Evaluators: transcripts of interviews they may see, and survey answers, of their programmes.
+    Nobody else."""
     if not _is_evaluator(user):
         return Transcript.objects.none()
-    return Transcript.objects.filter(Q(source=Transcript.Source.SURVEY) | _interviewee_in_force("interview__"))
+    return Transcript.objects.filter(
+        Q(source=Transcript.Source.SURVEY) | _interviewee_in_force("interview__"),
+        wave__programme_id__in=overseen_programme_ids(user, programme_id),
+    )
 
 
-def segments_visible_to(user: Any) -> QuerySet[CodedSegment]:
-    return CodedSegment.objects.filter(transcript__in=transcripts_visible_to(user))
+def segments_visible_to(user: Any, *, programme_id: int | None = None) -> QuerySet[CodedSegment]:
+    return CodedSegment.objects.filter(transcript__in=transcripts_visible_to(user, programme_id=programme_id))
 
 
-def quotes_visible_to(user: Any) -> QuerySet[Quote]:
+def quotes_visible_to(user: Any, *, programme_id: int | None = None) -> QuerySet[Quote]:
     """Quotes from transcripts the evaluator may see, whose speaker agreed to be quoted."""
     agreed = (
         Q(transcript__source=Transcript.Source.SURVEY)
@@ -95,19 +139,23 @@ def quotes_visible_to(user: Any) -> QuerySet[Quote]:
             transcript__interview__research_consent__quotation=True,
         )
     )
-    return Quote.objects.filter(transcript__in=transcripts_visible_to(user)).filter(agreed)
+    return Quote.objects.filter(transcript__in=transcripts_visible_to(user, programme_id=programme_id)).filter(agreed)
 
 
-def codebooks_visible_to(user: Any) -> QuerySet[Codebook]:
-    return Codebook.objects.all() if _is_evaluator(user) else Codebook.objects.none()
+def codebooks_visible_to(user: Any, *, programme_id: int | None = None) -> QuerySet[Codebook]:
+    if not _is_evaluator(user):
+        return Codebook.objects.none()
+    return Codebook.objects.filter(programme_id__in=overseen_programme_ids(user, programme_id))
 
 
-def codes_visible_to(user: Any) -> QuerySet[Code]:
-    return Code.objects.filter(codebook__in=codebooks_visible_to(user))
+def codes_visible_to(user: Any, *, programme_id: int | None = None) -> QuerySet[Code]:
+    return Code.objects.filter(codebook__in=codebooks_visible_to(user, programme_id=programme_id))
 
 
-def surveys_visible_to(user: Any) -> QuerySet[Survey]:
-    return Survey.objects.all() if _is_evaluator(user) else Survey.objects.none()
+def surveys_visible_to(user: Any, *, programme_id: int | None = None) -> QuerySet[Survey]:
+    if not _is_evaluator(user):
+        return Survey.objects.none()
+    return Survey.objects.filter(programme_id__in=overseen_programme_ids(user, programme_id))
 
 
 def open_invitations_for(user: Any) -> QuerySet[SurveyInvitation]:

@@ -1,8 +1,9 @@
 """Table 1 of the paper: interviews done, by area × wave year × participant or stakeholder.
 
 A count holds no personal data, so interviews whose interviewee later withdrew still count
-(the interviews happened). Only evaluators read it. Two queries, whatever the data: the areas
-crossed with their programme's wave years, and the counts.
+(the interviews happened). Only evaluators read it, one programme at a time. Two queries, whatever the
+data: the areas crossed with their programme's wave years, and the counts (reading which programmes the
+evaluator oversees costs one more, once per request).
 """
 
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from django.db.models import Count
 from coproduce.core.errors import NotAllowed
 from coproduce.programmes.models import Partnership
 from coproduce.research.models import Interview
+from coproduce.research.selectors import evaluation_programme
 
 # The paper's Table 1 ("Interviews undertaken for MIW research"): area → year → (lone parents, stakeholders).
 PAPER_TABLE_1: dict[str, dict[int, tuple[int, int]]] = {
@@ -59,6 +61,8 @@ class Row:
 
 @dataclass(frozen=True)
 class TableOne:
+    programme_id: int
+    programme: str
     areas: tuple[str, ...]
     years: tuple[int, ...]
     rows: tuple[Row, ...]  # one per area × year, zeros included, areas then years in order
@@ -98,6 +102,8 @@ class TableOne:
 
     def as_json(self) -> dict[str, Any]:
         return {
+            "programme_id": self.programme_id,
+            "programme": self.programme,
             "rows": [
                 {"area": row.area, "wave": row.wave, "participants": row.participants, "stakeholders": row.stakeholders}
                 for row in self.rows
@@ -140,18 +146,18 @@ class TableOne:
 
 
 def table_one(actor: Any, *, programme_id: int | None = None) -> TableOne:
-    """Interviews done by area × wave year × kind, for evaluators. Zeros included.
+    """Interviews done by area × wave year × kind in one programme, for evaluators. Zeros included.
 
     Counts every interview done, including those whose interviewee has since withdrawn: a
-    count names nobody. With several programmes, `programme_id` narrows it to one.
+    count names nobody. The programme is `programme_id` (NotFound if the evaluator does not oversee
+    it), else the one of theirs that started last: a programme's table never counts another's
+    interviews, so the paper's Table 1 comes from the closed programme alone.
     """
     if not rules.has_perm("research.work_on_evaluation", actor):
         raise NotAllowed("Only evaluators see the interviews table.")
-    areas = Partnership.objects.filter(programme__waves__isnull=False)
-    interviews = Interview.objects.filter(status=Interview.Status.DONE)
-    if programme_id is not None:
-        areas = areas.filter(programme_id=programme_id)
-        interviews = interviews.filter(wave__programme_id=programme_id)
+    programme = evaluation_programme(actor, programme_id)
+    areas = Partnership.objects.filter(programme_id=programme.pk, programme__waves__isnull=False)
+    interviews = Interview.objects.filter(status=Interview.Status.DONE, wave__programme_id=programme.pk)
     grid = list(
         areas.order_by("area_name", "pk", "programme__waves__year").values_list(
             "pk", "area_name", "programme__waves__year"
@@ -172,6 +178,8 @@ def table_one(actor: Any, *, programme_id: int | None = None) -> TableOne:
         for pk, area, year in grid
     )
     return TableOne(
+        programme_id=programme.pk,
+        programme=programme.name,
         areas=tuple(dict.fromkeys(row.area for row in rows)),
         years=tuple(sorted({row.wave for row in rows})),
         rows=rows,

@@ -104,8 +104,9 @@ def test_waves_stakeholders_and_interviews(personas, client_for):
 
 def test_table1_equals_the_paper(db, sign_in):
     programme = build_paper_interviews()
-    client = sign_in(StaffMemberFactory(partnership=None, roles=[Role.EVALUATOR]).user)
-    data = client.get("/api/v1/research/table1", {"programme_id": programme.pk}).json()
+    client = sign_in(StaffMemberFactory(partnership=None, roles=[Role.EVALUATOR], programmes=[programme]).user)
+    data = client.get("/api/v1/research/table1", {"programme": programme.pk}).json()
+    assert (data["programme_id"], data["programme"]) == (programme.pk, "Making It Work (paper)")
     cells = {(row["area"], row["wave"]): (row["participants"], row["stakeholders"]) for row in data["rows"]}
     assert cells == {(area, year): cell for area, years in PAPER_TABLE_1.items() for year, cell in years.items()}
     assert {row["wave"]: (row["participants"], row["stakeholders"]) for row in data["totals"]["by_wave"]} == (

@@ -123,8 +123,10 @@ def test_apply_code_one_segment_per_code_audited_against_the_interviewee(persona
         code_ids=[story.childcare.pk],
         passage="She never shoved me into anything.",
     ) == {"codes": ["You have already applied these codes to these words."]}
-    # A code of another programme's codebook is refused.
+    # A code of another programme's codebook is refused, even one of a programme she oversees too.
     stranger = ProgrammeFactory(name="Another programme")
+    personas.evaluator.programmes.add(stranger)
+    eve = type(eve).objects.get(pk=eve.pk)  # as on her next request: she oversees both now
     foreign_book = coding.create_codebook(actor=eve, programme_id=stranger.pk, name="Elsewhere")
     foreign = coding.create_code(actor=eve, codebook_id=foreign_book.pk, name="Elsewhere code")
     assert errors_of(

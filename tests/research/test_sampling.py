@@ -178,8 +178,9 @@ def test_candidates_use_service_data_only_when_shared(db, django_assert_num_quer
     anonymised = consent("R-ANON")  # erased: nobody can contact them any more
     Participant.objects.filter(pk=anonymised.participant_id).update(anonymised_at=timezone.now())
 
-    user = StaffMemberFactory(partnership=None, roles=[Role.EVALUATOR]).user
-    with django_assert_num_queries(8):  # who (3), consents, earlier interviews, barriers, children, outcomes
+    user = StaffMemberFactory(partnership=None, roles=[Role.EVALUATOR], programmes=[programme]).user
+    # who (3), the programmes they oversee, consents, earlier interviews, barriers, children, outcomes
+    with django_assert_num_queries(9):
         candidates = candidates_for(user, wave)
     assert candidates == [
         Candidate(

@@ -55,14 +55,16 @@ def build_paper_interviews(programme: Programme | None = None) -> Programme:
     return programme
 
 
-def evaluator() -> object:
-    return StaffMemberFactory(partnership=None, roles=[Role.EVALUATOR]).user
+def evaluator(programme: Programme | None = None) -> object:
+    """An evaluator who oversees `programme` (else the default one)."""
+    programmes = [programme] if programme is not None else None
+    return StaffMemberFactory(partnership=None, roles=[Role.EVALUATOR], programmes=programmes).user
 
 
 def test_the_paper_table_cell_by_cell_with_totals(db, django_assert_num_queries):
     programme = build_paper_interviews()
-    user = evaluator()
-    with django_assert_num_queries(5):  # who the evaluator is (3), the grid, the counts
+    user = evaluator(programme)
+    with django_assert_num_queries(6):  # who the evaluator is (3), their programmes, the grid, the counts
         table = table_one(user, programme_id=programme.pk)
     assert table.as_paper() == PAPER_TABLE_1
     assert {year: (cell.participants, cell.stakeholders) for year, cell in table.by_wave().items()} == (
@@ -91,13 +93,14 @@ def test_the_json_has_a_row_for_every_area_and_wave_with_zeros(db):
         status="done",
         held_on=datetime.date(2016, 2, 2),
     )
-    data = table_one(evaluator(), programme_id=programme.pk).as_json()
+    data = table_one(evaluator(programme), programme_id=programme.pk).as_json()
     assert data["rows"] == [
         {"area": "Angus", "wave": 2015, "participants": 0, "stakeholders": 0},
         {"area": "Angus", "wave": 2016, "participants": 0, "stakeholders": 0},
         {"area": "Fife", "wave": 2015, "participants": 0, "stakeholders": 0},
         {"area": "Fife", "wave": 2016, "participants": 1, "stakeholders": 0},
     ]
+    assert (data["programme_id"], data["programme"]) == (programme.pk, "Small")
     assert data["totals"] == {
         "by_wave": [
             {"wave": 2015, "participants": 0, "stakeholders": 0},
@@ -113,7 +116,7 @@ def test_the_json_has_a_row_for_every_area_and_wave_with_zeros(db):
 
 def test_flat_table_for_spreadsheets(db):
     programme = build_paper_interviews()
-    columns, rows = table_one(evaluator(), programme_id=programme.pk).flat()
+    columns, rows = table_one(evaluator(programme), programme_id=programme.pk).flat()
     assert columns[:3] == ("Area", "2014 lone parents", "2014 stakeholders")
     assert columns[-2:] == ("All years lone parents", "All years stakeholders")
     assert rows[0] == ("Edinburgh", 6, 12, 8, 8, 6, 7, 3, 3, 23, 30)
@@ -130,4 +133,4 @@ def test_withdrawn_interviewee_still_counted_but_hidden(db):
     programme = build_paper_interviews()
     glasgow = ResearchConsent.objects.get(participant__partnership__area_name="Glasgow")
     assert not glasgow.is_in_force
-    assert table_one(evaluator(), programme_id=programme.pk).cell("Glasgow", 2014).participants == 11
+    assert table_one(evaluator(programme), programme_id=programme.pk).cell("Glasgow", 2014).participants == 11

@@ -14,6 +14,7 @@ from django.utils import timezone
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
 from coproduce.api.v1.auth import caller, caller_allowed
+from coproduce.api.v1.research_programme import PROGRAMME_HELP, research_programme_id
 from coproduce.api.v1.schemas import Input, error_responses
 from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import NotFound
@@ -88,6 +89,7 @@ class AgreementReportOut(Schema):
 
 
 class AgreementQuery(Schema):
+    programme: int | None = Field(None, description=PROGRAMME_HELP)
     wave_id: int | None = None
     partnership_id: int | None = None
     codebook_id: int | None = None
@@ -133,13 +135,17 @@ def _agreement(figures: Agreement, name: str) -> dict[str, Any]:
 )
 def research_agreement(request: HttpRequest, filters: Query[AgreementQuery]) -> dict[str, Any]:
     user = _evaluator(request)
+    programme_id = research_programme_id(user, filters.programme)
     if filters.transcript_id is not None:
         if not transcripts_visible_to(user).filter(pk=filters.transcript_id).exists():
             raise NotFound("No such transcript.")
         scope = AgreementScope(transcript_id=filters.transcript_id)
     else:
         scope = AgreementScope(
-            wave_id=filters.wave_id, partnership_id=filters.partnership_id, codebook_id=filters.codebook_id
+            programme_id=programme_id,
+            wave_id=filters.wave_id,
+            partnership_id=filters.partnership_id,
+            codebook_id=filters.codebook_id,
         )
     result = agreement_for(user, scope)
     report = result.report
@@ -175,6 +181,7 @@ class QuotePageOut(Schema):
 
 
 class QuoteQuery(Schema):
+    programme: int | None = Field(None, description=PROGRAMME_HELP)
     code_id: int | None = None
     theme_id: int | None = None
     partnership_id: int | None = None
@@ -224,21 +231,25 @@ def _read_quote(request: HttpRequest, quote_id: int) -> dict[str, Any]:
     return _quote_out(with_codes([quote])[0])
 
 
-def _filters(query: QuoteQuery) -> QuoteFilters:
+def _filters(user: Any, query: "QuoteQuery | QuoteExportQuery") -> QuoteFilters:
     return QuoteFilters(
-        code_id=query.code_id, theme_id=query.theme_id, partnership_id=query.partnership_id, wave_id=query.wave_id
+        programme_id=research_programme_id(user, query.programme),
+        code_id=query.code_id,
+        theme_id=query.theme_id,
+        partnership_id=query.partnership_id,
+        wave_id=query.wave_id,
     )
 
 
 @router.get(
     "/research/quotes",
-    response={200: QuotePageOut, **error_responses(400, 401, 403)},
+    response={200: QuotePageOut, **error_responses(400, 401, 403, 404)},
     summary="The quote bank, with attributions, codes and themes",
     url_name="list_research_quotes",
 )
 def list_research_quotes(request: HttpRequest, query: Query[QuoteQuery]) -> dict[str, Any]:
     user = _evaluator(request)
-    quotes = quotes_in_bank(user, _filters(query))
+    quotes = quotes_in_bank(user, _filters(user, query))
     size = settings.COPRODUCE_API_PAGE_SIZE
     offset = (query.page - 1) * size
     count = quotes.count()
@@ -295,6 +306,7 @@ def _file(rows: Rows, file_format: str) -> HttpResponse:
 
 
 class QuoteExportQuery(Schema):
+    programme: int | None = Field(None, description=PROGRAMME_HELP)
     code_id: int | None = None
     theme_id: int | None = None
     partnership_id: int | None = None
@@ -304,16 +316,13 @@ class QuoteExportQuery(Schema):
 
 @router.get(
     "/research/exports/quotes",
-    response={200: None, **error_responses(400, 401, 403)},
+    response={200: None, **error_responses(400, 401, 403, 404)},
     summary="The quote bank as CSV or XLSX (text, attribution, codes, themes, note)",
     url_name="export_research_quotes",
 )
 def export_research_quotes(request: HttpRequest, query: Query[QuoteExportQuery]) -> HttpResponse:
     user = _evaluator(request)
-    filters = QuoteFilters(
-        code_id=query.code_id, theme_id=query.theme_id, partnership_id=query.partnership_id, wave_id=query.wave_id
-    )
-    rows = export_quotes(actor=user, filters=filters)
+    rows = export_quotes(actor=user, filters=_filters(user, query))
     return _file(rows, XLSX if query.format == "xlsx" else CSV)
 
 

@@ -2,7 +2,8 @@
 
 Aggregates only, over participants whose research consent is in force and includes the use of
 their service records (coproduce/reporting/research_outcomes.py). A suppressed count is null with
-its reason beside it, as `<name>_suppressed`. Each read is audited as a read of aggregates.
+its reason beside it, as `<name>_suppressed`. Each read is audited as a read of aggregates. Each is of
+one programme: the `programme` query parameter (coproduce/api/v1/research_programme.py).
 """
 
 from typing import Any
@@ -12,6 +13,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from coproduce.api.v1.auth import caller
+from coproduce.api.v1.research_programme import programme_fields, programme_query
 from coproduce.api.v1.schemas import error_responses
 from coproduce.reporting.research_outcomes import (
     AreaTimeToWork,
@@ -54,6 +56,8 @@ class AreaTimeToWorkOut(Schema):
 
 
 class TimeToWorkOut(Schema):
+    programme_id: int
+    programme: str
     date: str
     method: str
     areas: list[AreaTimeToWorkOut]
@@ -71,6 +75,8 @@ class OddsRatioOut(Schema):
 
 
 class PaidWorkModelOut(Schema):
+    programme_id: int
+    programme: str
     date: str
     method: str
     n: int
@@ -97,6 +103,8 @@ class GroupRateOut(Schema):
 
 
 class RatesOut(Schema):
+    programme_id: int
+    programme: str
     date: str
     method: str
     by_area: list[GroupRateOut]
@@ -126,16 +134,17 @@ def _time_row(row: AreaTimeToWork) -> dict[str, Any]:
 
 @router.get(
     "/research/analytics/time-to-work",
-    response={200: TimeToWorkOut, **error_responses(401, 403)},
+    response={200: TimeToWorkOut, **error_responses(401, 403, 404)},
     summary="Time from joining to first job by area (Kaplan–Meier), research-consented participants",
     url_name="research_analytics_time_to_work",
 )
-def time_to_work(request: HttpRequest) -> dict[str, Any]:
+def time_to_work(request: HttpRequest, programme: int | None = programme_query()) -> dict[str, Any]:
     """For evaluators. Months from joining to the first job start; people without one are censored
     at today or when their case closed. Survival is the share still not in work."""
     today = timezone.localdate()
-    result = read_time_to_work(actor=caller(request), today=today)
+    result = read_time_to_work(actor=caller(request), today=today, programme_id=programme)
     return {
+        **programme_fields(caller(request), programme),
         "date": today.isoformat(),
         "method": "Kaplan–Meier (lifelines); median 95% CI from the exponential Greenwood band",
         "areas": [_time_row(row) for row in result.areas],
@@ -145,16 +154,17 @@ def time_to_work(request: HttpRequest) -> dict[str, Any]:
 
 @router.get(
     "/research/analytics/paid-work-model",
-    response={200: PaidWorkModelOut, **error_responses(401, 403)},
+    response={200: PaidWorkModelOut, **error_responses(401, 403, 404)},
     summary="Odds of paid work by number of barriers and area (logistic regression)",
     url_name="research_analytics_paid_work_model",
 )
-def paid_work_model(request: HttpRequest) -> dict[str, Any]:
+def paid_work_model(request: HttpRequest, programme: int | None = programme_query()) -> dict[str, Any]:
     """For evaluators. When the model cannot be estimated (too few people, perfect separation),
     `fitted` is false and `message` says why."""
     today = timezone.localdate()
-    model = read_paid_work_model(actor=caller(request), today=today)
+    model = read_paid_work_model(actor=caller(request), today=today, programme_id=programme)
     return {
+        **programme_fields(caller(request), programme),
         "date": today.isoformat(),
         "method": "Logistic regression (statsmodels logit): paid ~ barriers + area",
         "n": model.n,
@@ -197,15 +207,16 @@ def _rate_row(row: RateRow) -> dict[str, Any]:
 
 @router.get(
     "/research/analytics/rates",
-    response={200: RatesOut, **error_responses(401, 403)},
+    response={200: RatesOut, **error_responses(401, 403, 404)},
     summary="Rates of paid work by area and by number of barriers, with 95% Wilson intervals",
     url_name="research_analytics_rates",
 )
-def rates(request: HttpRequest) -> dict[str, Any]:
+def rates(request: HttpRequest, programme: int | None = programme_query()) -> dict[str, Any]:
     """For evaluators. Small numbers are suppressed as in the funder's figures."""
     today = timezone.localdate()
-    result = read_paid_work_rates(actor=caller(request), today=today)
+    result = read_paid_work_rates(actor=caller(request), today=today, programme_id=programme)
     return {
+        **programme_fields(caller(request), programme),
         "date": today.isoformat(),
         "method": "Share in paid work with 95% Wilson score intervals; counts of 1 to 4 suppressed",
         "by_area": [_rate_row(row) for row in result.by_area],

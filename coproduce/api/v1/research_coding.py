@@ -17,6 +17,7 @@ from ninja.pagination import paginate
 
 from coproduce.api.v1.auth import caller_allowed
 from coproduce.api.v1.pagination import PageNumber
+from coproduce.api.v1.research_programme import programme_query, research_programme_id
 from coproduce.api.v1.schemas import Input, error_responses
 from coproduce.core.errors import NotFound
 from coproduce.research.models import Code, Codebook, CodedSegment, Theme
@@ -90,7 +91,7 @@ class CodebookDetailOut(CodebookOut):
 
 
 class CodebookIn(Input):
-    programme_id: int
+    programme_id: int = Field(description="A programme you oversee; another is refused like one that does not exist.")
     name: str
     description: str = ""
 
@@ -195,13 +196,14 @@ def _codebook_detail(user: Any, codebook_id: int) -> dict[str, Any]:
 
 @router.get(
     "/research/codebooks",
-    response={200: list[CodebookOut], **error_responses(400, 401, 403)},
+    response={200: list[CodebookOut], **error_responses(400, 401, 403, 404)},
     summary="List the codebooks",
     url_name="list_research_codebooks",
 )
 @paginate(PageNumber)
-def list_research_codebooks(request: HttpRequest) -> QuerySet[Codebook]:
-    return codebooks_visible_to(_evaluator(request)).order_by("name", "pk")
+def list_research_codebooks(request: HttpRequest, programme: int | None = programme_query()) -> QuerySet[Codebook]:
+    user = _evaluator(request)
+    return codebooks_visible_to(user, programme_id=research_programme_id(user, programme)).order_by("name", "pk")
 
 
 @router.post(

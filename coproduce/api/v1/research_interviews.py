@@ -16,6 +16,7 @@ from ninja.pagination import paginate
 
 from coproduce.api.v1.auth import caller
 from coproduce.api.v1.pagination import PageNumber
+from coproduce.api.v1.research_programme import programme_query, research_programme_id
 from coproduce.api.v1.schemas import Input, error_responses, one_of
 from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import NotAllowed, NotFound
@@ -59,6 +60,12 @@ VERSION = Field(description="The `version` you read; a stale one gets 409 and no
 # ---- waves --------------------------------------------------------------------------------------
 
 
+PROGRAMME_IN_BODY = (
+    "The programme (its id), one you oversee; needed only when you oversee more than one. A programme you do "
+    "not oversee is refused like one that does not exist."
+)
+
+
 class WaveOut(Schema):
     id: int
     version: int
@@ -74,7 +81,7 @@ class WaveIn(Input):
     name: str
     starts_on: datetime.date
     ends_on: datetime.date
-    programme_id: int | None = Field(None, description="Needed only when there is more than one programme.")
+    programme_id: int | None = Field(None, description=PROGRAMME_IN_BODY)
 
 
 class WaveUpdateIn(Input):
@@ -94,13 +101,14 @@ def _wave(request: HttpRequest, wave_id: int) -> Wave:
 
 @router.get(
     "/research/waves",
-    response={200: list[WaveOut], **error_responses(400, 401)},
+    response={200: list[WaveOut], **error_responses(400, 401, 404)},
     summary="List the waves of interviews (evaluators)",
     url_name="list_research_waves",
 )
 @paginate(PageNumber)
-def list_research_waves(request: HttpRequest) -> QuerySet[Wave]:
-    return waves_visible_to(caller(request)).order_by("programme_id", "year")
+def list_research_waves(request: HttpRequest, programme: int | None = programme_query()) -> QuerySet[Wave]:
+    user = caller(request)
+    return waves_visible_to(user, programme_id=research_programme_id(user, programme)).order_by("year")
 
 
 @router.post(
@@ -165,7 +173,7 @@ class StakeholderIn(Input):
     agreed_to_recording: bool = False
     agreed_to_quotation: bool = False
     consent_recorded_on: datetime.date | None = None
-    programme_id: int | None = Field(None, description="Needed only when there is more than one programme.")
+    programme_id: int | None = Field(None, description=PROGRAMME_IN_BODY)
 
 
 class StakeholderUpdateIn(Input):
@@ -196,13 +204,16 @@ def _stakeholder(request: HttpRequest, stakeholder_id: int) -> Stakeholder:
 
 @router.get(
     "/research/stakeholders",
-    response={200: list[StakeholderOut], **error_responses(400, 401)},
+    response={200: list[StakeholderOut], **error_responses(400, 401, 404)},
     summary="List the stakeholders taking part (evaluators)",
     url_name="list_research_stakeholders",
 )
 @paginate(PageNumber)
-def list_research_stakeholders(request: HttpRequest) -> QuerySet[Stakeholder]:
-    return stakeholders_visible_to(caller(request)).order_by("name", "pk")
+def list_research_stakeholders(
+    request: HttpRequest, programme: int | None = programme_query()
+) -> QuerySet[Stakeholder]:
+    user = caller(request)
+    return stakeholders_visible_to(user, programme_id=research_programme_id(user, programme)).order_by("name", "pk")
 
 
 @router.post(
@@ -349,7 +360,7 @@ def _interview(request: HttpRequest, interview_id: int) -> Interview:
 
 @router.get(
     "/research/interviews",
-    response={200: list[InterviewOut], **error_responses(400, 401)},
+    response={200: list[InterviewOut], **error_responses(400, 401, 404)},
     summary="List interviews (evaluators), by wave, area, kind and status",
     url_name="list_research_interviews",
 )
@@ -360,8 +371,9 @@ def list_research_interviews(
     partnership_id: int | None = None,
     kind: KindOrAny = "",
     status: StatusOrAny = "",
+    programme: int | None = programme_query(),
 ) -> QuerySet[Interview]:
-    interviews = _interviews(request)
+    interviews = _interviews(request).filter(wave__programme_id=research_programme_id(caller(request), programme))
     if wave_id is not None:
         interviews = interviews.filter(wave_id=wave_id)
     if partnership_id is not None:
@@ -440,19 +452,21 @@ class Table1TotalsOut(Schema):
 
 
 class Table1Out(Schema):
+    programme_id: int
+    programme: str
     rows: list[Table1RowOut] = Field(description="One per area × wave year, zeros included.")
     totals: Table1TotalsOut
 
 
 @router.get(
     "/research/table1",
-    response={200: Table1Out, **error_responses(401, 403)},
+    response={200: Table1Out, **error_responses(401, 403, 404)},
     summary="Interviews done by area × wave × participant or stakeholder, with totals (Table 1)",
     url_name="research_table1",
 )
-def research_table1(request: HttpRequest, programme_id: int | None = None) -> dict[str, Any]:
-    """Counts include interviews whose interviewee later withdrew: a count names nobody."""
-    return table_one(caller(request), programme_id=programme_id).as_json()
+def research_table1(request: HttpRequest, programme: int | None = programme_query()) -> dict[str, Any]:
+    """Of one programme. Counts include interviews whose interviewee later withdrew: a count names nobody."""
+    return table_one(caller(request), programme_id=programme).as_json()
 
 
 # ---- sampling -----------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from ninja.pagination import paginate
 
 from coproduce.api.v1.auth import caller, caller_allowed
 from coproduce.api.v1.pagination import PageNumber
+from coproduce.api.v1.research_programme import programme_query, research_programme_id
 from coproduce.api.v1.schemas import Input, error_responses, one_of
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
@@ -224,13 +225,14 @@ def _suppressed(
 
 @router.get(
     "/research/surveys",
-    response={200: list[SurveyOut], **error_responses(400, 401, 403)},
+    response={200: list[SurveyOut], **error_responses(400, 401, 403, 404)},
     summary="List the surveys (evaluators)",
     url_name="list_research_surveys",
 )
 @paginate(PageNumber)
-def list_research_surveys(request: HttpRequest) -> QuerySet[Survey]:
-    return _surveys(request).order_by("-created_at", "-pk")
+def list_research_surveys(request: HttpRequest, programme: int | None = programme_query()) -> QuerySet[Survey]:
+    surveys = _surveys(request).filter(programme_id=research_programme_id(caller(request), programme))
+    return surveys.order_by("-created_at", "-pk")
 
 
 @router.post(

@@ -17,6 +17,7 @@ from ninja.pagination import paginate
 
 from coproduce.api.v1.auth import caller, caller_allowed
 from coproduce.api.v1.pagination import PageNumber
+from coproduce.api.v1.research_programme import programme_query, research_programme_id
 from coproduce.api.v1.schemas import AreaRef, Input, VersionIn, error_responses, one_of
 from coproduce.core.errors import NotFound
 from coproduce.programmes.actors import actor_for
@@ -174,7 +175,7 @@ def _read(request: HttpRequest, transcript_id: int) -> Transcript:
 
 @router.get(
     "/research/transcripts",
-    response={200: list[TranscriptSummaryOut], **error_responses(400, 401, 403)},
+    response={200: list[TranscriptSummaryOut], **error_responses(400, 401, 403, 404)},
     summary="List transcripts (evaluators), by wave, area and stage",
     url_name="list_research_transcripts",
 )
@@ -184,8 +185,16 @@ def list_research_transcripts(
     wave_id: int | None = None,
     partnership_id: int | None = None,
     status: TranscriptStatusOrAny = "",
+    programme: int | None = programme_query(),
 ) -> QuerySet[Transcript]:
-    return transcripts_for(_evaluator(request), wave_id=wave_id, partnership_id=partnership_id, status=status)
+    user = _evaluator(request)
+    return transcripts_for(
+        user,
+        programme_id=research_programme_id(user, programme),
+        wave_id=wave_id,
+        partnership_id=partnership_id,
+        status=status,
+    )
 
 
 @router.post(

@@ -27,7 +27,7 @@ from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event, record_participant_reads
 from coproduce.core.errors import ConflictError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput, validate_model
-from coproduce.programmes.models import Programme
+from coproduce.programmes.actors import actor_for
 from coproduce.research.models import Code, Codebook, CodedSegment, Theme, Transcript
 from coproduce.research.passages import locate_passage
 from coproduce.research.selectors import (
@@ -104,13 +104,16 @@ def record_transcript_list_read(*, actor: Any, transcripts: Iterable[Transcript]
     )
 
 
-def transcripts_to_code(actor: Any) -> QuerySet[Transcript]:
-    """Transcripts ready for coding, with how many segments this coder applied and how many coders coded each."""
+def transcripts_to_code(actor: Any, *, programme_id: int | None = None) -> QuerySet[Transcript]:
+    """Transcripts ready for coding (of one programme, if given), with how many segments this coder applied
+    and how many coders coded each."""
     _require_evaluator(actor, "code transcripts")
     independent = Q(segments__is_consensus=False)
+    transcripts = coding_transcripts(actor)
+    if programme_id is not None:
+        transcripts = transcripts.filter(wave__programme_id=programme_id)
     return (
-        coding_transcripts(actor)
-        .filter(status=Transcript.Status.READY)
+        transcripts.filter(status=Transcript.Status.READY)
         .annotate(
             my_segments=Count("segments", filter=independent & Q(segments__coder=actor)),
             coder_count=Count("segments__coder", filter=independent, distinct=True),
@@ -169,7 +172,8 @@ def create_codebook(
     _require_evaluator(actor, "change the codebook")
     name = name.strip()
     errors: dict[str, list[str]] = {}
-    if not Programme.objects.filter(pk=programme_id).exists():
+    # A programme the evaluator does not oversee is refused exactly as one that does not exist.
+    if programme_id not in actor_for(actor).programme_ids:
         errors["programme"] = ["Choose a programme."]
     if not name:
         errors["name"] = ["Give the codebook a name."]

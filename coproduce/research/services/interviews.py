@@ -21,6 +21,7 @@ from coproduce.audit.services import record_event, record_events
 from coproduce.core.errors import NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput, validate_model
 from coproduce.participants.models import Participant
+from coproduce.programmes.actors import actor_for
 from coproduce.programmes.models import Organisation, Partnership, Programme, StaffMember
 from coproduce.research.models import Interview, ResearchConsent, Stakeholder, StakeholderRole, Wave
 from coproduce.research.selectors import (
@@ -66,14 +67,15 @@ def _require_evaluator(actor: Any) -> None:
         raise NotAllowed("Only evaluators work on the evaluation.")
 
 
-def _programme(programme_id: int | None) -> Programme:
-    """The programme named, or the only one there is."""
+def _programme(actor: Any, programme_id: int | None) -> Programme:
+    """The programme named, if the evaluator oversees it, or the only one they oversee. A programme they do
+    not oversee is refused exactly as one that does not exist."""
+    programmes = actor_for(actor).programmes
     if programme_id is not None:
-        programme = Programme.objects.filter(pk=programme_id).first()
+        programme = next((programme for programme in programmes if programme.pk == programme_id), None)
         if programme is None:
             raise InvalidInput({"programme": ["Choose a programme."]})
         return programme
-    programmes = list(Programme.objects.order_by("pk")[:2])
     if len(programmes) != 1:
         raise InvalidInput({"programme": ["Choose a programme."]})
     return programmes[0]
@@ -130,7 +132,11 @@ def create_wave(
     _require_evaluator(actor)
     with transaction.atomic():
         wave = Wave(
-            programme=_programme(programme_id), year=year, name=name.strip(), starts_on=starts_on, ends_on=ends_on
+            programme=_programme(actor, programme_id),
+            year=year,
+            name=name.strip(),
+            starts_on=starts_on,
+            ends_on=ends_on,
         )
         _check_wave(wave)
         wave.save()
@@ -206,7 +212,7 @@ def create_stakeholder(
         if programme_id is None and partnership_id is not None:
             programme_id = Partnership.objects.filter(pk=partnership_id).values_list("programme_id", flat=True).first()
         stakeholder = Stakeholder(
-            programme=_programme(programme_id),
+            programme=_programme(actor, programme_id),
             name=name.strip(),
             role=role,
             partnership_id=partnership_id,
@@ -329,8 +335,9 @@ def create_interview(
     if bool(pseudonym.strip()) == (stakeholder_id is not None):
         errors["__all__"] = ["Choose one interviewee: a participant by pseudonym, or a stakeholder."]
     elif pseudonym.strip():
+        # The interviewee must take part in the wave's programme (a person has one record per programme).
         scope = (
-            research_consents_visible_to(actor)
+            research_consents_visible_to(actor, programme_id=wave.programme_id if wave else None)
             .filter(pseudonym=pseudonym.strip().upper(), interview=True)
             .select_related("participant")
             .first()
@@ -338,7 +345,11 @@ def create_interview(
         if scope is None:
             errors["pseudonym"] = ["Choose a participant who agreed to be interviewed."]
     elif stakeholder_id is not None:
-        stakeholder = stakeholders_visible_to(actor).filter(pk=stakeholder_id, agreed_to_interview=True).first()
+        stakeholder = (
+            stakeholders_visible_to(actor, programme_id=wave.programme_id if wave else None)
+            .filter(pk=stakeholder_id, agreed_to_interview=True)
+            .first()
+        )
         if stakeholder is None:
             errors["stakeholder"] = ["Choose a stakeholder who agreed to be interviewed."]
     if partnership_id is None:

@@ -172,6 +172,7 @@ def remove_quote(*, actor: Any, quote_id: int) -> None:
 
 @dataclass(frozen=True)
 class QuoteFilters:
+    programme_id: int | None = None  # one programme's quotes only
     code_id: int | None = None
     theme_id: int | None = None
     partnership_id: int | None = None
@@ -202,7 +203,7 @@ def quotes_in_bank(user: Any, filters: QuoteFilters | None = None) -> QuerySet[Q
     A quote has a code (or theme) when a segment with that code overlaps its passage.
     """
     filters = filters or QuoteFilters()
-    quotes = quotes_visible_to(user).select_related(
+    quotes = quotes_visible_to(user, programme_id=filters.programme_id).select_related(
         "transcript__wave", "transcript__partnership", "transcript__interview__research_consent"
     )
     if filters.code_id is not None:

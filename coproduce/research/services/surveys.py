@@ -26,7 +26,7 @@ from coproduce.core.errors import ConflictError, DomainError, NotAllowed, NotFou
 from coproduce.core.validation import InvalidInput, validate_model
 from coproduce.notifications import events as notify
 from coproduce.participants.models import Participant
-from coproduce.programmes.models import Programme
+from coproduce.programmes.actors import actor_for
 from coproduce.research.models import (
     ResearchConsent,
     Survey,
@@ -94,7 +94,8 @@ def _clean_text(value: Any) -> str:
 def create_survey(*, actor: Any, programme_id: int, title: str, introduction: str = "") -> Survey:
     """An evaluator starts a survey for a programme, as a draft."""
     _check_evaluator(actor)
-    if not Programme.objects.filter(pk=programme_id).exists():
+    # A programme the evaluator does not oversee is refused exactly as one that does not exist.
+    if programme_id not in actor_for(actor).programme_ids:
         raise InvalidInput({"programme": ["Choose the programme the survey is for."]})
     with transaction.atomic():
         survey = Survey(

@@ -67,10 +67,16 @@ def _with_interviewee(rows: QuerySet[Transcript]) -> QuerySet[Transcript]:
 
 
 def transcripts_for(
-    actor: Any, *, wave_id: int | None = None, partnership_id: int | None = None, status: str = ""
+    actor: Any,
+    *,
+    programme_id: int | None = None,
+    wave_id: int | None = None,
+    partnership_id: int | None = None,
+    status: str = "",
 ) -> QuerySet[Transcript]:
-    """The transcripts this person may see (`transcripts_visible_to`), filtered, with what a list shows."""
-    rows = _with_interviewee(transcripts_visible_to(actor))
+    """The transcripts this person may see (`transcripts_visible_to`, of one programme if given), filtered,
+    with what a list shows."""
+    rows = _with_interviewee(transcripts_visible_to(actor, programme_id=programme_id))
     if wave_id:
         rows = rows.filter(wave_id=wave_id)
     if partnership_id:
@@ -181,10 +187,10 @@ def view_original(*, actor: Any, transcript_id: int) -> Transcript:
     return transcript
 
 
-def interviews_awaiting_transcript(actor: Any) -> QuerySet[Interview]:
-    """Done interviews this person may see that have no transcript yet."""
+def interviews_awaiting_transcript(actor: Any, *, programme_id: int | None = None) -> QuerySet[Interview]:
+    """Done interviews this person may see (of one programme, if given) that have no transcript yet."""
     return (
-        interviews_visible_to(actor)
+        interviews_visible_to(actor, programme_id=programme_id)
         .filter(status=Interview.Status.DONE, transcript__isnull=True)
         .select_related("wave", "partnership", "research_consent", "stakeholder")
         .order_by("wave__year", "partnership__area_name", "held_on", "pk")

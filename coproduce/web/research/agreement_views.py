@@ -36,6 +36,7 @@ from coproduce.research.selectors import (
 from coproduce.research.services.quotes import agreed_to_quotation
 from coproduce.web.access import require_roles
 from coproduce.web.forms import GovukForm
+from coproduce.web.research.scope import programme_context, programme_id_of
 
 
 def _choice(label: str, empty: str) -> forms.TypedChoiceField:
@@ -55,11 +56,13 @@ class ScopeForm(GovukForm):
     area = _choice("Area", "An area")
     codebook = _choice("Codebook", "A codebook")
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, programme_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._set("wave", "All waves", [(w.pk, w.name) for w in waves_visible_to(user).order_by("year")])
-        self._set("area", "All areas", [(p.pk, p.area_name) for p in partnerships_for(user)])
-        self._set("codebook", "All codebooks", [(c.pk, c.name) for c in codebooks_visible_to(user)])
+        waves = waves_visible_to(user, programme_id=programme_id).order_by("year")
+        self._set("wave", "All waves", [(w.pk, w.name) for w in waves])
+        self._set("area", "All areas", [(p.pk, p.area_name) for p in partnerships_for(user, programme_id)])
+        books = codebooks_visible_to(user, programme_id=programme_id)
+        self._set("codebook", "All codebooks", [(c.pk, c.name) for c in books])
 
     def _set(self, name: str, everything: str, choices: list[tuple[int, str]]) -> None:
         field = self.fields[name]
@@ -67,18 +70,23 @@ class ScopeForm(GovukForm):
         field.choices = [("", everything), *choices]
 
 
-def partnerships_for(user: Any) -> list[Partnership]:
-    """The areas an evaluator can filter by: every partnership with a wave they can see."""
-    programme_ids = waves_visible_to(user).values("programme_id")
+def partnerships_for(user: Any, programme_id: int) -> list[Partnership]:
+    """The areas an evaluator can filter by: the partnerships of the programme the page shows, if it has a
+    wave they can see."""
+    programme_ids = waves_visible_to(user, programme_id=programme_id).values("programme_id")
     return list(Partnership.objects.filter(programme_id__in=programme_ids).order_by("area_name"))
 
 
 def scope_from(request: HttpRequest) -> tuple[ScopeForm, AgreementScope]:
-    form = ScopeForm(request.GET or None, user=request.user)
+    """The filters chosen, always within the programme the page shows."""
+    programme_id = programme_id_of(request)
+    form = ScopeForm(request.GET or None, user=request.user, programme_id=programme_id)
     if not form.is_bound or not form.is_valid():
-        return form, AgreementScope()
+        return form, AgreementScope(programme_id=programme_id)
     data = form.cleaned_data
-    return form, AgreementScope(wave_id=data["wave"], partnership_id=data["area"], codebook_id=data["codebook"])
+    return form, AgreementScope(
+        programme_id=programme_id, wave_id=data["wave"], partnership_id=data["area"], codebook_id=data["codebook"]
+    )
 
 
 # ---- the table ---------------------------------------------------------------------------------
@@ -203,8 +211,9 @@ def research_agreement(request: HttpRequest) -> HttpResponse:
         "form": form,
         "table": table,
         "result": result,
-        "codebooks": list(codebooks_visible_to(request.user)),
+        "codebooks": list(codebooks_visible_to(request.user, programme_id=scope.programme_id)),
         "query": request.GET.urlencode(),
+        **programme_context(request),
     }
     return render(request, "web/research/agreement/agreement.html", context)
 

@@ -1,7 +1,8 @@
 """The evaluator's outcome analytics: time to first job, a model of paid work, and rates.
 
 Aggregates only, over research-consented participants who let the evaluators use their service
-records; each table downloads as CSV. Every read is audited as a read of aggregates.
+records; each table downloads as CSV. Every read is audited as a read of aggregates. The figures are of the
+programme the evaluator chose (coproduce/web/research/scope.py), never of several added together.
 """
 
 from typing import Any
@@ -13,6 +14,7 @@ from django.utils import timezone
 from coproduce.accounts.roles import Role
 from coproduce.audit.context import audited_as_export
 from coproduce.audit.models import AuditEvent
+from coproduce.core.errors import NotFound
 from coproduce.reporting.charts import Bar, StepCurve, rate_bar_chart, step_chart
 from coproduce.reporting.exports import CONTENT_TYPES, CSV, to_csv
 from coproduce.reporting.research_outcomes import (
@@ -26,6 +28,7 @@ from coproduce.reporting.research_outcomes import (
 )
 from coproduce.reporting.suppression import THRESHOLD
 from coproduce.web.access import require_roles
+from coproduce.web.research.scope import programme_context, programme_id_of
 
 CHART_MONTHS = 24
 
@@ -76,10 +79,20 @@ def _context(outcomes: ResearchOutcomes) -> dict[str, Any]:
     }
 
 
+def _outcomes(request: HttpRequest, action: str) -> ResearchOutcomes:
+    """The analyses of the programme the page shows; not found for an evaluator who oversees none."""
+    try:
+        return read_research_outcomes(
+            actor=request.user, today=timezone.localdate(), programme_id=programme_id_of(request), action=action
+        )
+    except NotFound as error:
+        raise Http404(error.message) from error
+
+
 @require_roles(Role.EVALUATOR)
 def research_analytics(request: HttpRequest) -> HttpResponse:
-    outcomes = read_research_outcomes(actor=request.user, today=timezone.localdate())
-    context = {"page_title": "Outcome analytics", **_context(outcomes)}
+    outcomes = _outcomes(request, AuditEvent.Action.VIEW)
+    context = {"page_title": "Outcome analytics", **programme_context(request), **_context(outcomes)}
     return render(request, "web/research/analytics/analytics.html", context)
 
 
@@ -89,11 +102,7 @@ def research_analytics_csv(request: HttpRequest, table: str) -> HttpResponse:
     """One of the page's tables as CSV (404 for any other table)."""
     if table not in TABLE_SLUGS:
         raise Http404("No such table.")
-    outcomes = read_research_outcomes(
-        actor=request.user,
-        today=timezone.localdate(),
-        action=AuditEvent.Action.EXPORT,
-    )
+    outcomes = _outcomes(request, AuditEvent.Action.EXPORT)
     chosen = next(candidate for candidate in analytics_tables(outcomes) if candidate.slug == table)
     response = HttpResponse(to_csv(chosen), content_type=CONTENT_TYPES[CSV])
     response["Content-Disposition"] = f'attachment; filename="{chosen.slug}-{outcomes.today.isoformat()}.csv"'

@@ -11,19 +11,9 @@ COLOUR_HELP = "Used when the codebook is opened in another program: # and six he
 
 
 class CodebookForm(GovukForm):
-    programme = forms.TypedChoiceField(
-        label="Programme", coerce=int, error_messages={"required": "Choose a programme."}
-    )
+    # The programme is the one the page shows, chosen with the programme switcher.
     name = forms.CharField(label="Name", max_length=200, error_messages={"required": "Give the codebook a name."})
     description = forms.CharField(label="What it is for", widget=forms.Textarea(attrs={"rows": 3}), required=False)
-
-    def __init__(self, *args: Any, programmes: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if programmes is None or len(programmes) < 2:
-            # One programme (or editing): nothing to choose.
-            del self.fields["programme"]
-        else:
-            self.fields["programme"].choices = programmes  # type: ignore[attr-defined]
 
 
 class CodebookEditForm(CodebookForm):

@@ -19,7 +19,6 @@ from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
 from coproduce.core.errors import ConflictError, DomainError, NotAllowed, NotFound
-from coproduce.programmes.models import Programme
 from coproduce.research.models import Code, Codebook, Theme, Transcript
 from coproduce.research.selectors import codebooks_visible_to, codes_visible_to, segments_visible_to
 from coproduce.research.services.coding import (
@@ -55,6 +54,7 @@ from coproduce.web.research.coding_forms import (
     ThemeEditForm,
     ThemeForm,
 )
+from coproduce.web.research.scope import programme_context, programme_id_of
 
 TRANSCRIPTS_PER_PAGE = 25
 evaluators_only = require_roles(Role.EVALUATOR)
@@ -161,8 +161,10 @@ def _post_or_none(request: HttpRequest) -> Any:
 @evaluators_only
 def codebook(request: HttpRequest) -> HttpResponse:
     """Every codebook as a tree by theme, with definitions; emergent codes say who added them and when."""
-    trees = codebook_trees(codebooks_visible_to(request.user).order_by("name", "pk"), request.user)
-    return render(request, "web/research/coding/codebook.html", {"page_title": "Codebook", "trees": trees})
+    books = codebooks_visible_to(request.user, programme_id=programme_id_of(request))
+    trees = codebook_trees(books.order_by("name", "pk"), request.user)
+    context = {"page_title": "Codebook", "trees": trees, **programme_context(request)}
+    return render(request, "web/research/coding/codebook.html", context)
 
 
 def _form_page(request: HttpRequest, template: str, context: dict[str, Any], *, status: int = 200) -> HttpResponse:
@@ -176,6 +178,7 @@ def _codebook_form_page(
     *,
     title: str,
     back_label: str = "See it as it is now",
+    extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """Validate, save through `save` (which gives the message to show and the codebook page's anchor to
     go back to), or show why not: a stale version gets the conflict page, other errors the form again."""
@@ -192,24 +195,24 @@ def _codebook_form_page(
             else:
                 messages.success(request, message)
                 return redirect(reverse("web:research_codebook") + f"#{anchor}")
-    return _form_page(request, "form.html", {"page_title": title, "form": form}, status=status)
+    return _form_page(request, "form.html", {"page_title": title, "form": form, **(extra or {})}, status=status)
 
 
 @evaluators_only
 def codebook_add(request: HttpRequest) -> HttpResponse:
-    programmes = [(programme.pk, programme.name) for programme in Programme.objects.order_by("name", "pk")]
-    form = CodebookForm(_post_or_none(request), programmes=programmes)
+    # The codebook is for the programme the page shows (the programme switcher changes it).
+    form = CodebookForm(_post_or_none(request))
 
     def save(data: dict[str, Any]) -> tuple[str, str]:
         created = create_codebook(
             actor=request.user,
-            programme_id=data.get("programme") or (programmes[0][0] if programmes else 0),
+            programme_id=programme_id_of(request),
             name=data["name"],
             description=data["description"],
         )
         return f"The codebook {created.name} is ready for themes and codes.", f"codebook-{created.pk}"
 
-    return _codebook_form_page(request, form, save, title="Start a codebook")
+    return _codebook_form_page(request, form, save, title="Start a codebook", extra=programme_context(request))
 
 
 @evaluators_only
@@ -343,10 +346,11 @@ def code_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @evaluators_only
 def coding_list(request: HttpRequest) -> HttpResponse:
     """Transcripts ready for coding, with how much the signed-in coder has coded and how many coders have."""
-    pages = paginate(request, transcripts_to_code(request.user), TRANSCRIPTS_PER_PAGE)
+    to_code = transcripts_to_code(request.user, programme_id=programme_id_of(request))
+    pages = paginate(request, to_code, TRANSCRIPTS_PER_PAGE)
     transcripts = list(pages.page.object_list)
     record_transcript_list_read(actor=request.user, transcripts=transcripts)
-    context = {"page_title": "Coding", "pages": pages, "transcripts": transcripts}
+    context = {"page_title": "Coding", "pages": pages, "transcripts": transcripts, **programme_context(request)}
     return render(request, "web/research/coding/coding_list.html", context)
 
 

@@ -14,11 +14,12 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
 from coproduce.audit.models import AuditEvent
-from coproduce.core.errors import ConflictError, DomainError, NotAllowed
+from coproduce.core.errors import ConflictError, DomainError, NotAllowed, NotFound
 from coproduce.programmes.models import Partnership, StaffMember
 from coproduce.programmes.selectors import organisations_visible_to, partnerships_visible_to
 from coproduce.reporting.exports import CONTENT_TYPES, CSV, XLSX, ExportTable, to_csv, to_xlsx
@@ -57,20 +58,21 @@ from coproduce.web.research.interview_forms import (
     WaveEditForm,
     WaveForm,
 )
+from coproduce.web.research.scope import programme_context, programme_id_of
 
 PER_PAGE = 25
 evaluators_only = require_roles(Role.EVALUATOR)
 
 
 def _wave_choices(request: HttpRequest) -> list[tuple[Any, str]]:
-    return [(wave.pk, wave.name) for wave in waves_visible_to(request.user).order_by("year", "pk")]
+    waves = waves_visible_to(request.user, programme_id=programme_id_of(request))
+    return [(wave.pk, wave.name) for wave in waves.order_by("year", "pk")]
 
 
 def _area_choices(request: HttpRequest) -> list[tuple[Any, str]]:
-    return [
-        (pk, name)
-        for pk, name in partnerships_visible_to(request.user).order_by("area_name", "pk").values_list("pk", "area_name")
-    ]
+    """The areas of the programme the page shows."""
+    areas = partnerships_visible_to(request.user).filter(programme_id=programme_id_of(request))
+    return list(areas.order_by("area_name", "pk").values_list("pk", "area_name"))
 
 
 def _interviewer_choices() -> list[tuple[Any, str]]:
@@ -114,8 +116,9 @@ def _save_edit(
 
 @evaluators_only
 def research_waves(request: HttpRequest) -> HttpResponse:
-    waves = waves_visible_to(request.user).select_related("programme").order_by("programme__name", "year")
-    return render(request, "web/research/interviews/waves.html", {"page_title": "Waves", "waves": waves})
+    waves = waves_visible_to(request.user, programme_id=programme_id_of(request)).order_by("year")
+    context = {"page_title": "Waves", "waves": waves, **programme_context(request)}
+    return render(request, "web/research/interviews/waves.html", context)
 
 
 @evaluators_only
@@ -125,11 +128,19 @@ def research_wave_add(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            wave, status = _save(form, lambda: create_wave(actor=request.user, **form.cleaned_data))
+            wave, status = _save(
+                form,
+                lambda: create_wave(actor=request.user, programme_id=programme_id_of(request), **form.cleaned_data),
+            )
             if wave is not None:
                 messages.success(request, f"{wave.name} is added.")
                 return redirect("web:research_waves")
-    context = {"page_title": "Add a wave", "form": form, "back": reverse("web:research_waves")}
+    context = {
+        "page_title": "Add a wave",
+        "form": form,
+        "back": reverse("web:research_waves"),
+        **programme_context(request),
+    }
     return render(request, "web/research/interviews/form.html", context, status=status)
 
 
@@ -172,9 +183,16 @@ def _organisation_choices(request: HttpRequest) -> list[tuple[Any, str]]:
 
 @evaluators_only
 def research_stakeholders(request: HttpRequest) -> HttpResponse:
-    stakeholders = stakeholders_visible_to(request.user).select_related("partnership", "organisation")
+    stakeholders = stakeholders_visible_to(request.user, programme_id=programme_id_of(request)).select_related(
+        "partnership", "organisation"
+    )
     pages = paginate(request, stakeholders.order_by("name", "pk"), PER_PAGE)
-    context = {"page_title": "Stakeholders", "pages": pages, "stakeholders": pages.page.object_list}
+    context = {
+        "page_title": "Stakeholders",
+        "pages": pages,
+        "stakeholders": pages.page.object_list,
+        **programme_context(request),
+    }
     return render(request, "web/research/interviews/stakeholders.html", context)
 
 
@@ -191,12 +209,19 @@ def research_stakeholder_add(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             saved, status = _save(
                 form,
-                lambda: create_stakeholder(actor=request.user, **form.cleaned_data),
+                lambda: create_stakeholder(
+                    actor=request.user, programme_id=programme_id_of(request), **form.cleaned_data
+                ),
             )
             if saved is not None:
                 messages.success(request, f"{saved.name} is added.")
                 return redirect("web:research_stakeholders")
-    context = {"page_title": "Add a stakeholder", "form": form, "back": reverse("web:research_stakeholders")}
+    context = {
+        "page_title": "Add a stakeholder",
+        "form": form,
+        "back": reverse("web:research_stakeholders"),
+        **programme_context(request),
+    }
     return render(request, "web/research/interviews/form.html", context, status=status)
 
 
@@ -276,7 +301,7 @@ def _interviews(request: HttpRequest) -> QuerySet[Interview]:
 @evaluators_only
 def research_interviews(request: HttpRequest) -> HttpResponse:
     filters = InterviewFilterForm(request.GET or None, waves=_wave_choices(request), areas=_area_choices(request))
-    interviews = _interviews(request)
+    interviews = _interviews(request).filter(wave__programme_id=programme_id_of(request))
     if filters.is_valid():
         data = filters.cleaned_data
         if data.get("wave"):
@@ -290,21 +315,32 @@ def research_interviews(request: HttpRequest) -> HttpResponse:
     pages = paginate(request, interviews.order_by("-wave__year", "partnership__area_name", "pk"), PER_PAGE)
     shown = list(pages.page.object_list)
     record_interview_reads(actor=request.user, interviews=shown)
-    context = {"page_title": "Interviews", "filters": filters, "pages": pages, "interviews": shown}
+    context = {
+        "page_title": "Interviews",
+        "filters": filters,
+        "pages": pages,
+        "interviews": shown,
+        **programme_context(request),
+    }
     return render(request, "web/research/interviews/interviews.html", context)
 
 
 @evaluators_only
 def research_interview_add(request: HttpRequest) -> HttpResponse:
+    programme_id = programme_id_of(request)
     scopes = list(
-        research_consents_visible_to(request.user)
+        research_consents_visible_to(request.user, programme_id=programme_id)
         .filter(interview=True)
         .order_by("pseudonym")
         .values_list("pseudonym", "participant_id")
     )
     pseudonyms = [(pseudonym, pseudonym) for pseudonym, _ in scopes]
     record_research_consent_reads(actor=request.user, participant_ids=[pk for _, pk in scopes])
-    stakeholders = stakeholders_visible_to(request.user).filter(agreed_to_interview=True).order_by("name", "pk")
+    stakeholders = (
+        stakeholders_visible_to(request.user, programme_id=programme_id)
+        .filter(agreed_to_interview=True)
+        .order_by("name", "pk")
+    )
     form = InterviewForm(
         request.POST if request.method == "POST" else None,
         initial={"wave_id": request.GET.get("wave")},
@@ -322,7 +358,12 @@ def research_interview_add(request: HttpRequest) -> HttpResponse:
             if saved is not None:
                 messages.success(request, "The interview is added.")
                 return redirect("web:research_interview_detail", pk=saved.pk)
-    context = {"page_title": "Add an interview", "form": form, "back": reverse("web:research_interviews")}
+    context = {
+        "page_title": "Add an interview",
+        "form": form,
+        "back": reverse("web:research_interviews"),
+        **programme_context(request),
+    }
     return render(request, "web/research/interviews/form.html", context, status=status)
 
 
@@ -381,12 +422,24 @@ def research_interview_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # ---- Table 1 ------------------------------------------------------------------------------------
 
 
+def _table_programme(request: HttpRequest) -> int | None:
+    """The programme the page shows; None for an evaluator with none (the table then answers not found)."""
+    programme_id = programme_id_of(request)
+    return programme_id or None
+
+
+def _slug(name: str) -> str:
+    return slugify(name) or "programme"
+
+
 @evaluators_only
 def research_table1(request: HttpRequest) -> HttpResponse:
     try:
-        table = table_one(request.user)
+        table = table_one(request.user, programme_id=_table_programme(request))
     except NotAllowed as error:
         raise PermissionDenied(error.message) from error
+    except NotFound as error:
+        raise Http404(error.message) from error
     by_area = table.by_area()
     rows = [
         {"area": area, "cells": [(year, table.cell(area, year)) for year in table.years], "total": by_area[area]}
@@ -398,6 +451,7 @@ def research_table1(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "by_wave": list(table.by_wave().items()),
         "overall": table.overall(),
+        **programme_context(request),
     }
     return render(request, "web/research/interviews/table1.html", context)
 
@@ -406,11 +460,15 @@ def research_table1(request: HttpRequest) -> HttpResponse:
 def research_table1_download(request: HttpRequest, file_format: str) -> HttpResponse:
     if file_format not in (CSV, XLSX):
         raise Http404("No such format.")
-    columns, rows = table_one(request.user).flat()
+    try:
+        table = table_one(request.user, programme_id=_table_programme(request))
+    except NotFound as error:
+        raise Http404(error.message) from error
+    columns, rows = table.flat()
     export = ExportTable(slug="table-1-interviews", title="Interviews undertaken", columns=columns, rows=rows)
     content = to_csv(export) if file_format == CSV else to_xlsx(export)
     response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
-    response["Content-Disposition"] = f'attachment; filename="{export.slug}.{file_format}"'
+    response["Content-Disposition"] = f'attachment; filename="{export.slug}-{_slug(table.programme)}.{file_format}"'
     response["Cache-Control"] = "no-store"
     return response
 
@@ -456,6 +514,7 @@ def research_sampling(request: HttpRequest) -> HttpResponse:
         "proposals": proposals,
         "wave": wave,
         "spread_labels": SPREAD_LABELS,
+        **programme_context(request),
     }
     return render(request, "web/research/interviews/sampling.html", context, status=status)
 

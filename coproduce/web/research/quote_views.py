@@ -47,6 +47,7 @@ from coproduce.web.access import require_roles
 from coproduce.web.forms import GovukForm
 from coproduce.web.pagination import paginate
 from coproduce.web.research.agreement_views import partnerships_for, rows_table
+from coproduce.web.research.scope import programme_context, programme_id_of
 
 PER_PAGE = 25
 
@@ -67,14 +68,20 @@ class QuoteFilterForm(GovukForm):
     area = _choice("Area", "All areas")
     wave = _choice("Wave", "All waves")
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, programme_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        codes = codes_visible_to(user).select_related("codebook").order_by("codebook__name", "name")
-        themes = Theme.objects.filter(codebook__in=codebooks_visible_to(user)).order_by("codebook_id", "position")
+        codes = (
+            codes_visible_to(user, programme_id=programme_id)
+            .select_related("codebook")
+            .order_by("codebook__name", "name")
+        )
+        books = codebooks_visible_to(user, programme_id=programme_id)
+        themes = Theme.objects.filter(codebook__in=books).order_by("codebook_id", "position")
+        waves = waves_visible_to(user, programme_id=programme_id).order_by("year")
         self._set("code", "All codes", [(c.pk, c.name) for c in codes])
         self._set("theme", "All themes", [(t.pk, t.name) for t in themes])
-        self._set("area", "All areas", [(p.pk, p.area_name) for p in partnerships_for(user)])
-        self._set("wave", "All waves", [(w.pk, w.name) for w in waves_visible_to(user).order_by("year")])
+        self._set("area", "All areas", [(p.pk, p.area_name) for p in partnerships_for(user, programme_id)])
+        self._set("wave", "All waves", [(w.pk, w.name) for w in waves])
 
     def _set(self, name: str, everything: str, choices: list[tuple[int, str]]) -> None:
         field = self.fields[name]
@@ -83,12 +90,18 @@ class QuoteFilterForm(GovukForm):
 
 
 def quote_filters(request: HttpRequest) -> tuple[QuoteFilterForm, QuoteFilters]:
-    form = QuoteFilterForm(request.GET or None, user=request.user)
+    """The filters chosen, always within the programme the page shows."""
+    programme_id = programme_id_of(request)
+    form = QuoteFilterForm(request.GET or None, user=request.user, programme_id=programme_id)
     if not form.is_bound or not form.is_valid():
-        return form, QuoteFilters()
+        return form, QuoteFilters(programme_id=programme_id)
     data = form.cleaned_data
     return form, QuoteFilters(
-        code_id=data["code"], theme_id=data["theme"], partnership_id=data["area"], wave_id=data["wave"]
+        programme_id=programme_id,
+        code_id=data["code"],
+        theme_id=data["theme"],
+        partnership_id=data["area"],
+        wave_id=data["wave"],
     )
 
 
@@ -109,6 +122,7 @@ def research_quotes(request: HttpRequest) -> HttpResponse:
         "pages": pages,
         "count": pages.page.paginator.count,
         "query": request.GET.urlencode(),
+        **programme_context(request),
     }
     return render(request, "web/research/quotes/list.html", context)
 

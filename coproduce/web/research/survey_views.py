@@ -22,7 +22,6 @@ from coproduce.audit.context import audited_as_export
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
 from coproduce.core.errors import ConflictError, DomainError
-from coproduce.programmes.models import Programme
 from coproduce.reporting.exports import ExportTable, Value, to_csv
 from coproduce.reporting.suppression import THRESHOLD, grid_with_totals, suppress
 from coproduce.research.models import Survey, SurveyPoint, SurveyQuestion
@@ -38,6 +37,7 @@ from coproduce.research.survey_results import (
 )
 from coproduce.web.access import require_roles
 from coproduce.web.pagination import paginate
+from coproduce.web.research.scope import programme_context, programme_id_of
 from coproduce.web.research.survey_forms import PointForm, QuestionForm, SurveyEditForm, SurveyForm
 
 SURVEYS_PER_PAGE = 25
@@ -82,9 +82,10 @@ def _survey_url(survey: Survey) -> str:
 
 @require_roles(Role.EVALUATOR)
 def research_surveys(request: HttpRequest) -> HttpResponse:
-    """Every survey, newest first, with how many were invited and how many answered."""
+    """Every survey of the programme the page shows, newest first, with how many were invited and how many
+    answered."""
     surveys = (
-        surveys_visible_to(request.user)
+        surveys_visible_to(request.user, programme_id=programme_id_of(request))
         .select_related("programme")
         .annotate(
             question_count=Count("questions", distinct=True),
@@ -94,15 +95,19 @@ def research_surveys(request: HttpRequest) -> HttpResponse:
         .order_by("-created_at", "-pk")
     )
     pages = paginate(request, surveys, SURVEYS_PER_PAGE)
-    context = {"page_title": "Surveys", "pages": pages, "surveys": pages.page.object_list}
+    context = {
+        "page_title": "Surveys",
+        "pages": pages,
+        "surveys": pages.page.object_list,
+        **programme_context(request),
+    }
     return render(request, "web/research/surveys/list.html", context)
 
 
 @require_roles(Role.EVALUATOR)
 def research_survey_add(request: HttpRequest) -> HttpResponse:
-    programmes = list(Programme.objects.order_by("name").values_list("pk", "name"))
-    initial = {"programme": str(programmes[0][0])} if len(programmes) == 1 else {}
-    form = SurveyForm(request.POST if request.method == "POST" else None, programmes=programmes, initial=initial)
+    # The survey is for the programme the page shows (the programme switcher changes it).
+    form = SurveyForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -110,7 +115,7 @@ def research_survey_add(request: HttpRequest) -> HttpResponse:
             try:
                 survey = services.create_survey(
                     actor=request.user,
-                    programme_id=int(data["programme"]),
+                    programme_id=programme_id_of(request),
                     title=data["title"],
                     introduction=data["introduction"],
                 )
@@ -122,7 +127,12 @@ def research_survey_add(request: HttpRequest) -> HttpResponse:
                 return redirect(_survey_url(survey))
         else:
             status = 400
-    context = {"page_title": "Start a survey", "form": form, "back_url": reverse("web:research_surveys")}
+    context = {
+        "page_title": "Start a survey",
+        "form": form,
+        "back_url": reverse("web:research_surveys"),
+        **programme_context(request),
+    }
     return render(request, FORM_TEMPLATE, context, status=status)
 
 

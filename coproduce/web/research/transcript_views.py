@@ -44,6 +44,7 @@ from coproduce.research.services.transcripts import (
 from coproduce.web.access import require_roles
 from coproduce.web.pagination import paginate
 from coproduce.web.partnership.common import conflict
+from coproduce.web.research.scope import programme_context, programme_id_of
 from coproduce.web.research.transcript_forms import (
     PassageForm,
     PolicyForm,
@@ -73,12 +74,22 @@ def _coding_url(transcript: Transcript) -> str:
 @evaluators_only
 def research_transcripts(request: HttpRequest) -> HttpResponse:
     """Transcripts by wave, area and stage, a page at a time; each participant shown is audited."""
-    waves = [(wave.pk, wave.name) for wave in waves_visible_to(request.user).order_by("year", "pk")]
-    areas = list(partnerships_visible_to(request.user).order_by("area_name", "pk").values_list("pk", "area_name"))
+    programme_id = programme_id_of(request)
+    waves = [
+        (wave.pk, wave.name)
+        for wave in waves_visible_to(request.user, programme_id=programme_id).order_by("year", "pk")
+    ]
+    areas = list(
+        partnerships_visible_to(request.user)
+        .filter(programme_id=programme_id)
+        .order_by("area_name", "pk")
+        .values_list("pk", "area_name")
+    )
     filters = TranscriptFilterForm(request.GET or None, waves=waves, areas=areas)
     chosen: dict[str, Any] = filters.cleaned_data if filters.is_bound and filters.is_valid() else {}
     rows = transcripts_for(
         request.user,
+        programme_id=programme_id,
         wave_id=chosen.get("wave"),
         partnership_id=chosen.get("area"),
         status=chosen.get("status") or "",
@@ -91,13 +102,14 @@ def research_transcripts(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "pages": pages,
         "rows": [(transcript, interviewee_label(transcript.interview)) for transcript in shown],
+        **programme_context(request),
     }
     return render(request, "web/research/transcripts/list.html", context)
 
 
 @evaluators_only
 def research_transcript_upload(request: HttpRequest) -> HttpResponse:
-    waiting = list(interviews_awaiting_transcript(request.user))
+    waiting = list(interviews_awaiting_transcript(request.user, programme_id=programme_id_of(request)))
     choices = [(interview.pk, _interview_label(interview)) for interview in waiting]
     record_interview_list_view(actor=request.user, interviews=waiting)
     form = UploadForm(
@@ -123,7 +135,12 @@ def research_transcript_upload(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, "The transcript is uploaded. Redact it before it is coded.")
                 return redirect("web:research_transcript", pk=transcript.pk)
-    context = {"page_title": "Upload a transcript", "form": form, "waiting": bool(waiting)}
+    context = {
+        "page_title": "Upload a transcript",
+        "form": form,
+        "waiting": bool(waiting),
+        **programme_context(request),
+    }
     return render(request, "web/research/transcripts/upload.html", context, status=status)
 
 

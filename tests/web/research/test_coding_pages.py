@@ -246,12 +246,12 @@ def test_coding_list_counts_own_segments_and_coders_in_constant_queries(
     client.get(reverse("web:research_coding"))  # warm up the session and the actor
     for _ in range(3):
         TranscriptFactory(wave=story.wave_2015, interview__research_consent__participant__partnership=personas.fife)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(reverse("web:research_coding"))
     assert response.status_code == 200
     for _ in range(3):
         TranscriptFactory(wave=story.wave_2015, interview__research_consent__participant__partnership=personas.fife)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         client.get(reverse("web:research_coding"))
     body = response.content.decode()
     row = body[body.index(story.pat_transcript.title) :]

@@ -31,11 +31,11 @@ def test_quote_bank_queries_do_not_grow(personas, client_for, django_assert_num_
     s = personas.research
     client = client_for("evaluator")
     client.get(reverse("web:research_quotes"))  # warm the session
-    with django_assert_num_queries(13) as first:
+    with django_assert_num_queries(14) as first:
         client.get(reverse("web:research_quotes"))
     for number in range(6):
         transcript = TranscriptFactory(
-            interview=InterviewFactory(research_consent__participant__partnership=personas.fife, wave=s.wave_2015),
+            interview=InterviewFactory(research_consent__participant__keyworker=personas.keyworker, wave=s.wave_2015),
             text=f"Passage number {number}. More words.",
         )
         segment = CodedSegmentFactory(transcript=transcript, code=s.choice, coder=personas.evaluator.user)

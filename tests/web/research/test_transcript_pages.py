@@ -73,7 +73,7 @@ def test_list_has_a_constant_number_of_queries(
     client = client_for("evaluator")
     url = reverse("web:research_transcripts")
     client.get(url)
-    with django_assert_num_queries(10) as few:
+    with django_assert_num_queries(11) as few:
         client.get(url)
     for _ in range(30):
         consent = ResearchConsentFactory(participant__keyworker=personas.keyworker)
