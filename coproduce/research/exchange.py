@@ -96,9 +96,14 @@ def code_path(code: Code, codes_by_id: dict[int, Code]) -> str:
 
 
 def segments_to_export(
-    user: Any, *, codebook_id: int | None = None, wave_id: int | None = None, partnership_id: int | None = None
+    user: Any,
+    *,
+    programme_id: int | None = None,
+    codebook_id: int | None = None,
+    wave_id: int | None = None,
+    partnership_id: int | None = None,
 ) -> QuerySet[CodedSegment]:
-    segments = segments_visible_to(user).select_related(
+    segments = segments_visible_to(user, programme_id=programme_id).select_related(
         "transcript__wave",
         "transcript__partnership",
         "transcript__interview__research_consent",
@@ -117,13 +122,18 @@ def segments_to_export(
 def export_segments(
     *,
     actor: Any,
+    programme_id: int | None = None,
     codebook_id: int | None = None,
     wave_id: int | None = None,
     partnership_id: int | None = None,
 ) -> Rows:
     """The coded segments this evaluator may see, one row each. Audited per participant quoted."""
     _check_allowed(actor)
-    segments = list(segments_to_export(actor, codebook_id=codebook_id, wave_id=wave_id, partnership_id=partnership_id))
+    segments = list(
+        segments_to_export(
+            actor, programme_id=programme_id, codebook_id=codebook_id, wave_id=wave_id, partnership_id=partnership_id
+        )
+    )
     codebook_ids = {segment.code.codebook_id for segment in segments}
     codes_by_id = {code.pk: code for code in Code.objects.filter(codebook_id__in=codebook_ids)}
     rows = tuple(

@@ -308,3 +308,13 @@ def test_query_counts_do_not_grow_with_the_other_programme(
         TranscriptFactory(interview__research_consent__participant__keyworker=successor.keyworker)
     assert Interview.objects.filter(wave__programme=successor.programme).count() == 4
     assert _queries(client, reverse(url)) == before
+
+
+def test_the_segments_file_is_of_the_chosen_programme(personas: Personas, successor: Successor) -> None:
+    from coproduce.research.exchange import segments_to_export
+
+    both = set(segments_to_export(successor.otto).values_list("pk", flat=True))
+    later = set(segments_to_export(successor.otto, programme_id=successor.programme.pk).values_list("pk", flat=True))
+    assert successor.segment.pk in later
+    assert later < both
+    assert not segments_to_export(personas.evaluator.user, programme_id=successor.programme.pk).exists()

@@ -327,6 +327,7 @@ def export_research_quotes(request: HttpRequest, query: Query[QuoteExportQuery])
 
 
 class SegmentExportQuery(Schema):
+    programme: int | None = Field(None, description=PROGRAMME_HELP)
     codebook_id: int | None = None
     wave_id: int | None = None
     partnership_id: int | None = None
@@ -334,7 +335,7 @@ class SegmentExportQuery(Schema):
 
 @router.get(
     "/research/exports/segments",
-    response={200: None, **error_responses(400, 401, 403)},
+    response={200: None, **error_responses(400, 401, 403, 404)},
     summary="Every coded segment as CSV (transcript, area, wave, speaker, coder, code, path, theme, offsets, text)",
     url_name="export_research_segments",
 )
@@ -342,6 +343,7 @@ def export_research_segments(request: HttpRequest, query: Query[SegmentExportQue
     user = _evaluator(request)
     rows = export_segments(
         actor=user,
+        programme_id=research_programme_id(user, query.programme),
         codebook_id=query.codebook_id,
         wave_id=query.wave_id,
         partnership_id=query.partnership_id,

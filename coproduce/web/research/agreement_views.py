@@ -271,6 +271,7 @@ def research_segments_csv(request: HttpRequest) -> HttpResponse:
     _form, scope = scope_from(request)
     rows = export_segments(
         actor=request.user,
+        programme_id=programme_id_of(request),
         codebook_id=scope.codebook_id,
         wave_id=scope.wave_id,
         partnership_id=scope.partnership_id,
