@@ -40,6 +40,7 @@ LIVE_PROGRAMME_DESCRIPTION = (
     "parents moving towards work, 2025 to 2028. (Demo data: every person and organisation in it is invented.)"
 )
 LIVE_SHARE = 0.1  # the live programme's participants, as a share of Making It Work's
+LIVE_MINIMUM = 70
 LIVE_GRANTS_TOTAL = 2_400_000  # pounds, over the three years, shared like Making It Work's
 # People who took part in Making It Work and joined the live programme too, as a share of its participants.
 RETURNING_SHARE = 0.1

@@ -279,7 +279,7 @@ def test_the_demo_participant_gets_suggestions_from_the_directory(small_demo: No
     suggestions = suggest_services(nicola, today=TODAY)
     assert suggestions
     assert all(suggestion.reasons for suggestion in suggestions)
-    fife = Partnership.objects.get(short_code="FIF")
+    fife = nicola.partnership
     assert all(fife in suggestion.service.partnerships.all() for suggestion in suggestions)
 
 
