@@ -168,7 +168,9 @@ def build_demo(
         raise DemoError(f"The demo needs at least {len(data.AREAS)} participants, one per area.")
     today = today or timezone.localdate()
     if today < data.LIVE_FIRST_JOINING_DAY + datetime.timedelta(days=60):
-        raise DemoError(f"The live demo programme needs a day after {data.LIVE_FIRST_JOINING_DAY:%-d %B %Y} plus two months.")
+        raise DemoError(
+            f"The live demo programme needs a day after {data.LIVE_FIRST_JOINING_DAY:%-d %B %Y} plus two months."
+        )
     if demo_is_loaded():
         raise DemoError("The demo programme is already loaded. Use `load_demo --reset` to build it again.")
     closed = _Builder(spec=data.CLOSED_PROGRAMME, participants=participants, seed=seed, today=today)
@@ -577,7 +579,9 @@ class _Builder:
 
     def share_programme_wide_staff(self) -> None:
         """The demo funder and the demo evaluator oversee both programmes; the other evaluators, the paper's."""
-        assert self.earlier is not None and self.earlier.programme is not None and self.programme is not None
+        assert self.earlier is not None
+        assert self.earlier.programme is not None
+        assert self.programme is not None
         closed, live = self.earlier.programme, self.programme
         through = StaffMember.programmes.through
         rows = []
@@ -753,7 +757,7 @@ class _Builder:
             for person, earlier in zip(rng.sample(here, count), rng.sample(before, count), strict=True):
                 person.given_name, person.family_name = earlier.given_name, earlier.family_name
                 kept = [year for year in earlier.children if person.joined_on.year - year <= 16]
-                person.children = sorted(set(kept + [max(person.children)])) if kept else person.children
+                person.children = sorted({*kept, max(person.children)}) if kept else person.children
                 self.returning.append((person, earlier))
         self.returning.sort(key=lambda pair: pair[0].reference)
 

@@ -289,7 +289,9 @@ def test_the_full_demo_has_3115_participants_split_as_documented(db: None) -> No
     # The live programme: a tenth of the size; caseloads stay small: 15 to 25 active participants for
     # every keyworker.
     assert Participant.objects.filter(**LIVE).count() == 312
-    for keyworker in StaffMember.objects.filter(roles__role="keyworker", partnership__programme__name=data.LIVE_PROGRAMME_NAME):
+    for keyworker in StaffMember.objects.filter(
+        roles__role="keyworker", partnership__programme__name=data.LIVE_PROGRAMME_NAME
+    ):
         assert 15 <= keyworker.caseload.filter(status="active").count() <= 25, keyworker
     # Fifty live participants have accounts, and a few dozen took part in Making It Work too.
     assert Participant.objects.filter(**LIVE).exclude(user=None).count() >= 50

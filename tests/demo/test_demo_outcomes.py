@@ -183,9 +183,9 @@ def test_most_participants_said_what_work_they_want(demo: None) -> None:
 def test_each_job_has_four_checks_answered_when_past_and_some_due_for_the_demo_keyworker(demo: None) -> None:
     per_job = Outcome.objects.filter(kind="job_start").annotate(checks=Count("sustainment_checks"))
     assert set(per_job.values_list("checks", flat=True)) == {4}
-    for check in SustainmentCheck.objects.select_related("outcome__participant__partnership__programme").order_by(
-        "pk"
-    )[::13]:
+    for check in SustainmentCheck.objects.select_related("outcome__participant__partnership__programme").order_by("pk")[
+        ::13
+    ]:
         assert check.due_on == check.outcome.achieved_on + datetime.timedelta(weeks=check.weeks)
         if check.outcome.participant.partnership.programme.name == data.PROGRAMME_NAME:
             # Making It Work's were all answered, the last within a year of its end.
