@@ -294,7 +294,7 @@ class _Builder:
         self.now = timezone.now()
         self.programme: Programme | None = None
         # Shared by both programmes: one password hash, one set of addresses, one pool of drama numbers.
-        self.password = earlier.password if earlier else make_password(data.DEMO_PASSWORD)
+        self.password: str = earlier.password if earlier else make_password(data.DEMO_PASSWORD)
         self.used_emails: set[str] = earlier.used_emails if earlier else {login.email for login in data.DEMO_LOGINS}
         self.mobile_pool: list[str] = earlier.mobile_pool if earlier else []
         self.directory: Any = None
@@ -768,6 +768,7 @@ class _Builder:
         phones.shuffle(pool)
         if self.earlier is None:
             self.mobile_pool[:] = pool
+            pool = self.mobile_pool  # what is popped here is gone for the live programme too
         else:
             # What the closed programme left, in its order: no two people share a number.
             pool = self.mobile_pool
@@ -857,7 +858,7 @@ class _Builder:
             earlier.user = earlier.row.user = person.user
             earlier_rows.append(earlier.row)
         Participant.objects.bulk_update(earlier_rows, ["user"], batch_size=BATCH_SIZE)
-        history = Participant.history.model.objects  # type: ignore[attr-defined]
+        history = Participant.history.model.objects
         for row in earlier_rows:  # their "created" history row names the account too
             history.filter(id=row.pk).update(user_id=row.user_id)
         self.counts["participant_accounts"] = len(self.participant_users)
