@@ -176,7 +176,8 @@ def test_a_sample_of_every_kind_of_row_passes_the_model_checks(demo: None) -> No
 
 
 def test_most_participants_said_what_work_they_want(demo: None) -> None:
-    assert WorkWish.objects.filter(**MIW_PEOPLE).count() == 2825
+    # Everyone who started work, and most others (a count the seed decides, not one of the paper's).
+    assert WorkWish.objects.filter(**MIW_PEOPLE).count() == 2831
     assert not Participant.objects.filter(outcomes__kind="job_start", work_wish=None).exists()
 
 
