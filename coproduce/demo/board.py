@@ -45,8 +45,9 @@ def write_board(builder: "_Builder") -> None:
         lead = builder.organisations[area.lead.name]
         council = builder.organisations[area.council.name]
         agencies = [builder.organisations[spec.name] for spec in area.agencies]
-        seats = [(lead, data.PROGRAMME_STARTS_ON), (council, data.PROGRAMME_STARTS_ON)]
-        seats += [(agency, data.PROGRAMME_STARTS_ON) for agency in rng.sample(agencies, 3)]
+        starts_on = builder.spec.starts_on
+        seats = [(lead, starts_on), (council, starts_on)]
+        seats += [(agency, starts_on) for agency in rng.sample(agencies, 3)]
         for organisation, joined_on in seats:
             members.append(
                 BoardMember(
@@ -59,10 +60,13 @@ def write_board(builder: "_Builder") -> None:
             )
         lived = rng.choice((1, 2))
         for index in range(lived):
-            joined_on = datetime.date(2014, 1, 15) + datetime.timedelta(days=rng.randrange(400))
+            joined_on = _months_on(starts_on, 9) + datetime.timedelta(days=15 + rng.randrange(400))
+            joined_on = min(joined_on, builder.today - datetime.timedelta(days=30))
             name = f"{rng.choice(data.WOMEN_GIVEN_NAMES)} {rng.choice(data.FAMILY_NAMES)}"
             user = None
-            if index == 0 and board_login is not None and board_login.area == area.short_code:
+            # The demo board member sits on the live programme's board.
+            is_demo = not builder.spec.closed and board_login is not None and board_login.area == area.short_code
+            if index == 0 and board_login is not None and is_demo:
                 name = board_login.display_name
                 board_user = user = User(
                     username=board_login.email,
@@ -84,8 +88,9 @@ def write_board(builder: "_Builder") -> None:
 
         recorder = builder.manager_users[area.short_code]
         for quarter in range(100):
-            held_on = _weekday(_months_on(FIRST_MEETING, 3 * quarter) + datetime.timedelta(days=area.participants % 7))
-            if held_on > data.PROGRAMME_ENDS_ON or held_on > builder.today:
+            first_meeting = FIRST_MEETING if builder.spec.closed else _months_on(starts_on, 1)
+            held_on = _weekday(_months_on(first_meeting, 3 * quarter) + datetime.timedelta(days=area.participants % 7))
+            if held_on > builder.spec.ends_on or held_on > builder.today:
                 break
             meeting = BoardMeeting(
                 partnership=partnership,
@@ -105,7 +110,7 @@ def write_board(builder: "_Builder") -> None:
                         decided_on=held_on,
                         decision=text,
                         action_by=action_by,
-                        done_on=done_on if done_on <= min(builder.today, data.PROGRAMME_ENDS_ON) else None,
+                        done_on=done_on if done_on <= min(builder.today, builder.spec.ends_on) else None,
                         recorded_by=recorder,
                     )
                 )

@@ -85,12 +85,16 @@ def write_budgets(builder: "_Builder") -> None:
     for person in builder.people:
         by_area[person.area.short_code].append(person)
     current_year = builder.today.year
+    spec = builder.spec
+    # A closed programme's pots are its years'; a running one's, the years before this one, and this year's.
+    years = YEARS if spec.closed else tuple(range(spec.starts_on.year, current_year))
+    has_current = not spec.closed
     pots: dict[tuple[str, int], BudgetPot] = {}
     for area in data.AREAS:
         people = by_area[area.short_code]
         limit = Decimal("150.00") if area.short_code == "FIF" else Decimal("100.00")
-        for year in YEARS:
-            starts_on = max(datetime.date(year, 1, 1), data.PROGRAMME_STARTS_ON)
+        for year in years:
+            starts_on = max(datetime.date(year, 1, 1), spec.starts_on)
             months = 12 - starts_on.month + 1
             pots[(area.short_code, year)] = BudgetPot(
                 partnership=builder.partnerships[area.short_code],
@@ -100,12 +104,12 @@ def write_budgets(builder: "_Builder") -> None:
                 amount=_round_to_100(len(people) * POUNDS_PER_PARTICIPANT_A_YEAR * months / 12),
                 keyworker_limit=limit,
             )
-        if current_year > YEARS[-1]:
+        if has_current:
             open_cases = sum(1 for person in people if person.status != Participant.Status.CLOSED)
             pots[(area.short_code, current_year)] = BudgetPot(
                 partnership=builder.partnerships[area.short_code],
                 name=f"{area.area_name} discretionary fund {current_year}",
-                starts_on=datetime.date(current_year, 1, 1),
+                starts_on=max(datetime.date(current_year, 1, 1), spec.starts_on),
                 ends_on=datetime.date(current_year, 12, 31),
                 amount=_round_to_100(open_cases * POUNDS_PER_OPEN_CASE),
                 keyworker_limit=limit,
@@ -129,8 +133,10 @@ def write_budgets(builder: "_Builder") -> None:
             roll = rng.random()
             days = rng.random()
             minute = rng.randrange(6 * 60)
-            if is_open and current_year > YEARS[-1] and index == 0:
-                first = max(datetime.date(current_year, 1, 1), builder.today - datetime.timedelta(days=150))
+            if is_open and has_current and index == 0:
+                first = max(
+                    datetime.date(current_year, 1, 1), builder.today - datetime.timedelta(days=150), person.joined_on
+                )
                 day = first + datetime.timedelta(days=round(days * (builder.today - first).days))
                 year = current_year
                 state = (
@@ -150,7 +156,7 @@ def write_budgets(builder: "_Builder") -> None:
                     state = Spend.State.REQUESTED
                     waiting_for_demo += 1
             else:
-                last = min(builder.last_day(person), data.PROGRAMME_ENDS_ON)
+                last = min(builder.last_day(person), spec.ends_on)
                 if last < person.joined_on:
                     continue
                 day = person.joined_on + datetime.timedelta(days=round(days * (last - person.joined_on).days))

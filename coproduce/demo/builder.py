@@ -1,18 +1,29 @@
-"""Build (and remove) the deterministic demo programme: "Making It Work", 2013–2017.
+"""Build (and remove) the deterministic demo: two programmes run by the same five partnerships.
 
-The same seed gives the same programme, row for row, apart from creation timestamps and
+- "Making It Work", April 2013 to December 2017, closed: the paper's programme (3,115 lone parents,
+  30% into paid work, £7m). Its whole history lies inside its years: people joined from June 2013
+  to September 2017, every case was closed by 31 December 2017, and only the sustainment checks of
+  the last jobs fall in 2018. Nothing about it is dated after `data.HISTORY_ENDS_ON`.
+- "Making It Work Together", April 2025 to March 2028, running: about a tenth of the size, the live
+  casework the demo logins see (appointments in the coming week, offers, referrals waiting,
+  enquiries, a budget). Its own partnership rows, staff and grant; a few dozen of its participants
+  took part in Making It Work too (one account, a record in each programme).
+
+The same seed gives the same programmes, row for row, apart from creation timestamps and
 primary keys. Each kind of choice (names, dates, barriers, contacts…) draws from its own
 random stream, so a change to how contacts are made does not change anyone's name.
 
-Contacts of participants who are still open are placed relative to `today`, so that the
+Contacts of the live programme's open cases are placed relative to `today`, so that the
 caseload page has people seen this week and people not seen for a month; the draws behind
-them do not depend on `today`, only their dates do.
+them do not depend on `today`, only their dates do. The closed programme does not depend on
+`today` at all.
 
 Speed: rows are written with `bulk_create` in batches, and the one password hash is
 computed once and shared by every demo account (Argon2 is deliberately slow). History: see
 WITHOUT_HISTORY.
 """
 
+import dataclasses
 import datetime
 import random
 import re
@@ -44,7 +55,7 @@ from coproduce.demo.outcomes import write_outcomes
 from coproduce.demo.referrals import write_referrals
 from coproduce.demo.research import demo_research_rows, write_research
 from coproduce.demo.support import write_support
-from coproduce.directory.models import DirectoryOrganisation
+from coproduce.directory.models import DirectoryOrganisation, Service
 from coproduce.participants.models import AvailabilitySlot, Child, Consent, Enquiry, Participant
 from coproduce.plans.models import (
     Assessment,
@@ -109,6 +120,7 @@ class DemoSummary:
     contacts: int
     enquiries: int
     support: dict[str, int] = field(default_factory=dict)
+    live: "DemoSummary | None" = None  # the live programme's, beside the closed one's
 
 
 def split_across_areas(total: int) -> dict[str, int]:
@@ -131,7 +143,15 @@ def demo_is_loaded() -> bool:
     emails = Q()
     for login in data.DEMO_LOGINS:
         emails |= Q(email__iexact=login.email)
-    return Programme.objects.filter(name=data.PROGRAMME_NAME).exists() or User.objects.filter(emails).exists()
+    names = [data.PROGRAMME_NAME, data.LIVE_PROGRAMME_NAME]
+    return Programme.objects.filter(name__in=names).exists() or User.objects.filter(emails).exists()
+
+
+def live_size(participants: int) -> int:
+    """The live programme's participants: a tenth of Making It Work's, and at least `data.LIVE_MINIMUM`, so
+    that a small demo still has the demo logins' story (Fife needs the demo participant, three open cases
+    and three closed ones for the partner worker's inbox)."""
+    return max(data.LIVE_MINIMUM, round(participants * data.LIVE_SHARE))
 
 
 def build_demo(
@@ -140,15 +160,28 @@ def build_demo(
     seed: int = DEFAULT_SEED,
     today: datetime.date | None = None,
 ) -> DemoSummary:
-    """Write the demo programme in one transaction. Refuses if it is already there."""
+    """Write the demo's two programmes in one transaction. Refuses if they are already there.
+
+    `participants` is Making It Work's size; the live programme gets a tenth of it (`live_size`).
+    """
     if participants < len(data.AREAS):
         raise DemoError(f"The demo needs at least {len(data.AREAS)} participants, one per area.")
+    today = today or timezone.localdate()
+    if today < data.LIVE_FIRST_JOINING_DAY + datetime.timedelta(days=60):
+        raise DemoError(
+            f"The live demo programme needs a day after {data.LIVE_FIRST_JOINING_DAY:%-d %B %Y} plus two months."
+        )
     if demo_is_loaded():
         raise DemoError("The demo programme is already loaded. Use `load_demo --reset` to build it again.")
-    builder = _Builder(participants=participants, seed=seed, today=today or timezone.localdate())
+    closed = _Builder(spec=data.CLOSED_PROGRAMME, participants=participants, seed=seed, today=today)
     try:
         with transaction.atomic():
-            return builder.build()
+            summary = closed.build()
+            live = _Builder(
+                spec=data.LIVE_PROGRAMME, participants=live_size(participants), seed=seed, today=today, earlier=closed
+            )
+            summary.live = live.build()
+            return summary
     except IntegrityError as error:
         raise DemoError(
             f"The demo clashes with data already in this database ({error}). Nothing was written; "
@@ -202,8 +235,11 @@ def _months(first: datetime.date, last: datetime.date) -> list[datetime.date]:
     return months
 
 
-def _joining_weight(month: datetime.date) -> float:
+def _joining_weight(month: datetime.date, spec: data.ProgrammeSpec) -> float:
     """Referrals built up over the first six months, held steady, and eased off in the last year."""
+    if not spec.closed:
+        months_in = (month.year - spec.first_joining_day.year) * 12 + month.month - spec.first_joining_day.month
+        return min(1.0, 0.4 + 0.15 * months_in)
     if month.year == 2013:
         return 0.4 + 0.1 * (month.month - 6)
     if month.year == 2017:
@@ -235,14 +271,34 @@ class _Person:
 
 
 class _Builder:
-    def __init__(self, *, participants: int, seed: int, today: datetime.date) -> None:
+    """Builds one of the demo's programmes; the live one is given the closed one's builder as `earlier`."""
+
+    def __init__(
+        self,
+        *,
+        spec: data.ProgrammeSpec,
+        participants: int,
+        seed: int,
+        today: datetime.date,
+        earlier: "_Builder | None" = None,
+    ) -> None:
+        self.spec = spec
+        self.earlier = earlier
         self.total = participants
         self.seed = seed
-        self.today = today
+        # The day the programme is seen from: a closed programme is seen from its last day, so that
+        # nothing in it depends on (or is dated near) the day the demo is built.
+        self.today = spec.ends_on if spec.closed else today
+        self.real_today = today
+        self.last_joining_day = spec.last_joining_day or today - datetime.timedelta(days=3)
         self.now = timezone.now()
-        self.password = make_password(data.DEMO_PASSWORD)  # hashed once, shared by every demo account
-        self.used_emails: set[str] = {login.email for login in data.DEMO_LOGINS}
-        self.organisations: dict[str, Organisation] = {}
+        self.programme: Programme | None = None
+        # Shared by both programmes: one password hash, one set of addresses, one pool of drama numbers.
+        self.password: str = earlier.password if earlier else make_password(data.DEMO_PASSWORD)
+        self.used_emails: set[str] = earlier.used_emails if earlier else {login.email for login in data.DEMO_LOGINS}
+        self.mobile_pool: list[str] = earlier.mobile_pool if earlier else []
+        self.directory: Any = None
+        self.organisations: dict[str, Organisation] = dict(earlier.organisations) if earlier else {}
         self.partnerships: dict[str, Partnership] = {}
         self.keyworkers: dict[str, list[StaffMember]] = defaultdict(list)
         self.demo_staff: dict[Role, StaffMember] = {}
@@ -264,8 +320,13 @@ class _Builder:
         return self._goals.get(participant.pk, [])
 
     def rng(self, stream: str) -> random.Random:
-        """A random stream of its own for each kind of choice (string seeds are stable across runs)."""
-        return random.Random(f"{self.seed}:{stream}")
+        """A random stream of its own for each kind of choice (string seeds are stable across runs).
+
+        The live programme's streams are named after it, so that its people are not the closed one's again.
+        """
+        if self.spec.closed:
+            return random.Random(f"{self.seed}:{stream}")
+        return random.Random(f"{self.seed}:{self.spec.prefix}:{stream}")
 
     def save(self, model: type[T], rows: list[T], *, with_history: bool = True) -> list[T]:
         """Bulk-write the rows and their "created" history (unless `with_history` is False: rows never edited)."""
@@ -284,16 +345,20 @@ class _Builder:
         self.write_participants()
         self.write_casework()
         write_support(self)
-        directory = write_directory(self)
+        directory = self.write_directory()
         write_availability(self)
         write_referrals(self, directory)
-        self.write_enquiries()
+        if not self.spec.closed:
+            self.write_enquiries()
         write_outcomes(self)
         write_funding(self)
         write_budgets(self)
         write_board(self)
-        write_research(self)
-        write_contact_preferences(self)
+        if self.spec.closed:
+            write_research(self)  # the evaluation is Making It Work's
+        else:
+            write_contact_preferences(self)
+            self.share_programme_wide_staff()
         return DemoSummary(
             participants_by_area=dict(Counter(person.area.area_name for person in self.people)),
             status_counts=dict(Counter(person.status for person in self.people)),
@@ -325,18 +390,21 @@ class _Builder:
         )
 
     def build_structure(self) -> None:
-        specs = [data.FUNDER, data.EVALUATION_TEAM]
-        for area in data.AREAS:
-            specs += [area.lead, area.council, *area.agencies]
-        for organisation in self.save(Organisation, [self.organisation(spec) for spec in specs]):
-            self.organisations[organisation.name] = organisation
+        """The programme and its five partnerships; the organisations once, shared by both programmes."""
+        if self.earlier is None:
+            specs = [data.FUNDER, data.EVALUATION_TEAM]
+            for area in data.AREAS:
+                specs += [area.lead, area.council, *area.agencies]
+            for organisation in self.save(Organisation, [self.organisation(spec) for spec in specs]):
+                self.organisations[organisation.name] = organisation
         programme = Programme.objects.create(
-            name=data.PROGRAMME_NAME,
-            reference_prefix=data.PROGRAMME_PREFIX,
-            description=data.PROGRAMME_DESCRIPTION,
-            starts_on=data.PROGRAMME_STARTS_ON,
-            ends_on=data.PROGRAMME_ENDS_ON,
+            name=self.spec.name,
+            reference_prefix=self.spec.prefix,
+            description=self.spec.description,
+            starts_on=self.spec.starts_on,
+            ends_on=self.spec.ends_on,
         )
+        self.programme = programme
         partnerships = self.save(
             Partnership,
             [
@@ -356,7 +424,7 @@ class _Builder:
                         partnership=partnership,
                         organisation=self.organisations[spec.name],
                         role=PartnershipMembership.Role.CO_LEAD,
-                        joined_on=data.PROGRAMME_STARTS_ON,
+                        joined_on=self.spec.starts_on,
                     )
                 )
             for spec in area.agencies:
@@ -365,7 +433,7 @@ class _Builder:
                         partnership=partnership,
                         organisation=self.organisations[spec.name],
                         role=PartnershipMembership.Role.MEMBER,
-                        joined_on=data.PROGRAMME_STARTS_ON,
+                        joined_on=self.spec.starts_on,
                     )
                 )
         self.save(PartnershipMembership, memberships)
@@ -408,16 +476,24 @@ class _Builder:
             )
 
         def demo_for(role: Role, area: AreaSpec | None) -> DemoLogin | None:
+            # The demo logins of one area work in the live programme; Making It Work's staff are others.
             login = data.DEMO_LOGIN_BY_ROLE[role]
+            if self.spec.closed:
+                return None
             return login if area is None or login.area == area.short_code else None
 
+        sizes = split_across_areas(self.total)
         for area in data.AREAS:
             partnership = self.partnerships[area.short_code]
             lead = self.organisations[area.lead.name]
+            keyworkers = area.keyworkers
+            if not self.spec.closed:
+                # About twenty open cases each.
+                keyworkers = max(1, round(sizes[area.short_code] * data.OPEN_SHARE / 20))
             # Most keyworkers work for the co-lead charity; one per area is based in a partner agency.
-            for index in range(area.keyworkers):
+            for index in range(keyworkers):
                 demo = demo_for(Role.KEYWORKER, area) if index == 0 else None
-                spec = area.lead if index < area.keyworkers - 1 else area.agencies[-1]
+                spec = area.lead if index < keyworkers - 1 or keyworkers == 1 else area.agencies[-1]
                 planned.append(
                     (
                         person(demo, spec.domain),
@@ -451,14 +527,22 @@ class _Builder:
                         Role.PARTNER_WORKER if demo else None,
                     )
                 )
-        for role, spec in ((Role.FUNDER, data.FUNDER), (Role.EVALUATOR, data.EVALUATION_TEAM)):
-            demo = data.DEMO_LOGIN_BY_ROLE[role]
-            planned.append((person(demo, spec.domain), self.organisations[spec.name], None, demo.job_title, role, role))
-
-        administrator = person(data.DEMO_LOGIN_BY_ROLE[Role.ADMINISTRATOR], "")
-        administrator.is_staff = True
-        administrator.is_superuser = True
-        self.save(User, [user for user, *_ in planned] + [administrator])
+        administrators = []
+        if self.earlier is None:
+            # Programme-wide people are made once; the live programme shares them (see share_programme_wide_staff).
+            for role, spec in ((Role.FUNDER, data.FUNDER), (Role.EVALUATOR, data.EVALUATION_TEAM)):
+                demo = data.DEMO_LOGIN_BY_ROLE[role]
+                planned.append(
+                    (person(demo, spec.domain), self.organisations[spec.name], None, demo.job_title, role, role)
+                )
+            administrator = person(data.DEMO_LOGIN_BY_ROLE[Role.ADMINISTRATOR], "")
+            administrator.is_staff = True
+            administrator.is_superuser = True
+            administrators.append(administrator)
+        else:
+            for role in (Role.FUNDER, Role.EVALUATOR):
+                self.demo_staff[role] = self.earlier.demo_staff[role]
+        self.save(User, [user for user, *_ in planned] + administrators)
         staff = self.save(
             StaffMember,
             [
@@ -469,7 +553,7 @@ class _Builder:
                     job_title=title,
                     # Keyworkers' work contact, shown to their participants: Ofcom's drama numbers
                     # (01632 960000-960999) and the made-up work address they sign in with.
-                    work_phone=f"+441632960{number % 1000:03d}" if role == Role.KEYWORKER else "",
+                    work_phone=f"+441632960{(number + self.phone_offset) % 1000:03d}" if role == Role.KEYWORKER else "",
                     work_email=user.email if role == Role.KEYWORKER else "",
                 )
                 for number, (user, organisation, partnership, title, role, _) in enumerate(planned)
@@ -488,11 +572,65 @@ class _Builder:
                 self.demo_staff[demo_role] = member
         self.counts["staff"] = len(staff)
 
+    @property
+    def phone_offset(self) -> int:
+        """Keyworkers' work numbers carry on from the closed programme's, so no two share one."""
+        return 0 if self.earlier is None else self.earlier.counts["staff"]
+
+    def share_programme_wide_staff(self) -> None:
+        """The demo funder and the demo evaluator oversee both programmes; the other evaluators, the paper's."""
+        assert self.earlier is not None
+        assert self.earlier.programme is not None
+        assert self.programme is not None
+        closed, live = self.earlier.programme, self.programme
+        through = StaffMember.programmes.through
+        rows = []
+        for member in StaffMember.objects.filter(partnership=None).order_by("pk"):
+            rows.append(through(staffmember_id=member.pk, programme_id=closed.pk))
+            if member.pk in (self.demo_staff[Role.FUNDER].pk, self.demo_staff[Role.EVALUATOR].pk):
+                rows.append(through(staffmember_id=member.pk, programme_id=live.pk))
+        through._default_manager.bulk_create(rows)
+
+    def write_directory(self) -> Any:
+        """The directory is written once, with the closed programme, and shared with the live one.
+
+        Its dates (capacity updated, last checked) are today's, not the closed programme's: the
+        directory is what is on offer now. The live programme's partnerships are linked to the same
+        services, and its partner workers answer referrals to their agencies.
+        """
+        if self.earlier is None:
+            seen_from, self.today = self.today, self.real_today
+            try:
+                self.directory = write_directory(self)
+            finally:
+                self.today = seen_from
+            return self.directory
+        plan = self.earlier.directory
+        through = Service.partnerships.through
+        by_code = {partnership.pk: partnership.short_code for partnership in self.earlier.partnerships.values()}
+        links = through._default_manager.filter(partnership_id__in=list(by_code)).values_list(
+            "service_id", "partnership_id"
+        )
+        through._default_manager.bulk_create(
+            [
+                through(service_id=service_id, partnership_id=self.partnerships[by_code[partnership_id]].pk)
+                for service_id, partnership_id in links.order_by("service_id", "partnership_id")
+            ]
+        )
+        workers = StaffMember.objects.filter(
+            partnership__in=self.partnerships.values(), roles__role=Role.PARTNER_WORKER
+        ).select_related("user")
+        self.directory = dataclasses.replace(
+            plan, partner_user={member.organisation_id: member.user for member in workers.order_by("pk")}
+        )
+        return self.directory
+
     # -- Participants ---------------------------------------------------------------------------
 
     def plan_participants(self) -> None:
-        months = _months(data.FIRST_JOINING_DAY, data.LAST_JOINING_DAY)
-        month_weights = [_joining_weight(month) for month in months]
+        first, last = self.spec.first_joining_day, self.last_joining_day
+        months = _months(first, last)
+        month_weights = [_joining_weight(month, self.spec) for month in months]
         dates = self.rng("joining dates")
         for area in data.AREAS:
             count = split_across_areas(self.total)[area.short_code]
@@ -500,13 +638,16 @@ class _Builder:
             for month in dates.choices(months, weights=month_weights, k=count):
                 length = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - month
                 day = month + datetime.timedelta(days=dates.randrange(length.days))
-                days.append(_weekday(day, data.FIRST_JOINING_DAY, data.LAST_JOINING_DAY))
+                days.append(_weekday(min(max(day, first), last), first, last))
             for number, day in enumerate(sorted(days), start=1):
-                reference = f"{data.PROGRAMME_PREFIX}-{area.short_code}-{number:05d}"
+                reference = f"{self.spec.prefix}-{area.short_code}-{number:05d}"
                 self.people.append(_Person(area=area, reference=reference, joined_on=day))
         self.plan_names_and_homes()
         self.plan_caseloads()
+        self.plan_returning()
         self.plan_mobiles_and_accounts()
+
+    returning: list[tuple["_Person", "_Person"]]
 
     def plan_names_and_homes(self) -> None:
         names = self.rng("participant names")
@@ -543,11 +684,13 @@ class _Builder:
             person.children = sorted(person.joined_on.year - age for age in ages)
 
     def plan_caseloads(self) -> None:
-        """Most early joiners are closed; about one in five, mostly recent joiners, is still open.
+        """Making It Work: every case closed by the end of 2017. The live programme: most open, the
+        earliest joiners among those closed.
 
         Open cases are dealt round the area's keyworkers so that caseloads are even; the demo
         keyworker is dealt first, and their first open case becomes the demo participant.
         """
+        open_share = 0.0 if self.spec.closed else data.OPEN_SHARE
         statuses = self.rng("statuses")
         allocation = self.rng("allocation")
         by_area: dict[str, list[_Person]] = defaultdict(list)
@@ -555,7 +698,7 @@ class _Builder:
             by_area[person.area.short_code].append(person)
         for area in data.AREAS:
             people = by_area[area.short_code]
-            target = min(len(people), max(1, round(len(people) * data.OPEN_SHARE)))
+            target = min(len(people), max(1, round(len(people) * open_share))) if open_share else 0
             open_people: list[_Person] = []
             for person in reversed(people):  # latest joiners first
                 if len(open_people) < target and statuses.random() < 0.8:
@@ -587,22 +730,49 @@ class _Builder:
                 person.keyworker = keyworker
                 person.status = Participant.Status.CLOSED
                 closed_on = person.joined_on + datetime.timedelta(days=months_supported * 30 + extra_days)
-                person.status_since = min(closed_on, data.PROGRAMME_ENDS_ON)
-            if area.short_code == data.DEMO_LOGIN_BY_ROLE[Role.PARTICIPANT].area:
+                # Every case closed by the programme's end (a live one's closed ones, by last week).
+                last = self.spec.ends_on if self.spec.closed else self.today - datetime.timedelta(days=7)
+                person.status_since = max(min(closed_on, last), person.joined_on)
+            if open_people and area.short_code == data.DEMO_LOGIN_BY_ROLE[Role.PARTICIPANT].area:
                 self.demo_participant = open_people[0]
 
         demo = data.DEMO_LOGIN_BY_ROLE[Role.PARTICIPANT]
-        assert self.demo_participant is not None
+        if self.demo_participant is None:
+            return
         self.demo_participant.given_name = demo.given_name
         self.demo_participant.family_name = demo.family_name
         self.demo_participant.email = demo.email
+
+    def plan_returning(self) -> None:
+        """A few dozen of the live programme's parents took part in Making It Work before: the same
+        person (one account), a second record. They keep their name; children still under 17 come too."""
+        self.returning: list[tuple[_Person, _Person]] = []
+        if self.earlier is None:
+            return
+        rng = self.rng("returning")
+        for area in data.AREAS:
+            here = [person for person in self.people if person.area is area and person is not self.demo_participant]
+            count = min(len(here), round(len(here) * data.RETURNING_SHARE))
+            before = [person for person in self.earlier.people if person.area is area]
+            for person, earlier in zip(rng.sample(here, count), rng.sample(before, count), strict=True):
+                person.given_name, person.family_name = earlier.given_name, earlier.family_name
+                kept = [year for year in earlier.children if person.joined_on.year - year <= 16]
+                person.children = sorted({*kept, max(person.children)}) if kept else person.children
+                self.returning.append((person, earlier))
+        self.returning.sort(key=lambda pair: pair[0].reference)
 
     def plan_mobiles_and_accounts(self) -> None:
         """Mobiles come from Ofcom's thousand drama numbers: open cases first, then some closed ones."""
         phones = self.rng("mobiles")
         pool = list(data.DRAMA_MOBILES)
         phones.shuffle(pool)
-        self.enquiry_mobiles = [pool.pop() for _ in range(len(data.AREAS) * data.ENQUIRIES_PER_AREA)]
+        if self.earlier is None:
+            self.mobile_pool[:] = pool
+            pool = self.mobile_pool  # what is popped here is gone for the live programme too
+        else:
+            # What the closed programme left, in its order: no two people share a number.
+            pool = self.mobile_pool
+            self.enquiry_mobiles = [pool.pop() for _ in range(len(data.AREAS) * data.ENQUIRIES_PER_AREA)]
         for person in self.people:
             if person.status != Participant.Status.CLOSED and pool:
                 person.mobile = pool.pop()
@@ -630,6 +800,19 @@ class _Builder:
                     person.email = self.unique_email(
                         f"{_ascii_slug(person.given_name)}.{_ascii_slug(person.family_name)}", "example.net"
                     )
+                person.user = User(
+                    username=f"participant-{person.reference.lower()}",
+                    email=person.email,
+                    mobile=person.mobile,
+                    first_name=person.given_name,
+                    last_name=person.family_name,
+                    display_name=f"{person.given_name} {person.family_name}",
+                    password=self.password,
+                )
+                users.append(person.user)
+        for person, _ in self.returning:
+            if person.user is None:
+                # One person, one account: it links their records in both programmes.
                 person.user = User(
                     username=f"participant-{person.reference.lower()}",
                     email=person.email,
@@ -669,6 +852,15 @@ class _Builder:
             Child(participant=person.row, birth_year=year) for person in self.people for year in person.children
         ]
         self.save(Child, children)
+        earlier_rows = []
+        for person, earlier in self.returning:
+            assert earlier.row is not None
+            earlier.user = earlier.row.user = person.user
+            earlier_rows.append(earlier.row)
+        Participant.objects.bulk_update(earlier_rows, ["user"], batch_size=BATCH_SIZE)
+        history = Participant.history.model.objects
+        for row in earlier_rows:  # their "created" history row names the account too
+            history.filter(id=row.pk).update(user_id=row.user_id)
         self.counts["participant_accounts"] = len(self.participant_users)
         self.counts["children"] = len(children)
 
@@ -886,8 +1078,8 @@ def remove_demo() -> int:
     The audit log is append-only (the database itself refuses to delete an event), so once
     anyone has used the demo, its people cannot be deleted: this says so and changes nothing.
     """
-    programme = Programme.objects.filter(name=data.PROGRAMME_NAME).first()
-    partnerships = Partnership.objects.filter(programme=programme) if programme else Partnership.objects.none()
+    programmes = list(Programme.objects.filter(name__in=[data.PROGRAMME_NAME, data.LIVE_PROGRAMME_NAME]).order_by("pk"))
+    partnerships = Partnership.objects.filter(programme__in=programmes)
     participants = Participant.objects.filter(partnership__in=partnerships)
     organisation_names = [data.FUNDER.name, data.EVALUATION_TEAM.name, data.SECOND_EVALUATION_TEAM.name]
     for area in data.AREAS:
@@ -914,7 +1106,7 @@ def remove_demo() -> int:
     # History is not recorded for the deletions; the demo's history rows are removed below instead.
     with transaction.atomic(), override_settings(SIMPLE_HISTORY_ENABLED=False):
         _delete(Enquiry.objects.filter(partnership__in=partnerships), deleted)
-        if programme is not None:
+        for programme in programmes:
             # The evaluation's rows protect participants, consents, waves and evaluators: they go first.
             for research_rows in demo_research_rows(programme, partnerships):
                 _delete(research_rows, deleted)
@@ -930,8 +1122,7 @@ def remove_demo() -> int:
         _delete(staff, deleted)
         _delete(User.objects.filter(pk__in=user_ids), deleted)
         _delete(partnerships, deleted)
-        if programme is not None:
-            _delete(Programme.objects.filter(pk=programme.pk), deleted)
+        _delete(Programme.objects.filter(pk__in=[programme.pk for programme in programmes]), deleted)
         _delete(organisations, deleted)
         for model, keys in deleted.items():
             history = getattr(model, "history", None)

@@ -21,8 +21,65 @@ PROGRAMME_DESCRIPTION = (
     "person and organisation in it is invented.)"
 )
 FIRST_JOINING_DAY = datetime.date(2013, 6, 1)
-LAST_JOINING_DAY = datetime.date(2017, 12, 31)
+# The last referrals came in the autumn of 2017, so that every case could close by the end of the year.
+LAST_JOINING_DAY = datetime.date(2017, 9, 29)
 FULL_SIZE = 3115
+# Sustainment checks of the last jobs fell due up to a year after the programme ended; nothing about
+# Making It Work is dated after this day.
+HISTORY_ENDS_ON = datetime.date(2018, 12, 31)
+
+# The current successor programme: the same five partnerships, a new grant from the same funder,
+# and the live casework the demo logins see. About a tenth of Making It Work's size.
+LIVE_PROGRAMME_NAME = "Making It Work Together"
+LIVE_PROGRAMME_PREFIX = "MWT"
+LIVE_PROGRAMME_STARTS_ON = datetime.date(2025, 4, 1)
+LIVE_PROGRAMME_ENDS_ON = datetime.date(2028, 3, 31)
+LIVE_FIRST_JOINING_DAY = datetime.date(2025, 5, 1)
+LIVE_PROGRAMME_DESCRIPTION = (
+    "The successor to Making It Work: the same five partnerships offering keyworker support to lone "
+    "parents moving towards work, 2025 to 2028. (Demo data: every person and organisation in it is invented.)"
+)
+LIVE_SHARE = 0.1  # the live programme's participants, as a share of Making It Work's
+LIVE_MINIMUM = 70
+LIVE_GRANTS_TOTAL = 2_400_000  # pounds, over the three years, shared like Making It Work's
+# People who took part in Making It Work and joined the live programme too, as a share of its participants.
+RETURNING_SHARE = 0.1
+
+
+@dataclass(frozen=True)
+class ProgrammeSpec:
+    """What differs between the demo's two programmes."""
+
+    name: str
+    prefix: str
+    description: str
+    starts_on: datetime.date
+    ends_on: datetime.date
+    first_joining_day: datetime.date
+    last_joining_day: datetime.date | None  # None: up to the day the demo is built
+    closed: bool  # ended: every case closed, nothing dated after HISTORY_ENDS_ON
+
+
+CLOSED_PROGRAMME = ProgrammeSpec(
+    PROGRAMME_NAME,
+    PROGRAMME_PREFIX,
+    PROGRAMME_DESCRIPTION,
+    PROGRAMME_STARTS_ON,
+    PROGRAMME_ENDS_ON,
+    FIRST_JOINING_DAY,
+    LAST_JOINING_DAY,
+    closed=True,
+)
+LIVE_PROGRAMME = ProgrammeSpec(
+    LIVE_PROGRAMME_NAME,
+    LIVE_PROGRAMME_PREFIX,
+    LIVE_PROGRAMME_DESCRIPTION,
+    LIVE_PROGRAMME_STARTS_ON,
+    LIVE_PROGRAMME_ENDS_ON,
+    LIVE_FIRST_JOINING_DAY,
+    None,
+    closed=False,
+)
 
 # Every demo account signs in with this password. It is public, in the README and here: demo
 # databases only, never a real deployment.
@@ -668,7 +725,7 @@ ENQUIRIES_PER_AREA = 4
 
 # Accounts: most participants never sign in; a few per area do (the demo participant among them).
 PARTICIPANT_ACCOUNTS_PER_AREA = 10
-# About one in five participants is still open (active or paused) at the end, so caseloads stay small.
-OPEN_SHARE = 0.19
+# In the live programme most participants are still open (active or paused); some have already closed.
+OPEN_SHARE = 0.8
 PAUSED_SHARE_OF_OPEN = 0.1
 NOT_SEEN_SHARE_OF_ACTIVE = 0.25

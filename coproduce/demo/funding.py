@@ -1,5 +1,8 @@
 """The demo's money and context: engagement targets, £7m of grants, and each area's labour market.
 
+The live programme has its own: one three-year grant to each co-lead from the same funder
+(`data.LIVE_GRANTS_TOTAL`, shared by participants at full size), and targets for its years so far.
+
 Grants: the paper's programme was funded with about £7m over 2013–2017. Here the £7,000,000 is
 shared across the five partnerships in proportion to their participants at full size, and across
 financial years in proportion to the months each year covers (the first year starts in April,
@@ -13,7 +16,7 @@ period), labelled as such in `source`. They are not official statistics.
 import datetime
 from collections import Counter
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from coproduce.accounts.roles import Role
 from coproduce.demo import data
@@ -65,19 +68,33 @@ def grant_amounts() -> dict[tuple[str, int], Decimal]:
     return {key: Decimal(count * GRANT_UNIT) for key, count in units.items()}
 
 
+def live_grant_amounts() -> dict[str, Decimal]:
+    """The live programme's grant to each area, shared by participants at full size, to £100, adding up."""
+    total_units = data.LIVE_GRANTS_TOTAL // GRANT_UNIT
+    shares = {area.short_code: total_units * area.participants / data.FULL_SIZE for area in data.AREAS}
+    units = {key: int(share) for key, share in shares.items()}
+    left = total_units - sum(units.values())
+    for key in sorted(shares, key=lambda key: (-(shares[key] - int(shares[key])), key))[:left]:
+        units[key] += 1
+    return {key: Decimal(count * GRANT_UNIT) for key, count in units.items()}
+
+
 def write_funding(builder: "_Builder") -> None:
     funder_user = builder.demo_staff[Role.FUNDER].user
     funder = builder.organisations[data.FUNDER.name]
     managers = builder.manager_users
     rng = builder.rng("targets")
     joined = Counter((person.area.short_code, person.joined_on.year) for person in builder.people)
+    spec = builder.spec
+    years = YEARS if spec.closed else tuple(range(spec.starts_on.year, builder.today.year + 1))
     targets = []
     for area in data.AREAS:
-        for year in YEARS:
+        for year in years:
             # A target a little above or below what happened, to the nearest 5 (at least 5).
             actual = joined[(area.short_code, year)]
             target = max(5, 5 * round(actual * (0.92 + 0.2 * rng.random()) / 5))
-            proposed_at = builder.at(_previous_working_day(datetime.date(year, 3, 1)), rng.randrange(300))
+            proposed_on = datetime.date(year, 3, 1) if spec.closed else max(datetime.date(year, 3, 1), spec.starts_on)
+            proposed_at = builder.at(_previous_working_day(proposed_on), rng.randrange(300))
             agreed_at = proposed_at + datetime.timedelta(days=rng.randint(5, 20), minutes=rng.randrange(120))
             targets.append(
                 EngagementTarget(
@@ -92,6 +109,10 @@ def write_funding(builder: "_Builder") -> None:
             )
     builder.save(EngagementTarget, targets)
 
+    if not spec.closed:
+        _write_live_grants(builder, funder)
+        builder.counts.update({"funding:targets": len(targets), "funding:grants": len(data.AREAS)})
+        return
     amounts = grant_amounts()
     grants = []
     for area in data.AREAS:
@@ -128,6 +149,32 @@ def write_funding(builder: "_Builder") -> None:
     ]
     builder.save(LabourMarketContext, contexts)
     builder.counts.update({"funding:targets": len(targets), "funding:grants": len(grants)})
+
+
+def _write_live_grants(builder: "_Builder", funder: Any) -> None:
+    spec = builder.spec
+    amounts = live_grant_amounts()
+    builder.save(
+        Grant,
+        [
+            Grant(
+                partnership=builder.partnerships[area.short_code],
+                funder=funder,
+                recipient=builder.organisations[area.lead.name],
+                reference=f"{spec.prefix}-{area.short_code}-{spec.starts_on.year}-01",
+                title=f"{spec.name} in {area.area_name}, {spec.starts_on.year}–{str(spec.ends_on.year)[-2:]}",
+                description=(
+                    f"Keyworker support, partner services and a discretionary budget for lone parents in "
+                    f"{area.area_name} moving towards work, {spec.starts_on:%B %Y} to {spec.ends_on:%B %Y}."
+                ),
+                amount=amounts[area.short_code],
+                awarded_on=_previous_working_day(spec.starts_on - datetime.timedelta(days=45)),
+                starts_on=spec.starts_on,
+                ends_on=spec.ends_on,
+            )
+            for area in data.AREAS
+        ],
+    )
 
 
 def _previous_working_day(day: datetime.date) -> datetime.date:

@@ -19,6 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from coproduce.accounts.roles import Role
+from coproduce.demo import data
 from coproduce.demo.support import GENERAL_GOALS, GOALS
 from coproduce.outcomes.models import ContractType, Outcome, Sector, SustainmentCheck, WorkWish
 from coproduce.outcomes.quality import living_wage_on
@@ -425,12 +426,15 @@ def _checks(builder: "_Builder", person: "_Person", rng: random.Random, job: Out
     assert person.keyworker is not None
     rows = []
     previous = SustainmentCheck.Status.IN_WORK
+    # A closed programme's checks were all answered, the last up to a year after it ended.
+    seen_on = data.HISTORY_ENDS_ON if builder.spec.closed else builder.today
+    grace = 0 if builder.spec.closed else DUE_GRACE_DAYS
     for weeks in SustainmentCheck.Weeks:
         due_on = job.achieved_on + datetime.timedelta(weeks=int(weeks))
         roll = rng.random()
         delay = rng.randint(0, 9)
         note_pick = rng.random()
-        if due_on > builder.today - datetime.timedelta(days=DUE_GRACE_DAYS):
+        if due_on > seen_on - datetime.timedelta(days=grace):
             rows.append(SustainmentCheck(outcome=job, weeks=weeks, due_on=due_on))
             continue
         if previous == SustainmentCheck.Status.NOT_IN_WORK:
@@ -453,7 +457,7 @@ def _checks(builder: "_Builder", person: "_Person", rng: random.Random, job: Out
                 weeks=weeks,
                 due_on=due_on,
                 status=status,
-                checked_on=min(_weekday(due_on + datetime.timedelta(days=delay), builder.today), builder.today),
+                checked_on=min(_weekday(due_on + datetime.timedelta(days=delay), seen_on), seen_on),
                 checked_by=person.keyworker.user,
                 note=note,
             )

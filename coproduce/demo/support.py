@@ -386,6 +386,8 @@ def _group_sessions(builder: "_Builder", requests: list[tuple[Request, str]]) ->
         partnership = builder.partnerships[area]
         answered = rng.random() < 0.7
         starts = builder.today + datetime.timedelta(days=rng.randint(-40, 30))
+        if builder.spec.closed:
+            starts -= datetime.timedelta(days=45)  # all held in the programme's last autumn
         sessions.append(
             GroupSession(
                 partnership=partnership,

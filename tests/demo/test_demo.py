@@ -16,7 +16,7 @@ from coproduce.accounts.models import User
 from coproduce.accounts.roles import Role
 from coproduce.audit.models import AuditEvent
 from coproduce.demo import data
-from coproduce.demo.builder import DemoError, build_demo, remove_demo, split_across_areas
+from coproduce.demo.builder import DemoError, build_demo, live_size, remove_demo, split_across_areas
 from coproduce.participants.models import Child, Consent, Enquiry, Participant
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.plans.models import Assessment, AssessmentBarrier, Contact
@@ -27,6 +27,8 @@ SMALL = 150
 SEED = 7
 TODAY = datetime.date(2026, 11, 27)  # fixed, so that nothing depends on the day the tests run
 ROLES = [role.value for role in Role]
+CLOSED = {"partnership__programme__name": data.PROGRAMME_NAME}
+LIVE = {"partnership__programme__name": data.LIVE_PROGRAMME_NAME}
 
 
 def snapshot() -> dict[str, list[Any]]:
@@ -75,10 +77,13 @@ def small_demo(db: None) -> None:
 
 
 def test_the_small_demo_has_exactly_the_rows_asked_for(small_demo: None) -> None:
-    assert Participant.objects.count() == SMALL
-    by_area = {partnership.short_code: partnership.participants.count() for partnership in Partnership.objects.all()}
+    # Making It Work is the size asked for; the live programme a tenth of it.
+    assert Participant.objects.filter(**CLOSED).count() == SMALL
+    assert Participant.objects.filter(**LIVE).count() == live_size(SMALL) == 70  # the smallest live programme
+    partnerships = Partnership.objects.filter(programme__name=data.PROGRAMME_NAME)
+    by_area = {partnership.short_code: partnership.participants.count() for partnership in partnerships}
     assert by_area == split_across_areas(SMALL) == {"EDI": 30, "FIF": 29, "GLA": 43, "NLA": 24, "SLA": 24}
-    assert sorted(Partnership.objects.values_list("area_name", "gss_code", "short_code")) == [
+    assert sorted(partnerships.values_list("area_name", "gss_code", "short_code")) == [
         ("Edinburgh", "S12000036", "EDI"),
         ("Fife", "S12000047", "FIF"),
         ("Glasgow", "S12000049", "GLA"),
@@ -92,10 +97,12 @@ def test_the_small_demo_has_exactly_the_rows_asked_for(small_demo: None) -> None
     assert Organisation.objects.filter(kind="research").count() == 2
     assert Organisation.objects.filter(kind="local_government").count() == 5
     roles = {role: StaffRole.objects.filter(role=role).count() for role in ROLES if role != "participant"}
+    # Making It Work's staff (30 keyworkers, 25 partner workers, 5 managers) and the live programme's
+    # (a keyworker per area at this size, and its own partner workers and managers).
     assert roles == {
-        "keyworker": 30,
-        "partner_worker": 25,
-        "partnership_manager": 5,
+        "keyworker": 30 + 5,
+        "partner_worker": 25 + 25,
+        "partnership_manager": 5 + 5,
         "funder": 1,
         "evaluator": 4,  # four researchers in two institutions code the interviews
         "administrator": 0,  # the administrator is a superuser, not a member of staff
@@ -105,20 +112,29 @@ def test_the_small_demo_has_exactly_the_rows_asked_for(small_demo: None) -> None
         ("iain.fraser@coproduce.example.org", True)
     ]
     assert Enquiry.objects.filter(status=Enquiry.Status.WAITING).count() == 20
-    assert Assessment.objects.count() == SMALL
-    # Each area gives accounts to up to ten of its active participants.
+    assert Assessment.objects.count() == SMALL + live_size(SMALL)
+    # Each live area gives accounts to up to ten of its active participants; people who took part in
+    # Making It Work before have one too, linking their two records. Nobody in Making It Work has an
+    # account of their own.
     expected_accounts = sum(
         min(10, Participant.objects.filter(partnership=partnership, status="active").count())
-        for partnership in Partnership.objects.all()
+        for partnership in Partnership.objects.filter(programme__name=data.LIVE_PROGRAMME_NAME)
     )
-    assert Participant.objects.exclude(user=None).count() == expected_accounts
+    returning = Participant.objects.filter(**CLOSED).exclude(user=None)
+    live_accounts = Participant.objects.filter(**LIVE).exclude(user=None)
+    assert set(returning.values_list("user", flat=True)) <= set(live_accounts.values_list("user", flat=True))
+    assert expected_accounts <= live_accounts.count() <= expected_accounts + returning.count()
 
 
 def test_every_participant_has_a_household_an_assessment_and_contacts(small_demo: None) -> None:
     for participant in Participant.objects.prefetch_related("children", "assessments__barriers", "contacts"):
-        assert data.FIRST_JOINING_DAY <= participant.joined_on <= data.LAST_JOINING_DAY
+        if participant.partnership.programme.name == data.PROGRAMME_NAME:
+            assert data.FIRST_JOINING_DAY <= participant.joined_on <= data.LAST_JOINING_DAY
+            assert participant.reference.startswith(f"MIW-{participant.partnership.short_code}-")
+        else:
+            assert data.LIVE_FIRST_JOINING_DAY <= participant.joined_on <= TODAY
+            assert participant.reference.startswith(f"MWT-{participant.partnership.short_code}-")
         assert participant.status_since >= participant.joined_on
-        assert participant.reference.startswith(f"MIW-{participant.partnership.short_code}-")
         ages = [child.age_on(participant.joined_on) for child in participant.children.all()]
         assert 1 <= len(ages) <= 4
         assert all(0 <= age <= 16 for age in ages)
@@ -165,10 +181,16 @@ def test_the_same_seed_builds_the_same_programme(small_demo: None) -> None:
     assert snapshot()["participants"] != first["participants"]
 
 
-def test_only_open_cases_depend_on_the_day_it_is_built(small_demo: None) -> None:
+def test_only_the_live_programmes_open_cases_depend_on_the_day_it_is_built(small_demo: None) -> None:
     def closed_cases() -> dict[str, list[Any]]:
+        # Making It Work does not depend on the day at all (the live programme's joining days do).
         state = snapshot()
+        state["participants"] = [row for row in state["participants"] if row[0].startswith("MIW-")]
+        state.pop("staff")
+        state.pop("enquiries")
         closed = {row[0] for row in state["participants"] if row[7] == "closed"}
+        state["barriers"] = [row for row in state["barriers"] if row[0] in closed]
+        state["children"] = [row for row in state["children"] if row[0] in closed]
         state["contacts"] = [row for row in state["contacts"] if row[0] in closed]
         state["participants"] = [row[:7] for row in state["participants"]]
         return state
@@ -225,7 +247,8 @@ def test_load_demo_does_not_load_twice_and_reset_rebuilds(db: None) -> None:
     output = io.StringIO()
     call_command("load_demo", "--participants", "40", stdout=output)
     assert "already loaded" in output.getvalue()
-    assert Participant.objects.count() == 40
+    assert Participant.objects.filter(**CLOSED).count() == 40
+    assert Participant.objects.filter(**LIVE).count() == live_size(40)
     call_command("load_demo", "--participants", "40", "--reset", stdout=io.StringIO())
     assert list(Participant.objects.order_by("reference").values_list("reference", "given_name")) == references
     assert User.objects.filter(email="nicola.watt@example.net").count() == 1
@@ -244,7 +267,7 @@ def test_reset_refuses_once_the_audit_log_mentions_demo_people(small_demo: None)
     )
     with pytest.raises(DemoError, match="audit events can never be deleted"):
         remove_demo()
-    assert Participant.objects.count() == SMALL
+    assert Participant.objects.count() == SMALL + live_size(SMALL)
 
 
 def test_the_demo_refuses_to_mix_with_clashing_data_and_writes_nothing(db: None) -> None:
@@ -257,14 +280,22 @@ def test_the_demo_refuses_to_mix_with_clashing_data_and_writes_nothing(db: None)
 
 def test_the_full_demo_has_3115_participants_split_as_documented(db: None) -> None:
     build_demo(today=TODAY)
-    by_area = {partnership.short_code: partnership.participants.count() for partnership in Partnership.objects.all()}
-    assert Participant.objects.count() == 3115
+    partnerships = Partnership.objects.filter(programme__name=data.PROGRAMME_NAME)
+    by_area = {partnership.short_code: partnership.participants.count() for partnership in partnerships}
+    assert Participant.objects.filter(**CLOSED).count() == 3115
     assert by_area == {"EDI": 620, "FIF": 600, "GLA": 900, "NLA": 505, "SLA": 490}
-    # Caseloads stay small: 15 to 25 active participants for every keyworker.
-    for keyworker in StaffMember.objects.filter(roles__role="keyworker"):
+    # Every Making It Work case closed when the programme ended.
+    assert Participant.objects.filter(**CLOSED, status="closed").count() == 3115
+    # The live programme: a tenth of the size; caseloads stay small: 15 to 25 active participants for
+    # every keyworker.
+    assert Participant.objects.filter(**LIVE).count() == 312
+    for keyworker in StaffMember.objects.filter(
+        roles__role="keyworker", partnership__programme__name=data.LIVE_PROGRAMME_NAME
+    ):
         assert 15 <= keyworker.caseload.filter(status="active").count() <= 25, keyworker
-    assert Participant.objects.exclude(user=None).count() == 50
-    assert Participant.objects.filter(status="closed").count() > 0.75 * 3115
+    # Fifty live participants have accounts, and a few dozen took part in Making It Work too.
+    assert Participant.objects.filter(**LIVE).exclude(user=None).count() >= 50
+    assert 24 <= Participant.objects.filter(**CLOSED).exclude(user=None).count() <= 48
 
 
 def test_every_participant_has_a_plan_and_steps_are_answered_unless_offered(small_demo: None) -> None:

@@ -142,7 +142,12 @@ def test_each_partner_agency_is_in_the_directory_with_one_to_three_services(smal
         assert all(address.postal_code.split()[0] in districts for address in addresses)
         for service in entry.services.all():
             assert service.takes_referrals
-            assert list(service.partnerships.values_list("short_code", flat=True)) == [area.short_code]
+            # The area's partnership in each programme: Making It Work's and the live one's.
+            linked = service.partnerships.values_list("short_code", "programme__name")
+            assert sorted(linked) == [
+                (area.short_code, data.PROGRAMME_NAME),
+                (area.short_code, data.LIVE_PROGRAMME_NAME),
+            ]
             assert service.schedules.exists()
             assert all(schedule.opens_at < schedule.closes_at for schedule in service.schedules.all())
             assert "invented" in service.description
@@ -279,7 +284,7 @@ def test_the_demo_participant_gets_suggestions_from_the_directory(small_demo: No
     suggestions = suggest_services(nicola, today=TODAY)
     assert suggestions
     assert all(suggestion.reasons for suggestion in suggestions)
-    fife = Partnership.objects.get(short_code="FIF")
+    fife = nicola.partnership
     assert all(fife in suggestion.service.partnerships.all() for suggestion in suggestions)
 
 

@@ -1,4 +1,5 @@
-"""`manage.py load_demo`: build the invented "Making It Work" programme to try Coproduce with."""
+"""`manage.py load_demo`: build the invented demo to try Coproduce with: "Making It Work" (2013–2017,
+closed) and its live successor "Making It Work Together" (2025–2028)."""
 
 import time
 from typing import Any
@@ -11,15 +12,19 @@ from coproduce.demo.builder import DEFAULT_SEED, DemoError, build_demo, demo_is_
 
 class Command(BaseCommand):
     help = (
-        f'Load the demo programme "{data.PROGRAMME_NAME}" ({data.FULL_SIZE:,} invented participants in five '
-        f'areas). Every demo account\'s password is "{data.DEMO_PASSWORD}": for demo databases only.'
+        f'Load the demo: "{data.PROGRAMME_NAME}" ({data.FULL_SIZE:,} invented participants in five areas, '
+        f'2013–2017) and the live "{data.LIVE_PROGRAMME_NAME}" (a tenth of the size, since 2025). Every demo '
+        f'account\'s password is "{data.DEMO_PASSWORD}": for demo databases only.'
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--reset", action="store_true", help="Delete the demo data first, then build it again.")
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="The same seed gives the same programme.")
         parser.add_argument(
-            "--participants", type=int, default=data.FULL_SIZE, help="How many participants (default: the real 3,115)."
+            "--participants",
+            type=int,
+            default=data.FULL_SIZE,
+            help="How many participants in Making It Work (default: the real 3,115); the live programme gets a tenth.",
         )
 
     def handle(self, *args: Any, reset: bool, seed: int, participants: int, **options: Any) -> None:
@@ -44,11 +49,21 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f'Loaded "{data.PROGRAMME_NAME}" in {time.perf_counter() - started:.1f} s: '
                 f"{sum(summary.participants_by_area.values()):,} participants ({areas}; {statuses}), "
-                f"{summary.staff} staff, {summary.contacts:,} contacts, {summary.enquiries} enquiries waiting; "
+                f"{summary.staff} staff, {summary.contacts:,} contacts; "
                 + ", ".join(
                     f"{count:,} {name.split(':')[1].replace('_', ' ')}" for name, count in summary.support.items()
                 )
                 + "."
             )
         )
+        live = summary.live
+        if live is not None:
+            statuses = ", ".join(f"{count:,} {status}" for status, count in sorted(live.status_counts.items()))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f'And the live "{data.LIVE_PROGRAMME_NAME}": {sum(live.participants_by_area.values()):,} '
+                    f"participants ({statuses}), {live.staff} staff, {live.contacts:,} contacts, "
+                    f"{live.enquiries} enquiries waiting."
+                )
+            )
         self.stdout.write("Run `manage.py demo_logins` to see how to sign in as each role.")
