@@ -58,11 +58,16 @@ def _text_fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
 
 def rows_about(participant_ids: Sequence[int], depth: int = 3) -> dict[type[models.Model], Q]:
     """A filter for every kind of row that reaches these people through at most `depth` foreign keys
-    (from their own record, or from the account they signed in with). Subqueries, so that it scales."""
+    (from their own record, or from the account they signed in with). Subqueries, so that it scales.
+
+    An account that also holds a record of someone outside `participant_ids` (a person who took part in
+    a later programme too) is not only about these records: it stays theirs, and what it holds is theirs."""
     user_model = apps.get_model("accounts", "User")
+    ids = list(participant_ids)
     starts: dict[type[models.Model], Q] = {
-        Participant: Q(pk__in=list(participant_ids)),
-        user_model: Q(pk__in=Participant.objects.filter(pk__in=list(participant_ids)).values("user_id")),
+        Participant: Q(pk__in=ids),
+        user_model: Q(pk__in=Participant.objects.filter(pk__in=ids).values("user_id"))
+        & ~Q(pk__in=Participant.objects.exclude(pk__in=ids).filter(user__isnull=False).values("user_id")),
     }
     candidates = [
         model
