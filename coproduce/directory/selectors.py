@@ -24,6 +24,7 @@ from coproduce.directory.models import (
 )
 from coproduce.programmes.actors import actor_for
 from coproduce.programmes.models import Partnership
+from coproduce.programmes.selectors import running_programmes
 
 # iCalendar day codes, Monday first, as HSDS `schedule.byday` writes them.
 DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -219,9 +220,12 @@ def first_address_location(service: Service) -> Location | None:
 
 
 def directory_areas() -> QuerySet[Partnership]:
-    """The partnerships (areas) that have active services, for the area filter. Public names only."""
+    """The partnerships (areas) that have active services, for the area filter. Public names only.
+
+    Those of the programmes running now: an area that ran successive programmes is listed once."""
     return Partnership.objects.filter(
+        programme__in=running_programmes(),
         pk__in=Service.partnerships.through.objects.filter(service__status=Service.Status.ACTIVE).values(  # type: ignore[attr-defined]
             "partnership_id"
-        )
+        ),
     ).order_by("area_name")
