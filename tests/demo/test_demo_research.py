@@ -15,9 +15,10 @@ from django.db.models import Count
 from django.test import Client, RequestFactory
 
 from coproduce.accounts.roles import Role
-from coproduce.participants.models import Consent
+from coproduce.demo import data
+from coproduce.participants.models import Consent, Participant
 from coproduce.programmes.actors import actor_for
-from coproduce.programmes.models import Organisation, StaffMember
+from coproduce.programmes.models import Organisation, Programme, StaffMember
 from coproduce.research.models import (
     Code,
     Codebook,
@@ -103,7 +104,9 @@ def test_the_table_1_report_evaluators_read_equals_the_papers_table_1_cell_by_ce
     from coproduce.research.table1 import PAPER_TABLE_1, PAPER_TABLE_1_TOTALS, table_one
 
     aileen = StaffMember.objects.get(user__username="aileen.mckay@carrick.example.ac.uk").user
-    report = table_one(aileen)
+    # Aileen oversees both programmes and reads the live one by default; Table 1 is Making It Work's.
+    closed = Programme.objects.get(name=data.PROGRAMME_NAME)
+    report = table_one(aileen, programme_id=closed.pk)
     assert report.as_paper() == PAPER_TABLE_1
     assert {year: (cell.participants, cell.stakeholders) for year, cell in report.by_wave().items()} == (
         PAPER_TABLE_1_TOTALS
@@ -112,7 +115,7 @@ def test_the_table_1_report_evaluators_read_equals_the_papers_table_1_cell_by_ce
     # The page, its downloads and GET /api/v1/research/table1 all render this one report.
     client = Client()
     client.force_login(aileen)
-    response = client.get("/api/v1/research/table1")
+    response = client.get(f"/api/v1/research/table1?programme={closed.pk}")
     assert response.status_code == 200
     rows = {(row["area"], row["wave"]): (row["participants"], row["stakeholders"]) for row in response.json()["rows"]}
     assert rows == PAPER
@@ -133,7 +136,10 @@ def test_four_evaluators_in_two_institutions_sign_in_and_the_second_coder_is_in_
 
 
 def test_every_research_consent_has_a_research_scope_with_a_unique_pseudonym() -> None:
-    research_consents = Consent.objects.filter(purpose=Consent.Purpose.RESEARCH)
+    # The evaluation is Making It Work's: the live programme's research consents have no research scope (yet).
+    research_consents = Consent.objects.filter(
+        purpose=Consent.Purpose.RESEARCH, participant__partnership__programme__name=data.PROGRAMME_NAME
+    )
     scopes = ResearchConsent.objects.select_related("participant", "consent")
     assert sorted(scope.consent_id for scope in scopes) == sorted(research_consents.values_list("pk", flat=True))
     assert all(scope.consent.participant_id == scope.participant_id for scope in scopes)
@@ -145,7 +151,8 @@ def test_every_research_consent_has_a_research_scope_with_a_unique_pseudonym() -
         assert scope.participant.reference.split("-")[-1] not in scope.pseudonym
     withdrawn = scopes.filter(consent__withdrawn_at__isnull=False).count()
     agreed = {element: scopes.filter(**{element: True}).count() for element in ResearchConsent.ELEMENTS}
-    assert withdrawn == 91
+    # 107, not 91: only a closed case's research consent is withdrawn, and every Making It Work case is closed now.
+    assert withdrawn == 107
     assert agreed == {
         "interview": 1081,
         "recording": 667,
@@ -167,13 +174,17 @@ def test_participant_interviewees_are_consented_in_their_area_and_some_are_seen_
         assert scope.interview
         assert scope.participant.partnership_id == interview.partnership_id
         assert scope.participant.joined_on <= interview.held_on - datetime.timedelta(days=28)
+        # Every Making It Work case is closed now: no interview more than a year after closing.
+        assert scope.participant.status == Participant.Status.CLOSED
+        assert interview.held_on <= scope.participant.status_since + datetime.timedelta(days=365)
         assert interview.held_on.year == interview.wave.year
         assert interview.interviewer.email in EVALUATORS
         assert interview.consent_confirmed
         assert interview.recorded == scope.recording
         waves_of[scope.pk] += 1
     assert max(waves_of.values()) <= 3
-    assert sum(1 for count in waves_of.values() if count >= 2) == 23
+    # 22, not 23, since every Making It Work case closed by 2018: interviews stop a year after closing.
+    assert sum(1 for count in waves_of.values() if count >= 2) == 22
     once_a_wave = done.values("research_consent", "wave").annotate(count=Count("pk")).filter(count__gt=1)
     assert not once_a_wave.exists()
 
@@ -193,14 +204,19 @@ def test_stakeholders_are_the_areas_keyworkers_managers_partners_and_signposting
         if stakeholder.role in (StakeholderRole.KEYWORKER, StakeholderRole.PARTNER_STAFF):
             assert stakeholder.staff_member.partnership_id == interview.partnership_id
     keyworkers = Stakeholder.objects.filter(role=StakeholderRole.KEYWORKER)
-    assert keyworkers.count() == StaffMember.objects.filter(roles__role=Role.KEYWORKER).count() == 30
+    # Making It Work's keyworkers; the live programme's own keyworkers are not stakeholders of the evaluation.
+    closed_keyworkers = StaffMember.objects.filter(
+        roles__role=Role.KEYWORKER, partnership__programme__name=data.PROGRAMME_NAME
+    )
+    assert keyworkers.count() == closed_keyworkers.count() == 30
     assert set(keyworkers.values_list("staff_member__roles__role", flat=True)) == {Role.KEYWORKER}
+    # The demo's draw since it holds two programmes (was 56/18/12/27/4); Table 1 itself is unchanged.
     assert dict(Counter(done.values_list("stakeholder__role", flat=True))) == {
-        "keyworker": 56,
-        "lead_partner": 18,
-        "management": 12,
-        "partner_staff": 27,
-        "signposting_provider": 4,
+        "keyworker": 59,
+        "lead_partner": 16,
+        "management": 11,
+        "partner_staff": 26,
+        "signposting_provider": 5,
     }
 
 
@@ -339,9 +355,12 @@ def test_the_participant_survey_was_sent_on_joining_and_six_months_later_and_ans
         )
         assert datetime.date(2014, 1, 1) <= invitation.sent_on <= datetime.date(2017, 12, 31)
         assert invitation.wave.year == invitation.sent_on.year
+        # Nobody is surveyed after their case closed (every Making It Work case is closed now).
+        assert invitation.sent_on <= invitation.participant.status_since
     responses = SurveyResponse.objects.filter(survey=survey)
-    assert invitations.count() == 1837
-    assert invitations.filter(answered=True).count() == responses.count() == 1139
+    # 1808, not 1837: every Making It Work case closed by 2018, so no six-month survey after a case closed.
+    assert invitations.count() == 1808
+    assert invitations.filter(answered=True).count() == responses.count() == 1108  # was 1139, for the same reason
     cells = set(responses.values_list("partnership__short_code", "wave__year"))
     assert cells == {(area, year) for area in ("EDI", "FIF", "GLA", "NLA", "SLA") for year in (2014, 2015, 2016, 2017)}
     agreeing = {
