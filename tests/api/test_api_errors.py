@@ -94,6 +94,10 @@ UPLOADS = {
     "attach_receipt": ("keyworker", receipt_url),
     "import_directory": ("partnership_manager", lambda personas: reverse("api-v1:import_directory")),
     "upload_research_transcript": ("evaluator", lambda personas: reverse("api-v1:upload_research_transcript")),
+    "import_research_project_qdpx": (
+        "evaluator",
+        lambda personas: reverse("api-v1:import_research_project_qdpx", args=[personas.research.codebook.pk]),
+    ),
 }
 
 

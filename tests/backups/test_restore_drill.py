@@ -39,6 +39,7 @@ from coproduce.budgets.models import Spend
 from coproduce.budgets.services import attach_receipt
 from coproduce.demo import data
 from coproduce.demo.builder import build_demo
+from coproduce.participants.models import Participant
 from coproduce.programmes.board import upload_document
 from coproduce.programmes.models import BoardDocument
 
@@ -126,7 +127,12 @@ def upload_papers_and_a_receipt() -> None:
     upload_document(
         actor=manager, title="Annual report", upload=SimpleUploadedFile("report.pdf", b"%PDF-1.7\n" + bytes(range(256)))
     )
-    spend = Spend.objects.filter(state=Spend.State.APPROVED, pot__partnership__short_code="FIF").order_by("pk").first()
+    # The manager works in the live programme's Fife: a spend there (Making It Work's Fife is another partnership).
+    spend = (
+        Spend.objects.filter(state=Spend.State.APPROVED, pot__partnership=manager.staff_member.partnership)
+        .order_by("pk")
+        .first()
+    )
     assert spend is not None
     attach_receipt(
         actor=manager,
@@ -177,7 +183,9 @@ def test_the_demo_restores_into_a_fresh_database_identical_table_by_table(tmp_pa
         assert f"{len(source)} tables, {rows:,} rows and {len(source_files)} files" in restored.stdout
 
         assert target.summaries() == source
-        assert source["participants_participant"].rows == PARTICIPANTS
+        # Making It Work's participants, and the live successor programme's beside them.
+        assert source["participants_participant"].rows == Participant.objects.count()
+        assert Participant.objects.filter(partnership__programme__name=data.PROGRAMME_NAME).count() == PARTICIPANTS
         assert files_under(tmp_path / "media") == source_files
         assert len(uploaded) == 3
         assert set(uploaded) <= set(source_files)
