@@ -124,6 +124,32 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
 
+# A read replica (PostgreSQL streaming replication, docs/deployment.md): when set, the dashboards,
+# exports and analytics named in REPLICA_READ_URL_NAMES read from it (coproduce/core/replica.py);
+# every write, and every other page, uses "default". Unset: everything uses "default".
+if env("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        env("DATABASE_REPLICA_URL"), conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "0"))
+    )
+    DATABASE_ROUTERS = ["coproduce.core.replica.ReplicaRouter"]
+    # Marks the requests to REPLICA_READ_URL_NAMES as "may read from the replica".
+    MIDDLEWARE.insert(1, "coproduce.core.replica.ReplicaReadMiddleware")
+# The routes (namespaced url names) whose GET requests may read from the replica.
+REPLICA_READ_URL_NAMES = [
+    "web:funder_home",
+    "web:funder_dashboard",
+    "web:funder_dashboard_download",  # outcomes.csv and the dashboard's other tables
+    "web:funder_report_pdf",
+    "web:partnership_dashboard",
+    "web:partnership_dashboard_export",
+    "web:research_analytics",
+    "web:research_analytics_csv",
+    "api-v1:programme_stats",
+    "api-v1:research_analytics_time_to_work",
+    "api-v1:research_analytics_paid_work_model",
+    "api-v1:research_analytics_rates",
+]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

@@ -18,6 +18,11 @@ STORAGES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", "test_coproduce")}
+# The read replica's alias, mirroring the test database (Django's TEST["MIRROR"]): only the
+# replica router's tests install the router (tests/core/test_replica.py); every other test reads
+# and writes "default" alone.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = []
 # Each test process has its own cache, emptied before every test (tests/conftest.py).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Audit checkpoints go to a fresh temporary directory per test process, and nothing is sealed
