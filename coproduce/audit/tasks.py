@@ -12,7 +12,8 @@ from django_tasks import task
 
 from coproduce.audit.scheduling import can_queue_later, queue_seal_task, seal_task_started, sealing_interval
 from coproduce.audit.sealing import grace, seal_audit_log
-from coproduce.audit.verification import check_audit_log
+from coproduce.audit.verification import VERIFICATION_RUN, check_audit_log
+from coproduce.core.locks import run_alone
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +34,11 @@ def seal_audit_log_task() -> int:
 
 
 @task()
-def check_audit_log_task() -> bool:
-    """Check the whole audit log, record the outcome and email the administrators if it failed."""
-    report, _ = check_audit_log(notify=True)
-    return report.ok
+def check_audit_log_task() -> bool | None:
+    """Check the whole audit log, record the outcome and email the administrators if it failed.
+    Does nothing (and returns None) while another check runs: cron's, or another worker's."""
+    with run_alone(VERIFICATION_RUN) as alone:
+        if not alone:
+            return None
+        report, _ = check_audit_log(notify=True)
+        return report.ok

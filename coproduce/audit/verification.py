@@ -37,6 +37,8 @@ SEALS_PER_READ = 500
 EVENTS_PER_READ = 20_000
 # Problems listed in full in the command's output and the email; all are counted.
 PROBLEMS_SHOWN = 50
+# The lock that lets one check run at a time (coproduce/core/locks.py): the daily cron job and a task.
+VERIFICATION_RUN = "coproduce.audit.verification"
 AT = EVENT_COLUMNS.index("at")
 
 

@@ -58,6 +58,9 @@ from coproduce.retention.selectors import (
 from coproduce.subject_access.services import delete_expired_copies
 
 BATCH_SIZE = 500
+# The name of the lock that lets one retention run at a time (coproduce/core/locks.py): the daily
+# cron job and a task on a worker.
+RETENTION_RUN = "coproduce.retention.run"
 
 
 # ----- The daily run ------------------------------------------------------------------------

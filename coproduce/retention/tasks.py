@@ -10,12 +10,17 @@ import datetime
 from django.utils import timezone
 from django_tasks import task
 
-from coproduce.retention.services import apply_retention
+from coproduce.core.locks import run_alone
+from coproduce.retention.services import RETENTION_RUN, apply_retention
 
 
 @task()
 def apply_retention_task(today: str | None = None, dry_run: bool = False) -> dict[str, int | None]:
     """Apply the retention schedules as of `today` (an ISO date; default the local date). Returns
-    the counts of what was anonymised, removed or deleted (or would be, in a dry run)."""
+    the counts of what was anonymised, removed or deleted (or would be, in a dry run); none if
+    another run (cron's, or another worker's) was under way."""
     day = datetime.date.fromisoformat(today) if today else timezone.localdate()
-    return apply_retention(today=day, dry_run=dry_run).as_counts()
+    with run_alone(RETENTION_RUN) as alone:
+        if not alone:
+            return {}
+        return apply_retention(today=day, dry_run=dry_run).as_counts()

@@ -4,7 +4,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from coproduce.audit.verification import PROBLEMS_SHOWN, check_audit_log
+from coproduce.audit.verification import PROBLEMS_SHOWN, VERIFICATION_RUN, check_audit_log
+from coproduce.core.locks import run_alone
 
 
 class Command(BaseCommand):
@@ -20,7 +21,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, notify: bool = False, **options: Any) -> None:
-        report, _ = check_audit_log(notify=notify)
+        with run_alone(VERIFICATION_RUN) as alone:
+            if not alone:
+                # The other check records its outcome and tells the administrators: once.
+                self.stdout.write("Another check of the audit log is under way: this one did nothing.")
+                return
+            report, _ = check_audit_log(notify=notify)
         if report.ok:
             self.stdout.write(report.summary())
             return

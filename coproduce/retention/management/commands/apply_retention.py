@@ -10,7 +10,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from coproduce.core.errors import DomainError
-from coproduce.retention.services import BATCH_SIZE, apply_retention
+from coproduce.core.locks import run_alone
+from coproduce.retention.services import BATCH_SIZE, RETENTION_RUN, apply_retention
 
 
 class Command(BaseCommand):
@@ -36,9 +37,13 @@ class Command(BaseCommand):
             day = datetime.date.fromisoformat(today) if today else None
         except ValueError as error:
             raise CommandError(f"--today must be a date like 2026-03-31, not {today!r}.") from error
-        try:
-            report = apply_retention(today=day, dry_run=dry_run, batch_size=options["batch_size"])
-        except DomainError as error:
-            raise CommandError(error.message) from error
+        with run_alone(RETENTION_RUN) as alone:
+            if not alone:
+                self.stdout.write("Another retention run is under way: this one did nothing.")
+                return
+            try:
+                report = apply_retention(today=day, dry_run=dry_run, batch_size=options["batch_size"])
+            except DomainError as error:
+                raise CommandError(error.message) from error
         for line in report.lines():
             self.stdout.write(line)
