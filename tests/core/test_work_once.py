@@ -143,6 +143,12 @@ def test_cron_finds_the_retention_run_under_way_and_does_nothing(personas: Perso
         _at_once(lambda number: call_command("apply_retention", stdout=out), workers=1)
 
     assert out.getvalue() == "Another retention run is under way: this one did nothing.\n"
+    # A dry run changes nothing: it may look while a run is under way.
+    dry = io.StringIO()
+    with run_alone(RETENTION_RUN):
+        _at_once(lambda number: call_command("apply_retention", "--dry-run", stdout=dry), workers=1)
+    assert "under way" not in dry.getvalue()
+    assert dry.getvalue()
 
 
 @postgresql_only

@@ -5,6 +5,7 @@ manage.py apply_retention                # do it
 """
 
 import datetime
+from contextlib import nullcontext
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -37,7 +38,7 @@ class Command(BaseCommand):
             day = datetime.date.fromisoformat(today) if today else None
         except ValueError as error:
             raise CommandError(f"--today must be a date like 2026-03-31, not {today!r}.") from error
-        with run_alone(RETENTION_RUN) as alone:
+        with run_alone(RETENTION_RUN) if not dry_run else nullcontext(True) as alone:
             if not alone:
                 self.stdout.write("Another retention run is under way: this one did nothing.")
                 return
