@@ -39,7 +39,8 @@ class PartnershipFactory(factory.django.DjangoModelFactory):
 
     programme = factory.SubFactory(ProgrammeFactory)
     area_name = factory.Sequence(lambda n: f"Area {n}")
-    gss_code = factory.Sequence(lambda n: f"S12{n:06d}")
+    # S129…: never a real council code such as the personas' S12000047, so the two cannot clash.
+    gss_code = factory.Sequence(lambda n: f"S129{n:05d}")
     short_code = factory.Sequence(lambda n: "A" + chr(65 + n % 26) + chr(65 + (n // 26) % 26))
 
 
