@@ -160,6 +160,13 @@ class _Table:
         self.rows.append(values)
 
 
+def _preparer(item: "models.Field[Any, Any]") -> Callable[[Any], Any]:
+    def prepare(value: Any) -> Any:
+        return item.get_db_prep_save(value, connection)
+
+    return prepare
+
+
 class _Writer:
     """Writes _Table rows: COPY on PostgreSQL, executemany on SQLite."""
 
@@ -219,9 +226,7 @@ class _Writer:
                         row = tuple(json.dumps(value) if index in json_at else value for index, value in enumerate(row))
                     copy.write_row(row + constants)
         else:
-            prepare: list[Callable[[Any], Any]] = [
-                (lambda value, item=item: item.get_db_prep_save(value, connection)) for item in table.fields
-            ]
+            prepare = [_preparer(item) for item in table.fields]
             constants = (
                 tuple(
                     convert(value)
@@ -352,28 +357,26 @@ class _Generator:
         self.caseloads: Counter[int] = Counter()
         self.seconds: dict[str, float] = {}
         self.structure_rows: Counter[str] = Counter()
-        self.weights = {
-            name: _weights(weights)
-            for name, weights in {
-                "barrier_count": data.BARRIER_COUNT_WEIGHTS,
-                "barrier": data.BARRIER_WEIGHTS,
-                "importance": data.IMPORTANCE_WEIGHTS,
-                "heard": data.HEARD_ABOUT_WEIGHTS,
-                "contact_kind": data.CONTACT_KIND_WEIGHTS,
-                "children": data.CHILDREN_COUNT_WEIGHTS,
-                "youngest": data.YOUNGEST_AGE_WEIGHTS,
-                "referrals": REFERRAL_COUNT_WEIGHTS,
-                "open_referral": OPEN_REFERRAL_STATES,
-                "closed_referral": CLOSED_REFERRAL_STATES,
-                "step": STEP_STATES,
-                "sector": JOB_SECTOR_WEIGHTS,
-                "contract": CONTRACT_WEIGHTS,
-                "hours": JOB_HOURS,
-                "evidence": EVIDENCE_FOR_JOB,
-                "check": CHECK_ANSWERS,
-                "category": CATEGORY_WEIGHTS,
-            }.items()
+        named: dict[str, dict[Any, int]] = {
+            "barrier_count": data.BARRIER_COUNT_WEIGHTS,
+            "barrier": data.BARRIER_WEIGHTS,
+            "importance": data.IMPORTANCE_WEIGHTS,
+            "heard": data.HEARD_ABOUT_WEIGHTS,
+            "contact_kind": data.CONTACT_KIND_WEIGHTS,
+            "children": data.CHILDREN_COUNT_WEIGHTS,
+            "youngest": data.YOUNGEST_AGE_WEIGHTS,
+            "referrals": REFERRAL_COUNT_WEIGHTS,
+            "open_referral": OPEN_REFERRAL_STATES,
+            "closed_referral": CLOSED_REFERRAL_STATES,
+            "step": STEP_STATES,
+            "sector": JOB_SECTOR_WEIGHTS,
+            "contract": CONTRACT_WEIGHTS,
+            "hours": JOB_HOURS,
+            "evidence": EVIDENCE_FOR_JOB,
+            "check": CHECK_ANSWERS,
+            "category": CATEGORY_WEIGHTS,
         }
+        self.weights = {name: _weights(weights) for name, weights in named.items()}
         self.tables = self._tables()
 
     def rng(self, stream: str) -> random.Random:
@@ -398,8 +401,8 @@ class _Generator:
             ends_on=ENDS_ON,
         )
         specs = [data.FUNDER, data.EVALUATION_TEAM]
-        for area in data.AREAS:
-            specs += [area.lead, area.council, *area.agencies]
+        for area_spec in data.AREAS:
+            specs += [area_spec.lead, area_spec.council, *area_spec.agencies]
         organisations = {
             organisation.name: organisation
             for organisation in Organisation.objects.bulk_create(
@@ -603,13 +606,13 @@ class _Generator:
             [StaffRole(staff_member=member, role=item[4]) for member, item in zip(staff, planned, strict=True)],
             batch_size=1000,
         )
-        for member, (_, organisation_, area, _, role) in zip(staff, planned, strict=True):
-            if role == Role.KEYWORKER and area is not None:
-                area.keyworkers.append(member)
-            elif role == Role.PARTNERSHIP_MANAGER and area is not None:
-                area.manager = member
-            elif role == Role.PARTNER_WORKER and area is not None:
-                area.partner_workers[organisation_.pk] = member.user_id
+        for member, (_, organisation_, works_in, _, role) in zip(staff, planned, strict=True):
+            if role == Role.KEYWORKER and works_in is not None:
+                works_in.keyworkers.append(member)
+            elif role == Role.PARTNERSHIP_MANAGER and works_in is not None:
+                works_in.manager = member
+            elif role == Role.PARTNER_WORKER and works_in is not None:
+                works_in.partner_workers[organisation_.pk] = member.user_id
             elif role == Role.FUNDER:
                 self.funder = member
             elif role == Role.EVALUATOR:
