@@ -1,0 +1,190 @@
+"""`manage.py generate_programme`: a scale programme of any size beside the demo, written with COPY on
+PostgreSQL (executemany on SQLite), deterministic by seed, whose pages answer and whose audit verifies."""
+
+import datetime
+import io
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection, transaction
+from django.db.models import Count, Q
+from django.test import Client
+from django.urls import reverse
+
+from coproduce.accounts.models import User
+from coproduce.audit.models import AuditEvent
+from coproduce.budgets.models import Spend
+from coproduce.demo import scale
+from coproduce.outcomes.models import Outcome, SustainmentCheck
+from coproduce.participants.models import Participant
+from coproduce.plans.models import Contact, Goal, Step
+from coproduce.programmes.models import Programme, StaffMember
+from coproduce.referrals.models import Referral
+from coproduce.reporting.statistics import programme_statistics
+from coproduce.voice.models import Request
+
+SIZE = 200
+SEED = 7
+TODAY = datetime.date(2026, 11, 27)
+
+
+@pytest.fixture(autouse=True)
+def checkpoint_dir(settings: Any, tmp_path: Path) -> Path:
+    """Each build seals its events into checkpoints of its own (a rolled-back build leaves its file behind)."""
+    settings.COPRODUCE_AUDIT_CHECKPOINT_DIR = tmp_path / "checkpoints"
+    return tmp_path / "checkpoints"
+
+
+def _generate(**kwargs: Any) -> scale.ScaleSummary:
+    return scale.generate_programme(participants=SIZE, seed=SEED, today=TODAY, **kwargs)
+
+
+def _key_columns(programme: Programme) -> dict[str, list[tuple[Any, ...]]]:
+    """What the rows say, without their ids (which depend on what the database held before)."""
+    people = Participant.objects.filter(partnership__programme=programme)
+    return {
+        "participants": list(
+            people.order_by("reference").values_list(
+                "reference",
+                "given_name",
+                "family_name",
+                "email",
+                "postcode",
+                "status",
+                "joined_on",
+                "status_since",
+                "keyworker__user__username",
+            )
+        ),
+        "contacts": list(
+            Contact.objects.filter(participant__in=people)
+            .order_by("participant__reference", "happened_on")
+            .values_list("participant__reference", "happened_on", "kind", "duration_minutes")
+        ),
+        "referrals": list(
+            Referral.objects.filter(participant__in=people)
+            .order_by("participant__reference", "proposed_at", "state")
+            .values_list("participant__reference", "state", "organisation__name", "proposed_at")
+        ),
+        "outcomes": list(
+            Outcome.objects.filter(participant__in=people)
+            .order_by("participant__reference", "kind")
+            .values_list("participant__reference", "kind", "achieved_on", "hourly_pay", "hours_per_week")
+        ),
+        "spends": list(
+            Spend.objects.filter(participant__in=people)
+            .order_by("participant__reference")
+            .values_list("participant__reference", "category", "amount", "state")
+        ),
+    }
+
+
+@pytest.mark.django_db
+def test_a_programme_of_any_size_with_the_demos_shapes(sign_in: Callable[[User], Client]) -> None:
+    summary = _generate(check_keys=True)
+    programme = summary.programme
+    assert programme.name == f"Scale programme ({SIZE} participants)"
+    people = Participant.objects.filter(partnership__programme=programme)
+
+    # Counts per table as written, and as reported.
+    assert people.count() == SIZE == summary.rows["participants_participant"]
+    for model in (Contact, Goal, Step, Referral, Outcome, SustainmentCheck, Spend, Request):
+        assert model._default_manager.count() == summary.rows[model._meta.db_table], model
+    assert AuditEvent.objects.filter(participant__in=people).count() == summary.rows["audit_auditevent"]
+    assert 15 <= Contact.objects.filter(participant__in=people).count() / SIZE <= 25  # about twenty each
+    assert Referral.objects.filter(participant__in=people).exists()
+    assert SustainmentCheck.objects.filter(status=SustainmentCheck.Status.DUE).exists()
+    assert SustainmentCheck.objects.exclude(status=SustainmentCheck.Status.DUE).exists()
+    assert Request.objects.filter(participant__in=people, status=Request.Status.OPEN).exists()
+
+    # Caseloads: every keyworker has 30–60 active participants.
+    caseloads = (
+        StaffMember.objects.filter(partnership__programme=programme, roles__role="keyworker")
+        .annotate(active=Count("caseload", filter=Q(caseload__status=Participant.Status.ACTIVE)))
+        .values_list("active", flat=True)
+    )
+    assert caseloads
+    assert all(30 <= active <= 60 for active in caseloads), list(caseloads)
+
+    # The audit: every event is sealed, and the log verifies.
+    out = io.StringIO()
+    call_command("verify_audit", stdout=out)
+    assert "checks out" in out.getvalue()
+
+    # The funder's figures are the records counted again.
+    stats = programme_statistics(TODAY, programme=programme)
+    assert stats.programme.participants.value == people.filter(joined_on__lte=TODAY).count()
+    working = people.filter(outcomes__kind=Outcome.Kind.JOB_START, outcomes__achieved_on__lte=TODAY).distinct()
+    assert stats.programme.paid_work.count.hidden or stats.programme.paid_work.count.value == working.count()
+
+    # Every role the benchmarks sign in as has a page that answers.
+    logins = summary.logins
+    pages = {
+        "keyworker": [reverse("web:caseload"), reverse("web:requests_board")],
+        "partnership manager": [reverse("web:area_overview"), reverse("web:partnership_dashboard")],
+        "partner worker": [reverse("web:partner_home")],
+        "funder": [reverse("web:funder_home"), reverse("web:funder_dashboard")],
+        "evaluator": [reverse("web:research_home")],
+        "participant": [reverse("web:my_page")],
+    }
+    for role, paths in pages.items():
+        client = sign_in(User.objects.get(email=logins[role]))
+        for path in paths:
+            response = client.get(path)
+            assert response.status_code == 200, (role, path, response.status_code)
+    first = people.filter(keyworker__user__email=logins["keyworker"], status=Participant.Status.ACTIVE).first()
+    assert first is not None
+    caseload = sign_in(User.objects.get(email=logins["keyworker"])).get(reverse("web:caseload"))
+    assert first.family_name in caseload.content.decode()
+
+
+class _Undo(Exception):
+    pass
+
+
+def _built_and_undone() -> dict[str, list[tuple[Any, ...]]]:
+    """A build's key columns, then the build rolled back, so that the same programme can be built again."""
+    built: dict[str, list[tuple[Any, ...]]] = {}
+    try:
+        with transaction.atomic():
+            built = _key_columns(_generate().programme)
+            raise _Undo
+    except _Undo:
+        pass
+    return built
+
+
+@pytest.mark.django_db
+def test_the_same_seed_gives_the_same_rows(settings: Any, tmp_path: Path) -> None:
+    first = _built_and_undone()
+    settings.COPRODUCE_AUDIT_CHECKPOINT_DIR = tmp_path / "second"
+    second = _key_columns(_generate().programme)
+    assert first == second
+    assert len(first["participants"]) == SIZE
+    assert Counter(row[5] for row in first["participants"])["active"] > SIZE / 2
+
+
+@pytest.mark.django_db
+def test_a_second_run_refuses_clearly() -> None:
+    _generate()
+    with pytest.raises(CommandError, match="already in this database"):
+        call_command("generate_programme", "--participants", "10", stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_the_command_prints_rows_time_and_logins() -> None:
+    out = io.StringIO()
+    call_command("generate_programme", "--participants", "60", "--seed", "3", stdout=out)
+    text = out.getvalue()
+    assert "participants_participant" in text
+    assert "plans_contact" in text
+    assert "Time:" in text
+    for role in ("keyworker", "partnership manager", "partner worker", "funder", "evaluator", "participant"):
+        assert role in text
+    assert Participant.objects.filter(reference__startswith=f"{scale.PREFIX}-").count() == 60
+    if connection.vendor == "postgresql":
+        assert "Generated" in text
