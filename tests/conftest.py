@@ -1,7 +1,8 @@
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -13,6 +14,26 @@ from tests.personas import Personas, build_personas
 @pytest.fixture
 def personas(db: None) -> Personas:
     return build_personas()
+
+
+@pytest.fixture(scope="module")
+def shared_personas(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Personas]:
+    """The personas with their referral story, built once per module in a transaction left open.
+
+    For a module whose every database test asks for the same world (the access matrix): each
+    test's own transaction is then a savepoint inside this one, so whatever a test writes is
+    undone after it and the next test finds the world as built, and the world is rolled back
+    when the module is done. Ask for it through a `personas` fixture that deep-copies it (as
+    Django's setUpTestData copies its objects), so no test sees another's changes to the Python objects.
+    """
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield build_personas().with_referrals()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
 
 
 @pytest.fixture

@@ -8,6 +8,12 @@ A case says which roles are allowed. For an allowed role the response has the ex
 refused role the answer is 403 or 404 (a sign-in redirect or 401 for anonymous), the response
 contains none of the case's `secrets`, `snapshot` is unchanged (nothing was changed) and no
 read of the participant was audited as if it had happened.
+
+The personas and their referral story are built once per test module (`shared_personas` in
+tests/conftest.py) in a transaction left open; each case runs in a savepoint of it, rolled back
+after the case, with its own copy of the persona objects, so every case sees the world as built.
+On PostgreSQL `make test` runs a fixed sample (every route and every role at least once; see
+`matrix_is_full` in test_matrix.py); `make test-full` runs the whole matrix on both databases.
 """
 
 from collections.abc import Callable

@@ -1,5 +1,6 @@
 """Runs every access case for every role, and checks every named route has at least one case."""
 
+import copy
 import importlib
 import json
 import os
@@ -67,6 +68,16 @@ def matrix_params(full: bool) -> list[object]:
     ]
 
 
+@pytest.fixture
+def personas(shared_personas: Personas, db: None) -> Personas:
+    """The personas and their referral story, built once for the module (tests/conftest.py).
+
+    Every case runs against the same world, as if built afresh: each test writes inside a savepoint
+    that is rolled back after it, and gets its own copy of the Python objects.
+    """
+    return copy.deepcopy(shared_personas)
+
+
 def named_routes(resolver: URLResolver | None = None, namespace: str = "") -> Iterator[str]:
     resolver = resolver or get_resolver()
     for pattern in resolver.url_patterns:
@@ -109,8 +120,7 @@ def send(client: Client, case: AccessCase, personas: Personas) -> object:
 def test_access(
     case: AccessCase, role: str, personas: Personas, client_for: Callable[[str], Client], api_spec: ApiSpec
 ) -> None:
-    # The referral story too, so that every route is tried against referrals in each state.
-    personas.with_referrals()
+    # The referral story is in the shared world, so that every route is tried against referrals in each state.
     client = client_for(role)
     user = personas.user_for(role)
     before = case.snapshot(personas) if case.snapshot else None
