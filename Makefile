@@ -86,9 +86,11 @@ test-sqlite: install
 	@echo "== Test suite on SQLite =="
 	$(BIN)/pytest -n 2 --dist loadgroup -q
 
+# The browser journeys run on SQLite here (the pages are the same on either database) and on both in
+# `make test-full`, which sets COPRODUCE_FULL.
 test-postgres: install postgres
 	@echo "== Test suite on PostgreSQL =="
-	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 --dist loadgroup -q
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 --dist loadgroup -q $(if $(COPRODUCE_FULL),,-m "not browser")
 
 test-browser: install browser
 	$(BIN)/pytest -q -m browser tests/browser
@@ -128,7 +130,7 @@ fuzz: install
 # identifying left in any table, every published figure the same (docs/data-protection.md).
 # Minutes more, so not part of `make test`, which runs both over 40 participants.
 test-full:
-	COPRODUCE_ACCESS_MATRIX=full $(MAKE) --no-print-directory test
+	COPRODUCE_ACCESS_MATRIX=full COPRODUCE_FULL=1 $(MAKE) --no-print-directory test
 	$(MAKE) --no-print-directory drill
 	@echo "== Retention over the full demo on SQLite =="
 	COPRODUCE_RETENTION_DEMO_PARTICIPANTS=3115 $(BIN)/pytest -q tests/retention/test_demo_retention.py
