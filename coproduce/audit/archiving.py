@@ -93,14 +93,12 @@ def first_month_kept(today: datetime.date | None = None) -> datetime.date:
 def months_due(today: datetime.date | None = None) -> list[datetime.date]:
     """Months with events in the database older than the months kept, oldest first."""
     keep_from = first_month_kept(today)
-    if is_partitioned():
-        candidates = [partition.month for partition in partitions() if partition.month and partition.month < keep_from]
-    else:
-        oldest = AuditEvent.objects.filter(at__lt=_utc(keep_from)).aggregate(oldest=Min("at"))["oldest"]
-        candidates, month = [], month_start(oldest.astimezone(datetime.UTC)) if oldest else keep_from
-        while month < keep_from:
-            candidates.append(month)
-            month = next_month(month)
+    # The oldest event is the first entry of the index on `at` (of each partition, on PostgreSQL).
+    oldest = AuditEvent.objects.filter(at__lt=_utc(keep_from)).aggregate(oldest=Min("at"))["oldest"]
+    candidates, month = [], month_start(oldest.astimezone(datetime.UTC)) if oldest else keep_from
+    while month < keep_from:
+        candidates.append(month)
+        month = next_month(month)
     archived = set(AuditArchive.objects.values_list("month", flat=True))
     return [month for month in candidates if month not in archived and _events_of(month).exists()]
 

@@ -123,9 +123,13 @@ def _move_out_of_default(cursor: Any, month: datetime.date) -> None:
     deleting them, so the DEFAULT is detached, replaced, and its rows routed anew (then it is
     dropped, rows and all, which no row trigger sees). Normally the DEFAULT is empty or tiny."""
     stranded = f"{DEFAULT_PARTITION}_moving"
+    # The rows' deferred foreign-key checks are made now, not at commit: PostgreSQL will not drop
+    # a table while checks on rows copied from it are pending.
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     cursor.execute(f'ALTER TABLE "{TABLE}" DETACH PARTITION "{DEFAULT_PARTITION}"')
     cursor.execute(f'ALTER TABLE "{DEFAULT_PARTITION}" RENAME TO "{stranded}"')
     cursor.execute(create_partition_sql(month))
     cursor.execute(create_default_sql())
     cursor.execute(f'INSERT INTO "{TABLE}" SELECT * FROM "{stranded}"')
     cursor.execute(f'DROP TABLE "{stranded}"')
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
