@@ -1,5 +1,5 @@
 """Archiving old months of the audit log: out of the database into a compressed file that can
-still be verified (docs/audit.md, "Archiving old months").
+still be verified (docs/audit.md, "At scale").
 
 The log is kept for the life of the service (docs/data-protection.md); only the database copy
 of a month older than `COPRODUCE_AUDIT_MONTHS_IN_DATABASE` moves, to
@@ -187,9 +187,7 @@ def archive_month(month: datetime.date, *, today: datetime.date | None = None) -
 def _seals_holding(first_id: int | None, last_id: int | None) -> list[AuditSeal]:
     if first_id is None or last_id is None:
         return []
-    return list(
-        AuditSeal.objects.filter(last_event_id__gte=first_id, after_event_id__lt=last_id).order_by("sequence")
-    )
+    return list(AuditSeal.objects.filter(last_event_id__gte=first_id, after_event_id__lt=last_id).order_by("sequence"))
 
 
 def _write_archive(path: Path, month: datetime.date, events: Any, seals: list[AuditSeal]) -> tuple[int, set[int]]:
@@ -285,13 +283,13 @@ def verify_archive(path: Path, *, against_database: bool = True) -> ArchiveCheck
                 check.problems.append("It is not an audit archive of format 1.")
                 return check
             check.month = str(header["month"])
-            for line in handle:
-                line = line.rstrip(b"\n")
-                if line.startswith(b"["):
-                    event_id = int(json.loads(line)[2])
-                    leaves[event_id] = leaf_hash(line)
+            for raw in handle:
+                data = raw.rstrip(b"\n")
+                if data.startswith(b"["):
+                    event_id = int(json.loads(data)[2])
+                    leaves[event_id] = leaf_hash(data)
                 else:
-                    seals.append(json.loads(line))
+                    seals.append(json.loads(data))
     except (OSError, ValueError, KeyError, EOFError) as error:
         check.problems.append(f"It cannot be read: {error}.")
         return check
@@ -299,19 +297,19 @@ def verify_archive(path: Path, *, against_database: bool = True) -> ArchiveCheck
     if header.get("event_count") != len(leaves):
         check.problems.append(f"It holds {len(leaves)} events; its header says {header.get('event_count')}.")
     sealed: dict[int, bytes] = {}
-    for line in seals:
-        claimed = line.pop("seal_hash")
-        digests = unpack_digests(bytes.fromhex(line.pop("event_digests")))
-        line.pop("kind")
-        if seal_hash(line) != claimed:
-            check.problems.append(f"Seal {line['sequence']}'s hash does not match its content.")
-        if merkle_root([digest for _, digest in digests]).hex() != line["events_root"]:
-            check.problems.append(f"Seal {line['sequence']}'s events do not give its root.")
+    for entry in seals:
+        claimed = entry.pop("seal_hash")
+        digests = unpack_digests(bytes.fromhex(entry.pop("event_digests")))
+        entry.pop("kind")
+        if seal_hash(entry) != claimed:
+            check.problems.append(f"Seal {entry['sequence']}'s hash does not match its content.")
+        if merkle_root([digest for _, digest in digests]).hex() != entry["events_root"]:
+            check.problems.append(f"Seal {entry['sequence']}'s events do not give its root.")
         sealed.update(digests)
         if against_database:
-            in_database = AuditSeal.objects.defer("event_digests").filter(sequence=line["sequence"]).first()
+            in_database = AuditSeal.objects.defer("event_digests").filter(sequence=entry["sequence"]).first()
             if in_database is None or in_database.seal_hash != claimed:
-                check.problems.append(f"Seal {line['sequence']} is not the database's seal of that number.")
+                check.problems.append(f"Seal {entry['sequence']} is not the database's seal of that number.")
     for event_id, leaf in sorted(leaves.items()):
         if sealed.get(event_id) != leaf:
             check.problems.append(f"Event {event_id} is not as its seal holds it.")

@@ -104,7 +104,7 @@ def ensure_partitions(
     connection = connections[using]
     created = []
     with transaction.atomic(using=using), connection.cursor() as cursor:
-        cursor.execute(f'SELECT DISTINCT date_trunc(\'month\', at AT TIME ZONE \'UTC\')::date FROM "{DEFAULT_PARTITION}"')
+        cursor.execute(f"SELECT DISTINCT date_trunc('month', at AT TIME ZONE 'UTC')::date FROM \"{DEFAULT_PARTITION}\"")
         stranded = sorted(month for (month,) in cursor.fetchall())
         for month in sorted(set(wanted) | set(stranded)):
             if month in existing:

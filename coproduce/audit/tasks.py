@@ -37,3 +37,22 @@ def check_audit_log_task() -> bool:
     """Check the whole audit log, record the outcome and email the administrators if it failed."""
     report, _ = check_audit_log(notify=True)
     return report.ok
+
+
+@task()
+def archive_audit_task() -> int:
+    """Make the coming months' partitions and archive every month due (`manage.py archive_audit`);
+    a month refused (not sealed, or not verifying) is logged and left. Returns how many were archived."""
+    from coproduce.audit.archiving import ArchiveError, archive_month, months_due
+    from coproduce.audit.partitions import ensure_partitions
+
+    ensure_partitions()
+    archived = 0
+    for month in months_due():
+        try:
+            archive_month(month)
+        except ArchiveError as error:
+            logger.warning("Audit archiving: %s", error)
+            continue
+        archived += 1
+    return archived

@@ -1,5 +1,5 @@
 """Archive months of the audit log older than COPRODUCE_AUDIT_MONTHS_IN_DATABASE to compressed,
-verifiable files, and make next months' partitions (docs/audit.md, "Archiving old months").
+verifiable files, and make next months' partitions (docs/audit.md, "At scale").
 
 manage.py archive_audit                       # every month due (the daily run does this)
 manage.py archive_audit --month 2024-03       # one month
@@ -29,16 +29,16 @@ class Command(BaseCommand):
         parser.add_argument("--month", help="Archive this month only, like 2024-03.")
         parser.add_argument("--dry-run", action="store_true", help="Only say which months are due.")
         parser.add_argument("--verify", metavar="FILE", help="Check an archive file and exit.")
-        parser.add_argument(
-            "--ensure-partitions", action="store_true", help="Only make the coming months' partitions."
-        )
+        parser.add_argument("--ensure-partitions", action="store_true", help="Only make the coming months' partitions.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["verify"]:
             check = verify_archive(Path(options["verify"]))
             if not check.ok:
                 raise CommandError(f"{check.path} does NOT verify: {'; '.join(check.problems[:5])}", returncode=1)
-            self.stdout.write(f"{check.path} verifies: {check.events:,} events of {check.month} in {check.seals} seals.")
+            self.stdout.write(
+                f"{check.path} verifies: {check.events:,} events of {check.month} in {check.seals} seals."
+            )
             return
         created = ensure_partitions()
         if created:
