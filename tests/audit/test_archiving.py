@@ -151,9 +151,6 @@ def test_the_command_archives_what_is_due(two_old_months: dict[str, list[AuditEv
     assert verify_audit_log().ok
 
 
-postgresql_only = pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL partitions")
-
-
 def partition_of(event: AuditEvent) -> str:
     with connection.cursor() as cursor:
         cursor.execute("SELECT tableoid::regclass::text FROM audit_auditevent WHERE id = %s", [event.pk])
@@ -194,3 +191,21 @@ def test_archiving_drops_the_months_partition(two_old_months: dict[str, list[Aud
     assert partition_name(JANUARY) not in names
     assert partition_of(two_old_months["february"][0]) == partition_name(FEBRUARY)
     assert verify_audit_log().ok
+
+
+def test_an_incremental_check_reads_only_the_seals_asked_for() -> None:
+    from tests.audit.logbook import execute, triggers_off
+
+    events = append_events(12, actor=UserFactory(), participant=ParticipantFactory())
+    seal_audit_log(batch_size=4)
+    with triggers_off():
+        execute("UPDATE audit_auditevent SET purpose = 'Lunch' WHERE id = %s", [events[0].pk])
+
+    recent = verify_audit_log(from_sequence=2)
+
+    assert recent.ok, recent.summary()
+    assert (recent.seals_checked, recent.events_checked) == (2, 8)
+    assert not verify_audit_log().ok
+    out = io.StringIO()
+    call_command("verify_audit", from_seal=3, stdout=out)
+    assert "4 events in 1 seal" in out.getvalue()
