@@ -296,6 +296,10 @@ COPRODUCE_AUDIT_CHECKPOINT_DIR = Path(env("COPRODUCE_AUDIT_CHECKPOINT_DIR", str(
 COPRODUCE_AUDIT_SEAL_INTERVAL_SECONDS = int(env("COPRODUCE_AUDIT_SEAL_INTERVAL_SECONDS", "60"))
 # Events younger than this are left for the next seal (seconds): a margin for clocks and slow writers.
 COPRODUCE_AUDIT_SEAL_GRACE_SECONDS = int(env("COPRODUCE_AUDIT_SEAL_GRACE_SECONDS", "5"))
+# Months of audit events kept in the database (this one included); older months are archived to
+# compressed, verifiable files in COPRODUCE_AUDIT_ARCHIVE_DIR by the daily run (docs/audit.md).
+COPRODUCE_AUDIT_MONTHS_IN_DATABASE = int(env("COPRODUCE_AUDIT_MONTHS_IN_DATABASE", "25"))
+COPRODUCE_AUDIT_ARCHIVE_DIR = Path(env("COPRODUCE_AUDIT_ARCHIVE_DIR", str(BASE_DIR / "var" / "audit-archive")))
 
 # Texts and emails (coproduce/notifications, docs/notifications.md). The backend: "notify" (GOV.UK
 # Notify, text and email), "smtp" (Django's email backend: email only, texts are recorded as not

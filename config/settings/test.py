@@ -29,3 +29,4 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # automatically (tests/audit turns it on where it tests it).
 COPRODUCE_AUDIT_CHECKPOINT_DIR = Path(tempfile.mkdtemp(prefix="coproduce-test-audit-"))
 COPRODUCE_AUDIT_SEAL_INTERVAL_SECONDS = 0
+COPRODUCE_AUDIT_ARCHIVE_DIR = Path(tempfile.mkdtemp(prefix="coproduce-test-audit-archive-"))

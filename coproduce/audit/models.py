@@ -114,15 +114,16 @@ class AuditEvent(models.Model):
         SYSTEM = "system", "System"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # No index of their own: the indexes on (actor, at) and (participant, at) start with them.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     actor_role = models.CharField(max_length=32, blank=True)
     action = models.CharField(max_length=20, choices=Action.choices)
     channel = models.CharField(max_length=10, choices=Channel.choices)
     # The participant whose personal data this is, if any: what "who looked at my record" reads.
     participant = models.ForeignKey(
-        "participants.Participant", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "participants.Participant", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     record_type = models.CharField(max_length=60)
     record_id = models.CharField(max_length=40)
@@ -229,3 +230,41 @@ class AuditVerification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} {self.ran_at:%Y-%m-%d %H:%M}"
+
+
+class AuditArchiveQuerySet(AppendOnlyQuerySet["AuditArchive"]):
+    pass
+
+
+class AuditArchive(models.Model):
+    """One month of audit events moved out of the database into a compressed file
+    (`manage.py archive_audit`, docs/audit.md). The seals stay, so the chain still verifies;
+    `archived_ranges` tells verification which sealed events are in the file, not missing."""
+
+    month = models.DateField(unique=True, help_text="The first day of the month archived (UTC).")
+    file_name = models.CharField(max_length=200)
+    file_sha256 = models.CharField(max_length=64)
+    event_count = models.PositiveBigIntegerField()
+    first_event_id = models.BigIntegerField(null=True)
+    last_event_id = models.BigIntegerField(null=True)
+    first_seal = models.PositiveBigIntegerField(null=True, help_text="The first seal holding events of the month.")
+    last_seal = models.PositiveBigIntegerField(null=True)
+    # Runs [first id, last id] within which every sealed event is in this archive.
+    archived_ranges = models.JSONField(default=list)
+    archived_at = models.DateTimeField()
+
+    objects = AuditArchiveQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["month"]
+
+    def __str__(self) -> str:
+        return f"Audit archive {self.month:%Y-%m}: {self.event_count:,} events"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("Audit archives are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("Audit archives are never deleted.")

@@ -10,6 +10,8 @@ import logging
 
 from django_tasks import task
 
+from coproduce.audit.archiving import ARCHIVING_RUN, ArchiveError, archive_month, months_due
+from coproduce.audit.partitions import ensure_partitions
 from coproduce.audit.scheduling import can_queue_later, queue_seal_task, seal_task_started, sealing_interval
 from coproduce.audit.sealing import grace, seal_audit_log
 from coproduce.audit.verification import VERIFICATION_RUN, check_audit_log
@@ -42,3 +44,22 @@ def check_audit_log_task() -> bool | None:
             return None
         report, _ = check_audit_log(notify=True)
         return report.ok
+
+
+@task()
+def archive_audit_task() -> int:
+    """Make the coming months' partitions and archive every month due (`manage.py archive_audit`);
+    a month refused (not sealed, or not verifying) is logged and left. Returns how many were archived."""
+    archived = 0
+    with run_alone(ARCHIVING_RUN) as alone:
+        if not alone:
+            return archived
+        ensure_partitions()
+        for month in months_due():
+            try:
+                archive_month(month)
+            except ArchiveError as error:
+                logger.warning("Audit archiving: %s", error)
+                continue
+            archived += 1
+    return archived

@@ -27,7 +27,7 @@ from coproduce.audit.hashing import (
     seal_hash,
     unpack_digests,
 )
-from coproduce.audit.models import AuditEvent, AuditSeal, AuditVerification
+from coproduce.audit.models import AuditArchive, AuditEvent, AuditSeal, AuditVerification
 from coproduce.audit.sealing import fields_of, unsealed_events
 
 # A seal this recent may not be in the file yet: its sealer writes it just after committing.
@@ -64,6 +64,8 @@ class Problem:
 class VerificationReport:
     seals_checked: int = 0
     events_checked: int = 0
+    # Events of sealed batches now in archive files (checked there: `archive_audit --verify`).
+    events_archived: int = 0
     unsealed_events: int = 0
     oldest_unsealed_at: datetime.datetime | None = None
     against_checkpoints: bool = True
@@ -95,6 +97,8 @@ class VerificationReport:
         if self.against_checkpoints:
             text += f", matching {count_of(self.checkpoints_matched, 'checkpoint')} in {self.checkpoint_path}"
         text += "."
+        if self.events_archived:
+            text += f" {count_of(self.events_archived, 'event')} archived to files."
         if self.seals_accepted_on_resuming:
             text += f" {count_of(self.seals_accepted_on_resuming, 'seal')} accepted when the checkpoints resumed."
         if self.seals_awaiting_checkpoint:
@@ -121,13 +125,24 @@ def when(moment: datetime.datetime | None) -> str:
     return moment.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S UTC") if moment else "an unknown time"
 
 
-def verify_audit_log(*, against_checkpoints: bool = True, now: datetime.datetime | None = None) -> VerificationReport:
+def verify_audit_log(
+    *,
+    against_checkpoints: bool = True,
+    now: datetime.datetime | None = None,
+    from_sequence: int = 1,
+    to_sequence: int | None = None,
+) -> VerificationReport:
     """Recompute every seal from the events it covers and check that the seals form one chain
     and (unless `against_checkpoints` is False) that each matches its line in the external
     checkpoint file. Finds every event changed, deleted or inserted in a sealed batch, every
     seal rewritten or deleted, and history rewritten together with its seals, in log order:
     the first problem is the earliest. Events after the last seal are counted, not judged.
-    Reads only."""
+    Events archived (coproduce/audit/archiving.py) are in their files, not missing: their seals
+    are checked in the chain and against the checkpoints, their events by `archive_audit --verify`.
+
+    `from_sequence` and `to_sequence` check only those seals (the chain from the seal before
+    `from_sequence` as it is in the database): the check since the last full one, or of one
+    month before archiving it. Reads only."""
     now = now or timezone.now()
     store = checkpoint_file()
     history = store.read() if against_checkpoints else CheckpointHistory()
@@ -139,13 +154,24 @@ def verify_audit_log(*, against_checkpoints: bool = True, now: datetime.datetime
     )
     accepted_up_to = max((resumption.after_sequence for resumption in history.resumptions), default=0)
     previous_sequence, previous_last, previous_hash = 0, 0, NO_PREVIOUS_SEAL
+    if from_sequence > 1:
+        before = AuditSeal.objects.defer("event_digests").filter(sequence=from_sequence - 1).first()
+        if before is not None:
+            previous_sequence, previous_last, previous_hash = before.sequence, before.last_event_id, before.seal_hash
+    archived = archived_ranges()
     seal_hashes: dict[int, str] = {}
-    for seal, rows in _seals_with_their_events():
+    for seal, rows in _seals_with_their_events(after_sequence=previous_sequence, to_sequence=to_sequence):
         report.seals_checked += 1
         report.events_checked += len(rows)
         seal_hashes[seal.sequence] = seal.seal_hash
         report.problems += _chain_problems(seal, previous_sequence, previous_last, previous_hash)
-        report.problems += _event_problems(seal, rows)
+        in_archive = _archived_within(archived, seal)
+        if in_archive is None:
+            report.problems += _event_problems(seal, rows)
+        elif in_archive == "whole":
+            report.events_archived += seal.event_count
+        else:
+            report.problems += _event_problems(seal, rows, archived=archived)
         if against_checkpoints:
             checkpoint = history.checkpoints.get(seal.sequence)
             if checkpoint is not None:
@@ -170,8 +196,12 @@ def verify_audit_log(*, against_checkpoints: bool = True, now: datetime.datetime
                 )
         previous_sequence, previous_last, previous_hash = seal.sequence, seal.last_event_id, seal.seal_hash
     if against_checkpoints:
-        report.problems += _checkpoints_without_seals(history, previous_sequence)
-        report.problems += _resumption_problems(history.resumptions, seal_hashes)
+        if to_sequence is None:
+            report.problems += _checkpoints_without_seals(history, previous_sequence)
+        report.problems += _resumption_problems(
+            [resumption for resumption in history.resumptions if resumption.after_sequence >= from_sequence],
+            seal_hashes,
+        )
         report.problems += [
             Problem(ProblemKind.CHECKPOINT_FILE_DAMAGED, f"Line {line} of {store.path} was altered: {what}.")
             for line, what in history.damaged_lines
@@ -183,16 +213,44 @@ def verify_audit_log(*, against_checkpoints: bool = True, now: datetime.datetime
     return report
 
 
-def _seals_with_their_events() -> Iterator[tuple[AuditSeal, list[tuple[Any, ...]]]]:
-    """Every seal in sequence order with the events now in its range, read a few hundred seals
-    (and at most about EVENTS_PER_READ events) at a time."""
-    after_sequence = 0
+def archived_ranges() -> list[tuple[int, int]]:
+    """Every run of event ids archived (AuditArchive.archived_ranges), sorted."""
+    return sorted(
+        (int(low), int(high))
+        for ranges in AuditArchive.objects.values_list("archived_ranges", flat=True)
+        for low, high in ranges
+    )
+
+
+def _archived_within(archived: list[tuple[int, int]], seal: AuditSeal) -> str | None:
+    """Whether the seal's events are archived: "whole", "part", or None."""
+    low, high = seal.after_event_id + 1, seal.last_event_id
+    # Runs do not overlap: those touching the seal come just before the first that starts after it.
+    touching = []
+    index = bisect.bisect_right(archived, (high, float("inf"))) - 1
+    while index >= 0 and archived[index][1] >= low:
+        touching.append(archived[index])
+        index -= 1
+    if not touching:
+        return None
+    return "whole" if any(run[0] <= low and run[1] >= high for run in touching) else "part"
+
+
+def _is_archived(archived: list[tuple[int, int]], event_id: int) -> bool:
+    index = bisect.bisect_right(archived, (event_id, float("inf")))
+    return index > 0 and archived[index - 1][0] <= event_id <= archived[index - 1][1]
+
+
+def _seals_with_their_events(
+    *, after_sequence: int = 0, to_sequence: int | None = None
+) -> Iterator[tuple[AuditSeal, list[tuple[Any, ...]]]]:
+    """Every seal in sequence order (after `after_sequence`, up to `to_sequence`) with the events
+    now in its range, read a few hundred seals (and at most about EVENTS_PER_READ events) at a time."""
     while True:
-        seals = list(
-            AuditSeal.objects.defer("event_digests")
-            .filter(sequence__gt=after_sequence)
-            .order_by("sequence")[:SEALS_PER_READ]
-        )
+        wanted = AuditSeal.objects.defer("event_digests").filter(sequence__gt=after_sequence)
+        if to_sequence is not None:
+            wanted = wanted.filter(sequence__lte=to_sequence)
+        seals = list(wanted.order_by("sequence")[:SEALS_PER_READ])
         if not seals:
             return
         chunk: list[AuditSeal] = []
@@ -247,10 +305,13 @@ def _chain_problems(seal: AuditSeal, previous_sequence: int, previous_last: int,
     return problems
 
 
-def _event_problems(seal: AuditSeal, rows: Sequence[tuple[Any, ...]]) -> list[Problem]:
-    """The events of one batch against its root; where they differ, each event that differs."""
+def _event_problems(
+    seal: AuditSeal, rows: Sequence[tuple[Any, ...]], *, archived: list[tuple[int, int]] | None = None
+) -> list[Problem]:
+    """The events of one batch against its root; where they differ, each event that differs.
+    Events in `archived` runs may be missing: they are in an archive file."""
     digests = [event_digest(row) for row in rows]
-    if len(rows) == seal.event_count and merkle_root(digests).hex() == seal.events_root:
+    if not archived and len(rows) == seal.event_count and merkle_root(digests).hex() == seal.events_root:
         return []
     try:
         sealed = unpack_digests(bytes(AuditSeal.objects.values_list("event_digests", flat=True).get(pk=seal.pk)))
@@ -270,6 +331,8 @@ def _event_problems(seal: AuditSeal, rows: Sequence[tuple[Any, ...]]) -> list[Pr
     sealed_then = dict(sealed)
     problems = []
     for event_id in sorted(now_there.keys() | sealed_then.keys()):
+        if event_id not in now_there and archived and _is_archived(archived, event_id):
+            continue
         if event_id not in now_there:
             problems.append(
                 Problem(
@@ -352,10 +415,10 @@ def administrator_addresses() -> list[str]:
     return sorted(set(administrators.exclude(email="").values_list("email", flat=True)))
 
 
-def check_audit_log(*, notify: bool) -> tuple[VerificationReport, AuditVerification]:
+def check_audit_log(*, notify: bool, from_sequence: int = 1) -> tuple[VerificationReport, AuditVerification]:
     """Verify the audit log, record the outcome for the admin and, if it failed and `notify` is
     set, email every active administrator what was found and what to do."""
-    report = verify_audit_log()
+    report = verify_audit_log(from_sequence=from_sequence)
     listed = "\n".join(f"- {problem.message}" for problem in report.problems[:PROBLEMS_SHOWN])
     told = 0
     if notify and not report.ok:

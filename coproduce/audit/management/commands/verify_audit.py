@@ -19,14 +19,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--notify", action="store_true", help="Email every active administrator if the check fails."
         )
+        parser.add_argument(
+            "--from-seal",
+            type=int,
+            default=1,
+            help="Check only this seal and those after it, chained from the seal before (an incremental check).",
+        )
 
-    def handle(self, *args: Any, notify: bool = False, **options: Any) -> None:
+    def handle(self, *args: Any, notify: bool = False, from_seal: int = 1, **options: Any) -> None:
         with run_alone(VERIFICATION_RUN) as alone:
             if not alone:
                 # The other check records its outcome and tells the administrators: once.
                 self.stdout.write("Another check of the audit log is under way: this one did nothing.")
                 return
-            report, _ = check_audit_log(notify=notify)
+            report, _ = check_audit_log(notify=notify, from_sequence=from_seal)
         if report.ok:
             self.stdout.write(report.summary())
             return
