@@ -48,6 +48,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from statsmodels.tools.sm_exceptions import (
     ConvergenceWarning,
     HessianInversionWarning,
@@ -254,26 +255,30 @@ def counted_groups(actor: Any, today: datetime.date, programme: Programme | None
     def days_to(end: Any) -> ExpressionWrapper:
         return ExpressionWrapper(end - joined, output_field=DurationField())
 
+    # One value says both the days followed up and whether they ended in a job, so that the first-job
+    # subquery is written (and run) once per person: days to the first job (0 or more), or, for
+    # someone censored, -1 minus the days to censoring.
+    censored_at = Case(
+        When(closed & Q(participant__status_since__lt=today), then=F("participant__status_since")),
+        default=on_today,
+        output_field=DateField(),
+    )
+    signed_days = Coalesce(
+        days_to(Subquery(first_job, output_field=DateField())),
+        ExpressionWrapper(Value(datetime.timedelta(days=-1)) - days_to(censored_at), output_field=DurationField()),
+        output_field=DurationField(),
+    )
     rows = (
-        consents.annotate(first_job_on=Subquery(first_job, output_field=DateField()))
-        .annotate(
-            followed=Case(
-                When(first_job_on__isnull=False, then=days_to(F("first_job_on"))),
-                When(closed & Q(participant__status_since__lt=today), then=days_to(F("participant__status_since"))),
-                default=days_to(on_today),
-                output_field=DurationField(),
-            ),
-            found=Case(When(first_job_on__isnull=False, then=Value(True)), default=Value(False)),
-            barriers=Subquery(latest_barriers, output_field=IntegerField()),
-        )
+        consents.annotate(signed_days=signed_days, barriers=Subquery(latest_barriers, output_field=IntegerField()))
         .order_by()
-        .values_list("participant__partnership__area_name", "followed", "found", "barriers")
+        .values_list("participant__partnership__area_name", "signed_days", "barriers")
         .annotate(n=Count("pk"))
     )
-    return grouped(
-        [Followed(area, followed.days, bool(found), barriers, n) for area, followed, found, barriers, n in rows],
-        today,
-    )
+    groups = []
+    for area, signed, barriers, n in rows:
+        found = signed.days >= 0
+        groups.append(Followed(area, signed.days if found else -1 - signed.days, found, barriers, n))
+    return grouped(groups, today)
 
 
 def _areas(people: Sequence[Person | Followed]) -> list[str]:
