@@ -20,8 +20,9 @@ could each hide a different number of the same line and together give a small on
 
 "In paid work" is a participant with at least one job start on or before `today`; "a job that
 fits" one of those with a job start that `coproduce.outcomes.quality.job_fits` confirms fits
-(pay at least the real Living Wage, hours and contract as they wished). Rates come with 95%
-Wilson score intervals.
+(pay at least the real Living Wage, hours and contract as they wished). The counts are grouped
+queries in the database: `job_fits_condition` asks in SQL what job_fits answers in Python (a test
+holds them to the same answer, job by job). Rates come with 95% Wilson score intervals.
 """
 
 import datetime
