@@ -34,7 +34,21 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import rules
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from statsmodels.tools.sm_exceptions import (
     ConvergenceWarning,
     HessianInversionWarning,
@@ -165,7 +179,109 @@ def counted_people(actor: Any, today: datetime.date, programme: Programme | None
     ]
 
 
-def _areas(people: Sequence[Person]) -> list[str]:
+@dataclass(frozen=True)
+class Followed:
+    """`count` counted people alike in every analysis: same area, days followed up, outcome and barriers.
+
+    The page's figures are computed from these groups, counted in the database (`counted_groups`):
+    a programme of a million people is a few thousand groups, never a row per person in Python.
+    """
+
+    area: str
+    days: int  # from joining to the first job (found_work) or to censoring
+    found_work: bool
+    barriers: int | None
+    count: int = 1
+
+    @property
+    def months(self) -> float:
+        return self.days / DAYS_PER_MONTH
+
+    @property
+    def in_paid_work(self) -> bool:
+        return self.found_work
+
+
+def grouped(people: Sequence["Person | Followed"], today: datetime.date) -> list[Followed]:
+    """People (or groups) as groups, alike people added together, in a stable order."""
+    counts: Counter[tuple[str, int, bool, int | None]] = Counter()
+    for person in people:
+        if isinstance(person, Followed):
+            counts[(person.area, person.days, person.found_work, person.barriers)] += person.count
+            continue
+        end = person.first_job_on or (min(today, person.closed_on) if person.closed_on is not None else today)
+        counts[(person.area, (end - person.joined_on).days, person.in_paid_work, person.barriers)] += 1
+    return [Followed(*key, count=n) for key, n in sorted(counts.items(), key=lambda item: _group_order(item[0]))]
+
+
+def _group_order(key: tuple[str, int, bool, int | None]) -> tuple[str, int, bool, int]:
+    area, days, found, barriers = key
+    return area, days, found, -1 if barriers is None else barriers
+
+
+def counted_groups(actor: Any, today: datetime.date, programme: Programme | None = None) -> list[Followed]:
+    """The people `counted_people` gives, as groups counted in the database: one grouped query.
+
+    The first job (on or after joining, on or before `today`) and the barriers on the latest
+    assessment are subqueries per person; the days followed up are worked out in SQL; the rows are
+    grouped by area, days, outcome and barriers.
+    """
+    _refuse_unless_evaluator(actor)
+    if programme is None:
+        programme = evaluation_programme(actor)
+    consents = research_consents_visible_to(actor, programme_id=programme.pk).filter(
+        service_data=True, participant__joined_on__lte=today
+    )
+    first_job = (
+        Outcome.objects.filter(
+            participant_id=OuterRef("participant_id"),
+            kind=Outcome.Kind.JOB_START,
+            achieved_on__gte=OuterRef("participant__joined_on"),
+            achieved_on__lte=today,
+        )
+        .order_by("achieved_on")
+        .values("achieved_on")[:1]
+    )
+    latest_barriers = (
+        Assessment.objects.filter(participant_id=OuterRef("participant_id"))
+        .order_by("-assessed_on", "-pk")
+        .annotate(barrier_count=Count("barriers"))
+        .values("barrier_count")[:1]
+    )
+    joined = F("participant__joined_on")
+    on_today = Value(today, output_field=DateField())
+    closed = Q(participant__status=Participant.Status.CLOSED)
+
+    def days_to(end: Any) -> ExpressionWrapper:
+        return ExpressionWrapper(end - joined, output_field=DurationField())
+
+    # One value says both the days followed up and whether they ended in a job, so that the first-job
+    # subquery is written (and run) once per person: days to the first job (0 or more), or, for
+    # someone censored, -1 minus the days to censoring.
+    censored_at = Case(
+        When(closed & Q(participant__status_since__lt=today), then=F("participant__status_since")),
+        default=on_today,
+        output_field=DateField(),
+    )
+    signed_days = Coalesce(
+        days_to(Subquery(first_job, output_field=DateField())),
+        ExpressionWrapper(Value(datetime.timedelta(days=-1)) - days_to(censored_at), output_field=DurationField()),
+        output_field=DurationField(),
+    )
+    rows = (
+        consents.annotate(signed_days=signed_days, barriers=Subquery(latest_barriers, output_field=IntegerField()))
+        .order_by()
+        .values_list("participant__partnership__area_name", "signed_days", "barriers")
+        .annotate(n=Count("pk"))
+    )
+    groups = []
+    for area, signed, barriers, n in rows:
+        found = signed.days >= 0
+        groups.append(Followed(area, signed.days if found else -1 - signed.days, found, barriers, n))
+    return grouped(groups, today)
+
+
+def _areas(people: Sequence[Person | Followed]) -> list[str]:
     return sorted({person.area for person in people})
 
 
@@ -200,20 +316,30 @@ def _first_time_at_or_below_half(times: Sequence[float], shares: Sequence[float]
 
 
 def kaplan_meier(
-    durations: Sequence[float], events: Sequence[bool], at: Sequence[int] = SURVIVAL_MONTHS
+    durations: Sequence[float],
+    events: Sequence[bool],
+    at: Sequence[int] = SURVIVAL_MONTHS,
+    weights: Sequence[int] | None = None,
 ) -> KaplanMeier:
     """Kaplan–Meier with lifelines: S(t) is the product over event times up to t of (1 − d/n).
 
     The median is the first time S(t) is at most one half; its 95% interval is where the pointwise
     95% band (lifelines' exponential Greenwood) first reaches one half. A share at a time beyond
     the longest follow-up is None (not known), unless the curve had already reached nought.
+    `weights`, when given, are how many people each duration and event stand for (whole numbers):
+    the same estimate as with each person listed.
     """
     # Imported here, not at the top: lifelines loads slowly and only the analytics need it.
     from lifelines import KaplanMeierFitter
 
     if not durations:
         raise ValueError("Kaplan–Meier needs at least one person.")
-    fitter = KaplanMeierFitter().fit(list(durations), event_observed=[bool(event) for event in events])
+    counts = [1] * len(durations) if weights is None else [int(weight) for weight in weights]
+    fitter = KaplanMeierFitter().fit(
+        list(durations),
+        event_observed=[bool(event) for event in events],
+        weights=None if weights is None else counts,
+    )
     curve = fitter.survival_function_.iloc[:, 0]
     steps = tuple((float(time), float(value)) for time, value in curve.items())
     band = fitter.confidence_interval_
@@ -222,8 +348,8 @@ def kaplan_meier(
     last = steps[-1][1]
     shares = fitter.survival_function_at_times(list(at))
     return KaplanMeier(
-        n=len(durations),
-        events=sum(1 for event in events if event),
+        n=sum(counts),
+        events=sum(count for event, count in zip(events, counts, strict=True) if event),
         steps=steps,
         median=_first_time_at_or_below_half([time for time, _ in steps], [share for _, share in steps]),
         # The lower band reaches one half first: it gives the interval's lower end.
@@ -264,31 +390,36 @@ def _two_column_cells(
     return suppress(counts, lines)
 
 
-def time_to_work_of(people: Sequence[Person], today: datetime.date) -> TimeToWork:
+def time_to_work_of(people: Sequence[Person | Followed], today: datetime.date) -> TimeToWork:
     """Kaplan–Meier per area and for all areas, from the people counted (see the module docstring)."""
-    areas = _areas(people)
-    followed: dict[str, list[tuple[float, bool]]] = defaultdict(list)
-    for person in people:
-        followed[person.area].append(person.follow_up(today))
+    groups = grouped(people, today)
+    areas = _areas(groups)
+    followed: dict[str, list[Followed]] = defaultdict(list)
+    for group in groups:
+        followed[group.area].append(group)
     grid = {
-        (area, column): sum(1 for _, event in followed[area] if event == (column == FOUND_WORK))
+        (area, column): sum(group.count for group in followed[area] if group.found_work == (column == FOUND_WORK))
         for area in areas
         for column in (FOUND_WORK, NOT_IN_WORK)
     }
     cells = _two_column_cells(grid, areas, (FOUND_WORK, NOT_IN_WORK))
 
-    def row(key: Hashable, name: str, pairs: list[tuple[float, bool]]) -> AreaTimeToWork:
+    def row(key: Hashable, name: str, alike: list[Followed]) -> AreaTimeToWork:
         people, found, waiting = (cells[(key, column)] for column in (TOTAL, FOUND_WORK, NOT_IN_WORK))
         hidden = next((cell for cell in (people, found, waiting) if cell.hidden), None)
         if hidden is not None:
             note = f"Not estimated: a number of people here is {reason_text(hidden)}."
             return AreaTimeToWork(name, people, found, waiting, estimate=None, note=note)
-        if not pairs:
+        if not alike:
             return AreaTimeToWork(name, people, found, waiting, estimate=None, note="Nobody to count.")
-        estimate = kaplan_meier([months for months, _ in pairs], [event for _, event in pairs])
+        estimate = kaplan_meier(
+            [group.months for group in alike],
+            [group.found_work for group in alike],
+            weights=[group.count for group in alike],
+        )
         return AreaTimeToWork(name, people, found, waiting, estimate=estimate)
 
-    everyone = [pair for area in areas for pair in followed[area]]
+    everyone = [group for area in areas for group in followed[area]]
     return TimeToWork(
         today=today,
         areas=tuple(row(area, area, followed[area]) for area in areas),
@@ -423,24 +554,38 @@ def _reading_for(term: str, ratio: OddsRatio, reference: str | None) -> str:
 BARRIERS_TERM = "barriers"
 
 
-def paid_work_model_of(people: Sequence[Person]) -> PaidWorkModel:
+def _counts(people: Sequence[Person | Followed]) -> Counter[tuple[str, bool, int | None]]:
+    """How many people in each area, outcome and number of barriers, in the order first met."""
+    counts: Counter[tuple[str, bool, int | None]] = Counter()
+    for person in people:
+        counts[(person.area, person.in_paid_work, person.barriers)] += (
+            person.count if isinstance(person, Followed) else 1
+        )
+    return counts
+
+
+def paid_work_model_of(people: Sequence[Person | Followed]) -> PaidWorkModel:
     """Paid work (any job start) ~ barriers on the latest assessment + area, by logistic regression.
 
     The reference area is the largest in the model (alphabetically first among equals). People
     with no assessment are left out, and so are areas with fewer than five people in the model
     (their odds ratio would be both unstable and close to identifying).
     """
-    assessed = [person for person in people if person.barriers is not None]
+    counts = _counts(people)
+    everyone = sum(counts.values())
+    assessed = {key: count for key, count in counts.items() if key[2] is not None}
     left_out: list[str] = []
-    if len(assessed) < len(people):
-        left_out.append(f"{len(people) - len(assessed):,} with no assessment recorded")
-    sizes = Counter(person.area for person in assessed)
+    if sum(assessed.values()) < everyone:
+        left_out.append(f"{everyone - sum(assessed.values()):,} with no assessment recorded")
+    sizes: Counter[str] = Counter()
+    for (area, _found, _barriers), count in assessed.items():
+        sizes[area] += count
     small = sorted(area for area, size in sizes.items() if size < THRESHOLD)
     if small:
         left_out.append(f"everyone in {', '.join(small)} (fewer than {THRESHOLD} people with an assessment)")
-    modelled = [person for person in assessed if person.area not in small]
-    n, in_work = len(modelled), sum(1 for person in modelled if person.in_paid_work)
-    areas = sorted({person.area for person in modelled}, key=lambda area: (-sizes[area], area))
+    modelled = {key: count for key, count in assessed.items() if key[0] not in small}
+    n, in_work = sum(modelled.values()), sum(count for key, count in modelled.items() if key[1])
+    areas = sorted({area for area, _found, _barriers in modelled}, key=lambda area: (-sizes[area], area))
     reference = areas[0] if areas else None
 
     def without_model(message: str) -> PaidWorkModel:
@@ -453,18 +598,20 @@ def paid_work_model_of(people: Sequence[Person]) -> PaidWorkModel:
             f"and {MODEL_MINIMUM_EACH} not, and has {in_work:,} and {n - in_work:,}."
         )
     for area in areas:
-        outcomes = {person.in_paid_work for person in modelled if person.area == area}
+        outcomes = {found for (in_area, found, _barriers) in modelled if in_area == area}
         if len(outcomes) == 1:
-            everyone = "everyone" if outcomes == {True} else "nobody"
+            who = "everyone" if outcomes == {True} else "nobody"
             return without_model(
-                f"The model cannot be estimated: in {area} {everyone} in the model found paid work, so its "
+                f"The model cannot be estimated: in {area} {who} in the model found paid work, so its "
                 "odds ratio would be infinite (perfect separation). Read the rates below instead."
             )
+    # One row a person, as the model is fitted person by person (repeated from the counts).
+    keys, repeats = list(modelled), list(modelled.values())
     frame = pd.DataFrame(
         {
-            "paid": [1 if person.in_paid_work else 0 for person in modelled],
-            BARRIERS_TERM: [person.barriers for person in modelled],
-            "area": [person.area for person in modelled],
+            "paid": np.repeat([1 if found else 0 for _area, found, _barriers in keys], repeats),
+            BARRIERS_TERM: np.repeat([barriers for _area, _found, barriers in keys], repeats),
+            "area": np.repeat([area for area, _found, _barriers in keys], repeats),
         }
     )
     try:
@@ -521,9 +668,9 @@ def barrier_band(barriers: int | None) -> str:
     return BARRIER_BANDS[0] if barriers <= 1 else BARRIER_BANDS[1] if barriers <= 3 else BARRIER_BANDS[2]
 
 
-def _rate_rows(groups: Sequence[str], of: Mapping[str, list[Person]], total_label: str) -> tuple[RateRow, ...]:
+def _rate_rows(groups: Sequence[str], of: Mapping[tuple[str, bool], int], total_label: str) -> tuple[RateRow, ...]:
     grid = {
-        (group, column): sum(1 for person in of.get(group, []) if person.in_paid_work == (column == FOUND_WORK))
+        (group, column): of.get((group, column == FOUND_WORK), 0)
         for group in groups
         for column in (FOUND_WORK, NOT_IN_WORK)
     }
@@ -534,15 +681,16 @@ def _rate_rows(groups: Sequence[str], of: Mapping[str, list[Person]], total_labe
     )
 
 
-def paid_work_rates_of(people: Sequence[Person]) -> PaidWorkRates:
+def paid_work_rates_of(people: Sequence[Person | Followed]) -> PaidWorkRates:
     """Rates of paid work by area and by number of barriers, with 95% Wilson intervals; every count
     goes through small-number suppression, and a rate is shown only when its counts are."""
-    by_area: dict[str, list[Person]] = defaultdict(list)
-    by_band: dict[str, list[Person]] = defaultdict(list)
-    for person in people:
-        by_area[person.area].append(person)
-        by_band[barrier_band(person.barriers)].append(person)
-    bands = [*BARRIER_BANDS, *([NO_ASSESSMENT] if by_band.get(NO_ASSESSMENT) else [])]
+    by_area: Counter[tuple[str, bool]] = Counter()
+    by_band: Counter[tuple[str, bool]] = Counter()
+    for (area, found, barriers), count in _counts(people).items():
+        by_area[(area, found)] += count
+        by_band[(barrier_band(barriers), found)] += count
+    assessed_none = by_band.get((NO_ASSESSMENT, True), 0) + by_band.get((NO_ASSESSMENT, False), 0)
+    bands = [*BARRIER_BANDS, *([NO_ASSESSMENT] if assessed_none else [])]
     return PaidWorkRates(
         by_area=_rate_rows(_areas(people), by_area, ALL_AREAS),
         by_barriers=_rate_rows(bands, by_band, "All"),
@@ -583,7 +731,7 @@ def read_research_outcomes(
     only, over research-consented people who allowed the use of their service records. The read is audited
     as a read of aggregates (no participant)."""
     programme = _programme_for(actor, programme_id)
-    people = counted_people(actor, today, programme)
+    people = counted_groups(actor, today, programme)
     outcomes = ResearchOutcomes(
         today=today,
         programme=programme,
@@ -598,7 +746,7 @@ def read_research_outcomes(
 def read_time_to_work(*, actor: Any, today: datetime.date, programme_id: int | None = None) -> TimeToWork:
     """Time from joining to first job by area (Kaplan–Meier) in one programme; its evaluators only; audited."""
     programme = _programme_for(actor, programme_id)
-    result = time_to_work_of(counted_people(actor, today, programme), today)
+    result = time_to_work_of(counted_groups(actor, today, programme), today)
     _audit(actor, programme, action=AuditEvent.Action.VIEW)
     return result
 
@@ -607,7 +755,7 @@ def read_paid_work_model(*, actor: Any, today: datetime.date, programme_id: int 
     """Paid work against barriers and area (logistic regression) in one programme; its evaluators only;
     audited."""
     programme = _programme_for(actor, programme_id)
-    result = paid_work_model_of(counted_people(actor, today, programme))
+    result = paid_work_model_of(counted_groups(actor, today, programme))
     _audit(actor, programme, action=AuditEvent.Action.VIEW)
     return result
 
@@ -616,7 +764,7 @@ def read_paid_work_rates(*, actor: Any, today: datetime.date, programme_id: int 
     """Paid-work rates by area and by barriers with Wilson intervals, suppressed, in one programme; its
     evaluators only; audited."""
     programme = _programme_for(actor, programme_id)
-    result = paid_work_rates_of(counted_people(actor, today, programme))
+    result = paid_work_rates_of(counted_groups(actor, today, programme))
     _audit(actor, programme, action=AuditEvent.Action.VIEW)
     return result
 

@@ -23,8 +23,10 @@ from coproduce.reporting.research_outcomes import (
     Person,
     ResearchOutcomes,
     analytics_tables,
+    counted_groups,
     counted_people,
     fit_odds_ratios,
+    grouped,
     kaplan_meier,
     paid_work_model_of,
     paid_work_rates_of,
@@ -309,13 +311,53 @@ def test_the_whole_read_takes_as_many_queries_with_more_people(
     eve = personas.evaluator.user
     build_cohort(personas)
     assert actor_for(eve).programmes
-    # The rows (2) and the event (which names the programme read, already known).
-    with django_assert_num_queries(3):  # type: ignore[operator]
+    # The people, grouped in the database (1), and the event (which names the programme read, already known).
+    with django_assert_num_queries(2):  # type: ignore[operator]
         read_research_outcomes(actor=eve, today=TODAY)
     for _ in range(20):
         consented(personas.glasgow_keyworker)
-    with django_assert_num_queries(3):  # type: ignore[operator]
+    with django_assert_num_queries(2):  # type: ignore[operator]
         read_research_outcomes(actor=eve, today=TODAY)
+
+
+def test_the_groups_counted_in_the_database_are_the_people_counted_one_by_one(
+    cohort: Cohort, personas: Personas, django_assert_num_queries: object
+) -> None:
+    eve = personas.evaluator.user
+    assert actor_for(eve).programmes
+    # Someone closed after `today` is followed up to `today`; someone closed on it, to it.
+    late, on_the_day = cohort.glasgow[-2:]
+    Participant.objects.filter(pk=late.pk).update(status=Participant.Status.CLOSED, status_since=day(900))
+    Participant.objects.filter(pk=on_the_day.pk).update(status=Participant.Status.CLOSED, status_since=TODAY)
+    people = counted_people(eve, TODAY)
+    with django_assert_num_queries(1):  # type: ignore[operator]
+        groups = counted_groups(eve, TODAY)
+    assert groups == grouped(people, TODAY)
+    assert sum(group.count for group in groups) == len(people) == 24
+    assert any(group.count > 1 for group in groups)
+    assert sorted((group.months, group.found_work) for group in groups for _ in range(group.count)) == sorted(
+        person.follow_up(TODAY) for person in people
+    )
+
+
+def test_kaplan_meier_from_counts_is_kaplan_meier_person_by_person() -> None:
+    durations = [2.0, 3.0, 3.0, 3.0, 5.0, 8.0, 8.0, 10.0, 10.0, 10.0, 12.0]
+    events = [True, True, True, False, True, False, False, True, True, False, False]
+    one_by_one = kaplan_meier(durations, events, at=(1, 3, 6, 12))
+    pairs = sorted(set(zip(durations, events, strict=True)))
+    counted = kaplan_meier(
+        [duration for duration, _ in pairs],
+        [event for _, event in pairs],
+        at=(1, 3, 6, 12),
+        weights=[sum(1 for pair in zip(durations, events, strict=True) if pair == key) for key in pairs],
+    )
+    assert (counted.n, counted.events, counted.at) == (one_by_one.n, one_by_one.events, one_by_one.at)
+    assert [value for step in counted.steps for value in step] == pytest.approx(
+        [value for step in one_by_one.steps for value in step]
+    )
+    assert (counted.median, counted.median_low, counted.median_high) == pytest.approx(
+        (one_by_one.median, one_by_one.median_low, one_by_one.median_high)
+    )
 
 
 # ---- logistic regression -------------------------------------------------------------------

@@ -264,5 +264,68 @@ def test_the_number_of_queries_does_not_grow_with_areas_or_participants(
         build_story(personas)
         more_areas(personas, extra_areas)
         build_successor(personas)
-    with django_assert_num_queries(10):  # type: ignore[operator]
+    with django_assert_num_queries(8):  # type: ignore[operator]
         programme_statistics(TODAY, personas.fife.programme)
+
+
+# (achieved_on, hourly pay, hours, contract, wish: (min, max, contracts) or None)
+VARIED_JOBS = [
+    (datetime.date(2016, 3, 7), "8.25", "20", "permanent", ("16", "25", ["permanent", "fixed_term"])),  # fits
+    (datetime.date(2016, 3, 7), "8.24", "20", "permanent", ("16", "25", ["permanent"])),  # a penny short
+    (datetime.date(2016, 10, 31), "8.44", "20", "permanent", ("16", "25", ["permanent"])),  # new rate that day
+    (datetime.date(2016, 10, 30), "8.25", "20", "permanent", ("16", "25", ["permanent"])),  # old rate the day before
+    (datetime.date(2010, 1, 4), "7.20", "20", "permanent", ("16", "25", ["permanent"])),  # before the first rate
+    (datetime.date(2016, 3, 7), "9.00", "16", "fixed_term", ("16", "25", ["fixed_term"])),  # fewest hours wished
+    (datetime.date(2016, 3, 7), "9.00", "25", "permanent", ("16", "25", ["permanent"])),  # most hours wished
+    (datetime.date(2016, 3, 7), "9.00", "25.5", "permanent", ("16", "25", ["permanent"])),  # too many hours
+    (datetime.date(2016, 3, 7), "9.00", "15.5", "permanent", ("16", "25", ["permanent"])),  # too few hours
+    (datetime.date(2016, 3, 7), "9.00", "20", "zero_hours", ("16", "25", ["permanent"])),  # contract not wished
+    (datetime.date(2016, 3, 7), "9.00", "20", "permanent", ("16", "25", [])),  # no contract wished
+    (datetime.date(2016, 3, 7), "9.00", "20", "self_employed", ("0", "60", ["temporary", "self_employed"])),
+    (datetime.date(2016, 3, 7), "30.00", "20", "permanent", None),  # no wish: not confirmed
+    (datetime.date(2016, 3, 7), "0", "20", "permanent", ("16", "25", ["permanent"])),  # unpaid
+]
+
+
+def test_the_sql_that_decides_a_job_fits_agrees_with_job_fits_job_by_job(personas: Personas) -> None:
+    """programme_statistics counts fitting jobs in the database; the page's words use job_fits: they agree."""
+    from coproduce.outcomes.models import Outcome
+    from coproduce.outcomes.quality import job_fits
+    from coproduce.reporting.statistics import job_fits_condition
+    from tests.outcomes.factories import WorkWishFactory
+
+    keyworkers = [personas.keyworker, personas.other_keyworker]
+    for index, (day, pay, hours, contract, wish) in enumerate(VARIED_JOBS):
+        participant = ParticipantFactory(
+            keyworker=keyworkers[index % len(keyworkers)], joined_on=datetime.date(2009, 1, 5)
+        )
+        if wish is not None:
+            WorkWishFactory(
+                participant=participant, min_hours=Decimal(wish[0]), max_hours=Decimal(wish[1]), contract_types=wish[2]
+            )
+        JobStartFactory(
+            participant=participant,
+            achieved_on=day,
+            hourly_pay=Decimal(pay),
+            hours_per_week=Decimal(hours),
+            contract_type=contract,
+        )
+    # Someone with two jobs, one that fits and one that does not, counts once.
+    twice = ParticipantFactory(keyworker=personas.keyworker, joined_on=datetime.date(2015, 1, 5))
+    WorkWishFactory(participant=twice)
+    JobStartFactory(participant=twice, hourly_pay=Decimal("5.00"))
+    JobStartFactory(participant=twice, hourly_pay=Decimal("9.00"))
+
+    jobs = Outcome.objects.filter(kind=Outcome.Kind.JOB_START).select_related("participant__work_wish")
+    by_python = {job.pk for job in jobs if job_fits(job, getattr(job.participant, "work_wish", None)).fits}
+    by_sql = set(
+        Outcome.objects.filter(kind=Outcome.Kind.JOB_START).filter(job_fits_condition()).values_list("pk", flat=True)
+    )
+    assert by_sql == by_python
+    assert 0 < len(by_python) < len(jobs)
+
+    stats = programme_statistics(TODAY, personas.fife.programme)
+    fitting_people = {job.participant_id for job in jobs if job.pk in by_python and job.achieved_on <= TODAY}
+    paid_people = {job.participant_id for job in jobs if job.achieved_on <= TODAY}
+    assert stats.programme.fitting_job.count.value == len(fitting_people)
+    assert stats.programme.paid_work.count.value == len(paid_people)

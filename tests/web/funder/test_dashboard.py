@@ -281,3 +281,37 @@ def test_the_dashboard_takes_the_same_queries_for_one_area_or_many(
 
     assert len(many.captured_queries) == len(few.captured_queries)
     page_queries(client, django_assert_num_queries, len(few.captured_queries))
+
+
+QUERY_BUDGET = 15
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("web:funder_home", ()),
+        ("web:funder_dashboard", ()),
+        ("web:funder_dashboard_download", ["outcomes", "csv"]),
+        ("web:funder_dashboard_download", ["engagement", "xlsx"]),
+        ("web:funder_dashboard_download", ["costs", "csv"]),
+        ("web:funder_report_pdf", ()),
+    ],
+)
+def test_every_funder_page_and_file_takes_the_same_queries_within_budget_at_any_size(
+    personas: Personas, client_for: Callable[[str], Client], name: str, args: list[str]
+) -> None:
+    """The figures are grouped queries: more people, jobs and areas cost no more queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse(name, args=args)
+    client = client_for("funder")
+    client.get(url)  # warm the session
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    build_story(personas)
+    more_areas(personas, 3)
+    with CaptureQueriesContext(connection) as bigger:
+        assert client.get(url).status_code == 200
+
+    assert len(bigger.captured_queries) == len(small.captured_queries) <= QUERY_BUDGET
