@@ -154,7 +154,11 @@ def board_requests_listed(user: Any, *, topic: str = "") -> QuerySet[Request]:
     actor = actor_for(user)
     if not rules_allows_board(actor) or actor.partnership_id is None:
         return Request.objects.none()
-    listed = requests_visible_to(user).filter(participant__partnership_id=actor.partnership_id)
+    if actor.has(Role.PARTNERSHIP_MANAGER):
+        # A manager may see everyone in their area: the board's area is their area (one join fewer).
+        listed = Request.objects.filter(participant__partnership_id=actor.partnership_id)
+    else:
+        listed = requests_visible_to(user).filter(participant__partnership_id=actor.partnership_id)
     if topic:
         listed = listed.filter(topic=topic)
     return listed.select_related("participant__partnership").order_by("-created_at", "-pk")
