@@ -215,9 +215,20 @@ def participant_record(user: Any, participant_id: int, *, contacts_limit: int | 
 
 
 def area_participants(
-    user: Any, *, search: str = "", status: str = "", keyworker_id: int | None = None, not_seen_only: bool = False
+    user: Any,
+    *,
+    search: str = "",
+    status: str = "",
+    keyworker_id: int | None = None,
+    keyworker_name: str = "",
+    not_seen_only: bool = False,
 ) -> QuerySet[Participant]:
-    """Everyone in the partnership manager's area, searchable, with their keyworker and last contact."""
+    """Everyone in the partnership manager's area, searchable, with their keyworker and last contact.
+
+    `keyworker_name` keeps the people whose keyworker's name has every word typed in it.
+    """
+    from coproduce.programmes.models import StaffMember
+
     actor = actor_for(user)
     if not actor.has(Role.PARTNERSHIP_MANAGER) or actor.partnership_id is None:
         return Participant.objects.none()
@@ -225,6 +236,12 @@ def area_participants(
     participants = filter_participants(participants, search=search, status=status)
     if keyworker_id is not None:
         participants = participants.filter(keyworker_id=keyworker_id)
+    if keyworker_name.split():
+        # The area's keyworkers are few beside its participants: find them first, then their people.
+        keyworkers = StaffMember.objects.filter(partnership_id=actor.partnership_id)
+        for word in keyworker_name.split():
+            keyworkers = keyworkers.filter(user__display_name__icontains=word)
+        participants = participants.filter(keyworker_id__in=keyworkers.values("pk"))
     participants = with_last_contact(participants)
     if not_seen_only:
         participants = participants.filter(status=Participant.Status.ACTIVE).filter(

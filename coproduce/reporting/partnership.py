@@ -27,8 +27,19 @@ from decimal import Decimal
 from typing import Any
 
 import rules
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Min, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import ExtractYear, TruncQuarter
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce, ExtractYear, TruncQuarter
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
@@ -41,7 +52,7 @@ from coproduce.outcomes.models import Outcome
 from coproduce.participants.models import Enquiry, HeardAbout, Participant
 from coproduce.plans.models import Assessment, AssessmentBarrier, Barrier
 from coproduce.programmes.actors import actor_for
-from coproduce.programmes.models import EngagementTarget, Partnership, StaffMember
+from coproduce.programmes.models import Partnership, StaffMember
 from coproduce.referrals.models import Referral
 from coproduce.reporting.charts import Series, bar_chart_svg, line_chart
 from coproduce.reporting.exports import (
@@ -86,9 +97,19 @@ class DashTable:
 
 
 @dataclass(frozen=True)
+class Target:
+    """An engagement target as the dashboard needs it (read with the partnership, in the same query)."""
+
+    year: int
+    participants: int
+    agreed_at: datetime.datetime | None
+
+
+@dataclass(frozen=True)
 class Scope:
     partnership: Partnership
     exact: bool  # True for the manager; False for board members, who see suppressed counts
+    targets: tuple[Target, ...] = ()  # the partnership's engagement targets, by year
 
 
 @dataclass(frozen=True)
@@ -167,8 +188,25 @@ def dashboard_scope(user: Any) -> Scope:
         seat = board_seat_partnership_id(user)
         assert seat is not None  # the permission asks for one
         partnership_id, exact = seat, False
-    partnership = Partnership.objects.select_related("programme").get(pk=partnership_id)
-    return Scope(partnership=partnership, exact=exact)
+    # The partnership and its engagement targets in one query: one row per target (one with none if none).
+    found = list(
+        Partnership.objects.filter(pk=partnership_id)
+        .select_related("programme")
+        .annotate(
+            target_year=F("targets__year"),
+            target_participants=F("targets__participants"),
+            target_agreed_at=F("targets__agreed_at"),
+        )
+        .order_by("target_year")
+    )
+    if not found:
+        raise Partnership.DoesNotExist
+    targets = tuple(
+        Target(row.target_year, row.target_participants, row.target_agreed_at)
+        for row in found
+        if row.target_year is not None
+    )
+    return Scope(partnership=found[0], exact=exact, targets=targets)
 
 
 # ----- Counts, suppressed or not --------------------------------------------------------------
@@ -237,17 +275,26 @@ def _hidden_with(cell: Cell, amount: Decimal) -> Value:
 # ----- The sections ---------------------------------------------------------------------------
 
 
-def engagement_table(partnership: Partnership, sheet: _Sheet) -> Build:
-    """Participants joining per year against the agreed engagement target. Two queries."""
-    joined = dict(
-        Participant.objects.filter(partnership=partnership)
+def participants_by_year_and_status(partnership: Partnership) -> dict[tuple[int, str], int]:
+    """The area's participants counted by the year they joined and their status now. One query,
+    shared by the engagement table and the counts by status."""
+    return {
+        (row["year"], row["status"]): row["n"]
+        for row in Participant.objects.filter(partnership=partnership)
         .order_by()
         .annotate(year=ExtractYear("joined_on"))
-        .values_list("year")
+        .values("year", "status")
         .annotate(n=Count("pk"))
-        .values_list("year", "n")
-    )
-    targets = {target.year: target for target in EngagementTarget.objects.filter(partnership=partnership)}
+    }
+
+
+def engagement_table(sheet: _Sheet, people: Mapping[tuple[int, str], int], agreed: Sequence[Target] = ()) -> Build:
+    """Participants joining per year against the agreed engagement target (from
+    `participants_by_year_and_status`, and the targets read with the partnership)."""
+    joined: dict[int, int] = {}
+    for (year, _status), n in people.items():
+        joined[year] = joined.get(year, 0) + n
+    targets = {target.year: target for target in agreed}
     years = sorted({*joined, *targets})
     if years:
         years = list(range(years[0], years[-1] + 1))
@@ -334,20 +381,30 @@ def caseload_table(partnership: Partnership, sheet: _Sheet) -> Build:
     return build
 
 
-def referrals_table(partnership: Partnership, sheet: _Sheet) -> Build:
-    """Referrals of the area's participants by receiving organisation and state. One query."""
-    found = (
+def referrals_by_organisation_service_and_state(partnership: Partnership) -> list[dict[str, Any]]:
+    """The area's referrals counted by organisation, service, state and (for declines) reason, with
+    the first answer in each group. One query, shared by the referrals and the capacity-declines tables."""
+    return list(
         Referral.objects.filter(participant__partnership=partnership)
         .order_by()
-        .values("organisation_id", "organisation__name", "state")
-        .annotate(n=Count("pk"))
+        .values("organisation_id", "organisation__name", "service_id", "service__name", "state", "decline_reason")
+        .annotate(n=Count("pk"), last=Min("answered_at"))
     )
+
+
+def _is_capacity_decline(row: Mapping[str, Any]) -> bool:
+    return row["state"] == Referral.State.DECLINED and row["decline_reason"] == Referral.DeclineReason.NO_CAPACITY
+
+
+def referrals_table(sheet: _Sheet, found: Sequence[Mapping[str, Any]]) -> Build:
+    """Referrals of the area's participants by receiving organisation and state (from
+    `referrals_by_organisation_service_and_state`)."""
     names: dict[Hashable, str] = {}
     grid: dict[tuple[Hashable, Hashable], int] = {}
     for row in found:
         key = row["organisation_id"] or "none"
         names[key] = row["organisation__name"] or "Signposted elsewhere"
-        grid[(key, row["state"])] = row["n"]
+        grid[(key, row["state"])] = grid.get((key, row["state"]), 0) + row["n"]
     states = [state for state in Referral.State if any(s == state for _, s in grid)]
     organisations = sorted(names, key=lambda key: (key == "none", names[key]))
     _grid(sheet, "referrals", grid, organisations, states)
@@ -395,31 +452,49 @@ def outcomes_table(partnership: Partnership, sheet: _Sheet) -> Build:
     return build
 
 
+@dataclass
+class _Pot:
+    pk: int
+    name: str
+    starts_on: datetime.date
+    ends_on: datetime.date
+    amount: Decimal
+    approved: Decimal | None = None
+    approved_n: int = 0
+    requested: Decimal | None = None
+    requested_n: int = 0
+
+
 def budget_tables(partnership: Partnership, sheet: _Sheet) -> Callable[[Cells], tuple[DashTable, DashTable]]:
-    """Approved spend from the partnership's pots by category, and each pot's balance. Two queries.
+    """Approved spend from the partnership's pots by category, and each pot's balance. One query: the
+    pots with their spends counted and summed by category and state.
 
     For board members, a sum of money spent on fewer than 5 items is hidden with its count, and
     the two tables are suppressed together: the pots' approved items add up to the same total
     as the categories', so neither can be used to work out a hidden amount from the other.
     """
-    spends = Spend.objects.filter(pot__partnership=partnership)
-    found = {
-        row["category"]: row
-        for row in spends.filter(state=Spend.State.APPROVED)
-        .order_by()
-        .values("category")
-        .annotate(n=Count("pk"), amount=Sum("amount"))
-    }
-    pots = list(
+    grouped = (
         BudgetPot.objects.filter(partnership=partnership)
-        .annotate(
-            approved=Sum("spends__amount", filter=Q(spends__state=Spend.State.APPROVED)),
-            approved_n=Count("spends", filter=Q(spends__state=Spend.State.APPROVED)),
-            requested=Sum("spends__amount", filter=Q(spends__state=Spend.State.REQUESTED)),
-            requested_n=Count("spends", filter=Q(spends__state=Spend.State.REQUESTED)),
-        )
+        .values("pk", "name", "starts_on", "ends_on", "amount", "spends__category", "spends__state")
+        .annotate(n=Count("spends"), spent=Sum("spends__amount"))
         .order_by("-starts_on", "name", "pk")
     )
+    found: dict[str, dict[str, Any]] = {}
+    pots_by_pk: dict[int, _Pot] = {}
+    for row in grouped:
+        pot = pots_by_pk.setdefault(
+            row["pk"], _Pot(row["pk"], row["name"], row["starts_on"], row["ends_on"], row["amount"])
+        )
+        if row["spends__state"] == Spend.State.APPROVED:
+            pot.approved = (pot.approved or Decimal("0")) + (row["spent"] or Decimal("0"))
+            pot.approved_n += row["n"]
+            category = found.setdefault(row["spends__category"], {"n": 0, "amount": Decimal("0")})
+            category["n"] += row["n"]
+            category["amount"] += row["spent"] or Decimal("0")
+        elif row["spends__state"] == Spend.State.REQUESTED:
+            pot.requested = (pot.requested or Decimal("0")) + (row["spent"] or Decimal("0"))
+            pot.requested_n += row["n"]
+    pots = list(pots_by_pk.values())
     categories = list(Spend.Category)
     counts: dict[Hashable, int] = {
         ("category", c.value): found[c.value]["n"] if c.value in found else 0 for c in categories
@@ -485,15 +560,20 @@ def budget_tables(partnership: Partnership, sheet: _Sheet) -> Callable[[Cells], 
     return build
 
 
-def requests_table(partnership: Partnership, sheet: _Sheet) -> Build:
-    """Participants' requests by topic, answered or waiting. One query."""
-    grid = {
-        (row["topic"], row["status"]): row["n"]
-        for row in Request.objects.filter(participant__partnership=partnership)
+def requests_by_topic_and_status(partnership: Partnership) -> list[dict[str, Any]]:
+    """The area's requests counted by topic and status, with the oldest of each. One query, shared by
+    the requests and the unanswered tables."""
+    return list(
+        Request.objects.filter(participant__partnership=partnership)
         .order_by()
         .values("topic", "status")
-        .annotate(n=Count("pk"))
-    }
+        .annotate(n=Count("pk"), oldest=Min("created_at"))
+    )
+
+
+def requests_table(sheet: _Sheet, found: Sequence[Mapping[str, Any]]) -> Build:
+    """Participants' requests by topic, answered or waiting (from `requests_by_topic_and_status`)."""
+    grid = {(row["topic"], row["status"]): row["n"] for row in found}
     statuses = [Request.Status.OPEN.value, Request.Status.ANSWERED.value]
     topics = [topic.value for topic in Topic if any(t == topic for t, _ in grid)]
     _grid(sheet, "requests", grid, topics, statuses)
@@ -512,24 +592,29 @@ def requests_table(partnership: Partnership, sheet: _Sheet) -> Build:
 
 
 def sessions_table(partnership: Partnership, sheet: _Sheet) -> Build:
-    """Group sessions per year: how many, places offered, people invited and who came. Two queries."""
+    """Group sessions per year: how many, places offered, people invited and who came. One query
+    (each session's invitations counted in a subquery, so that its places are summed once)."""
+
+    def invitations(*conditions: Q) -> Coalesce:
+        counted = (
+            Invitation.objects.filter(Q(group_session=OuterRef("pk")), *conditions)
+            .order_by()
+            .values("group_session")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
     sessions = {
         row["year"]: row
         for row in GroupSession.objects.filter(partnership=partnership)
         .order_by()
-        .annotate(year=ExtractYear("starts_at"))
+        .annotate(year=ExtractYear("starts_at"), invited_n=invitations(), came_n=invitations(Q(attended=True)))
         .values("year")
-        .annotate(n=Count("pk"), places=Sum("places"))
+        .annotate(n=Count("pk"), places=Sum("places"), invited=Sum("invited_n"), came=Sum("came_n"))
     }
-    invited = {
-        row["year"]: row
-        for row in Invitation.objects.filter(group_session__partnership=partnership)
-        .order_by()
-        .annotate(year=ExtractYear("group_session__starts_at"))
-        .values("year")
-        .annotate(n=Count("pk"), came=Count("pk", filter=Q(attended=True)))
-    }
-    years = sorted(set(sessions) | set(invited))
+    invited = {year: {"n": row["invited"] or 0, "came": row["came"] or 0} for year, row in sessions.items()}
+    years = sorted(sessions)
     # Sessions and places are not people: shown as they are. Invited and attended are suppressed.
     grid: dict[tuple[int, str], int] = {}
     for year in years:
@@ -578,10 +663,26 @@ def barrier_gaps_table(partnership: Partnership, sheet: _Sheet) -> Build:
 
     A gap is a barrier someone in the area has for which no active service linked to the
     partnership, tagged with that need, has places free (no number given counts as free).
-    Childcare first, then the gaps, then the rest, most named first. Two queries.
+    Childcare first, then the gaps, then the rest, most named first. One query: the barriers named,
+    counted, each with its services with places counted in a subquery (only named barriers are shown).
     """
     latest = Assessment.objects.filter(participant=OuterRef("assessment__participant")).order_by("-assessed_on", "-pk")
-    named = dict(
+    places = (
+        Attribute.objects.filter(
+            _has_places(),
+            taxonomy_term__taxonomy_detail_id=BARRIER_TAXONOMY_ID,
+            taxonomy_term__code=OuterRef("barrier"),
+            service__status=Service.Status.ACTIVE,
+            service__partnerships=partnership,
+        )
+        .order_by()
+        .values("taxonomy_term__code")
+        .annotate(n=Count("service", distinct=True))
+        .values("n")
+    )
+    named: dict[str, int] = {}
+    with_places: dict[str, int] = {}
+    for barrier, n, services in (
         AssessmentBarrier.objects.filter(
             assessment__participant__partnership=partnership,
             assessment__participant__status=Participant.Status.ACTIVE,
@@ -590,20 +691,10 @@ def barrier_gaps_table(partnership: Partnership, sheet: _Sheet) -> Build:
         .order_by()
         .values_list("barrier")
         .annotate(n=Count("assessment__participant", distinct=True))
-        .values_list("barrier", "n")
-    )
-    with_places = dict(
-        Attribute.objects.filter(
-            _has_places(),
-            taxonomy_term__taxonomy_detail_id=BARRIER_TAXONOMY_ID,
-            service__status=Service.Status.ACTIVE,
-            service__partnerships=partnership,
-        )
-        .order_by()
-        .values_list("taxonomy_term__code")
-        .annotate(n=Count("service", distinct=True))
-        .values_list("taxonomy_term__code", "n")
-    )
+        .annotate(services=Coalesce(Subquery(places, output_field=IntegerField()), 0))
+        .values_list("barrier", "n", "services")
+    ):
+        named[barrier], with_places[barrier] = n, services
     barriers = [barrier for barrier in Barrier if named.get(barrier.value, 0)]
     barriers.sort(key=lambda b: (b != Barrier.CHILDCARE, with_places.get(b.value, 0) > 0, -named[b.value], b.label))
     # Participants may name several barriers: the counts do not add up to a total, so none is shown.
@@ -632,18 +723,10 @@ def barrier_gaps_table(partnership: Partnership, sheet: _Sheet) -> Build:
     return build
 
 
-def capacity_declines_table(partnership: Partnership, sheet: _Sheet) -> Build:
-    """Referrals of the area's participants declined because the service had no places, by service. One query."""
-    found = list(
-        Referral.objects.filter(
-            participant__partnership=partnership,
-            state=Referral.State.DECLINED,
-            decline_reason=Referral.DeclineReason.NO_CAPACITY,
-        )
-        .order_by()
-        .values("service_id", "service__name", "organisation_id", "organisation__name")
-        .annotate(n=Count("pk"), last=Min("answered_at"))
-    )
+def capacity_declines_table(sheet: _Sheet, groups: Sequence[Mapping[str, Any]]) -> Build:
+    """Referrals of the area's participants declined because the service had no places, by service
+    (from `referrals_by_organisation_service_and_state`)."""
+    found = [dict(row) for row in groups if _is_capacity_decline(row)]
     found.sort(key=lambda row: (-row["n"], row["service__name"] or ""))
     keys = [row["service_id"] or f"org-{index}" for index, row in enumerate(found)]
     counts: dict[Hashable, int] = {key: row["n"] for key, row in zip(keys, found, strict=True)}
@@ -680,15 +763,10 @@ def capacity_declines_table(partnership: Partnership, sheet: _Sheet) -> Build:
     return build
 
 
-def unanswered_table(partnership: Partnership, sheet: _Sheet, today: datetime.date) -> Build:
-    """Requests still waiting for an answer, by topic, with how long the oldest has waited. One query."""
-    found = {
-        row["topic"]: row
-        for row in Request.objects.filter(participant__partnership=partnership, status=Request.Status.OPEN)
-        .order_by()
-        .values("topic")
-        .annotate(n=Count("pk"), oldest=Min("created_at"))
-    }
+def unanswered_table(sheet: _Sheet, groups: Sequence[Mapping[str, Any]], today: datetime.date) -> Build:
+    """Requests still waiting for an answer, by topic, with how long the oldest has waited (from
+    `requests_by_topic_and_status`)."""
+    found = {row["topic"]: row for row in groups if row["status"] == Request.Status.OPEN}
     topics = [topic for topic in Topic if topic.value in found]
     topics.sort(key=lambda t: (found[t.value]["oldest"], t.label))
     counts: dict[Hashable, int] = {t.value: found[t.value]["n"] for t in topics}
@@ -729,18 +807,30 @@ def _percent(part: Cell, whole: Cell) -> Figure | str:
     return percent((part.value or 0) / whole.value) if whole.value else "–"
 
 
-def outreach_table(partnership: Partnership, sheet: _Sheet) -> Build:
-    """How people heard about the service (as they said when they asked for help), and how many
-    of those enquiries became participants, per source. One query. Enquiries split into those that
-    became participants and those not (yet), so that suppression also covers the difference."""
-    grid = {
-        (row["source"] or NOT_SAID, CONVERTED if row["converted"] else NOT_CONVERTED): row["n"]
-        for row in Enquiry.objects.filter(partnership=partnership)
+def enquiries_by_quarter_source_and_outcome(partnership: Partnership) -> list[dict[str, Any]]:
+    """The area's enquiries counted by quarter, how they heard about the service and whether they
+    became participants. One query, shared by the two outreach tables."""
+    return list(
+        Enquiry.objects.filter(partnership=partnership)
         .order_by()
-        .annotate(converted=ExpressionWrapper(Q(participant__isnull=False), output_field=BooleanField()))
-        .values("converted", source=F("heard_about"))
+        .annotate(
+            quarter=TruncQuarter("created_at"),
+            converted=ExpressionWrapper(Q(participant__isnull=False), output_field=BooleanField()),
+        )
+        .values("quarter", "converted", source=F("heard_about"))
         .annotate(n=Count("pk"))
-    }
+    )
+
+
+def outreach_table(sheet: _Sheet, found: Sequence[Mapping[str, Any]]) -> Build:
+    """How people heard about the service (as they said when they asked for help), and how many
+    of those enquiries became participants, per source (from `enquiries_by_quarter_source_and_outcome`).
+    Enquiries split into those that became participants and those not (yet), so that suppression
+    also covers the difference."""
+    grid: dict[tuple[str, str], int] = {}
+    for row in found:
+        key = (row["source"] or NOT_SAID, CONVERTED if row["converted"] else NOT_CONVERTED)
+        grid[key] = grid.get(key, 0) + row["n"]
     sources = [source for source in [*HeardAbout.values, NOT_SAID] if any(s == source for s, _ in grid)]
     _grid(sheet, "outreach", grid, sources, [CONVERTED, NOT_CONVERTED])
 
@@ -765,16 +855,11 @@ def outreach_table(partnership: Partnership, sheet: _Sheet) -> Build:
     return build
 
 
-def outreach_over_time_table(partnership: Partnership, sheet: _Sheet) -> Build:
-    """Enquiries per quarter by how people heard about the service. One query."""
+def outreach_over_time_table(sheet: _Sheet, groups: Sequence[Mapping[str, Any]]) -> Build:
+    """Enquiries per quarter by how people heard about the service (from
+    `enquiries_by_quarter_source_and_outcome`)."""
     grid: dict[tuple[str, str], int] = {}
-    for found in (
-        Enquiry.objects.filter(partnership=partnership)
-        .order_by()
-        .annotate(quarter=TruncQuarter("created_at"))
-        .values("quarter", source=F("heard_about"))
-        .annotate(n=Count("pk"))
-    ):
+    for found in groups:
         moment = found["quarter"]
         key = (f"{moment.year} Q{(moment.month - 1) // 3 + 1}", found["source"] or NOT_SAID)
         grid[key] = grid.get(key, 0) + found["n"]
@@ -797,15 +882,12 @@ def outreach_over_time_table(partnership: Partnership, sheet: _Sheet) -> Build:
     return build
 
 
-def participants_counts(partnership: Partnership, sheet: _Sheet) -> None:
+def participants_counts(sheet: _Sheet, people: Mapping[tuple[int, str], int]) -> None:
     """The area's participants by status, for the board page, tied to the tables that show them
-    again: all who joined (engagement) and those on each keyworker's caseload. One query."""
-    found = Participant.objects.filter(partnership=partnership).aggregate(
-        active=Count("pk", filter=Q(status=ACTIVE)),
-        paused=Count("pk", filter=Q(status=PAUSED)),
-        closed=Count("pk", filter=Q(status=CLOSED)),
-    )
-    counts: dict[Hashable, int] = {ACTIVE: found["active"], PAUSED: found["paused"], CLOSED: found["closed"]}
+    again: all who joined (engagement) and those on each keyworker's caseload. From
+    `participants_by_year_and_status`: no query of its own."""
+    by_status = {status: sum(n for (_, s), n in people.items() if s == status) for status in (ACTIVE, PAUSED, CLOSED)}
+    counts: dict[Hashable, int] = {ACTIVE: by_status[ACTIVE], PAUSED: by_status[PAUSED], CLOSED: by_status[CLOSED]}
     counts["not_active"] = counts[PAUSED] + counts[CLOSED]
     counts[TOTAL] = counts[ACTIVE] + counts["not_active"]
     lines: list[Line[Hashable]] = [
@@ -837,19 +919,24 @@ def partnership_dashboard(user: Any, today: datetime.date | None = None) -> Dash
     today = today or timezone.localdate()
     sheet = _Sheet()
     # Order matters where a table ties its counts to an earlier one's.
-    engagement = engagement_table(partnership, sheet)
+    # One grouped query per table (fewer where tables share one), however much data.
+    by_year_and_status = participants_by_year_and_status(partnership)
+    engagement = engagement_table(sheet, by_year_and_status, scope.targets)
     caseloads = caseload_table(partnership, sheet)
-    participants_counts(partnership, sheet)
-    referrals = referrals_table(partnership, sheet)
-    capacity_declines = capacity_declines_table(partnership, sheet)
-    requests = requests_table(partnership, sheet)
-    unanswered = unanswered_table(partnership, sheet, today)
+    participants_counts(sheet, by_year_and_status)
+    referral_groups = referrals_by_organisation_service_and_state(partnership)
+    referrals = referrals_table(sheet, referral_groups)
+    capacity_declines = capacity_declines_table(sheet, referral_groups)
+    request_groups = requests_by_topic_and_status(partnership)
+    requests = requests_table(sheet, request_groups)
+    unanswered = unanswered_table(sheet, request_groups, today)
     outcomes = outcomes_table(partnership, sheet)
     budget = budget_tables(partnership, sheet)
     sessions = sessions_table(partnership, sheet)
     barrier_gaps = barrier_gaps_table(partnership, sheet)
-    outreach = outreach_table(partnership, sheet)
-    outreach_over_time = outreach_over_time_table(partnership, sheet)
+    enquiry_groups = enquiries_by_quarter_source_and_outcome(partnership)
+    outreach = outreach_table(sheet, enquiry_groups)
+    outreach_over_time = outreach_over_time_table(sheet, enquiry_groups)
     cells = sheet.cells(exact)
     people = _TableCells(cells, "participants")
     spend, pots = budget(cells)

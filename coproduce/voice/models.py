@@ -74,7 +74,11 @@ class Request(TimestampedModel):
 
     class Meta:
         ordering = ["-created_at", "pk"]
-        indexes = [models.Index(fields=["topic", "status"])]
+        indexes = [
+            models.Index(fields=["topic", "status"]),
+            # The requests board lists the newest first, a page at a time.
+            models.Index(fields=["created_at", "id"], name="request_by_created"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.get_topic_display()}"

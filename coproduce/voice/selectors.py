@@ -118,6 +118,52 @@ def rules_allows_board(actor: Any) -> bool:
     return actor.has(Role.KEYWORKER) or actor.has(Role.PARTNERSHIP_MANAGER)
 
 
+def board_counts(user: Any, *, topic: str = "") -> list[BoardGroup]:
+    """The board's groups (topic, kind and area) with their counts, in one grouped query; no one listed."""
+    scope = board_scope(user)
+    if topic:
+        scope = scope.filter(topic=topic)
+    counted = (
+        scope.values("topic", "kind", "participant__partnership__area_name")
+        .annotate(
+            total=Count("pk"),
+            open=Count("pk", filter=Q(status=Request.Status.OPEN)),
+            answered=Count("pk", filter=Q(status=Request.Status.ANSWERED)),
+        )
+        .order_by("-total", "topic", "kind", "participant__partnership__area_name")
+    )
+    return [
+        BoardGroup(
+            topic=row["topic"],
+            kind=row["kind"],
+            area=row["participant__partnership__area_name"],
+            total=row["total"],
+            open=row["open"],
+            answered=row["answered"],
+        )
+        for row in counted
+    ]
+
+
+def board_requests_listed(user: Any, *, topic: str = "") -> QuerySet[Request]:
+    """The board's requests the viewer may see with names (their own people's), newest first, for paging.
+
+    The same requests `requests_board` lists under its groups: visible to the viewer and in the
+    board's area.
+    """
+    actor = actor_for(user)
+    if not rules_allows_board(actor) or actor.partnership_id is None:
+        return Request.objects.none()
+    if actor.has(Role.PARTNERSHIP_MANAGER):
+        # A manager may see everyone in their area: the board's area is their area (one join fewer).
+        listed = Request.objects.filter(participant__partnership_id=actor.partnership_id)
+    else:
+        listed = requests_visible_to(user).filter(participant__partnership_id=actor.partnership_id)
+    if topic:
+        listed = listed.filter(topic=topic)
+    return listed.select_related("participant__partnership").order_by("-created_at", "-pk")
+
+
 def requests_board(user: Any, *, topic: str = "") -> list[BoardGroup]:
     """Requests grouped by topic and kind (and area), counted exactly, in two queries.
 

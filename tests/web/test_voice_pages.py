@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from coproduce.audit.models import AuditEvent
 from coproduce.voice.models import Feedback, GroupSession, Invitation, Request
+from tests.participants.factories import ParticipantFactory
 from tests.personas import Personas
 from tests.voice.factories import FeedbackFactory, GroupSessionFactory, InvitationFactory, RequestFactory
 
@@ -187,17 +188,46 @@ def test_glasgows_manager_cannot_open_fifes_session(personas: Personas, sign_in:
     assert sign_in(personas.glasgow_manager.user).get(f"/group-sessions/{session.pk}/").status_code == 404
 
 
-@pytest.mark.parametrize("how_many", [1, 50])
+@pytest.mark.parametrize("how_many", [1, 120])
 def test_the_board_takes_the_same_queries_however_many_requests(
     personas: Personas, sign_in: Callable, django_assert_num_queries: Callable, how_many: int
 ) -> None:
     for number in range(how_many):
         RequestFactory(participant=personas.participant, topic=["money", "digital", "health"][number % 3])
     client = sign_in(personas.keyworker.user)
-    # Session, user, actor (3), board counts, listed requests, audit insert.
-    with django_assert_num_queries(8):
+    # Session, user, actor (3), board counts, count and page of the listed requests, audit insert.
+    with django_assert_num_queries(9):
         response = client.get("/requests/")
     assert sum(group.total for group in response.context["groups"]) == how_many
+    assert len(response.context["listed"]) == min(how_many, 50)
+
+
+def test_the_board_lists_a_page_of_requests_and_audits_only_the_people_on_it(
+    personas: Personas, sign_in: Callable
+) -> None:
+    people = ParticipantFactory.create_batch(60, keyworker=personas.other_keyworker)
+    for number, person in enumerate(people):
+        request = RequestFactory(participant=person, topic="money", text=f"Request {number:02d}")
+        Request.objects.filter(pk=request.pk).update(created_at=timezone.now() - datetime.timedelta(hours=number))
+    client = sign_in(personas.manager.user)
+    first = client.get("/requests/")
+    page = text(first)
+    assert "60 asked: 60 waiting for an answer, 0 answered" in page
+    assert "60 requests, page 1 of 2" in page
+    assert "Request 00" in page
+    assert "Request 49" in page
+    assert "Request 50" not in page
+    audited = AuditEvent.objects.filter(actor=personas.manager.user, action="list")
+    assert set(audited.values_list("participant_id", flat=True)) == {person.pk for person in people[:50]}
+    assert audited.count() == 50
+    second = text(client.get("/requests/?page=2"))
+    assert "Request 50" in second
+    assert "Request 59" in second
+    assert "Request 49" not in second
+    assert audited.count() == 60
+    assert set(audited.values_list("participant_id", flat=True)) == {person.pk for person in people}
+    # The topic filter keeps to its topic, in counts and the list.
+    assert "No requests yet" in text(client.get("/requests/?topic=health"))
 
 
 @pytest.mark.parametrize("how_many", [1, 50])

@@ -8,12 +8,18 @@ from coproduce.accounts.roles import Role
 from coproduce.participants.services import record_participant_list_view
 from coproduce.programmes.actors import actor_for
 from coproduce.voice.models import Topic
-from coproduce.voice.selectors import feedback_visible_to, requests_board, shows_feedback_author
+from coproduce.voice.selectors import (
+    board_counts,
+    board_requests_listed,
+    feedback_visible_to,
+    shows_feedback_author,
+)
 from coproduce.web.access import require_roles
 from coproduce.web.forms import GovukForm
 from coproduce.web.pagination import paginate
 
 FEEDBACK_PER_PAGE = 25
+REQUESTS_PER_PAGE = 50
 
 
 class BoardFilterForm(GovukForm):
@@ -22,17 +28,21 @@ class BoardFilterForm(GovukForm):
 
 @require_roles(Role.KEYWORKER, Role.PARTNERSHIP_MANAGER)
 def requests_board_page(request: HttpRequest) -> HttpResponse:
-    """Counts cover the whole area; names are listed only for people the viewer may see (audited)."""
+    """Counts cover the whole area (one grouped query); the requests of people the viewer works with
+    are listed a page at a time, and only the people on the page shown are audited."""
     form = BoardFilterForm(request.GET)
     topic = form.cleaned_data.get("topic", "") if form.is_valid() else ""
-    groups = requests_board(request.user, topic=topic)
-    shown = {item.participant_id for group in groups for item in group.requests}
-    record_participant_list_view(actor=request.user, participant_ids=sorted(shown))
+    groups = board_counts(request.user, topic=topic)
+    pages = paginate(request, board_requests_listed(request.user, topic=topic), REQUESTS_PER_PAGE)
+    listed = list(pages.page)
+    record_participant_list_view(actor=request.user, participant_ids=sorted({item.participant_id for item in listed}))
     context = {
         "page_title": "Requests board",
         "form": form,
         "groups": groups,
         "total": sum(group.total for group in groups),
+        "pages": pages,
+        "listed": listed,
         "is_manager": actor_for(request.user).has(Role.PARTNERSHIP_MANAGER),
     }
     return render(request, "web/keyworker/requests_board.html", context)

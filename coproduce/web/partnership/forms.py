@@ -205,14 +205,18 @@ class StaffAddForm(GovukForm):
 
 
 class AreaParticipantsFilterForm(GovukForm):
+    """Find people in the area. The keyworker is found by the name typed: an area may have thousands of
+    keyworkers, too many for a drop-down, and it works without JavaScript."""
+
     search = forms.CharField(label="Search", required=False, max_length=100, help_text="Name, reference or postcode.")
     status = forms.ChoiceField(label="Status", required=False)
-    keyworker = forms.TypedChoiceField(label="Keyworker", required=False, coerce=int, empty_value=None)
+    keyworker_name = forms.CharField(
+        label="Keyworker", required=False, max_length=100, help_text="Their name, or part of it."
+    )
     not_seen = forms.BooleanField(label="Only active people not seen in the last 4 weeks", required=False)
 
-    def __init__(self, *args: Any, keyworkers: list[tuple[int, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         from coproduce.participants.models import Participant
 
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["status"]).choices = [("", "Any status"), *Participant.Status.choices]
-        cast(forms.ChoiceField, self.fields["keyworker"]).choices = [("", "Any keyworker"), *keyworkers]

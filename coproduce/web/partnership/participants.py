@@ -115,14 +115,13 @@ AREA_PER_PAGE = 50
 def area_participants(request: HttpRequest) -> HttpResponse:
     """Everyone in the area: find a participant, see who supports them and when they were last seen."""
     partnership = managed_partnership(request)
-    keyworkers = [(staff.pk, str(staff.user)) for staff in keyworkers_in(partnership.pk)]
-    form = AreaParticipantsFilterForm(request.GET, keyworkers=keyworkers)
+    form = AreaParticipantsFilterForm(request.GET)
     filters = form.cleaned_data if form.is_valid() else {}
     participants = area_participants_of(
         request.user,
         search=filters.get("search", ""),
         status=filters.get("status", ""),
-        keyworker_id=filters.get("keyworker"),
+        keyworker_name=filters.get("keyworker_name", ""),
         not_seen_only=filters.get("not_seen", False),
     )
     pages = paginate(request, participants, AREA_PER_PAGE)
@@ -145,6 +144,6 @@ def area_participants(request: HttpRequest) -> HttpResponse:
         "form": form,
         "pages": pages,
         "rows": rows,
-        "filtered": any(filters.get(name) for name in ("search", "status", "keyworker", "not_seen")),
+        "filtered": any(filters.get(name) for name in ("search", "status", "keyworker_name", "not_seen")),
     }
     return render(request, "web/partnership/area_participants.html", context)
