@@ -105,11 +105,11 @@ SELECT p.id, p.given_name, p.status,
   (SELECT json_agg(a.*) FROM plans_appointment a WHERE a.participant_id = p.id AND a.starts_at > now()),
   (SELECT count(*) FROM plans_step s JOIN plans_goal g ON g.id = s.goal_id
      WHERE g.participant_id = p.id AND s.state IN ('offered', 'agreed'))
-FROM participants_participant p WHERE p.id = %(participant)s
+FROM participants_participant p WHERE p.id = %(me)s
 """
 WHO_LOOKED_SQL = """
 SELECT e.actor_id, e.actor_role, e.action, e.purpose, date_trunc('month', e.at) AS month, count(*)
-FROM audit_auditevent e WHERE e.participant_id = %(participant)s
+FROM audit_auditevent e WHERE e.participant_id = %(me)s
 GROUP BY 1, 2, 3, 4, 5 ORDER BY 5 DESC, 6 DESC LIMIT 50
 """
 AREA_LIST_SQL = """
@@ -292,14 +292,22 @@ def choose_people() -> dict[str, Any]:
         raise SystemExit("No keyworker with an active caseload: is a programme loaded?")
     found["keyworker"], found["keyworker_user"], found["partnership"], found["programme"] = row
     params = {"keyworker": found["keyworker"], "partnership": found["partnership"], "programme": found["programme"]}
-    # The participant of that caseload with the most contacts, who can sign in.
+    # The participant of that caseload with the most contacts, whose record the keyworker opens.
     row = one(
-        """SELECT p.id, p.user_id FROM participants_participant p
-        WHERE p.keyworker_id = %(keyworker)s AND p.status = 'active' AND p.user_id IS NOT NULL
+        """SELECT p.id FROM participants_participant p
+        WHERE p.keyworker_id = %(keyworker)s AND p.status = 'active'
         ORDER BY (SELECT count(*) FROM plans_contact c WHERE c.participant_id = p.id) DESC, p.id LIMIT 1""",
         params,
     )
-    found["participant"], found["participant_user"] = row or (None, None)
+    found["participant"] = row[0] if row else None
+    # A participant who signs in for their own pages: of that caseload if one of them has an account.
+    row = one(
+        """SELECT p.id, p.user_id FROM participants_participant p
+        WHERE p.status = 'active' AND p.user_id IS NOT NULL
+        ORDER BY (p.keyworker_id = %(keyworker)s) DESC, p.id LIMIT 1""",
+        params,
+    )
+    found["me"], found["participant_user"] = row or (None, None)
 
     def staff_user(role: str, where: str = "TRUE", order: str = "s.id") -> int | None:
         result = one(
@@ -461,7 +469,7 @@ def ensure_database(participants: int, seed: int) -> tuple[str, str, float | Non
         generator = "load_demo"
         print(
             "manage.py generate_programme is not here yet: building with `load_demo --participants "
-            f"{participants}` instead (slow beyond tens of thousands).",
+            f"{participants}` instead (slow, and short of invented phone numbers beyond a few thousand).",
             file=sys.stderr,
         )
         manage(["load_demo", "--participants", str(participants), "--seed", str(seed)], env)
@@ -522,6 +530,8 @@ def machine(url: str) -> dict[str, str]:
         "postgresql": version[0] if version else "unknown",
         "settings": ", ".join(f"{name} {value}" for name, value in settings.items()),
         "python": platform.python_version(),
+        # Other work on the same cores shows in every figure: say how busy the machine was.
+        "load": "load average {:.1f}, {:.1f}, {:.1f}".format(*os.getloadavg()),
     }
 
 
@@ -609,7 +619,8 @@ def report(runs: list[SizeRun], about: dict[str, str], requests: int) -> list[st
         f"(`python -m coproduce.demo.bench_scale --sizes {','.join(str(run.participants) for run in runs)}`).",
         "",
         f"Machine: {about['cpu']}, {about['cores']} cores, {about['ram']} RAM; PostgreSQL {about['postgresql']} "
-        f"({about['settings']}); Python {about['python']}. The page is timed through Django's test client "
+        f"({about['settings']}); Python {about['python']}; {about['load']} when the report was written. "
+        "The page is timed through Django's test client "
         f"(no network), {WARM_UPS} warm-up requests then {requests} timed; its SQL is run {requests} times "
         "through the same connection and fetched whole. The ratio is judged only where the SQL takes "
         f"{RATIO_SQL_FLOOR_MS:.0f} ms or more: below that a page's time is Django's fixed cost (session, "
@@ -623,6 +634,9 @@ def report(runs: list[SizeRun], about: dict[str, str], requests: int) -> list[st
             else f"built earlier by `{run.generator}`"
         )
         lines += [f"### {run.participants:,} participants ({built})", "", *table(run), ""]
+        left_out = [page.name for page in PAGES if page.name not in {r.name for r in run.results}]
+        if left_out:
+            lines += ["Left out, nobody in this data to ask for them: " + ", ".join(left_out) + ".", ""]
     changes = query_count_changes(runs)
     if len(runs) > 1:
         lines.append(

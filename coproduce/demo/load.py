@@ -184,7 +184,8 @@ def report(rows: list[dict[str, str]], about: dict[str, str], arguments: argpars
         f"--run-time {arguments.run_time}`).",
         "",
         f"Machine: {about['cpu']}, {about['cores']} cores, {about['ram']} RAM; PostgreSQL {about['postgresql']} "
-        f"({about['settings']}). gunicorn with {WORKERS} sync workers (config.settings.load) and locust on the same "
+        f"({about['settings']}); {about['load']} when the report was written. "
+        f"gunicorn with {WORKERS} sync workers (config.settings.load) and locust on the same "
         f"machine, over loopback, on `bench_scale_{arguments.participants}`. {arguments.users} staff (four keyworkers "
         f"to one manager), started {SPAWN_RATE} a second, each signing in and then waiting 5–15 s between clicks; "
         f"statistics for {arguments.run_time} from when the last had signed in.",
