@@ -21,6 +21,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -441,6 +442,18 @@ def database_url(participants: int) -> str:
     return re.sub(r"/[^/]*$", f"/bench_scale_{participants}", PG_URL)
 
 
+def database_env(url: str) -> dict[str, str]:
+    """The environment for a process on that database: its own audit checkpoint directory, since
+    sealing refuses checkpoints that belong to another database."""
+    checkpoints = Path(tempfile.gettempdir()) / f"coproduce-{url.rsplit('/', 1)[1]}-audit"
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        "COPRODUCE_AUDIT_CHECKPOINT_DIR": str(checkpoints),
+    }
+
+
 def ensure_database(participants: int, seed: int) -> tuple[str, str, float | None]:
     """Builds `bench_scale_<N>` unless it already holds N participants from this seed; returns its URL,
     what built it and how long building took (None when it was reused)."""
@@ -457,8 +470,10 @@ def ensure_database(participants: int, seed: int) -> tuple[str, str, float | Non
                 return url, str(marker["generator"]), None
             print(f"{name}: not a complete build of {participants:,} participants (seed {seed}); building it again.")
             admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        # The seals' checkpoints of an earlier database of that name belong to it, not to this one.
+        shutil.rmtree(database_env(url)["COPRODUCE_AUDIT_CHECKPOINT_DIR"], ignore_errors=True)
         admin.execute(f'CREATE DATABASE "{name}"')
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.local"}
+    env = database_env(url)
     started = time.perf_counter()
     manage(["migrate", "--noinput", "-v0"], env)
     manage(["createcachetable"], env)
@@ -563,7 +578,7 @@ def measure_here(output: str, requests: int, warm_ups: int) -> int:
 def run_size(participants: int, seed: int, requests: int) -> tuple[SizeRun, str]:
     url, generator, seconds = ensure_database(participants, seed)
     with tempfile.NamedTemporaryFile(suffix=".json") as output:
-        env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.local"}
+        env = database_env(url)
         subprocess.run(
             [
                 sys.executable,
@@ -633,7 +648,7 @@ def report(runs: list[SizeRun], about: dict[str, str], requests: int) -> list[st
             if run.build_seconds is not None
             else f"built earlier by `{run.generator}`"
         )
-        lines += [f"### {run.participants:,} participants ({built})", "", *table(run), ""]
+        lines += [f"#### {run.participants:,} participants ({built})", "", *table(run), ""]
         left_out = [page.name for page in PAGES if page.name not in {r.name for r in run.results}]
         if left_out:
             lines += ["Left out, nobody in this data to ask for them: " + ", ".join(left_out) + ".", ""]

@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from coproduce.demo.bench_scale import DEFAULT_SEED, DOC, ROOT, ensure_database, machine, write_section
+from coproduce.demo.bench_scale import DEFAULT_SEED, DOC, ROOT, database_env, ensure_database, machine, write_section
 
 P95_TARGET_MS = 300.0
 SPAWN_RATE = 5  # users started per second
@@ -217,8 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-write", action="store_true", help="Print only; leave docs/performance.md alone.")
     arguments = parser.parse_args(argv)
     url, _, _ = ensure_database(arguments.participants, arguments.seed)
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    os.environ.update(database_env(url))
     import django
 
     django.setup()
@@ -241,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
                 "120",
             ],
             cwd=ROOT,
-            env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.load", "DATABASE_URL": url},
+            env={**database_env(url), "DJANGO_SETTINGS_MODULE": "config.settings.load"},
         )
         try:
             wait_for_port(arguments.port)
