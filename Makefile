@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 PG_URL ?= postgres://postgres@127.0.0.1:5432/coproduce
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo test test-sqlite test-postgres test-browser test-full lint format bench drill fuzz install browser pdf-libs postgres assets serve clean messages gettext
+.PHONY: demo test test-sqlite test-postgres test-browser test-full lint format bench bench-scale load drill fuzz install browser pdf-libs postgres assets serve clean messages gettext
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -108,6 +108,22 @@ format: install
 
 bench: install
 	$(BIN)/python -m coproduce.demo.bench
+
+# Every busy page at a national programme's size on PostgreSQL, against the SQL that returns the same
+# data; results into docs/performance.md. Builds bench_scale_<N> once per size (1M takes a while):
+# `make bench-scale SIZES=10000,100000` for fewer.
+SIZES ?= 10000,100000,1000000
+bench-scale: install postgres
+	PG_URL=$(PG_URL) $(BIN)/python -m coproduce.demo.bench_scale --sizes $(SIZES)
+
+# 300 staff under locust against gunicorn (4 workers) over the 100k programme for 3 minutes; the
+# report goes into docs/performance.md. `make load LOAD_USERS=50 LOAD_TIME=1m` for a shorter run.
+LOAD_PARTICIPANTS ?= 100000
+LOAD_USERS ?= 300
+LOAD_TIME ?= 3m
+load: install postgres
+	PG_URL=$(PG_URL) $(BIN)/python -m coproduce.demo.load --participants $(LOAD_PARTICIPANTS) \
+		--users $(LOAD_USERS) --run-time $(LOAD_TIME)
 
 # The restore drill over the full demo (3,115 participants), on SQLite and on PostgreSQL: back up,
 # restore into a fresh database, compare every table and file, verify the audit (docs/operations.md).
