@@ -772,7 +772,9 @@ class _Builder:
         else:
             # What the closed programme left, in its order: no two people share a number.
             pool = self.mobile_pool
-            self.enquiry_mobiles = [pool.pop() for _ in range(len(data.AREAS) * data.ENQUIRIES_PER_AREA)]
+            # A demo far bigger than the real one can have used every number: its enquirers then write.
+            wanted = min(len(pool), len(data.AREAS) * data.ENQUIRIES_PER_AREA)
+            self.enquiry_mobiles = [pool.pop() for _ in range(wanted)]
         for person in self.people:
             if person.status != Participant.Status.CLOSED and pool:
                 person.mobile = pool.pop()
@@ -1046,6 +1048,8 @@ class _Builder:
                 given = rng.choice(data.WOMEN_GIVEN_NAMES + data.MEN_GIVEN_NAMES[:5])
                 family = rng.choice(data.FAMILY_NAMES)
                 contact_by = _weighted(rng, {"phone": 40, "text": 30, "email": 30})
+                if not mobiles:
+                    contact_by = "email"
                 district, _ = rng.choice(area.districts)
                 inward = f"{rng.randrange(10)}{rng.choice(data.POSTCODE_LETTERS)}{rng.choice(data.POSTCODE_LETTERS)}"
                 email = ""
