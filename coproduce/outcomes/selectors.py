@@ -32,12 +32,14 @@ def due_sustainment_checks_for(
 ) -> QuerySet[SustainmentCheck]:
     """Checks still to be asked whose day has come (due on or before today), oldest first, one query.
 
-    `participants` (e.g. the keyworker's caseload) narrows them to those people's checks; the
-    query is then driven from those few participants, not from every due check in the programme.
+    `participants`, a part of `participants_visible_to(user)` (e.g. `caseload_and_cover(user)`),
+    stands in for everyone the person may see: the query is then driven from those few people,
+    not from every due check in the programme.
     """
-    checks = sustainment_checks_visible_to(user)
-    if participants is not None:
-        checks = checks.filter(outcome__participant__in=participants.order_by().values("pk"))
+    if participants is None:
+        checks = sustainment_checks_visible_to(user)
+    else:
+        checks = SustainmentCheck.objects.filter(outcome__participant__in=participants.order_by().values("pk"))
     return (
         checks.filter(status=SustainmentCheck.Status.DUE, due_on__lte=today)
         .select_related("outcome__participant")

@@ -67,12 +67,13 @@ def covered_by(staff_member_id: int, today: datetime.date | None = None) -> Quer
 
 
 def caseload_and_cover(user: Any) -> QuerySet[Participant]:
-    """A keyworker's own participants and those shared with them for cover today (nobody for anyone else)."""
+    """A keyworker's own participants and those shared with them for cover today, of those they may see
+    (nobody for anyone else): a part of `participants_visible_to`, found from the keyworker's own rows."""
     actor = actor_for(user)
     if actor.staff_member is None or not actor.has(Role.KEYWORKER):
         return Participant.objects.none()
     staff_id = actor.staff_member.pk
-    return Participant.objects.filter(Q(keyworker_id=staff_id) | Q(pk__in=covered_by(staff_id)))
+    return participants_visible_to(user).filter(Q(keyworker_id=staff_id) | Q(pk__in=covered_by(staff_id)))
 
 
 def enquiries_visible_to(user: Any) -> QuerySet[Enquiry]:
