@@ -27,11 +27,21 @@ def sustainment_checks_visible_to(user: Any) -> QuerySet[SustainmentCheck]:
     return SustainmentCheck.objects.filter(outcome__participant__in=participants_visible_to(user))
 
 
-def due_sustainment_checks_for(user: Any, today: datetime.date) -> QuerySet[SustainmentCheck]:
-    """Checks still to be asked whose day has come (due on or before today), oldest first, one query."""
+def due_sustainment_checks_for(
+    user: Any, today: datetime.date, *, participants: QuerySet[Participant] | None = None
+) -> QuerySet[SustainmentCheck]:
+    """Checks still to be asked whose day has come (due on or before today), oldest first, one query.
+
+    `participants`, a part of `participants_visible_to(user)` (e.g. `caseload_and_cover(user)`),
+    stands in for everyone the person may see: the query is then driven from those few people,
+    not from every due check in the programme.
+    """
+    if participants is None:
+        checks = sustainment_checks_visible_to(user)
+    else:
+        checks = SustainmentCheck.objects.filter(outcome__participant__in=participants.order_by().values("pk"))
     return (
-        sustainment_checks_visible_to(user)
-        .filter(status=SustainmentCheck.Status.DUE, due_on__lte=today)
+        checks.filter(status=SustainmentCheck.Status.DUE, due_on__lte=today)
         .select_related("outcome__participant")
         .order_by("due_on", "pk")
     )

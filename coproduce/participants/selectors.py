@@ -1,10 +1,11 @@
 """Reads of participants and enquiries. Every page, API route, export and report goes through these."""
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Aggregate, CharField, Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -65,6 +66,16 @@ def covered_by(staff_member_id: int, today: datetime.date | None = None) -> Quer
     ).values("participant_id")
 
 
+def caseload_and_cover(user: Any) -> QuerySet[Participant]:
+    """A keyworker's own participants and those shared with them for cover today, of those they may see
+    (nobody for anyone else): a part of `participants_visible_to`, found from the keyworker's own rows."""
+    actor = actor_for(user)
+    if actor.staff_member is None or not actor.has(Role.KEYWORKER):
+        return Participant.objects.none()
+    staff_id = actor.staff_member.pk
+    return participants_visible_to(user).filter(Q(keyworker_id=staff_id) | Q(pk__in=covered_by(staff_id)))
+
+
 def enquiries_visible_to(user: Any) -> QuerySet[Enquiry]:
     """A partnership manager sees their area's enquiries; a keyworker those allocated to them."""
     actor = actor_for(user)
@@ -93,6 +104,38 @@ def with_last_contact(participants: QuerySet[Participant]) -> QuerySet[Participa
 
     latest = Contact.objects.filter(participant=OuterRef("pk")).order_by("-happened_on").values("happened_on")[:1]
     return participants.annotate(last_contact_on=Subquery(latest))
+
+
+class _JoinedYears(Aggregate):
+    """Birth years joined with commas, in one aggregate: GROUP_CONCAT on SQLite, STRING_AGG on PostgreSQL."""
+
+    function = "GROUP_CONCAT"
+    template = "%(function)s(%(expressions)s)"
+    output_field = CharField()
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler, connection, function="STRING_AGG", template="%(function)s(%(expressions)s::text, ',')", **extra
+        )
+
+
+def with_child_birth_years(participants: QuerySet[Participant]) -> QuerySet[Participant]:
+    """Annotate `child_birth_years` ("2015,2018" or None) as a subquery, instead of a query for the children."""
+    from coproduce.participants.models import Child
+
+    years = (
+        Child.objects.filter(participant=OuterRef("pk"))
+        .order_by()
+        .values("participant")
+        .annotate(years=_JoinedYears("birth_year"))
+        .values("years")
+    )
+    return participants.annotate(child_birth_years=Subquery(years, output_field=CharField()))
+
+
+def birth_years(joined: str | None) -> list[int]:
+    """The years `with_child_birth_years` joined, oldest child first."""
+    return sorted(int(year) for year in (joined or "").split(",") if year)
 
 
 def caseload_for(
@@ -133,15 +176,23 @@ def filter_participants(
     return participants
 
 
-def caseload_counts(user: Any) -> dict[str, int]:
-    """Counts for the caseload page header, in one query."""
+def caseload_counts(user: Any, matching: QuerySet[Participant] | None = None) -> dict[str, int]:
+    """Counts for the caseload page header, in one query.
+
+    With `matching` (the caseload as filtered on the page), also `matching`: how many of them there
+    are, so that the page's pagination needs no count query of its own.
+    """
     actor = actor_for(user)
     if actor.staff_member is None or not actor.has(Role.KEYWORKER):
-        return {"total": 0, "active": 0, "paused": 0, "closed": 0, "not_seen": 0}
+        return {"total": 0, "active": 0, "paused": 0, "closed": 0, "not_seen": 0, "matching": 0}
     cutoff = not_seen_since()
     own = with_last_contact(participants_visible_to(user).filter(keyworker_id=actor.staff_member.pk))
     active = Q(status=Participant.Status.ACTIVE)
+    extra: dict[str, Any] = {}
+    if matching is not None:
+        extra["matching"] = Count("pk", filter=Q(pk__in=matching.order_by().values("pk")))
     return own.aggregate(
+        **extra,
         total=Count("pk"),
         active=Count("pk", filter=active),
         paused=Count("pk", filter=Q(status=Participant.Status.PAUSED)),
@@ -174,13 +225,20 @@ def consents_visible_to(user: Any) -> QuerySet[Consent]:
     return Consent.objects.filter(participant__in=participants_visible_to(user))
 
 
-def participant_record(user: Any, participant_id: int, *, contacts_limit: int | None = None) -> Participant | None:
+def participant_record(
+    user: Any,
+    participant_id: int,
+    *,
+    contacts_limit: int | None = None,
+    annotate: Callable[[QuerySet[Participant]], QuerySet[Participant]] | None = None,
+) -> Participant | None:
     """One participant this person may see, with everything their record pages show, or None.
 
     Loaded in a fixed number of queries however long the record is: keyworker, area, household,
     consents, the latest assessment with its barriers (as `latest_assessments`, at most one) and
     the contacts newest first (as `recent_contacts`, the latest `contacts_limit` if given), with
-    `contact_count` and `last_contact_on`.
+    `contact_count`, `last_contact_on` and `child_birth_years` (see `birth_years`). `annotate` adds
+    a page's own subqueries to the same query.
     """
     from coproduce.plans.models import Assessment, Contact
 
@@ -195,12 +253,13 @@ def participant_record(user: Any, participant_id: int, *, contacts_limit: int | 
         .annotate(n=Count("pk"))
         .values("n")
     )
+    participants = with_child_birth_years(with_last_contact(participants_visible_to(user).filter(pk=participant_id)))
+    if annotate is not None:
+        participants = annotate(participants)
     return (
-        with_last_contact(participants_visible_to(user).filter(pk=participant_id))
-        .annotate(contact_count=Coalesce(Subquery(count_contacts), 0))
+        participants.annotate(contact_count=Coalesce(Subquery(count_contacts), 0))
         .select_related("keyworker__user", "keyworker__organisation", "partnership", "user")
         .prefetch_related(
-            "children",
             Prefetch(
                 "consents",
                 queryset=Consent.objects.select_related("organisation", "given_by", "withdrawn_by").order_by(

@@ -130,6 +130,18 @@ def filter_inbox(
     return referrals
 
 
+def inbox_counts(
+    referrals: QuerySet[Referral], state: str | None, *, today: datetime.date | None = None
+) -> dict[str, int]:
+    """Over the whole inbox, in one query: how many are overdue, and how many `filter_inbox` keeps (`matching`)."""
+    today = today or timezone.localdate()
+    shown = filter_inbox(referrals, state, today=today)
+    return referrals.order_by().aggregate(
+        overdue=Count("pk", filter=overdue_q(today)),
+        matching=Count("pk", filter=Q(pk__in=shown.order_by().values("pk"))),
+    )
+
+
 def overdue_referrals_for(user: Any, *, today: datetime.date | None = None) -> QuerySet[Referral]:
     """The overdue referrals this keyworker made for their caseload, or this partner worker must answer."""
     today = today or timezone.localdate()
@@ -395,6 +407,30 @@ def referrals_waiting_on_keyworker(user: Any) -> QuerySet[Referral]:
         .select_related("participant", "service", "organisation")
         .order_by("proposed_at", "pk")
     )
+
+
+def caseload_referrals_for(user: Any, *, today: datetime.date | None = None) -> tuple[list[Referral], list[Referral]]:
+    """The caseload page's referrals in one query: (overdue, waiting on the keyworker).
+
+    Overdue as in `overdue_referrals_for` (sent for the keyworker's own participants, no answer in
+    time), oldest due first; waiting as in `referrals_waiting_on_keyworker`, oldest first.
+    """
+    today = today or timezone.localdate()
+    actor = actor_for(user)
+    if not actor.has(Role.KEYWORKER) or actor.staff_member is None:
+        return [], []
+    waiting = Q(state=Referral.State.AGREED) | Q(
+        state=Referral.State.PROPOSED, proposed_by=Referral.ProposedBy.PARTICIPANT
+    )
+    mine = referrals_visible_to(user).filter(
+        overdue_q(today) | waiting, participant__keyworker_id=actor.staff_member.pk
+    )
+    referrals: list[Any] = list(
+        with_overdue(mine, today).select_related("participant", "service", "organisation").order_by("pk")
+    )
+    overdue = sorted((r for r in referrals if r.is_overdue), key=lambda r: (r.answer_due_on, r.pk))
+    waits = sorted((r for r in referrals if not r.is_overdue), key=lambda r: (r.proposed_at, r.pk))
+    return overdue, waits
 
 
 # --- Ratings of services ---------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import rules
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,16 +23,19 @@ from coproduce.accounts.roles import Role
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput
 from coproduce.notifications.selectors import with_text_not_getting_through
-from coproduce.offline.selectors import is_on_visits, with_visit_mark
+from coproduce.offline.selectors import with_visit_mark
 from coproduce.outcomes.selectors import due_sustainment_checks_for
 from coproduce.participants.models import Consent, Enquiry, Participant
 from coproduce.participants.selectors import (
+    birth_years,
+    caseload_and_cover,
     caseload_counts,
     caseload_for,
     consents_visible_to,
     enquiries_visible_to,
     not_seen_since,
     participant_record,
+    with_child_birth_years,
 )
 from coproduce.participants.services import (
     issue_sign_in_link,
@@ -51,9 +55,8 @@ from coproduce.plans.selectors.contacts import (
 )
 from coproduce.plans.selectors.plan import steps_to_talk_about_for
 from coproduce.programmes.actors import actor_for
-from coproduce.programmes.models import Partnership
 from coproduce.programmes.selectors import keyworkers_in, organisations_visible_to
-from coproduce.referrals.selectors import overdue_referrals_for, referrals_waiting_on_keyworker
+from coproduce.referrals.selectors import caseload_referrals_for
 from coproduce.referrals.services import withdraw_sharing_consent
 from coproduce.web.access import require_roles, visible_participant_or_404
 from coproduce.web.forms import GovukForm
@@ -65,7 +68,7 @@ from coproduce.web.keyworker.forms import (
     WithdrawConsentForm,
     format_birth_years,
 )
-from coproduce.web.pagination import paginate
+from coproduce.web.pagination import Pages
 from coproduce.web.partnership.retention_views import erasure_on_record
 
 CASELOAD_PER_PAGE = 25
@@ -100,14 +103,19 @@ def caseload(request: HttpRequest) -> HttpResponse:
         search=filters.get("search", ""),
         status=filters.get("status", ""),
         not_seen_only=filters.get("not_seen", False),
-    ).prefetch_related("children")
-    # Next appointment and open steps as subqueries (coproduce/plans/selectors/contacts.py).
-    participants = with_casework_summary(participants)
+    )
+    # The header's counts, and how many match the search (for the pages): one query.
+    counts = caseload_counts(user, matching=participants)
+    # Children's birth years, next appointment and open steps as subqueries (no query of their own).
+    participants = with_casework_summary(with_child_birth_years(participants))
     # Whether their last text bounced for good: a subquery too, so the page's query count stays put.
     participants = with_text_not_getting_through(participants)
     # Whether each is on today's visits, for the "take with me" button (coproduce/offline).
     participants = with_visit_mark(participants, user)
-    pages = paginate(request, participants, CASELOAD_PER_PAGE)
+    paginator = Paginator(participants, CASELOAD_PER_PAGE)
+    paginator.count = counts.pop("matching")  # counted above: no COUNT query of its own
+    page = paginator.get_page(request.GET.get("page"))
+    pages = Pages(page=page, numbers=list(paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)))
     today = timezone.localdate()
     cutoff = not_seen_since(today)
     rows = []
@@ -117,7 +125,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
         rows.append(
             {
                 "participant": participant,
-                "child_ages": [child.age_on(today) for child in participant.children.all()],
+                "child_ages": [max(today.year - year - 1, 0) for year in birth_years(participant.child_birth_years)],
                 "not_seen": not_seen,
                 "weeks_not_seen": _weeks_since(last, today) if not_seen else None,
             }
@@ -129,14 +137,15 @@ def caseload(request: HttpRequest) -> HttpResponse:
         .order_by("allocated_at", "pk")
     )
     covering = list(covering_for(user))
-    # Referrals sent for this caseload with no answer in the service's working days (one query).
-    overdue_referrals = list(overdue_referrals_for(user))
-    # Sustainment checks whose day has come and that nobody has answered yet (one query).
-    due_checks = list(due_sustainment_checks_for(user, today))
+    # Referrals sent for this caseload with no answer in the service's working days, and those
+    # waiting on the keyworker (one query for both).
+    overdue_referrals, waiting_referrals = caseload_referrals_for(user, today=today)
+    # Sustainment checks whose day has come and that nobody has answered yet (one query, driven
+    # from the keyworker's own and covered participants, not every due check in the programme).
+    due_checks = list(due_sustainment_checks_for(user, today, participants=caseload_and_cover(user)))
     # "Today and this week": the keyworker's to-do list, one query each, from their own rows.
     appointments = list(appointments_this_week_for(user, today))
     steps_to_talk = list(steps_to_talk_about_for(user))
-    waiting_referrals = list(referrals_waiting_on_keyworker(user))
     shown = (
         [row["participant"].pk for row in rows]
         + [cover.participant_id for cover in covering]
@@ -150,9 +159,9 @@ def caseload(request: HttpRequest) -> HttpResponse:
         actor=user,
         participant_ids=list(dict.fromkeys(shown)),  # once per person, however often they are shown
     )
-    counts = caseload_counts(user)
-    limits = Partnership.objects.filter(pk=actor.partnership_id) if actor.partnership_id else Partnership.objects.none()
-    caseload_limit = limits.values_list("caseload_limit", flat=True).first()
+    # The partnership came with the actor's staff member: no query of its own.
+    partnership = actor.staff_member.partnership if actor.staff_member is not None else None
+    caseload_limit = partnership.caseload_limit if partnership is not None else None
     context = {
         "page_title": "My caseload",
         "form": form,
@@ -261,7 +270,14 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("web:my_page")
         raise Http404("No such participant.")
     # Carries `latest_assessments`, `recent_contacts` and `last_contact_on` (see participant_record).
-    participant: Any = participant_record(user, pk, contacts_limit=RECENT_CONTACTS)
+    # Whether they are on this keyworker's visits today comes in the same query (coproduce/offline).
+    takes_visits = actor.has(Role.KEYWORKER)
+    participant: Any = participant_record(
+        user,
+        pk,
+        contacts_limit=RECENT_CONTACTS,
+        annotate=(lambda participants: with_visit_mark(participants, user)) if takes_visits else None,
+    )
     if participant is None:
         raise Http404("No such participant.")
     record_participant_view(actor=user, participant=participant)
@@ -269,7 +285,7 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "page_title": participant.full_name,
         "participant": participant,
-        "child_ages": [(child.birth_year, child.age_on(today)) for child in participant.children.all()],
+        "child_ages": [(year, max(today.year - year - 1, 0)) for year in birth_years(participant.child_birth_years)],
         "assessment": participant.latest_assessments[0] if participant.latest_assessments else None,
         "contacts": participant.recent_contacts,
         "weeks_since_contact": _weeks_since(participant.last_contact_on, today),
@@ -286,9 +302,8 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "due_checks": list(due_sustainment_checks_for(user, today).filter(outcome__participant_id=participant.pk)),
         # An erasure request, or that the record was anonymised (coproduce/retention): one query.
         "erasure": erasure_on_record(user, participant),
-        # Whether they are on this keyworker's visits today (coproduce/offline): one query.
-        "takes_visits": actor.has(Role.KEYWORKER),
-        "on_visits": actor.has(Role.KEYWORKER) and is_on_visits(user, participant.pk),
+        "takes_visits": takes_visits,
+        "on_visits": takes_visits and participant.on_visits,
     }
     return render(request, "web/keyworker/participant_detail.html", context)
 

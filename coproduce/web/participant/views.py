@@ -14,7 +14,12 @@ from coproduce.accounts.roles import Role
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.selectors import record_views_grouped
 from coproduce.participants.models import Participant
-from coproduce.participants.selectors import earlier_records_of, participant_record, participants_visible_to
+from coproduce.participants.selectors import (
+    birth_years,
+    earlier_records_of,
+    participant_record,
+    participants_visible_to,
+)
 from coproduce.participants.services import record_participant_list_view, record_participant_view
 from coproduce.plans.selectors.contacts import records_hidden_from_participant
 from coproduce.programmes.actors import actor_for
@@ -98,7 +103,7 @@ def my_page(request: HttpRequest) -> HttpResponse:
         "page_title": _("My page"),
         "participant": participant,
         "earlier_records": earlier,
-        "child_ages": [child.age_on(today) for child in participant.children.all()],
+        "child_ages": [max(today.year - year - 1, 0) for year in birth_years(participant.child_birth_years)],
         "assessment": participant.latest_assessments[0] if participant.latest_assessments else None,
         # Notes restricted for a safeguarding reason are never shown to the participant (DESIGN.md §2.1).
         "contacts": [contact for contact in participant.recent_contacts if not contact.is_restricted],

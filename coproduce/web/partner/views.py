@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,13 +21,13 @@ from django.views.decorators.http import require_POST
 from coproduce.accounts.roles import Role
 from coproduce.core.errors import DomainError
 from coproduce.programmes.actors import actor_for
-from coproduce.programmes.selectors import partnerships_visible_to
+from coproduce.programmes.models import PartnershipMembership
 from coproduce.referrals.models import Referral
 from coproduce.referrals.selectors import (
     INBOX_OVERDUE,
     RATINGS_SHOWN_FROM,
     filter_inbox,
-    overdue_q,
+    inbox_counts,
     partner_inbox,
     service_rating_summaries,
     shared_record,
@@ -43,7 +44,7 @@ from coproduce.referrals.services import (
 from coproduce.web.access import require_roles
 from coproduce.web.forms import GovukForm
 from coproduce.web.keyworker.referral_views import post_message, show_error, thread_context
-from coproduce.web.pagination import paginate
+from coproduce.web.pagination import Pages
 from coproduce.web.partner.deletion_views import deletions_for_inbox
 from coproduce.web.referral_forms import (
     CompleteReferralForm,
@@ -75,19 +76,25 @@ def partner_home(request: HttpRequest) -> HttpResponse:
     """The inbox: referrals to the organisation, newest first, overdue ones flagged; then the organisation."""
     staff = actor_for(request.user).staff_member
     assert staff is not None  # the partner worker role is held by a member of staff
-    partnership = (
-        partnerships_visible_to(request.user).filter(pk=staff.partnership_id).first() if staff.partnership_id else None
-    )
+    # The partnership came with the actor's staff member; their organisation's part in it: one query.
+    partnership = staff.partnership
     membership = (
-        next((m for m in partnership.memberships.all() if m.organisation_id == staff.organisation_id), None)
-        if partnership
+        PartnershipMembership.objects.filter(
+            partnership_id=partnership.pk, organisation_id=staff.organisation_id
+        ).first()
+        if partnership is not None
         else None
     )
     inbox = partner_inbox(request.user)
     filters = InboxFilterForm(request.GET or None)
     state = filters.cleaned_data["state"] if filters.is_bound and filters.is_valid() else ""
     today = timezone.localdate()
-    pages = paginate(request, filter_inbox(inbox, state, today=today), INBOX_PER_PAGE)
+    # How many are overdue in the whole inbox, and how many the filter shows: one grouped query.
+    counts = inbox_counts(inbox, state, today=today)
+    paginator = Paginator(filter_inbox(inbox, state, today=today), INBOX_PER_PAGE)
+    paginator.count = counts["matching"]  # counted above: no COUNT query of its own
+    page = paginator.get_page(request.GET.get("page"))
+    pages = Pages(page=page, numbers=list(paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)))
     rows = [{"referral": referral, "shared": shared_record(referral)} for referral in pages.page]
     record_referral_list_view(actor=request.user, referrals=[row["referral"] for row in rows])
     context = {
@@ -98,7 +105,7 @@ def partner_home(request: HttpRequest) -> HttpResponse:
         "pages": pages,
         "rows": rows,
         # Counted over the whole inbox (one query), not just the page shown.
-        "overdue": inbox.filter(overdue_q(today)).count(),
+        "overdue": counts["overdue"],
         "filters": filters,
         "state": state,
         "state_label": dict(filters.fields["state"].choices).get(state, "") if state else "",  # type: ignore[attr-defined]

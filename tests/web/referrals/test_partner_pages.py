@@ -258,14 +258,13 @@ def test_the_inbox_takes_the_same_queries_however_many_referrals(
         )
     client = client_for("partner_worker")
     client.get("/partner/")  # the first visit may set up the session
-    # Session, user, actor (3), partnership, its memberships, page count, page of referrals,
-    # children, assessments, their barriers, audit insert, deletion notices.
-    # Session, user, actor (3), partnership, its memberships, overdue count, page count, page of
-    # referrals, children, assessments, their barriers, audit insert, deletion notices, service ratings.
-    with django_assert_num_queries(16):
+    # Session, user, actor (3), the organisation's membership of the partnership, the counts (overdue,
+    # and how many the filter shows), page of referrals, children, assessments, their barriers, audit
+    # insert, deletion notices, service ratings.
+    with django_assert_num_queries(14):
         response = client.get("/partner/")
     assert len(response.context["rows"]) == how_many + 1
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(14):
         response = client.get("/partner/?state=sent")
     assert len(response.context["rows"]) == how_many + 1
 
