@@ -4,7 +4,7 @@ Uses (or builds) the bench database of `--participants` (100k by default; coprod
 builds it), picks the staff to play (keyworkers with the largest caseloads, and the managers of
 their areas) and gives them the demo password there, starts gunicorn with 4 workers on loopback
 (config.settings.load: DEBUG off, background work queued as in production), then runs locust
-headless (coproduce/demo/locustfile.py): `--users` staff signing in over the first minute, then
+headless (loadtest/locustfile.py): `--users` staff signing in over the first minute, then
 moving through their pages and recording contacts for `--run-time`, counted from when the last has
 signed in (so that the sign-ins' password hashing is not in the figures). Prints the
 report and writes it between the `load` markers in docs/performance.md.
@@ -139,7 +139,7 @@ def run_locust(
             "-m",
             "locust",
             "-f",
-            str(ROOT / "coproduce" / "demo" / "locustfile.py"),
+            str(ROOT / "loadtest" / "locustfile.py"),
             "--headless",
             "--users",
             str(users),

@@ -1,4 +1,4 @@
-"""What each simulated member of staff does under `make load` (coproduce/demo/locustfile.py).
+"""What each simulated member of staff does under `make load` (loadtest/locustfile.py).
 
 Kept apart from locust (which patches the standard library when imported) so that the same steps
 run in the tests through Django's test client. A `Browser` asks for a path and says whether the

@@ -69,7 +69,7 @@ def test_locust_runs_the_locustfile_against_a_live_server(live_server, tmp_path)
     }
     subprocess.run(
         [
-            *(sys.executable, "-m", "locust", "-f", str(load.ROOT / "coproduce/demo/locustfile.py"), "--headless"),
+            *(sys.executable, "-m", "locust", "-f", str(load.ROOT / "loadtest/locustfile.py"), "--headless"),
             *("--users", "2", "--spawn-rate", "2", "--run-time", "40s", "--host", live_server.url),
             *("--only-summary", "--csv", str(tmp_path / "load")),
         ],
