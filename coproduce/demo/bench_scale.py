@@ -197,9 +197,18 @@ DIRECTORY_EXPORT_SQL = """
 SELECT s.*, o.name, (SELECT json_agg(l.*) FROM directory_serviceatlocation l WHERE l.service_id = s.id)
 FROM directory_service s JOIN directory_directoryorganisation o ON o.id = s.organization_id ORDER BY s.id
 """
-BOARD_HOME_SQL = """
-SELECT m.id, m.held_on, (SELECT count(*) FROM programmes_boarddecision d WHERE d.meeting_id = m.id)
-FROM programmes_boardmeeting m WHERE m.partnership_id = %(partnership)s ORDER BY m.held_on DESC LIMIT 10
+# The board member's own partnership (the board member chosen may sit on another partnership's board
+# than the keyworker's): its meetings, decisions and members, and the figures its home page shows,
+# which are the partnership dashboard's.
+BOARD_DASHBOARD_SQL = PARTNERSHIP_DASHBOARD_SQL.replace("%(partnership)s", "%(board_partnership)s")
+BOARD_HOME_SQL = f"""
+SELECT
+  (SELECT json_agg(m.* ORDER BY m.held_on DESC) FROM programmes_boardmeeting m
+     WHERE m.partnership_id = %(board_partnership)s),
+  (SELECT json_agg(d.* ORDER BY d.decided_on DESC, d.id) FROM programmes_boarddecision d
+     WHERE d.partnership_id = %(board_partnership)s),
+  (SELECT json_agg(b.* ORDER BY b.id) FROM programmes_boardmember b WHERE b.partnership_id = %(board_partnership)s),
+  (SELECT json_agg(f.*) FROM ({BOARD_DASHBOARD_SQL}) f)
 """
 
 PAGES = [
@@ -226,7 +235,7 @@ PAGES = [
     Page("HSDS API services", "anonymous", "/hsds/services", HSDS_SQL),
     Page("HSDS directory export", "manager", "/directory/export/", DIRECTORY_EXPORT_SQL, True),
     Page("board member's home", "board_member", "/board/", BOARD_HOME_SQL),
-    Page("board member's dashboard", "board_member", "/partnership/dashboard/", PARTNERSHIP_DASHBOARD_SQL, True),
+    Page("board member's dashboard", "board_member", "/partnership/dashboard/", BOARD_DASHBOARD_SQL, True),
 ]
 
 
@@ -339,11 +348,12 @@ def choose_people() -> dict[str, Any]:
     ) or staff_user("funder")
     found["evaluator_user"] = staff_user("evaluator")
     row = one(
-        """SELECT b.user_id FROM programmes_boardmember b WHERE b.user_id IS NOT NULL AND b.left_on IS NULL
+        """SELECT b.user_id, b.partnership_id FROM programmes_boardmember b
+        WHERE b.user_id IS NOT NULL AND b.left_on IS NULL
         ORDER BY (b.partnership_id = %(partnership)s) DESC, b.id LIMIT 1""",
         params,
     )
-    found["board_member_user"] = row[0] if row else None
+    found["board_member_user"], found["board_partnership"] = row or (None, None)
     return found
 
 

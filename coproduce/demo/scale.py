@@ -20,8 +20,10 @@ people seen this week and people not seen for a month.
 
 What it does not write: simple-history rows (the demo writes a "created" history row for the rows
 people edit; at a million participants that would double the time, and an edit without an earlier
-history row still records its own), and the demo's extras (work wishes, appointments, progress
-checks, the board, research). Audit events are written as the app writes them and sealed after
+history row still records its own), and the demo's extras (work wishes, past appointments, progress
+checks, board documents, research). It does write each partnership's board (members, a meeting a
+quarter, decisions) and appointments in the coming week for about 40% of the active participants.
+Audit events are written as the app writes them and sealed after
 the programme is committed (`seal_audit_log`), so `manage.py verify_audit` passes.
 """
 
@@ -51,6 +53,7 @@ from coproduce.audit.models import AuditEvent
 from coproduce.audit.sealing import seal_audit_log
 from coproduce.budgets.models import BudgetPot, Spend
 from coproduce.demo import data
+from coproduce.demo.board import DECISIONS, PLACES, _months_on
 from coproduce.demo.budgets import CATEGORY_SPEND, CATEGORY_WEIGHTS
 from coproduce.demo.builder import _ascii_slug, _joining_weight, _months, _weekday
 from coproduce.demo.outcomes import CHECK_NOTES, CONTRACT_WEIGHTS, EVIDENCE_FOR_JOB, JOB_HOURS, JOB_TITLES, TRAINING
@@ -60,8 +63,11 @@ from coproduce.demo.support import GENERAL_GOALS, GOALS, REQUEST_TEXTS, STEPS
 from coproduce.directory.models import DirectoryOrganisation, Service
 from coproduce.outcomes.models import Outcome, SustainmentCheck
 from coproduce.participants.models import Child, Consent, Participant
-from coproduce.plans.models import Assessment, AssessmentBarrier, Contact, Goal, Step
+from coproduce.plans.models import Appointment, Assessment, AssessmentBarrier, Contact, Goal, Step
 from coproduce.programmes.models import (
+    BoardDecision,
+    BoardMeeting,
+    BoardMember,
     Grant,
     Organisation,
     Partnership,
@@ -108,6 +114,8 @@ SPEND_SHARE = 0.35
 OPEN_REQUEST_SHARE = 0.035
 ANSWERED_REQUEST_SHARE = 0.03
 CHECK_ANSWERS = {"in_work": 80, "not_in_work": 12, "no_contact": 8}
+APPOINTMENT_SHARE = 0.4  # of active participants, booked in the coming week (about 18 a keyworker)
+APPOINTMENT_PLACES = {"centre": 50, "home": 25, "phone": 20, "video": 5}
 BATCH_ROWS = 2000  # SQLite's executemany batch
 
 
@@ -354,6 +362,7 @@ class _Generator:
         self.funder: StaffMember | None = None
         self.evaluator: StaffMember | None = None
         self.participant_logins: list[str] = []
+        self.board_login = ""
         self.caseloads: Counter[int] = Counter()
         self.seconds: dict[str, float] = {}
         self.structure_rows: Counter[str] = Counter()
@@ -375,6 +384,7 @@ class _Generator:
             "evidence": EVIDENCE_FOR_JOB,
             "check": CHECK_ANSWERS,
             "category": CATEGORY_WEIGHTS,
+            "place": APPOINTMENT_PLACES,
         }
         self.weights = {name: _weights(weights) for name, weights in named.items()}
         self.tables = self._tables()
@@ -527,7 +537,101 @@ class _Generator:
         )
         self.structure_rows["programmes_grant"] = len(self.areas)
         self.build_staff(programme, organisation)
+        self.build_board(organisation)
         return programme
+
+    def build_board(self, organisation: Callable[[data.OrganisationSpec], Organisation]) -> None:
+        """Each partnership's board, as the demo's: the lead charity, the council and two agencies, one or
+        two lived-experience members (the first partnership's first of them can sign in), and a
+        meeting a quarter since the programme started with one to three decisions each. It does not
+        grow with the participants; no documents (they would need files)."""
+        rng = self.rng("board")
+        members: list[BoardMember] = []
+        meetings: list[BoardMeeting] = []
+        decisions: list[list[BoardDecision]] = []
+        for index, area in enumerate(self.areas):
+            agencies = [organisation(spec) for spec in area.spec.agencies]
+            seats = [organisation(area.spec.lead), organisation(area.spec.council), *rng.sample(agencies, 2)]
+            for seat in seats:
+                name = f"{rng.choice(data.WOMEN_GIVEN_NAMES + data.MEN_GIVEN_NAMES)} {rng.choice(data.FAMILY_NAMES)}"
+                members.append(
+                    BoardMember(
+                        partnership=area.partnership,
+                        name=name,
+                        kind=BoardMember.Kind.ORGANISATION,
+                        organisation=seat,
+                        joined_on=STARTS_ON,
+                    )
+                )
+            for number in range(rng.choice((1, 2))):
+                given, family = rng.choice(data.WOMEN_GIVEN_NAMES), rng.choice(data.FAMILY_NAMES)
+                account = None
+                if index == 0 and number == 0:
+                    email = f"board.{area.short_code.lower()}@{EMAIL_DOMAIN}"
+                    account = User.objects.create(
+                        username=email,
+                        email=email,
+                        first_name=given,
+                        last_name=family,
+                        display_name=f"{given} {family}",
+                        password=self.password,
+                    )
+                    self.board_login = email
+                    self.structure_rows["accounts_user"] += 1
+                joined_on = min(STARTS_ON + datetime.timedelta(days=90 + rng.randrange(200)), self.today)
+                members.append(
+                    BoardMember(
+                        partnership=area.partnership,
+                        user=account,
+                        name=f"{given} {family}",
+                        kind=BoardMember.Kind.LIVED_EXPERIENCE,
+                        joined_on=joined_on,
+                    )
+                )
+            assert area.manager is not None
+            recorder = area.manager.user_id
+            lead, council = organisation(area.spec.lead).name, organisation(area.spec.council).name
+            for quarter in range(200):
+                held_on = _weekday(
+                    _months_on(STARTS_ON, 1 + 3 * quarter) + datetime.timedelta(days=index % 7), STARTS_ON, ENDS_ON
+                )
+                if held_on > self.today or held_on > ENDS_ON:
+                    break
+                meetings.append(
+                    BoardMeeting(
+                        partnership=area.partnership,
+                        held_on=held_on,
+                        place=rng.choice(PLACES).format(lead=lead),
+                        notes="Minutes agreed at the next meeting.",
+                    )
+                )
+                rows = []
+                for text, who in rng.sample(DECISIONS, rng.randint(1, 3)):
+                    done_on = held_on + datetime.timedelta(days=rng.randint(20, 120))
+                    rows.append(
+                        BoardDecision(
+                            partnership=area.partnership,
+                            decided_on=held_on,
+                            decision=text,
+                            action_by={"lead": lead, "council": council}.get(who, rng.choice(agencies).name),
+                            done_on=done_on if done_on <= self.today else None,
+                            recorded_by_id=recorder,
+                        )
+                    )
+                decisions.append(rows)
+        BoardMember.objects.bulk_create(members)
+        saved = BoardMeeting.objects.bulk_create(meetings)
+        flat = []
+        for meeting, rows in zip(saved, decisions, strict=True):
+            for row in rows:
+                row.meeting = meeting
+                flat.append(row)
+        BoardDecision.objects.bulk_create(flat)
+        self.structure_rows.update(
+            programmes_boardmember=len(members),
+            programmes_boardmeeting=len(meetings),
+            programmes_boarddecision=len(flat),
+        )
 
     def build_staff(self, programme: Programme, organisation: Callable[[data.OrganisationSpec], Organisation]) -> None:
         names = self.rng("staff names")
@@ -769,6 +873,10 @@ class _Generator:
                 ],
             ),
             "request": _Table(Request, [*stamps, "participant_id", "kind", "topic", "text", "status"]),
+            "appointment": _Table(
+                Appointment,
+                [*stamps, "participant_id", "keyworker_id", "starts_at", "duration_minutes", "place", "created_by_id"],
+            ),
             "audit": _Table(
                 AuditEvent,
                 [
@@ -850,6 +958,10 @@ class _Generator:
 
     def write_area(self, index: int, area: _Area, people: list[dict[str, Any]]) -> None:
         rng = self.rng(f"rows {index}")
+        booking = self.rng(f"appointments {index}")  # its own stream: the other rows stay as they were
+        week = [day for day in (self.today + datetime.timedelta(days=n) for n in range(7)) if day.weekday() < 5] or [
+            self.today
+        ]
         t = self.tables
         pick = self.pick
         today = self.today
@@ -1162,6 +1274,20 @@ class _Generator:
                     page, pid, participant_label, str(pid), "", [], "/partnership/participants/",
                 )  # fmt: skip
 
+            # An appointment in the coming week for some of the active, for the caseload's "Today and this week".
+            if status == "active" and booking.random() < APPOINTMENT_SHARE:
+                booked_at = _datetime(last_seen, 130)
+                t["appointment"].add(
+                    booked_at,
+                    booked_at,
+                    pid,
+                    keyworker.pk,
+                    _datetime(booking.choice(week), 30 * booking.randrange(15)),
+                    booking.choice((30, 45, 60, 60, 90)),
+                    pick(booking, "place"),
+                    kw,
+                )
+
     # -- The whole run ---------------------------------------------------------------------------
 
     def timed(self, label: str, started: float) -> float:
@@ -1232,6 +1358,7 @@ class _Generator:
             "funder": self.funder.user.username,
             "evaluator": self.evaluator.user.username,
             "participant": self.participant_logins[0],
+            "board member": self.board_login,
         }
         return ScaleSummary(
             programme=programme,

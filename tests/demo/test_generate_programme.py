@@ -21,8 +21,9 @@ from coproduce.budgets.models import Spend
 from coproduce.demo import scale
 from coproduce.outcomes.models import Outcome, SustainmentCheck
 from coproduce.participants.models import Participant
-from coproduce.plans.models import Contact, Goal, Step
-from coproduce.programmes.models import Programme, StaffMember
+from coproduce.plans.models import Appointment, Contact, Goal, Step
+from coproduce.plans.selectors.contacts import appointments_this_week_for
+from coproduce.programmes.models import BoardDecision, BoardMeeting, BoardMember, Programme, StaffMember
 from coproduce.referrals.models import Referral
 from coproduce.reporting.statistics import programme_statistics
 from coproduce.voice.models import Request
@@ -80,6 +81,16 @@ def _key_columns(programme: Programme) -> dict[str, list[tuple[Any, ...]]]:
             .order_by("participant__reference")
             .values_list("participant__reference", "category", "amount", "state")
         ),
+        "appointments": list(
+            Appointment.objects.filter(participant__in=people)
+            .order_by("participant__reference")
+            .values_list("participant__reference", "starts_at", "duration_minutes", "place")
+        ),
+        "board": list(
+            BoardDecision.objects.filter(partnership__programme=programme)
+            .order_by("partnership__short_code", "decided_on", "decision")
+            .values_list("partnership__short_code", "decided_on", "decision", "action_by", "done_on")
+        ),
     }
 
 
@@ -92,14 +103,28 @@ def test_a_programme_of_any_size_with_the_demos_shapes(sign_in: Callable[[User],
 
     # Counts per table as written, and as reported.
     assert people.count() == SIZE == summary.rows["participants_participant"]
-    for model in (Contact, Goal, Step, Referral, Outcome, SustainmentCheck, Spend, Request):
+    for model in (Contact, Goal, Step, Referral, Outcome, SustainmentCheck, Spend, Request, Appointment):
         assert model._default_manager.count() == summary.rows[model._meta.db_table], model
+    board = {
+        "programmes_boardmember": BoardMember.objects.filter(partnership__programme=programme),
+        "programmes_boardmeeting": BoardMeeting.objects.filter(partnership__programme=programme),
+        "programmes_boarddecision": BoardDecision.objects.filter(partnership__programme=programme),
+    }
+    for table, rows in board.items():
+        assert rows.count() == summary.rows[table] > 0, table
     assert AuditEvent.objects.filter(participant__in=people).count() == summary.rows["audit_auditevent"]
     assert 15 <= Contact.objects.filter(participant__in=people).count() / SIZE <= 25  # about twenty each
     assert Referral.objects.filter(participant__in=people).exists()
     assert SustainmentCheck.objects.filter(status=SustainmentCheck.Status.DUE).exists()
     assert SustainmentCheck.objects.exclude(status=SustainmentCheck.Status.DUE).exists()
     assert Request.objects.filter(participant__in=people, status=Request.Status.OPEN).exists()
+    # Appointments in the coming week for some of the active, none for anyone else.
+    booked = Appointment.objects.filter(participant__in=people)
+    assert booked.exists()
+    assert not booked.exclude(participant__status=Participant.Status.ACTIVE).exists()
+    assert all(TODAY <= a.starts_at.date() < TODAY + datetime.timedelta(days=7) for a in booked)
+    # The board: a meeting a quarter, whatever the size; its lived-experience member can sign in.
+    assert BoardMeeting.objects.filter(partnership__programme=programme).count() <= 20 * summary.partnerships
 
     # Caseloads: every keyworker has 30–60 active participants.
     caseloads = (
@@ -130,6 +155,7 @@ def test_a_programme_of_any_size_with_the_demos_shapes(sign_in: Callable[[User],
         "funder": [reverse("web:funder_home"), reverse("web:funder_dashboard")],
         "evaluator": [reverse("web:research_home")],
         "participant": [reverse("web:my_page")],
+        "board member": [reverse("web:board_home"), reverse("web:partnership_dashboard")],
     }
     for role, paths in pages.items():
         client = sign_in(User.objects.get(email=logins[role]))
@@ -140,6 +166,8 @@ def test_a_programme_of_any_size_with_the_demos_shapes(sign_in: Callable[[User],
     assert first is not None
     caseload = sign_in(User.objects.get(email=logins["keyworker"])).get(reverse("web:caseload"))
     assert first.family_name in caseload.content.decode()
+    # "Today and this week" on the day it was generated for (the page itself uses the real day).
+    assert appointments_this_week_for(User.objects.get(email=logins["keyworker"]), TODAY).exists()
 
 
 class _Undo(Exception):
@@ -183,7 +211,15 @@ def test_the_command_prints_rows_time_and_logins() -> None:
     assert "participants_participant" in text
     assert "plans_contact" in text
     assert "Time:" in text
-    for role in ("keyworker", "partnership manager", "partner worker", "funder", "evaluator", "participant"):
+    for role in (
+        "keyworker",
+        "partnership manager",
+        "partner worker",
+        "funder",
+        "evaluator",
+        "participant",
+        "board member",
+    ):
         assert role in text
     assert Participant.objects.filter(reference__startswith=f"{scale.PREFIX}-").count() == 60
     if connection.vendor == "postgresql":
