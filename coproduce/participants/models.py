@@ -73,6 +73,8 @@ class Participant(VersionedModel):
         indexes = [
             models.Index(fields=["keyworker", "status"]),
             models.Index(fields=["partnership", "status"]),
+            # The manager's area list: one partnership by name, a page at a time (no sort of the whole area).
+            models.Index(fields=["partnership", "family_name", "given_name", "id"], name="participant_area_by_name"),
             # What the daily retention run looks for: closed cases not yet anonymised, by closing date.
             models.Index(
                 fields=["status_since"],

@@ -208,6 +208,27 @@ def requests_board(user: Any, *, topic: str = "") -> list[BoardGroup]:
     return list(groups.values())
 
 
+def open_requests_in_area(user: Any) -> QuerySet[Request]:
+    """The manager's area's open requests no session answers yet: what a new group session can answer."""
+    actor = actor_for(user)
+    if not actor.has(Role.PARTNERSHIP_MANAGER) or actor.partnership_id is None:
+        return Request.objects.none()
+    return requests_visible_to(user).filter(
+        participant__partnership_id=actor.partnership_id, group_session__isnull=True, status=Request.Status.OPEN
+    )
+
+
+def open_request_counts_by_topic(user: Any) -> dict[str, tuple[int, int]]:
+    """Per topic, how many open requests wait for a session and from how many people: one grouped query."""
+    rows = (
+        open_requests_in_area(user)
+        .order_by()
+        .values("topic")
+        .annotate(requests=Count("pk"), people=Count("participant", distinct=True))
+    )
+    return {row["topic"]: (row["requests"], row["people"]) for row in rows}
+
+
 def group_session_detail(user: Any, group_session_id: int) -> GroupSession | None:
     """One of the manager's sessions with its requests and invitations (and the people), or None."""
     return (

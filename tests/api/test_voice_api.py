@@ -38,13 +38,13 @@ def test_the_board_counts_match_and_the_funder_sees_nothing(
     RequestFactory(participant=personas.other_participant, topic="money")
     RequestFactory(participant=personas.other_participant, topic="digital", kind="help_with")
     board = client_for("keyworker").get("/api/v1/requests/board").json()
-    assert {(g["topic"], g["kind"]): g["total"] for g in board} == {
+    assert {(g["topic"], g["kind"]): g["total"] for g in board["groups"]} == {
         ("money", "group_on"): 2,
         ("digital", "help_with"): 1,
     }
-    names = {r["participant_name"] for g in board for r in g["requests"]}
-    assert names == {"Pat Participant"}
-    assert client_for("funder").get("/api/v1/requests/board").json() == []
+    assert board["count"] == 1
+    assert {r["participant_name"] for r in board["items"]} == {"Pat Participant"}
+    assert client_for("funder").get("/api/v1/requests/board").json() == {"groups": [], "items": [], "count": 0}
     assert client_for("funder").get("/api/v1/requests").json() == {"items": [], "count": 0}
 
 
@@ -100,3 +100,33 @@ def test_pat_gives_anonymous_feedback(personas: Personas, client_for: Callable[[
     assert Feedback.objects.get().anonymous_to_keyworker
     refused = send_json(client_for("keyworker"), "POST", "/api/v1/feedback", {"text": "Good"})
     assert refused.status_code == 403
+
+
+def test_the_board_comes_a_page_at_a_time_audits_only_the_page_and_its_queries_do_not_grow(
+    personas: Personas, client_for: Callable[[str], Client], settings
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.participants.factories import ParticipantFactory
+
+    settings.COPRODUCE_API_PAGE_SIZE = 3
+    client = client_for("partnership_manager")
+    client.get("/api/v1/requests/board")  # warm the session
+    counts = []
+    for extra in (1, 6):
+        for participant in ParticipantFactory.create_batch(extra, keyworker=personas.keyworker):
+            RequestFactory(participant=participant, topic="money")
+        before = AuditEvent.objects.count()
+        with CaptureQueriesContext(connection) as captured:
+            board = client.get("/api/v1/requests/board").json()
+        counts.append(len(captured))
+        assert len(board["items"]) == min(board["count"], 3)
+        shown = {item["participant_id"] for item in board["items"]}
+        assert AuditEvent.objects.count() - before == len(shown)
+    assert counts[0] == counts[1]
+    assert board["count"] == 7
+    second = client.get("/api/v1/requests/board", {"page": 3}).json()
+    assert len(second["items"]) == 1
+    assert client.get("/api/v1/requests/board", {"page": 9}).json()["items"] == []
+    assert client.get("/api/v1/requests/board", {"page": 0}).status_code == 400

@@ -715,3 +715,97 @@ def test_allocating_an_enquiry_to_a_full_caseload_asks_mo_to_confirm(personas: P
     )
     assert allocated.status_code == 302
     assert Enquiry.objects.get(pk=erin.pk).allocated_to_id == personas.keyworker.pk
+
+
+# Choosing a keyworker in a big area: found by name, a few at a time ------------------------------
+
+
+def _sams(personas: Personas, how_many: int) -> list[StaffMember]:
+    from tests.programmes.factories import StaffMemberFactory
+
+    return [
+        StaffMemberFactory(
+            partnership=personas.fife,
+            organisation=personas.keyworker.organisation,
+            user__display_name=f"Sam Sample {number:02d}",
+        )
+        for number in range(how_many)
+    ]
+
+
+def test_mo_finds_the_keyworker_by_name_and_is_offered_a_few_at_a_time(personas: Personas, mo: Client) -> None:
+    from coproduce.web.partnership.keyworker_choice import KEYWORKERS_SHOWN
+
+    _sams(personas, KEYWORKERS_SHOWN + 5)
+    Partnership.objects.filter(pk=personas.fife.pk).update(caseload_limit=2)
+    olive = personas.other_participant
+    url = reverse("web:participant_reallocate", args=[olive.pk])
+
+    everyone = mo.get(url)
+    offered = [value for value, _ in everyone.context["form"].fields["keyworker"].choices if value]
+    # Olive's keyworker first, then the first by name: never the whole area.
+    assert len(offered) == KEYWORKERS_SHOWN
+    assert offered[0] == personas.other_keyworker.pk
+    assert "Type more of their name" in everyone.content.decode()
+
+    sams = mo.get(url, {"keyworker_name": "sam sample"})
+    assert "Type more of their name" in sams.content.decode()
+
+    kim = mo.get(url, {"keyworker_name": "kim"})
+    page = kim.content.decode()
+    assert f"Kim Keyworker ({personas.keyworker.organisation}) – 2 of 2 active, at the limit<" in page
+    assert f"Owen Other ({personas.other_keyworker.organisation}) – 1 of 2 active<" in page  # still chosen
+    assert "Sam Sample" not in page
+    assert f'action="{url}?keyworker_name=kim"' in page
+
+    nobody = mo.get(url, {"keyworker_name": "zebedee"}).content.decode()
+    assert "No keyworker in the partnership has “zebedee” in their name." in nobody
+
+    # The caseload guard as before; the page shown again offers the same keyworkers.
+    warned = mo.post(f"{url}?keyworker_name=kim", {"keyworker": personas.keyworker.pk, "version": olive.version})
+    assert warned.status_code == 400
+    assert "the caseload limit is 2" in warned.context["form"].errors["over_limit_confirmed"][0]
+    assert "Sam Sample" not in warned.content.decode()
+    moved = mo.post(
+        f"{url}?keyworker_name=kim",
+        {"keyworker": personas.keyworker.pk, "version": olive.version, "over_limit_confirmed": "on"},
+    )
+    assert moved.status_code == 302
+    olive.refresh_from_db()
+    assert olive.keyworker_id == personas.keyworker.pk
+
+
+def test_a_keyworker_beyond_the_first_page_of_names_can_still_be_chosen(personas: Personas, mo: Client) -> None:
+    last = _sams(personas, 30)[-1]
+    olive = personas.other_participant
+    url = reverse("web:participant_reallocate", args=[olive.pk])
+    moved = mo.post(url, {"keyworker": last.pk, "version": olive.version})
+    assert moved.status_code == 302
+    olive.refresh_from_db()
+    assert olive.keyworker_id == last.pk
+
+
+def test_mo_finds_the_keyworker_for_an_enquiry_by_name(personas: Personas, mo: Client) -> None:
+    _sams(personas, 3)
+    erin = personas.enquiry
+    page = mo.get(reverse("web:enquiry_detail", args=[erin.pk]), {"keyworker_name": "owen"}).content.decode()
+    assert "Owen Other (" in page
+    assert "Sam Sample" not in page
+    assert f'action="{reverse("web:enquiry_allocate", args=[erin.pk])}?keyworker_name=owen"' in page
+
+
+# Measured (9): the same however many keyworkers the area has.
+REALLOCATE_PAGE_QUERIES = 9
+
+
+@pytest.mark.parametrize("extra", [1, 40])
+def test_choosing_a_keyworker_runs_the_same_queries_however_many_keyworkers(
+    personas: Personas, mo: Client, extra: int
+) -> None:
+    _sams(personas, extra)
+    url = reverse("web:participant_reallocate", args=[personas.other_participant.pk])
+    mo.get(url)  # warm the session
+    with CaptureQueriesContext(connection) as captured:
+        response = mo.get(url, {"keyworker_name": "sam"})
+    assert response.status_code == 200
+    assert len(captured) == REALLOCATE_PAGE_QUERIES

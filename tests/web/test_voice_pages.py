@@ -288,3 +288,66 @@ def test_inviting_more_people_than_places_warns_mo_and_asks_to_confirm(
     confirmed = client.post(f"/group-sessions/{session.pk}/invite/", {"over_places_confirmed": "on"})
     assert confirmed.status_code == 302
     assert Invitation.objects.filter(group_session=session).count() == 2
+
+
+# Measured (8): the same however many requests wait in the area.
+GROUP_SESSION_ADD_QUERIES = 8
+
+
+@pytest.mark.parametrize("extra", [1, 60])
+def test_setting_up_a_session_offers_a_few_requests_counts_the_rest_and_audits_only_those_offered(
+    personas: Personas, client_for: Callable[[str], Client], extra: int
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from coproduce.web.partnership.voice import REQUESTS_SHOWN
+
+    for participant in ParticipantFactory.create_batch(extra, keyworker=personas.keyworker):
+        RequestFactory(participant=participant, topic="money")
+    RequestFactory(participant=personas.participant, topic="childcare")
+    client = client_for("partnership_manager")
+    client.get("/partnership/group-sessions/new/")  # warm the session
+    before = AuditEvent.objects.count()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/partnership/group-sessions/new/")
+    assert len(captured) == GROUP_SESSION_ADD_QUERIES
+    offered = response.context["form"].fields["requests"].choices
+    assert len(offered) == min(extra + 1, REQUESTS_SHOWN)
+    assert AuditEvent.objects.count() - before == len(offered)
+    assert response.context["more"] == (extra + 1 > REQUESTS_SHOWN)
+    money = next(row for row in response.context["topics"] if row["value"] == "money")
+    assert (money["requests"], money["people"]) == (extra, extra)
+    assert response.context["total"] == extra + 1
+
+    childcare = client.get("/partnership/group-sessions/new/", {"topic": "childcare"})
+    labels = [label for _, label in childcare.context["form"].fields["requests"].choices]
+    assert len(labels) == 1
+    assert labels[0].startswith("Pat Participant:")
+    assert len(childcare.context["form"].initial["requests"]) == 1
+
+
+def test_a_request_ticked_but_no_longer_listed_is_still_linked(
+    personas: Personas, client_for: Callable[[str], Client]
+) -> None:
+    from coproduce.web.partnership.voice import REQUESTS_SHOWN
+
+    oldest = RequestFactory(participant=personas.participant, topic="money")
+    for participant in ParticipantFactory.create_batch(REQUESTS_SHOWN, keyworker=personas.keyworker):
+        RequestFactory(participant=participant, topic="money")
+    starts = timezone.localdate() + datetime.timedelta(days=7)
+    response = client_for("partnership_manager").post(
+        "/partnership/group-sessions/new/",
+        {
+            "requests": [oldest.pk],
+            "title": "Money talk",
+            "topic": "money",
+            "starts_on": starts.isoformat(),
+            "starts_time": "10:00",
+            "place": "Methil Hub",
+            "facilitator": "Kingdom Money Advice",
+            "places": "8",
+        },
+    )
+    assert response.status_code == 302
+    assert list(GroupSession.objects.get().requests.values_list("pk", flat=True)) == [oldest.pk]

@@ -7,9 +7,10 @@ coproduce/voice/services.py. Responses naming participants are audited (channel 
 import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from coproduce.api.v1.auth import caller
@@ -19,9 +20,10 @@ from coproduce.core.errors import NotFound
 from coproduce.participants.services import record_participant_list_view
 from coproduce.voice.models import GroupSession, Request, Topic
 from coproduce.voice.selectors import (
+    board_counts,
+    board_requests_listed,
     group_session_detail,
     group_sessions_with_counts,
-    requests_board,
     requests_visible_to,
 )
 from coproduce.voice.services import (
@@ -75,8 +77,12 @@ class BoardRequestOut(Schema):
     id: int
     participant_id: int
     participant_name: str
+    topic: str
+    kind: str
+    area: str
     text: str
     status: str
+    created_at: datetime.datetime
 
 
 class BoardGroupOut(Schema):
@@ -86,7 +92,14 @@ class BoardGroupOut(Schema):
     total: int = Field(description="Every request in this group in the area.")
     open: int
     answered: int
-    requests: list[BoardRequestOut] = Field(description="Only the requests of participants you may see.")
+
+
+class RequestsBoardOut(Schema):
+    groups: list[BoardGroupOut] = Field(description="Every group in the area with its counts (no names).")
+    items: list[BoardRequestOut] = Field(
+        description="One page of the requests of participants you may see, newest first (`?page=N`)."
+    )
+    count: int = Field(description="How many requests you may see in all (on every page).")
 
 
 class GroupSessionIn(Input):
@@ -208,36 +221,52 @@ def make_request_route(request: HttpRequest, payload: RequestIn) -> Status[Reque
 
 @router.get(
     "/requests/board",
-    response={200: list[BoardGroupOut], **error_responses(401)},
-    summary="Requests grouped and counted by topic, kind and area",
+    response={200: RequestsBoardOut, **error_responses(400, 401)},
+    summary="Requests grouped and counted by topic, kind and area, and a page of the ones you may see",
     url_name="requests_board",
 )
-def requests_board_route(request: HttpRequest, topic: str = "") -> list[dict[str, Any]]:
-    """Keyworkers and partnership managers: counts for their area; names only for participants they may see."""
-    groups = requests_board(caller(request), topic=topic)
-    shown = sorted({item.participant_id for group in groups for item in group.requests})
-    record_participant_list_view(actor=caller(request), participant_ids=shown)
-    return [
-        {
-            "topic": group.topic,
-            "kind": group.kind,
-            "area": group.area,
-            "total": group.total,
-            "open": group.open,
-            "answered": group.answered,
-            "requests": [
-                {
-                    "id": item.pk,
-                    "participant_id": item.participant_id,
-                    "participant_name": item.participant.full_name,
-                    "text": item.text,
-                    "status": item.status,
-                }
-                for item in group.requests
-            ],
-        }
-        for group in groups
-    ]
+def requests_board_route(
+    request: HttpRequest, topic: str = "", page: int = Query(1, ge=1, description="Which page, counting from 1.")
+) -> dict[str, Any]:
+    """Keyworkers and partnership managers: counts for their whole area in one grouped query; the requests
+    of participants they may see a page at a time (like every list), and only the people returned audited."""
+    user = caller(request)
+    groups = board_counts(user, topic=topic)
+    listed = board_requests_listed(user, topic=topic)
+    size = settings.COPRODUCE_API_PAGE_SIZE
+    offset = (page - 1) * size
+    count = listed.count()
+    items = list(listed[offset : offset + size]) if offset < count else []
+    if items:
+        record_participant_list_view(actor=user, participant_ids=sorted({item.participant_id for item in items}))
+    return {
+        "groups": [
+            {
+                "topic": group.topic,
+                "kind": group.kind,
+                "area": group.area,
+                "total": group.total,
+                "open": group.open,
+                "answered": group.answered,
+            }
+            for group in groups
+        ],
+        "items": [
+            {
+                "id": item.pk,
+                "participant_id": item.participant_id,
+                "participant_name": item.participant.full_name,
+                "topic": item.topic,
+                "kind": item.kind,
+                "area": item.participant.partnership.area_name,
+                "text": item.text,
+                "status": item.status,
+                "created_at": item.created_at,
+            }
+            for item in items
+        ],
+        "count": count,
+    }
 
 
 @router.get(

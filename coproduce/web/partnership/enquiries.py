@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from coproduce.accounts.roles import Role
 from coproduce.core.errors import ConflictError, DomainError, NotFound
 from coproduce.participants.models import Enquiry
-from coproduce.participants.selectors import caseload_sizes_in_partnership, enquiries_visible_to
+from coproduce.participants.selectors import enquiries_visible_to
 from coproduce.participants.services import (
     allocate_enquiry,
     close_enquiry,
@@ -23,11 +23,11 @@ from coproduce.participants.services import (
     record_enquiry_view,
 )
 from coproduce.programmes.actors import actor_for
-from coproduce.programmes.selectors import keyworkers_in
 from coproduce.web.access import require_roles
 from coproduce.web.pagination import paginate
 from coproduce.web.partnership.common import conflict, managed_partnership
-from coproduce.web.partnership.forms import CloseEnquiryForm, EnquiryFilterForm, KeyworkerForm, keyworker_choices
+from coproduce.web.partnership.forms import CloseEnquiryForm, EnquiryFilterForm, KeyworkerForm, KeyworkerNameForm
+from coproduce.web.partnership.keyworker_choice import chosen_keyworker_id, keyworker_options, with_name
 
 ENQUIRIES_PER_PAGE = 50
 FINISHED = (Enquiry.Status.REGISTERED, Enquiry.Status.CLOSED)
@@ -82,9 +82,14 @@ def _allocate_form(request: HttpRequest, enquiry: Enquiry, data: object = None) 
     if enquiry.status in FINISHED or not rules.has_perm("participants.allocate_enquiry", request.user, enquiry):
         return None
     initial = {"version": enquiry.version, "keyworker": enquiry.allocated_to_id}
-    caseloads = {keyworker.pk: keyworker.active_count for keyworker in caseload_sizes_in_partnership(request.user)}
-    choices = keyworker_choices(keyworkers_in(enquiry.partnership_id), caseloads, enquiry.partnership.caseload_limit)
-    return KeyworkerForm(data, initial=initial, keyworkers=choices, prefix="allocate")
+    chosen = chosen_keyworker_id(request.POST.get("allocate-keyworker")) if data is not None else None
+    options = keyworker_options(
+        request.user,
+        enquiry.partnership,
+        name=KeyworkerNameForm(request.GET).name(),
+        chosen_id=chosen or enquiry.allocated_to_id,
+    )
+    return KeyworkerForm(data, initial=initial, keyworkers=options.choices, hint=options.hint, prefix="allocate")
 
 
 def _close_form(request: HttpRequest, enquiry: Enquiry, data: object = None) -> CloseEnquiryForm | None:
@@ -103,6 +108,7 @@ def _render_detail(
 ) -> HttpResponse:
     record_enquiry_view(actor=request.user, enquiry=enquiry)
     actor = actor_for(request.user)
+    name_form = KeyworkerNameForm(request.GET)
     is_allocated_keyworker = (
         actor.has(Role.KEYWORKER)
         and actor.staff_member is not None
@@ -113,6 +119,8 @@ def _render_detail(
         "enquiry": enquiry,
         "is_manager": rules.has_perm("participants.allocate_enquiry", request.user, enquiry),
         "allocate_form": allocate_form or _allocate_form(request, enquiry),
+        "name_form": name_form,
+        "allocate_action": with_name(reverse("web:enquiry_allocate", args=[enquiry.pk]), name_form.name()),
         "close_form": close_form or _close_form(request, enquiry),
         "register_url": (
             f"{reverse('web:participant_register')}?enquiry={enquiry.pk}"

@@ -40,6 +40,17 @@ class VersionedForm(GovukForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
+class KeyworkerNameForm(GovukForm):
+    """Narrows the keyworkers offered to those with this in their name (an area may have thousands)."""
+
+    keyworker_name = forms.CharField(
+        label="Keyworker's name", required=False, max_length=100, help_text="Their name, or part of it."
+    )
+
+    def name(self) -> str:
+        return self.cleaned_data["keyworker_name"] if self.is_valid() else ""
+
+
 class KeyworkerForm(VersionedForm):
     keyworker = forms.TypedChoiceField(
         label="Keyworker",
@@ -52,12 +63,15 @@ class KeyworkerForm(VersionedForm):
         label="Yes, they can take one more", required=False, widget=forms.HiddenInput
     )
 
-    def __init__(self, *args: Any, keyworkers: list[Any], label: str = "Keyworker", **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, keyworkers: list[Any], label: str = "Keyworker", hint: str = "", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["keyworker"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = keyworkers
         field.label = label
+        field.help_text = hint
 
     def add_domain_error(self, error: DomainError) -> None:
         if isinstance(error, InvalidInput) and "over_limit_confirmed" in error.errors:

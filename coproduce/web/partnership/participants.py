@@ -11,17 +11,17 @@ from coproduce.audit.selectors import events_about_participant
 from coproduce.core.errors import ConflictError, DomainError, NotFound
 from coproduce.participants.models import Participant
 from coproduce.participants.selectors import area_participants as area_participants_of
-from coproduce.participants.selectors import caseload_sizes_in_partnership, not_seen_since, participants_visible_to
+from coproduce.participants.selectors import not_seen_since, participants_visible_to
 from coproduce.participants.services import (
     reallocate_participant,
     record_participant_list_view,
     record_participant_view,
 )
-from coproduce.programmes.selectors import keyworkers_in
 from coproduce.web.access import require_roles
 from coproduce.web.pagination import paginate
 from coproduce.web.partnership.common import conflict, managed_partnership
-from coproduce.web.partnership.forms import AreaParticipantsFilterForm, KeyworkerForm, keyworker_choices
+from coproduce.web.partnership.forms import AreaParticipantsFilterForm, KeyworkerForm, KeyworkerNameForm
+from coproduce.web.partnership.keyworker_choice import chosen_keyworker_id, keyworker_options, with_name
 
 EVENTS_PER_PAGE = 50
 ROLE_LABELS = {**dict(Role.choices), "public": "Member of the public", "": "System"}
@@ -44,12 +44,15 @@ def _participant_for(request: HttpRequest, pk: int, permission: str) -> Particip
 @require_roles(Role.PARTNERSHIP_MANAGER)
 def participant_reallocate(request: HttpRequest, pk: int) -> HttpResponse:
     participant = _participant_for(request, pk, "participants.reallocate_participant")
-    caseloads = {keyworker.pk: keyworker.active_count for keyworker in caseload_sizes_in_partnership(request.user)}
-    choices = keyworker_choices(
-        keyworkers_in(participant.partnership_id), caseloads, participant.partnership.caseload_limit
+    name_form = KeyworkerNameForm(request.GET)
+    chosen = chosen_keyworker_id(request.POST.get("keyworker")) if request.method == "POST" else None
+    options = keyworker_options(
+        request.user, participant.partnership, name=name_form.name(), chosen_id=chosen or participant.keyworker_id
     )
     initial = {"version": participant.version, "keyworker": participant.keyworker_id}
-    form = KeyworkerForm(request.POST or None, initial=initial, keyworkers=choices, label="New keyworker")
+    form = KeyworkerForm(
+        request.POST or None, initial=initial, keyworkers=options.choices, label="New keyworker", hint=options.hint
+    )
     if request.method == "POST" and form.is_valid():
         try:
             participant = reallocate_participant(
@@ -77,6 +80,8 @@ def participant_reallocate(request: HttpRequest, pk: int) -> HttpResponse:
         "participant": participant,
         "participant_url": participant_url(participant),
         "form": form,
+        "name_form": name_form,
+        "form_action": with_name(request.path, options.name),
     }
     return render(
         request, "web/partnership/participant_reallocate.html", context, status=400 if request.method == "POST" else 200

@@ -25,7 +25,8 @@ from coproduce.voice.selectors import (
     feedback_visible_to,
     group_session_detail,
     group_sessions_with_counts,
-    requests_visible_to,
+    open_request_counts_by_topic,
+    open_requests_in_area,
 )
 from coproduce.voice.services import (
     OverPlaces,
@@ -40,6 +41,7 @@ from coproduce.web.pagination import paginate
 from coproduce.web.partnership.common import conflict
 
 SESSIONS_PER_PAGE = 25
+REQUESTS_SHOWN = 50
 FEEDBACK_PER_PAGE = 25
 ATTENDANCE_CHOICES = [("", "Not recorded"), ("yes", "Came"), ("no", "Did not come")]
 
@@ -105,14 +107,15 @@ class AttendanceForm(GovukForm):
         }
 
 
-def _open_requests(request: HttpRequest) -> Any:
-    partnership_id = actor_for(request.user).partnership_id or 0
-    return (
-        requests_visible_to(request.user)
-        .filter(participant__partnership_id=partnership_id, group_session__isnull=True, status=Request.Status.OPEN)
-        .select_related("participant")
-        .order_by("topic", "-created_at", "-pk")
-    )
+def _request_choices(requests: list[Request]) -> list[tuple[str, str]]:
+    return [
+        (
+            str(item.pk),
+            f"{item.participant.full_name}: {item.get_kind_display()} "
+            f"{item.get_topic_display().lower()} – “{item.text}”",
+        )
+        for item in requests
+    ]
 
 
 @require_roles(Role.PARTNERSHIP_MANAGER)
@@ -124,15 +127,23 @@ def group_session_list(request: HttpRequest) -> HttpResponse:
 
 @require_roles(Role.PARTNERSHIP_MANAGER)
 def group_session_add(request: HttpRequest) -> HttpResponse:
-    open_requests = list(_open_requests(request))
-    choices = [
-        (
-            str(item.pk),
-            f"{item.participant.full_name}: {item.get_kind_display()} "
-            f"{item.get_topic_display().lower()} – “{item.text}”",
-        )
-        for item in open_requests
-    ]
+    """The area's open requests are counted by topic in the database; those of one topic (or all) are
+    offered newest first, at most `REQUESTS_SHOWN`, and only the people offered are audited."""
+    params = request.POST if request.method == "POST" else request.GET
+    topic = params.get("topic", "")
+    topic = topic if topic in Topic.values else ""
+    open_requests = open_requests_in_area(request.user).select_related("participant")
+    by_topic = open_request_counts_by_topic(request.user)
+    shown_requests = open_requests.filter(topic=topic) if topic else open_requests
+    shown = list(shown_requests.order_by("-created_at", "-pk")[: REQUESTS_SHOWN + 1])
+    more = len(shown) > REQUESTS_SHOWN
+    shown = shown[:REQUESTS_SHOWN]
+    if request.method == "POST":
+        # Requests ticked that are no longer among those shown are checked and kept, never lost.
+        ticked = {int(pk) for pk in request.POST.getlist("requests") if pk.isdigit()} - {item.pk for item in shown}
+        if ticked:
+            shown += list(open_requests.filter(pk__in=ticked).order_by("-created_at", "-pk"))
+    choices = _request_choices(shown)
     status = 200
     if request.method == "POST":
         form = GroupSessionForm(request.POST, request_choices=choices)
@@ -162,16 +173,29 @@ def group_session_add(request: HttpRequest) -> HttpResponse:
         else:
             status = 400
     else:
-        topic = request.GET.get("topic", "")
         initial: dict[str, Any] = {}
-        if topic in Topic.values:
-            initial = {"topic": topic, "requests": [str(item.pk) for item in open_requests if item.topic == topic]}
+        if topic:
+            initial = {"topic": topic, "requests": [str(item.pk) for item in shown]}
         form = GroupSessionForm(initial=initial, request_choices=choices)
     record_participant_list_view(
         actor=request.user,
-        participant_ids=sorted({item.participant_id for item in open_requests}),
+        participant_ids=sorted({item.participant_id for item in shown}),
     )
-    context = {"page_title": "Set up a group session", "form": form}
+    topics = [
+        {"value": value, "label": label, "requests": by_topic[value][0], "people": by_topic[value][1]}
+        for value, label in Topic.choices
+        if value in by_topic
+    ]
+    context = {
+        "page_title": "Set up a group session",
+        "form": form,
+        "topics": topics,
+        "topic": topic,
+        "total": sum(requests for requests, _ in by_topic.values()),
+        "shown_count": len(shown),
+        "more": more,
+        "requests_shown": REQUESTS_SHOWN,
+    }
     return render(request, "web/partnership/group_session_add.html", context, status=status)
 
 
