@@ -86,7 +86,7 @@ def test_the_caseload_says_when_a_text_is_not_getting_through(personas, client_f
     client = client_for("keyworker")
     client.get("/caseload/")  # a worker's first request fills per-process caches (content types)
     # 18: the page's queries, with the three of "Today and this week" (tests/web/test_keyworker_pages.py).
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(14):
         page = client.get("/caseload/")
     assert "Text not getting through" not in page.content.decode()
     bounced = ParticipantFactory(keyworker=personas.keyworker, partnership=personas.fife)
@@ -94,7 +94,7 @@ def test_the_caseload_says_when_a_text_is_not_getting_through(personas, client_f
     recovered = ParticipantFactory(keyworker=personas.keyworker, partnership=personas.fife)
     message_to(recovered, 2, status=Message.Status.PERMANENT_FAILURE)
     message_to(recovered, 3, status=Message.Status.DELIVERED)
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(14):
         page = client.get("/caseload/")
     rows = {row["participant"].pk: row["participant"].text_not_getting_through for row in page.context["rows"]}
     assert rows[bounced.pk] is True
