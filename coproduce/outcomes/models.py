@@ -108,7 +108,17 @@ class Outcome(VersionedModel):
 
     class Meta:
         ordering = ["-achieved_on", "-pk"]
-        indexes = [models.Index(fields=["participant", "kind"]), models.Index(fields=["kind", "achieved_on"])]
+        indexes = [
+            models.Index(fields=["participant", "kind"]),
+            models.Index(fields=["kind", "achieved_on"]),
+            # Job starts with what the funder's statistics ask of them (whether they fit), read from the
+            # index alone (reporting/statistics.py).
+            models.Index(
+                fields=["participant", "achieved_on", "hourly_pay", "hours_per_week", "contract_type"],
+                condition=models.Q(kind="job_start"),
+                name="outcome_job_start_terms",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(kind="job_start")

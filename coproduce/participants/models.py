@@ -81,6 +81,10 @@ class Participant(VersionedModel):
                 condition=models.Q(status="closed", anonymised_at__isnull=True),
                 name="participant_closed_not_anon",
             ),
+            # The funder's statistics count participants by area, year joined and status, and join job
+            # starts and spend to an area: both read from these indexes alone (index-only scans).
+            models.Index(fields=["partnership", "joined_on", "status"], name="participant_area_joined"),
+            models.Index(fields=["id", "partnership"], name="participant_id_area"),
         ]
         constraints = [
             models.CheckConstraint(

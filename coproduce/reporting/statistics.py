@@ -34,7 +34,22 @@ from typing import Any
 
 import rules
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import BooleanField, Case, Count, DecimalField, Expression, F, Func, Q, Sum, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DecimalField,
+    Expression,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import ExtractYear
 from django.db.models.sql.compiler import SQLCompiler
 from scipy.stats import norm
@@ -287,6 +302,17 @@ def suppressed_statistics_cells(
     return suppress(values, lines)
 
 
+class _Year(ExtractYear):
+    """The year of a date, as ExtractYear; on PostgreSQL a whole number from DATE_PART, not the
+    numeric that EXTRACT gives (grouping a million participants by it takes half the time)."""
+
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> tuple[str, list[Any]]:
+        sql, params = compiler.compile(self.lhs)
+        return f"CAST(DATE_PART('year', {sql}) AS integer)", [*params]
+
+
 class _JSONListHas(Func):
     """True when a JSON list (of strings) holds the text given: `'["a", "b"]'` holds `'a'`."""
 
@@ -335,6 +361,14 @@ def job_fits_condition() -> Q:
     )
 
 
+def _sum_of(rows: QuerySet[Any], field_name: str) -> Subquery:
+    """The sum of `field_name` over `rows` (a queryset naming OuterRef), as a subquery: None for no rows."""
+    return Subquery(
+        rows.order_by().annotate(total=Func(F(field_name), function="SUM")).values("total"),
+        output_field=DecimalField(max_digits=14, decimal_places=2),
+    )
+
+
 def _money(value: Any) -> Decimal:
     return Decimal(value or 0).quantize(PENNY)
 
@@ -349,7 +383,7 @@ def _per_head(amount: Decimal, people: Cell) -> Money:
 
 
 def programme_statistics(today: datetime.date, programme: Programme) -> ProgrammeStats:
-    """One programme's figures on `today`, all its areas and each area, suppressed. Eight queries,
+    """One programme's figures on `today`, all its areas and each area, suppressed. Six queries,
     each a grouped count or sum in the database: no row is brought into Python.
 
     "All areas" are the programme's partnerships: another programme's participants, jobs, targets,
@@ -360,17 +394,31 @@ def programme_statistics(today: datetime.date, programme: Programme) -> Programm
     area's latest year. Money: grants to the partnership, pots of the partnership, and approved
     spend on the area's participants (from any pot).
     """
-    # Filters name the programme rather than a list of partnership ids, so that a programme with no
-    # areas yet costs the same queries as any other.
     in_programme = programme.pk
-    partnerships = list(Partnership.objects.filter(programme_id=in_programme).order_by("area_name", "pk"))
+    partnerships = list(
+        Partnership.objects.filter(programme_id=in_programme)
+        .annotate(
+            grant_total=_sum_of(Grant.objects.filter(partnership=OuterRef("pk")), "amount"),
+            budget_total=_sum_of(BudgetPot.objects.filter(partnership=OuterRef("pk")), "amount"),
+        )
+        .order_by("area_name", "pk")
+    )
     ids = [partnership.pk for partnership in partnerships]
+    # The big tables are filtered by the list of partnership ids: PostgreSQL then knows how many rows
+    # each area has and joins by merging indexes (index-only scans of participant_area_joined,
+    # participant_id_area and outcome_job_start_terms), where a filter through the partnership's
+    # programme had it probe the index once per participant. A programme with no areas yet is filtered
+    # by the programme, so that it costs the same queries as any other.
+    in_areas = Q(partnership_id__in=ids) if ids else Q(partnership__programme_id=in_programme)
+    participant_in_areas = (
+        Q(participant__partnership_id__in=ids) if ids else Q(participant__partnership__programme_id=in_programme)
+    )
     joined: dict[Hashable, dict[int, int]] = {pk: {} for pk in ids}
     active: dict[Hashable, int] = {}
     rows = (
-        Participant.objects.filter(joined_on__lte=today, partnership__programme_id=in_programme)
+        Participant.objects.filter(in_areas, joined_on__lte=today)
         .order_by()
-        .annotate(year=ExtractYear("joined_on"))
+        .annotate(year=_Year("joined_on"))
         .values("partnership_id", "year")
         .annotate(n=Count("pk"), active=Count("pk", filter=Q(status=Participant.Status.ACTIVE)))
     )
@@ -378,7 +426,7 @@ def programme_statistics(today: datetime.date, programme: Programme) -> Programm
         joined.setdefault(row["partnership_id"], {})[row["year"]] = row["n"]
         active[row["partnership_id"]] = active.get(row["partnership_id"], 0) + row["active"]
     job_starts_in_programme = Outcome.objects.filter(
-        kind=Outcome.Kind.JOB_START, achieved_on__lte=today, participant__partnership__programme_id=in_programme
+        participant_in_areas, kind=Outcome.Kind.JOB_START, achieved_on__lte=today
     )
     paid: dict[Hashable, int] = {}
     fits: dict[Hashable, int] = {}
@@ -405,23 +453,13 @@ def programme_statistics(today: datetime.date, programme: Programme) -> Programm
         labour[context.partnership_id] = LabourMarket(
             context.year, context.claimant_rate, context.job_density, context.source
         )
-    grants = {
-        row["partnership_id"]: _money(row["total"])
-        for row in Grant.objects.filter(partnership__programme_id=in_programme)
-        .order_by()
-        .values("partnership_id")
-        .annotate(total=Sum("amount"))
-    }
-    budgets = {
-        row["partnership_id"]: _money(row["total"])
-        for row in BudgetPot.objects.filter(partnership__programme_id=in_programme)
-        .order_by()
-        .values("partnership_id")
-        .annotate(total=Sum("amount"))
+    grants: dict[Hashable, Decimal] = {partnership.pk: _money(partnership.grant_total) for partnership in partnerships}
+    budgets: dict[Hashable, Decimal] = {
+        partnership.pk: _money(partnership.budget_total) for partnership in partnerships
     }
     spends = {
         row["participant__partnership_id"]: _money(row["total"])
-        for row in Spend.objects.filter(state=Spend.State.APPROVED, participant__partnership__programme_id=in_programme)
+        for row in Spend.objects.filter(participant_in_areas, state=Spend.State.APPROVED)
         .order_by()
         .values("participant__partnership_id")
         .annotate(total=Sum("amount"))

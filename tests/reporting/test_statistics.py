@@ -264,7 +264,7 @@ def test_the_number_of_queries_does_not_grow_with_areas_or_participants(
         build_story(personas)
         more_areas(personas, extra_areas)
         build_successor(personas)
-    with django_assert_num_queries(8):  # type: ignore[operator]
+    with django_assert_num_queries(6):  # type: ignore[operator]
         programme_statistics(TODAY, personas.fife.programme)
 
 
