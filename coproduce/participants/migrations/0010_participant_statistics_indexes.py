@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("participants", "0008_participant_search_trigram_indexes"),
+        ("participants", "0009_participant_area_by_name_index"),
         ("programmes", "0005_organisation_identifiers_addresses_and_classification"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
