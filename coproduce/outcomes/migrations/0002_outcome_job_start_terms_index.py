@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("outcomes", "0001_initial"),
-        ("participants", "0009_participant_statistics_indexes"),
+        ("participants", "0010_participant_statistics_indexes"),
         ("plans", "0004_progress_check_draft"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
