@@ -34,21 +34,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import rules
+from django.db import connections
 from django.db.models import (
-    Case,
     Count,
-    DateField,
-    DurationField,
-    ExpressionWrapper,
-    F,
-    IntegerField,
     OuterRef,
-    Q,
     Subquery,
-    Value,
-    When,
 )
-from django.db.models.functions import Coalesce
 from statsmodels.tools.sm_exceptions import (
     ConvergenceWarning,
     HessianInversionWarning,
@@ -61,7 +52,7 @@ from coproduce.audit.services import record_event
 from coproduce.core.errors import NotAllowed
 from coproduce.outcomes.models import Outcome
 from coproduce.participants.models import Participant
-from coproduce.plans.models import Assessment
+from coproduce.plans.models import Assessment, AssessmentBarrier
 from coproduce.programmes.models import Programme
 from coproduce.reporting.exports import (
     PERCENT_FORMAT,
@@ -222,9 +213,11 @@ def _group_order(key: tuple[str, int, bool, int | None]) -> tuple[str, int, bool
 def counted_groups(actor: Any, today: datetime.date, programme: Programme | None = None) -> list[Followed]:
     """The people `counted_people` gives, as groups counted in the database: one grouped query.
 
-    The first job (on or after joining, on or before `today`) and the barriers on the latest
-    assessment are subqueries per person; the days followed up are worked out in SQL; the rows are
-    grouped by area, days, outcome and barriers.
+    Set-based, so that the database joins each table once rather than looking up each person: the
+    first job (on or after joining, on or before `today`) is a grouped MIN per participant, the latest
+    assessment a ROW_NUMBER window per participant with its barriers counted in one grouped join
+    (PostgreSQL hashes both; SQLite runs the same SQL). The days followed up are worked out in SQL and
+    the rows grouped by area, days, outcome and barriers.
     """
     _refuse_unless_evaluator(actor)
     if programme is None:
@@ -232,53 +225,77 @@ def counted_groups(actor: Any, today: datetime.date, programme: Programme | None
     consents = research_consents_visible_to(actor, programme_id=programme.pk).filter(
         service_data=True, participant__joined_on__lte=today
     )
-    first_job = (
-        Outcome.objects.filter(
-            participant_id=OuterRef("participant_id"),
-            kind=Outcome.Kind.JOB_START,
-            achieved_on__gte=OuterRef("participant__joined_on"),
-            achieved_on__lte=today,
-        )
-        .order_by("achieved_on")
-        .values("achieved_on")[:1]
+    # The consents' own query already joins each person and their partnership: it gives what is needed.
+    counted = consents.order_by().values_list(
+        "participant_id",
+        "participant__partnership__area_name",
+        "participant__joined_on",
+        "participant__status",
+        "participant__status_since",
     )
-    latest_barriers = (
-        Assessment.objects.filter(participant_id=OuterRef("participant_id"))
-        .order_by("-assessed_on", "-pk")
-        .annotate(barrier_count=Count("barriers"))
-        .values("barrier_count")[:1]
-    )
-    joined = F("participant__joined_on")
-    on_today = Value(today, output_field=DateField())
-    closed = Q(participant__status=Participant.Status.CLOSED)
+    connection = connections[counted.db]  # the database the queryset reads from (a replica, if routed)
+    counted_sql, counted_params = counted.query.get_compiler(using=counted.db).as_sql()
+    quote = connection.ops.quote_name
 
-    def days_to(end: Any) -> ExpressionWrapper:
-        return ExpressionWrapper(end - joined, output_field=DurationField())
+    def table(model: Any) -> str:
+        return quote(model._meta.db_table)
 
-    # One value says both the days followed up and whether they ended in a job, so that the first-job
-    # subquery is written (and run) once per person: days to the first job (0 or more), or, for
-    # someone censored, -1 minus the days to censoring.
-    censored_at = Case(
-        When(closed & Q(participant__status_since__lt=today), then=F("participant__status_since")),
-        default=on_today,
-        output_field=DateField(),
+    def days(end: str) -> str:
+        if connection.vendor == "postgresql":
+            return f"({end} - p.joined_on)"
+        return f"CAST(julianday({end}) - julianday(p.joined_on) AS INTEGER)"
+
+    columns = "participant_id, area_name, joined_on, status, status_since"
+
+    censored_at = "CASE WHEN p.status = %s AND p.status_since < %s THEN p.status_since ELSE %s END"
+    sql = f"""
+        WITH counted ({columns}) AS ({counted_sql})
+        SELECT area, days, found, barriers, COUNT(*) FROM (
+            SELECT
+                p.area_name AS area,
+                CASE WHEN fj.first_on IS NULL THEN {days(censored_at)} ELSE {days("fj.first_on")} END AS days,
+                CASE WHEN fj.first_on IS NULL THEN 0 ELSE 1 END AS found,
+                la.barriers AS barriers
+            FROM counted p
+            LEFT JOIN (
+                SELECT o.participant_id, MIN(o.achieved_on) AS first_on
+                FROM {table(Outcome)} o
+                JOIN counted c ON c.participant_id = o.participant_id
+                WHERE o.kind = %s AND o.achieved_on >= c.joined_on AND o.achieved_on <= %s
+                GROUP BY o.participant_id
+            ) fj ON fj.participant_id = p.participant_id
+            LEFT JOIN (
+                SELECT ranked.participant_id, COUNT(b.assessment_id) AS barriers
+                FROM (
+                    SELECT a.id, a.participant_id,
+                        ROW_NUMBER() OVER (PARTITION BY a.participant_id ORDER BY a.assessed_on DESC, a.id DESC) AS rn
+                    FROM {table(Assessment)} a
+                    JOIN counted c ON c.participant_id = a.participant_id
+                ) ranked
+                LEFT JOIN {table(AssessmentBarrier)} b ON b.assessment_id = ranked.id
+                WHERE ranked.rn = 1
+                GROUP BY ranked.participant_id
+            ) la ON la.participant_id = p.participant_id
+        ) people
+        GROUP BY area, days, found, barriers
+    """
+    params = [
+        *counted_params,
+        Participant.Status.CLOSED.value,
+        today,
+        today,
+        Outcome.Kind.JOB_START.value,
+        today,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    # Grouped in SQL already (one row a group): only put in grouped()'s order.
+    keyed = sorted(
+        (((area, int(followed), bool(found), barriers), n) for area, followed, found, barriers, n in rows),
+        key=lambda item: _group_order(item[0]),
     )
-    signed_days = Coalesce(
-        days_to(Subquery(first_job, output_field=DateField())),
-        ExpressionWrapper(Value(datetime.timedelta(days=-1)) - days_to(censored_at), output_field=DurationField()),
-        output_field=DurationField(),
-    )
-    rows = (
-        consents.annotate(signed_days=signed_days, barriers=Subquery(latest_barriers, output_field=IntegerField()))
-        .order_by()
-        .values_list("participant__partnership__area_name", "signed_days", "barriers")
-        .annotate(n=Count("pk"))
-    )
-    groups = []
-    for area, signed, barriers, n in rows:
-        found = signed.days >= 0
-        groups.append(Followed(area, signed.days if found else -1 - signed.days, found, barriers, n))
-    return grouped(groups, today)
+    return [Followed(*key, count=n) for key, n in keyed]
 
 
 def _areas(people: Sequence[Person | Followed]) -> list[str]:
@@ -457,15 +474,26 @@ class ModelNotEstimable(Exception):
 
 
 def fit_odds_ratios(
-    frame: pd.DataFrame, *, outcome: str, numeric: Sequence[str], categorical: str | None, reference: str | None
+    frame: pd.DataFrame,
+    *,
+    outcome: str,
+    numeric: Sequence[str],
+    categorical: str | None,
+    reference: str | None,
+    frequency: str | None = None,
 ) -> dict[str, tuple[float, float, float, float]]:
-    """Logistic regression (statsmodels logit): odds ratio, 95% CI and p-value per term.
+    """Logistic regression (statsmodels GLM, binomial, logit link): odds ratio, 95% CI and p-value per term.
 
     Terms are the numeric column names and, for the categorical column, each level but the
-    reference, as `"<column>=<level>"`. Raises ModelNotEstimable on perfect or quasi-perfect
-    separation (an estimate that runs off to infinity) rather than returning nonsense.
+    reference, as `"<column>=<level>"`. `frequency`, when given, names a column of how many people
+    each row stands for (frequency weights): the same maximum-likelihood fit, errors and p-values as
+    with each person on a row of their own (statsmodels' logit), with work in proportion to the rows.
+    Raises ModelNotEstimable on perfect or quasi-perfect separation (an estimate that runs off to
+    infinity) rather than returning nonsense.
     """
-    import statsmodels.formula.api as smf  # here, like lifelines: only the analytics need it
+    # Here, like lifelines: only the analytics need it.
+    import statsmodels.api as sm
+    import statsmodels.formula.api as smf
 
     data = frame[[outcome, *numeric]].astype(float)
     terms = list(numeric)
@@ -479,15 +507,19 @@ def fit_odds_ratios(
         for name in names:
             levels[f"C(group)[T.{codes[name]}]"] = f"{categorical}={name}"
         terms.append("C(group)")
+    weights = np.ones(len(data)) if frequency is None else frame[frequency].to_numpy(dtype=float)
     for level in (0.0, 1.0):
-        if not (data[outcome] == level).any():
+        if not ((data[outcome] == level) & (weights > 0)).any():
             raise ModelNotEstimable("Everyone in the model has the same outcome, so there is nothing to compare.")
     formula = f"{outcome} ~ {' + '.join(terms) if terms else '1'}"
     with warnings.catch_warnings():
         for category in (PerfectSeparationWarning, ConvergenceWarning, HessianInversionWarning, RuntimeWarning):
             warnings.simplefilter("error", category)
         try:
-            result = smf.logit(formula, data=data).fit(disp=0, maxiter=100)
+            # Tight tolerance: the estimates agree with a person-by-person logit to ~1e-12.
+            result = smf.glm(formula, data=data, family=sm.families.Binomial(), freq_weights=weights).fit(
+                maxiter=100, tol=1e-12
+            )
         except (
             PerfectSeparationError,
             PerfectSeparationWarning,
@@ -605,13 +637,15 @@ def paid_work_model_of(people: Sequence[Person | Followed]) -> PaidWorkModel:
                 f"The model cannot be estimated: in {area} {who} in the model found paid work, so its "
                 "odds ratio would be infinite (perfect separation). Read the rates below instead."
             )
-    # One row a person, as the model is fitted person by person (repeated from the counts).
-    keys, repeats = list(modelled), list(modelled.values())
+    # One row per area, outcome and number of barriers, weighted by how many people it stands for:
+    # the same fit as one row a person, in time proportional to the rows, not the people.
+    keys = list(modelled)
     frame = pd.DataFrame(
         {
-            "paid": np.repeat([1 if found else 0 for _area, found, _barriers in keys], repeats),
-            BARRIERS_TERM: np.repeat([barriers for _area, _found, barriers in keys], repeats),
-            "area": np.repeat([area for area, _found, _barriers in keys], repeats),
+            "paid": [1 if found else 0 for _area, found, _barriers in keys],
+            BARRIERS_TERM: [barriers for _area, _found, barriers in keys],
+            "area": [area for area, _found, _barriers in keys],
+            "people": list(modelled.values()),
         }
     )
     try:
@@ -621,6 +655,7 @@ def paid_work_model_of(people: Sequence[Person | Followed]) -> PaidWorkModel:
             numeric=[BARRIERS_TERM],
             categorical="area" if len(areas) > 1 else None,
             reference=reference,
+            frequency="people",
         )
     except ModelNotEstimable as error:
         return without_model(str(error))

@@ -1,17 +1,22 @@
 """GET /api/v1/research/analytics/{time-to-work,paid-work-model,rates}: the evaluator's outcome analytics."""
 
+import datetime
 import math
 from collections.abc import Callable
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from coproduce.audit.models import AuditEvent
 from coproduce.reporting.research_outcomes import counted_people, paid_work_model_of
 from coproduce.reporting.statistics import wilson_interval
+from tests.outcomes.factories import JobStartFactory
 from tests.personas import Personas
-from tests.reporting.test_research_outcomes import MONTH, TODAY, Cohort, build_cohort
+from tests.plans.factories import AssessmentBarrierFactory, AssessmentFactory
+from tests.reporting.test_research_outcomes import JOINED, MONTH, TODAY, Cohort, build_cohort, consented
 
 BASE = "/api/v1/research/analytics"
 
@@ -135,3 +140,27 @@ def test_nobody_else_gets_them(role: str, path: str, cohort: Cohort, client_for:
 
 def test_anonymous_callers_are_asked_to_sign_in(client_for: Callable[[str], Client]) -> None:
     assert client_for("anonymous").get(f"{BASE}/rates").status_code == 401
+
+
+def test_each_endpoint_takes_as_many_queries_with_more_people(
+    cohort: Cohort, personas: Personas, client_for: Callable[[str], Client]
+) -> None:
+    client = client_for("evaluator")
+    paths = ("time-to-work", "paid-work-model", "rates")
+    for path in paths:
+        client.get(f"{BASE}/{path}")
+    few = {}
+    for path in paths:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"{BASE}/{path}").status_code == 200
+        few[path] = len(queries.captured_queries)
+    for index in range(12):
+        person = consented(personas.glasgow_keyworker)
+        if index % 3 == 0:
+            JobStartFactory(participant=person, achieved_on=JOINED + datetime.timedelta(days=40 + index))
+        assessment = AssessmentFactory(participant=person, assessed_on=JOINED)
+        AssessmentBarrierFactory(assessment=assessment)
+    for path in paths:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"{BASE}/{path}").status_code == 200
+        assert len(queries.captured_queries) == few[path] <= 15

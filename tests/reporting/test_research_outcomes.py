@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
+import numpy as np
 import pandas as pd
 import pytest
 import statsmodels
@@ -20,6 +21,7 @@ from coproduce.programmes.actors import actor_for
 from coproduce.reporting.charts import StepCurve, step_chart
 from coproduce.reporting.research_outcomes import (
     NO_ASSESSMENT,
+    Followed,
     Person,
     ResearchOutcomes,
     analytics_tables,
@@ -391,6 +393,46 @@ def test_the_odds_ratios_match_greenes_published_logit_of_the_spector_data() -> 
         assert fitted[ours] == pytest.approx(
             (math.exp(direct.params[theirs]), math.exp(low), math.exp(high), direct.pvalues[theirs]), rel=1e-9
         )
+
+
+def test_the_model_fitted_on_groups_is_the_logit_fitted_person_by_person() -> None:
+    # A varied fixture: four areas of different sizes and rates, barriers 0–7 (some unassessed),
+    # groups of one person and of hundreds. Fitted on the groups with frequency weights, the odds
+    # ratios, intervals and p-values are those of statsmodels' logit with one row a person.
+    rng = np.random.default_rng(14)
+    groups = []
+    for area, size, shift in (("Arran", 40, 0.8), ("Bute", 300, 0.0), ("Coll", 1500, -0.4), ("Dalry", 90, 0.3)):
+        for _ in range(size):
+            barriers = int(rng.integers(0, 8))
+            found = bool(rng.random() < 1 / (1 + math.exp(-(shift - 0.25 * barriers))))
+            days = int(rng.integers(0, 900))
+            groups.append(Followed(area, days, found, None if rng.random() < 0.05 else barriers))
+    people = grouped(groups, TODAY)
+    assert len(people) < len(groups)
+    assert any(group.count > 1 for group in people)
+
+    model = paid_work_model_of(people)
+
+    modelled = [group for group in groups if group.barriers is not None]
+    frame = pd.DataFrame(
+        {
+            "paid": [int(group.found_work) for group in modelled],
+            "barriers": [group.barriers for group in modelled],
+            "area": pd.Categorical([group.area for group in modelled], categories=["Coll", "Arran", "Bute", "Dalry"]),
+        }
+    )
+    direct = smf.logit("paid ~ barriers + C(area)", data=frame).fit(disp=0)
+    assert model.fitted
+    assert model.reference_area == "Coll"
+    assert model.n == len(modelled)
+    names = {"Each extra barrier": "barriers", **{area: f"C(area)[T.{area}]" for area in ("Arran", "Bute", "Dalry")}}
+    assert [ratio.term for ratio in model.odds_ratios] == list(names)
+    for ratio in model.odds_ratios:
+        name = names[ratio.term]
+        low, high = direct.conf_int().loc[name]
+        assert math.log(ratio.odds_ratio) == pytest.approx(direct.params[name], abs=1e-8)
+        assert (math.log(ratio.ci_low), math.log(ratio.ci_high)) == pytest.approx((low, high), abs=1e-8)
+        assert ratio.p_value == pytest.approx(direct.pvalues[name], rel=1e-8, abs=1e-12)
 
 
 def test_the_paid_work_model_is_statsmodels_logit_of_paid_on_barriers_and_area(cohort: Cohort) -> None:
