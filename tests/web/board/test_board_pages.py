@@ -308,8 +308,8 @@ def test_the_board_page_takes_the_same_queries_however_many_rows(
 
 
 # Session, user, who is acting, the partnership (once per list), the four lists, and the figures:
-# the whole dashboard (18 aggregate queries), suppressed with them.
-QUERIES = 31
+# the whole dashboard (its grouped queries), suppressed with them.
+QUERIES = 23
 
 
 def test_the_next_meeting_comes_first_and_the_past_is_folded_away(personas: Personas, mo: Client) -> None:
