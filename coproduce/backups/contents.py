@@ -99,7 +99,10 @@ def _postgresql_summaries(cursor: Any) -> dict[str, TableSummary]:
     cursor.execute(
         "SELECT namespace.nspname, class.relname FROM pg_catalog.pg_class AS class "
         "JOIN pg_catalog.pg_namespace AS namespace ON namespace.oid = class.relnamespace "
-        "WHERE class.relkind = 'r' AND namespace.nspname NOT IN ('information_schema', 'pg_toast') "
+        # A partitioned table ('p', the audit) is summarised whole, through its parent; its partitions
+        # come and go by month, so they are not tables of their own here.
+        "WHERE class.relkind IN ('r', 'p') AND NOT class.relispartition "
+        "AND namespace.nspname NOT IN ('information_schema', 'pg_toast') "
         "AND namespace.nspname NOT LIKE 'pg\\_%' ORDER BY 1, 2"
     )
     tables = cursor.fetchall()

@@ -10,6 +10,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import tempfile
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -190,19 +191,61 @@ def restore_database(dump: Path, *, vendor: str, replace_existing: bool) -> None
         with closing(sqlite3.connect(dump)) as source:
             # Every page of the target is replaced, in one step.
             source.backup(connection.connection)
+    elif replace_existing:
+        _replace_postgresql(dump, connection.settings_dict)
     else:
-        options = ["--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error"]
-        if replace_existing:
-            options += ["--clean", "--if-exists"]
         run_postgresql_tool(
             "pg_restore",
-            *options,
+            "--no-owner",
+            "--no-privileges",
+            "--single-transaction",
+            "--exit-on-error",
             f"--dbname={connection.settings_dict['NAME']}",
             str(dump),
             settings_dict=connection.settings_dict,
         )
     # The connection may have cached what the database looked like before.
     connection.close()
+
+
+def _replace_postgresql(dump: Path, settings_dict: dict[str, Any]) -> None:
+    """Empty the database and load the copy, in one transaction: psql runs `DROP SCHEMA public
+    CASCADE` and then pg_restore's script. (pg_restore --clean cannot: it drops each partition's
+    key on its own, which PostgreSQL refuses for a key the partition inherits.)"""
+    environment = _postgresql_environment(settings_dict)
+    with tempfile.TemporaryFile() as restore_errors:
+        script = subprocess.Popen(  # fixed programs and arguments we build; no shell
+            [postgresql_tool("pg_restore"), "--no-owner", "--no-privileges", "--file=-", str(dump)],
+            env=environment,
+            stdout=subprocess.PIPE,
+            stderr=restore_errors,
+        )
+        loaded = subprocess.run(
+            [
+                postgresql_tool("psql"),
+                "--no-psqlrc",
+                "--quiet",
+                "--single-transaction",
+                "--set=ON_ERROR_STOP=1",
+                f"--dbname={settings_dict['NAME']}",
+                "--command=DROP SCHEMA public CASCADE; CREATE SCHEMA public;",
+                "--file=-",
+            ],
+            env=environment,
+            stdin=script.stdout,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert script.stdout is not None
+        script.stdout.close()
+        script.wait()
+        restore_errors.seek(0)
+        script_errors = restore_errors.read().decode(errors="replace").strip()
+    if script.returncode != 0:
+        raise BackupError(f"pg_restore failed: {script_errors or f'exit status {script.returncode}'}")
+    if loaded.returncode != 0:
+        raise BackupError(f"psql failed: {loaded.stderr.strip() or f'exit status {loaded.returncode}'}")
 
 
 def restored_tables() -> dict[str, TableSummary]:

