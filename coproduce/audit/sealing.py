@@ -19,10 +19,7 @@ So a batch only ever takes events that are final:
 """
 
 import datetime
-import hashlib
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -43,6 +40,7 @@ from coproduce.audit.hashing import (
     seal_hash,
 )
 from coproduce.audit.models import AuditEvent, AuditSeal
+from coproduce.core.locks import run_alone
 
 # At most this many events under one seal: bounds the memory of sealing and verifying a batch.
 BATCH_SIZE = 5000
@@ -50,7 +48,8 @@ BATCH_SIZE = 5000
 WRITER_WAIT_SECONDS = 5.0
 WRITER_POLL_SECONDS = 0.05
 # pg_advisory_lock's key for "a sealer is at work": the first 8 bytes of a hash of its name.
-SEALER_LOCK_KEY = int.from_bytes(hashlib.sha256(b"coproduce.audit.sealer").digest()[:8], "big", signed=True)
+# Only sealers take this lock (coproduce/core/locks.py); on SQLite the sealing transaction is exclusive.
+SEALER_RUN = "coproduce.audit.sealer"
 AT = EVENT_COLUMNS.index("at")
 
 
@@ -108,7 +107,7 @@ def seal_audit_log(
     now = now or timezone.now()
     store = checkpoint_file()
     result = SealResult()
-    with _sealer_lock() as alone:
+    with run_alone(SEALER_RUN) as alone:
         if not alone:
             result.held_back = "Another sealer is at work."
             return result
@@ -256,7 +255,7 @@ def resume_checkpoints(*, reason: str) -> Resumption:
     if not report.ok:
         raise SealingError(f"The database's own seals do not check out, so the file cannot resume: {report.summary()}")
     store = checkpoint_file()
-    with _sealer_lock() as alone:
+    with run_alone(SEALER_RUN) as alone:
         if not alone:
             raise SealingError("A sealer is at work: try again in a minute.")
         with store.locked():
@@ -269,24 +268,6 @@ def resume_checkpoints(*, reason: str) -> Resumption:
             )
             store.append([resumption])
     return resumption
-
-
-@contextmanager
-def _sealer_lock() -> Iterator[bool]:
-    """On PostgreSQL, a session-level advisory lock that only sealers take: yields whether this
-    process got it (without waiting). On SQLite the sealing transaction itself is exclusive."""
-    if connection.vendor != "postgresql":
-        yield True
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [SEALER_LOCK_KEY])
-        acquired = bool((cursor.fetchone() or (False,))[0])
-    try:
-        yield acquired
-    finally:
-        if acquired:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [SEALER_LOCK_KEY])
 
 
 def _final_id_ceiling(wait_seconds: float) -> tuple[int | None, str]:

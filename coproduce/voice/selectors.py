@@ -173,26 +173,7 @@ def requests_board(user: Any, *, topic: str = "") -> list[BoardGroup]:
     scope = board_scope(user)
     if topic:
         scope = scope.filter(topic=topic)
-    counted = (
-        scope.values("topic", "kind", "participant__partnership__area_name")
-        .annotate(
-            total=Count("pk"),
-            open=Count("pk", filter=Q(status=Request.Status.OPEN)),
-            answered=Count("pk", filter=Q(status=Request.Status.ANSWERED)),
-        )
-        .order_by("-total", "topic", "kind", "participant__partnership__area_name")
-    )
-    groups = {
-        (row["topic"], row["kind"], row["participant__partnership__area_name"]): BoardGroup(
-            topic=row["topic"],
-            kind=row["kind"],
-            area=row["participant__partnership__area_name"],
-            total=row["total"],
-            open=row["open"],
-            answered=row["answered"],
-        )
-        for row in counted
-    }
+    groups = {(group.topic, group.kind, group.area): group for group in board_counts(user, topic=topic)}
     if not groups:
         return []
     listed = (
