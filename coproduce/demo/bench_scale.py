@@ -477,6 +477,11 @@ def ensure_database(participants: int, seed: int) -> tuple[str, str, float | Non
             marker = read_marker(url)
             if marker is not None and marker["participants"] == participants and marker["seed"] == seed:
                 print(f"{name}: reusing {participants:,} participants built by {marker['generator']}.")
+                # Code changed since it was built: its new tables and indexes, then whatever keeps
+                # derived figures fresh, so that the pages are measured as production would run them.
+                env = database_env(url)
+                manage(["migrate", "--noinput", "-v0"], env)
+                refresh_derived(env)
                 return url, str(marker["generator"]), None
             print(f"{name}: not a complete build of {participants:,} participants (seed {seed}); building it again.")
             admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
@@ -505,6 +510,17 @@ def ensure_database(participants: int, seed: int) -> tuple[str, str, float | Non
         connection.execute("VACUUM ANALYZE")
     print(f"{name}: built by {generator} in {seconds:.0f} s.")
     return url, generator, seconds
+
+
+# Commands that bring derived tables up to date on a database built by an earlier version, run in
+# this order where they exist.
+REFRESH_COMMANDS: tuple[str, ...] = ("refresh_rollups",)
+
+
+def refresh_derived(env: dict[str, str]) -> None:
+    for command in REFRESH_COMMANDS:
+        if has_command(command, env):
+            manage([command], env)
 
 
 def read_marker(url: str) -> dict[str, Any] | None:
@@ -588,7 +604,8 @@ def measure_here(output: str, requests: int, warm_ups: int) -> int:
 def run_size(participants: int, seed: int, requests: int) -> tuple[SizeRun, str]:
     url, generator, seconds = ensure_database(participants, seed)
     with tempfile.NamedTemporaryFile(suffix=".json") as output:
-        env = database_env(url)
+        # Measured as production runs: DEBUG off (no query log, no debug pages), tasks queued.
+        env = {**database_env(url), "DJANGO_SETTINGS_MODULE": "config.settings.load"}
         subprocess.run(
             [
                 sys.executable,
@@ -645,7 +662,7 @@ def report(runs: list[SizeRun], about: dict[str, str], requests: int) -> list[st
         "",
         f"Machine: {about['cpu']}, {about['cores']} cores, {about['ram']} RAM; PostgreSQL {about['postgresql']} "
         f"({about['settings']}); Python {about['python']}; {about['load']} when the report was written. "
-        "The page is timed through Django's test client "
+        "The page is timed through Django's test client with DEBUG off (config.settings.load) "
         f"(no network), {WARM_UPS} warm-up requests then {requests} timed; its SQL is run {requests} times "
         "through the same connection and fetched whole. The ratio is judged only where the SQL takes "
         f"{RATIO_SQL_FLOOR_MS:.0f} ms or more: below that a page's time is Django's fixed cost (session, "
