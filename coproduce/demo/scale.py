@@ -20,9 +20,16 @@ people seen this week and people not seen for a month.
 
 What it does not write: simple-history rows (the demo writes a "created" history row for the rows
 people edit; at a million participants that would double the time, and an edit without an earlier
-history row still records its own), and the demo's extras (work wishes, past appointments, progress
-checks, board documents, research). It does write each partnership's board (members, a meeting a
-quarter, decisions) and appointments in the coming week for about 40% of the active participants.
+history row still records its own), and the demo's other extras (past appointments, progress checks,
+board documents, and of the evaluation its codebook, transcripts, coding and survey). It does write
+each partnership's board (members, a meeting a quarter, decisions), appointments in the coming week
+for about 40% of the active participants, and, in the demo's proportions, what the funder's "fitting
+job" figure, the evaluator's analytics and Table 1 read: a work wish for 88% of the participants and
+everyone who started a job (most jobs fit its hours and contracts), a `ResearchConsent` beside every
+research-purpose consent (40% of the participants; what it covers, e.g. service data for 86%, in
+research.py's shares), a wave a calendar year and the interviews done in it (about 1% of the
+participants a wave, as the paper's Table 1 per demo area, as many of the area's staff as stakeholders).
+The generated evaluator oversees the programme. The demo does not audit these rows, nor does this.
 Audit events are written as the app writes them and sealed after
 the programme is committed (`seal_audit_log`), so `manage.py verify_audit` passes.
 """
@@ -49,6 +56,7 @@ from django.utils import timezone
 
 from coproduce.accounts.models import User
 from coproduce.accounts.roles import Role
+from coproduce.audit.hashing import EVENT_COLUMNS
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.sealing import seal_audit_log
 from coproduce.budgets.models import BudgetPot, Spend
@@ -56,12 +64,30 @@ from coproduce.demo import data
 from coproduce.demo.board import DECISIONS, PLACES, _months_on
 from coproduce.demo.budgets import CATEGORY_SPEND, CATEGORY_WEIGHTS
 from coproduce.demo.builder import _ascii_slug, _joining_weight, _months, _weekday
-from coproduce.demo.outcomes import CHECK_NOTES, CONTRACT_WEIGHTS, EVIDENCE_FOR_JOB, JOB_HOURS, JOB_TITLES, TRAINING
+from coproduce.demo.outcomes import (
+    CHECK_NOTES,
+    CONTRACT_WEIGHTS,
+    EVIDENCE_FOR_JOB,
+    JOB_HOURS,
+    JOB_TITLES,
+    TRAINING,
+    WISH_CONTRACTS,
+    WISH_HOURS,
+    WISH_NOTES,
+    WORK_WISH_SHARE,
+)
 from coproduce.demo.outcomes import SECTOR_WEIGHTS as JOB_SECTOR_WEIGHTS
 from coproduce.demo.referrals import COMPLETED_NOTES, DELIVERED, REASONS
+from coproduce.demo.research import (
+    CONSENT_ELEMENT_SHARES,
+    MAX_DAYS_AFTER_CLOSING,
+    MIN_DAYS_BEFORE_INTERVIEW,
+    TABLE_1,
+    WAVE_YEARS,
+)
 from coproduce.demo.support import GENERAL_GOALS, GOALS, REQUEST_TEXTS, STEPS
 from coproduce.directory.models import DirectoryOrganisation, Service
-from coproduce.outcomes.models import Outcome, SustainmentCheck
+from coproduce.outcomes.models import Outcome, SustainmentCheck, WorkWish
 from coproduce.participants.models import Child, Consent, Participant
 from coproduce.plans.models import Appointment, Assessment, AssessmentBarrier, Contact, Goal, Step
 from coproduce.programmes.models import (
@@ -77,6 +103,8 @@ from coproduce.programmes.models import (
     StaffRole,
 )
 from coproduce.referrals.models import Referral
+from coproduce.research.models import Interview, ResearchConsent, Stakeholder, StakeholderRole, Wave
+from coproduce.research.pseudonyms import pseudonym_for
 from coproduce.voice.models import Request
 
 DEFAULT_SEED = 2025
@@ -300,6 +328,7 @@ class _Area:
     services: list[tuple[uuid.UUID, int, str]] = field(default_factory=list)  # (service, organisation, offer)
     pot_id: int = 0
     accounts: dict[str, tuple[int, str]] = field(default_factory=dict)  # reference → (user id, email)
+    partner_staff: list[StaffMember] = field(default_factory=list)
 
 
 def partnership_count(participants: int) -> int:
@@ -363,6 +392,8 @@ class _Generator:
         self.evaluator: StaffMember | None = None
         self.participant_logins: list[str] = []
         self.board_login = ""
+        self.waves: list[Wave] = []
+        self.pseudonyms: set[str] = set()
         self.caseloads: Counter[int] = Counter()
         self.seconds: dict[str, float] = {}
         self.structure_rows: Counter[str] = Counter()
@@ -385,6 +416,8 @@ class _Generator:
             "check": CHECK_ANSWERS,
             "category": CATEGORY_WEIGHTS,
             "place": APPOINTMENT_PLACES,
+            "wish_hours": WISH_HOURS,
+            "wish_contracts": WISH_CONTRACTS,
         }
         self.weights = {name: _weights(weights) for name, weights in named.items()}
         self.tables = self._tables()
@@ -538,7 +571,37 @@ class _Generator:
         self.structure_rows["programmes_grant"] = len(self.areas)
         self.build_staff(programme, organisation)
         self.build_board(organisation)
+        self.build_evaluation(programme)
         return programme
+
+    def build_evaluation(self, programme: Programme) -> None:
+        """The programme's evaluation waves, one a calendar year as the demo's (up to this year): the
+        evaluator already oversees the programme. Who is interviewed in them is written per partnership."""
+        last_year = min(self.today.year, ENDS_ON.year)
+        self.waves = Wave.objects.bulk_create(
+            [
+                Wave(
+                    programme=programme,
+                    year=year,
+                    name=f"Wave {number} ({year})",
+                    starts_on=datetime.date(year, 1, 1),
+                    ends_on=datetime.date(year, 12, 31),
+                )
+                for number, year in enumerate(range(STARTS_ON.year, last_year + 1), start=1)
+            ]
+        )
+        self.structure_rows["research_wave"] = len(self.waves)
+        # Pseudonyms are unique across the database; a clash takes the next attempt, as the demo's do.
+        self.pseudonyms = set(ResearchConsent.objects.values_list("pseudonym", flat=True))
+
+    def pseudonym(self, participant_id: int) -> str:
+        attempt = 0
+        pseudonym = pseudonym_for(participant_id)
+        while pseudonym in self.pseudonyms:
+            attempt += 1
+            pseudonym = pseudonym_for(participant_id, attempt=attempt)
+        self.pseudonyms.add(pseudonym)
+        return pseudonym
 
     def build_board(self, organisation: Callable[[data.OrganisationSpec], Organisation]) -> None:
         """Each partnership's board, as the demo's: the lead charity, the council and two agencies, one or
@@ -717,6 +780,7 @@ class _Generator:
                 works_in.manager = member
             elif role == Role.PARTNER_WORKER and works_in is not None:
                 works_in.partner_workers[organisation_.pk] = member.user_id
+                works_in.partner_staff.append(member)
             elif role == Role.FUNDER:
                 self.funder = member
             elif role == Role.EVALUATOR:
@@ -873,26 +937,54 @@ class _Generator:
                 ],
             ),
             "request": _Table(Request, [*stamps, "participant_id", "kind", "topic", "text", "status"]),
+            "wish": _Table(
+                WorkWish,
+                [*stamps, "participant_id", "min_hours", "max_hours", "contract_types", "note", "recorded_by_id"],
+            ),
+            "research_consent": _Table(
+                ResearchConsent, [*stamps, "participant_id", "pseudonym", "consent_id", *CONSENT_ELEMENT_SHARES]
+            ),
+            "stakeholder": _Table(
+                Stakeholder,
+                [
+                    *stamps,
+                    "programme_id",
+                    "partnership_id",
+                    "name",
+                    "role",
+                    "organisation_id",
+                    "staff_member_id",
+                    "email",
+                    "agreed_to_interview",
+                    "agreed_to_recording",
+                    "agreed_to_quotation",
+                    "consent_recorded_on",
+                ],
+            ),
+            "interview": _Table(
+                Interview,
+                [
+                    *stamps,
+                    "wave_id",
+                    "partnership_id",
+                    "kind",
+                    "research_consent_id",
+                    "stakeholder_id",
+                    "status",
+                    "scheduled_for",
+                    "held_on",
+                    "interviewer_id",
+                    "consent_confirmed",
+                    "recorded",
+                ],
+            ),
             "appointment": _Table(
                 Appointment,
                 [*stamps, "participant_id", "keyworker_id", "starts_at", "duration_minutes", "place", "created_by_id"],
             ),
+            # The columns the seals hash, in their order: the id comes from the sequence, no API token.
             "audit": _Table(
-                AuditEvent,
-                [
-                    "at",
-                    "actor_id",
-                    "actor_role",
-                    "action",
-                    "channel",
-                    "participant_id",
-                    "record_type",
-                    "record_id",
-                    "purpose",
-                    "changed_fields",
-                    "path",
-                ],
-                with_id=False,
+                AuditEvent, [name for name in EVENT_COLUMNS if name not in ("id", "api_token_name")], with_id=False
             ),
         }
 
@@ -959,6 +1051,10 @@ class _Generator:
     def write_area(self, index: int, area: _Area, people: list[dict[str, Any]]) -> None:
         rng = self.rng(f"rows {index}")
         booking = self.rng(f"appointments {index}")  # its own stream: the other rows stay as they were
+        wishing = self.rng(f"wishes {index}")  # and the extras' too
+        researching = self.rng(f"research {index}")
+        # Research consents that cover interviews: (research consent id, joined, last day, recording).
+        interviewable: list[tuple[int, datetime.date, datetime.date, bool]] = []
         week = [day for day in (self.today + datetime.timedelta(days=n) for n in range(7)) if day.weekday() < 5] or [
             self.today
         ]
@@ -1022,7 +1118,15 @@ class _Generator:
             how = "in_person_signed" if rng.random() < 0.7 else "phone"
             t["consent"].add(joined_at, joined_at, pid, "service", None, joined_at, kw, how)
             if rng.random() < 0.4:
-                t["consent"].add(joined_at, joined_at, pid, "research", None, joined_at, kw, how)
+                research_purpose = t["consent"].add(joined_at, joined_at, pid, "research", None, joined_at, kw, how)
+                # What they agreed to, in the demo's shares (most let the evaluators use their service records).
+                elements = [researching.random() < share for share in CONSENT_ELEMENT_SHARES.values()]
+                research_id = t["research_consent"].add(
+                    joined_at, joined_at, pid, self.pseudonym(pid), research_purpose, *elements
+                )
+                scope = dict(zip(CONSENT_ELEMENT_SHARES, elements, strict=True))
+                if scope["interview"]:
+                    interviewable.append((research_id, joined, last_day, scope["recording"]))
             if mobile and rng.random() < 0.8:
                 t["consent"].add(joined_at, joined_at, pid, "contact_by_sms", None, joined_at, kw, how)
 
@@ -1166,22 +1270,38 @@ class _Generator:
                     delivered, note, withdrawn_at, withdrawn_reason,
                 )  # fmt: skip
 
+            # The work they want (drawn for everyone, as the demo's, so that who works shifts no one's wish).
+            has_wish = wishing.random() < WORK_WISH_SHARE
+            wish_hours: tuple[float, float] = pick(wishing, "wish_hours")
+            wish_contracts: tuple[str, ...] = pick(wishing, "wish_contracts")
+            wish_note = wishing.choice(WISH_NOTES)
+            low_hours, high_hours = Decimal(str(wish_hours[0])), Decimal(str(wish_hours[1]))
+
             # Outcomes: jobs (with their sustainment checks) and training.
             tenure = (last_day - joined).days
-            if tenure > 21 and rng.random() < (JOB_SHARE_OPEN if is_open else JOB_SHARE_CLOSED):
+            works = tenure > 21 and rng.random() < (JOB_SHARE_OPEN if is_open else JOB_SHARE_CLOSED)
+            if works:
                 started = _weekday(joined + datetime.timedelta(days=rng.randint(21, tenure)), joined, last_day)
                 sector = pick(rng, "sector")
                 at = _datetime(started, 240)
+                title = rng.choice(JOB_TITLES[sector])
+                hours = Decimal(pick(rng, "hours"))
+                contract = pick(rng, "contract")
+                # Most jobs fit the wish, as the demo's: its hours (78%), one of its contracts (80%).
+                if wishing.random() < 0.78:
+                    hours = low_hours + Decimal(wishing.randint(0, int((high_hours - low_hours) * 2))) / 2
+                if wishing.random() < 0.8 and contract not in wish_contracts:
+                    contract = wish_contracts[0]
                 oid = t["outcome"].add(
                     at,
                     at,
                     pid,
                     "job_start",
                     started,
-                    rng.choice(JOB_TITLES[sector]),
+                    title,
                     sector,
-                    Decimal(pick(rng, "hours")),
-                    pick(rng, "contract"),
+                    hours,
+                    contract,
                     Decimal(rng.randrange(1221, 1650)) / 100,
                     pick(rng, "evidence"),
                     kw,
@@ -1203,6 +1323,9 @@ class _Generator:
                 t["outcome"].add(
                     at, at, pid, "training", started, rng.choice(TRAINING), "", None, "", None, "provider", kw
                 )
+
+            if has_wish or works:
+                t["wish"].add(assessed_at, assessed_at, pid, low_hours, high_hours, list(wish_contracts), wish_note, kw)
 
             # Spends from the partnership's pot.
             if rng.random() < SPEND_SHARE:
@@ -1287,6 +1410,71 @@ class _Generator:
                     pick(booking, "place"),
                     kw,
                 )
+        self.write_interviews(index, area, interviewable)
+
+    def write_interviews(
+        self, index: int, area: _Area, interviewable: list[tuple[int, datetime.date, datetime.date, bool]]
+    ) -> None:
+        """The area's interviews done in each wave, for Table 1: as many for its size as the paper's Table 1
+        has for a demo area of the full size (about 1% of the participants a wave, as many stakeholders).
+
+        Participants as the demo's rules allow: research consent covering interviews, at least four weeks
+        after joining, within a year of their case closing. Stakeholders from the area's staff (their
+        manager, partner workers and keyworkers), each asked at most once a wave.
+        """
+        rng = self.rng(f"interviews {index}")
+        t = self.tables
+        assert self.evaluator is not None
+        assert area.manager is not None
+        interviewer = self.evaluator.user_id
+        programme_id = area.partnership.programme_id
+        partnership_id = area.partnership.pk
+        size = area.size / (data.FULL_SIZE / len(data.AREAS))
+        yesterday = self.today - datetime.timedelta(days=1)
+        pool = [
+            (StakeholderRole.MANAGEMENT, area.manager),
+            *((StakeholderRole.PARTNER_STAFF, member) for member in area.partner_staff),
+            *((StakeholderRole.KEYWORKER, member) for member in area.keyworkers),
+        ]
+        stakeholders: dict[int, int] = {}  # staff member id → stakeholder id
+        for number, wave in enumerate(self.waves):
+            last = min(wave.ends_on, yesterday)
+            if last < wave.starts_on:
+                continue
+            people, staff = TABLE_1[area.spec.area_name][WAVE_YEARS[number % len(WAVE_YEARS)]]
+            candidates = []
+            for research_id, joined, last_day, recording in interviewable:
+                first = max(wave.starts_on, joined + datetime.timedelta(days=MIN_DAYS_BEFORE_INTERVIEW))
+                until = min(last, last_day + datetime.timedelta(days=MAX_DAYS_AFTER_CLOSING))
+                if first <= until:
+                    candidates.append((research_id, first, until, recording))
+            chosen = rng.sample(candidates, min(len(candidates), max(1, round(people * size))))
+            for research_id, first, until, recording in chosen:
+                held_on = _weekday(
+                    first + datetime.timedelta(days=rng.randrange((until - first).days + 1)), first, until
+                )
+                at = _datetime(held_on, 60)
+                t["interview"].add(
+                    at, at, wave.pk, partnership_id, "participant", research_id, None, "done", at, held_on,
+                    interviewer, True, recording,
+                )  # fmt: skip
+            for role, member in rng.sample(pool, min(len(pool), max(1, round(staff * size)))):
+                held_on = _weekday(
+                    wave.starts_on + datetime.timedelta(days=rng.randrange((last - wave.starts_on).days + 1)),
+                    wave.starts_on,
+                    last,
+                )
+                at = _datetime(held_on, 60)
+                if member.pk not in stakeholders:
+                    stakeholders[member.pk] = t["stakeholder"].add(
+                        at, at, programme_id, partnership_id, member.user.display_name, role.value,
+                        member.organisation_id, member.pk, member.user.email, True, rng.random() < 0.8,
+                        rng.random() < 0.7, held_on,
+                    )  # fmt: skip
+                t["interview"].add(
+                    at, at, wave.pk, partnership_id, "stakeholder", None, stakeholders[member.pk], "done", at,
+                    held_on, interviewer, True, False,
+                )  # fmt: skip
 
     # -- The whole run ---------------------------------------------------------------------------
 
@@ -1356,7 +1544,7 @@ class _Generator:
             "partnership manager": first.manager.user.username,
             "partner worker": partner_user.username,
             "funder": self.funder.user.username,
-            "evaluator": self.evaluator.user.username,
+            "evaluator": self.evaluator.user.username,  # oversees the programme: analytics, Table 1
             "participant": self.participant_logins[0],
             "board member": self.board_login,
         }

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.test import Client
 from django.urls import reverse
 
@@ -19,13 +19,16 @@ from coproduce.accounts.models import User
 from coproduce.audit.models import AuditEvent
 from coproduce.budgets.models import Spend
 from coproduce.demo import scale
-from coproduce.outcomes.models import Outcome, SustainmentCheck
+from coproduce.outcomes.models import Outcome, SustainmentCheck, WorkWish
 from coproduce.participants.models import Participant
 from coproduce.plans.models import Appointment, Contact, Goal, Step
 from coproduce.plans.selectors.contacts import appointments_this_week_for
 from coproduce.programmes.models import BoardDecision, BoardMeeting, BoardMember, Programme, StaffMember
 from coproduce.referrals.models import Referral
-from coproduce.reporting.statistics import programme_statistics
+from coproduce.reporting.research_outcomes import counted_people, time_to_work_of
+from coproduce.reporting.statistics import job_fits_condition, programme_statistics
+from coproduce.research.models import Interview, ResearchConsent, Stakeholder
+from coproduce.research.table1 import table_one
 from coproduce.voice.models import Request
 
 SIZE = 200
@@ -168,6 +171,63 @@ def test_a_programme_of_any_size_with_the_demos_shapes(sign_in: Callable[[User],
     assert first.family_name in caseload.content.decode()
     # "Today and this week" on the day it was generated for (the page itself uses the real day).
     assert appointments_this_week_for(User.objects.get(email=logins["keyworker"]), TODAY).exists()
+
+
+@pytest.mark.django_db
+def test_the_evaluation_and_work_wishes_in_the_demos_proportions(sign_in: Callable[[User], Client]) -> None:
+    """Work wishes, research consents and interviews, so that the funder's "fitting job", the evaluator's
+    analytics and Table 1 have figures at scale: in the demo's proportions, seen by the generated evaluator."""
+    summary = scale.generate_programme(participants=1000, seed=SEED, today=TODAY)
+    programme = summary.programme
+    people = Participant.objects.filter(partnership__programme=programme)
+    size = people.count()
+
+    # Work wishes: 88% of everyone, and everyone who started a job; most jobs fit the wish.
+    wishes = WorkWish.objects.filter(participant__in=people)
+    assert wishes.count() == summary.rows["outcomes_workwish"]
+    assert 0.85 <= wishes.count() / size <= 0.95
+    jobs = Outcome.objects.filter(participant__in=people, kind=Outcome.Kind.JOB_START)
+    assert jobs.exists()
+    assert not jobs.filter(participant__work_wish__isnull=True).exists()
+    within_hours = jobs.filter(
+        hours_per_week__gte=F("participant__work_wish__min_hours"),
+        hours_per_week__lte=F("participant__work_wish__max_hours"),
+    )
+    assert within_hours.count() / jobs.count() >= 0.7
+    assert jobs.filter(job_fits_condition()).exists()
+    stats = programme_statistics(TODAY, programme=programme)
+    fitting = stats.programme.fitting_job.count
+    assert fitting.hidden or (fitting.value or 0) > 0
+
+    # Research consent: 40% of everyone, beside a research-purpose consent; 86% of them cover service data.
+    consents = ResearchConsent.objects.filter(participant__in=people)
+    assert consents.count() == summary.rows["research_researchconsent"]
+    assert 0.35 <= consents.count() / size <= 0.45
+    assert set(consents.values_list("consent__purpose", flat=True)) == {"research"}
+    assert 0.8 <= consents.filter(service_data=True).count() / consents.count() <= 0.92
+    assert consents.values("pseudonym").distinct().count() == consents.count()
+
+    # Interviews done in each wave (one a year), of consenting participants and of the areas' staff.
+    done = Interview.objects.filter(wave__programme=programme, status=Interview.Status.DONE)
+    assert done.filter(kind=Interview.Kind.PARTICIPANT).exists()
+    assert done.filter(kind=Interview.Kind.STAKEHOLDER).exists()
+    assert not done.filter(kind=Interview.Kind.PARTICIPANT, research_consent__interview=False).exists()
+    assert not done.filter(held_on__gte=TODAY).exists()
+    assert Stakeholder.objects.filter(programme=programme).count() == summary.rows["research_stakeholder"]
+
+    # The generated evaluator oversees the programme: the analytics and Table 1 have figures.
+    evaluator = User.objects.get(email=summary.logins["evaluator"])
+    counted = counted_people(evaluator, TODAY, programme)
+    assert len(counted) == consents.filter(service_data=True).count() > 0
+    assert time_to_work_of(counted, TODAY)
+    table = table_one(evaluator, programme_id=programme.pk)
+    assert table.years == (2025, 2026)
+    assert table.overall().participants == done.filter(kind=Interview.Kind.PARTICIPANT).count() > 0
+    assert table.overall().stakeholders == done.filter(kind=Interview.Kind.STAKEHOLDER).count() > 0
+    client = sign_in(evaluator)
+    for name in ("web:research_analytics", "web:research_table1"):
+        response = client.get(reverse(name))
+        assert response.status_code == 200, name
 
 
 class _Undo(Exception):

@@ -12,8 +12,9 @@ from coproduce.demo.scale import DEFAULT_SEED, ScaleError, generate_programme
 class Command(BaseCommand):
     help = (
         "Generate a separate live programme of N invented participants with the demo's shapes (partnerships, "
-        "keyworkers with 30–60 active participants each, contacts, plans, referrals, outcomes, spends, requests, "
-        "audit events), written with COPY on PostgreSQL. Deterministic by seed (and day). Into a database without "
+        "keyworkers with 30–60 active participants each, contacts, plans, referrals, outcomes, work wishes, spends, "
+        "requests, research consents and interviews, audit events), written with COPY on PostgreSQL. Deterministic "
+        "by seed (and day). Into a database without "
         f'one already: it refuses otherwise. Every account\'s password is "{data.DEMO_PASSWORD}".'
     )
 
