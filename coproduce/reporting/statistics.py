@@ -509,8 +509,9 @@ def _rollup_of(partnership: Partnership) -> PartnershipRollup | None:
 
 
 def programme_statistics(today: datetime.date, programme: Programme, *, from_rollups: bool = False) -> ProgrammeStats:
-    """One programme's figures on `today`, all its areas and each area, suppressed. Six queries,
-    each a grouped count or sum in the database: no row is brought into Python.
+    """One programme's figures on `today`, all its areas and each area, suppressed. Six queries
+    counted from the records (four from the rollups), each a grouped count or sum in the database:
+    no row is brought into Python.
 
     "All areas" are the programme's partnerships: another programme's participants, jobs, targets,
     grants and money are never counted, even where the same area (GSS code) runs both.
