@@ -11,8 +11,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
+from coproduce.budgets.models import Spend
 from coproduce.core.locks import run_alone
-from coproduce.outcomes.models import Outcome
+from coproduce.outcomes.models import Outcome, WorkWish
 from coproduce.participants.models import Participant
 from coproduce.programmes.models import Partnership, Programme
 from coproduce.reporting.models import PartnershipRollup, RollupCount
@@ -155,6 +156,18 @@ def test_a_refresh_counts_again_only_the_partnership_that_changed(personas: Pers
         0
     ].delete()
     assert refresh_rollups(today=TODAY).refreshed == [personas.fife.pk]
+    for programme in (personas.fife.programme, successor):
+        assert same_figures(from_rollups(TODAY, programme), live(TODAY, programme))
+
+    # A work wish changed (a job that fitted no longer does) and a spend approved: Fife again.
+    wish = WorkWish.objects.filter(participant__partnership=personas.fife).order_by("pk")[0]
+    wish.min_hours = wish.max_hours = Decimal("1.0")
+    wish.save()
+    waiting = Spend.objects.get(participant=personas.participant, state=Spend.State.REQUESTED)
+    waiting.state, waiting.decided_at = Spend.State.APPROVED, timezone.now()
+    waiting.save()
+    assert refresh_rollups(today=TODAY).refreshed == [personas.fife.pk]
+    assert PartnershipRollup.objects.get(pk=personas.fife.pk).approved_spend == Decimal("65.00")
     for programme in (personas.fife.programme, successor):
         assert same_figures(from_rollups(TODAY, programme), live(TODAY, programme))
 
