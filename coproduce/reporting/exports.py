@@ -129,6 +129,9 @@ class ExportTable:
     title: str
     columns: tuple[Column, ...]
     rows: tuple[tuple[Value, ...], ...]
+    # Said of the whole table, like "Figures as of 10:05, 3 Dec 2026": an XLSX file's description
+    # (its document properties); a CSV file has no place for it.
+    note: str = ""
 
     @property
     def display_rows(self) -> list[list[str]]:
@@ -224,6 +227,8 @@ def to_xlsx(table: ExportTable) -> bytes:
     sheet = workbook.active
     assert sheet is not None
     sheet.title = _sheet_title(table.title)
+    if table.note:
+        workbook.properties.description = table.note
     columns = table.file_columns
     sheet.append([xlsx_cell(column) for column in columns])
     rows = table.file_rows

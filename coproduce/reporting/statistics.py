@@ -1,4 +1,5 @@
-"""The programme's statistics for the funder: computed from records every time, never stored.
+"""The programme's statistics for the funder: counted from the records, or read from rollups of
+those counts that a background task keeps (coproduce/reporting/rollups.py) and the pages date.
 
 Everything here is an aggregate. Counts of people go through reporting/suppression.py together,
 as one table, so that no number from 1 to 4 is shown and none can be worked out by subtracting
@@ -33,6 +34,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import rules
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     BooleanField,
@@ -52,6 +54,7 @@ from django.db.models import (
 )
 from django.db.models.functions import ExtractYear
 from django.db.models.sql.compiler import SQLCompiler
+from django.utils import timezone
 from scipy.stats import norm
 from statsmodels.stats.proportion import proportion_confint
 
@@ -73,6 +76,7 @@ from coproduce.reporting.exports import (
     percent,
     year_figure,
 )
+from coproduce.reporting.models import PartnershipRollup, RollupCount
 from coproduce.reporting.suppression import THRESHOLD, TOTAL, Cell, Line, Reason, suppress
 
 ALL, PAID, NOT_PAID, FITS, PAID_NOT_FITTING = "all", "paid", "not_paid", "fits", "paid_not_fitting"
@@ -214,6 +218,17 @@ class ProgrammeStats:
     programme: AreaStats
     areas: tuple[AreaStats, ...] = field(default_factory=tuple)
     programme_id: int | None = None
+    # When the counts of people and the approved spend were known true: the rollups' last check
+    # (coproduce/reporting/rollups.py); None when they were counted from the records just now.
+    figures_as_of: datetime.datetime | None = None
+
+    @property
+    def as_of_label(self) -> str:
+        """Like "Figures as of 10:05, 3 Dec 2026" (local time), or "Figures as of now"."""
+        if self.figures_as_of is None:
+            return "Figures as of now"
+        moment = timezone.localtime(self.figures_as_of)
+        return f"Figures as of {moment:%H:%M}, {moment:%-d %b %Y}"
 
     @property
     def participants(self) -> Cell:
@@ -382,36 +397,28 @@ def _per_head(amount: Decimal, people: Cell) -> Money:
     return Money((amount / people.value).quantize(PENNY, rounding=ROUND_HALF_UP))
 
 
-def programme_statistics(today: datetime.date, programme: Programme) -> ProgrammeStats:
-    """One programme's figures on `today`, all its areas and each area, suppressed. Six queries,
-    each a grouped count or sum in the database: no row is brought into Python.
+@dataclass(frozen=True)
+class StatisticsCounts:
+    """The counts of people and the approved spend per partnership, before suppression: from the
+    records (`live_counts`) or from the rollups (`rollup_counts`), the same either way."""
 
-    "All areas" are the programme's partnerships: another programme's participants, jobs, targets,
-    grants and money are never counted, even where the same area (GSS code) runs both.
-    Participants are those who joined on or before `today`; paid work and fitting jobs count job
-    starts on or before `today`. Targets are the agreed ones only (all areas have one for a year
-    when every area agreed one). Labour-market context is each
-    area's latest year. Money: grants to the partnership, pots of the partnership, and approved
-    spend on the area's participants (from any pot).
-    """
-    in_programme = programme.pk
-    partnerships = list(
-        Partnership.objects.filter(programme_id=in_programme)
-        .annotate(
-            grant_total=_sum_of(Grant.objects.filter(partnership=OuterRef("pk")), "amount"),
-            budget_total=_sum_of(BudgetPot.objects.filter(partnership=OuterRef("pk")), "amount"),
-        )
-        .order_by("area_name", "pk")
-    )
-    ids = [partnership.pk for partnership in partnerships]
+    joined: dict[Hashable, dict[int, int]]  # per partnership, people who joined on or before today, by year
+    active: dict[Hashable, int]  # of them, those taking part now
+    paid: dict[Hashable, int]  # people with a job start on or before today
+    fits: dict[Hashable, int]  # people with a job start that fits on or before today
+    spends: dict[Hashable, Decimal]  # approved spend on the partnership's participants
+
+
+def live_counts(today: datetime.date, programme_id: int, ids: Sequence[int]) -> StatisticsCounts:
+    """The counts made from the records: three grouped queries over the programme's partnerships."""
     # The big tables are filtered by the list of partnership ids: PostgreSQL then knows how many rows
     # each area has and joins by merging indexes (index-only scans of participant_area_joined,
     # participant_id_area and outcome_job_start_terms), where a filter through the partnership's
     # programme had it probe the index once per participant. A programme with no areas yet is filtered
     # by the programme, so that it costs the same queries as any other.
-    in_areas = Q(partnership_id__in=ids) if ids else Q(partnership__programme_id=in_programme)
+    in_areas = Q(partnership_id__in=ids) if ids else Q(partnership__programme_id=programme_id)
     participant_in_areas = (
-        Q(participant__partnership_id__in=ids) if ids else Q(participant__partnership__programme_id=in_programme)
+        Q(participant__partnership_id__in=ids) if ids else Q(participant__partnership__programme_id=programme_id)
     )
     joined: dict[Hashable, dict[int, int]] = {pk: {} for pk in ids}
     active: dict[Hashable, int] = {}
@@ -440,6 +447,103 @@ def programme_statistics(today: datetime.date, programme: Programme) -> Programm
     ):
         paid[row["participant__partnership_id"]] = row["paid"]
         fits[row["participant__partnership_id"]] = row["fits"]
+    spends: dict[Hashable, Decimal] = {
+        row["participant__partnership_id"]: _money(row["total"])
+        for row in Spend.objects.filter(participant_in_areas, state=Spend.State.APPROVED)
+        .order_by()
+        .values("participant__partnership_id")
+        .annotate(total=Sum("amount"))
+    }
+    return StatisticsCounts(joined, active, paid, fits, spends)
+
+
+def rollup_counts(today: datetime.date, partnerships: Sequence[Partnership]) -> StatisticsCounts | None:
+    """The same counts from the rollups (coproduce/reporting/rollups.py), in one grouped query over a
+    few rows per partnership; None when they cannot answer for `today`: a partnership without a
+    rollup yet, or one made on a later day than `today` (its counts by year would hold days after it).
+
+    `partnerships` come with their rollup (`select_related("statistics_rollup")`).
+    """
+    rollups = [_rollup_of(partnership) for partnership in partnerships]
+    if not rollups or any(rollup is None or rollup.as_of > today for rollup in rollups):
+        return None
+    ids = [partnership.pk for partnership in partnerships]
+    joined: dict[Hashable, dict[int, int]] = {pk: {} for pk in ids}
+    active: dict[Hashable, int] = {}
+    paid: dict[Hashable, int] = {}
+    fits: dict[Hashable, int] = {}
+    rows = (
+        RollupCount.objects.filter(Q(day__isnull=True) | Q(day__lte=today), partnership_id__in=ids)
+        .order_by()
+        .values("partnership_id", "year")
+        .annotate(
+            joined_then=Sum("joined"),
+            active_then=Sum("active"),
+            paid_then=Sum("first_paid"),
+            fitting_then=Sum("first_fitting"),
+        )
+    )
+    for row in rows:
+        pk = row["partnership_id"]
+        # Only years someone joined in, as the live count has them (a year of first jobs alone is no row).
+        if row["joined_then"]:
+            joined[pk][row["year"]] = row["joined_then"]
+            active[pk] = active.get(pk, 0) + row["active_then"]
+        if row["paid_then"]:
+            paid[pk] = paid.get(pk, 0) + row["paid_then"]
+        if row["fitting_then"]:
+            fits[pk] = fits.get(pk, 0) + row["fitting_then"]
+    spends: dict[Hashable, Decimal] = {
+        partnership.pk: _money(rollup.approved_spend)
+        for partnership, rollup in zip(partnerships, rollups, strict=True)
+        if rollup is not None and rollup.approved_spend
+    }
+    return StatisticsCounts(joined, active, paid, fits, spends)
+
+
+def _rollup_of(partnership: Partnership) -> PartnershipRollup | None:
+    try:
+        return partnership.statistics_rollup
+    except ObjectDoesNotExist:
+        return None
+
+
+def programme_statistics(today: datetime.date, programme: Programme, *, from_rollups: bool = False) -> ProgrammeStats:
+    """One programme's figures on `today`, all its areas and each area, suppressed. Six queries
+    counted from the records (four from the rollups), each a grouped count or sum in the database:
+    no row is brought into Python.
+
+    "All areas" are the programme's partnerships: another programme's participants, jobs, targets,
+    grants and money are never counted, even where the same area (GSS code) runs both.
+    Participants are those who joined on or before `today`; paid work and fitting jobs count job
+    starts on or before `today`. Targets are the agreed ones only (all areas have one for a year
+    when every area agreed one). Labour-market context is each
+    area's latest year. Money: grants to the partnership, pots of the partnership, and approved
+    spend on the area's participants (from any pot).
+
+    `from_rollups`: take the counts of people and the approved spend from the rollups, as they were
+    when last refreshed (four queries; `figures_as_of` says when), or from the records when there
+    are none for every area yet (`figures_as_of` None: as of now). Grants, pots, targets and
+    labour-market figures are small tables, read as they are now either way.
+    """
+    in_programme = programme.pk
+    listed = Partnership.objects.filter(programme_id=in_programme)
+    if from_rollups:
+        listed = listed.select_related("statistics_rollup")
+    partnerships = list(
+        listed.annotate(
+            grant_total=_sum_of(Grant.objects.filter(partnership=OuterRef("pk")), "amount"),
+            budget_total=_sum_of(BudgetPot.objects.filter(partnership=OuterRef("pk")), "amount"),
+        ).order_by("area_name", "pk")
+    )
+    ids = [partnership.pk for partnership in partnerships]
+    counts = rollup_counts(today, partnerships) if from_rollups else None
+    figures_as_of: datetime.datetime | None = None
+    if counts is None:
+        counts = live_counts(today, in_programme, ids)
+    else:
+        figures_as_of = min(rollup.checked_at for rollup in map(_rollup_of, partnerships) if rollup is not None)
+    joined, active, paid, fits, spends = counts.joined, counts.active, counts.paid, counts.fits, counts.spends
     years = tuple(sorted({year for by_year in joined.values() for year, n in by_year.items() if n}))
     years = tuple(range(years[0], years[-1] + 1)) if years else ()
 
@@ -457,14 +561,6 @@ def programme_statistics(today: datetime.date, programme: Programme) -> Programm
     budgets: dict[Hashable, Decimal] = {
         partnership.pk: _money(partnership.budget_total) for partnership in partnerships
     }
-    spends = {
-        row["participant__partnership_id"]: _money(row["total"])
-        for row in Spend.objects.filter(participant_in_areas, state=Spend.State.APPROVED)
-        .order_by()
-        .values("participant__partnership_id")
-        .annotate(total=Sum("amount"))
-    }
-
     cells = suppressed_statistics_cells({pk: joined.get(pk, {}) for pk in ids}, paid, fits, years, active)
 
     def area_stats(key: Hashable, name: str) -> AreaStats:
@@ -508,6 +604,7 @@ def programme_statistics(today: datetime.date, programme: Programme) -> Programm
         programme=area_stats(TOTAL, "All areas"),
         areas=tuple(area_stats(partnership.pk, partnership.area_name) for partnership in partnerships),
         programme_id=programme.pk,
+        figures_as_of=figures_as_of,
     )
 
 
@@ -518,7 +615,8 @@ def read_programme_statistics(
     programme_id: int | None = None,
     action: str = AuditEvent.Action.VIEW,
 ) -> ProgrammeStats:
-    """One programme's figures, for those allowed programme aggregates; the read is audited.
+    """One programme's figures, for those allowed programme aggregates; the read is audited. The
+    counts come from the rollups where every area has one (`ProgrammeStats.figures_as_of` says how old).
 
     `programme_id` None is the programme that started last among those `actor` oversees; one they do
     not oversee (or that does not exist) is NotFound, as a record they may not see. The audit event
@@ -527,7 +625,7 @@ def read_programme_statistics(
     if not rules.has_perm("reporting.view_programme_counts", actor):
         raise NotAllowed("Only the funder sees the programme's statistics.")
     programme = programme_for(actor, programme_id)
-    stats = programme_statistics(today, programme)
+    stats = programme_statistics(today, programme, from_rollups=True)
     record_event(
         actor=actor,
         action=action,
@@ -561,6 +659,7 @@ def dashboard_tables(stats: ProgrammeStats) -> list[ExportTable]:
     rows = (*stats.areas, stats.programme)
     outcomes = ExportTable(
         slug="outcomes",
+        note=stats.as_of_label,
         title="Participants and paid work by area",
         columns=(
             "Area",
@@ -590,6 +689,7 @@ def dashboard_tables(stats: ProgrammeStats) -> list[ExportTable]:
     )
     engagement = ExportTable(
         slug="engagement",
+        note=stats.as_of_label,
         title="Participants engaged against targets",
         columns=("Area", "Year", "Joined", "Agreed target", file_heading("Of target", "Of target %")),
         rows=tuple(
@@ -600,6 +700,7 @@ def dashboard_tables(stats: ProgrammeStats) -> list[ExportTable]:
     )
     money = ExportTable(
         slug="costs",
+        note=stats.as_of_label,
         title="Grants, costs and budgets by area",
         columns=(
             "Area",

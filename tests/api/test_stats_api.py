@@ -40,7 +40,7 @@ def test_the_funder_gets_the_programme_and_each_area(personas: Personas, client_
         "paid_work_suppressed",
         "fitting_job", "fitting_job_suppressed", "engagement", "labour_market", "grants", "cost_per_participant",
         "cost_per_participant_suppressed", "cost_per_job_outcome", "cost_per_job_outcome_suppressed", "budget",
-        "approved_spend", "areas",
+        "approved_spend", "areas", "figures_as_of",
     }  # fmt: skip
     assert (body["programme"], body["date"], body["area"]) == ("Making It Work", "2017-01-01", "All areas")
     assert body["participants"] == 50

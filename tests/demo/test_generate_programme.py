@@ -1,6 +1,7 @@
 """`manage.py generate_programme`: a scale programme of any size beside the demo, written with COPY on
 PostgreSQL (executemany on SQLite), deterministic by seed, whose pages answer and whose audit verifies."""
 
+import dataclasses
 import datetime
 import io
 from collections import Counter
@@ -14,6 +15,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Q
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from coproduce.accounts.models import User
 from coproduce.audit.models import AuditEvent
@@ -282,5 +284,13 @@ def test_the_command_prints_rows_time_and_logins() -> None:
     ):
         assert role in text
     assert Participant.objects.filter(reference__startswith=f"{scale.PREFIX}-").count() == 60
+    # The funder's pages find the rollups of their counts made, and true to the records.
+    assert "Rollups of the funder's statistics: " in text
+    programme = scale.scale_programme()
+    assert programme is not None
+    today = timezone.localdate()  # the command's day
+    rolled = programme_statistics(today, programme, from_rollups=True)
+    assert rolled.figures_as_of is not None
+    assert dataclasses.replace(rolled, figures_as_of=None) == programme_statistics(today, programme)
     if connection.vendor == "postgresql":
         assert "Generated" in text

@@ -1,8 +1,9 @@
 """A programme's aggregate statistics: the funder's figures, small numbers suppressed, one programme at a
 time (the `programme` query parameter, coproduce/api/v1/programme_param.py).
 
-Computed from records on every call (coproduce/reporting/statistics.py). A suppressed number is
-null with its reason beside it, as `<name>_suppressed`. Aggregates only: no participant is
+Read from rollups of the counts that a background task keeps up to date (`figures_as_of` says when they
+were last found true), or counted from the records when there are none yet (coproduce/reporting/statistics.py).
+A suppressed number is null with its reason beside it, as `<name>_suppressed`. Aggregates only: no participant is
 named or counted alone, and the read is audited as a read of aggregates (no participant).
 """
 
@@ -10,7 +11,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from coproduce.api.v1.auth import caller
 from coproduce.api.v1.programme_param import programme_query
@@ -64,6 +65,11 @@ class ProgrammeStatsOut(AreaOut):
     programme: str
     programme_id: int
     date: str
+    figures_as_of: str | None = Field(
+        None,
+        description="When the counts were last found true of the records (ISO 8601): the rollups a background task "
+        "refreshes every few minutes. Null: counted from the records for this answer.",
+    )
     areas: list[AreaOut]
 
 
@@ -119,6 +125,7 @@ def programme_stats_body(stats: ProgrammeStats) -> dict[str, Any]:
         "programme": stats.programme_name,
         "programme_id": stats.programme_id,
         "date": stats.today.isoformat(),
+        "figures_as_of": stats.figures_as_of.isoformat() if stats.figures_as_of else None,
         **_area(stats.programme),
         "area": stats.programme.area_name,
         "areas": [_area(area) for area in stats.areas],

@@ -17,6 +17,7 @@ def funder_home(request: HttpRequest) -> HttpResponse:
     """The programme chosen with the switcher (else the one that started last), never two added together."""
     programme = current_programme(request)
     reports = []
+    stats = None
     if programme is not None:
         stats = read_programme_statistics(actor=request.user, today=timezone.localdate(), programme_id=programme.pk)
         reports = [funder_home_report(stats)] if stats.areas else []
@@ -24,6 +25,7 @@ def funder_home(request: HttpRequest) -> HttpResponse:
         "page_title": "The programme in numbers",
         "programme": programme,
         "reports": reports,
+        "as_of_label": stats.as_of_label if stats is not None else "",
         "threshold": THRESHOLD,
     }
     return render(request, "web/funder/home.html", context)

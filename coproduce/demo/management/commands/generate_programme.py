@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from coproduce.demo import data
 from coproduce.demo.scale import DEFAULT_SEED, ScaleError, generate_programme
+from coproduce.reporting.rollups import refresh_rollups
 
 
 class Command(BaseCommand):
@@ -28,6 +29,9 @@ class Command(BaseCommand):
             summary = generate_programme(participants=participants, seed=seed, out=self.stdout.write)
         except ScaleError as error:
             raise CommandError(str(error)) from error
+        # The funder's pages read the rollups of their counts: a million participants need them made.
+        rollups = refresh_rollups(everything=True)
+        self.stdout.write(f"Rollups of the funder's statistics: {rollups.summary()}")
         elapsed = time.perf_counter() - started
         width = max(len(name) for name in summary.rows)
         self.stdout.write("Rows written:")

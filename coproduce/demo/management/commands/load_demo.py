@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from coproduce.demo import data
 from coproduce.demo.builder import DEFAULT_SEED, DemoError, build_demo, demo_is_loaded, remove_demo
+from coproduce.reporting.rollups import refresh_rollups
 
 
 class Command(BaseCommand):
@@ -66,4 +67,7 @@ class Command(BaseCommand):
                     f"{live.enquiries} enquiries waiting."
                 )
             )
+        # The funder's pages read the rollups of their counts: leave them fresh (docs/performance.md).
+        report = refresh_rollups(everything=True)
+        self.stdout.write(f"Rollups of the funder's statistics: {report.summary()}")
         self.stdout.write("Run `manage.py demo_logins` to see how to sign in as each role.")
