@@ -119,26 +119,34 @@ INBOX_OVERDUE = "overdue"
 INBOX_FILTERS: tuple[str, ...] = (INBOX_OVERDUE, *Referral.PARTNER_STATES)
 
 
+def _inbox_filter(state: str | None, today: datetime.date) -> Q:
+    """What `filter_inbox` keeps, as a condition: Q() (everything) unless a filter is chosen."""
+    if state == INBOX_OVERDUE:
+        return overdue_q(today)
+    if state in Referral.PARTNER_STATES:
+        return Q(state=state)
+    return Q()
+
+
 def filter_inbox(
     referrals: QuerySet[Referral], state: str | None, *, today: datetime.date | None = None
 ) -> QuerySet[Referral]:
     """The inbox narrowed to overdue referrals or to one state; anything else leaves it whole."""
-    if state == INBOX_OVERDUE:
-        return referrals.filter(overdue_q(today or timezone.localdate()))
-    if state in Referral.PARTNER_STATES:
-        return referrals.filter(state=state)
-    return referrals
+    return referrals.filter(_inbox_filter(state, today or timezone.localdate()))
 
 
 def inbox_counts(
     referrals: QuerySet[Referral], state: str | None, *, today: datetime.date | None = None
 ) -> dict[str, int]:
-    """Over the whole inbox, in one query: how many are overdue, and how many `filter_inbox` keeps (`matching`)."""
+    """Over the whole inbox, in one query: how many are overdue, and how many `filter_inbox` keeps (`matching`).
+
+    The filter is a condition on the same rows (not `pk IN` the filtered inbox, which made PostgreSQL
+    read the organisation's referrals twice and join them)."""
     today = today or timezone.localdate()
-    shown = filter_inbox(referrals, state, today=today)
+    kept = _inbox_filter(state, today)
     return referrals.order_by().aggregate(
         overdue=Count("pk", filter=overdue_q(today)),
-        matching=Count("pk", filter=Q(pk__in=shown.order_by().values("pk"))),
+        matching=Count("pk", filter=kept) if kept else Count("pk"),
     )
 
 

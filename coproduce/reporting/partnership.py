@@ -39,6 +39,7 @@ from django.db.models import (
     Subquery,
     Sum,
 )
+from django.db.models import Value as DbValue
 from django.db.models.functions import Coalesce, ExtractYear, TruncQuarter
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -67,7 +68,7 @@ from coproduce.reporting.exports import (
     year_figure,
 )
 from coproduce.reporting.exports import Value as ExportValue
-from coproduce.reporting.suppression import TOTAL, Cell, Line, grid_with_totals, suppress
+from coproduce.reporting.suppression import TOTAL, Cell, Line, grid_with_totals, look_ahead_for, suppress
 from coproduce.voice.models import GroupSession, Invitation, Request, Topic
 
 Value = Cell | Decimal | str | int | Figure | None
@@ -218,6 +219,7 @@ class _Sheet:
     def __init__(self) -> None:
         self.counts: dict[Hashable, int] = {}
         self.lines: list[Line[Hashable]] = []
+        self.builds: dict[str, Build] = {}  # tables made before the sheet's cells are known, by name
 
     def add(self, table: str, counts: Mapping[Any, int], lines: Sequence[Line[Any]] = ()) -> None:
         self.counts.update({(table, key): value for key, value in counts.items()})
@@ -384,12 +386,23 @@ def caseload_table(partnership: Partnership, sheet: _Sheet) -> Build:
 def referrals_by_organisation_service_and_state(partnership: Partnership) -> list[dict[str, Any]]:
     """The area's referrals counted by organisation, service, state and (for declines) reason, with
     the first answer in each group. One query, shared by the referrals and the capacity-declines tables."""
-    return list(
-        Referral.objects.filter(participant__partnership=partnership)
+    # Grouped by the ids alone (a name goes with its id): a narrower sort than grouping by the names too.
+    return [
+        {
+            **{key: value for key, value in row.items() if key not in ("organisation_named", "service_named")},
+            "organisation__name": row["organisation_named"],
+            "service__name": row["service_named"],
+        }
+        for row in Referral.objects.filter(participant__partnership=partnership)
         .order_by()
-        .values("organisation_id", "organisation__name", "service_id", "service__name", "state", "decline_reason")
-        .annotate(n=Count("pk"), last=Min("answered_at"))
-    )
+        .values("organisation_id", "service_id", "state", "decline_reason")
+        .annotate(
+            n=Count("pk"),
+            last=Min("answered_at"),
+            organisation_named=Min("organisation__name"),
+            service_named=Min("service__name"),
+        )
+    ]
 
 
 def _is_capacity_decline(row: Mapping[str, Any]) -> bool:
@@ -658,31 +671,21 @@ def _has_places() -> Q:
     return Q(service__places_available__isnull=True) | Q(service__places_available__gt=0)
 
 
+NAMED, WITH_PLACES = "named", "with_places"
+
+
 def barrier_gaps_table(partnership: Partnership, sheet: _Sheet) -> Build:
     """Barriers named in active participants' latest assessments, and the services there are for them.
 
     A gap is a barrier someone in the area has for which no active service linked to the
     partnership, tagged with that need, has places free (no number given counts as free).
     Childcare first, then the gaps, then the rest, most named first. One query: the barriers named,
-    counted, each with its services with places counted in a subquery (only named barriers are shown).
+    counted, and the services with places for each barrier (only named barriers are shown).
     """
     latest = Assessment.objects.filter(participant=OuterRef("assessment__participant")).order_by("-assessed_on", "-pk")
-    places = (
-        Attribute.objects.filter(
-            _has_places(),
-            taxonomy_term__taxonomy_detail_id=BARRIER_TAXONOMY_ID,
-            taxonomy_term__code=OuterRef("barrier"),
-            service__status=Service.Status.ACTIVE,
-            service__partnerships=partnership,
-        )
-        .order_by()
-        .values("taxonomy_term__code")
-        .annotate(n=Count("service", distinct=True))
-        .values("n")
-    )
-    named: dict[str, int] = {}
-    with_places: dict[str, int] = {}
-    for barrier, n, services in (
+    # Each active participant's latest assessment names a barrier at most once: counting the rows
+    # counts the participants, without the sort a distinct count needs.
+    named_counts = (
         AssessmentBarrier.objects.filter(
             assessment__participant__partnership=partnership,
             assessment__participant__status=Participant.Status.ACTIVE,
@@ -690,11 +693,27 @@ def barrier_gaps_table(partnership: Partnership, sheet: _Sheet) -> Build:
         )
         .order_by()
         .values_list("barrier")
-        .annotate(n=Count("assessment__participant", distinct=True))
-        .annotate(services=Coalesce(Subquery(places, output_field=IntegerField()), 0))
-        .values_list("barrier", "n", "services")
-    ):
-        named[barrier], with_places[barrier] = n, services
+        .annotate(n=Count("pk"), counted=DbValue(NAMED))
+        .values_list("barrier", "n", "counted")
+    )
+    # The services with places, by barrier, in the same query (UNION ALL): as a subquery of the
+    # count above it would be run again for every barrier named, tens of thousands of times.
+    places_counts = (
+        Attribute.objects.filter(
+            _has_places(),
+            taxonomy_term__taxonomy_detail_id=BARRIER_TAXONOMY_ID,
+            service__status=Service.Status.ACTIVE,
+            service__partnerships=partnership,
+        )
+        .order_by()
+        .values_list("taxonomy_term__code")
+        .annotate(n=Count("service", distinct=True), counted=DbValue(WITH_PLACES))
+        .values_list("taxonomy_term__code", "n", "counted")
+    )
+    named: dict[str, int] = {}
+    with_places: dict[str, int] = {}
+    for barrier, n, counted in named_counts.union(places_counts, all=True):
+        (named if counted == NAMED else with_places)[barrier] = n
     barriers = [barrier for barrier in Barrier if named.get(barrier.value, 0)]
     barriers.sort(key=lambda b: (b != Barrier.CHILDCARE, with_places.get(b.value, 0) > 0, -named[b.value], b.label))
     # Participants may name several barriers: the counts do not add up to a total, so none is shown.
@@ -909,6 +928,59 @@ def participants_counts(sheet: _Sheet, people: Mapping[tuple[int, str], int]) ->
     sheet.same(("participants", TOTAL), ("engagement", TOTAL))
 
 
+@dataclass(frozen=True)
+class ParticipantFigures:
+    """The area's participants as the dashboard shows them at its top (and the board page too)."""
+
+    participants: Cell  # everyone who has joined
+    taking_part: Cell
+    paused_or_closed: Cell
+
+
+# The tables whose counts the participants' figures share lines with; no line joins them to the others.
+PARTICIPANT_TABLES = frozenset({"engagement", "caseloads", "participants"})
+
+
+def _participants_part(sheet: _Sheet, scope: Scope) -> None:
+    """The engagement and caseload tables and the participants' counts, which add up with them:
+    three grouped queries. First in the sheet, in this order."""
+    by_year_and_status = participants_by_year_and_status(scope.partnership)
+    sheet.builds["engagement"] = engagement_table(sheet, by_year_and_status, scope.targets)
+    sheet.builds["caseloads"] = caseload_table(scope.partnership, sheet)
+    participants_counts(sheet, by_year_and_status)
+
+
+def _participant_figures(cells: Cells) -> ParticipantFigures:
+    people = _TableCells(cells, "participants")
+    return ParticipantFigures(people[TOTAL], people[ACTIVE], people["not_active"])
+
+
+def participant_figures(user: Any) -> ParticipantFigures:
+    """The figures at the top of this person's dashboard (suppressed for board members) without
+    building the rest of it: three grouped queries, however big the area.
+
+    The participants' counts share lines only with the engagement and caseload tables
+    (PARTICIPANT_TABLES), and suppression spreads only along lines: suppressed alone, those three
+    hide exactly what they hide within the whole dashboard when both look ahead as far
+    (`look_ahead_for`). The whole dashboard looks ahead no further than they would alone, but may
+    look less far (it is bigger), and how far depends on tables not read here. So they are
+    suppressed at every depth the dashboard could use, and a figure hidden at any of them is
+    hidden: whatever is hidden on the dashboard is hidden here too, and what is shown here is shown
+    there, with the same number. In a big area (any with a few hundred keyworkers) there is only
+    one depth, and the figures are the dashboard's exactly.
+    """
+    scope = dashboard_scope(user)
+    sheet = _Sheet()
+    _participants_part(sheet, scope)
+    if scope.exact:
+        return _participant_figures(sheet.cells(exact=True))
+    depths = [
+        suppress(sheet.counts, sheet.lines, look_ahead=depth) for depth in range(look_ahead_for(len(sheet.counts)) + 1)
+    ]
+    cells = {key: next((found[key] for found in depths if found[key].hidden), depths[0][key]) for key in sheet.counts}
+    return _participant_figures(cells)
+
+
 def partnership_dashboard(user: Any, today: datetime.date | None = None) -> Dashboard:
     """Every section of the dashboard for this person's partnership, suppressed unless they manage it.
 
@@ -920,10 +992,8 @@ def partnership_dashboard(user: Any, today: datetime.date | None = None) -> Dash
     sheet = _Sheet()
     # Order matters where a table ties its counts to an earlier one's.
     # One grouped query per table (fewer where tables share one), however much data.
-    by_year_and_status = participants_by_year_and_status(partnership)
-    engagement = engagement_table(sheet, by_year_and_status, scope.targets)
-    caseloads = caseload_table(partnership, sheet)
-    participants_counts(sheet, by_year_and_status)
+    _participants_part(sheet, scope)
+    engagement, caseloads = sheet.builds["engagement"], sheet.builds["caseloads"]
     referral_groups = referrals_by_organisation_service_and_state(partnership)
     referrals = referrals_table(sheet, referral_groups)
     capacity_declines = capacity_declines_table(sheet, referral_groups)
@@ -938,14 +1008,14 @@ def partnership_dashboard(user: Any, today: datetime.date | None = None) -> Dash
     outreach = outreach_table(sheet, enquiry_groups)
     outreach_over_time = outreach_over_time_table(sheet, enquiry_groups)
     cells = sheet.cells(exact)
-    people = _TableCells(cells, "participants")
+    figures = _participant_figures(cells)
     spend, pots = budget(cells)
     return Dashboard(
         partnership=partnership,
         exact=exact,
-        participants=people[TOTAL],
-        taking_part=people[ACTIVE],
-        paused_or_closed=people["not_active"],
+        participants=figures.participants,
+        taking_part=figures.taking_part,
+        paused_or_closed=figures.paused_or_closed,
         engagement=engagement(cells),
         caseloads=caseloads(cells),
         referrals=referrals(cells),

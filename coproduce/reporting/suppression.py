@@ -28,6 +28,7 @@ The functions here are pure: numbers in, cells out, no database.
 """
 
 from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
@@ -74,12 +75,19 @@ class Line(Generic[Key]):
     parts: tuple[Key, ...]
 
 
-def suppress(counts: Mapping[Key, int], lines: Sequence[Line[Key]], *, threshold: int = THRESHOLD) -> dict[Key, Cell]:
+def suppress(
+    counts: Mapping[Key, int],
+    lines: Sequence[Line[Key]],
+    *,
+    threshold: int = THRESHOLD,
+    look_ahead: int | None = None,
+) -> dict[Key, Cell]:
     """Hide every count from 1 to threshold - 1, and whatever else would let one be worked out.
 
     `counts` holds every cell and every total of the table; `lines` says which cells add up to
     which totals. Raises ValueError if a total is not the sum of its parts (a bug upstream:
-    published numbers that do not add up are worse than none).
+    published numbers that do not add up are worse than none). `look_ahead` is the table's size's
+    (`look_ahead_for`) unless given.
     """
     for key, value in counts.items():
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
@@ -89,7 +97,18 @@ def suppress(counts: Mapping[Key, int], lines: Sequence[Line[Key]], *, threshold
             raise ValueError(f"The total at {line.total!r} is not the sum of its parts.")
     order = {key: position for position, key in enumerate(counts)}
     small = frozenset(key for key, value in counts.items() if 0 < value < threshold)
-    secondary = _protect(counts, lines, small, frozenset(), threshold, order, look_ahead=_look_ahead(len(counts)))
+    index = _LineIndex(lines)
+    exposed = frozenset(number for number, line in enumerate(lines) if _exposes(line, counts, small, small, threshold))
+    secondary = _protect(
+        counts,
+        index,
+        small,
+        frozenset(),
+        exposed,
+        threshold,
+        order,
+        look_ahead=look_ahead_for(len(counts)) if look_ahead is None else look_ahead,
+    )
     return {
         key: Cell(None, Reason.SMALL)
         if key in small
@@ -100,11 +119,24 @@ def suppress(counts: Mapping[Key, int], lines: Sequence[Line[Key]], *, threshold
     }
 
 
+class _LineIndex(Generic[Key]):
+    """The lines, and for each cell the lines it is a member of: hiding a cell can only change
+    whether those lines give a number away, so only those are looked at again."""
+
+    def __init__(self, lines: Sequence[Line[Key]]) -> None:
+        self.lines = lines
+        self.containing: dict[Key, list[int]] = {}
+        for number, line in enumerate(lines):
+            for key in dict.fromkeys((line.total, *line.parts)):
+                self.containing.setdefault(key, []).append(number)
+
+
 def _protect(
     counts: Mapping[Key, int],
-    lines: Sequence[Line[Key]],
+    index: _LineIndex[Key],
     small: frozenset[Key],
     secondary: frozenset[Key],
+    exposed: frozenset[int],
     threshold: int,
     order: Mapping[Key, int],
     *,
@@ -112,37 +144,68 @@ def _protect(
 ) -> frozenset[Key]:
     """Add secondary cells until no line gives a small number away; return them all.
 
-    With `look_ahead` n > 0, each choice tries every candidate and follows the chain it sets off
-    choosing with n - 1; with 0 it takes the smallest candidate.
+    `exposed` holds the numbers of the lines that give one away now. The first of them (in the
+    order of `lines`) is protected next, by hiding one of its members. With `look_ahead` n > 0,
+    each choice tries every candidate and follows the chain it sets off choosing with n - 1; with 0
+    it takes the smallest candidate.
     """
-    while True:
-        exposed = next((line for line in lines if _exposes(line, counts, small, secondary, threshold)), None)
-        if exposed is None:
-            return secondary
-        candidates = _candidates(exposed, counts, small | secondary, order)
+    hidden = set(small | secondary)
+    hidden_secondary = set(secondary)
+    still_exposed = set(exposed)
+
+    def hide(key: Key, hidden: set[Key], hidden_secondary: set[Key], still_exposed: set[int]) -> None:
+        hidden.add(key)
+        hidden_secondary.add(key)
+        for number in index.containing.get(key, ()):
+            if _exposes(index.lines[number], counts, small, hidden, threshold):
+                still_exposed.add(number)
+            else:
+                still_exposed.discard(number)
+
+    while still_exposed:
+        line = index.lines[min(still_exposed)]
+        candidates = _candidates(line, counts, hidden, order)
         chosen = candidates[0]
         if look_ahead and len(candidates) > 1:
             # Follow each candidate's chain to its end; min keeps the first of equals.
-            endings = [
-                _protect(counts, lines, small, secondary | {candidate}, threshold, order, look_ahead=look_ahead - 1)
-                for candidate in candidates
-            ]
+            endings = []
+            for candidate in candidates:
+                trial_hidden, trial_secondary, trial_exposed = set(hidden), set(hidden_secondary), set(still_exposed)
+                hide(candidate, trial_hidden, trial_secondary, trial_exposed)
+                endings.append(
+                    _protect(
+                        counts,
+                        index,
+                        small,
+                        frozenset(trial_secondary),
+                        frozenset(trial_exposed),
+                        threshold,
+                        order,
+                        look_ahead=look_ahead - 1,
+                    )
+                )
             costs = [(len(ending), sum(counts[key] for key in ending)) for ending in endings]
             chosen = candidates[costs.index(min(costs))]
-        secondary = secondary | {chosen}
+        hide(chosen, hidden, hidden_secondary, still_exposed)
+    return frozenset(hidden_secondary)
 
 
-def _look_ahead(size: int) -> int:
-    """How far to look ahead: further for small tables, where it is cheap; it only changes how
-    much is hidden, never whether a small number is safe."""
+def look_ahead_for(size: int) -> int:
+    """How far to look ahead in a table of `size` counts: further for small tables, where it is
+    cheap; it only changes how much is hidden, never whether a small number is safe.
+
+    Suppression only spreads along lines, so a part of a table that shares no line with the rest
+    is suppressed the same alone as within the whole, when both look ahead as far. The whole looks
+    ahead no further than the part would alone."""
     return 2 if size <= 200 else 1 if size <= 800 else 0
 
 
 def _exposes(
-    line: Line[Key], counts: Mapping[Key, int], small: frozenset[Key], secondary: frozenset[Key], threshold: int
+    line: Line[Key], counts: Mapping[Key, int], small: frozenset[Key], hidden: AbstractSet[Key], threshold: int
 ) -> bool:
-    """Could someone who knows the rule work out a hidden small number from this line alone?"""
-    hidden = small | secondary
+    """Could someone who knows the rule work out a hidden small number from this line alone?
+
+    `hidden` holds the small cells and the secondary ones."""
     hidden_members = [key for key in (line.total, *line.parts) if key in hidden]
     if not hidden_members:
         return False
@@ -153,7 +216,7 @@ def _exposes(
     small_parts = sum(1 for part in line.parts if part in small)
     if small_parts == 0:
         return False  # only numbers of 5 or more could be narrowed down, and those may be shown anyway
-    secondary_parts = sum(1 for part in line.parts if part in secondary)
+    secondary_parts = sum(1 for part in line.parts if part in hidden and part not in small)
     unknown_sum = counts[line.total] - sum(counts[part] for part in line.parts if part not in hidden)
     # One small cell is the unknown sum less the other hidden cells, each 1..threshold-1 if small,
     # threshold or more if secondary. Its possible values form one range; one value means exposed.
@@ -164,7 +227,7 @@ def _exposes(
 
 
 def _candidates(
-    line: Line[Key], counts: Mapping[Key, int], hidden: frozenset[Key], order: Mapping[Key, int]
+    line: Line[Key], counts: Mapping[Key, int], hidden: AbstractSet[Key], order: Mapping[Key, int]
 ) -> list[Key]:
     """Members that could be hidden next: shown non-zero parts, smallest first, then the total."""
     parts = sorted(

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from coproduce.accounts.roles import Role
 from coproduce.budgets.models import BudgetPot
 from coproduce.core.errors import NotAllowed
 from coproduce.directory.models import Service
@@ -18,7 +19,16 @@ from coproduce.participants.models import Enquiry, Participant
 from coproduce.plans.models import Barrier
 from coproduce.programmes.models import EngagementTarget
 from coproduce.referrals.models import Referral
-from coproduce.reporting.partnership import Dashboard, DashTable, export_table, partnership_dashboard
+from coproduce.reporting import partnership
+from coproduce.reporting.partnership import (
+    PARTICIPANT_TABLES,
+    Dashboard,
+    DashTable,
+    export_table,
+    participant_figures,
+    partnership_dashboard,
+)
+from coproduce.reporting.suppression import suppress
 from coproduce.voice.models import Request, Topic
 from tests.budgets.factories import ApprovedSpendFactory, BudgetPotFactory, SpendFactory
 from tests.directory.factories import service_for_need
@@ -26,6 +36,7 @@ from tests.outcomes.factories import JobStartFactory, TrainingFactory
 from tests.participants.factories import ParticipantFactory
 from tests.personas import Personas
 from tests.plans.factories import AssessmentBarrierFactory, AssessmentFactory
+from tests.programmes.factories import StaffMemberFactory
 from tests.referrals.factories import ReferralFactory
 from tests.voice.factories import GroupSessionFactory, InvitationFactory, RequestFactory
 
@@ -491,3 +502,74 @@ def test_the_outreach_tables_take_the_same_queries_however_many_enquiries(
 # Who is acting, their partnership and rights (3), the partnership with its targets, then one grouped
 # query per table (or one shared by two tables): 9.
 DASHBOARD_QUERIES = 13
+
+
+# ----- The board page's figures, without the rest of the dashboard ---------------------------------
+
+SHAPES = [
+    # (year joined, status, whose caseload: "kim", "owen" or None) for each extra participant
+    [],
+    [(2016, "active", "kim")] * 5,
+    [(2016, "active", "kim")] * 2 + [(2017, "paused", "owen")] * 6 + [(2017, "closed", None)],
+    [(2015, "closed", "owen")] * 4 + [(2016, "paused", None)] * 7 + [(2018, "active", "kim")] * 12,
+    [(2016, "active", None)] * 30 + [(2019, "paused", "kim")],
+]
+
+
+@pytest.mark.parametrize("shape", range(len(SHAPES)))
+def test_the_board_pages_figures_hide_whatever_the_dashboard_hides(personas: Personas, shape: int) -> None:
+    keyworkers = {"kim": personas.keyworker, "owen": personas.other_keyworker, None: None}
+    for year, status, whose in SHAPES[shape]:
+        ParticipantFactory(
+            partnership=personas.fife, keyworker=keyworkers[whose], joined_on=datetime.date(year, 3, 1), status=status
+        )
+    for user in (personas.board_member.user, personas.manager.user):
+        dashboard = partnership_dashboard(user, today=TODAY)
+        figures = participant_figures(user)
+        for shown, on_dashboard in [
+            (figures.participants, dashboard.participants),
+            (figures.taking_part, dashboard.taking_part),
+            (figures.paused_or_closed, dashboard.paused_or_closed),
+        ]:
+            # In an area this small the dashboard may look ahead less far than the three tables
+            # would alone: the board page then hides a figure if any depth hides it.
+            if on_dashboard.hidden:
+                assert shown.hidden
+            if not shown.hidden:
+                assert shown == on_dashboard
+
+
+def test_the_participants_counts_share_no_line_with_the_tables_the_board_page_does_not_read(
+    personas: Personas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What lets the board page suppress three tables alone (`participant_figures`)."""
+    ParticipantFactory.create_batch(3, keyworker=personas.other_keyworker, status=Participant.Status.PAUSED)
+    RequestFactory(participant=personas.participant, topic=Topic.MONEY)
+    seen: list[tuple[dict[Any, int], list[Any]]] = []
+
+    def noting(counts: dict[Any, int], lines: list[Any], **options: Any) -> Any:
+        seen.append((dict(counts), list(lines)))
+        return suppress(counts, lines, **options)
+
+    monkeypatch.setattr(partnership, "suppress", noting)
+    partnership_dashboard(personas.board_member.user, today=TODAY)
+    ((counts, lines),) = seen
+    assert {key[0] for key in counts} > PARTICIPANT_TABLES  # the other tables are there too
+    for line in lines:
+        tables = {key[0] for key in (line.total, *line.parts)}
+        assert tables <= PARTICIPANT_TABLES or not tables & PARTICIPANT_TABLES, line
+    # And the three tables come first, in the order the board page builds them.
+    first = list(counts)[: len([key for key in counts if key[0] in PARTICIPANT_TABLES])]
+    assert {key[0] for key in first} == PARTICIPANT_TABLES
+
+
+@pytest.mark.parametrize("keyworkers", [1, 3])
+def test_the_board_pages_figures_take_the_same_queries_however_many_keyworkers(
+    personas: Personas, keyworkers: int, django_assert_num_queries: Any
+) -> None:
+    for _ in range(keyworkers):
+        ParticipantFactory(keyworker=StaffMemberFactory(partnership=personas.fife, roles=[Role.KEYWORKER]))
+    participant_figures(personas.board_member.user)  # who is acting, cached for the request
+    # The partnership with its targets, participants by year and status, caseloads.
+    with django_assert_num_queries(3):
+        participant_figures(personas.board_member.user)

@@ -192,3 +192,35 @@ def test_without_small_numbers_nothing_is_hidden(table: tuple[dict, list]) -> No
     cells = suppress(counts, lines)
     if not any(0 < value < 5 for value in counts.values()):
         assert not any(cell.hidden for cell in cells.values())
+
+
+@settings(max_examples=150, deadline=None)
+@given(grids(), grids(), st.integers(0, 2))
+def test_a_part_sharing_no_line_with_the_rest_is_suppressed_the_same_alone(
+    one: tuple[dict, list], other: tuple[dict, list], look_ahead: int
+) -> None:
+    """What lets the board page suppress only the tables its figures share lines with (reporting/partnership.py
+    `participant_figures`): alone or beside another table, a table's cells come out the same, looking as far ahead."""
+    counts = {("one", key): value for key, value in one[0].items()}
+    lines = [Line(("one", line.total), tuple(("one", part) for part in line.parts)) for line in one[1]]
+    alone = suppress(counts, lines, look_ahead=look_ahead)
+    for key, value in other[0].items():
+        counts[("other", key)] = value
+    lines += [Line(("other", line.total), tuple(("other", part) for part in line.parts)) for line in other[1]]
+    together = suppress(counts, lines, look_ahead=look_ahead)
+    assert {key: cell for key, cell in together.items() if key[0] == "one"} == alone
+
+
+def test_a_big_table_is_suppressed_quickly() -> None:
+    """A caseload table of a big area: 400 keyworkers, many of them with small counts. Only the lines
+    through a newly hidden cell are looked at again, so this takes well under a second."""
+    import time
+
+    grid = {(row, column): (row * 7 + column * 3) % 9 for row in range(400) for column in range(3)}
+    counts, lines = grid_with_totals(grid, list(range(400)), list(range(3)))
+    started = time.perf_counter()
+    cells = suppress(counts, lines)
+    assert time.perf_counter() - started < 2
+    # (The brute-force check is too slow for lines of 400 cells: the simplest rule is checked here.)
+    for line in lines:
+        assert sum(cells[member].hidden for member in (line.total, *line.parts)) != 1

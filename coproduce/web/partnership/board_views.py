@@ -35,7 +35,7 @@ from coproduce.programmes.board import (
     upload_document,
 )
 from coproduce.programmes.models import BoardMember, Organisation, Partnership
-from coproduce.reporting.partnership import partnership_dashboard
+from coproduce.reporting.partnership import participant_figures
 from coproduce.reporting.suppression import THRESHOLD, Cell
 from coproduce.web.access import require_roles
 from coproduce.web.forms import DateInput, GovukForm
@@ -118,11 +118,11 @@ def area_figures(user: Any) -> dict[str, Cell]:
     """The partnership's participants in total, taking part now, and paused or closed, as the
     board member's dashboard shows them: suppressed with all its other counts, so that the two
     pages together give no small number away."""
-    dashboard = partnership_dashboard(user)
+    figures = participant_figures(user)
     return {
-        "joined": dashboard.participants,
-        "active": dashboard.taking_part,
-        "not_active": dashboard.paused_or_closed,
+        "joined": figures.participants,
+        "active": figures.taking_part,
+        "not_active": figures.paused_or_closed,
     }
 
 

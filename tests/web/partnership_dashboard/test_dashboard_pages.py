@@ -211,3 +211,34 @@ def test_outreach_tables_stack_on_phones_with_their_column_headers(personas: Per
     assert 'class="govuk-table cp-table--stack"' in text
     assert 'data-label="Became participants"' in text
     assert 'data-label="Conversion"' in text
+
+
+def test_a_tables_rows_are_written_as_the_template_loop_wrote_them() -> None:
+    """`dashboard_rows` (web/templatetags/tables.py) builds the rows in Python for speed: values shown as
+    {{ value }} shows them (escaped, numbers localised), hidden cells muted, totals in bold, flags tagged."""
+    from django.template import Context, Template
+
+    from coproduce.reporting.partnership import DashRow
+    from coproduce.reporting.suppression import Cell, Reason
+
+    columns = ("Active", "All")
+    rows = [
+        DashRow("Kim <b>", (Cell(12), Cell(None, Reason.SMALL)), flag="Over the limit"),
+        DashRow("All keyworkers", (Cell(1234), "a & b"), is_total=True),
+    ]
+    section = {"rows": [(row, list(zip(columns, row.values, strict=True))) for row in rows]}
+    html = Template("{% load tables %}{% dashboard_rows section.rows %}").render(Context({"section": section}))
+    assert html == (
+        '\n            <tr class="govuk-table__row">\n'
+        '              <th scope="row" class="govuk-table__header">Kim &lt;b&gt;<br>'
+        '<strong class="govuk-tag govuk-tag--red">Over the limit</strong></th>\n'
+        '              <td class="govuk-table__cell govuk-table__cell--numeric" data-label="Active">12</td>'
+        '<td class="govuk-table__cell govuk-table__cell--numeric cp-muted" data-label="All">fewer than 5</td>\n'
+        "            </tr>\n            "
+        '\n            <tr class="govuk-table__row">\n'
+        '              <th scope="row" class="govuk-table__header"><strong>All keyworkers</strong></th>\n'
+        '              <td class="govuk-table__cell govuk-table__cell--numeric" data-label="Active">'
+        "<strong>1,234</strong></td>"
+        '<td class="govuk-table__cell govuk-table__cell--numeric" data-label="All"><strong>a &amp; b</strong></td>\n'
+        "            </tr>\n            "
+    )
