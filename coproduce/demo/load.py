@@ -186,7 +186,7 @@ def report(rows: list[dict[str, str]], about: dict[str, str], arguments: argpars
         f"Machine: {about['cpu']}, {about['cores']} cores, {about['ram']} RAM; PostgreSQL {about['postgresql']} "
         f"({about['settings']}); {about['load']} when the report was written. "
         f"gunicorn with {WORKERS} sync workers (config.settings.load) and locust on the same "
-        f"machine, over loopback, on `bench_scale_{arguments.participants}`. {arguments.users} staff (four keyworkers "
+        f"machine, over loopback, on `{about['database']}`. {arguments.users} staff (four keyworkers "
         f"to one manager), started {SPAWN_RATE} a second, each signing in and then waiting 5–15 s between clicks; "
         f"statistics for {arguments.run_time} from when the last had signed in.",
         "",
@@ -215,8 +215,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--run-time", default="3m", help="After every user has started (default 3m).")
     parser.add_argument("--port", type=int, default=PORT)
     parser.add_argument("--no-write", action="store_true", help="Print only; leave docs/performance.md alone.")
+    parser.add_argument(
+        "--database-url",
+        help="Run over this database as it is (a programme generate_programme built), "
+        "instead of building or reusing bench_scale_<participants>.",
+    )
     arguments = parser.parse_args(argv)
-    url, _, _ = ensure_database(arguments.participants, arguments.seed)
+    if arguments.database_url:
+        url = arguments.database_url
+    else:
+        url, _, _ = ensure_database(arguments.participants, arguments.seed)
     os.environ.update(database_env(url))
     import django
 
@@ -260,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
                 gunicorn.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 gunicorn.kill()
-    lines, ok = report(rows, machine(url), arguments)
+    lines, ok = report(rows, {**machine(url), "database": url.rsplit("/", 1)[1]}, arguments)
     print("\n".join(lines))
     if not arguments.no_write:
         write_section("load", lines)
