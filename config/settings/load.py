@@ -5,8 +5,8 @@ over a bench database.
 Nothing here is read by config.settings.production: a load run cannot be switched on there.
 """
 
-from .local import *  # noqa: F403
 from .base import DATABASES, env
+from .local import *  # noqa: F403
 
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
