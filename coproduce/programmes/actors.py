@@ -1,19 +1,19 @@
 """Who is acting: a signed-in person's roles, their staff record and their own participant record.
 
-Worked out once per request (two queries) and cached on the user object, so every permission
-check and visibility function after that is free.
+Worked out once per request (three queries for staff, two for anyone else) and cached on the user
+object, so every permission check and visibility function after that is free.
 """
 
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.db.models import OuterRef, Q, Subquery
+from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 
 from coproduce.accounts.roles import HOME_ORDER, Role
-from coproduce.programmes.models import BoardMember, Programme, StaffMember, StaffRole
+from coproduce.programmes.models import BoardMember, Partnership, Programme, StaffMember, StaffRole
 
 ROLE_PURPOSE = {
     Role.PARTICIPANT: "Own record",
@@ -142,29 +142,53 @@ def _participant_and_board_seat_of(user: Any) -> tuple[int | None, int | None, s
     """In one query: the user's current participant record (the one in the programme that started last; its
     programme and language), and the partnership whose board they sit on
     as a lived-experience member now (a seat with no leaving date, or one still to come)."""
+    today = connection.ops.adapt_datefield_value(timezone.localdate())
+    with connection.cursor() as cursor:
+        # The seat's subquery comes first in the statement, then the participant record's.
+        cursor.execute(_own_record_and_seat_sql(), [user.pk, BoardMember.Kind.LIVED_EXPERIENCE, today, user.pk])
+        row = cursor.fetchone()
+    return (row[0], row[1], row[2], row[3]) if row is not None else (None, None, None, None)
+
+
+@cache
+def _own_record_and_seat_sql() -> str:
+    """The statement for `_participant_and_board_seat_of`, written out once.
+
+    Every request of a signed-in person runs it (actor_for), and building it with the ORM (three
+    subqueries of the same join and one more) cost more of the processor than the rest of working
+    out who they are together, for a statement that never changes. Table and column names come from
+    the models; tests/programmes/test_actors.py checks it against the same question asked of the ORM.
+    """
     # Read the participants table without importing the participants app, which sits above this one.
     from django.apps import apps
 
-    participant_model = apps.get_model("participants", "Participant")
-    today = timezone.localdate()
-    seats = BoardMember.objects.filter(user=OuterRef("pk"), kind=BoardMember.Kind.LIVED_EXPERIENCE).filter(
-        Q(left_on__isnull=True) | Q(left_on__gt=today)
+    participant = apps.get_model("participants", "Participant")
+    qn = connection.ops.quote_name
+
+    def table(model: Any) -> str:
+        return qn(model._meta.db_table)
+
+    def column(model: Any, name: str) -> str:
+        return qn(model._meta.get_field(name).column)
+
+    own = (
+        f"SELECT p.{column(participant, 'id')} AS id, pa.{column(Partnership, 'programme')} AS programme_id, "
+        f"p.{column(participant, 'language')} AS language "
+        f"FROM {table(participant)} p "
+        f"JOIN {table(Partnership)} pa ON pa.{column(Partnership, 'id')} = p.{column(participant, 'partnership')} "
+        f"JOIN {table(Programme)} pr ON pr.{column(Programme, 'id')} = pa.{column(Partnership, 'programme')} "
+        f"WHERE p.{column(participant, 'user')} = %s "
+        f"ORDER BY pr.{column(Programme, 'starts_on')} DESC, p.{column(participant, 'joined_on')} DESC, "
+        f"p.{column(participant, 'id')} DESC LIMIT 1"
     )
-    own = participant_model.objects.filter(user=OuterRef("pk")).order_by(
-        "-partnership__programme__starts_on", "-joined_on", "-pk"
+    seat = (
+        f"SELECT b.{column(BoardMember, 'partnership')} FROM {table(BoardMember)} b "
+        f"WHERE b.{column(BoardMember, 'user')} = %s AND b.{column(BoardMember, 'kind')} = %s "
+        f"AND (b.{column(BoardMember, 'left_on')} IS NULL OR b.{column(BoardMember, 'left_on')} > %s) "
+        f"ORDER BY b.{column(BoardMember, 'joined_on')}, b.{column(BoardMember, 'id')} LIMIT 1"
     )
-    row = (
-        get_user_model()
-        .objects.filter(pk=user.pk)
-        .annotate(
-            own_participant_id=Subquery(own.values("pk")[:1]),
-            own_participant_programme_id=Subquery(own.values("partnership__programme_id")[:1]),
-            own_participant_language=Subquery(own.values("language")[:1]),
-            board_partnership_id=Subquery(seats.order_by("joined_on", "pk").values("partnership_id")[:1]),
-        )
-        .values_list(
-            "own_participant_id", "own_participant_programme_id", "own_participant_language", "board_partnership_id"
-        )
-        .first()
+    # One row whether or not the person has a participant record: the record's columns, else NULLs.
+    return (
+        f"SELECT own.id, own.programme_id, own.language, ({seat}) "
+        f"FROM (SELECT 1 AS one) anchor LEFT JOIN ({own}) own ON 1 = 1"
     )
-    return row if row is not None else (None, None, None, None)
