@@ -30,7 +30,7 @@ def participants_visible_to(user: Any) -> QuerySet[Participant]:
         allowed |= Q(pk=actor.participant_id)
         granted = True
     if actor.has(Role.KEYWORKER) and actor.staff_member is not None:
-        caseload = Q(keyworker_id=actor.staff_member.pk) | Q(pk__in=covered_by(actor.staff_member.pk))
+        caseload = Q(pk__in=own_and_covered_ids(actor.staff_member.pk))
         if actor.staff_member.partnership is not None:
             # A keyworker who moved on to a later programme no longer sees the cases they held in an earlier one.
             caseload &= Q(partnership__programme_id=actor.staff_member.partnership.programme_id)
@@ -66,6 +66,17 @@ def covered_by(staff_member_id: int, today: datetime.date | None = None) -> Quer
     ).values("participant_id")
 
 
+def own_and_covered_ids(staff_member_id: int, today: datetime.date | None = None) -> QuerySet[Any]:
+    """Ids of a keyworker's own participants and of those shared with them for cover today, as one UNION.
+
+    Not `keyworker_id = k OR id IN (covers)`: PostgreSQL cannot use an index for an OR with a subquery,
+    so that form read every participant of the programme (a parallel scan of 1M rows, ~150 ms) on every
+    caseload page and API list. Each half of the UNION is an index lookup, so the cost follows the caseload.
+    """
+    own = Participant.objects.filter(keyworker_id=staff_member_id).order_by().values("pk")
+    return own.union(covered_by(staff_member_id, today).order_by())
+
+
 def caseload_and_cover(user: Any) -> QuerySet[Participant]:
     """A keyworker's own participants and those shared with them for cover today, of those they may see
     (nobody for anyone else): a part of `participants_visible_to`, found from the keyworker's own rows."""
@@ -73,7 +84,7 @@ def caseload_and_cover(user: Any) -> QuerySet[Participant]:
     if actor.staff_member is None or not actor.has(Role.KEYWORKER):
         return Participant.objects.none()
     staff_id = actor.staff_member.pk
-    return participants_visible_to(user).filter(Q(keyworker_id=staff_id) | Q(pk__in=covered_by(staff_id)))
+    return participants_visible_to(user).filter(pk__in=own_and_covered_ids(staff_id))
 
 
 def enquiries_visible_to(user: Any) -> QuerySet[Enquiry]:
