@@ -115,6 +115,9 @@ class Referral(VersionedModel):
         indexes = [
             models.Index(fields=["organisation", "state"]),
             models.Index(fields=["participant", "state"]),
+            # A partner organisation's inbox, newest sent first: read in order and stopped at the
+            # page, not sorted whole (a national agency receives tens of thousands).
+            models.Index(fields=["organisation", "-sent_at", "-id"], name="referral_inbox_order"),
         ]
         constraints = [
             models.CheckConstraint(
