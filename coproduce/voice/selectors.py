@@ -1,6 +1,6 @@
 """Reads of requests, group sessions, invitations and feedback, through participants_visible_to."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -83,7 +83,7 @@ def my_invitations(user: Any) -> QuerySet[Invitation]:
 
 @dataclass
 class BoardGroup:
-    """One line of the requests board: a topic and kind (and area), how many asked, and who."""
+    """One line of the requests board: a topic and kind (and area), and how many asked."""
 
     topic: str
     kind: str
@@ -91,7 +91,6 @@ class BoardGroup:
     total: int
     open: int
     answered: int
-    requests: list[Request] = field(default_factory=list)
 
     @property
     def topic_label(self) -> str:
@@ -148,8 +147,8 @@ def board_counts(user: Any, *, topic: str = "") -> list[BoardGroup]:
 def board_requests_listed(user: Any, *, topic: str = "") -> QuerySet[Request]:
     """The board's requests the viewer may see with names (their own people's), newest first, for paging.
 
-    The same requests `requests_board` lists under its groups: visible to the viewer and in the
-    board's area.
+    Visible to the viewer and in the board's area: the people behind `board_counts`' groups whom the
+    viewer may see by name.
     """
     actor = actor_for(user)
     if not rules_allows_board(actor) or actor.partnership_id is None:
@@ -162,31 +161,6 @@ def board_requests_listed(user: Any, *, topic: str = "") -> QuerySet[Request]:
     if topic:
         listed = listed.filter(topic=topic)
     return listed.select_related("participant__partnership").order_by("-created_at", "-pk")
-
-
-def requests_board(user: Any, *, topic: str = "") -> list[BoardGroup]:
-    """Requests grouped by topic and kind (and area), counted exactly, in two queries.
-
-    Each group lists the requests the viewer may see (their names included); the others are
-    only counted.
-    """
-    scope = board_scope(user)
-    if topic:
-        scope = scope.filter(topic=topic)
-    groups = {(group.topic, group.kind, group.area): group for group in board_counts(user, topic=topic)}
-    if not groups:
-        return []
-    listed = (
-        requests_visible_to(user)
-        .filter(pk__in=scope.values("pk"))
-        .select_related("participant__partnership", "group_session")
-        .order_by("-created_at", "-pk")
-    )
-    for request in listed:
-        group = groups.get((request.topic, request.kind, request.participant.partnership.area_name))
-        if group is not None:
-            group.requests.append(request)
-    return list(groups.values())
 
 
 def open_requests_in_area(user: Any) -> QuerySet[Request]:
