@@ -1,10 +1,13 @@
-from collections.abc import Callable, Iterator
+import os
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.db import connections, transaction
 from django.test import Client
 from django.urls import reverse
+from pytest_django.live_server_helper import LiveServer
 
 from coproduce.accounts.models import User
 from tests.openapi_spec import ApiSpec
@@ -75,3 +78,41 @@ def api_spec(django_db_setup: Any, django_db_blocker: Any) -> ApiSpec:
         response = Client().get(reverse("api-v1:openapi-json"))
     assert response.status_code == 200
     return ApiSpec(response.json())
+
+
+class OneRequestAtATime:
+    """A WSGI application that lets one request in at a time, body and all.
+
+    On SQLite the test database is in memory in shared-cache mode, and each of the live server's
+    threads opens its own connection to it. Shared-cache connections lock whole tables and do not
+    wait for each other: two requests at once (a page's background fetch still running when the
+    test reloads it) fail with "database table is locked".
+    """
+
+    def __init__(self, application: Callable[..., Iterable[bytes]]) -> None:
+        self.application = application
+        self.lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        with self.lock:
+            body = self.application(environ, start_response)
+            try:
+                return list(body)
+            finally:
+                close = getattr(body, "close", None)
+                if close is not None:
+                    close()
+
+
+@pytest.fixture(scope="session")
+def live_server(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
+    """pytest-django's live server, serving one request at a time on SQLite."""
+    address = request.config.getvalue("liveserver") or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost"
+    server = LiveServer(address, start=False)
+    if connections["default"].vendor == "sqlite":
+        serve_files = server.thread.static_handler
+        # Django only calls it with the application to wrap.
+        server.thread.static_handler = lambda application: OneRequestAtATime(serve_files(application))  # type: ignore[assignment]
+    server.start()
+    yield server
+    server.stop()
