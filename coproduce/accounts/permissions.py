@@ -6,7 +6,7 @@ from typing import Any
 import rules
 
 from coproduce.accounts.roles import Role
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.standing import standing_of
 
 
 @rules.predicate
@@ -21,7 +21,7 @@ def owns_the_token(user: Any, token: Any) -> bool:
 
 @rules.predicate
 def is_administrator(user: Any) -> bool:
-    return actor_for(user).has(Role.ADMINISTRATOR)
+    return standing_of(user).has(Role.ADMINISTRATOR)
 
 
 # Anyone may have tokens of their own; they act with exactly that person's roles.

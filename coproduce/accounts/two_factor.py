@@ -23,7 +23,7 @@ from coproduce.accounts.roles import Role
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
 from coproduce.core.errors import DomainError, NotAllowed
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.standing import standing_of
 
 APP_NAME = "Authenticator app"
 RECOVERY_NAME = "Recovery codes"
@@ -34,7 +34,7 @@ WAIT = "Too many wrong codes. Wait a minute, then enter the code your authentica
 
 def is_staff(user: Any) -> bool:
     """Someone who works in the programme (every role but participant and board member)."""
-    actor = actor_for(user)
+    actor = standing_of(user)
     return actor.staff_member is not None or actor.has(Role.ADMINISTRATOR)
 
 
@@ -161,7 +161,7 @@ def reset_second_factor(*, actor: Any, user: Any) -> None:
 
     They set up a new one at their next sign-in where it is required.
     """
-    if not actor_for(actor).has(Role.ADMINISTRATOR):
+    if not standing_of(actor).has(Role.ADMINISTRATOR):
         raise NotAllowed("Only an administrator can reset someone's two-factor sign-in.")
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()

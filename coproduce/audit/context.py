@@ -28,7 +28,7 @@ class RequestDetails:
     channel: str = AuditEvent.Channel.SYSTEM
     path: str = ""
     # Why the data is being used, when the page or command knows better than the actor's role
-    # ("Subject access request", "Retention"). Empty: the actor's role says (Actor.purpose_for).
+    # ("Subject access request", "Retention"). Empty: the actor's role says (Standing.purpose_for).
     purpose: str = ""
     # Set when the caller authenticated with an API token: its name, so the log says which key.
     api_token_name: str = ""

@@ -3,7 +3,7 @@
 Who acted comes from the caller; how the request reached us (channel, path) and, where a page
 or command knows it, why (purpose) come from the request's details (coproduce/audit/context.py),
 set once per request. The actor's role, and the purpose that role implies, come from their
-Actor, worked out once per request.
+Standing, worked out once per request.
 """
 
 from collections.abc import Iterable
@@ -13,7 +13,7 @@ from django.db import models
 
 from coproduce.audit.context import current
 from coproduce.audit.models import AuditEvent
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.standing import standing_of
 
 PURPOSE_LENGTH = 120
 
@@ -24,7 +24,7 @@ def _who(actor: Any, actor_role: str | None, purpose: str) -> tuple[Any, str, st
     chosen_purpose = purpose or current().purpose
     if user is None:
         return None, actor_role or "", chosen_purpose[:PURPOSE_LENGTH]
-    who = actor_for(user)
+    who = standing_of(user)
     role = who.role_label if actor_role is None else actor_role
     return user, role, (chosen_purpose or who.purpose_for())[:PURPOSE_LENGTH]
 
@@ -43,7 +43,7 @@ def record_event(
     `action` to `record`, which holds `participant_id`'s personal data if it is given.
 
     `changed_fields` names the fields changed, never their values. `actor_role` is only for
-    someone who has no account ("public"); everyone else's role comes from their Actor.
+    someone who has no account ("public"); everyone else's role comes from their Standing.
     """
     user, role, chosen_purpose = _who(actor, actor_role, purpose)
     details = current()

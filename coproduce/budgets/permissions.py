@@ -9,14 +9,14 @@ import rules
 
 from coproduce.accounts.roles import Role
 from coproduce.participants.permissions import is_anonymised, is_partnership_manager, is_their_keyworker
-from coproduce.programmes.actors import actor_for
 from coproduce.programmes.models import PartnershipMembership
+from coproduce.programmes.standing import standing_of
 
 
 @rules.predicate
 def manages_the_pot(user: Any, pot: Any) -> bool:
     """The manager of the pot's partnership, or of a partnership the pot's organisation belongs to."""
-    actor = actor_for(user)
+    actor = standing_of(user)
     if pot is None or not actor.has(Role.PARTNERSHIP_MANAGER) or actor.partnership_id is None:
         return False
     if pot.partnership_id is not None:
@@ -29,7 +29,7 @@ def manages_the_pot(user: Any, pot: Any) -> bool:
 @rules.predicate
 def is_keyworker_of_spend_within_limit(user: Any, spend: Any) -> bool:
     """The participant's own keyworker, for an amount up to the pot's keyworker limit (inclusive)."""
-    actor = actor_for(user)
+    actor = standing_of(user)
     return (
         spend is not None
         and actor.has(Role.KEYWORKER)
@@ -41,7 +41,7 @@ def is_keyworker_of_spend_within_limit(user: Any, spend: Any) -> bool:
 
 @rules.predicate
 def is_keyworker_of_spend(user: Any, spend: Any) -> bool:
-    actor = actor_for(user)
+    actor = standing_of(user)
     return (
         spend is not None
         and actor.has(Role.KEYWORKER)
@@ -53,7 +53,7 @@ def is_keyworker_of_spend(user: Any, spend: Any) -> bool:
 @rules.predicate
 def manages_the_spends_area(user: Any, spend: Any) -> bool:
     """The partnership manager of the participant's area: any amount."""
-    actor = actor_for(user)
+    actor = standing_of(user)
     return (
         spend is not None
         and actor.has(Role.PARTNERSHIP_MANAGER)
@@ -71,7 +71,7 @@ def is_for_an_anonymised_person(user: Any, spend: Any) -> bool:
 @rules.predicate
 def is_the_spends_participant(user: Any, spend: Any) -> bool:
     """The person the money is for, signed in themselves."""
-    return spend is not None and actor_for(user).participant_id == spend.participant_id
+    return spend is not None and standing_of(user).participant_id == spend.participant_id
 
 
 rules.add_perm("budgets.create_pot", is_partnership_manager)

@@ -15,8 +15,8 @@ from django.db.models.functions import Coalesce
 from coproduce.accounts.roles import Role
 from coproduce.budgets.models import BudgetPot, Spend
 from coproduce.participants.selectors import participants_visible_to
-from coproduce.programmes.actors import actor_for
 from coproduce.programmes.models import PartnershipMembership
+from coproduce.programmes.standing import standing_of
 
 ZERO = Decimal("0.00")
 MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=12, decimal_places=2)
@@ -32,7 +32,7 @@ class PotBalance:
 
 def pots_visible_to(user: Any) -> QuerySet[BudgetPot]:
     """Keyworkers and partnership managers: their partnership's pots and its member organisations'."""
-    actor = actor_for(user)
+    actor = standing_of(user)
     if not (actor.has(Role.KEYWORKER) or actor.has(Role.PARTNERSHIP_MANAGER)) or actor.partnership_id is None:
         return BudgetPot.objects.none()
     members = PartnershipMembership.objects.filter(partnership_id=actor.partnership_id).values("organisation_id")
@@ -93,7 +93,7 @@ def spend_by_category(user: Any) -> list[dict[str, Any]]:
 
 def spends_waiting_for_manager(user: Any) -> QuerySet[Spend]:
     """Requests of the manager's area above their pot's keyworker limit, oldest first."""
-    actor = actor_for(user)
+    actor = standing_of(user)
     if not actor.has(Role.PARTNERSHIP_MANAGER):
         return Spend.objects.none()
     return (
@@ -116,7 +116,7 @@ def spends_of(user: Any, participant_id: int) -> QuerySet[Spend]:
 
 def pots_for_request(user: Any, today: Any) -> QuerySet[BudgetPot]:
     """The pots a keyworker may ask from today: their partnership's or their organisation's, in period."""
-    actor = actor_for(user)
+    actor = standing_of(user)
     if actor.staff_member is None or not actor.has(Role.KEYWORKER):
         return BudgetPot.objects.none()
     mine = Q(organisation_id=actor.organisation_id)

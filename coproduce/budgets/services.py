@@ -25,8 +25,8 @@ from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput, validate_model
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.plans.models import Goal
-from coproduce.programmes.actors import actor_for
 from coproduce.programmes.models import PartnershipMembership
+from coproduce.programmes.standing import standing_of
 
 POT_FIELDS = ("name", "starts_on", "ends_on", "amount", "keyworker_limit")
 RECEIPT_MAX_BYTES = 5 * 1024 * 1024
@@ -59,7 +59,7 @@ def create_pot(
     organisation_id: int | None = None,
 ) -> BudgetPot:
     """A partnership manager opens a pot for their partnership, or for one of its member organisations."""
-    who = actor_for(actor)
+    who = standing_of(actor)
     if not rules.has_perm("budgets.create_pot", actor) or who.partnership_id is None:
         raise NotAllowed("Only partnership managers can open budget pots.")
     if (
@@ -246,7 +246,7 @@ def answer_spend(*, actor: Any, spend_id: int, version: int, answer: str, answer
         spend = _locked_spend(actor, spend_id)
         if not rules.has_perm("budgets.answer_spend", actor, spend):
             raise NotAllowed("Only the person it is for, or their keyworker recording their answer, can answer.")
-        if actor_for(actor).participant_id == spend.participant_id:
+        if standing_of(actor).participant_id == spend.participant_id:
             how = Spend.AnsweredHow.THEMSELVES  # their own answer is always recorded as given by them
         elif answered_how in STAFF_ANSWERS:
             how = Spend.AnsweredHow(answered_how)

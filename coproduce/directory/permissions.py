@@ -16,12 +16,12 @@ import rules
 
 from coproduce.accounts.roles import Role
 from coproduce.participants.permissions import is_partnership_manager
-from coproduce.programmes.actors import actor_for
 from coproduce.programmes.models import PartnershipMembership
+from coproduce.programmes.standing import standing_of
 
 
 def _managed_partnership_id(user: Any) -> int | None:
-    actor = actor_for(user)
+    actor = standing_of(user)
     if not actor.has(Role.PARTNERSHIP_MANAGER):
         return None
     return actor.partnership_id
@@ -45,7 +45,7 @@ def manages_organisation_entry(user: Any, organisation: Any) -> bool:
 @rules.predicate
 def works_for_organisation(user: Any, organisation: Any) -> bool:
     """Any staff member of the partner agency this directory entry is."""
-    actor = actor_for(user)
+    actor = standing_of(user)
     return (
         organisation is not None
         and organisation.member_id is not None

@@ -22,9 +22,9 @@ from coproduce.directory.models import (
     ServiceAtLocation,
     Taxonomy,
 )
-from coproduce.programmes.actors import actor_for
 from coproduce.programmes.models import Partnership
 from coproduce.programmes.selectors import running_programmes
+from coproduce.programmes.standing import standing_of
 
 # iCalendar day codes, Monday first, as HSDS `schedule.byday` writes them.
 DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -180,7 +180,7 @@ def visible_service(service_id: uuid.UUID | str) -> Service:
 
 def organisations_editable_by(user: Any) -> QuerySet[DirectoryOrganisation]:
     """Directory entries this person keeps: a manager's partnership members', a staff member's own."""
-    actor = actor_for(user)
+    actor = standing_of(user)
     condition = Q(pk__in=[])
     if actor.has(Role.PARTNERSHIP_MANAGER) and actor.partnership_id is not None:
         condition |= Q(member__memberships__partnership_id=actor.partnership_id)
@@ -193,7 +193,7 @@ def organisations_editable_by(user: Any) -> QuerySet[DirectoryOrganisation]:
 
 def services_editable_by(user: Any) -> QuerySet[Service]:
     """Services this person keeps current (whatever their status), the same rule as permissions.py."""
-    actor = actor_for(user)
+    actor = standing_of(user)
     condition = Q(pk__in=[])
     if actor.has(Role.PARTNERSHIP_MANAGER) and actor.partnership_id is not None:
         condition |= Q(partnerships__id=actor.partnership_id)

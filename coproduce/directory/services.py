@@ -30,7 +30,7 @@ from coproduce.directory.models import (
 )
 from coproduce.directory.selectors import DAY_CODES, organisations_editable_by, services_editable_by
 from coproduce.plans.models import Barrier
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.standing import standing_of
 
 # Deterministic ids: every install publishes the barrier taxonomy under the same UUIDs.
 BARRIER_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://coproduce.scot/hsds/taxonomies/barriers")
@@ -253,7 +253,7 @@ def create_service(
             service.capacity_updated_at = timezone.now()
         _validate_service(service)
         service.save()
-        partnership_id = actor_for(actor).partnership_id
+        partnership_id = standing_of(actor).partnership_id
         if partnership_id is not None:
             service.partnerships.add(partnership_id)
         _set_needs(service, chosen_needs)

@@ -14,15 +14,15 @@ from coproduce.notifications.models import (
 )
 from coproduce.participants.models import Participant
 from coproduce.participants.selectors import participants_visible_to
-from coproduce.programmes.actors import actor_for
 from coproduce.programmes.models import Programme
+from coproduce.programmes.standing import standing_of
 
 
 def messages_visible_to(user: Any) -> QuerySet[Message]:
     """The messages this person may see: to the participants they may see (DESIGN.md §3), and, for a
     partnership manager, everything sent in their partnership; their own as staff. "Not yours" is
     "not there"."""
-    actor = actor_for(user)
+    actor = standing_of(user)
     if actor.is_anonymous:
         return Message.objects.none()
     visible = Message.objects.filter(participant__in=participants_visible_to(user))

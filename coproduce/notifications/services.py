@@ -36,8 +36,8 @@ from coproduce.notifications.selectors import message_settings_of
 from coproduce.notifications.templates import TEMPLATES, Audience
 from coproduce.participants.models import Consent, Enquiry, Participant
 from coproduce.participants.selectors import participants_visible_to
-from coproduce.programmes.actors import actor_for
 from coproduce.programmes.models import Partnership
+from coproduce.programmes.standing import standing_of
 
 CHANNEL_CONSENT = {Channel.TEXT: Consent.Purpose.CONTACT_BY_SMS, Channel.EMAIL: Consent.Purpose.CONTACT_BY_EMAIL}
 
@@ -114,7 +114,7 @@ def set_contact_preference(
     on a channel whose consent is withdrawn however it was withdrawn. 409 if changed since read.
     """
     chosen = _check_choice(channel, topics, ParticipantTopic.values)
-    who = actor_for(actor)
+    who = standing_of(actor)
     with transaction.atomic():
         participant = participants_visible_to(actor).select_for_update().filter(pk=participant_id).first()
         if participant is None:
@@ -154,7 +154,7 @@ def set_staff_contact_preference(
 ) -> StaffContactPreference:
     """A member of staff chooses how and about what we tell them about their work."""
     chosen = _check_choice(channel, topics, StaffTopic.values)
-    who = actor_for(actor)
+    who = standing_of(actor)
     if who.staff_member is None:
         raise NotAllowed("Only staff choose these messages.")
     if channel in (ChannelChoice.TEXT, ChannelChoice.BOTH) and not actor.mobile:
@@ -190,7 +190,7 @@ def update_message_settings(
 
     Messages already waiting keep their time; they are checked against the quiet hours again when sent.
     """
-    who = actor_for(actor)
+    who = standing_of(actor)
     if not rules.has_perm("notifications.change_message_settings", actor) or who.staff_member is None:
         raise NotAllowed("Only a partnership manager can change these.")
     try:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from coproduce.offline.models import VisitMark
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.plans.models import Appointment, ProgressArea, ProgressCheck, ProgressScore, Step
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.standing import standing_of
 
 OPEN_STEP_STATES = (Step.State.OFFERED, Step.State.AGREED)
 # The answers a keyworker can record for a step on a visit, by the step's state.
@@ -26,7 +26,7 @@ STEP_ANSWERS = {
 def visit_marks_for(user: Any, now: datetime.datetime | None = None) -> QuerySet[VisitMark]:
     """This keyworker's marks that have not expired, for participants they may still see: one query."""
     now = now or timezone.now()
-    staff_member = actor_for(user).staff_member
+    staff_member = standing_of(user).staff_member
     if staff_member is None:
         return VisitMark.objects.none()
     return (
@@ -41,7 +41,7 @@ def visit_marks_for(user: Any, now: datetime.datetime | None = None) -> QuerySet
 def with_visit_mark(participants: QuerySet[Any], user: Any, now: datetime.datetime | None = None) -> QuerySet[Any]:
     """Annotate `on_visits`: whether this keyworker has the person on today's visits (a subquery, no extra query)."""
     now = now or timezone.now()
-    staff_member = actor_for(user).staff_member
+    staff_member = standing_of(user).staff_member
     marks = VisitMark.objects.filter(
         participant=OuterRef("pk"), keyworker_id=staff_member.pk if staff_member else None, expires_at__gt=now
     )

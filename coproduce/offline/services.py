@@ -12,7 +12,7 @@ from coproduce.audit.services import record_event
 from coproduce.core.errors import NotAllowed
 from coproduce.offline.models import VisitMark
 from coproduce.participants.selectors import visible_participant
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.standing import standing_of
 
 # What is on a phone is gone a day later, whatever happens to the phone (docs/offline.md).
 MARK_LIFETIME = datetime.timedelta(hours=24)
@@ -24,7 +24,7 @@ def take_on_visits(*, actor: Any, participant_id: int, now: datetime.datetime | 
     now = now or timezone.now()
     with transaction.atomic():
         participant = visible_participant(actor, participant_id)
-        staff_member = actor_for(actor).staff_member
+        staff_member = standing_of(actor).staff_member
         if staff_member is None or not rules.has_perm("offline.take_on_visits", actor, participant):
             raise NotAllowed("Only their keyworker, or a keyworker covering for them, can take them on visits.")
         mark, _created = VisitMark.objects.update_or_create(
@@ -47,7 +47,7 @@ def drop_from_visits(*, actor: Any, participant_id: int) -> bool:
     refresh. Returns whether there was a mark to remove."""
     with transaction.atomic():
         participant = visible_participant(actor, participant_id)
-        staff_member = actor_for(actor).staff_member
+        staff_member = standing_of(actor).staff_member
         if staff_member is None:
             raise NotAllowed("Only keyworkers take people on visits.")
         mark = VisitMark.objects.select_for_update().filter(keyworker=staff_member, participant=participant).first()

@@ -34,7 +34,7 @@ class Participant(VersionedModel):
 
     reference = models.CharField(max_length=20, unique=True, help_text="Pseudonymous, like MIW-FIF-00042.")
     # A person may take part in more than one programme over the years: one record per programme,
-    # all under their one account (coproduce.programmes.actors picks the current one).
+    # all under their one account (coproduce.programmes.standing picks the current one).
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -8,17 +8,17 @@ from typing import Any
 import rules
 
 from coproduce.accounts.roles import Role
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.standing import standing_of
 
 
 @rules.predicate
 def is_the_participant(user: Any, participant: Any) -> bool:
-    return participant is not None and actor_for(user).participant_id == participant.pk
+    return participant is not None and standing_of(user).participant_id == participant.pk
 
 
 @rules.predicate
 def is_their_keyworker(user: Any, participant: Any) -> bool:
-    actor = actor_for(user)
+    actor = standing_of(user)
     return (
         participant is not None
         and actor.has(Role.KEYWORKER)
@@ -29,7 +29,7 @@ def is_their_keyworker(user: Any, participant: Any) -> bool:
 
 @rules.predicate
 def manages_their_area(user: Any, record: Any) -> bool:
-    actor = actor_for(user)
+    actor = standing_of(user)
     return (
         record is not None
         and actor.has(Role.PARTNERSHIP_MANAGER)
@@ -46,18 +46,18 @@ def is_anonymised(user: Any, participant: Any) -> bool:
 
 @rules.predicate
 def is_keyworker(user: Any) -> bool:
-    return actor_for(user).has(Role.KEYWORKER)
+    return standing_of(user).has(Role.KEYWORKER)
 
 
 @rules.predicate
 def is_partnership_manager(user: Any) -> bool:
-    actor = actor_for(user)
+    actor = standing_of(user)
     return actor.has(Role.PARTNERSHIP_MANAGER) and actor.partnership_id is not None
 
 
 @rules.predicate
 def is_allocated_keyworker(user: Any, enquiry: Any) -> bool:
-    actor = actor_for(user)
+    actor = standing_of(user)
     return (
         enquiry is not None
         and actor.has(Role.KEYWORKER)

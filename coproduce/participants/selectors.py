@@ -12,7 +12,7 @@ from django.utils import timezone
 from coproduce.accounts.roles import Role
 from coproduce.core.errors import NotFound
 from coproduce.participants.models import Consent, CoverShare, Enquiry, Participant
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.standing import standing_of
 
 
 def participants_visible_to(user: Any) -> QuerySet[Participant]:
@@ -23,7 +23,7 @@ def participants_visible_to(user: Any) -> QuerySet[Participant]:
     everyone in their partnership's area. Partner workers, funders, evaluators and
     administrators: nobody (they work from referrals, aggregates and research consent).
     """
-    actor = actor_for(user)
+    actor = standing_of(user)
     allowed = Q()
     granted = False
     if actor.has(Role.PARTICIPANT) and actor.participant_id is not None:
@@ -47,11 +47,11 @@ def participants_visible_to(user: Any) -> QuerySet[Participant]:
 def earlier_records_of(user: Any) -> QuerySet[Participant]:
     """A participant's own records in the programmes they took part in before the one they are in now,
     latest first: what their "Programmes you took part in before" shows. Nobody else's, and nothing for staff."""
-    actor = actor_for(user)
+    actor = standing_of(user)
     if not actor.has(Role.PARTICIPANT) or actor.participant_id is None:
         return Participant.objects.none()
     return (
-        Participant.objects.filter(user_id=actor.user.pk, anonymised_at__isnull=True)
+        Participant.objects.filter(user_id=user.pk, anonymised_at__isnull=True)
         .exclude(pk=actor.participant_id)
         .select_related("partnership__programme")
         .order_by("-partnership__programme__starts_on", "-joined_on", "-pk")
@@ -80,7 +80,7 @@ def own_and_covered_ids(staff_member_id: int, today: datetime.date | None = None
 def caseload_and_cover(user: Any) -> QuerySet[Participant]:
     """A keyworker's own participants and those shared with them for cover today, of those they may see
     (nobody for anyone else): a part of `participants_visible_to`, found from the keyworker's own rows."""
-    actor = actor_for(user)
+    actor = standing_of(user)
     if actor.staff_member is None or not actor.has(Role.KEYWORKER):
         return Participant.objects.none()
     staff_id = actor.staff_member.pk
@@ -89,7 +89,7 @@ def caseload_and_cover(user: Any) -> QuerySet[Participant]:
 
 def enquiries_visible_to(user: Any) -> QuerySet[Enquiry]:
     """A partnership manager sees their area's enquiries; a keyworker those allocated to them."""
-    actor = actor_for(user)
+    actor = standing_of(user)
     allowed = Q()
     granted = False
     if actor.has(Role.PARTNERSHIP_MANAGER) and actor.partnership_id is not None:
@@ -153,7 +153,7 @@ def caseload_for(
     user: Any, *, search: str = "", status: str = "", not_seen_only: bool = False
 ) -> QuerySet[Participant]:
     """The keyworker's own caseload, searchable by name or reference, with the last contact."""
-    actor = actor_for(user)
+    actor = standing_of(user)
     if actor.staff_member is None or not actor.has(Role.KEYWORKER):
         return Participant.objects.none()
     participants = participants_visible_to(user).filter(keyworker_id=actor.staff_member.pk)
@@ -193,7 +193,7 @@ def caseload_counts(user: Any, matching: QuerySet[Participant] | None = None) ->
     With `matching` (the caseload as filtered on the page), also `matching`: how many of them there
     are, so that the page's pagination needs no count query of its own.
     """
-    actor = actor_for(user)
+    actor = standing_of(user)
     if actor.staff_member is None or not actor.has(Role.KEYWORKER):
         return {"total": 0, "active": 0, "paused": 0, "closed": 0, "not_seen": 0, "matching": 0}
     cutoff = not_seen_since()
@@ -216,7 +216,7 @@ def caseload_sizes_in_partnership(user: Any) -> QuerySet[Any]:
     """Per keyworker in the manager's area: how many active, paused and closed participants."""
     from coproduce.programmes.models import StaffMember
 
-    actor = actor_for(user)
+    actor = standing_of(user)
     if not actor.has(Role.PARTNERSHIP_MANAGER) or actor.partnership_id is None:
         return StaffMember.objects.none()
     return (
@@ -299,7 +299,7 @@ def area_participants(
     """
     from coproduce.programmes.models import StaffMember
 
-    actor = actor_for(user)
+    actor = standing_of(user)
     if not actor.has(Role.PARTNERSHIP_MANAGER) or actor.partnership_id is None:
         return Participant.objects.none()
     participants = participants_visible_to(user).filter(partnership_id=actor.partnership_id)

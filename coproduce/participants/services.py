@@ -27,9 +27,9 @@ from coproduce.participants.models import (
     Participant,
 )
 from coproduce.participants.selectors import enquiries_visible_to, participants_visible_to
-from coproduce.programmes.actors import actor_for
 from coproduce.programmes.models import Partnership, StaffMember
 from coproduce.programmes.selectors import public_partnerships
+from coproduce.programmes.standing import standing_of
 
 EDITABLE_FIELDS = (
     "given_name",
@@ -166,7 +166,7 @@ def register_participant(
     Registered from an enquiry, they keep the language (and interpreter) they asked for there
     unless another is given.
     """
-    who = actor_for(actor)
+    who = standing_of(actor)
     if not rules.has_perm("participants.register_participant", actor):
         raise NotAllowed("Only keyworkers and partnership managers can register participants.")
     if consent_how not in Consent.How.values:
@@ -450,7 +450,7 @@ def _visible_consent_for_update(actor: Any, consent_id: int) -> Consent:
 
 def withdraw_consent(*, actor: Any, consent_id: int, how: str) -> Consent:
     """Withdraw a consent. Takes effect at once; the participant can always do this themselves."""
-    who = actor_for(actor)
+    who = standing_of(actor)
     if how not in Consent.How.values:
         raise InvalidInput({"how": ["Record how the participant withdrew their consent."]})
     with transaction.atomic():
@@ -483,7 +483,7 @@ def give_consent_again(*, actor: Any, consent_id: int, how: str = "") -> Consent
     them and say how it was given. A consent to share with an organisation is given again only
     with a new referral (it names the fields shared), so it is refused here.
     """
-    who = actor_for(actor)
+    who = standing_of(actor)
     with transaction.atomic():
         withdrawn = _visible_consent_for_update(actor, consent_id)
         participant = withdrawn.participant
@@ -898,7 +898,7 @@ def set_availability(
             wanted.add((weekday, str(part_of_day)))
     if problems:
         raise InvalidInput({"slots": sorted(set(problems))})
-    who = actor_for(actor)
+    who = standing_of(actor)
     with transaction.atomic():
         # Locking the participant makes two replacements at once run one after the other.
         participant = participants_visible_to(actor).select_for_update().filter(pk=participant_id).first()

@@ -10,9 +10,9 @@ from coproduce.participants.permissions import is_anonymised, is_the_participant
 @rules.predicate
 def is_covering_keyworker(user: Any, participant: Any) -> bool:
     from coproduce.participants.selectors import covered_by
-    from coproduce.programmes.actors import actor_for
+    from coproduce.programmes.standing import standing_of
 
-    actor = actor_for(user)
+    actor = standing_of(user)
     if participant is None or actor.staff_member is None:
         return False
     return covered_by(actor.staff_member.pk).filter(participant_id=participant.pk).exists()

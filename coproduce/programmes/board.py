@@ -21,7 +21,6 @@ from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
 from coproduce.core.errors import NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput, validate_model
-from coproduce.programmes.actors import actor_for
 from coproduce.programmes.models import (
     BoardDecision,
     BoardDocument,
@@ -30,6 +29,7 @@ from coproduce.programmes.models import (
     Organisation,
     Partnership,
 )
+from coproduce.programmes.standing import standing_of
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 DOCUMENT_TYPES = {
@@ -48,7 +48,7 @@ DOCUMENT_SIGNATURES = {".pdf": b"%PDF-", ".docx": b"PK\x03\x04", ".odt": b"PK\x0
 def board_partnership_for(user: Any) -> Partnership | None:
     """The partnership whose board page this person opens: the one they manage, else the one on
     whose board they sit as a lived-experience member. None if neither."""
-    actor = actor_for(user)
+    actor = standing_of(user)
     if actor.has(Role.PARTNERSHIP_MANAGER) and actor.partnership_id is not None:
         partnership_id: int | None = actor.partnership_id
     elif actor.has(Role.BOARD_MEMBER):

@@ -36,7 +36,6 @@ from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
 from coproduce.core.errors import ConflictError, DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput, validate_model
-from coproduce.programmes.actors import actor_for
 from coproduce.programmes.models import (
     EngagementTarget,
     Grant,
@@ -47,6 +46,7 @@ from coproduce.programmes.models import (
     StaffRole,
 )
 from coproduce.programmes.selectors import programme_for
+from coproduce.programmes.standing import standing_of
 
 FIRST_YEAR = 2000
 LAST_YEAR = 2100
@@ -58,7 +58,7 @@ GRANT_FIELDS = ("title", "description", "amount", "awarded_on", "starts_on", "en
 
 def _funder_or_area(user: Any) -> tuple[bool, int | None]:
     """(is the funder, the partnership they manage or None)."""
-    actor = actor_for(user)
+    actor = standing_of(user)
     funder = actor.has(Role.FUNDER) and actor.organisation_id is not None
     area = actor.partnership_id if actor.has(Role.PARTNERSHIP_MANAGER) else None
     return funder, area
@@ -67,7 +67,7 @@ def _funder_or_area(user: Any) -> tuple[bool, int | None]:
 def _in_programmes(rows: QuerySet[Any], user: Any, programme_id: int | None, *, path: str) -> QuerySet[Any]:
     """The funder's rows: those of the programmes they oversee (the first use of `actor.programmes` costs a
     query), and of `programme_id` alone when it is given. `path` leads from a row to its programme."""
-    allowed = actor_for(user).programme_ids
+    allowed = standing_of(user).programme_ids
     if programme_id is not None:
         allowed = allowed & {programme_id}
     return rows.filter(**{f"{path}__in": sorted(allowed)})
@@ -93,7 +93,7 @@ def targets_visible_to(user: Any, programme_id: int | None = None) -> QuerySet[E
 def grants_visible_to(user: Any, programme_id: int | None = None) -> QuerySet[Grant]:
     """The funder sees the grants their organisation made to the programmes they oversee (to `programme_id`
     alone when given); a partnership manager their area's grants."""
-    actor = actor_for(user)
+    actor = standing_of(user)
     funder, area = _funder_or_area(user)
     rows = Grant.objects.select_related("partnership__programme", "funder", "recipient")
     path = "partnership__programme_id"
@@ -304,7 +304,7 @@ def agree_target(*, actor: Any, target_id: int, expected_version: int) -> Engage
 def _funder_organisation(actor: Any) -> Organisation:
     if not rules.has_perm("programmes.manage_grants", actor):
         raise NotAllowed("Only the funder can record grants.")
-    organisation = actor_for(actor).staff_member.organisation  # type: ignore[union-attr]
+    organisation = standing_of(actor).staff_member.organisation  # type: ignore[union-attr]
     return organisation
 
 

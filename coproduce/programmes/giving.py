@@ -56,13 +56,13 @@ from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput, validate_model
-from coproduce.programmes.actors import actor_for
 from coproduce.programmes.funding import grants_visible_to
 from coproduce.programmes.models import Grant, Organisation, Partnership, Programme
 from coproduce.programmes.org_ids import split_org_id
 from coproduce.programmes.permissions import is_funder, is_partnership_manager
 from coproduce.programmes.selectors import programme_for
 from coproduce.programmes.services import tidy_giving_details
+from coproduce.programmes.standing import standing_of
 
 STANDARD_DIR = Path(__file__).resolve().parent / "giving_standard"
 SCHEMA_DIR = STANDARD_DIR / "schema"
@@ -357,7 +357,7 @@ CLASSIFICATION_FIELDS = ("classification_vocabulary", "classification_code", "cl
 
 
 def _funder_of(actor: Any) -> Organisation:
-    who = actor_for(actor)
+    who = standing_of(actor)
     if not who.has(Role.FUNDER) or who.staff_member is None:
         raise NotAllowed("Only the funder can change how the funder appears in 360Giving data.")
     return who.staff_member.organisation
@@ -400,7 +400,7 @@ def set_programme_classification(
     `classifications`, given on each of its grants). Vocabulary and code come together or not at all; a stale
     form changes nothing (ConflictError); the change is audited."""
     _funder_of(actor)
-    if programme_id not in actor_for(actor).programme_ids:
+    if programme_id not in standing_of(actor).programme_ids:
         raise NotFound("No such programme.")
     values = {
         "classification_vocabulary": vocabulary.strip(),

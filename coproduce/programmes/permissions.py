@@ -5,24 +5,24 @@ from typing import Any
 import rules
 
 from coproduce.accounts.roles import Role
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.standing import standing_of
 
 
 @rules.predicate
 def manages_partnership(user: Any, partnership: Any) -> bool:
-    actor = actor_for(user)
+    actor = standing_of(user)
     return partnership is not None and actor.has(Role.PARTNERSHIP_MANAGER) and actor.partnership_id == partnership.pk
 
 
 @rules.predicate
 def is_staff_role(user: Any) -> bool:
-    actor = actor_for(user)
+    actor = standing_of(user)
     return bool(actor.roles - {Role.PARTICIPANT, Role.BOARD_MEMBER})
 
 
 @rules.predicate
 def is_partnership_manager(user: Any) -> bool:
-    actor = actor_for(user)
+    actor = standing_of(user)
     return actor.has(Role.PARTNERSHIP_MANAGER) and actor.partnership_id is not None
 
 
@@ -38,7 +38,7 @@ rules.add_perm("programmes.add_staff", is_partnership_manager)
 @rules.predicate
 def is_funder(user: Any) -> bool:
     """Staff of the funder organisation holding the funder role."""
-    actor = actor_for(user)
+    actor = standing_of(user)
     return actor.has(Role.FUNDER) and actor.organisation_id is not None
 
 
@@ -58,7 +58,7 @@ rules.add_perm("programmes.manage_labour_market", is_funder)
 @rules.predicate
 def sits_on_board_of(user: Any, partnership: Any) -> bool:
     """A lived-experience member of this partnership's board, now."""
-    actor = actor_for(user)
+    actor = standing_of(user)
     return (
         partnership is not None
         and actor.has(Role.BOARD_MEMBER)

@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from coproduce.accounts.roles import Role
 from coproduce.core.errors import NotFound
-from coproduce.programmes.actors import actor_for
 from coproduce.programmes.models import (
     Organisation,
     Partnership,
@@ -17,10 +16,11 @@ from coproduce.programmes.models import (
     StaffMember,
     StaffRole,
 )
+from coproduce.programmes.standing import standing_of
 
 
 def _is_staff(user: Any) -> bool:
-    return bool(actor_for(user).roles - {Role.PARTICIPANT, Role.BOARD_MEMBER})
+    return bool(standing_of(user).roles - {Role.PARTICIPANT, Role.BOARD_MEMBER})
 
 
 def partnerships_visible_to(user: Any) -> QuerySet[Partnership]:
@@ -62,13 +62,13 @@ def keyworkers_in(partnership_id: int) -> QuerySet[StaffMember]:
 
 def programmes_visible_to(user: Any) -> QuerySet[Programme]:
     """The programmes a person works in, oversees or took part in, the one that started last first."""
-    return Programme.objects.filter(pk__in=actor_for(user).programme_ids).order_by("-starts_on", "pk")
+    return Programme.objects.filter(pk__in=standing_of(user).programme_ids).order_by("-starts_on", "pk")
 
 
 def chosen_programme(user: Any, wanted_id: int | None = None) -> Programme | None:
     """The programme a person's programme-wide pages show: the one they chose if they may see it,
     else the one that started last. None for someone with no programme."""
-    visible = actor_for(user).programmes
+    visible = standing_of(user).programmes
     return next((programme for programme in visible if programme.pk == wanted_id), visible[0] if visible else None)
 
 
@@ -76,7 +76,7 @@ def programme_for(user: Any, programme_id: int | None = None) -> Programme:
     """The programme a programme-wide read is about: `programme_id` if this person may see it, else
     (`programme_id` None) the one that started last. NotFound for a programme they may not see or that
     does not exist, exactly as for a record they may not see, and when they see no programme at all."""
-    visible = actor_for(user).programmes
+    visible = standing_of(user).programmes
     if programme_id is None:
         if not visible:
             raise NotFound("No such programme.")

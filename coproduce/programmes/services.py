@@ -12,10 +12,10 @@ from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput, validate_model
-from coproduce.programmes.actors import actor_for
 from coproduce.programmes.addresses import normalise_postcode
 from coproduce.programmes.models import Organisation, Partnership, PartnershipMembership, StaffMember, StaffRole
 from coproduce.programmes.org_ids import normalise_org_id
+from coproduce.programmes.standing import standing_of
 
 # Roles a partnership manager may give to staff in their area. Funder, evaluator and
 # administrator accounts are programme-wide and made by administrators.
@@ -46,7 +46,7 @@ def _audit(actor: Any, action: str, record: Any, changed: Iterable[str]) -> None
 
 
 def _managed_partnership(actor: Any) -> Partnership:
-    who = actor_for(actor)
+    who = standing_of(actor)
     if not who.has(Role.PARTNERSHIP_MANAGER) or who.partnership_id is None:
         raise NotAllowed("Only a partnership manager can change the partnership.")
     return Partnership.objects.get(pk=who.partnership_id)
@@ -271,7 +271,7 @@ def set_work_contact(*, actor: Any, work_phone: str, work_email: str) -> StaffMe
 
     Only their own: nobody sets another person's. Blank clears a detail.
     """
-    own = actor_for(actor).staff_member
+    own = standing_of(actor).staff_member
     if own is None or not own.is_active:
         raise NotAllowed("Only staff of an organisation have work contact details.")
     with transaction.atomic():

@@ -10,17 +10,17 @@ import rules
 
 from coproduce.accounts.roles import Role
 from coproduce.participants.permissions import is_anonymised, is_the_participant, is_their_keyworker, manages_their_area
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.standing import standing_of
 
 
 @rules.predicate
 def is_the_referred_participant(user: Any, referral: Any) -> bool:
-    return referral is not None and actor_for(user).participant_id == referral.participant_id
+    return referral is not None and standing_of(user).participant_id == referral.participant_id
 
 
 @rules.predicate
 def is_the_referred_participants_keyworker(user: Any, referral: Any) -> bool:
-    actor = actor_for(user)
+    actor = standing_of(user)
     return (
         referral is not None
         and actor.has(Role.KEYWORKER)
@@ -32,7 +32,7 @@ def is_the_referred_participants_keyworker(user: Any, referral: Any) -> bool:
 @rules.predicate
 def works_for_the_receiving_organisation(user: Any, referral: Any) -> bool:
     """A partner worker of the organisation the referral is for, while the sharing consent is in force."""
-    actor = actor_for(user)
+    actor = standing_of(user)
     return (
         referral is not None
         and actor.has(Role.PARTNER_WORKER)
@@ -46,7 +46,7 @@ def works_for_the_receiving_organisation(user: Any, referral: Any) -> bool:
 
 @rules.predicate
 def is_partner_worker(user: Any) -> bool:
-    actor = actor_for(user)
+    actor = standing_of(user)
     return actor.has(Role.PARTNER_WORKER) and actor.organisation_id is not None
 
 

@@ -21,8 +21,8 @@ from coproduce.directory.models import Service
 from coproduce.participants.models import Consent, Participant
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.plans.models import Assessment
-from coproduce.programmes.actors import actor_for
 from coproduce.programmes.models import Organisation
+from coproduce.programmes.standing import standing_of
 from coproduce.referrals.models import Referral, ReferralMessage, ServiceRating, SharedField
 
 
@@ -34,7 +34,7 @@ def referrals_visible_to(user: Any) -> QuerySet[Referral]:
     organisation, in a state the partner takes part in, whose sharing consent is still in
     force. Everyone else: none.
     """
-    actor = actor_for(user)
+    actor = standing_of(user)
     allowed = Q()
     granted = False
     if actor.has(Role.PARTICIPANT) or actor.has(Role.KEYWORKER) or actor.has(Role.PARTNERSHIP_MANAGER):
@@ -96,7 +96,7 @@ def partner_inbox(user: Any, *, today: datetime.date | None = None) -> QuerySet[
 
     Only the shared fields may be shown from them: use `shared_record(referral)`.
     """
-    actor = actor_for(user)
+    actor = standing_of(user)
     if not actor.has(Role.PARTNER_WORKER) or actor.organisation_id is None:
         return Referral.objects.none()
     referrals = referrals_visible_to(user).filter(organisation_id=actor.organisation_id)
@@ -153,7 +153,7 @@ def inbox_counts(
 def overdue_referrals_for(user: Any, *, today: datetime.date | None = None) -> QuerySet[Referral]:
     """The overdue referrals this keyworker made for their caseload, or this partner worker must answer."""
     today = today or timezone.localdate()
-    actor = actor_for(user)
+    actor = standing_of(user)
     scope = Q()
     granted = False
     if actor.has(Role.KEYWORKER) and actor.staff_member is not None:
@@ -200,7 +200,7 @@ def may_use_referral_thread(user: Any, referral: Referral) -> bool:
     organisations (`referral_thread_organisations`) who may see the referral. Never the participant, never
     staff of any other organisation (a covering keyworker elsewhere, another agency, the area's manager
     from another organisation)."""
-    actor = actor_for(user)
+    actor = standing_of(user)
     if actor.staff_member is None or actor.organisation_id is None:
         return False
     if actor.participant_id is not None and actor.participant_id == referral.participant_id:
@@ -403,7 +403,7 @@ def referrals_waiting_on_keyworker(user: Any) -> QuerySet[Referral]:
     Agreed by the participant and not yet sent (the keyworker sends it), or proposed by the
     participant themself (the keyworker talks it through with them).
     """
-    actor = actor_for(user)
+    actor = standing_of(user)
     if not actor.has(Role.KEYWORKER) or actor.staff_member is None:
         return Referral.objects.none()
     waiting = Q(state=Referral.State.AGREED) | Q(
@@ -424,7 +424,7 @@ def caseload_referrals_for(user: Any, *, today: datetime.date | None = None) -> 
     time), oldest due first; waiting as in `referrals_waiting_on_keyworker`, oldest first.
     """
     today = today or timezone.localdate()
-    actor = actor_for(user)
+    actor = standing_of(user)
     if not actor.has(Role.KEYWORKER) or actor.staff_member is None:
         return [], []
     waiting = Q(state=Referral.State.AGREED) | Q(
@@ -468,7 +468,7 @@ def service_rating_summaries(user: Any) -> list[ServiceRatingSummary]:
     A partnership manager: every service offered in their area that takes referrals. A partner
     worker: their own organisation's services. Everyone else: none. The summaries carry no names.
     """
-    actor = actor_for(user)
+    actor = standing_of(user)
     services = Service.objects.none()
     if actor.has(Role.PARTNERSHIP_MANAGER) and actor.partnership_id is not None:
         services = Service.objects.filter(
@@ -498,6 +498,6 @@ def service_rating_summaries(user: Any) -> list[ServiceRatingSummary]:
 
 def rating_of(user: Any, referral: Referral) -> ServiceRating | None:
     """The participant's own rating of a referral, if this person is that participant."""
-    if actor_for(user).participant_id != referral.participant_id:
+    if standing_of(user).participant_id != referral.participant_id:
         return None
     return ServiceRating.objects.filter(referral=referral).first()

@@ -31,7 +31,7 @@ from coproduce.notifications import events as notify
 from coproduce.participants.models import Consent, Participant
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.plans.models import Goal
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.standing import standing_of
 from coproduce.referrals.models import Referral, ReferralMessage, ServiceRating, SharedField
 from coproduce.referrals.selectors import (
     may_use_referral_thread,
@@ -117,7 +117,7 @@ def _check_how(actor: Any, participant_id: int, how: str) -> None:
     """The participant answers for themselves online; a keyworker records what was said in person or by phone."""
     if how not in Consent.How.values:
         raise InvalidInput({"how": ["Say how the participant gave their answer."]})
-    by_the_participant = actor_for(actor).participant_id == participant_id
+    by_the_participant = standing_of(actor).participant_id == participant_id
     if by_the_participant and how != Consent.How.ONLINE:
         raise InvalidInput({"how": ["When you answer yourself, you answer online."]})
     if not by_the_participant and how == Consent.How.ONLINE:
@@ -181,7 +181,7 @@ def propose_referral(
         raise DomainError("This service is not running at the moment.")
     reason = _required_text(reason, "reason", "Say, in plain words, why this referral would help.")
     _check_goal(goal, participant)
-    by_the_participant = actor_for(actor).participant_id == participant.pk
+    by_the_participant = standing_of(actor).participant_id == participant.pk
     with transaction.atomic():
         referral = Referral(
             participant=participant,
@@ -537,7 +537,7 @@ def post_referral_message(*, actor: Any, referral_id: int, text: str) -> Referra
             raise NotFound("No such referral.")
         if not may_use_referral_thread(actor, referral):
             raise NotAllowed("Only staff of the keyworker's organisation and of the partner can write about this.")
-        organisation_id = actor_for(actor).organisation_id
+        organisation_id = standing_of(actor).organisation_id
         assert organisation_id is not None  # may_use_referral_thread checked it
         message = ReferralMessage.objects.create(
             referral=referral,
@@ -594,7 +594,7 @@ def rate_referral(
         referral = referrals_visible_to(actor).select_for_update(of=("self",)).filter(pk=referral_id).first()
         if referral is None:
             raise NotFound("No such referral.")
-        if actor_for(actor).participant_id != referral.participant_id:
+        if standing_of(actor).participant_id != referral.participant_id:
             raise NotAllowed("Only the person who was referred can rate the service.")
         if referral.kind != Referral.Kind.REFERRAL or referral.state != Referral.State.COMPLETED:
             raise DomainError("You can rate a service once your referral to it has finished.")

@@ -52,8 +52,8 @@ from coproduce.directory.services import BARRIER_TAXONOMY_ID
 from coproduce.outcomes.models import Outcome
 from coproduce.participants.models import Enquiry, HeardAbout, Participant
 from coproduce.plans.models import Assessment, AssessmentBarrier, Barrier
-from coproduce.programmes.actors import actor_for
 from coproduce.programmes.models import Partnership, StaffMember
+from coproduce.programmes.standing import standing_of
 from coproduce.referrals.models import Referral
 from coproduce.reporting.charts import Series, bar_chart_svg, line_chart
 from coproduce.reporting.exports import (
@@ -161,13 +161,13 @@ class Dashboard:
 
 def board_seat_partnership_id(user: Any) -> int | None:
     """The partnership on whose board this person sits as a lived-experience member now, if any."""
-    actor = actor_for(user)
+    actor = standing_of(user)
     return actor.board_partnership_id if actor.has(Role.BOARD_MEMBER) else None
 
 
 @rules.predicate
 def can_view_partnership_dashboard(user: Any) -> bool:
-    actor = actor_for(user)
+    actor = standing_of(user)
     if actor.is_anonymous:
         return False
     if actor.has(Role.PARTNERSHIP_MANAGER) and actor.partnership_id is not None:
@@ -182,7 +182,7 @@ def dashboard_scope(user: Any) -> Scope:
     """Whose figures this person sees, and whether exactly; NotAllowed for everyone else."""
     if not rules.has_perm("reporting.view_partnership_dashboard", user):
         raise NotAllowed("Only the partnership's manager and board see its dashboard.")
-    actor = actor_for(user)
+    actor = standing_of(user)
     if actor.has(Role.PARTNERSHIP_MANAGER) and actor.partnership_id is not None:
         partnership_id, exact = actor.partnership_id, True
     else:

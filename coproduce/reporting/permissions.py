@@ -5,22 +5,22 @@ from typing import Any
 import rules
 
 from coproduce.accounts.roles import Role
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.standing import standing_of
 
 
 @rules.predicate
 def is_funder(user: Any) -> bool:
-    return actor_for(user).has(Role.FUNDER)
+    return standing_of(user).has(Role.FUNDER)
 
 
 @rules.predicate
 def is_evaluator(user: Any) -> bool:
-    return actor_for(user).has(Role.EVALUATOR)
+    return standing_of(user).has(Role.EVALUATOR)
 
 
 @rules.predicate
 def manages_a_partnership(user: Any) -> bool:
-    actor = actor_for(user)
+    actor = standing_of(user)
     return actor.has(Role.PARTNERSHIP_MANAGER) and actor.partnership_id is not None
 
 

@@ -15,8 +15,8 @@ from django.db.models import Count, Q
 from coproduce.core.errors import NotAllowed
 from coproduce.participants.models import Consent, Participant
 from coproduce.participants.selectors import participants_visible_to
-from coproduce.programmes.actors import actor_for
 from coproduce.programmes.models import Partnership
+from coproduce.programmes.standing import standing_of
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ def research_consent_counts(user: Any, *, programme_id: int | None = None) -> li
     """
     if not rules.has_perm("reporting.view_research_consent_counts", user):
         raise NotAllowed("Only evaluators see how many participants agreed to the research.")
-    overseen = actor_for(user).programme_ids
+    overseen = standing_of(user).programme_ids
     programme_ids = sorted(overseen) if programme_id is None else [pk for pk in [programme_id] if pk in overseen]
     partnerships = _partnerships_by_programme(programme_ids)
     consenting = (
@@ -80,7 +80,7 @@ def area_status_counts(user: Any) -> dict[str, int]:
     """
     if not rules.has_perm("reporting.view_area_counts", user):
         raise NotAllowed("Only a partnership manager sees the counts for their area.")
-    partnership_id = actor_for(user).partnership_id
+    partnership_id = standing_of(user).partnership_id
     assert partnership_id is not None  # the permission asks for one
     return (
         participants_visible_to(user)

@@ -11,12 +11,12 @@ import rules
 
 from coproduce.accounts.roles import Role
 from coproduce.participants.permissions import is_the_participant, is_their_keyworker, manages_their_area
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.standing import standing_of
 
 
 @rules.predicate
 def is_evaluator(user: Any) -> bool:
-    return actor_for(user).has(Role.EVALUATOR)
+    return standing_of(user).has(Role.EVALUATOR)
 
 
 @rules.predicate
@@ -28,13 +28,13 @@ def coded_it(user: Any, segment: Any) -> bool:
 @rules.predicate
 def belongs_to_the_team(user: Any, organisation: Any) -> bool:
     """An evaluator of the organisation (their evaluation team) in question."""
-    actor = actor_for(user)
+    actor = standing_of(user)
     return organisation is not None and actor.organisation_id == getattr(organisation, "pk", organisation)
 
 
 @rules.predicate
 def was_invited(user: Any, invitation: Any) -> bool:
-    return invitation is not None and actor_for(user).participant_id == invitation.participant_id
+    return invitation is not None and standing_of(user).participant_id == invitation.participant_id
 
 
 # A participant's research consent: they, their keyworker or their area's manager record it.

@@ -8,7 +8,7 @@ which holds no personal data. A stakeholder who withdraws leaves the same way. Q
 consent to quotation as well.
 
 Evaluation is per programme: an evaluator sees the research data of the programmes they oversee
-(`actor_for(user).programme_ids`) and nothing of another programme's, participants included. Each
+(`standing_of(user).programme_ids`) and nothing of another programme's, participants included. Each
 function takes an optional `programme_id` to narrow it to one programme (the one a page or an API
 call is about); a programme the evaluator does not oversee gives nothing.
 """
@@ -20,8 +20,8 @@ from django.db.models import Q, QuerySet
 from coproduce.accounts.roles import Role
 from coproduce.core.errors import NotFound
 from coproduce.participants.selectors import participants_visible_to
-from coproduce.programmes.actors import actor_for
 from coproduce.programmes.models import Programme
+from coproduce.programmes.standing import standing_of
 from coproduce.research.models import (
     Code,
     Codebook,
@@ -40,14 +40,14 @@ IN_FORCE = Q(consent__withdrawn_at__isnull=True)
 
 
 def _is_evaluator(user: Any) -> bool:
-    return actor_for(user).has(Role.EVALUATOR)
+    return standing_of(user).has(Role.EVALUATOR)
 
 
 def evaluation_programme(user: Any, programme_id: int | None = None) -> Programme:
     """The programme an evaluation read or change is about: `programme_id` if this person oversees it, else
     (None) the one of theirs that started last. NotFound for one they do not oversee or that does not exist,
     exactly as for a record they may not see, and for someone who oversees none."""
-    programmes = actor_for(user).programmes
+    programmes = standing_of(user).programmes
     if programme_id is None:
         if not programmes:
             raise NotFound("No such programme.")
@@ -61,7 +61,7 @@ def evaluation_programme(user: Any, programme_id: int | None = None) -> Programm
 def overseen_programme_ids(user: Any, programme_id: int | None = None) -> list[int]:
     """The programmes whose research data this person may see: those they oversee, or only `programme_id`
     when given (none at all if they do not oversee it)."""
-    overseen = actor_for(user).programme_ids
+    overseen = standing_of(user).programme_ids
     if programme_id is not None:
         return [programme_id] if programme_id in overseen else []
     return sorted(overseen)
@@ -160,7 +160,7 @@ def surveys_visible_to(user: Any, *, programme_id: int | None = None) -> QuerySe
 
 def open_invitations_for(user: Any) -> QuerySet[SurveyInvitation]:
     """A participant's own survey invitations still to answer, on open surveys."""
-    participant_id = actor_for(user).participant_id
+    participant_id = standing_of(user).participant_id
     if participant_id is None:
         return SurveyInvitation.objects.none()
     return SurveyInvitation.objects.filter(

@@ -10,13 +10,13 @@ import rules
 
 from coproduce.accounts.roles import Role
 from coproduce.participants.permissions import is_anonymised, is_partnership_manager, manages_their_area
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.standing import standing_of
 
 
 @rules.predicate
 def manages_the_area_of_the_person(user: Any, erasure_request: Any) -> bool:
     """The manager of the partnership of the person the request is about."""
-    actor = actor_for(user)
+    actor = standing_of(user)
     return (
         erasure_request is not None
         and actor.has(Role.PARTNERSHIP_MANAGER)
@@ -28,7 +28,7 @@ def manages_the_area_of_the_person(user: Any, erasure_request: Any) -> bool:
 @rules.predicate
 def works_for_the_organisation_told(user: Any, notice: Any) -> bool:
     """A partner worker of the organisation a deletion notice is addressed to."""
-    actor = actor_for(user)
+    actor = standing_of(user)
     return (
         notice is not None
         and actor.has(Role.PARTNER_WORKER)
@@ -39,7 +39,7 @@ def works_for_the_organisation_told(user: Any, notice: Any) -> bool:
 
 @rules.predicate
 def is_administrator(user: Any) -> bool:
-    return actor_for(user).has(Role.ADMINISTRATOR)
+    return standing_of(user).has(Role.ADMINISTRATOR)
 
 
 rules.add_perm("retention.view_schedule", is_partnership_manager)

@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from coproduce.accounts.roles import Role
 from coproduce.participants.models import Enquiry, Participant
-from coproduce.programmes.actors import actor_for
 from coproduce.programmes.models import Programme, StaffMember
+from coproduce.programmes.standing import standing_of
 from coproduce.research.models import Transcript, TranscriptPolicy
 from coproduce.retention.models import (
     DEFAULT_CLOSED_CASE_YEARS,
@@ -156,7 +156,7 @@ class AreaRetention:
 
 def area_retention(user: Any, schedule: RetentionSchedule, today: datetime.date) -> AreaRetention:
     """Counts for the manager's own partnership, in one query."""
-    partnership_id = actor_for(user).partnership_id
+    partnership_id = standing_of(user).partnership_id
     cutoff = closed_on_or_before(schedule, today)
     in_area = (
         Participant.objects.filter(partnership_id=partnership_id) if partnership_id else Participant.objects.none()
@@ -179,7 +179,7 @@ def erasure_requests_visible_to(user: Any) -> QuerySet[ErasureRequest]:
 
     Keyworkers see only whether one is open, on the person's record (`open_erasure_request`).
     """
-    actor = actor_for(user)
+    actor = standing_of(user)
     if not actor.has(Role.PARTNERSHIP_MANAGER) or actor.partnership_id is None:
         return ErasureRequest.objects.none()
     return ErasureRequest.objects.filter(participant__partnership_id=actor.partnership_id)
@@ -200,7 +200,7 @@ def open_erasure_request(participant: Participant) -> ErasureRequest | None:
 def deletion_notices_visible_to(user: Any) -> QuerySet[PartnerDeletionNotice]:
     """A partner worker sees the notices to their own organisation; a partnership manager those about
     people of their area (to see that partners have deleted). Nobody else sees any."""
-    actor = actor_for(user)
+    actor = standing_of(user)
     allowed = Q()
     granted = False
     if actor.has(Role.PARTNER_WORKER) and actor.organisation_id is not None:
@@ -216,7 +216,7 @@ def deletion_notices_visible_to(user: Any) -> QuerySet[PartnerDeletionNotice]:
 
 def deletions_to_do(user: Any) -> QuerySet[PartnerDeletionNotice]:
     """The partner worker's organisation's notices not yet marked deleted, oldest first."""
-    actor = actor_for(user)
+    actor = standing_of(user)
     if not actor.has(Role.PARTNER_WORKER) or actor.organisation_id is None:
         return PartnerDeletionNotice.objects.none()
     return (

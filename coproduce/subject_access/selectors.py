@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from coproduce.accounts.roles import Role
 from coproduce.plans.models import Contact
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.standing import standing_of
 from coproduce.subject_access.models import NoteDecision, PreparedCopy, SubjectAccessRequest
 
 # A request made to staff is flagged on the manager's home page from this many days before it is due.
@@ -20,7 +20,7 @@ def requests_visible_to(user: Any) -> QuerySet[SubjectAccessRequest]:
     """A participant: the copies they asked for on their own page, and requests made to staff
     about them once released (before that the manager may still be deciding on restricted notes).
     A partnership manager: every request about a participant in their area. Nobody else."""
-    actor = actor_for(user)
+    actor = standing_of(user)
     allowed = Q()
     granted = False
     if actor.has(Role.PARTICIPANT) and actor.participant_id is not None:
@@ -45,7 +45,7 @@ def with_copy_state(requests: QuerySet[SubjectAccessRequest], now: datetime.date
 def area_requests(user: Any, *, open_only: bool = False) -> QuerySet[SubjectAccessRequest]:
     """The manager's area's requests, soonest due first among the open ones, then the released,
     with the participant and whether a copy is there: one query a page however many there are."""
-    actor = actor_for(user)
+    actor = standing_of(user)
     if not actor.has(Role.PARTNERSHIP_MANAGER) or actor.partnership_id is None:
         return SubjectAccessRequest.objects.none()
     requests = requests_visible_to(user).filter(participant__partnership_id=actor.partnership_id)
@@ -82,7 +82,7 @@ def requests_needing_attention(user: Any, *, today: datetime.date | None = None)
     """For the manager's home page, in one query: how many open requests made to staff are past
     their due date, and how many are due within DUE_SOON_DAYS days."""
     today = today or timezone.localdate()
-    actor = actor_for(user)
+    actor = standing_of(user)
     if not actor.has(Role.PARTNERSHIP_MANAGER) or actor.partnership_id is None:
         return Attention(overdue=0, due_soon=0, oldest_due_on=None)
     open_requests = (
@@ -111,7 +111,7 @@ def request_for(user: Any, request_id: int) -> SubjectAccessRequest | None:
 
 def own_requests(user: Any) -> QuerySet[SubjectAccessRequest]:
     """The participant's own requests they may see, newest first, with whether a copy is there."""
-    actor = actor_for(user)
+    actor = standing_of(user)
     if actor.participant_id is None:
         return SubjectAccessRequest.objects.none()
     return with_copy_state(

@@ -135,9 +135,9 @@ def ask_for_own_copy(*, actor: Any) -> SubjectAccessRequest:
 
 
 def _own_participant_id(actor: Any) -> int:
-    from coproduce.programmes.actors import actor_for
+    from coproduce.programmes.standing import standing_of
 
-    participant_id = actor_for(actor).participant_id
+    participant_id = standing_of(actor).participant_id
     if participant_id is None:
         raise NotAllowed("Only a participant can ask for a copy of their own data.")
     return participant_id
@@ -508,9 +508,9 @@ def copy_for_download(*, actor: Any, request_id: int) -> tuple[SubjectAccessRequ
     request = requests_visible_to(actor).select_related("participant").filter(pk=request_id).first()
     if request is None:
         raise NotFound("No such request.")
-    from coproduce.programmes.actors import actor_for
+    from coproduce.programmes.standing import standing_of
 
-    is_theirs = actor_for(actor).participant_id == request.participant_id
+    is_theirs = standing_of(actor).participant_id == request.participant_id
     # A manager hands over copies of requests made to staff; a participant's own download is theirs alone.
     hands_it_over = request.kind == Kind.MADE_TO_STAFF and rules.has_perm(
         "subject_access.handle_request", actor, request.participant

@@ -10,13 +10,13 @@ from coproduce.participants.permissions import (
     is_the_participant,
     manages_their_area,
 )
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.standing import standing_of
 
 
 @rules.predicate
 def is_the_invited_participant(user: Any, invitation: Any) -> bool:
     """The person an invitation is for (and nobody answers for them online)."""
-    return invitation is not None and actor_for(user).participant_id == invitation.participant_id
+    return invitation is not None and standing_of(user).participant_id == invitation.participant_id
 
 
 rules.add_perm("voice.make_request", is_the_participant)

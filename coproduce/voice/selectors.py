@@ -7,7 +7,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from coproduce.accounts.roles import Role
 from coproduce.participants.selectors import participants_visible_to
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.standing import standing_of
 from coproduce.voice.models import Feedback, GroupSession, Invitation, Request, Topic
 
 
@@ -23,7 +23,7 @@ def requests_visible_to(user: Any) -> QuerySet[Request]:
 def group_sessions_visible_to(user: Any) -> QuerySet[GroupSession]:
     """A partnership manager: their area's sessions. Everyone else: none (participants see theirs
     through their invitations and answered requests)."""
-    actor = actor_for(user)
+    actor = standing_of(user)
     if not actor.has(Role.PARTNERSHIP_MANAGER) or actor.partnership_id is None:
         return GroupSession.objects.none()
     return GroupSession.objects.filter(partnership_id=actor.partnership_id)
@@ -48,7 +48,7 @@ def shows_feedback_author(user: Any, feedback: Feedback) -> bool:
     The partnership manager still sees who wrote it, so that a safeguarding worry in it can be
     followed up; the participant is told this plainly on the feedback form.
     """
-    actor = actor_for(user)
+    actor = standing_of(user)
     if actor.participant_id == feedback.participant_id:
         return True
     if actor.has(Role.PARTNERSHIP_MANAGER) and actor.partnership_id == feedback.partnership_id:
@@ -58,7 +58,7 @@ def shows_feedback_author(user: Any, feedback: Feedback) -> bool:
 
 def my_requests(user: Any) -> QuerySet[Request]:
     """The participant's own requests, with the session that answered them."""
-    actor = actor_for(user)
+    actor = standing_of(user)
     if actor.participant_id is None:
         return Request.objects.none()
     return (
@@ -70,7 +70,7 @@ def my_requests(user: Any) -> QuerySet[Request]:
 
 
 def my_invitations(user: Any) -> QuerySet[Invitation]:
-    actor = actor_for(user)
+    actor = standing_of(user)
     if actor.participant_id is None:
         return Invitation.objects.none()
     return (
@@ -107,7 +107,7 @@ def board_scope(user: Any) -> QuerySet[Request]:
     Counts are aggregates; the requests listed under them (with names) come from
     `requests_visible_to` only.
     """
-    actor = actor_for(user)
+    actor = standing_of(user)
     if not rules_allows_board(actor) or actor.partnership_id is None:
         return Request.objects.none()
     return Request.objects.filter(participant__partnership_id=actor.partnership_id)
@@ -150,7 +150,7 @@ def board_requests_listed(user: Any, *, topic: str = "") -> QuerySet[Request]:
     Visible to the viewer and in the board's area: the people behind `board_counts`' groups whom the
     viewer may see by name.
     """
-    actor = actor_for(user)
+    actor = standing_of(user)
     if not rules_allows_board(actor) or actor.partnership_id is None:
         return Request.objects.none()
     if actor.has(Role.PARTNERSHIP_MANAGER):
@@ -165,7 +165,7 @@ def board_requests_listed(user: Any, *, topic: str = "") -> QuerySet[Request]:
 
 def open_requests_in_area(user: Any) -> QuerySet[Request]:
     """The manager's area's open requests no session answers yet: what a new group session can answer."""
-    actor = actor_for(user)
+    actor = standing_of(user)
     if not actor.has(Role.PARTNERSHIP_MANAGER) or actor.partnership_id is None:
         return Request.objects.none()
     return requests_visible_to(user).filter(

@@ -19,7 +19,7 @@ from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput, validate_model
 from coproduce.notifications import events as notify
 from coproduce.participants.selectors import participants_visible_to
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.standing import standing_of
 from coproduce.voice.models import Feedback, GroupSession, Invitation, Request, Topic
 from coproduce.voice.selectors import group_sessions_visible_to, invitations_visible_to, requests_visible_to
 
@@ -36,7 +36,7 @@ SESSION_FIELDS = (
 
 
 def _own_participant(actor: Any) -> Any:
-    participant_id = actor_for(actor).participant_id
+    participant_id = standing_of(actor).participant_id
     participant = (
         participants_visible_to(actor).filter(pk=participant_id).first() if participant_id is not None else None
     )
@@ -138,7 +138,7 @@ def create_group_session(
     The requests are linked to it but stay open until the "you said, we did" answer is written.
     Only open requests from the manager's own area can be linked.
     """
-    who = actor_for(actor)
+    who = standing_of(actor)
     if not rules.has_perm("voice.run_group_sessions", actor):
         raise NotAllowed("Only partnership managers can set up group sessions.")
     partnership_id = who.partnership_id

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
 from coproduce.accounts.roles import Role
-from coproduce.programmes.actors import Actor, actor_for
+from coproduce.programmes.standing import Standing, standing_of
 
 if TYPE_CHECKING:
     from coproduce.participants.models import Participant
@@ -29,7 +29,7 @@ def require_roles(*roles: Role) -> Callable[[View], View]:
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            actor = actor_for(request.user)
+            actor = standing_of(request.user)
             if not any(actor.has(role) for role in roles):
                 raise PermissionDenied("This page is not part of your role.")
             return view(request, *args, **kwargs)
@@ -39,8 +39,8 @@ def require_roles(*roles: Role) -> Callable[[View], View]:
     return decorator
 
 
-def current_actor(request: HttpRequest) -> Actor:
-    return actor_for(request.user)
+def current_standing(request: HttpRequest) -> Standing:
+    return standing_of(request.user)
 
 
 def visible_participant_or_404(request: HttpRequest, pk: int) -> "Participant":

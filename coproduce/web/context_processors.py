@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from coproduce.accounts.roles import Role
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.standing import standing_of
 
 # Participants' menu is translated; staff pages stay English.
 MENU: dict[Role, list[tuple[StrOrPromise, str]]] = {
@@ -143,7 +143,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": [], "nav_groups": [], "actor_role_label": "", "works_here": False}
-    actor = actor_for(user)
+    actor = standing_of(user)
     roles = [role for role in Role if actor.has(role) and MENU[role]]
     items: list[dict[str, Any]] = []
     groups: list[dict[str, Any]] = []

@@ -20,13 +20,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from coproduce.accounts.roles import Role
 from coproduce.core.languages import html_lang, text_direction
-from coproduce.programmes.actors import Actor, actor_for
+from coproduce.programmes.standing import Standing, standing_of
 
 ENGLISH = "en-gb"
 ENGLISH_ONLY_PATHS = ("/api/", "/hsds/", "/admin/")
 
 
-def works_here(actor: Actor) -> bool:
+def works_here(actor: Standing) -> bool:
     return actor.staff_member is not None or actor.has(Role.ADMINISTRATOR)
 
 
@@ -34,7 +34,7 @@ def language_for(request: HttpRequest) -> str | None:
     """The language this request must be shown in, or None to keep the cookie's or browser's."""
     if request.path_info.startswith(ENGLISH_ONLY_PATHS):
         return ENGLISH
-    actor = actor_for(getattr(request, "user", None))
+    actor = standing_of(getattr(request, "user", None))
     if actor.is_anonymous:
         return None
     if works_here(actor):
@@ -71,7 +71,7 @@ def language_switcher(request: HttpRequest) -> dict[str, Any]:
     page = {"html_lang": html_lang(), "html_dir": text_direction()}
     if request.path_info.startswith(ENGLISH_ONLY_PATHS):
         return {**page, "language_switcher": None}
-    actor = actor_for(getattr(request, "user", None))
+    actor = standing_of(getattr(request, "user", None))
     if works_here(actor):
         return {**page, "language_switcher": None}
     # A participant's choice is saved on their record; anyone else's in the language cookie.

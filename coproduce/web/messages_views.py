@@ -27,7 +27,7 @@ from coproduce.notifications.templates import render as render_message
 from coproduce.participants.models import Participant
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.participants.services import record_participant_view
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.standing import standing_of
 from coproduce.web.access import require_roles
 from coproduce.web.messages_forms import (
     ContactChoiceForm,
@@ -42,7 +42,7 @@ LOG_PER_PAGE = 50
 
 
 def _own_participant(request: HttpRequest) -> Participant:
-    participant_id = actor_for(request.user).participant_id
+    participant_id = standing_of(request.user).participant_id
     participant = participants_visible_to(request.user).filter(pk=participant_id).first() if participant_id else None
     if participant is None:
         raise Http404("No participant record.")
@@ -138,7 +138,7 @@ def participant_messages(request: HttpRequest, pk: int) -> HttpResponse:
 @require_roles(*STAFF_ROLES)
 def account_messages(request: HttpRequest) -> HttpResponse:
     """A member of staff's own choice of work messages, and the last ones sent to them."""
-    if actor_for(request.user).staff_member is None:
+    if standing_of(request.user).staff_member is None:
         raise PermissionDenied("Only staff of an organisation get work messages.")
     preference = staff_contact_preference_of(request.user)
     initial = {"channel": preference.channel, "topics": preference.topics, "version": preference.version}
@@ -175,7 +175,7 @@ def partnership_messages(request: HttpRequest) -> HttpResponse:
     status_filter = form.cleaned_data["status"] if form.is_valid() else ""
     log = (
         messages_visible_to(request.user)
-        .filter(partnership_id=actor_for(request.user).partnership_id or 0)
+        .filter(partnership_id=standing_of(request.user).partnership_id or 0)
         .select_related("participant", "user", "enquiry")
         .only(
             "created_at",
@@ -208,7 +208,7 @@ def partnership_messages(request: HttpRequest) -> HttpResponse:
 
 @require_roles(Role.PARTNERSHIP_MANAGER)
 def partnership_message_settings(request: HttpRequest) -> HttpResponse:
-    who = actor_for(request.user)
+    who = standing_of(request.user)
     if who.staff_member is None or who.staff_member.partnership is None:
         raise PermissionDenied("Only a partnership manager can change these.")
     current = message_settings_of(who.staff_member.partnership.programme_id)

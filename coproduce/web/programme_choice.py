@@ -15,9 +15,9 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from coproduce.accounts.roles import Role
-from coproduce.programmes.actors import PROGRAMME_WIDE_ROLES, actor_for
 from coproduce.programmes.models import Programme
 from coproduce.programmes.selectors import chosen_programme
+from coproduce.programmes.standing import PROGRAMME_WIDE_ROLES, standing_of
 from coproduce.web.access import require_roles
 from coproduce.web.forms import GovukForm
 
@@ -55,7 +55,7 @@ class ProgrammeChoiceForm(GovukForm):
 @require_roles(*PROGRAMME_WIDE_ROLES, Role.ADMINISTRATOR)
 def choose_programme(request: HttpRequest) -> HttpResponse:
     """Choose the programme; a choice of one the person does not oversee is refused and changes nothing."""
-    programmes = actor_for(request.user).programmes
+    programmes = standing_of(request.user).programmes
     current = current_programme(request)
     form = ProgrammeChoiceForm(
         request.POST or None,
@@ -83,7 +83,7 @@ def programme_switcher(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    actor = actor_for(user)
+    actor = standing_of(user)
     if not (actor.roles & PROGRAMME_WIDE_ROLES or actor.has(Role.ADMINISTRATOR)):
         return {}
     if len(actor.programmes) < 2:

@@ -20,8 +20,8 @@ from coproduce.demo.builder import DemoError, build_demo, live_size, remove_demo
 from coproduce.participants.models import Child, Consent, Enquiry, Participant
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.plans.models import Assessment, AssessmentBarrier, Contact
-from coproduce.programmes.actors import actor_for
 from coproduce.programmes.models import Organisation, Partnership, StaffMember, StaffRole
+from coproduce.programmes.standing import standing_of
 from coproduce.reporting.models import PartnershipRollup
 
 SMALL = 150
@@ -212,7 +212,7 @@ def test_every_role_has_a_demo_login_that_signs_in(small_demo: None) -> None:
         request = RequestFactory().post("/sign-in/")
         user = authenticate(request, username=login["username"], password="coproduce-demo")
         assert user is not None, login
-        assert actor_for(user).has(Role(login["role"])), login
+        assert standing_of(user).has(Role(login["role"])), login
 
 
 def test_the_demo_logins_table_is_readable(small_demo: None) -> None:

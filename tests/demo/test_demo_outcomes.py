@@ -18,7 +18,6 @@ from coproduce.demo.builder import build_demo, remove_demo
 from coproduce.demo.funding import ILLUSTRATIVE_SOURCE, grant_amounts
 from coproduce.outcomes.models import Outcome, SustainmentCheck, WorkWish
 from coproduce.participants.models import Participant
-from coproduce.programmes.actors import actor_for
 from coproduce.programmes.models import (
     BoardDecision,
     BoardMeeting,
@@ -30,6 +29,7 @@ from coproduce.programmes.models import (
     Partnership,
     StaffMember,
 )
+from coproduce.programmes.standing import standing_of
 
 TODAY = datetime.date(2026, 11, 27)
 SMALL = 150
@@ -321,7 +321,7 @@ def test_fifes_lived_experience_member_signs_in_as_a_board_member(demo: None) ->
     assert seat.kind == BoardMember.Kind.LIVED_EXPERIENCE
     assert seat.partnership.short_code == "FIF"
     assert seat.partnership.programme.name == data.LIVE_PROGRAMME_NAME
-    roles = actor_for(seat.user).roles
+    roles = standing_of(seat.user).roles
     assert Role.BOARD_MEMBER in roles
     assert Role.PARTICIPANT not in roles
     assert Role.KEYWORKER not in roles

@@ -17,8 +17,8 @@ from django.test import Client, RequestFactory
 from coproduce.accounts.roles import Role
 from coproduce.demo import data
 from coproduce.participants.models import Consent, Participant
-from coproduce.programmes.actors import actor_for
 from coproduce.programmes.models import Organisation, Programme, StaffMember
+from coproduce.programmes.standing import standing_of
 from coproduce.research.models import (
     Code,
     Codebook,
@@ -128,7 +128,7 @@ def test_four_evaluators_in_two_institutions_sign_in_and_the_second_coder_is_in_
     for email in EVALUATORS:
         user = authenticate(RequestFactory().post("/sign-in/"), username=email, password="coproduce-demo")
         assert user is not None, email
-        assert actor_for(user).has(Role.EVALUATOR)
+        assert standing_of(user).has(Role.EVALUATOR)
     output = io.StringIO()
     call_command("demo_logins", stdout=output)
     assert "evaluator (second coder)  Priya Nair" in output.getvalue()

@@ -180,9 +180,9 @@ def test_the_plan_loads_in_two_queries(personas: Personas, django_assert_num_que
         goal = GoalFactory(participant=personas.participant)
         StepFactory.create_batch(2, goal=goal)
     user = personas.keyworker.user
-    from coproduce.programmes.actors import actor_for
+    from coproduce.programmes.standing import standing_of
 
-    actor_for(user)
+    standing_of(user)
     with django_assert_num_queries(2):  # type: ignore[operator]
         goals = list(plan_of(user, personas.participant.pk))
         assert sum(len(goal.steps.all()) for goal in goals) == 6

@@ -10,9 +10,9 @@ from django.utils import timezone
 from coproduce.accounts.roles import STAFF_ROLES, Role
 from coproduce.core.errors import NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput
-from coproduce.programmes.actors import actor_for
 from coproduce.programmes.board import add_meeting, board_for, open_document, upload_document
 from coproduce.programmes.models import BoardMember
+from coproduce.programmes.standing import standing_of
 from tests.accounts.factories import UserFactory
 from tests.personas import Personas
 
@@ -25,7 +25,7 @@ def test_the_board_member_role_is_not_a_staff_role() -> None:
 
 
 def test_bea_holds_the_board_member_role_for_fife(personas: Personas) -> None:
-    actor = actor_for(personas.board_member.user)
+    actor = standing_of(personas.board_member.user)
     assert actor.roles == frozenset({Role.BOARD_MEMBER})
     assert (actor.board_partnership_id, actor.participant_id, actor.staff_member) == (personas.fife.pk, None, None)
     assert actor.purpose_for() == "Partnership board"
@@ -53,12 +53,12 @@ def test_a_seat_gives_the_role_until_the_member_leaves(
         joined_on=datetime.date(2025, 1, 1),
         left_on=left_on,
     )
-    assert actor_for(user).has(Role.BOARD_MEMBER) is holds
+    assert standing_of(user).has(Role.BOARD_MEMBER) is holds
 
 
 def test_an_organisation_seat_gives_no_role(personas: Personas) -> None:
     # Mo sits on the Fife board for her organisation: she is a manager, not a board member.
-    assert actor_for(personas.manager.user).roles == frozenset({Role.PARTNERSHIP_MANAGER})
+    assert standing_of(personas.manager.user).roles == frozenset({Role.PARTNERSHIP_MANAGER})
 
 
 def test_a_participant_on_the_board_holds_both_roles(personas: Personas) -> None:
@@ -70,7 +70,7 @@ def test_a_participant_on_the_board_holds_both_roles(personas: Personas) -> None
         kind="lived_experience",
         joined_on=datetime.date(2026, 1, 1),
     )
-    actor = actor_for(pat.user)
+    actor = standing_of(pat.user)
     assert actor.roles == frozenset({Role.PARTICIPANT, Role.BOARD_MEMBER})
     assert (actor.participant_id, actor.primary_role) == (pat.pk, Role.PARTICIPANT)
 
@@ -78,9 +78,9 @@ def test_a_participant_on_the_board_holds_both_roles(personas: Personas) -> None
 def test_who_is_acting_takes_as_many_queries_as_before(personas: Personas, django_assert_num_queries: Any) -> None:
     # One for the staff record and one for the own-participant record and board seat together.
     with django_assert_num_queries(2):
-        actor_for(personas.board_member.user)
+        standing_of(personas.board_member.user)
     with django_assert_num_queries(3):
-        actor_for(personas.keyworker.user)
+        standing_of(personas.keyworker.user)
 
 
 def test_only_the_manager_changes_the_board(personas: Personas) -> None:

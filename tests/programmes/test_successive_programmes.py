@@ -12,9 +12,9 @@ from coproduce.accounts.shared_mobile import who_is_on
 from coproduce.core.validation import InvalidInput
 from coproduce.participants.models import Enquiry
 from coproduce.participants.services import submit_enquiry
-from coproduce.programmes.actors import actor_for
 from coproduce.programmes.models import Programme
 from coproduce.programmes.selectors import chosen_programme, public_partnerships
+from coproduce.programmes.standing import standing_of
 from coproduce.web.programme_choice import SESSION_KEY
 from tests.participants.factories import ParticipantFactory
 from tests.personas import Personas
@@ -35,7 +35,7 @@ def successor(personas: Personas) -> Programme:
 def test_the_funder_oversees_both_programmes_and_sees_the_latest_first(
     personas: Personas, successor: Programme
 ) -> None:
-    actor = actor_for(personas.funder.user)
+    actor = standing_of(personas.funder.user)
     assert [programme.name for programme in actor.programmes] == ["Making It Work Together", "Making It Work"]
     assert chosen_programme(personas.funder.user).pk == successor.pk
     first = personas.fife.programme
@@ -43,10 +43,10 @@ def test_the_funder_oversees_both_programmes_and_sees_the_latest_first(
 
 
 def test_staff_of_an_area_work_in_their_areas_programme_only(personas: Personas, successor: Programme) -> None:
-    assert actor_for(personas.keyworker.user).programme_ids == {personas.fife.programme_id}
+    assert standing_of(personas.keyworker.user).programme_ids == {personas.fife.programme_id}
     # A programme nobody asked them to oversee is not theirs, whatever they ask for.
     assert chosen_programme(personas.keyworker.user, successor.pk).pk == personas.fife.programme_id
-    assert actor_for(personas.evaluator.user).programme_ids == {personas.fife.programme_id}
+    assert standing_of(personas.evaluator.user).programme_ids == {personas.fife.programme_id}
 
 
 def test_a_person_who_takes_part_again_signs_in_to_their_latest_record(
@@ -61,7 +61,7 @@ def test_a_person_who_takes_part_again_signs_in_to_their_latest_record(
         joined_on=datetime.date(2025, 6, 2),
         status_since=datetime.date(2025, 6, 2),
     )
-    actor = actor_for(pat.user)
+    actor = standing_of(pat.user)
     assert actor.participant_id == again.pk
     assert actor.participant_programme_id == successor.pk
     assert set(pat.user.participant_records.values_list("pk", flat=True)) == {pat.pk, again.pk}
@@ -121,4 +121,4 @@ def test_no_switcher_for_someone_with_one_programme(personas: Personas, client_f
 def test_a_new_programme_wide_member_of_staff_oversees_only_what_they_are_given(personas: Personas) -> None:
     other = ProgrammeFactory(name="Another programme", starts_on=datetime.date(2020, 1, 1))
     member = StaffMemberFactory(partnership=None, programmes=[other])
-    assert actor_for(member.user).programme_ids == {other.pk}
+    assert standing_of(member.user).programme_ids == {other.pk}

@@ -17,7 +17,7 @@ from coproduce.audit.context import audit_context
 from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import NotAllowed
 from coproduce.participants.models import Participant
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.standing import standing_of
 from coproduce.reporting.charts import StepCurve, step_chart
 from coproduce.reporting.research_outcomes import (
     NO_ASSESSMENT,
@@ -295,7 +295,7 @@ def test_the_rows_load_in_two_queries_however_many_people(
 ) -> None:
     eve = personas.evaluator.user
     build_cohort(personas)
-    assert actor_for(eve).programmes  # who Eve is and what she oversees, cached: not part of loading the rows
+    assert standing_of(eve).programmes  # who Eve is and what she oversees, cached: not part of loading the rows
     with django_assert_num_queries(2):  # type: ignore[operator]
         assert len(counted_people(eve, TODAY)) == 24
     for index in range(30):
@@ -312,7 +312,7 @@ def test_the_whole_read_takes_as_many_queries_with_more_people(
 ) -> None:
     eve = personas.evaluator.user
     build_cohort(personas)
-    assert actor_for(eve).programmes
+    assert standing_of(eve).programmes
     # The people, grouped in the database (1), and the event (which names the programme read, already known).
     with django_assert_num_queries(2):  # type: ignore[operator]
         read_research_outcomes(actor=eve, today=TODAY)
@@ -326,7 +326,7 @@ def test_the_groups_counted_in_the_database_are_the_people_counted_one_by_one(
     cohort: Cohort, personas: Personas, django_assert_num_queries: object
 ) -> None:
     eve = personas.evaluator.user
-    assert actor_for(eve).programmes
+    assert standing_of(eve).programmes
     # Someone closed after `today` is followed up to `today`; someone closed on it, to it.
     late, on_the_day = cohort.glasgow[-2:]
     Participant.objects.filter(pk=late.pk).update(status=Participant.Status.CLOSED, status_since=day(900))

@@ -154,7 +154,7 @@ def test_error_pages_still_render_when_the_database_fails(
     def broken(user: object) -> object:
         raise DatabaseError("the database has gone away")
 
-    monkeypatch.setattr("coproduce.web.context_processors.actor_for", broken)
+    monkeypatch.setattr("coproduce.web.context_processors.standing_of", broken)
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert h1(response) == "Page not found"

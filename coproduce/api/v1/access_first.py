@@ -36,7 +36,6 @@ from coproduce.participants.models import Consent
 from coproduce.participants.selectors import enquiries_visible_to, participants_visible_to
 from coproduce.plans.models import Appointment, Goal, JobSearchEntry, Step
 from coproduce.plans.selectors.contacts import contacts_visible_to
-from coproduce.programmes.actors import actor_for
 from coproduce.programmes.funding import (
     funder_users,
     grants_visible_to,
@@ -44,6 +43,7 @@ from coproduce.programmes.funding import (
     target_side,
     targets_visible_to,
 )
+from coproduce.programmes.standing import standing_of
 from coproduce.referrals.selectors import referrals_visible_to
 from coproduce.research.models import SurveyInvitation, Theme
 from coproduce.research.selectors import (
@@ -147,7 +147,7 @@ def named_in_body(
             return
         if not visible(user).exists():
             raise NotFound(f"No such {what}.")
-        if not any(actor_for(user).has(role) for role in roles):
+        if not any(standing_of(user).has(role) for role in roles):
             raise NotAllowed(REFUSED)
 
     return check
@@ -170,7 +170,7 @@ def editable_service(user: Any, params: Mapping[str, Any], request: HttpRequest)
 def new_step(user: Any, params: Mapping[str, Any], request: HttpRequest) -> None:
     """The participant suggests a step on their own goal; staff who work on the plan offer one."""
     goal = _one(_of_visible_participants(Goal, user), _number(params, "goal_id", "goal"), "goal")
-    if actor_for(user).participant_id != goal.participant_id:
+    if standing_of(user).participant_id != goal.participant_id:
         _may("plans.work_on_plan", user, goal.participant)
 
 
@@ -187,7 +187,7 @@ def own_participant(permission: str) -> Check:
     """Something a participant does for themselves (a request, feedback)."""
 
     def check(user: Any, params: Mapping[str, Any], request: HttpRequest) -> None:
-        participant_id = actor_for(user).participant_id
+        participant_id = standing_of(user).participant_id
         participant = participants_visible_to(user).filter(pk=participant_id).first() if participant_id else None
         if participant is None:
             raise NotAllowed(REFUSED)

@@ -17,7 +17,7 @@ from coproduce.accounts.models import User
 from coproduce.accounts.services import token_for_api_key
 from coproduce.audit.context import note_api_token
 from coproduce.core.errors import NotAllowed
-from coproduce.programmes.actors import Actor, actor_for
+from coproduce.programmes.standing import Standing, standing_of
 
 
 class BearerToken(HttpBearer):
@@ -70,8 +70,8 @@ def caller(request: HttpRequest) -> Any:
     return request.auth  # type: ignore[attr-defined]
 
 
-def caller_actor(request: HttpRequest) -> Actor:
-    return actor_for(caller(request))
+def caller_standing(request: HttpRequest) -> Standing:
+    return standing_of(caller(request))
 
 
 def caller_allowed(request: HttpRequest, permission: str, refusal: str) -> Any:

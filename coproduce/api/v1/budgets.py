@@ -30,7 +30,7 @@ from coproduce.budgets.services import (
 )
 from coproduce.core.errors import NotFound
 from coproduce.participants.services import record_participant_list_view, record_participant_view
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.standing import standing_of
 
 router = Router(tags=["budgets"])
 
@@ -252,7 +252,7 @@ def list_spends(request: HttpRequest, state: SpendState = "", participant_id: in
 )
 @paginate(PageNumber, audit=_audit_spends)
 def my_spends(request: HttpRequest) -> QuerySet[Spend]:
-    participant_id = actor_for(caller(request)).participant_id
+    participant_id = standing_of(caller(request)).participant_id
     if participant_id is None:
         return Spend.objects.none()
     return _spends(request).filter(participant_id=participant_id).order_by("-requested_at", "-pk")

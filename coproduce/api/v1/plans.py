@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from coproduce.api.v1.auth import caller, caller_actor
+from coproduce.api.v1.auth import caller, caller_standing
 from coproduce.api.v1.pagination import PageNumber
 from coproduce.api.v1.schemas import Input, VersionIn, error_responses, one_of
 from coproduce.core.errors import NotFound
@@ -260,7 +260,7 @@ def add_step_route(request: HttpRequest, goal_id: int, payload: StepIn) -> Statu
     """Staff offer a step, which stays `offered` until the participant answers. A participant's own
     suggestion is their choice, so it is recorded as agreed by them (`answered_how` "themselves")."""
     goal = Goal.objects.filter(pk=goal_id).values_list("participant_id", flat=True).first()
-    suggest = goal is not None and caller_actor(request).participant_id == goal
+    suggest = goal is not None and caller_standing(request).participant_id == goal
     add = plan_services.suggest_step if suggest else plan_services.offer_step
     step = add(actor=caller(request), goal_id=goal_id, description=payload.description)
     return Status(201, _step_out(request, step.pk))

@@ -12,7 +12,7 @@ from ninja import Router
 from ninja.pagination import paginate
 
 from coproduce.accounts.roles import Role
-from coproduce.api.v1.auth import caller, caller_actor
+from coproduce.api.v1.auth import caller, caller_standing
 from coproduce.api.v1.pagination import PageNumber
 from coproduce.api.v1.schemas import (
     OrganisationDetailOut,
@@ -29,7 +29,7 @@ router = Router(tags=["programme"])
 
 
 def _staff_only(request: HttpRequest) -> Any:
-    if not caller_actor(request).roles - {Role.PARTICIPANT, Role.BOARD_MEMBER}:
+    if not caller_standing(request).roles - {Role.PARTICIPANT, Role.BOARD_MEMBER}:
         raise NotAllowed("The programme's structure is for staff.")
     return caller(request)
 

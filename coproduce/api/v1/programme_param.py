@@ -10,8 +10,8 @@ from typing import Any
 
 from ninja import Query
 
-from coproduce.programmes.actors import actor_for
 from coproduce.programmes.selectors import programme_for
+from coproduce.programmes.standing import standing_of
 
 PROGRAMME_HELP = (
     "The programme (its id) whose figures to return; the figures of one programme are never added to "
@@ -28,6 +28,6 @@ def programme_query() -> Any:
 def programme_id_for(user: Any, programme: int | None) -> int | None:
     """The id of the programme a list is of: `programme` if the caller may see it (else NotFound), when absent
     the one that started last of theirs, or None for a caller with no programme (whose lists are empty)."""
-    if programme is None and not actor_for(user).programmes:
+    if programme is None and not standing_of(user).programmes:
         return None
     return programme_for(user, programme).pk

@@ -20,7 +20,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from coproduce.api.v1.auth import caller, caller_actor
+from coproduce.api.v1.auth import caller, caller_standing
 from coproduce.api.v1.pagination import PageNumber
 from coproduce.api.v1.schemas import Input, OrganisationRef, VersionIn, error_responses, one_of
 from coproduce.core.errors import NotFound
@@ -311,7 +311,7 @@ def _how(request: HttpRequest, how: str | None, *, visible: QuerySet[Any]) -> st
     """
     if how is not None:
         return how
-    if caller_actor(request).staff_member is None:
+    if caller_standing(request).staff_member is None:
         return Consent.How.ONLINE
     if not visible.exists():
         raise NotFound()
@@ -534,7 +534,7 @@ def withdraw_referral_route(request: HttpRequest, referral_id: int, payload: Ref
 )
 def my_data_holders(request: HttpRequest) -> list[dict[str, Any]]:
     """For the participant signed in; 404 for anyone without a participant record. The read is audited."""
-    participant_id = caller_actor(request).participant_id
+    participant_id = caller_standing(request).participant_id
     if participant_id is None:
         raise NotFound("You have no participant record.")
     participant = visible_participant(caller(request), participant_id)

@@ -10,7 +10,7 @@ from typing import Any
 
 from ninja import Query
 
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.standing import standing_of
 from coproduce.research.selectors import evaluation_programme
 
 PROGRAMME_HELP = (
@@ -29,7 +29,7 @@ def research_programme_id(user: Any, programme: int | None) -> int:
     """The id of the programme an evaluation list is of: `programme` if the caller oversees it (else 404), when
     absent the latest of theirs. A caller who oversees none gets the id of no programme (their lists are
     empty) rather than 404, as a list of records they may not see is empty."""
-    if programme is None and not actor_for(user).programmes:
+    if programme is None and not standing_of(user).programmes:
         return 0
     return evaluation_programme(user, programme).pk
 

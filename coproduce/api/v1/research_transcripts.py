@@ -20,7 +20,7 @@ from coproduce.api.v1.pagination import PageNumber
 from coproduce.api.v1.research_programme import programme_query, research_programme_id
 from coproduce.api.v1.schemas import AreaRef, Input, VersionIn, error_responses, one_of
 from coproduce.core.errors import NotFound
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.standing import standing_of
 from coproduce.research.models import Redaction, Transcript
 from coproduce.research.services.transcripts import (
     RedactionRequest,
@@ -223,7 +223,7 @@ def research_transcript_policy(request: HttpRequest) -> dict[str, Any]:
 
 
 def _policy_out(user: Any) -> dict[str, Any]:
-    staff = actor_for(user).staff_member
+    staff = standing_of(user).staff_member
     if staff is None:
         raise NotFound("You are not part of an evaluation team.")
     policy = policy_of(staff.organisation_id)
@@ -243,7 +243,7 @@ def _policy_out(user: Any) -> dict[str, Any]:
 )
 def set_research_transcript_policy(request: HttpRequest, payload: PolicyIn) -> dict[str, Any]:
     user = _evaluator(request)
-    staff = actor_for(user).staff_member
+    staff = standing_of(user).staff_member
     if staff is None:
         raise NotFound("You are not part of an evaluation team.")
     set_transcript_policy(

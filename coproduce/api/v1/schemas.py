@@ -14,7 +14,7 @@ from pydantic import ConfigDict, WithJsonSchema
 
 from coproduce.accounts.roles import Role
 from coproduce.participants.models import Consent, Enquiry, HeardAbout, Participant
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.standing import standing_of
 
 
 def one_of(choices: type[TextChoices], *, blank: bool = False) -> Any:
@@ -59,7 +59,7 @@ LocalTime = Annotated[
 
 def _viewer(context: Any) -> Any:
     request = (context or {}).get("request")
-    return actor_for(getattr(request, "auth", None))
+    return standing_of(getattr(request, "auth", None))
 
 
 class Input(Schema):

@@ -29,7 +29,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as BodyValidationError
 
-from coproduce.api.v1.auth import caller, caller_actor
+from coproduce.api.v1.auth import caller, caller_standing
 from coproduce.api.v1.errors import NOT_JSON_MESSAGE
 from coproduce.api.v1.schemas import Input, error_responses, one_of
 from coproduce.audit.context import audit_context
@@ -138,7 +138,7 @@ def request_subject_access(request: HttpRequest, participant_id: int) -> Status[
     user = caller(request)
     participant = visible_participant(user, participant_id)
     if not rules.has_perm("subject_access.handle_request", user, participant):
-        if caller_actor(request).participant_id == participant.pk:
+        if caller_standing(request).participant_id == participant.pk:
             raise NotAllowed("Ask for a copy of your own data with POST /api/v1/me/subject-access.")
         raise NotAllowed("Requests for a copy of someone's data are logged by their partnership's manager.")
     payload = _body(request)

@@ -28,7 +28,7 @@ from typing import Any
 from coproduce.accounts.roles import Role
 from coproduce.directory.models import Contact, Location, ServiceAtLocation
 from coproduce.directory.selectors import organisations_editable_by, services_editable_by
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.standing import standing_of
 
 NOT_YOURS = "It is not one of your partnership's entries."
 SHARED = "Every partnership shares the taxonomy: an import may add to it, and only the operator's changes it."
@@ -111,7 +111,7 @@ class Scope:
 
     def __init__(self, actor: Any) -> None:
         self.actor = actor
-        who = actor_for(actor) if actor is not None else None
+        who = standing_of(actor) if actor is not None else None
         self.partnership_id: int | None = (
             who.partnership_id if who is not None and who.has(Role.PARTNERSHIP_MANAGER) else None
         )

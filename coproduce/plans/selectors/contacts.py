@@ -14,12 +14,12 @@ from django.utils import timezone
 from coproduce.participants.models import CoverShare, Participant
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.plans.models import Appointment, Contact
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.standing import standing_of
 
 
 def contacts_visible_to(user: Any) -> QuerySet[Contact]:
     """Contacts with the participants this person may see; restricted ones never about themselves."""
-    actor = actor_for(user)
+    actor = standing_of(user)
     contacts = Contact.objects.filter(participant__in=participants_visible_to(user))
     if actor.participant_id is not None:
         contacts = contacts.exclude(participant_id=actor.participant_id, restricted_at__isnull=False)
@@ -63,7 +63,7 @@ def covers_of_participant(user: Any, participant_id: int) -> QuerySet[CoverShare
 
 def covering_for(user: Any) -> QuerySet[CoverShare]:
     """The cases shared with this keyworker for cover today, with the participant and their keyworker."""
-    actor = actor_for(user)
+    actor = standing_of(user)
     if actor.staff_member is None:
         return CoverShare.objects.none()
     return (
@@ -109,7 +109,7 @@ def appointments_this_week_for(user: Any, today: datetime.date) -> QuerySet[Appo
     Driven from the keyworker's own rows (appointments with them, of participants they may see),
     never the whole programme: one query, whatever the size of the caseload.
     """
-    actor = actor_for(user)
+    actor = standing_of(user)
     if actor.staff_member is None:
         return Appointment.objects.none()
     zone = timezone.get_current_timezone()

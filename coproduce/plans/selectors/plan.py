@@ -6,7 +6,7 @@ from django.db.models import Prefetch, QuerySet
 
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.plans.models import Assessment, Goal, Step
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.standing import standing_of
 
 
 def goals_visible_to(user: Any) -> QuerySet[Goal]:
@@ -55,7 +55,7 @@ def steps_to_talk_about_for(user: Any) -> QuerySet[Step]:
     Steps carry no due date; an offer waiting on a conversation is what the keyworker has to do
     next about a step. One query, from the keyworker's own caseload.
     """
-    actor = actor_for(user)
+    actor = standing_of(user)
     if actor.staff_member is None:
         return Step.objects.none()
     return (

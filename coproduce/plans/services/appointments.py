@@ -20,7 +20,7 @@ from coproduce.notifications import events as notify
 from coproduce.participants.models import AvailabilitySlot, Child, Participant
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.plans.models import Appointment
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.standing import standing_of
 
 APPOINTMENT_FIELDS = ("starts_at", "duration_minutes", "place", "place_details", "childcare_needed", "childcare_notes")
 FINISHED = (Appointment.Status.CANCELLED, Appointment.Status.HAPPENED)
@@ -151,7 +151,7 @@ def book_appointment(
     """
     values = {"starts_at": starts_at, "place": place, "duration_minutes": duration_minutes}
     _check_details(values)
-    who = actor_for(actor)
+    who = standing_of(actor)
     with transaction.atomic():
         participant = participants_visible_to(actor).select_related("keyworker").filter(pk=participant_id).first()
         if participant is None:

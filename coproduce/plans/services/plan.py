@@ -21,7 +21,7 @@ from coproduce.notifications import events as notify
 from coproduce.participants.models import Participant
 from coproduce.participants.selectors import participants_visible_to, visible_participant
 from coproduce.plans.models import Goal, Step
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.standing import standing_of
 
 STAFF_ANSWERS = (Step.AnsweredHow.IN_PERSON, Step.AnsweredHow.PHONE, Step.AnsweredHow.MESSAGE)
 
@@ -51,7 +51,7 @@ def _locked_step(actor: Any, step_id: int) -> Step:
 
 
 def _is_the_participant(actor: Any, participant: Participant) -> bool:
-    return actor_for(actor).participant_id == participant.pk
+    return standing_of(actor).participant_id == participant.pk
 
 
 def _audit(actor: Any, action: str, record: Any, participant_id: int, fields: list[str]) -> None:

@@ -13,7 +13,7 @@ from coproduce.core.errors import NotAllowed
 from coproduce.core.validation import InvalidInput
 from coproduce.participants.selectors import visible_participant
 from coproduce.plans.models import ProgressArea, ProgressCheck, ProgressCheckDraft, ProgressScore
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.standing import standing_of
 
 COMMENT_MAX_LENGTH = 2000
 
@@ -22,7 +22,7 @@ def _reader_for(actor: Any, participant: Any, reader: str | None) -> str:
     """The participant always reads for themselves; staff give their own reading unless they say otherwise."""
     from coproduce.participants.permissions import is_the_participant
 
-    if is_the_participant(actor, participant) and actor_for(actor).staff_member is None:
+    if is_the_participant(actor, participant) and standing_of(actor).staff_member is None:
         if reader not in (None, ProgressCheck.Reader.PARTICIPANT):
             raise InvalidInput({"reader": ["You can only give your own reading."]})
         return ProgressCheck.Reader.PARTICIPANT

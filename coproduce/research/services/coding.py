@@ -27,7 +27,7 @@ from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event, record_participant_reads
 from coproduce.core.errors import ConflictError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput, validate_model
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.standing import standing_of
 from coproduce.research.models import Code, Codebook, CodedSegment, Theme, Transcript
 from coproduce.research.passages import locate_passage
 from coproduce.research.selectors import (
@@ -173,7 +173,7 @@ def create_codebook(
     name = name.strip()
     errors: dict[str, list[str]] = {}
     # A programme the evaluator does not oversee is refused exactly as one that does not exist.
-    if programme_id not in actor_for(actor).programme_ids:
+    if programme_id not in standing_of(actor).programme_ids:
         errors["programme"] = ["Choose a programme."]
     if not name:
         errors["name"] = ["Give the codebook a name."]

@@ -25,7 +25,7 @@ from coproduce.core.validation import InvalidInput, validate_model
 from coproduce.participants.models import Consent, Participant
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.participants.services import withdraw_consent
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.standing import standing_of
 from coproduce.research.models import ResearchConsent
 from coproduce.research.pseudonyms import pseudonym_for
 
@@ -137,7 +137,7 @@ def give_research_consent(
         "service_data": service_data,
         "contact_for_interview": contact_for_interview,
     }
-    if actor_for(actor).participant_id == participant_id:
+    if standing_of(actor).participant_id == participant_id:
         how = Consent.How.ONLINE
     if how not in Consent.How.values:
         raise InvalidInput({"how": ["Record how they agreed."]})
@@ -228,7 +228,7 @@ def withdraw_research_consent(
     """Stop taking part, in one step: the research Consent is withdrawn (through the one
     `withdraw_consent`), and evaluators see nothing of the person from that moment. Their
     pseudonym is kept for if they agree again. A participant withdrawing their own is "online"."""
-    if actor_for(actor).participant_id == participant_id:
+    if standing_of(actor).participant_id == participant_id:
         how = Consent.How.ONLINE
     if how not in Consent.How.values:
         raise InvalidInput({"how": ["Record how they told you they are stopping."]})

@@ -21,8 +21,8 @@ from coproduce.audit.services import record_event, record_events
 from coproduce.core.errors import NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput, validate_model
 from coproduce.participants.models import Participant
-from coproduce.programmes.actors import actor_for
 from coproduce.programmes.models import Organisation, Partnership, Programme, StaffMember
+from coproduce.programmes.standing import standing_of
 from coproduce.research.models import Interview, ResearchConsent, Stakeholder, StakeholderRole, Wave
 from coproduce.research.selectors import (
     interviews_visible_to,
@@ -70,7 +70,7 @@ def _require_evaluator(actor: Any) -> None:
 def _programme(actor: Any, programme_id: int | None) -> Programme:
     """The programme named, if the evaluator oversees it, or the only one they oversee. A programme they do
     not oversee is refused exactly as one that does not exist."""
-    programmes = actor_for(actor).programmes
+    programmes = standing_of(actor).programmes
     if programme_id is not None:
         programme = next((programme for programme in programmes if programme.pk == programme_id), None)
         if programme is None:

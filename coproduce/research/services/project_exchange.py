@@ -43,8 +43,8 @@ from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event, record_participant_reads
 from coproduce.core.errors import NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput
-from coproduce.programmes.actors import actor_for
 from coproduce.programmes.models import StaffMember
+from coproduce.programmes.standing import standing_of
 from coproduce.research.exchange import code_guid
 from coproduce.research.models import Code, Codebook, CodedSegment, Transcript
 from coproduce.research.qdpx import (
@@ -128,7 +128,7 @@ def export_project_qdpx(*, actor: Any, codebook_id: int) -> tuple[Codebook, byte
 
 def team_coders(actor: Any) -> list[Any]:
     """Whom an evaluator may import coding for: themselves and the active evaluators of their own team."""
-    organisation_id = actor_for(actor).organisation_id
+    organisation_id = standing_of(actor).organisation_id
     if organisation_id is None:
         return [actor]
     staff = (

@@ -26,7 +26,7 @@ from coproduce.core.errors import ConflictError, DomainError, NotAllowed, NotFou
 from coproduce.core.validation import InvalidInput, validate_model
 from coproduce.notifications import events as notify
 from coproduce.participants.models import Participant
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.standing import standing_of
 from coproduce.research.models import (
     ResearchConsent,
     Survey,
@@ -95,7 +95,7 @@ def create_survey(*, actor: Any, programme_id: int, title: str, introduction: st
     """An evaluator starts a survey for a programme, as a draft."""
     _check_evaluator(actor)
     # A programme the evaluator does not oversee is refused exactly as one that does not exist.
-    if programme_id not in actor_for(actor).programme_ids:
+    if programme_id not in standing_of(actor).programme_ids:
         raise InvalidInput({"programme": ["Choose the programme the survey is for."]})
     with transaction.atomic():
         survey = Survey(

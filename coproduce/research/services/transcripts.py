@@ -23,8 +23,8 @@ from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event, record_events
 from coproduce.core.errors import ConflictError, DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput
-from coproduce.programmes.actors import actor_for
 from coproduce.programmes.models import Organisation
+from coproduce.programmes.standing import standing_of
 from coproduce.research.documents import Upload, read_upload
 from coproduce.research.models import (
     DismissedSuggestion,
@@ -163,7 +163,7 @@ def may_read_original(actor: Any, transcript: Transcript) -> bool:
     return (
         bool(transcript.original_text)
         and organisation_id is not None
-        and actor_for(actor).organisation_id == organisation_id
+        and standing_of(actor).organisation_id == organisation_id
         and rules.has_perm(WORK, actor)
     )
 
@@ -287,7 +287,7 @@ def upload_transcript(
             speaker_label=label,
             title=title or f"{label}, {interview.partnership.area_name}, {interview.wave.year}",
             text=document.text,
-            original_text=document.text if keeps_originals(actor_for(actor).organisation_id) else "",
+            original_text=document.text if keeps_originals(standing_of(actor).organisation_id) else "",
             original_filename=document.filename,
             status=Transcript.Status.REDACTING,
             uploaded_by=actor,

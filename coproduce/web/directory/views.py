@@ -48,7 +48,7 @@ from coproduce.directory.services import (
     update_directory_organisation,
     update_service,
 )
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.standing import standing_of
 from coproduce.web.access import require_roles
 from coproduce.web.directory.forms import (
     SPARE_TIME_ROWS,
@@ -141,7 +141,7 @@ def directory_search(request: HttpRequest) -> HttpResponse:
         "filtered": any(value not in (None, "", False) for value in filters.values()),
         "rows": [_row(service, today=today) for service in pages.page],
         "pages": pages,
-        "can_edit": request.user.is_authenticated and any(actor_for(request.user).has(role) for role in EDITORS),
+        "can_edit": request.user.is_authenticated and any(standing_of(request.user).has(role) for role in EDITORS),
     }
     return render(request, "web/directory/search.html", context, status=400 if form.errors else 200)
 
@@ -164,7 +164,7 @@ def _require_staff(request: HttpRequest) -> HttpResponse | None:
     """The editing pages: signed-in staff; which entries they may edit is decided per record."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if actor_for(request.user).staff_member is None:
+    if standing_of(request.user).staff_member is None:
         raise PermissionDenied("Only the people who run a service can change its entry.")
     return None
 

@@ -19,7 +19,6 @@ from django.utils.text import slugify
 from coproduce.accounts.roles import Role
 from coproduce.audit.context import audited_as_export
 from coproduce.core.errors import ConflictError, DomainError, NotFound
-from coproduce.programmes.actors import actor_for
 from coproduce.programmes.giving import (
     CLASSIFICATION_FIELDS,
     GIVING_ORGANISATION_FIELDS,
@@ -36,6 +35,7 @@ from coproduce.programmes.giving import (
     validate_package,
 )
 from coproduce.programmes.models import Grant, Organisation, Programme
+from coproduce.programmes.standing import standing_of
 from coproduce.web.access import require_roles
 from coproduce.web.giving_forms import GivingOrganisationForm, ProgrammeClassificationForm
 from coproduce.web.partnership.common import conflict
@@ -98,7 +98,7 @@ def funder_giving_download(request: HttpRequest) -> HttpResponse:
 
 
 def _own_organisation(request: HttpRequest) -> Organisation:
-    staff_member = actor_for(request.user).staff_member
+    staff_member = standing_of(request.user).staff_member
     if staff_member is None:
         raise Http404("No organisation.")
     return staff_member.organisation

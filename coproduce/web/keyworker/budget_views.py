@@ -33,7 +33,7 @@ from coproduce.participants.models import Participant
 from coproduce.participants.services import record_participant_view
 from coproduce.plans.models import Goal
 from coproduce.plans.selectors.plan import goals_visible_to
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.standing import standing_of
 from coproduce.web.access import require_roles, visible_participant_or_404
 from coproduce.web.forms import GovukForm
 from coproduce.web.partnership.common import conflict
@@ -139,7 +139,7 @@ def spend_or_404(request: HttpRequest, pk: int) -> Spend:
 
 def back_to(request: HttpRequest, spend: Spend) -> str:
     """The manager goes back to the area's budgets; the keyworker to the participant's budget."""
-    actor = actor_for(request.user)
+    actor = standing_of(request.user)
     if actor.has(Role.PARTNERSHIP_MANAGER) and not actor.has(Role.KEYWORKER):
         return reverse("web:area_budgets")
     return reverse("web:participant_budget", args=[spend.participant_id])

@@ -32,8 +32,8 @@ from coproduce.plans.services.appointments import (
     update_appointment,
 )
 from coproduce.plans.services.contacts import record_contact, restrict_contact, unrestrict_contact, update_contact
-from coproduce.programmes.actors import actor_for
 from coproduce.programmes.selectors import keyworkers_in
+from coproduce.programmes.standing import standing_of
 from coproduce.web.access import require_roles, visible_participant_or_404
 from coproduce.web.forms import GovukForm
 from coproduce.web.keyworker.contact_forms import (
@@ -380,7 +380,7 @@ def appointment_ics(request: HttpRequest, pk: int) -> HttpResponse:
     record_participant_view(actor=request.user, participant=appointment.participant)
     body = appointment_calendar(
         appointment,
-        for_participant=actor_for(request.user).participant_id == appointment.participant_id,
+        for_participant=standing_of(request.user).participant_id == appointment.participant_id,
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="appointment-{appointment.pk}.ics"'

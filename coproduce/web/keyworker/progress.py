@@ -17,7 +17,7 @@ from coproduce.plans.selectors.job_search import job_search_entries_visible_to, 
 from coproduce.plans.selectors.record import record_about
 from coproduce.plans.services.job_search import add_job_search_entry, update_job_search_entry
 from coproduce.plans.services.progress import record_progress_check
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.standing import standing_of
 from coproduce.web.access import require_roles, visible_participant_or_404
 from coproduce.web.pagination import paginate
 from coproduce.web.participant.progress import ENTRIES_PER_PAGE, job_search_pdf, progress_context, show_on_form
@@ -129,7 +129,7 @@ def job_search_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if entry is None:
         raise Http404("No such entry.")
-    own = actor_for(request.user).participant_id == entry.participant_id
+    own = standing_of(request.user).participant_id == entry.participant_id
     back = redirect("web:my_job_search") if own else redirect("web:participant_job_search", pk=entry.participant_id)
     status = 200
     conflict = False

@@ -30,7 +30,7 @@ from coproduce.participants.selectors import consents_visible_to
 from coproduce.participants.services import record_participant_view, set_availability
 from coproduce.plans.models import Goal
 from coproduce.plans.selectors.plan import goals_visible_to
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.standing import standing_of
 from coproduce.referrals.models import Referral, SharedField
 from coproduce.referrals.selectors import (
     THREAD_LENGTH,
@@ -135,7 +135,7 @@ def referral_or_404(request: HttpRequest, pk: int) -> Referral:
 
 
 def is_own(request: HttpRequest, participant_id: int) -> bool:
-    return actor_for(request.user).participant_id == participant_id
+    return standing_of(request.user).participant_id == participant_id
 
 
 def referrals_page_of(request: HttpRequest, referral: Referral) -> str:

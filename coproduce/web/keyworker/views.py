@@ -54,8 +54,8 @@ from coproduce.plans.selectors.contacts import (
     with_casework_summary,
 )
 from coproduce.plans.selectors.plan import steps_to_talk_about_for
-from coproduce.programmes.actors import actor_for
 from coproduce.programmes.selectors import keyworkers_in, organisations_visible_to
+from coproduce.programmes.standing import standing_of
 from coproduce.referrals.selectors import caseload_referrals_for
 from coproduce.referrals.services import withdraw_sharing_consent
 from coproduce.web.access import require_roles, visible_participant_or_404
@@ -130,7 +130,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
                 "weeks_not_seen": _weeks_since(last, today) if not_seen else None,
             }
         )
-    actor = actor_for(user)
+    actor = standing_of(user)
     enquiries = (
         enquiries_visible_to(user)
         .filter(allocated_to=actor.staff_member, status=Enquiry.Status.ALLOCATED, participant__isnull=True)
@@ -188,7 +188,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
 
 def _keyworker_choices(request: HttpRequest) -> list[tuple[int, str]] | None:
     """Managers choose whose caseload someone joins; keyworkers register onto their own."""
-    actor = actor_for(request.user)
+    actor = standing_of(request.user)
     if not actor.has(Role.PARTNERSHIP_MANAGER) or actor.partnership_id is None:
         return None
     return [(staff.pk, f"{staff.user} ({staff.organisation.name})") for staff in keyworkers_in(actor.partnership_id)]
@@ -262,7 +262,7 @@ def participant_register(request: HttpRequest) -> HttpResponse:
 @require_roles(Role.KEYWORKER, Role.PARTNERSHIP_MANAGER, Role.PARTICIPANT)
 def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    actor = actor_for(user)
+    actor = standing_of(user)
     works_on_cases = actor.has(Role.KEYWORKER) or actor.has(Role.PARTNERSHIP_MANAGER)
     if not works_on_cases:
         # A participant reads their own record on their own page, and nobody else's.
@@ -392,7 +392,7 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No such consent.")
     participant = consent.participant
     records_for_them = rules.has_perm("participants.record_consent", user, participant)
-    own = actor_for(user).participant_id == participant.pk
+    own = standing_of(user).participant_id == participant.pk
     if not (records_for_them or own):
         raise PermissionDenied("You cannot withdraw this consent.")
     back = reverse("web:participant_detail", args=[participant.pk]) if records_for_them else reverse("web:my_page")

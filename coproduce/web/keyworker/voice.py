@@ -6,7 +6,7 @@ from django.shortcuts import render
 
 from coproduce.accounts.roles import Role
 from coproduce.participants.services import record_participant_list_view
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.standing import standing_of
 from coproduce.voice.models import Topic
 from coproduce.voice.selectors import (
     board_counts,
@@ -43,7 +43,7 @@ def requests_board_page(request: HttpRequest) -> HttpResponse:
         "total": sum(group.total for group in groups),
         "pages": pages,
         "listed": listed,
-        "is_manager": actor_for(request.user).has(Role.PARTNERSHIP_MANAGER),
+        "is_manager": standing_of(request.user).has(Role.PARTNERSHIP_MANAGER),
     }
     return render(request, "web/keyworker/requests_board.html", context)
 

@@ -14,7 +14,7 @@ from coproduce.participants.services import record_participant_view
 from coproduce.plans.models import Appointment
 from coproduce.plans.selectors.contacts import appointments_visible_to
 from coproduce.plans.services.appointments import ask_to_rearrange
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.standing import standing_of
 from coproduce.web.access import require_roles
 from coproduce.web.keyworker.contact_forms import RearrangeForm
 
@@ -22,7 +22,7 @@ PAST_SHOWN = 20
 
 
 def _own_participant_id(request: HttpRequest) -> int:
-    participant_id = actor_for(request.user).participant_id
+    participant_id = standing_of(request.user).participant_id
     if participant_id is None:
         raise Http404("No participant record.")
     return participant_id

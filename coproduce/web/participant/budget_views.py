@@ -21,7 +21,7 @@ from coproduce.budgets.services import answer_spend
 from coproduce.core.errors import ConflictError, DomainError, NotAllowed, NotFound
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.participants.services import record_participant_view
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.standing import standing_of
 from coproduce.web.access import require_roles
 from coproduce.web.forms import GovukForm
 
@@ -63,7 +63,7 @@ def _answer(request: HttpRequest) -> HttpResponse:
 @require_roles(Role.PARTICIPANT)
 def my_money(request: HttpRequest) -> HttpResponse:
     user = request.user
-    participant = participants_visible_to(user).filter(pk=actor_for(user).participant_id or 0).first()
+    participant = participants_visible_to(user).filter(pk=standing_of(user).participant_id or 0).first()
     if participant is None:
         raise Http404("No participant record.")
     if request.method == "POST":

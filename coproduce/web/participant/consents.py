@@ -14,14 +14,14 @@ from coproduce.core.errors import DomainError
 from coproduce.participants.models import Consent
 from coproduce.participants.selectors import consents_visible_to
 from coproduce.participants.services import give_consent_again, record_participant_view, withdraw_consent
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.standing import standing_of
 from coproduce.referrals.services import withdraw_sharing_consent
 from coproduce.retention.selectors import schedule_for
 from coproduce.web.access import require_roles
 
 
 def _own_consent(request: HttpRequest, pk: int) -> Consent:
-    participant_id = actor_for(request.user).participant_id
+    participant_id = standing_of(request.user).participant_id
     consent = (
         consents_visible_to(request.user)
         .select_related("participant__partnership__programme", "organisation")

@@ -19,7 +19,7 @@ from coproduce.accounts.roles import Role
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.participants.services import choose_language, record_participant_view
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.standing import standing_of
 from coproduce.web.access import require_roles
 from coproduce.web.forms import GovukForm
 from coproduce.web.language import safe_next
@@ -41,7 +41,7 @@ class LanguageForm(GovukForm):
 
 @require_roles(Role.PARTICIPANT)
 def my_language(request: HttpRequest) -> HttpResponse:
-    participant_id = actor_for(request.user).participant_id
+    participant_id = standing_of(request.user).participant_id
     participant = (
         participants_visible_to(request.user).filter(pk=participant_id).first() if participant_id is not None else None
     )

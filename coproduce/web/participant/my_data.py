@@ -18,7 +18,7 @@ from coproduce.core.errors import DomainError, NotFound
 from coproduce.participants.models import Participant
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.participants.services import record_participant_view
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.standing import standing_of
 from coproduce.subject_access.models import SubjectAccessRequest
 from coproduce.subject_access.package import file_name
 from coproduce.subject_access.selectors import copy_summary, own_requests
@@ -31,7 +31,7 @@ KEPT = datetime.timedelta(days=COPY_KEPT_DAYS)
 
 
 def _me(request: HttpRequest) -> Participant:
-    participant_id = actor_for(request.user).participant_id
+    participant_id = standing_of(request.user).participant_id
     participant = participants_visible_to(request.user).filter(pk=participant_id).first() if participant_id else None
     if participant is None:
         raise Http404("No participant record.")

@@ -14,13 +14,13 @@ from coproduce.outcomes.models import ContractType
 from coproduce.outcomes.selectors import outcome_rows, work_wishes_visible_to
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.participants.services import record_participant_view
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.standing import standing_of
 from coproduce.web.access import require_roles
 
 
 @require_roles(Role.PARTICIPANT)
 def my_achievements(request: HttpRequest) -> HttpResponse:
-    participant_id = actor_for(request.user).participant_id
+    participant_id = standing_of(request.user).participant_id
     participant = (
         participants_visible_to(request.user).filter(pk=participant_id).first() if participant_id is not None else None
     )

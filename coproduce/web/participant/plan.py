@@ -20,7 +20,7 @@ from coproduce.participants.selectors import participants_visible_to
 from coproduce.participants.services import record_participant_view
 from coproduce.plans.selectors.plan import plan_of
 from coproduce.plans.services import plan as plan_services
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.standing import standing_of
 from coproduce.web.access import require_roles
 from coproduce.web.plan_forms import AnswerForm, OwnGoalForm, StepForm
 
@@ -88,7 +88,7 @@ def _act(request: HttpRequest, participant: Participant) -> str:
 @require_roles(Role.PARTICIPANT)
 def my_plan(request: HttpRequest) -> HttpResponse:
     user = request.user
-    participant_id = actor_for(user).participant_id
+    participant_id = standing_of(user).participant_id
     participant = None
     if participant_id is not None:
         participant = participants_visible_to(user).filter(pk=participant_id).first()

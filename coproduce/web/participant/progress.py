@@ -26,7 +26,7 @@ from coproduce.plans.selectors.progress import progress_checks_for, progress_dra
 from coproduce.plans.selectors.record import record_about
 from coproduce.plans.services.job_search import add_job_search_entry, record_job_search_export
 from coproduce.plans.services.progress import finish_progress_check, save_progress_answer
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.standing import standing_of
 from coproduce.web.access import require_roles
 from coproduce.web.forms import GovukForm
 from coproduce.web.pagination import paginate
@@ -71,7 +71,7 @@ def job_search_pdf(request: HttpRequest, participant: Participant) -> HttpRespon
 
 
 def _me(request: HttpRequest) -> Participant:
-    participant_id = actor_for(request.user).participant_id
+    participant_id = standing_of(request.user).participant_id
     participant = participants_visible_to(request.user).filter(pk=participant_id).first() if participant_id else None
     if participant is None:
         raise Http404("No participant record.")

@@ -21,7 +21,7 @@ from coproduce.directory.selectors import visible_service
 from coproduce.participants.models import Participant
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.participants.services import record_participant_view
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.standing import standing_of
 from coproduce.referrals.models import Referral, SharedField
 from coproduce.referrals.selectors import organisations_holding_data, rating_of, referrals_of
 from coproduce.referrals.services import propose_referral, rate_referral
@@ -40,7 +40,7 @@ SUGGESTIONS_SHOWN = 10
 
 
 def _own_participant(request: HttpRequest) -> Participant:
-    participant_id = actor_for(request.user).participant_id
+    participant_id = standing_of(request.user).participant_id
     participant = (
         participants_visible_to(request.user).filter(pk=participant_id).first() if participant_id is not None else None
     )

@@ -12,7 +12,7 @@ from coproduce.core.errors import ConflictError, DomainError
 from coproduce.participants.models import Consent, Participant
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.participants.services import record_participant_view
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.standing import standing_of
 from coproduce.research.models import ResearchConsent
 from coproduce.research.selectors import research_consents_visible_to
 from coproduce.research.services.consent import (
@@ -26,7 +26,7 @@ from coproduce.web.research.interview_forms import ResearchConsentForm
 
 
 def _own(request: HttpRequest) -> tuple[Participant, ResearchConsent | None]:
-    participant_id = actor_for(request.user).participant_id
+    participant_id = standing_of(request.user).participant_id
     participant = participants_visible_to(request.user).filter(pk=participant_id).first() if participant_id else None
     if participant is None:
         raise Http404("No participant record.")

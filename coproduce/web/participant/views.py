@@ -22,7 +22,7 @@ from coproduce.participants.selectors import (
 )
 from coproduce.participants.services import record_participant_list_view, record_participant_view
 from coproduce.plans.selectors.contacts import records_hidden_from_participant
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.standing import standing_of
 from coproduce.web.access import require_roles
 from coproduce.web.pagination import paginate
 from coproduce.web.participant.survey_views import waiting_invitations
@@ -82,7 +82,7 @@ FIELD_NAMES = {
 
 
 def _own_participant_id(request: HttpRequest) -> int:
-    participant_id = actor_for(request.user).participant_id
+    participant_id = standing_of(request.user).participant_id
     if participant_id is None:
         raise Http404("No participant record.")
     return participant_id

@@ -16,7 +16,7 @@ from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.participants.models import Participant
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.participants.services import record_participant_view
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.standing import standing_of
 from coproduce.voice.models import Invitation, Request, Topic
 from coproduce.voice.selectors import my_invitations, my_requests
 from coproduce.voice.services import give_feedback, make_request, record_response
@@ -74,7 +74,7 @@ class ResponseForm(GovukForm):
 
 
 def _own_participant(request: HttpRequest) -> Participant:
-    participant_id = actor_for(request.user).participant_id
+    participant_id = standing_of(request.user).participant_id
     participant = (
         participants_visible_to(request.user).filter(pk=participant_id).first() if participant_id is not None else None
     )

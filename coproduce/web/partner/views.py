@@ -20,8 +20,8 @@ from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
 from coproduce.core.errors import DomainError
-from coproduce.programmes.actors import actor_for
 from coproduce.programmes.models import PartnershipMembership
+from coproduce.programmes.standing import standing_of
 from coproduce.referrals.models import Referral
 from coproduce.referrals.selectors import (
     INBOX_OVERDUE,
@@ -74,7 +74,7 @@ def _detail_url(referral: Referral) -> str:
 @require_roles(Role.PARTNER_WORKER)
 def partner_home(request: HttpRequest) -> HttpResponse:
     """The inbox: referrals to the organisation, newest first, overdue ones flagged; then the organisation."""
-    staff = actor_for(request.user).staff_member
+    staff = standing_of(request.user).staff_member
     assert staff is not None  # the partner worker role is held by a member of staff
     # The partnership came with the actor's staff member; their organisation's part in it: one query.
     partnership = staff.partnership

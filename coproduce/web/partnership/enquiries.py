@@ -22,7 +22,7 @@ from coproduce.participants.services import (
     record_enquiry_list_view,
     record_enquiry_view,
 )
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.standing import standing_of
 from coproduce.web.access import require_roles
 from coproduce.web.pagination import paginate
 from coproduce.web.partnership.common import conflict, managed_partnership
@@ -107,7 +107,7 @@ def _render_detail(
     status: int = 200,
 ) -> HttpResponse:
     record_enquiry_view(actor=request.user, enquiry=enquiry)
-    actor = actor_for(request.user)
+    actor = standing_of(request.user)
     name_form = KeyworkerNameForm(request.GET)
     is_allocated_keyworker = (
         actor.has(Role.KEYWORKER)

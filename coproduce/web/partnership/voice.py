@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from coproduce.accounts.roles import Role
 from coproduce.core.errors import ConflictError, DomainError, NotAllowed, NotFound
 from coproduce.participants.services import record_participant_list_view
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.standing import standing_of
 from coproduce.voice.models import GroupSession, Invitation, Request, Topic
 from coproduce.voice.selectors import (
     feedback_visible_to,
@@ -326,7 +326,7 @@ def group_session_answer(request: HttpRequest, pk: int) -> HttpResponse:
 @require_roles(Role.PARTNERSHIP_MANAGER)
 def feedback_list(request: HttpRequest) -> HttpResponse:
     """All feedback in the area, with who wrote it (the manager sees names, for safeguarding)."""
-    partnership_id = actor_for(request.user).partnership_id or 0
+    partnership_id = standing_of(request.user).partnership_id or 0
     feedback = (
         feedback_visible_to(request.user)
         .filter(partnership_id=partnership_id)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
-from coproduce.programmes.actors import actor_for
+from coproduce.programmes.standing import standing_of
 from coproduce.web.public.forms import ChooseAPasswordForm, SignInForm
 
 HOME_PAGES = {
@@ -85,7 +85,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """Send each person to the home page of their main role."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    role = actor_for(request.user).primary_role
+    role = standing_of(request.user).primary_role
     if role is None:
         return render(request, "web/public/no_role.html", {"page_title": _("Your account has no role yet")})
     return redirect(HOME_PAGES[role])

@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from coproduce.accounts.models import normalise_uk_phone, validate_uk_phone
 from coproduce.accounts.roles import STAFF_ROLES
 from coproduce.core.errors import DomainError
-from coproduce.programmes.actors import actor_for
 from coproduce.programmes.services import set_work_contact
+from coproduce.programmes.standing import standing_of
 from coproduce.web.access import require_roles
 from coproduce.web.forms import GovukForm
 
@@ -40,7 +40,7 @@ class WorkContactForm(GovukForm):
 @require_roles(*STAFF_ROLES)
 def work_contact(request: HttpRequest) -> HttpResponse:
     """A member of staff's own work phone and work email. Only work ones: the participants they work with see them."""
-    staff = actor_for(request.user).staff_member
+    staff = standing_of(request.user).staff_member
     if staff is None:
         raise PermissionDenied("Only staff of an organisation have work contact details.")
     initial = {"work_phone": staff.work_phone_for_people, "work_email": staff.work_email}

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
 from coproduce.core.errors import ConflictError, DomainError, NotFound
-from coproduce.programmes.actors import actor_for
 from coproduce.programmes.selectors import partnerships_visible_to
+from coproduce.programmes.standing import standing_of
 from coproduce.research.models import Transcript
 from coproduce.research.redaction import Suggestion
 from coproduce.research.selectors import waves_visible_to
@@ -375,7 +375,7 @@ def research_transcript_original(request: HttpRequest, pk: int) -> HttpResponse:
 @evaluators_only
 def research_transcript_policy(request: HttpRequest) -> HttpResponse:
     """The evaluator's own team's policy on keeping unredacted originals."""
-    who = actor_for(request.user)
+    who = standing_of(request.user)
     organisation = who.staff_member.organisation if who.staff_member else None
     if organisation is None:
         raise Http404("You are not part of an evaluation team.")

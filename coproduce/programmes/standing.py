@@ -1,4 +1,8 @@
-"""Who is acting: a signed-in person's roles, their staff record and their own participant record.
+"""A user's standing in the programme: the roles they hold and the records that give them
+(their staff record, their own participant record, their board seat).
+
+The acting user itself is an `ActingUser` (coproduce/accounts/acting.py); `standing_of(user)` says
+what that user may act as.
 
 Worked out once per request (three queries for staff, two for anyone else) and cached on the user
 object, so every permission check and visibility function after that is free.
@@ -12,6 +16,8 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
+from coproduce.accounts.acting import ActingUser
+from coproduce.accounts.models import User
 from coproduce.accounts.roles import HOME_ORDER, Role
 from coproduce.programmes.models import BoardMember, Partnership, Programme, StaffMember, StaffRole
 
@@ -28,8 +34,10 @@ ROLE_PURPOSE = {
 
 
 @dataclass(frozen=True)
-class Actor:
-    user: Any
+class Standing:
+    """What a user may act as: their roles and the records that give them. `user` is None for the public."""
+
+    user: User | None
     roles: frozenset[Role] = field(default_factory=frozenset)
     staff_member: StaffMember | None = None
     # The person's participant record in the latest programme they joined (a person has one record per
@@ -98,14 +106,14 @@ class Actor:
 # Roles whose work spans a whole programme rather than one area.
 PROGRAMME_WIDE_ROLES = frozenset({Role.FUNDER, Role.EVALUATOR})
 
-ANONYMOUS = Actor(user=None)
+ANONYMOUS = Standing(user=None)
 
 
-def actor_for(user: Any) -> Actor:
-    """The Actor for a user (anonymous users get ANONYMOUS). Cached on the user object."""
+def standing_of(user: ActingUser | None) -> Standing:
+    """The Standing for a user (anonymous users get ANONYMOUS). Cached on the user object."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return ANONYMOUS
-    cached = getattr(user, "_coproduce_actor", None)
+    cached = getattr(user, "_coproduce_standing", None)
     if cached is not None:
         return cached
     staff_member = (
@@ -125,7 +133,7 @@ def actor_for(user: Any) -> Actor:
         roles.add(Role.PARTICIPANT)
     if board_partnership_id is not None:
         roles.add(Role.BOARD_MEMBER)
-    actor = Actor(
+    standing = Standing(
         user=user,
         roles=frozenset(roles),
         staff_member=staff_member,
@@ -134,8 +142,9 @@ def actor_for(user: Any) -> Actor:
         participant_language=participant_language,
         board_partnership_id=board_partnership_id,
     )
-    user._coproduce_actor = actor
-    return actor
+    # Kept on the user object, which lives as long as the request.
+    vars(user)["_coproduce_standing"] = standing
+    return standing
 
 
 def _participant_and_board_seat_of(user: Any) -> tuple[int | None, int | None, str | None, int | None]:
@@ -154,10 +163,10 @@ def _participant_and_board_seat_of(user: Any) -> tuple[int | None, int | None, s
 def _own_record_and_seat_sql() -> str:
     """The statement for `_participant_and_board_seat_of`, written out once.
 
-    Every request of a signed-in person runs it (actor_for), and building it with the ORM (three
+    Every request of a signed-in person runs it (standing_of), and building it with the ORM (three
     subqueries of the same join and one more) cost more of the processor than the rest of working
     out who they are together, for a statement that never changes. Table and column names come from
-    the models; tests/programmes/test_actors.py checks it against the same question asked of the ORM.
+    the models; tests/programmes/test_standing.py checks it against the same question asked of the ORM.
     """
     # Read the participants table without importing the participants app, which sits above this one.
     from django.apps import apps

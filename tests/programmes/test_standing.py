@@ -1,4 +1,4 @@
-"""Who is acting: the hand-written statement actor_for runs on every request gives what the ORM gives."""
+"""Who is acting: the hand-written statement standing_of runs on every request gives what the ORM gives."""
 
 import datetime
 from typing import Any
@@ -9,8 +9,8 @@ from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from coproduce.participants.models import Participant
-from coproduce.programmes.actors import _participant_and_board_seat_of
 from coproduce.programmes.models import BoardMember
+from coproduce.programmes.standing import _participant_and_board_seat_of
 from tests.accounts.factories import UserFactory
 from tests.participants.factories import ParticipantFactory
 from tests.personas import Personas
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 def asked_of_the_orm(user: Any) -> tuple[int | None, int | None, str | None, int | None]:
-    """The same question as the ORM asked it before it was written out (coproduce/programmes/actors.py)."""
+    """The same question as the ORM asked it before it was written out (coproduce/programmes/standing.py)."""
     today = timezone.localdate()
     seats = BoardMember.objects.filter(user=OuterRef("pk"), kind=BoardMember.Kind.LIVED_EXPERIENCE).filter(
         Q(left_on__isnull=True) | Q(left_on__gt=today)

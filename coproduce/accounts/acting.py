@@ -1,0 +1,15 @@
+"""The acting user: who asks a service to change something or a selector to read something.
+
+Every service and selector takes it as `actor: ActingUser`, the same object a page has as
+`request.user` and the API as `request.auth`: a signed-in `User`, or `AnonymousUser` for the public
+pages that anyone may use. What that user may act as (their roles, staff record, own participant
+record) is their `Standing` (coproduce/programmes/standing.py), worked out from it.
+"""
+
+from typing import TypeAlias
+
+from django.contrib.auth.models import AnonymousUser
+
+from coproduce.accounts.models import User
+
+ActingUser: TypeAlias = User | AnonymousUser
