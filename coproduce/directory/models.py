@@ -146,10 +146,6 @@ class Service(HsdsRecord):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def is_full(self) -> bool:
-        return self.places_available == 0
-
 
 class Location(HsdsRecord):
     class LocationType(models.TextChoices):

@@ -20,7 +20,6 @@ from coproduce.directory.models import (
     Schedule,
     Service,
     ServiceAtLocation,
-    Taxonomy,
 )
 from coproduce.programmes.models import Partnership
 from coproduce.programmes.selectors import running_programmes
@@ -39,13 +38,6 @@ DAY_NAMES = {
 }
 # A service whose details nobody has confirmed for this long is flagged to the people who keep it.
 CHECK_AGAIN_AFTER = datetime.timedelta(days=183)
-
-
-def barrier_taxonomy() -> Taxonomy:
-    """Our barrier and need taxonomy as an HSDS taxonomy (published on first use, same ids everywhere)."""
-    from coproduce.directory.services import ensure_barrier_taxonomy
-
-    return ensure_barrier_taxonomy()
 
 
 def _barrier_taxonomy_id() -> uuid.UUID:

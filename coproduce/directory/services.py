@@ -312,60 +312,6 @@ def mark_service_checked(*, actor: Any, service_id: uuid.UUID | str, version: in
     return service
 
 
-def update_capacity(
-    *,
-    actor: Any,
-    service_id: uuid.UUID | str,
-    version: int,
-    places_available: int | None,
-) -> Service:
-    """How many places are free for new referrals now (None: not known); stamped with the time."""
-    if places_available is not None and places_available < 0:
-        raise InvalidInput({"places_available": ["Enter 0 or more places, or leave it empty if you do not know."]})
-    with transaction.atomic():
-        service = _locked_service(actor, service_id, version)
-        service.places_available = places_available
-        service.capacity_updated_at = timezone.now()
-        service.bump_version()
-        service.save()
-        _audit(actor, AuditEvent.Action.CHANGE, service, ["places_available", "capacity_updated_at"])
-    return service
-
-
-def add_service_need(*, actor: Any, service_id: uuid.UUID | str, version: int, need: str) -> Service:
-    """Tag the service as helping with one more barrier."""
-    _check_needs([need])
-    with transaction.atomic():
-        service = _locked_service(actor, service_id, version)
-        current = list(
-            service.attributes.filter(taxonomy_term__taxonomy_detail_id=BARRIER_TAXONOMY_ID).values_list(
-                "taxonomy_term__code", flat=True
-            )
-        )
-        if need in current:
-            return service
-        _set_needs(service, [*current, need])
-        service.bump_version()
-        service.save()
-        _audit(actor, AuditEvent.Action.CHANGE, service, ["needs"])
-    return service
-
-
-def remove_service_need(*, actor: Any, service_id: uuid.UUID | str, version: int, need: str) -> Service:
-    """Stop tagging the service with a barrier."""
-    with transaction.atomic():
-        service = _locked_service(actor, service_id, version)
-        removed, _ = service.attributes.filter(
-            taxonomy_term__taxonomy_detail_id=BARRIER_TAXONOMY_ID, taxonomy_term__code=need
-        ).delete()
-        if not removed:
-            return service
-        service.bump_version()
-        service.save()
-        _audit(actor, AuditEvent.Action.CHANGE, service, ["needs"])
-    return service
-
-
 def set_opening_times(
     *,
     actor: Any,

@@ -23,7 +23,8 @@ from django.urls import reverse
 from coproduce.directory.hsds.exporter import export_directory, export_tabular
 from coproduce.directory.hsds.importer import import_hsds_json, import_hsds_tabular
 from coproduce.directory.models import DirectoryOrganisation, Phone, Service, TaxonomyTerm
-from coproduce.directory.selectors import barrier_taxonomy, services_editable_by
+from coproduce.directory.selectors import services_editable_by
+from coproduce.directory.services import ensure_barrier_taxonomy
 from coproduce.plans.models import Barrier
 from tests.personas import Personas
 from tests.referrals.factories import PartnerEntryFactory, PartnerServiceFactory
@@ -189,7 +190,7 @@ def test_a_shared_service_may_be_changed_but_not_taken_out_of_glasgow(personas: 
 
 
 def test_the_shared_taxonomy_may_grow_but_not_change(personas: Personas) -> None:
-    taxonomy = barrier_taxonomy()
+    taxonomy = ensure_barrier_taxonomy()
     term = TaxonomyTerm.objects.get(taxonomy_detail=taxonomy, code=Barrier.CHILDCARE.value)
     document = {
         "taxonomy_terms": [

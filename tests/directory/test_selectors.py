@@ -8,7 +8,6 @@ import pytest
 from coproduce.core.errors import NotFound
 from coproduce.directory.models import DirectoryOrganisation, Service, Taxonomy, TaxonomyTerm
 from coproduce.directory.selectors import (
-    barrier_taxonomy,
     editable_service,
     needs_checking,
     organisations_editable_by,
@@ -16,7 +15,7 @@ from coproduce.directory.selectors import (
     services_editable_by,
     visible_service,
 )
-from coproduce.directory.services import BARRIER_TAXONOMY_ID, barrier_term_id
+from coproduce.directory.services import BARRIER_TAXONOMY_ID, barrier_term_id, ensure_barrier_taxonomy
 from coproduce.plans.models import Barrier
 from tests.directory.factories import (
     DirectoryOrganisationFactory,
@@ -50,7 +49,7 @@ def names(services: object) -> list[str]:
 
 
 def test_the_barrier_taxonomy_has_one_term_per_barrier_with_fixed_ids() -> None:
-    taxonomy = barrier_taxonomy()
+    taxonomy = ensure_barrier_taxonomy()
     assert (taxonomy.id, taxonomy.name) == (
         uuid.uuid5(uuid.uuid5(uuid.NAMESPACE_URL, "https://coproduce.scot/hsds/taxonomies/barriers"), "taxonomy"),
         "Coproduce barriers and needs",
@@ -64,8 +63,8 @@ def test_the_barrier_taxonomy_has_one_term_per_barrier_with_fixed_ids() -> None:
 
 
 def test_publishing_the_taxonomy_twice_changes_nothing() -> None:
-    barrier_taxonomy()
-    barrier_taxonomy()
+    ensure_barrier_taxonomy()
+    ensure_barrier_taxonomy()
     assert Taxonomy.objects.filter(pk=BARRIER_TAXONOMY_ID).count() == 1
     assert TaxonomyTerm.objects.count() == len(Barrier.values)
 
@@ -154,7 +153,7 @@ def test_filters_combine() -> None:
 
 def test_search_results_take_the_same_queries_for_one_or_many(django_assert_num_queries: object) -> None:
     fife = PartnershipFactory()
-    barrier_taxonomy()
+    ensure_barrier_taxonomy()
 
     def build(count: int) -> None:
         for _ in range(count):

@@ -11,14 +11,11 @@ from coproduce.core.validation import InvalidInput
 from coproduce.directory.models import Address, Attribute, DirectoryOrganisation, Schedule, Service
 from coproduce.directory.services import (
     OpeningTimes,
-    add_service_need,
     create_service,
     mark_service_checked,
     normalise_postcode,
-    remove_service_need,
     set_opening_times,
     set_service_address,
-    update_capacity,
     update_directory_organisation,
     update_service,
 )
@@ -174,21 +171,11 @@ def test_capacity_is_stamped_with_the_time(personas: Personas, monkeypatch: pyte
     service = personas.partner_service
     moment = datetime.datetime(2026, 11, 28, 10, 30, tzinfo=datetime.UTC)
     monkeypatch.setattr(timezone, "now", lambda: moment)
-    update_capacity(actor=personas.partner_worker.user, service_id=service.pk, version=1, places_available=0)
+    update_service(actor=personas.partner_worker.user, service_id=service.pk, version=1, places_available=0)
     service.refresh_from_db()
-    assert (service.places_available, service.is_full) == (0, True)
-    assert service.capacity_updated_at == moment
+    assert (service.places_available, service.capacity_updated_at) == (0, moment)
     with pytest.raises(InvalidInput):
-        update_capacity(actor=personas.partner_worker.user, service_id=service.pk, version=2, places_available=-1)
-
-
-def test_need_tags_are_added_and_removed_one_at_a_time(personas: Personas) -> None:
-    service = personas.partner_service
-    add_service_need(actor=personas.partner_worker.user, service_id=service.pk, version=1, need=Barrier.HOUSING)
-    add_service_need(actor=personas.partner_worker.user, service_id=service.pk, version=2, need=Barrier.DIGITAL)
-    remove_service_need(actor=personas.partner_worker.user, service_id=service.pk, version=3, need=Barrier.HOUSING)
-    service.refresh_from_db()
-    assert (needs_of(service), service.version) == (["digital"], 4)
+        update_service(actor=personas.partner_worker.user, service_id=service.pk, version=2, places_available=-1)
 
 
 def test_opening_times_replace_the_services_own_rows(personas: Personas) -> None:

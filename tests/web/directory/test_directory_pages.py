@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from coproduce.directory.hsds.validate import STANDARD_DIR
 from coproduce.directory.models import Address, DirectoryOrganisation, Schedule, Service
-from coproduce.directory.selectors import barrier_taxonomy
+from coproduce.directory.services import ensure_barrier_taxonomy
 from coproduce.plans.models import Barrier
 from tests.directory.factories import (
     AddressFactory,
@@ -58,7 +58,7 @@ def test_anyone_can_search_the_directory(personas: Personas, client_for: Callabl
 
 
 def test_each_filter_includes_and_excludes(personas: Personas, client: Client) -> None:
-    barrier_taxonomy()
+    ensure_barrier_taxonomy()
     evening = service_for_need(Barrier.HOUSING, name="Evening housing clinic", partnerships=[personas.glasgow])
     ScheduleFactory(service=evening, byday="TH", opens_at=datetime.time(18), closes_at=datetime.time(20))
     creche = ServiceFactory(name="Creche course", childcare_on_site=True, description="Learn to drive")
@@ -111,7 +111,7 @@ def test_the_search_page_shows_what_people_need_to_know(personas: Personas, clie
 def test_search_takes_the_same_queries_for_one_page_or_many_rows(
     personas: Personas, client: Client, django_assert_num_queries: object
 ) -> None:
-    barrier_taxonomy()
+    ensure_barrier_taxonomy()
     Service.objects.update(status=Service.Status.INACTIVE)
 
     def add(count: int) -> None:
