@@ -18,8 +18,6 @@ for the export itself.
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 import rules
@@ -39,7 +37,6 @@ from coproduce.research.services.quotes import (
 )
 
 QDC_NAMESPACE = "urn:QDA-XML:codebook:1.0"
-QDC_SCHEMA = Path(__file__).resolve().parent / "refi_qda" / "Codebook.xsd"
 QDC_CONTENT_TYPE = "application/xml; charset=utf-8"
 ORIGIN = "Coproduce"
 # Fixed, so that the GUIDs of a code are the same in every export from every installation.
@@ -237,19 +234,6 @@ def codebook_qdc(codebook: Codebook, codes: Sequence[Code], themes: Sequence[Any
             for code in members:
                 etree.SubElement(element, f"{q}MemberCode", guid=code_guid(code))
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-
-
-@cache
-def qdc_schema() -> etree.XMLSchema:
-    return etree.XMLSchema(etree.parse(str(QDC_SCHEMA)))
-
-
-def qdc_problems(document: bytes) -> list[str]:
-    """What makes a document invalid against the official Codebook schema (empty when valid)."""
-    schema = qdc_schema()
-    if schema.validate(etree.fromstring(document)):
-        return []
-    return [f"line {error.line}: {error.message}" for error in schema.error_log]
 
 
 def export_codebook_qdc(*, actor: Any, codebook_id: int) -> tuple[Codebook, bytes]:

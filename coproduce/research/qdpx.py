@@ -86,10 +86,6 @@ def segment_guid(segment_id: int, part: str = "selection") -> str:
     return _guid(f"segment:{segment_id}:{part}")
 
 
-def project_guid(codebook_id: int) -> str:
-    return _guid(f"project:codebook:{codebook_id}")
-
-
 def normal_guid(value: str | None) -> str:
     """GUIDs compare without braces and case: "{ABC…}" from NVivo is "abc…"."""
     return (value or "").strip().strip("{}").lower()
@@ -251,14 +247,6 @@ def project_zip(content: ProjectContent) -> bytes:
 @cache
 def project_schema() -> etree.XMLSchema:
     return etree.XMLSchema(etree.parse(str(QDE_SCHEMA)))
-
-
-def qde_problems(document: bytes) -> list[str]:
-    """What makes a project.qde invalid against the official Project schema (empty when valid)."""
-    schema = project_schema()
-    if schema.validate(etree.fromstring(document, _parser())):
-        return []
-    return [f"line {error.line}: {error.message}" for error in schema.error_log]
 
 
 # ---- reading ------------------------------------------------------------------------------------

@@ -3,9 +3,9 @@
 from lxml import etree
 
 from coproduce.audit.models import AuditEvent
-from coproduce.research.exchange import qdc_problems
 from coproduce.research.models import CodedSegment, Quote
 from tests.api.helpers import send_json
+from tests.research.refi_qda import qdc_problems, qde_problems
 from tests.research.story import CHOICE_PASSAGE, JOBCENTRE_PASSAGE
 
 BASE = "/api/v1/research"
@@ -116,8 +116,6 @@ def test_project_qdpx_export_and_import(personas, client_for):
     import zipfile
 
     from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from coproduce.research.qdpx import qde_problems
 
     s = personas.research
     eve = personas.evaluator.user

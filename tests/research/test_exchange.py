@@ -14,10 +14,10 @@ from coproduce.research.exchange import (
     export_codebook_qdc,
     export_quotes,
     export_segments,
-    qdc_problems,
 )
 from coproduce.research.models import CodedSegment
 from tests.research.factories import CodebookFactory, CodeFactory
+from tests.research.refi_qda import qdc_problems
 from tests.research.story import CHOICE_PASSAGE, JOBCENTRE_PASSAGE, PAT_TRANSCRIPT
 
 Q = f"{{{QDC_NAMESPACE}}}"

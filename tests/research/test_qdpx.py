@@ -16,7 +16,6 @@ from coproduce.research.models import CodedSegment, Transcript
 from coproduce.research.qdpx import (
     CONSENSUS_USER_GUID,
     QDE_NAMESPACE,
-    qde_problems,
     segment_guid,
     transcript_guid,
     user_guid,
@@ -25,6 +24,7 @@ from coproduce.research.services.coding import settle_consensus
 from coproduce.research.services.project_exchange import export_project_qdpx, import_project_qdpx
 from tests.accounts.factories import UserFactory
 from tests.programmes.factories import StaffMemberFactory
+from tests.research.refi_qda import qde_problems
 from tests.research.story import CHOICE_PASSAGE, JOBCENTRE_PASSAGE, OLIVE_TRANSCRIPT, PAT_TRANSCRIPT
 
 Q = f"{{{QDE_NAMESPACE}}}"

@@ -5,7 +5,7 @@ from django.urls import reverse
 from lxml import etree
 
 from coproduce.audit.models import AuditEvent
-from coproduce.research.exchange import qdc_problems
+from tests.research.refi_qda import qdc_problems, qde_problems
 
 EVE = "Eve Evaluator"
 EZRA = "Ezra Evaluator"
@@ -109,7 +109,6 @@ def test_project_qdpx_download_and_import_page(personas, client_for):
     import zipfile
 
     from coproduce.research.models import CodedSegment
-    from coproduce.research.qdpx import qde_problems
 
     s = personas.research
     client = client_for("evaluator")
