@@ -165,7 +165,3 @@ class Message(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.template} by {self.channel} ({self.status})"
-
-    @property
-    def participant_id_for_audit(self) -> int | None:
-        return self.participant_id

@@ -233,10 +233,6 @@ TEMPLATES: dict[str, MessageTemplate] = {
 }
 
 
-def template_named(name: str) -> MessageTemplate:
-    return TEMPLATES[name]
-
-
 def _fill(values: dict[str, str]) -> dict[str, str]:
     filled = {}
     for key, value in values.items():

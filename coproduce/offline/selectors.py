@@ -48,10 +48,6 @@ def with_visit_mark(participants: QuerySet[Any], user: Any, now: datetime.dateti
     return participants.annotate(on_visits=Exists(marks))
 
 
-def is_on_visits(user: Any, participant_id: int, now: datetime.datetime | None = None) -> bool:
-    return visit_marks_for(user, now).filter(participant_id=participant_id).exists()
-
-
 def marked_participant_ids(user: Any, now: datetime.datetime | None = None) -> set[int]:
     return set(visit_marks_for(user, now).values_list("participant_id", flat=True))
 

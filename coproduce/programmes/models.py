@@ -1,7 +1,5 @@
 """Programme → Partnership (local area) → Organisation; staff and their roles."""
 
-import datetime
-
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -44,9 +42,6 @@ class Programme(VersionedModel):
 
     def __str__(self) -> str:
         return self.name
-
-    def is_running_on(self, day: datetime.date) -> bool:
-        return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
 
 
 class Organisation(VersionedModel):

@@ -3,7 +3,7 @@
 import datetime
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from coproduce.accounts.roles import Role
@@ -60,11 +60,6 @@ def keyworkers_in(partnership_id: int) -> QuerySet[StaffMember]:
     )
 
 
-def programmes_visible_to(user: Any) -> QuerySet[Programme]:
-    """The programmes a person works in, oversees or took part in, the one that started last first."""
-    return Programme.objects.filter(pk__in=standing_of(user).programme_ids).order_by("-starts_on", "pk")
-
-
 def chosen_programme(user: Any, wanted_id: int | None = None) -> Programme | None:
     """The programme a person's programme-wide pages show: the one they chose if they may see it,
     else the one that started last. None for someone with no programme."""
@@ -97,12 +92,3 @@ def public_partnerships() -> QuerySet[Partnership]:
     """Areas someone can ask for help in, for the public enquiry page: those of the programmes running
     today (an area runs one programme at a time). No personal data."""
     return Partnership.objects.filter(programme__in=running_programmes()).order_by("area_name")
-
-
-def organisation_counts_by_kind(partnership: Partnership) -> dict[str, int]:
-    rows = (
-        PartnershipMembership.objects.filter(partnership=partnership)
-        .values("organisation__kind")
-        .annotate(n=Count("pk"))
-    )
-    return {row["organisation__kind"]: row["n"] for row in rows}

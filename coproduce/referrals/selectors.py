@@ -150,27 +150,6 @@ def inbox_counts(
     )
 
 
-def overdue_referrals_for(user: Any, *, today: datetime.date | None = None) -> QuerySet[Referral]:
-    """The overdue referrals this keyworker made for their caseload, or this partner worker must answer."""
-    today = today or timezone.localdate()
-    actor = standing_of(user)
-    scope = Q()
-    granted = False
-    if actor.has(Role.KEYWORKER) and actor.staff_member is not None:
-        scope |= Q(participant__keyworker_id=actor.staff_member.pk)
-        granted = True
-    if actor.has(Role.PARTNER_WORKER) and actor.organisation_id is not None:
-        scope |= Q(organisation_id=actor.organisation_id)
-        granted = True
-    if not granted:
-        return Referral.objects.none()
-    return (
-        with_overdue(referrals_visible_to(user).filter(scope).filter(overdue_q(today)), today)
-        .select_related("participant", "service", "organisation")
-        .order_by("answer_due_on", "pk")
-    )
-
-
 def referrals_of(user: Any, participant_id: int, *, today: datetime.date | None = None) -> QuerySet[Referral]:
     """One participant's referrals and signposting that this person may see, with `is_overdue`."""
     return (
@@ -397,31 +376,12 @@ def working_days_after(day: datetime.date, days: int) -> datetime.date:
     return current
 
 
-def referrals_waiting_on_keyworker(user: Any) -> QuerySet[Referral]:
-    """Referrals of the keyworker's own participants that wait on the keyworker, oldest first, one query.
-
-    Agreed by the participant and not yet sent (the keyworker sends it), or proposed by the
-    participant themself (the keyworker talks it through with them).
-    """
-    actor = standing_of(user)
-    if not actor.has(Role.KEYWORKER) or actor.staff_member is None:
-        return Referral.objects.none()
-    waiting = Q(state=Referral.State.AGREED) | Q(
-        state=Referral.State.PROPOSED, proposed_by=Referral.ProposedBy.PARTICIPANT
-    )
-    return (
-        referrals_visible_to(user)
-        .filter(waiting, participant__keyworker_id=actor.staff_member.pk)
-        .select_related("participant", "service", "organisation")
-        .order_by("proposed_at", "pk")
-    )
-
-
 def caseload_referrals_for(user: Any, *, today: datetime.date | None = None) -> tuple[list[Referral], list[Referral]]:
     """The caseload page's referrals in one query: (overdue, waiting on the keyworker).
 
-    Overdue as in `overdue_referrals_for` (sent for the keyworker's own participants, no answer in
-    time), oldest due first; waiting as in `referrals_waiting_on_keyworker`, oldest first.
+    Overdue: sent for the keyworker's own participants and not answered in time, oldest due first.
+    Waiting on the keyworker, oldest first: agreed by the participant and not yet sent (the keyworker
+    sends it), or proposed by the participant themself (the keyworker talks it through with them).
     """
     today = today or timezone.localdate()
     actor = standing_of(user)

@@ -93,10 +93,6 @@ class RetentionReport:
     sign_in_logs: int = 0
     subject_access_copies: int = 0
 
-    @property
-    def people_anonymised(self) -> int:
-        return self.erasures + sum(programme.closed_cases for programme in self.programmes)
-
     def as_counts(self) -> dict[str, int | None]:
         return {
             "erasures": self.erasures,

@@ -134,11 +134,6 @@ def restricted_notes_with_decisions(request: SubjectAccessRequest) -> QuerySet[C
     )
 
 
-def copy_content(request: SubjectAccessRequest, now: datetime.datetime | None = None) -> PreparedCopy | None:
-    """The prepared copy of a request the caller may already see, if it is there and not expired."""
-    return PreparedCopy.objects.filter(request=request, expires_at__gt=now or timezone.now()).first()
-
-
 def copy_summary(request: SubjectAccessRequest) -> PreparedCopy | None:
     """The prepared copy's details without its content, for pages that describe it."""
     return PreparedCopy.objects.filter(request=request).defer("content").first()
