@@ -153,9 +153,10 @@ REPLICA_READ_URL_NAMES = [
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
+# No permission backend: code asks `rules.has_perm` directly, never `user.has_perm` (docs/adr/0004),
+# so a non-superuser's `user.has_perm` is always False and only superusers get into the admin.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "rules.permissions.ObjectPermissionBackend",
     "coproduce.accounts.backends.EmailOrMobileBackend",
 ]
 
