@@ -26,6 +26,7 @@ import rules
 from django.db.models import QuerySet
 from lxml import etree
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
 from coproduce.core.errors import NotAllowed, NotFound
@@ -59,7 +60,7 @@ class Rows:
     rows: tuple[tuple[Cell, ...], ...]
 
 
-def _check_allowed(actor: Any) -> None:
+def _check_allowed(actor: ActingUser) -> None:
     if not rules.has_perm("research.work_on_evaluation", actor):
         raise NotAllowed("Only evaluators export the analysis.")
 
@@ -96,14 +97,14 @@ def code_path(code: Code, codes_by_id: dict[int, Code]) -> str:
 
 
 def segments_to_export(
-    user: Any,
+    actor: ActingUser,
     *,
     programme_id: int | None = None,
     codebook_id: int | None = None,
     wave_id: int | None = None,
     partnership_id: int | None = None,
 ) -> QuerySet[CodedSegment]:
-    segments = segments_visible_to(user, programme_id=programme_id).select_related(
+    segments = segments_visible_to(actor, programme_id=programme_id).select_related(
         "transcript__wave",
         "transcript__partnership",
         "transcript__interview__research_consent",
@@ -121,7 +122,7 @@ def segments_to_export(
 
 def export_segments(
     *,
-    actor: Any,
+    actor: ActingUser,
     programme_id: int | None = None,
     codebook_id: int | None = None,
     wave_id: int | None = None,
@@ -160,7 +161,7 @@ def export_segments(
     return Rows(slug="coded-segments", title="Coded segments", columns=SEGMENT_COLUMNS, rows=rows)
 
 
-def _audit_export(*, actor: Any, participant_ids: set[int | None]) -> None:
+def _audit_export(*, actor: ActingUser, participant_ids: set[int | None]) -> None:
     from coproduce.audit.services import record_participant_reads
 
     record_participant_reads(
@@ -175,7 +176,7 @@ def _audit_export(*, actor: Any, participant_ids: set[int | None]) -> None:
 QUOTE_COLUMNS = ("text", "attribution", "codes", "themes", "note")
 
 
-def export_quotes(*, actor: Any, filters: QuoteFilters | None = None) -> Rows:
+def export_quotes(*, actor: ActingUser, filters: QuoteFilters | None = None) -> Rows:
     """The quote bank (as filtered) with attributions, codes and themes. Audited per participant quoted."""
     _check_allowed(actor)
     quotes = list(quotes_in_bank(actor, filters or QuoteFilters()))
@@ -252,7 +253,7 @@ def qdc_problems(document: bytes) -> list[str]:
     return [f"line {error.line}: {error.message}" for error in schema.error_log]
 
 
-def export_codebook_qdc(*, actor: Any, codebook_id: int) -> tuple[Codebook, bytes]:
+def export_codebook_qdc(*, actor: ActingUser, codebook_id: int) -> tuple[Codebook, bytes]:
     """One codebook as a REFI-QDA .qdc document. No personal data; the export is audited."""
     _check_allowed(actor)
     codebook = codebooks_visible_to(actor).filter(pk=codebook_id).first()

@@ -26,11 +26,11 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
 import rules
 from django.db.models import Q
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.core.errors import NotAllowed
 from coproduce.outcomes.models import Outcome
 from coproduce.participants.models import Child
@@ -227,7 +227,7 @@ def propose(
     ]
 
 
-def candidates_for(actor: Any, wave: Wave) -> list[Candidate]:
+def candidates_for(actor: ActingUser, wave: Wave) -> list[Candidate]:
     """Everyone eligible for the wave, with what may be used about them. Five queries.
 
     Eligible: research consent in force (evaluators see no other), covering interviews, in the

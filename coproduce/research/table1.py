@@ -12,6 +12,7 @@ from typing import Any
 import rules
 from django.db.models import Count
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.core.errors import NotAllowed
 from coproduce.programmes.models import Partnership
 from coproduce.research.models import Interview
@@ -145,7 +146,7 @@ class TableOne:
         return tuple(columns), tuple(rows)
 
 
-def table_one(actor: Any, *, programme_id: int | None = None) -> TableOne:
+def table_one(actor: ActingUser, *, programme_id: int | None = None) -> TableOne:
     """Interviews done by area × wave year × kind in one programme, for evaluators. Zeros included.
 
     Counts every interview done, including those whose interviewee has since withdrawn: a

@@ -23,6 +23,7 @@ import rules
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet
 
+from coproduce.accounts.acting import ActingUser, signed_in
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event, record_participant_reads
 from coproduce.core.errors import ConflictError, NotAllowed, NotFound
@@ -51,17 +52,17 @@ PASSAGE_PREFIX = "passage:"
 # ---- who, and about whom ------------------------------------------------------------------------
 
 
-def _require_evaluator(actor: Any, doing: str) -> None:
+def _require_evaluator(actor: ActingUser, doing: str) -> None:
     if not rules.has_perm("research.work_on_evaluation", actor):
         raise NotAllowed(f"Only evaluators can {doing}.")
 
 
-def coding_transcripts(actor: Any) -> QuerySet[Transcript]:
+def coding_transcripts(actor: ActingUser) -> QuerySet[Transcript]:
     """Transcripts the evaluator may see, with what attribution and audit need selected."""
     return transcripts_visible_to(actor).select_related("wave", "partnership", "interview__research_consent")
 
 
-def transcript_for_coding(actor: Any, transcript_id: int, *, lock: bool = False) -> Transcript:
+def transcript_for_coding(actor: ActingUser, transcript_id: int, *, lock: bool = False) -> Transcript:
     """A transcript the evaluator may see and that is ready for coding.
 
     Not visible (or not theirs to see: a withdrawn interviewee's) is NotFound; still being
@@ -80,7 +81,7 @@ def transcript_for_coding(actor: Any, transcript_id: int, *, lock: bool = False)
     return transcript
 
 
-def record_transcript_read(*, actor: Any, transcript: Transcript) -> None:
+def record_transcript_read(*, actor: ActingUser, transcript: Transcript) -> None:
     """Audit that a transcript's text or coding was shown, against the interviewee if a participant."""
     record_event(
         actor=actor,
@@ -90,7 +91,7 @@ def record_transcript_read(*, actor: Any, transcript: Transcript) -> None:
     )
 
 
-def record_transcript_list_read(*, actor: Any, transcripts: Iterable[Transcript]) -> None:
+def record_transcript_list_read(*, actor: ActingUser, transcripts: Iterable[Transcript]) -> None:
     """Audit a list of transcripts shown: one event per participant interviewee, in one query."""
     participant_ids = sorted(
         {pid for pid in (interviewee_participant_id(transcript) for transcript in transcripts) if pid is not None}
@@ -104,7 +105,7 @@ def record_transcript_list_read(*, actor: Any, transcripts: Iterable[Transcript]
     )
 
 
-def transcripts_to_code(actor: Any, *, programme_id: int | None = None) -> QuerySet[Transcript]:
+def transcripts_to_code(actor: ActingUser, *, programme_id: int | None = None) -> QuerySet[Transcript]:
     """Transcripts ready for coding (of one programme, if given), with how many segments this coder applied
     and how many coders coded each."""
     _require_evaluator(actor, "code transcripts")
@@ -129,7 +130,7 @@ def _clean_text(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-def _codebook(actor: Any, codebook_id: int, *, lock: bool = False) -> Codebook:
+def _codebook(actor: ActingUser, codebook_id: int, *, lock: bool = False) -> Codebook:
     codebooks = codebooks_visible_to(actor)
     if lock:
         codebooks = codebooks.select_for_update()
@@ -140,7 +141,7 @@ def _codebook(actor: Any, codebook_id: int, *, lock: bool = False) -> Codebook:
 
 
 def _audit_change(
-    actor: Any,
+    actor: ActingUser,
     record: Any,
     action: str,
     changed: Iterable[str],
@@ -163,7 +164,7 @@ def _unknown_fields(changes: Mapping[str, Any], allowed: Sequence[str]) -> None:
 
 def create_codebook(
     *,
-    actor: Any,
+    actor: ActingUser,
     programme_id: int,
     name: str,
     description: str = "",
@@ -191,7 +192,7 @@ def create_codebook(
 
 def update_codebook(
     *,
-    actor: Any,
+    actor: ActingUser,
     codebook_id: int,
     version: int,
     changes: Mapping[str, Any],
@@ -232,7 +233,7 @@ def _apply_changes(row: Any, changes: Mapping[str, Any]) -> list[str]:
 
 def create_theme(
     *,
-    actor: Any,
+    actor: ActingUser,
     codebook_id: int,
     name: str,
     description: str = "",
@@ -261,7 +262,7 @@ def _check_theme_name(codebook_id: int, name: str, *, exclude_id: int | None = N
         raise InvalidInput({"name": [f"There is already a theme called {name} in this codebook."]})
 
 
-def _theme(actor: Any, theme_id: int, *, lock: bool = False) -> Theme:
+def _theme(actor: ActingUser, theme_id: int, *, lock: bool = False) -> Theme:
     themes = Theme.objects.filter(codebook__in=codebooks_visible_to(actor))
     if lock:
         themes = themes.select_for_update()
@@ -273,7 +274,7 @@ def _theme(actor: Any, theme_id: int, *, lock: bool = False) -> Theme:
 
 def update_theme(
     *,
-    actor: Any,
+    actor: ActingUser,
     theme_id: int,
     version: int,
     changes: Mapping[str, Any],
@@ -298,7 +299,7 @@ def update_theme(
 
 def reorder_themes(
     *,
-    actor: Any,
+    actor: ActingUser,
     codebook_id: int,
     theme_ids: Sequence[int],
 ) -> list[Theme]:
@@ -323,7 +324,7 @@ def reorder_themes(
     return [themes[theme_id] for theme_id in theme_ids]
 
 
-def move_theme(*, actor: Any, theme_id: int, by: int) -> list[Theme]:
+def move_theme(*, actor: ActingUser, theme_id: int, by: int) -> list[Theme]:
     """Move a theme up (`by` −1) or down (+1) among its codebook's themes."""
     _require_evaluator(actor, "change the codebook")
     theme = _theme(actor, theme_id)
@@ -375,7 +376,7 @@ def _check_code_name(codebook_id: int, name: str, *, exclude_id: int | None = No
 
 def create_code(
     *,
-    actor: Any,
+    actor: ActingUser,
     codebook_id: int,
     name: str,
     definition: str = "",
@@ -399,7 +400,7 @@ def create_code(
             theme_id=theme_id,
             colour=_clean_colour(colour),
             emergent=emergent,
-            created_by=actor,
+            created_by=signed_in(actor),
         )
         validate_model(code)
         code.save()
@@ -410,7 +411,7 @@ def create_code(
 
 def update_code(
     *,
-    actor: Any,
+    actor: ActingUser,
     code_id: int,
     version: int,
     changes: Mapping[str, Any],
@@ -444,7 +445,7 @@ def update_code(
 # ---- coding -------------------------------------------------------------------------------------
 
 
-def _codes_for(actor: Any, transcript: Transcript, code_ids: Iterable[int], *, required: bool) -> list[Code]:
+def _codes_for(actor: ActingUser, transcript: Transcript, code_ids: Iterable[int], *, required: bool) -> list[Code]:
     wanted = set(code_ids)
     if not wanted:
         if required:
@@ -458,7 +459,7 @@ def _codes_for(actor: Any, transcript: Transcript, code_ids: Iterable[int], *, r
 
 def apply_code(
     *,
-    actor: Any,
+    actor: ActingUser,
     transcript_id: int,
     code_ids: Sequence[int],
     passage: str,
@@ -476,7 +477,7 @@ def apply_code(
         begin, end = locate_passage(transcript.text, passage, start)
         already = set(
             CodedSegment.objects.filter(
-                transcript=transcript, coder=actor, start=begin, end=end, is_consensus=False
+                transcript=transcript, coder=signed_in(actor), start=begin, end=end, is_consensus=False
             ).values_list("code_id", flat=True)
         )
         new_codes = [code for code in codes if code.pk not in already]
@@ -490,7 +491,7 @@ def apply_code(
                     segment = CodedSegment.objects.create(
                         transcript=transcript,
                         code=code,
-                        coder=actor,
+                        coder=signed_in(actor),
                         start=begin,
                         end=end,
                         text=transcript.text[begin:end],
@@ -505,7 +506,7 @@ def apply_code(
     return segments
 
 
-def remove_segment(*, actor: Any, segment_id: int) -> None:
+def remove_segment(*, actor: ActingUser, segment_id: int) -> None:
     """A coder removes a segment they applied (nobody removes another coder's). The audit event stays."""
     with transaction.atomic():
         segment = (
@@ -529,7 +530,7 @@ def passage_key(start: int, end: int) -> str:
 
 def settle_consensus(
     *,
-    actor: Any,
+    actor: ActingUser,
     transcript_id: int,
     start: int,
     end: int,
@@ -556,7 +557,7 @@ def settle_consensus(
             CodedSegment.objects.create(
                 transcript=transcript,
                 code=code,
-                coder=actor,
+                coder=signed_in(actor),
                 start=start,
                 end=end,
                 text=transcript.text[start:end],
@@ -628,7 +629,7 @@ def settled_passages(transcript: Transcript) -> set[tuple[int, int]]:
     return settled
 
 
-def compare_coders(actor: Any, transcript: Transcript) -> list[PassageComparison]:
+def compare_coders(actor: ActingUser, transcript: Transcript) -> list[PassageComparison]:
     """Every passage coded on the transcript, in order, with each coder's codes side by side.
 
     Passages are matched by their exact start and end. The coders are everyone who coded the

@@ -8,8 +8,6 @@ their area's manager record it; nobody else. Withdrawing goes through the one
 that moment evaluators see nothing of the person.
 """
 
-from typing import Any
-
 import rules
 from django.conf import settings
 from django.db import transaction
@@ -18,6 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
+from coproduce.accounts.acting import ActingUser, signed_in
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
@@ -93,7 +92,7 @@ def _check_elements(elements: dict[str, bool]) -> None:
         raise InvalidInput(errors)
 
 
-def _participant_for_change(actor: Any, participant_id: int) -> Participant:
+def _participant_for_change(actor: ActingUser, participant_id: int) -> Participant:
     participant = participants_visible_to(actor).select_for_update().filter(pk=participant_id).first()
     if participant is None:
         raise NotFound("No such participant.")
@@ -112,7 +111,7 @@ def _free_pseudonym(participant_id: int) -> str:
 
 def give_research_consent(
     *,
-    actor: Any,
+    actor: ActingUser,
     participant_id: int,
     interview: bool,
     recording: bool,
@@ -185,7 +184,7 @@ def give_research_consent(
                 participant=participant,
                 purpose=Consent.Purpose.RESEARCH,
                 given_at=timezone.now(),
-                given_by=actor,
+                given_by=signed_in(actor),
                 given_how=how,
             )
         consent.detail = _detail(elements)
@@ -220,7 +219,7 @@ def give_research_consent(
 
 def withdraw_research_consent(
     *,
-    actor: Any,
+    actor: ActingUser,
     participant_id: int,
     how: str,
     version: int | None = None,

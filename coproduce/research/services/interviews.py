@@ -15,6 +15,7 @@ from typing import Any
 import rules
 from django.db import transaction
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.accounts.roles import Role
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event, record_events
@@ -62,12 +63,12 @@ NEXT_STATUSES: dict[str, frozenset[str]] = {
 }
 
 
-def _require_evaluator(actor: Any) -> None:
+def _require_evaluator(actor: ActingUser) -> None:
     if not rules.has_perm("research.work_on_evaluation", actor):
         raise NotAllowed("Only evaluators work on the evaluation.")
 
 
-def _programme(actor: Any, programme_id: int | None) -> Programme:
+def _programme(actor: ActingUser, programme_id: int | None) -> Programme:
     """The programme named, if the evaluator oversees it, or the only one they oversee. A programme they do
     not oversee is refused exactly as one that does not exist."""
     programmes = standing_of(actor).programmes
@@ -95,7 +96,7 @@ def _apply(row: Any, changes: Mapping[str, Any], allowed: Iterable[str]) -> list
     return changed
 
 
-def _audit(actor: Any, action: str, record: Any, participant_id: int | None, fields: Any) -> None:
+def _audit(actor: ActingUser, action: str, record: Any, participant_id: int | None, fields: Any) -> None:
     record_event(
         actor=actor,
         action=action,
@@ -121,7 +122,7 @@ def _check_wave(wave: Wave) -> None:
 
 def create_wave(
     *,
-    actor: Any,
+    actor: ActingUser,
     year: int,
     name: str,
     starts_on: datetime.date,
@@ -144,7 +145,7 @@ def create_wave(
     return wave
 
 
-def update_wave(*, actor: Any, wave_id: int, version: int, changes: Mapping[str, Any]) -> Wave:
+def update_wave(*, actor: ActingUser, wave_id: int, version: int, changes: Mapping[str, Any]) -> Wave:
     """Change a wave's year, name or dates. A stale `version` changes nothing (ConflictError)."""
     _require_evaluator(actor)
     with transaction.atomic():
@@ -192,7 +193,7 @@ def _check_stakeholder(stakeholder: Stakeholder) -> None:
 
 def create_stakeholder(
     *,
-    actor: Any,
+    actor: ActingUser,
     name: str,
     role: str,
     partnership_id: int | None = None,
@@ -236,7 +237,7 @@ def create_stakeholder(
     return stakeholder
 
 
-def _locked_stakeholder(actor: Any, stakeholder_id: int, version: int) -> Stakeholder:
+def _locked_stakeholder(actor: ActingUser, stakeholder_id: int, version: int) -> Stakeholder:
     stakeholder = stakeholders_visible_to(actor).select_for_update().filter(pk=stakeholder_id).first()
     if stakeholder is None:
         raise NotFound("No such stakeholder.")
@@ -244,7 +245,9 @@ def _locked_stakeholder(actor: Any, stakeholder_id: int, version: int) -> Stakeh
     return stakeholder
 
 
-def update_stakeholder(*, actor: Any, stakeholder_id: int, version: int, changes: Mapping[str, Any]) -> Stakeholder:
+def update_stakeholder(
+    *, actor: ActingUser, stakeholder_id: int, version: int, changes: Mapping[str, Any]
+) -> Stakeholder:
     """Change a stakeholder's details or what they agreed to. A stale `version` changes nothing."""
     _require_evaluator(actor)
     with transaction.atomic():
@@ -263,7 +266,7 @@ def update_stakeholder(*, actor: Any, stakeholder_id: int, version: int, changes
 
 def withdraw_stakeholder(
     *,
-    actor: Any,
+    actor: ActingUser,
     stakeholder_id: int,
     version: int,
     on: datetime.date | None = None,
@@ -309,7 +312,7 @@ def _check_interview(interview: Interview, *, allows_recording: bool) -> None:
 
 def create_interview(
     *,
-    actor: Any,
+    actor: ActingUser,
     wave_id: int,
     pseudonym: str = "",
     stakeholder_id: int | None = None,
@@ -404,7 +407,7 @@ def _allows_recording(interview: Interview) -> bool:
     return interview.stakeholder is not None and interview.stakeholder.agreed_to_recording
 
 
-def update_interview(*, actor: Any, interview_id: int, version: int, changes: Mapping[str, Any]) -> Interview:
+def update_interview(*, actor: ActingUser, interview_id: int, version: int, changes: Mapping[str, Any]) -> Interview:
     """Change an interview's status, dates, interviewer, checks or arrangements. The status moves
     invited → scheduled → done or declined (declined may be invited again; done stays done)."""
     _require_evaluator(actor)
@@ -441,7 +444,7 @@ def update_interview(*, actor: Any, interview_id: int, version: int, changes: Ma
 
 
 def invite_for_interview(
-    *, actor: Any, wave_id: int, research_consent_ids: Iterable[int]
+    *, actor: ActingUser, wave_id: int, research_consent_ids: Iterable[int]
 ) -> tuple[list[Interview], list[int]]:
     """Invite the chosen participants (from the sampling assistant) to an interview in the wave.
 
@@ -497,7 +500,7 @@ def invite_for_interview(
 
 def record_interview_reads(
     *,
-    actor: Any,
+    actor: ActingUser,
     interviews: Iterable[Interview],
     action: str = AuditEvent.Action.LIST,
 ) -> None:
@@ -518,7 +521,7 @@ def record_interview_reads(
 
 
 def record_research_consent_reads(
-    *, actor: Any, participant_ids: Iterable[int], action: str = AuditEvent.Action.LIST
+    *, actor: ActingUser, participant_ids: Iterable[int], action: str = AuditEvent.Action.LIST
 ) -> None:
     """Audit that pseudonymised participants (with what the evaluators know of them) were shown."""
     from coproduce.audit.services import record_participant_reads
@@ -538,7 +541,7 @@ class ContactDetails:
     mobile: str
 
 
-def interview_contact_details(*, actor: Any, interview: Interview) -> ContactDetails | None:
+def interview_contact_details(*, actor: ActingUser, interview: Interview) -> ContactDetails | None:
     """The participant interviewee's first name, email and mobile, only if their research consent
     (in force) lets the evaluators contact them about interviews. Each read is audited."""
     _require_evaluator(actor)

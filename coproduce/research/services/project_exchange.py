@@ -32,12 +32,13 @@ one applied on the coding page (against the interviewee, with the importer as ac
 """
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import rules
 from django.db import transaction
 from django.utils import timezone
 
+from coproduce.accounts.acting import ActingUser, signed_in
+from coproduce.accounts.models import User
 from coproduce.accounts.roles import Role
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event, record_participant_reads
@@ -66,19 +67,19 @@ from coproduce.research.services.coding import coding_transcripts, transcript_fo
 UPLOAD = "upload"
 
 
-def _require_evaluator(actor: Any, doing: str) -> None:
+def _require_evaluator(actor: ActingUser, doing: str) -> None:
     if not rules.has_perm("research.work_on_evaluation", actor):
         raise NotAllowed(f"Only evaluators can {doing}.")
 
 
-def _codebook(actor: Any, codebook_id: int) -> Codebook:
+def _codebook(actor: ActingUser, codebook_id: int) -> Codebook:
     codebook = codebooks_visible_to(actor).select_related("programme").filter(pk=codebook_id).first()
     if codebook is None:
         raise NotFound("No such codebook.")
     return codebook
 
 
-def project_transcripts(actor: Any, codebook: Codebook) -> list[Transcript]:
+def project_transcripts(actor: ActingUser, codebook: Codebook) -> list[Transcript]:
     """The programme's transcripts ready for coding that the evaluator may see: the project's sources."""
     return list(
         coding_transcripts(actor)
@@ -90,7 +91,7 @@ def project_transcripts(actor: Any, codebook: Codebook) -> list[Transcript]:
 # ---- export -------------------------------------------------------------------------------------
 
 
-def export_project_qdpx(*, actor: Any, codebook_id: int) -> tuple[Codebook, bytes]:
+def export_project_qdpx(*, actor: ActingUser, codebook_id: int) -> tuple[Codebook, bytes]:
     """One codebook's evaluation project as a REFI-QDA .qdpx (zip bytes). Audited per participant quoted."""
     _require_evaluator(actor, "export the evaluation")
     codebook = _codebook(actor, codebook_id)
@@ -109,7 +110,7 @@ def export_project_qdpx(*, actor: Any, codebook_id: int) -> tuple[Codebook, byte
         themes=themes,
         transcripts=transcripts,
         segments=segments,
-        exported_by=actor,
+        exported_by=signed_in(actor),
         exported_at=timezone.now(),
     )
     document = project_zip(content)
@@ -126,8 +127,9 @@ def export_project_qdpx(*, actor: Any, codebook_id: int) -> tuple[Codebook, byte
 # ---- import -------------------------------------------------------------------------------------
 
 
-def team_coders(actor: Any) -> list[Any]:
+def team_coders(actor: ActingUser) -> list[User]:
     """Whom an evaluator may import coding for: themselves and the active evaluators of their own team."""
+    actor = signed_in(actor)
     organisation_id = standing_of(actor).organisation_id
     if organisation_id is None:
         return [actor]
@@ -141,9 +143,9 @@ def team_coders(actor: Any) -> list[Any]:
     return users if any(user.pk == actor.pk for user in users) else [actor, *users]
 
 
-def _coder(actor: Any, coder_id: int | None) -> Any:
+def _coder(actor: ActingUser, coder_id: int | None) -> User:
     if coder_id is None or coder_id == actor.pk:
-        return actor
+        return signed_in(actor)
     for user in team_coders(actor):
         if user.pk == coder_id:
             return user
@@ -160,7 +162,7 @@ class ImportedTranscript:
 
 @dataclass
 class ImportResult:
-    coder: Any
+    coder: User
     transcripts: list[ImportedTranscript] = field(default_factory=list)
     consensus_skipped: int = 0
     other_sources: int = 0
@@ -179,7 +181,7 @@ def _refuse(message: str, name: str = UPLOAD) -> InvalidInput:
 
 
 def _pairs(
-    actor: Any, codebook: Codebook, project: FileProject, transcript_id: int | None
+    actor: ActingUser, codebook: Codebook, project: FileProject, transcript_id: int | None
 ) -> list[tuple[Transcript, FileSource]]:
     """Which source in the file goes with which transcript (see the module's docstring)."""
     if not project.sources:
@@ -239,7 +241,7 @@ def _check_positions(transcript: Transcript, source: FileSource, codings: list[F
             )
 
 
-def _whose(project: FileProject, coder: Any, codings: list[FileCoding], file_user: str) -> set[str]:
+def _whose(project: FileProject, coder: User, codings: list[FileCoding], file_user: str) -> set[str]:
     """Whose codings to take (their user GUIDs), decided once for the whole file."""
     people = sorted({coding.user_guid for coding in codings})
     named = names_list(project.users.get(guid) or "someone not named" for guid in people)
@@ -287,7 +289,7 @@ def _code_map(codebook: Codebook, project: FileProject, codings: list[FileCoding
 
 def import_project_qdpx(
     *,
-    actor: Any,
+    actor: ActingUser,
     codebook_id: int,
     data: bytes,
     transcript_id: int | None = None,

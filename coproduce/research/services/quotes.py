@@ -10,12 +10,12 @@ surveys).
 """
 
 from dataclasses import dataclass
-from typing import Any
 
 import rules
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 
+from coproduce.accounts.acting import ActingUser, signed_in
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
 from coproduce.core.errors import NotAllowed, NotFound
@@ -53,14 +53,14 @@ TRANSCRIPT_RELATIONS = (
 )
 
 
-def _check_allowed(actor: Any) -> None:
+def _check_allowed(actor: ActingUser) -> None:
     if not rules.has_perm("research.work_on_evaluation", actor):
         raise NotAllowed("Only evaluators work on the quote bank.")
 
 
 def select_quote(
     *,
-    actor: Any,
+    actor: ActingUser,
     segment_id: int,
     start: int | None = None,
     end: int | None = None,
@@ -95,7 +95,7 @@ def select_quote(
         text=transcript.text[start:end],
         attribution=attribution_for(transcript),
         note=note,
-        selected_by=actor,
+        selected_by=signed_in(actor),
     )
     validate_model(quote, exclude=["transcript", "segment", "selected_by"])
     try:
@@ -114,7 +114,7 @@ def select_quote(
     return quote
 
 
-def _quote_for_change(actor: Any, quote_id: int) -> Quote:
+def _quote_for_change(actor: ActingUser, quote_id: int) -> Quote:
     _check_allowed(actor)
     quote = (
         quotes_visible_to(actor)
@@ -128,7 +128,7 @@ def _quote_for_change(actor: Any, quote_id: int) -> Quote:
     return quote
 
 
-def update_quote_note(*, actor: Any, quote_id: int, version: int, note: str) -> Quote:
+def update_quote_note(*, actor: ActingUser, quote_id: int, version: int, note: str) -> Quote:
     """Change the evaluator's note on a quote (why it matters, where it goes in the report).
     `version` is the one the evaluator started from: a note changed meanwhile is not overwritten."""
     note = note.strip()
@@ -152,7 +152,7 @@ def update_quote_note(*, actor: Any, quote_id: int, version: int, note: str) -> 
     return quote
 
 
-def remove_quote(*, actor: Any, quote_id: int) -> None:
+def remove_quote(*, actor: ActingUser, quote_id: int) -> None:
     """Take a quote out of the bank. The coded segment it came from stays."""
     with transaction.atomic():
         quote = _quote_for_change(actor, quote_id)
@@ -197,13 +197,13 @@ def _overlapping(code_field: str, value: int) -> Exists:
     )
 
 
-def quotes_in_bank(user: Any, filters: QuoteFilters | None = None) -> QuerySet[Quote]:
+def quotes_in_bank(actor: ActingUser, filters: QuoteFilters | None = None) -> QuerySet[Quote]:
     """Quotes this person may see (`quotes_visible_to`), filtered by code, theme, area and wave.
 
     A quote has a code (or theme) when a segment with that code overlaps its passage.
     """
     filters = filters or QuoteFilters()
-    quotes = quotes_visible_to(user, programme_id=filters.programme_id).select_related(
+    quotes = quotes_visible_to(actor, programme_id=filters.programme_id).select_related(
         "transcript__wave", "transcript__partnership", "transcript__interview__research_consent"
     )
     if filters.code_id is not None:
@@ -245,7 +245,7 @@ def with_codes(quotes: list[Quote]) -> list[QuoteRow]:
     return rows
 
 
-def audit_quote_reads(*, actor: Any, quotes: list[Quote], action: str) -> None:
+def audit_quote_reads(*, actor: ActingUser, quotes: list[Quote], action: str) -> None:
     """One audit event per quoted participant shown or exported, in one query."""
     from coproduce.audit.services import record_participant_reads
 

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, QuerySet
 from django.utils import timezone
 
+from coproduce.accounts.acting import ActingUser, signed_in
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event, record_events
 from coproduce.core.errors import ConflictError, DomainError, NotAllowed, NotFound
@@ -49,12 +50,12 @@ SURVEY_SPEAKER = "Survey respondent"
 NOT_EVALUATOR = "Only evaluators can write and run surveys."
 
 
-def _check_evaluator(actor: Any) -> None:
+def _check_evaluator(actor: ActingUser) -> None:
     if not rules.has_perm("research.work_on_evaluation", actor):
         raise NotAllowed(NOT_EVALUATOR)
 
 
-def _audit(actor: Any, action: str, record: Any, changed: Iterable[str] = ()) -> None:
+def _audit(actor: ActingUser, action: str, record: Any, changed: Iterable[str] = ()) -> None:
     # Survey rows are about no one person: participant_id is always None.
     record_event(
         actor=actor,
@@ -65,7 +66,7 @@ def _audit(actor: Any, action: str, record: Any, changed: Iterable[str] = ()) ->
     )
 
 
-def _locked_survey(actor: Any, survey_id: int, version: int) -> Survey:
+def _locked_survey(actor: ActingUser, survey_id: int, version: int) -> Survey:
     _check_evaluator(actor)
     survey = surveys_visible_to(actor).select_for_update().filter(pk=survey_id).first()
     if survey is None:
@@ -91,7 +92,7 @@ def _clean_text(value: Any) -> str:
 # ---- surveys ------------------------------------------------------------------------------------
 
 
-def create_survey(*, actor: Any, programme_id: int, title: str, introduction: str = "") -> Survey:
+def create_survey(*, actor: ActingUser, programme_id: int, title: str, introduction: str = "") -> Survey:
     """An evaluator starts a survey for a programme, as a draft."""
     _check_evaluator(actor)
     # A programme the evaluator does not oversee is refused exactly as one that does not exist.
@@ -102,7 +103,7 @@ def create_survey(*, actor: Any, programme_id: int, title: str, introduction: st
             programme_id=programme_id,
             title=_clean_text(title),
             introduction=_clean_text(introduction),
-            created_by=actor,
+            created_by=signed_in(actor),
         )
         validate_model(survey)
         survey.save()
@@ -110,7 +111,7 @@ def create_survey(*, actor: Any, programme_id: int, title: str, introduction: st
     return survey
 
 
-def update_survey(*, actor: Any, survey_id: int, version: int, changes: Mapping[str, Any]) -> Survey:
+def update_survey(*, actor: ActingUser, survey_id: int, version: int, changes: Mapping[str, Any]) -> Survey:
     """Change a survey's title or introduction (not once it has closed)."""
     unknown = sorted(set(changes) - set(SURVEY_FIELDS))
     if unknown:
@@ -134,7 +135,7 @@ def update_survey(*, actor: Any, survey_id: int, version: int, changes: Mapping[
     return survey
 
 
-def open_survey(*, actor: Any, survey_id: int, version: int) -> Survey:
+def open_survey(*, actor: ActingUser, survey_id: int, version: int) -> Survey:
     """Open a draft with at least one question and one point. Invitations due today go out at once.
 
     The day it opened is the first history record with the status "open": participants are
@@ -161,7 +162,7 @@ def open_survey(*, actor: Any, survey_id: int, version: int) -> Survey:
     return survey
 
 
-def close_survey(*, actor: Any, survey_id: int, version: int) -> Survey:
+def close_survey(*, actor: ActingUser, survey_id: int, version: int) -> Survey:
     """Close an open survey for good: no more invitations or answers."""
     with transaction.atomic():
         survey = _locked_survey(actor, survey_id, version)
@@ -210,7 +211,7 @@ def _check_question(question: SurveyQuestion) -> None:
 
 def add_question(
     *,
-    actor: Any,
+    actor: ActingUser,
     survey_id: int,
     version: int,
     kind: str,
@@ -247,7 +248,7 @@ def _question_of(survey: Survey, question_id: int) -> SurveyQuestion:
 
 def update_question(
     *,
-    actor: Any,
+    actor: ActingUser,
     survey_id: int,
     question_id: int,
     version: int,
@@ -295,7 +296,7 @@ def _renumber(questions: Sequence[SurveyQuestion]) -> None:
     SurveyQuestion.objects.bulk_update(questions, ["position"])
 
 
-def remove_question(*, actor: Any, survey_id: int, question_id: int, version: int) -> Survey:
+def remove_question(*, actor: ActingUser, survey_id: int, question_id: int, version: int) -> Survey:
     """Take a question out of a draft; the others close up."""
     with transaction.atomic():
         survey = _locked_survey(actor, survey_id, version)
@@ -308,7 +309,7 @@ def remove_question(*, actor: Any, survey_id: int, question_id: int, version: in
     return survey
 
 
-def reorder_questions(*, actor: Any, survey_id: int, version: int, question_ids: Sequence[int]) -> Survey:
+def reorder_questions(*, actor: ActingUser, survey_id: int, version: int, question_ids: Sequence[int]) -> Survey:
     """Put a draft's questions in the order given, which must name each of them once."""
     with transaction.atomic():
         survey = _locked_survey(actor, survey_id, version)
@@ -322,7 +323,7 @@ def reorder_questions(*, actor: Any, survey_id: int, version: int, question_ids:
     return survey
 
 
-def move_question(*, actor: Any, survey_id: int, question_id: int, version: int, up: bool) -> Survey:
+def move_question(*, actor: ActingUser, survey_id: int, question_id: int, version: int, up: bool) -> Survey:
     """Move a question one place up or down (the pages' buttons); at either end nothing moves."""
     _check_evaluator(actor)
     ids = list(
@@ -359,7 +360,7 @@ def _check_point(point: SurveyPoint) -> None:
 
 def add_point(
     *,
-    actor: Any,
+    actor: ActingUser,
     survey_id: int,
     version: int,
     label: str,
@@ -386,7 +387,7 @@ def _point_of(survey: Survey, point_id: int) -> SurveyPoint:
 
 def update_point(
     *,
-    actor: Any,
+    actor: ActingUser,
     survey_id: int,
     point_id: int,
     version: int,
@@ -415,7 +416,7 @@ def update_point(
     return point
 
 
-def remove_point(*, actor: Any, survey_id: int, point_id: int, version: int) -> Survey:
+def remove_point(*, actor: ActingUser, survey_id: int, point_id: int, version: int) -> Survey:
     """Take a point out of a draft."""
     with transaction.atomic():
         survey = _locked_survey(actor, survey_id, version)
@@ -559,7 +560,7 @@ def _check_answers(
 
 def answer_survey(
     *,
-    actor: Any,
+    actor: ActingUser,
     invitation_id: int,
     answers: Mapping[Any, Any],
     today: datetime.date | None = None,
@@ -604,7 +605,7 @@ def answer_survey(
 # ---- free-text answers to coding ----------------------------------------------------------------
 
 
-def send_answers_to_coding(*, actor: Any, survey_id: int, question_id: int) -> list[Transcript]:
+def send_answers_to_coding(*, actor: ActingUser, survey_id: int, question_id: int) -> list[Transcript]:
     """Put a text question's answers into transcripts to redact and code: one per area and wave.
 
     Each holds that area and wave's answers, separated by blank lines, and starts "being
@@ -655,7 +656,7 @@ def send_answers_to_coding(*, actor: Any, survey_id: int, question_id: int) -> l
                 title=f"Survey: {wording}{suffix}",
                 text="\n\n".join(texts),
                 status=Transcript.Status.REDACTING,
-                uploaded_by=actor,
+                uploaded_by=signed_in(actor),
             )
             _audit(actor, AuditEvent.Action.CREATE, transcript, ["text", "survey_question"])
             made.append(transcript)

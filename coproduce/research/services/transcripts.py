@@ -19,6 +19,7 @@ import rules
 from django.db import transaction
 from django.db.models import QuerySet
 
+from coproduce.accounts.acting import ActingUser, signed_in
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event, record_events
 from coproduce.core.errors import ConflictError, DomainError, NotAllowed, NotFound
@@ -67,7 +68,7 @@ def _with_interviewee(rows: QuerySet[Transcript]) -> QuerySet[Transcript]:
 
 
 def transcripts_for(
-    actor: Any,
+    actor: ActingUser,
     *,
     programme_id: int | None = None,
     wave_id: int | None = None,
@@ -97,7 +98,7 @@ def interviewee_label(interview: Interview | None) -> str:
     return ""
 
 
-def _record_list(actor: Any, rows: Iterable[tuple[Any, int | None]]) -> None:
+def _record_list(actor: ActingUser, rows: Iterable[tuple[Any, int | None]]) -> None:
     record_events(
         actor=actor,
         action=AuditEvent.Action.LIST,
@@ -109,12 +110,12 @@ def _record_list(actor: Any, rows: Iterable[tuple[Any, int | None]]) -> None:
     )
 
 
-def record_transcript_list_view(*, actor: Any, transcripts: Iterable[Transcript]) -> None:
+def record_transcript_list_view(*, actor: ActingUser, transcripts: Iterable[Transcript]) -> None:
     """One LIST event per participant transcript shown, in one query."""
     _record_list(actor, ((t, interviewee_participant_id(t)) for t in transcripts))
 
 
-def record_interview_list_view(*, actor: Any, interviews: Iterable[Interview]) -> None:
+def record_interview_list_view(*, actor: ActingUser, interviews: Iterable[Interview]) -> None:
     """One LIST event per participant interview shown (by pseudonym), in one query."""
     _record_list(actor, ((i, _participant_of(i)) for i in interviews))
 
@@ -137,7 +138,7 @@ def open_suggestions(transcript: Transcript) -> list[Suggestion]:
     return [suggestion for suggestion, dismissal in reviewed_suggestions(transcript) if dismissal is None]
 
 
-def view_transcript(*, actor: Any, transcript_id: int) -> Transcript:
+def view_transcript(*, actor: ActingUser, transcript_id: int) -> Transcript:
     """A transcript this person may see, its reading audited with the interviewee participant's id.
     A participant who withdrew their research consent has no visible transcript (NotFound)."""
     transcript = _with_interviewee(transcripts_visible_to(actor)).filter(pk=transcript_id).first()
@@ -157,7 +158,7 @@ def _uploader_organisation_id(transcript: Transcript) -> int | None:
     return staff.organisation_id if staff is not None else None
 
 
-def may_read_original(actor: Any, transcript: Transcript) -> bool:
+def may_read_original(actor: ActingUser, transcript: Transcript) -> bool:
     """Only the uploader's own team reads an original its policy kept."""
     organisation_id = _uploader_organisation_id(transcript)
     return (
@@ -168,7 +169,7 @@ def may_read_original(actor: Any, transcript: Transcript) -> bool:
     )
 
 
-def view_original(*, actor: Any, transcript_id: int) -> Transcript:
+def view_original(*, actor: ActingUser, transcript_id: int) -> Transcript:
     """The unredacted original, for the uploader's team, only if their policy kept it. Audited."""
     transcript = (
         _with_interviewee(transcripts_visible_to(actor))
@@ -187,7 +188,7 @@ def view_original(*, actor: Any, transcript_id: int) -> Transcript:
     return transcript
 
 
-def interviews_awaiting_transcript(actor: Any, *, programme_id: int | None = None) -> QuerySet[Interview]:
+def interviews_awaiting_transcript(actor: ActingUser, *, programme_id: int | None = None) -> QuerySet[Interview]:
     """Done interviews this person may see (of one programme, if given) that have no transcript yet."""
     return (
         interviews_visible_to(actor, programme_id=programme_id)
@@ -211,7 +212,7 @@ def keeps_originals(organisation_id: int | None) -> bool:
 # ---- changes ----------------------------------------------------------------------------------
 
 
-def _require_evaluator(actor: Any) -> None:
+def _require_evaluator(actor: ActingUser) -> None:
     if not rules.has_perm(WORK, actor):
         raise NotAllowed("Only evaluators work on transcripts.")
 
@@ -230,7 +231,7 @@ def _participant_of(interview: Interview | None) -> int | None:
 
 
 def _audit_change(
-    actor: Any,
+    actor: ActingUser,
     transcript: Transcript,
     changed_fields: list[str],
     action: str = AuditEvent.Action.CHANGE,
@@ -247,7 +248,7 @@ def _audit_change(
 
 def upload_transcript(
     *,
-    actor: Any,
+    actor: ActingUser,
     interview_id: int,
     upload: Upload,
     title: str = "",
@@ -290,7 +291,7 @@ def upload_transcript(
             original_text=document.text if keeps_originals(standing_of(actor).organisation_id) else "",
             original_filename=document.filename,
             status=Transcript.Status.REDACTING,
-            uploaded_by=actor,
+            uploaded_by=signed_in(actor),
         )
         _audit_change(
             actor,
@@ -301,7 +302,7 @@ def upload_transcript(
     return transcript
 
 
-def _locked_transcript(actor: Any, transcript_id: int, version: int) -> Transcript:
+def _locked_transcript(actor: ActingUser, transcript_id: int, version: int) -> Transcript:
     _require_evaluator(actor)
     transcript = (
         transcripts_visible_to(actor)
@@ -355,7 +356,7 @@ def _checked(text: str, requests: Sequence[RedactionRequest | Sequence[Any]]) ->
     return wanted
 
 
-def _apply(actor: Any, transcript: Transcript, wanted: list[RedactionRequest]) -> Transcript:
+def _apply(actor: ActingUser, transcript: Transcript, wanted: list[RedactionRequest]) -> Transcript:
     if transcript.status != Transcript.Status.REDACTING:
         raise DomainError(READY_ALREADY)
     text = transcript.text
@@ -376,7 +377,7 @@ def _apply(actor: Any, transcript: Transcript, wanted: list[RedactionRequest]) -
                 replacement=request.replacement,
                 kind=request.kind,
                 suggested=request.suggested,
-                applied_by=actor,
+                applied_by=signed_in(actor),
             )
             for request in reversed(wanted)
         ]
@@ -411,7 +412,7 @@ def _move_dismissals(transcript: Transcript, wanted: list[RedactionRequest]) -> 
 
 def resolve_suggestions(
     *,
-    actor: Any,
+    actor: ActingUser,
     transcript_id: int,
     version: int,
     redact: Sequence[tuple[int, int]] = (),
@@ -458,7 +459,7 @@ def resolve_suggestions(
                         end=end,
                         kind=suggestions[(start, end)].kind,
                         reason=reason.strip(),
-                        dismissed_by=actor,
+                        dismissed_by=signed_in(actor),
                     )
                     for start, end, reason in dismiss
                 ]
@@ -475,7 +476,7 @@ def resolve_suggestions(
 
 def apply_redactions(
     *,
-    actor: Any,
+    actor: ActingUser,
     transcript_id: int,
     version: int,
     redactions: Sequence[RedactionRequest | Sequence[Any]],
@@ -506,7 +507,7 @@ def occurrences(text: str, passage: str) -> list[int]:
 
 def redact_passage(
     *,
-    actor: Any,
+    actor: ActingUser,
     transcript_id: int,
     version: int,
     passage: str,
@@ -562,7 +563,7 @@ def redact_passage(
         return _apply(actor, transcript, _checked(transcript.text, requests))
 
 
-def mark_ready_for_coding(*, actor: Any, transcript_id: int, version: int) -> Transcript:
+def mark_ready_for_coding(*, actor: ActingUser, transcript_id: int, version: int) -> Transcript:
     """End redaction: from now on the text never changes, so coded offsets stay right.
 
     Refused while any suggested redaction is open (neither redacted nor left in with a reason), so
@@ -586,7 +587,7 @@ def mark_ready_for_coding(*, actor: Any, transcript_id: int, version: int) -> Tr
     return transcript
 
 
-def rename_transcript(*, actor: Any, transcript_id: int, version: int, title: str) -> Transcript:
+def rename_transcript(*, actor: ActingUser, transcript_id: int, version: int, title: str) -> Transcript:
     """Change a transcript's title, at any stage (the text is not touched)."""
     title = title.strip()
     if not title:
@@ -604,7 +605,7 @@ def rename_transcript(*, actor: Any, transcript_id: int, version: int, title: st
     return transcript
 
 
-def delete_transcript(*, actor: Any, transcript_id: int, version: int) -> None:
+def delete_transcript(*, actor: ActingUser, transcript_id: int, version: int) -> None:
     """Delete a transcript while it is still being redacted (to upload the right file instead).
     Once ready for coding it stays: coded segments and quotes point at it."""
     with transaction.atomic():
@@ -617,7 +618,7 @@ def delete_transcript(*, actor: Any, transcript_id: int, version: int) -> None:
 
 def set_transcript_policy(
     *,
-    actor: Any,
+    actor: ActingUser,
     organisation_id: int,
     keep_unredacted_originals: bool,
     version: int,
@@ -634,7 +635,7 @@ def set_transcript_policy(
         if policy is None:
             if version != 0:
                 raise ConflictError(STALE)
-            policy = TranscriptPolicy(organisation=organisation, changed_by=actor)
+            policy = TranscriptPolicy(organisation=organisation, changed_by=signed_in(actor))
             action = AuditEvent.Action.CREATE
         else:
             policy.check_version(version)
@@ -643,7 +644,7 @@ def set_transcript_policy(
             policy.bump_version()
             action = AuditEvent.Action.CHANGE
         policy.keep_unredacted_originals = keep_unredacted_originals
-        policy.changed_by = actor
+        policy.changed_by = signed_in(actor)
         policy.save()
         record_event(
             actor=actor,
@@ -657,7 +658,7 @@ def set_transcript_policy(
     return policy
 
 
-def _erase_originals(actor: Any, organisation_id: int) -> None:
+def _erase_originals(actor: ActingUser, organisation_id: int) -> None:
     kept = list(
         Transcript.objects.select_for_update(of=("self",))
         .filter(uploaded_by__staff_member__organisation_id=organisation_id)
