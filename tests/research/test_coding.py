@@ -49,11 +49,14 @@ def test_codebook_rules_names_parents_cycles_and_colours(personas: Personas) -> 
             coding.update_code, actor=eve, code_id=story.choice.pk, version=1, changes={"parent_id": below}
         ) == {"parent_id": ["A code cannot go under itself or one of its own sub-codes."]}
     moved = coding.update_code(
-        actor=eve, code_id=grandchild.pk, version=1, changes={"parent_id": story.jobcentre.pk, "colour": "#D4351C"}
+        actor=eve,
+        code_id=grandchild.pk,
+        expected_version=1,
+        changes={"parent_id": story.jobcentre.pk, "colour": "#D4351C"},
     )
     assert (moved.parent_id, moved.colour, moved.version, moved.emergent) == (story.jobcentre.pk, "#d4351c", 2, False)
     with pytest.raises(ConflictError):
-        coding.update_code(actor=eve, code_id=grandchild.pk, version=1, changes={"name": "Old"})
+        coding.update_code(actor=eve, code_id=grandchild.pk, expected_version=1, changes={"name": "Old"})
     assert Code.objects.get(pk=grandchild.pk).name == "Heard"
     change = AuditEvent.objects.filter(record_type="research.Code", record_id=str(grandchild.pk), action="change")
     assert change.get().changed_fields == ["colour", "parent"]

@@ -279,7 +279,7 @@ def create_research_quote(request: HttpRequest, payload: QuoteIn) -> Status[dict
 )
 def update_research_quote(request: HttpRequest, quote_id: int, payload: QuoteUpdateIn) -> dict[str, Any]:
     user = _evaluator(request)
-    update_quote_note(actor=user, quote_id=quote_id, version=payload.version, note=payload.note)
+    update_quote_note(actor=user, quote_id=quote_id, expected_version=payload.version, note=payload.note)
     return _read_quote(request, quote_id)
 
 

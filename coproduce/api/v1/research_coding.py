@@ -238,7 +238,7 @@ def update_research_codebook(request: HttpRequest, codebook_id: int, payload: Co
     user = _evaluator(request)
     changes = payload.model_dump(exclude_unset=True)
     version = changes.pop("version")
-    coding.update_codebook(actor=user, codebook_id=codebook_id, version=version, changes=changes)
+    coding.update_codebook(actor=user, codebook_id=codebook_id, expected_version=version, changes=changes)
     return _codebook_detail(user, codebook_id)
 
 
@@ -275,7 +275,7 @@ def update_research_theme(request: HttpRequest, theme_id: int, payload: ThemeUpd
     user = _evaluator(request)
     changes = payload.model_dump(exclude_unset=True)
     version = changes.pop("version")
-    return coding.update_theme(actor=user, theme_id=theme_id, version=version, changes=changes)
+    return coding.update_theme(actor=user, theme_id=theme_id, expected_version=version, changes=changes)
 
 
 @router.post(
@@ -300,7 +300,7 @@ def update_research_code(request: HttpRequest, code_id: int, payload: CodeUpdate
     user = _evaluator(request)
     changes = payload.model_dump(exclude_unset=True)
     version = changes.pop("version")
-    return coding.update_code(actor=user, code_id=code_id, version=version, changes=changes)
+    return coding.update_code(actor=user, code_id=code_id, expected_version=version, changes=changes)
 
 
 # ---- coded segments and the consensus ---------------------------------------------------------

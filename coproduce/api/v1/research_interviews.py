@@ -141,7 +141,7 @@ def research_wave_detail(request: HttpRequest, wave_id: int) -> Wave:
 def update_research_wave(request: HttpRequest, wave_id: int, payload: WaveUpdateIn) -> Wave:
     changes = payload.model_dump(exclude_unset=True)
     version = changes.pop("version")
-    return update_wave(actor=caller(request), wave_id=wave_id, version=version, changes=changes)
+    return update_wave(actor=caller(request), wave_id=wave_id, expected_version=version, changes=changes)
 
 
 # ---- stakeholders -------------------------------------------------------------------------------
@@ -249,7 +249,7 @@ def update_research_stakeholder(request: HttpRequest, stakeholder_id: int, paylo
     return update_stakeholder(
         actor=caller(request),
         stakeholder_id=stakeholder_id,
-        version=version,
+        expected_version=version,
         changes=changes,
     )
 
@@ -266,7 +266,7 @@ def withdraw_research_stakeholder(
     return withdraw_stakeholder(
         actor=caller(request),
         stakeholder_id=stakeholder_id,
-        version=payload.version,
+        expected_version=payload.version,
         on=payload.on,
     )
 
@@ -418,7 +418,7 @@ def update_research_interview(request: HttpRequest, interview_id: int, payload: 
     update_interview(
         actor=caller(request),
         interview_id=interview_id,
-        version=version,
+        expected_version=version,
         changes=changes,
     )
     return _interview(request, interview_id)

@@ -194,7 +194,7 @@ def update_codebook(
     *,
     actor: ActingUser,
     codebook_id: int,
-    version: int,
+    expected_version: int,
     changes: Mapping[str, Any],
 ) -> Codebook:
     """Rename a codebook or change its description."""
@@ -202,7 +202,7 @@ def update_codebook(
     _unknown_fields(changes, CODEBOOK_FIELDS)
     with transaction.atomic():
         codebook = _codebook(actor, codebook_id, lock=True)
-        codebook.check_version(version)
+        codebook.check_version(expected_version)
         changed = _apply_changes(codebook, changes)
         if not changed:
             return codebook
@@ -276,7 +276,7 @@ def update_theme(
     *,
     actor: ActingUser,
     theme_id: int,
-    version: int,
+    expected_version: int,
     changes: Mapping[str, Any],
 ) -> Theme:
     """Rename a theme or change its description."""
@@ -284,7 +284,7 @@ def update_theme(
     _unknown_fields(changes, THEME_FIELDS)
     with transaction.atomic():
         theme = _theme(actor, theme_id, lock=True)
-        theme.check_version(version)
+        theme.check_version(expected_version)
         changed = _apply_changes(theme, changes)
         if not changed:
             return theme
@@ -413,7 +413,7 @@ def update_code(
     *,
     actor: ActingUser,
     code_id: int,
-    version: int,
+    expected_version: int,
     changes: Mapping[str, Any],
 ) -> Code:
     """Rename, redefine, recolour or move a code (to another theme, or under another code of its codebook)."""
@@ -423,7 +423,7 @@ def update_code(
         code = codes_visible_to(actor).select_for_update().filter(pk=code_id).first()
         if code is None:
             raise NotFound("No such code.")
-        code.check_version(version)
+        code.check_version(expected_version)
         cleaned = dict(changes)
         if "colour" in cleaned:
             cleaned["colour"] = _clean_colour(cleaned["colour"])

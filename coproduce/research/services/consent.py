@@ -119,13 +119,13 @@ def give_research_consent(
     service_data: bool,
     contact_for_interview: bool,
     how: str,
-    version: int | None = None,
+    expected_version: int | None = None,
 ) -> ResearchConsent:
     """Record what the participant agrees to for the evaluation, or change it.
 
     With none in force: a new research Consent, and the ResearchConsent (a new pseudonym the
     first time; after a withdrawal the same row, pointed at the new Consent, keeps its
-    pseudonym). With one in force: its elements change (send `version` to refuse a stale
+    pseudonym). With one in force: its elements change (send `expected_version` to refuse a stale
     edit). A participant recording their own is always "online". Recording and being
     contacted need agreement to interviews; agreeing to nothing is not agreeing.
     """
@@ -150,8 +150,8 @@ def give_research_consent(
             .first()
         )
         if scope is not None and scope.is_in_force:
-            if version is not None:
-                scope.check_version(version)
+            if expected_version is not None:
+                scope.check_version(expected_version)
             changed = [name for name in ELEMENTS if getattr(scope, name) != elements[name]]
             if not changed:
                 return scope
@@ -169,8 +169,8 @@ def give_research_consent(
                 changed_fields=changed,
             )
             return scope
-        if scope is not None and version is not None:
-            scope.check_version(version)
+        if scope is not None and expected_version is not None:
+            scope.check_version(expected_version)
         # A research consent recorded before this page existed (on the generic consent form) is
         # taken over rather than doubled.
         consent = Consent.objects.filter(
@@ -222,7 +222,7 @@ def withdraw_research_consent(
     actor: ActingUser,
     participant_id: int,
     how: str,
-    version: int | None = None,
+    expected_version: int | None = None,
 ) -> ResearchConsent:
     """Stop taking part, in one step: the research Consent is withdrawn (through the one
     `withdraw_consent`), and evaluators see nothing of the person from that moment. Their
@@ -241,8 +241,8 @@ def withdraw_research_consent(
         )
         if scope is None or not scope.is_in_force:
             raise DomainError("They are not taking part in the research, so there is nothing to stop.")
-        if version is not None:
-            scope.check_version(version)
+        if expected_version is not None:
+            scope.check_version(expected_version)
         withdraw_consent(actor=actor, consent_id=scope.consent_id, how=how)
         # So that an edit started before the withdrawal cannot go through after it.
         scope.bump_version()

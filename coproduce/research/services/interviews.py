@@ -145,14 +145,14 @@ def create_wave(
     return wave
 
 
-def update_wave(*, actor: ActingUser, wave_id: int, version: int, changes: Mapping[str, Any]) -> Wave:
+def update_wave(*, actor: ActingUser, wave_id: int, expected_version: int, changes: Mapping[str, Any]) -> Wave:
     """Change a wave's year, name or dates. A stale `version` changes nothing (ConflictError)."""
     _require_evaluator(actor)
     with transaction.atomic():
         wave = waves_visible_to(actor).select_for_update().filter(pk=wave_id).first()
         if wave is None:
             raise NotFound("No such wave.")
-        wave.check_version(version)
+        wave.check_version(expected_version)
         changed = _apply(wave, changes, WAVE_FIELDS)
         if not changed:
             return wave
@@ -237,21 +237,21 @@ def create_stakeholder(
     return stakeholder
 
 
-def _locked_stakeholder(actor: ActingUser, stakeholder_id: int, version: int) -> Stakeholder:
+def _locked_stakeholder(actor: ActingUser, stakeholder_id: int, expected_version: int) -> Stakeholder:
     stakeholder = stakeholders_visible_to(actor).select_for_update().filter(pk=stakeholder_id).first()
     if stakeholder is None:
         raise NotFound("No such stakeholder.")
-    stakeholder.check_version(version)
+    stakeholder.check_version(expected_version)
     return stakeholder
 
 
 def update_stakeholder(
-    *, actor: ActingUser, stakeholder_id: int, version: int, changes: Mapping[str, Any]
+    *, actor: ActingUser, stakeholder_id: int, expected_version: int, changes: Mapping[str, Any]
 ) -> Stakeholder:
     """Change a stakeholder's details or what they agreed to. A stale `version` changes nothing."""
     _require_evaluator(actor)
     with transaction.atomic():
-        stakeholder = _locked_stakeholder(actor, stakeholder_id, version)
+        stakeholder = _locked_stakeholder(actor, stakeholder_id, expected_version)
         if "email" in changes and isinstance(changes["email"], str):
             changes = {**changes, "email": changes["email"].strip().lower()}
         changed = _apply(stakeholder, changes, STAKEHOLDER_FIELDS)
@@ -268,14 +268,14 @@ def withdraw_stakeholder(
     *,
     actor: ActingUser,
     stakeholder_id: int,
-    version: int,
+    expected_version: int,
     on: datetime.date | None = None,
 ) -> Stakeholder:
     """A stakeholder stops taking part: they and their interviews leave every evaluator's view
     (Table 1 still counts interviews done)."""
     _require_evaluator(actor)
     with transaction.atomic():
-        stakeholder = _locked_stakeholder(actor, stakeholder_id, version)
+        stakeholder = _locked_stakeholder(actor, stakeholder_id, expected_version)
         stakeholder.withdrawn_on = on or datetime.date.today()
         stakeholder.bump_version()
         stakeholder.save()
@@ -407,7 +407,9 @@ def _allows_recording(interview: Interview) -> bool:
     return interview.stakeholder is not None and interview.stakeholder.agreed_to_recording
 
 
-def update_interview(*, actor: ActingUser, interview_id: int, version: int, changes: Mapping[str, Any]) -> Interview:
+def update_interview(
+    *, actor: ActingUser, interview_id: int, expected_version: int, changes: Mapping[str, Any]
+) -> Interview:
     """Change an interview's status, dates, interviewer, checks or arrangements. The status moves
     invited → scheduled → done or declined (declined may be invited again; done stays done)."""
     _require_evaluator(actor)
@@ -421,7 +423,7 @@ def update_interview(*, actor: ActingUser, interview_id: int, version: int, chan
         )
         if interview is None:
             raise NotFound("No such interview.")
-        interview.check_version(version)
+        interview.check_version(expected_version)
         before = interview.status
         changed = _apply(interview, changes, INTERVIEW_FIELDS)
         if not changed:

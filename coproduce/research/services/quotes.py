@@ -128,7 +128,7 @@ def _quote_for_change(actor: ActingUser, quote_id: int) -> Quote:
     return quote
 
 
-def update_quote_note(*, actor: ActingUser, quote_id: int, version: int, note: str) -> Quote:
+def update_quote_note(*, actor: ActingUser, quote_id: int, expected_version: int, note: str) -> Quote:
     """Change the evaluator's note on a quote (why it matters, where it goes in the report).
     `version` is the one the evaluator started from: a note changed meanwhile is not overwritten."""
     note = note.strip()
@@ -136,7 +136,7 @@ def update_quote_note(*, actor: ActingUser, quote_id: int, version: int, note: s
         raise InvalidInput({"note": [f"Keep the note under {NOTE_MAX} characters."]})
     with transaction.atomic():
         quote = _quote_for_change(actor, quote_id)
-        quote.check_version(version)
+        quote.check_version(expected_version)
         if quote.note == note:
             return quote
         quote.note = note

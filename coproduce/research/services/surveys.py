@@ -66,12 +66,12 @@ def _audit(actor: ActingUser, action: str, record: Any, changed: Iterable[str] =
     )
 
 
-def _locked_survey(actor: ActingUser, survey_id: int, version: int) -> Survey:
+def _locked_survey(actor: ActingUser, survey_id: int, expected_version: int) -> Survey:
     _check_evaluator(actor)
     survey = surveys_visible_to(actor).select_for_update().filter(pk=survey_id).first()
     if survey is None:
         raise NotFound("No such survey.")
-    survey.check_version(version)
+    survey.check_version(expected_version)
     return survey
 
 
@@ -111,13 +111,13 @@ def create_survey(*, actor: ActingUser, programme_id: int, title: str, introduct
     return survey
 
 
-def update_survey(*, actor: ActingUser, survey_id: int, version: int, changes: Mapping[str, Any]) -> Survey:
+def update_survey(*, actor: ActingUser, survey_id: int, expected_version: int, changes: Mapping[str, Any]) -> Survey:
     """Change a survey's title or introduction (not once it has closed)."""
     unknown = sorted(set(changes) - set(SURVEY_FIELDS))
     if unknown:
         raise InvalidInput({name: ["This cannot be changed here."] for name in unknown})
     with transaction.atomic():
-        survey = _locked_survey(actor, survey_id, version)
+        survey = _locked_survey(actor, survey_id, expected_version)
         if survey.status == Survey.Status.CLOSED:
             raise DomainError("This survey has closed: it can no longer be changed.")
         changed = []
@@ -135,14 +135,14 @@ def update_survey(*, actor: ActingUser, survey_id: int, version: int, changes: M
     return survey
 
 
-def open_survey(*, actor: ActingUser, survey_id: int, version: int) -> Survey:
+def open_survey(*, actor: ActingUser, survey_id: int, expected_version: int) -> Survey:
     """Open a draft with at least one question and one point. Invitations due today go out at once.
 
     The day it opened is the first history record with the status "open": participants are
     invited at points that fall on or after that day, never for points already passed.
     """
     with transaction.atomic():
-        survey = _locked_survey(actor, survey_id, version)
+        survey = _locked_survey(actor, survey_id, expected_version)
         if survey.status != Survey.Status.DRAFT:
             raise DomainError(f"This survey is {survey.get_status_display().lower()}: only a draft can be opened.")
         errors = {}
@@ -162,10 +162,10 @@ def open_survey(*, actor: ActingUser, survey_id: int, version: int) -> Survey:
     return survey
 
 
-def close_survey(*, actor: ActingUser, survey_id: int, version: int) -> Survey:
+def close_survey(*, actor: ActingUser, survey_id: int, expected_version: int) -> Survey:
     """Close an open survey for good: no more invitations or answers."""
     with transaction.atomic():
-        survey = _locked_survey(actor, survey_id, version)
+        survey = _locked_survey(actor, survey_id, expected_version)
         if survey.status != Survey.Status.OPEN:
             raise DomainError(f"This survey is {survey.get_status_display().lower()}: only an open one can be closed.")
         survey.status = Survey.Status.CLOSED
@@ -213,7 +213,7 @@ def add_question(
     *,
     actor: ActingUser,
     survey_id: int,
-    version: int,
+    expected_version: int,
     kind: str,
     text: str,
     choices: Sequence[str] = (),
@@ -221,7 +221,7 @@ def add_question(
 ) -> SurveyQuestion:
     """Add a question at the end of a draft. A choice question needs two or more choices."""
     with transaction.atomic():
-        survey = _locked_survey(actor, survey_id, version)
+        survey = _locked_survey(actor, survey_id, expected_version)
         _check_draft(survey)
         last = survey.questions.aggregate(last=Max("position"))["last"] or 0
         question = SurveyQuestion(
@@ -251,7 +251,7 @@ def update_question(
     actor: ActingUser,
     survey_id: int,
     question_id: int,
-    version: int,
+    expected_version: int,
     changes: Mapping[str, Any],
 ) -> SurveyQuestion:
     """Change a draft's question: its kind, wording, choices or whether it must be answered."""
@@ -259,7 +259,7 @@ def update_question(
     if unknown:
         raise InvalidInput({name: ["This cannot be changed here."] for name in unknown})
     with transaction.atomic():
-        survey = _locked_survey(actor, survey_id, version)
+        survey = _locked_survey(actor, survey_id, expected_version)
         _check_draft(survey)
         question = _question_of(survey, question_id)
         changed = []
@@ -296,10 +296,10 @@ def _renumber(questions: Sequence[SurveyQuestion]) -> None:
     SurveyQuestion.objects.bulk_update(questions, ["position"])
 
 
-def remove_question(*, actor: ActingUser, survey_id: int, question_id: int, version: int) -> Survey:
+def remove_question(*, actor: ActingUser, survey_id: int, question_id: int, expected_version: int) -> Survey:
     """Take a question out of a draft; the others close up."""
     with transaction.atomic():
-        survey = _locked_survey(actor, survey_id, version)
+        survey = _locked_survey(actor, survey_id, expected_version)
         _check_draft(survey)
         question = _question_of(survey, question_id)
         _audit(actor, AuditEvent.Action.CHANGE, survey, ["questions"])
@@ -309,10 +309,12 @@ def remove_question(*, actor: ActingUser, survey_id: int, question_id: int, vers
     return survey
 
 
-def reorder_questions(*, actor: ActingUser, survey_id: int, version: int, question_ids: Sequence[int]) -> Survey:
+def reorder_questions(
+    *, actor: ActingUser, survey_id: int, expected_version: int, question_ids: Sequence[int]
+) -> Survey:
     """Put a draft's questions in the order given, which must name each of them once."""
     with transaction.atomic():
-        survey = _locked_survey(actor, survey_id, version)
+        survey = _locked_survey(actor, survey_id, expected_version)
         _check_draft(survey)
         questions = {question.pk: question for question in survey.questions.all()}
         if sorted(question_ids) != sorted(questions) or len(set(question_ids)) != len(question_ids):
@@ -323,7 +325,7 @@ def reorder_questions(*, actor: ActingUser, survey_id: int, version: int, questi
     return survey
 
 
-def move_question(*, actor: ActingUser, survey_id: int, question_id: int, version: int, up: bool) -> Survey:
+def move_question(*, actor: ActingUser, survey_id: int, question_id: int, expected_version: int, up: bool) -> Survey:
     """Move a question one place up or down (the pages' buttons); at either end nothing moves."""
     _check_evaluator(actor)
     ids = list(
@@ -334,7 +336,7 @@ def move_question(*, actor: ActingUser, survey_id: int, question_id: int, versio
         other = index - 1 if up else index + 1
         if 0 <= other < len(ids):
             ids[index], ids[other] = ids[other], ids[index]
-    return reorder_questions(actor=actor, survey_id=survey_id, version=version, question_ids=ids)
+    return reorder_questions(actor=actor, survey_id=survey_id, expected_version=expected_version, question_ids=ids)
 
 
 # ---- points -------------------------------------------------------------------------------------
@@ -362,13 +364,13 @@ def add_point(
     *,
     actor: ActingUser,
     survey_id: int,
-    version: int,
+    expected_version: int,
     label: str,
     days_after_joining: int,
 ) -> SurveyPoint:
     """Add a point in participants' journey (days after they joined) to a draft."""
     with transaction.atomic():
-        survey = _locked_survey(actor, survey_id, version)
+        survey = _locked_survey(actor, survey_id, expected_version)
         _check_draft(survey)
         point = SurveyPoint(survey=survey, label=_clean_text(label), days_after_joining=days_after_joining)
         _check_point(point)
@@ -390,7 +392,7 @@ def update_point(
     actor: ActingUser,
     survey_id: int,
     point_id: int,
-    version: int,
+    expected_version: int,
     changes: Mapping[str, Any],
 ) -> SurveyPoint:
     """Rename a draft's point or move it to another day."""
@@ -398,7 +400,7 @@ def update_point(
     if unknown:
         raise InvalidInput({name: ["This cannot be changed here."] for name in unknown})
     with transaction.atomic():
-        survey = _locked_survey(actor, survey_id, version)
+        survey = _locked_survey(actor, survey_id, expected_version)
         _check_draft(survey)
         point = _point_of(survey, point_id)
         changed = []
@@ -416,10 +418,10 @@ def update_point(
     return point
 
 
-def remove_point(*, actor: ActingUser, survey_id: int, point_id: int, version: int) -> Survey:
+def remove_point(*, actor: ActingUser, survey_id: int, point_id: int, expected_version: int) -> Survey:
     """Take a point out of a draft."""
     with transaction.atomic():
-        survey = _locked_survey(actor, survey_id, version)
+        survey = _locked_survey(actor, survey_id, expected_version)
         _check_draft(survey)
         point = _point_of(survey, point_id)
         _audit(actor, AuditEvent.Action.CHANGE, survey, ["points"])

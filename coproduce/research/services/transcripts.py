@@ -302,7 +302,7 @@ def upload_transcript(
     return transcript
 
 
-def _locked_transcript(actor: ActingUser, transcript_id: int, version: int) -> Transcript:
+def _locked_transcript(actor: ActingUser, transcript_id: int, expected_version: int) -> Transcript:
     _require_evaluator(actor)
     transcript = (
         transcripts_visible_to(actor)
@@ -313,7 +313,7 @@ def _locked_transcript(actor: ActingUser, transcript_id: int, version: int) -> T
     )
     if transcript is None:
         raise NotFound("No such transcript.")
-    transcript.check_version(version)
+    transcript.check_version(expected_version)
     return transcript
 
 
@@ -414,7 +414,7 @@ def resolve_suggestions(
     *,
     actor: ActingUser,
     transcript_id: int,
-    version: int,
+    expected_version: int,
     redact: Sequence[tuple[int, int]] = (),
     dismiss: Sequence[tuple[int, int, str]] = (),
 ) -> Transcript:
@@ -426,7 +426,7 @@ def resolve_suggestions(
     first, at today's positions; the redactions then move them along.
     """
     with transaction.atomic():
-        transcript = _locked_transcript(actor, transcript_id, version)
+        transcript = _locked_transcript(actor, transcript_id, expected_version)
         if transcript.status != Transcript.Status.REDACTING:
             raise DomainError(READY_ALREADY)
         if not redact and not dismiss:
@@ -478,7 +478,7 @@ def apply_redactions(
     *,
     actor: ActingUser,
     transcript_id: int,
-    version: int,
+    expected_version: int,
     redactions: Sequence[RedactionRequest | Sequence[Any]],
 ) -> Transcript:
     """Replace passages of the text as it is now, each (start, end, kind, replacement, suggested).
@@ -487,7 +487,7 @@ def apply_redactions(
     the transcript is ready for coding. Each passage is logged as a Redaction, without its words.
     """
     with transaction.atomic():
-        transcript = _locked_transcript(actor, transcript_id, version)
+        transcript = _locked_transcript(actor, transcript_id, expected_version)
         if transcript.status != Transcript.Status.REDACTING:
             raise DomainError(READY_ALREADY)
         return _apply(actor, transcript, _checked(transcript.text, redactions))
@@ -509,7 +509,7 @@ def redact_passage(
     *,
     actor: ActingUser,
     transcript_id: int,
-    version: int,
+    expected_version: int,
     passage: str,
     kind: str = Redaction.Kind.OTHER,
     replacement: str = "",
@@ -521,7 +521,7 @@ def redact_passage(
     (from 1), the one at `start`, or with `every` all of them. Clear errors when the words are not
     in the text or appear more than once and it is not said which."""
     with transaction.atomic():
-        transcript = _locked_transcript(actor, transcript_id, version)
+        transcript = _locked_transcript(actor, transcript_id, expected_version)
         if transcript.status != Transcript.Status.REDACTING:
             raise DomainError(READY_ALREADY)
         if not passage.strip():
@@ -563,13 +563,13 @@ def redact_passage(
         return _apply(actor, transcript, _checked(transcript.text, requests))
 
 
-def mark_ready_for_coding(*, actor: ActingUser, transcript_id: int, version: int) -> Transcript:
+def mark_ready_for_coding(*, actor: ActingUser, transcript_id: int, expected_version: int) -> Transcript:
     """End redaction: from now on the text never changes, so coded offsets stay right.
 
     Refused while any suggested redaction is open (neither redacted nor left in with a reason), so
     a name cannot be frozen into the text by a click."""
     with transaction.atomic():
-        transcript = _locked_transcript(actor, transcript_id, version)
+        transcript = _locked_transcript(actor, transcript_id, expected_version)
         if transcript.status == Transcript.Status.READY:
             raise DomainError("This transcript is already ready for coding.")
         waiting = len(open_suggestions(transcript))
@@ -587,7 +587,7 @@ def mark_ready_for_coding(*, actor: ActingUser, transcript_id: int, version: int
     return transcript
 
 
-def rename_transcript(*, actor: ActingUser, transcript_id: int, version: int, title: str) -> Transcript:
+def rename_transcript(*, actor: ActingUser, transcript_id: int, expected_version: int, title: str) -> Transcript:
     """Change a transcript's title, at any stage (the text is not touched)."""
     title = title.strip()
     if not title:
@@ -595,7 +595,7 @@ def rename_transcript(*, actor: ActingUser, transcript_id: int, version: int, ti
     if len(title) > 200:
         raise InvalidInput({"title": ["Keep the title to 200 characters or fewer."]})
     with transaction.atomic():
-        transcript = _locked_transcript(actor, transcript_id, version)
+        transcript = _locked_transcript(actor, transcript_id, expected_version)
         if transcript.title == title:
             return transcript
         transcript.title = title
@@ -605,11 +605,11 @@ def rename_transcript(*, actor: ActingUser, transcript_id: int, version: int, ti
     return transcript
 
 
-def delete_transcript(*, actor: ActingUser, transcript_id: int, version: int) -> None:
+def delete_transcript(*, actor: ActingUser, transcript_id: int, expected_version: int) -> None:
     """Delete a transcript while it is still being redacted (to upload the right file instead).
     Once ready for coding it stays: coded segments and quotes point at it."""
     with transaction.atomic():
-        transcript = _locked_transcript(actor, transcript_id, version)
+        transcript = _locked_transcript(actor, transcript_id, expected_version)
         if transcript.status != Transcript.Status.REDACTING:
             raise DomainError("A transcript ready for coding cannot be deleted.")
         _audit_change(actor, transcript, ["deleted"])
@@ -621,7 +621,7 @@ def set_transcript_policy(
     actor: ActingUser,
     organisation_id: int,
     keep_unredacted_originals: bool,
-    version: int,
+    expected_version: int,
 ) -> TranscriptPolicy:
     """An evaluator of the team (`research.change_transcript_policy`) says whether its uploads keep
     their unredacted originals. `version` is 0 while the team has no policy yet. Turning it off
@@ -633,12 +633,12 @@ def set_transcript_policy(
             raise NotAllowed("Only an evaluator of this team can change its policy on originals.")
         policy = TranscriptPolicy.objects.select_for_update().filter(organisation=organisation).first()
         if policy is None:
-            if version != 0:
+            if expected_version != 0:
                 raise ConflictError(STALE)
             policy = TranscriptPolicy(organisation=organisation, changed_by=signed_in(actor))
             action = AuditEvent.Action.CREATE
         else:
-            policy.check_version(version)
+            policy.check_version(expected_version)
             if policy.keep_unredacted_originals == keep_unredacted_originals:
                 return policy
             policy.bump_version()

@@ -223,7 +223,7 @@ def codebook_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
     def save(data: dict[str, Any]) -> tuple[str, str]:
         version = data.pop("version")
-        update_codebook(actor=request.user, codebook_id=book.pk, version=version, changes=data)
+        update_codebook(actor=request.user, codebook_id=book.pk, expected_version=version, changes=data)
         return "Saved.", f"codebook-{book.pk}"
 
     return _codebook_form_page(
@@ -258,7 +258,7 @@ def theme_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
     def save(data: dict[str, Any]) -> tuple[str, str]:
         version = data.pop("version")
-        update_theme(actor=request.user, theme_id=theme.pk, version=version, changes=data)
+        update_theme(actor=request.user, theme_id=theme.pk, expected_version=version, changes=data)
         return "Saved.", f"theme-{theme.pk}"
 
     return _codebook_form_page(
@@ -332,7 +332,7 @@ def code_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
     def save(data: dict[str, Any]) -> tuple[str, str]:
         version = data.pop("version")
-        update_code(actor=request.user, code_id=code.pk, version=version, changes=data)
+        update_code(actor=request.user, code_id=code.pk, expected_version=version, changes=data)
         return "Saved.", f"code-{code.pk}"
 
     return _codebook_form_page(

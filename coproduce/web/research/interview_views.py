@@ -159,7 +159,7 @@ def research_wave_edit(request: HttpRequest, pk: int) -> HttpResponse:
             lambda version, changes: update_wave(
                 actor=request.user,
                 wave_id=wave.pk,
-                version=version,
+                expected_version=version,
                 changes=changes,
             ),
             "See the wave as it is now",
@@ -251,7 +251,7 @@ def research_stakeholder_edit(request: HttpRequest, pk: int) -> HttpResponse:
             lambda version, changes: update_stakeholder(
                 actor=request.user,
                 stakeholder_id=stakeholder.pk,
-                version=version,
+                expected_version=version,
                 changes=changes,
             ),
             "See them as they are now",
@@ -280,7 +280,7 @@ def research_stakeholder_withdraw(request: HttpRequest, pk: int) -> HttpResponse
     except ValueError:
         version = -1
     try:
-        withdraw_stakeholder(actor=request.user, stakeholder_id=stakeholder.pk, version=version)
+        withdraw_stakeholder(actor=request.user, stakeholder_id=stakeholder.pk, expected_version=version)
     except ConflictError as error:
         return conflict(
             request, error, back_url=reverse("web:research_stakeholder_edit", args=[pk]), back_label="See them again"
@@ -401,7 +401,7 @@ def research_interview_edit(request: HttpRequest, pk: int) -> HttpResponse:
             lambda version, changes: update_interview(
                 actor=request.user,
                 interview_id=interview.pk,
-                version=version,
+                expected_version=version,
                 changes=changes,
             ),
             "See the interview as it is now",

@@ -261,7 +261,7 @@ def research_quote_note(request: HttpRequest, pk: int) -> HttpResponse:
             update_quote_note(
                 actor=request.user,
                 quote_id=quote.pk,
-                version=form.cleaned_data["version"],
+                expected_version=form.cleaned_data["version"],
                 note=form.cleaned_data["note"],
             )
         except NotFound as error:

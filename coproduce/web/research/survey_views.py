@@ -170,7 +170,7 @@ def research_survey_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 services.update_survey(
                     actor=request.user,
                     survey_id=survey.pk,
-                    version=version,
+                    expected_version=version,
                     changes=data,
                 )
             except ConflictError as error:
@@ -190,7 +190,7 @@ def research_survey_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _survey_action(request: HttpRequest, pk: int, act: Callable[..., Any], done: str) -> HttpResponse:
     survey = _survey(request, pk)
     try:
-        act(actor=request.user, survey_id=survey.pk, version=_version(request))
+        act(actor=request.user, survey_id=survey.pk, expected_version=_version(request))
     except ConflictError as error:
         return _conflict(request, error, survey)
     except DomainError as error:
@@ -259,8 +259,10 @@ def _question_page(request: HttpRequest, survey: Survey, question: SurveyQuestio
             "required": data["required"],
         }
         if question is None:
-            return services.add_question(version=data["version"], **where, **fields)
-        return services.update_question(question_id=question.pk, version=data["version"], changes=fields, **where)
+            return services.add_question(expected_version=data["version"], **where, **fields)
+        return services.update_question(
+            question_id=question.pk, expected_version=data["version"], changes=fields, **where
+        )
 
     title = "Add a question" if question is None else "Change a question"
     return _part_page(request, survey, form, save, title, "Question saved.")
@@ -317,8 +319,8 @@ def _point_page(request: HttpRequest, survey: Survey, point: SurveyPoint | None)
     def save(data: dict[str, Any]) -> Any:
         version = data.pop("version")
         if point is None:
-            return services.add_point(version=version, **where, **data)
-        return services.update_point(point_id=point.pk, version=version, changes=data, **where)
+            return services.add_point(expected_version=version, **where, **data)
+        return services.update_point(point_id=point.pk, expected_version=version, changes=data, **where)
 
     title = "Add a point in their journey" if point is None else "Change a point in their journey"
     return _part_page(request, survey, form, save, title, "Saved.")
