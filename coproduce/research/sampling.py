@@ -32,11 +32,14 @@ from django.db.models import Q
 
 from coproduce.accounts.acting import ActingUser
 from coproduce.core.errors import NotAllowed
+from coproduce.core.validation import InvalidInput
 from coproduce.outcomes.models import Outcome
 from coproduce.participants.models import Child
 from coproduce.plans.models import AssessmentBarrier, Barrier
+from coproduce.programmes.models import Partnership
 from coproduce.research.models import Interview, Wave
-from coproduce.research.selectors import research_consents_visible_to
+from coproduce.research.selectors import research_consents_visible_to, waves_visible_to
+from coproduce.research.services.interviews import record_research_consent_reads
 
 
 class Spread(StrEnum):
@@ -225,6 +228,42 @@ def propose(
         for partnership_id, name in area_names.items()
         if quotas.get(partnership_id, 0) > 0
     ]
+
+
+@dataclass(frozen=True)
+class SampleProposal:
+    wave: Wave
+    areas: list[AreaProposal]
+
+
+def propose_sample(
+    actor: ActingUser, *, wave_id: int, quotas: Mapping[int, int], spreads: Collection[Spread]
+) -> SampleProposal:
+    """The proposal an evaluator asks for, for the page and the API alike: `quotas` gives a number per
+    area (partnership id) of the wave's programme, `spreads` what the sample should cover. Nothing is
+    saved but the audit of whom it shows; inviting them is `invite_for_interview`.
+
+    NotAllowed for anyone but an evaluator; InvalidInput for a wave they may not see, or a number for an
+    area outside the wave's programme.
+    """
+    if not rules.has_perm("research.work_on_evaluation", actor):
+        raise NotAllowed("Only evaluators use the sampling assistant.")
+    wave = waves_visible_to(actor).filter(pk=wave_id).first()
+    if wave is None:
+        raise InvalidInput({"wave_id": ["Choose a wave."]})
+    area_names = dict(
+        Partnership.objects.filter(programme_id=wave.programme_id)
+        .order_by("area_name", "pk")
+        .values_list("pk", "area_name")
+    )
+    if set(quotas) - set(area_names):
+        raise InvalidInput({"quotas": ["Give numbers only for areas of the wave's programme."]})
+    areas = propose(candidates_for(actor, wave), quotas=quotas, spreads=spreads, area_names=area_names)
+    record_research_consent_reads(
+        actor=actor,
+        participant_ids=sorted({choice.candidate.participant_id for area in areas for choice in area.chosen}),
+    )
+    return SampleProposal(wave=wave, areas=areas)
 
 
 def candidates_for(actor: ActingUser, wave: Wave) -> list[Candidate]:

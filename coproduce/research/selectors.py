@@ -8,7 +8,7 @@ which holds no personal data. A stakeholder who withdraws leaves the same way. Q
 consent to quotation as well.
 
 Evaluation is per programme: an evaluator sees the research data of the programmes they oversee
-(`standing_of(user).programme_ids`) and nothing of another programme's, participants included. Each
+(`standing_of(actor).programme_ids`) and nothing of another programme's, participants included. Each
 function takes an optional `programme_id` to narrow it to one programme (the one a page or an API
 call is about); a programme the evaluator does not oversee gives nothing.
 """
@@ -123,6 +123,20 @@ def transcripts_visible_to(actor: ActingUser, *, programme_id: int | None = None
 
 def segments_visible_to(actor: ActingUser, *, programme_id: int | None = None) -> QuerySet[CodedSegment]:
     return CodedSegment.objects.filter(transcript__in=transcripts_visible_to(actor, programme_id=programme_id))
+
+
+def own_segments(actor: ActingUser, transcript: Transcript) -> QuerySet[CodedSegment]:
+    """The segments this coder applied to the transcript, not the consensus, in the order of the text.
+
+    Coding is independent: the coding page and the API's `coder=me` show a coder only their own;
+    everyone's are side by side only on the comparison.
+    """
+    return (
+        segments_visible_to(actor)
+        .filter(transcript=transcript, coder_id=actor.pk, is_consensus=False)
+        .select_related("code")
+        .order_by("start", "end", "code__name", "pk")
+    )
 
 
 def quotes_visible_to(actor: ActingUser, *, programme_id: int | None = None) -> QuerySet[Quote]:

@@ -21,7 +21,7 @@ from coproduce.api.v1.research_programme import programme_query, research_progra
 from coproduce.api.v1.schemas import Input, error_responses
 from coproduce.core.errors import NotFound
 from coproduce.research.models import Code, Codebook, CodedSegment, Theme
-from coproduce.research.selectors import codebooks_visible_to, codes_visible_to, segments_visible_to
+from coproduce.research.selectors import codebooks_visible_to, codes_visible_to, own_segments, segments_visible_to
 from coproduce.research.services import coding
 
 router = Router(tags=["research"])
@@ -321,10 +321,10 @@ def list_research_segments(
     user = _evaluator(request)
     transcript = coding.transcript_for_coding(user, transcript_id)
     coding.record_transcript_read(actor=user, transcript=transcript)
-    segments = segments_visible_to(user).filter(transcript=transcript).select_related("code", "coder")
     if coder == "me":
-        segments = segments.filter(coder_id=user.pk, is_consensus=False)
-    elif coder == "consensus":
+        return own_segments(user, transcript).select_related("coder")
+    segments = segments_visible_to(user).filter(transcript=transcript).select_related("code", "coder")
+    if coder == "consensus":
         segments = segments.filter(is_consensus=True)
     return segments.order_by("start", "end", "is_consensus", "coder_id", "code__name", "pk")
 

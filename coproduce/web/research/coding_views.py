@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from coproduce.accounts.roles import Role
 from coproduce.core.errors import ConflictError, DomainError, NotAllowed, NotFound
 from coproduce.research.models import Code, Codebook, Theme, Transcript
-from coproduce.research.selectors import codebooks_visible_to, codes_visible_to, segments_visible_to
+from coproduce.research.selectors import codebooks_visible_to, codes_visible_to, own_segments, segments_visible_to
 from coproduce.research.services.coding import (
     PassageComparison,
     apply_code,
@@ -448,12 +448,7 @@ def transcript_code(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, f"Added the code {code.name} to {book.name}. You can apply it now.")
                 return redirect(_coding_url(transcript, book) + "#coding-form")
-    own = list(
-        segments_visible_to(request.user)
-        .filter(transcript=transcript, coder_id=request.user.pk, is_consensus=False)
-        .select_related("code")
-        .order_by("start", "end", "code__name", "pk")
-    )
+    own = list(own_segments(request.user, transcript))
     record_transcript_read(actor=request.user, transcript=transcript)
     checked = {int(value) for value in apply_form["codes"].value() or [] if str(value).isdigit()}
     context = {
