@@ -5,16 +5,12 @@ import rules
 from coproduce.accounts.acting import ActingUser
 from coproduce.accounts.roles import Role
 from coproduce.programmes.standing import standing_of
+from coproduce.research.permissions import is_evaluator
 
 
 @rules.predicate
 def is_funder(actor: ActingUser) -> bool:
     return standing_of(actor).has(Role.FUNDER)
-
-
-@rules.predicate
-def is_evaluator(actor: ActingUser) -> bool:
-    return standing_of(actor).has(Role.EVALUATOR)
 
 
 @rules.predicate

@@ -33,7 +33,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import rules
 from django.db import connections
 from django.db.models import (
     Count,
@@ -50,7 +49,6 @@ from statsmodels.tools.sm_exceptions import (
 from coproduce.accounts.acting import ActingUser
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
-from coproduce.core.errors import NotAllowed
 from coproduce.outcomes.models import Outcome
 from coproduce.participants.models import Participant
 from coproduce.plans.models import Assessment, AssessmentBarrier
@@ -66,6 +64,7 @@ from coproduce.reporting.exports import (
 )
 from coproduce.reporting.statistics import Rate, rate_interval, reason_text
 from coproduce.reporting.suppression import THRESHOLD, TOTAL, Cell, grid_with_totals, suppress
+from coproduce.research.permissions import refuse_unless_evaluator
 from coproduce.research.selectors import evaluation_programme, research_consents_visible_to
 
 DAYS_PER_MONTH = 365.25 / 12
@@ -81,9 +80,7 @@ MODEL_MINIMUM_EACH = 5
 EVENTS_PER_TERM = 10
 
 
-def _refuse_unless_evaluator(actor: ActingUser) -> None:
-    if not rules.has_perm("research.work_on_evaluation", actor):
-        raise NotAllowed("Only evaluators see the evaluation's outcome analytics.")
+NOT_EVALUATOR = "Only evaluators see the evaluation's outcome analytics."
 
 
 # ---- the people counted (kept inside this module) ------------------------------------------
@@ -118,7 +115,7 @@ def counted_people(actor: ActingUser, today: datetime.date, programme: Programme
 
     Per-person rows stay inside this module: the functions below reduce them to aggregates.
     """
-    _refuse_unless_evaluator(actor)
+    refuse_unless_evaluator(actor, NOT_EVALUATOR)
     if programme is None:
         programme = evaluation_programme(actor)
     consents = research_consents_visible_to(actor, programme_id=programme.pk).filter(
@@ -220,7 +217,7 @@ def counted_groups(actor: ActingUser, today: datetime.date, programme: Programme
     (PostgreSQL hashes both; SQLite runs the same SQL). The days followed up are worked out in SQL and
     the rows grouped by area, days, outcome and barriers.
     """
-    _refuse_unless_evaluator(actor)
+    refuse_unless_evaluator(actor, NOT_EVALUATOR)
     if programme is None:
         programme = evaluation_programme(actor)
     consents = research_consents_visible_to(actor, programme_id=programme.pk).filter(
@@ -747,7 +744,7 @@ class ResearchOutcomes:
 
 def _programme_for(actor: ActingUser, programme_id: int | None) -> Programme:
     """Refuse non-evaluators, then find the programme (NotFound for one the evaluator does not oversee)."""
-    _refuse_unless_evaluator(actor)
+    refuse_unless_evaluator(actor, NOT_EVALUATOR)
     return evaluation_programme(actor, programme_id)
 
 

@@ -22,15 +22,15 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import rules
 from django.db.models import QuerySet
 from lxml import etree
 
 from coproduce.accounts.acting import ActingUser
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
-from coproduce.core.errors import NotAllowed, NotFound
+from coproduce.core.errors import NotFound
 from coproduce.research.models import Code, Codebook, CodedSegment
+from coproduce.research.permissions import refuse_unless_evaluator
 from coproduce.research.selectors import codebooks_visible_to, interviewee_participant_id, segments_visible_to
 from coproduce.research.services.quotes import (
     QuoteFilters,
@@ -60,9 +60,7 @@ class Rows:
     rows: tuple[tuple[Cell, ...], ...]
 
 
-def _check_allowed(actor: ActingUser) -> None:
-    if not rules.has_perm("research.work_on_evaluation", actor):
-        raise NotAllowed("Only evaluators export the analysis.")
+NOT_EVALUATOR = "Only evaluators export the analysis."
 
 
 # ---- coded segments ----------------------------------------------------------------------------
@@ -129,7 +127,7 @@ def export_segments(
     partnership_id: int | None = None,
 ) -> Rows:
     """The coded segments this evaluator may see, one row each. Audited per participant quoted."""
-    _check_allowed(actor)
+    refuse_unless_evaluator(actor, NOT_EVALUATOR)
     segments = list(
         segments_to_export(
             actor, programme_id=programme_id, codebook_id=codebook_id, wave_id=wave_id, partnership_id=partnership_id
@@ -178,7 +176,7 @@ QUOTE_COLUMNS = ("text", "attribution", "codes", "themes", "note")
 
 def export_quotes(*, actor: ActingUser, filters: QuoteFilters | None = None) -> Rows:
     """The quote bank (as filtered) with attributions, codes and themes. Audited per participant quoted."""
-    _check_allowed(actor)
+    refuse_unless_evaluator(actor, NOT_EVALUATOR)
     quotes = list(quotes_in_bank(actor, filters or QuoteFilters()))
     rows = tuple(
         (row.quote.text, row.quote.attribution, "; ".join(row.codes), "; ".join(row.themes), row.quote.note)
@@ -255,7 +253,7 @@ def qdc_problems(document: bytes) -> list[str]:
 
 def export_codebook_qdc(*, actor: ActingUser, codebook_id: int) -> tuple[Codebook, bytes]:
     """One codebook as a REFI-QDA .qdc document. No personal data; the export is audited."""
-    _check_allowed(actor)
+    refuse_unless_evaluator(actor, NOT_EVALUATOR)
     codebook = codebooks_visible_to(actor).filter(pk=codebook_id).first()
     if codebook is None:
         raise NotFound("No such codebook.")

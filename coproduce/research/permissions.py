@@ -11,13 +11,22 @@ import rules
 
 from coproduce.accounts.acting import ActingUser
 from coproduce.accounts.roles import Role
+from coproduce.core.errors import NotAllowed
 from coproduce.participants.permissions import is_the_participant, is_their_keyworker, manages_their_area
 from coproduce.programmes.standing import standing_of
 
 
 @rules.predicate
 def is_evaluator(actor: ActingUser) -> bool:
+    """The one evaluator check: research selectors, services and reporting's evaluation reads use it."""
     return standing_of(actor).has(Role.EVALUATOR)
+
+
+def refuse_unless_evaluator(actor: ActingUser, refusal: str) -> None:
+    """NotAllowed, saying `refusal`, for anyone who may not work on the evaluation: what every evaluation
+    service and analysis does first."""
+    if not rules.has_perm("research.work_on_evaluation", actor):
+        raise NotAllowed(refusal)
 
 
 @rules.predicate

@@ -27,17 +27,16 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-import rules
 from django.db.models import Q
 
 from coproduce.accounts.acting import ActingUser
-from coproduce.core.errors import NotAllowed
 from coproduce.core.validation import InvalidInput
 from coproduce.outcomes.models import Outcome
 from coproduce.participants.models import Child
 from coproduce.plans.models import AssessmentBarrier, Barrier
 from coproduce.programmes.models import Partnership
 from coproduce.research.models import Interview, Wave
+from coproduce.research.permissions import refuse_unless_evaluator
 from coproduce.research.selectors import research_consents_visible_to, waves_visible_to
 from coproduce.research.services.interviews import record_research_consent_reads
 
@@ -230,6 +229,9 @@ def propose(
     ]
 
 
+NOT_EVALUATOR = "Only evaluators use the sampling assistant."
+
+
 @dataclass(frozen=True)
 class SampleProposal:
     wave: Wave
@@ -246,8 +248,7 @@ def propose_sample(
     NotAllowed for anyone but an evaluator; InvalidInput for a wave they may not see, or a number for an
     area outside the wave's programme.
     """
-    if not rules.has_perm("research.work_on_evaluation", actor):
-        raise NotAllowed("Only evaluators use the sampling assistant.")
+    refuse_unless_evaluator(actor, NOT_EVALUATOR)
     wave = waves_visible_to(actor).filter(pk=wave_id).first()
     if wave is None:
         raise InvalidInput({"wave_id": ["Choose a wave."]})
@@ -273,8 +274,7 @@ def candidates_for(actor: ActingUser, wave: Wave) -> list[Candidate]:
     wave's programme, with no interview in this wave yet. Barriers, children and outcomes are
     read only for those who agreed to the use of their service records.
     """
-    if not rules.has_perm("research.work_on_evaluation", actor):
-        raise NotAllowed("Only evaluators use the sampling assistant.")
+    refuse_unless_evaluator(actor, NOT_EVALUATOR)
     scopes = (
         research_consents_visible_to(actor)
         .filter(

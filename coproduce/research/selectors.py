@@ -16,7 +16,6 @@ call is about); a programme the evaluator does not oversee gives nothing.
 from django.db.models import Q, QuerySet
 
 from coproduce.accounts.acting import ActingUser
-from coproduce.accounts.roles import Role
 from coproduce.core.errors import NotFound
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.programmes.models import Programme
@@ -34,12 +33,9 @@ from coproduce.research.models import (
     Transcript,
     Wave,
 )
+from coproduce.research.permissions import is_evaluator
 
 IN_FORCE = Q(consent__withdrawn_at__isnull=True)
-
-
-def _is_evaluator(actor: ActingUser) -> bool:
-    return standing_of(actor).has(Role.EVALUATOR)
 
 
 def evaluation_programme(actor: ActingUser, programme_id: int | None = None) -> Programme:
@@ -70,7 +66,7 @@ def research_consents_visible_to(actor: ActingUser, *, programme_id: int | None 
     """Evaluators: every research consent in force of the participants of the programmes they oversee.
     A participant: their own, whatever its state. Their keyworker and area manager: those of the
     participants they may see (to record changes)."""
-    if _is_evaluator(actor):
+    if is_evaluator(actor):
         return ResearchConsent.objects.filter(
             IN_FORCE, participant__partnership__programme_id__in=overseen_programme_ids(actor, programme_id)
         )
@@ -79,7 +75,7 @@ def research_consents_visible_to(actor: ActingUser, *, programme_id: int | None 
 
 def stakeholders_visible_to(actor: ActingUser, *, programme_id: int | None = None) -> QuerySet[Stakeholder]:
     """Evaluators: stakeholders of their programmes who have not withdrawn. Nobody else."""
-    if not _is_evaluator(actor):
+    if not is_evaluator(actor):
         return Stakeholder.objects.none()
     return Stakeholder.objects.filter(
         withdrawn_on__isnull=True, programme_id__in=overseen_programme_ids(actor, programme_id)
@@ -96,14 +92,14 @@ def _interviewee_in_force(prefix: str = "") -> Q:
 
 
 def waves_visible_to(actor: ActingUser, *, programme_id: int | None = None) -> QuerySet[Wave]:
-    if not _is_evaluator(actor):
+    if not is_evaluator(actor):
         return Wave.objects.none()
     return Wave.objects.filter(programme_id__in=overseen_programme_ids(actor, programme_id))
 
 
 def interviews_visible_to(actor: ActingUser, *, programme_id: int | None = None) -> QuerySet[Interview]:
     """Evaluators: interviews of their programmes whose interviewee has not withdrawn. Nobody else."""
-    if not _is_evaluator(actor):
+    if not is_evaluator(actor):
         return Interview.objects.none()
     return Interview.objects.filter(
         _interviewee_in_force(), wave__programme_id__in=overseen_programme_ids(actor, programme_id)
@@ -113,7 +109,7 @@ def interviews_visible_to(actor: ActingUser, *, programme_id: int | None = None)
 def transcripts_visible_to(actor: ActingUser, *, programme_id: int | None = None) -> QuerySet[Transcript]:
     """Evaluators: transcripts of interviews they may see, and survey answers, of their programmes.
     Nobody else."""
-    if not _is_evaluator(actor):
+    if not is_evaluator(actor):
         return Transcript.objects.none()
     return Transcript.objects.filter(
         Q(source=Transcript.Source.SURVEY) | _interviewee_in_force("interview__"),
@@ -156,7 +152,7 @@ def quotes_visible_to(actor: ActingUser, *, programme_id: int | None = None) -> 
 
 
 def codebooks_visible_to(actor: ActingUser, *, programme_id: int | None = None) -> QuerySet[Codebook]:
-    if not _is_evaluator(actor):
+    if not is_evaluator(actor):
         return Codebook.objects.none()
     return Codebook.objects.filter(programme_id__in=overseen_programme_ids(actor, programme_id))
 
@@ -166,7 +162,7 @@ def codes_visible_to(actor: ActingUser, *, programme_id: int | None = None) -> Q
 
 
 def surveys_visible_to(actor: ActingUser, *, programme_id: int | None = None) -> QuerySet[Survey]:
-    if not _is_evaluator(actor):
+    if not is_evaluator(actor):
         return Survey.objects.none()
     return Survey.objects.filter(programme_id__in=overseen_programme_ids(actor, programme_id))
 

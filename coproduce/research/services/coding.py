@@ -31,6 +31,7 @@ from coproduce.core.validation import InvalidInput, validate_model
 from coproduce.programmes.standing import standing_of
 from coproduce.research.models import Code, Codebook, CodedSegment, Theme, Transcript
 from coproduce.research.passages import locate_passage
+from coproduce.research.permissions import refuse_unless_evaluator
 from coproduce.research.selectors import (
     codebooks_visible_to,
     codes_visible_to,
@@ -52,9 +53,8 @@ PASSAGE_PREFIX = "passage:"
 # ---- who, and about whom ------------------------------------------------------------------------
 
 
-def _require_evaluator(actor: ActingUser, doing: str) -> None:
-    if not rules.has_perm("research.work_on_evaluation", actor):
-        raise NotAllowed(f"Only evaluators can {doing}.")
+NOT_CODER = "Only evaluators can code transcripts."
+NOT_CODEBOOK_EDITOR = "Only evaluators can change the codebook."
 
 
 def coding_transcripts(actor: ActingUser) -> QuerySet[Transcript]:
@@ -68,7 +68,7 @@ def transcript_for_coding(actor: ActingUser, transcript_id: int, *, lock: bool =
     Not visible (or not theirs to see: a withdrawn interviewee's) is NotFound; still being
     redacted is a ConflictError (409), because its offsets could still move.
     """
-    _require_evaluator(actor, "code transcripts")
+    refuse_unless_evaluator(actor, NOT_CODER)
     transcripts = coding_transcripts(actor)
     if lock:
         # The interview and consent are nullable joins: lock only the transcript's row.
@@ -108,7 +108,7 @@ def record_transcript_list_read(*, actor: ActingUser, transcripts: Iterable[Tran
 def transcripts_to_code(actor: ActingUser, *, programme_id: int | None = None) -> QuerySet[Transcript]:
     """Transcripts ready for coding (of one programme, if given), with how many segments this coder applied
     and how many coders coded each."""
-    _require_evaluator(actor, "code transcripts")
+    refuse_unless_evaluator(actor, NOT_CODER)
     independent = Q(segments__is_consensus=False)
     transcripts = coding_transcripts(actor)
     if programme_id is not None:
@@ -170,7 +170,7 @@ def create_codebook(
     description: str = "",
 ) -> Codebook:
     """An evaluator starts a codebook for a programme. Its name is unique within the programme."""
-    _require_evaluator(actor, "change the codebook")
+    refuse_unless_evaluator(actor, NOT_CODEBOOK_EDITOR)
     name = name.strip()
     errors: dict[str, list[str]] = {}
     # A programme the evaluator does not oversee is refused exactly as one that does not exist.
@@ -198,7 +198,7 @@ def update_codebook(
     changes: Mapping[str, Any],
 ) -> Codebook:
     """Rename a codebook or change its description."""
-    _require_evaluator(actor, "change the codebook")
+    refuse_unless_evaluator(actor, NOT_CODEBOOK_EDITOR)
     _unknown_fields(changes, CODEBOOK_FIELDS)
     with transaction.atomic():
         codebook = _codebook(actor, codebook_id, lock=True)
@@ -239,7 +239,7 @@ def create_theme(
     description: str = "",
 ) -> Theme:
     """Add a theme at the end of the codebook's themes. Names are unique within a codebook."""
-    _require_evaluator(actor, "change the codebook")
+    refuse_unless_evaluator(actor, NOT_CODEBOOK_EDITOR)
     name = name.strip()
     with transaction.atomic():
         codebook = _codebook(actor, codebook_id, lock=True)
@@ -280,7 +280,7 @@ def update_theme(
     changes: Mapping[str, Any],
 ) -> Theme:
     """Rename a theme or change its description."""
-    _require_evaluator(actor, "change the codebook")
+    refuse_unless_evaluator(actor, NOT_CODEBOOK_EDITOR)
     _unknown_fields(changes, THEME_FIELDS)
     with transaction.atomic():
         theme = _theme(actor, theme_id, lock=True)
@@ -304,7 +304,7 @@ def reorder_themes(
     theme_ids: Sequence[int],
 ) -> list[Theme]:
     """Put a codebook's themes in the order given. The list must name each of its themes once."""
-    _require_evaluator(actor, "change the codebook")
+    refuse_unless_evaluator(actor, NOT_CODEBOOK_EDITOR)
     with transaction.atomic():
         codebook = _codebook(actor, codebook_id, lock=True)
         themes = {theme.pk: theme for theme in Theme.objects.select_for_update().filter(codebook=codebook)}
@@ -326,7 +326,7 @@ def reorder_themes(
 
 def move_theme(*, actor: ActingUser, theme_id: int, by: int) -> list[Theme]:
     """Move a theme up (`by` −1) or down (+1) among its codebook's themes."""
-    _require_evaluator(actor, "change the codebook")
+    refuse_unless_evaluator(actor, NOT_CODEBOOK_EDITOR)
     theme = _theme(actor, theme_id)
     order = list(Theme.objects.filter(codebook_id=theme.codebook_id).values_list("pk", flat=True))
     index = order.index(theme.pk)
@@ -386,7 +386,7 @@ def create_code(
     emergent: bool = False,
 ) -> Code:
     """Add a code to a codebook. `emergent` marks a code added during coding; the code keeps who added it and when."""
-    _require_evaluator(actor, "change the codebook")
+    refuse_unless_evaluator(actor, NOT_CODEBOOK_EDITOR)
     name = name.strip()
     with transaction.atomic():
         codebook = _codebook(actor, codebook_id, lock=True)
@@ -417,7 +417,7 @@ def update_code(
     changes: Mapping[str, Any],
 ) -> Code:
     """Rename, redefine, recolour or move a code (to another theme, or under another code of its codebook)."""
-    _require_evaluator(actor, "change the codebook")
+    refuse_unless_evaluator(actor, NOT_CODEBOOK_EDITOR)
     _unknown_fields(changes, CODE_FIELDS)
     with transaction.atomic():
         code = codes_visible_to(actor).select_for_update().filter(pk=code_id).first()

@@ -12,19 +12,19 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import rules
 from django.db import transaction
 
 from coproduce.accounts.acting import ActingUser
 from coproduce.accounts.roles import Role
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event, record_events
-from coproduce.core.errors import NotAllowed, NotFound
+from coproduce.core.errors import NotFound
 from coproduce.core.validation import InvalidInput, validate_model
 from coproduce.participants.models import Participant
 from coproduce.programmes.models import Organisation, Partnership, Programme, StaffMember
 from coproduce.programmes.standing import standing_of
 from coproduce.research.models import Interview, ResearchConsent, Stakeholder, StakeholderRole, Wave
+from coproduce.research.permissions import refuse_unless_evaluator
 from coproduce.research.selectors import (
     interviews_visible_to,
     research_consents_visible_to,
@@ -63,9 +63,7 @@ NEXT_STATUSES: dict[str, frozenset[str]] = {
 }
 
 
-def _require_evaluator(actor: ActingUser) -> None:
-    if not rules.has_perm("research.work_on_evaluation", actor):
-        raise NotAllowed("Only evaluators work on the evaluation.")
+NOT_EVALUATOR = "Only evaluators work on the evaluation."
 
 
 def _programme(actor: ActingUser, programme_id: int | None) -> Programme:
@@ -130,7 +128,7 @@ def create_wave(
     programme_id: int | None = None,
 ) -> Wave:
     """An evaluator opens a wave: one a year per programme, ending on or after it starts."""
-    _require_evaluator(actor)
+    refuse_unless_evaluator(actor, NOT_EVALUATOR)
     with transaction.atomic():
         wave = Wave(
             programme=_programme(actor, programme_id),
@@ -147,7 +145,7 @@ def create_wave(
 
 def update_wave(*, actor: ActingUser, wave_id: int, expected_version: int, changes: Mapping[str, Any]) -> Wave:
     """Change a wave's year, name or dates. A stale `version` changes nothing (ConflictError)."""
-    _require_evaluator(actor)
+    refuse_unless_evaluator(actor, NOT_EVALUATOR)
     with transaction.atomic():
         wave = waves_visible_to(actor).select_for_update().filter(pk=wave_id).first()
         if wave is None:
@@ -208,7 +206,7 @@ def create_stakeholder(
 ) -> Stakeholder:
     """An evaluator records someone to interview for what they do (keyworker, partner staff…),
     with what they agreed to. They gave their contact details to the evaluators themselves."""
-    _require_evaluator(actor)
+    refuse_unless_evaluator(actor, NOT_EVALUATOR)
     with transaction.atomic():
         if programme_id is None and partnership_id is not None:
             programme_id = Partnership.objects.filter(pk=partnership_id).values_list("programme_id", flat=True).first()
@@ -249,7 +247,7 @@ def update_stakeholder(
     *, actor: ActingUser, stakeholder_id: int, expected_version: int, changes: Mapping[str, Any]
 ) -> Stakeholder:
     """Change a stakeholder's details or what they agreed to. A stale `version` changes nothing."""
-    _require_evaluator(actor)
+    refuse_unless_evaluator(actor, NOT_EVALUATOR)
     with transaction.atomic():
         stakeholder = _locked_stakeholder(actor, stakeholder_id, expected_version)
         if "email" in changes and isinstance(changes["email"], str):
@@ -273,7 +271,7 @@ def withdraw_stakeholder(
 ) -> Stakeholder:
     """A stakeholder stops taking part: they and their interviews leave every evaluator's view
     (Table 1 still counts interviews done)."""
-    _require_evaluator(actor)
+    refuse_unless_evaluator(actor, NOT_EVALUATOR)
     with transaction.atomic():
         stakeholder = _locked_stakeholder(actor, stakeholder_id, expected_version)
         stakeholder.withdrawn_on = on or datetime.date.today()
@@ -328,7 +326,7 @@ def create_interview(
     """An interview with a participant (named by pseudonym: research consent in force, covering
     interviews) or a stakeholder (who agreed to be interviewed), in a wave and an area of its
     programme (by default the interviewee's own area)."""
-    _require_evaluator(actor)
+    refuse_unless_evaluator(actor, NOT_EVALUATOR)
     errors: dict[str, list[str]] = {}
     wave = waves_visible_to(actor).filter(pk=wave_id).first()
     if wave is None:
@@ -412,7 +410,7 @@ def update_interview(
 ) -> Interview:
     """Change an interview's status, dates, interviewer, checks or arrangements. The status moves
     invited → scheduled → done or declined (declined may be invited again; done stays done)."""
-    _require_evaluator(actor)
+    refuse_unless_evaluator(actor, NOT_EVALUATOR)
     with transaction.atomic():
         interview = (
             interviews_visible_to(actor)
@@ -454,7 +452,7 @@ def invite_for_interview(
     programme. Anyone who already has an interview in the wave is skipped. Returns the
     interviews made and the ids skipped.
     """
-    _require_evaluator(actor)
+    refuse_unless_evaluator(actor, NOT_EVALUATOR)
     wanted = sorted(set(research_consent_ids))
     with transaction.atomic():
         wave = waves_visible_to(actor).select_for_update().filter(pk=wave_id).first()
@@ -546,7 +544,7 @@ class ContactDetails:
 def interview_contact_details(*, actor: ActingUser, interview: Interview) -> ContactDetails | None:
     """The participant interviewee's first name, email and mobile, only if their research consent
     (in force) lets the evaluators contact them about interviews. Each read is audited."""
-    _require_evaluator(actor)
+    refuse_unless_evaluator(actor, NOT_EVALUATOR)
     scope = interview.research_consent
     if interview.kind != Interview.Kind.PARTICIPANT or scope is None or not scope.contact_for_interview:
         return None

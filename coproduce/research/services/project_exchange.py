@@ -33,7 +33,6 @@ one applied on the coding page (against the interviewee, with the importer as ac
 
 from dataclasses import dataclass, field
 
-import rules
 from django.db import transaction
 from django.utils import timezone
 
@@ -42,12 +41,13 @@ from coproduce.accounts.models import User
 from coproduce.accounts.roles import Role
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event, record_participant_reads
-from coproduce.core.errors import NotAllowed, NotFound
+from coproduce.core.errors import NotFound
 from coproduce.core.validation import InvalidInput
 from coproduce.programmes.models import StaffMember
 from coproduce.programmes.standing import standing_of
 from coproduce.research.exchange import code_guid
 from coproduce.research.models import Code, Codebook, CodedSegment, Transcript
+from coproduce.research.permissions import refuse_unless_evaluator
 from coproduce.research.qdpx import (
     CONSENSUS_USER_GUID,
     FileCoding,
@@ -65,11 +65,6 @@ from coproduce.research.selectors import codebooks_visible_to, interviewee_parti
 from coproduce.research.services.coding import coding_transcripts, transcript_for_coding
 
 UPLOAD = "upload"
-
-
-def _require_evaluator(actor: ActingUser, doing: str) -> None:
-    if not rules.has_perm("research.work_on_evaluation", actor):
-        raise NotAllowed(f"Only evaluators can {doing}.")
 
 
 def _codebook(actor: ActingUser, codebook_id: int) -> Codebook:
@@ -93,7 +88,7 @@ def project_transcripts(actor: ActingUser, codebook: Codebook) -> list[Transcrip
 
 def export_project_qdpx(*, actor: ActingUser, codebook_id: int) -> tuple[Codebook, bytes]:
     """One codebook's evaluation project as a REFI-QDA .qdpx (zip bytes). Audited per participant quoted."""
-    _require_evaluator(actor, "export the evaluation")
+    refuse_unless_evaluator(actor, "Only evaluators can export the evaluation.")
     codebook = _codebook(actor, codebook_id)
     codes = list(codebook.codes.order_by("name", "pk"))
     themes = list(codebook.themes.order_by("position", "name", "pk"))
@@ -297,7 +292,7 @@ def import_project_qdpx(
     file_user: str = "",
 ) -> ImportResult:
     """Turn a .qdpx's coding into segments of one coder on the transcripts it is for. All or nothing."""
-    _require_evaluator(actor, "import coding")
+    refuse_unless_evaluator(actor, "Only evaluators can import coding.")
     codebook = _codebook(actor, codebook_id)
     coder = _coder(actor, coder_id)
     try:

@@ -11,7 +11,6 @@ surveys).
 
 from dataclasses import dataclass
 
-import rules
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 
@@ -21,6 +20,7 @@ from coproduce.audit.services import record_event
 from coproduce.core.errors import NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput, validate_model
 from coproduce.research.models import CodedSegment, Interview, Quote, Transcript
+from coproduce.research.permissions import refuse_unless_evaluator
 from coproduce.research.selectors import interviewee_participant_id, quotes_visible_to, segments_visible_to
 
 NOTE_MAX = 2000
@@ -53,9 +53,7 @@ TRANSCRIPT_RELATIONS = (
 )
 
 
-def _check_allowed(actor: ActingUser) -> None:
-    if not rules.has_perm("research.work_on_evaluation", actor):
-        raise NotAllowed("Only evaluators work on the quote bank.")
+NOT_EVALUATOR = "Only evaluators work on the quote bank."
 
 
 def select_quote(
@@ -71,7 +69,7 @@ def select_quote(
     Refused when the speaker did not agree to be quoted; a passage already in the bank is not
     added twice.
     """
-    _check_allowed(actor)
+    refuse_unless_evaluator(actor, NOT_EVALUATOR)
     segment = segments_visible_to(actor).select_related(*TRANSCRIPT_RELATIONS).filter(pk=segment_id).first()
     if segment is None:
         raise NotFound("No such coded passage.")
@@ -115,7 +113,7 @@ def select_quote(
 
 
 def _quote_for_change(actor: ActingUser, quote_id: int) -> Quote:
-    _check_allowed(actor)
+    refuse_unless_evaluator(actor, NOT_EVALUATOR)
     quote = (
         quotes_visible_to(actor)
         .select_for_update(of=("self",))

@@ -39,6 +39,7 @@ from coproduce.research.models import (
     Transcript,
     Wave,
 )
+from coproduce.research.permissions import refuse_unless_evaluator
 from coproduce.research.selectors import surveys_visible_to
 
 SURVEY_FIELDS = ("title", "introduction")
@@ -48,11 +49,6 @@ TEXT_ANSWER_MAX = 2000
 CHOICE_MAX = 200
 SURVEY_SPEAKER = "Survey respondent"
 NOT_EVALUATOR = "Only evaluators can write and run surveys."
-
-
-def _check_evaluator(actor: ActingUser) -> None:
-    if not rules.has_perm("research.work_on_evaluation", actor):
-        raise NotAllowed(NOT_EVALUATOR)
 
 
 def _audit(actor: ActingUser, action: str, record: Any, changed: Iterable[str] = ()) -> None:
@@ -67,7 +63,7 @@ def _audit(actor: ActingUser, action: str, record: Any, changed: Iterable[str] =
 
 
 def _locked_survey(actor: ActingUser, survey_id: int, expected_version: int) -> Survey:
-    _check_evaluator(actor)
+    refuse_unless_evaluator(actor, NOT_EVALUATOR)
     survey = surveys_visible_to(actor).select_for_update().filter(pk=survey_id).first()
     if survey is None:
         raise NotFound("No such survey.")
@@ -94,7 +90,7 @@ def _clean_text(value: Any) -> str:
 
 def create_survey(*, actor: ActingUser, programme_id: int, title: str, introduction: str = "") -> Survey:
     """An evaluator starts a survey for a programme, as a draft."""
-    _check_evaluator(actor)
+    refuse_unless_evaluator(actor, NOT_EVALUATOR)
     # A programme the evaluator does not oversee is refused exactly as one that does not exist.
     if programme_id not in standing_of(actor).programme_ids:
         raise InvalidInput({"programme": ["Choose the programme the survey is for."]})
@@ -327,7 +323,7 @@ def reorder_questions(
 
 def move_question(*, actor: ActingUser, survey_id: int, question_id: int, expected_version: int, up: bool) -> Survey:
     """Move a question one place up or down (the pages' buttons); at either end nothing moves."""
-    _check_evaluator(actor)
+    refuse_unless_evaluator(actor, NOT_EVALUATOR)
     ids = list(
         SurveyQuestion.objects.filter(survey_id=survey_id).order_by("position", "pk").values_list("pk", flat=True)
     )
@@ -615,7 +611,7 @@ def send_answers_to_coding(*, actor: ActingUser, survey_id: int, question_id: in
     already have one are skipped; answers sent before any wave began cannot be placed and are
     left out. Returns the transcripts made.
     """
-    _check_evaluator(actor)
+    refuse_unless_evaluator(actor, NOT_EVALUATOR)
     with transaction.atomic():
         survey = surveys_visible_to(actor).select_for_update().filter(pk=survey_id).first()
         if survey is None:

@@ -35,11 +35,11 @@ from coproduce.research.models import (
     Transcript,
     TranscriptPolicy,
 )
+from coproduce.research.permissions import is_evaluator, refuse_unless_evaluator
 from coproduce.research.redaction import REPLACEMENTS, Suggestion, suggest_redactions
 from coproduce.research.selectors import interviewee_participant_id, interviews_visible_to, transcripts_visible_to
 
 SERVICE_USER = "Service User"
-WORK = "research.work_on_evaluation"
 READY_ALREADY = "This transcript is ready for coding: its text can no longer change."
 SUGGESTIONS_CHANGED = "The transcript has changed since these suggestions were made: reload the page."
 STALE = (
@@ -165,7 +165,7 @@ def may_read_original(actor: ActingUser, transcript: Transcript) -> bool:
         bool(transcript.original_text)
         and organisation_id is not None
         and standing_of(actor).organisation_id == organisation_id
-        and rules.has_perm(WORK, actor)
+        and is_evaluator(actor)
     )
 
 
@@ -212,9 +212,7 @@ def keeps_originals(organisation_id: int | None) -> bool:
 # ---- changes ----------------------------------------------------------------------------------
 
 
-def _require_evaluator(actor: ActingUser) -> None:
-    if not rules.has_perm(WORK, actor):
-        raise NotAllowed("Only evaluators work on transcripts.")
+NOT_EVALUATOR = "Only evaluators work on transcripts."
 
 
 def _speaker_label(interview: Interview) -> str:
@@ -259,7 +257,7 @@ def upload_transcript(
     stakeholder ("Keyworker"); area and wave come from the interview. The unredacted original is
     kept only if the uploader's organisation's policy says so.
     """
-    _require_evaluator(actor)
+    refuse_unless_evaluator(actor, NOT_EVALUATOR)
     document = read_upload(upload)
     title = title.strip()
     if len(title) > 200:
@@ -303,7 +301,7 @@ def upload_transcript(
 
 
 def _locked_transcript(actor: ActingUser, transcript_id: int, expected_version: int) -> Transcript:
-    _require_evaluator(actor)
+    refuse_unless_evaluator(actor, NOT_EVALUATOR)
     transcript = (
         transcripts_visible_to(actor)
         .select_for_update(of=("self",))
