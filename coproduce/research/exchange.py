@@ -32,12 +32,8 @@ from coproduce.core.errors import NotFound
 from coproduce.research.models import Code, Codebook, CodedSegment
 from coproduce.research.permissions import refuse_unless_evaluator
 from coproduce.research.selectors import codebooks_visible_to, interviewee_participant_id, segments_visible_to
-from coproduce.research.services.quotes import (
-    QuoteFilters,
-    audit_quote_reads,
-    quotes_in_bank,
-    with_codes,
-)
+from coproduce.research.selectors.quotes import QuoteFilters, quotes_in_bank, with_codes
+from coproduce.research.services.quotes import audit_quote_reads
 
 QDC_NAMESPACE = "urn:QDA-XML:codebook:1.0"
 QDC_SCHEMA = Path(__file__).resolve().parent / "refi_qda" / "Codebook.xsd"

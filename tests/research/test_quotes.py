@@ -8,15 +8,8 @@ from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import ConflictError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput
 from coproduce.research.models import CodedSegment, Interview, Quote, StakeholderRole, Transcript
-from coproduce.research.services.quotes import (
-    QuoteFilters,
-    attribution_for,
-    quotes_in_bank,
-    remove_quote,
-    select_quote,
-    update_quote_note,
-    with_codes,
-)
+from coproduce.research.selectors.quotes import QuoteFilters, attribution_for, quotes_in_bank, with_codes
+from coproduce.research.services.quotes import remove_quote, select_quote, update_quote_note
 from tests.research.factories import (
     CodedSegmentFactory,
     InterviewFactory,

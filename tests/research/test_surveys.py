@@ -18,6 +18,7 @@ from coproduce.research.models import (
     SurveyResponse,
     Transcript,
 )
+from coproduce.research.selectors.surveys import opened_on
 from coproduce.research.services import surveys as services
 from tests.participants.factories import ParticipantFactory
 from tests.research.factories import ResearchConsentFactory, WaveFactory
@@ -190,7 +191,7 @@ def test_once_open_the_questions_are_fixed_and_closing_is_for_good(personas):
     p = personas
     eve = p.evaluator.user
     survey = _open(p, _ready(p))
-    assert services.opened_on(survey) == timezone.localdate()
+    assert opened_on(survey) == timezone.localdate()
     with pytest.raises(DomainError, match="only while the survey is a draft"):
         services.add_question(
             actor=eve, survey_id=survey.pk, expected_version=survey.version, kind="text", text="More?"

@@ -10,18 +10,16 @@ from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import ConflictError, DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput
 from coproduce.research.models import Interview, Redaction, Transcript, TranscriptPolicy
+from coproduce.research.selectors.transcripts import interviews_awaiting_transcript, open_suggestions, transcripts_for
 from coproduce.research.services.transcripts import (
     RedactionRequest,
     apply_redactions,
     delete_transcript,
-    interviews_awaiting_transcript,
     mark_ready_for_coding,
-    open_suggestions,
     redact_passage,
     rename_transcript,
     resolve_suggestions,
     set_transcript_policy,
-    transcripts_for,
     upload_transcript,
     view_original,
     view_transcript,

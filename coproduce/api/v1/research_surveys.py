@@ -24,6 +24,7 @@ from coproduce.core.errors import NotFound
 from coproduce.reporting.suppression import THRESHOLD, grid_with_totals, suppress
 from coproduce.research.models import ResearchConsent, Survey, SurveyInvitation, SurveyQuestion
 from coproduce.research.selectors import open_invitations_for, surveys_visible_to
+from coproduce.research.selectors.surveys import opened_on
 from coproduce.research.services import surveys as services
 from coproduce.research.survey_results import ShownCell, survey_counts, survey_result_tables
 
@@ -68,7 +69,7 @@ class SurveyOut(Schema):
 
     @staticmethod
     def resolve_opened_on(survey: Survey) -> datetime.date | None:
-        return services.opened_on(survey)
+        return opened_on(survey)
 
     @staticmethod
     def resolve_questions(survey: Survey) -> list[SurveyQuestion]:

@@ -22,21 +22,23 @@ from coproduce.api.v1.schemas import AreaRef, Input, VersionIn, error_responses,
 from coproduce.core.errors import NotFound
 from coproduce.programmes.standing import standing_of
 from coproduce.research.models import Redaction, Transcript
+from coproduce.research.selectors.transcripts import (
+    interviewee_label,
+    may_read_original,
+    policy_of,
+    reviewed_suggestions,
+    transcripts_for,
+)
 from coproduce.research.services.transcripts import (
     RedactionRequest,
     apply_redactions,
     delete_transcript,
-    interviewee_label,
     mark_ready_for_coding,
-    may_read_original,
-    policy_of,
     record_transcript_list_view,
     redact_passage,
     rename_transcript,
     resolve_suggestions,
-    reviewed_suggestions,
     set_transcript_policy,
-    transcripts_for,
     upload_transcript,
     view_original,
     view_transcript,

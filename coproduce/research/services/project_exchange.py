@@ -38,13 +38,10 @@ from django.utils import timezone
 
 from coproduce.accounts.acting import ActingUser, signed_in
 from coproduce.accounts.models import User
-from coproduce.accounts.roles import Role
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event, record_participant_reads
 from coproduce.core.errors import NotFound
 from coproduce.core.validation import InvalidInput
-from coproduce.programmes.models import StaffMember
-from coproduce.programmes.standing import standing_of
 from coproduce.research.exchange import code_guid
 from coproduce.research.models import Code, Codebook, CodedSegment, Transcript
 from coproduce.research.permissions import refuse_unless_evaluator
@@ -62,7 +59,8 @@ from coproduce.research.qdpx import (
     user_guid,
 )
 from coproduce.research.selectors import codebooks_visible_to, interviewee_participant_id, segments_visible_to
-from coproduce.research.services.coding import coding_transcripts, transcript_for_coding
+from coproduce.research.selectors.project_exchange import project_transcripts, team_coders
+from coproduce.research.services.coding import transcript_for_coding
 
 UPLOAD = "upload"
 
@@ -72,15 +70,6 @@ def _codebook(actor: ActingUser, codebook_id: int) -> Codebook:
     if codebook is None:
         raise NotFound("No such codebook.")
     return codebook
-
-
-def project_transcripts(actor: ActingUser, codebook: Codebook) -> list[Transcript]:
-    """The programme's transcripts ready for coding that the evaluator may see: the project's sources."""
-    return list(
-        coding_transcripts(actor)
-        .filter(status=Transcript.Status.READY, wave__programme_id=codebook.programme_id)
-        .order_by("wave__year", "partnership__area_name", "title", "pk")
-    )
 
 
 # ---- export -------------------------------------------------------------------------------------
@@ -120,22 +109,6 @@ def export_project_qdpx(*, actor: ActingUser, codebook_id: int) -> tuple[Codeboo
 
 
 # ---- import -------------------------------------------------------------------------------------
-
-
-def team_coders(actor: ActingUser) -> list[User]:
-    """Whom an evaluator may import coding for: themselves and the active evaluators of their own team."""
-    actor = signed_in(actor)
-    organisation_id = standing_of(actor).organisation_id
-    if organisation_id is None:
-        return [actor]
-    staff = (
-        StaffMember.objects.filter(organisation_id=organisation_id, is_active=True, roles__role=Role.EVALUATOR)
-        .select_related("user")
-        .order_by("user__display_name", "pk")
-        .distinct()
-    )
-    users = [member.user for member in staff if member.user.is_active]
-    return users if any(user.pk == actor.pk for user in users) else [actor, *users]
 
 
 def _coder(actor: ActingUser, coder_id: int | None) -> User:

@@ -17,7 +17,7 @@ from typing import Any
 
 import rules
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef, QuerySet
+from django.db.models import Max
 from django.utils import timezone
 
 from coproduce.accounts.acting import ActingUser, signed_in
@@ -41,6 +41,7 @@ from coproduce.research.models import (
 )
 from coproduce.research.permissions import refuse_unless_evaluator
 from coproduce.research.selectors import surveys_visible_to
+from coproduce.research.selectors.surveys import opened_on, participants_due
 
 SURVEY_FIELDS = ("title", "introduction")
 QUESTION_FIELDS = ("kind", "text", "choices", "required")
@@ -169,12 +170,6 @@ def close_survey(*, actor: ActingUser, survey_id: int, expected_version: int) ->
         survey.save()
         _audit(actor, AuditEvent.Action.CHANGE, survey, ["status"])
     return survey
-
-
-def opened_on(survey: Survey) -> datetime.date | None:
-    """The day the survey first opened, from its history (None if it never has)."""
-    first = survey.history.filter(status=Survey.Status.OPEN).order_by("history_date", "history_id").first()
-    return timezone.localdate(first.history_date) if first is not None else None
 
 
 # ---- questions ----------------------------------------------------------------------------------
@@ -427,27 +422,6 @@ def remove_point(*, actor: ActingUser, survey_id: int, point_id: int, expected_v
 
 
 # ---- invitations --------------------------------------------------------------------------------
-
-
-def _research_consent_in_force() -> Exists:
-    return Exists(ResearchConsent.objects.filter(participant=OuterRef("pk"), consent__withdrawn_at__isnull=True))
-
-
-def participants_due(point: SurveyPoint, *, opened: datetime.date, today: datetime.date) -> QuerySet[Participant]:
-    """Active participants of the survey's programme, with research consent in force, whose day
-    for this point (joined_on + days_after_joining) falls from the day the survey opened to today,
-    and who have not been invited at this point yet."""
-    days = datetime.timedelta(days=point.days_after_joining)
-    return (
-        Participant.objects.filter(
-            status=Participant.Status.ACTIVE,
-            partnership__programme_id=point.survey.programme_id,
-            joined_on__gte=opened - days,
-            joined_on__lte=today - days,
-        )
-        .filter(_research_consent_in_force())
-        .exclude(survey_invitations__point=point)
-    )
 
 
 def send_due_invitations(*, today: datetime.date) -> int:

@@ -17,7 +17,6 @@ from typing import Any, NamedTuple
 
 import rules
 from django.db import transaction
-from django.db.models import QuerySet
 
 from coproduce.accounts.acting import ActingUser, signed_in
 from coproduce.audit.models import AuditEvent
@@ -35,9 +34,15 @@ from coproduce.research.models import (
     Transcript,
     TranscriptPolicy,
 )
-from coproduce.research.permissions import is_evaluator, refuse_unless_evaluator
-from coproduce.research.redaction import REPLACEMENTS, Suggestion, suggest_redactions
+from coproduce.research.permissions import refuse_unless_evaluator
+from coproduce.research.redaction import REPLACEMENTS, suggest_redactions
 from coproduce.research.selectors import interviewee_participant_id, interviews_visible_to, transcripts_visible_to
+from coproduce.research.selectors.transcripts import (
+    _with_interviewee,
+    keeps_originals,
+    may_read_original,
+    open_suggestions,
+)
 
 SERVICE_USER = "Service User"
 READY_ALREADY = "This transcript is ready for coding: its text can no longer change."
@@ -58,44 +63,7 @@ class RedactionRequest(NamedTuple):
     suggested: bool = False
 
 
-# ---- reads ------------------------------------------------------------------------------------
-
-
-def _with_interviewee(rows: QuerySet[Transcript]) -> QuerySet[Transcript]:
-    return rows.select_related(
-        "wave", "partnership", "interview__research_consent", "interview__stakeholder", "uploaded_by"
-    )
-
-
-def transcripts_for(
-    actor: ActingUser,
-    *,
-    programme_id: int | None = None,
-    wave_id: int | None = None,
-    partnership_id: int | None = None,
-    status: str = "",
-) -> QuerySet[Transcript]:
-    """The transcripts this person may see (`transcripts_visible_to`, of one programme if given), filtered,
-    with what a list shows."""
-    rows = _with_interviewee(transcripts_visible_to(actor, programme_id=programme_id))
-    if wave_id:
-        rows = rows.filter(wave_id=wave_id)
-    if partnership_id:
-        rows = rows.filter(partnership_id=partnership_id)
-    if status:
-        rows = rows.filter(status=status)
-    return rows.order_by("wave__year", "partnership__area_name", "title", "pk")
-
-
-def interviewee_label(interview: Interview | None) -> str:
-    """How an evaluator knows the interviewee: a pseudonym, or a stakeholder's name and role."""
-    if interview is None:
-        return "Survey answers"
-    if interview.research_consent is not None:
-        return interview.research_consent.pseudonym
-    if interview.stakeholder is not None:
-        return f"{interview.stakeholder.name} ({interview.stakeholder.get_role_display()})"
-    return ""
+# ---- audited reads ----------------------------------------------------------------------------
 
 
 def _record_list(actor: ActingUser, rows: Iterable[tuple[Any, int | None]]) -> None:
@@ -120,24 +88,6 @@ def record_interview_list_view(*, actor: ActingUser, interviews: Iterable[Interv
     _record_list(actor, ((i, _participant_of(i)) for i in interviews))
 
 
-def reviewed_suggestions(transcript: Transcript) -> list[tuple[Suggestion, DismissedSuggestion | None]]:
-    """Each redaction suggested for the text as it is now, with its dismissal if the evaluator left
-    it in (with a reason). None once the transcript is ready for coding. Two queries more than
-    the suggestions themselves."""
-    if transcript.status != Transcript.Status.REDACTING:
-        return []
-    dismissed = {(row.start, row.end): row for row in DismissedSuggestion.objects.filter(transcript=transcript)}
-    return [
-        (suggestion, dismissed.get((suggestion.start, suggestion.end))) for suggestion in suggest_redactions(transcript)
-    ]
-
-
-def open_suggestions(transcript: Transcript) -> list[Suggestion]:
-    """The suggestions neither redacted nor dismissed with a reason: while there is one, the
-    transcript cannot be ready for coding."""
-    return [suggestion for suggestion, dismissal in reviewed_suggestions(transcript) if dismissal is None]
-
-
 def view_transcript(*, actor: ActingUser, transcript_id: int) -> Transcript:
     """A transcript this person may see, its reading audited with the interviewee participant's id.
     A participant who withdrew their research consent has no visible transcript (NotFound)."""
@@ -151,22 +101,6 @@ def view_transcript(*, actor: ActingUser, transcript_id: int) -> Transcript:
         participant_id=interviewee_participant_id(transcript),
     )
     return transcript
-
-
-def _uploader_organisation_id(transcript: Transcript) -> int | None:
-    staff = getattr(transcript.uploaded_by, "staff_member", None)
-    return staff.organisation_id if staff is not None else None
-
-
-def may_read_original(actor: ActingUser, transcript: Transcript) -> bool:
-    """Only the uploader's own team reads an original its policy kept."""
-    organisation_id = _uploader_organisation_id(transcript)
-    return (
-        bool(transcript.original_text)
-        and organisation_id is not None
-        and standing_of(actor).organisation_id == organisation_id
-        and is_evaluator(actor)
-    )
 
 
 def view_original(*, actor: ActingUser, transcript_id: int) -> Transcript:
@@ -186,27 +120,6 @@ def view_original(*, actor: ActingUser, transcript_id: int) -> Transcript:
         participant_id=interviewee_participant_id(transcript),
     )
     return transcript
-
-
-def interviews_awaiting_transcript(actor: ActingUser, *, programme_id: int | None = None) -> QuerySet[Interview]:
-    """Done interviews this person may see (of one programme, if given) that have no transcript yet."""
-    return (
-        interviews_visible_to(actor, programme_id=programme_id)
-        .filter(status=Interview.Status.DONE, transcript__isnull=True)
-        .select_related("wave", "partnership", "research_consent", "stakeholder")
-        .order_by("wave__year", "partnership__area_name", "held_on", "pk")
-    )
-
-
-def policy_of(organisation_id: int | None) -> TranscriptPolicy | None:
-    if organisation_id is None:
-        return None
-    return TranscriptPolicy.objects.filter(organisation_id=organisation_id).first()
-
-
-def keeps_originals(organisation_id: int | None) -> bool:
-    policy = policy_of(organisation_id)
-    return policy is not None and policy.keep_unredacted_originals
 
 
 # ---- changes ----------------------------------------------------------------------------------

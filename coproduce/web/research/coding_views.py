@@ -21,11 +21,14 @@ from coproduce.accounts.roles import Role
 from coproduce.core.errors import ConflictError, DomainError, NotAllowed, NotFound
 from coproduce.research.models import Code, Codebook, Theme, Transcript
 from coproduce.research.selectors import codebooks_visible_to, codes_visible_to, own_segments, segments_visible_to
-from coproduce.research.services.coding import (
+from coproduce.research.selectors.coding import (
     PassageComparison,
-    apply_code,
     coding_transcripts,
     compare_coders,
+    transcripts_to_code,
+)
+from coproduce.research.services.coding import (
+    apply_code,
     create_code,
     create_codebook,
     create_theme,
@@ -35,7 +38,6 @@ from coproduce.research.services.coding import (
     remove_segment,
     settle_consensus,
     transcript_for_coding,
-    transcripts_to_code,
     update_code,
     update_codebook,
     update_theme,

@@ -26,6 +26,7 @@ from coproduce.reporting.exports import ExportTable, Value, to_csv
 from coproduce.reporting.suppression import THRESHOLD, grid_with_totals, suppress
 from coproduce.research.models import Survey, SurveyPoint, SurveyQuestion
 from coproduce.research.selectors import surveys_visible_to
+from coproduce.research.selectors.surveys import opened_on
 from coproduce.research.services import surveys as services
 from coproduce.research.survey_results import (
     QuestionResults,
@@ -147,7 +148,7 @@ def research_survey(request: HttpRequest, pk: int) -> HttpResponse:
         "points": list(survey.points.all()),
         "is_draft": survey.status == Survey.Status.DRAFT,
         "is_open": survey.status == Survey.Status.OPEN,
-        "opened_on": services.opened_on(survey),
+        "opened_on": opened_on(survey),
         "invited": counts["invited"],
         "answered": counts["answered"],
     }

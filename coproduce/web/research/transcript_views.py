@@ -21,22 +21,24 @@ from coproduce.programmes.standing import standing_of
 from coproduce.research.models import Transcript
 from coproduce.research.redaction import Suggestion
 from coproduce.research.selectors import waves_visible_to
+from coproduce.research.selectors.transcripts import (
+    interviewee_label,
+    interviews_awaiting_transcript,
+    may_read_original,
+    policy_of,
+    reviewed_suggestions,
+    transcripts_for,
+)
 from coproduce.research.services.transcripts import (
     STALE,
     delete_transcript,
-    interviewee_label,
-    interviews_awaiting_transcript,
     mark_ready_for_coding,
-    may_read_original,
-    policy_of,
     record_interview_list_view,
     record_transcript_list_view,
     redact_passage,
     rename_transcript,
     resolve_suggestions,
-    reviewed_suggestions,
     set_transcript_policy,
-    transcripts_for,
     upload_transcript,
     view_original,
     view_transcript,

@@ -11,6 +11,9 @@ Evaluation is per programme: an evaluator sees the research data of the programm
 (`standing_of(actor).programme_ids`) and nothing of another programme's, participants included. Each
 function takes an optional `programme_id` to narrow it to one programme (the one a page or an API
 call is about); a programme the evaluator does not oversee gives nothing.
+
+The reads built on these for one area of the work sit beside them, one module per area as in
+services/: coding, project_exchange, quotes, surveys, transcripts.
 """
 
 from django.db.models import Q, QuerySet
