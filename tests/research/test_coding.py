@@ -47,7 +47,7 @@ def test_codebook_rules_names_parents_cycles_and_colours(personas: Personas) -> 
     grandchild = coding.create_code(actor=eve, codebook_id=book, name="Heard", parent_id=story.listened_to.pk)
     for below in (story.choice.pk, story.listened_to.pk, grandchild.pk):
         assert errors_of(
-            coding.update_code, actor=eve, code_id=story.choice.pk, version=1, changes={"parent_id": below}
+            coding.update_code, actor=eve, code_id=story.choice.pk, expected_version=1, changes={"parent_id": below}
         ) == {"parent_id": ["A code cannot go under itself or one of its own sub-codes."]}
     moved = coding.update_code(
         actor=eve,
