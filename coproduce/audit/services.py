@@ -7,10 +7,11 @@ Standing, worked out once per request.
 """
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.db import models
 
+from coproduce.accounts.acting import ActingUser
+from coproduce.accounts.models import User
 from coproduce.audit.context import current
 from coproduce.audit.models import AuditEvent
 from coproduce.programmes.standing import standing_of
@@ -18,20 +19,20 @@ from coproduce.programmes.standing import standing_of
 PURPOSE_LENGTH = 120
 
 
-def _who(actor: Any, actor_role: str | None, purpose: str) -> tuple[Any, str, str]:
+def _who(actor: ActingUser | None, actor_role: str | None, purpose: str) -> tuple[User | None, str, str]:
     """The user to record (None for the public or the system), their role and the purpose."""
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = actor if isinstance(actor, User) else None
     chosen_purpose = purpose or current().purpose
     if user is None:
         return None, actor_role or "", chosen_purpose[:PURPOSE_LENGTH]
-    who = standing_of(user)
-    role = who.role_label if actor_role is None else actor_role
-    return user, role, (chosen_purpose or who.purpose_for())[:PURPOSE_LENGTH]
+    standing = standing_of(user)
+    role = standing.role_label if actor_role is None else actor_role
+    return user, role, (chosen_purpose or standing.purpose_for())[:PURPOSE_LENGTH]
 
 
 def record_event(
     *,
-    actor: Any,
+    actor: ActingUser | None,
     action: str,
     record: models.Model,
     participant_id: int | None,
@@ -64,7 +65,7 @@ def record_event(
 
 def record_events(
     *,
-    actor: Any,
+    actor: ActingUser | None,
     action: str,
     records: Iterable[tuple[str, object, int | None]],
     changed_fields: Iterable[str] = (),
@@ -98,7 +99,7 @@ def record_events(
 
 def record_participant_reads(
     *,
-    actor: Any,
+    actor: ActingUser,
     participant_ids: Iterable[int],
     action: str = AuditEvent.Action.LIST,
     record_type: str = "participants.Participant",

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from coproduce.accounts.acting import ActingUser
+from coproduce.accounts.models import User
 from coproduce.notifications.models import Message
 from coproduce.notifications.scheduling import at_local, reminder_times
 from coproduce.notifications.selectors import message_settings_of
@@ -42,7 +44,7 @@ def _appointment_values(appointment: Any) -> dict[str, str]:
     }
 
 
-def _queue_reminders(actor: Any, appointment: Any) -> None:
+def _queue_reminders(actor: ActingUser, appointment: Any) -> None:
     participant = appointment.participant
     timings = message_settings_of(participant.partnership.programme_id)
     for template, due_at in reminder_times(appointment.starts_at, timings).items():
@@ -57,7 +59,7 @@ def _queue_reminders(actor: Any, appointment: Any) -> None:
         )
 
 
-def appointment_booked(*, actor: Any, appointment: Any) -> list[Message]:
+def appointment_booked(*, actor: ActingUser, appointment: Any) -> list[Message]:
     """A confirmation now, and reminders the day before and on the morning."""
     sent = queue_for_participant(
         actor=actor,
@@ -70,7 +72,7 @@ def appointment_booked(*, actor: Any, appointment: Any) -> list[Message]:
     return sent
 
 
-def appointment_changed(*, actor: Any, appointment: Any, changed: list[str]) -> None:
+def appointment_changed(*, actor: ActingUser, appointment: Any, changed: list[str]) -> None:
     """The reminders of the old time are cancelled; the person hears the new time, and new reminders are queued."""
     subject = f"appointment:{appointment.pk}"
     if appointment.status == "cancelled":
@@ -114,7 +116,7 @@ def enquiry_reference(enquiry: Any) -> str:
     return f"{enquiry.partnership.short_code}-E{enquiry.pk:05d}"
 
 
-def enquiry_allocated(*, actor: Any, enquiry: Any) -> None:
+def enquiry_allocated(*, actor: ActingUser, enquiry: Any) -> None:
     """The enquirer hears who will call; the keyworker hears it is theirs (if they chose to)."""
     keyworker = enquiry.allocated_to
     queue_for_enquirer(
@@ -141,7 +143,7 @@ def enquiry_allocated(*, actor: Any, enquiry: Any) -> None:
 
 def participant_told(
     *,
-    actor: Any,
+    actor: ActingUser | None,
     participant: Any,
     template: str,
     key: str,
@@ -167,8 +169,8 @@ def participant_told(
 
 def staff_told(
     *,
-    actor: Any,
-    user: Any,
+    actor: ActingUser | None,
+    user: User,
     template: str,
     key: str,
     url_name: str,
@@ -187,7 +189,7 @@ def staff_told(
     )
 
 
-def step_offered(*, actor: Any, step: Any, participant: Any) -> None:
+def step_offered(*, actor: ActingUser, step: Any, participant: Any) -> None:
     participant_told(
         actor=actor,
         participant=participant,
@@ -197,7 +199,7 @@ def step_offered(*, actor: Any, step: Any, participant: Any) -> None:
     )
 
 
-def referral_sent(*, actor: Any, referral: Any) -> None:
+def referral_sent(*, actor: ActingUser, referral: Any) -> None:
     """The participant hears it went (never where); the receiving organisation's staff hear it waits."""
     from coproduce.programmes.models import StaffMember
 
@@ -224,7 +226,7 @@ def referral_sent(*, actor: Any, referral: Any) -> None:
         )
 
 
-def referral_answered(*, actor: Any, referral: Any, accepted: bool) -> None:
+def referral_answered(*, actor: ActingUser, referral: Any, accepted: bool) -> None:
     template = "referral-accepted" if accepted else "referral-declined"
     participant_told(
         actor=actor,
@@ -235,7 +237,7 @@ def referral_answered(*, actor: Any, referral: Any, accepted: bool) -> None:
     )
 
 
-def group_session_invited(*, actor: Any, invitation: Any) -> None:
+def group_session_invited(*, actor: ActingUser, invitation: Any) -> None:
     group_session = invitation.group_session
     participant_told(
         actor=actor,
@@ -247,7 +249,7 @@ def group_session_invited(*, actor: Any, invitation: Any) -> None:
     )
 
 
-def you_said_we_did(*, actor: Any, group_session: Any, participant: Any) -> None:
+def you_said_we_did(*, actor: ActingUser, group_session: Any, participant: Any) -> None:
     participant_told(
         actor=actor,
         participant=participant,

@@ -1,9 +1,8 @@
 """Reads: contact choices, messages sent (each through its one visibility function), timings."""
 
-from typing import Any
-
 from django.db.models import BooleanField, Case, OuterRef, QuerySet, Subquery, Value, When
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.accounts.roles import Role
 from coproduce.notifications.models import (
     Channel,
@@ -18,17 +17,17 @@ from coproduce.programmes.models import Programme
 from coproduce.programmes.standing import standing_of
 
 
-def messages_visible_to(user: Any) -> QuerySet[Message]:
+def messages_visible_to(actor: ActingUser) -> QuerySet[Message]:
     """The messages this person may see: to the participants they may see (DESIGN.md §3), and, for a
     partnership manager, everything sent in their partnership; their own as staff. "Not yours" is
     "not there"."""
-    actor = standing_of(user)
-    if actor.is_anonymous:
+    standing = standing_of(actor)
+    if standing.is_anonymous:
         return Message.objects.none()
-    visible = Message.objects.filter(participant__in=participants_visible_to(user))
-    own = Message.objects.filter(user=user)
-    if actor.has(Role.PARTNERSHIP_MANAGER) and actor.partnership_id is not None:
-        return Message.objects.filter(partnership_id=actor.partnership_id) | own | visible
+    visible = Message.objects.filter(participant__in=participants_visible_to(actor))
+    own = Message.objects.filter(user=standing.user)
+    if standing.has(Role.PARTNERSHIP_MANAGER) and standing.partnership_id is not None:
+        return Message.objects.filter(partnership_id=standing.partnership_id) | own | visible
     return visible | own
 
 
@@ -38,8 +37,10 @@ def contact_preference_of(participant: Participant) -> ContactPreference:
     return found or ContactPreference(participant=participant)
 
 
-def staff_contact_preference_of(user: Any) -> StaffContactPreference:
-    found = StaffContactPreference.objects.filter(user=user).first()
+def staff_contact_preference_of(actor: ActingUser) -> StaffContactPreference:
+    """Their own saved choice, or the default until they choose (nothing saved for the public)."""
+    user = standing_of(actor).user
+    found = StaffContactPreference.objects.filter(user=user).first() if user is not None else None
     return found or StaffContactPreference(user=user)
 
 

@@ -16,6 +16,8 @@ import rules
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from coproduce.accounts.acting import ActingUser, signed_in
+from coproduce.accounts.models import User
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event, record_events
 from coproduce.core.errors import ConflictError, NotAllowed, NotFound
@@ -65,7 +67,7 @@ def _check_choice(channel: str, topics: Iterable[str], allowed_topics: Iterable[
     return chosen
 
 
-def _sync_contact_consents(*, actor: Any, participant: Participant, channels: set[str], how: str) -> None:
+def _sync_contact_consents(*, actor: ActingUser, participant: Participant, channels: set[str], how: str) -> None:
     """Keep the participant's contact consents (what their keyworker sees) the same as their choice."""
     now = timezone.now()
     active = {
@@ -77,7 +79,7 @@ def _sync_contact_consents(*, actor: Any, participant: Participant, channels: se
     for channel, purpose in CHANNEL_CONSENT.items():
         if channel in channels and purpose not in active:
             consent = Consent.objects.create(
-                participant=participant, purpose=purpose, given_at=now, given_by=actor, given_how=how
+                participant=participant, purpose=purpose, given_at=now, given_by=signed_in(actor), given_how=how
             )
             record_event(
                 actor=actor,
@@ -88,7 +90,7 @@ def _sync_contact_consents(*, actor: Any, participant: Participant, channels: se
             )
         elif channel not in channels and purpose in active:
             consent = active[purpose]
-            consent.withdrawn_at, consent.withdrawn_by, consent.withdrawn_how = now, actor, how
+            consent.withdrawn_at, consent.withdrawn_by, consent.withdrawn_how = now, signed_in(actor), how
             consent.save()
             record_event(
                 actor=actor,
@@ -101,7 +103,7 @@ def _sync_contact_consents(*, actor: Any, participant: Participant, channels: se
 
 def set_contact_preference(
     *,
-    actor: Any,
+    actor: ActingUser,
     participant_id: int,
     expected_version: int,
     channel: str,
@@ -114,7 +116,7 @@ def set_contact_preference(
     on a channel whose consent is withdrawn however it was withdrawn. 409 if changed since read.
     """
     chosen = _check_choice(channel, topics, ParticipantTopic.values)
-    who = standing_of(actor)
+    standing = standing_of(actor)
     with transaction.atomic():
         participant = participants_visible_to(actor).select_for_update().filter(pk=participant_id).first()
         if participant is None:
@@ -133,9 +135,9 @@ def set_contact_preference(
         changed = [
             name for name, value in (("channel", channel), ("topics", chosen)) if getattr(preference, name) != value
         ]
-        preference.channel, preference.topics, preference.changed_by = channel, chosen, actor
+        preference.channel, preference.topics, preference.changed_by = channel, chosen, signed_in(actor)
         _save_or_conflict(preference, "Someone else chose for this person at the same time. Reload and choose again.")
-        how = Consent.How.ONLINE if who.participant_id == participant.pk else Consent.How.IN_PERSON_VERBAL
+        how = Consent.How.ONLINE if standing.participant_id == participant.pk else Consent.How.IN_PERSON_VERBAL
         _sync_contact_consents(actor=actor, participant=participant, channels=channels, how=how)
         record_event(
             actor=actor,
@@ -150,13 +152,14 @@ def set_contact_preference(
 
 
 def set_staff_contact_preference(
-    *, actor: Any, expected_version: int, channel: str, topics: Iterable[str]
+    *, actor: ActingUser, expected_version: int, channel: str, topics: Iterable[str]
 ) -> StaffContactPreference:
     """A member of staff chooses how and about what we tell them about their work."""
     chosen = _check_choice(channel, topics, StaffTopic.values)
-    who = standing_of(actor)
-    if who.staff_member is None:
+    standing = standing_of(actor)
+    if standing.staff_member is None:
         raise NotAllowed("Only staff choose these messages.")
+    actor = signed_in(actor)
     if channel in (ChannelChoice.TEXT, ChannelChoice.BOTH) and not actor.mobile:
         raise InvalidInput({"channel": ["Your account has no mobile number for texts."]})
     if channel in (ChannelChoice.EMAIL, ChannelChoice.BOTH) and not actor.email:
@@ -180,7 +183,7 @@ def set_staff_contact_preference(
 
 def update_message_settings(
     *,
-    actor: Any,
+    actor: ActingUser,
     expected_version: int,
     reminder_time: datetime.time,
     morning_reminder_time: datetime.time,
@@ -190,14 +193,14 @@ def update_message_settings(
 
     Messages already waiting keep their time; they are checked against the quiet hours again when sent.
     """
-    who = standing_of(actor)
-    if not rules.has_perm("notifications.change_message_settings", actor) or who.staff_member is None:
+    standing = standing_of(actor)
+    if not rules.has_perm("notifications.change_message_settings", actor) or standing.staff_member is None:
         raise NotAllowed("Only a partnership manager can change these.")
     try:
         windows = parse_quiet_hours(quiet_hours)
     except ValueError as error:
         raise InvalidInput({"quiet_hours": [str(error)]}) from None
-    programme_id = who.staff_member.partnership.programme_id if who.staff_member.partnership else None
+    programme_id = standing.staff_member.partnership.programme_id if standing.staff_member.partnership else None
     if programme_id is None:
         raise NotAllowed("Only a partnership manager can change these.")
     with transaction.atomic():
@@ -232,7 +235,9 @@ def _start_sending(messages: list[Message]) -> None:
             transaction.on_commit(partial(send_message.enqueue, message.pk))
 
 
-def _create(actor: Any, messages: list[Message], *, audit_against_participant: bool = True) -> list[Message]:
+def _create(
+    actor: ActingUser | None, messages: list[Message], *, audit_against_participant: bool = True
+) -> list[Message]:
     """Save new messages; one whose idempotency key is already there (the same event again) is left out."""
     keys = [message.idempotency_key for message in messages]
     existing = set(Message.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", flat=True))
@@ -265,7 +270,7 @@ def _due(programme_id: int, due_at: datetime.datetime | None) -> datetime.dateti
 
 def queue_for_participant(
     *,
-    actor: Any,
+    actor: ActingUser | None,
     participant: Participant,
     template: str,
     key: str,
@@ -314,7 +319,7 @@ def queue_for_participant(
 
 
 def queue_for_enquirer(
-    *, actor: Any, enquiry: Enquiry, template: str, key: str, personalisation: dict[str, str]
+    *, actor: ActingUser | None, enquiry: Enquiry, template: str, key: str, personalisation: dict[str, str]
 ) -> list[Message]:
     """Queue a reply to someone who asked for help, by the way they asked us to reply (a phone call
     is answered by text too, so that they have their reference). Sent now or after quiet hours."""
@@ -341,8 +346,8 @@ def queue_for_enquirer(
 
 def queue_for_staff(
     *,
-    actor: Any,
-    user: Any,
+    actor: ActingUser | None,
+    user: User,
     template: str,
     key: str,
     personalisation: dict[str, str],
@@ -384,9 +389,9 @@ def queue_for_staff(
 
 def queue_direct(
     *,
-    actor: Any,
+    actor: ActingUser | None,
     participant: Participant | None,
-    user: Any,
+    user: User | None,
     channel: str,
     to: str,
     template: str,

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.offline.models import VisitMark
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.plans.models import Appointment, ProgressArea, ProgressCheck, ProgressScore, Step
@@ -23,33 +24,35 @@ STEP_ANSWERS = {
 }
 
 
-def visit_marks_for(user: Any, now: datetime.datetime | None = None) -> QuerySet[VisitMark]:
+def visit_marks_for(actor: ActingUser, now: datetime.datetime | None = None) -> QuerySet[VisitMark]:
     """This keyworker's marks that have not expired, for participants they may still see: one query."""
     now = now or timezone.now()
-    staff_member = standing_of(user).staff_member
+    staff_member = standing_of(actor).staff_member
     if staff_member is None:
         return VisitMark.objects.none()
     return (
         VisitMark.objects.filter(
-            keyworker=staff_member, expires_at__gt=now, participant__in=participants_visible_to(user)
+            keyworker=staff_member, expires_at__gt=now, participant__in=participants_visible_to(actor)
         )
         .select_related("participant")
         .order_by("participant__family_name", "participant__given_name", "participant_id")
     )
 
 
-def with_visit_mark(participants: QuerySet[Any], user: Any, now: datetime.datetime | None = None) -> QuerySet[Any]:
+def with_visit_mark(
+    participants: QuerySet[Any], actor: ActingUser, now: datetime.datetime | None = None
+) -> QuerySet[Any]:
     """Annotate `on_visits`: whether this keyworker has the person on today's visits (a subquery, no extra query)."""
     now = now or timezone.now()
-    staff_member = standing_of(user).staff_member
+    staff_member = standing_of(actor).staff_member
     marks = VisitMark.objects.filter(
         participant=OuterRef("pk"), keyworker_id=staff_member.pk if staff_member else None, expires_at__gt=now
     )
     return participants.annotate(on_visits=Exists(marks))
 
 
-def marked_participant_ids(user: Any, now: datetime.datetime | None = None) -> set[int]:
-    return set(visit_marks_for(user, now).values_list("participant_id", flat=True))
+def marked_participant_ids(actor: ActingUser, now: datetime.datetime | None = None) -> set[int]:
+    return set(visit_marks_for(actor, now).values_list("participant_id", flat=True))
 
 
 def _step(step: Step) -> dict[str, Any]:
@@ -88,7 +91,7 @@ def progress_check_values(check: ProgressCheck | None) -> dict[str, Any] | None:
     }
 
 
-def visit_data(user: Any, now: datetime.datetime | None = None) -> dict[str, Any]:
+def visit_data(actor: ActingUser, now: datetime.datetime | None = None) -> dict[str, Any]:
     """The summary of each participant on this keyworker's visits, for use with no signal: name,
     reference, interpreter, open steps (with their versions), booked appointments from today,
     their latest progress check (the version a new one starts from) and the forms' choices.
@@ -97,7 +100,7 @@ def visit_data(user: Any, now: datetime.datetime | None = None) -> dict[str, Any
 
     now = now or timezone.now()
     marks = list(
-        visit_marks_for(user, now).prefetch_related(
+        visit_marks_for(actor, now).prefetch_related(
             Prefetch(
                 "participant__goals__steps",
                 queryset=Step.objects.filter(state__in=OPEN_STEP_STATES)

@@ -1,12 +1,12 @@
 """Taking participants on today's visits, and dropping them. Each change is audited."""
 
 import datetime
-from typing import Any
 
 import rules
 from django.db import transaction
 from django.utils import timezone
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
 from coproduce.core.errors import NotAllowed
@@ -18,7 +18,7 @@ from coproduce.programmes.standing import standing_of
 MARK_LIFETIME = datetime.timedelta(hours=24)
 
 
-def take_on_visits(*, actor: Any, participant_id: int, now: datetime.datetime | None = None) -> VisitMark:
+def take_on_visits(*, actor: ActingUser, participant_id: int, now: datetime.datetime | None = None) -> VisitMark:
     """Mark a participant for the keyworker's visits: their summary may go onto the keyworker's phone
     for 24 hours. Marking again renews the 24 hours. Only their keyworker or a covering keyworker."""
     now = now or timezone.now()
@@ -42,7 +42,7 @@ def take_on_visits(*, actor: Any, participant_id: int, now: datetime.datetime | 
     return mark
 
 
-def drop_from_visits(*, actor: Any, participant_id: int) -> bool:
+def drop_from_visits(*, actor: ActingUser, participant_id: int) -> bool:
     """Take a participant off the keyworker's visits; their summary leaves the phone at the next
     refresh. Returns whether there was a mark to remove."""
     with transaction.atomic():

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from coproduce.accounts.acting import ActingUser, signed_in
 from coproduce.core.errors import ConflictError, NotFound
 from coproduce.core.validation import InvalidInput
 from coproduce.offline.models import SyncedItem
@@ -118,14 +119,14 @@ def step_values(step: Step) -> dict[str, Any]:
     }
 
 
-def _marked_participant(actor: Any, participant_id: int) -> int:
+def _marked_participant(actor: ActingUser, participant_id: int) -> int:
     # Only people on today's visits: the phone never held anyone else, so anything else is not ours.
     if participant_id not in marked_participant_ids(actor):
         raise NotFound("This person is not on your visits today.")
     return participant_id
 
 
-def _apply_contact(actor: Any, item: dict[str, Any]) -> Applied:
+def _apply_contact(actor: ActingUser, item: dict[str, Any]) -> Applied:
     participant_id = _marked_participant(actor, _whole_number(item, "participant"))
     contact = record_contact(
         actor=actor,
@@ -138,7 +139,7 @@ def _apply_contact(actor: Any, item: dict[str, Any]) -> Applied:
     return Applied("contact", "plans.Contact", contact.pk, values={"notes": contact.notes})
 
 
-def _apply_step_answer(actor: Any, item: dict[str, Any]) -> Applied:
+def _apply_step_answer(actor: ActingUser, item: dict[str, Any]) -> Applied:
     step_id = _whole_number(item, "step")
     version = _whole_number(item, "version")
     step = steps_visible_to(actor).filter(pk=step_id).select_related("goal").first()
@@ -179,7 +180,7 @@ def _scores(item: dict[str, Any]) -> dict[str, tuple[Any, str]]:
     return scores
 
 
-def _apply_progress_check(actor: Any, item: dict[str, Any]) -> Applied:
+def _apply_progress_check(actor: ActingUser, item: dict[str, Any]) -> Applied:
     participant_id = _marked_participant(actor, _whole_number(item, "participant"))
     based_on = _optional_number(item, "based_on")
     latest = progress_checks_for(actor, participant_id).order_by("-pk").first()
@@ -200,7 +201,7 @@ def _apply_progress_check(actor: Any, item: dict[str, Any]) -> Applied:
 APPLY = {"contact": _apply_contact, "step_answer": _apply_step_answer, "progress_check": _apply_progress_check}
 
 
-def apply_offline_item(*, actor: Any, item: Any, now: datetime.datetime | None = None) -> Applied:
+def apply_offline_item(*, actor: ActingUser, item: Any, now: datetime.datetime | None = None) -> Applied:
     """Apply one item recorded offline, once. Bad input raises InvalidInput and changes nothing; a
     record changed meanwhile raises StepConflict or ProgressConflict with the server's values;
     an item already applied (sent again after a lost answer) is not applied twice."""
@@ -211,14 +212,14 @@ def apply_offline_item(*, actor: Any, item: Any, now: datetime.datetime | None =
         raise InvalidInput({"kind": ["Say what this is: contact, step_answer or progress_check."]})
     client_id = _client_id(item)
     now = now or timezone.now()
-    earlier = SyncedItem.objects.filter(user=actor, client_id=client_id).first()
+    earlier = SyncedItem.objects.filter(user=signed_in(actor), client_id=client_id).first()
     if earlier is not None:
         return Applied(earlier.kind, earlier.record_type, int(earlier.record_id), already=True)
     try:
         with transaction.atomic():
             applied = APPLY[kind](actor, item)
             SyncedItem.objects.create(
-                user=actor,
+                user=signed_in(actor),
                 client_id=client_id,
                 kind=kind,
                 record_type=applied.record_type,
@@ -227,6 +228,6 @@ def apply_offline_item(*, actor: Any, item: Any, now: datetime.datetime | None =
             )
     except IntegrityError:
         # The same item arrived twice at once: the first one won and the second changed nothing.
-        earlier = SyncedItem.objects.get(user=actor, client_id=client_id)
+        earlier = SyncedItem.objects.get(user=signed_in(actor), client_id=client_id)
         return Applied(earlier.kind, earlier.record_type, int(earlier.record_id), already=True)
     return applied

@@ -2,10 +2,10 @@
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.outcomes.models import Outcome, SustainmentCheck, WorkWish
 from coproduce.outcomes.quality import JobFit, job_fits
 from coproduce.participants.models import Participant
@@ -14,21 +14,21 @@ from coproduce.participants.selectors import participants_visible_to
 JOB_KINDS = (Outcome.Kind.JOB_START, Outcome.Kind.PROGRESSION)
 
 
-def outcomes_visible_to(user: Any) -> QuerySet[Outcome]:
+def outcomes_visible_to(actor: ActingUser) -> QuerySet[Outcome]:
     """Outcomes of the participants this person may see: their own, a caseload's, an area's; else none."""
-    return Outcome.objects.filter(participant__in=participants_visible_to(user))
+    return Outcome.objects.filter(participant__in=participants_visible_to(actor))
 
 
-def work_wishes_visible_to(user: Any) -> QuerySet[WorkWish]:
-    return WorkWish.objects.filter(participant__in=participants_visible_to(user))
+def work_wishes_visible_to(actor: ActingUser) -> QuerySet[WorkWish]:
+    return WorkWish.objects.filter(participant__in=participants_visible_to(actor))
 
 
-def sustainment_checks_visible_to(user: Any) -> QuerySet[SustainmentCheck]:
-    return SustainmentCheck.objects.filter(outcome__participant__in=participants_visible_to(user))
+def sustainment_checks_visible_to(actor: ActingUser) -> QuerySet[SustainmentCheck]:
+    return SustainmentCheck.objects.filter(outcome__participant__in=participants_visible_to(actor))
 
 
 def due_sustainment_checks_for(
-    user: Any, today: datetime.date, *, participants: QuerySet[Participant] | None = None
+    actor: ActingUser, today: datetime.date, *, participants: QuerySet[Participant] | None = None
 ) -> QuerySet[SustainmentCheck]:
     """Checks still to be asked whose day has come (due on or before today), oldest first, one query.
 
@@ -37,7 +37,7 @@ def due_sustainment_checks_for(
     not from every due check in the programme.
     """
     if participants is None:
-        checks = sustainment_checks_visible_to(user)
+        checks = sustainment_checks_visible_to(actor)
     else:
         checks = SustainmentCheck.objects.filter(outcome__participant__in=participants.order_by().values("pk"))
     return (
@@ -54,14 +54,14 @@ class OutcomeRow:
     checks: list[SustainmentCheck] = field(default_factory=list)
 
 
-def outcome_rows(user: Any, participant: Participant, *, to_participant: bool = False) -> list[OutcomeRow]:
+def outcome_rows(actor: ActingUser, participant: Participant, *, to_participant: bool = False) -> list[OutcomeRow]:
     """A participant's outcomes, newest first, with job quality for jobs and their checks (three queries).
 
     `to_participant`: the job quality reasons speak to the participant ("you") rather than about them.
     """
-    wish = work_wishes_visible_to(user).filter(participant=participant).first()
+    wish = work_wishes_visible_to(actor).filter(participant=participant).first()
     outcomes = (
-        outcomes_visible_to(user)
+        outcomes_visible_to(actor)
         .filter(participant=participant)
         .select_related("recorded_by", "goal")
         .prefetch_related(

@@ -13,6 +13,7 @@ import rules
 from django.db import transaction
 from django.utils import timezone
 
+from coproduce.accounts.acting import ActingUser, signed_in
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
@@ -38,7 +39,7 @@ ANSWERS = (
 WISH_FIELDS = ("min_hours", "max_hours", "contract_types", "note")
 
 
-def _participant(actor: Any, participant_id: int, *, lock: bool = False) -> Participant:
+def _participant(actor: ActingUser, participant_id: int, *, lock: bool = False) -> Participant:
     participants = participants_visible_to(actor)
     if lock:
         participants = participants.select_for_update()
@@ -95,7 +96,7 @@ def _schedule_checks(outcome: Outcome) -> None:
 
 def record_outcome(
     *,
-    actor: Any,
+    actor: ActingUser,
     participant_id: int,
     kind: str,
     achieved_on: datetime.date | None,
@@ -127,7 +128,7 @@ def record_outcome(
             hourly_pay=hourly_pay,
             evidence=evidence,
             evidence_note=evidence_note.strip(),
-            recorded_by=actor,
+            recorded_by=signed_in(actor),
         )
         _clean_job_terms(outcome)
         _check_outcome(outcome, participant, timezone.localdate())
@@ -146,7 +147,7 @@ def record_outcome(
 
 def update_outcome(
     *,
-    actor: Any,
+    actor: ActingUser,
     outcome_id: int,
     expected_version: int,
     changes: dict[str, Any],
@@ -191,7 +192,7 @@ def update_outcome(
 
 def set_work_wish(
     *,
-    actor: Any,
+    actor: ActingUser,
     participant_id: int,
     min_hours: Decimal | None,
     max_hours: Decimal | None,
@@ -229,7 +230,7 @@ def set_work_wish(
         if wish is None:
             if expected_version is not None:
                 raise DomainError("Their work wish was removed since you read it. Nothing was saved.")
-            wish = WorkWish(participant=participant, recorded_by=actor, **values)
+            wish = WorkWish(participant=participant, recorded_by=signed_in(actor), **values)
             action = AuditEvent.Action.CREATE
             changed = list(WISH_FIELDS)
         else:
@@ -241,7 +242,7 @@ def set_work_wish(
                 return wish
             for name in changed:
                 setattr(wish, name, values[name])
-            wish.recorded_by = actor
+            wish.recorded_by = signed_in(actor)
             wish.bump_version()
             action = AuditEvent.Action.CHANGE
         validate_model(wish)
@@ -258,7 +259,7 @@ def set_work_wish(
 
 def answer_sustainment_check(
     *,
-    actor: Any,
+    actor: ActingUser,
     check_id: int,
     expected_version: int,
     status: str,
@@ -297,7 +298,7 @@ def answer_sustainment_check(
             raise InvalidInput({"checked_on": ["The date you checked cannot be before the job started."]})
         check.status = status
         check.checked_on = checked_on
-        check.checked_by = actor
+        check.checked_by = signed_in(actor)
         check.note = note.strip()
         validate_model(check)
         check.bump_version()

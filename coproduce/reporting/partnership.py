@@ -44,6 +44,7 @@ from django.db.models.functions import Coalesce, ExtractYear, TruncQuarter
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.accounts.roles import Role
 from coproduce.budgets.models import BudgetPot, Spend
 from coproduce.core.errors import NotAllowed
@@ -159,34 +160,34 @@ class Dashboard:
 # ----- Who may see it -----------------------------------------------------------------------
 
 
-def board_seat_partnership_id(user: Any) -> int | None:
+def board_seat_partnership_id(actor: ActingUser) -> int | None:
     """The partnership on whose board this person sits as a lived-experience member now, if any."""
-    actor = standing_of(user)
-    return actor.board_partnership_id if actor.has(Role.BOARD_MEMBER) else None
+    standing = standing_of(actor)
+    return standing.board_partnership_id if standing.has(Role.BOARD_MEMBER) else None
 
 
 @rules.predicate
-def can_view_partnership_dashboard(user: Any) -> bool:
-    actor = standing_of(user)
-    if actor.is_anonymous:
+def can_view_partnership_dashboard(actor: ActingUser) -> bool:
+    standing = standing_of(actor)
+    if standing.is_anonymous:
         return False
-    if actor.has(Role.PARTNERSHIP_MANAGER) and actor.partnership_id is not None:
+    if standing.has(Role.PARTNERSHIP_MANAGER) and standing.partnership_id is not None:
         return True
-    return board_seat_partnership_id(user) is not None
+    return board_seat_partnership_id(actor) is not None
 
 
 rules.add_perm("reporting.view_partnership_dashboard", can_view_partnership_dashboard)
 
 
-def dashboard_scope(user: Any) -> Scope:
+def dashboard_scope(actor: ActingUser) -> Scope:
     """Whose figures this person sees, and whether exactly; NotAllowed for everyone else."""
-    if not rules.has_perm("reporting.view_partnership_dashboard", user):
+    if not rules.has_perm("reporting.view_partnership_dashboard", actor):
         raise NotAllowed("Only the partnership's manager and board see its dashboard.")
-    actor = standing_of(user)
-    if actor.has(Role.PARTNERSHIP_MANAGER) and actor.partnership_id is not None:
-        partnership_id, exact = actor.partnership_id, True
+    standing = standing_of(actor)
+    if standing.has(Role.PARTNERSHIP_MANAGER) and standing.partnership_id is not None:
+        partnership_id, exact = standing.partnership_id, True
     else:
-        seat = board_seat_partnership_id(user)
+        seat = board_seat_partnership_id(actor)
         assert seat is not None  # the permission asks for one
         partnership_id, exact = seat, False
     # The partnership and its engagement targets in one query: one row per target (one with none if none).
@@ -955,7 +956,7 @@ def _participant_figures(cells: Cells) -> ParticipantFigures:
     return ParticipantFigures(people[TOTAL], people[ACTIVE], people["not_active"])
 
 
-def participant_figures(user: Any) -> ParticipantFigures:
+def participant_figures(actor: ActingUser) -> ParticipantFigures:
     """The figures at the top of this person's dashboard (suppressed for board members) without
     building the rest of it: three grouped queries, however big the area.
 
@@ -969,7 +970,7 @@ def participant_figures(user: Any) -> ParticipantFigures:
     there, with the same number. In a big area (any with a few hundred keyworkers) there is only
     one depth, and the figures are the dashboard's exactly.
     """
-    scope = dashboard_scope(user)
+    scope = dashboard_scope(actor)
     sheet = _Sheet()
     _participants_part(sheet, scope)
     if scope.exact:
@@ -981,12 +982,12 @@ def participant_figures(user: Any) -> ParticipantFigures:
     return _participant_figures(cells)
 
 
-def partnership_dashboard(user: Any, today: datetime.date | None = None) -> Dashboard:
+def partnership_dashboard(actor: ActingUser, today: datetime.date | None = None) -> Dashboard:
     """Every section of the dashboard for this person's partnership, suppressed unless they manage it.
 
     For board members every count is suppressed in one sheet (see the module's docstring).
     """
-    scope = dashboard_scope(user)
+    scope = dashboard_scope(actor)
     partnership, exact = scope.partnership, scope.exact
     today = today or timezone.localdate()
     sheet = _Sheet()

@@ -1,27 +1,22 @@
 """Who may see which reports. Reports hold counts, never records; who sees them is still a choice."""
 
-from typing import Any
-
 import rules
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.accounts.roles import Role
 from coproduce.programmes.standing import standing_of
+from coproduce.research.permissions import is_evaluator
 
 
 @rules.predicate
-def is_funder(user: Any) -> bool:
-    return standing_of(user).has(Role.FUNDER)
+def is_funder(actor: ActingUser) -> bool:
+    return standing_of(actor).has(Role.FUNDER)
 
 
 @rules.predicate
-def is_evaluator(user: Any) -> bool:
-    return standing_of(user).has(Role.EVALUATOR)
-
-
-@rules.predicate
-def manages_a_partnership(user: Any) -> bool:
-    actor = standing_of(user)
-    return actor.has(Role.PARTNERSHIP_MANAGER) and actor.partnership_id is not None
+def manages_a_partnership(actor: ActingUser) -> bool:
+    standing = standing_of(actor)
+    return standing.has(Role.PARTNERSHIP_MANAGER) and standing.partnership_id is not None
 
 
 # Programme-wide counts by area, shown only after small numbers are suppressed.

@@ -33,7 +33,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import rules
 from django.db import connections
 from django.db.models import (
     Count,
@@ -47,9 +46,9 @@ from statsmodels.tools.sm_exceptions import (
     PerfectSeparationWarning,
 )
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
-from coproduce.core.errors import NotAllowed
 from coproduce.outcomes.models import Outcome
 from coproduce.participants.models import Participant
 from coproduce.plans.models import Assessment, AssessmentBarrier
@@ -65,6 +64,7 @@ from coproduce.reporting.exports import (
 )
 from coproduce.reporting.statistics import Rate, rate_interval, reason_text
 from coproduce.reporting.suppression import THRESHOLD, TOTAL, Cell, grid_with_totals, suppress
+from coproduce.research.permissions import refuse_unless_evaluator
 from coproduce.research.selectors import evaluation_programme, research_consents_visible_to
 
 DAYS_PER_MONTH = 365.25 / 12
@@ -80,9 +80,7 @@ MODEL_MINIMUM_EACH = 5
 EVENTS_PER_TERM = 10
 
 
-def _refuse_unless_evaluator(actor: Any) -> None:
-    if not rules.has_perm("research.work_on_evaluation", actor):
-        raise NotAllowed("Only evaluators see the evaluation's outcome analytics.")
+NOT_EVALUATOR = "Only evaluators see the evaluation's outcome analytics."
 
 
 # ---- the people counted (kept inside this module) ------------------------------------------
@@ -110,14 +108,14 @@ class Person:
         return self.first_job_on is not None
 
 
-def counted_people(actor: Any, today: datetime.date, programme: Programme | None = None) -> list[Person]:
+def counted_people(actor: ActingUser, today: datetime.date, programme: Programme | None = None) -> list[Person]:
     """Everyone of one programme (by default the evaluator's latest) counted on `today`, in two queries
     however many there are. Evaluators of that programme only: research_consents_visible_to gives nothing
     of a programme they do not oversee.
 
     Per-person rows stay inside this module: the functions below reduce them to aggregates.
     """
-    _refuse_unless_evaluator(actor)
+    refuse_unless_evaluator(actor, NOT_EVALUATOR)
     if programme is None:
         programme = evaluation_programme(actor)
     consents = research_consents_visible_to(actor, programme_id=programme.pk).filter(
@@ -210,7 +208,7 @@ def _group_order(key: tuple[str, int, bool, int | None]) -> tuple[str, int, bool
     return area, days, found, -1 if barriers is None else barriers
 
 
-def counted_groups(actor: Any, today: datetime.date, programme: Programme | None = None) -> list[Followed]:
+def counted_groups(actor: ActingUser, today: datetime.date, programme: Programme | None = None) -> list[Followed]:
     """The people `counted_people` gives, as groups counted in the database: one grouped query.
 
     Set-based, so that the database joins each table once rather than looking up each person: the
@@ -219,7 +217,7 @@ def counted_groups(actor: Any, today: datetime.date, programme: Programme | None
     (PostgreSQL hashes both; SQLite runs the same SQL). The days followed up are worked out in SQL and
     the rows grouped by area, days, outcome and barriers.
     """
-    _refuse_unless_evaluator(actor)
+    refuse_unless_evaluator(actor, NOT_EVALUATOR)
     if programme is None:
         programme = evaluation_programme(actor)
     consents = research_consents_visible_to(actor, programme_id=programme.pk).filter(
@@ -744,20 +742,20 @@ class ResearchOutcomes:
     rates: PaidWorkRates
 
 
-def _programme_for(actor: Any, programme_id: int | None) -> Programme:
+def _programme_for(actor: ActingUser, programme_id: int | None) -> Programme:
     """Refuse non-evaluators, then find the programme (NotFound for one the evaluator does not oversee)."""
-    _refuse_unless_evaluator(actor)
+    refuse_unless_evaluator(actor, NOT_EVALUATOR)
     return evaluation_programme(actor, programme_id)
 
 
-def _audit(actor: Any, programme: Programme, *, action: str) -> None:
+def _audit(actor: ActingUser, programme: Programme, *, action: str) -> None:
     # A read of one programme's aggregates: the programme is the record, no participant.
     record_event(actor=actor, action=action, record=programme, participant_id=None)
 
 
 def read_research_outcomes(
     *,
-    actor: Any,
+    actor: ActingUser,
     today: datetime.date,
     programme_id: int | None = None,
     action: str = AuditEvent.Action.VIEW,
@@ -778,7 +776,7 @@ def read_research_outcomes(
     return outcomes
 
 
-def read_time_to_work(*, actor: Any, today: datetime.date, programme_id: int | None = None) -> TimeToWork:
+def read_time_to_work(*, actor: ActingUser, today: datetime.date, programme_id: int | None = None) -> TimeToWork:
     """Time from joining to first job by area (Kaplan–Meier) in one programme; its evaluators only; audited."""
     programme = _programme_for(actor, programme_id)
     result = time_to_work_of(counted_groups(actor, today, programme), today)
@@ -786,7 +784,7 @@ def read_time_to_work(*, actor: Any, today: datetime.date, programme_id: int | N
     return result
 
 
-def read_paid_work_model(*, actor: Any, today: datetime.date, programme_id: int | None = None) -> PaidWorkModel:
+def read_paid_work_model(*, actor: ActingUser, today: datetime.date, programme_id: int | None = None) -> PaidWorkModel:
     """Paid work against barriers and area (logistic regression) in one programme; its evaluators only;
     audited."""
     programme = _programme_for(actor, programme_id)
@@ -795,7 +793,7 @@ def read_paid_work_model(*, actor: Any, today: datetime.date, programme_id: int 
     return result
 
 
-def read_paid_work_rates(*, actor: Any, today: datetime.date, programme_id: int | None = None) -> PaidWorkRates:
+def read_paid_work_rates(*, actor: ActingUser, today: datetime.date, programme_id: int | None = None) -> PaidWorkRates:
     """Paid-work rates by area and by barriers with Wilson intervals, suppressed, in one programme; its
     evaluators only; audited."""
     programme = _programme_for(actor, programme_id)

@@ -7,11 +7,11 @@ suppressed first: reporting/tables.py does that with reporting/suppression.py.
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
 
 import rules
 from django.db.models import Count, Q
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.core.errors import NotAllowed
 from coproduce.participants.models import Consent, Participant
 from coproduce.participants.selectors import participants_visible_to
@@ -41,15 +41,15 @@ def _partnerships_by_programme(programme_ids: list[int]) -> dict[int, list[Partn
     return by_programme
 
 
-def research_consent_counts(user: Any, *, programme_id: int | None = None) -> list[ProgrammeAreaCounts]:
+def research_consent_counts(actor: ActingUser, *, programme_id: int | None = None) -> list[ProgrammeAreaCounts]:
     """Per area of the programmes the evaluator oversees (or of `programme_id` alone, if they oversee it), how
     many participants have agreed to take part in the evaluation and not withdrawn.
 
     Two queries. Unsuppressed: pages show them through reporting.tables.area_report.
     """
-    if not rules.has_perm("reporting.view_research_consent_counts", user):
+    if not rules.has_perm("reporting.view_research_consent_counts", actor):
         raise NotAllowed("Only evaluators see how many participants agreed to the research.")
-    overseen = standing_of(user).programme_ids
+    overseen = standing_of(actor).programme_ids
     programme_ids = sorted(overseen) if programme_id is None else [pk for pk in [programme_id] if pk in overseen]
     partnerships = _partnerships_by_programme(programme_ids)
     consenting = (
@@ -73,17 +73,17 @@ def research_consent_counts(user: Any, *, programme_id: int | None = None) -> li
     ]
 
 
-def area_status_counts(user: Any) -> dict[str, int]:
+def area_status_counts(actor: ActingUser) -> dict[str, int]:
     """The manager's own area: how many participants are active, paused, closed, in all. One query.
 
     Not suppressed: the manager may see every record these are counted from.
     """
-    if not rules.has_perm("reporting.view_area_counts", user):
+    if not rules.has_perm("reporting.view_area_counts", actor):
         raise NotAllowed("Only a partnership manager sees the counts for their area.")
-    partnership_id = standing_of(user).partnership_id
+    partnership_id = standing_of(actor).partnership_id
     assert partnership_id is not None  # the permission asks for one
     return (
-        participants_visible_to(user)
+        participants_visible_to(actor)
         .filter(partnership_id=partnership_id)
         .aggregate(
             total=Count("pk"),

@@ -58,6 +58,7 @@ from django.utils import timezone
 from scipy.stats import norm
 from statsmodels.stats.proportion import proportion_confint
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
 from coproduce.budgets.models import BudgetPot, Spend
@@ -610,7 +611,7 @@ def programme_statistics(today: datetime.date, programme: Programme, *, from_rol
 
 def read_programme_statistics(
     *,
-    actor: Any,
+    actor: ActingUser,
     today: datetime.date,
     programme_id: int | None = None,
     action: str = AuditEvent.Action.VIEW,

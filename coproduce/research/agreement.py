@@ -35,6 +35,8 @@ from typing import Any
 
 import numpy as np
 
+from coproduce.accounts.acting import ActingUser
+
 Value = Hashable | None  # a coder's decision on one unit; None when they made none
 
 
@@ -328,7 +330,7 @@ class AgreementResult:
     transcripts: Sequence[Any]
 
 
-def agreement_for(user: Any, scope: AgreementScope) -> AgreementResult:
+def agreement_for(actor: ActingUser, scope: AgreementScope) -> AgreementResult:
     """Agreement over the transcripts this person may see (`transcripts_visible_to`) in the scope.
 
     The codes compared are the chosen codebook's, or else every code used in the scope. Four
@@ -340,7 +342,7 @@ def agreement_for(user: Any, scope: AgreementScope) -> AgreementResult:
     from coproduce.research.selectors import codes_visible_to, transcripts_visible_to
 
     transcripts = (
-        transcripts_visible_to(user, programme_id=scope.programme_id).filter(segments__is_consensus=False).distinct()
+        transcripts_visible_to(actor, programme_id=scope.programme_id).filter(segments__is_consensus=False).distinct()
     )
     if scope.wave_id is not None:
         transcripts = transcripts.filter(wave_id=scope.wave_id)
@@ -353,7 +355,7 @@ def agreement_for(user: Any, scope: AgreementScope) -> AgreementResult:
     if scope.codebook_id is not None:
         segments = segments.filter(code__codebook_id=scope.codebook_id)
     rows = list(segments.values_list("transcript_id", "coder_id", "code_id", "start", "end"))
-    codes = codes_visible_to(user, programme_id=scope.programme_id).select_related("parent")
+    codes = codes_visible_to(actor, programme_id=scope.programme_id).select_related("parent")
     if scope.codebook_id is not None:
         codes = codes.filter(codebook_id=scope.codebook_id)
     else:

@@ -20,21 +20,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import rules
 from django.db.models import QuerySet
 from lxml import etree
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
-from coproduce.core.errors import NotAllowed, NotFound
+from coproduce.core.errors import NotFound
 from coproduce.research.models import Code, Codebook, CodedSegment
+from coproduce.research.permissions import refuse_unless_evaluator
 from coproduce.research.selectors import codebooks_visible_to, interviewee_participant_id, segments_visible_to
-from coproduce.research.services.quotes import (
-    QuoteFilters,
-    audit_quote_reads,
-    quotes_in_bank,
-    with_codes,
-)
+from coproduce.research.selectors.quotes import QuoteFilters, quotes_in_bank, with_codes
+from coproduce.research.services.quotes import audit_quote_reads
 
 QDC_NAMESPACE = "urn:QDA-XML:codebook:1.0"
 QDC_CONTENT_TYPE = "application/xml; charset=utf-8"
@@ -56,9 +53,7 @@ class Rows:
     rows: tuple[tuple[Cell, ...], ...]
 
 
-def _check_allowed(actor: Any) -> None:
-    if not rules.has_perm("research.work_on_evaluation", actor):
-        raise NotAllowed("Only evaluators export the analysis.")
+NOT_EVALUATOR = "Only evaluators export the analysis."
 
 
 # ---- coded segments ----------------------------------------------------------------------------
@@ -93,14 +88,14 @@ def code_path(code: Code, codes_by_id: dict[int, Code]) -> str:
 
 
 def segments_to_export(
-    user: Any,
+    actor: ActingUser,
     *,
     programme_id: int | None = None,
     codebook_id: int | None = None,
     wave_id: int | None = None,
     partnership_id: int | None = None,
 ) -> QuerySet[CodedSegment]:
-    segments = segments_visible_to(user, programme_id=programme_id).select_related(
+    segments = segments_visible_to(actor, programme_id=programme_id).select_related(
         "transcript__wave",
         "transcript__partnership",
         "transcript__interview__research_consent",
@@ -118,14 +113,14 @@ def segments_to_export(
 
 def export_segments(
     *,
-    actor: Any,
+    actor: ActingUser,
     programme_id: int | None = None,
     codebook_id: int | None = None,
     wave_id: int | None = None,
     partnership_id: int | None = None,
 ) -> Rows:
     """The coded segments this evaluator may see, one row each. Audited per participant quoted."""
-    _check_allowed(actor)
+    refuse_unless_evaluator(actor, NOT_EVALUATOR)
     segments = list(
         segments_to_export(
             actor, programme_id=programme_id, codebook_id=codebook_id, wave_id=wave_id, partnership_id=partnership_id
@@ -157,7 +152,7 @@ def export_segments(
     return Rows(slug="coded-segments", title="Coded segments", columns=SEGMENT_COLUMNS, rows=rows)
 
 
-def _audit_export(*, actor: Any, participant_ids: set[int | None]) -> None:
+def _audit_export(*, actor: ActingUser, participant_ids: set[int | None]) -> None:
     from coproduce.audit.services import record_participant_reads
 
     record_participant_reads(
@@ -172,9 +167,9 @@ def _audit_export(*, actor: Any, participant_ids: set[int | None]) -> None:
 QUOTE_COLUMNS = ("text", "attribution", "codes", "themes", "note")
 
 
-def export_quotes(*, actor: Any, filters: QuoteFilters | None = None) -> Rows:
+def export_quotes(*, actor: ActingUser, filters: QuoteFilters | None = None) -> Rows:
     """The quote bank (as filtered) with attributions, codes and themes. Audited per participant quoted."""
-    _check_allowed(actor)
+    refuse_unless_evaluator(actor, NOT_EVALUATOR)
     quotes = list(quotes_in_bank(actor, filters or QuoteFilters()))
     rows = tuple(
         (row.quote.text, row.quote.attribution, "; ".join(row.codes), "; ".join(row.themes), row.quote.note)
@@ -236,9 +231,9 @@ def codebook_qdc(codebook: Codebook, codes: Sequence[Code], themes: Sequence[Any
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def export_codebook_qdc(*, actor: Any, codebook_id: int) -> tuple[Codebook, bytes]:
+def export_codebook_qdc(*, actor: ActingUser, codebook_id: int) -> tuple[Codebook, bytes]:
     """One codebook as a REFI-QDA .qdc document. No personal data; the export is audited."""
-    _check_allowed(actor)
+    refuse_unless_evaluator(actor, NOT_EVALUATOR)
     codebook = codebooks_visible_to(actor).filter(pk=codebook_id).first()
     if codebook is None:
         raise NotFound("No such codebook.")

@@ -9,32 +9,42 @@ from typing import Any
 
 import rules
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.accounts.roles import Role
+from coproduce.core.errors import NotAllowed
 from coproduce.participants.permissions import is_the_participant, is_their_keyworker, manages_their_area
 from coproduce.programmes.standing import standing_of
 
 
 @rules.predicate
-def is_evaluator(user: Any) -> bool:
-    return standing_of(user).has(Role.EVALUATOR)
+def is_evaluator(actor: ActingUser) -> bool:
+    """The one evaluator check: research selectors, services and reporting's evaluation reads use it."""
+    return standing_of(actor).has(Role.EVALUATOR)
+
+
+def refuse_unless_evaluator(actor: ActingUser, refusal: str) -> None:
+    """NotAllowed, saying `refusal`, for anyone who may not work on the evaluation: what every evaluation
+    service and analysis does first."""
+    if not rules.has_perm("research.work_on_evaluation", actor):
+        raise NotAllowed(refusal)
 
 
 @rules.predicate
-def coded_it(user: Any, segment: Any) -> bool:
+def coded_it(actor: ActingUser, segment: Any) -> bool:
     """The coder who applied a segment (consensus segments belong to every evaluator)."""
-    return segment is not None and (segment.is_consensus or segment.coder_id == getattr(user, "pk", None))
+    return segment is not None and (segment.is_consensus or segment.coder_id == getattr(actor, "pk", None))
 
 
 @rules.predicate
-def belongs_to_the_team(user: Any, organisation: Any) -> bool:
+def belongs_to_the_team(actor: ActingUser, organisation: Any) -> bool:
     """An evaluator of the organisation (their evaluation team) in question."""
-    actor = standing_of(user)
-    return organisation is not None and actor.organisation_id == getattr(organisation, "pk", organisation)
+    standing = standing_of(actor)
+    return organisation is not None and standing.organisation_id == getattr(organisation, "pk", organisation)
 
 
 @rules.predicate
-def was_invited(user: Any, invitation: Any) -> bool:
-    return invitation is not None and standing_of(user).participant_id == invitation.participant_id
+def was_invited(actor: ActingUser, invitation: Any) -> bool:
+    return invitation is not None and standing_of(actor).participant_id == invitation.participant_id
 
 
 # A participant's research consent: they, their keyworker or their area's manager record it.

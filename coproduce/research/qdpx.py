@@ -31,6 +31,7 @@ from typing import Any
 
 from lxml import etree
 
+from coproduce.accounts.models import User
 from coproduce.core.archives import (
     NOT_A_ZIP,
     OUTSIDE,
@@ -132,11 +133,11 @@ class ProjectContent:
     themes: Sequence[Theme]
     transcripts: Sequence[Transcript]  # ready for coding, with wave and partnership selected
     segments: Sequence[CodedSegment]  # with coder selected
-    exported_by: Any
+    exported_by: User
     exported_at: datetime
 
 
-def _user_name(user: Any) -> str:
+def _user_name(user: User) -> str:
     return str(getattr(user, "display_name", "") or user.username)
 
 

@@ -26,17 +26,19 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
-import rules
 from django.db.models import Q
 
-from coproduce.core.errors import NotAllowed
+from coproduce.accounts.acting import ActingUser
+from coproduce.core.validation import InvalidInput
 from coproduce.outcomes.models import Outcome
 from coproduce.participants.models import Child
 from coproduce.plans.models import AssessmentBarrier, Barrier
+from coproduce.programmes.models import Partnership
 from coproduce.research.models import Interview, Wave
-from coproduce.research.selectors import research_consents_visible_to
+from coproduce.research.permissions import refuse_unless_evaluator
+from coproduce.research.selectors import research_consents_visible_to, waves_visible_to
+from coproduce.research.services.interviews import record_research_consent_reads
 
 
 class Spread(StrEnum):
@@ -227,15 +229,52 @@ def propose(
     ]
 
 
-def candidates_for(actor: Any, wave: Wave) -> list[Candidate]:
+NOT_EVALUATOR = "Only evaluators use the sampling assistant."
+
+
+@dataclass(frozen=True)
+class SampleProposal:
+    wave: Wave
+    areas: list[AreaProposal]
+
+
+def propose_sample(
+    actor: ActingUser, *, wave_id: int, quotas: Mapping[int, int], spreads: Collection[Spread]
+) -> SampleProposal:
+    """The proposal an evaluator asks for, for the page and the API alike: `quotas` gives a number per
+    area (partnership id) of the wave's programme, `spreads` what the sample should cover. Nothing is
+    saved but the audit of whom it shows; inviting them is `invite_for_interview`.
+
+    NotAllowed for anyone but an evaluator; InvalidInput for a wave they may not see, or a number for an
+    area outside the wave's programme.
+    """
+    refuse_unless_evaluator(actor, NOT_EVALUATOR)
+    wave = waves_visible_to(actor).filter(pk=wave_id).first()
+    if wave is None:
+        raise InvalidInput({"wave_id": ["Choose a wave."]})
+    area_names = dict(
+        Partnership.objects.filter(programme_id=wave.programme_id)
+        .order_by("area_name", "pk")
+        .values_list("pk", "area_name")
+    )
+    if set(quotas) - set(area_names):
+        raise InvalidInput({"quotas": ["Give numbers only for areas of the wave's programme."]})
+    areas = propose(candidates_for(actor, wave), quotas=quotas, spreads=spreads, area_names=area_names)
+    record_research_consent_reads(
+        actor=actor,
+        participant_ids=sorted({choice.candidate.participant_id for area in areas for choice in area.chosen}),
+    )
+    return SampleProposal(wave=wave, areas=areas)
+
+
+def candidates_for(actor: ActingUser, wave: Wave) -> list[Candidate]:
     """Everyone eligible for the wave, with what may be used about them. Five queries.
 
     Eligible: research consent in force (evaluators see no other), covering interviews, in the
     wave's programme, with no interview in this wave yet. Barriers, children and outcomes are
     read only for those who agreed to the use of their service records.
     """
-    if not rules.has_perm("research.work_on_evaluation", actor):
-        raise NotAllowed("Only evaluators use the sampling assistant.")
+    refuse_unless_evaluator(actor, NOT_EVALUATOR)
     scopes = (
         research_consents_visible_to(actor)
         .filter(

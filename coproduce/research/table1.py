@@ -9,12 +9,12 @@ evaluator oversees costs one more, once per request).
 from dataclasses import dataclass
 from typing import Any
 
-import rules
 from django.db.models import Count
 
-from coproduce.core.errors import NotAllowed
+from coproduce.accounts.acting import ActingUser
 from coproduce.programmes.models import Partnership
 from coproduce.research.models import Interview
+from coproduce.research.permissions import refuse_unless_evaluator
 from coproduce.research.selectors import evaluation_programme
 
 # The paper's Table 1 ("Interviews undertaken for MIW research"): area → year → (lone parents, stakeholders).
@@ -145,7 +145,7 @@ class TableOne:
         return tuple(columns), tuple(rows)
 
 
-def table_one(actor: Any, *, programme_id: int | None = None) -> TableOne:
+def table_one(actor: ActingUser, *, programme_id: int | None = None) -> TableOne:
     """Interviews done by area × wave year × kind in one programme, for evaluators. Zeros included.
 
     Counts every interview done, including those whose interviewee has since withdrawn: a
@@ -153,8 +153,7 @@ def table_one(actor: Any, *, programme_id: int | None = None) -> TableOne:
     it), else the one of theirs that started last: a programme's table never counts another's
     interviews, so the paper's Table 1 comes from the closed programme alone.
     """
-    if not rules.has_perm("research.work_on_evaluation", actor):
-        raise NotAllowed("Only evaluators see the interviews table.")
+    refuse_unless_evaluator(actor, "Only evaluators see the interviews table.")
     programme = evaluation_programme(actor, programme_id)
     areas = Partnership.objects.filter(programme_id=programme.pk, programme__waves__isnull=False)
     interviews = Interview.objects.filter(status=Interview.Status.DONE, wave__programme_id=programme.pk)

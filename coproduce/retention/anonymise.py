@@ -36,6 +36,7 @@ from django.db.models import Case, CharField, Exists, F, OuterRef, Q, QuerySet, 
 from django.db.models.functions import Cast, Concat, Lower
 from django.utils import timezone
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.accounts.models import ApiToken, User
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_events
@@ -279,7 +280,7 @@ class Anonymised:
 def anonymise_participants(
     *,
     participant_ids: Sequence[int],
-    actor: Any,
+    actor: ActingUser | None,
     purpose: str,
     today: datetime.date,
 ) -> Anonymised:

@@ -8,38 +8,39 @@ from typing import Any
 
 import rules
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.accounts.roles import Role
 from coproduce.participants.permissions import is_anonymised, is_partnership_manager, manages_their_area
 from coproduce.programmes.standing import standing_of
 
 
 @rules.predicate
-def manages_the_area_of_the_person(user: Any, erasure_request: Any) -> bool:
+def manages_the_area_of_the_person(actor: ActingUser, erasure_request: Any) -> bool:
     """The manager of the partnership of the person the request is about."""
-    actor = standing_of(user)
+    standing = standing_of(actor)
     return (
         erasure_request is not None
-        and actor.has(Role.PARTNERSHIP_MANAGER)
-        and actor.partnership_id is not None
-        and erasure_request.participant.partnership_id == actor.partnership_id
+        and standing.has(Role.PARTNERSHIP_MANAGER)
+        and standing.partnership_id is not None
+        and erasure_request.participant.partnership_id == standing.partnership_id
     )
 
 
 @rules.predicate
-def works_for_the_organisation_told(user: Any, notice: Any) -> bool:
+def works_for_the_organisation_told(actor: ActingUser, notice: Any) -> bool:
     """A partner worker of the organisation a deletion notice is addressed to."""
-    actor = standing_of(user)
+    standing = standing_of(actor)
     return (
         notice is not None
-        and actor.has(Role.PARTNER_WORKER)
-        and actor.organisation_id is not None
-        and notice.organisation_id == actor.organisation_id
+        and standing.has(Role.PARTNER_WORKER)
+        and standing.organisation_id is not None
+        and notice.organisation_id == standing.organisation_id
     )
 
 
 @rules.predicate
-def is_administrator(user: Any) -> bool:
-    return standing_of(user).has(Role.ADMINISTRATOR)
+def is_administrator(actor: ActingUser) -> bool:
+    return standing_of(actor).has(Role.ADMINISTRATOR)
 
 
 rules.add_perm("retention.view_schedule", is_partnership_manager)

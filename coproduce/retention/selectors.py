@@ -7,12 +7,12 @@ yours" give the same answer.
 import calendar
 import datetime
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.accounts.roles import Role
 from coproduce.participants.models import Enquiry, Participant
 from coproduce.programmes.models import Programme, StaffMember
@@ -154,9 +154,9 @@ class AreaRetention:
     closed_on_or_before: datetime.date
 
 
-def area_retention(user: Any, schedule: RetentionSchedule, today: datetime.date) -> AreaRetention:
+def area_retention(actor: ActingUser, schedule: RetentionSchedule, today: datetime.date) -> AreaRetention:
     """Counts for the manager's own partnership, in one query."""
-    partnership_id = standing_of(user).partnership_id
+    partnership_id = standing_of(actor).partnership_id
     cutoff = closed_on_or_before(schedule, today)
     in_area = (
         Participant.objects.filter(partnership_id=partnership_id) if partnership_id else Participant.objects.none()
@@ -174,15 +174,15 @@ def area_retention(user: Any, schedule: RetentionSchedule, today: datetime.date)
 # ----- Erasure requests and deletion notices -------------------------------------------------
 
 
-def erasure_requests_visible_to(user: Any) -> QuerySet[ErasureRequest]:
+def erasure_requests_visible_to(actor: ActingUser) -> QuerySet[ErasureRequest]:
     """A partnership manager sees the requests of people in their area; nobody else sees any.
 
     Keyworkers see only whether one is open, on the person's record (`open_erasure_request`).
     """
-    actor = standing_of(user)
-    if not actor.has(Role.PARTNERSHIP_MANAGER) or actor.partnership_id is None:
+    standing = standing_of(actor)
+    if not standing.has(Role.PARTNERSHIP_MANAGER) or standing.partnership_id is None:
         return ErasureRequest.objects.none()
-    return ErasureRequest.objects.filter(participant__partnership_id=actor.partnership_id)
+    return ErasureRequest.objects.filter(participant__partnership_id=standing.partnership_id)
 
 
 def open_erasure_request(participant: Participant) -> ErasureRequest | None:
@@ -197,31 +197,31 @@ def open_erasure_request(participant: Participant) -> ErasureRequest | None:
     )
 
 
-def deletion_notices_visible_to(user: Any) -> QuerySet[PartnerDeletionNotice]:
+def deletion_notices_visible_to(actor: ActingUser) -> QuerySet[PartnerDeletionNotice]:
     """A partner worker sees the notices to their own organisation; a partnership manager those about
     people of their area (to see that partners have deleted). Nobody else sees any."""
-    actor = standing_of(user)
+    standing = standing_of(actor)
     allowed = Q()
     granted = False
-    if actor.has(Role.PARTNER_WORKER) and actor.organisation_id is not None:
-        allowed |= Q(organisation_id=actor.organisation_id)
+    if standing.has(Role.PARTNER_WORKER) and standing.organisation_id is not None:
+        allowed |= Q(organisation_id=standing.organisation_id)
         granted = True
-    if actor.has(Role.PARTNERSHIP_MANAGER) and actor.partnership_id is not None:
-        allowed |= Q(referral__participant__partnership_id=actor.partnership_id)
+    if standing.has(Role.PARTNERSHIP_MANAGER) and standing.partnership_id is not None:
+        allowed |= Q(referral__participant__partnership_id=standing.partnership_id)
         granted = True
     if not granted:
         return PartnerDeletionNotice.objects.none()
     return PartnerDeletionNotice.objects.filter(allowed)
 
 
-def deletions_to_do(user: Any) -> QuerySet[PartnerDeletionNotice]:
+def deletions_to_do(actor: ActingUser) -> QuerySet[PartnerDeletionNotice]:
     """The partner worker's organisation's notices not yet marked deleted, oldest first."""
-    actor = standing_of(user)
-    if not actor.has(Role.PARTNER_WORKER) or actor.organisation_id is None:
+    standing = standing_of(actor)
+    if not standing.has(Role.PARTNER_WORKER) or standing.organisation_id is None:
         return PartnerDeletionNotice.objects.none()
     return (
-        deletion_notices_visible_to(user)
-        .filter(organisation_id=actor.organisation_id, deleted_at__isnull=True)
+        deletion_notices_visible_to(actor)
+        .filter(organisation_id=standing.organisation_id, deleted_at__isnull=True)
         .select_related("referral__service")
         .order_by("received_at", "pk")
     )

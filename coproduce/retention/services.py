@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from coproduce.accounts.acting import ActingUser, signed_in
 from coproduce.accounts.models import ApiToken
 from coproduce.audit.context import audit_context
 from coproduce.audit.models import AuditEvent
@@ -269,7 +270,7 @@ def _today() -> datetime.date:
 
 
 def record_erasure_request(
-    *, actor: Any, participant_id: int, received_on: datetime.date, how_made: str
+    *, actor: ActingUser, participant_id: int, received_on: datetime.date, how_made: str
 ) -> ErasureRequest:
     """The manager of the person's area records that they asked for their data to be erased.
 
@@ -291,7 +292,7 @@ def record_erasure_request(
         if ErasureRequest.objects.filter(participant=participant, status__in=ErasureRequest.OPEN_STATUSES).exists():
             raise DomainError("There is already an erasure request for this person. Decide on that one instead.")
         request = ErasureRequest.objects.create(
-            participant=participant, received_on=received_on, how_made=how_made, recorded_by=actor
+            participant=participant, received_on=received_on, how_made=how_made, recorded_by=signed_in(actor)
         )
         record_event(
             actor=actor,
@@ -311,7 +312,7 @@ DECISIONS = (ERASE_NOW, KEEP_FOR_NOW)
 
 def decide_erasure_request(
     *,
-    actor: Any,
+    actor: ActingUser,
     request_id: int,
     expected_version: int,
     decision: str,
@@ -356,7 +357,7 @@ def decide_erasure_request(
         request.check_version(expected_version)
         if request.status == ErasureRequest.Status.DONE:
             raise ConflictError("This person's record has already been anonymised.")
-        request.decided_by = actor
+        request.decided_by = signed_in(actor)
         request.decided_at = timezone.now()
         changed = ["decided_by", "decided_at"]
         if decision == KEEP_FOR_NOW:
@@ -387,7 +388,7 @@ def decide_erasure_request(
 # ----- Partners' deletions --------------------------------------------------------------------
 
 
-def confirm_partner_deletion(*, actor: Any, notice_id: int, expected_version: int) -> PartnerDeletionNotice:
+def confirm_partner_deletion(*, actor: ActingUser, notice_id: int, expected_version: int) -> PartnerDeletionNotice:
     """A worker of the partner organisation records that it deleted what the referral gave it."""
     with transaction.atomic():
         notice = (
@@ -405,7 +406,7 @@ def confirm_partner_deletion(*, actor: Any, notice_id: int, expected_version: in
         if notice.deleted_at is not None:
             raise ConflictError("Someone at your organisation has already recorded this as deleted.")
         notice.deleted_at = timezone.now()
-        notice.deleted_by = actor
+        notice.deleted_by = signed_in(actor)
         notice.bump_version()
         notice.save()
         record_event(
@@ -423,7 +424,7 @@ def confirm_partner_deletion(*, actor: Any, notice_id: int, expected_version: in
 
 def update_retention_schedule(
     *,
-    actor: Any,
+    actor: ActingUser,
     programme_id: int,
     expected_version: int,
     closed_case_years: int,
@@ -459,7 +460,7 @@ def update_retention_schedule(
         changed = [name for name, value in values.items() if getattr(schedule, name) != value or schedule.pk is None]
         for name, value in values.items():
             setattr(schedule, name, value)
-        schedule.changed_by = actor
+        schedule.changed_by = signed_in(actor)
         validate_model(schedule)
         schedule.save()
         record_event(actor=actor, action=action, record=schedule, participant_id=None, changed_fields=changed)

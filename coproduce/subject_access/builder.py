@@ -23,6 +23,7 @@ from django.db import models
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from coproduce.accounts.models import User
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.selectors import events_shown_to_the_participant
 from coproduce.budgets.selectors import spends_visible_to
@@ -104,7 +105,7 @@ def choice(value: str | int | None, choices: Any) -> dict[str, Any] | None:
     return {"code": value, "label": str(labels.get(value, value))}
 
 
-def person(user: Any) -> str | None:
+def person(user: User | None) -> str | None:
     return str(user) if user is not None else None
 
 

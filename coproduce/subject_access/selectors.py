@@ -2,11 +2,11 @@
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Case, Count, Exists, IntegerField, Min, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.accounts.roles import Role
 from coproduce.plans.models import Contact
 from coproduce.programmes.standing import standing_of
@@ -16,20 +16,20 @@ from coproduce.subject_access.models import NoteDecision, PreparedCopy, SubjectA
 DUE_SOON_DAYS = 7
 
 
-def requests_visible_to(user: Any) -> QuerySet[SubjectAccessRequest]:
+def requests_visible_to(actor: ActingUser) -> QuerySet[SubjectAccessRequest]:
     """A participant: the copies they asked for on their own page, and requests made to staff
     about them once released (before that the manager may still be deciding on restricted notes).
     A partnership manager: every request about a participant in their area. Nobody else."""
-    actor = standing_of(user)
+    standing = standing_of(actor)
     allowed = Q()
     granted = False
-    if actor.has(Role.PARTICIPANT) and actor.participant_id is not None:
-        allowed |= Q(participant_id=actor.participant_id) & (
+    if standing.has(Role.PARTICIPANT) and standing.participant_id is not None:
+        allowed |= Q(participant_id=standing.participant_id) & (
             Q(kind=SubjectAccessRequest.Kind.OWN_DOWNLOAD) | Q(status=SubjectAccessRequest.Status.RELEASED)
         )
         granted = True
-    if actor.has(Role.PARTNERSHIP_MANAGER) and actor.partnership_id is not None:
-        allowed |= Q(participant__partnership_id=actor.partnership_id)
+    if standing.has(Role.PARTNERSHIP_MANAGER) and standing.partnership_id is not None:
+        allowed |= Q(participant__partnership_id=standing.partnership_id)
         granted = True
     if not granted:
         return SubjectAccessRequest.objects.none()
@@ -42,13 +42,13 @@ def with_copy_state(requests: QuerySet[SubjectAccessRequest], now: datetime.date
     return requests.annotate(has_copy=Exists(copies))
 
 
-def area_requests(user: Any, *, open_only: bool = False) -> QuerySet[SubjectAccessRequest]:
+def area_requests(actor: ActingUser, *, open_only: bool = False) -> QuerySet[SubjectAccessRequest]:
     """The manager's area's requests, soonest due first among the open ones, then the released,
     with the participant and whether a copy is there: one query a page however many there are."""
-    actor = standing_of(user)
-    if not actor.has(Role.PARTNERSHIP_MANAGER) or actor.partnership_id is None:
+    standing = standing_of(actor)
+    if not standing.has(Role.PARTNERSHIP_MANAGER) or standing.partnership_id is None:
         return SubjectAccessRequest.objects.none()
-    requests = requests_visible_to(user).filter(participant__partnership_id=actor.partnership_id)
+    requests = requests_visible_to(actor).filter(participant__partnership_id=standing.partnership_id)
     if open_only:
         requests = requests.exclude(status=SubjectAccessRequest.Status.RELEASED)
     return (
@@ -78,16 +78,16 @@ class Attention:
         return bool(self.overdue or self.due_soon)
 
 
-def requests_needing_attention(user: Any, *, today: datetime.date | None = None) -> Attention:
+def requests_needing_attention(actor: ActingUser, *, today: datetime.date | None = None) -> Attention:
     """For the manager's home page, in one query: how many open requests made to staff are past
     their due date, and how many are due within DUE_SOON_DAYS days."""
     today = today or timezone.localdate()
-    actor = standing_of(user)
-    if not actor.has(Role.PARTNERSHIP_MANAGER) or actor.partnership_id is None:
+    standing = standing_of(actor)
+    if not standing.has(Role.PARTNERSHIP_MANAGER) or standing.partnership_id is None:
         return Attention(overdue=0, due_soon=0, oldest_due_on=None)
     open_requests = (
-        requests_visible_to(user)
-        .filter(participant__partnership_id=actor.partnership_id, kind=SubjectAccessRequest.Kind.MADE_TO_STAFF)
+        requests_visible_to(actor)
+        .filter(participant__partnership_id=standing.partnership_id, kind=SubjectAccessRequest.Kind.MADE_TO_STAFF)
         .exclude(status=SubjectAccessRequest.Status.RELEASED)
     )
     soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
@@ -99,23 +99,23 @@ def requests_needing_attention(user: Any, *, today: datetime.date | None = None)
     return Attention(overdue=counts["overdue"], due_soon=counts["due_soon"], oldest_due_on=counts["oldest_due_on"])
 
 
-def request_for(user: Any, request_id: int) -> SubjectAccessRequest | None:
+def request_for(actor: ActingUser, request_id: int) -> SubjectAccessRequest | None:
     """One request this person may see, with its participant (and their area), or None."""
     return (
-        with_copy_state(requests_visible_to(user), timezone.now())
+        with_copy_state(requests_visible_to(actor), timezone.now())
         .select_related("participant__partnership", "logged_by", "extended_by", "released_by", "preparation_asked_by")
         .filter(pk=request_id)
         .first()
     )
 
 
-def own_requests(user: Any) -> QuerySet[SubjectAccessRequest]:
+def own_requests(actor: ActingUser) -> QuerySet[SubjectAccessRequest]:
     """The participant's own requests they may see, newest first, with whether a copy is there."""
-    actor = standing_of(user)
-    if actor.participant_id is None:
+    standing = standing_of(actor)
+    if standing.participant_id is None:
         return SubjectAccessRequest.objects.none()
     return with_copy_state(
-        requests_visible_to(user).filter(participant_id=actor.participant_id), timezone.now()
+        requests_visible_to(actor).filter(participant_id=standing.participant_id), timezone.now()
     ).order_by("-pk")
 
 

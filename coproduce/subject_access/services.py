@@ -20,13 +20,13 @@ The rules (docs/subject-access.md):
 import datetime
 import logging
 from collections.abc import Callable
-from typing import Any
 
 import rules
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from coproduce.accounts.acting import ActingUser, signed_in
 from coproduce.audit.context import audit_context
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
@@ -65,7 +65,9 @@ class CopyNotReady(DomainError):
     status_code = 409
 
 
-def _audit(actor: Any, action: str, request: SubjectAccessRequest, changed_fields: list[str] | None = None) -> None:
+def _audit(
+    actor: ActingUser | None, action: str, request: SubjectAccessRequest, changed_fields: list[str] | None = None
+) -> None:
     record_event(
         actor=actor,
         action=action,
@@ -91,7 +93,7 @@ def _is_lost(request: SubjectAccessRequest, now: datetime.datetime) -> bool:
 # ---- the participant's own copy ---------------------------------------------------------------
 
 
-def ask_for_own_copy(*, actor: Any) -> SubjectAccessRequest:
+def ask_for_own_copy(*, actor: ActingUser) -> SubjectAccessRequest:
     """The participant asks for a copy of everything held about them, prepared in the background.
 
     Asking again while a copy is being prepared gives that one, not a second. Restricted notes
@@ -123,10 +125,10 @@ def ask_for_own_copy(*, actor: Any) -> SubjectAccessRequest:
             identity_checked=IdentityCheck.SIGNED_IN,
             received_on=today,
             due_on=due_date(today),
-            logged_by=actor,
+            logged_by=signed_in(actor),
             status=Status.PREPARING,
             preparation_number=1,
-            preparation_asked_by=actor,
+            preparation_asked_by=signed_in(actor),
             preparation_asked_at=now,
         )
         _audit(actor, AuditEvent.Action.CREATE, request)
@@ -134,7 +136,7 @@ def ask_for_own_copy(*, actor: Any) -> SubjectAccessRequest:
     return request
 
 
-def _own_participant_id(actor: Any) -> int:
+def _own_participant_id(actor: ActingUser) -> int:
     from coproduce.programmes.standing import standing_of
 
     participant_id = standing_of(actor).participant_id
@@ -154,7 +156,7 @@ def _mark_failed(request: SubjectAccessRequest) -> None:
 
 def log_request(
     *,
-    actor: Any,
+    actor: ActingUser,
     participant_id: int,
     received_on: datetime.date,
     how_made: str,
@@ -198,7 +200,7 @@ def log_request(
             identity_note=identity_note.strip(),
             received_on=received_on,
             due_on=due_date(received_on),
-            logged_by=actor,
+            logged_by=signed_in(actor),
             status=Status.RECEIVED,
         )
         _audit(actor, AuditEvent.Action.CREATE, request)
@@ -231,7 +233,7 @@ def _request_details_errors(
     return errors
 
 
-def _locked_request(actor: Any, request_id: int, expected_version: int) -> SubjectAccessRequest:
+def _locked_request(actor: ActingUser, request_id: int, expected_version: int) -> SubjectAccessRequest:
     """The request, locked, if this person may handle it and nobody changed it since they read it."""
     request = (
         requests_visible_to(actor)
@@ -254,7 +256,7 @@ def _locked_request(actor: Any, request_id: int, expected_version: int) -> Subje
     return request
 
 
-def prepare_copy(*, actor: Any, request_id: int, expected_version: int) -> SubjectAccessRequest:
+def prepare_copy(*, actor: ActingUser, request_id: int, expected_version: int) -> SubjectAccessRequest:
     """Ask for the copy to be prepared (again) in the background, with the decisions made so far.
 
     Restricted notes with no decision yet are left out until one is made.
@@ -267,7 +269,7 @@ def prepare_copy(*, actor: Any, request_id: int, expected_version: int) -> Subje
         PreparedCopy.objects.filter(request=request).delete()
         request.status = Status.PREPARING
         request.preparation_number += 1
-        request.preparation_asked_by = actor
+        request.preparation_asked_by = signed_in(actor)
         request.preparation_asked_at = now
         request.prepared_at = None
         request.bump_version()
@@ -279,7 +281,7 @@ def prepare_copy(*, actor: Any, request_id: int, expected_version: int) -> Subje
 
 def record_note_decision(
     *,
-    actor: Any,
+    actor: ActingUser,
     request_id: int,
     expected_version: int,
     contact_id: int,
@@ -327,7 +329,7 @@ def record_note_decision(
 
 
 def extend_deadline(
-    *, actor: Any, request_id: int, expected_version: int, months: int, reason: str
+    *, actor: ActingUser, request_id: int, expected_version: int, months: int, reason: str
 ) -> SubjectAccessRequest:
     """Extend the due date by one or two further months in all, with the reason (a complex request,
     or several from the same person). Only while the first month runs, when the person must be told."""
@@ -358,7 +360,7 @@ def extend_deadline(
         request.extended_by_months = months
         request.extension_reason = reason
         request.extended_at = timezone.now()
-        request.extended_by = actor
+        request.extended_by = signed_in(actor)
         request.due_on = due_date(request.received_on, extended_by_months=months)
         request.bump_version()
         request.save()
@@ -366,7 +368,7 @@ def extend_deadline(
     return request
 
 
-def release_copy(*, actor: Any, request_id: int, expected_version: int) -> SubjectAccessRequest:
+def release_copy(*, actor: ActingUser, request_id: int, expected_version: int) -> SubjectAccessRequest:
     """Release the prepared copy: the manager may then download it to hand over, and the
     participant finds it on their own page if they have an account.
 
@@ -394,7 +396,7 @@ def release_copy(*, actor: Any, request_id: int, expected_version: int) -> Subje
             )
         request.status = Status.RELEASED
         request.released_at = now
-        request.released_by = actor
+        request.released_by = signed_in(actor)
         request.bump_version()
         request.save()
         copy.expires_at = now + datetime.timedelta(days=COPY_KEPT_DAYS)
@@ -501,7 +503,7 @@ def _store(
 # ---- handing over -----------------------------------------------------------------------------
 
 
-def copy_for_download(*, actor: Any, request_id: int) -> tuple[SubjectAccessRequest, PreparedCopy]:
+def copy_for_download(*, actor: ActingUser, request_id: int) -> tuple[SubjectAccessRequest, PreparedCopy]:
     """The released copy, for the participant it is about, or for the manager handing over the copy
     of a request made to staff. Audited as an export (views wrap the call in
     `audit_context(channel=EXPORT)`)."""

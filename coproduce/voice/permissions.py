@@ -4,6 +4,7 @@ from typing import Any
 
 import rules
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.participants.permissions import (
     is_keyworker,
     is_partnership_manager,
@@ -14,9 +15,9 @@ from coproduce.programmes.standing import standing_of
 
 
 @rules.predicate
-def is_the_invited_participant(user: Any, invitation: Any) -> bool:
+def is_the_invited_participant(actor: ActingUser, invitation: Any) -> bool:
     """The person an invitation is for (and nobody answers for them online)."""
-    return invitation is not None and standing_of(user).participant_id == invitation.participant_id
+    return invitation is not None and standing_of(actor).participant_id == invitation.participant_id
 
 
 rules.add_perm("voice.make_request", is_the_participant)

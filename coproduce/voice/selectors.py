@@ -1,81 +1,81 @@
 """Reads of requests, group sessions, invitations and feedback, through participants_visible_to."""
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.accounts.roles import Role
 from coproduce.participants.selectors import participants_visible_to
-from coproduce.programmes.standing import standing_of
+from coproduce.programmes.standing import Standing, standing_of
 from coproduce.voice.models import Feedback, GroupSession, Invitation, Request, Topic
 
 
-def requests_visible_to(user: Any) -> QuerySet[Request]:
+def requests_visible_to(actor: ActingUser) -> QuerySet[Request]:
     """Requests of the participants this person may see, and no others.
 
     A participant: their own. A keyworker: their caseload's (and the cases covered today). A
     partnership manager: everyone's in their area. Anyone else: none.
     """
-    return Request.objects.filter(participant__in=participants_visible_to(user))
+    return Request.objects.filter(participant__in=participants_visible_to(actor))
 
 
-def group_sessions_visible_to(user: Any) -> QuerySet[GroupSession]:
+def group_sessions_visible_to(actor: ActingUser) -> QuerySet[GroupSession]:
     """A partnership manager: their area's sessions. Everyone else: none (participants see theirs
     through their invitations and answered requests)."""
-    actor = standing_of(user)
-    if not actor.has(Role.PARTNERSHIP_MANAGER) or actor.partnership_id is None:
+    standing = standing_of(actor)
+    if not standing.has(Role.PARTNERSHIP_MANAGER) or standing.partnership_id is None:
         return GroupSession.objects.none()
-    return GroupSession.objects.filter(partnership_id=actor.partnership_id)
+    return GroupSession.objects.filter(partnership_id=standing.partnership_id)
 
 
-def invitations_visible_to(user: Any) -> QuerySet[Invitation]:
+def invitations_visible_to(actor: ActingUser) -> QuerySet[Invitation]:
     """Invitations of visible participants: a participant's own, a manager's area's."""
-    return Invitation.objects.filter(participant__in=participants_visible_to(user))
+    return Invitation.objects.filter(participant__in=participants_visible_to(actor))
 
 
-def feedback_visible_to(user: Any) -> QuerySet[Feedback]:
+def feedback_visible_to(actor: ActingUser) -> QuerySet[Feedback]:
     """Feedback from visible participants: their own, a keyworker's caseload's, a manager's area's.
 
     Whether the viewer is told *who* wrote it is decided by `shows_feedback_author`.
     """
-    return Feedback.objects.filter(participant__in=participants_visible_to(user))
+    return Feedback.objects.filter(participant__in=participants_visible_to(actor))
 
 
-def shows_feedback_author(user: Any, feedback: Feedback) -> bool:
+def shows_feedback_author(actor: ActingUser, feedback: Feedback) -> bool:
     """Anonymous-to-the-keyworker feedback: the keyworker reads the words but not the name.
 
     The partnership manager still sees who wrote it, so that a safeguarding worry in it can be
     followed up; the participant is told this plainly on the feedback form.
     """
-    actor = standing_of(user)
-    if actor.participant_id == feedback.participant_id:
+    standing = standing_of(actor)
+    if standing.participant_id == feedback.participant_id:
         return True
-    if actor.has(Role.PARTNERSHIP_MANAGER) and actor.partnership_id == feedback.partnership_id:
+    if standing.has(Role.PARTNERSHIP_MANAGER) and standing.partnership_id == feedback.partnership_id:
         return True
     return not feedback.anonymous_to_keyworker
 
 
-def my_requests(user: Any) -> QuerySet[Request]:
+def my_requests(actor: ActingUser) -> QuerySet[Request]:
     """The participant's own requests, with the session that answered them."""
-    actor = standing_of(user)
-    if actor.participant_id is None:
+    standing = standing_of(actor)
+    if standing.participant_id is None:
         return Request.objects.none()
     return (
-        requests_visible_to(user)
-        .filter(participant_id=actor.participant_id)
+        requests_visible_to(actor)
+        .filter(participant_id=standing.participant_id)
         .select_related("group_session")
         .order_by("-created_at", "-pk")
     )
 
 
-def my_invitations(user: Any) -> QuerySet[Invitation]:
-    actor = standing_of(user)
-    if actor.participant_id is None:
+def my_invitations(actor: ActingUser) -> QuerySet[Invitation]:
+    standing = standing_of(actor)
+    if standing.participant_id is None:
         return Invitation.objects.none()
     return (
-        invitations_visible_to(user)
-        .filter(participant_id=actor.participant_id)
+        invitations_visible_to(actor)
+        .filter(participant_id=standing.participant_id)
         .select_related("group_session")
         .order_by("-group_session__starts_at", "-pk")
     )
@@ -101,25 +101,25 @@ class BoardGroup:
         return str(Request.Kind(self.kind).label)
 
 
-def board_scope(user: Any) -> QuerySet[Request]:
+def board_scope(actor: ActingUser) -> QuerySet[Request]:
     """The requests a board counts: those of the viewer's partnership (area), for keyworkers and managers.
 
     Counts are aggregates; the requests listed under them (with names) come from
     `requests_visible_to` only.
     """
-    actor = standing_of(user)
-    if not rules_allows_board(actor) or actor.partnership_id is None:
+    standing = standing_of(actor)
+    if not rules_allows_board(standing) or standing.partnership_id is None:
         return Request.objects.none()
-    return Request.objects.filter(participant__partnership_id=actor.partnership_id)
+    return Request.objects.filter(participant__partnership_id=standing.partnership_id)
 
 
-def rules_allows_board(actor: Any) -> bool:
-    return actor.has(Role.KEYWORKER) or actor.has(Role.PARTNERSHIP_MANAGER)
+def rules_allows_board(standing: Standing) -> bool:
+    return standing.has(Role.KEYWORKER) or standing.has(Role.PARTNERSHIP_MANAGER)
 
 
-def board_counts(user: Any, *, topic: str = "") -> list[BoardGroup]:
+def board_counts(actor: ActingUser, *, topic: str = "") -> list[BoardGroup]:
     """The board's groups (topic, kind and area) with their counts, in one grouped query; no one listed."""
-    scope = board_scope(user)
+    scope = board_scope(actor)
     if topic:
         scope = scope.filter(topic=topic)
     counted = (
@@ -144,39 +144,39 @@ def board_counts(user: Any, *, topic: str = "") -> list[BoardGroup]:
     ]
 
 
-def board_requests_listed(user: Any, *, topic: str = "") -> QuerySet[Request]:
+def board_requests_listed(actor: ActingUser, *, topic: str = "") -> QuerySet[Request]:
     """The board's requests the viewer may see with names (their own people's), newest first, for paging.
 
     Visible to the viewer and in the board's area: the people behind `board_counts`' groups whom the
     viewer may see by name.
     """
-    actor = standing_of(user)
-    if not rules_allows_board(actor) or actor.partnership_id is None:
+    standing = standing_of(actor)
+    if not rules_allows_board(standing) or standing.partnership_id is None:
         return Request.objects.none()
-    if actor.has(Role.PARTNERSHIP_MANAGER):
+    if standing.has(Role.PARTNERSHIP_MANAGER):
         # A manager may see everyone in their area: the board's area is their area (one join fewer).
-        listed = Request.objects.filter(participant__partnership_id=actor.partnership_id)
+        listed = Request.objects.filter(participant__partnership_id=standing.partnership_id)
     else:
-        listed = requests_visible_to(user).filter(participant__partnership_id=actor.partnership_id)
+        listed = requests_visible_to(actor).filter(participant__partnership_id=standing.partnership_id)
     if topic:
         listed = listed.filter(topic=topic)
     return listed.select_related("participant__partnership").order_by("-created_at", "-pk")
 
 
-def open_requests_in_area(user: Any) -> QuerySet[Request]:
+def open_requests_in_area(actor: ActingUser) -> QuerySet[Request]:
     """The manager's area's open requests no session answers yet: what a new group session can answer."""
-    actor = standing_of(user)
-    if not actor.has(Role.PARTNERSHIP_MANAGER) or actor.partnership_id is None:
+    standing = standing_of(actor)
+    if not standing.has(Role.PARTNERSHIP_MANAGER) or standing.partnership_id is None:
         return Request.objects.none()
-    return requests_visible_to(user).filter(
-        participant__partnership_id=actor.partnership_id, group_session__isnull=True, status=Request.Status.OPEN
+    return requests_visible_to(actor).filter(
+        participant__partnership_id=standing.partnership_id, group_session__isnull=True, status=Request.Status.OPEN
     )
 
 
-def open_request_counts_by_topic(user: Any) -> dict[str, tuple[int, int]]:
+def open_request_counts_by_topic(actor: ActingUser) -> dict[str, tuple[int, int]]:
     """Per topic, how many open requests wait for a session and from how many people: one grouped query."""
     rows = (
-        open_requests_in_area(user)
+        open_requests_in_area(actor)
         .order_by()
         .values("topic")
         .annotate(requests=Count("pk"), people=Count("participant", distinct=True))
@@ -184,10 +184,10 @@ def open_request_counts_by_topic(user: Any) -> dict[str, tuple[int, int]]:
     return {row["topic"]: (row["requests"], row["people"]) for row in rows}
 
 
-def group_session_detail(user: Any, group_session_id: int) -> GroupSession | None:
+def group_session_detail(actor: ActingUser, group_session_id: int) -> GroupSession | None:
     """One of the manager's sessions with its requests and invitations (and the people), or None."""
     return (
-        group_sessions_visible_to(user)
+        group_sessions_visible_to(actor)
         .filter(pk=group_session_id)
         .select_related("created_by", "partnership")
         .prefetch_related(
@@ -203,9 +203,9 @@ def group_session_detail(user: Any, group_session_id: int) -> GroupSession | Non
     )
 
 
-def group_sessions_with_counts(user: Any) -> QuerySet[GroupSession]:
+def group_sessions_with_counts(actor: ActingUser) -> QuerySet[GroupSession]:
     """The manager's sessions with how many requests, invitations, yeses and attendances."""
-    return group_sessions_visible_to(user).annotate(
+    return group_sessions_visible_to(actor).annotate(
         request_count=Count("requests", distinct=True),
         invited_count=Count("invitations", distinct=True),
         coming_count=Count("invitations", filter=Q(invitations__response=Invitation.Response.COMING), distinct=True),

@@ -13,6 +13,7 @@ from typing import Any
 import rules
 from django.db import transaction
 
+from coproduce.accounts.acting import ActingUser, signed_in
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
@@ -35,7 +36,7 @@ SESSION_FIELDS = (
 )
 
 
-def _own_participant(actor: Any) -> Any:
+def _own_participant(actor: ActingUser) -> Any:
     participant_id = standing_of(actor).participant_id
     participant = (
         participants_visible_to(actor).filter(pk=participant_id).first() if participant_id is not None else None
@@ -52,7 +53,7 @@ def _required_text(value: str, field: str, message: str) -> str:
     return value
 
 
-def make_request(*, actor: Any, kind: str, topic: str, text: str) -> Request:
+def make_request(*, actor: ActingUser, kind: str, topic: str, text: str) -> Request:
     """A participant asks, in their own words, for help with something or for a group on it."""
     participant = _own_participant(actor)
     if not rules.has_perm("voice.make_request", actor, participant):
@@ -80,7 +81,7 @@ def make_request(*, actor: Any, kind: str, topic: str, text: str) -> Request:
     return request
 
 
-def give_feedback(*, actor: Any, text: str, anonymous_to_keyworker: bool = False) -> Feedback:
+def give_feedback(*, actor: ActingUser, text: str, anonymous_to_keyworker: bool = False) -> Feedback:
     """A participant says what they think of their support; optionally without their keyworker knowing it was them.
 
     See the module docstring for who sees the name of an anonymous writer.
@@ -108,7 +109,7 @@ def give_feedback(*, actor: Any, text: str, anonymous_to_keyworker: bool = False
     return feedback
 
 
-def _manage_session(actor: Any, group_session_id: int, *, lock: bool = True) -> GroupSession:
+def _manage_session(actor: ActingUser, group_session_id: int, *, lock: bool = True) -> GroupSession:
     sessions = group_sessions_visible_to(actor)
     if lock:
         sessions = sessions.select_for_update()
@@ -122,7 +123,7 @@ def _manage_session(actor: Any, group_session_id: int, *, lock: bool = True) -> 
 
 def create_group_session(
     *,
-    actor: Any,
+    actor: ActingUser,
     title: str,
     topic: str,
     starts_at: datetime.datetime,
@@ -138,10 +139,10 @@ def create_group_session(
     The requests are linked to it but stay open until the "you said, we did" answer is written.
     Only open requests from the manager's own area can be linked.
     """
-    who = standing_of(actor)
+    standing = standing_of(actor)
     if not rules.has_perm("voice.run_group_sessions", actor):
         raise NotAllowed("Only partnership managers can set up group sessions.")
-    partnership_id = who.partnership_id
+    partnership_id = standing.partnership_id
     if partnership_id is None:
         raise NotAllowed("Only partnership managers can set up group sessions.")
     wanted = sorted(set(request_ids))
@@ -166,7 +167,7 @@ def create_group_session(
             childcare_provided=childcare_provided,
             facilitator=facilitator.strip(),
             places=places,
-            created_by=actor,
+            created_by=signed_in(actor),
         )
         validate_model(group_session, exclude=["you_said_we_did"])
         group_session.save()
@@ -192,7 +193,7 @@ def create_group_session(
 
 def update_group_session(
     *,
-    actor: Any,
+    actor: ActingUser,
     group_session_id: int,
     expected_version: int,
     changes: Mapping[str, Any],
@@ -239,7 +240,9 @@ class OverPlaces(DomainError):
         )
 
 
-def invite_requesters(*, actor: Any, group_session_id: int, over_places_confirmed: bool = False) -> list[Invitation]:
+def invite_requesters(
+    *, actor: ActingUser, group_session_id: int, over_places_confirmed: bool = False
+) -> list[Invitation]:
     """Invite everyone whose request the session answers; someone already invited is not invited twice.
 
     Inviting more people in all than the session has places raises OverPlaces unless
@@ -268,7 +271,7 @@ def invite_requesters(*, actor: Any, group_session_id: int, over_places_confirme
     return invitations
 
 
-def record_response(*, actor: Any, invitation_id: int, response: str) -> Invitation:
+def record_response(*, actor: ActingUser, invitation_id: int, response: str) -> Invitation:
     """The invited participant says whether they are coming."""
     if response not in (Invitation.Response.COMING, Invitation.Response.NOT_COMING):
         raise InvalidInput({"response": ["Say whether you are coming."]})
@@ -293,7 +296,7 @@ def record_response(*, actor: Any, invitation_id: int, response: str) -> Invitat
 
 def record_attendance(
     *,
-    actor: Any,
+    actor: ActingUser,
     group_session_id: int,
     attended: Mapping[int, bool | None],
 ) -> int:
@@ -328,7 +331,7 @@ def record_attendance(
 
 
 def answer_with_you_said_we_did(
-    *, actor: Any, group_session_id: int, expected_version: int, answer: str
+    *, actor: ActingUser, group_session_id: int, expected_version: int, answer: str
 ) -> GroupSession:
     """The manager writes the "you said, we did" answer; every request linked to the session becomes answered.
 

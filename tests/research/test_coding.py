@@ -6,6 +6,7 @@ from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import ConflictError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput
 from coproduce.research.models import Code, CodedSegment, Transcript
+from coproduce.research.selectors.coding import compare_coders
 from coproduce.research.services import coding
 from tests.personas import Personas
 from tests.programmes.factories import ProgrammeFactory
@@ -46,14 +47,17 @@ def test_codebook_rules_names_parents_cycles_and_colours(personas: Personas) -> 
     grandchild = coding.create_code(actor=eve, codebook_id=book, name="Heard", parent_id=story.listened_to.pk)
     for below in (story.choice.pk, story.listened_to.pk, grandchild.pk):
         assert errors_of(
-            coding.update_code, actor=eve, code_id=story.choice.pk, version=1, changes={"parent_id": below}
+            coding.update_code, actor=eve, code_id=story.choice.pk, expected_version=1, changes={"parent_id": below}
         ) == {"parent_id": ["A code cannot go under itself or one of its own sub-codes."]}
     moved = coding.update_code(
-        actor=eve, code_id=grandchild.pk, version=1, changes={"parent_id": story.jobcentre.pk, "colour": "#D4351C"}
+        actor=eve,
+        code_id=grandchild.pk,
+        expected_version=1,
+        changes={"parent_id": story.jobcentre.pk, "colour": "#D4351C"},
     )
     assert (moved.parent_id, moved.colour, moved.version, moved.emergent) == (story.jobcentre.pk, "#d4351c", 2, False)
     with pytest.raises(ConflictError):
-        coding.update_code(actor=eve, code_id=grandchild.pk, version=1, changes={"name": "Old"})
+        coding.update_code(actor=eve, code_id=grandchild.pk, expected_version=1, changes={"name": "Old"})
     assert Code.objects.get(pk=grandchild.pk).name == "Heard"
     change = AuditEvent.objects.filter(record_type="research.Code", record_id=str(grandchild.pk), action="change")
     assert change.get().changed_fields == ["colour", "parent"]
@@ -186,7 +190,7 @@ def test_a_coder_removes_only_their_own_segments(personas: Personas) -> None:
 def test_comparison_agree_differ_and_what_is_offered(personas: Personas) -> None:
     story = personas.research
     eve = personas.evaluator.user
-    passages = coding.compare_coders(eve, story.pat_transcript)
+    passages = compare_coders(eve, story.pat_transcript)
     assert [(p.start, p.end, p.status) for p in passages] == [(*CHOICE, "agree"), (*JOBCENTRE, "differ")]
     choice, jobcentre = passages
     assert [row.coder_name for row in choice.by_coder] == ["Eve Evaluator", "Ezra Evaluator"]
@@ -196,7 +200,7 @@ def test_comparison_agree_differ_and_what_is_offered(personas: Personas) -> None
     assert (choice.consensus, jobcentre.consensus) == (None, None)
     # A passage only one of them coded: the other shows with no codes, so they differ.
     coding.apply_code(actor=eve, transcript_id=story.pat_transcript.pk, code_ids=[story.choice.pk], passage="nobody")
-    third = coding.compare_coders(eve, story.pat_transcript)[-1]
+    third = compare_coders(eve, story.pat_transcript)[-1]
     assert (third.text, third.status, [row.codes for row in third.by_coder][1]) == ("nobody", "differ", [])
 
 
@@ -235,7 +239,7 @@ def test_consensus_replaces_only_that_passage_and_no_code_is_remembered(personas
     # Settled on no code: no segments for it, but the comparison knows it was settled.
     coding.settle_consensus(actor=eve, transcript_id=pat, start=JOBCENTRE[0], end=JOBCENTRE[1], code_ids=[])
     assert list(consensus.values_list("code__name", flat=True)) == ["Choice"]
-    passages = {(p.start, p.end): p for p in coding.compare_coders(eve, story.pat_transcript)}
+    passages = {(p.start, p.end): p for p in compare_coders(eve, story.pat_transcript)}
     assert [c.name for c in passages[CHOICE].consensus or []] == ["Choice"]
     assert passages[JOBCENTRE].consensus == []
     event = AuditEvent.objects.filter(record_type="research.Transcript", record_id=str(pat)).first()

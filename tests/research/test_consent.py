@@ -55,7 +55,7 @@ def test_participant_changes_what_it_covers_versioned(personas):
     scope = give_research_consent(actor=pat.user, participant_id=pat.pk, how="phone", **ALL)
     assert scope.consent.given_how == "online"  # their own is always online
     changed = give_research_consent(
-        actor=pat.user, participant_id=pat.pk, how="", version=scope.version, **{**ALL, "quotation": False}
+        actor=pat.user, participant_id=pat.pk, how="", expected_version=scope.version, **{**ALL, "quotation": False}
     )
     assert (changed.pk, changed.consent_id, changed.version, changed.quotation) == (
         scope.pk,
@@ -65,7 +65,7 @@ def test_participant_changes_what_it_covers_versioned(personas):
     )
     assert "be quoted" not in changed.consent.detail
     with pytest.raises(ConflictError):
-        give_research_consent(actor=pat.user, participant_id=pat.pk, how="", version=1, **ALL)
+        give_research_consent(actor=pat.user, participant_id=pat.pk, how="", expected_version=1, **ALL)
     assert ResearchConsent.objects.get(pk=scope.pk).quotation is False
 
 

@@ -42,10 +42,10 @@ def test_waves(personas):
             actor=eve, year=2013, name="Odd", starts_on=datetime.date(2013, 5, 1), ends_on=datetime.date(2013, 2, 1)
         )
     assert backwards.value.errors == {"ends_on": ["The wave must end on or after the day it starts."]}
-    changed = update_wave(actor=eve, wave_id=wave.pk, version=1, changes={"name": "First wave"})
+    changed = update_wave(actor=eve, wave_id=wave.pk, expected_version=1, changes={"name": "First wave"})
     assert (changed.name, changed.version) == ("First wave", 2)
     with pytest.raises(ConflictError):
-        update_wave(actor=eve, wave_id=wave.pk, version=1, changes={"name": "Stale"})
+        update_wave(actor=eve, wave_id=wave.pk, expected_version=1, changes={"name": "Stale"})
     with pytest.raises(NotAllowed):
         create_wave(
             actor=personas.manager.user,
@@ -74,17 +74,17 @@ def test_stakeholders_and_withdrawal_hides_their_interviews(personas):
         update_stakeholder(
             actor=eve,
             stakeholder_id=priya.pk,
-            version=1,
+            expected_version=1,
             changes={"agreed_to_interview": False, "agreed_to_quotation": True},
         )
     assert list(error.value.errors) == ["agreed_to_interview"]
-    update_stakeholder(actor=eve, stakeholder_id=priya.pk, version=1, changes={"agreed_to_recording": True})
+    update_stakeholder(actor=eve, stakeholder_id=priya.pk, expected_version=1, changes={"agreed_to_recording": True})
     kim = story.kim_stakeholder
     assert interviews_visible_to(eve).filter(pk=story.kim_interview.pk).exists()
-    withdraw_stakeholder(actor=eve, stakeholder_id=kim.pk, version=kim.version, on=datetime.date(2016, 1, 4))
+    withdraw_stakeholder(actor=eve, stakeholder_id=kim.pk, expected_version=kim.version, on=datetime.date(2016, 1, 4))
     assert not interviews_visible_to(eve).filter(pk=story.kim_interview.pk).exists()
     with pytest.raises(NotFound):
-        update_stakeholder(actor=eve, stakeholder_id=kim.pk, version=kim.version + 1, changes={"name": "X"})
+        update_stakeholder(actor=eve, stakeholder_id=kim.pk, expected_version=kim.version + 1, changes={"name": "X"})
 
 
 def test_interview_with_a_participant_by_pseudonym(personas):
@@ -103,26 +103,26 @@ def test_interview_with_a_participant_by_pseudonym(personas):
     interview = update_interview(
         actor=eve,
         interview_id=interview.pk,
-        version=1,
+        expected_version=1,
         changes={"status": "scheduled", "scheduled_for": datetime.datetime(2016, 5, 3, 10, tzinfo=datetime.UTC)},
     )
     with pytest.raises(InvalidInput) as no_date:
-        update_interview(actor=eve, interview_id=interview.pk, version=2, changes={"status": "done"})
+        update_interview(actor=eve, interview_id=interview.pk, expected_version=2, changes={"status": "done"})
     assert no_date.value.errors == {"held_on": ["Enter the day the interview was held."]}
     done = update_interview(
         actor=eve,
         interview_id=interview.pk,
-        version=2,
+        expected_version=2,
         changes={"status": "done", "held_on": datetime.date(2016, 5, 3), "recorded": True, "consent_confirmed": True},
     )
     assert (done.status, done.version) == ("done", 3)
     with pytest.raises(InvalidInput) as final:
         update_interview(
-            actor=eve, interview_id=interview.pk, version=3, changes={"status": "invited", "held_on": None}
+            actor=eve, interview_id=interview.pk, expected_version=3, changes={"status": "invited", "held_on": None}
         )
     assert final.value.errors == {"status": ["An interview that is done cannot become that."]}
     with pytest.raises(ConflictError):
-        update_interview(actor=eve, interview_id=interview.pk, version=2, changes={"notes": "Stale"})
+        update_interview(actor=eve, interview_id=interview.pk, expected_version=2, changes={"notes": "Stale"})
 
 
 def test_who_may_be_interviewed(personas):

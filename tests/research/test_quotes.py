@@ -8,15 +8,8 @@ from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import ConflictError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput
 from coproduce.research.models import CodedSegment, Interview, Quote, StakeholderRole, Transcript
-from coproduce.research.services.quotes import (
-    QuoteFilters,
-    attribution_for,
-    quotes_in_bank,
-    remove_quote,
-    select_quote,
-    update_quote_note,
-    with_codes,
-)
+from coproduce.research.selectors.quotes import QuoteFilters, attribution_for, quotes_in_bank, with_codes
+from coproduce.research.services.quotes import remove_quote, select_quote, update_quote_note
 from tests.research.factories import (
     CodedSegmentFactory,
     InterviewFactory,
@@ -136,7 +129,7 @@ def test_only_evaluators_and_only_visible_segments(personas):
     with pytest.raises(NotFound):
         select_quote(actor=personas.evaluator.user, segment_id=olive_segment.pk)
     with pytest.raises(NotAllowed):
-        update_quote_note(actor=personas.manager.user, quote_id=s.quote.pk, version=1, note="x")
+        update_quote_note(actor=personas.manager.user, quote_id=s.quote.pk, expected_version=1, note="x")
     with pytest.raises(NotAllowed):
         remove_quote(actor=personas.funder.user, quote_id=s.quote.pk)
     assert Quote.objects.get().note == ""
@@ -145,7 +138,7 @@ def test_only_evaluators_and_only_visible_segments(personas):
 def test_change_note_and_remove(personas):
     s = personas.research
     ezra = s.second_evaluator.user
-    update_quote_note(actor=ezra, quote_id=s.quote.pk, version=1, note="Opening quote")
+    update_quote_note(actor=ezra, quote_id=s.quote.pk, expected_version=1, note="Opening quote")
     assert (Quote.objects.get().note, Quote.objects.get().version) == ("Opening quote", 2)
     remove_quote(actor=ezra, quote_id=s.quote.pk)
     assert not Quote.objects.exists()
@@ -201,7 +194,9 @@ def test_withdrawn_interviewee_leaves_the_bank(personas):
 
 def test_two_evaluators_changing_a_note_at_once_do_not_overwrite_each_other(personas):
     s = personas.research
-    update_quote_note(actor=personas.evaluator.user, quote_id=s.quote.pk, version=1, note="Opening of chapter 2")
+    update_quote_note(
+        actor=personas.evaluator.user, quote_id=s.quote.pk, expected_version=1, note="Opening of chapter 2"
+    )
     with pytest.raises(ConflictError):
-        update_quote_note(actor=s.second_evaluator.user, quote_id=s.quote.pk, version=1, note="Chapter 4")
+        update_quote_note(actor=s.second_evaluator.user, quote_id=s.quote.pk, expected_version=1, note="Chapter 4")
     assert (Quote.objects.get().note, Quote.objects.get().version) == ("Opening of chapter 2", 2)

@@ -18,6 +18,7 @@ from coproduce.research.models import (
     SurveyResponse,
     Transcript,
 )
+from coproduce.research.selectors.surveys import opened_on
 from coproduce.research.services import surveys as services
 from tests.participants.factories import ParticipantFactory
 from tests.research.factories import ResearchConsentFactory, WaveFactory
@@ -35,20 +36,31 @@ def _ready(p):
     survey = _draft(p)
     eve = p.evaluator.user
     services.add_question(
-        actor=eve, survey_id=survey.pk, version=survey.version, kind="likert", text="I feel listened to.", required=True
+        actor=eve,
+        survey_id=survey.pk,
+        expected_version=survey.version,
+        kind="likert",
+        text="I feel listened to.",
+        required=True,
     )
     survey.refresh_from_db()
-    services.add_point(actor=eve, survey_id=survey.pk, version=survey.version, label="On joining", days_after_joining=0)
+    services.add_point(
+        actor=eve, survey_id=survey.pk, expected_version=survey.version, label="On joining", days_after_joining=0
+    )
     survey.refresh_from_db()
     services.add_point(
-        actor=eve, survey_id=survey.pk, version=survey.version, label="Six months later", days_after_joining=182
+        actor=eve,
+        survey_id=survey.pk,
+        expected_version=survey.version,
+        label="Six months later",
+        days_after_joining=182,
     )
     survey.refresh_from_db()
     return survey
 
 
 def _open(p, survey):
-    services.open_survey(actor=p.evaluator.user, survey_id=survey.pk, version=survey.version)
+    services.open_survey(actor=p.evaluator.user, survey_id=survey.pk, expected_version=survey.version)
     survey.refresh_from_db()
     return survey
 
@@ -97,7 +109,9 @@ def test_a_stale_version_changes_nothing(personas):
     p = personas
     survey = _ready(p)
     with pytest.raises(ConflictError):
-        services.update_survey(actor=p.evaluator.user, survey_id=survey.pk, version=1, changes={"title": "Late"})
+        services.update_survey(
+            actor=p.evaluator.user, survey_id=survey.pk, expected_version=1, changes={"title": "Late"}
+        )
     survey.refresh_from_db()
     assert (survey.title, survey.version) == ("Your views", 4)
 
@@ -107,14 +121,19 @@ def test_a_choice_question_needs_two_choices(personas):
     survey = _draft(p)
     with pytest.raises(InvalidInput) as caught:
         services.add_question(
-            actor=p.evaluator.user, survey_id=survey.pk, version=1, kind="choice", text="Where?", choices=["Home", " "]
+            actor=p.evaluator.user,
+            survey_id=survey.pk,
+            expected_version=1,
+            kind="choice",
+            text="Where?",
+            choices=["Home", " "],
         )
     assert caught.value.errors == {"choices": ["Give at least two choices, one a line."]}
     assert survey.questions.count() == 0
     question = services.add_question(
         actor=p.evaluator.user,
         survey_id=survey.pk,
-        version=1,
+        expected_version=1,
         kind="choice",
         text="Where?",
         choices=[" Home", "Centre"],
@@ -128,16 +147,20 @@ def test_questions_are_reordered_moved_and_removed_and_close_up(personas):
     survey = _draft(p)
     ids = []
     for number, text in enumerate(["First", "Second", "Third"], start=1):
-        ids.append(services.add_question(actor=eve, survey_id=survey.pk, version=number, kind="text", text=text).pk)
-    services.reorder_questions(actor=eve, survey_id=survey.pk, version=4, question_ids=[ids[2], ids[0], ids[1]])
-    services.move_question(actor=eve, survey_id=survey.pk, question_id=ids[1], version=5, up=True)
+        ids.append(
+            services.add_question(actor=eve, survey_id=survey.pk, expected_version=number, kind="text", text=text).pk
+        )
+    services.reorder_questions(
+        actor=eve, survey_id=survey.pk, expected_version=4, question_ids=[ids[2], ids[0], ids[1]]
+    )
+    services.move_question(actor=eve, survey_id=survey.pk, question_id=ids[1], expected_version=5, up=True)
     order = list(SurveyQuestion.objects.filter(survey=survey).order_by("position").values_list("text", "position"))
     assert order == [("Third", 1), ("Second", 2), ("First", 3)]
-    services.remove_question(actor=eve, survey_id=survey.pk, question_id=ids[2], version=6)
+    services.remove_question(actor=eve, survey_id=survey.pk, question_id=ids[2], expected_version=6)
     order = list(SurveyQuestion.objects.filter(survey=survey).order_by("position").values_list("text", "position"))
     assert order == [("Second", 1), ("First", 2)]
     with pytest.raises(InvalidInput):
-        services.reorder_questions(actor=eve, survey_id=survey.pk, version=7, question_ids=[ids[0], ids[0]])
+        services.reorder_questions(actor=eve, survey_id=survey.pk, expected_version=7, question_ids=[ids[0], ids[0]])
 
 
 def test_two_points_cannot_fall_on_the_same_day(personas):
@@ -145,7 +168,11 @@ def test_two_points_cannot_fall_on_the_same_day(personas):
     survey = _ready(p)
     with pytest.raises(InvalidInput) as caught:
         services.add_point(
-            actor=p.evaluator.user, survey_id=survey.pk, version=survey.version, label="Again", days_after_joining=0
+            actor=p.evaluator.user,
+            survey_id=survey.pk,
+            expected_version=survey.version,
+            label="Again",
+            days_after_joining=0,
         )
     assert caught.value.errors == {"days_after_joining": ["The survey already has a point on that day."]}
 
@@ -154,7 +181,7 @@ def test_a_survey_opens_only_with_a_question_and_a_point(personas):
     p = personas
     survey = _draft(p)
     with pytest.raises(InvalidInput) as caught:
-        services.open_survey(actor=p.evaluator.user, survey_id=survey.pk, version=1)
+        services.open_survey(actor=p.evaluator.user, survey_id=survey.pk, expected_version=1)
     assert set(caught.value.errors) == {"questions", "points"}
     survey.refresh_from_db()
     assert survey.status == Survey.Status.DRAFT
@@ -164,14 +191,16 @@ def test_once_open_the_questions_are_fixed_and_closing_is_for_good(personas):
     p = personas
     eve = p.evaluator.user
     survey = _open(p, _ready(p))
-    assert services.opened_on(survey) == timezone.localdate()
+    assert opened_on(survey) == timezone.localdate()
     with pytest.raises(DomainError, match="only while the survey is a draft"):
-        services.add_question(actor=eve, survey_id=survey.pk, version=survey.version, kind="text", text="More?")
-    services.close_survey(actor=eve, survey_id=survey.pk, version=survey.version)
+        services.add_question(
+            actor=eve, survey_id=survey.pk, expected_version=survey.version, kind="text", text="More?"
+        )
+    services.close_survey(actor=eve, survey_id=survey.pk, expected_version=survey.version)
     survey.refresh_from_db()
     assert survey.status == Survey.Status.CLOSED
     with pytest.raises(DomainError, match="only a draft can be opened"):
-        services.open_survey(actor=eve, survey_id=survey.pk, version=survey.version)
+        services.open_survey(actor=eve, survey_id=survey.pk, expected_version=survey.version)
 
 
 def test_opening_queues_the_invitations(personas, django_capture_on_commit_callbacks):
@@ -180,7 +209,7 @@ def test_opening_queues_the_invitations(personas, django_capture_on_commit_callb
     newcomer = _joiner(p, today)
     survey = _ready(p)
     with django_capture_on_commit_callbacks(execute=True):
-        services.open_survey(actor=p.evaluator.user, survey_id=survey.pk, version=survey.version)
+        services.open_survey(actor=p.evaluator.user, survey_id=survey.pk, expected_version=survey.version)
     assert list(SurveyInvitation.objects.values_list("participant_id", "point__label")) == [(newcomer.pk, "On joining")]
 
 
@@ -240,7 +269,7 @@ def test_drafts_and_closed_surveys_invite_nobody(personas):
     _joiner(p, today)
     _ready(p)
     closed = _open(p, _ready(p))
-    services.close_survey(actor=p.evaluator.user, survey_id=closed.pk, version=closed.version)
+    services.close_survey(actor=p.evaluator.user, survey_id=closed.pk, expected_version=closed.version)
     assert services.send_due_invitations(today=today) == 0
 
 

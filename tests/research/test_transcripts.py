@@ -10,18 +10,16 @@ from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import ConflictError, DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput
 from coproduce.research.models import Interview, Redaction, Transcript, TranscriptPolicy
+from coproduce.research.selectors.transcripts import interviews_awaiting_transcript, open_suggestions, transcripts_for
 from coproduce.research.services.transcripts import (
     RedactionRequest,
     apply_redactions,
     delete_transcript,
-    interviews_awaiting_transcript,
     mark_ready_for_coding,
-    open_suggestions,
     redact_passage,
     rename_transcript,
     resolve_suggestions,
     set_transcript_policy,
-    transcripts_for,
     upload_transcript,
     view_original,
     view_transcript,
@@ -51,7 +49,7 @@ def keep_originals(personas: Personas) -> TranscriptPolicy:
         actor=personas.evaluator.user,
         organisation_id=personas.evaluator.organisation_id,
         keep_unredacted_originals=True,
-        version=0,
+        expected_version=0,
     )
 
 
@@ -120,7 +118,7 @@ def test_apply_redactions_from_the_end_and_logged_without_words(personas: Person
     transcript = apply_redactions(
         actor=eve,
         transcript_id=kim.pk,
-        version=kim.version,
+        expected_version=kim.version,
         redactions=[
             RedactionRequest(town_at, town_at + 9, "place", "", True),
             (kim_at, kim_at + 3, "staff", "[keyworker]", False),
@@ -153,7 +151,7 @@ def test_apply_redactions_refuses_overlaps_out_of_range_stale_and_ready(personas
 
     def refused(redactions: list[tuple[int, int, str]]) -> list[str]:
         with pytest.raises(InvalidInput) as caught:
-            apply_redactions(actor=eve, transcript_id=kim.pk, version=kim.version, redactions=redactions)
+            apply_redactions(actor=eve, transcript_id=kim.pk, expected_version=kim.version, redactions=redactions)
         return caught.value.errors["redactions"]
 
     assert refused([(0, 5, "other"), (4, 8, "place")]) == [
@@ -166,17 +164,21 @@ def test_apply_redactions_refuses_overlaps_out_of_range_stale_and_ready(personas
     assert refused([(0, 3, "secret")]) == ["“secret” is not a kind of redaction."]
     assert refused([]) == ["Choose at least one passage to redact."]
     with pytest.raises(ConflictError):
-        apply_redactions(actor=eve, transcript_id=kim.pk, version=kim.version + 1, redactions=[(0, 3, "other")])
+        apply_redactions(
+            actor=eve, transcript_id=kim.pk, expected_version=kim.version + 1, redactions=[(0, 3, "other")]
+        )
     with pytest.raises(DomainError) as caught:
         apply_redactions(
             actor=eve,
             transcript_id=story.pat_transcript.pk,
-            version=story.pat_transcript.version,
+            expected_version=story.pat_transcript.version,
             redactions=[(0, 3, "other")],
         )
     assert caught.value.message == "This transcript is ready for coding: its text can no longer change."
     with pytest.raises(NotFound):
-        apply_redactions(actor=eve, transcript_id=story.olive_transcript.pk, version=1, redactions=[(0, 3, "other")])
+        apply_redactions(
+            actor=eve, transcript_id=story.olive_transcript.pk, expected_version=1, redactions=[(0, 3, "other")]
+        )
     assert Transcript.objects.get(pk=kim.pk).text == kim.text
     assert Redaction.objects.count() == 0
 
@@ -187,7 +189,7 @@ def test_redact_passage_by_its_words(personas: Personas) -> None:
 
     def redact(**given: object) -> Transcript:
         current = Transcript.objects.get(pk=kim.pk)
-        return redact_passage(actor=eve, transcript_id=kim.pk, version=current.version, **given)  # type: ignore[arg-type]
+        return redact_passage(actor=eve, transcript_id=kim.pk, expected_version=current.version, **given)  # type: ignore[arg-type]
 
     with pytest.raises(InvalidInput) as caught:
         redact(passage="Pat", kind="participant")
@@ -229,17 +231,17 @@ def test_ready_for_coding_is_refused_while_a_suggestion_is_open(personas: Person
     # Kim: Kim (staff), Pat, Kirkcaldy, Pat, Kim, Jamie (child).
     assert [s.text for s in open_suggestions(kim)] == ["Kim", "Pat", "Kirkcaldy", "Pat", "Kim", "Jamie"]
     with pytest.raises(DomainError) as caught:
-        mark_ready_for_coding(actor=eve, transcript_id=kim.pk, version=kim.version)
+        mark_ready_for_coding(actor=eve, transcript_id=kim.pk, expected_version=kim.version)
     assert caught.value.message == (
         "6 suggested redactions are still open. Redact each one, or leave it in with a reason, "
         "before the transcript is ready for coding."
     )
     spans = [(s.start, s.end) for s in open_suggestions(kim)]
     with pytest.raises(InvalidInput) as invalid:
-        resolve_suggestions(actor=eve, transcript_id=kim.pk, version=kim.version, dismiss=[(*spans[2], "  ")])
+        resolve_suggestions(actor=eve, transcript_id=kim.pk, expected_version=kim.version, dismiss=[(*spans[2], "  ")])
     assert invalid.value.errors == {"reason": ["Say why “Kirkcaldy” can stay, or redact it."]}
     with pytest.raises(InvalidInput) as invalid:
-        resolve_suggestions(actor=eve, transcript_id=kim.pk, version=kim.version, redact=[(0, 2)])
+        resolve_suggestions(actor=eve, transcript_id=kim.pk, expected_version=kim.version, redact=[(0, 2)])
     assert invalid.value.errors == {
         "suggestion": ["The transcript has changed since these suggestions were made: reload the page."]
     }
@@ -248,7 +250,7 @@ def test_ready_for_coding_is_refused_while_a_suggestion_is_open(personas: Person
     kim = resolve_suggestions(
         actor=eve,
         transcript_id=kim.pk,
-        version=kim.version,
+        expected_version=kim.version,
         redact=spans[:2],
         dismiss=[(*spans[2], "The town is needed: it is the only centre in the area.")],
     )
@@ -256,18 +258,21 @@ def test_ready_for_coding_is_refused_while_a_suggestion_is_open(personas: Person
     assert (kim.text[left_in.start : left_in.end], left_in.kind, left_in.dismissed_by) == ("Kirkcaldy", "place", eve)
     assert [s.text for s in open_suggestions(kim)] == ["Pat", "Kim", "Jamie"]
     with pytest.raises(DomainError) as caught:
-        mark_ready_for_coding(actor=eve, transcript_id=kim.pk, version=kim.version)
+        mark_ready_for_coding(actor=eve, transcript_id=kim.pk, expected_version=kim.version)
     assert caught.value.message.startswith("3 suggested redactions are still open.")
 
     kim = resolve_suggestions(
-        actor=eve, transcript_id=kim.pk, version=kim.version, redact=[(s.start, s.end) for s in open_suggestions(kim)]
+        actor=eve,
+        transcript_id=kim.pk,
+        expected_version=kim.version,
+        redact=[(s.start, s.end) for s in open_suggestions(kim)],
     )
     assert kim.text.splitlines()[1:] == [
         "[staff]: I met [participant] at the centre in Kirkcaldy. [participant] wanted to train as a nurse.",
         "[staff]: My wee boy [child] goes to the same school, so we talk at the gate.",
     ]
     assert open_suggestions(kim) == []
-    ready = mark_ready_for_coding(actor=eve, transcript_id=kim.pk, version=kim.version)
+    ready = mark_ready_for_coding(actor=eve, transcript_id=kim.pk, expected_version=kim.version)
     assert ready.status == "ready"
     events = AuditEvent.objects.filter(record_type="research.Transcript", record_id=str(kim.pk), action="change")
     assert list(events.order_by("pk").values_list("changed_fields", flat=True)) == [["text"], ["text"], ["status"]]
@@ -278,7 +283,10 @@ def test_leaving_suggestions_in_only_is_recorded_and_audited(personas: Personas)
     kim = personas.research.kim_transcript
     first = open_suggestions(kim)[0]
     kim = resolve_suggestions(
-        actor=eve, transcript_id=kim.pk, version=kim.version, dismiss=[(first.start, first.end, "A pseudonym already.")]
+        actor=eve,
+        transcript_id=kim.pk,
+        expected_version=kim.version,
+        dismiss=[(first.start, first.end, "A pseudonym already.")],
     )
     assert kim.version == personas.research.kim_transcript.version + 1
     assert kim.text == personas.research.kim_transcript.text
@@ -291,21 +299,24 @@ def test_ready_for_coding_freezes_the_text_and_delete_only_while_redacting(perso
     eve = personas.evaluator.user
     kim = personas.research.kim_transcript
     kim = resolve_suggestions(
-        actor=eve, transcript_id=kim.pk, version=kim.version, redact=[(s.start, s.end) for s in open_suggestions(kim)]
+        actor=eve,
+        transcript_id=kim.pk,
+        expected_version=kim.version,
+        redact=[(s.start, s.end) for s in open_suggestions(kim)],
     )
-    ready = mark_ready_for_coding(actor=eve, transcript_id=kim.pk, version=kim.version)
+    ready = mark_ready_for_coding(actor=eve, transcript_id=kim.pk, expected_version=kim.version)
     assert (ready.status, ready.version) == ("ready", kim.version + 1)
     with pytest.raises(DomainError) as caught:
-        redact_passage(actor=eve, transcript_id=kim.pk, version=ready.version, passage="Pat", every=True)
+        redact_passage(actor=eve, transcript_id=kim.pk, expected_version=ready.version, passage="Pat", every=True)
     assert caught.value.message == "This transcript is ready for coding: its text can no longer change."
     with pytest.raises(DomainError) as caught:
-        delete_transcript(actor=eve, transcript_id=kim.pk, version=ready.version)
+        delete_transcript(actor=eve, transcript_id=kim.pk, expected_version=ready.version)
     assert caught.value.message == "A transcript ready for coding cannot be deleted."
-    renamed = rename_transcript(actor=eve, transcript_id=kim.pk, version=ready.version, title="Kim, 2015")
+    renamed = rename_transcript(actor=eve, transcript_id=kim.pk, expected_version=ready.version, title="Kim, 2015")
     assert (renamed.title, renamed.text) == ("Kim, 2015", kim.text)
 
     fresh = upload_transcript(actor=eve, interview_id=done_interview(personas).pk, upload=txt())
-    delete_transcript(actor=eve, transcript_id=fresh.pk, version=fresh.version)
+    delete_transcript(actor=eve, transcript_id=fresh.pk, expected_version=fresh.version)
     assert not Transcript.objects.filter(pk=fresh.pk).exists()
     event = AuditEvent.objects.get(record_type="research.Transcript", record_id=str(fresh.pk), action="change")
     assert (event.changed_fields, event.participant_id) == (["deleted"], personas.participant.pk)
@@ -319,7 +330,7 @@ def test_policy_keeps_originals_and_turning_it_off_erases_them(personas: Persona
     mine = upload_transcript(actor=eve, interview_id=done_interview(personas).pk, upload=txt())
     ezra = story.second_evaluator
     set_transcript_policy(
-        actor=ezra.user, organisation_id=ezra.organisation_id, keep_unredacted_originals=True, version=0
+        actor=ezra.user, organisation_id=ezra.organisation_id, keep_unredacted_originals=True, expected_version=0
     )
     stakeholder = StakeholderFactory(partnership=personas.fife)
     theirs = upload_transcript(
@@ -327,7 +338,9 @@ def test_policy_keeps_originals_and_turning_it_off_erases_them(personas: Persona
         interview_id=InterviewFactory(stakeholder=stakeholder, research_consent=None, wave=story.wave_2016).pk,
         upload=txt(),
     )
-    redact_passage(actor=eve, transcript_id=mine.pk, version=mine.version, passage="Kim", kind="staff", every=True)
+    redact_passage(
+        actor=eve, transcript_id=mine.pk, expected_version=mine.version, passage="Kim", kind="staff", every=True
+    )
     assert Transcript.objects.get(pk=mine.pk).original_text == "Pat: I met Kim in Kirkcaldy.\nPat: Kim helped me.\n"
     assert view_original(actor=eve, transcript_id=mine.pk).original_text.count("Kim") == 2
     with pytest.raises(NotFound):  # another team's original is theirs alone
@@ -338,14 +351,20 @@ def test_policy_keeps_originals_and_turning_it_off_erases_them(personas: Persona
             actor=ezra.user,
             organisation_id=eve.staff_member.organisation_id,
             keep_unredacted_originals=False,
-            version=1,
+            expected_version=1,
         )
     with pytest.raises(ConflictError):
         set_transcript_policy(
-            actor=eve, organisation_id=personas.evaluator.organisation_id, keep_unredacted_originals=False, version=7
+            actor=eve,
+            organisation_id=personas.evaluator.organisation_id,
+            keep_unredacted_originals=False,
+            expected_version=7,
         )
     off = set_transcript_policy(
-        actor=eve, organisation_id=personas.evaluator.organisation_id, keep_unredacted_originals=False, version=1
+        actor=eve,
+        organisation_id=personas.evaluator.organisation_id,
+        keep_unredacted_originals=False,
+        expected_version=1,
     )
     assert (off.keep_unredacted_originals, off.version) == (False, 2)
     assert Transcript.objects.get(pk=mine.pk).original_text == ""

@@ -24,17 +24,9 @@ from coproduce.research.agreement import Agreement, AgreementScope, Figure, agre
 from coproduce.research.exchange import QDC_CONTENT_TYPE, Rows, export_codebook_qdc, export_quotes, export_segments
 from coproduce.research.qdpx import MAX_QDPX_BYTES, QDPX_CONTENT_TYPE
 from coproduce.research.selectors import quotes_visible_to, transcripts_visible_to
+from coproduce.research.selectors.quotes import QuoteFilters, QuoteRow, quotes_in_bank, with_codes
 from coproduce.research.services.project_exchange import export_project_qdpx, import_project_qdpx
-from coproduce.research.services.quotes import (
-    QuoteFilters,
-    QuoteRow,
-    audit_quote_reads,
-    quotes_in_bank,
-    remove_quote,
-    select_quote,
-    update_quote_note,
-    with_codes,
-)
+from coproduce.research.services.quotes import audit_quote_reads, remove_quote, select_quote, update_quote_note
 
 router = Router(tags=["research"])
 
@@ -279,7 +271,7 @@ def create_research_quote(request: HttpRequest, payload: QuoteIn) -> Status[dict
 )
 def update_research_quote(request: HttpRequest, quote_id: int, payload: QuoteUpdateIn) -> dict[str, Any]:
     user = _evaluator(request)
-    update_quote_note(actor=user, quote_id=quote_id, version=payload.version, note=payload.note)
+    update_quote_note(actor=user, quote_id=quote_id, expected_version=payload.version, note=payload.note)
     return _read_quote(request, quote_id)
 
 

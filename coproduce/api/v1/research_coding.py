@@ -21,7 +21,7 @@ from coproduce.api.v1.research_programme import programme_query, research_progra
 from coproduce.api.v1.schemas import Input, error_responses
 from coproduce.core.errors import NotFound
 from coproduce.research.models import Code, Codebook, CodedSegment, Theme
-from coproduce.research.selectors import codebooks_visible_to, codes_visible_to, segments_visible_to
+from coproduce.research.selectors import codebooks_visible_to, codes_visible_to, own_segments, segments_visible_to
 from coproduce.research.services import coding
 
 router = Router(tags=["research"])
@@ -238,7 +238,7 @@ def update_research_codebook(request: HttpRequest, codebook_id: int, payload: Co
     user = _evaluator(request)
     changes = payload.model_dump(exclude_unset=True)
     version = changes.pop("version")
-    coding.update_codebook(actor=user, codebook_id=codebook_id, version=version, changes=changes)
+    coding.update_codebook(actor=user, codebook_id=codebook_id, expected_version=version, changes=changes)
     return _codebook_detail(user, codebook_id)
 
 
@@ -275,7 +275,7 @@ def update_research_theme(request: HttpRequest, theme_id: int, payload: ThemeUpd
     user = _evaluator(request)
     changes = payload.model_dump(exclude_unset=True)
     version = changes.pop("version")
-    return coding.update_theme(actor=user, theme_id=theme_id, version=version, changes=changes)
+    return coding.update_theme(actor=user, theme_id=theme_id, expected_version=version, changes=changes)
 
 
 @router.post(
@@ -300,7 +300,7 @@ def update_research_code(request: HttpRequest, code_id: int, payload: CodeUpdate
     user = _evaluator(request)
     changes = payload.model_dump(exclude_unset=True)
     version = changes.pop("version")
-    return coding.update_code(actor=user, code_id=code_id, version=version, changes=changes)
+    return coding.update_code(actor=user, code_id=code_id, expected_version=version, changes=changes)
 
 
 # ---- coded segments and the consensus ---------------------------------------------------------
@@ -321,10 +321,10 @@ def list_research_segments(
     user = _evaluator(request)
     transcript = coding.transcript_for_coding(user, transcript_id)
     coding.record_transcript_read(actor=user, transcript=transcript)
-    segments = segments_visible_to(user).filter(transcript=transcript).select_related("code", "coder")
     if coder == "me":
-        segments = segments.filter(coder_id=user.pk, is_consensus=False)
-    elif coder == "consensus":
+        return own_segments(user, transcript).select_related("coder")
+    segments = segments_visible_to(user).filter(transcript=transcript).select_related("code", "coder")
+    if coder == "consensus":
         segments = segments.filter(is_consensus=True)
     return segments.order_by("start", "end", "is_consensus", "coder_id", "code__name", "pk")
 

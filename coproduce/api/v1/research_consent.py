@@ -111,7 +111,12 @@ def get_research_consent(request: HttpRequest, participant_id: int) -> dict[str,
 def put_research_consent(request: HttpRequest, participant_id: int, payload: ResearchConsentIn) -> dict[str, Any]:
     """Recording and being contacted need agreement to interviews; agreeing to nothing is refused (400)."""
     participant = _participant(request, participant_id)
-    give_research_consent(actor=caller(request), participant_id=participant.pk, **payload.model_dump())
+    give_research_consent(
+        actor=caller(request),
+        participant_id=participant.pk,
+        **payload.model_dump(exclude={"version"}),
+        expected_version=payload.version,
+    )
     return _read(request, participant)
 
 
@@ -126,5 +131,5 @@ def delete_research_consent(
 ) -> dict[str, Any]:
     """From this moment evaluators see nothing of the participant."""
     participant = _participant(request, participant_id)
-    withdraw_research_consent(actor=caller(request), participant_id=participant.pk, how=how, version=version)
+    withdraw_research_consent(actor=caller(request), participant_id=participant.pk, how=how, expected_version=version)
     return _read(request, participant)

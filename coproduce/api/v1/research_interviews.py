@@ -8,7 +8,6 @@ or research consent are audited (channel "api").
 import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-import rules
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
@@ -19,11 +18,9 @@ from coproduce.api.v1.pagination import PageNumber
 from coproduce.api.v1.research_programme import programme_query, research_programme_id
 from coproduce.api.v1.schemas import Input, error_responses, one_of
 from coproduce.audit.models import AuditEvent
-from coproduce.core.errors import NotAllowed, NotFound
-from coproduce.core.validation import InvalidInput
-from coproduce.programmes.models import Partnership
+from coproduce.core.errors import NotFound
 from coproduce.research.models import Interview, Stakeholder, StakeholderRole, Wave
-from coproduce.research.sampling import Spread, candidates_for, propose
+from coproduce.research.sampling import Spread, propose_sample
 from coproduce.research.selectors import interviews_visible_to, stakeholders_visible_to, waves_visible_to
 from coproduce.research.services.interviews import (
     create_interview,
@@ -31,7 +28,6 @@ from coproduce.research.services.interviews import (
     create_wave,
     invite_for_interview,
     record_interview_reads,
-    record_research_consent_reads,
     update_interview,
     update_stakeholder,
     update_wave,
@@ -141,7 +137,7 @@ def research_wave_detail(request: HttpRequest, wave_id: int) -> Wave:
 def update_research_wave(request: HttpRequest, wave_id: int, payload: WaveUpdateIn) -> Wave:
     changes = payload.model_dump(exclude_unset=True)
     version = changes.pop("version")
-    return update_wave(actor=caller(request), wave_id=wave_id, version=version, changes=changes)
+    return update_wave(actor=caller(request), wave_id=wave_id, expected_version=version, changes=changes)
 
 
 # ---- stakeholders -------------------------------------------------------------------------------
@@ -249,7 +245,7 @@ def update_research_stakeholder(request: HttpRequest, stakeholder_id: int, paylo
     return update_stakeholder(
         actor=caller(request),
         stakeholder_id=stakeholder_id,
-        version=version,
+        expected_version=version,
         changes=changes,
     )
 
@@ -266,7 +262,7 @@ def withdraw_research_stakeholder(
     return withdraw_stakeholder(
         actor=caller(request),
         stakeholder_id=stakeholder_id,
-        version=payload.version,
+        expected_version=payload.version,
         on=payload.on,
     )
 
@@ -418,7 +414,7 @@ def update_research_interview(request: HttpRequest, interview_id: int, payload: 
     update_interview(
         actor=caller(request),
         interview_id=interview_id,
-        version=version,
+        expected_version=version,
         changes=changes,
     )
     return _interview(request, interview_id)
@@ -526,31 +522,13 @@ class AcceptOut(Schema):
 )
 def research_sampling_proposal(request: HttpRequest, payload: ProposalIn) -> dict[str, Any]:
     """Nothing is saved: accept the proposal (or part of it) with /research/sampling/accept."""
-    user = caller(request)
-    if not rules.has_perm("research.work_on_evaluation", user):
-        raise NotAllowed("Only evaluators use the sampling assistant.")
-    wave = waves_visible_to(user).filter(pk=payload.wave_id).first()
-    if wave is None:
-        raise InvalidInput({"wave_id": ["Choose a wave."]})
-    names = dict(
-        Partnership.objects.filter(programme_id=wave.programme_id)
-        .order_by("area_name", "pk")
-        .values_list("pk", "area_name")
-    )
-    quotas = {quota.partnership_id: quota.number for quota in payload.quotas}
-    unknown = sorted(set(quotas) - set(names))
-    if unknown:
-        raise InvalidInput({"quotas": ["Give numbers only for areas of the wave's programme."]})
-    proposals = propose(
-        candidates_for(user, wave),
-        quotas=quotas,
+    sample = propose_sample(
+        caller(request),
+        wave_id=payload.wave_id,
+        quotas={quota.partnership_id: quota.number for quota in payload.quotas},
         spreads={Spread(value) for value in payload.spreads},
-        area_names=names,
     )
-    record_research_consent_reads(
-        actor=user,
-        participant_ids=sorted({choice.candidate.participant_id for p in proposals for choice in p.chosen}),
-    )
+    wave, proposals = sample.wave, sample.areas
     return {
         "wave_id": wave.pk,
         "areas": [

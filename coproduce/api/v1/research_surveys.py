@@ -24,6 +24,7 @@ from coproduce.core.errors import NotFound
 from coproduce.reporting.suppression import THRESHOLD, grid_with_totals, suppress
 from coproduce.research.models import ResearchConsent, Survey, SurveyInvitation, SurveyQuestion
 from coproduce.research.selectors import open_invitations_for, surveys_visible_to
+from coproduce.research.selectors.surveys import opened_on
 from coproduce.research.services import surveys as services
 from coproduce.research.survey_results import ShownCell, survey_counts, survey_result_tables
 
@@ -68,7 +69,7 @@ class SurveyOut(Schema):
 
     @staticmethod
     def resolve_opened_on(survey: Survey) -> datetime.date | None:
-        return services.opened_on(survey)
+        return opened_on(survey)
 
     @staticmethod
     def resolve_questions(survey: Survey) -> list[SurveyQuestion]:
@@ -265,7 +266,7 @@ def research_survey_detail(request: HttpRequest, survey_id: int) -> Survey:
 def update_research_survey(request: HttpRequest, survey_id: int, payload: SurveyUpdateIn) -> Survey:
     changes = payload.model_dump(exclude_unset=True)
     version = changes.pop("version")
-    services.update_survey(actor=caller(request), survey_id=survey_id, version=version, changes=changes)
+    services.update_survey(actor=caller(request), survey_id=survey_id, expected_version=version, changes=changes)
     return _survey(request, survey_id)
 
 
@@ -276,7 +277,7 @@ def update_research_survey(request: HttpRequest, survey_id: int, payload: Survey
     url_name="open_research_survey",
 )
 def open_research_survey(request: HttpRequest, survey_id: int, payload: SurveyVersionIn) -> Survey:
-    services.open_survey(actor=caller(request), survey_id=survey_id, version=payload.version)
+    services.open_survey(actor=caller(request), survey_id=survey_id, expected_version=payload.version)
     return _survey(request, survey_id)
 
 
@@ -287,7 +288,7 @@ def open_research_survey(request: HttpRequest, survey_id: int, payload: SurveyVe
     url_name="close_research_survey",
 )
 def close_research_survey(request: HttpRequest, survey_id: int, payload: SurveyVersionIn) -> Survey:
-    services.close_survey(actor=caller(request), survey_id=survey_id, version=payload.version)
+    services.close_survey(actor=caller(request), survey_id=survey_id, expected_version=payload.version)
     return _survey(request, survey_id)
 
 
@@ -298,7 +299,12 @@ def close_research_survey(request: HttpRequest, survey_id: int, payload: SurveyV
     url_name="add_research_survey_question",
 )
 def add_research_survey_question(request: HttpRequest, survey_id: int, payload: QuestionIn) -> Status[Survey]:
-    services.add_question(actor=caller(request), survey_id=survey_id, **payload.model_dump())
+    services.add_question(
+        actor=caller(request),
+        survey_id=survey_id,
+        **payload.model_dump(exclude={"version"}),
+        expected_version=payload.version,
+    )
     return Status(201, _survey(request, survey_id))
 
 
@@ -317,7 +323,7 @@ def update_research_survey_question(
         actor=caller(request),
         survey_id=survey_id,
         question_id=question_id,
-        version=version,
+        expected_version=version,
         changes=changes,
     )
     return _survey(request, survey_id)
@@ -336,7 +342,7 @@ def remove_research_survey_question(
         actor=caller(request),
         survey_id=survey_id,
         question_id=question_id,
-        version=payload.version,
+        expected_version=payload.version,
     )
     return _survey(request, survey_id)
 
@@ -351,7 +357,7 @@ def reorder_research_survey_questions(request: HttpRequest, survey_id: int, payl
     services.reorder_questions(
         actor=caller(request),
         survey_id=survey_id,
-        version=payload.version,
+        expected_version=payload.version,
         question_ids=payload.question_ids,
     )
     return _survey(request, survey_id)
@@ -364,7 +370,12 @@ def reorder_research_survey_questions(request: HttpRequest, survey_id: int, payl
     url_name="add_research_survey_point",
 )
 def add_research_survey_point(request: HttpRequest, survey_id: int, payload: PointIn) -> Status[Survey]:
-    services.add_point(actor=caller(request), survey_id=survey_id, **payload.model_dump())
+    services.add_point(
+        actor=caller(request),
+        survey_id=survey_id,
+        **payload.model_dump(exclude={"version"}),
+        expected_version=payload.version,
+    )
     return Status(201, _survey(request, survey_id))
 
 
@@ -381,7 +392,7 @@ def update_research_survey_point(request: HttpRequest, survey_id: int, point_id:
         actor=caller(request),
         survey_id=survey_id,
         point_id=point_id,
-        version=version,
+        expected_version=version,
         changes=changes,
     )
     return _survey(request, survey_id)
@@ -400,7 +411,7 @@ def remove_research_survey_point(
         actor=caller(request),
         survey_id=survey_id,
         point_id=point_id,
-        version=payload.version,
+        expected_version=payload.version,
     )
     return _survey(request, survey_id)
 

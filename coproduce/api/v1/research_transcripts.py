@@ -22,21 +22,23 @@ from coproduce.api.v1.schemas import AreaRef, Input, VersionIn, error_responses,
 from coproduce.core.errors import NotFound
 from coproduce.programmes.standing import standing_of
 from coproduce.research.models import Redaction, Transcript
+from coproduce.research.selectors.transcripts import (
+    interviewee_label,
+    may_read_original,
+    policy_of,
+    reviewed_suggestions,
+    transcripts_for,
+)
 from coproduce.research.services.transcripts import (
     RedactionRequest,
     apply_redactions,
     delete_transcript,
-    interviewee_label,
     mark_ready_for_coding,
-    may_read_original,
-    policy_of,
     record_transcript_list_view,
     redact_passage,
     rename_transcript,
     resolve_suggestions,
-    reviewed_suggestions,
     set_transcript_policy,
-    transcripts_for,
     upload_transcript,
     view_original,
     view_transcript,
@@ -250,7 +252,7 @@ def set_research_transcript_policy(request: HttpRequest, payload: PolicyIn) -> d
         actor=user,
         organisation_id=staff.organisation_id,
         keep_unredacted_originals=payload.keep_unredacted_originals,
-        version=payload.version,
+        expected_version=payload.version,
     )
     return _policy_out(user)
 
@@ -276,7 +278,7 @@ def rename_research_transcript(request: HttpRequest, transcript_id: int, payload
     rename_transcript(
         actor=_evaluator(request),
         transcript_id=transcript_id,
-        version=payload.version,
+        expected_version=payload.version,
         title=payload.title,
     )
     return _read(request, transcript_id)
@@ -289,7 +291,7 @@ def rename_research_transcript(request: HttpRequest, transcript_id: int, payload
     url_name="delete_research_transcript",
 )
 def delete_research_transcript(request: HttpRequest, transcript_id: int, payload: VersionIn) -> Status[None]:
-    delete_transcript(actor=_evaluator(request), transcript_id=transcript_id, version=payload.version)
+    delete_transcript(actor=_evaluator(request), transcript_id=transcript_id, expected_version=payload.version)
     return Status(204, None)
 
 
@@ -324,7 +326,7 @@ def leave_in_research_transcript_suggestions(
     resolve_suggestions(
         actor=_evaluator(request),
         transcript_id=transcript_id,
-        version=payload.version,
+        expected_version=payload.version,
         dismiss=[(item.start, item.end, item.reason) for item in payload.suggestions],
     )
     return _read(request, transcript_id)
@@ -341,7 +343,7 @@ def apply_research_transcript_redactions(request: HttpRequest, transcript_id: in
     apply_redactions(
         actor=_evaluator(request),
         transcript_id=transcript_id,
-        version=payload.version,
+        expected_version=payload.version,
         redactions=[
             RedactionRequest(item.start, item.end, item.kind, item.replacement, item.suggested)
             for item in payload.redactions
@@ -358,7 +360,12 @@ def apply_research_transcript_redactions(request: HttpRequest, transcript_id: in
 )
 def redact_research_transcript_passage(request: HttpRequest, transcript_id: int, payload: PassageIn) -> Transcript:
     """400 if the words are not in the text, or appear several times and it is not said which."""
-    redact_passage(actor=_evaluator(request), transcript_id=transcript_id, **payload.model_dump())
+    redact_passage(
+        actor=_evaluator(request),
+        transcript_id=transcript_id,
+        **payload.model_dump(exclude={"version"}),
+        expected_version=payload.version,
+    )
     return _read(request, transcript_id)
 
 
@@ -369,7 +376,7 @@ def redact_research_transcript_passage(request: HttpRequest, transcript_id: int,
     url_name="research_transcript_ready",
 )
 def research_transcript_ready(request: HttpRequest, transcript_id: int, payload: VersionIn) -> Transcript:
-    mark_ready_for_coding(actor=_evaluator(request), transcript_id=transcript_id, version=payload.version)
+    mark_ready_for_coding(actor=_evaluator(request), transcript_id=transcript_id, expected_version=payload.version)
     return _read(request, transcript_id)
 
 

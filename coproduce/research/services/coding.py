@@ -16,13 +16,12 @@
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import rules
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, QuerySet
 
+from coproduce.accounts.acting import ActingUser, signed_in
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event, record_participant_reads
 from coproduce.core.errors import ConflictError, NotAllowed, NotFound
@@ -30,12 +29,18 @@ from coproduce.core.validation import InvalidInput, validate_model
 from coproduce.programmes.standing import standing_of
 from coproduce.research.models import Code, Codebook, CodedSegment, Theme, Transcript
 from coproduce.research.passages import locate_passage
+from coproduce.research.permissions import refuse_unless_evaluator
 from coproduce.research.selectors import (
     codebooks_visible_to,
     codes_visible_to,
     interviewee_participant_id,
     segments_visible_to,
-    transcripts_visible_to,
+)
+from coproduce.research.selectors.coding import (
+    CONSENSUS,
+    NOT_CODER,
+    PASSAGE_PREFIX,
+    coding_transcripts,
 )
 
 COLOUR = re.compile(r"^#[0-9a-f]{6}$")
@@ -44,30 +49,21 @@ CODEBOOK_FIELDS = ("name", "description")
 THEME_FIELDS = ("name", "description")
 CODE_FIELDS = ("name", "definition", "theme_id", "parent_id", "colour")
 STILL_REDACTING = "This transcript is still being redacted: it can be coded once it is ready for coding."
-CONSENSUS = "consensus"
-PASSAGE_PREFIX = "passage:"
 
 
 # ---- who, and about whom ------------------------------------------------------------------------
 
 
-def _require_evaluator(actor: Any, doing: str) -> None:
-    if not rules.has_perm("research.work_on_evaluation", actor):
-        raise NotAllowed(f"Only evaluators can {doing}.")
+NOT_CODEBOOK_EDITOR = "Only evaluators can change the codebook."
 
 
-def coding_transcripts(actor: Any) -> QuerySet[Transcript]:
-    """Transcripts the evaluator may see, with what attribution and audit need selected."""
-    return transcripts_visible_to(actor).select_related("wave", "partnership", "interview__research_consent")
-
-
-def transcript_for_coding(actor: Any, transcript_id: int, *, lock: bool = False) -> Transcript:
+def transcript_for_coding(actor: ActingUser, transcript_id: int, *, lock: bool = False) -> Transcript:
     """A transcript the evaluator may see and that is ready for coding.
 
     Not visible (or not theirs to see: a withdrawn interviewee's) is NotFound; still being
     redacted is a ConflictError (409), because its offsets could still move.
     """
-    _require_evaluator(actor, "code transcripts")
+    refuse_unless_evaluator(actor, NOT_CODER)
     transcripts = coding_transcripts(actor)
     if lock:
         # The interview and consent are nullable joins: lock only the transcript's row.
@@ -80,7 +76,7 @@ def transcript_for_coding(actor: Any, transcript_id: int, *, lock: bool = False)
     return transcript
 
 
-def record_transcript_read(*, actor: Any, transcript: Transcript) -> None:
+def record_transcript_read(*, actor: ActingUser, transcript: Transcript) -> None:
     """Audit that a transcript's text or coding was shown, against the interviewee if a participant."""
     record_event(
         actor=actor,
@@ -90,7 +86,7 @@ def record_transcript_read(*, actor: Any, transcript: Transcript) -> None:
     )
 
 
-def record_transcript_list_read(*, actor: Any, transcripts: Iterable[Transcript]) -> None:
+def record_transcript_list_read(*, actor: ActingUser, transcripts: Iterable[Transcript]) -> None:
     """Audit a list of transcripts shown: one event per participant interviewee, in one query."""
     participant_ids = sorted(
         {pid for pid in (interviewee_participant_id(transcript) for transcript in transcripts) if pid is not None}
@@ -104,24 +100,6 @@ def record_transcript_list_read(*, actor: Any, transcripts: Iterable[Transcript]
     )
 
 
-def transcripts_to_code(actor: Any, *, programme_id: int | None = None) -> QuerySet[Transcript]:
-    """Transcripts ready for coding (of one programme, if given), with how many segments this coder applied
-    and how many coders coded each."""
-    _require_evaluator(actor, "code transcripts")
-    independent = Q(segments__is_consensus=False)
-    transcripts = coding_transcripts(actor)
-    if programme_id is not None:
-        transcripts = transcripts.filter(wave__programme_id=programme_id)
-    return (
-        transcripts.filter(status=Transcript.Status.READY)
-        .annotate(
-            my_segments=Count("segments", filter=independent & Q(segments__coder=actor)),
-            coder_count=Count("segments__coder", filter=independent, distinct=True),
-        )
-        .order_by("wave__year", "partnership__area_name", "title", "pk")
-    )
-
-
 # ---- the codebook -------------------------------------------------------------------------------
 
 
@@ -129,7 +107,7 @@ def _clean_text(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-def _codebook(actor: Any, codebook_id: int, *, lock: bool = False) -> Codebook:
+def _codebook(actor: ActingUser, codebook_id: int, *, lock: bool = False) -> Codebook:
     codebooks = codebooks_visible_to(actor)
     if lock:
         codebooks = codebooks.select_for_update()
@@ -140,7 +118,7 @@ def _codebook(actor: Any, codebook_id: int, *, lock: bool = False) -> Codebook:
 
 
 def _audit_change(
-    actor: Any,
+    actor: ActingUser,
     record: Any,
     action: str,
     changed: Iterable[str],
@@ -163,13 +141,13 @@ def _unknown_fields(changes: Mapping[str, Any], allowed: Sequence[str]) -> None:
 
 def create_codebook(
     *,
-    actor: Any,
+    actor: ActingUser,
     programme_id: int,
     name: str,
     description: str = "",
 ) -> Codebook:
     """An evaluator starts a codebook for a programme. Its name is unique within the programme."""
-    _require_evaluator(actor, "change the codebook")
+    refuse_unless_evaluator(actor, NOT_CODEBOOK_EDITOR)
     name = name.strip()
     errors: dict[str, list[str]] = {}
     # A programme the evaluator does not oversee is refused exactly as one that does not exist.
@@ -191,17 +169,17 @@ def create_codebook(
 
 def update_codebook(
     *,
-    actor: Any,
+    actor: ActingUser,
     codebook_id: int,
-    version: int,
+    expected_version: int,
     changes: Mapping[str, Any],
 ) -> Codebook:
     """Rename a codebook or change its description."""
-    _require_evaluator(actor, "change the codebook")
+    refuse_unless_evaluator(actor, NOT_CODEBOOK_EDITOR)
     _unknown_fields(changes, CODEBOOK_FIELDS)
     with transaction.atomic():
         codebook = _codebook(actor, codebook_id, lock=True)
-        codebook.check_version(version)
+        codebook.check_version(expected_version)
         changed = _apply_changes(codebook, changes)
         if not changed:
             return codebook
@@ -232,13 +210,13 @@ def _apply_changes(row: Any, changes: Mapping[str, Any]) -> list[str]:
 
 def create_theme(
     *,
-    actor: Any,
+    actor: ActingUser,
     codebook_id: int,
     name: str,
     description: str = "",
 ) -> Theme:
     """Add a theme at the end of the codebook's themes. Names are unique within a codebook."""
-    _require_evaluator(actor, "change the codebook")
+    refuse_unless_evaluator(actor, NOT_CODEBOOK_EDITOR)
     name = name.strip()
     with transaction.atomic():
         codebook = _codebook(actor, codebook_id, lock=True)
@@ -261,7 +239,7 @@ def _check_theme_name(codebook_id: int, name: str, *, exclude_id: int | None = N
         raise InvalidInput({"name": [f"There is already a theme called {name} in this codebook."]})
 
 
-def _theme(actor: Any, theme_id: int, *, lock: bool = False) -> Theme:
+def _theme(actor: ActingUser, theme_id: int, *, lock: bool = False) -> Theme:
     themes = Theme.objects.filter(codebook__in=codebooks_visible_to(actor))
     if lock:
         themes = themes.select_for_update()
@@ -273,17 +251,17 @@ def _theme(actor: Any, theme_id: int, *, lock: bool = False) -> Theme:
 
 def update_theme(
     *,
-    actor: Any,
+    actor: ActingUser,
     theme_id: int,
-    version: int,
+    expected_version: int,
     changes: Mapping[str, Any],
 ) -> Theme:
     """Rename a theme or change its description."""
-    _require_evaluator(actor, "change the codebook")
+    refuse_unless_evaluator(actor, NOT_CODEBOOK_EDITOR)
     _unknown_fields(changes, THEME_FIELDS)
     with transaction.atomic():
         theme = _theme(actor, theme_id, lock=True)
-        theme.check_version(version)
+        theme.check_version(expected_version)
         changed = _apply_changes(theme, changes)
         if not changed:
             return theme
@@ -298,12 +276,12 @@ def update_theme(
 
 def reorder_themes(
     *,
-    actor: Any,
+    actor: ActingUser,
     codebook_id: int,
     theme_ids: Sequence[int],
 ) -> list[Theme]:
     """Put a codebook's themes in the order given. The list must name each of its themes once."""
-    _require_evaluator(actor, "change the codebook")
+    refuse_unless_evaluator(actor, NOT_CODEBOOK_EDITOR)
     with transaction.atomic():
         codebook = _codebook(actor, codebook_id, lock=True)
         themes = {theme.pk: theme for theme in Theme.objects.select_for_update().filter(codebook=codebook)}
@@ -323,9 +301,9 @@ def reorder_themes(
     return [themes[theme_id] for theme_id in theme_ids]
 
 
-def move_theme(*, actor: Any, theme_id: int, by: int) -> list[Theme]:
+def move_theme(*, actor: ActingUser, theme_id: int, by: int) -> list[Theme]:
     """Move a theme up (`by` −1) or down (+1) among its codebook's themes."""
-    _require_evaluator(actor, "change the codebook")
+    refuse_unless_evaluator(actor, NOT_CODEBOOK_EDITOR)
     theme = _theme(actor, theme_id)
     order = list(Theme.objects.filter(codebook_id=theme.codebook_id).values_list("pk", flat=True))
     index = order.index(theme.pk)
@@ -375,7 +353,7 @@ def _check_code_name(codebook_id: int, name: str, *, exclude_id: int | None = No
 
 def create_code(
     *,
-    actor: Any,
+    actor: ActingUser,
     codebook_id: int,
     name: str,
     definition: str = "",
@@ -385,7 +363,7 @@ def create_code(
     emergent: bool = False,
 ) -> Code:
     """Add a code to a codebook. `emergent` marks a code added during coding; the code keeps who added it and when."""
-    _require_evaluator(actor, "change the codebook")
+    refuse_unless_evaluator(actor, NOT_CODEBOOK_EDITOR)
     name = name.strip()
     with transaction.atomic():
         codebook = _codebook(actor, codebook_id, lock=True)
@@ -399,7 +377,7 @@ def create_code(
             theme_id=theme_id,
             colour=_clean_colour(colour),
             emergent=emergent,
-            created_by=actor,
+            created_by=signed_in(actor),
         )
         validate_model(code)
         code.save()
@@ -410,19 +388,19 @@ def create_code(
 
 def update_code(
     *,
-    actor: Any,
+    actor: ActingUser,
     code_id: int,
-    version: int,
+    expected_version: int,
     changes: Mapping[str, Any],
 ) -> Code:
     """Rename, redefine, recolour or move a code (to another theme, or under another code of its codebook)."""
-    _require_evaluator(actor, "change the codebook")
+    refuse_unless_evaluator(actor, NOT_CODEBOOK_EDITOR)
     _unknown_fields(changes, CODE_FIELDS)
     with transaction.atomic():
         code = codes_visible_to(actor).select_for_update().filter(pk=code_id).first()
         if code is None:
             raise NotFound("No such code.")
-        code.check_version(version)
+        code.check_version(expected_version)
         cleaned = dict(changes)
         if "colour" in cleaned:
             cleaned["colour"] = _clean_colour(cleaned["colour"])
@@ -444,7 +422,7 @@ def update_code(
 # ---- coding -------------------------------------------------------------------------------------
 
 
-def _codes_for(actor: Any, transcript: Transcript, code_ids: Iterable[int], *, required: bool) -> list[Code]:
+def _codes_for(actor: ActingUser, transcript: Transcript, code_ids: Iterable[int], *, required: bool) -> list[Code]:
     wanted = set(code_ids)
     if not wanted:
         if required:
@@ -458,7 +436,7 @@ def _codes_for(actor: Any, transcript: Transcript, code_ids: Iterable[int], *, r
 
 def apply_code(
     *,
-    actor: Any,
+    actor: ActingUser,
     transcript_id: int,
     code_ids: Sequence[int],
     passage: str,
@@ -476,7 +454,7 @@ def apply_code(
         begin, end = locate_passage(transcript.text, passage, start)
         already = set(
             CodedSegment.objects.filter(
-                transcript=transcript, coder=actor, start=begin, end=end, is_consensus=False
+                transcript=transcript, coder=signed_in(actor), start=begin, end=end, is_consensus=False
             ).values_list("code_id", flat=True)
         )
         new_codes = [code for code in codes if code.pk not in already]
@@ -490,7 +468,7 @@ def apply_code(
                     segment = CodedSegment.objects.create(
                         transcript=transcript,
                         code=code,
-                        coder=actor,
+                        coder=signed_in(actor),
                         start=begin,
                         end=end,
                         text=transcript.text[begin:end],
@@ -505,7 +483,7 @@ def apply_code(
     return segments
 
 
-def remove_segment(*, actor: Any, segment_id: int) -> None:
+def remove_segment(*, actor: ActingUser, segment_id: int) -> None:
     """A coder removes a segment they applied (nobody removes another coder's). The audit event stays."""
     with transaction.atomic():
         segment = (
@@ -529,7 +507,7 @@ def passage_key(start: int, end: int) -> str:
 
 def settle_consensus(
     *,
-    actor: Any,
+    actor: ActingUser,
     transcript_id: int,
     start: int,
     end: int,
@@ -556,7 +534,7 @@ def settle_consensus(
             CodedSegment.objects.create(
                 transcript=transcript,
                 code=code,
-                coder=actor,
+                coder=signed_in(actor),
                 start=start,
                 end=end,
                 text=transcript.text[start:end],
@@ -572,107 +550,3 @@ def settle_consensus(
             interviewee_participant_id(transcript),
         )
     return segments
-
-
-# ---- comparing coders ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CoderCodes:
-    coder_id: int
-    coder_name: str
-    codes: list[Code]
-
-
-@dataclass
-class PassageComparison:
-    """One passage someone coded: each coder's codes, and the consensus if it was settled."""
-
-    start: int
-    end: int
-    text: str
-    by_coder: list[CoderCodes] = field(default_factory=list)
-    # Applied by every coder of the transcript: what the consensus form offers ticked.
-    everyone: list[Code] = field(default_factory=list)
-    # Every code anyone applied here, and the consensus codes: what the form offers.
-    offered: list[Code] = field(default_factory=list)
-    # None: not settled yet; an empty list: settled as "no code".
-    consensus: list[Code] | None = None
-
-    @property
-    def status(self) -> str:
-        """Whether the coders agree here: "agree", "differ", or "single" while only one has coded."""
-        if len(self.by_coder) < 2:
-            return "single"
-        first = {code.pk for code in self.by_coder[0].codes}
-        return "agree" if all({code.pk for code in row.codes} == first for row in self.by_coder) else "differ"
-
-    @property
-    def key(self) -> str:
-        return f"{self.start}-{self.end}"
-
-
-def settled_passages(transcript: Transcript) -> set[tuple[int, int]]:
-    """Passages of the transcript whose consensus was ever settled (with codes or with none)."""
-    events = AuditEvent.objects.filter(
-        record_type=Transcript._meta.label, record_id=str(transcript.pk), action=AuditEvent.Action.CHANGE
-    ).values_list("changed_fields", flat=True)
-    settled = set()
-    for fields in events:
-        if CONSENSUS not in fields:
-            continue
-        for name in fields:
-            if name.startswith(PASSAGE_PREFIX):
-                start, _, end = name.removeprefix(PASSAGE_PREFIX).partition("-")
-                settled.add((int(start), int(end)))
-    return settled
-
-
-def compare_coders(actor: Any, transcript: Transcript) -> list[PassageComparison]:
-    """Every passage coded on the transcript, in order, with each coder's codes side by side.
-
-    Passages are matched by their exact start and end. The coders are everyone who coded the
-    transcript; one who did not code a passage shows there with no codes, so it differs.
-    """
-    segments = list(
-        segments_visible_to(actor)
-        .filter(transcript=transcript)
-        .select_related("code", "coder")
-        .order_by("start", "end", "pk")
-    )
-    coders = sorted(
-        {segment.coder_id: segment.coder for segment in segments if not segment.is_consensus}.values(),
-        key=lambda user: (str(user).lower(), user.pk),
-    )
-    settled = settled_passages(transcript)
-    passages: dict[tuple[int, int], dict[str, Any]] = {}
-    for segment in segments:
-        entry = passages.setdefault(
-            (segment.start, segment.end), {"text": segment.text, "by_coder": {}, "consensus": []}
-        )
-        if segment.is_consensus:
-            entry["consensus"].append(segment.code)
-        else:
-            entry["by_coder"].setdefault(segment.coder_id, []).append(segment.code)
-
-    def by_name(codes: Iterable[Code]) -> list[Code]:
-        return sorted({code.pk: code for code in codes}.values(), key=lambda code: (code.name.lower(), code.pk))
-
-    comparisons = []
-    for (start, end), entry in sorted(passages.items()):
-        rows = [CoderCodes(user.pk, str(user), by_name(entry["by_coder"].get(user.pk, []))) for user in coders]
-        common = set.intersection(*({code.pk for code in row.codes} for row in rows)) if rows else set()
-        applied = by_name(code for row in rows for code in row.codes)
-        consensus = by_name(entry["consensus"]) if entry["consensus"] or (start, end) in settled else None
-        comparisons.append(
-            PassageComparison(
-                start=start,
-                end=end,
-                text=entry["text"],
-                by_coder=rows,
-                everyone=[code for code in applied if code.pk in common],
-                offered=by_name([*applied, *(consensus or [])]),
-                consensus=consensus,
-            )
-        )
-    return comparisons

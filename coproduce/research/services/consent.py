@@ -8,8 +8,6 @@ their area's manager record it; nobody else. Withdrawing goes through the one
 that moment evaluators see nothing of the person.
 """
 
-from typing import Any
-
 import rules
 from django.conf import settings
 from django.db import transaction
@@ -18,6 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
+from coproduce.accounts.acting import ActingUser, signed_in
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
@@ -93,7 +92,7 @@ def _check_elements(elements: dict[str, bool]) -> None:
         raise InvalidInput(errors)
 
 
-def _participant_for_change(actor: Any, participant_id: int) -> Participant:
+def _participant_for_change(actor: ActingUser, participant_id: int) -> Participant:
     participant = participants_visible_to(actor).select_for_update().filter(pk=participant_id).first()
     if participant is None:
         raise NotFound("No such participant.")
@@ -112,7 +111,7 @@ def _free_pseudonym(participant_id: int) -> str:
 
 def give_research_consent(
     *,
-    actor: Any,
+    actor: ActingUser,
     participant_id: int,
     interview: bool,
     recording: bool,
@@ -120,13 +119,13 @@ def give_research_consent(
     service_data: bool,
     contact_for_interview: bool,
     how: str,
-    version: int | None = None,
+    expected_version: int | None = None,
 ) -> ResearchConsent:
     """Record what the participant agrees to for the evaluation, or change it.
 
     With none in force: a new research Consent, and the ResearchConsent (a new pseudonym the
     first time; after a withdrawal the same row, pointed at the new Consent, keeps its
-    pseudonym). With one in force: its elements change (send `version` to refuse a stale
+    pseudonym). With one in force: its elements change (send `expected_version` to refuse a stale
     edit). A participant recording their own is always "online". Recording and being
     contacted need agreement to interviews; agreeing to nothing is not agreeing.
     """
@@ -151,8 +150,8 @@ def give_research_consent(
             .first()
         )
         if scope is not None and scope.is_in_force:
-            if version is not None:
-                scope.check_version(version)
+            if expected_version is not None:
+                scope.check_version(expected_version)
             changed = [name for name in ELEMENTS if getattr(scope, name) != elements[name]]
             if not changed:
                 return scope
@@ -170,8 +169,8 @@ def give_research_consent(
                 changed_fields=changed,
             )
             return scope
-        if scope is not None and version is not None:
-            scope.check_version(version)
+        if scope is not None and expected_version is not None:
+            scope.check_version(expected_version)
         # A research consent recorded before this page existed (on the generic consent form) is
         # taken over rather than doubled.
         consent = Consent.objects.filter(
@@ -185,7 +184,7 @@ def give_research_consent(
                 participant=participant,
                 purpose=Consent.Purpose.RESEARCH,
                 given_at=timezone.now(),
-                given_by=actor,
+                given_by=signed_in(actor),
                 given_how=how,
             )
         consent.detail = _detail(elements)
@@ -220,10 +219,10 @@ def give_research_consent(
 
 def withdraw_research_consent(
     *,
-    actor: Any,
+    actor: ActingUser,
     participant_id: int,
     how: str,
-    version: int | None = None,
+    expected_version: int | None = None,
 ) -> ResearchConsent:
     """Stop taking part, in one step: the research Consent is withdrawn (through the one
     `withdraw_consent`), and evaluators see nothing of the person from that moment. Their
@@ -242,8 +241,8 @@ def withdraw_research_consent(
         )
         if scope is None or not scope.is_in_force:
             raise DomainError("They are not taking part in the research, so there is nothing to stop.")
-        if version is not None:
-            scope.check_version(version)
+        if expected_version is not None:
+            scope.check_version(expected_version)
         withdraw_consent(actor=actor, consent_id=scope.consent_id, how=how)
         # So that an edit started before the withdrawal cannot go through after it.
         scope.bump_version()

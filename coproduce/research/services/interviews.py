@@ -12,18 +12,19 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import rules
 from django.db import transaction
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.accounts.roles import Role
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event, record_events
-from coproduce.core.errors import NotAllowed, NotFound
+from coproduce.core.errors import NotFound
 from coproduce.core.validation import InvalidInput, validate_model
 from coproduce.participants.models import Participant
 from coproduce.programmes.models import Organisation, Partnership, Programme, StaffMember
 from coproduce.programmes.standing import standing_of
 from coproduce.research.models import Interview, ResearchConsent, Stakeholder, StakeholderRole, Wave
+from coproduce.research.permissions import refuse_unless_evaluator
 from coproduce.research.selectors import (
     interviews_visible_to,
     research_consents_visible_to,
@@ -62,12 +63,10 @@ NEXT_STATUSES: dict[str, frozenset[str]] = {
 }
 
 
-def _require_evaluator(actor: Any) -> None:
-    if not rules.has_perm("research.work_on_evaluation", actor):
-        raise NotAllowed("Only evaluators work on the evaluation.")
+NOT_EVALUATOR = "Only evaluators work on the evaluation."
 
 
-def _programme(actor: Any, programme_id: int | None) -> Programme:
+def _programme(actor: ActingUser, programme_id: int | None) -> Programme:
     """The programme named, if the evaluator oversees it, or the only one they oversee. A programme they do
     not oversee is refused exactly as one that does not exist."""
     programmes = standing_of(actor).programmes
@@ -95,7 +94,7 @@ def _apply(row: Any, changes: Mapping[str, Any], allowed: Iterable[str]) -> list
     return changed
 
 
-def _audit(actor: Any, action: str, record: Any, participant_id: int | None, fields: Any) -> None:
+def _audit(actor: ActingUser, action: str, record: Any, participant_id: int | None, fields: Any) -> None:
     record_event(
         actor=actor,
         action=action,
@@ -121,7 +120,7 @@ def _check_wave(wave: Wave) -> None:
 
 def create_wave(
     *,
-    actor: Any,
+    actor: ActingUser,
     year: int,
     name: str,
     starts_on: datetime.date,
@@ -129,7 +128,7 @@ def create_wave(
     programme_id: int | None = None,
 ) -> Wave:
     """An evaluator opens a wave: one a year per programme, ending on or after it starts."""
-    _require_evaluator(actor)
+    refuse_unless_evaluator(actor, NOT_EVALUATOR)
     with transaction.atomic():
         wave = Wave(
             programme=_programme(actor, programme_id),
@@ -144,14 +143,14 @@ def create_wave(
     return wave
 
 
-def update_wave(*, actor: Any, wave_id: int, version: int, changes: Mapping[str, Any]) -> Wave:
+def update_wave(*, actor: ActingUser, wave_id: int, expected_version: int, changes: Mapping[str, Any]) -> Wave:
     """Change a wave's year, name or dates. A stale `version` changes nothing (ConflictError)."""
-    _require_evaluator(actor)
+    refuse_unless_evaluator(actor, NOT_EVALUATOR)
     with transaction.atomic():
         wave = waves_visible_to(actor).select_for_update().filter(pk=wave_id).first()
         if wave is None:
             raise NotFound("No such wave.")
-        wave.check_version(version)
+        wave.check_version(expected_version)
         changed = _apply(wave, changes, WAVE_FIELDS)
         if not changed:
             return wave
@@ -192,7 +191,7 @@ def _check_stakeholder(stakeholder: Stakeholder) -> None:
 
 def create_stakeholder(
     *,
-    actor: Any,
+    actor: ActingUser,
     name: str,
     role: str,
     partnership_id: int | None = None,
@@ -207,7 +206,7 @@ def create_stakeholder(
 ) -> Stakeholder:
     """An evaluator records someone to interview for what they do (keyworker, partner staff…),
     with what they agreed to. They gave their contact details to the evaluators themselves."""
-    _require_evaluator(actor)
+    refuse_unless_evaluator(actor, NOT_EVALUATOR)
     with transaction.atomic():
         if programme_id is None and partnership_id is not None:
             programme_id = Partnership.objects.filter(pk=partnership_id).values_list("programme_id", flat=True).first()
@@ -236,19 +235,21 @@ def create_stakeholder(
     return stakeholder
 
 
-def _locked_stakeholder(actor: Any, stakeholder_id: int, version: int) -> Stakeholder:
+def _locked_stakeholder(actor: ActingUser, stakeholder_id: int, expected_version: int) -> Stakeholder:
     stakeholder = stakeholders_visible_to(actor).select_for_update().filter(pk=stakeholder_id).first()
     if stakeholder is None:
         raise NotFound("No such stakeholder.")
-    stakeholder.check_version(version)
+    stakeholder.check_version(expected_version)
     return stakeholder
 
 
-def update_stakeholder(*, actor: Any, stakeholder_id: int, version: int, changes: Mapping[str, Any]) -> Stakeholder:
+def update_stakeholder(
+    *, actor: ActingUser, stakeholder_id: int, expected_version: int, changes: Mapping[str, Any]
+) -> Stakeholder:
     """Change a stakeholder's details or what they agreed to. A stale `version` changes nothing."""
-    _require_evaluator(actor)
+    refuse_unless_evaluator(actor, NOT_EVALUATOR)
     with transaction.atomic():
-        stakeholder = _locked_stakeholder(actor, stakeholder_id, version)
+        stakeholder = _locked_stakeholder(actor, stakeholder_id, expected_version)
         if "email" in changes and isinstance(changes["email"], str):
             changes = {**changes, "email": changes["email"].strip().lower()}
         changed = _apply(stakeholder, changes, STAKEHOLDER_FIELDS)
@@ -263,16 +264,16 @@ def update_stakeholder(*, actor: Any, stakeholder_id: int, version: int, changes
 
 def withdraw_stakeholder(
     *,
-    actor: Any,
+    actor: ActingUser,
     stakeholder_id: int,
-    version: int,
+    expected_version: int,
     on: datetime.date | None = None,
 ) -> Stakeholder:
     """A stakeholder stops taking part: they and their interviews leave every evaluator's view
     (Table 1 still counts interviews done)."""
-    _require_evaluator(actor)
+    refuse_unless_evaluator(actor, NOT_EVALUATOR)
     with transaction.atomic():
-        stakeholder = _locked_stakeholder(actor, stakeholder_id, version)
+        stakeholder = _locked_stakeholder(actor, stakeholder_id, expected_version)
         stakeholder.withdrawn_on = on or datetime.date.today()
         stakeholder.bump_version()
         stakeholder.save()
@@ -309,7 +310,7 @@ def _check_interview(interview: Interview, *, allows_recording: bool) -> None:
 
 def create_interview(
     *,
-    actor: Any,
+    actor: ActingUser,
     wave_id: int,
     pseudonym: str = "",
     stakeholder_id: int | None = None,
@@ -325,7 +326,7 @@ def create_interview(
     """An interview with a participant (named by pseudonym: research consent in force, covering
     interviews) or a stakeholder (who agreed to be interviewed), in a wave and an area of its
     programme (by default the interviewee's own area)."""
-    _require_evaluator(actor)
+    refuse_unless_evaluator(actor, NOT_EVALUATOR)
     errors: dict[str, list[str]] = {}
     wave = waves_visible_to(actor).filter(pk=wave_id).first()
     if wave is None:
@@ -404,10 +405,12 @@ def _allows_recording(interview: Interview) -> bool:
     return interview.stakeholder is not None and interview.stakeholder.agreed_to_recording
 
 
-def update_interview(*, actor: Any, interview_id: int, version: int, changes: Mapping[str, Any]) -> Interview:
+def update_interview(
+    *, actor: ActingUser, interview_id: int, expected_version: int, changes: Mapping[str, Any]
+) -> Interview:
     """Change an interview's status, dates, interviewer, checks or arrangements. The status moves
     invited → scheduled → done or declined (declined may be invited again; done stays done)."""
-    _require_evaluator(actor)
+    refuse_unless_evaluator(actor, NOT_EVALUATOR)
     with transaction.atomic():
         interview = (
             interviews_visible_to(actor)
@@ -418,7 +421,7 @@ def update_interview(*, actor: Any, interview_id: int, version: int, changes: Ma
         )
         if interview is None:
             raise NotFound("No such interview.")
-        interview.check_version(version)
+        interview.check_version(expected_version)
         before = interview.status
         changed = _apply(interview, changes, INTERVIEW_FIELDS)
         if not changed:
@@ -441,7 +444,7 @@ def update_interview(*, actor: Any, interview_id: int, version: int, changes: Ma
 
 
 def invite_for_interview(
-    *, actor: Any, wave_id: int, research_consent_ids: Iterable[int]
+    *, actor: ActingUser, wave_id: int, research_consent_ids: Iterable[int]
 ) -> tuple[list[Interview], list[int]]:
     """Invite the chosen participants (from the sampling assistant) to an interview in the wave.
 
@@ -449,7 +452,7 @@ def invite_for_interview(
     programme. Anyone who already has an interview in the wave is skipped. Returns the
     interviews made and the ids skipped.
     """
-    _require_evaluator(actor)
+    refuse_unless_evaluator(actor, NOT_EVALUATOR)
     wanted = sorted(set(research_consent_ids))
     with transaction.atomic():
         wave = waves_visible_to(actor).select_for_update().filter(pk=wave_id).first()
@@ -497,7 +500,7 @@ def invite_for_interview(
 
 def record_interview_reads(
     *,
-    actor: Any,
+    actor: ActingUser,
     interviews: Iterable[Interview],
     action: str = AuditEvent.Action.LIST,
 ) -> None:
@@ -518,7 +521,7 @@ def record_interview_reads(
 
 
 def record_research_consent_reads(
-    *, actor: Any, participant_ids: Iterable[int], action: str = AuditEvent.Action.LIST
+    *, actor: ActingUser, participant_ids: Iterable[int], action: str = AuditEvent.Action.LIST
 ) -> None:
     """Audit that pseudonymised participants (with what the evaluators know of them) were shown."""
     from coproduce.audit.services import record_participant_reads
@@ -538,10 +541,10 @@ class ContactDetails:
     mobile: str
 
 
-def interview_contact_details(*, actor: Any, interview: Interview) -> ContactDetails | None:
+def interview_contact_details(*, actor: ActingUser, interview: Interview) -> ContactDetails | None:
     """The participant interviewee's first name, email and mobile, only if their research consent
     (in force) lets the evaluators contact them about interviews. Each read is audited."""
-    _require_evaluator(actor)
+    refuse_unless_evaluator(actor, NOT_EVALUATOR)
     scope = interview.research_consent
     if interview.kind != Interview.Kind.PARTICIPANT or scope is None or not scope.contact_for_interview:
         return None

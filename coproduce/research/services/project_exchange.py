@@ -32,21 +32,19 @@ one applied on the coding page (against the interviewee, with the importer as ac
 """
 
 from dataclasses import dataclass, field
-from typing import Any
 
-import rules
 from django.db import transaction
 from django.utils import timezone
 
-from coproduce.accounts.roles import Role
+from coproduce.accounts.acting import ActingUser, signed_in
+from coproduce.accounts.models import User
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event, record_participant_reads
-from coproduce.core.errors import NotAllowed, NotFound
+from coproduce.core.errors import NotFound
 from coproduce.core.validation import InvalidInput
-from coproduce.programmes.models import StaffMember
-from coproduce.programmes.standing import standing_of
 from coproduce.research.exchange import code_guid
 from coproduce.research.models import Code, Codebook, CodedSegment, Transcript
+from coproduce.research.permissions import refuse_unless_evaluator
 from coproduce.research.qdpx import (
     CONSENSUS_USER_GUID,
     FileCoding,
@@ -61,38 +59,25 @@ from coproduce.research.qdpx import (
     user_guid,
 )
 from coproduce.research.selectors import codebooks_visible_to, interviewee_participant_id, segments_visible_to
-from coproduce.research.services.coding import coding_transcripts, transcript_for_coding
+from coproduce.research.selectors.project_exchange import project_transcripts, team_coders
+from coproduce.research.services.coding import transcript_for_coding
 
 UPLOAD = "upload"
 
 
-def _require_evaluator(actor: Any, doing: str) -> None:
-    if not rules.has_perm("research.work_on_evaluation", actor):
-        raise NotAllowed(f"Only evaluators can {doing}.")
-
-
-def _codebook(actor: Any, codebook_id: int) -> Codebook:
+def _codebook(actor: ActingUser, codebook_id: int) -> Codebook:
     codebook = codebooks_visible_to(actor).select_related("programme").filter(pk=codebook_id).first()
     if codebook is None:
         raise NotFound("No such codebook.")
     return codebook
 
 
-def project_transcripts(actor: Any, codebook: Codebook) -> list[Transcript]:
-    """The programme's transcripts ready for coding that the evaluator may see: the project's sources."""
-    return list(
-        coding_transcripts(actor)
-        .filter(status=Transcript.Status.READY, wave__programme_id=codebook.programme_id)
-        .order_by("wave__year", "partnership__area_name", "title", "pk")
-    )
-
-
 # ---- export -------------------------------------------------------------------------------------
 
 
-def export_project_qdpx(*, actor: Any, codebook_id: int) -> tuple[Codebook, bytes]:
+def export_project_qdpx(*, actor: ActingUser, codebook_id: int) -> tuple[Codebook, bytes]:
     """One codebook's evaluation project as a REFI-QDA .qdpx (zip bytes). Audited per participant quoted."""
-    _require_evaluator(actor, "export the evaluation")
+    refuse_unless_evaluator(actor, "Only evaluators can export the evaluation.")
     codebook = _codebook(actor, codebook_id)
     codes = list(codebook.codes.order_by("name", "pk"))
     themes = list(codebook.themes.order_by("position", "name", "pk"))
@@ -109,7 +94,7 @@ def export_project_qdpx(*, actor: Any, codebook_id: int) -> tuple[Codebook, byte
         themes=themes,
         transcripts=transcripts,
         segments=segments,
-        exported_by=actor,
+        exported_by=signed_in(actor),
         exported_at=timezone.now(),
     )
     document = project_zip(content)
@@ -126,24 +111,9 @@ def export_project_qdpx(*, actor: Any, codebook_id: int) -> tuple[Codebook, byte
 # ---- import -------------------------------------------------------------------------------------
 
 
-def team_coders(actor: Any) -> list[Any]:
-    """Whom an evaluator may import coding for: themselves and the active evaluators of their own team."""
-    organisation_id = standing_of(actor).organisation_id
-    if organisation_id is None:
-        return [actor]
-    staff = (
-        StaffMember.objects.filter(organisation_id=organisation_id, is_active=True, roles__role=Role.EVALUATOR)
-        .select_related("user")
-        .order_by("user__display_name", "pk")
-        .distinct()
-    )
-    users = [member.user for member in staff if member.user.is_active]
-    return users if any(user.pk == actor.pk for user in users) else [actor, *users]
-
-
-def _coder(actor: Any, coder_id: int | None) -> Any:
+def _coder(actor: ActingUser, coder_id: int | None) -> User:
     if coder_id is None or coder_id == actor.pk:
-        return actor
+        return signed_in(actor)
     for user in team_coders(actor):
         if user.pk == coder_id:
             return user
@@ -160,7 +130,7 @@ class ImportedTranscript:
 
 @dataclass
 class ImportResult:
-    coder: Any
+    coder: User
     transcripts: list[ImportedTranscript] = field(default_factory=list)
     consensus_skipped: int = 0
     other_sources: int = 0
@@ -179,7 +149,7 @@ def _refuse(message: str, name: str = UPLOAD) -> InvalidInput:
 
 
 def _pairs(
-    actor: Any, codebook: Codebook, project: FileProject, transcript_id: int | None
+    actor: ActingUser, codebook: Codebook, project: FileProject, transcript_id: int | None
 ) -> list[tuple[Transcript, FileSource]]:
     """Which source in the file goes with which transcript (see the module's docstring)."""
     if not project.sources:
@@ -239,7 +209,7 @@ def _check_positions(transcript: Transcript, source: FileSource, codings: list[F
             )
 
 
-def _whose(project: FileProject, coder: Any, codings: list[FileCoding], file_user: str) -> set[str]:
+def _whose(project: FileProject, coder: User, codings: list[FileCoding], file_user: str) -> set[str]:
     """Whose codings to take (their user GUIDs), decided once for the whole file."""
     people = sorted({coding.user_guid for coding in codings})
     named = names_list(project.users.get(guid) or "someone not named" for guid in people)
@@ -287,7 +257,7 @@ def _code_map(codebook: Codebook, project: FileProject, codings: list[FileCoding
 
 def import_project_qdpx(
     *,
-    actor: Any,
+    actor: ActingUser,
     codebook_id: int,
     data: bytes,
     transcript_id: int | None = None,
@@ -295,7 +265,7 @@ def import_project_qdpx(
     file_user: str = "",
 ) -> ImportResult:
     """Turn a .qdpx's coding into segments of one coder on the transcripts it is for. All or nothing."""
-    _require_evaluator(actor, "import coding")
+    refuse_unless_evaluator(actor, "Only evaluators can import coding.")
     codebook = _codebook(actor, codebook_id)
     coder = _coder(actor, coder_id)
     try:

@@ -17,9 +17,10 @@ from typing import Any
 
 import rules
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef, QuerySet
+from django.db.models import Max
 from django.utils import timezone
 
+from coproduce.accounts.acting import ActingUser, signed_in
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event, record_events
 from coproduce.core.errors import ConflictError, DomainError, NotAllowed, NotFound
@@ -38,7 +39,9 @@ from coproduce.research.models import (
     Transcript,
     Wave,
 )
+from coproduce.research.permissions import refuse_unless_evaluator
 from coproduce.research.selectors import surveys_visible_to
+from coproduce.research.selectors.surveys import opened_on, participants_due
 
 SURVEY_FIELDS = ("title", "introduction")
 QUESTION_FIELDS = ("kind", "text", "choices", "required")
@@ -49,12 +52,7 @@ SURVEY_SPEAKER = "Survey respondent"
 NOT_EVALUATOR = "Only evaluators can write and run surveys."
 
 
-def _check_evaluator(actor: Any) -> None:
-    if not rules.has_perm("research.work_on_evaluation", actor):
-        raise NotAllowed(NOT_EVALUATOR)
-
-
-def _audit(actor: Any, action: str, record: Any, changed: Iterable[str] = ()) -> None:
+def _audit(actor: ActingUser, action: str, record: Any, changed: Iterable[str] = ()) -> None:
     # Survey rows are about no one person: participant_id is always None.
     record_event(
         actor=actor,
@@ -65,12 +63,12 @@ def _audit(actor: Any, action: str, record: Any, changed: Iterable[str] = ()) ->
     )
 
 
-def _locked_survey(actor: Any, survey_id: int, version: int) -> Survey:
-    _check_evaluator(actor)
+def _locked_survey(actor: ActingUser, survey_id: int, expected_version: int) -> Survey:
+    refuse_unless_evaluator(actor, NOT_EVALUATOR)
     survey = surveys_visible_to(actor).select_for_update().filter(pk=survey_id).first()
     if survey is None:
         raise NotFound("No such survey.")
-    survey.check_version(version)
+    survey.check_version(expected_version)
     return survey
 
 
@@ -91,9 +89,9 @@ def _clean_text(value: Any) -> str:
 # ---- surveys ------------------------------------------------------------------------------------
 
 
-def create_survey(*, actor: Any, programme_id: int, title: str, introduction: str = "") -> Survey:
+def create_survey(*, actor: ActingUser, programme_id: int, title: str, introduction: str = "") -> Survey:
     """An evaluator starts a survey for a programme, as a draft."""
-    _check_evaluator(actor)
+    refuse_unless_evaluator(actor, NOT_EVALUATOR)
     # A programme the evaluator does not oversee is refused exactly as one that does not exist.
     if programme_id not in standing_of(actor).programme_ids:
         raise InvalidInput({"programme": ["Choose the programme the survey is for."]})
@@ -102,7 +100,7 @@ def create_survey(*, actor: Any, programme_id: int, title: str, introduction: st
             programme_id=programme_id,
             title=_clean_text(title),
             introduction=_clean_text(introduction),
-            created_by=actor,
+            created_by=signed_in(actor),
         )
         validate_model(survey)
         survey.save()
@@ -110,13 +108,13 @@ def create_survey(*, actor: Any, programme_id: int, title: str, introduction: st
     return survey
 
 
-def update_survey(*, actor: Any, survey_id: int, version: int, changes: Mapping[str, Any]) -> Survey:
+def update_survey(*, actor: ActingUser, survey_id: int, expected_version: int, changes: Mapping[str, Any]) -> Survey:
     """Change a survey's title or introduction (not once it has closed)."""
     unknown = sorted(set(changes) - set(SURVEY_FIELDS))
     if unknown:
         raise InvalidInput({name: ["This cannot be changed here."] for name in unknown})
     with transaction.atomic():
-        survey = _locked_survey(actor, survey_id, version)
+        survey = _locked_survey(actor, survey_id, expected_version)
         if survey.status == Survey.Status.CLOSED:
             raise DomainError("This survey has closed: it can no longer be changed.")
         changed = []
@@ -134,14 +132,14 @@ def update_survey(*, actor: Any, survey_id: int, version: int, changes: Mapping[
     return survey
 
 
-def open_survey(*, actor: Any, survey_id: int, version: int) -> Survey:
+def open_survey(*, actor: ActingUser, survey_id: int, expected_version: int) -> Survey:
     """Open a draft with at least one question and one point. Invitations due today go out at once.
 
     The day it opened is the first history record with the status "open": participants are
     invited at points that fall on or after that day, never for points already passed.
     """
     with transaction.atomic():
-        survey = _locked_survey(actor, survey_id, version)
+        survey = _locked_survey(actor, survey_id, expected_version)
         if survey.status != Survey.Status.DRAFT:
             raise DomainError(f"This survey is {survey.get_status_display().lower()}: only a draft can be opened.")
         errors = {}
@@ -161,10 +159,10 @@ def open_survey(*, actor: Any, survey_id: int, version: int) -> Survey:
     return survey
 
 
-def close_survey(*, actor: Any, survey_id: int, version: int) -> Survey:
+def close_survey(*, actor: ActingUser, survey_id: int, expected_version: int) -> Survey:
     """Close an open survey for good: no more invitations or answers."""
     with transaction.atomic():
-        survey = _locked_survey(actor, survey_id, version)
+        survey = _locked_survey(actor, survey_id, expected_version)
         if survey.status != Survey.Status.OPEN:
             raise DomainError(f"This survey is {survey.get_status_display().lower()}: only an open one can be closed.")
         survey.status = Survey.Status.CLOSED
@@ -172,12 +170,6 @@ def close_survey(*, actor: Any, survey_id: int, version: int) -> Survey:
         survey.save()
         _audit(actor, AuditEvent.Action.CHANGE, survey, ["status"])
     return survey
-
-
-def opened_on(survey: Survey) -> datetime.date | None:
-    """The day the survey first opened, from its history (None if it never has)."""
-    first = survey.history.filter(status=Survey.Status.OPEN).order_by("history_date", "history_id").first()
-    return timezone.localdate(first.history_date) if first is not None else None
 
 
 # ---- questions ----------------------------------------------------------------------------------
@@ -210,9 +202,9 @@ def _check_question(question: SurveyQuestion) -> None:
 
 def add_question(
     *,
-    actor: Any,
+    actor: ActingUser,
     survey_id: int,
-    version: int,
+    expected_version: int,
     kind: str,
     text: str,
     choices: Sequence[str] = (),
@@ -220,7 +212,7 @@ def add_question(
 ) -> SurveyQuestion:
     """Add a question at the end of a draft. A choice question needs two or more choices."""
     with transaction.atomic():
-        survey = _locked_survey(actor, survey_id, version)
+        survey = _locked_survey(actor, survey_id, expected_version)
         _check_draft(survey)
         last = survey.questions.aggregate(last=Max("position"))["last"] or 0
         question = SurveyQuestion(
@@ -247,10 +239,10 @@ def _question_of(survey: Survey, question_id: int) -> SurveyQuestion:
 
 def update_question(
     *,
-    actor: Any,
+    actor: ActingUser,
     survey_id: int,
     question_id: int,
-    version: int,
+    expected_version: int,
     changes: Mapping[str, Any],
 ) -> SurveyQuestion:
     """Change a draft's question: its kind, wording, choices or whether it must be answered."""
@@ -258,7 +250,7 @@ def update_question(
     if unknown:
         raise InvalidInput({name: ["This cannot be changed here."] for name in unknown})
     with transaction.atomic():
-        survey = _locked_survey(actor, survey_id, version)
+        survey = _locked_survey(actor, survey_id, expected_version)
         _check_draft(survey)
         question = _question_of(survey, question_id)
         changed = []
@@ -295,10 +287,10 @@ def _renumber(questions: Sequence[SurveyQuestion]) -> None:
     SurveyQuestion.objects.bulk_update(questions, ["position"])
 
 
-def remove_question(*, actor: Any, survey_id: int, question_id: int, version: int) -> Survey:
+def remove_question(*, actor: ActingUser, survey_id: int, question_id: int, expected_version: int) -> Survey:
     """Take a question out of a draft; the others close up."""
     with transaction.atomic():
-        survey = _locked_survey(actor, survey_id, version)
+        survey = _locked_survey(actor, survey_id, expected_version)
         _check_draft(survey)
         question = _question_of(survey, question_id)
         _audit(actor, AuditEvent.Action.CHANGE, survey, ["questions"])
@@ -308,10 +300,12 @@ def remove_question(*, actor: Any, survey_id: int, question_id: int, version: in
     return survey
 
 
-def reorder_questions(*, actor: Any, survey_id: int, version: int, question_ids: Sequence[int]) -> Survey:
+def reorder_questions(
+    *, actor: ActingUser, survey_id: int, expected_version: int, question_ids: Sequence[int]
+) -> Survey:
     """Put a draft's questions in the order given, which must name each of them once."""
     with transaction.atomic():
-        survey = _locked_survey(actor, survey_id, version)
+        survey = _locked_survey(actor, survey_id, expected_version)
         _check_draft(survey)
         questions = {question.pk: question for question in survey.questions.all()}
         if sorted(question_ids) != sorted(questions) or len(set(question_ids)) != len(question_ids):
@@ -322,9 +316,9 @@ def reorder_questions(*, actor: Any, survey_id: int, version: int, question_ids:
     return survey
 
 
-def move_question(*, actor: Any, survey_id: int, question_id: int, version: int, up: bool) -> Survey:
+def move_question(*, actor: ActingUser, survey_id: int, question_id: int, expected_version: int, up: bool) -> Survey:
     """Move a question one place up or down (the pages' buttons); at either end nothing moves."""
-    _check_evaluator(actor)
+    refuse_unless_evaluator(actor, NOT_EVALUATOR)
     ids = list(
         SurveyQuestion.objects.filter(survey_id=survey_id).order_by("position", "pk").values_list("pk", flat=True)
     )
@@ -333,7 +327,7 @@ def move_question(*, actor: Any, survey_id: int, question_id: int, version: int,
         other = index - 1 if up else index + 1
         if 0 <= other < len(ids):
             ids[index], ids[other] = ids[other], ids[index]
-    return reorder_questions(actor=actor, survey_id=survey_id, version=version, question_ids=ids)
+    return reorder_questions(actor=actor, survey_id=survey_id, expected_version=expected_version, question_ids=ids)
 
 
 # ---- points -------------------------------------------------------------------------------------
@@ -359,15 +353,15 @@ def _check_point(point: SurveyPoint) -> None:
 
 def add_point(
     *,
-    actor: Any,
+    actor: ActingUser,
     survey_id: int,
-    version: int,
+    expected_version: int,
     label: str,
     days_after_joining: int,
 ) -> SurveyPoint:
     """Add a point in participants' journey (days after they joined) to a draft."""
     with transaction.atomic():
-        survey = _locked_survey(actor, survey_id, version)
+        survey = _locked_survey(actor, survey_id, expected_version)
         _check_draft(survey)
         point = SurveyPoint(survey=survey, label=_clean_text(label), days_after_joining=days_after_joining)
         _check_point(point)
@@ -386,10 +380,10 @@ def _point_of(survey: Survey, point_id: int) -> SurveyPoint:
 
 def update_point(
     *,
-    actor: Any,
+    actor: ActingUser,
     survey_id: int,
     point_id: int,
-    version: int,
+    expected_version: int,
     changes: Mapping[str, Any],
 ) -> SurveyPoint:
     """Rename a draft's point or move it to another day."""
@@ -397,7 +391,7 @@ def update_point(
     if unknown:
         raise InvalidInput({name: ["This cannot be changed here."] for name in unknown})
     with transaction.atomic():
-        survey = _locked_survey(actor, survey_id, version)
+        survey = _locked_survey(actor, survey_id, expected_version)
         _check_draft(survey)
         point = _point_of(survey, point_id)
         changed = []
@@ -415,10 +409,10 @@ def update_point(
     return point
 
 
-def remove_point(*, actor: Any, survey_id: int, point_id: int, version: int) -> Survey:
+def remove_point(*, actor: ActingUser, survey_id: int, point_id: int, expected_version: int) -> Survey:
     """Take a point out of a draft."""
     with transaction.atomic():
-        survey = _locked_survey(actor, survey_id, version)
+        survey = _locked_survey(actor, survey_id, expected_version)
         _check_draft(survey)
         point = _point_of(survey, point_id)
         _audit(actor, AuditEvent.Action.CHANGE, survey, ["points"])
@@ -428,27 +422,6 @@ def remove_point(*, actor: Any, survey_id: int, point_id: int, version: int) -> 
 
 
 # ---- invitations --------------------------------------------------------------------------------
-
-
-def _research_consent_in_force() -> Exists:
-    return Exists(ResearchConsent.objects.filter(participant=OuterRef("pk"), consent__withdrawn_at__isnull=True))
-
-
-def participants_due(point: SurveyPoint, *, opened: datetime.date, today: datetime.date) -> QuerySet[Participant]:
-    """Active participants of the survey's programme, with research consent in force, whose day
-    for this point (joined_on + days_after_joining) falls from the day the survey opened to today,
-    and who have not been invited at this point yet."""
-    days = datetime.timedelta(days=point.days_after_joining)
-    return (
-        Participant.objects.filter(
-            status=Participant.Status.ACTIVE,
-            partnership__programme_id=point.survey.programme_id,
-            joined_on__gte=opened - days,
-            joined_on__lte=today - days,
-        )
-        .filter(_research_consent_in_force())
-        .exclude(survey_invitations__point=point)
-    )
 
 
 def send_due_invitations(*, today: datetime.date) -> int:
@@ -559,7 +532,7 @@ def _check_answers(
 
 def answer_survey(
     *,
-    actor: Any,
+    actor: ActingUser,
     invitation_id: int,
     answers: Mapping[Any, Any],
     today: datetime.date | None = None,
@@ -604,7 +577,7 @@ def answer_survey(
 # ---- free-text answers to coding ----------------------------------------------------------------
 
 
-def send_answers_to_coding(*, actor: Any, survey_id: int, question_id: int) -> list[Transcript]:
+def send_answers_to_coding(*, actor: ActingUser, survey_id: int, question_id: int) -> list[Transcript]:
     """Put a text question's answers into transcripts to redact and code: one per area and wave.
 
     Each holds that area and wave's answers, separated by blank lines, and starts "being
@@ -612,7 +585,7 @@ def send_answers_to_coding(*, actor: Any, survey_id: int, question_id: int) -> l
     already have one are skipped; answers sent before any wave began cannot be placed and are
     left out. Returns the transcripts made.
     """
-    _check_evaluator(actor)
+    refuse_unless_evaluator(actor, NOT_EVALUATOR)
     with transaction.atomic():
         survey = surveys_visible_to(actor).select_for_update().filter(pk=survey_id).first()
         if survey is None:
@@ -655,7 +628,7 @@ def send_answers_to_coding(*, actor: Any, survey_id: int, question_id: int) -> l
                 title=f"Survey: {wording}{suffix}",
                 text="\n\n".join(texts),
                 status=Transcript.Status.REDACTING,
-                uploaded_by=actor,
+                uploaded_by=signed_in(actor),
             )
             _audit(actor, AuditEvent.Action.CREATE, transcript, ["text", "survey_question"])
             made.append(transcript)

@@ -17,8 +17,8 @@ from typing import Any, NamedTuple
 
 import rules
 from django.db import transaction
-from django.db.models import QuerySet
 
+from coproduce.accounts.acting import ActingUser, signed_in
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event, record_events
 from coproduce.core.errors import ConflictError, DomainError, NotAllowed, NotFound
@@ -34,11 +34,17 @@ from coproduce.research.models import (
     Transcript,
     TranscriptPolicy,
 )
-from coproduce.research.redaction import REPLACEMENTS, Suggestion, suggest_redactions
+from coproduce.research.permissions import refuse_unless_evaluator
+from coproduce.research.redaction import REPLACEMENTS, suggest_redactions
 from coproduce.research.selectors import interviewee_participant_id, interviews_visible_to, transcripts_visible_to
+from coproduce.research.selectors.transcripts import (
+    _with_interviewee,
+    keeps_originals,
+    may_read_original,
+    open_suggestions,
+)
 
 SERVICE_USER = "Service User"
-WORK = "research.work_on_evaluation"
 READY_ALREADY = "This transcript is ready for coding: its text can no longer change."
 SUGGESTIONS_CHANGED = "The transcript has changed since these suggestions were made: reload the page."
 STALE = (
@@ -57,47 +63,10 @@ class RedactionRequest(NamedTuple):
     suggested: bool = False
 
 
-# ---- reads ------------------------------------------------------------------------------------
+# ---- audited reads ----------------------------------------------------------------------------
 
 
-def _with_interviewee(rows: QuerySet[Transcript]) -> QuerySet[Transcript]:
-    return rows.select_related(
-        "wave", "partnership", "interview__research_consent", "interview__stakeholder", "uploaded_by"
-    )
-
-
-def transcripts_for(
-    actor: Any,
-    *,
-    programme_id: int | None = None,
-    wave_id: int | None = None,
-    partnership_id: int | None = None,
-    status: str = "",
-) -> QuerySet[Transcript]:
-    """The transcripts this person may see (`transcripts_visible_to`, of one programme if given), filtered,
-    with what a list shows."""
-    rows = _with_interviewee(transcripts_visible_to(actor, programme_id=programme_id))
-    if wave_id:
-        rows = rows.filter(wave_id=wave_id)
-    if partnership_id:
-        rows = rows.filter(partnership_id=partnership_id)
-    if status:
-        rows = rows.filter(status=status)
-    return rows.order_by("wave__year", "partnership__area_name", "title", "pk")
-
-
-def interviewee_label(interview: Interview | None) -> str:
-    """How an evaluator knows the interviewee: a pseudonym, or a stakeholder's name and role."""
-    if interview is None:
-        return "Survey answers"
-    if interview.research_consent is not None:
-        return interview.research_consent.pseudonym
-    if interview.stakeholder is not None:
-        return f"{interview.stakeholder.name} ({interview.stakeholder.get_role_display()})"
-    return ""
-
-
-def _record_list(actor: Any, rows: Iterable[tuple[Any, int | None]]) -> None:
+def _record_list(actor: ActingUser, rows: Iterable[tuple[Any, int | None]]) -> None:
     record_events(
         actor=actor,
         action=AuditEvent.Action.LIST,
@@ -109,35 +78,17 @@ def _record_list(actor: Any, rows: Iterable[tuple[Any, int | None]]) -> None:
     )
 
 
-def record_transcript_list_view(*, actor: Any, transcripts: Iterable[Transcript]) -> None:
+def record_transcript_list_view(*, actor: ActingUser, transcripts: Iterable[Transcript]) -> None:
     """One LIST event per participant transcript shown, in one query."""
     _record_list(actor, ((t, interviewee_participant_id(t)) for t in transcripts))
 
 
-def record_interview_list_view(*, actor: Any, interviews: Iterable[Interview]) -> None:
+def record_interview_list_view(*, actor: ActingUser, interviews: Iterable[Interview]) -> None:
     """One LIST event per participant interview shown (by pseudonym), in one query."""
     _record_list(actor, ((i, _participant_of(i)) for i in interviews))
 
 
-def reviewed_suggestions(transcript: Transcript) -> list[tuple[Suggestion, DismissedSuggestion | None]]:
-    """Each redaction suggested for the text as it is now, with its dismissal if the evaluator left
-    it in (with a reason). None once the transcript is ready for coding. Two queries more than
-    the suggestions themselves."""
-    if transcript.status != Transcript.Status.REDACTING:
-        return []
-    dismissed = {(row.start, row.end): row for row in DismissedSuggestion.objects.filter(transcript=transcript)}
-    return [
-        (suggestion, dismissed.get((suggestion.start, suggestion.end))) for suggestion in suggest_redactions(transcript)
-    ]
-
-
-def open_suggestions(transcript: Transcript) -> list[Suggestion]:
-    """The suggestions neither redacted nor dismissed with a reason: while there is one, the
-    transcript cannot be ready for coding."""
-    return [suggestion for suggestion, dismissal in reviewed_suggestions(transcript) if dismissal is None]
-
-
-def view_transcript(*, actor: Any, transcript_id: int) -> Transcript:
+def view_transcript(*, actor: ActingUser, transcript_id: int) -> Transcript:
     """A transcript this person may see, its reading audited with the interviewee participant's id.
     A participant who withdrew their research consent has no visible transcript (NotFound)."""
     transcript = _with_interviewee(transcripts_visible_to(actor)).filter(pk=transcript_id).first()
@@ -152,23 +103,7 @@ def view_transcript(*, actor: Any, transcript_id: int) -> Transcript:
     return transcript
 
 
-def _uploader_organisation_id(transcript: Transcript) -> int | None:
-    staff = getattr(transcript.uploaded_by, "staff_member", None)
-    return staff.organisation_id if staff is not None else None
-
-
-def may_read_original(actor: Any, transcript: Transcript) -> bool:
-    """Only the uploader's own team reads an original its policy kept."""
-    organisation_id = _uploader_organisation_id(transcript)
-    return (
-        bool(transcript.original_text)
-        and organisation_id is not None
-        and standing_of(actor).organisation_id == organisation_id
-        and rules.has_perm(WORK, actor)
-    )
-
-
-def view_original(*, actor: Any, transcript_id: int) -> Transcript:
+def view_original(*, actor: ActingUser, transcript_id: int) -> Transcript:
     """The unredacted original, for the uploader's team, only if their policy kept it. Audited."""
     transcript = (
         _with_interviewee(transcripts_visible_to(actor))
@@ -187,33 +122,10 @@ def view_original(*, actor: Any, transcript_id: int) -> Transcript:
     return transcript
 
 
-def interviews_awaiting_transcript(actor: Any, *, programme_id: int | None = None) -> QuerySet[Interview]:
-    """Done interviews this person may see (of one programme, if given) that have no transcript yet."""
-    return (
-        interviews_visible_to(actor, programme_id=programme_id)
-        .filter(status=Interview.Status.DONE, transcript__isnull=True)
-        .select_related("wave", "partnership", "research_consent", "stakeholder")
-        .order_by("wave__year", "partnership__area_name", "held_on", "pk")
-    )
-
-
-def policy_of(organisation_id: int | None) -> TranscriptPolicy | None:
-    if organisation_id is None:
-        return None
-    return TranscriptPolicy.objects.filter(organisation_id=organisation_id).first()
-
-
-def keeps_originals(organisation_id: int | None) -> bool:
-    policy = policy_of(organisation_id)
-    return policy is not None and policy.keep_unredacted_originals
-
-
 # ---- changes ----------------------------------------------------------------------------------
 
 
-def _require_evaluator(actor: Any) -> None:
-    if not rules.has_perm(WORK, actor):
-        raise NotAllowed("Only evaluators work on transcripts.")
+NOT_EVALUATOR = "Only evaluators work on transcripts."
 
 
 def _speaker_label(interview: Interview) -> str:
@@ -230,7 +142,7 @@ def _participant_of(interview: Interview | None) -> int | None:
 
 
 def _audit_change(
-    actor: Any,
+    actor: ActingUser,
     transcript: Transcript,
     changed_fields: list[str],
     action: str = AuditEvent.Action.CHANGE,
@@ -247,7 +159,7 @@ def _audit_change(
 
 def upload_transcript(
     *,
-    actor: Any,
+    actor: ActingUser,
     interview_id: int,
     upload: Upload,
     title: str = "",
@@ -258,7 +170,7 @@ def upload_transcript(
     stakeholder ("Keyworker"); area and wave come from the interview. The unredacted original is
     kept only if the uploader's organisation's policy says so.
     """
-    _require_evaluator(actor)
+    refuse_unless_evaluator(actor, NOT_EVALUATOR)
     document = read_upload(upload)
     title = title.strip()
     if len(title) > 200:
@@ -290,7 +202,7 @@ def upload_transcript(
             original_text=document.text if keeps_originals(standing_of(actor).organisation_id) else "",
             original_filename=document.filename,
             status=Transcript.Status.REDACTING,
-            uploaded_by=actor,
+            uploaded_by=signed_in(actor),
         )
         _audit_change(
             actor,
@@ -301,8 +213,8 @@ def upload_transcript(
     return transcript
 
 
-def _locked_transcript(actor: Any, transcript_id: int, version: int) -> Transcript:
-    _require_evaluator(actor)
+def _locked_transcript(actor: ActingUser, transcript_id: int, expected_version: int) -> Transcript:
+    refuse_unless_evaluator(actor, NOT_EVALUATOR)
     transcript = (
         transcripts_visible_to(actor)
         .select_for_update(of=("self",))
@@ -312,7 +224,7 @@ def _locked_transcript(actor: Any, transcript_id: int, version: int) -> Transcri
     )
     if transcript is None:
         raise NotFound("No such transcript.")
-    transcript.check_version(version)
+    transcript.check_version(expected_version)
     return transcript
 
 
@@ -355,7 +267,7 @@ def _checked(text: str, requests: Sequence[RedactionRequest | Sequence[Any]]) ->
     return wanted
 
 
-def _apply(actor: Any, transcript: Transcript, wanted: list[RedactionRequest]) -> Transcript:
+def _apply(actor: ActingUser, transcript: Transcript, wanted: list[RedactionRequest]) -> Transcript:
     if transcript.status != Transcript.Status.REDACTING:
         raise DomainError(READY_ALREADY)
     text = transcript.text
@@ -376,7 +288,7 @@ def _apply(actor: Any, transcript: Transcript, wanted: list[RedactionRequest]) -
                 replacement=request.replacement,
                 kind=request.kind,
                 suggested=request.suggested,
-                applied_by=actor,
+                applied_by=signed_in(actor),
             )
             for request in reversed(wanted)
         ]
@@ -411,9 +323,9 @@ def _move_dismissals(transcript: Transcript, wanted: list[RedactionRequest]) -> 
 
 def resolve_suggestions(
     *,
-    actor: Any,
+    actor: ActingUser,
     transcript_id: int,
-    version: int,
+    expected_version: int,
     redact: Sequence[tuple[int, int]] = (),
     dismiss: Sequence[tuple[int, int, str]] = (),
 ) -> Transcript:
@@ -425,7 +337,7 @@ def resolve_suggestions(
     first, at today's positions; the redactions then move them along.
     """
     with transaction.atomic():
-        transcript = _locked_transcript(actor, transcript_id, version)
+        transcript = _locked_transcript(actor, transcript_id, expected_version)
         if transcript.status != Transcript.Status.REDACTING:
             raise DomainError(READY_ALREADY)
         if not redact and not dismiss:
@@ -458,7 +370,7 @@ def resolve_suggestions(
                         end=end,
                         kind=suggestions[(start, end)].kind,
                         reason=reason.strip(),
-                        dismissed_by=actor,
+                        dismissed_by=signed_in(actor),
                     )
                     for start, end, reason in dismiss
                 ]
@@ -475,9 +387,9 @@ def resolve_suggestions(
 
 def apply_redactions(
     *,
-    actor: Any,
+    actor: ActingUser,
     transcript_id: int,
-    version: int,
+    expected_version: int,
     redactions: Sequence[RedactionRequest | Sequence[Any]],
 ) -> Transcript:
     """Replace passages of the text as it is now, each (start, end, kind, replacement, suggested).
@@ -486,7 +398,7 @@ def apply_redactions(
     the transcript is ready for coding. Each passage is logged as a Redaction, without its words.
     """
     with transaction.atomic():
-        transcript = _locked_transcript(actor, transcript_id, version)
+        transcript = _locked_transcript(actor, transcript_id, expected_version)
         if transcript.status != Transcript.Status.REDACTING:
             raise DomainError(READY_ALREADY)
         return _apply(actor, transcript, _checked(transcript.text, redactions))
@@ -506,9 +418,9 @@ def occurrences(text: str, passage: str) -> list[int]:
 
 def redact_passage(
     *,
-    actor: Any,
+    actor: ActingUser,
     transcript_id: int,
-    version: int,
+    expected_version: int,
     passage: str,
     kind: str = Redaction.Kind.OTHER,
     replacement: str = "",
@@ -520,7 +432,7 @@ def redact_passage(
     (from 1), the one at `start`, or with `every` all of them. Clear errors when the words are not
     in the text or appear more than once and it is not said which."""
     with transaction.atomic():
-        transcript = _locked_transcript(actor, transcript_id, version)
+        transcript = _locked_transcript(actor, transcript_id, expected_version)
         if transcript.status != Transcript.Status.REDACTING:
             raise DomainError(READY_ALREADY)
         if not passage.strip():
@@ -562,13 +474,13 @@ def redact_passage(
         return _apply(actor, transcript, _checked(transcript.text, requests))
 
 
-def mark_ready_for_coding(*, actor: Any, transcript_id: int, version: int) -> Transcript:
+def mark_ready_for_coding(*, actor: ActingUser, transcript_id: int, expected_version: int) -> Transcript:
     """End redaction: from now on the text never changes, so coded offsets stay right.
 
     Refused while any suggested redaction is open (neither redacted nor left in with a reason), so
     a name cannot be frozen into the text by a click."""
     with transaction.atomic():
-        transcript = _locked_transcript(actor, transcript_id, version)
+        transcript = _locked_transcript(actor, transcript_id, expected_version)
         if transcript.status == Transcript.Status.READY:
             raise DomainError("This transcript is already ready for coding.")
         waiting = len(open_suggestions(transcript))
@@ -586,7 +498,7 @@ def mark_ready_for_coding(*, actor: Any, transcript_id: int, version: int) -> Tr
     return transcript
 
 
-def rename_transcript(*, actor: Any, transcript_id: int, version: int, title: str) -> Transcript:
+def rename_transcript(*, actor: ActingUser, transcript_id: int, expected_version: int, title: str) -> Transcript:
     """Change a transcript's title, at any stage (the text is not touched)."""
     title = title.strip()
     if not title:
@@ -594,7 +506,7 @@ def rename_transcript(*, actor: Any, transcript_id: int, version: int, title: st
     if len(title) > 200:
         raise InvalidInput({"title": ["Keep the title to 200 characters or fewer."]})
     with transaction.atomic():
-        transcript = _locked_transcript(actor, transcript_id, version)
+        transcript = _locked_transcript(actor, transcript_id, expected_version)
         if transcript.title == title:
             return transcript
         transcript.title = title
@@ -604,11 +516,11 @@ def rename_transcript(*, actor: Any, transcript_id: int, version: int, title: st
     return transcript
 
 
-def delete_transcript(*, actor: Any, transcript_id: int, version: int) -> None:
+def delete_transcript(*, actor: ActingUser, transcript_id: int, expected_version: int) -> None:
     """Delete a transcript while it is still being redacted (to upload the right file instead).
     Once ready for coding it stays: coded segments and quotes point at it."""
     with transaction.atomic():
-        transcript = _locked_transcript(actor, transcript_id, version)
+        transcript = _locked_transcript(actor, transcript_id, expected_version)
         if transcript.status != Transcript.Status.REDACTING:
             raise DomainError("A transcript ready for coding cannot be deleted.")
         _audit_change(actor, transcript, ["deleted"])
@@ -617,10 +529,10 @@ def delete_transcript(*, actor: Any, transcript_id: int, version: int) -> None:
 
 def set_transcript_policy(
     *,
-    actor: Any,
+    actor: ActingUser,
     organisation_id: int,
     keep_unredacted_originals: bool,
-    version: int,
+    expected_version: int,
 ) -> TranscriptPolicy:
     """An evaluator of the team (`research.change_transcript_policy`) says whether its uploads keep
     their unredacted originals. `version` is 0 while the team has no policy yet. Turning it off
@@ -632,18 +544,18 @@ def set_transcript_policy(
             raise NotAllowed("Only an evaluator of this team can change its policy on originals.")
         policy = TranscriptPolicy.objects.select_for_update().filter(organisation=organisation).first()
         if policy is None:
-            if version != 0:
+            if expected_version != 0:
                 raise ConflictError(STALE)
-            policy = TranscriptPolicy(organisation=organisation, changed_by=actor)
+            policy = TranscriptPolicy(organisation=organisation, changed_by=signed_in(actor))
             action = AuditEvent.Action.CREATE
         else:
-            policy.check_version(version)
+            policy.check_version(expected_version)
             if policy.keep_unredacted_originals == keep_unredacted_originals:
                 return policy
             policy.bump_version()
             action = AuditEvent.Action.CHANGE
         policy.keep_unredacted_originals = keep_unredacted_originals
-        policy.changed_by = actor
+        policy.changed_by = signed_in(actor)
         policy.save()
         record_event(
             actor=actor,
@@ -657,7 +569,7 @@ def set_transcript_policy(
     return policy
 
 
-def _erase_originals(actor: Any, organisation_id: int) -> None:
+def _erase_originals(actor: ActingUser, organisation_id: int) -> None:
     kept = list(
         Transcript.objects.select_for_update(of=("self",))
         .filter(uploaded_by__staff_member__organisation_id=organisation_id)

@@ -77,7 +77,7 @@ def participant_research_consent(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 participant_id=participant.pk,
                 how=data["how"],
-                version=data.get("version"),
+                expected_version=data.get("version"),
                 **{name: data[name] for name in ELEMENTS},
             )
         except ConflictError as error:
@@ -102,7 +102,7 @@ def participant_research_consent_stop(request: HttpRequest, pk: int) -> HttpResp
                 actor=request.user,
                 participant_id=participant.pk,
                 how=stop_form.cleaned_data["how"],
-                version=stop_form.cleaned_data.get("version"),
+                expected_version=stop_form.cleaned_data.get("version"),
             )
         except ConflictError as error:
             back = reverse("web:participant_research_consent", args=[participant.pk])

@@ -67,7 +67,7 @@ def my_research_consent(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
                 participant_id=participant.pk,
                 how=Consent.How.ONLINE,
-                version=data.get("version"),
+                expected_version=data.get("version"),
                 **{name: data[name] for name in ELEMENTS},
             )
         except ConflictError as error:

@@ -33,7 +33,7 @@ from coproduce.research.selectors import (
     transcripts_visible_to,
     waves_visible_to,
 )
-from coproduce.research.services.quotes import agreed_to_quotation
+from coproduce.research.selectors.quotes import agreed_to_quotation
 from coproduce.web.access import require_roles
 from coproduce.web.forms import GovukForm
 from coproduce.web.research.scope import programme_context, programme_id_of

@@ -20,12 +20,15 @@ from django.views.decorators.http import require_POST
 from coproduce.accounts.roles import Role
 from coproduce.core.errors import ConflictError, DomainError, NotAllowed, NotFound
 from coproduce.research.models import Code, Codebook, Theme, Transcript
-from coproduce.research.selectors import codebooks_visible_to, codes_visible_to, segments_visible_to
-from coproduce.research.services.coding import (
+from coproduce.research.selectors import codebooks_visible_to, codes_visible_to, own_segments, segments_visible_to
+from coproduce.research.selectors.coding import (
     PassageComparison,
-    apply_code,
     coding_transcripts,
     compare_coders,
+    transcripts_to_code,
+)
+from coproduce.research.services.coding import (
+    apply_code,
     create_code,
     create_codebook,
     create_theme,
@@ -35,7 +38,6 @@ from coproduce.research.services.coding import (
     remove_segment,
     settle_consensus,
     transcript_for_coding,
-    transcripts_to_code,
     update_code,
     update_codebook,
     update_theme,
@@ -223,7 +225,7 @@ def codebook_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
     def save(data: dict[str, Any]) -> tuple[str, str]:
         version = data.pop("version")
-        update_codebook(actor=request.user, codebook_id=book.pk, version=version, changes=data)
+        update_codebook(actor=request.user, codebook_id=book.pk, expected_version=version, changes=data)
         return "Saved.", f"codebook-{book.pk}"
 
     return _codebook_form_page(
@@ -258,7 +260,7 @@ def theme_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
     def save(data: dict[str, Any]) -> tuple[str, str]:
         version = data.pop("version")
-        update_theme(actor=request.user, theme_id=theme.pk, version=version, changes=data)
+        update_theme(actor=request.user, theme_id=theme.pk, expected_version=version, changes=data)
         return "Saved.", f"theme-{theme.pk}"
 
     return _codebook_form_page(
@@ -332,7 +334,7 @@ def code_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
     def save(data: dict[str, Any]) -> tuple[str, str]:
         version = data.pop("version")
-        update_code(actor=request.user, code_id=code.pk, version=version, changes=data)
+        update_code(actor=request.user, code_id=code.pk, expected_version=version, changes=data)
         return "Saved.", f"code-{code.pk}"
 
     return _codebook_form_page(
@@ -448,12 +450,7 @@ def transcript_code(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, f"Added the code {code.name} to {book.name}. You can apply it now.")
                 return redirect(_coding_url(transcript, book) + "#coding-form")
-    own = list(
-        segments_visible_to(request.user)
-        .filter(transcript=transcript, coder_id=request.user.pk, is_consensus=False)
-        .select_related("code")
-        .order_by("start", "end", "code__name", "pk")
-    )
+    own = list(own_segments(request.user, transcript))
     record_transcript_read(actor=request.user, transcript=transcript)
     checked = {int(value) for value in apply_form["codes"].value() or [] if str(value).isdigit()}
     context = {

@@ -20,11 +20,12 @@ from django.views.decorators.http import require_POST
 from coproduce.accounts.roles import Role
 from coproduce.audit.models import AuditEvent
 from coproduce.core.errors import ConflictError, DomainError, NotAllowed, NotFound
-from coproduce.programmes.models import Partnership, StaffMember
+from coproduce.core.validation import InvalidInput
+from coproduce.programmes.models import StaffMember
 from coproduce.programmes.selectors import organisations_visible_to, partnerships_visible_to
 from coproduce.reporting.exports import CONTENT_TYPES, CSV, XLSX, ExportTable, to_csv, to_xlsx
 from coproduce.research.models import Interview, Stakeholder
-from coproduce.research.sampling import SPREAD_LABELS, Spread, candidates_for, propose
+from coproduce.research.sampling import SPREAD_LABELS, Spread, propose_sample
 from coproduce.research.selectors import (
     interviews_visible_to,
     research_consents_visible_to,
@@ -159,7 +160,7 @@ def research_wave_edit(request: HttpRequest, pk: int) -> HttpResponse:
             lambda version, changes: update_wave(
                 actor=request.user,
                 wave_id=wave.pk,
-                version=version,
+                expected_version=version,
                 changes=changes,
             ),
             "See the wave as it is now",
@@ -251,7 +252,7 @@ def research_stakeholder_edit(request: HttpRequest, pk: int) -> HttpResponse:
             lambda version, changes: update_stakeholder(
                 actor=request.user,
                 stakeholder_id=stakeholder.pk,
-                version=version,
+                expected_version=version,
                 changes=changes,
             ),
             "See them as they are now",
@@ -280,7 +281,7 @@ def research_stakeholder_withdraw(request: HttpRequest, pk: int) -> HttpResponse
     except ValueError:
         version = -1
     try:
-        withdraw_stakeholder(actor=request.user, stakeholder_id=stakeholder.pk, version=version)
+        withdraw_stakeholder(actor=request.user, stakeholder_id=stakeholder.pk, expected_version=version)
     except ConflictError as error:
         return conflict(
             request, error, back_url=reverse("web:research_stakeholder_edit", args=[pk]), back_label="See them again"
@@ -401,7 +402,7 @@ def research_interview_edit(request: HttpRequest, pk: int) -> HttpResponse:
             lambda version, changes: update_interview(
                 actor=request.user,
                 interview_id=interview.pk,
-                version=version,
+                expected_version=version,
                 changes=changes,
             ),
             "See the interview as it is now",
@@ -487,24 +488,18 @@ def research_sampling(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.GET:
         if form.is_valid():
-            wave = waves_visible_to(request.user).filter(pk=form.cleaned_data["wave"]).first()
-            if wave is None:
-                form.add_error("wave", "Choose a wave.")
-                status = 400
-            else:
-                candidates = candidates_for(request.user, wave)
-                in_programme = set(
-                    Partnership.objects.filter(programme_id=wave.programme_id).values_list("pk", flat=True)
-                )
-                names = {pk: name for pk, name in areas if pk in in_programme}
-                proposals = propose(
-                    candidates,
+            try:
+                sample = propose_sample(
+                    request.user,
+                    wave_id=form.cleaned_data["wave"],
                     quotas=form.quotas(),
                     spreads={Spread(value) for value in form.cleaned_data["spreads"]},
-                    area_names=names,
                 )
-                shown = sorted({choice.candidate.participant_id for p in proposals for choice in p.chosen})
-                record_research_consent_reads(actor=request.user, participant_ids=shown)
+            except InvalidInput as error:
+                form.add_domain_error(error)
+                status = 400
+            else:
+                wave, proposals = sample.wave, sample.areas
         else:
             status = 400
     context = {

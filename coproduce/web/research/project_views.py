@@ -16,14 +16,9 @@ from coproduce.audit.context import audited_as_export
 from coproduce.core.errors import DomainError, NotFound
 from coproduce.research.qdpx import MAX_QDPX_BYTES, QDPX_CONTENT_TYPE
 from coproduce.research.selectors import codebooks_visible_to
+from coproduce.research.selectors.project_exchange import project_transcripts, team_coders
 from coproduce.research.services.coding import record_transcript_list_read
-from coproduce.research.services.project_exchange import (
-    ImportResult,
-    export_project_qdpx,
-    import_project_qdpx,
-    project_transcripts,
-    team_coders,
-)
+from coproduce.research.services.project_exchange import ImportResult, export_project_qdpx, import_project_qdpx
 from coproduce.web.access import require_roles
 from coproduce.web.research.coding_forms import ProjectImportForm
 

@@ -30,18 +30,20 @@ from coproduce.research.selectors import (
     segments_visible_to,
     waves_visible_to,
 )
-from coproduce.research.services.quotes import (
-    NOTE_MAX,
-    TRANSCRIPT_RELATIONS,
+from coproduce.research.selectors.quotes import (
     QuoteFilters,
     agreed_to_quotation,
     attribution_for,
-    audit_quote_reads,
     quotes_in_bank,
+    with_codes,
+)
+from coproduce.research.services.quotes import (
+    NOTE_MAX,
+    TRANSCRIPT_RELATIONS,
+    audit_quote_reads,
     remove_quote,
     select_quote,
     update_quote_note,
-    with_codes,
 )
 from coproduce.web.access import require_roles
 from coproduce.web.forms import GovukForm
@@ -261,7 +263,7 @@ def research_quote_note(request: HttpRequest, pk: int) -> HttpResponse:
             update_quote_note(
                 actor=request.user,
                 quote_id=quote.pk,
-                version=form.cleaned_data["version"],
+                expected_version=form.cleaned_data["version"],
                 note=form.cleaned_data["note"],
             )
         except NotFound as error:

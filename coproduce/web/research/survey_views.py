@@ -26,6 +26,7 @@ from coproduce.reporting.exports import ExportTable, Value, to_csv
 from coproduce.reporting.suppression import THRESHOLD, grid_with_totals, suppress
 from coproduce.research.models import Survey, SurveyPoint, SurveyQuestion
 from coproduce.research.selectors import surveys_visible_to
+from coproduce.research.selectors.surveys import opened_on
 from coproduce.research.services import surveys as services
 from coproduce.research.survey_results import (
     QuestionResults,
@@ -147,7 +148,7 @@ def research_survey(request: HttpRequest, pk: int) -> HttpResponse:
         "points": list(survey.points.all()),
         "is_draft": survey.status == Survey.Status.DRAFT,
         "is_open": survey.status == Survey.Status.OPEN,
-        "opened_on": services.opened_on(survey),
+        "opened_on": opened_on(survey),
         "invited": counts["invited"],
         "answered": counts["answered"],
     }
@@ -170,7 +171,7 @@ def research_survey_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 services.update_survey(
                     actor=request.user,
                     survey_id=survey.pk,
-                    version=version,
+                    expected_version=version,
                     changes=data,
                 )
             except ConflictError as error:
@@ -190,7 +191,7 @@ def research_survey_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _survey_action(request: HttpRequest, pk: int, act: Callable[..., Any], done: str) -> HttpResponse:
     survey = _survey(request, pk)
     try:
-        act(actor=request.user, survey_id=survey.pk, version=_version(request))
+        act(actor=request.user, survey_id=survey.pk, expected_version=_version(request))
     except ConflictError as error:
         return _conflict(request, error, survey)
     except DomainError as error:
@@ -259,8 +260,10 @@ def _question_page(request: HttpRequest, survey: Survey, question: SurveyQuestio
             "required": data["required"],
         }
         if question is None:
-            return services.add_question(version=data["version"], **where, **fields)
-        return services.update_question(question_id=question.pk, version=data["version"], changes=fields, **where)
+            return services.add_question(expected_version=data["version"], **where, **fields)
+        return services.update_question(
+            question_id=question.pk, expected_version=data["version"], changes=fields, **where
+        )
 
     title = "Add a question" if question is None else "Change a question"
     return _part_page(request, survey, form, save, title, "Question saved.")
@@ -317,8 +320,8 @@ def _point_page(request: HttpRequest, survey: Survey, point: SurveyPoint | None)
     def save(data: dict[str, Any]) -> Any:
         version = data.pop("version")
         if point is None:
-            return services.add_point(version=version, **where, **data)
-        return services.update_point(point_id=point.pk, version=version, changes=data, **where)
+            return services.add_point(expected_version=version, **where, **data)
+        return services.update_point(point_id=point.pk, expected_version=version, changes=data, **where)
 
     title = "Add a point in their journey" if point is None else "Change a point in their journey"
     return _part_page(request, survey, form, save, title, "Saved.")

@@ -21,22 +21,24 @@ from coproduce.programmes.standing import standing_of
 from coproduce.research.models import Transcript
 from coproduce.research.redaction import Suggestion
 from coproduce.research.selectors import waves_visible_to
+from coproduce.research.selectors.transcripts import (
+    interviewee_label,
+    interviews_awaiting_transcript,
+    may_read_original,
+    policy_of,
+    reviewed_suggestions,
+    transcripts_for,
+)
 from coproduce.research.services.transcripts import (
     STALE,
     delete_transcript,
-    interviewee_label,
-    interviews_awaiting_transcript,
     mark_ready_for_coding,
-    may_read_original,
-    policy_of,
     record_interview_list_view,
     record_transcript_list_view,
     redact_passage,
     rename_transcript,
     resolve_suggestions,
-    reviewed_suggestions,
     set_transcript_policy,
-    transcripts_for,
     upload_transcript,
     view_original,
     view_transcript,
@@ -233,7 +235,7 @@ def research_transcript_redact(request: HttpRequest, pk: int) -> HttpResponse:
         resolve_suggestions(
             actor=request.user,
             transcript_id=transcript.pk,
-            version=form.cleaned_data["version"],
+            expected_version=form.cleaned_data["version"],
             redact=redact,
             dismiss=dismiss,
         )
@@ -261,7 +263,7 @@ def research_transcript_redact_passage(request: HttpRequest, pk: int) -> HttpRes
         redact_passage(
             actor=request.user,
             transcript_id=transcript.pk,
-            version=data["version"],
+            expected_version=data["version"],
             passage=data["passage"],
             kind=data["kind"],
             replacement=data["replacement"],
@@ -288,7 +290,7 @@ def research_transcript_ready(request: HttpRequest, pk: int) -> HttpResponse:
         mark_ready_for_coding(
             actor=request.user,
             transcript_id=transcript.pk,
-            version=form.cleaned_data["version"],
+            expected_version=form.cleaned_data["version"],
         )
     except ConflictError as error:
         return _stale(request, error, pk)
@@ -314,7 +316,7 @@ def research_transcript_rename(request: HttpRequest, pk: int) -> HttpResponse:
                 rename_transcript(
                     actor=request.user,
                     transcript_id=transcript.pk,
-                    version=form.cleaned_data["version"],
+                    expected_version=form.cleaned_data["version"],
                     title=form.cleaned_data["title"],
                 )
             except ConflictError as error:
@@ -344,7 +346,7 @@ def research_transcript_delete(request: HttpRequest, pk: int) -> HttpResponse:
                 delete_transcript(
                     actor=request.user,
                     transcript_id=transcript.pk,
-                    version=form.cleaned_data["version"],
+                    expected_version=form.cleaned_data["version"],
                 )
             except ConflictError as error:
                 return _stale(request, error, pk)
@@ -394,7 +396,7 @@ def research_transcript_policy(request: HttpRequest) -> HttpResponse:
                     actor=request.user,
                     organisation_id=organisation.pk,
                     keep_unredacted_originals=form.cleaned_data["keep_unredacted_originals"],
-                    version=form.cleaned_data["version"],
+                    expected_version=form.cleaned_data["version"],
                 )
             except ConflictError as error:
                 return conflict(request, error, back_url=request.path, back_label="See the policy as it is now")

@@ -8,16 +8,17 @@ which holds no personal data. A stakeholder who withdraws leaves the same way. Q
 consent to quotation as well.
 
 Evaluation is per programme: an evaluator sees the research data of the programmes they oversee
-(`standing_of(user).programme_ids`) and nothing of another programme's, participants included. Each
+(`standing_of(actor).programme_ids`) and nothing of another programme's, participants included. Each
 function takes an optional `programme_id` to narrow it to one programme (the one a page or an API
 call is about); a programme the evaluator does not oversee gives nothing.
-"""
 
-from typing import Any
+The reads built on these for one area of the work sit beside them, one module per area as in
+services/: coding, project_exchange, quotes, surveys, transcripts.
+"""
 
 from django.db.models import Q, QuerySet
 
-from coproduce.accounts.roles import Role
+from coproduce.accounts.acting import ActingUser
 from coproduce.core.errors import NotFound
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.programmes.models import Programme
@@ -35,19 +36,16 @@ from coproduce.research.models import (
     Transcript,
     Wave,
 )
+from coproduce.research.permissions import is_evaluator
 
 IN_FORCE = Q(consent__withdrawn_at__isnull=True)
 
 
-def _is_evaluator(user: Any) -> bool:
-    return standing_of(user).has(Role.EVALUATOR)
-
-
-def evaluation_programme(user: Any, programme_id: int | None = None) -> Programme:
+def evaluation_programme(actor: ActingUser, programme_id: int | None = None) -> Programme:
     """The programme an evaluation read or change is about: `programme_id` if this person oversees it, else
     (None) the one of theirs that started last. NotFound for one they do not oversee or that does not exist,
     exactly as for a record they may not see, and for someone who oversees none."""
-    programmes = standing_of(user).programmes
+    programmes = standing_of(actor).programmes
     if programme_id is None:
         if not programmes:
             raise NotFound("No such programme.")
@@ -58,32 +56,32 @@ def evaluation_programme(user: Any, programme_id: int | None = None) -> Programm
     return found
 
 
-def overseen_programme_ids(user: Any, programme_id: int | None = None) -> list[int]:
+def overseen_programme_ids(actor: ActingUser, programme_id: int | None = None) -> list[int]:
     """The programmes whose research data this person may see: those they oversee, or only `programme_id`
     when given (none at all if they do not oversee it)."""
-    overseen = standing_of(user).programme_ids
+    overseen = standing_of(actor).programme_ids
     if programme_id is not None:
         return [programme_id] if programme_id in overseen else []
     return sorted(overseen)
 
 
-def research_consents_visible_to(user: Any, *, programme_id: int | None = None) -> QuerySet[ResearchConsent]:
+def research_consents_visible_to(actor: ActingUser, *, programme_id: int | None = None) -> QuerySet[ResearchConsent]:
     """Evaluators: every research consent in force of the participants of the programmes they oversee.
     A participant: their own, whatever its state. Their keyworker and area manager: those of the
     participants they may see (to record changes)."""
-    if _is_evaluator(user):
+    if is_evaluator(actor):
         return ResearchConsent.objects.filter(
-            IN_FORCE, participant__partnership__programme_id__in=overseen_programme_ids(user, programme_id)
+            IN_FORCE, participant__partnership__programme_id__in=overseen_programme_ids(actor, programme_id)
         )
-    return ResearchConsent.objects.filter(participant__in=participants_visible_to(user))
+    return ResearchConsent.objects.filter(participant__in=participants_visible_to(actor))
 
 
-def stakeholders_visible_to(user: Any, *, programme_id: int | None = None) -> QuerySet[Stakeholder]:
+def stakeholders_visible_to(actor: ActingUser, *, programme_id: int | None = None) -> QuerySet[Stakeholder]:
     """Evaluators: stakeholders of their programmes who have not withdrawn. Nobody else."""
-    if not _is_evaluator(user):
+    if not is_evaluator(actor):
         return Stakeholder.objects.none()
     return Stakeholder.objects.filter(
-        withdrawn_on__isnull=True, programme_id__in=overseen_programme_ids(user, programme_id)
+        withdrawn_on__isnull=True, programme_id__in=overseen_programme_ids(actor, programme_id)
     )
 
 
@@ -96,37 +94,51 @@ def _interviewee_in_force(prefix: str = "") -> Q:
     )
 
 
-def waves_visible_to(user: Any, *, programme_id: int | None = None) -> QuerySet[Wave]:
-    if not _is_evaluator(user):
+def waves_visible_to(actor: ActingUser, *, programme_id: int | None = None) -> QuerySet[Wave]:
+    if not is_evaluator(actor):
         return Wave.objects.none()
-    return Wave.objects.filter(programme_id__in=overseen_programme_ids(user, programme_id))
+    return Wave.objects.filter(programme_id__in=overseen_programme_ids(actor, programme_id))
 
 
-def interviews_visible_to(user: Any, *, programme_id: int | None = None) -> QuerySet[Interview]:
+def interviews_visible_to(actor: ActingUser, *, programme_id: int | None = None) -> QuerySet[Interview]:
     """Evaluators: interviews of their programmes whose interviewee has not withdrawn. Nobody else."""
-    if not _is_evaluator(user):
+    if not is_evaluator(actor):
         return Interview.objects.none()
     return Interview.objects.filter(
-        _interviewee_in_force(), wave__programme_id__in=overseen_programme_ids(user, programme_id)
+        _interviewee_in_force(), wave__programme_id__in=overseen_programme_ids(actor, programme_id)
     )
 
 
-def transcripts_visible_to(user: Any, *, programme_id: int | None = None) -> QuerySet[Transcript]:
+def transcripts_visible_to(actor: ActingUser, *, programme_id: int | None = None) -> QuerySet[Transcript]:
     """Evaluators: transcripts of interviews they may see, and survey answers, of their programmes.
     Nobody else."""
-    if not _is_evaluator(user):
+    if not is_evaluator(actor):
         return Transcript.objects.none()
     return Transcript.objects.filter(
         Q(source=Transcript.Source.SURVEY) | _interviewee_in_force("interview__"),
-        wave__programme_id__in=overseen_programme_ids(user, programme_id),
+        wave__programme_id__in=overseen_programme_ids(actor, programme_id),
     )
 
 
-def segments_visible_to(user: Any, *, programme_id: int | None = None) -> QuerySet[CodedSegment]:
-    return CodedSegment.objects.filter(transcript__in=transcripts_visible_to(user, programme_id=programme_id))
+def segments_visible_to(actor: ActingUser, *, programme_id: int | None = None) -> QuerySet[CodedSegment]:
+    return CodedSegment.objects.filter(transcript__in=transcripts_visible_to(actor, programme_id=programme_id))
 
 
-def quotes_visible_to(user: Any, *, programme_id: int | None = None) -> QuerySet[Quote]:
+def own_segments(actor: ActingUser, transcript: Transcript) -> QuerySet[CodedSegment]:
+    """The segments this coder applied to the transcript, not the consensus, in the order of the text.
+
+    Coding is independent: the coding page and the API's `coder=me` show a coder only their own;
+    everyone's are side by side only on the comparison.
+    """
+    return (
+        segments_visible_to(actor)
+        .filter(transcript=transcript, coder_id=actor.pk, is_consensus=False)
+        .select_related("code")
+        .order_by("start", "end", "code__name", "pk")
+    )
+
+
+def quotes_visible_to(actor: ActingUser, *, programme_id: int | None = None) -> QuerySet[Quote]:
     """Quotes from transcripts the evaluator may see, whose speaker agreed to be quoted."""
     agreed = (
         Q(transcript__source=Transcript.Source.SURVEY)
@@ -139,28 +151,28 @@ def quotes_visible_to(user: Any, *, programme_id: int | None = None) -> QuerySet
             transcript__interview__research_consent__quotation=True,
         )
     )
-    return Quote.objects.filter(transcript__in=transcripts_visible_to(user, programme_id=programme_id)).filter(agreed)
+    return Quote.objects.filter(transcript__in=transcripts_visible_to(actor, programme_id=programme_id)).filter(agreed)
 
 
-def codebooks_visible_to(user: Any, *, programme_id: int | None = None) -> QuerySet[Codebook]:
-    if not _is_evaluator(user):
+def codebooks_visible_to(actor: ActingUser, *, programme_id: int | None = None) -> QuerySet[Codebook]:
+    if not is_evaluator(actor):
         return Codebook.objects.none()
-    return Codebook.objects.filter(programme_id__in=overseen_programme_ids(user, programme_id))
+    return Codebook.objects.filter(programme_id__in=overseen_programme_ids(actor, programme_id))
 
 
-def codes_visible_to(user: Any, *, programme_id: int | None = None) -> QuerySet[Code]:
-    return Code.objects.filter(codebook__in=codebooks_visible_to(user, programme_id=programme_id))
+def codes_visible_to(actor: ActingUser, *, programme_id: int | None = None) -> QuerySet[Code]:
+    return Code.objects.filter(codebook__in=codebooks_visible_to(actor, programme_id=programme_id))
 
 
-def surveys_visible_to(user: Any, *, programme_id: int | None = None) -> QuerySet[Survey]:
-    if not _is_evaluator(user):
+def surveys_visible_to(actor: ActingUser, *, programme_id: int | None = None) -> QuerySet[Survey]:
+    if not is_evaluator(actor):
         return Survey.objects.none()
-    return Survey.objects.filter(programme_id__in=overseen_programme_ids(user, programme_id))
+    return Survey.objects.filter(programme_id__in=overseen_programme_ids(actor, programme_id))
 
 
-def open_invitations_for(user: Any) -> QuerySet[SurveyInvitation]:
+def open_invitations_for(actor: ActingUser) -> QuerySet[SurveyInvitation]:
     """A participant's own survey invitations still to answer, on open surveys."""
-    participant_id = standing_of(user).participant_id
+    participant_id = standing_of(actor).participant_id
     if participant_id is None:
         return SurveyInvitation.objects.none()
     return SurveyInvitation.objects.filter(
