@@ -13,7 +13,7 @@ from django.utils import timezone
 from coproduce.accounts.models import User, normalise_mobile
 from coproduce.accounts.roles import Role
 from coproduce.audit.models import AuditEvent
-from coproduce.audit.services import record_event, record_events
+from coproduce.audit.services import record_event, record_events, record_participant_reads
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput, validate_model
 from coproduce.notifications import events as notify
@@ -672,8 +672,6 @@ def record_participant_view(*, actor: Any, participant: Participant) -> None:
 
 def record_participant_list_view(*, actor: Any, participant_ids: Iterable[int]) -> None:
     """Audit that participants' names (personal data) were shown in a list, one event each, one query."""
-    from coproduce.audit.services import record_participant_reads
-
     record_participant_reads(
         actor=actor,
         participant_ids=participant_ids,

@@ -27,7 +27,7 @@ from django.db.models import QuerySet
 from lxml import etree
 
 from coproduce.audit.models import AuditEvent
-from coproduce.audit.services import record_event
+from coproduce.audit.services import record_event, record_participant_reads
 from coproduce.core.errors import NotAllowed, NotFound
 from coproduce.research.models import Code, Codebook, CodedSegment
 from coproduce.research.selectors import codebooks_visible_to, interviewee_participant_id, segments_visible_to
@@ -161,8 +161,6 @@ def export_segments(
 
 
 def _audit_export(*, actor: Any, participant_ids: set[int | None]) -> None:
-    from coproduce.audit.services import record_participant_reads
-
     record_participant_reads(
         actor=actor,
         participant_ids=sorted(pid for pid in participant_ids if pid is not None),

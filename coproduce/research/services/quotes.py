@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 
 from coproduce.audit.models import AuditEvent
-from coproduce.audit.services import record_event
+from coproduce.audit.services import record_event, record_participant_reads
 from coproduce.core.errors import NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput, validate_model
 from coproduce.research.models import CodedSegment, Interview, Quote, Transcript
@@ -247,8 +247,6 @@ def with_codes(quotes: list[Quote]) -> list[QuoteRow]:
 
 def audit_quote_reads(*, actor: Any, quotes: list[Quote], action: str) -> None:
     """One audit event per quoted participant shown or exported, in one query."""
-    from coproduce.audit.services import record_participant_reads
-
     ids = sorted({pid for quote in quotes if (pid := interviewee_participant_id(quote.transcript)) is not None})
     if not ids:
         return
