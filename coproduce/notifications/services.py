@@ -13,9 +13,14 @@ from functools import partial
 from typing import Any
 
 import rules
+from django.contrib.auth.tokens import default_token_generator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
+from coproduce.accounts.models import normalise_mobile
+from coproduce.accounts.shared_mobile import participant_accounts_on, phone_token_generator
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event, record_events
 from coproduce.core.errors import ConflictError, NotAllowed, NotFound
@@ -484,12 +489,6 @@ def send_sign_in_link(*, typed: str) -> Message | None:
     so nobody learns whether (or how many) accounts exist. Audited against each participant the
     number or address belongs to.
     """
-    from django.contrib.auth.tokens import default_token_generator
-    from django.utils.encoding import force_bytes
-    from django.utils.http import urlsafe_base64_encode
-
-    from coproduce.accounts.models import normalise_mobile
-    from coproduce.accounts.shared_mobile import participant_accounts_on, phone_token_generator
     from coproduce.notifications.events import link
 
     typed = typed.strip()

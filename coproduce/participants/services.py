@@ -7,8 +7,11 @@ from typing import Any
 
 import rules
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from coproduce.accounts.models import User, normalise_mobile
 from coproduce.accounts.roles import Role
@@ -17,6 +20,7 @@ from coproduce.audit.services import record_event, record_events, record_partici
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput, validate_model
 from coproduce.notifications import events as notify
+from coproduce.notifications.services import queue_direct
 from coproduce.participants.models import (
     AvailabilitySlot,
     Child,
@@ -695,10 +699,6 @@ def issue_sign_in_link(*, actor: Any, participant_id: int, send_by: str = "") ->
     password is set (it is derived from the password hash) or after PASSWORD_RESET_TIMEOUT.
     Returns None if the record has neither an email address nor a mobile number. Audited.
     """
-    from django.contrib.auth.tokens import default_token_generator
-    from django.utils.encoding import force_bytes
-    from django.utils.http import urlsafe_base64_encode
-
     if send_by not in SEND_SIGN_IN_LINK_BY:
         raise InvalidInput({"send_by": ["Choose how to give them the link."]})
     with transaction.atomic():
@@ -736,8 +736,6 @@ def issue_sign_in_link(*, actor: Any, participant_id: int, send_by: str = "") ->
             changed_fields=changed,
         )
         if send_by:
-            from coproduce.notifications.services import queue_direct
-
             queue_direct(
                 actor=actor,
                 participant=participant,
