@@ -23,7 +23,8 @@ from django.urls import reverse
 from coproduce.directory.hsds.exporter import export_directory, export_tabular
 from coproduce.directory.hsds.importer import import_hsds_json, import_hsds_tabular
 from coproduce.directory.models import DirectoryOrganisation, Phone, Service, TaxonomyTerm
-from coproduce.directory.selectors import barrier_taxonomy, services_editable_by
+from coproduce.directory.selectors import services_editable_by
+from coproduce.directory.services import barrier_taxonomy
 from coproduce.plans.models import Barrier
 from tests.personas import Personas
 from tests.referrals.factories import PartnerEntryFactory, PartnerServiceFactory

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from coproduce.directory.hsds.validate import STANDARD_DIR
 from coproduce.directory.models import Address, DirectoryOrganisation, Schedule, Service
-from coproduce.directory.selectors import barrier_taxonomy
+from coproduce.directory.services import barrier_taxonomy
 from coproduce.plans.models import Barrier
 from tests.directory.factories import (
     AddressFactory,
