@@ -78,6 +78,9 @@ def _audit(actor: Any, action: str, request: SubjectAccessRequest, changed_field
 
 
 def _prepare_on_commit(request: SubjectAccessRequest) -> None:
+    # Imported here: subject_access/tasks.py imports this module, and the worker finds a queued task by
+    # its path (coproduce.subject_access.tasks.prepare_subject_access_copy),
+    # so the task stays there and queueing it is the one call back.
     from coproduce.subject_access.tasks import prepare_subject_access_copy
 
     request_id, number = request.pk, request.preparation_number

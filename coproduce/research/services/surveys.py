@@ -155,6 +155,9 @@ def open_survey(*, actor: Any, survey_id: int, version: int) -> Survey:
         survey.bump_version()
         survey.save()
         _audit(actor, AuditEvent.Action.CHANGE, survey, ["status"])
+        # Imported here: research/tasks.py imports this module, and the worker finds a queued task by
+        # its path (coproduce.research.tasks.send_survey_invitations),
+        # so the task stays there and queueing it is the one call back.
         from coproduce.research.tasks import send_survey_invitations
 
         transaction.on_commit(lambda: send_survey_invitations.enqueue())
