@@ -9,6 +9,7 @@ with its slowing-down after wrong codes) and marks the session as verified.
 Every change here is a change of someone's sign-in and is audited against their account.
 """
 
+from base64 import b32encode
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,8 +84,6 @@ class Setup:
     @property
     def key_to_type(self) -> str:
         """The secret in base32, in groups of four, as authenticator apps ask for it."""
-        from base64 import b32encode
-
         key = b32encode(self.device.bin_key).decode().rstrip("=")
         return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
 

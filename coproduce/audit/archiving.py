@@ -51,6 +51,8 @@ from coproduce.audit.partitions import (
     partitions,
 )
 from coproduce.audit.sealing import fields_of
+from coproduce.audit.services import record_event
+from coproduce.audit.verification import verify_audit_log
 
 ARCHIVE_KIND = "coproduce.audit.archive"
 ARCHIVE_FORMAT = 1
@@ -122,9 +124,6 @@ def archive_month(month: datetime.date, *, today: datetime.date | None = None) -
     """Archive one month (see the module's docstring). Raises ArchiveError, changing nothing,
     if the month is not old enough, not all sealed, already archived, or its seals do not verify.
     Call it outside a transaction (a command or a task)."""
-    from coproduce.audit.services import record_event
-    from coproduce.audit.verification import verify_audit_log
-
     month = month_start(month)
     if month >= first_month_kept(today):
         raise ArchiveError(

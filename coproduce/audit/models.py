@@ -88,7 +88,8 @@ def _converter(field: models.Field[Any, Any], connection: Any, now: Any) -> Any:
 
 def _request_sealing(using: str) -> None:
     # Here rather than in the audit helpers so that every way of appending events asks for
-    # them to be sealed, including the services that bulk-create events themselves.
+    # them to be sealed, including the services that bulk-create events themselves. Imported
+    # here because scheduling sits above the models (it queues the task that seals them).
     from coproduce.audit.scheduling import request_sealing
 
     request_sealing(using=using)

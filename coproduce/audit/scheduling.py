@@ -53,6 +53,9 @@ def _queue_seal_task() -> None:
 def queue_seal_task(*, after: datetime.timedelta | None = None) -> bool:
     """Queue the seal task to run `after` from now (default: one interval), unless one is already
     on its way. Returns whether this call queued it."""
+    # Imported here: tasks.py imports this module, and the worker finds a queued task by
+    # its path (coproduce.audit.tasks.seal_audit_log_task),
+    # so the task stays there and queueing it is the one call back.
     from coproduce.audit.tasks import seal_audit_log_task
 
     task = seal_audit_log_task
@@ -80,6 +83,7 @@ def seal_task_started() -> None:
 
 def can_queue_later() -> bool:
     """Whether the task backend can run a task later (the database backend) rather than at once."""
+    # Imported here, as in queue_seal_task.
     from coproduce.audit.tasks import seal_audit_log_task
 
     return bool(seal_audit_log_task.get_backend().supports_defer)

@@ -28,7 +28,7 @@ from django.db.backends.utils import CursorWrapper
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from coproduce.audit.checkpoints import Checkpoint, CheckpointFile, Resumption, checkpoint_file
+from coproduce.audit.checkpoints import Checkpoint, CheckpointFile, checkpoint_file
 from coproduce.audit.hashing import (
     EVENT_COLUMNS,
     FORMAT_VERSION,
@@ -240,34 +240,6 @@ def write_checkpoints(store: CheckpointFile, *, sealed_now: set[int] | None = No
             previous_sequence, previous_hash = seal.sequence, seal.seal_hash
         store.append([checkpoint_of(seal) for seal in newer])
         return len(newer)
-
-
-def resume_checkpoints(*, reason: str) -> Resumption:
-    """Let the checkpoint file carry on from the database's last seal, as it is now: after the
-    database was restored from a backup older than the file's last checkpoint, or when the file
-    was lost. Refused unless the database's own seals and events check out, and `reason` says why.
-    The file keeps every line it had; verification reports what the resumption set aside."""
-    from coproduce.audit.verification import verify_audit_log
-
-    if not reason.strip():
-        raise SealingError("Say why the checkpoints resume from the database (for example which backup was restored).")
-    report = verify_audit_log(against_checkpoints=False)
-    if not report.ok:
-        raise SealingError(f"The database's own seals do not check out, so the file cannot resume: {report.summary()}")
-    store = checkpoint_file()
-    with run_alone(SEALER_RUN) as alone:
-        if not alone:
-            raise SealingError("A sealer is at work: try again in a minute.")
-        with store.locked():
-            last = AuditSeal.objects.defer("event_digests").order_by("-sequence").first()
-            resumption = Resumption(
-                after_sequence=last.sequence if last else 0,
-                seal_hash=last.seal_hash if last else NO_PREVIOUS_SEAL,
-                reason=reason.strip(),
-                at=timezone.now().isoformat(timespec="seconds"),
-            )
-            store.append([resumption])
-    return resumption
 
 
 def _final_id_ceiling(wait_seconds: float) -> tuple[int | None, str]:

@@ -28,7 +28,8 @@ from coproduce.audit.hashing import (
     unpack_digests,
 )
 from coproduce.audit.models import AuditArchive, AuditEvent, AuditSeal, AuditVerification
-from coproduce.audit.sealing import fields_of, unsealed_events
+from coproduce.audit.sealing import SEALER_RUN, SealingError, fields_of, unsealed_events
+from coproduce.core.locks import run_alone
 
 # A seal this recent may not be in the file yet: its sealer writes it just after committing.
 CHECKPOINT_WRITE_ALLOWANCE = datetime.timedelta(minutes=1)
@@ -459,3 +460,29 @@ def _tell_administrators(report: VerificationReport, listed: str) -> int:
         recipient_list=addresses,
     )
     return len(addresses)
+
+
+def resume_checkpoints(*, reason: str) -> Resumption:
+    """Let the checkpoint file carry on from the database's last seal, as it is now: after the
+    database was restored from a backup older than the file's last checkpoint, or when the file
+    was lost. Refused unless the database's own seals and events check out, and `reason` says why.
+    The file keeps every line it had; verification reports what the resumption set aside."""
+    if not reason.strip():
+        raise SealingError("Say why the checkpoints resume from the database (for example which backup was restored).")
+    report = verify_audit_log(against_checkpoints=False)
+    if not report.ok:
+        raise SealingError(f"The database's own seals do not check out, so the file cannot resume: {report.summary()}")
+    store = checkpoint_file()
+    with run_alone(SEALER_RUN) as alone:
+        if not alone:
+            raise SealingError("A sealer is at work: try again in a minute.")
+        with store.locked():
+            last = AuditSeal.objects.defer("event_digests").order_by("-sequence").first()
+            resumption = Resumption(
+                after_sequence=last.sequence if last else 0,
+                seal_hash=last.seal_hash if last else NO_PREVIOUS_SEAL,
+                reason=reason.strip(),
+                at=timezone.now().isoformat(timespec="seconds"),
+            )
+            store.append([resumption])
+    return resumption

@@ -19,6 +19,9 @@ import time
 import tracemalloc
 from dataclasses import dataclass
 
+# The app's modules are imported inside the functions below: this script sets Django up (main) before
+# any model can be loaded.
+
 LOAD_TARGET_SECONDS = 60.0
 PAGE_TARGET_MS = 300.0
 # A report laid out as a PDF with its charts on request (WeasyPrint draws every SVG): a download

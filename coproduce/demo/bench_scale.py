@@ -31,6 +31,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+# The app's modules are imported inside the functions below: this script sets Django up (main) before
+# any model can be loaded.
+
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 DEFAULT_SEED = 2013
 WARM_UPS = 2

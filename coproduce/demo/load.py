@@ -28,6 +28,9 @@ from typing import Any
 from coproduce.demo.bench_scale import DEFAULT_SEED, DOC, ROOT, database_env, ensure_database, machine, write_section
 
 P95_TARGET_MS = 300.0
+# The app's modules are imported inside the functions below: this script sets Django up (main) before
+# any model can be loaded.
+
 SPAWN_RATE = 5  # users started per second
 # Seconds between the last sign-in and the start of the statistics (loadtest/locustfile.py): the
 # pages asked for while the sign-ins' password hashing held the workers finish in that time.

@@ -10,8 +10,10 @@ import datetime
 import random
 from typing import TYPE_CHECKING, Any
 
+from coproduce.accounts.roles import Role
 from coproduce.participants.models import Participant
 from coproduce.plans.models import Appointment, Goal, JobSearchEntry, ProgressArea, ProgressCheck, ProgressScore, Step
+from coproduce.programmes.models import StaffMember
 from coproduce.voice.models import Feedback, GroupSession, Invitation, Request
 
 if TYPE_CHECKING:
@@ -435,9 +437,6 @@ def _group_sessions(builder: "_Builder", requests: list[tuple[Request, str]]) ->
 
 
 def _manager_user(builder: "_Builder", area: str) -> Any:
-    from coproduce.accounts.roles import Role
-    from coproduce.programmes.models import StaffMember
-
     manager = (
         StaffMember.objects.filter(partnership=builder.partnerships[area], roles__role=Role.PARTNERSHIP_MANAGER)
         .select_related("user")

@@ -38,12 +38,9 @@ DAY_NAMES = {
 }
 # A service whose details nobody has confirmed for this long is flagged to the people who keep it.
 CHECK_AGAIN_AFTER = datetime.timedelta(days=183)
-
-
-def _barrier_taxonomy_id() -> uuid.UUID:
-    from coproduce.directory.services import BARRIER_TAXONOMY_ID
-
-    return BARRIER_TAXONOMY_ID
+# Deterministic ids: every install publishes the barrier taxonomy under the same UUIDs.
+BARRIER_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://coproduce.scot/hsds/taxonomies/barriers")
+BARRIER_TAXONOMY_ID = uuid.uuid5(BARRIER_NAMESPACE, "taxonomy")
 
 
 def day_code(day: int | str | None) -> str | None:
@@ -76,7 +73,7 @@ def with_listing_details(services: QuerySet[Service]) -> QuerySet[Service]:
     return services.select_related("organization", "last_checked_by").prefetch_related(
         Prefetch(
             "attributes",
-            queryset=Attribute.objects.filter(taxonomy_term__taxonomy_detail_id=_barrier_taxonomy_id())
+            queryset=Attribute.objects.filter(taxonomy_term__taxonomy_detail_id=BARRIER_TAXONOMY_ID)
             .select_related("taxonomy_term")
             .order_by("taxonomy_term__name"),
             to_attr="need_tags",
@@ -135,7 +132,7 @@ def search_services(
                 Attribute.objects.filter(
                     service=OuterRef("pk"),
                     taxonomy_term__code=need,
-                    taxonomy_term__taxonomy_detail_id=_barrier_taxonomy_id(),
+                    taxonomy_term__taxonomy_detail_id=BARRIER_TAXONOMY_ID,
                 )
             )
         )

@@ -28,13 +28,16 @@ from coproduce.directory.models import (
     Taxonomy,
     TaxonomyTerm,
 )
-from coproduce.directory.selectors import DAY_CODES, organisations_editable_by, services_editable_by
+from coproduce.directory.selectors import (
+    BARRIER_NAMESPACE,
+    BARRIER_TAXONOMY_ID,
+    DAY_CODES,
+    organisations_editable_by,
+    services_editable_by,
+)
 from coproduce.plans.models import Barrier
 from coproduce.programmes.standing import standing_of
 
-# Deterministic ids: every install publishes the barrier taxonomy under the same UUIDs.
-BARRIER_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://coproduce.scot/hsds/taxonomies/barriers")
-BARRIER_TAXONOMY_ID = uuid.uuid5(BARRIER_NAMESPACE, "taxonomy")
 BARRIER_TAXONOMY_NAME = "Coproduce barriers and needs"
 BARRIER_TAXONOMY_DESCRIPTION = (
     "The barriers to work that people in the programme tell us about, used to match them with services "

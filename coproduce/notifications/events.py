@@ -7,18 +7,34 @@ Nothing here decides who may do what: the calling service has already checked th
 """
 
 import datetime
+import uuid
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from coproduce.accounts.acting import ActingUser
-from coproduce.accounts.models import User
-from coproduce.notifications.models import Message
+from coproduce.accounts.models import User, normalise_mobile
+from coproduce.accounts.shared_mobile import participant_accounts_on, phone_token_generator
+from coproduce.audit.models import AuditEvent
+from coproduce.audit.services import record_events
+from coproduce.notifications.models import Channel, Message
 from coproduce.notifications.scheduling import at_local, reminder_times
 from coproduce.notifications.selectors import message_settings_of
-from coproduce.notifications.services import cancel_waiting, queue_for_enquirer, queue_for_participant, queue_for_staff
+from coproduce.notifications.services import (
+    cancel_waiting,
+    queue_direct,
+    queue_for_enquirer,
+    queue_for_participant,
+    queue_for_staff,
+)
+from coproduce.participants.models import Participant
+from coproduce.programmes.models import StaffMember
 
 
 def link(url_name: str, *args: Any) -> str:
@@ -201,8 +217,6 @@ def step_offered(*, actor: ActingUser, step: Any, participant: Any) -> None:
 
 def referral_sent(*, actor: ActingUser, referral: Any) -> None:
     """The participant hears it went (never where); the receiving organisation's staff hear it waits."""
-    from coproduce.programmes.models import StaffMember
-
     participant = referral.participant
     participant_told(
         actor=actor,
@@ -285,45 +299,62 @@ def survey_invited(*, invitation: Any, participant: Any) -> None:
     )
 
 
-def requests_due(*, today: datetime.date) -> int:
-    """Once a day, each partnership manager who asked for it hears that requests for a copy of
-    someone's data are due within a week or late (run by `send_messages`; the key holds the day,
-    so running every 5 minutes sends one a day). Returns how many managers were told."""
-    from coproduce.accounts.roles import Role
-    from coproduce.notifications.models import StaffContactPreference, StaffTopic
-    from coproduce.programmes.models import StaffMember
-    from coproduce.subject_access.models import SubjectAccessRequest
-    from coproduce.subject_access.selectors import DUE_SOON_DAYS
+def send_sign_in_link(*, typed: str) -> Message | None:
+    """Someone asks for a sign-in link by typing their mobile number or email address.
 
-    # Topics are a JSON list, which SQLite cannot search inside: the few staff choices are read here.
-    wanting = [
-        preference.user_id
-        for preference in StaffContactPreference.objects.only("user_id", "topics")
-        if StaffTopic.REQUESTS_DUE in preference.topics
-    ]
-    told = 0
-    managers = StaffMember.objects.filter(
-        user_id__in=wanting, is_active=True, roles__role=Role.PARTNERSHIP_MANAGER, partnership__isnull=False
-    ).select_related("user", "partnership")
-    for manager in managers.distinct():
-        if manager.partnership is None:
-            continue
-        due = SubjectAccessRequest.objects.filter(
-            participant__partnership_id=manager.partnership.pk,
-            kind=SubjectAccessRequest.Kind.MADE_TO_STAFF,
-            due_on__lte=today + datetime.timedelta(days=DUE_SOON_DAYS),
-        ).exclude(status=SubjectAccessRequest.Status.RELEASED)
-        if not due.exists():
-            continue
-        timings = message_settings_of(manager.partnership.programme_id)
-        if staff_told(
+    An email address belongs to one account: a one-time "choose a password" link (the one a
+    keyworker can make) goes to it. A mobile number may be shared by a family
+    (coproduce/accounts/shared_mobile.py): one text goes to it, with a link proving the phone,
+    which asks who is signing in only once it is opened. The same one message, the same work,
+    for one account or several; nothing for none, and the caller answers the same either way,
+    so nobody learns whether (or how many) accounts exist. Audited against each participant the
+    number or address belongs to.
+    """
+    typed = typed.strip()
+    if "@" in typed:
+        channel, address = Channel.EMAIL, typed.lower()
+        found = Participant.objects.filter(user__email__iexact=address)
+    else:
+        channel, address = Channel.TEXT, normalise_mobile(typed)
+        found = (
+            Participant.objects.filter(user__in=participant_accounts_on(address))
+            if address
+            else Participant.objects.none()
+        )
+    participants = list(
+        found.filter(anonymised_at__isnull=True, user__is_active=True)
+        .select_related("user", "partnership")
+        .order_by("user_id")
+    )
+    if not participants:
+        return None
+    participant = participants[0]
+    user = participant.user
+    if user is None:
+        return None
+    uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
+    if channel == Channel.TEXT:
+        url = link("web:sign_in_by_phone", uidb64, phone_token_generator.make_token(user))
+    else:
+        url = link("web:set_password", uidb64, default_token_generator.make_token(user))
+    with transaction.atomic():
+        record_events(
             actor=None,
-            user=manager.user,
-            template="staff-requests-due",
-            key=f"staff-requests-due:{manager.user_id}:{today.isoformat()}",
-            url_name="web:subject_access_list",
-            partnership_id=manager.partnership_id,
-            due_at=max(at_local(today, timings.morning_reminder_time), timezone.now()),
-        ):
-            told += 1
-    return told
+            actor_role="public",
+            action=AuditEvent.Action.CHANGE,
+            records=[(Participant._meta.label, someone.pk, someone.pk) for someone in participants],
+            changed_fields=["sign_in_link"],
+            purpose="Asked for a sign-in link",
+        )
+        # The message is kept with the oldest account on the number: one message, however many.
+        created = queue_direct(
+            actor=None,
+            participant=participant,
+            user=None,
+            channel=channel,
+            to=address,
+            template="sign-in-link",
+            key=f"sign-in-link:{user.pk}:{timezone.now().isoformat()}:{uuid.uuid4().hex[:8]}",
+            personalisation={"link": url},
+        )
+    return created[0] if created else None

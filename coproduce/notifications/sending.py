@@ -9,6 +9,7 @@ provider is first asked whether it already has a message with our reference, so 
 import datetime
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -18,12 +19,13 @@ from coproduce.notifications.backends import NotAvailable, PermanentError, Tempo
 from coproduce.notifications.models import Channel, ContactPreference, Message
 from coproduce.notifications.scheduling import outside_quiet_hours
 from coproduce.notifications.selectors import message_settings_of
-from coproduce.notifications.services import CHANNEL_CONSENT
 from coproduce.notifications.templates import TEMPLATES, Audience, render
 from coproduce.participants.models import Consent
 
 # A claim older than this belonged to a run that died: the message may be claimed again.
 STALE_CLAIM = datetime.timedelta(minutes=10)
+
+CHANNEL_CONSENT = {Channel.TEXT: Consent.Purpose.CONTACT_BY_SMS, Channel.EMAIL: Consent.Purpose.CONTACT_BY_EMAIL}
 
 
 def due_messages(now: datetime.datetime | None = None) -> list[int]:
@@ -135,8 +137,6 @@ def send_message_now(message_id: int, now: datetime.datetime | None = None) -> s
 def poll_receipts(*, since: datetime.timedelta = datetime.timedelta(days=3)) -> int:
     """Ask the provider how the messages sent lately got on (when its callback cannot reach us).
     Returns how many changed."""
-    from coproduce.notifications.services import record_receipt
-
     sender = backend()
     changed = 0
     sent = Message.objects.filter(status=Message.Status.SENT, sent_at__gte=timezone.now() - since).exclude(
@@ -150,3 +150,41 @@ def poll_receipts(*, since: datetime.timedelta = datetime.timedelta(days=3)) -> 
         if status and record_receipt(provider_id=provider_id, reference=str(message_id), status=status):
             changed += 1
     return changed
+
+
+RECEIPT_STATUSES = {
+    "delivered": Message.Status.DELIVERED,
+    "permanent-failure": Message.Status.PERMANENT_FAILURE,
+    "temporary-failure": Message.Status.FAILED,
+    "technical-failure": Message.Status.FAILED,
+}
+
+
+def record_receipt(*, provider_id: str, reference: str, status: str) -> Message | None:
+    """Keep a delivery receipt (from Notify's callback or from polling). Unknown messages and states
+    in between ("sending", "created") are ignored; a receipt never moves a delivered message back."""
+    new_status = RECEIPT_STATUSES.get(status)
+    if new_status is None:
+        return None
+    with transaction.atomic():
+        found = Message.objects.select_for_update().filter(provider_id=provider_id).first() if provider_id else None
+        if found is None and reference.isdigit():
+            found = Message.objects.select_for_update().filter(pk=int(reference)).first()
+        if found is None or found.status not in (Message.Status.SENT, Message.Status.SENDING):
+            return found
+        found.status, found.status_at = new_status, timezone.now()
+        found.status_reason = {
+            Message.Status.PERMANENT_FAILURE: "The number or address does not work",
+            Message.Status.FAILED: "The phone or inbox did not take it in time",
+        }.get(new_status, "")
+        if provider_id and not found.provider_id:
+            found.provider_id = provider_id
+        found.save(update_fields=["status", "status_at", "status_reason", "provider_id", "updated_at"])
+        record_event(
+            actor=None,
+            action=AuditEvent.Action.CHANGE,
+            record=found,
+            participant_id=found.participant_id,
+            changed_fields=["status"],
+        )
+    return found

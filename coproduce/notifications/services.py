@@ -7,7 +7,6 @@ A message's text and personalisation never go into the audit, only which templat
 """
 
 import datetime
-import uuid
 from collections.abc import Iterable
 from functools import partial
 from typing import Any
@@ -35,13 +34,13 @@ from coproduce.notifications.models import (
 )
 from coproduce.notifications.scheduling import outside_quiet_hours, parse_quiet_hours
 from coproduce.notifications.selectors import message_settings_of
+from coproduce.notifications.sending import CHANNEL_CONSENT
+from coproduce.notifications.tasks import send_message
 from coproduce.notifications.templates import TEMPLATES, Audience
 from coproduce.participants.models import Consent, Enquiry, Participant
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.programmes.models import Partnership
 from coproduce.programmes.standing import standing_of
-
-CHANNEL_CONSENT = {Channel.TEXT: Consent.Purpose.CONTACT_BY_SMS, Channel.EMAIL: Consent.Purpose.CONTACT_BY_EMAIL}
 
 
 def _save_or_conflict(row: Any, conflict: str) -> None:
@@ -227,8 +226,6 @@ def update_message_settings(
 
 
 def _start_sending(messages: list[Message]) -> None:
-    from coproduce.notifications.tasks import send_message
-
     now = timezone.now()
     for message in messages:
         if message.send_after <= now and message.status == Message.Status.QUEUED:
@@ -438,110 +435,3 @@ def _cancel(messages: Any, reason: str) -> int:
 def cancel_waiting(*, subject: str, reason: str) -> int:
     """Cancel the messages still waiting about `subject` ("appointment:12"): what they say is no longer true."""
     return _cancel(Message.objects.filter(subject=subject, status=Message.Status.QUEUED), reason)
-
-
-RECEIPT_STATUSES = {
-    "delivered": Message.Status.DELIVERED,
-    "permanent-failure": Message.Status.PERMANENT_FAILURE,
-    "temporary-failure": Message.Status.FAILED,
-    "technical-failure": Message.Status.FAILED,
-}
-
-
-def record_receipt(*, provider_id: str, reference: str, status: str) -> Message | None:
-    """Keep a delivery receipt (from Notify's callback or from polling). Unknown messages and states
-    in between ("sending", "created") are ignored; a receipt never moves a delivered message back."""
-    new_status = RECEIPT_STATUSES.get(status)
-    if new_status is None:
-        return None
-    with transaction.atomic():
-        found = Message.objects.select_for_update().filter(provider_id=provider_id).first() if provider_id else None
-        if found is None and reference.isdigit():
-            found = Message.objects.select_for_update().filter(pk=int(reference)).first()
-        if found is None or found.status not in (Message.Status.SENT, Message.Status.SENDING):
-            return found
-        found.status, found.status_at = new_status, timezone.now()
-        found.status_reason = {
-            Message.Status.PERMANENT_FAILURE: "The number or address does not work",
-            Message.Status.FAILED: "The phone or inbox did not take it in time",
-        }.get(new_status, "")
-        if provider_id and not found.provider_id:
-            found.provider_id = provider_id
-        found.save(update_fields=["status", "status_at", "status_reason", "provider_id", "updated_at"])
-        record_event(
-            actor=None,
-            action=AuditEvent.Action.CHANGE,
-            record=found,
-            participant_id=found.participant_id,
-            changed_fields=["status"],
-        )
-    return found
-
-
-def send_sign_in_link(*, typed: str) -> Message | None:
-    """Someone asks for a sign-in link by typing their mobile number or email address.
-
-    An email address belongs to one account: a one-time "choose a password" link (the one a
-    keyworker can make) goes to it. A mobile number may be shared by a family
-    (coproduce/accounts/shared_mobile.py): one text goes to it, with a link proving the phone,
-    which asks who is signing in only once it is opened. The same one message, the same work,
-    for one account or several; nothing for none, and the caller answers the same either way,
-    so nobody learns whether (or how many) accounts exist. Audited against each participant the
-    number or address belongs to.
-    """
-    from django.contrib.auth.tokens import default_token_generator
-    from django.utils.encoding import force_bytes
-    from django.utils.http import urlsafe_base64_encode
-
-    from coproduce.accounts.models import normalise_mobile
-    from coproduce.accounts.shared_mobile import participant_accounts_on, phone_token_generator
-    from coproduce.notifications.events import link
-
-    typed = typed.strip()
-    if "@" in typed:
-        channel, address = Channel.EMAIL, typed.lower()
-        found = Participant.objects.filter(user__email__iexact=address)
-    else:
-        channel, address = Channel.TEXT, normalise_mobile(typed)
-        found = (
-            Participant.objects.filter(user__in=participant_accounts_on(address))
-            if address
-            else Participant.objects.none()
-        )
-    participants = list(
-        found.filter(anonymised_at__isnull=True, user__is_active=True)
-        .select_related("user", "partnership")
-        .order_by("user_id")
-    )
-    if not participants:
-        return None
-    participant = participants[0]
-    user = participant.user
-    if user is None:
-        return None
-    uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
-    if channel == Channel.TEXT:
-        url = link("web:sign_in_by_phone", uidb64, phone_token_generator.make_token(user))
-    else:
-        url = link("web:set_password", uidb64, default_token_generator.make_token(user))
-    with transaction.atomic():
-        record_events(
-            actor=None,
-            actor_role="public",
-            action=AuditEvent.Action.CHANGE,
-            records=[(Participant._meta.label, someone.pk, someone.pk) for someone in participants],
-            changed_fields=["sign_in_link"],
-            purpose="Asked for a sign-in link",
-        )
-        # The message is kept with the oldest account on the number: one message, however many.
-        created = queue_direct(
-            actor=None,
-            participant=participant,
-            user=None,
-            channel=channel,
-            to=address,
-            template="sign-in-link",
-            key=f"sign-in-link:{user.pk}:{timezone.now().isoformat()}:{uuid.uuid4().hex[:8]}",
-            personalisation={"link": url},
-        )
-    return created[0] if created else None

@@ -13,7 +13,7 @@ from django.utils import timezone
 from coproduce.accounts.acting import ActingUser
 from coproduce.offline.models import VisitMark
 from coproduce.participants.selectors import participants_visible_to
-from coproduce.plans.models import Appointment, ProgressArea, ProgressCheck, ProgressScore, Step
+from coproduce.plans.models import Appointment, Contact, ProgressArea, ProgressCheck, ProgressScore, Step
 from coproduce.programmes.standing import standing_of
 
 OPEN_STEP_STATES = (Step.State.OFFERED, Step.State.AGREED)
@@ -96,8 +96,6 @@ def visit_data(actor: ActingUser, now: datetime.datetime | None = None) -> dict[
     reference, interpreter, open steps (with their versions), booked appointments from today,
     their latest progress check (the version a new one starts from) and the forms' choices.
     Nothing else goes onto the phone. Six queries, however many people are marked."""
-    from coproduce.plans.models import Contact
-
     now = now or timezone.now()
     marks = list(
         visit_marks_for(actor, now).prefetch_related(

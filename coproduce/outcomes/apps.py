@@ -6,4 +6,5 @@ class OutcomesConfig(AppConfig):
     label = "outcomes"
 
     def ready(self) -> None:
+        # Registers this app's rules (checked with rules.has_perm), once the app registry is ready.
         from coproduce.outcomes import permissions  # noqa: F401

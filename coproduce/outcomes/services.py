@@ -25,6 +25,7 @@ from coproduce.outcomes.selectors import (
     sustainment_checks_visible_to,
     work_wishes_visible_to,
 )
+from coproduce.outcomes.tasks import schedule_sustainment_checks
 from coproduce.participants.models import Participant
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.plans.models import Goal
@@ -88,8 +89,6 @@ def _clean_job_terms(outcome: Outcome) -> None:
 def _schedule_checks(outcome: Outcome) -> None:
     if outcome.kind != Outcome.Kind.JOB_START:
         return
-    from coproduce.outcomes.tasks import schedule_sustainment_checks
-
     outcome_id = outcome.pk
     transaction.on_commit(lambda: schedule_sustainment_checks.enqueue(outcome_id))
 

@@ -1,17 +1,16 @@
 """Reads of participants and enquiries. Every page, API route, export and report goes through these."""
 
 import datetime
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Aggregate, CharField, Count, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Aggregate, CharField, Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from coproduce.accounts.roles import Role
 from coproduce.core.errors import NotFound
-from coproduce.participants.models import Consent, CoverShare, Enquiry, Participant
+from coproduce.participants.models import Child, Consent, CoverShare, Enquiry, Participant
+from coproduce.programmes.models import StaffMember
 from coproduce.programmes.standing import standing_of
 
 
@@ -109,14 +108,6 @@ def not_seen_since(today: datetime.date | None = None) -> datetime.date:
     return today - datetime.timedelta(days=settings.COPRODUCE_NOT_SEEN_DAYS)
 
 
-def with_last_contact(participants: QuerySet[Participant]) -> QuerySet[Participant]:
-    """Annotate `last_contact_on` as a subquery, so that the rows can still be counted and aggregated."""
-    from coproduce.plans.models import Contact
-
-    latest = Contact.objects.filter(participant=OuterRef("pk")).order_by("-happened_on").values("happened_on")[:1]
-    return participants.annotate(last_contact_on=Subquery(latest))
-
-
 class _JoinedYears(Aggregate):
     """Birth years joined with commas, in one aggregate: GROUP_CONCAT on SQLite, STRING_AGG on PostgreSQL."""
 
@@ -132,8 +123,6 @@ class _JoinedYears(Aggregate):
 
 def with_child_birth_years(participants: QuerySet[Participant]) -> QuerySet[Participant]:
     """Annotate `child_birth_years` ("2015,2018" or None) as a subquery, instead of a query for the children."""
-    from coproduce.participants.models import Child
-
     years = (
         Child.objects.filter(participant=OuterRef("pk"))
         .order_by()
@@ -147,24 +136,6 @@ def with_child_birth_years(participants: QuerySet[Participant]) -> QuerySet[Part
 def birth_years(joined: str | None) -> list[int]:
     """The years `with_child_birth_years` joined, oldest child first."""
     return sorted(int(year) for year in (joined or "").split(",") if year)
-
-
-def caseload_for(
-    user: Any, *, search: str = "", status: str = "", not_seen_only: bool = False
-) -> QuerySet[Participant]:
-    """The keyworker's own caseload, searchable by name or reference, with the last contact."""
-    actor = standing_of(user)
-    if actor.staff_member is None or not actor.has(Role.KEYWORKER):
-        return Participant.objects.none()
-    participants = participants_visible_to(user).filter(keyworker_id=actor.staff_member.pk)
-    participants = filter_participants(participants, search=search, status=status)
-    participants = with_last_contact(participants)
-    if not_seen_only:
-        cutoff = not_seen_since()
-        participants = participants.filter(status=Participant.Status.ACTIVE).filter(
-            Q(last_contact_on__lt=cutoff) | Q(last_contact_on__isnull=True)
-        )
-    return participants.order_by("family_name", "given_name", "pk")
 
 
 def filter_participants(
@@ -187,35 +158,8 @@ def filter_participants(
     return participants
 
 
-def caseload_counts(user: Any, matching: QuerySet[Participant] | None = None) -> dict[str, int]:
-    """Counts for the caseload page header, in one query.
-
-    With `matching` (the caseload as filtered on the page), also `matching`: how many of them there
-    are, so that the page's pagination needs no count query of its own.
-    """
-    actor = standing_of(user)
-    if actor.staff_member is None or not actor.has(Role.KEYWORKER):
-        return {"total": 0, "active": 0, "paused": 0, "closed": 0, "not_seen": 0, "matching": 0}
-    cutoff = not_seen_since()
-    own = with_last_contact(participants_visible_to(user).filter(keyworker_id=actor.staff_member.pk))
-    active = Q(status=Participant.Status.ACTIVE)
-    extra: dict[str, Any] = {}
-    if matching is not None:
-        extra["matching"] = Count("pk", filter=Q(pk__in=matching.order_by().values("pk")))
-    return own.aggregate(
-        **extra,
-        total=Count("pk"),
-        active=Count("pk", filter=active),
-        paused=Count("pk", filter=Q(status=Participant.Status.PAUSED)),
-        closed=Count("pk", filter=Q(status=Participant.Status.CLOSED)),
-        not_seen=Count("pk", filter=active & (Q(last_contact_on__lt=cutoff) | Q(last_contact_on__isnull=True))),
-    )
-
-
 def caseload_sizes_in_partnership(user: Any) -> QuerySet[Any]:
     """Per keyworker in the manager's area: how many active, paused and closed participants."""
-    from coproduce.programmes.models import StaffMember
-
     actor = standing_of(user)
     if not actor.has(Role.PARTNERSHIP_MANAGER) or actor.partnership_id is None:
         return StaffMember.objects.none()
@@ -234,90 +178,6 @@ def caseload_sizes_in_partnership(user: Any) -> QuerySet[Any]:
 def consents_visible_to(user: Any) -> QuerySet[Consent]:
     """Consents of the participants this person may see, and no others."""
     return Consent.objects.filter(participant__in=participants_visible_to(user))
-
-
-def participant_record(
-    user: Any,
-    participant_id: int,
-    *,
-    contacts_limit: int | None = None,
-    annotate: Callable[[QuerySet[Participant]], QuerySet[Participant]] | None = None,
-) -> Participant | None:
-    """One participant this person may see, with everything their record pages show, or None.
-
-    Loaded in a fixed number of queries however long the record is: keyworker, area, household,
-    consents, the latest assessment with its barriers (as `latest_assessments`, at most one) and
-    the contacts newest first (as `recent_contacts`, the latest `contacts_limit` if given), with
-    `contact_count`, `last_contact_on` and `child_birth_years` (see `birth_years`). `annotate` adds
-    a page's own subqueries to the same query.
-    """
-    from coproduce.plans.models import Assessment, Contact
-
-    contacts = Contact.objects.select_related("recorded_by").order_by("-happened_on", "-pk")
-    if contacts_limit is not None:
-        contacts = contacts[:contacts_limit]
-    latest_assessment = Assessment.objects.prefetch_related("barriers").order_by("-assessed_on", "-pk")[:1]
-    count_contacts = (
-        Contact.objects.filter(participant=OuterRef("pk"))
-        .order_by()
-        .values("participant")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    participants = with_child_birth_years(with_last_contact(participants_visible_to(user).filter(pk=participant_id)))
-    if annotate is not None:
-        participants = annotate(participants)
-    return (
-        participants.annotate(contact_count=Coalesce(Subquery(count_contacts), 0))
-        .select_related("keyworker__user", "keyworker__organisation", "partnership", "user")
-        .prefetch_related(
-            Prefetch(
-                "consents",
-                queryset=Consent.objects.select_related("organisation", "given_by", "withdrawn_by").order_by(
-                    "-given_at", "-pk"
-                ),
-            ),
-            Prefetch("assessments", queryset=latest_assessment, to_attr="latest_assessments"),
-            Prefetch("contacts", queryset=contacts, to_attr="recent_contacts"),
-        )
-        .first()
-    )
-
-
-def area_participants(
-    user: Any,
-    *,
-    search: str = "",
-    status: str = "",
-    keyworker_id: int | None = None,
-    keyworker_name: str = "",
-    not_seen_only: bool = False,
-) -> QuerySet[Participant]:
-    """Everyone in the partnership manager's area, searchable, with their keyworker and last contact.
-
-    `keyworker_name` keeps the people whose keyworker's name has every word typed in it.
-    """
-    from coproduce.programmes.models import StaffMember
-
-    actor = standing_of(user)
-    if not actor.has(Role.PARTNERSHIP_MANAGER) or actor.partnership_id is None:
-        return Participant.objects.none()
-    participants = participants_visible_to(user).filter(partnership_id=actor.partnership_id)
-    participants = filter_participants(participants, search=search, status=status)
-    if keyworker_id is not None:
-        participants = participants.filter(keyworker_id=keyworker_id)
-    if keyworker_name.split():
-        # The area's keyworkers are few beside its participants: find them first, then their people.
-        keyworkers = StaffMember.objects.filter(partnership_id=actor.partnership_id)
-        for word in keyworker_name.split():
-            keyworkers = keyworkers.filter(user__display_name__icontains=word)
-        participants = participants.filter(keyworker_id__in=keyworkers.values("pk"))
-    participants = with_last_contact(participants)
-    if not_seen_only:
-        participants = participants.filter(status=Participant.Status.ACTIVE).filter(
-            Q(last_contact_on__lt=not_seen_since()) | Q(last_contact_on__isnull=True)
-        )
-    return participants.select_related("keyworker__user").order_by("family_name", "given_name", "pk")
 
 
 def visible_participant(user: Any, participant_id: int) -> Participant:

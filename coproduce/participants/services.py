@@ -7,16 +7,20 @@ from typing import Any
 
 import rules
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from coproduce.accounts.models import User, normalise_mobile
 from coproduce.accounts.roles import Role
 from coproduce.audit.models import AuditEvent
-from coproduce.audit.services import record_event, record_events
+from coproduce.audit.services import record_event, record_events, record_participant_reads
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput, validate_model
 from coproduce.notifications import events as notify
+from coproduce.notifications.services import queue_direct
 from coproduce.participants.models import (
     AvailabilitySlot,
     Child,
@@ -672,8 +676,6 @@ def record_participant_view(*, actor: Any, participant: Participant) -> None:
 
 def record_participant_list_view(*, actor: Any, participant_ids: Iterable[int]) -> None:
     """Audit that participants' names (personal data) were shown in a list, one event each, one query."""
-    from coproduce.audit.services import record_participant_reads
-
     record_participant_reads(
         actor=actor,
         participant_ids=participant_ids,
@@ -697,10 +699,6 @@ def issue_sign_in_link(*, actor: Any, participant_id: int, send_by: str = "") ->
     password is set (it is derived from the password hash) or after PASSWORD_RESET_TIMEOUT.
     Returns None if the record has neither an email address nor a mobile number. Audited.
     """
-    from django.contrib.auth.tokens import default_token_generator
-    from django.utils.encoding import force_bytes
-    from django.utils.http import urlsafe_base64_encode
-
     if send_by not in SEND_SIGN_IN_LINK_BY:
         raise InvalidInput({"send_by": ["Choose how to give them the link."]})
     with transaction.atomic():
@@ -738,8 +736,6 @@ def issue_sign_in_link(*, actor: Any, participant_id: int, send_by: str = "") ->
             changed_fields=changed,
         )
         if send_by:
-            from coproduce.notifications.services import queue_direct
-
             queue_direct(
                 actor=actor,
                 participant=participant,

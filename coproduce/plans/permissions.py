@@ -5,13 +5,12 @@ from typing import Any
 import rules
 
 from coproduce.participants.permissions import is_anonymised, is_the_participant, is_their_keyworker, manages_their_area
+from coproduce.participants.selectors import covered_by
+from coproduce.programmes.standing import standing_of
 
 
 @rules.predicate
 def is_covering_keyworker(user: Any, participant: Any) -> bool:
-    from coproduce.participants.selectors import covered_by
-    from coproduce.programmes.standing import standing_of
-
     actor = standing_of(user)
     if participant is None or actor.staff_member is None:
         return False

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from coproduce.audit.models import AuditEvent
-from coproduce.audit.services import record_event, record_events
+from coproduce.audit.services import record_event, record_events, record_participant_reads
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput, validate_model
 from coproduce.directory.models import Service
@@ -636,8 +636,6 @@ def record_referral_view(*, actor: Any, referral: Referral) -> None:
 
 def record_referral_list_view(*, actor: Any, referrals: Iterable[Referral]) -> None:
     """Audit that participants' names were shown in a list of referrals (an inbox), one event each, one query."""
-    from coproduce.audit.services import record_participant_reads
-
     record_participant_reads(
         actor=actor,
         participant_ids=sorted({referral.participant_id for referral in referrals}),

@@ -49,7 +49,7 @@ from coproduce.accounts.roles import Role
 from coproduce.budgets.models import BudgetPot, Spend
 from coproduce.core.errors import NotAllowed
 from coproduce.directory.models import Attribute, Service
-from coproduce.directory.services import BARRIER_TAXONOMY_ID
+from coproduce.directory.selectors import BARRIER_TAXONOMY_ID
 from coproduce.outcomes.models import Outcome
 from coproduce.participants.models import Enquiry, HeardAbout, Participant
 from coproduce.plans.models import Assessment, AssessmentBarrier, Barrier

@@ -34,8 +34,11 @@ from itertools import combinations
 from typing import Any
 
 import numpy as np
+from django.contrib.auth import get_user_model
 
 from coproduce.accounts.acting import ActingUser
+from coproduce.research.models import Code, CodedSegment
+from coproduce.research.selectors import codes_visible_to, transcripts_visible_to
 
 Value = Hashable | None  # a coder's decision on one unit; None when they made none
 
@@ -336,10 +339,6 @@ def agreement_for(actor: ActingUser, scope: AgreementScope) -> AgreementResult:
     The codes compared are the chosen codebook's, or else every code used in the scope. Four
     queries whatever the amount of coding.
     """
-    from django.contrib.auth import get_user_model
-
-    from coproduce.research.models import Code, CodedSegment
-    from coproduce.research.selectors import codes_visible_to, transcripts_visible_to
 
     transcripts = (
         transcripts_visible_to(actor, programme_id=scope.programme_id).filter(segments__is_consensus=False).distinct()

@@ -6,4 +6,5 @@ class ResearchConfig(AppConfig):
     label = "research"
 
     def ready(self) -> None:
+        # Registers this app's rules (checked with rules.has_perm), once the app registry is ready.
         from coproduce.research import permissions  # noqa: F401

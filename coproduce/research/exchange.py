@@ -25,7 +25,7 @@ from lxml import etree
 
 from coproduce.accounts.acting import ActingUser
 from coproduce.audit.models import AuditEvent
-from coproduce.audit.services import record_event
+from coproduce.audit.services import record_event, record_participant_reads
 from coproduce.core.errors import NotFound
 from coproduce.research.models import Code, Codebook, CodedSegment
 from coproduce.research.permissions import refuse_unless_evaluator
@@ -153,8 +153,6 @@ def export_segments(
 
 
 def _audit_export(*, actor: ActingUser, participant_ids: set[int | None]) -> None:
-    from coproduce.audit.services import record_participant_reads
-
     record_participant_reads(
         actor=actor,
         participant_ids=sorted(pid for pid in participant_ids if pid is not None),

@@ -7,4 +7,5 @@ class SubjectAccessConfig(AppConfig):
     verbose_name = "Subject access"
 
     def ready(self) -> None:
+        # Registers this app's rules (checked with rules.has_perm), once the app registry is ready.
         from coproduce.subject_access import permissions  # noqa: F401

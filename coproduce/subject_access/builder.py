@@ -26,16 +26,29 @@ from django.utils import timezone
 from coproduce.accounts.models import User
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.selectors import events_shown_to_the_participant
+from coproduce.budgets.models import Spend
 from coproduce.budgets.selectors import spends_visible_to
 from coproduce.core.errors import NotFound
 from coproduce.notifications.models import Channel, Message
 from coproduce.notifications.selectors import messages_visible_to
 from coproduce.notifications.templates import render as render_message
-from coproduce.outcomes.models import Outcome, SustainmentCheck, WorkWish
+from coproduce.outcomes.models import ContractType, Outcome, Sector, SustainmentCheck, WorkWish
 from coproduce.outcomes.selectors import outcomes_visible_to, work_wishes_visible_to
 from coproduce.participants.models import AvailabilitySlot, Child, Consent, CoverShare, Enquiry, Participant
 from coproduce.participants.selectors import consents_visible_to, participants_visible_to
-from coproduce.plans.models import Appointment, Assessment, AssessmentBarrier, Contact, Goal, ProgressScore, Step
+from coproduce.plans.models import (
+    Appointment,
+    Assessment,
+    AssessmentBarrier,
+    Contact,
+    Goal,
+    JobSearchEntry,
+    ProgressArea,
+    ProgressCheck,
+    ProgressCheckDraft,
+    ProgressScore,
+    Step,
+)
 from coproduce.plans.selectors.contacts import appointments_visible_to, contacts_visible_to
 from coproduce.plans.selectors.job_search import job_search_entries_visible_to
 from coproduce.plans.selectors.plan import goals_visible_to
@@ -46,7 +59,7 @@ from coproduce.referrals.selectors import referrals_visible_to
 from coproduce.research.models import Interview, Quote, ResearchConsent, SurveyInvitation, Transcript
 from coproduce.research.selectors import research_consents_visible_to
 from coproduce.subject_access.wording import record_name, role_name
-from coproduce.voice.models import Invitation
+from coproduce.voice.models import Feedback, Invitation, Request, Topic
 from coproduce.voice.selectors import feedback_visible_to, invitations_visible_to, requests_visible_to
 
 FORMAT_VERSION = "2"
@@ -524,8 +537,6 @@ def _appointments(reader: Reader, pid: int) -> list[dict[str, Any]]:
 
 
 def _progress_checks(reader: Reader, pid: int) -> list[dict[str, Any]]:
-    from coproduce.plans.models import ProgressCheck
-
     checks = (
         reader.rows(progress_checks_visible_to, ProgressCheck, participant_id=pid)
         .select_related("recorded_by")
@@ -552,8 +563,6 @@ def _progress_checks(reader: Reader, pid: int) -> list[dict[str, Any]]:
 
 def _unfinished_progress_check(reader: Reader, pid: int) -> dict[str, Any] | None:
     """The progress check they started and have not sent: the answers kept so far, and when (one query)."""
-    from coproduce.plans.models import ProgressArea, ProgressCheckDraft
-
     draft = reader.rows(progress_drafts_visible_to, ProgressCheckDraft, participant_id=pid).first()
     if draft is None:
         return None
@@ -574,8 +583,6 @@ def _unfinished_progress_check(reader: Reader, pid: int) -> dict[str, Any] | Non
 
 
 def _job_search_log(reader: Reader, pid: int) -> list[dict[str, Any]]:
-    from coproduce.plans.models import JobSearchEntry
-
     entries = (
         reader.rows(job_search_entries_visible_to, JobSearchEntry, participant_id=pid)
         .select_related("recorded_by")
@@ -596,8 +603,6 @@ def _job_search_log(reader: Reader, pid: int) -> list[dict[str, Any]]:
 
 
 def _work_wish(reader: Reader, pid: int) -> dict[str, Any] | None:
-    from coproduce.outcomes.models import ContractType
-
     wish = reader.rows(work_wishes_visible_to, WorkWish, participant_id=pid).select_related("recorded_by").first()
     if wish is None:
         return None
@@ -611,8 +616,6 @@ def _work_wish(reader: Reader, pid: int) -> dict[str, Any] | None:
 
 
 def _requests(reader: Reader, pid: int) -> list[dict[str, Any]]:
-    from coproduce.voice.models import Request, Topic
-
     requests = (
         reader.rows(requests_visible_to, Request, participant_id=pid)
         .select_related("group_session")
@@ -638,8 +641,6 @@ def _requests(reader: Reader, pid: int) -> list[dict[str, Any]]:
 
 
 def _feedback(reader: Reader, pid: int) -> list[dict[str, Any]]:
-    from coproduce.voice.models import Feedback
-
     feedback = reader.rows(feedback_visible_to, Feedback, participant_id=pid).order_by("created_at", "pk")
     return [
         {"given_at": when(item.created_at), "text": item.text, "anonymous_to_keyworker": item.anonymous_to_keyworker}
@@ -770,8 +771,6 @@ def _rating(rating: ServiceRating | None) -> dict[str, Any] | None:
 
 
 def _outcomes(reader: Reader, pid: int) -> list[dict[str, Any]]:
-    from coproduce.outcomes.models import ContractType, Sector
-
     outcomes = (
         reader.rows(outcomes_visible_to, Outcome, participant_id=pid)
         .select_related("recorded_by")
@@ -806,8 +805,6 @@ def _outcomes(reader: Reader, pid: int) -> list[dict[str, Any]]:
 
 
 def _money_spent(reader: Reader, pid: int) -> list[dict[str, Any]]:
-    from coproduce.budgets.models import Spend
-
     spends = (
         reader.rows(spends_visible_to, Spend, participant_id=pid)
         .select_related("pot", "goal", "requested_by", "decided_by")

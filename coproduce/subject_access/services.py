@@ -35,6 +35,7 @@ from coproduce.core.validation import InvalidInput
 from coproduce.participants.models import Participant
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.plans.models import Contact
+from coproduce.programmes.standing import standing_of
 from coproduce.subject_access.builder import CopyScope, build_copy
 from coproduce.subject_access.deadlines import MOST_MONTHS_OF_EXTENSION, due_date
 from coproduce.subject_access.models import NoteDecision, PreparedCopy, SubjectAccessRequest
@@ -79,6 +80,9 @@ def _audit(
 
 
 def _prepare_on_commit(request: SubjectAccessRequest) -> None:
+    # Imported here: subject_access/tasks.py imports this module, and the worker finds a queued task by
+    # its path (coproduce.subject_access.tasks.prepare_subject_access_copy),
+    # so the task stays there and queueing it is the one call back.
     from coproduce.subject_access.tasks import prepare_subject_access_copy
 
     request_id, number = request.pk, request.preparation_number
@@ -137,8 +141,6 @@ def ask_for_own_copy(*, actor: ActingUser) -> SubjectAccessRequest:
 
 
 def _own_participant_id(actor: ActingUser) -> int:
-    from coproduce.programmes.standing import standing_of
-
     participant_id = standing_of(actor).participant_id
     if participant_id is None:
         raise NotAllowed("Only a participant can ask for a copy of their own data.")
@@ -510,7 +512,6 @@ def copy_for_download(*, actor: ActingUser, request_id: int) -> tuple[SubjectAcc
     request = requests_visible_to(actor).select_related("participant").filter(pk=request_id).first()
     if request is None:
         raise NotFound("No such request.")
-    from coproduce.programmes.standing import standing_of
 
     is_theirs = standing_of(actor).participant_id == request.participant_id
     # A manager hands over copies of requests made to staff; a participant's own download is theirs alone.

@@ -10,7 +10,8 @@ from collections.abc import Callable
 from django.urls import reverse
 
 from coproduce.directory.models import ServiceAtLocation, TaxonomyTerm
-from coproduce.directory.services import BARRIER_TAXONOMY_ID, ensure_barrier_taxonomy
+from coproduce.directory.selectors import BARRIER_TAXONOMY_ID
+from coproduce.directory.services import ensure_barrier_taxonomy
 from tests.access.matrix import EVERYONE, AccessCase
 from tests.directory.factories import LocationFactory, ServiceAtLocationFactory
 from tests.personas import Personas

@@ -8,6 +8,7 @@ import pytest
 from coproduce.core.errors import NotFound
 from coproduce.directory.models import DirectoryOrganisation, Service, Taxonomy, TaxonomyTerm
 from coproduce.directory.selectors import (
+    BARRIER_TAXONOMY_ID,
     editable_service,
     needs_checking,
     organisations_editable_by,
@@ -15,7 +16,7 @@ from coproduce.directory.selectors import (
     services_editable_by,
     visible_service,
 )
-from coproduce.directory.services import BARRIER_TAXONOMY_ID, barrier_term_id, ensure_barrier_taxonomy
+from coproduce.directory.services import barrier_term_id, ensure_barrier_taxonomy
 from coproduce.plans.models import Barrier
 from tests.directory.factories import (
     DirectoryOrganisationFactory,

@@ -6,7 +6,7 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 
-from coproduce.directory.services import BARRIER_TAXONOMY_ID
+from coproduce.directory.selectors import BARRIER_TAXONOMY_ID
 from coproduce.plans.models import Barrier
 from tests.directory.factories import barrier_term
 from tests.hsds_api.conftest import Directory

@@ -5,7 +5,8 @@ import pytest
 from django.db import connection
 
 from coproduce.participants.models import Participant
-from coproduce.participants.selectors import area_participants, filter_participants
+from coproduce.participants.selectors import filter_participants
+from coproduce.plans.selectors.caseload import area_participants
 from tests.participants.factories import ParticipantFactory
 from tests.personas import Personas
 

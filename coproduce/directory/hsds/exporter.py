@@ -25,6 +25,7 @@ from django.db.models import Q
 
 from coproduce.core.spreadsheets import SafeCsvWriter
 from coproduce.directory.hsds import serialise
+from coproduce.directory.hsds.validate import STANDARD_DIR
 from coproduce.directory.models import (
     Attribute,
     Contact,
@@ -120,8 +121,6 @@ _OBJECT_TABLES = {
 
 
 def _datapackage() -> dict[str, Any]:
-    from coproduce.directory.hsds.validate import STANDARD_DIR
-
     return json.loads((STANDARD_DIR / "hsds-3.0" / "datapackage.json").read_text(encoding="utf-8"))
 
 

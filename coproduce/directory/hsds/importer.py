@@ -61,7 +61,7 @@ from coproduce.directory.hsds import limits
 from coproduce.directory.hsds.fields import FIELDS, REF, STR, DoesNotFit, Field, decode, is_empty
 from coproduce.directory.hsds.scope import NAMED_KINDS, OWNERS, Change, Refused, Scope, label
 from coproduce.directory.hsds.serialise import EXTENSION_KEY
-from coproduce.directory.hsds.validate import STANDARD_DIR, validate_document
+from coproduce.directory.hsds.validate import STANDARD_DIR, schema_names, validate_document
 from coproduce.directory.models import (
     Address,
     Attribute,
@@ -441,8 +441,6 @@ def _walk(batch: _Batch, kind: str, document: dict[str, Any], where: str) -> uui
 
 
 def _schema_names() -> set[str]:
-    from coproduce.directory.hsds.validate import schema_names
-
     return set(schema_names())
 
 

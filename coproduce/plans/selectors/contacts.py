@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from coproduce.participants.models import CoverShare, Participant
 from coproduce.participants.selectors import participants_visible_to
-from coproduce.plans.models import Appointment, Contact
+from coproduce.plans.models import Appointment, Contact, Step
 from coproduce.programmes.standing import standing_of
 
 
@@ -76,8 +76,6 @@ def covering_for(user: Any) -> QuerySet[CoverShare]:
 
 def with_casework_summary(participants: QuerySet[Participant], now: datetime.datetime | None = None) -> QuerySet[Any]:
     """Annotate `next_appointment_at` and `open_steps` (offered or agreed) as subqueries: no extra queries."""
-    from coproduce.plans.models import Step
-
     now = now or timezone.now()
     next_appointment = (
         Appointment.objects.filter(participant=OuterRef("pk"), starts_at__gte=now)

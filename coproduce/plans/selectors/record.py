@@ -1,13 +1,16 @@
 """Everything recorded about a participant, as they may see it ("nothing about me without me")."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
-from coproduce.participants.models import Participant
-from coproduce.participants.selectors import participants_visible_to
+from coproduce.participants.models import Consent, Participant
+from coproduce.participants.selectors import participants_visible_to, with_child_birth_years
 from coproduce.plans.models import Appointment, Assessment, AssessmentBarrier, Contact, ProgressCheck
+from coproduce.plans.selectors.caseload import with_last_contact
 from coproduce.plans.selectors.contacts import contacts_visible_to
 from coproduce.plans.selectors.progress import progress_checks_for
 
@@ -56,4 +59,50 @@ def record_about(user: Any, participant_id: int) -> RecordAbout | None:
         contacts=list(contacts_shown_to(user, participant)),
         progress_checks=list(progress_checks_for(user, participant.pk)),
         appointments=list(appointments),
+    )
+
+
+def participant_record(
+    user: Any,
+    participant_id: int,
+    *,
+    contacts_limit: int | None = None,
+    annotate: Callable[[QuerySet[Participant]], QuerySet[Participant]] | None = None,
+) -> Participant | None:
+    """One participant this person may see, with everything their record pages show, or None.
+
+    Loaded in a fixed number of queries however long the record is: keyworker, area, household,
+    consents, the latest assessment with its barriers (as `latest_assessments`, at most one) and
+    the contacts newest first (as `recent_contacts`, the latest `contacts_limit` if given), with
+    `contact_count`, `last_contact_on` and `child_birth_years` (see `birth_years`). `annotate` adds
+    a page's own subqueries to the same query.
+    """
+    contacts = Contact.objects.select_related("recorded_by").order_by("-happened_on", "-pk")
+    if contacts_limit is not None:
+        contacts = contacts[:contacts_limit]
+    latest_assessment = Assessment.objects.prefetch_related("barriers").order_by("-assessed_on", "-pk")[:1]
+    count_contacts = (
+        Contact.objects.filter(participant=OuterRef("pk"))
+        .order_by()
+        .values("participant")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    participants = with_child_birth_years(with_last_contact(participants_visible_to(user).filter(pk=participant_id)))
+    if annotate is not None:
+        participants = annotate(participants)
+    return (
+        participants.annotate(contact_count=Coalesce(Subquery(count_contacts), 0))
+        .select_related("keyworker__user", "keyworker__organisation", "partnership", "user")
+        .prefetch_related(
+            Prefetch(
+                "consents",
+                queryset=Consent.objects.select_related("organisation", "given_by", "withdrawn_by").order_by(
+                    "-given_at", "-pk"
+                ),
+            ),
+            Prefetch("assessments", queryset=latest_assessment, to_attr="latest_assessments"),
+            Prefetch("contacts", queryset=contacts, to_attr="recent_contacts"),
+        )
+        .first()
     )

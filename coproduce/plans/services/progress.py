@@ -9,8 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from coproduce.audit.models import AuditEvent
+from coproduce.audit.services import record_event
 from coproduce.core.errors import NotAllowed
 from coproduce.core.validation import InvalidInput
+from coproduce.participants.permissions import is_the_participant
 from coproduce.participants.selectors import visible_participant
 from coproduce.plans.models import ProgressArea, ProgressCheck, ProgressCheckDraft, ProgressScore
 from coproduce.programmes.standing import standing_of
@@ -20,8 +22,6 @@ COMMENT_MAX_LENGTH = 2000
 
 def _reader_for(actor: Any, participant: Any, reader: str | None) -> str:
     """The participant always reads for themselves; staff give their own reading unless they say otherwise."""
-    from coproduce.participants.permissions import is_the_participant
-
     if is_the_participant(actor, participant) and standing_of(actor).staff_member is None:
         if reader not in (None, ProgressCheck.Reader.PARTICIPANT):
             raise InvalidInput({"reader": ["You can only give your own reading."]})
@@ -83,8 +83,6 @@ def record_progress_check(
     absent. A new reading never replaces an earlier one, and where the participant's and the
     keyworker's readings differ both are kept. `scores` maps each area to (score, comment).
     """
-    from coproduce.audit.services import record_event
-
     with transaction.atomic():
         participant = visible_participant(actor, participant_id)
         if not rules.has_perm("plans.record_progress_check", actor, participant):
@@ -110,8 +108,6 @@ def record_progress_check(
 
 def _own_participant(actor: Any, participant_id: int) -> Any:
     """The participant, when the actor is that participant: only they fill in their own draft."""
-    from coproduce.participants.permissions import is_the_participant
-
     participant = visible_participant(actor, participant_id)
     if not is_the_participant(actor, participant) or not rules.has_perm(
         "plans.record_progress_check", actor, participant
@@ -134,8 +130,6 @@ def save_progress_answer(
     Starts the draft if there is none. `expected_version` (the draft's version when the screen was
     shown) refuses a change made from an older screen, for example in a second browser tab.
     """
-    from coproduce.audit.services import record_event
-
     if area not in ProgressArea.values:
         raise InvalidInput({"area": ["This is not one of the areas of the progress check."]})
     if score is not None:
@@ -173,8 +167,6 @@ def finish_progress_check(*, actor: Any, participant_id: int) -> ProgressCheck:
 
     At least one area must have a score; the areas they skipped are left out of the check.
     """
-    from coproduce.audit.services import record_event
-
     with transaction.atomic():
         participant = _own_participant(actor, participant_id)
         draft = ProgressCheckDraft.objects.select_for_update().filter(participant=participant).first()

@@ -17,7 +17,7 @@ from django.db import transaction
 from coproduce.accounts.acting import ActingUser
 from coproduce.accounts.roles import Role
 from coproduce.audit.models import AuditEvent
-from coproduce.audit.services import record_event, record_events
+from coproduce.audit.services import record_event, record_events, record_participant_reads
 from coproduce.core.errors import NotFound
 from coproduce.core.validation import InvalidInput, validate_model
 from coproduce.participants.models import Participant
@@ -524,8 +524,6 @@ def record_research_consent_reads(
     *, actor: ActingUser, participant_ids: Iterable[int], action: str = AuditEvent.Action.LIST
 ) -> None:
     """Audit that pseudonymised participants (with what the evaluators know of them) were shown."""
-    from coproduce.audit.services import record_participant_reads
-
     record_participant_reads(
         actor=actor,
         participant_ids=participant_ids,

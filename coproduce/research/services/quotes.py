@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 
 from coproduce.accounts.acting import ActingUser, signed_in
 from coproduce.audit.models import AuditEvent
-from coproduce.audit.services import record_event
+from coproduce.audit.services import record_event, record_participant_reads
 from coproduce.core.errors import NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput, validate_model
 from coproduce.research.models import Quote
@@ -149,8 +149,6 @@ def remove_quote(*, actor: ActingUser, quote_id: int) -> None:
 
 def audit_quote_reads(*, actor: ActingUser, quotes: list[Quote], action: str) -> None:
     """One audit event per quoted participant shown or exported, in one query."""
-    from coproduce.audit.services import record_participant_reads
-
     ids = sorted({pid for quote in quotes if (pid := interviewee_participant_id(quote.transcript)) is not None})
     if not ids:
         return

@@ -153,6 +153,9 @@ def open_survey(*, actor: ActingUser, survey_id: int, expected_version: int) -> 
         survey.bump_version()
         survey.save()
         _audit(actor, AuditEvent.Action.CHANGE, survey, ["status"])
+        # Imported here: research/tasks.py imports this module, and the worker finds a queued task by
+        # its path (coproduce.research.tasks.send_survey_invitations),
+        # so the task stays there and queueing it is the one call back.
         from coproduce.research.tasks import send_survey_invitations
 
         transaction.on_commit(lambda: send_survey_invitations.enqueue())

@@ -29,12 +29,9 @@ from coproduce.participants.models import Consent, Enquiry, Participant
 from coproduce.participants.selectors import (
     birth_years,
     caseload_and_cover,
-    caseload_counts,
-    caseload_for,
     consents_visible_to,
     enquiries_visible_to,
     not_seen_since,
-    participant_record,
     with_child_birth_years,
 )
 from coproduce.participants.services import (
@@ -46,6 +43,7 @@ from coproduce.participants.services import (
     update_participant,
     withdraw_consent,
 )
+from coproduce.plans.selectors.caseload import caseload_counts, caseload_for
 from coproduce.plans.selectors.contacts import (
     appointments_this_week_for,
     covering_for,
@@ -54,6 +52,7 @@ from coproduce.plans.selectors.contacts import (
     with_casework_summary,
 )
 from coproduce.plans.selectors.plan import steps_to_talk_about_for
+from coproduce.plans.selectors.record import participant_record
 from coproduce.programmes.selectors import keyworkers_in, organisations_visible_to
 from coproduce.programmes.standing import standing_of
 from coproduce.referrals.selectors import caseload_referrals_for

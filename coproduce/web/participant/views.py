@@ -17,11 +17,11 @@ from coproduce.participants.models import Participant
 from coproduce.participants.selectors import (
     birth_years,
     earlier_records_of,
-    participant_record,
     participants_visible_to,
 )
 from coproduce.participants.services import record_participant_list_view, record_participant_view
 from coproduce.plans.selectors.contacts import records_hidden_from_participant
+from coproduce.plans.selectors.record import participant_record
 from coproduce.programmes.standing import standing_of
 from coproduce.web.access import require_roles
 from coproduce.web.pagination import paginate

@@ -8,7 +8,7 @@ from django import forms
 from coproduce.core.errors import DomainError
 from coproduce.core.form_messages import NamedErrorsMixin
 from coproduce.core.validation import InvalidInput
-from coproduce.participants.models import Enquiry
+from coproduce.participants.models import Enquiry, Participant
 from coproduce.programmes.models import Organisation, PartnershipMembership, StaffMember
 from coproduce.programmes.services import ROLES_A_MANAGER_GIVES
 from coproduce.web.forms import GovukForm
@@ -230,7 +230,5 @@ class AreaParticipantsFilterForm(GovukForm):
     not_seen = forms.BooleanField(label="Only active people not seen in the last 4 weeks", required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from coproduce.participants.models import Participant
-
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["status"]).choices = [("", "Any status"), *Participant.Status.choices]

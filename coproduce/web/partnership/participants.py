@@ -10,13 +10,13 @@ from coproduce.accounts.roles import Role
 from coproduce.audit.selectors import events_about_participant
 from coproduce.core.errors import ConflictError, DomainError, NotFound
 from coproduce.participants.models import Participant
-from coproduce.participants.selectors import area_participants as area_participants_of
 from coproduce.participants.selectors import not_seen_since, participants_visible_to
 from coproduce.participants.services import (
     reallocate_participant,
     record_participant_list_view,
     record_participant_view,
 )
+from coproduce.plans.selectors.caseload import area_participants as area_participants_of
 from coproduce.web.access import require_roles
 from coproduce.web.pagination import paginate
 from coproduce.web.partnership.common import conflict, managed_partnership

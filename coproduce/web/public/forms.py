@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from coproduce.participants.models import Enquiry, HeardAbout
 from coproduce.web.forms import GovukForm
 
 
@@ -116,8 +117,6 @@ class EnquiryForm(GovukForm):
     website = forms.CharField(required=False, label=_("Leave this empty"), widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, partnerships: list[tuple[int, str]], **kwargs: Any) -> None:
-        from coproduce.participants.models import Enquiry, HeardAbout
-
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["partnership"]).choices = partnerships
         cast(forms.ChoiceField, self.fields["contact_by"]).choices = Enquiry.ContactBy.choices

@@ -26,7 +26,8 @@ from coproduce.accounts.models import User, normalise_mobile
 from coproduce.accounts.shared_mobile import phone_token_generator, who_is_on
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_events
-from coproduce.notifications.services import record_receipt, send_sign_in_link
+from coproduce.notifications.events import send_sign_in_link
+from coproduce.notifications.sending import record_receipt
 from coproduce.web.public.forms import SignInLinkForm, WhoIsSigningInForm
 
 SIGN_IN_LINK_SCOPE = "sign_in_link"

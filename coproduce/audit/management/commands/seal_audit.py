@@ -4,7 +4,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from coproduce.audit.sealing import SealingError, resume_checkpoints, seal_audit_log
+from coproduce.audit.sealing import SealingError, seal_audit_log
+from coproduce.audit.verification import resume_checkpoints
 
 
 class Command(BaseCommand):

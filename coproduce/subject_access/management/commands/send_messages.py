@@ -1,5 +1,10 @@
 """`manage.py send_messages`: send every message that is due (cron, every 5 minutes), and with
---poll ask GOV.UK Notify how the recent ones got on."""
+--poll ask GOV.UK Notify how the recent ones got on.
+
+Kept with subject access, not notifications, because it also tells managers of the requests for a
+copy of someone's data that are due (subject_access/reminders.py), and subject access sits above
+notifications.
+"""
 
 from typing import Any
 
@@ -7,8 +12,8 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from coproduce.audit.context import audit_context
-from coproduce.notifications.events import requests_due
 from coproduce.notifications.sending import due_messages, poll_receipts, send_message_now
+from coproduce.subject_access.reminders import requests_due
 
 
 class Command(BaseCommand):
