@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from coproduce.accounts.acting import ActingUser, signed_in
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
 from coproduce.budgets.models import BudgetPot, Spend
@@ -50,7 +51,7 @@ def _approved_total(pot_id: int) -> Decimal:
 
 def create_pot(
     *,
-    actor: Any,
+    actor: ActingUser,
     name: str,
     starts_on: datetime.date,
     ends_on: datetime.date,
@@ -59,19 +60,19 @@ def create_pot(
     organisation_id: int | None = None,
 ) -> BudgetPot:
     """A partnership manager opens a pot for their partnership, or for one of its member organisations."""
-    who = standing_of(actor)
-    if not rules.has_perm("budgets.create_pot", actor) or who.partnership_id is None:
+    standing = standing_of(actor)
+    if not rules.has_perm("budgets.create_pot", actor) or standing.partnership_id is None:
         raise NotAllowed("Only partnership managers can open budget pots.")
     if (
         organisation_id is not None
         and not PartnershipMembership.objects.filter(
-            partnership_id=who.partnership_id, organisation_id=organisation_id
+            partnership_id=standing.partnership_id, organisation_id=organisation_id
         ).exists()
     ):
         raise InvalidInput({"organisation": ["Choose an organisation in your partnership."]})
     with transaction.atomic():
         pot = BudgetPot(
-            partnership_id=None if organisation_id is not None else who.partnership_id,
+            partnership_id=None if organisation_id is not None else standing.partnership_id,
             organisation_id=organisation_id,
             name=name.strip(),
             starts_on=starts_on,
@@ -93,7 +94,7 @@ def create_pot(
 
 def update_pot(
     *,
-    actor: Any,
+    actor: ActingUser,
     pot_id: int,
     version: int,
     changes: Mapping[str, Any],
@@ -136,7 +137,7 @@ def update_pot(
 
 def request_spend(
     *,
-    actor: Any,
+    actor: ActingUser,
     participant_id: int,
     pot_id: int,
     category: str,
@@ -183,7 +184,7 @@ def request_spend(
             amount=amount,
             description=description.strip(),
             no_goal_reason="" if goal is not None else no_goal_reason.strip(),
-            requested_by=actor,
+            requested_by=signed_in(actor),
             requested_at=timezone.now(),
         )
         validate_model(spend, exclude=["receipt"])
@@ -198,7 +199,7 @@ def request_spend(
     return spend
 
 
-def _locked_spend(actor: Any, spend_id: int, *, lock_pot: bool = False) -> Spend:
+def _locked_spend(actor: ActingUser, spend_id: int, *, lock_pot: bool = False) -> Spend:
     """The spend, locked; with `lock_pot`, its pot is locked first (always pot, then spend)."""
     pot_id = spends_visible_to(actor).filter(pk=spend_id).values_list("pot_id", flat=True).first()
     if pot_id is None:
@@ -211,7 +212,7 @@ def _locked_spend(actor: Any, spend_id: int, *, lock_pot: bool = False) -> Spend
     return spend
 
 
-def _decide(actor: Any, spend: Any, version: int) -> None:
+def _decide(actor: ActingUser, spend: Any, version: int) -> None:
     spend.check_version(version)
     if spend.state != Spend.State.REQUESTED:
         raise DomainError(f"This request is already {spend.get_state_display().lower()}.")
@@ -234,7 +235,7 @@ def _require_their_yes(spend: Spend) -> None:
         )
 
 
-def answer_spend(*, actor: Any, spend_id: int, version: int, answer: str, answered_how: str = "") -> Spend:
+def answer_spend(*, actor: ActingUser, spend_id: int, version: int, answer: str, answered_how: str = "") -> Spend:
     """The participant says yes or no thanks to a spend proposed for them.
 
     Given by them on their own page, or recorded by their keyworker (or the area's manager), who
@@ -260,7 +261,7 @@ def answer_spend(*, actor: Any, spend_id: int, version: int, answer: str, answer
         spend.participant_answer = answer
         spend.answered_at = timezone.now()
         spend.answered_how = how
-        spend.answer_recorded_by = actor
+        spend.answer_recorded_by = signed_in(actor)
         validate_model(spend, exclude=["receipt"])
         spend.bump_version()
         spend.save()
@@ -274,7 +275,7 @@ def answer_spend(*, actor: Any, spend_id: int, version: int, answer: str, answer
     return spend
 
 
-def approve_spend(*, actor: Any, spend_id: int, version: int) -> Spend:
+def approve_spend(*, actor: ActingUser, spend_id: int, version: int) -> Spend:
     """Approve a request. A keyworker up to the pot's limit for their own caseload; above it the area manager.
 
     Refused, with nothing changed, if it would take the pot below zero.
@@ -294,7 +295,7 @@ def approve_spend(*, actor: Any, spend_id: int, version: int) -> Spend:
         if spend.amount > left:
             raise DomainError(f"There is not enough left in {spend.pot.name}: £{left} left, £{spend.amount} asked.")
         spend.state = Spend.State.APPROVED
-        spend.decided_by = actor
+        spend.decided_by = signed_in(actor)
         spend.decided_at = timezone.now()
         spend.bump_version()
         spend.save()
@@ -308,7 +309,7 @@ def approve_spend(*, actor: Any, spend_id: int, version: int) -> Spend:
     return spend
 
 
-def decline_spend(*, actor: Any, spend_id: int, version: int, reason: str) -> Spend:
+def decline_spend(*, actor: ActingUser, spend_id: int, version: int, reason: str) -> Spend:
     """Decline a request, saying why. The same people who may approve it may decline it."""
     reason = reason.strip()
     if not reason:
@@ -320,7 +321,7 @@ def decline_spend(*, actor: Any, spend_id: int, version: int, reason: str) -> Sp
         _decide(actor, spend, version)
         spend.state = Spend.State.DECLINED
         spend.decline_reason = reason
-        spend.decided_by = actor
+        spend.decided_by = signed_in(actor)
         spend.decided_at = timezone.now()
         validate_model(spend, exclude=["receipt"])
         spend.bump_version()
@@ -335,7 +336,7 @@ def decline_spend(*, actor: Any, spend_id: int, version: int, reason: str) -> Sp
     return spend
 
 
-def cancel_spend(*, actor: Any, spend_id: int, version: int) -> Spend:
+def cancel_spend(*, actor: ActingUser, spend_id: int, version: int) -> Spend:
     """Withdraw a request that has not been decided (their keyworker or the area manager)."""
     with transaction.atomic():
         spend = _locked_spend(actor, spend_id)
@@ -373,7 +374,7 @@ def check_receipt(upload: UploadedFile) -> str:
     return extension
 
 
-def attach_receipt(*, actor: Any, spend_id: int, version: int, upload: UploadedFile) -> Spend:
+def attach_receipt(*, actor: ActingUser, spend_id: int, version: int, upload: UploadedFile) -> Spend:
     """Keep the receipt of an approved spend (replacing an earlier one), in the default storage."""
     extension = check_receipt(upload)
     with transaction.atomic():

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from coproduce.accounts.acting import ActingUser, signed_in
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
 from coproduce.core.errors import NotFound
@@ -130,7 +131,7 @@ class OpeningTimes:
     description: str = ""
 
 
-def _audit(actor: Any, action: str, record: Any, changed: Iterable[str]) -> None:
+def _audit(actor: ActingUser, action: str, record: Any, changed: Iterable[str]) -> None:
     record_event(
         actor=actor,
         action=action,
@@ -147,7 +148,7 @@ def _service_uuid(service_id: uuid.UUID | str) -> uuid.UUID:
         raise NotFound("No such service.") from error
 
 
-def _locked_service(actor: Any, service_id: uuid.UUID | str, version: int) -> Service:
+def _locked_service(actor: ActingUser, service_id: uuid.UUID | str, version: int) -> Service:
     """The service, locked, if this person may edit it and nobody changed it since `version`."""
     service = (
         # Only the service row is locked: PostgreSQL refuses FOR UPDATE on the outer-joined organisation.
@@ -220,7 +221,7 @@ def _set_needs(service: Service, needs: list[str]) -> bool:
 
 def create_service(
     *,
-    actor: Any,
+    actor: ActingUser,
     organisation_id: uuid.UUID | str,
     name: str,
     description: str = "",
@@ -244,7 +245,7 @@ def create_service(
             name=name.strip(),
             description=description.strip(),
             last_checked_on=timezone.localdate(),
-            last_checked_by=actor,
+            last_checked_by=signed_in(actor),
             last_modified=timezone.now(),
         )
         for field, value in fields.items():
@@ -263,7 +264,7 @@ def create_service(
 
 def update_service(
     *,
-    actor: Any,
+    actor: ActingUser,
     service_id: uuid.UUID | str,
     version: int,
     **fields: Any,
@@ -300,12 +301,12 @@ def update_service(
     return service
 
 
-def mark_service_checked(*, actor: Any, service_id: uuid.UUID | str, version: int) -> Service:
+def mark_service_checked(*, actor: ActingUser, service_id: uuid.UUID | str, version: int) -> Service:
     """Someone who keeps the entry confirms its details are right today."""
     with transaction.atomic():
         service = _locked_service(actor, service_id, version)
         service.last_checked_on = timezone.localdate()
-        service.last_checked_by = actor
+        service.last_checked_by = signed_in(actor)
         service.bump_version()
         service.save()
         _audit(actor, AuditEvent.Action.CHANGE, service, ["last_checked_on", "last_checked_by"])
@@ -314,7 +315,7 @@ def mark_service_checked(*, actor: Any, service_id: uuid.UUID | str, version: in
 
 def update_capacity(
     *,
-    actor: Any,
+    actor: ActingUser,
     service_id: uuid.UUID | str,
     version: int,
     places_available: int | None,
@@ -332,7 +333,7 @@ def update_capacity(
     return service
 
 
-def add_service_need(*, actor: Any, service_id: uuid.UUID | str, version: int, need: str) -> Service:
+def add_service_need(*, actor: ActingUser, service_id: uuid.UUID | str, version: int, need: str) -> Service:
     """Tag the service as helping with one more barrier."""
     _check_needs([need])
     with transaction.atomic():
@@ -351,7 +352,7 @@ def add_service_need(*, actor: Any, service_id: uuid.UUID | str, version: int, n
     return service
 
 
-def remove_service_need(*, actor: Any, service_id: uuid.UUID | str, version: int, need: str) -> Service:
+def remove_service_need(*, actor: ActingUser, service_id: uuid.UUID | str, version: int, need: str) -> Service:
     """Stop tagging the service with a barrier."""
     with transaction.atomic():
         service = _locked_service(actor, service_id, version)
@@ -368,7 +369,7 @@ def remove_service_need(*, actor: Any, service_id: uuid.UUID | str, version: int
 
 def set_opening_times(
     *,
-    actor: Any,
+    actor: ActingUser,
     service_id: uuid.UUID | str,
     version: int,
     rows: Sequence[OpeningTimes],
@@ -416,7 +417,7 @@ def normalise_postcode(postcode: str) -> str:
 
 def set_service_address(
     *,
-    actor: Any,
+    actor: ActingUser,
     service_id: uuid.UUID | str,
     version: int,
     address_1: str,
@@ -491,7 +492,7 @@ def set_service_address(
 
 def update_directory_organisation(
     *,
-    actor: Any,
+    actor: ActingUser,
     organisation_id: uuid.UUID | str,
     version: int,
     **fields: str,

@@ -31,6 +31,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from coproduce.accounts.acting import ActingUser, signed_in
 from coproduce.accounts.roles import Role
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
@@ -56,18 +57,18 @@ GRANT_FIELDS = ("title", "description", "amount", "awarded_on", "starts_on", "en
 # ---- who sees what ---------------------------------------------------------------------------
 
 
-def _funder_or_area(user: Any) -> tuple[bool, int | None]:
+def _funder_or_area(actor: ActingUser) -> tuple[bool, int | None]:
     """(is the funder, the partnership they manage or None)."""
-    actor = standing_of(user)
-    funder = actor.has(Role.FUNDER) and actor.organisation_id is not None
-    area = actor.partnership_id if actor.has(Role.PARTNERSHIP_MANAGER) else None
+    standing = standing_of(actor)
+    funder = standing.has(Role.FUNDER) and standing.organisation_id is not None
+    area = standing.partnership_id if standing.has(Role.PARTNERSHIP_MANAGER) else None
     return funder, area
 
 
-def _in_programmes(rows: QuerySet[Any], user: Any, programme_id: int | None, *, path: str) -> QuerySet[Any]:
+def _in_programmes(rows: QuerySet[Any], actor: ActingUser, programme_id: int | None, *, path: str) -> QuerySet[Any]:
     """The funder's rows: those of the programmes they oversee (the first use of `actor.programmes` costs a
     query), and of `programme_id` alone when it is given. `path` leads from a row to its programme."""
-    allowed = standing_of(user).programme_ids
+    allowed = standing_of(actor).programme_ids
     if programme_id is not None:
         allowed = allowed & {programme_id}
     return rows.filter(**{f"{path}__in": sorted(allowed)})
@@ -77,52 +78,52 @@ def _in_programme(rows: QuerySet[Any], programme_id: int | None, *, path: str) -
     return rows if programme_id is None else rows.filter(**{path: programme_id})
 
 
-def targets_visible_to(user: Any, programme_id: int | None = None) -> QuerySet[EngagementTarget]:
+def targets_visible_to(actor: ActingUser, programme_id: int | None = None) -> QuerySet[EngagementTarget]:
     """The funder sees the targets of every area of the programmes they oversee (of `programme_id` alone
     when given); a partnership manager their own area's; nobody else any."""
-    funder, area = _funder_or_area(user)
+    funder, area = _funder_or_area(actor)
     rows = EngagementTarget.objects.select_related("partnership__programme", "proposed_by", "agreed_by")
     path = "partnership__programme_id"
     if funder:
-        return _in_programmes(rows, user, programme_id, path=path)
+        return _in_programmes(rows, actor, programme_id, path=path)
     if area is not None:
         return _in_programme(rows.filter(partnership_id=area), programme_id, path=path)
     return EngagementTarget.objects.none()
 
 
-def grants_visible_to(user: Any, programme_id: int | None = None) -> QuerySet[Grant]:
+def grants_visible_to(actor: ActingUser, programme_id: int | None = None) -> QuerySet[Grant]:
     """The funder sees the grants their organisation made to the programmes they oversee (to `programme_id`
     alone when given); a partnership manager their area's grants."""
-    actor = standing_of(user)
-    funder, area = _funder_or_area(user)
+    standing = standing_of(actor)
+    funder, area = _funder_or_area(actor)
     rows = Grant.objects.select_related("partnership__programme", "funder", "recipient")
     path = "partnership__programme_id"
     if funder:
-        return _in_programmes(rows.filter(funder_id=actor.organisation_id), user, programme_id, path=path)
+        return _in_programmes(rows.filter(funder_id=standing.organisation_id), actor, programme_id, path=path)
     if area is not None:
         return _in_programme(rows.filter(partnership_id=area), programme_id, path=path)
     return Grant.objects.none()
 
 
-def labour_market_visible_to(user: Any, programme_id: int | None = None) -> QuerySet[LabourMarketContext]:
+def labour_market_visible_to(actor: ActingUser, programme_id: int | None = None) -> QuerySet[LabourMarketContext]:
     """Published statistics, but shown only where they are used: the funder those of the areas of the
     programmes they oversee (of `programme_id` alone when given), a manager their area's."""
-    funder, area = _funder_or_area(user)
+    funder, area = _funder_or_area(actor)
     rows = LabourMarketContext.objects.select_related("partnership__programme")
     path = "partnership__programme_id"
     if funder:
-        return _in_programmes(rows, user, programme_id, path=path)
+        return _in_programmes(rows, actor, programme_id, path=path)
     if area is not None:
         return _in_programme(rows.filter(partnership_id=area), programme_id, path=path)
     return LabourMarketContext.objects.none()
 
 
-def partnerships_for_funding(user: Any, programme_id: int | None = None) -> QuerySet[Partnership]:
+def partnerships_for_funding(actor: ActingUser, programme_id: int | None = None) -> QuerySet[Partnership]:
     """The areas this person can set targets or record figures for: the funder, those of the programmes
     they oversee (of `programme_id` alone when given); a manager, theirs."""
-    funder, area = _funder_or_area(user)
+    funder, area = _funder_or_area(actor)
     if funder:
-        return _in_programmes(Partnership.objects.order_by("area_name", "pk"), user, programme_id, path="programme_id")
+        return _in_programmes(Partnership.objects.order_by("area_name", "pk"), actor, programme_id, path="programme_id")
     if area is not None:
         return _in_programme(Partnership.objects.filter(pk=area), programme_id, path="programme_id")
     return Partnership.objects.none()
@@ -147,9 +148,9 @@ def funder_users(user_ids: Iterable[int]) -> set[int]:
     )
 
 
-def target_side(user: Any) -> str:
+def target_side(actor: ActingUser) -> str:
     """Which side someone is on when agreeing targets: "funder", "partnership" or ""."""
-    funder, area = _funder_or_area(user)
+    funder, area = _funder_or_area(actor)
     return "funder" if funder else "partnership" if area is not None else ""
 
 
@@ -170,16 +171,18 @@ class TargetGrid:
     side: str
 
 
-def target_grid(user: Any, *, today: datetime.date | None = None, programme_id: int | None = None) -> TargetGrid:
+def target_grid(
+    actor: ActingUser, *, today: datetime.date | None = None, programme_id: int | None = None
+) -> TargetGrid:
     """The targets as a grid (three queries): every year from the first target to this year or the last target.
 
     Of one programme when `programme_id` is given (the funder's page), else of every area this person sees.
     """
     today = today or timezone.localdate()
-    targets = list(targets_visible_to(user, programme_id))
-    partnerships = list(partnerships_for_funding(user, programme_id))
+    targets = list(targets_visible_to(actor, programme_id))
+    partnerships = list(partnerships_for_funding(actor, programme_id))
     funders = funder_users({target.proposed_by_id for target in targets})
-    side = target_side(user)
+    side = target_side(actor)
     known = {target.year for target in targets} | {today.year}
     years = list(range(min(known), max(known) + 1))
     by_cell = {(target.partnership_id, target.year): target for target in targets}
@@ -200,7 +203,7 @@ def target_grid(user: Any, *, today: datetime.date | None = None, programme_id: 
 # ---- targets ---------------------------------------------------------------------------------
 
 
-def _audit(actor: Any, action: str, record: Any, changed: Any) -> None:
+def _audit(actor: ActingUser, action: str, record: Any, changed: Any) -> None:
     record_event(
         actor=actor,
         action=action,
@@ -217,7 +220,7 @@ def _check_year(year: int, field_name: str = "year") -> None:
 
 def propose_target(
     *,
-    actor: Any,
+    actor: ActingUser,
     partnership_id: int,
     year: int,
     participants: int,
@@ -243,7 +246,11 @@ def propose_target(
             if expected_version is not None:
                 raise ConflictError("This target no longer exists. Reload the targets and propose it again.")
             target = EngagementTarget(
-                partnership=partnership, year=year, participants=participants, proposed_by=actor, proposed_at=now
+                partnership=partnership,
+                year=year,
+                participants=participants,
+                proposed_by=signed_in(actor),
+                proposed_at=now,
             )
             validate_model(target)
             target.save()
@@ -258,7 +265,7 @@ def propose_target(
         if target.participants == participants:
             return target
         target.participants = participants
-        target.proposed_by = actor
+        target.proposed_by = signed_in(actor)
         target.proposed_at = now
         target.agreed_by = None
         target.agreed_at = None
@@ -273,7 +280,7 @@ def propose_target(
     return target
 
 
-def agree_target(*, actor: Any, target_id: int, expected_version: int) -> EngagementTarget:
+def agree_target(*, actor: ActingUser, target_id: int, expected_version: int) -> EngagementTarget:
     """The other side agrees a proposed target: the funder agrees the area's proposal, or the other way round."""
     with transaction.atomic():
         target = targets_visible_to(actor).select_for_update(of=("self",)).filter(pk=target_id).first()
@@ -290,7 +297,7 @@ def agree_target(*, actor: Any, target_id: int, expected_version: int) -> Engage
                 "A target is agreed by the other side: the funder agrees what the partnership proposed, "
                 "and the partnership agrees what the funder proposed."
             )
-        target.agreed_by = actor
+        target.agreed_by = signed_in(actor)
         target.agreed_at = timezone.now()
         target.bump_version()
         target.save()
@@ -301,7 +308,7 @@ def agree_target(*, actor: Any, target_id: int, expected_version: int) -> Engage
 # ---- grants ----------------------------------------------------------------------------------
 
 
-def _funder_organisation(actor: Any) -> Organisation:
+def _funder_organisation(actor: ActingUser) -> Organisation:
     if not rules.has_perm("programmes.manage_grants", actor):
         raise NotAllowed("Only the funder can record grants.")
     organisation = standing_of(actor).staff_member.organisation  # type: ignore[union-attr]
@@ -347,7 +354,7 @@ def _check_grant(grant: Grant) -> None:
 
 def record_grant(
     *,
-    actor: Any,
+    actor: ActingUser,
     partnership_id: int,
     reference: str,
     title: str,
@@ -392,7 +399,7 @@ def record_grant(
 
 def update_grant(
     *,
-    actor: Any,
+    actor: ActingUser,
     grant_id: int,
     expected_version: int,
     changes: Mapping[str, Any],
@@ -446,7 +453,7 @@ def _check_figures(claimant_rate: Decimal | None, job_density: Decimal | None) -
 
 def set_labour_market(
     *,
-    actor: Any,
+    actor: ActingUser,
     partnership_id: int,
     year: int,
     claimant_rate: Decimal | None,
@@ -633,7 +640,7 @@ def _mean(values: list[Decimal], places: str) -> Decimal:
 
 
 def import_labour_market_csv(
-    *, actor: Any, text: str, source: str = NOMIS_SOURCE, programme_id: int | None = None
+    *, actor: ActingUser, text: str, source: str = NOMIS_SOURCE, programme_id: int | None = None
 ) -> ImportResult:
     """The funder imports figures from a Nomis CSV into one programme's areas: all rows or (on any problem) none.
 

@@ -16,12 +16,12 @@ and from that moment the partner sees nothing.
 
 import datetime
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 import rules
 from django.db import transaction
 from django.utils import timezone
 
+from coproduce.accounts.acting import ActingUser, signed_in
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event, record_events
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
@@ -75,7 +75,7 @@ def _required_text(value: str, field: str, message: str) -> str:
     return value
 
 
-def _locked_referral(actor: Any, referral_id: int, perm: str, refusal: str) -> Referral:
+def _locked_referral(actor: ActingUser, referral_id: int, perm: str, refusal: str) -> Referral:
     """The referral, locked for the change, if this person may see it and do `perm` to it."""
     referral = (
         referrals_visible_to(actor)
@@ -100,7 +100,7 @@ def _move(referral: Referral, action: str, version: int) -> None:
     referral.state = to
 
 
-def _save(*, actor: Any, referral: Referral, changed: Sequence[str], action: str = "change") -> Referral:
+def _save(*, actor: ActingUser, referral: Referral, changed: Sequence[str], action: str = "change") -> Referral:
     referral.bump_version()
     referral.save()
     record_event(
@@ -113,7 +113,7 @@ def _save(*, actor: Any, referral: Referral, changed: Sequence[str], action: str
     return referral
 
 
-def _check_how(actor: Any, participant_id: int, how: str) -> None:
+def _check_how(actor: ActingUser, participant_id: int, how: str) -> None:
     """The participant answers for themselves online; a keyworker records what was said in person or by phone."""
     if how not in Consent.How.values:
         raise InvalidInput({"how": ["Say how the participant gave their answer."]})
@@ -143,7 +143,7 @@ def _today() -> datetime.date:
 # --- Proposing and signposting ---------------------------------------------------------------
 
 
-def _visible_participant(actor: Any, participant: Participant) -> Participant:
+def _visible_participant(actor: ActingUser, participant: Participant) -> Participant:
     found = participants_visible_to(actor).filter(pk=participant.pk).first()
     if found is None:
         raise NotFound("No such participant.")
@@ -157,7 +157,7 @@ def _check_goal(goal: Goal | None, participant: Participant) -> None:
 
 def propose_referral(
     *,
-    actor: Any,
+    actor: ActingUser,
     participant: Participant,
     service: Service,
     reason: str,
@@ -192,7 +192,7 @@ def propose_referral(
             reason=reason,
             state=State.PROPOSED,
             proposed_by=Referral.ProposedBy.PARTICIPANT if by_the_participant else Referral.ProposedBy.KEYWORKER,
-            proposed_by_user=actor,
+            proposed_by_user=signed_in(actor),
             proposed_at=timezone.now(),
         )
         validate_model(referral)
@@ -209,7 +209,7 @@ def propose_referral(
 
 def record_signposting(
     *,
-    actor: Any,
+    actor: ActingUser,
     participant: Participant,
     reason: str,
     service: Service | None = None,
@@ -242,7 +242,7 @@ def record_signposting(
             reason=reason,
             state=State.SIGNPOSTED,
             proposed_by=Referral.ProposedBy.KEYWORKER,
-            proposed_by_user=actor,
+            proposed_by_user=signed_in(actor),
             proposed_at=timezone.now(),
         )
         validate_model(referral)
@@ -267,7 +267,7 @@ def record_signposting(
 
 def agree_to_referral(
     *,
-    actor: Any,
+    actor: ActingUser,
     referral_id: int,
     version: int,
     shared_fields: list[str],
@@ -292,7 +292,7 @@ def agree_to_referral(
             organisation_id=referral.organisation_id,
             detail=f"Referral {referral.pk} to {service_name}, sharing: {labels}"[:300],
             given_at=timezone.now(),
-            given_by=actor,
+            given_by=signed_in(actor),
             given_how=how,
         )
         validate_model(consent)
@@ -314,7 +314,7 @@ def agree_to_referral(
         )
 
 
-def send_referral(*, actor: Any, referral_id: int, version: int) -> Referral:
+def send_referral(*, actor: ActingUser, referral_id: int, version: int) -> Referral:
     """The keyworker sends the agreed referral; the partner must answer within the service's working days."""
     with transaction.atomic():
         referral = _locked_referral(
@@ -328,7 +328,7 @@ def send_referral(*, actor: Any, referral_id: int, version: int) -> Referral:
             raise DomainError("This service no longer takes referrals through Coproduce.")
         now = timezone.now()
         referral.sent_at = now
-        referral.sent_by = actor
+        referral.sent_by = signed_in(actor)
         referral.answer_due_on = working_days_after(timezone.localdate(now), service.response_working_days)
         sent = _save(
             actor=actor,
@@ -344,13 +344,13 @@ def send_referral(*, actor: Any, referral_id: int, version: int) -> Referral:
 PARTNER_ONLY = "Only staff of the organisation the referral was sent to can do this."
 
 
-def accept_referral(*, actor: Any, referral_id: int, version: int) -> Referral:
+def accept_referral(*, actor: ActingUser, referral_id: int, version: int) -> Referral:
     """The partner accepts: they will get in touch and offer the service."""
     with transaction.atomic():
         referral = _locked_referral(actor, referral_id, "referrals.answer", PARTNER_ONLY)
         _move(referral, "accept", version)
         referral.answered_at = timezone.now()
-        referral.answered_by = actor
+        referral.answered_by = signed_in(actor)
         accepted = _save(actor=actor, referral=referral, changed=["state", "answered_at", "answered_by"])
         notify.referral_answered(actor=actor, referral=accepted, accepted=True)
         return accepted
@@ -358,7 +358,7 @@ def accept_referral(*, actor: Any, referral_id: int, version: int) -> Referral:
 
 def decline_referral(
     *,
-    actor: Any,
+    actor: ActingUser,
     referral_id: int,
     version: int,
     reason: str,
@@ -374,7 +374,7 @@ def decline_referral(
         referral = _locked_referral(actor, referral_id, "referrals.answer", PARTNER_ONLY)
         _move(referral, "decline", version)
         referral.answered_at = timezone.now()
-        referral.answered_by = actor
+        referral.answered_by = signed_in(actor)
         referral.decline_reason = reason
         referral.decline_detail = detail
         declined = _save(
@@ -388,7 +388,7 @@ def decline_referral(
 
 def start_referral(
     *,
-    actor: Any,
+    actor: ActingUser,
     referral_id: int,
     version: int,
     started_on: datetime.date,
@@ -407,7 +407,7 @@ def start_referral(
 
 def complete_referral(
     *,
-    actor: Any,
+    actor: ActingUser,
     referral_id: int,
     version: int,
     ended_on: datetime.date,
@@ -434,7 +434,7 @@ def complete_referral(
         )
 
 
-def record_did_not_start(*, actor: Any, referral_id: int, version: int, outcome_note: str) -> Referral:
+def record_did_not_start(*, actor: ActingUser, referral_id: int, version: int, outcome_note: str) -> Referral:
     """The partner accepted, but the participant did not start; the note says why."""
     outcome_note = _required_text(outcome_note, "outcome_note", "Say why it did not start.")
     with transaction.atomic():
@@ -447,7 +447,7 @@ def record_did_not_start(*, actor: Any, referral_id: int, version: int, outcome_
 # --- Withdrawing ------------------------------------------------------------------------------
 
 
-def withdraw_referral(*, actor: Any, referral_id: int, version: int, reason: str = "") -> Referral:
+def withdraw_referral(*, actor: ActingUser, referral_id: int, version: int, reason: str = "") -> Referral:
     """The participant, or their keyworker, withdraws a referral that has not ended. The partner no longer sees it."""
     with transaction.atomic():
         referral = _locked_referral(
@@ -466,7 +466,7 @@ def withdraw_referral(*, actor: Any, referral_id: int, version: int, reason: str
 CONSENT_WITHDRAWN_REASON = "The participant withdrew their consent to share."
 
 
-def withdraw_sharing_consent(*, actor: Any, consent_id: int, how: str) -> Consent:
+def withdraw_sharing_consent(*, actor: ActingUser, consent_id: int, how: str) -> Consent:
     """In one step: withdraw the consent to share with an organisation, and every open referral relying on it.
 
     From that moment the organisation's staff see nothing of the participant (pages and API).
@@ -491,7 +491,7 @@ def withdraw_sharing_consent(*, actor: Any, consent_id: int, how: str) -> Consen
         _check_how(actor, consent.participant_id, how)
         now = timezone.now()
         consent.withdrawn_at = now
-        consent.withdrawn_by = actor
+        consent.withdrawn_by = signed_in(actor)
         consent.withdrawn_how = how
         consent.save()
         record_event(
@@ -519,7 +519,7 @@ def withdraw_sharing_consent(*, actor: Any, consent_id: int, how: str) -> Consen
 MESSAGE_LENGTH = 2000
 
 
-def post_referral_message(*, actor: Any, referral_id: int, text: str) -> ReferralMessage:
+def post_referral_message(*, actor: ActingUser, referral_id: int, text: str) -> ReferralMessage:
     """Add a message to a referral's thread, written by staff of the referring keyworker's organisation or of
     the receiving partner (`may_use_referral_thread`). Audited as a change to the participant's data."""
     text = _required_text(text, "text", "Write your message.")
@@ -541,7 +541,7 @@ def post_referral_message(*, actor: Any, referral_id: int, text: str) -> Referra
         assert organisation_id is not None  # may_use_referral_thread checked it
         message = ReferralMessage.objects.create(
             referral=referral,
-            author=actor,
+            author=signed_in(actor),
             author_organisation_id=organisation_id,
             written_at=timezone.now(),
             text=text,
@@ -556,7 +556,7 @@ def post_referral_message(*, actor: Any, referral_id: int, text: str) -> Referra
     return message
 
 
-def record_referral_thread_read(*, actor: Any, referral: Referral, messages: Sequence[ReferralMessage]) -> None:
+def record_referral_thread_read(*, actor: ActingUser, referral: Referral, messages: Sequence[ReferralMessage]) -> None:
     """Audit that a referral's messages were shown: one event per message, one query (none if there are none)."""
     if not messages:
         return
@@ -572,7 +572,7 @@ def record_referral_thread_read(*, actor: Any, referral: Referral, messages: Seq
 
 def rate_referral(
     *,
-    actor: Any,
+    actor: ActingUser,
     referral_id: int,
     score: int,
     comment: str = "",
@@ -624,7 +624,7 @@ def rate_referral(
 # --- Reads that must be audited ---------------------------------------------------------------
 
 
-def record_referral_view(*, actor: Any, referral: Referral) -> None:
+def record_referral_view(*, actor: ActingUser, referral: Referral) -> None:
     """Audit that the participant's data on a referral (for a partner: the shared fields) was shown."""
     record_event(
         actor=actor,
@@ -634,7 +634,7 @@ def record_referral_view(*, actor: Any, referral: Referral) -> None:
     )
 
 
-def record_referral_list_view(*, actor: Any, referrals: Iterable[Referral]) -> None:
+def record_referral_list_view(*, actor: ActingUser, referrals: Iterable[Referral]) -> None:
     """Audit that participants' names were shown in a list of referrals (an inbox), one event each, one query."""
     from coproduce.audit.services import record_participant_reads
 

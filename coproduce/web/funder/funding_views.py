@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.accounts.roles import Role
 from coproduce.core.errors import ConflictError, DomainError, NotFound
 from coproduce.programmes.funding import (
@@ -59,8 +60,8 @@ def _programme(request: HttpRequest) -> Programme:
     return programme
 
 
-def _area_choices(user: Any, programme: Programme) -> list[Any]:
-    return [("", "Choose an area"), *((p.pk, p.area_name) for p in partnerships_for_funding(user, programme.pk))]
+def _area_choices(actor: ActingUser, programme: Programme) -> list[Any]:
+    return [("", "Choose an area"), *((p.pk, p.area_name) for p in partnerships_for_funding(actor, programme.pk))]
 
 
 def _status(request: HttpRequest) -> int:

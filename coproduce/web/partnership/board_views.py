@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import content_disposition_header
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.accounts.roles import Role
 from coproduce.core.errors import ConflictError, DomainError, NotFound
 from coproduce.programmes.board import (
@@ -114,11 +115,11 @@ class NewMemberForm(MemberForm):
 # ---------------------------------------------------------------- figures
 
 
-def area_figures(user: Any) -> dict[str, Cell]:
+def area_figures(actor: ActingUser) -> dict[str, Cell]:
     """The partnership's participants in total, taking part now, and paused or closed, as the
     board member's dashboard shows them: suppressed with all its other counts, so that the two
     pages together give no small number away."""
-    figures = participant_figures(user)
+    figures = participant_figures(actor)
     return {
         "joined": figures.participants,
         "active": figures.taking_part,
