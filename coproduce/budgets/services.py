@@ -96,7 +96,7 @@ def update_pot(
     *,
     actor: ActingUser,
     pot_id: int,
-    version: int,
+    expected_version: int,
     changes: Mapping[str, Any],
 ) -> BudgetPot:
     """Change a pot's name, period, amount or keyworker limit. The amount never drops below what is approved."""
@@ -109,7 +109,7 @@ def update_pot(
             raise NotFound("No such budget pot.")
         if not rules.has_perm("budgets.change_pot", actor, pot):
             raise NotAllowed("Only the partnership's manager can change this pot.")
-        pot.check_version(version)
+        pot.check_version(expected_version)
         changed = []
         for name, value in changes.items():
             if isinstance(value, str):
@@ -212,8 +212,8 @@ def _locked_spend(actor: ActingUser, spend_id: int, *, lock_pot: bool = False) -
     return spend
 
 
-def _decide(actor: ActingUser, spend: Any, version: int) -> None:
-    spend.check_version(version)
+def _decide(actor: ActingUser, spend: Any, expected_version: int) -> None:
+    spend.check_version(expected_version)
     if spend.state != Spend.State.REQUESTED:
         raise DomainError(f"This request is already {spend.get_state_display().lower()}.")
 
@@ -235,7 +235,9 @@ def _require_their_yes(spend: Spend) -> None:
         )
 
 
-def answer_spend(*, actor: ActingUser, spend_id: int, version: int, answer: str, answered_how: str = "") -> Spend:
+def answer_spend(
+    *, actor: ActingUser, spend_id: int, expected_version: int, answer: str, answered_how: str = ""
+) -> Spend:
     """The participant says yes or no thanks to a spend proposed for them.
 
     Given by them on their own page, or recorded by their keyworker (or the area's manager), who
@@ -255,7 +257,7 @@ def answer_spend(*, actor: ActingUser, spend_id: int, version: int, answer: str,
             raise InvalidInput(
                 {"answered_how": ["Say how they gave their answer: in person, on the phone or by message."]}
             )
-        spend.check_version(version)
+        spend.check_version(expected_version)
         if spend.state != Spend.State.REQUESTED:
             raise DomainError(f"This request is already {spend.get_state_display().lower()}: it cannot change now.")
         spend.participant_answer = answer
@@ -275,7 +277,7 @@ def answer_spend(*, actor: ActingUser, spend_id: int, version: int, answer: str,
     return spend
 
 
-def approve_spend(*, actor: ActingUser, spend_id: int, version: int) -> Spend:
+def approve_spend(*, actor: ActingUser, spend_id: int, expected_version: int) -> Spend:
     """Approve a request. A keyworker up to the pot's limit for their own caseload; above it the area manager.
 
     Refused, with nothing changed, if it would take the pot below zero.
@@ -289,7 +291,7 @@ def approve_spend(*, actor: ActingUser, spend_id: int, version: int) -> Spend:
                     "the partnership manager decides it."
                 )
             raise NotAllowed("Only their keyworker or the partnership manager can approve this.")
-        _decide(actor, spend, version)
+        _decide(actor, spend, expected_version)
         _require_their_yes(spend)
         left = spend.pot.amount - _approved_total(spend.pot_id)
         if spend.amount > left:
@@ -309,7 +311,7 @@ def approve_spend(*, actor: ActingUser, spend_id: int, version: int) -> Spend:
     return spend
 
 
-def decline_spend(*, actor: ActingUser, spend_id: int, version: int, reason: str) -> Spend:
+def decline_spend(*, actor: ActingUser, spend_id: int, expected_version: int, reason: str) -> Spend:
     """Decline a request, saying why. The same people who may approve it may decline it."""
     reason = reason.strip()
     if not reason:
@@ -318,7 +320,7 @@ def decline_spend(*, actor: ActingUser, spend_id: int, version: int, reason: str
         spend = _locked_spend(actor, spend_id)
         if not rules.has_perm("budgets.decline_spend", actor, spend):
             raise NotAllowed("Only the person who may approve this can decline it.")
-        _decide(actor, spend, version)
+        _decide(actor, spend, expected_version)
         spend.state = Spend.State.DECLINED
         spend.decline_reason = reason
         spend.decided_by = signed_in(actor)
@@ -336,13 +338,13 @@ def decline_spend(*, actor: ActingUser, spend_id: int, version: int, reason: str
     return spend
 
 
-def cancel_spend(*, actor: ActingUser, spend_id: int, version: int) -> Spend:
+def cancel_spend(*, actor: ActingUser, spend_id: int, expected_version: int) -> Spend:
     """Withdraw a request that has not been decided (their keyworker or the area manager)."""
     with transaction.atomic():
         spend = _locked_spend(actor, spend_id)
         if not rules.has_perm("budgets.cancel_spend", actor, spend):
             raise NotAllowed("Only their keyworker or the partnership manager can cancel this.")
-        _decide(actor, spend, version)
+        _decide(actor, spend, expected_version)
         spend.state = Spend.State.CANCELLED
         spend.bump_version()
         spend.save()
@@ -374,14 +376,14 @@ def check_receipt(upload: UploadedFile) -> str:
     return extension
 
 
-def attach_receipt(*, actor: ActingUser, spend_id: int, version: int, upload: UploadedFile) -> Spend:
+def attach_receipt(*, actor: ActingUser, spend_id: int, expected_version: int, upload: UploadedFile) -> Spend:
     """Keep the receipt of an approved spend (replacing an earlier one), in the default storage."""
     extension = check_receipt(upload)
     with transaction.atomic():
         spend = _locked_spend(actor, spend_id)
         if not rules.has_perm("budgets.attach_receipt", actor, spend):
             raise NotAllowed("Only their keyworker or the partnership manager can add a receipt.")
-        spend.check_version(version)
+        spend.check_version(expected_version)
         if spend.state != Spend.State.APPROVED:
             raise DomainError("Only an approved spend has a receipt.")
         spend.receipt.save(f"spend-{spend.pk}{extension}", upload, save=False)

@@ -148,7 +148,7 @@ def _service_uuid(service_id: uuid.UUID | str) -> uuid.UUID:
         raise NotFound("No such service.") from error
 
 
-def _locked_service(actor: ActingUser, service_id: uuid.UUID | str, version: int) -> Service:
+def _locked_service(actor: ActingUser, service_id: uuid.UUID | str, expected_version: int) -> Service:
     """The service, locked, if this person may edit it and nobody changed it since `version`."""
     service = (
         # Only the service row is locked: PostgreSQL refuses FOR UPDATE on the outer-joined organisation.
@@ -159,7 +159,7 @@ def _locked_service(actor: ActingUser, service_id: uuid.UUID | str, version: int
     )
     if service is None or not rules.has_perm("directory.change_service", actor, service):
         raise NotFound("No such service.")
-    service.check_version(version)
+    service.check_version(expected_version)
     return service
 
 
@@ -266,7 +266,7 @@ def update_service(
     *,
     actor: ActingUser,
     service_id: uuid.UUID | str,
-    version: int,
+    expected_version: int,
     **fields: Any,
 ) -> Service:
     """Change a service's details (and, with `needs`, the barriers it helps with).
@@ -280,7 +280,7 @@ def update_service(
         raise InvalidInput({field: ["This cannot be changed here."] for field in sorted(unknown)})
     chosen_needs = _check_needs(needs) if needs is not None else None
     with transaction.atomic():
-        service = _locked_service(actor, service_id, version)
+        service = _locked_service(actor, service_id, expected_version)
         changed = []
         for field, value in fields.items():
             value = value.strip() if field in TEXT_FIELDS and isinstance(value, str) else value
@@ -301,10 +301,10 @@ def update_service(
     return service
 
 
-def mark_service_checked(*, actor: ActingUser, service_id: uuid.UUID | str, version: int) -> Service:
+def mark_service_checked(*, actor: ActingUser, service_id: uuid.UUID | str, expected_version: int) -> Service:
     """Someone who keeps the entry confirms its details are right today."""
     with transaction.atomic():
-        service = _locked_service(actor, service_id, version)
+        service = _locked_service(actor, service_id, expected_version)
         service.last_checked_on = timezone.localdate()
         service.last_checked_by = signed_in(actor)
         service.bump_version()
@@ -317,14 +317,14 @@ def update_capacity(
     *,
     actor: ActingUser,
     service_id: uuid.UUID | str,
-    version: int,
+    expected_version: int,
     places_available: int | None,
 ) -> Service:
     """How many places are free for new referrals now (None: not known); stamped with the time."""
     if places_available is not None and places_available < 0:
         raise InvalidInput({"places_available": ["Enter 0 or more places, or leave it empty if you do not know."]})
     with transaction.atomic():
-        service = _locked_service(actor, service_id, version)
+        service = _locked_service(actor, service_id, expected_version)
         service.places_available = places_available
         service.capacity_updated_at = timezone.now()
         service.bump_version()
@@ -333,11 +333,11 @@ def update_capacity(
     return service
 
 
-def add_service_need(*, actor: ActingUser, service_id: uuid.UUID | str, version: int, need: str) -> Service:
+def add_service_need(*, actor: ActingUser, service_id: uuid.UUID | str, expected_version: int, need: str) -> Service:
     """Tag the service as helping with one more barrier."""
     _check_needs([need])
     with transaction.atomic():
-        service = _locked_service(actor, service_id, version)
+        service = _locked_service(actor, service_id, expected_version)
         current = list(
             service.attributes.filter(taxonomy_term__taxonomy_detail_id=BARRIER_TAXONOMY_ID).values_list(
                 "taxonomy_term__code", flat=True
@@ -352,10 +352,10 @@ def add_service_need(*, actor: ActingUser, service_id: uuid.UUID | str, version:
     return service
 
 
-def remove_service_need(*, actor: ActingUser, service_id: uuid.UUID | str, version: int, need: str) -> Service:
+def remove_service_need(*, actor: ActingUser, service_id: uuid.UUID | str, expected_version: int, need: str) -> Service:
     """Stop tagging the service with a barrier."""
     with transaction.atomic():
-        service = _locked_service(actor, service_id, version)
+        service = _locked_service(actor, service_id, expected_version)
         removed, _ = service.attributes.filter(
             taxonomy_term__taxonomy_detail_id=BARRIER_TAXONOMY_ID, taxonomy_term__code=need
         ).delete()
@@ -371,7 +371,7 @@ def set_opening_times(
     *,
     actor: ActingUser,
     service_id: uuid.UUID | str,
-    version: int,
+    expected_version: int,
     rows: Sequence[OpeningTimes],
 ) -> Service:
     """Replace the service's own weekly opening times with these rows.
@@ -389,7 +389,7 @@ def set_opening_times(
     if errors:
         raise InvalidInput(errors)
     with transaction.atomic():
-        service = _locked_service(actor, service_id, version)
+        service = _locked_service(actor, service_id, expected_version)
         service.schedules.all().delete()
         Schedule.objects.bulk_create(
             Schedule(
@@ -419,7 +419,7 @@ def set_service_address(
     *,
     actor: ActingUser,
     service_id: uuid.UUID | str,
-    version: int,
+    expected_version: int,
     address_1: str,
     city: str,
     postal_code: str,
@@ -441,7 +441,7 @@ def set_service_address(
     if errors:
         raise InvalidInput(errors)
     with transaction.atomic():
-        service = _locked_service(actor, service_id, version)
+        service = _locked_service(actor, service_id, expected_version)
         link = (
             service.service_at_locations.select_related("location")
             .filter(location__location_type=Location.LocationType.PHYSICAL)
@@ -494,7 +494,7 @@ def update_directory_organisation(
     *,
     actor: ActingUser,
     organisation_id: uuid.UUID | str,
-    version: int,
+    expected_version: int,
     **fields: str,
 ) -> DirectoryOrganisation:
     """Change an organisation's directory entry (name, description, how to reach it)."""
@@ -512,7 +512,7 @@ def update_directory_organisation(
             raise NotFound("No such organisation.") from error
         if organisation is None or not rules.has_perm("directory.change_organisation", actor, organisation):
             raise NotFound("No such organisation.")
-        organisation.check_version(version)
+        organisation.check_version(expected_version)
         changed = []
         for field, value in fields.items():
             value = value.strip()

@@ -91,9 +91,9 @@ def _locked_referral(actor: ActingUser, referral_id: int, perm: str, refusal: st
     return referral
 
 
-def _move(referral: Referral, action: str, version: int) -> None:
+def _move(referral: Referral, action: str, expected_version: int) -> None:
     """Check the version and that `action` may happen in the referral's state; then set the new state."""
-    referral.check_version(version)
+    referral.check_version(expected_version)
     allowed_from, to = TRANSITIONS[action]
     if referral.kind != Referral.Kind.REFERRAL or referral.state not in allowed_from:
         raise DomainError(WRONG_STATE[action])
@@ -269,7 +269,7 @@ def agree_to_referral(
     *,
     actor: ActingUser,
     referral_id: int,
-    version: int,
+    expected_version: int,
     shared_fields: list[str],
     how: str,
 ) -> Referral:
@@ -281,7 +281,7 @@ def agree_to_referral(
         referral = _locked_referral(
             actor, referral_id, "referrals.agree", "Only the participant, or their keyworker for them, can agree."
         )
-        _move(referral, "agree", version)
+        _move(referral, "agree", expected_version)
         _check_how(actor, referral.participant_id, how)
         fields = _clean_shared_fields(shared_fields)
         service_name = referral.service.name if referral.service else ""
@@ -314,13 +314,13 @@ def agree_to_referral(
         )
 
 
-def send_referral(*, actor: ActingUser, referral_id: int, version: int) -> Referral:
+def send_referral(*, actor: ActingUser, referral_id: int, expected_version: int) -> Referral:
     """The keyworker sends the agreed referral; the partner must answer within the service's working days."""
     with transaction.atomic():
         referral = _locked_referral(
             actor, referral_id, "referrals.send", "Only the participant's keyworker can send it."
         )
-        _move(referral, "send", version)
+        _move(referral, "send", expected_version)
         if referral.consent is None or referral.consent.withdrawn_at is not None:
             raise DomainError("The participant's consent to share has been withdrawn.")
         service = referral.service
@@ -344,11 +344,11 @@ def send_referral(*, actor: ActingUser, referral_id: int, version: int) -> Refer
 PARTNER_ONLY = "Only staff of the organisation the referral was sent to can do this."
 
 
-def accept_referral(*, actor: ActingUser, referral_id: int, version: int) -> Referral:
+def accept_referral(*, actor: ActingUser, referral_id: int, expected_version: int) -> Referral:
     """The partner accepts: they will get in touch and offer the service."""
     with transaction.atomic():
         referral = _locked_referral(actor, referral_id, "referrals.answer", PARTNER_ONLY)
-        _move(referral, "accept", version)
+        _move(referral, "accept", expected_version)
         referral.answered_at = timezone.now()
         referral.answered_by = signed_in(actor)
         accepted = _save(actor=actor, referral=referral, changed=["state", "answered_at", "answered_by"])
@@ -360,7 +360,7 @@ def decline_referral(
     *,
     actor: ActingUser,
     referral_id: int,
-    version: int,
+    expected_version: int,
     reason: str,
     detail: str = "",
 ) -> Referral:
@@ -372,7 +372,7 @@ def decline_referral(
         raise InvalidInput({"detail": ["Say what the reason is."]})
     with transaction.atomic():
         referral = _locked_referral(actor, referral_id, "referrals.answer", PARTNER_ONLY)
-        _move(referral, "decline", version)
+        _move(referral, "decline", expected_version)
         referral.answered_at = timezone.now()
         referral.answered_by = signed_in(actor)
         referral.decline_reason = reason
@@ -390,13 +390,13 @@ def start_referral(
     *,
     actor: ActingUser,
     referral_id: int,
-    version: int,
+    expected_version: int,
     started_on: datetime.date,
 ) -> Referral:
     """The participant has started with the partner's service."""
     with transaction.atomic():
         referral = _locked_referral(actor, referral_id, "referrals.answer", PARTNER_ONLY)
-        _move(referral, "start", version)
+        _move(referral, "start", expected_version)
         if started_on > _today():
             raise InvalidInput({"started_on": ["The start date must be today or in the past."]})
         if referral.sent_at is not None and started_on < timezone.localdate(referral.sent_at):
@@ -409,7 +409,7 @@ def complete_referral(
     *,
     actor: ActingUser,
     referral_id: int,
-    version: int,
+    expected_version: int,
     ended_on: datetime.date,
     delivered: str,
     outcome_note: str,
@@ -419,7 +419,7 @@ def complete_referral(
     outcome_note = _required_text(outcome_note, "outcome_note", "Say what the outcome was.")
     with transaction.atomic():
         referral = _locked_referral(actor, referral_id, "referrals.answer", PARTNER_ONLY)
-        _move(referral, "complete", version)
+        _move(referral, "complete", expected_version)
         if ended_on > _today():
             raise InvalidInput({"ended_on": ["The end date must be today or in the past."]})
         if referral.started_on is not None and ended_on < referral.started_on:
@@ -434,12 +434,12 @@ def complete_referral(
         )
 
 
-def record_did_not_start(*, actor: ActingUser, referral_id: int, version: int, outcome_note: str) -> Referral:
+def record_did_not_start(*, actor: ActingUser, referral_id: int, expected_version: int, outcome_note: str) -> Referral:
     """The partner accepted, but the participant did not start; the note says why."""
     outcome_note = _required_text(outcome_note, "outcome_note", "Say why it did not start.")
     with transaction.atomic():
         referral = _locked_referral(actor, referral_id, "referrals.answer", PARTNER_ONLY)
-        _move(referral, "did_not_start", version)
+        _move(referral, "did_not_start", expected_version)
         referral.outcome_note = outcome_note
         return _save(actor=actor, referral=referral, changed=["state", "outcome_note"])
 
@@ -447,13 +447,13 @@ def record_did_not_start(*, actor: ActingUser, referral_id: int, version: int, o
 # --- Withdrawing ------------------------------------------------------------------------------
 
 
-def withdraw_referral(*, actor: ActingUser, referral_id: int, version: int, reason: str = "") -> Referral:
+def withdraw_referral(*, actor: ActingUser, referral_id: int, expected_version: int, reason: str = "") -> Referral:
     """The participant, or their keyworker, withdraws a referral that has not ended. The partner no longer sees it."""
     with transaction.atomic():
         referral = _locked_referral(
             actor, referral_id, "referrals.withdraw", "Only the participant or their keyworker can withdraw it."
         )
-        _move(referral, "withdraw", version)
+        _move(referral, "withdraw", expected_version)
         referral.withdrawn_at = timezone.now()
         referral.withdrawn_reason = (reason or "").strip()[:200]
         return _save(
@@ -577,7 +577,7 @@ def rate_referral(
     score: int,
     comment: str = "",
     anonymous: bool = False,
-    version: int | None = None,
+    expected_version: int | None = None,
 ) -> ServiceRating:
     """The participant rates the service a completed referral of theirs was to (1 to 5, and a sentence).
 
@@ -606,7 +606,7 @@ def rate_referral(
             )
             action = AuditEvent.Action.CREATE
         else:
-            rating.check_version(version if version is not None else -1)
+            rating.check_version(expected_version if expected_version is not None else -1)
             rating.bump_version()
             action = AuditEvent.Action.CHANGE
         rating.score, rating.comment, rating.anonymous = score, comment, anonymous

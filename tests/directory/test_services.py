@@ -46,7 +46,7 @@ def test_priya_updates_her_agencys_service_and_it_is_audited(personas: Personas)
     updated = update_service(
         actor=personas.partner_worker.user,
         service_id=service.pk,
-        version=service.version,
+        expected_version=service.version,
         description="  Free help with debts.  ",
         childcare_on_site=True,
         places_available=2,
@@ -72,7 +72,9 @@ def test_priya_updates_her_agencys_service_and_it_is_audited(personas: Personas)
 
 def test_needs_tags_are_replaced_not_added(personas: Personas) -> None:
     service = tag_service(personas.partner_service, Barrier.HOUSING, Barrier.DIGITAL)
-    update_service(actor=personas.manager.user, service_id=service.pk, version=service.version, needs=[Barrier.DIGITAL])
+    update_service(
+        actor=personas.manager.user, service_id=service.pk, expected_version=service.version, needs=[Barrier.DIGITAL]
+    )
     assert needs_of(service) == ["digital"]
     attribute = Attribute.objects.get(service=service)
     assert (attribute.link_id, attribute.link_entity) == (service.pk, "service")
@@ -80,9 +82,9 @@ def test_needs_tags_are_replaced_not_added(personas: Personas) -> None:
 
 def test_a_stale_version_saves_nothing(personas: Personas) -> None:
     service = personas.partner_service
-    update_service(actor=personas.partner_worker.user, service_id=service.pk, version=1, name="First change")
+    update_service(actor=personas.partner_worker.user, service_id=service.pk, expected_version=1, name="First change")
     with pytest.raises(ConflictError):
-        update_service(actor=personas.manager.user, service_id=service.pk, version=1, name="Second change")
+        update_service(actor=personas.manager.user, service_id=service.pk, expected_version=1, name="Second change")
     service.refresh_from_db()
     assert (service.name, service.version) == ("First change", 2)
 
@@ -93,7 +95,7 @@ def test_bad_input_is_refused_with_field_messages(personas: Personas) -> None:
         update_service(
             actor=personas.partner_worker.user,
             service_id=service.pk,
-            version=service.version,
+            expected_version=service.version,
             name="  ",
             minimum_age=30,
             maximum_age=18,
@@ -106,12 +108,18 @@ def test_bad_input_is_refused_with_field_messages(personas: Personas) -> None:
     }
     with pytest.raises(InvalidInput) as error:
         update_service(
-            actor=personas.partner_worker.user, service_id=service.pk, version=service.version, email="not an email"
+            actor=personas.partner_worker.user,
+            service_id=service.pk,
+            expected_version=service.version,
+            email="not an email",
         )
     assert list(error.value.errors) == ["email"]
     with pytest.raises(InvalidInput) as error:
         update_service(
-            actor=personas.partner_worker.user, service_id=service.pk, version=service.version, needs=["astrology"]
+            actor=personas.partner_worker.user,
+            service_id=service.pk,
+            expected_version=service.version,
+            needs=["astrology"],
         )
     assert error.value.errors == {"needs": ["Choose needs from the list."]}
     service.refresh_from_db()
@@ -123,7 +131,7 @@ def test_only_the_fields_it_names_can_be_changed(personas: Personas) -> None:
         update_service(
             actor=personas.partner_worker.user,
             service_id=personas.partner_service.pk,
-            version=1,
+            expected_version=1,
             last_checked_on=datetime.date(2000, 1, 1),
         )
     assert error.value.errors == {"last_checked_on": ["This cannot be changed here."]}
@@ -141,9 +149,9 @@ def test_people_who_do_not_keep_the_entry_cannot_change_it(personas: Personas, w
     # Priya keeps her own agency's entry, not Fife Childcare Links'.
     service = personas.other_partner_service if who == "other_partner" else personas.partner_service
     with pytest.raises(NotFound):
-        update_service(actor=users[who], service_id=service.pk, version=1, name="Hijacked")
+        update_service(actor=users[who], service_id=service.pk, expected_version=1, name="Hijacked")
     with pytest.raises(NotFound):
-        mark_service_checked(actor=users[who], service_id=service.pk, version=1)
+        mark_service_checked(actor=users[who], service_id=service.pk, expected_version=1)
     service.refresh_from_db()
     assert (service.name, service.version) != ("Hijacked", 2)
     assert service.version == 1
@@ -151,16 +159,16 @@ def test_people_who_do_not_keep_the_entry_cannot_change_it(personas: Personas, w
 
 def test_a_manager_keeps_services_linked_to_their_partnership(personas: Personas) -> None:
     outside = ServiceFactory(name="Outside org", partnerships=[personas.fife])
-    update_service(actor=personas.manager.user, service_id=outside.pk, version=1, name="Renamed")
+    update_service(actor=personas.manager.user, service_id=outside.pk, expected_version=1, name="Renamed")
     outside.refresh_from_db()
     assert outside.name == "Renamed"
     with pytest.raises(NotFound):
-        update_service(actor=personas.partner_worker.user, service_id=outside.pk, version=2, name="Again")
+        update_service(actor=personas.partner_worker.user, service_id=outside.pk, expected_version=2, name="Again")
 
 
 def test_marking_as_checked_records_who_and_when(personas: Personas) -> None:
     service = personas.partner_service
-    mark_service_checked(actor=personas.partner_worker.user, service_id=service.pk, version=1)
+    mark_service_checked(actor=personas.partner_worker.user, service_id=service.pk, expected_version=1)
     service.refresh_from_db()
     assert (service.last_checked_on, service.last_checked_by, service.version) == (
         timezone.localdate(),
@@ -174,19 +182,27 @@ def test_capacity_is_stamped_with_the_time(personas: Personas, monkeypatch: pyte
     service = personas.partner_service
     moment = datetime.datetime(2026, 11, 28, 10, 30, tzinfo=datetime.UTC)
     monkeypatch.setattr(timezone, "now", lambda: moment)
-    update_capacity(actor=personas.partner_worker.user, service_id=service.pk, version=1, places_available=0)
+    update_capacity(actor=personas.partner_worker.user, service_id=service.pk, expected_version=1, places_available=0)
     service.refresh_from_db()
     assert (service.places_available, service.is_full) == (0, True)
     assert service.capacity_updated_at == moment
     with pytest.raises(InvalidInput):
-        update_capacity(actor=personas.partner_worker.user, service_id=service.pk, version=2, places_available=-1)
+        update_capacity(
+            actor=personas.partner_worker.user, service_id=service.pk, expected_version=2, places_available=-1
+        )
 
 
 def test_need_tags_are_added_and_removed_one_at_a_time(personas: Personas) -> None:
     service = personas.partner_service
-    add_service_need(actor=personas.partner_worker.user, service_id=service.pk, version=1, need=Barrier.HOUSING)
-    add_service_need(actor=personas.partner_worker.user, service_id=service.pk, version=2, need=Barrier.DIGITAL)
-    remove_service_need(actor=personas.partner_worker.user, service_id=service.pk, version=3, need=Barrier.HOUSING)
+    add_service_need(
+        actor=personas.partner_worker.user, service_id=service.pk, expected_version=1, need=Barrier.HOUSING
+    )
+    add_service_need(
+        actor=personas.partner_worker.user, service_id=service.pk, expected_version=2, need=Barrier.DIGITAL
+    )
+    remove_service_need(
+        actor=personas.partner_worker.user, service_id=service.pk, expected_version=3, need=Barrier.HOUSING
+    )
     service.refresh_from_db()
     assert (needs_of(service), service.version) == (["digital"], 4)
 
@@ -201,7 +217,7 @@ def test_opening_times_replace_the_services_own_rows(personas: Personas) -> None
     set_opening_times(
         actor=personas.partner_worker.user,
         service_id=service.pk,
-        version=1,
+        expected_version=1,
         rows=[
             OpeningTimes(days=("WE", "MO"), opens_at=datetime.time(9, 30), closes_at=datetime.time(12, 30)),
             OpeningTimes(days=("TH",), opens_at=datetime.time(18), closes_at=datetime.time(20), description="Evenings"),
@@ -220,7 +236,7 @@ def test_opening_times_must_make_sense(personas: Personas) -> None:
         set_opening_times(
             actor=personas.partner_worker.user,
             service_id=personas.partner_service.pk,
-            version=1,
+            expected_version=1,
             rows=[
                 OpeningTimes(days=(), opens_at=datetime.time(9), closes_at=datetime.time(12)),
                 OpeningTimes(days=("MO",), opens_at=datetime.time(12), closes_at=datetime.time(9)),
@@ -236,7 +252,7 @@ def test_the_address_is_added_then_edited(personas: Personas) -> None:
     set_service_address(
         actor=personas.partner_worker.user,
         service_id=service.pk,
-        version=1,
+        expected_version=1,
         location_name="Kirkcaldy office",
         address_1="2 Hunter Street",
         city="Kirkcaldy",
@@ -252,7 +268,7 @@ def test_the_address_is_added_then_edited(personas: Personas) -> None:
     set_service_address(
         actor=personas.partner_worker.user,
         service_id=service.pk,
-        version=2,
+        expected_version=2,
         address_1="3 Hunter Street",
         city="Kirkcaldy",
         postal_code="KY1 1XY",
@@ -266,7 +282,7 @@ def test_an_existing_imported_address_is_edited_in_place(personas: Personas) -> 
     set_service_address(
         actor=personas.manager.user,
         service_id=service.pk,
-        version=1,
+        expected_version=1,
         address_1="9 Esplanade",
         city="Kirkcaldy",
         postal_code="KY1 1HU",
@@ -280,7 +296,7 @@ def test_a_bad_postcode_is_refused(personas: Personas) -> None:
         set_service_address(
             actor=personas.partner_worker.user,
             service_id=personas.partner_service.pk,
-            version=1,
+            expected_version=1,
             address_1="",
             city="Kirkcaldy",
             postal_code="KY1",
@@ -331,16 +347,23 @@ def test_the_organisation_entry_is_edited_with_a_version(personas: Personas) -> 
     entry = personas.partner_service.organization
     assert entry is not None
     update_directory_organisation(
-        actor=personas.partner_worker.user, organisation_id=entry.pk, version=1, website="https://kma.example.org"
+        actor=personas.partner_worker.user,
+        organisation_id=entry.pk,
+        expected_version=1,
+        website="https://kma.example.org",
     )
     with pytest.raises(ConflictError):
-        update_directory_organisation(actor=personas.manager.user, organisation_id=entry.pk, version=1, name="Old")
+        update_directory_organisation(
+            actor=personas.manager.user, organisation_id=entry.pk, expected_version=1, name="Old"
+        )
     with pytest.raises(InvalidInput) as error:
-        update_directory_organisation(actor=personas.manager.user, organisation_id=entry.pk, version=2, description="")
+        update_directory_organisation(
+            actor=personas.manager.user, organisation_id=entry.pk, expected_version=2, description=""
+        )
     assert error.value.errors == {"description": ["Say in a sentence or two what the organisation does."]}
     with pytest.raises(NotFound):
         update_directory_organisation(
-            actor=personas.glasgow_manager.user, organisation_id=entry.pk, version=2, name="Glasgow's now"
+            actor=personas.glasgow_manager.user, organisation_id=entry.pk, expected_version=2, name="Glasgow's now"
         )
     entry = DirectoryOrganisation.objects.get(pk=entry.pk)
     assert (entry.name, entry.website, entry.version) == ("Kingdom Money Advice", "https://kma.example.org", 2)
