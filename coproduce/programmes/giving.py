@@ -57,11 +57,11 @@ from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput, validate_model
-from coproduce.programmes.funding import grants_visible_to
 from coproduce.programmes.models import Grant, Organisation, Partnership, Programme
 from coproduce.programmes.org_ids import split_org_id
 from coproduce.programmes.permissions import is_funder, is_partnership_manager
 from coproduce.programmes.selectors import programme_for
+from coproduce.programmes.selectors.funding import grants_visible_to
 from coproduce.programmes.services import tidy_giving_details
 from coproduce.programmes.standing import standing_of
 

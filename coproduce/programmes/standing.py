@@ -1,7 +1,7 @@
 """A user's standing in the programme: the roles they hold and the records that give them
 (their staff record, their own participant record, their board seat).
 
-The acting user itself is an `ActingUser` (coproduce/accounts/acting.py); `standing_of(user)` says
+The acting user itself is an `ActingUser` (coproduce/accounts/acting.py); `standing_of(actor)` says
 what that user may act as.
 
 Worked out once per request (three queries for staff, two for anyone else) and cached on the user

@@ -37,7 +37,7 @@ from coproduce.participants.models import Consent
 from coproduce.participants.selectors import enquiries_visible_to, participants_visible_to
 from coproduce.plans.models import Appointment, Goal, JobSearchEntry, Step
 from coproduce.plans.selectors.contacts import contacts_visible_to
-from coproduce.programmes.funding import (
+from coproduce.programmes.selectors.funding import (
     funder_users,
     grants_visible_to,
     partnerships_for_funding,

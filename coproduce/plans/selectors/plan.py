@@ -16,6 +16,16 @@ def steps_visible_to(actor: ActingUser) -> QuerySet[Step]:
     return Step.objects.filter(goal__participant__in=participants_visible_to(actor))
 
 
+def is_own_goal(actor: ActingUser, goal_id: int) -> bool:
+    """Whether this goal is on the acting user's own plan: a step they add to it is their suggestion,
+    where on anyone else's it is a staff offer. One query, none for someone with no participant record."""
+    participant_id = standing_of(actor).participant_id
+    return (
+        participant_id is not None
+        and goals_visible_to(actor).filter(pk=goal_id, participant_id=participant_id).exists()
+    )
+
+
 def plan_of(actor: ActingUser, participant_id: int) -> QuerySet[Goal]:
     """A participant's goals, oldest first, each with its steps (as `steps.all()`): two queries.
 

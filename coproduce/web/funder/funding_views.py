@@ -20,16 +20,18 @@ from coproduce.core.errors import ConflictError, DomainError, NotFound
 from coproduce.programmes.funding import (
     NOMIS_COLUMNS,
     NOMIS_MEASURES,
-    grants_visible_to,
     import_labour_market_csv,
-    labour_market_visible_to,
-    lead_partners,
-    partnerships_for_funding,
     record_grant,
     set_labour_market,
     update_grant,
 )
 from coproduce.programmes.models import Programme
+from coproduce.programmes.selectors.funding import (
+    grants_visible_to,
+    labour_market_visible_to,
+    lead_partners,
+    partnerships_for_funding,
+)
 from coproduce.web.access import require_roles
 from coproduce.web.forms import DateInput, GovukForm
 from coproduce.web.partnership.common import conflict

@@ -19,14 +19,8 @@ from coproduce.accounts.roles import Role
 from coproduce.core.errors import ConflictError, DomainError, NotFound
 from coproduce.programmes.board import (
     MAX_DOCUMENT_BYTES,
-    Board,
     add_meeting,
     add_member,
-    board_decisions_visible_to,
-    board_for,
-    board_meetings_visible_to,
-    board_members_visible_to,
-    board_partnership_for,
     document_content_type,
     open_document,
     record_decision,
@@ -36,6 +30,14 @@ from coproduce.programmes.board import (
     upload_document,
 )
 from coproduce.programmes.models import BoardMember, Organisation, Partnership
+from coproduce.programmes.selectors.board import (
+    Board,
+    board_decisions_visible_to,
+    board_for,
+    board_meetings_visible_to,
+    board_members_visible_to,
+    board_partnership_for,
+)
 from coproduce.reporting.partnership import participant_figures
 from coproduce.reporting.suppression import THRESHOLD, Cell
 from coproduce.web.access import require_roles
