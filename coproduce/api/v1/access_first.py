@@ -61,7 +61,7 @@ from coproduce.research.selectors import (
 from coproduce.voice.selectors import group_sessions_visible_to
 
 # (the caller, the path's parameters as the URL gave them, the request) → None, or a refusal raised.
-Check = Callable[[Any, Mapping[str, Any], HttpRequest], None]
+Check = Callable[[ActingUser, Mapping[str, Any], HttpRequest], None]
 
 # Answers that complain about what was sent; a refusal, if due, is given instead.
 REVISITED = frozenset({400, 409, 422})
@@ -89,7 +89,7 @@ def _may(permission: str, actor: ActingUser, obj: object = None) -> None:
 
 def record(
     param: str,
-    visible: Callable[[Any], QuerySet[Any]],
+    visible: Callable[[ActingUser], QuerySet[Any]],
     what: str,
     permission: str | None = None,
     of: Callable[[Any], object] = lambda row: row,
@@ -133,7 +133,7 @@ def _body_number(request: HttpRequest, field: str) -> int | None:
 
 def named_in_body(
     field: str,
-    visible: Callable[[Any], QuerySet[Any]],
+    visible: Callable[[ActingUser], QuerySet[Any]],
     what: str,
     permission: str,
     roles: tuple[Role, ...],
@@ -244,7 +244,7 @@ def _participant(row: Any) -> Any:
 EVALUATOR = allowed("research.work_on_evaluation")
 
 
-def evaluator(param: str, visible: Callable[[Any], QuerySet[Any]], what: str) -> Check:
+def evaluator(param: str, visible: Callable[[ActingUser], QuerySet[Any]], what: str) -> Check:
     """Evaluators only (403), then the evaluation record `param` names (404)."""
     return both(EVALUATOR, record(param, visible, what))
 
@@ -442,11 +442,11 @@ def refuse_before_complaining(run: Callable[..., HttpResponseBase]) -> Callable[
     @functools.wraps(run)
     def run_refusing_first(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         response = run(request, *args, **kwargs)
-        user = getattr(request, "auth", None)
-        if response.status_code not in REVISITED or user is None:
+        actor: ActingUser | None = getattr(request, "auth", None)  # set by api_auth once the caller is known
+        if response.status_code not in REVISITED or actor is None:
             return response
         try:
-            check(user, kwargs, request)
+            check(actor, kwargs, request)
         except DomainError as refusal:
             return operation.api.on_exception(request, refusal)
         return response
