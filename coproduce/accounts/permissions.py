@@ -5,23 +5,24 @@ from typing import Any
 
 import rules
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.accounts.roles import Role
 from coproduce.programmes.standing import standing_of
 
 
 @rules.predicate
-def is_active_person(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+def is_active_person(actor: ActingUser) -> bool:
+    return bool(getattr(actor, "is_authenticated", False) and actor.is_active)
 
 
 @rules.predicate
-def owns_the_token(user: Any, token: Any) -> bool:
-    return token is not None and getattr(user, "pk", None) is not None and token.user_id == user.pk
+def owns_the_token(actor: ActingUser, token: Any) -> bool:
+    return token is not None and getattr(actor, "pk", None) is not None and token.user_id == actor.pk
 
 
 @rules.predicate
-def is_administrator(user: Any) -> bool:
-    return standing_of(user).has(Role.ADMINISTRATOR)
+def is_administrator(actor: ActingUser) -> bool:
+    return standing_of(actor).has(Role.ADMINISTRATOR)
 
 
 # Anyone may have tokens of their own; they act with exactly that person's roles.

@@ -66,7 +66,7 @@ class PhoneTokenGenerator(PasswordResetTokenGenerator):
 
     key_salt = "coproduce.accounts.shared_mobile.PhoneTokenGenerator"
 
-    def _make_hash_value(self, user: Any, timestamp: int) -> str:
+    def _make_hash_value(self, user: User, timestamp: int) -> str:
         accounts = participant_accounts_on(user.mobile).values_list("pk", "password", "last_login")
         states = "|".join(f"{pk}:{password}:{last_login}" for pk, password, last_login in accounts)
         return f"{user.mobile}|{timestamp}|{states}"

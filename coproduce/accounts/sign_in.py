@@ -30,7 +30,7 @@ from django.conf import settings
 from django.db.models import Sum
 from django.http import HttpRequest
 
-from coproduce.accounts.models import sign_in_name
+from coproduce.accounts.models import User, sign_in_name
 
 USERNAME_FIELD = "username"
 
@@ -82,7 +82,7 @@ class SignInAttemptHandler(AxesDatabaseHandler):
                 ip_address=request.axes_ip_address,
             )
 
-    def user_logged_in(self, sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    def user_logged_in(self, sender: Any, request: Any, user: User, **kwargs: Any) -> None:
         super().user_logged_in(sender, request, user, **kwargs)
         typed = request.POST.get(USERNAME_FIELD) if request is not None and request.method == "POST" else None
         if settings.AXES_RESET_ON_SUCCESS and typed:

@@ -7,6 +7,7 @@ from typing import Any
 
 import rules
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.accounts.roles import Role
 from coproduce.participants.permissions import is_anonymised, is_partnership_manager, is_their_keyworker
 from coproduce.programmes.models import PartnershipMembership
@@ -14,64 +15,64 @@ from coproduce.programmes.standing import standing_of
 
 
 @rules.predicate
-def manages_the_pot(user: Any, pot: Any) -> bool:
+def manages_the_pot(actor: ActingUser, pot: Any) -> bool:
     """The manager of the pot's partnership, or of a partnership the pot's organisation belongs to."""
-    actor = standing_of(user)
-    if pot is None or not actor.has(Role.PARTNERSHIP_MANAGER) or actor.partnership_id is None:
+    standing = standing_of(actor)
+    if pot is None or not standing.has(Role.PARTNERSHIP_MANAGER) or standing.partnership_id is None:
         return False
     if pot.partnership_id is not None:
-        return bool(pot.partnership_id == actor.partnership_id)
+        return bool(pot.partnership_id == standing.partnership_id)
     return PartnershipMembership.objects.filter(
-        partnership_id=actor.partnership_id, organisation_id=pot.organisation_id
+        partnership_id=standing.partnership_id, organisation_id=pot.organisation_id
     ).exists()
 
 
 @rules.predicate
-def is_keyworker_of_spend_within_limit(user: Any, spend: Any) -> bool:
+def is_keyworker_of_spend_within_limit(actor: ActingUser, spend: Any) -> bool:
     """The participant's own keyworker, for an amount up to the pot's keyworker limit (inclusive)."""
-    actor = standing_of(user)
+    standing = standing_of(actor)
     return (
         spend is not None
-        and actor.has(Role.KEYWORKER)
-        and actor.staff_member is not None
-        and spend.participant.keyworker_id == actor.staff_member.pk
+        and standing.has(Role.KEYWORKER)
+        and standing.staff_member is not None
+        and spend.participant.keyworker_id == standing.staff_member.pk
         and spend.amount <= spend.pot.keyworker_limit
     )
 
 
 @rules.predicate
-def is_keyworker_of_spend(user: Any, spend: Any) -> bool:
-    actor = standing_of(user)
+def is_keyworker_of_spend(actor: ActingUser, spend: Any) -> bool:
+    standing = standing_of(actor)
     return (
         spend is not None
-        and actor.has(Role.KEYWORKER)
-        and actor.staff_member is not None
-        and spend.participant.keyworker_id == actor.staff_member.pk
+        and standing.has(Role.KEYWORKER)
+        and standing.staff_member is not None
+        and spend.participant.keyworker_id == standing.staff_member.pk
     )
 
 
 @rules.predicate
-def manages_the_spends_area(user: Any, spend: Any) -> bool:
+def manages_the_spends_area(actor: ActingUser, spend: Any) -> bool:
     """The partnership manager of the participant's area: any amount."""
-    actor = standing_of(user)
+    standing = standing_of(actor)
     return (
         spend is not None
-        and actor.has(Role.PARTNERSHIP_MANAGER)
-        and actor.partnership_id is not None
-        and spend.participant.partnership_id == actor.partnership_id
+        and standing.has(Role.PARTNERSHIP_MANAGER)
+        and standing.partnership_id is not None
+        and spend.participant.partnership_id == standing.partnership_id
     )
 
 
 @rules.predicate
-def is_for_an_anonymised_person(user: Any, spend: Any) -> bool:
+def is_for_an_anonymised_person(actor: ActingUser, spend: Any) -> bool:
     """The spend's participant was anonymised (coproduce/retention): no receipt may come back."""
     return spend is not None and spend.participant.anonymised_at is not None
 
 
 @rules.predicate
-def is_the_spends_participant(user: Any, spend: Any) -> bool:
+def is_the_spends_participant(actor: ActingUser, spend: Any) -> bool:
     """The person the money is for, signed in themselves."""
-    return spend is not None and standing_of(user).participant_id == spend.participant_id
+    return spend is not None and standing_of(actor).participant_id == spend.participant_id
 
 
 rules.add_perm("budgets.create_pot", is_partnership_manager)

@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import DecimalField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.accounts.roles import Role
 from coproduce.budgets.models import BudgetPot, Spend
 from coproduce.participants.selectors import participants_visible_to
@@ -30,18 +31,18 @@ class PotBalance:
     left: Decimal
 
 
-def pots_visible_to(user: Any) -> QuerySet[BudgetPot]:
+def pots_visible_to(actor: ActingUser) -> QuerySet[BudgetPot]:
     """Keyworkers and partnership managers: their partnership's pots and its member organisations'."""
-    actor = standing_of(user)
-    if not (actor.has(Role.KEYWORKER) or actor.has(Role.PARTNERSHIP_MANAGER)) or actor.partnership_id is None:
+    standing = standing_of(actor)
+    if not (standing.has(Role.KEYWORKER) or standing.has(Role.PARTNERSHIP_MANAGER)) or standing.partnership_id is None:
         return BudgetPot.objects.none()
-    members = PartnershipMembership.objects.filter(partnership_id=actor.partnership_id).values("organisation_id")
-    return BudgetPot.objects.filter(Q(partnership_id=actor.partnership_id) | Q(organisation_id__in=members))
+    members = PartnershipMembership.objects.filter(partnership_id=standing.partnership_id).values("organisation_id")
+    return BudgetPot.objects.filter(Q(partnership_id=standing.partnership_id) | Q(organisation_id__in=members))
 
 
-def spends_visible_to(user: Any) -> QuerySet[Spend]:
+def spends_visible_to(actor: ActingUser) -> QuerySet[Spend]:
     """A participant: spend on them. A keyworker: on their caseload. A manager: on their area."""
-    return Spend.objects.filter(participant__in=participants_visible_to(user))
+    return Spend.objects.filter(participant__in=participants_visible_to(actor))
 
 
 def _sum(state: str) -> Coalesce:
@@ -75,15 +76,15 @@ def _money(value: Any) -> Decimal:
     return Decimal(value).quantize(Decimal("0.01"))
 
 
-def pots_with_balances(user: Any) -> list[tuple[BudgetPot, PotBalance]]:
-    pots = with_balances(pots_visible_to(user).select_related("partnership", "organisation"))
+def pots_with_balances(actor: ActingUser) -> list[tuple[BudgetPot, PotBalance]]:
+    pots = with_balances(pots_visible_to(actor).select_related("partnership", "organisation"))
     return [(pot, pot_balance(pot)) for pot in pots.order_by("-starts_on", "name", "pk")]
 
 
-def spend_by_category(user: Any) -> list[dict[str, Any]]:
+def spend_by_category(actor: ActingUser) -> list[dict[str, Any]]:
     """Approved spend from the pots this person sees, by category, for the area's figures (one query)."""
     rows = (
-        Spend.objects.filter(pot__in=pots_visible_to(user), state=Spend.State.APPROVED)
+        Spend.objects.filter(pot__in=pots_visible_to(actor), state=Spend.State.APPROVED)
         .values("category")
         .annotate(total=Sum("amount"))
         .order_by("category")
@@ -91,37 +92,37 @@ def spend_by_category(user: Any) -> list[dict[str, Any]]:
     return [{"category": Spend.Category(row["category"]).label, "total": _money(row["total"])} for row in rows]
 
 
-def spends_waiting_for_manager(user: Any) -> QuerySet[Spend]:
+def spends_waiting_for_manager(actor: ActingUser) -> QuerySet[Spend]:
     """Requests of the manager's area above their pot's keyworker limit, oldest first."""
-    actor = standing_of(user)
-    if not actor.has(Role.PARTNERSHIP_MANAGER):
+    standing = standing_of(actor)
+    if not standing.has(Role.PARTNERSHIP_MANAGER):
         return Spend.objects.none()
     return (
-        spends_visible_to(user)
+        spends_visible_to(actor)
         .filter(state=Spend.State.REQUESTED, amount__gt=F("pot__keyworker_limit"))
         .select_related("participant", "pot", "goal", "requested_by")
         .order_by("requested_at", "pk")
     )
 
 
-def spends_of(user: Any, participant_id: int) -> QuerySet[Spend]:
+def spends_of(actor: ActingUser, participant_id: int) -> QuerySet[Spend]:
     """One participant's spend, newest first, with pot and goal."""
     return (
-        spends_visible_to(user)
+        spends_visible_to(actor)
         .filter(participant_id=participant_id)
         .select_related("pot", "goal", "participant", "requested_by", "decided_by")
         .order_by("-requested_at", "-pk")
     )
 
 
-def pots_for_request(user: Any, today: Any) -> QuerySet[BudgetPot]:
+def pots_for_request(actor: ActingUser, today: Any) -> QuerySet[BudgetPot]:
     """The pots a keyworker may ask from today: their partnership's or their organisation's, in period."""
-    actor = standing_of(user)
-    if actor.staff_member is None or not actor.has(Role.KEYWORKER):
+    standing = standing_of(actor)
+    if standing.staff_member is None or not standing.has(Role.KEYWORKER):
         return BudgetPot.objects.none()
-    mine = Q(organisation_id=actor.organisation_id)
-    if actor.partnership_id is not None:
-        mine |= Q(partnership_id=actor.partnership_id)
+    mine = Q(organisation_id=standing.organisation_id)
+    if standing.partnership_id is not None:
+        mine |= Q(partnership_id=standing.partnership_id)
     return BudgetPot.objects.filter(
         mine,
         starts_on__lte=today,

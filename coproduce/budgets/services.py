@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from coproduce.accounts.acting import ActingUser, signed_in
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
 from coproduce.budgets.models import BudgetPot, Spend
@@ -50,7 +51,7 @@ def _approved_total(pot_id: int) -> Decimal:
 
 def create_pot(
     *,
-    actor: Any,
+    actor: ActingUser,
     name: str,
     starts_on: datetime.date,
     ends_on: datetime.date,
@@ -59,19 +60,19 @@ def create_pot(
     organisation_id: int | None = None,
 ) -> BudgetPot:
     """A partnership manager opens a pot for their partnership, or for one of its member organisations."""
-    who = standing_of(actor)
-    if not rules.has_perm("budgets.create_pot", actor) or who.partnership_id is None:
+    standing = standing_of(actor)
+    if not rules.has_perm("budgets.create_pot", actor) or standing.partnership_id is None:
         raise NotAllowed("Only partnership managers can open budget pots.")
     if (
         organisation_id is not None
         and not PartnershipMembership.objects.filter(
-            partnership_id=who.partnership_id, organisation_id=organisation_id
+            partnership_id=standing.partnership_id, organisation_id=organisation_id
         ).exists()
     ):
         raise InvalidInput({"organisation": ["Choose an organisation in your partnership."]})
     with transaction.atomic():
         pot = BudgetPot(
-            partnership_id=None if organisation_id is not None else who.partnership_id,
+            partnership_id=None if organisation_id is not None else standing.partnership_id,
             organisation_id=organisation_id,
             name=name.strip(),
             starts_on=starts_on,
@@ -93,9 +94,9 @@ def create_pot(
 
 def update_pot(
     *,
-    actor: Any,
+    actor: ActingUser,
     pot_id: int,
-    version: int,
+    expected_version: int,
     changes: Mapping[str, Any],
 ) -> BudgetPot:
     """Change a pot's name, period, amount or keyworker limit. The amount never drops below what is approved."""
@@ -108,7 +109,7 @@ def update_pot(
             raise NotFound("No such budget pot.")
         if not rules.has_perm("budgets.change_pot", actor, pot):
             raise NotAllowed("Only the partnership's manager can change this pot.")
-        pot.check_version(version)
+        pot.check_version(expected_version)
         changed = []
         for name, value in changes.items():
             if isinstance(value, str):
@@ -136,7 +137,7 @@ def update_pot(
 
 def request_spend(
     *,
-    actor: Any,
+    actor: ActingUser,
     participant_id: int,
     pot_id: int,
     category: str,
@@ -183,7 +184,7 @@ def request_spend(
             amount=amount,
             description=description.strip(),
             no_goal_reason="" if goal is not None else no_goal_reason.strip(),
-            requested_by=actor,
+            requested_by=signed_in(actor),
             requested_at=timezone.now(),
         )
         validate_model(spend, exclude=["receipt"])
@@ -198,7 +199,7 @@ def request_spend(
     return spend
 
 
-def _locked_spend(actor: Any, spend_id: int, *, lock_pot: bool = False) -> Spend:
+def _locked_spend(actor: ActingUser, spend_id: int, *, lock_pot: bool = False) -> Spend:
     """The spend, locked; with `lock_pot`, its pot is locked first (always pot, then spend)."""
     pot_id = spends_visible_to(actor).filter(pk=spend_id).values_list("pot_id", flat=True).first()
     if pot_id is None:
@@ -211,8 +212,8 @@ def _locked_spend(actor: Any, spend_id: int, *, lock_pot: bool = False) -> Spend
     return spend
 
 
-def _decide(actor: Any, spend: Any, version: int) -> None:
-    spend.check_version(version)
+def _decide(actor: ActingUser, spend: Any, expected_version: int) -> None:
+    spend.check_version(expected_version)
     if spend.state != Spend.State.REQUESTED:
         raise DomainError(f"This request is already {spend.get_state_display().lower()}.")
 
@@ -234,7 +235,9 @@ def _require_their_yes(spend: Spend) -> None:
         )
 
 
-def answer_spend(*, actor: Any, spend_id: int, version: int, answer: str, answered_how: str = "") -> Spend:
+def answer_spend(
+    *, actor: ActingUser, spend_id: int, expected_version: int, answer: str, answered_how: str = ""
+) -> Spend:
     """The participant says yes or no thanks to a spend proposed for them.
 
     Given by them on their own page, or recorded by their keyworker (or the area's manager), who
@@ -254,13 +257,13 @@ def answer_spend(*, actor: Any, spend_id: int, version: int, answer: str, answer
             raise InvalidInput(
                 {"answered_how": ["Say how they gave their answer: in person, on the phone or by message."]}
             )
-        spend.check_version(version)
+        spend.check_version(expected_version)
         if spend.state != Spend.State.REQUESTED:
             raise DomainError(f"This request is already {spend.get_state_display().lower()}: it cannot change now.")
         spend.participant_answer = answer
         spend.answered_at = timezone.now()
         spend.answered_how = how
-        spend.answer_recorded_by = actor
+        spend.answer_recorded_by = signed_in(actor)
         validate_model(spend, exclude=["receipt"])
         spend.bump_version()
         spend.save()
@@ -274,7 +277,7 @@ def answer_spend(*, actor: Any, spend_id: int, version: int, answer: str, answer
     return spend
 
 
-def approve_spend(*, actor: Any, spend_id: int, version: int) -> Spend:
+def approve_spend(*, actor: ActingUser, spend_id: int, expected_version: int) -> Spend:
     """Approve a request. A keyworker up to the pot's limit for their own caseload; above it the area manager.
 
     Refused, with nothing changed, if it would take the pot below zero.
@@ -288,13 +291,13 @@ def approve_spend(*, actor: Any, spend_id: int, version: int) -> Spend:
                     "the partnership manager decides it."
                 )
             raise NotAllowed("Only their keyworker or the partnership manager can approve this.")
-        _decide(actor, spend, version)
+        _decide(actor, spend, expected_version)
         _require_their_yes(spend)
         left = spend.pot.amount - _approved_total(spend.pot_id)
         if spend.amount > left:
             raise DomainError(f"There is not enough left in {spend.pot.name}: £{left} left, £{spend.amount} asked.")
         spend.state = Spend.State.APPROVED
-        spend.decided_by = actor
+        spend.decided_by = signed_in(actor)
         spend.decided_at = timezone.now()
         spend.bump_version()
         spend.save()
@@ -308,7 +311,7 @@ def approve_spend(*, actor: Any, spend_id: int, version: int) -> Spend:
     return spend
 
 
-def decline_spend(*, actor: Any, spend_id: int, version: int, reason: str) -> Spend:
+def decline_spend(*, actor: ActingUser, spend_id: int, expected_version: int, reason: str) -> Spend:
     """Decline a request, saying why. The same people who may approve it may decline it."""
     reason = reason.strip()
     if not reason:
@@ -317,10 +320,10 @@ def decline_spend(*, actor: Any, spend_id: int, version: int, reason: str) -> Sp
         spend = _locked_spend(actor, spend_id)
         if not rules.has_perm("budgets.decline_spend", actor, spend):
             raise NotAllowed("Only the person who may approve this can decline it.")
-        _decide(actor, spend, version)
+        _decide(actor, spend, expected_version)
         spend.state = Spend.State.DECLINED
         spend.decline_reason = reason
-        spend.decided_by = actor
+        spend.decided_by = signed_in(actor)
         spend.decided_at = timezone.now()
         validate_model(spend, exclude=["receipt"])
         spend.bump_version()
@@ -335,13 +338,13 @@ def decline_spend(*, actor: Any, spend_id: int, version: int, reason: str) -> Sp
     return spend
 
 
-def cancel_spend(*, actor: Any, spend_id: int, version: int) -> Spend:
+def cancel_spend(*, actor: ActingUser, spend_id: int, expected_version: int) -> Spend:
     """Withdraw a request that has not been decided (their keyworker or the area manager)."""
     with transaction.atomic():
         spend = _locked_spend(actor, spend_id)
         if not rules.has_perm("budgets.cancel_spend", actor, spend):
             raise NotAllowed("Only their keyworker or the partnership manager can cancel this.")
-        _decide(actor, spend, version)
+        _decide(actor, spend, expected_version)
         spend.state = Spend.State.CANCELLED
         spend.bump_version()
         spend.save()
@@ -373,14 +376,14 @@ def check_receipt(upload: UploadedFile) -> str:
     return extension
 
 
-def attach_receipt(*, actor: Any, spend_id: int, version: int, upload: UploadedFile) -> Spend:
+def attach_receipt(*, actor: ActingUser, spend_id: int, expected_version: int, upload: UploadedFile) -> Spend:
     """Keep the receipt of an approved spend (replacing an earlier one), in the default storage."""
     extension = check_receipt(upload)
     with transaction.atomic():
         spend = _locked_spend(actor, spend_id)
         if not rules.has_perm("budgets.attach_receipt", actor, spend):
             raise NotAllowed("Only their keyworker or the partnership manager can add a receipt.")
-        spend.check_version(version)
+        spend.check_version(expected_version)
         if spend.state != Spend.State.APPROVED:
             raise DomainError("Only an approved spend has a receipt.")
         spend.receipt.save(f"spend-{spend.pk}{extension}", upload, save=False)

@@ -14,21 +14,22 @@ from typing import Any
 
 import rules
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.accounts.roles import Role
 from coproduce.participants.permissions import is_partnership_manager
 from coproduce.programmes.models import PartnershipMembership
 from coproduce.programmes.standing import standing_of
 
 
-def _managed_partnership_id(user: Any) -> int | None:
-    actor = standing_of(user)
-    if not actor.has(Role.PARTNERSHIP_MANAGER):
+def _managed_partnership_id(actor: ActingUser) -> int | None:
+    standing = standing_of(actor)
+    if not standing.has(Role.PARTNERSHIP_MANAGER):
         return None
-    return actor.partnership_id
+    return standing.partnership_id
 
 
-def _member_of_managed_partnership(user: Any, organisation: Any) -> bool:
-    partnership_id = _managed_partnership_id(user)
+def _member_of_managed_partnership(actor: ActingUser, organisation: Any) -> bool:
+    partnership_id = _managed_partnership_id(actor)
     if organisation is None or organisation.member_id is None or partnership_id is None:
         return False
     return PartnershipMembership.objects.filter(
@@ -37,37 +38,37 @@ def _member_of_managed_partnership(user: Any, organisation: Any) -> bool:
 
 
 @rules.predicate
-def manages_organisation_entry(user: Any, organisation: Any) -> bool:
+def manages_organisation_entry(actor: ActingUser, organisation: Any) -> bool:
     """A partnership manager, for an organisation that is a member of their partnership."""
-    return _member_of_managed_partnership(user, organisation)
+    return _member_of_managed_partnership(actor, organisation)
 
 
 @rules.predicate
-def works_for_organisation(user: Any, organisation: Any) -> bool:
+def works_for_organisation(actor: ActingUser, organisation: Any) -> bool:
     """Any staff member of the partner agency this directory entry is."""
-    actor = standing_of(user)
+    standing = standing_of(actor)
     return (
         organisation is not None
         and organisation.member_id is not None
-        and actor.staff_member is not None
-        and actor.organisation_id == organisation.member_id
+        and standing.staff_member is not None
+        and standing.organisation_id == organisation.member_id
     )
 
 
 @rules.predicate
-def manages_service(user: Any, service: Any) -> bool:
+def manages_service(actor: ActingUser, service: Any) -> bool:
     """A partnership manager, for a service of their partnership or of a member organisation."""
-    partnership_id = _managed_partnership_id(user)
+    partnership_id = _managed_partnership_id(actor)
     if service is None or partnership_id is None:
         return False
     if service.partnerships.filter(pk=partnership_id).exists():
         return True
-    return _member_of_managed_partnership(user, service.organization)
+    return _member_of_managed_partnership(actor, service.organization)
 
 
 @rules.predicate
-def works_for_service_organisation(user: Any, service: Any) -> bool:
-    return service is not None and works_for_organisation(user, service.organization)
+def works_for_service_organisation(actor: ActingUser, service: Any) -> bool:
+    return service is not None and works_for_organisation(actor, service.organization)
 
 
 can_edit_organisation = manages_organisation_entry | works_for_organisation

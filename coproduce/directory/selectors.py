@@ -7,10 +7,10 @@ which follow the rules in permissions.py.
 
 import datetime
 import uuid
-from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.accounts.roles import Role
 from coproduce.core.errors import NotFound
 from coproduce.directory.models import (
@@ -167,38 +167,38 @@ def visible_service(service_id: uuid.UUID | str) -> Service:
     return service
 
 
-def organisations_editable_by(user: Any) -> QuerySet[DirectoryOrganisation]:
+def organisations_editable_by(actor: ActingUser) -> QuerySet[DirectoryOrganisation]:
     """Directory entries this person keeps: a manager's partnership members', a staff member's own."""
-    actor = standing_of(user)
+    standing = standing_of(actor)
     condition = Q(pk__in=[])
-    if actor.has(Role.PARTNERSHIP_MANAGER) and actor.partnership_id is not None:
-        condition |= Q(member__memberships__partnership_id=actor.partnership_id)
-    if actor.staff_member is not None:
-        condition |= Q(member_id=actor.organisation_id)
+    if standing.has(Role.PARTNERSHIP_MANAGER) and standing.partnership_id is not None:
+        condition |= Q(member__memberships__partnership_id=standing.partnership_id)
+    if standing.staff_member is not None:
+        condition |= Q(member_id=standing.organisation_id)
     return DirectoryOrganisation.objects.filter(
         pk__in=DirectoryOrganisation.objects.filter(condition).values("pk")
     ).order_by("name", "id")
 
 
-def services_editable_by(user: Any) -> QuerySet[Service]:
+def services_editable_by(actor: ActingUser) -> QuerySet[Service]:
     """Services this person keeps current (whatever their status), the same rule as permissions.py."""
-    actor = standing_of(user)
+    standing = standing_of(actor)
     condition = Q(pk__in=[])
-    if actor.has(Role.PARTNERSHIP_MANAGER) and actor.partnership_id is not None:
-        condition |= Q(partnerships__id=actor.partnership_id)
-        condition |= Q(organization__member__memberships__partnership_id=actor.partnership_id)
-    if actor.staff_member is not None:
-        condition |= Q(organization__member_id=actor.organisation_id)
+    if standing.has(Role.PARTNERSHIP_MANAGER) and standing.partnership_id is not None:
+        condition |= Q(partnerships__id=standing.partnership_id)
+        condition |= Q(organization__member__memberships__partnership_id=standing.partnership_id)
+    if standing.staff_member is not None:
+        condition |= Q(organization__member_id=standing.organisation_id)
     return Service.objects.filter(pk__in=Service.objects.filter(condition).values("pk")).order_by("name", "id")
 
 
-def editable_service(user: Any, service_id: uuid.UUID | str) -> Service:
+def editable_service(actor: ActingUser, service_id: uuid.UUID | str) -> Service:
     """One service this person may edit, with its details; NotFound otherwise (the same either way)."""
     try:
         service_uuid = service_id if isinstance(service_id, uuid.UUID) else uuid.UUID(str(service_id))
     except ValueError as error:
         raise NotFound("No such service.") from error
-    service = with_listing_details(services_editable_by(user).filter(pk=service_uuid)).first()
+    service = with_listing_details(services_editable_by(actor).filter(pk=service_uuid)).first()
     if service is None:
         raise NotFound("No such service.")
     return service

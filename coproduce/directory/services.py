@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from coproduce.accounts.acting import ActingUser, signed_in
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
 from coproduce.core.errors import NotFound
@@ -133,7 +134,7 @@ class OpeningTimes:
     description: str = ""
 
 
-def _audit(actor: Any, action: str, record: Any, changed: Iterable[str]) -> None:
+def _audit(actor: ActingUser, action: str, record: Any, changed: Iterable[str]) -> None:
     record_event(
         actor=actor,
         action=action,
@@ -150,7 +151,7 @@ def _service_uuid(service_id: uuid.UUID | str) -> uuid.UUID:
         raise NotFound("No such service.") from error
 
 
-def _locked_service(actor: Any, service_id: uuid.UUID | str, version: int) -> Service:
+def _locked_service(actor: ActingUser, service_id: uuid.UUID | str, expected_version: int) -> Service:
     """The service, locked, if this person may edit it and nobody changed it since `version`."""
     service = (
         # Only the service row is locked: PostgreSQL refuses FOR UPDATE on the outer-joined organisation.
@@ -161,7 +162,7 @@ def _locked_service(actor: Any, service_id: uuid.UUID | str, version: int) -> Se
     )
     if service is None or not rules.has_perm("directory.change_service", actor, service):
         raise NotFound("No such service.")
-    service.check_version(version)
+    service.check_version(expected_version)
     return service
 
 
@@ -223,7 +224,7 @@ def _set_needs(service: Service, needs: list[str]) -> bool:
 
 def create_service(
     *,
-    actor: Any,
+    actor: ActingUser,
     organisation_id: uuid.UUID | str,
     name: str,
     description: str = "",
@@ -247,7 +248,7 @@ def create_service(
             name=name.strip(),
             description=description.strip(),
             last_checked_on=timezone.localdate(),
-            last_checked_by=actor,
+            last_checked_by=signed_in(actor),
             last_modified=timezone.now(),
         )
         for field, value in fields.items():
@@ -266,9 +267,9 @@ def create_service(
 
 def update_service(
     *,
-    actor: Any,
+    actor: ActingUser,
     service_id: uuid.UUID | str,
-    version: int,
+    expected_version: int,
     **fields: Any,
 ) -> Service:
     """Change a service's details (and, with `needs`, the barriers it helps with).
@@ -282,7 +283,7 @@ def update_service(
         raise InvalidInput({field: ["This cannot be changed here."] for field in sorted(unknown)})
     chosen_needs = _check_needs(needs) if needs is not None else None
     with transaction.atomic():
-        service = _locked_service(actor, service_id, version)
+        service = _locked_service(actor, service_id, expected_version)
         changed = []
         for field, value in fields.items():
             value = value.strip() if field in TEXT_FIELDS and isinstance(value, str) else value
@@ -303,12 +304,12 @@ def update_service(
     return service
 
 
-def mark_service_checked(*, actor: Any, service_id: uuid.UUID | str, version: int) -> Service:
+def mark_service_checked(*, actor: ActingUser, service_id: uuid.UUID | str, expected_version: int) -> Service:
     """Someone who keeps the entry confirms its details are right today."""
     with transaction.atomic():
-        service = _locked_service(actor, service_id, version)
+        service = _locked_service(actor, service_id, expected_version)
         service.last_checked_on = timezone.localdate()
-        service.last_checked_by = actor
+        service.last_checked_by = signed_in(actor)
         service.bump_version()
         service.save()
         _audit(actor, AuditEvent.Action.CHANGE, service, ["last_checked_on", "last_checked_by"])
@@ -317,9 +318,9 @@ def mark_service_checked(*, actor: Any, service_id: uuid.UUID | str, version: in
 
 def set_opening_times(
     *,
-    actor: Any,
+    actor: ActingUser,
     service_id: uuid.UUID | str,
-    version: int,
+    expected_version: int,
     rows: Sequence[OpeningTimes],
 ) -> Service:
     """Replace the service's own weekly opening times with these rows.
@@ -337,7 +338,7 @@ def set_opening_times(
     if errors:
         raise InvalidInput(errors)
     with transaction.atomic():
-        service = _locked_service(actor, service_id, version)
+        service = _locked_service(actor, service_id, expected_version)
         service.schedules.all().delete()
         Schedule.objects.bulk_create(
             Schedule(
@@ -365,9 +366,9 @@ def normalise_postcode(postcode: str) -> str:
 
 def set_service_address(
     *,
-    actor: Any,
+    actor: ActingUser,
     service_id: uuid.UUID | str,
-    version: int,
+    expected_version: int,
     address_1: str,
     city: str,
     postal_code: str,
@@ -389,7 +390,7 @@ def set_service_address(
     if errors:
         raise InvalidInput(errors)
     with transaction.atomic():
-        service = _locked_service(actor, service_id, version)
+        service = _locked_service(actor, service_id, expected_version)
         link = (
             service.service_at_locations.select_related("location")
             .filter(location__location_type=Location.LocationType.PHYSICAL)
@@ -440,9 +441,9 @@ def set_service_address(
 
 def update_directory_organisation(
     *,
-    actor: Any,
+    actor: ActingUser,
     organisation_id: uuid.UUID | str,
-    version: int,
+    expected_version: int,
     **fields: str,
 ) -> DirectoryOrganisation:
     """Change an organisation's directory entry (name, description, how to reach it)."""
@@ -460,7 +461,7 @@ def update_directory_organisation(
             raise NotFound("No such organisation.") from error
         if organisation is None or not rules.has_perm("directory.change_organisation", actor, organisation):
             raise NotFound("No such organisation.")
-        organisation.check_version(version)
+        organisation.check_version(expected_version)
         changed = []
         for field, value in fields.items():
             value = value.strip()

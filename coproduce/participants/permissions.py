@@ -7,62 +7,63 @@ from typing import Any
 
 import rules
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.accounts.roles import Role
 from coproduce.programmes.standing import standing_of
 
 
 @rules.predicate
-def is_the_participant(user: Any, participant: Any) -> bool:
-    return participant is not None and standing_of(user).participant_id == participant.pk
+def is_the_participant(actor: ActingUser, participant: Any) -> bool:
+    return participant is not None and standing_of(actor).participant_id == participant.pk
 
 
 @rules.predicate
-def is_their_keyworker(user: Any, participant: Any) -> bool:
-    actor = standing_of(user)
+def is_their_keyworker(actor: ActingUser, participant: Any) -> bool:
+    standing = standing_of(actor)
     return (
         participant is not None
-        and actor.has(Role.KEYWORKER)
-        and actor.staff_member is not None
-        and participant.keyworker_id == actor.staff_member.pk
+        and standing.has(Role.KEYWORKER)
+        and standing.staff_member is not None
+        and participant.keyworker_id == standing.staff_member.pk
     )
 
 
 @rules.predicate
-def manages_their_area(user: Any, record: Any) -> bool:
-    actor = standing_of(user)
+def manages_their_area(actor: ActingUser, record: Any) -> bool:
+    standing = standing_of(actor)
     return (
         record is not None
-        and actor.has(Role.PARTNERSHIP_MANAGER)
-        and actor.partnership_id is not None
-        and record.partnership_id == actor.partnership_id
+        and standing.has(Role.PARTNERSHIP_MANAGER)
+        and standing.partnership_id is not None
+        and record.partnership_id == standing.partnership_id
     )
 
 
 @rules.predicate
-def is_anonymised(user: Any, participant: Any) -> bool:
+def is_anonymised(actor: ActingUser, participant: Any) -> bool:
     """Everything identifying was removed (coproduce/retention): nothing may be written back."""
     return participant is not None and participant.anonymised_at is not None
 
 
 @rules.predicate
-def is_keyworker(user: Any) -> bool:
-    return standing_of(user).has(Role.KEYWORKER)
+def is_keyworker(actor: ActingUser) -> bool:
+    return standing_of(actor).has(Role.KEYWORKER)
 
 
 @rules.predicate
-def is_partnership_manager(user: Any) -> bool:
-    actor = standing_of(user)
-    return actor.has(Role.PARTNERSHIP_MANAGER) and actor.partnership_id is not None
+def is_partnership_manager(actor: ActingUser) -> bool:
+    standing = standing_of(actor)
+    return standing.has(Role.PARTNERSHIP_MANAGER) and standing.partnership_id is not None
 
 
 @rules.predicate
-def is_allocated_keyworker(user: Any, enquiry: Any) -> bool:
-    actor = standing_of(user)
+def is_allocated_keyworker(actor: ActingUser, enquiry: Any) -> bool:
+    standing = standing_of(actor)
     return (
         enquiry is not None
-        and actor.has(Role.KEYWORKER)
-        and actor.staff_member is not None
-        and enquiry.allocated_to_id == actor.staff_member.pk
+        and standing.has(Role.KEYWORKER)
+        and standing.staff_member is not None
+        and enquiry.allocated_to_id == standing.staff_member.pk
     )
 
 

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db.models import Aggregate, CharField, Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.accounts.roles import Role
 from coproduce.core.errors import NotFound
 from coproduce.participants.models import Child, Consent, CoverShare, Enquiry, Participant
@@ -14,7 +15,7 @@ from coproduce.programmes.models import StaffMember
 from coproduce.programmes.standing import standing_of
 
 
-def participants_visible_to(user: Any) -> QuerySet[Participant]:
+def participants_visible_to(actor: ActingUser) -> QuerySet[Participant]:
     """The participants whose records this person may see (DESIGN.md §3).
 
     A participant: only themselves. A keyworker: their own caseload, and the cases shared with
@@ -22,36 +23,36 @@ def participants_visible_to(user: Any) -> QuerySet[Participant]:
     everyone in their partnership's area. Partner workers, funders, evaluators and
     administrators: nobody (they work from referrals, aggregates and research consent).
     """
-    actor = standing_of(user)
+    standing = standing_of(actor)
     allowed = Q()
     granted = False
-    if actor.has(Role.PARTICIPANT) and actor.participant_id is not None:
-        allowed |= Q(pk=actor.participant_id)
+    if standing.has(Role.PARTICIPANT) and standing.participant_id is not None:
+        allowed |= Q(pk=standing.participant_id)
         granted = True
-    if actor.has(Role.KEYWORKER) and actor.staff_member is not None:
-        caseload = Q(pk__in=own_and_covered_ids(actor.staff_member.pk))
-        if actor.staff_member.partnership is not None:
+    if standing.has(Role.KEYWORKER) and standing.staff_member is not None:
+        caseload = Q(pk__in=own_and_covered_ids(standing.staff_member.pk))
+        if standing.staff_member.partnership is not None:
             # A keyworker who moved on to a later programme no longer sees the cases they held in an earlier one.
-            caseload &= Q(partnership__programme_id=actor.staff_member.partnership.programme_id)
+            caseload &= Q(partnership__programme_id=standing.staff_member.partnership.programme_id)
         allowed |= caseload
         granted = True
-    if actor.has(Role.PARTNERSHIP_MANAGER) and actor.partnership_id is not None:
-        allowed |= Q(partnership_id=actor.partnership_id)
+    if standing.has(Role.PARTNERSHIP_MANAGER) and standing.partnership_id is not None:
+        allowed |= Q(partnership_id=standing.partnership_id)
         granted = True
     if not granted:
         return Participant.objects.none()
     return Participant.objects.filter(allowed)
 
 
-def earlier_records_of(user: Any) -> QuerySet[Participant]:
+def earlier_records_of(actor: ActingUser) -> QuerySet[Participant]:
     """A participant's own records in the programmes they took part in before the one they are in now,
     latest first: what their "Programmes you took part in before" shows. Nobody else's, and nothing for staff."""
-    actor = standing_of(user)
-    if not actor.has(Role.PARTICIPANT) or actor.participant_id is None:
+    standing = standing_of(actor)
+    if standing.user is None or not standing.has(Role.PARTICIPANT) or standing.participant_id is None:
         return Participant.objects.none()
     return (
-        Participant.objects.filter(user_id=user.pk, anonymised_at__isnull=True)
-        .exclude(pk=actor.participant_id)
+        Participant.objects.filter(user=standing.user, anonymised_at__isnull=True)
+        .exclude(pk=standing.participant_id)
         .select_related("partnership__programme")
         .order_by("-partnership__programme__starts_on", "-joined_on", "-pk")
     )
@@ -76,26 +77,26 @@ def own_and_covered_ids(staff_member_id: int, today: datetime.date | None = None
     return own.union(covered_by(staff_member_id, today).order_by())
 
 
-def caseload_and_cover(user: Any) -> QuerySet[Participant]:
+def caseload_and_cover(actor: ActingUser) -> QuerySet[Participant]:
     """A keyworker's own participants and those shared with them for cover today, of those they may see
     (nobody for anyone else): a part of `participants_visible_to`, found from the keyworker's own rows."""
-    actor = standing_of(user)
-    if actor.staff_member is None or not actor.has(Role.KEYWORKER):
+    standing = standing_of(actor)
+    if standing.staff_member is None or not standing.has(Role.KEYWORKER):
         return Participant.objects.none()
-    staff_id = actor.staff_member.pk
-    return participants_visible_to(user).filter(pk__in=own_and_covered_ids(staff_id))
+    staff_id = standing.staff_member.pk
+    return participants_visible_to(actor).filter(pk__in=own_and_covered_ids(staff_id))
 
 
-def enquiries_visible_to(user: Any) -> QuerySet[Enquiry]:
+def enquiries_visible_to(actor: ActingUser) -> QuerySet[Enquiry]:
     """A partnership manager sees their area's enquiries; a keyworker those allocated to them."""
-    actor = standing_of(user)
+    standing = standing_of(actor)
     allowed = Q()
     granted = False
-    if actor.has(Role.PARTNERSHIP_MANAGER) and actor.partnership_id is not None:
-        allowed |= Q(partnership_id=actor.partnership_id)
+    if standing.has(Role.PARTNERSHIP_MANAGER) and standing.partnership_id is not None:
+        allowed |= Q(partnership_id=standing.partnership_id)
         granted = True
-    if actor.has(Role.KEYWORKER) and actor.staff_member is not None:
-        allowed |= Q(allocated_to_id=actor.staff_member.pk)
+    if standing.has(Role.KEYWORKER) and standing.staff_member is not None:
+        allowed |= Q(allocated_to_id=standing.staff_member.pk)
         granted = True
     if not granted:
         return Enquiry.objects.none()
@@ -158,13 +159,13 @@ def filter_participants(
     return participants
 
 
-def caseload_sizes_in_partnership(user: Any) -> QuerySet[Any]:
+def caseload_sizes_in_partnership(actor: ActingUser) -> QuerySet[Any]:
     """Per keyworker in the manager's area: how many active, paused and closed participants."""
-    actor = standing_of(user)
-    if not actor.has(Role.PARTNERSHIP_MANAGER) or actor.partnership_id is None:
+    standing = standing_of(actor)
+    if not standing.has(Role.PARTNERSHIP_MANAGER) or standing.partnership_id is None:
         return StaffMember.objects.none()
     return (
-        StaffMember.objects.filter(partnership_id=actor.partnership_id, roles__role=Role.KEYWORKER)
+        StaffMember.objects.filter(partnership_id=standing.partnership_id, roles__role=Role.KEYWORKER)
         .select_related("user", "organisation")
         .annotate(
             active_count=Count("caseload", filter=Q(caseload__status=Participant.Status.ACTIVE)),
@@ -175,14 +176,14 @@ def caseload_sizes_in_partnership(user: Any) -> QuerySet[Any]:
     )
 
 
-def consents_visible_to(user: Any) -> QuerySet[Consent]:
+def consents_visible_to(actor: ActingUser) -> QuerySet[Consent]:
     """Consents of the participants this person may see, and no others."""
-    return Consent.objects.filter(participant__in=participants_visible_to(user))
+    return Consent.objects.filter(participant__in=participants_visible_to(actor))
 
 
-def visible_participant(user: Any, participant_id: int) -> Participant:
+def visible_participant(actor: ActingUser, participant_id: int) -> Participant:
     """The participant, if this person may see them; NotFound otherwise (the same answer either way)."""
-    participant = participants_visible_to(user).filter(pk=participant_id).first()
+    participant = participants_visible_to(actor).filter(pk=participant_id).first()
     if participant is None:
         raise NotFound("No such participant.")
     return participant

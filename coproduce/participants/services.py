@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from coproduce.accounts.acting import ActingUser, signed_in
 from coproduce.accounts.models import User, normalise_mobile
 from coproduce.accounts.roles import Role
 from coproduce.audit.models import AuditEvent
@@ -144,7 +145,7 @@ def _returning_person(email: str, given_name: str, family_name: str, programme_i
 
 def register_participant(
     *,
-    actor: Any,
+    actor: ActingUser,
     given_name: str,
     family_name: str,
     consent_how: str,
@@ -170,17 +171,17 @@ def register_participant(
     Registered from an enquiry, they keep the language (and interpreter) they asked for there
     unless another is given.
     """
-    who = standing_of(actor)
+    standing = standing_of(actor)
     if not rules.has_perm("participants.register_participant", actor):
         raise NotAllowed("Only keyworkers and partnership managers can register participants.")
     if consent_how not in Consent.How.values:
         raise InvalidInput({"consent_how": ["Record how the participant gave their consent."]})
-    staff = who.staff_member
+    staff = standing.staff_member
     if staff is None or staff.partnership_id is None:
         raise NotAllowed("Only staff working in a partnership can register participants.")
-    if who.has(Role.PARTNERSHIP_MANAGER) and keyworker_id is not None:
+    if standing.has(Role.PARTNERSHIP_MANAGER) and keyworker_id is not None:
         keyworker = _keyworker_in(staff.partnership_id, keyworker_id)
-    elif who.has(Role.KEYWORKER) and keyworker_id in (None, staff.pk):
+    elif standing.has(Role.KEYWORKER) and keyworker_id in (None, staff.pk):
         keyworker = staff
     else:
         raise InvalidInput({"keyworker": ["Choose a keyworker who works in this partnership."]})
@@ -250,7 +251,7 @@ def register_participant(
             participant=participant,
             purpose=Consent.Purpose.SERVICE,
             given_at=timezone.now(),
-            given_by=actor,
+            given_by=signed_in(actor),
             given_how=consent_how,
         )
         if enquiry is not None:
@@ -270,7 +271,7 @@ def register_participant(
 
 def update_participant(
     *,
-    actor: Any,
+    actor: ActingUser,
     participant_id: int,
     expected_version: int,
     changes: dict[str, Any],
@@ -331,7 +332,7 @@ def update_participant(
     return participant
 
 
-def choose_language(*, actor: Any, participant_id: int, expected_version: int, language: str) -> Participant:
+def choose_language(*, actor: ActingUser, participant_id: int, expected_version: int, language: str) -> Participant:
     """The language a participant's pages, texts, emails and PDFs are written in.
 
     The participant chooses it themselves, or their keyworker (or area manager) with them.
@@ -363,7 +364,7 @@ def choose_language(*, actor: Any, participant_id: int, expected_version: int, l
 
 def reallocate_participant(
     *,
-    actor: Any,
+    actor: ActingUser,
     participant_id: int,
     expected_version: int,
     keyworker_id: int,
@@ -401,7 +402,7 @@ def reallocate_participant(
 
 def record_consent(
     *,
-    actor: Any,
+    actor: ActingUser,
     participant_id: int,
     purpose: str,
     how: str,
@@ -419,7 +420,7 @@ def record_consent(
             purpose=purpose,
             organisation_id=organisation_id,
             given_at=timezone.now(),
-            given_by=actor,
+            given_by=signed_in(actor),
             given_how=how,
         )
         validate_model(consent)
@@ -439,7 +440,7 @@ def record_consent(
     return consent
 
 
-def _visible_consent_for_update(actor: Any, consent_id: int) -> Consent:
+def _visible_consent_for_update(actor: ActingUser, consent_id: int) -> Consent:
     """The consent, locked, if its participant is visible to the actor; NotFound otherwise."""
     consent = (
         Consent.objects.select_for_update()
@@ -452,22 +453,23 @@ def _visible_consent_for_update(actor: Any, consent_id: int) -> Consent:
     return consent
 
 
-def withdraw_consent(*, actor: Any, consent_id: int, how: str) -> Consent:
+def withdraw_consent(*, actor: ActingUser, consent_id: int, how: str) -> Consent:
     """Withdraw a consent. Takes effect at once; the participant can always do this themselves."""
-    who = standing_of(actor)
+    standing = standing_of(actor)
     if how not in Consent.How.values:
         raise InvalidInput({"how": ["Record how the participant withdrew their consent."]})
     with transaction.atomic():
         consent = _visible_consent_for_update(actor, consent_id)
         participant = consent.participant
         if not (
-            rules.has_perm("participants.record_consent", actor, participant) or who.participant_id == participant.pk
+            rules.has_perm("participants.record_consent", actor, participant)
+            or standing.participant_id == participant.pk
         ):
             raise NotAllowed("You cannot withdraw this consent.")
         if consent.withdrawn_at is not None:
             raise DomainError("This consent was already withdrawn.")
         consent.withdrawn_at = timezone.now()
-        consent.withdrawn_by = actor
+        consent.withdrawn_by = signed_in(actor)
         consent.withdrawn_how = how
         consent.save()
         record_event(
@@ -480,18 +482,18 @@ def withdraw_consent(*, actor: Any, consent_id: int, how: str) -> Consent:
     return consent
 
 
-def give_consent_again(*, actor: Any, consent_id: int, how: str = "") -> Consent:
+def give_consent_again(*, actor: ActingUser, consent_id: int, how: str = "") -> Consent:
     """The participant gives again a consent they withdrew: a new consent from now, the old one kept.
 
     The participant does this themselves, online; their keyworker or manager may record it for
     them and say how it was given. A consent to share with an organisation is given again only
     with a new referral (it names the fields shared), so it is refused here.
     """
-    who = standing_of(actor)
+    standing = standing_of(actor)
     with transaction.atomic():
         withdrawn = _visible_consent_for_update(actor, consent_id)
         participant = withdrawn.participant
-        own = who.participant_id == participant.pk
+        own = standing.participant_id == participant.pk
         if not (own or rules.has_perm("participants.record_consent", actor, participant)):
             raise NotAllowed("You cannot give this consent again.")
         if own:
@@ -511,7 +513,7 @@ def give_consent_again(*, actor: Any, consent_id: int, how: str = "") -> Consent
             purpose=withdrawn.purpose,
             detail=withdrawn.detail,
             given_at=timezone.now(),
-            given_by=actor,
+            given_by=signed_in(actor),
             given_how=how,
         )
         record_event(
@@ -591,7 +593,7 @@ def submit_enquiry(
 
 def allocate_enquiry(
     *,
-    actor: Any,
+    actor: ActingUser,
     enquiry_id: int,
     expected_version: int,
     keyworker_id: int,
@@ -615,7 +617,7 @@ def allocate_enquiry(
         if enquiry.allocated_to_id != keyworker.pk:
             _check_caseload_limit(enquiry.partnership_id, keyworker, confirmed=over_limit_confirmed)
         enquiry.allocated_to = keyworker
-        enquiry.allocated_by = actor
+        enquiry.allocated_by = signed_in(actor)
         enquiry.allocated_at = timezone.now()
         enquiry.status = Enquiry.Status.ALLOCATED
         enquiry.bump_version()
@@ -633,7 +635,7 @@ def allocate_enquiry(
 
 def close_enquiry(
     *,
-    actor: Any,
+    actor: ActingUser,
     enquiry_id: int,
     expected_version: int,
     reason: str,
@@ -664,7 +666,7 @@ def close_enquiry(
     return enquiry
 
 
-def record_participant_view(*, actor: Any, participant: Participant) -> None:
+def record_participant_view(*, actor: ActingUser, participant: Participant) -> None:
     """Audit that a participant's personal data was shown to this person."""
     record_event(
         actor=actor,
@@ -674,7 +676,7 @@ def record_participant_view(*, actor: Any, participant: Participant) -> None:
     )
 
 
-def record_participant_list_view(*, actor: Any, participant_ids: Iterable[int]) -> None:
+def record_participant_list_view(*, actor: ActingUser, participant_ids: Iterable[int]) -> None:
     """Audit that participants' names (personal data) were shown in a list, one event each, one query."""
     record_participant_reads(
         actor=actor,
@@ -686,7 +688,7 @@ def record_participant_list_view(*, actor: Any, participant_ids: Iterable[int]) 
 SEND_SIGN_IN_LINK_BY = ("", "text", "email")
 
 
-def issue_sign_in_link(*, actor: Any, participant_id: int, send_by: str = "") -> tuple[str, str] | None:
+def issue_sign_in_link(*, actor: ActingUser, participant_id: int, send_by: str = "") -> tuple[str, str] | None:
     """Make a one-time "set your password" link for a participant's account: (uidb64, token).
 
     A participant registered without an account (or before accounts were made) gets one now,
@@ -771,7 +773,7 @@ def _account_from_record(participant: Participant) -> User:
     return user
 
 
-def record_enquiry_view(*, actor: Any, enquiry: Enquiry) -> None:
+def record_enquiry_view(*, actor: ActingUser, enquiry: Enquiry) -> None:
     """Audit that an enquirer's details (personal data, before they are a participant) were shown."""
     record_event(
         actor=actor,
@@ -781,7 +783,7 @@ def record_enquiry_view(*, actor: Any, enquiry: Enquiry) -> None:
     )
 
 
-def record_enquiry_list_view(*, actor: Any, enquiries: Iterable[Enquiry]) -> None:
+def record_enquiry_list_view(*, actor: ActingUser, enquiries: Iterable[Enquiry]) -> None:
     """Audit that enquirers' details were shown in a list: one event each, written in one query."""
     record_events(
         actor=actor,
@@ -792,7 +794,7 @@ def record_enquiry_list_view(*, actor: Any, enquiries: Iterable[Enquiry]) -> Non
 
 def share_for_cover(
     *,
-    actor: Any,
+    actor: ActingUser,
     participant_id: int,
     covering_keyworker_id: int,
     starts_on: datetime.date,
@@ -828,7 +830,7 @@ def share_for_cover(
             starts_on=starts_on,
             ends_on=ends_on,
             reason=reason,
-            granted_by=actor,
+            granted_by=signed_in(actor),
         )
         validate_model(share)
         share.save()
@@ -842,7 +844,7 @@ def share_for_cover(
     return share
 
 
-def end_cover(*, actor: Any, cover_id: int) -> CoverShare:
+def end_cover(*, actor: ActingUser, cover_id: int) -> CoverShare:
     """End a cover share early: the covering keyworker stops seeing the case at once. Audited."""
     with transaction.atomic():
         share = (
@@ -871,7 +873,7 @@ def end_cover(*, actor: Any, cover_id: int) -> CoverShare:
 
 def set_availability(
     *,
-    actor: Any,
+    actor: ActingUser,
     participant_id: int,
     slots: list[tuple[int, str]],
 ) -> list[AvailabilitySlot]:
@@ -894,14 +896,14 @@ def set_availability(
             wanted.add((weekday, str(part_of_day)))
     if problems:
         raise InvalidInput({"slots": sorted(set(problems))})
-    who = standing_of(actor)
+    standing = standing_of(actor)
     with transaction.atomic():
         # Locking the participant makes two replacements at once run one after the other.
         participant = participants_visible_to(actor).select_for_update().filter(pk=participant_id).first()
         if participant is None:
             raise NotFound("No such participant.")
         if not (
-            who.participant_id == participant.pk
+            standing.participant_id == participant.pk
             or rules.has_perm("participants.change_participant", actor, participant)
         ):
             raise NotAllowed("Only the participant, their keyworker or partnership manager can say when they are free.")

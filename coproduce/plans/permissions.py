@@ -4,17 +4,18 @@ from typing import Any
 
 import rules
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.participants.permissions import is_anonymised, is_the_participant, is_their_keyworker, manages_their_area
 from coproduce.participants.selectors import covered_by
 from coproduce.programmes.standing import standing_of
 
 
 @rules.predicate
-def is_covering_keyworker(user: Any, participant: Any) -> bool:
-    actor = standing_of(user)
-    if participant is None or actor.staff_member is None:
+def is_covering_keyworker(actor: ActingUser, participant: Any) -> bool:
+    standing = standing_of(actor)
+    if participant is None or standing.staff_member is None:
         return False
-    return covered_by(actor.staff_member.pk).filter(participant_id=participant.pk).exists()
+    return covered_by(standing.staff_member.pk).filter(participant_id=participant.pk).exists()
 
 
 works_with_them = is_their_keyworker | is_covering_keyworker | manages_their_area

@@ -6,17 +6,15 @@ partnership's, so audit events carry no participant.
 """
 
 import datetime
-from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
 import rules
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import QuerySet
 
+from coproduce.accounts.acting import ActingUser, signed_in
 from coproduce.accounts.models import User
-from coproduce.accounts.roles import Role
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
 from coproduce.core.errors import NotAllowed, NotFound
@@ -29,7 +27,7 @@ from coproduce.programmes.models import (
     Organisation,
     Partnership,
 )
-from coproduce.programmes.standing import standing_of
+from coproduce.programmes.selectors.board import board_documents_visible_to, board_partnership_for
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 DOCUMENT_TYPES = {
@@ -42,107 +40,17 @@ DOCUMENT_TYPES = {
 DOCUMENT_SIGNATURES = {".pdf": b"%PDF-", ".docx": b"PK\x03\x04", ".odt": b"PK\x03\x04"}
 
 
-# ---------------------------------------------------------------- selectors
-
-
-def board_partnership_for(user: Any) -> Partnership | None:
-    """The partnership whose board page this person opens: the one they manage, else the one on
-    whose board they sit as a lived-experience member. None if neither."""
-    actor = standing_of(user)
-    if actor.has(Role.PARTNERSHIP_MANAGER) and actor.partnership_id is not None:
-        partnership_id: int | None = actor.partnership_id
-    elif actor.has(Role.BOARD_MEMBER):
-        partnership_id = actor.board_partnership_id
-    else:
-        partnership_id = None
-    if partnership_id is None:
-        return None
-    partnership = Partnership.objects.select_related("programme").filter(pk=partnership_id).first()
-    if partnership is None or not rules.has_perm("programmes.view_board", user, partnership):
-        return None
-    return partnership
-
-
-def _board_partnership_or_refuse(user: Any) -> Partnership:
-    partnership = board_partnership_for(user)
-    if partnership is None:
-        raise NotFound("You do not sit on or manage a partnership board.")
-    return partnership
-
-
-def board_members_visible_to(user: Any) -> QuerySet[BoardMember]:
-    """The seats on the board this person may see (current and past), organisations joined."""
-    partnership = board_partnership_for(user)
-    if partnership is None:
-        return BoardMember.objects.none()
-    return (
-        BoardMember.objects.filter(partnership=partnership)
-        .select_related("organisation")
-        .order_by("kind", "name", "pk")
-    )
-
-
-def board_meetings_visible_to(user: Any) -> QuerySet[BoardMeeting]:
-    partnership = board_partnership_for(user)
-    if partnership is None:
-        return BoardMeeting.objects.none()
-    return BoardMeeting.objects.filter(partnership=partnership).order_by("-held_on", "-pk")
-
-
-def board_decisions_visible_to(user: Any) -> QuerySet[BoardDecision]:
-    partnership = board_partnership_for(user)
-    if partnership is None:
-        return BoardDecision.objects.none()
-    return (
-        BoardDecision.objects.filter(partnership=partnership).select_related("meeting").order_by("-decided_on", "-pk")
-    )
-
-
-def board_documents_visible_to(user: Any) -> QuerySet[BoardDocument]:
-    partnership = board_partnership_for(user)
-    if partnership is None:
-        return BoardDocument.objects.none()
-    return (
-        BoardDocument.objects.filter(partnership=partnership)
-        .select_related("meeting", "uploaded_by")
-        .order_by("-created_at", "-pk")
-    )
-
-
-@dataclass(frozen=True)
-class Board:
-    partnership: Partnership
-    can_change: bool
-    members: list[BoardMember]
-    meetings: list[BoardMeeting]
-    decisions: list[BoardDecision]
-    documents: list[BoardDocument]
-
-
-def board_for(user: Any) -> Board:
-    """Everything on this person's board page, in a fixed number of queries. NotFound if none."""
-    partnership = _board_partnership_or_refuse(user)
-    return Board(
-        partnership=partnership,
-        can_change=rules.has_perm("programmes.change_board", user, partnership),
-        members=list(board_members_visible_to(user)),
-        meetings=list(board_meetings_visible_to(user)),
-        decisions=list(board_decisions_visible_to(user)),
-        documents=list(board_documents_visible_to(user)),
-    )
-
-
 # ---------------------------------------------------------------- services
 
 
-def _managed_board(actor: Any) -> Partnership:
+def _managed_board(actor: ActingUser) -> Partnership:
     partnership = board_partnership_for(actor)
     if partnership is None or not rules.has_perm("programmes.change_board", actor, partnership):
         raise NotAllowed("Only the partnership's manager changes its board.")
     return partnership
 
 
-def _audit(actor: Any, action: str, record: Any, changed: list[str]) -> None:
+def _audit(actor: ActingUser, action: str, record: Any, changed: list[str]) -> None:
     record_event(
         actor=actor,
         action=action,
@@ -163,7 +71,7 @@ def _meeting_of(partnership: Partnership, meeting_id: int | None) -> BoardMeetin
 
 def add_meeting(
     *,
-    actor: Any,
+    actor: ActingUser,
     held_on: datetime.date,
     place: str = "",
     notes: str = "",
@@ -179,7 +87,7 @@ def add_meeting(
 
 def update_meeting(
     *,
-    actor: Any,
+    actor: ActingUser,
     meeting_id: int,
     held_on: datetime.date,
     place: str = "",
@@ -204,7 +112,7 @@ def update_meeting(
 
 def record_decision(
     *,
-    actor: Any,
+    actor: ActingUser,
     decided_on: datetime.date,
     decision: str,
     action_by: str = "",
@@ -220,7 +128,7 @@ def record_decision(
             decision=decision.strip(),
             action_by=action_by.strip(),
             done_on=done_on,
-            recorded_by=actor,
+            recorded_by=signed_in(actor),
         )
         validate_model(row, exclude=["version"])
         row.save()
@@ -235,7 +143,7 @@ def record_decision(
 
 def update_decision(
     *,
-    actor: Any,
+    actor: ActingUser,
     decision_id: int,
     expected_version: int,
     decided_on: datetime.date,
@@ -300,7 +208,7 @@ def check_document(upload: UploadedFile) -> str:
 
 def upload_document(
     *,
-    actor: Any,
+    actor: ActingUser,
     title: str,
     upload: UploadedFile,
     meeting_id: int | None = None,
@@ -314,7 +222,7 @@ def upload_document(
             partnership=partnership,
             meeting=_meeting_of(partnership, meeting_id),
             title=title.strip(),
-            uploaded_by=actor,
+            uploaded_by=signed_in(actor),
         )
         validate_model(document, exclude=["file"])
         document.file.save(PurePath(upload.name or "document").name, upload, save=True)
@@ -322,7 +230,7 @@ def upload_document(
     return document
 
 
-def open_document(*, actor: Any, document_id: int) -> BoardDocument:
+def open_document(*, actor: ActingUser, document_id: int) -> BoardDocument:
     """A board document to download, for someone who may see the board. The read is audited (as
     board data, not anyone's personal data)."""
     document = board_documents_visible_to(actor).filter(pk=document_id).first()
@@ -369,7 +277,7 @@ def _member_fields(
 
 def add_member(
     *,
-    actor: Any,
+    actor: ActingUser,
     name: str,
     kind: str,
     joined_on: datetime.date,
@@ -409,7 +317,7 @@ def add_member(
 
 def update_member(
     *,
-    actor: Any,
+    actor: ActingUser,
     member_id: int,
     name: str,
     kind: str,

@@ -1,4 +1,5 @@
-"""Engagement targets, grants and labour-market context: reads and changes, one function per change.
+"""Engagement targets, grants and labour-market context: the changes, one function per change (the reads
+are in coproduce/programmes/selectors/funding.py).
 
 - A target (partnership × year) is proposed by one side — the funder or the area's partnership
   manager — and agreed by the other. Changing the number of an agreed target puts it back to
@@ -21,17 +22,16 @@ import datetime
 import io
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 import rules
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
-from coproduce.accounts.roles import Role
+from coproduce.accounts.acting import ActingUser, signed_in
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
 from coproduce.core.errors import ConflictError, DomainError, NotAllowed, NotFound
@@ -42,10 +42,16 @@ from coproduce.programmes.models import (
     LabourMarketContext,
     Organisation,
     Partnership,
-    PartnershipMembership,
-    StaffRole,
 )
 from coproduce.programmes.selectors import programme_for
+from coproduce.programmes.selectors.funding import (
+    funder_users,
+    grants_visible_to,
+    lead_partners,
+    partnerships_for_funding,
+    target_side,
+    targets_visible_to,
+)
 from coproduce.programmes.standing import standing_of
 
 FIRST_YEAR = 2000
@@ -53,154 +59,10 @@ LAST_YEAR = 2100
 GRANT_FIELDS = ("title", "description", "amount", "awarded_on", "starts_on", "ends_on", "recipient_id")
 
 
-# ---- who sees what ---------------------------------------------------------------------------
-
-
-def _funder_or_area(user: Any) -> tuple[bool, int | None]:
-    """(is the funder, the partnership they manage or None)."""
-    actor = standing_of(user)
-    funder = actor.has(Role.FUNDER) and actor.organisation_id is not None
-    area = actor.partnership_id if actor.has(Role.PARTNERSHIP_MANAGER) else None
-    return funder, area
-
-
-def _in_programmes(rows: QuerySet[Any], user: Any, programme_id: int | None, *, path: str) -> QuerySet[Any]:
-    """The funder's rows: those of the programmes they oversee (the first use of `actor.programmes` costs a
-    query), and of `programme_id` alone when it is given. `path` leads from a row to its programme."""
-    allowed = standing_of(user).programme_ids
-    if programme_id is not None:
-        allowed = allowed & {programme_id}
-    return rows.filter(**{f"{path}__in": sorted(allowed)})
-
-
-def _in_programme(rows: QuerySet[Any], programme_id: int | None, *, path: str) -> QuerySet[Any]:
-    return rows if programme_id is None else rows.filter(**{path: programme_id})
-
-
-def targets_visible_to(user: Any, programme_id: int | None = None) -> QuerySet[EngagementTarget]:
-    """The funder sees the targets of every area of the programmes they oversee (of `programme_id` alone
-    when given); a partnership manager their own area's; nobody else any."""
-    funder, area = _funder_or_area(user)
-    rows = EngagementTarget.objects.select_related("partnership__programme", "proposed_by", "agreed_by")
-    path = "partnership__programme_id"
-    if funder:
-        return _in_programmes(rows, user, programme_id, path=path)
-    if area is not None:
-        return _in_programme(rows.filter(partnership_id=area), programme_id, path=path)
-    return EngagementTarget.objects.none()
-
-
-def grants_visible_to(user: Any, programme_id: int | None = None) -> QuerySet[Grant]:
-    """The funder sees the grants their organisation made to the programmes they oversee (to `programme_id`
-    alone when given); a partnership manager their area's grants."""
-    actor = standing_of(user)
-    funder, area = _funder_or_area(user)
-    rows = Grant.objects.select_related("partnership__programme", "funder", "recipient")
-    path = "partnership__programme_id"
-    if funder:
-        return _in_programmes(rows.filter(funder_id=actor.organisation_id), user, programme_id, path=path)
-    if area is not None:
-        return _in_programme(rows.filter(partnership_id=area), programme_id, path=path)
-    return Grant.objects.none()
-
-
-def labour_market_visible_to(user: Any, programme_id: int | None = None) -> QuerySet[LabourMarketContext]:
-    """Published statistics, but shown only where they are used: the funder those of the areas of the
-    programmes they oversee (of `programme_id` alone when given), a manager their area's."""
-    funder, area = _funder_or_area(user)
-    rows = LabourMarketContext.objects.select_related("partnership__programme")
-    path = "partnership__programme_id"
-    if funder:
-        return _in_programmes(rows, user, programme_id, path=path)
-    if area is not None:
-        return _in_programme(rows.filter(partnership_id=area), programme_id, path=path)
-    return LabourMarketContext.objects.none()
-
-
-def partnerships_for_funding(user: Any, programme_id: int | None = None) -> QuerySet[Partnership]:
-    """The areas this person can set targets or record figures for: the funder, those of the programmes
-    they oversee (of `programme_id` alone when given); a manager, theirs."""
-    funder, area = _funder_or_area(user)
-    if funder:
-        return _in_programmes(Partnership.objects.order_by("area_name", "pk"), user, programme_id, path="programme_id")
-    if area is not None:
-        return _in_programme(Partnership.objects.filter(pk=area), programme_id, path="programme_id")
-    return Partnership.objects.none()
-
-
-def lead_partners(partnership_ids: list[int] | None = None) -> QuerySet[PartnershipMembership]:
-    """Co-lead memberships (who a grant may be paid to), by area then organisation name."""
-    rows = PartnershipMembership.objects.filter(role=PartnershipMembership.Role.CO_LEAD).select_related(
-        "organisation", "partnership"
-    )
-    if partnership_ids is not None:
-        rows = rows.filter(partnership_id__in=partnership_ids)
-    return rows.order_by("partnership__area_name", "organisation__name")
-
-
-def funder_users(user_ids: Iterable[int]) -> set[int]:
-    """Which of these users act for the funder (one query): a target they proposed is the funder's proposal."""
-    return set(
-        StaffRole.objects.filter(
-            staff_member__user_id__in=list(user_ids), staff_member__is_active=True, role=Role.FUNDER
-        ).values_list("staff_member__user_id", flat=True)
-    )
-
-
-def target_side(user: Any) -> str:
-    """Which side someone is on when agreeing targets: "funder", "partnership" or ""."""
-    funder, area = _funder_or_area(user)
-    return "funder" if funder else "partnership" if area is not None else ""
-
-
-@dataclass(frozen=True)
-class TargetCell:
-    target: EngagementTarget | None
-    year: int
-    proposed_by_funder: bool = False
-    can_agree: bool = False
-
-
-@dataclass(frozen=True)
-class TargetGrid:
-    """All areas × years: `rows` is [(partnership, [cell per year])]."""
-
-    years: list[int]
-    rows: list[tuple[Partnership, list[TargetCell]]]
-    side: str
-
-
-def target_grid(user: Any, *, today: datetime.date | None = None, programme_id: int | None = None) -> TargetGrid:
-    """The targets as a grid (three queries): every year from the first target to this year or the last target.
-
-    Of one programme when `programme_id` is given (the funder's page), else of every area this person sees.
-    """
-    today = today or timezone.localdate()
-    targets = list(targets_visible_to(user, programme_id))
-    partnerships = list(partnerships_for_funding(user, programme_id))
-    funders = funder_users({target.proposed_by_id for target in targets})
-    side = target_side(user)
-    known = {target.year for target in targets} | {today.year}
-    years = list(range(min(known), max(known) + 1))
-    by_cell = {(target.partnership_id, target.year): target for target in targets}
-
-    def cell(partnership: Partnership, year: int) -> TargetCell:
-        target = by_cell.get((partnership.pk, year))
-        if target is None:
-            return TargetCell(target=None, year=year)
-        by_funder = target.proposed_by_id in funders
-        proposer_side = "funder" if by_funder else "partnership"
-        can_agree = target.agreed_at is None and side != "" and side != proposer_side
-        return TargetCell(target=target, year=year, proposed_by_funder=by_funder, can_agree=can_agree)
-
-    rows = [(partnership, [cell(partnership, year) for year in years]) for partnership in partnerships]
-    return TargetGrid(years=years, rows=rows, side=side)
-
-
 # ---- targets ---------------------------------------------------------------------------------
 
 
-def _audit(actor: Any, action: str, record: Any, changed: Any) -> None:
+def _audit(actor: ActingUser, action: str, record: Any, changed: Any) -> None:
     record_event(
         actor=actor,
         action=action,
@@ -217,7 +79,7 @@ def _check_year(year: int, field_name: str = "year") -> None:
 
 def propose_target(
     *,
-    actor: Any,
+    actor: ActingUser,
     partnership_id: int,
     year: int,
     participants: int,
@@ -243,7 +105,11 @@ def propose_target(
             if expected_version is not None:
                 raise ConflictError("This target no longer exists. Reload the targets and propose it again.")
             target = EngagementTarget(
-                partnership=partnership, year=year, participants=participants, proposed_by=actor, proposed_at=now
+                partnership=partnership,
+                year=year,
+                participants=participants,
+                proposed_by=signed_in(actor),
+                proposed_at=now,
             )
             validate_model(target)
             target.save()
@@ -258,7 +124,7 @@ def propose_target(
         if target.participants == participants:
             return target
         target.participants = participants
-        target.proposed_by = actor
+        target.proposed_by = signed_in(actor)
         target.proposed_at = now
         target.agreed_by = None
         target.agreed_at = None
@@ -273,7 +139,7 @@ def propose_target(
     return target
 
 
-def agree_target(*, actor: Any, target_id: int, expected_version: int) -> EngagementTarget:
+def agree_target(*, actor: ActingUser, target_id: int, expected_version: int) -> EngagementTarget:
     """The other side agrees a proposed target: the funder agrees the area's proposal, or the other way round."""
     with transaction.atomic():
         target = targets_visible_to(actor).select_for_update(of=("self",)).filter(pk=target_id).first()
@@ -290,7 +156,7 @@ def agree_target(*, actor: Any, target_id: int, expected_version: int) -> Engage
                 "A target is agreed by the other side: the funder agrees what the partnership proposed, "
                 "and the partnership agrees what the funder proposed."
             )
-        target.agreed_by = actor
+        target.agreed_by = signed_in(actor)
         target.agreed_at = timezone.now()
         target.bump_version()
         target.save()
@@ -301,7 +167,7 @@ def agree_target(*, actor: Any, target_id: int, expected_version: int) -> Engage
 # ---- grants ----------------------------------------------------------------------------------
 
 
-def _funder_organisation(actor: Any) -> Organisation:
+def _funder_organisation(actor: ActingUser) -> Organisation:
     if not rules.has_perm("programmes.manage_grants", actor):
         raise NotAllowed("Only the funder can record grants.")
     organisation = standing_of(actor).staff_member.organisation  # type: ignore[union-attr]
@@ -347,7 +213,7 @@ def _check_grant(grant: Grant) -> None:
 
 def record_grant(
     *,
-    actor: Any,
+    actor: ActingUser,
     partnership_id: int,
     reference: str,
     title: str,
@@ -392,7 +258,7 @@ def record_grant(
 
 def update_grant(
     *,
-    actor: Any,
+    actor: ActingUser,
     grant_id: int,
     expected_version: int,
     changes: Mapping[str, Any],
@@ -446,7 +312,7 @@ def _check_figures(claimant_rate: Decimal | None, job_density: Decimal | None) -
 
 def set_labour_market(
     *,
-    actor: Any,
+    actor: ActingUser,
     partnership_id: int,
     year: int,
     claimant_rate: Decimal | None,
@@ -633,7 +499,7 @@ def _mean(values: list[Decimal], places: str) -> Decimal:
 
 
 def import_labour_market_csv(
-    *, actor: Any, text: str, source: str = NOMIS_SOURCE, programme_id: int | None = None
+    *, actor: ActingUser, text: str, source: str = NOMIS_SOURCE, programme_id: int | None = None
 ) -> ImportResult:
     """The funder imports figures from a Nomis CSV into one programme's areas: all rows or (on any problem) none.
 

@@ -51,16 +51,17 @@ from jsonschema import Draft202012Validator, ValidationError
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.accounts.roles import Role
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput, validate_model
-from coproduce.programmes.funding import grants_visible_to
 from coproduce.programmes.models import Grant, Organisation, Partnership, Programme
 from coproduce.programmes.org_ids import split_org_id
 from coproduce.programmes.permissions import is_funder, is_partnership_manager
 from coproduce.programmes.selectors import programme_for
+from coproduce.programmes.selectors.funding import grants_visible_to
 from coproduce.programmes.services import tidy_giving_details
 from coproduce.programmes.standing import standing_of
 
@@ -356,14 +357,14 @@ GIVING_ORGANISATION_FIELDS = ("org_id", "street_address", "address_locality", "p
 CLASSIFICATION_FIELDS = ("classification_vocabulary", "classification_code", "classification_title")
 
 
-def _funder_of(actor: Any) -> Organisation:
-    who = standing_of(actor)
-    if not who.has(Role.FUNDER) or who.staff_member is None:
+def _funder_of(actor: ActingUser) -> Organisation:
+    standing = standing_of(actor)
+    if not standing.has(Role.FUNDER) or standing.staff_member is None:
         raise NotAllowed("Only the funder can change how the funder appears in 360Giving data.")
-    return who.staff_member.organisation
+    return standing.staff_member.organisation
 
 
-def update_funder_giving_details(*, actor: Any, expected_version: int, changes: dict[str, str]) -> Organisation:
+def update_funder_giving_details(*, actor: ActingUser, expected_version: int, changes: dict[str, str]) -> Organisation:
     """The funder sets their own organisation's org-id.guide identifier and address, as 360Giving publishes them
     (`fundingOrganization`). Checked against org-id.guide's register; a stale form changes nothing (ConflictError);
     the change is audited."""
@@ -394,7 +395,7 @@ def update_funder_giving_details(*, actor: Any, expected_version: int, changes: 
 
 
 def set_programme_classification(
-    *, actor: Any, programme_id: int, expected_version: int, vocabulary: str, code: str, title: str
+    *, actor: ActingUser, programme_id: int, expected_version: int, vocabulary: str, code: str, title: str
 ) -> Programme:
     """The funder says what a programme they oversee funds, in a published vocabulary (360Giving's
     `classifications`, given on each of its grants). Vocabulary and code come together or not at all; a stale
@@ -441,17 +442,17 @@ def set_programme_classification(
 rules.add_perm("programmes.export_grants_360giving", is_funder | is_partnership_manager)
 
 
-def grants_to_export(user: Any, programme_id: int | None = None) -> QuerySet[Grant]:
+def grants_to_export(actor: ActingUser, programme_id: int | None = None) -> QuerySet[Grant]:
     """The grants `user` may see (`grants_visible_to`), of `programme_id` alone when given, with what a
     360Giving record needs, in order."""
     return (
-        grants_visible_to(user, programme_id)
+        grants_visible_to(actor, programme_id)
         .select_related("partnership__programme", "funder", "recipient")
         .order_by("awarded_on", "reference", "pk")
     )
 
 
-def export_grants_360giving(*, actor: Any, programme_id: int | None = None) -> dict[str, Any]:
+def export_grants_360giving(*, actor: ActingUser, programme_id: int | None = None) -> dict[str, Any]:
     """One programme's grants that `actor` may see as a valid 360Giving data package; the export is audited.
 
     The programme is `programme_id` (NotFound for one `actor` may not see) or, when None, the one that

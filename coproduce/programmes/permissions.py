@@ -4,26 +4,29 @@ from typing import Any
 
 import rules
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.accounts.roles import Role
 from coproduce.programmes.standing import standing_of
 
 
 @rules.predicate
-def manages_partnership(user: Any, partnership: Any) -> bool:
-    actor = standing_of(user)
-    return partnership is not None and actor.has(Role.PARTNERSHIP_MANAGER) and actor.partnership_id == partnership.pk
+def manages_partnership(actor: ActingUser, partnership: Any) -> bool:
+    standing = standing_of(actor)
+    return (
+        partnership is not None and standing.has(Role.PARTNERSHIP_MANAGER) and standing.partnership_id == partnership.pk
+    )
 
 
 @rules.predicate
-def is_staff_role(user: Any) -> bool:
-    actor = standing_of(user)
-    return bool(actor.roles - {Role.PARTICIPANT, Role.BOARD_MEMBER})
+def is_staff_role(actor: ActingUser) -> bool:
+    standing = standing_of(actor)
+    return bool(standing.roles - {Role.PARTICIPANT, Role.BOARD_MEMBER})
 
 
 @rules.predicate
-def is_partnership_manager(user: Any) -> bool:
-    actor = standing_of(user)
-    return actor.has(Role.PARTNERSHIP_MANAGER) and actor.partnership_id is not None
+def is_partnership_manager(actor: ActingUser) -> bool:
+    standing = standing_of(actor)
+    return standing.has(Role.PARTNERSHIP_MANAGER) and standing.partnership_id is not None
 
 
 rules.add_perm("programmes.view_structure", is_staff_role)
@@ -36,15 +39,15 @@ rules.add_perm("programmes.add_staff", is_partnership_manager)
 
 
 @rules.predicate
-def is_funder(user: Any) -> bool:
+def is_funder(actor: ActingUser) -> bool:
     """Staff of the funder organisation holding the funder role."""
-    actor = standing_of(user)
-    return actor.has(Role.FUNDER) and actor.organisation_id is not None
+    standing = standing_of(actor)
+    return standing.has(Role.FUNDER) and standing.organisation_id is not None
 
 
 @rules.predicate
-def manages_targets_partnership(user: Any, target: Any) -> bool:
-    return target is not None and manages_partnership(user, target.partnership)
+def manages_targets_partnership(actor: ActingUser, target: Any) -> bool:
+    return target is not None and manages_partnership(actor, target.partnership)
 
 
 # Either side proposes a target for a partnership: the funder, or that area's manager.
@@ -56,13 +59,13 @@ rules.add_perm("programmes.manage_labour_market", is_funder)
 
 
 @rules.predicate
-def sits_on_board_of(user: Any, partnership: Any) -> bool:
+def sits_on_board_of(actor: ActingUser, partnership: Any) -> bool:
     """A lived-experience member of this partnership's board, now."""
-    actor = standing_of(user)
+    standing = standing_of(actor)
     return (
         partnership is not None
-        and actor.has(Role.BOARD_MEMBER)
-        and actor.board_partnership_id == getattr(partnership, "pk", None)
+        and standing.has(Role.BOARD_MEMBER)
+        and standing.board_partnership_id == getattr(partnership, "pk", None)
     )
 
 

@@ -6,6 +6,7 @@ from typing import Any
 import rules
 from django.db import transaction
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.accounts.models import User, normalise_mobile, normalise_uk_phone
 from coproduce.accounts.roles import Role
 from coproduce.audit.models import AuditEvent
@@ -35,7 +36,7 @@ ORGANISATION_FIELDS = (
 )
 
 
-def _audit(actor: Any, action: str, record: Any, changed: Iterable[str]) -> None:
+def _audit(actor: ActingUser, action: str, record: Any, changed: Iterable[str]) -> None:
     record_event(
         actor=actor,
         action=action,
@@ -45,16 +46,16 @@ def _audit(actor: Any, action: str, record: Any, changed: Iterable[str]) -> None
     )
 
 
-def _managed_partnership(actor: Any) -> Partnership:
-    who = standing_of(actor)
-    if not who.has(Role.PARTNERSHIP_MANAGER) or who.partnership_id is None:
+def _managed_partnership(actor: ActingUser) -> Partnership:
+    standing = standing_of(actor)
+    if not standing.has(Role.PARTNERSHIP_MANAGER) or standing.partnership_id is None:
         raise NotAllowed("Only a partnership manager can change the partnership.")
-    return Partnership.objects.get(pk=who.partnership_id)
+    return Partnership.objects.get(pk=standing.partnership_id)
 
 
 def update_partnership(
     *,
-    actor: Any,
+    actor: ActingUser,
     partnership_id: int,
     expected_version: int,
     caseload_limit: int,
@@ -80,7 +81,7 @@ def update_partnership(
 
 def add_organisation_to_partnership(
     *,
-    actor: Any,
+    actor: ActingUser,
     name: str,
     kind: str,
     membership_role: str = PartnershipMembership.Role.MEMBER,
@@ -128,7 +129,7 @@ def tidy_giving_details(changes: dict[str, str]) -> dict[str, str]:
 
 def update_organisation(
     *,
-    actor: Any,
+    actor: ActingUser,
     organisation_id: int,
     expected_version: int,
     changes: dict[str, str],
@@ -163,7 +164,7 @@ def update_organisation(
 
 def set_membership_role(
     *,
-    actor: Any,
+    actor: ActingUser,
     membership_id: int,
     role: str,
 ) -> PartnershipMembership:
@@ -185,7 +186,7 @@ def set_membership_role(
 
 def add_staff_member(
     *,
-    actor: Any,
+    actor: ActingUser,
     display_name: str,
     organisation_id: int,
     roles: Iterable[str],
@@ -234,7 +235,7 @@ def add_staff_member(
 
 def set_staff_roles(
     *,
-    actor: Any,
+    actor: ActingUser,
     staff_member_id: int,
     roles: Iterable[str],
     is_active: bool = True,
@@ -266,7 +267,7 @@ def set_staff_roles(
     return staff
 
 
-def set_work_contact(*, actor: Any, work_phone: str, work_email: str) -> StaffMember:
+def set_work_contact(*, actor: ActingUser, work_phone: str, work_email: str) -> StaffMember:
     """A member of staff sets their own work phone and work email, which their participants see.
 
     Only their own: nobody sets another person's. Blank clears a detail.
@@ -298,7 +299,7 @@ def _check_roles(roles: Iterable[str]) -> list[Role]:
     return chosen
 
 
-def issue_staff_sign_in_link(*, actor: Any, staff_member_id: int) -> tuple[str, str]:
+def issue_staff_sign_in_link(*, actor: ActingUser, staff_member_id: int) -> tuple[str, str]:
     """Make a one-time "set your password" link for a member of staff in the manager's area: (uidb64, token).
 
     The manager passes it on. The token stops working once the password is set (it is derived

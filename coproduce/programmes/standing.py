@@ -1,7 +1,7 @@
 """A user's standing in the programme: the roles they hold and the records that give them
 (their staff record, their own participant record, their board seat).
 
-The acting user itself is an `ActingUser` (coproduce/accounts/acting.py); `standing_of(user)` says
+The acting user itself is an `ActingUser` (coproduce/accounts/acting.py); `standing_of(actor)` says
 what that user may act as.
 
 Worked out once per request (three queries for staff, two for anyone else) and cached on the user
@@ -109,32 +109,32 @@ PROGRAMME_WIDE_ROLES = frozenset({Role.FUNDER, Role.EVALUATOR})
 ANONYMOUS = Standing(user=None)
 
 
-def standing_of(user: ActingUser | None) -> Standing:
+def standing_of(actor: ActingUser | None) -> Standing:
     """The Standing for a user (anonymous users get ANONYMOUS). Cached on the user object."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
         return ANONYMOUS
-    cached = getattr(user, "_coproduce_standing", None)
+    cached = getattr(actor, "_coproduce_standing", None)
     if cached is not None:
         return cached
     staff_member = (
-        StaffMember.objects.filter(user=user, is_active=True).select_related("partnership", "organisation").first()
+        StaffMember.objects.filter(user=actor, is_active=True).select_related("partnership", "organisation").first()
     )
     roles: set[Role] = set()
     if staff_member is not None:
         roles.update(
             Role(value) for value in StaffRole.objects.filter(staff_member=staff_member).values_list("role", flat=True)
         )
-    if user.is_superuser:
+    if actor.is_superuser:
         roles.add(Role.ADMINISTRATOR)
     participant_id, participant_programme_id, participant_language, board_partnership_id = (
-        _participant_and_board_seat_of(user)
+        _participant_and_board_seat_of(actor)
     )
     if participant_id is not None:
         roles.add(Role.PARTICIPANT)
     if board_partnership_id is not None:
         roles.add(Role.BOARD_MEMBER)
     standing = Standing(
-        user=user,
+        user=actor,
         roles=frozenset(roles),
         staff_member=staff_member,
         participant_id=participant_id,
@@ -143,18 +143,18 @@ def standing_of(user: ActingUser | None) -> Standing:
         board_partnership_id=board_partnership_id,
     )
     # Kept on the user object, which lives as long as the request.
-    vars(user)["_coproduce_standing"] = standing
+    vars(actor)["_coproduce_standing"] = standing
     return standing
 
 
-def _participant_and_board_seat_of(user: Any) -> tuple[int | None, int | None, str | None, int | None]:
+def _participant_and_board_seat_of(actor: ActingUser) -> tuple[int | None, int | None, str | None, int | None]:
     """In one query: the user's current participant record (the one in the programme that started last; its
     programme and language), and the partnership whose board they sit on
     as a lived-experience member now (a seat with no leaving date, or one still to come)."""
     today = connection.ops.adapt_datefield_value(timezone.localdate())
     with connection.cursor() as cursor:
         # The seat's subquery comes first in the statement, then the participant record's.
-        cursor.execute(_own_record_and_seat_sql(), [user.pk, BoardMember.Kind.LIVED_EXPERIENCE, today, user.pk])
+        cursor.execute(_own_record_and_seat_sql(), [actor.pk, BoardMember.Kind.LIVED_EXPERIENCE, today, actor.pk])
         row = cursor.fetchone()
     return (row[0], row[1], row[2], row[3]) if row is not None else (None, None, None, None)
 

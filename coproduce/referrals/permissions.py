@@ -8,46 +8,47 @@ from typing import Any
 
 import rules
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.accounts.roles import Role
 from coproduce.participants.permissions import is_anonymised, is_the_participant, is_their_keyworker, manages_their_area
 from coproduce.programmes.standing import standing_of
 
 
 @rules.predicate
-def is_the_referred_participant(user: Any, referral: Any) -> bool:
-    return referral is not None and standing_of(user).participant_id == referral.participant_id
+def is_the_referred_participant(actor: ActingUser, referral: Any) -> bool:
+    return referral is not None and standing_of(actor).participant_id == referral.participant_id
 
 
 @rules.predicate
-def is_the_referred_participants_keyworker(user: Any, referral: Any) -> bool:
-    actor = standing_of(user)
+def is_the_referred_participants_keyworker(actor: ActingUser, referral: Any) -> bool:
+    standing = standing_of(actor)
     return (
         referral is not None
-        and actor.has(Role.KEYWORKER)
-        and actor.staff_member is not None
-        and referral.participant.keyworker_id == actor.staff_member.pk
+        and standing.has(Role.KEYWORKER)
+        and standing.staff_member is not None
+        and referral.participant.keyworker_id == standing.staff_member.pk
     )
 
 
 @rules.predicate
-def works_for_the_receiving_organisation(user: Any, referral: Any) -> bool:
+def works_for_the_receiving_organisation(actor: ActingUser, referral: Any) -> bool:
     """A partner worker of the organisation the referral is for, while the sharing consent is in force."""
-    actor = standing_of(user)
+    standing = standing_of(actor)
     return (
         referral is not None
-        and actor.has(Role.PARTNER_WORKER)
-        and actor.organisation_id is not None
+        and standing.has(Role.PARTNER_WORKER)
+        and standing.organisation_id is not None
         and referral.kind == "referral"
-        and referral.organisation_id == actor.organisation_id
+        and referral.organisation_id == standing.organisation_id
         and referral.consent_id is not None
         and referral.consent.withdrawn_at is None
     )
 
 
 @rules.predicate
-def is_partner_worker(user: Any) -> bool:
-    actor = standing_of(user)
-    return actor.has(Role.PARTNER_WORKER) and actor.organisation_id is not None
+def is_partner_worker(actor: ActingUser) -> bool:
+    standing = standing_of(actor)
+    return standing.has(Role.PARTNER_WORKER) and standing.organisation_id is not None
 
 
 rules.add_perm("referrals.propose", (is_the_participant | is_their_keyworker) & ~is_anonymised)

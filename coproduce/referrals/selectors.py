@@ -15,6 +15,7 @@ import holidays
 from django.db.models import Avg, BooleanField, Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.accounts.roles import Role
 from coproduce.core.errors import NotFound
 from coproduce.directory.models import Service
@@ -26,7 +27,7 @@ from coproduce.programmes.standing import standing_of
 from coproduce.referrals.models import Referral, ReferralMessage, ServiceRating, SharedField
 
 
-def referrals_visible_to(user: Any) -> QuerySet[Referral]:
+def referrals_visible_to(actor: ActingUser) -> QuerySet[Referral]:
     """The referrals (and signposting) this person may see (DESIGN.md §3).
 
     A participant: their own. A keyworker: those of their caseload (and cases covered today).
@@ -34,16 +35,16 @@ def referrals_visible_to(user: Any) -> QuerySet[Referral]:
     organisation, in a state the partner takes part in, whose sharing consent is still in
     force. Everyone else: none.
     """
-    actor = standing_of(user)
+    standing = standing_of(actor)
     allowed = Q()
     granted = False
-    if actor.has(Role.PARTICIPANT) or actor.has(Role.KEYWORKER) or actor.has(Role.PARTNERSHIP_MANAGER):
-        allowed |= Q(participant__in=participants_visible_to(user))
+    if standing.has(Role.PARTICIPANT) or standing.has(Role.KEYWORKER) or standing.has(Role.PARTNERSHIP_MANAGER):
+        allowed |= Q(participant__in=participants_visible_to(actor))
         granted = True
-    if actor.has(Role.PARTNER_WORKER) and actor.organisation_id is not None:
+    if standing.has(Role.PARTNER_WORKER) and standing.organisation_id is not None:
         allowed |= Q(
             kind=Referral.Kind.REFERRAL,
-            organisation_id=actor.organisation_id,
+            organisation_id=standing.organisation_id,
             state__in=Referral.PARTNER_STATES,
             consent__isnull=False,
             consent__withdrawn_at=None,
@@ -54,10 +55,10 @@ def referrals_visible_to(user: Any) -> QuerySet[Referral]:
     return Referral.objects.filter(allowed)
 
 
-def visible_referral(user: Any, referral_id: int) -> Referral:
+def visible_referral(actor: ActingUser, referral_id: int) -> Referral:
     """The referral, if this person may see it; NotFound otherwise (the same answer either way)."""
     referral = (
-        referrals_visible_to(user)
+        referrals_visible_to(actor)
         .select_related(
             "participant",
             "service__organization",
@@ -91,15 +92,15 @@ def overdue_q(today: datetime.date) -> Q:
     return Q(state=Referral.State.SENT, answered_at__isnull=True, answer_due_on__lt=today)
 
 
-def partner_inbox(user: Any, *, today: datetime.date | None = None) -> QuerySet[Referral]:
+def partner_inbox(actor: ActingUser, *, today: datetime.date | None = None) -> QuerySet[Referral]:
     """A partner worker's referrals, newest first, with `is_overdue`. Nobody else has an inbox.
 
     Only the shared fields may be shown from them: use `shared_record(referral)`.
     """
-    actor = standing_of(user)
-    if not actor.has(Role.PARTNER_WORKER) or actor.organisation_id is None:
+    standing = standing_of(actor)
+    if not standing.has(Role.PARTNER_WORKER) or standing.organisation_id is None:
         return Referral.objects.none()
-    referrals = referrals_visible_to(user).filter(organisation_id=actor.organisation_id)
+    referrals = referrals_visible_to(actor).filter(organisation_id=standing.organisation_id)
     return (
         with_overdue(referrals, today)
         .select_related(
@@ -150,10 +151,10 @@ def inbox_counts(
     )
 
 
-def referrals_of(user: Any, participant_id: int, *, today: datetime.date | None = None) -> QuerySet[Referral]:
+def referrals_of(actor: ActingUser, participant_id: int, *, today: datetime.date | None = None) -> QuerySet[Referral]:
     """One participant's referrals and signposting that this person may see, with `is_overdue`."""
     return (
-        with_overdue(referrals_visible_to(user).filter(participant_id=participant_id), today)
+        with_overdue(referrals_visible_to(actor).filter(participant_id=participant_id), today)
         .select_related("service__organization", "organisation", "consent", "goal")
         .order_by("-proposed_at", "-pk")
     )
@@ -174,28 +175,30 @@ def referral_thread_organisations(referral: Referral) -> tuple[int, ...]:
     return tuple(pk for pk in (sending, referral.organisation_id) if pk is not None)
 
 
-def may_use_referral_thread(user: Any, referral: Referral) -> bool:
+def may_use_referral_thread(actor: ActingUser, referral: Referral) -> bool:
     """Whether this person may read and write the referral's messages: a member of staff of one of the two
     organisations (`referral_thread_organisations`) who may see the referral. Never the participant, never
     staff of any other organisation (a covering keyworker elsewhere, another agency, the area's manager
     from another organisation)."""
-    actor = standing_of(user)
-    if actor.staff_member is None or actor.organisation_id is None:
+    standing = standing_of(actor)
+    if standing.staff_member is None or standing.organisation_id is None:
         return False
-    if actor.participant_id is not None and actor.participant_id == referral.participant_id:
+    if standing.participant_id is not None and standing.participant_id == referral.participant_id:
         return False
-    if not (actor.has(Role.KEYWORKER) or actor.has(Role.PARTNER_WORKER) or actor.has(Role.PARTNERSHIP_MANAGER)):
+    if not (
+        standing.has(Role.KEYWORKER) or standing.has(Role.PARTNER_WORKER) or standing.has(Role.PARTNERSHIP_MANAGER)
+    ):
         return False
-    return actor.organisation_id in referral_thread_organisations(referral)
+    return standing.organisation_id in referral_thread_organisations(referral)
 
 
-def referral_messages_for(user: Any, referral: Referral) -> list[ReferralMessage]:
+def referral_messages_for(actor: ActingUser, referral: Referral) -> list[ReferralMessage]:
     """The latest THREAD_LENGTH messages on a referral, oldest first, if this person may read them; else none.
 
     `referral` must come from `visible_referral` or `partner_inbox` (so the person may see it) with
     `sent_by__staff_member` loaded. One query.
     """
-    if not may_use_referral_thread(user, referral):
+    if not may_use_referral_thread(actor, referral):
         return []
     latest = (
         ReferralMessage.objects.filter(referral=referral)
@@ -376,7 +379,9 @@ def working_days_after(day: datetime.date, days: int) -> datetime.date:
     return current
 
 
-def caseload_referrals_for(user: Any, *, today: datetime.date | None = None) -> tuple[list[Referral], list[Referral]]:
+def caseload_referrals_for(
+    actor: ActingUser, *, today: datetime.date | None = None
+) -> tuple[list[Referral], list[Referral]]:
     """The caseload page's referrals in one query: (overdue, waiting on the keyworker).
 
     Overdue: sent for the keyworker's own participants and not answered in time, oldest due first.
@@ -384,14 +389,14 @@ def caseload_referrals_for(user: Any, *, today: datetime.date | None = None) -> 
     sends it), or proposed by the participant themself (the keyworker talks it through with them).
     """
     today = today or timezone.localdate()
-    actor = standing_of(user)
-    if not actor.has(Role.KEYWORKER) or actor.staff_member is None:
+    standing = standing_of(actor)
+    if not standing.has(Role.KEYWORKER) or standing.staff_member is None:
         return [], []
     waiting = Q(state=Referral.State.AGREED) | Q(
         state=Referral.State.PROPOSED, proposed_by=Referral.ProposedBy.PARTICIPANT
     )
-    mine = referrals_visible_to(user).filter(
-        overdue_q(today) | waiting, participant__keyworker_id=actor.staff_member.pk
+    mine = referrals_visible_to(actor).filter(
+        overdue_q(today) | waiting, participant__keyworker_id=standing.staff_member.pk
     )
     referrals: list[Any] = list(
         with_overdue(mine, today).select_related("participant", "service", "organisation").order_by("pk")
@@ -422,20 +427,20 @@ class ServiceRatingSummary:
         return self.ratings < RATINGS_SHOWN_FROM
 
 
-def service_rating_summaries(user: Any) -> list[ServiceRatingSummary]:
+def service_rating_summaries(actor: ActingUser) -> list[ServiceRatingSummary]:
     """Ratings per service, counted and averaged in the database; the average only from 5 ratings.
 
     A partnership manager: every service offered in their area that takes referrals. A partner
     worker: their own organisation's services. Everyone else: none. The summaries carry no names.
     """
-    actor = standing_of(user)
+    standing = standing_of(actor)
     services = Service.objects.none()
-    if actor.has(Role.PARTNERSHIP_MANAGER) and actor.partnership_id is not None:
+    if standing.has(Role.PARTNERSHIP_MANAGER) and standing.partnership_id is not None:
         services = Service.objects.filter(
-            Q(partnerships=actor.partnership_id) & (Q(takes_referrals=True) | Q(ratings__isnull=False))
+            Q(partnerships=standing.partnership_id) & (Q(takes_referrals=True) | Q(ratings__isnull=False))
         ).distinct()
-    elif actor.has(Role.PARTNER_WORKER) and actor.organisation_id is not None:
-        services = Service.objects.filter(organization__member_id=actor.organisation_id)
+    elif standing.has(Role.PARTNER_WORKER) and standing.organisation_id is not None:
+        services = Service.objects.filter(organization__member_id=standing.organisation_id)
     rows = (
         Service.objects.filter(pk__in=services.values("pk"))
         .annotate(rating_count=Count("ratings"), rating_average=Avg("ratings__score"))
@@ -456,8 +461,8 @@ def service_rating_summaries(user: Any) -> list[ServiceRatingSummary]:
     ]
 
 
-def rating_of(user: Any, referral: Referral) -> ServiceRating | None:
+def rating_of(actor: ActingUser, referral: Referral) -> ServiceRating | None:
     """The participant's own rating of a referral, if this person is that participant."""
-    if standing_of(user).participant_id != referral.participant_id:
+    if standing_of(actor).participant_id != referral.participant_id:
         return None
     return ServiceRating.objects.filter(referral=referral).first()

@@ -16,12 +16,12 @@ and from that moment the partner sees nothing.
 
 import datetime
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 import rules
 from django.db import transaction
 from django.utils import timezone
 
+from coproduce.accounts.acting import ActingUser, signed_in
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event, record_events, record_participant_reads
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
@@ -75,7 +75,7 @@ def _required_text(value: str, field: str, message: str) -> str:
     return value
 
 
-def _locked_referral(actor: Any, referral_id: int, perm: str, refusal: str) -> Referral:
+def _locked_referral(actor: ActingUser, referral_id: int, perm: str, refusal: str) -> Referral:
     """The referral, locked for the change, if this person may see it and do `perm` to it."""
     referral = (
         referrals_visible_to(actor)
@@ -91,16 +91,16 @@ def _locked_referral(actor: Any, referral_id: int, perm: str, refusal: str) -> R
     return referral
 
 
-def _move(referral: Referral, action: str, version: int) -> None:
+def _move(referral: Referral, action: str, expected_version: int) -> None:
     """Check the version and that `action` may happen in the referral's state; then set the new state."""
-    referral.check_version(version)
+    referral.check_version(expected_version)
     allowed_from, to = TRANSITIONS[action]
     if referral.kind != Referral.Kind.REFERRAL or referral.state not in allowed_from:
         raise DomainError(WRONG_STATE[action])
     referral.state = to
 
 
-def _save(*, actor: Any, referral: Referral, changed: Sequence[str], action: str = "change") -> Referral:
+def _save(*, actor: ActingUser, referral: Referral, changed: Sequence[str], action: str = "change") -> Referral:
     referral.bump_version()
     referral.save()
     record_event(
@@ -113,7 +113,7 @@ def _save(*, actor: Any, referral: Referral, changed: Sequence[str], action: str
     return referral
 
 
-def _check_how(actor: Any, participant_id: int, how: str) -> None:
+def _check_how(actor: ActingUser, participant_id: int, how: str) -> None:
     """The participant answers for themselves online; a keyworker records what was said in person or by phone."""
     if how not in Consent.How.values:
         raise InvalidInput({"how": ["Say how the participant gave their answer."]})
@@ -143,7 +143,7 @@ def _today() -> datetime.date:
 # --- Proposing and signposting ---------------------------------------------------------------
 
 
-def _visible_participant(actor: Any, participant: Participant) -> Participant:
+def _visible_participant(actor: ActingUser, participant: Participant) -> Participant:
     found = participants_visible_to(actor).filter(pk=participant.pk).first()
     if found is None:
         raise NotFound("No such participant.")
@@ -157,7 +157,7 @@ def _check_goal(goal: Goal | None, participant: Participant) -> None:
 
 def propose_referral(
     *,
-    actor: Any,
+    actor: ActingUser,
     participant: Participant,
     service: Service,
     reason: str,
@@ -192,7 +192,7 @@ def propose_referral(
             reason=reason,
             state=State.PROPOSED,
             proposed_by=Referral.ProposedBy.PARTICIPANT if by_the_participant else Referral.ProposedBy.KEYWORKER,
-            proposed_by_user=actor,
+            proposed_by_user=signed_in(actor),
             proposed_at=timezone.now(),
         )
         validate_model(referral)
@@ -209,7 +209,7 @@ def propose_referral(
 
 def record_signposting(
     *,
-    actor: Any,
+    actor: ActingUser,
     participant: Participant,
     reason: str,
     service: Service | None = None,
@@ -242,7 +242,7 @@ def record_signposting(
             reason=reason,
             state=State.SIGNPOSTED,
             proposed_by=Referral.ProposedBy.KEYWORKER,
-            proposed_by_user=actor,
+            proposed_by_user=signed_in(actor),
             proposed_at=timezone.now(),
         )
         validate_model(referral)
@@ -267,9 +267,9 @@ def record_signposting(
 
 def agree_to_referral(
     *,
-    actor: Any,
+    actor: ActingUser,
     referral_id: int,
-    version: int,
+    expected_version: int,
     shared_fields: list[str],
     how: str,
 ) -> Referral:
@@ -281,7 +281,7 @@ def agree_to_referral(
         referral = _locked_referral(
             actor, referral_id, "referrals.agree", "Only the participant, or their keyworker for them, can agree."
         )
-        _move(referral, "agree", version)
+        _move(referral, "agree", expected_version)
         _check_how(actor, referral.participant_id, how)
         fields = _clean_shared_fields(shared_fields)
         service_name = referral.service.name if referral.service else ""
@@ -292,7 +292,7 @@ def agree_to_referral(
             organisation_id=referral.organisation_id,
             detail=f"Referral {referral.pk} to {service_name}, sharing: {labels}"[:300],
             given_at=timezone.now(),
-            given_by=actor,
+            given_by=signed_in(actor),
             given_how=how,
         )
         validate_model(consent)
@@ -314,13 +314,13 @@ def agree_to_referral(
         )
 
 
-def send_referral(*, actor: Any, referral_id: int, version: int) -> Referral:
+def send_referral(*, actor: ActingUser, referral_id: int, expected_version: int) -> Referral:
     """The keyworker sends the agreed referral; the partner must answer within the service's working days."""
     with transaction.atomic():
         referral = _locked_referral(
             actor, referral_id, "referrals.send", "Only the participant's keyworker can send it."
         )
-        _move(referral, "send", version)
+        _move(referral, "send", expected_version)
         if referral.consent is None or referral.consent.withdrawn_at is not None:
             raise DomainError("The participant's consent to share has been withdrawn.")
         service = referral.service
@@ -328,7 +328,7 @@ def send_referral(*, actor: Any, referral_id: int, version: int) -> Referral:
             raise DomainError("This service no longer takes referrals through Coproduce.")
         now = timezone.now()
         referral.sent_at = now
-        referral.sent_by = actor
+        referral.sent_by = signed_in(actor)
         referral.answer_due_on = working_days_after(timezone.localdate(now), service.response_working_days)
         sent = _save(
             actor=actor,
@@ -344,13 +344,13 @@ def send_referral(*, actor: Any, referral_id: int, version: int) -> Referral:
 PARTNER_ONLY = "Only staff of the organisation the referral was sent to can do this."
 
 
-def accept_referral(*, actor: Any, referral_id: int, version: int) -> Referral:
+def accept_referral(*, actor: ActingUser, referral_id: int, expected_version: int) -> Referral:
     """The partner accepts: they will get in touch and offer the service."""
     with transaction.atomic():
         referral = _locked_referral(actor, referral_id, "referrals.answer", PARTNER_ONLY)
-        _move(referral, "accept", version)
+        _move(referral, "accept", expected_version)
         referral.answered_at = timezone.now()
-        referral.answered_by = actor
+        referral.answered_by = signed_in(actor)
         accepted = _save(actor=actor, referral=referral, changed=["state", "answered_at", "answered_by"])
         notify.referral_answered(actor=actor, referral=accepted, accepted=True)
         return accepted
@@ -358,9 +358,9 @@ def accept_referral(*, actor: Any, referral_id: int, version: int) -> Referral:
 
 def decline_referral(
     *,
-    actor: Any,
+    actor: ActingUser,
     referral_id: int,
-    version: int,
+    expected_version: int,
     reason: str,
     detail: str = "",
 ) -> Referral:
@@ -372,9 +372,9 @@ def decline_referral(
         raise InvalidInput({"detail": ["Say what the reason is."]})
     with transaction.atomic():
         referral = _locked_referral(actor, referral_id, "referrals.answer", PARTNER_ONLY)
-        _move(referral, "decline", version)
+        _move(referral, "decline", expected_version)
         referral.answered_at = timezone.now()
-        referral.answered_by = actor
+        referral.answered_by = signed_in(actor)
         referral.decline_reason = reason
         referral.decline_detail = detail
         declined = _save(
@@ -388,15 +388,15 @@ def decline_referral(
 
 def start_referral(
     *,
-    actor: Any,
+    actor: ActingUser,
     referral_id: int,
-    version: int,
+    expected_version: int,
     started_on: datetime.date,
 ) -> Referral:
     """The participant has started with the partner's service."""
     with transaction.atomic():
         referral = _locked_referral(actor, referral_id, "referrals.answer", PARTNER_ONLY)
-        _move(referral, "start", version)
+        _move(referral, "start", expected_version)
         if started_on > _today():
             raise InvalidInput({"started_on": ["The start date must be today or in the past."]})
         if referral.sent_at is not None and started_on < timezone.localdate(referral.sent_at):
@@ -407,9 +407,9 @@ def start_referral(
 
 def complete_referral(
     *,
-    actor: Any,
+    actor: ActingUser,
     referral_id: int,
-    version: int,
+    expected_version: int,
     ended_on: datetime.date,
     delivered: str,
     outcome_note: str,
@@ -419,7 +419,7 @@ def complete_referral(
     outcome_note = _required_text(outcome_note, "outcome_note", "Say what the outcome was.")
     with transaction.atomic():
         referral = _locked_referral(actor, referral_id, "referrals.answer", PARTNER_ONLY)
-        _move(referral, "complete", version)
+        _move(referral, "complete", expected_version)
         if ended_on > _today():
             raise InvalidInput({"ended_on": ["The end date must be today or in the past."]})
         if referral.started_on is not None and ended_on < referral.started_on:
@@ -434,12 +434,12 @@ def complete_referral(
         )
 
 
-def record_did_not_start(*, actor: Any, referral_id: int, version: int, outcome_note: str) -> Referral:
+def record_did_not_start(*, actor: ActingUser, referral_id: int, expected_version: int, outcome_note: str) -> Referral:
     """The partner accepted, but the participant did not start; the note says why."""
     outcome_note = _required_text(outcome_note, "outcome_note", "Say why it did not start.")
     with transaction.atomic():
         referral = _locked_referral(actor, referral_id, "referrals.answer", PARTNER_ONLY)
-        _move(referral, "did_not_start", version)
+        _move(referral, "did_not_start", expected_version)
         referral.outcome_note = outcome_note
         return _save(actor=actor, referral=referral, changed=["state", "outcome_note"])
 
@@ -447,13 +447,13 @@ def record_did_not_start(*, actor: Any, referral_id: int, version: int, outcome_
 # --- Withdrawing ------------------------------------------------------------------------------
 
 
-def withdraw_referral(*, actor: Any, referral_id: int, version: int, reason: str = "") -> Referral:
+def withdraw_referral(*, actor: ActingUser, referral_id: int, expected_version: int, reason: str = "") -> Referral:
     """The participant, or their keyworker, withdraws a referral that has not ended. The partner no longer sees it."""
     with transaction.atomic():
         referral = _locked_referral(
             actor, referral_id, "referrals.withdraw", "Only the participant or their keyworker can withdraw it."
         )
-        _move(referral, "withdraw", version)
+        _move(referral, "withdraw", expected_version)
         referral.withdrawn_at = timezone.now()
         referral.withdrawn_reason = (reason or "").strip()[:200]
         return _save(
@@ -466,7 +466,7 @@ def withdraw_referral(*, actor: Any, referral_id: int, version: int, reason: str
 CONSENT_WITHDRAWN_REASON = "The participant withdrew their consent to share."
 
 
-def withdraw_sharing_consent(*, actor: Any, consent_id: int, how: str) -> Consent:
+def withdraw_sharing_consent(*, actor: ActingUser, consent_id: int, how: str) -> Consent:
     """In one step: withdraw the consent to share with an organisation, and every open referral relying on it.
 
     From that moment the organisation's staff see nothing of the participant (pages and API).
@@ -491,7 +491,7 @@ def withdraw_sharing_consent(*, actor: Any, consent_id: int, how: str) -> Consen
         _check_how(actor, consent.participant_id, how)
         now = timezone.now()
         consent.withdrawn_at = now
-        consent.withdrawn_by = actor
+        consent.withdrawn_by = signed_in(actor)
         consent.withdrawn_how = how
         consent.save()
         record_event(
@@ -519,7 +519,7 @@ def withdraw_sharing_consent(*, actor: Any, consent_id: int, how: str) -> Consen
 MESSAGE_LENGTH = 2000
 
 
-def post_referral_message(*, actor: Any, referral_id: int, text: str) -> ReferralMessage:
+def post_referral_message(*, actor: ActingUser, referral_id: int, text: str) -> ReferralMessage:
     """Add a message to a referral's thread, written by staff of the referring keyworker's organisation or of
     the receiving partner (`may_use_referral_thread`). Audited as a change to the participant's data."""
     text = _required_text(text, "text", "Write your message.")
@@ -541,7 +541,7 @@ def post_referral_message(*, actor: Any, referral_id: int, text: str) -> Referra
         assert organisation_id is not None  # may_use_referral_thread checked it
         message = ReferralMessage.objects.create(
             referral=referral,
-            author=actor,
+            author=signed_in(actor),
             author_organisation_id=organisation_id,
             written_at=timezone.now(),
             text=text,
@@ -556,7 +556,7 @@ def post_referral_message(*, actor: Any, referral_id: int, text: str) -> Referra
     return message
 
 
-def record_referral_thread_read(*, actor: Any, referral: Referral, messages: Sequence[ReferralMessage]) -> None:
+def record_referral_thread_read(*, actor: ActingUser, referral: Referral, messages: Sequence[ReferralMessage]) -> None:
     """Audit that a referral's messages were shown: one event per message, one query (none if there are none)."""
     if not messages:
         return
@@ -572,12 +572,12 @@ def record_referral_thread_read(*, actor: Any, referral: Referral, messages: Seq
 
 def rate_referral(
     *,
-    actor: Any,
+    actor: ActingUser,
     referral_id: int,
     score: int,
     comment: str = "",
     anonymous: bool = False,
-    version: int | None = None,
+    expected_version: int | None = None,
 ) -> ServiceRating:
     """The participant rates the service a completed referral of theirs was to (1 to 5, and a sentence).
 
@@ -606,7 +606,7 @@ def rate_referral(
             )
             action = AuditEvent.Action.CREATE
         else:
-            rating.check_version(version if version is not None else -1)
+            rating.check_version(expected_version if expected_version is not None else -1)
             rating.bump_version()
             action = AuditEvent.Action.CHANGE
         rating.score, rating.comment, rating.anonymous = score, comment, anonymous
@@ -624,7 +624,7 @@ def rate_referral(
 # --- Reads that must be audited ---------------------------------------------------------------
 
 
-def record_referral_view(*, actor: Any, referral: Referral) -> None:
+def record_referral_view(*, actor: ActingUser, referral: Referral) -> None:
     """Audit that the participant's data on a referral (for a partner: the shared fields) was shown."""
     record_event(
         actor=actor,
@@ -634,7 +634,7 @@ def record_referral_view(*, actor: Any, referral: Referral) -> None:
     )
 
 
-def record_referral_list_view(*, actor: Any, referrals: Iterable[Referral]) -> None:
+def record_referral_list_view(*, actor: ActingUser, referrals: Iterable[Referral]) -> None:
     """Audit that participants' names were shown in a list of referrals (an inbox), one event each, one query."""
     record_participant_reads(
         actor=actor,

@@ -137,7 +137,7 @@ def upload_papers_and_a_receipt() -> None:
     attach_receipt(
         actor=manager,
         spend_id=spend.pk,
-        version=spend.version,
+        expected_version=spend.version,
         upload=SimpleUploadedFile("bus-pass.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64),
     )
 

@@ -36,7 +36,7 @@ def test_two_approvals_at_the_same_moment_cannot_overspend(personas: Personas) -
         try:
             user = User.objects.get(pk=keyworker_id)  # each thread its own user (and actor cache)
             barrier.wait(timeout=10)
-            approve_spend(actor=user, spend_id=spend_id, version=1)
+            approve_spend(actor=user, spend_id=spend_id, expected_version=1)
             outcomes[spend_id] = "approved"
         except DomainError as error:
             outcomes[spend_id] = f"refused: {error.message}"
@@ -86,18 +86,18 @@ def test_no_sequence_of_requests_and_decisions_overspends(
                 answer_spend(
                     actor=personas.keyworker.user,
                     spend_id=proposed.pk,
-                    version=proposed.version,
+                    expected_version=proposed.version,
                     answer="yes",
                     answered_how="in_person",
                 )
             else:
                 spend = spends[pick % len(spends)]
                 if action == "approve":
-                    approve_spend(actor=users[who], spend_id=spend.pk, version=spend.version)
+                    approve_spend(actor=users[who], spend_id=spend.pk, expected_version=spend.version)
                 elif action == "decline":
-                    decline_spend(actor=users[who], spend_id=spend.pk, version=spend.version, reason="No")
+                    decline_spend(actor=users[who], spend_id=spend.pk, expected_version=spend.version, reason="No")
                 else:
-                    cancel_spend(actor=users[who], spend_id=spend.pk, version=spend.version)
+                    cancel_spend(actor=users[who], spend_id=spend.pk, expected_version=spend.version)
         except DomainError:
             pass
         balance = pot_balance(BudgetPot.objects.get(pk=pot.pk))

@@ -85,12 +85,14 @@ def test_only_managers_open_pots(personas: Personas, role: str) -> None:
 def test_update_pot_checks_version_and_cannot_hold_less_than_approved(personas: Personas) -> None:
     pot = fife_pot(personas)
     ApprovedSpendFactory(pot=pot, participant=personas.participant, amount=Decimal("300.00"))
-    updated = update_pot(actor=personas.manager.user, pot_id=pot.pk, version=1, changes={"name": "Renamed"})
+    updated = update_pot(actor=personas.manager.user, pot_id=pot.pk, expected_version=1, changes={"name": "Renamed"})
     assert (updated.name, updated.version) == ("Renamed", 2)
     with pytest.raises(ConflictError):
-        update_pot(actor=personas.manager.user, pot_id=pot.pk, version=1, changes={"name": "Stale"})
+        update_pot(actor=personas.manager.user, pot_id=pot.pk, expected_version=1, changes={"name": "Stale"})
     with pytest.raises(DomainError, match=r"£300\.00 is already approved"):
-        update_pot(actor=personas.manager.user, pot_id=pot.pk, version=2, changes={"amount": Decimal("299.99")})
+        update_pot(
+            actor=personas.manager.user, pot_id=pot.pk, expected_version=2, changes={"amount": Decimal("299.99")}
+        )
     pot.refresh_from_db()
     assert (pot.name, pot.amount) == ("Renamed", Decimal("1000.00"))
 
@@ -98,7 +100,7 @@ def test_update_pot_checks_version_and_cannot_hold_less_than_approved(personas: 
 def test_glasgow_manager_cannot_see_or_change_fife_pot(personas: Personas) -> None:
     pot = fife_pot(personas)
     with pytest.raises(NotFound):
-        update_pot(actor=personas.glasgow_manager.user, pot_id=pot.pk, version=1, changes={"name": "Mine"})
+        update_pot(actor=personas.glasgow_manager.user, pot_id=pot.pk, expected_version=1, changes={"name": "Mine"})
 
 
 # --- Requests -------------------------------------------------------------------------------
@@ -196,9 +198,9 @@ def test_a_spend_is_for_a_goal_unless_the_keyworker_says_why_not(personas: Perso
 def test_nobody_approves_a_spend_before_the_participant_says_yes(personas: Personas) -> None:
     spend = ProposedSpendFactory(pot=fife_pot(personas), participant=personas.participant)
     with pytest.raises(DomainError, match="They have not said yes to this yet, so it cannot be approved"):
-        approve_spend(actor=personas.keyworker.user, spend_id=spend.pk, version=spend.version)
+        approve_spend(actor=personas.keyworker.user, spend_id=spend.pk, expected_version=spend.version)
     with pytest.raises(DomainError, match="They have not said yes"):
-        approve_spend(actor=personas.manager.user, spend_id=spend.pk, version=spend.version)
+        approve_spend(actor=personas.manager.user, spend_id=spend.pk, expected_version=spend.version)
     spend.refresh_from_db()
     assert spend.state == Spend.State.REQUESTED
 
@@ -207,16 +209,16 @@ def test_the_participant_answers_on_their_own_and_can_change_their_mind_while_it
     spend = ProposedSpendFactory(pot=fife_pot(personas), participant=personas.participant)
     me = personas.participant.user
 
-    spend = answer_spend(actor=me, spend_id=spend.pk, version=spend.version, answer="no")
+    spend = answer_spend(actor=me, spend_id=spend.pk, expected_version=spend.version, answer="no")
     assert (spend.participant_answer, spend.answered_how, spend.answer_recorded_by_id) == ("no", "themselves", me.pk)
     with pytest.raises(DomainError, match="They said no thanks to this, so it cannot be approved"):
-        approve_spend(actor=personas.keyworker.user, spend_id=spend.pk, version=spend.version)
+        approve_spend(actor=personas.keyworker.user, spend_id=spend.pk, expected_version=spend.version)
 
-    spend = answer_spend(actor=me, spend_id=spend.pk, version=spend.version, answer="yes")
-    approved = approve_spend(actor=personas.keyworker.user, spend_id=spend.pk, version=spend.version)
+    spend = answer_spend(actor=me, spend_id=spend.pk, expected_version=spend.version, answer="yes")
+    approved = approve_spend(actor=personas.keyworker.user, spend_id=spend.pk, expected_version=spend.version)
     assert approved.state == Spend.State.APPROVED
     with pytest.raises(DomainError, match="already approved"):
-        answer_spend(actor=me, spend_id=spend.pk, version=approved.version, answer="no")
+        answer_spend(actor=me, spend_id=spend.pk, expected_version=approved.version, answer="no")
     events = AuditEvent.objects.filter(record_type="budgets.Spend", participant=personas.participant)
     assert sum("participant_answer" in event.changed_fields for event in events) == 2
 
@@ -224,24 +226,32 @@ def test_the_participant_answers_on_their_own_and_can_change_their_mind_while_it
 def test_staff_record_the_answer_saying_how_it_was_given(personas: Personas) -> None:
     spend = ProposedSpendFactory(pot=fife_pot(personas), participant=personas.participant)
     with pytest.raises(InvalidInput) as caught:
-        answer_spend(actor=personas.keyworker.user, spend_id=spend.pk, version=spend.version, answer="yes")
+        answer_spend(actor=personas.keyworker.user, spend_id=spend.pk, expected_version=spend.version, answer="yes")
     assert "answered_how" in caught.value.errors
     spend = answer_spend(
-        actor=personas.keyworker.user, spend_id=spend.pk, version=spend.version, answer="yes", answered_how="phone"
+        actor=personas.keyworker.user,
+        spend_id=spend.pk,
+        expected_version=spend.version,
+        answer="yes",
+        answered_how="phone",
     )
     assert (spend.answered_how, spend.answer_recorded_by_id) == ("phone", personas.keyworker.user.pk)
     with pytest.raises(NotFound):
         answer_spend(
             actor=personas.other_keyworker.user,
             spend_id=spend.pk,
-            version=spend.version,
+            expected_version=spend.version,
             answer="no",
             answered_how="phone",
         )
     with pytest.raises(NotFound):
-        answer_spend(actor=personas.glasgow_keyworker.user, spend_id=spend.pk, version=spend.version, answer="no")
+        answer_spend(
+            actor=personas.glasgow_keyworker.user, spend_id=spend.pk, expected_version=spend.version, answer="no"
+        )
     with pytest.raises(ConflictError):
-        answer_spend(actor=personas.participant.user, spend_id=spend.pk, version=spend.version - 1, answer="no")
+        answer_spend(
+            actor=personas.participant.user, spend_id=spend.pk, expected_version=spend.version - 1, answer="no"
+        )
 
 
 # --- Approval limits ------------------------------------------------------------------------
@@ -249,17 +259,17 @@ def test_staff_record_the_answer_saying_how_it_was_given(personas: Personas) -> 
 
 def test_keyworker_approves_exactly_the_limit(personas: Personas) -> None:
     spend = pats_spend(personas, "100.00")
-    approved = approve_spend(actor=personas.keyworker.user, spend_id=spend.pk, version=1)
+    approved = approve_spend(actor=personas.keyworker.user, spend_id=spend.pk, expected_version=1)
     assert (approved.state, approved.decided_by_id, approved.version) == ("approved", personas.keyworker.user.pk, 2)
 
 
 def test_a_penny_over_the_limit_needs_the_manager(personas: Personas) -> None:
     spend = pats_spend(personas, "100.01")
     with pytest.raises(NotAllowed, match="partnership manager decides"):
-        approve_spend(actor=personas.keyworker.user, spend_id=spend.pk, version=1)
+        approve_spend(actor=personas.keyworker.user, spend_id=spend.pk, expected_version=1)
     spend.refresh_from_db()
     assert spend.state == "requested"
-    approved = approve_spend(actor=personas.manager.user, spend_id=spend.pk, version=1)
+    approved = approve_spend(actor=personas.manager.user, spend_id=spend.pk, expected_version=1)
     assert approved.state == "approved"
 
 
@@ -267,9 +277,9 @@ def test_another_keyworker_and_other_roles_cannot_approve(personas: Personas) ->
     spend = pats_spend(personas, "10.00")
     for user in (personas.other_keyworker.user, personas.glasgow_manager.user, personas.funder.user):
         with pytest.raises(NotFound):
-            approve_spend(actor=user, spend_id=spend.pk, version=1)
+            approve_spend(actor=user, spend_id=spend.pk, expected_version=1)
     with pytest.raises(NotAllowed):
-        approve_spend(actor=personas.participant.user, spend_id=spend.pk, version=1)
+        approve_spend(actor=personas.participant.user, spend_id=spend.pk, expected_version=1)
     spend.refresh_from_db()
     assert spend.state == "requested"
 
@@ -279,38 +289,40 @@ def test_approval_that_would_overspend_is_refused_and_nothing_changes(personas: 
     ApprovedSpendFactory(pot=pot, participant=personas.participant, amount=Decimal("100.00"))
     spend = pats_spend(personas, "50.01", pot=pot)
     with pytest.raises(DomainError, match="not enough left"):
-        approve_spend(actor=personas.keyworker.user, spend_id=spend.pk, version=1)
+        approve_spend(actor=personas.keyworker.user, spend_id=spend.pk, expected_version=1)
     spend.refresh_from_db()
     assert (spend.state, spend.version) == ("requested", 1)
     exact = pats_spend(personas, "50.00", pot=pot)
-    assert approve_spend(actor=personas.keyworker.user, spend_id=exact.pk, version=1).state == "approved"
+    assert approve_spend(actor=personas.keyworker.user, spend_id=exact.pk, expected_version=1).state == "approved"
 
 
 def test_stale_version_and_already_decided(personas: Personas) -> None:
     spend = pats_spend(personas, "10.00")
     with pytest.raises(ConflictError):
-        approve_spend(actor=personas.keyworker.user, spend_id=spend.pk, version=7)
-    approve_spend(actor=personas.keyworker.user, spend_id=spend.pk, version=1)
+        approve_spend(actor=personas.keyworker.user, spend_id=spend.pk, expected_version=7)
+    approve_spend(actor=personas.keyworker.user, spend_id=spend.pk, expected_version=1)
     with pytest.raises(DomainError, match="already approved"):
-        approve_spend(actor=personas.keyworker.user, spend_id=spend.pk, version=2)
+        approve_spend(actor=personas.keyworker.user, spend_id=spend.pk, expected_version=2)
 
 
 def test_decline_needs_a_reason_and_records_it(personas: Personas) -> None:
     spend = pats_spend(personas, "250.00")
     with pytest.raises(InvalidInput):
-        decline_spend(actor=personas.manager.user, spend_id=spend.pk, version=1, reason="  ")
+        decline_spend(actor=personas.manager.user, spend_id=spend.pk, expected_version=1, reason="  ")
     with pytest.raises(NotAllowed):
-        decline_spend(actor=personas.keyworker.user, spend_id=spend.pk, version=1, reason="No")
-    declined = decline_spend(actor=personas.manager.user, spend_id=spend.pk, version=1, reason="The college pays this")
+        decline_spend(actor=personas.keyworker.user, spend_id=spend.pk, expected_version=1, reason="No")
+    declined = decline_spend(
+        actor=personas.manager.user, spend_id=spend.pk, expected_version=1, reason="The college pays this"
+    )
     assert (declined.state, declined.decline_reason) == ("declined", "The college pays this")
 
 
 def test_cancel_only_while_waiting(personas: Personas) -> None:
     spend = pats_spend(personas, "250.00")
-    cancelled = cancel_spend(actor=personas.keyworker.user, spend_id=spend.pk, version=1)
+    cancelled = cancel_spend(actor=personas.keyworker.user, spend_id=spend.pk, expected_version=1)
     assert cancelled.state == "cancelled"
     with pytest.raises(DomainError):
-        cancel_spend(actor=personas.keyworker.user, spend_id=spend.pk, version=2)
+        cancel_spend(actor=personas.keyworker.user, spend_id=spend.pk, expected_version=2)
 
 
 # --- Receipts -------------------------------------------------------------------------------
@@ -321,7 +333,7 @@ def test_receipt_on_an_approved_spend_is_stored(personas: Personas) -> None:
     saved = attach_receipt(
         actor=personas.keyworker.user,
         spend_id=spend.pk,
-        version=1,
+        expected_version=1,
         upload=SimpleUploadedFile("bus.PNG", PNG, content_type="image/png"),
     )
     # The storage outlives one test, so an earlier spend with the same id may have left a
@@ -344,7 +356,10 @@ def test_bad_receipts_are_refused(personas: Personas, name: str, content: bytes,
     spend = ApprovedSpendFactory(pot=fife_pot(personas), participant=personas.participant)
     with pytest.raises(InvalidInput, match=message):
         attach_receipt(
-            actor=personas.keyworker.user, spend_id=spend.pk, version=1, upload=SimpleUploadedFile(name, content)
+            actor=personas.keyworker.user,
+            spend_id=spend.pk,
+            expected_version=1,
+            upload=SimpleUploadedFile(name, content),
         )
     spend.refresh_from_db()
     assert spend.receipt.name == ""
@@ -354,5 +369,8 @@ def test_receipt_needs_an_approved_spend(personas: Personas) -> None:
     spend = pats_spend(personas, "10.00")
     with pytest.raises(DomainError, match="Only an approved spend"):
         attach_receipt(
-            actor=personas.keyworker.user, spend_id=spend.pk, version=1, upload=SimpleUploadedFile("r.pdf", PDF)
+            actor=personas.keyworker.user,
+            spend_id=spend.pk,
+            expected_version=1,
+            upload=SimpleUploadedFile("r.pdf", PDF),
         )

@@ -119,7 +119,7 @@ def test_each_partnership_dashboard_is_its_records_counted_again(demo: None, nam
 @pytest.mark.django_db
 def test_the_funding_totals_are_the_grants_added_up_per_programme(demo: None) -> None:
     from coproduce.demo.funding import live_grant_amounts
-    from coproduce.programmes.funding import grants_visible_to
+    from coproduce.programmes.selectors.funding import grants_visible_to
 
     funder = User.objects.get(email=data.DEMO_LOGIN_BY_ROLE[Role.FUNDER].email)
     visible = grants_visible_to(funder)

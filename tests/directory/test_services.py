@@ -43,7 +43,7 @@ def test_priya_updates_her_agencys_service_and_it_is_audited(personas: Personas)
     updated = update_service(
         actor=personas.partner_worker.user,
         service_id=service.pk,
-        version=service.version,
+        expected_version=service.version,
         description="  Free help with debts.  ",
         childcare_on_site=True,
         places_available=2,
@@ -69,7 +69,9 @@ def test_priya_updates_her_agencys_service_and_it_is_audited(personas: Personas)
 
 def test_needs_tags_are_replaced_not_added(personas: Personas) -> None:
     service = tag_service(personas.partner_service, Barrier.HOUSING, Barrier.DIGITAL)
-    update_service(actor=personas.manager.user, service_id=service.pk, version=service.version, needs=[Barrier.DIGITAL])
+    update_service(
+        actor=personas.manager.user, service_id=service.pk, expected_version=service.version, needs=[Barrier.DIGITAL]
+    )
     assert needs_of(service) == ["digital"]
     attribute = Attribute.objects.get(service=service)
     assert (attribute.link_id, attribute.link_entity) == (service.pk, "service")
@@ -77,9 +79,9 @@ def test_needs_tags_are_replaced_not_added(personas: Personas) -> None:
 
 def test_a_stale_version_saves_nothing(personas: Personas) -> None:
     service = personas.partner_service
-    update_service(actor=personas.partner_worker.user, service_id=service.pk, version=1, name="First change")
+    update_service(actor=personas.partner_worker.user, service_id=service.pk, expected_version=1, name="First change")
     with pytest.raises(ConflictError):
-        update_service(actor=personas.manager.user, service_id=service.pk, version=1, name="Second change")
+        update_service(actor=personas.manager.user, service_id=service.pk, expected_version=1, name="Second change")
     service.refresh_from_db()
     assert (service.name, service.version) == ("First change", 2)
 
@@ -90,7 +92,7 @@ def test_bad_input_is_refused_with_field_messages(personas: Personas) -> None:
         update_service(
             actor=personas.partner_worker.user,
             service_id=service.pk,
-            version=service.version,
+            expected_version=service.version,
             name="  ",
             minimum_age=30,
             maximum_age=18,
@@ -103,12 +105,18 @@ def test_bad_input_is_refused_with_field_messages(personas: Personas) -> None:
     }
     with pytest.raises(InvalidInput) as error:
         update_service(
-            actor=personas.partner_worker.user, service_id=service.pk, version=service.version, email="not an email"
+            actor=personas.partner_worker.user,
+            service_id=service.pk,
+            expected_version=service.version,
+            email="not an email",
         )
     assert list(error.value.errors) == ["email"]
     with pytest.raises(InvalidInput) as error:
         update_service(
-            actor=personas.partner_worker.user, service_id=service.pk, version=service.version, needs=["astrology"]
+            actor=personas.partner_worker.user,
+            service_id=service.pk,
+            expected_version=service.version,
+            needs=["astrology"],
         )
     assert error.value.errors == {"needs": ["Choose needs from the list."]}
     service.refresh_from_db()
@@ -120,7 +128,7 @@ def test_only_the_fields_it_names_can_be_changed(personas: Personas) -> None:
         update_service(
             actor=personas.partner_worker.user,
             service_id=personas.partner_service.pk,
-            version=1,
+            expected_version=1,
             last_checked_on=datetime.date(2000, 1, 1),
         )
     assert error.value.errors == {"last_checked_on": ["This cannot be changed here."]}
@@ -138,9 +146,9 @@ def test_people_who_do_not_keep_the_entry_cannot_change_it(personas: Personas, w
     # Priya keeps her own agency's entry, not Fife Childcare Links'.
     service = personas.other_partner_service if who == "other_partner" else personas.partner_service
     with pytest.raises(NotFound):
-        update_service(actor=users[who], service_id=service.pk, version=1, name="Hijacked")
+        update_service(actor=users[who], service_id=service.pk, expected_version=1, name="Hijacked")
     with pytest.raises(NotFound):
-        mark_service_checked(actor=users[who], service_id=service.pk, version=1)
+        mark_service_checked(actor=users[who], service_id=service.pk, expected_version=1)
     service.refresh_from_db()
     assert (service.name, service.version) != ("Hijacked", 2)
     assert service.version == 1
@@ -148,16 +156,16 @@ def test_people_who_do_not_keep_the_entry_cannot_change_it(personas: Personas, w
 
 def test_a_manager_keeps_services_linked_to_their_partnership(personas: Personas) -> None:
     outside = ServiceFactory(name="Outside org", partnerships=[personas.fife])
-    update_service(actor=personas.manager.user, service_id=outside.pk, version=1, name="Renamed")
+    update_service(actor=personas.manager.user, service_id=outside.pk, expected_version=1, name="Renamed")
     outside.refresh_from_db()
     assert outside.name == "Renamed"
     with pytest.raises(NotFound):
-        update_service(actor=personas.partner_worker.user, service_id=outside.pk, version=2, name="Again")
+        update_service(actor=personas.partner_worker.user, service_id=outside.pk, expected_version=2, name="Again")
 
 
 def test_marking_as_checked_records_who_and_when(personas: Personas) -> None:
     service = personas.partner_service
-    mark_service_checked(actor=personas.partner_worker.user, service_id=service.pk, version=1)
+    mark_service_checked(actor=personas.partner_worker.user, service_id=service.pk, expected_version=1)
     service.refresh_from_db()
     assert (service.last_checked_on, service.last_checked_by, service.version) == (
         timezone.localdate(),
@@ -171,11 +179,13 @@ def test_capacity_is_stamped_with_the_time(personas: Personas, monkeypatch: pyte
     service = personas.partner_service
     moment = datetime.datetime(2026, 11, 28, 10, 30, tzinfo=datetime.UTC)
     monkeypatch.setattr(timezone, "now", lambda: moment)
-    update_service(actor=personas.partner_worker.user, service_id=service.pk, version=1, places_available=0)
+    update_service(actor=personas.partner_worker.user, service_id=service.pk, expected_version=1, places_available=0)
     service.refresh_from_db()
     assert (service.places_available, service.capacity_updated_at) == (0, moment)
     with pytest.raises(InvalidInput):
-        update_service(actor=personas.partner_worker.user, service_id=service.pk, version=2, places_available=-1)
+        update_service(
+            actor=personas.partner_worker.user, service_id=service.pk, expected_version=2, places_available=-1
+        )
 
 
 def test_opening_times_replace_the_services_own_rows(personas: Personas) -> None:
@@ -188,7 +198,7 @@ def test_opening_times_replace_the_services_own_rows(personas: Personas) -> None
     set_opening_times(
         actor=personas.partner_worker.user,
         service_id=service.pk,
-        version=1,
+        expected_version=1,
         rows=[
             OpeningTimes(days=("WE", "MO"), opens_at=datetime.time(9, 30), closes_at=datetime.time(12, 30)),
             OpeningTimes(days=("TH",), opens_at=datetime.time(18), closes_at=datetime.time(20), description="Evenings"),
@@ -207,7 +217,7 @@ def test_opening_times_must_make_sense(personas: Personas) -> None:
         set_opening_times(
             actor=personas.partner_worker.user,
             service_id=personas.partner_service.pk,
-            version=1,
+            expected_version=1,
             rows=[
                 OpeningTimes(days=(), opens_at=datetime.time(9), closes_at=datetime.time(12)),
                 OpeningTimes(days=("MO",), opens_at=datetime.time(12), closes_at=datetime.time(9)),
@@ -223,7 +233,7 @@ def test_the_address_is_added_then_edited(personas: Personas) -> None:
     set_service_address(
         actor=personas.partner_worker.user,
         service_id=service.pk,
-        version=1,
+        expected_version=1,
         location_name="Kirkcaldy office",
         address_1="2 Hunter Street",
         city="Kirkcaldy",
@@ -239,7 +249,7 @@ def test_the_address_is_added_then_edited(personas: Personas) -> None:
     set_service_address(
         actor=personas.partner_worker.user,
         service_id=service.pk,
-        version=2,
+        expected_version=2,
         address_1="3 Hunter Street",
         city="Kirkcaldy",
         postal_code="KY1 1XY",
@@ -253,7 +263,7 @@ def test_an_existing_imported_address_is_edited_in_place(personas: Personas) -> 
     set_service_address(
         actor=personas.manager.user,
         service_id=service.pk,
-        version=1,
+        expected_version=1,
         address_1="9 Esplanade",
         city="Kirkcaldy",
         postal_code="KY1 1HU",
@@ -267,7 +277,7 @@ def test_a_bad_postcode_is_refused(personas: Personas) -> None:
         set_service_address(
             actor=personas.partner_worker.user,
             service_id=personas.partner_service.pk,
-            version=1,
+            expected_version=1,
             address_1="",
             city="Kirkcaldy",
             postal_code="KY1",
@@ -318,16 +328,23 @@ def test_the_organisation_entry_is_edited_with_a_version(personas: Personas) -> 
     entry = personas.partner_service.organization
     assert entry is not None
     update_directory_organisation(
-        actor=personas.partner_worker.user, organisation_id=entry.pk, version=1, website="https://kma.example.org"
+        actor=personas.partner_worker.user,
+        organisation_id=entry.pk,
+        expected_version=1,
+        website="https://kma.example.org",
     )
     with pytest.raises(ConflictError):
-        update_directory_organisation(actor=personas.manager.user, organisation_id=entry.pk, version=1, name="Old")
+        update_directory_organisation(
+            actor=personas.manager.user, organisation_id=entry.pk, expected_version=1, name="Old"
+        )
     with pytest.raises(InvalidInput) as error:
-        update_directory_organisation(actor=personas.manager.user, organisation_id=entry.pk, version=2, description="")
+        update_directory_organisation(
+            actor=personas.manager.user, organisation_id=entry.pk, expected_version=2, description=""
+        )
     assert error.value.errors == {"description": ["Say in a sentence or two what the organisation does."]}
     with pytest.raises(NotFound):
         update_directory_organisation(
-            actor=personas.glasgow_manager.user, organisation_id=entry.pk, version=2, name="Glasgow's now"
+            actor=personas.glasgow_manager.user, organisation_id=entry.pk, expected_version=2, name="Glasgow's now"
         )
     entry = DirectoryOrganisation.objects.get(pk=entry.pk)
     assert (entry.name, entry.website, entry.version) == ("Kingdom Money Advice", "https://kma.example.org", 2)

@@ -88,7 +88,10 @@ def test_a_declined_referral_never_names_the_service_and_the_partner_hears_of_wa
     referral = personas.referral
     with django_capture_on_commit_callbacks(execute=True):
         decline_referral(
-            actor=personas.partner_worker.user, referral_id=referral.pk, version=referral.version, reason="no_capacity"
+            actor=personas.partner_worker.user,
+            referral_id=referral.pk,
+            expected_version=referral.version,
+            reason="no_capacity",
         )
     [text] = notify.sent()
     assert text["personalisation"]["body"] == (

@@ -10,8 +10,9 @@ from django.utils import timezone
 from coproduce.accounts.roles import STAFF_ROLES, Role
 from coproduce.core.errors import NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput
-from coproduce.programmes.board import add_meeting, board_for, open_document, upload_document
+from coproduce.programmes.board import add_meeting, open_document, upload_document
 from coproduce.programmes.models import BoardMember
+from coproduce.programmes.selectors.board import board_for
 from coproduce.programmes.standing import standing_of
 from tests.accounts.factories import UserFactory
 from tests.personas import Personas

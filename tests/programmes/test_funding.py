@@ -11,17 +11,19 @@ from coproduce.core.errors import ConflictError, DomainError, NotAllowed, NotFou
 from coproduce.core.validation import InvalidInput
 from coproduce.programmes.funding import (
     agree_target,
-    grants_visible_to,
     import_labour_market_csv,
-    labour_market_visible_to,
     propose_target,
     record_grant,
     set_labour_market,
-    target_grid,
-    targets_visible_to,
     update_grant,
 )
 from coproduce.programmes.models import EngagementTarget, Grant, LabourMarketContext, Programme
+from coproduce.programmes.selectors.funding import (
+    grants_visible_to,
+    labour_market_visible_to,
+    target_grid,
+    targets_visible_to,
+)
 from tests.personas import Personas
 from tests.programmes.factories import MembershipFactory, PartnershipFactory, ProgrammeFactory
 

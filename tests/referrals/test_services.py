@@ -197,7 +197,7 @@ def test_signposting_shares_nothing_and_the_partner_never_sees_it(personas: Pers
         )
     ]
     with pytest.raises(DomainError) as refused:
-        services.send_referral(actor=personas.keyworker.user, referral_id=outside.pk, version=outside.version)
+        services.send_referral(actor=personas.keyworker.user, referral_id=outside.pk, expected_version=outside.version)
     assert refused.value.message == "Only a referral the participant has agreed to can be sent."
 
 
@@ -231,7 +231,7 @@ def test_pat_agrees_online_and_consents_to_share_exactly_what_she_chose(personas
     agreed = services.agree_to_referral(
         actor=personas.participant.user,
         referral_id=referral.pk,
-        version=referral.version,
+        expected_version=referral.version,
         shared_fields=[SharedField.CHILDREN, SharedField.NAME, SharedField.KEYWORKER],
         how=Consent.How.ONLINE,
     )
@@ -276,7 +276,7 @@ def test_kim_records_that_paula_agreed_on_the_phone(personas: Personas) -> None:
     agreed = services.agree_to_referral(
         actor=personas.keyworker.user,
         referral_id=referral.pk,
-        version=referral.version,
+        expected_version=referral.version,
         shared_fields=["name", "email"],
         how=Consent.How.PHONE,
     )
@@ -327,7 +327,7 @@ def test_agreeing_needs_a_valid_consent_and_changes_nothing_otherwise(
     before = snapshot(referral)
     with pytest.raises(InvalidInput) as invalid:
         services.agree_to_referral(
-            actor=user, referral_id=referral.pk, version=referral.version, shared_fields=fields, how=how
+            actor=user, referral_id=referral.pk, expected_version=referral.version, shared_fields=fields, how=how
         )
     assert invalid.value.errors == errors
     assert snapshot(referral) == before
@@ -339,13 +339,17 @@ def test_nobody_else_can_agree_for_the_participant(personas: Personas) -> None:
     for user in (personas.other_keyworker.user, personas.partner_worker.user, personas.participant.user):
         with pytest.raises(NotFound):
             services.agree_to_referral(
-                actor=user, referral_id=referral.pk, version=referral.version, shared_fields=["name"], how="phone"
+                actor=user,
+                referral_id=referral.pk,
+                expected_version=referral.version,
+                shared_fields=["name"],
+                how="phone",
             )
     with pytest.raises(NotAllowed):
         services.agree_to_referral(
             actor=personas.manager.user,
             referral_id=referral.pk,
-            version=referral.version,
+            expected_version=referral.version,
             shared_fields=["name"],
             how="phone",
         )
@@ -362,11 +366,11 @@ def test_a_referral_from_proposal_to_completion(personas: Personas, at: Clock) -
         actor=kim, participant=personas.participant, service=personas.partner_service, reason="Debts."
     )
     referral = services.agree_to_referral(
-        actor=pat, referral_id=referral.pk, version=1, shared_fields=["name", "mobile"], how="online"
+        actor=pat, referral_id=referral.pk, expected_version=1, shared_fields=["name", "mobile"], how="online"
     )
     assert referral not in referrals_visible_to(priya)
 
-    referral = services.send_referral(actor=kim, referral_id=referral.pk, version=2)
+    referral = services.send_referral(actor=kim, referral_id=referral.pk, expected_version=2)
     # Five working days from Friday 27 November 2026, skipping the weekend and St Andrew's Day.
     assert (referral.state, referral.sent_at, referral.sent_by, referral.answer_due_on) == (
         State.SENT,
@@ -376,15 +380,15 @@ def test_a_referral_from_proposal_to_completion(personas: Personas, at: Clock) -
     )
     assert referral in referrals_visible_to(priya)
 
-    referral = services.accept_referral(actor=priya, referral_id=referral.pk, version=3)
+    referral = services.accept_referral(actor=priya, referral_id=referral.pk, expected_version=3)
     assert (referral.state, referral.answered_by, referral.answered_at) == (State.ACCEPTED, priya, A_FRIDAY)
     referral = services.start_referral(
-        actor=priya, referral_id=referral.pk, version=4, started_on=datetime.date(2026, 11, 27)
+        actor=priya, referral_id=referral.pk, expected_version=4, started_on=datetime.date(2026, 11, 27)
     )
     referral = services.complete_referral(
         actor=priya,
         referral_id=referral.pk,
-        version=5,
+        expected_version=5,
         ended_on=datetime.date(2026, 11, 27),
         delivered="Two appointments and a budget plan.",
         outcome_note="Debts consolidated; she is ready to start work.",
@@ -422,14 +426,20 @@ def test_priya_declines_with_a_reason_and_kim_sees_it(personas: Personas) -> Non
     referral = personas.referral
     priya = personas.partner_worker.user
     with pytest.raises(InvalidInput) as no_reason:
-        services.decline_referral(actor=priya, referral_id=referral.pk, version=referral.version, reason="")
+        services.decline_referral(actor=priya, referral_id=referral.pk, expected_version=referral.version, reason="")
     assert no_reason.value.errors == {"reason": ["Choose why you cannot take this referral."]}
     with pytest.raises(InvalidInput) as no_detail:
-        services.decline_referral(actor=priya, referral_id=referral.pk, version=referral.version, reason="other")
+        services.decline_referral(
+            actor=priya, referral_id=referral.pk, expected_version=referral.version, reason="other"
+        )
     assert no_detail.value.errors == {"detail": ["Say what the reason is."]}
 
     declined = services.decline_referral(
-        actor=priya, referral_id=referral.pk, version=referral.version, reason="no_capacity", detail="Full until March."
+        actor=priya,
+        referral_id=referral.pk,
+        expected_version=referral.version,
+        reason="no_capacity",
+        detail="Full until March.",
     )
 
     seen_by_kim = visible_referral(personas.keyworker.user, referral.pk)
@@ -458,27 +468,35 @@ def test_partner_dates_and_notes_are_checked(personas: Personas, at: Clock) -> N
     )
     with pytest.raises(InvalidInput) as future:
         services.start_referral(
-            actor=priya, referral_id=referral.pk, version=referral.version, started_on=datetime.date(2026, 11, 28)
+            actor=priya,
+            referral_id=referral.pk,
+            expected_version=referral.version,
+            started_on=datetime.date(2026, 11, 28),
         )
     assert future.value.errors == {"started_on": ["The start date must be today or in the past."]}
     with pytest.raises(InvalidInput) as before_sent:
         services.start_referral(
-            actor=priya, referral_id=referral.pk, version=referral.version, started_on=datetime.date(2026, 11, 23)
+            actor=priya,
+            referral_id=referral.pk,
+            expected_version=referral.version,
+            started_on=datetime.date(2026, 11, 23),
         )
     assert before_sent.value.errors == {
         "started_on": ["The start date must be on or after the day the referral was sent."]
     }
     with pytest.raises(InvalidInput) as no_note:
-        services.record_did_not_start(actor=priya, referral_id=referral.pk, version=referral.version, outcome_note="")
+        services.record_did_not_start(
+            actor=priya, referral_id=referral.pk, expected_version=referral.version, outcome_note=""
+        )
     assert no_note.value.errors == {"outcome_note": ["Say why it did not start."]}
     started = services.start_referral(
-        actor=priya, referral_id=referral.pk, version=referral.version, started_on=datetime.date(2026, 11, 26)
+        actor=priya, referral_id=referral.pk, expected_version=referral.version, started_on=datetime.date(2026, 11, 26)
     )
     with pytest.raises(InvalidInput) as ends_before:
         services.complete_referral(
             actor=priya,
             referral_id=referral.pk,
-            version=started.version,
+            expected_version=started.version,
             ended_on=datetime.date(2026, 11, 25),
             delivered="Advice.",
             outcome_note="Done.",
@@ -488,7 +506,7 @@ def test_partner_dates_and_notes_are_checked(personas: Personas, at: Clock) -> N
         services.complete_referral(
             actor=priya,
             referral_id=referral.pk,
-            version=started.version,
+            expected_version=started.version,
             ended_on=datetime.date(2026, 11, 27),
             delivered=" ",
             outcome_note="Done.",
@@ -502,7 +520,7 @@ def test_priya_records_that_an_accepted_referral_did_not_start(personas: Persona
     ended = services.record_did_not_start(
         actor=personas.partner_worker.user,
         referral_id=referral.pk,
-        version=referral.version,
+        expected_version=referral.version,
         outcome_note="We could not reach her after three tries.",
     )
     assert (ended.state, ended.outcome_note) == (State.DID_NOT_START, "We could not reach her after three tries.")
@@ -516,14 +534,16 @@ def test_only_the_receiving_organisation_answers(personas: Personas) -> None:
     to_other = personas.other_organisation_referral
     before = (snapshot(referral), snapshot(to_other))
     with pytest.raises(NotFound):
-        services.accept_referral(actor=personas.partner_worker.user, referral_id=to_other.pk, version=to_other.version)
+        services.accept_referral(
+            actor=personas.partner_worker.user, referral_id=to_other.pk, expected_version=to_other.version
+        )
     for user in (personas.keyworker.user, personas.participant.user, personas.manager.user):
         with pytest.raises(NotAllowed) as refused:
-            services.accept_referral(actor=user, referral_id=referral.pk, version=referral.version)
+            services.accept_referral(actor=user, referral_id=referral.pk, expected_version=referral.version)
         assert refused.value.message == "Only staff of the organisation the referral was sent to can do this."
     for user in (personas.funder.user, personas.evaluator.user, personas.glasgow_keyworker.user):
         with pytest.raises(NotFound):
-            services.accept_referral(actor=user, referral_id=referral.pk, version=referral.version)
+            services.accept_referral(actor=user, referral_id=referral.pk, expected_version=referral.version)
     assert (snapshot(referral), snapshot(to_other)) == before
 
 
@@ -531,11 +551,15 @@ def test_only_the_keyworker_sends(personas: Personas) -> None:
     referral = ReferralFactory(participant=personas.participant, service=personas.partner_service, agreed=True)
     before = snapshot(referral)
     with pytest.raises(NotAllowed):
-        services.send_referral(actor=personas.participant.user, referral_id=referral.pk, version=referral.version)
+        services.send_referral(
+            actor=personas.participant.user, referral_id=referral.pk, expected_version=referral.version
+        )
     with pytest.raises(NotAllowed):
-        services.send_referral(actor=personas.manager.user, referral_id=referral.pk, version=referral.version)
+        services.send_referral(actor=personas.manager.user, referral_id=referral.pk, expected_version=referral.version)
     with pytest.raises(NotFound):
-        services.send_referral(actor=personas.partner_worker.user, referral_id=referral.pk, version=referral.version)
+        services.send_referral(
+            actor=personas.partner_worker.user, referral_id=referral.pk, expected_version=referral.version
+        )
     assert snapshot(referral) == before
 
 
@@ -544,14 +568,21 @@ def test_only_the_keyworker_sends(personas: Personas) -> None:
 
 def test_a_stale_version_is_refused_and_nothing_changes(personas: Personas) -> None:
     referral = personas.referral
-    services.accept_referral(actor=personas.partner_worker.user, referral_id=referral.pk, version=referral.version)
+    services.accept_referral(
+        actor=personas.partner_worker.user, referral_id=referral.pk, expected_version=referral.version
+    )
     after_first = snapshot(referral)
 
     with pytest.raises(ConflictError):
-        services.withdraw_referral(actor=personas.keyworker.user, referral_id=referral.pk, version=referral.version)
+        services.withdraw_referral(
+            actor=personas.keyworker.user, referral_id=referral.pk, expected_version=referral.version
+        )
     with pytest.raises(ConflictError):
         services.decline_referral(
-            actor=personas.partner_worker.user, referral_id=referral.pk, version=referral.version, reason="no_capacity"
+            actor=personas.partner_worker.user,
+            referral_id=referral.pk,
+            expected_version=referral.version,
+            reason="no_capacity",
         )
 
     assert snapshot(referral) == after_first
@@ -563,7 +594,10 @@ def test_a_stale_version_is_refused_and_nothing_changes(personas: Personas) -> N
 def test_pat_withdraws_a_referral_and_priya_no_longer_sees_it(personas: Personas) -> None:
     referral = personas.referral
     withdrawn = services.withdraw_referral(
-        actor=personas.participant.user, referral_id=referral.pk, version=referral.version, reason="Sorted it myself."
+        actor=personas.participant.user,
+        referral_id=referral.pk,
+        expected_version=referral.version,
+        reason="Sorted it myself.",
     )
     assert (withdrawn.state, withdrawn.withdrawn_reason, withdrawn.version) == (
         State.WITHDRAWN,
@@ -575,7 +609,7 @@ def test_pat_withdraws_a_referral_and_priya_no_longer_sees_it(personas: Personas
     assert events_for(referral)[-1] == ("change", "pat@example.net", ["state", "withdrawn_at", "withdrawn_reason"])
     with pytest.raises(NotFound):
         services.withdraw_referral(
-            actor=personas.partner_worker.user, referral_id=referral.pk, version=withdrawn.version
+            actor=personas.partner_worker.user, referral_id=referral.pk, expected_version=withdrawn.version
         )
 
 
@@ -598,7 +632,7 @@ def test_pat_withdraws_her_consent_to_share_and_priya_loses_access_at_once(perso
     with pytest.raises(NotFound):
         visible_referral(priya, referral.pk)
     with pytest.raises(NotFound):
-        services.accept_referral(actor=priya, referral_id=referral.pk, version=referral.version + 1)
+        services.accept_referral(actor=priya, referral_id=referral.pk, expected_version=referral.version + 1)
     referral.refresh_from_db()
     assert (referral.state, referral.withdrawn_reason, referral.version) == (
         State.WITHDRAWN,
@@ -673,28 +707,28 @@ def act(personas: Personas, action: str, referral_id: int) -> Referral:
     today = timezone.localdate()
     calls: dict[str, Callable[[], Referral]] = {
         "agree": lambda: services.agree_to_referral(
-            actor=kim, referral_id=referral_id, version=version, shared_fields=["name"], how="in_person_verbal"
+            actor=kim, referral_id=referral_id, expected_version=version, shared_fields=["name"], how="in_person_verbal"
         ),
-        "send": lambda: services.send_referral(actor=kim, referral_id=referral_id, version=version),
-        "accept": lambda: services.accept_referral(actor=priya, referral_id=referral_id, version=version),
+        "send": lambda: services.send_referral(actor=kim, referral_id=referral_id, expected_version=version),
+        "accept": lambda: services.accept_referral(actor=priya, referral_id=referral_id, expected_version=version),
         "decline": lambda: services.decline_referral(
-            actor=priya, referral_id=referral_id, version=version, reason="not_eligible"
+            actor=priya, referral_id=referral_id, expected_version=version, reason="not_eligible"
         ),
         "start": lambda: services.start_referral(
-            actor=priya, referral_id=referral_id, version=version, started_on=today
+            actor=priya, referral_id=referral_id, expected_version=version, started_on=today
         ),
         "complete": lambda: services.complete_referral(
             actor=priya,
             referral_id=referral_id,
-            version=version,
+            expected_version=version,
             ended_on=today,
             delivered="Advice.",
             outcome_note="Done.",
         ),
         "did_not_start": lambda: services.record_did_not_start(
-            actor=priya, referral_id=referral_id, version=version, outcome_note="Moved away."
+            actor=priya, referral_id=referral_id, expected_version=version, outcome_note="Moved away."
         ),
-        "withdraw": lambda: services.withdraw_referral(actor=kim, referral_id=referral_id, version=version),
+        "withdraw": lambda: services.withdraw_referral(actor=kim, referral_id=referral_id, expected_version=version),
     }
     return calls[action]()
 

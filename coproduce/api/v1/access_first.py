@@ -27,6 +27,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.accounts.roles import Role
 from coproduce.budgets.selectors import pots_visible_to, spends_visible_to
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
@@ -36,7 +37,7 @@ from coproduce.participants.models import Consent
 from coproduce.participants.selectors import enquiries_visible_to, participants_visible_to
 from coproduce.plans.models import Appointment, Goal, JobSearchEntry, Step
 from coproduce.plans.selectors.contacts import contacts_visible_to
-from coproduce.programmes.funding import (
+from coproduce.programmes.selectors.funding import (
     funder_users,
     grants_visible_to,
     partnerships_for_funding,
@@ -60,7 +61,7 @@ from coproduce.research.selectors import (
 from coproduce.voice.selectors import group_sessions_visible_to
 
 # (the caller, the path's parameters as the URL gave them, the request) → None, or a refusal raised.
-Check = Callable[[Any, Mapping[str, Any], HttpRequest], None]
+Check = Callable[[ActingUser, Mapping[str, Any], HttpRequest], None]
 
 # Answers that complain about what was sent; a refusal, if due, is given instead.
 REVISITED = frozenset({400, 409, 422})
@@ -81,24 +82,24 @@ def _one(rows: QuerySet[Any], pk: object, what: str) -> Any:
     return row
 
 
-def _may(permission: str, user: Any, obj: object = None) -> None:
-    if not rules.has_perm(permission, user, obj):
+def _may(permission: str, actor: ActingUser, obj: object = None) -> None:
+    if not rules.has_perm(permission, actor, obj):
         raise NotAllowed(REFUSED)
 
 
 def record(
     param: str,
-    visible: Callable[[Any], QuerySet[Any]],
+    visible: Callable[[ActingUser], QuerySet[Any]],
     what: str,
     permission: str | None = None,
     of: Callable[[Any], object] = lambda row: row,
 ) -> Check:
     """The record `param` names must be among `visible(caller)` (404), and `permission` hold on `of(it)` (403)."""
 
-    def check(user: Any, params: Mapping[str, Any], request: HttpRequest) -> None:
-        row = _one(visible(user), _number(params, param, what), what)
+    def check(actor: ActingUser, params: Mapping[str, Any], request: HttpRequest) -> None:
+        row = _one(visible(actor), _number(params, param, what), what)
         if permission is not None:
-            _may(permission, user, of(row))
+            _may(permission, actor, of(row))
 
     return check
 
@@ -106,16 +107,16 @@ def record(
 def allowed(permission: str) -> Check:
     """A permission of the caller's roles, with no record (403)."""
 
-    def check(user: Any, params: Mapping[str, Any], request: HttpRequest) -> None:
-        _may(permission, user)
+    def check(actor: ActingUser, params: Mapping[str, Any], request: HttpRequest) -> None:
+        _may(permission, actor)
 
     return check
 
 
 def both(*checks: Check) -> Check:
-    def check(user: Any, params: Mapping[str, Any], request: HttpRequest) -> None:
+    def check(actor: ActingUser, params: Mapping[str, Any], request: HttpRequest) -> None:
         for each in checks:
-            each(user, params, request)
+            each(actor, params, request)
 
     return check
 
@@ -132,7 +133,7 @@ def _body_number(request: HttpRequest, field: str) -> int | None:
 
 def named_in_body(
     field: str,
-    visible: Callable[[Any], QuerySet[Any]],
+    visible: Callable[[ActingUser], QuerySet[Any]],
     what: str,
     permission: str,
     roles: tuple[Role, ...],
@@ -140,14 +141,14 @@ def named_in_body(
     """For a new record: the one `field` of the body names (as `record`), or, when the body names
     none, whether the caller sees any such record (404) and holds one of `roles` (403)."""
 
-    def check(user: Any, params: Mapping[str, Any], request: HttpRequest) -> None:
+    def check(actor: ActingUser, params: Mapping[str, Any], request: HttpRequest) -> None:
         pk = _body_number(request, field)
         if pk is not None:
-            _may(permission, user, _one(visible(user), pk, what))
+            _may(permission, actor, _one(visible(actor), pk, what))
             return
-        if not visible(user).exists():
+        if not visible(actor).exists():
             raise NotFound(f"No such {what}.")
-        if not any(standing_of(user).has(role) for role in roles):
+        if not any(standing_of(actor).has(role) for role in roles):
             raise NotAllowed(REFUSED)
 
     return check
@@ -160,80 +161,80 @@ def _service_uuid(params: Mapping[str, Any]) -> uuid.UUID:
         raise NotFound("No such service.") from None
 
 
-def editable_service(user: Any, params: Mapping[str, Any], request: HttpRequest) -> None:
+def editable_service(actor: ActingUser, params: Mapping[str, Any], request: HttpRequest) -> None:
     # The directory is public, but a service someone may not edit "does not exist" for editing.
-    service = _one(services_editable_by(user), _service_uuid(params), "service")
-    if not rules.has_perm("directory.change_service", user, service):
+    service = _one(services_editable_by(actor), _service_uuid(params), "service")
+    if not rules.has_perm("directory.change_service", actor, service):
         raise NotFound("No such service.")
 
 
-def new_step(user: Any, params: Mapping[str, Any], request: HttpRequest) -> None:
+def new_step(actor: ActingUser, params: Mapping[str, Any], request: HttpRequest) -> None:
     """The participant suggests a step on their own goal; staff who work on the plan offer one."""
-    goal = _one(_of_visible_participants(Goal, user), _number(params, "goal_id", "goal"), "goal")
-    if standing_of(user).participant_id != goal.participant_id:
-        _may("plans.work_on_plan", user, goal.participant)
+    goal = _one(_of_visible_participants(Goal, actor), _number(params, "goal_id", "goal"), "goal")
+    if standing_of(actor).participant_id != goal.participant_id:
+        _may("plans.work_on_plan", actor, goal.participant)
 
 
-def agreeable_target(user: Any, params: Mapping[str, Any], request: HttpRequest) -> None:
+def agreeable_target(actor: ActingUser, params: Mapping[str, Any], request: HttpRequest) -> None:
     """A target is agreed by the other side from the one that proposed it."""
-    target = _one(targets_visible_to(user), _number(params, "target_id", "target"), "target")
-    _may("programmes.agree_target", user, target)
+    target = _one(targets_visible_to(actor), _number(params, "target_id", "target"), "target")
+    _may("programmes.agree_target", actor, target)
     proposer_side = "funder" if funder_users([target.proposed_by_id]) else "partnership"
-    if target.agreed_at is None and target_side(user) == proposer_side:
+    if target.agreed_at is None and target_side(actor) == proposer_side:
         raise NotAllowed(REFUSED)
 
 
 def own_participant(permission: str) -> Check:
     """Something a participant does for themselves (a request, feedback)."""
 
-    def check(user: Any, params: Mapping[str, Any], request: HttpRequest) -> None:
-        participant_id = standing_of(user).participant_id
-        participant = participants_visible_to(user).filter(pk=participant_id).first() if participant_id else None
+    def check(actor: ActingUser, params: Mapping[str, Any], request: HttpRequest) -> None:
+        participant_id = standing_of(actor).participant_id
+        participant = participants_visible_to(actor).filter(pk=participant_id).first() if participant_id else None
         if participant is None:
             raise NotAllowed(REFUSED)
-        _may(permission, user, participant)
+        _may(permission, actor, participant)
 
     return check
 
 
-def research_consent_of(user: Any, params: Mapping[str, Any], request: HttpRequest) -> None:
-    participant = _one(participants_visible_to(user), _number(params, "participant_id", "participant"), "participant")
-    if not rules.has_perm("research.record_research_consent", user, participant):
+def research_consent_of(actor: ActingUser, params: Mapping[str, Any], request: HttpRequest) -> None:
+    participant = _one(participants_visible_to(actor), _number(params, "participant_id", "participant"), "participant")
+    if not rules.has_perm("research.record_research_consent", actor, participant):
         raise NotFound("No such participant.")
 
 
-def own_invitation(user: Any, params: Mapping[str, Any], request: HttpRequest) -> None:
+def own_invitation(actor: ActingUser, params: Mapping[str, Any], request: HttpRequest) -> None:
     invitation = SurveyInvitation.objects.filter(pk=_number(params, "invitation_id", "survey invitation")).first()
-    if invitation is None or not rules.has_perm("research.answer_survey", user, invitation):
+    if invitation is None or not rules.has_perm("research.answer_survey", actor, invitation):
         raise NotFound("No such survey invitation.")
 
 
-def _of_visible_participants(model: type[Model], user: Any, through: str = "participant") -> QuerySet[Any]:
-    return model.objects.filter(**{f"{through}__in": participants_visible_to(user)})  # type: ignore[attr-defined]
+def _of_visible_participants(model: type[Model], actor: ActingUser, through: str = "participant") -> QuerySet[Any]:
+    return model.objects.filter(**{f"{through}__in": participants_visible_to(actor)})  # type: ignore[attr-defined]
 
 
-def _sharing_consents(user: Any) -> QuerySet[Consent]:
-    return _of_visible_participants(Consent, user)
+def _sharing_consents(actor: ActingUser) -> QuerySet[Consent]:
+    return _of_visible_participants(Consent, actor)
 
 
-def _appointments(user: Any) -> QuerySet[Appointment]:
-    return _of_visible_participants(Appointment, user)
+def _appointments(actor: ActingUser) -> QuerySet[Appointment]:
+    return _of_visible_participants(Appointment, actor)
 
 
-def _goals(user: Any) -> QuerySet[Goal]:
-    return _of_visible_participants(Goal, user)
+def _goals(actor: ActingUser) -> QuerySet[Goal]:
+    return _of_visible_participants(Goal, actor)
 
 
-def _steps(user: Any) -> QuerySet[Step]:
-    return _of_visible_participants(Step, user, through="goal__participant")
+def _steps(actor: ActingUser) -> QuerySet[Step]:
+    return _of_visible_participants(Step, actor, through="goal__participant")
 
 
-def _job_search_entries(user: Any) -> QuerySet[JobSearchEntry]:
-    return _of_visible_participants(JobSearchEntry, user)
+def _job_search_entries(actor: ActingUser) -> QuerySet[JobSearchEntry]:
+    return _of_visible_participants(JobSearchEntry, actor)
 
 
-def _themes(user: Any) -> QuerySet[Theme]:
-    return Theme.objects.filter(codebook__in=codebooks_visible_to(user))
+def _themes(actor: ActingUser) -> QuerySet[Theme]:
+    return Theme.objects.filter(codebook__in=codebooks_visible_to(actor))
 
 
 def _participant(row: Any) -> Any:
@@ -243,7 +244,7 @@ def _participant(row: Any) -> Any:
 EVALUATOR = allowed("research.work_on_evaluation")
 
 
-def evaluator(param: str, visible: Callable[[Any], QuerySet[Any]], what: str) -> Check:
+def evaluator(param: str, visible: Callable[[ActingUser], QuerySet[Any]], what: str) -> Check:
     """Evaluators only (403), then the evaluation record `param` names (404)."""
     return both(EVALUATOR, record(param, visible, what))
 
@@ -251,8 +252,8 @@ def evaluator(param: str, visible: Callable[[Any], QuerySet[Any]], what: str) ->
 def survey_part(param: str, part: str, what: str) -> Check:
     """A question or point of a survey the evaluator may see."""
 
-    def check(user: Any, params: Mapping[str, Any], request: HttpRequest) -> None:
-        survey = _one(surveys_visible_to(user), _number(params, "survey_id", "survey"), "survey")
+    def check(actor: ActingUser, params: Mapping[str, Any], request: HttpRequest) -> None:
+        survey = _one(surveys_visible_to(actor), _number(params, "survey_id", "survey"), "survey")
         _one(getattr(survey, part).all(), _number(params, param, what), what)
 
     return both(EVALUATOR, check)
@@ -441,11 +442,11 @@ def refuse_before_complaining(run: Callable[..., HttpResponseBase]) -> Callable[
     @functools.wraps(run)
     def run_refusing_first(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         response = run(request, *args, **kwargs)
-        user = getattr(request, "auth", None)
-        if response.status_code not in REVISITED or user is None:
+        actor: ActingUser | None = getattr(request, "auth", None)  # set by api_auth once the caller is known
+        if response.status_code not in REVISITED or actor is None:
             return response
         try:
-            check(user, kwargs, request)
+            check(actor, kwargs, request)
         except DomainError as refusal:
             return operation.api.on_exception(request, refusal)
         return response

@@ -4,8 +4,6 @@ Whatever the route, what the caller then sees is decided by the same visibility 
 the pages (`participants_visible_to` and friends), so the two ways in can never differ.
 """
 
-from typing import Any
-
 import rules
 from django.conf import settings
 from django.http import HttpRequest
@@ -53,9 +51,9 @@ class Session(APIKeyCookie):
     def _get_key(self, request: HttpRequest) -> str | None:
         return request.COOKIES.get(self.param_name)
 
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated:
+        if not isinstance(user, User):  # nobody, or AnonymousUser
             return None
         if not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
             raise HttpError(403, "CSRF check failed: send the X-CSRFToken header with the csrftoken cookie's value.")
@@ -65,8 +63,9 @@ class Session(APIKeyCookie):
 api_auth = [BearerToken(), Session()]
 
 
-def caller(request: HttpRequest) -> Any:
-    """The authenticated user behind this request (set by one of `api_auth`)."""
+def caller(request: HttpRequest) -> User:
+    """The authenticated user behind this request (set by one of `api_auth`, so always signed in): the
+    acting user every route passes to services and selectors."""
     return request.auth  # type: ignore[attr-defined]
 
 
@@ -74,7 +73,7 @@ def caller_standing(request: HttpRequest) -> Standing:
     return standing_of(caller(request))
 
 
-def caller_allowed(request: HttpRequest, permission: str, refusal: str) -> Any:
+def caller_allowed(request: HttpRequest, permission: str, refusal: str) -> User:
     """The signed-in caller, if `rules` grants them `permission` (no object); otherwise a 403 saying `refusal`."""
     user = caller(request)
     if not rules.has_perm(permission, user):

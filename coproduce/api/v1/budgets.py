@@ -223,7 +223,7 @@ def budget_pot_detail(request: HttpRequest, pot_id: int) -> BudgetPot:
 def update_budget_pot(request: HttpRequest, pot_id: int, payload: PotUpdateIn) -> BudgetPot:
     changes = payload.model_dump(exclude_unset=True)
     version = changes.pop("version")
-    update_pot(actor=caller(request), pot_id=pot_id, version=version, changes=changes)
+    update_pot(actor=caller(request), pot_id=pot_id, expected_version=version, changes=changes)
     return _pot(request, pot_id)
 
 
@@ -293,7 +293,7 @@ def answer_spend_route(request: HttpRequest, spend_id: int, payload: SpendAnswer
     answer_spend(
         actor=caller(request),
         spend_id=spend_id,
-        version=payload.version,
+        expected_version=payload.version,
         answer=payload.answer,
         answered_how=payload.answered_how,
     )
@@ -308,7 +308,7 @@ def answer_spend_route(request: HttpRequest, spend_id: int, payload: SpendAnswer
 )
 def approve_spend_route(request: HttpRequest, spend_id: int, payload: VersionIn) -> Spend:
     """400 if it would take the pot below zero; nothing is changed."""
-    approve_spend(actor=caller(request), spend_id=spend_id, version=payload.version)
+    approve_spend(actor=caller(request), spend_id=spend_id, expected_version=payload.version)
     return _spend(request, spend_id)
 
 
@@ -322,7 +322,7 @@ def decline_spend_route(request: HttpRequest, spend_id: int, payload: SpendDecli
     decline_spend(
         actor=caller(request),
         spend_id=spend_id,
-        version=payload.version,
+        expected_version=payload.version,
         reason=payload.reason,
     )
     return _spend(request, spend_id)
@@ -335,7 +335,7 @@ def decline_spend_route(request: HttpRequest, spend_id: int, payload: SpendDecli
     url_name="cancel_spend",
 )
 def cancel_spend_route(request: HttpRequest, spend_id: int, payload: VersionIn) -> Spend:
-    cancel_spend(actor=caller(request), spend_id=spend_id, version=payload.version)
+    cancel_spend(actor=caller(request), spend_id=spend_id, expected_version=payload.version)
     return _spend(request, spend_id)
 
 
@@ -347,5 +347,5 @@ def cancel_spend_route(request: HttpRequest, spend_id: int, payload: VersionIn) 
 )
 def attach_receipt_route(request: HttpRequest, spend_id: int, version: Form[int], receipt: File[UploadedFile]) -> Spend:
     """A PDF, JPG or PNG of at most 5 MB."""
-    attach_receipt(actor=caller(request), spend_id=spend_id, version=version, upload=receipt)
+    attach_receipt(actor=caller(request), spend_id=spend_id, expected_version=version, upload=receipt)
     return _spend(request, spend_id)

@@ -221,13 +221,12 @@ def update_contact_route(request: HttpRequest, contact_id: int, payload: Contact
             changes=changes,
         )
         if reason is not None:
-            common = {"actor": actor, "contact_id": contact_id, "expected_version": contact.version}
             if reason.strip():
                 if contact.is_restricted:
                     raise InvalidInput({"restricted_reason": ["This note is already hidden from the participant."]})
-                restrict_contact(reason=reason, **common)
+                restrict_contact(actor=actor, contact_id=contact_id, expected_version=contact.version, reason=reason)
             elif contact.is_restricted:
-                unrestrict_contact(**common)
+                unrestrict_contact(actor=actor, contact_id=contact_id, expected_version=contact.version)
     return _contact(request, contact_id)
 
 

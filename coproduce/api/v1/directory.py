@@ -295,7 +295,7 @@ def update_service_route(request: HttpRequest, service_id: uuid.UUID, payload: S
     last read and only the fields to change; 409 if someone changed it since (nothing is saved)."""
     changes = payload.model_dump(exclude_unset=True)
     version = changes.pop("version")
-    directory_services.update_service(actor=caller(request), service_id=service_id, version=version, **changes)
+    directory_services.update_service(actor=caller(request), service_id=service_id, expected_version=version, **changes)
     return _service_out(service_id)
 
 
@@ -307,7 +307,9 @@ def update_service_route(request: HttpRequest, service_id: uuid.UUID, payload: S
 )
 def mark_service_checked_route(request: HttpRequest, service_id: uuid.UUID, payload: CheckedIn) -> Service:
     """Sets `last_checked_on` to today, by you. The same people as may change it."""
-    directory_services.mark_service_checked(actor=caller(request), service_id=service_id, version=payload.version)
+    directory_services.mark_service_checked(
+        actor=caller(request), service_id=service_id, expected_version=payload.version
+    )
     return _service_out(service_id)
 
 

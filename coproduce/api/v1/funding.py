@@ -21,17 +21,9 @@ from coproduce.api.v1.pagination import PageNumber
 from coproduce.api.v1.programme_param import programme_id_for, programme_query
 from coproduce.api.v1.schemas import Input, VersionIn, error_responses
 from coproduce.core.errors import NotFound
-from coproduce.programmes.funding import (
-    agree_target,
-    grants_visible_to,
-    labour_market_visible_to,
-    propose_target,
-    record_grant,
-    set_labour_market,
-    targets_visible_to,
-    update_grant,
-)
+from coproduce.programmes.funding import agree_target, propose_target, record_grant, set_labour_market, update_grant
 from coproduce.programmes.models import EngagementTarget, Grant, LabourMarketContext
+from coproduce.programmes.selectors.funding import grants_visible_to, labour_market_visible_to, targets_visible_to
 
 router = Router(tags=["targets and grants"])
 

@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from coproduce.api.v1.auth import caller, caller_standing
+from coproduce.api.v1.auth import caller
 from coproduce.api.v1.pagination import PageNumber
 from coproduce.api.v1.schemas import Input, VersionIn, error_responses, one_of
 from coproduce.core.errors import NotFound
@@ -21,7 +21,7 @@ from coproduce.participants.models import Participant
 from coproduce.participants.selectors import visible_participant
 from coproduce.participants.services import record_participant_view
 from coproduce.plans.models import Assessment, Barrier, Goal, Step
-from coproduce.plans.selectors.plan import assessments_of, goal_with_steps, plan_of, steps_visible_to
+from coproduce.plans.selectors.plan import assessments_of, goal_with_steps, is_own_goal, plan_of, steps_visible_to
 from coproduce.plans.services import plan as plan_services
 from coproduce.plans.services.assessments import record_assessment
 
@@ -259,10 +259,9 @@ def update_goal_route(request: HttpRequest, goal_id: int, payload: GoalUpdateIn)
 def add_step_route(request: HttpRequest, goal_id: int, payload: StepIn) -> Status[Step]:
     """Staff offer a step, which stays `offered` until the participant answers. A participant's own
     suggestion is their choice, so it is recorded as agreed by them (`answered_how` "themselves")."""
-    goal = Goal.objects.filter(pk=goal_id).values_list("participant_id", flat=True).first()
-    suggest = goal is not None and caller_standing(request).participant_id == goal
-    add = plan_services.suggest_step if suggest else plan_services.offer_step
-    step = add(actor=caller(request), goal_id=goal_id, description=payload.description)
+    actor = caller(request)
+    add = plan_services.suggest_step if is_own_goal(actor, goal_id) else plan_services.offer_step
+    step = add(actor=actor, goal_id=goal_id, description=payload.description)
     return Status(201, _step_out(request, step.pk))
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from ninja import Query
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.programmes.selectors import programme_for
 from coproduce.programmes.standing import standing_of
 
@@ -25,9 +26,9 @@ def programme_query() -> Any:
     return Query(None, description=PROGRAMME_HELP)
 
 
-def programme_id_for(user: Any, programme: int | None) -> int | None:
+def programme_id_for(actor: ActingUser, programme: int | None) -> int | None:
     """The id of the programme a list is of: `programme` if the caller may see it (else NotFound), when absent
     the one that started last of theirs, or None for a caller with no programme (whose lists are empty)."""
-    if programme is None and not standing_of(user).programmes:
+    if programme is None and not standing_of(actor).programmes:
         return None
-    return programme_for(user, programme).pk
+    return programme_for(actor, programme).pk

@@ -433,7 +433,7 @@ def agree_to_referral_route(request: HttpRequest, referral_id: int, payload: Agr
         request,
         "agree_to_referral",
         referral_id,
-        version=payload.version,
+        expected_version=payload.version,
         shared_fields=list(payload.shared_fields),
         how=_how(request, payload.how, visible=referrals_visible_to(caller(request)).filter(pk=referral_id)),
     )
@@ -447,7 +447,7 @@ def agree_to_referral_route(request: HttpRequest, referral_id: int, payload: Agr
 )
 def send_referral_route(request: HttpRequest, referral_id: int, payload: VersionIn) -> Referral:
     """The answer is due within the service's number of working days."""
-    return _change(request, "send_referral", referral_id, version=payload.version)
+    return _change(request, "send_referral", referral_id, expected_version=payload.version)
 
 
 @router.post(
@@ -457,7 +457,7 @@ def send_referral_route(request: HttpRequest, referral_id: int, payload: Version
     url_name="accept_referral",
 )
 def accept_referral_route(request: HttpRequest, referral_id: int, payload: VersionIn) -> Referral:
-    return _change(request, "accept_referral", referral_id, version=payload.version)
+    return _change(request, "accept_referral", referral_id, expected_version=payload.version)
 
 
 @router.post(
@@ -468,7 +468,12 @@ def accept_referral_route(request: HttpRequest, referral_id: int, payload: Versi
 )
 def decline_referral_route(request: HttpRequest, referral_id: int, payload: ReferralDeclineIn) -> Referral:
     return _change(
-        request, "decline_referral", referral_id, version=payload.version, reason=payload.reason, detail=payload.detail
+        request,
+        "decline_referral",
+        referral_id,
+        expected_version=payload.version,
+        reason=payload.reason,
+        detail=payload.detail,
     )
 
 
@@ -479,7 +484,9 @@ def decline_referral_route(request: HttpRequest, referral_id: int, payload: Refe
     url_name="start_referral",
 )
 def start_referral_route(request: HttpRequest, referral_id: int, payload: StartIn) -> Referral:
-    return _change(request, "start_referral", referral_id, version=payload.version, started_on=payload.started_on)
+    return _change(
+        request, "start_referral", referral_id, expected_version=payload.version, started_on=payload.started_on
+    )
 
 
 @router.post(
@@ -493,7 +500,7 @@ def complete_referral_route(request: HttpRequest, referral_id: int, payload: Com
         request,
         "complete_referral",
         referral_id,
-        version=payload.version,
+        expected_version=payload.version,
         ended_on=payload.ended_on,
         delivered=payload.delivered,
         outcome_note=payload.outcome_note,
@@ -508,7 +515,11 @@ def complete_referral_route(request: HttpRequest, referral_id: int, payload: Com
 )
 def referral_did_not_start(request: HttpRequest, referral_id: int, payload: DidNotStartIn) -> Referral:
     return _change(
-        request, "record_did_not_start", referral_id, version=payload.version, outcome_note=payload.outcome_note
+        request,
+        "record_did_not_start",
+        referral_id,
+        expected_version=payload.version,
+        outcome_note=payload.outcome_note,
     )
 
 
@@ -520,7 +531,7 @@ def referral_did_not_start(request: HttpRequest, referral_id: int, payload: DidN
 )
 def withdraw_referral_route(request: HttpRequest, referral_id: int, payload: ReferralWithdrawIn) -> Referral:
     """The participant or their keyworker; the reason is optional."""
-    return _change(request, "withdraw_referral", referral_id, version=payload.version, reason=payload.reason)
+    return _change(request, "withdraw_referral", referral_id, expected_version=payload.version, reason=payload.reason)
 
 
 # ---- who holds my data ------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.api.v1.auth import caller, caller_allowed
 from coproduce.api.v1.research_programme import PROGRAMME_HELP, research_programme_id
 from coproduce.api.v1.schemas import Input, error_responses
@@ -223,9 +224,9 @@ def _read_quote(request: HttpRequest, quote_id: int) -> dict[str, Any]:
     return _quote_out(with_codes([quote])[0])
 
 
-def _filters(user: Any, query: "QuoteQuery | QuoteExportQuery") -> QuoteFilters:
+def _filters(actor: ActingUser, query: "QuoteQuery | QuoteExportQuery") -> QuoteFilters:
     return QuoteFilters(
-        programme_id=research_programme_id(user, query.programme),
+        programme_id=research_programme_id(actor, query.programme),
         code_id=query.code_id,
         theme_id=query.theme_id,
         partnership_id=query.partnership_id,

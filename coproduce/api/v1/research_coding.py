@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.api.v1.auth import caller_allowed
 from coproduce.api.v1.pagination import PageNumber
 from coproduce.api.v1.research_programme import programme_query, research_programme_id
@@ -174,12 +175,12 @@ class ConsensusIn(Input):
 # ---- codebooks, themes and codes -------------------------------------------------------------
 
 
-def _codebook_detail(user: Any, codebook_id: int) -> dict[str, Any]:
-    codebook = codebooks_visible_to(user).filter(pk=codebook_id).first()
+def _codebook_detail(actor: ActingUser, codebook_id: int) -> dict[str, Any]:
+    codebook = codebooks_visible_to(actor).filter(pk=codebook_id).first()
     if codebook is None:
         raise NotFound("No such codebook.")
     themes = list(Theme.objects.filter(codebook=codebook).order_by("position", "name", "pk"))
-    codes = list(codes_visible_to(user).filter(codebook=codebook).select_related("created_by").order_by("name", "pk"))
+    codes = list(codes_visible_to(actor).filter(codebook=codebook).select_related("created_by").order_by("name", "pk"))
     nodes: dict[int, dict[str, Any]] = {
         code.pk: {**CodeOut.from_orm(code).model_dump(), "children": []} for code in codes
     }

@@ -10,6 +10,7 @@ from typing import Any
 
 from ninja import Query
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.programmes.standing import standing_of
 from coproduce.research.selectors import evaluation_programme
 
@@ -25,16 +26,16 @@ def programme_query() -> Any:
     return Query(None, description=PROGRAMME_HELP)
 
 
-def research_programme_id(user: Any, programme: int | None) -> int:
+def research_programme_id(actor: ActingUser, programme: int | None) -> int:
     """The id of the programme an evaluation list is of: `programme` if the caller oversees it (else 404), when
     absent the latest of theirs. A caller who oversees none gets the id of no programme (their lists are
     empty) rather than 404, as a list of records they may not see is empty."""
-    if programme is None and not standing_of(user).programmes:
+    if programme is None and not standing_of(actor).programmes:
         return 0
-    return evaluation_programme(user, programme).pk
+    return evaluation_programme(actor, programme).pk
 
 
-def programme_fields(user: Any, programme: int | None) -> dict[str, Any]:
+def programme_fields(actor: ActingUser, programme: int | None) -> dict[str, Any]:
     """`programme_id` and `programme` (its name) for a response about one programme."""
-    chosen = evaluation_programme(user, programme)
+    chosen = evaluation_programme(actor, programme)
     return {"programme_id": chosen.pk, "programme": chosen.name}

@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.api.v1.auth import caller, caller_allowed
 from coproduce.api.v1.pagination import PageNumber
 from coproduce.api.v1.research_programme import programme_query, research_programme_id
@@ -224,8 +225,8 @@ def research_transcript_policy(request: HttpRequest) -> dict[str, Any]:
     return _policy_out(user)
 
 
-def _policy_out(user: Any) -> dict[str, Any]:
-    staff = standing_of(user).staff_member
+def _policy_out(actor: ActingUser) -> dict[str, Any]:
+    staff = standing_of(actor).staff_member
     if staff is None:
         raise NotFound("You are not part of an evaluation team.")
     policy = policy_of(staff.organisation_id)

@@ -52,6 +52,7 @@ import rules
 from django.db import models, transaction
 from jsonschema import Draft202012Validator
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
 from coproduce.core.errors import DomainError, NotAllowed
@@ -260,7 +261,7 @@ class _Batch:
 # Entry points ---------------------------------------------------------------------------------
 
 
-def import_hsds_json(data: Any, *, actor: Any, kind: str | None = None) -> ImportResult:
+def import_hsds_json(data: Any, *, actor: ActingUser | None, kind: str | None = None) -> ImportResult:
     """Import HSDS JSON (text, bytes or the parsed value); see the module docstring."""
     _check_permission(actor)
     if isinstance(data, bytes | str):
@@ -285,7 +286,7 @@ def import_hsds_json(data: Any, *, actor: Any, kind: str | None = None) -> Impor
     return _finish(batch, actor=actor)
 
 
-def import_hsds_tabular(files: dict[str, bytes], *, actor: Any) -> ImportResult:
+def import_hsds_tabular(files: dict[str, bytes], *, actor: ActingUser | None) -> ImportResult:
     """Import an HSDS Tabular Data Package: file name → content (`datapackage.json` and CSVs)."""
     _check_permission(actor)
     problems = limits.package_problems(files)
@@ -338,13 +339,13 @@ def read_import_file(name: str, content: bytes) -> tuple[str, Any]:
     return "json", content
 
 
-def import_file(name: str, content: bytes, *, actor: Any) -> ImportResult:
+def import_file(name: str, content: bytes, *, actor: ActingUser) -> ImportResult:
     """Import an uploaded file: HSDS JSON, or a tabular package as a .zip."""
     form, data = read_import_file(name, content)
     return import_hsds_tabular(data, actor=actor) if form == "tabular" else import_hsds_json(data, actor=actor)
 
 
-def _check_permission(actor: Any) -> None:
+def _check_permission(actor: ActingUser | None) -> None:
     # actor None: the system (the management command, run by whoever runs the server).
     if actor is not None and not rules.has_perm("directory.import_hsds", actor):
         raise NotAllowed("Only a partnership manager can import the services directory.")
@@ -591,7 +592,7 @@ def _tabular_records(batch: _Batch, rows_by_kind: dict[str, list[tuple[str, dict
 # Checking and writing -------------------------------------------------------------------------
 
 
-def _finish(batch: _Batch, *, actor: Any) -> ImportResult:
+def _finish(batch: _Batch, *, actor: ActingUser | None) -> ImportResult:
     with transaction.atomic():
         existing = _existing_ids(batch)
         resolved = _resolve(batch, existing)
@@ -928,7 +929,7 @@ def _name_children(plans: list[_Plan], outside: dict[tuple[str, uuid.UUID], str]
 
 
 def _write(
-    plans: list[_Plan], refused: dict[tuple[str, uuid.UUID], Refused], result: ImportResult, *, actor: Any
+    plans: list[_Plan], refused: dict[tuple[str, uuid.UUID], Refused], result: ImportResult, *, actor: ActingUser | None
 ) -> None:
     self_refs: list[tuple[models.Model, str, Any]] = []
     for plan in plans:

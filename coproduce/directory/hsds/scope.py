@@ -23,8 +23,8 @@ the operator's tool, run by whoever runs the server. It still reports what it ch
 
 import uuid
 from dataclasses import dataclass
-from typing import Any
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.accounts.roles import Role
 from coproduce.directory.models import Contact, Location, ServiceAtLocation
 from coproduce.directory.selectors import organisations_editable_by, services_editable_by
@@ -109,11 +109,11 @@ class Change:
 class Scope:
     """What one importer may change; `actor` None is the system, which may change anything."""
 
-    def __init__(self, actor: Any) -> None:
+    def __init__(self, actor: ActingUser | None) -> None:
         self.actor = actor
-        who = standing_of(actor) if actor is not None else None
+        standing = standing_of(actor) if actor is not None else None
         self.partnership_id: int | None = (
-            who.partnership_id if who is not None and who.has(Role.PARTNERSHIP_MANAGER) else None
+            standing.partnership_id if standing is not None and standing.has(Role.PARTNERSHIP_MANAGER) else None
         )
         self._organisations: set[uuid.UUID] | None = None
         self._services: set[uuid.UUID] | None = None
@@ -123,11 +123,15 @@ class Scope:
         return self.actor is None
 
     def may_edit_organisation(self, organisation_id: uuid.UUID) -> bool:
+        if self.actor is None:
+            return True
         if self._organisations is None:
             self._organisations = set(organisations_editable_by(self.actor).values_list("pk", flat=True))
         return organisation_id in self._organisations
 
     def may_edit_service(self, service_id: uuid.UUID) -> bool:
+        if self.actor is None:
+            return True
         if self._services is None:
             self._services = set(services_editable_by(self.actor).values_list("pk", flat=True))
         return service_id in self._services

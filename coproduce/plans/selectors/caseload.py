@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.accounts.roles import Role
 from coproduce.participants.models import Participant
 from coproduce.participants.selectors import filter_participants, not_seen_since, participants_visible_to
@@ -22,13 +23,13 @@ def with_last_contact(participants: QuerySet[Participant]) -> QuerySet[Participa
 
 
 def caseload_for(
-    user: Any, *, search: str = "", status: str = "", not_seen_only: bool = False
+    actor: ActingUser, *, search: str = "", status: str = "", not_seen_only: bool = False
 ) -> QuerySet[Participant]:
     """The keyworker's own caseload, searchable by name or reference, with the last contact."""
-    actor = standing_of(user)
-    if actor.staff_member is None or not actor.has(Role.KEYWORKER):
+    standing = standing_of(actor)
+    if standing.staff_member is None or not standing.has(Role.KEYWORKER):
         return Participant.objects.none()
-    participants = participants_visible_to(user).filter(keyworker_id=actor.staff_member.pk)
+    participants = participants_visible_to(actor).filter(keyworker_id=standing.staff_member.pk)
     participants = filter_participants(participants, search=search, status=status)
     participants = with_last_contact(participants)
     if not_seen_only:
@@ -39,17 +40,17 @@ def caseload_for(
     return participants.order_by("family_name", "given_name", "pk")
 
 
-def caseload_counts(user: Any, matching: QuerySet[Participant] | None = None) -> dict[str, int]:
+def caseload_counts(actor: ActingUser, matching: QuerySet[Participant] | None = None) -> dict[str, int]:
     """Counts for the caseload page header, in one query.
 
     With `matching` (the caseload as filtered on the page), also `matching`: how many of them there
     are, so that the page's pagination needs no count query of its own.
     """
-    actor = standing_of(user)
-    if actor.staff_member is None or not actor.has(Role.KEYWORKER):
+    standing = standing_of(actor)
+    if standing.staff_member is None or not standing.has(Role.KEYWORKER):
         return {"total": 0, "active": 0, "paused": 0, "closed": 0, "not_seen": 0, "matching": 0}
     cutoff = not_seen_since()
-    own = with_last_contact(participants_visible_to(user).filter(keyworker_id=actor.staff_member.pk))
+    own = with_last_contact(participants_visible_to(actor).filter(keyworker_id=standing.staff_member.pk))
     active = Q(status=Participant.Status.ACTIVE)
     extra: dict[str, Any] = {}
     if matching is not None:
@@ -65,7 +66,7 @@ def caseload_counts(user: Any, matching: QuerySet[Participant] | None = None) ->
 
 
 def area_participants(
-    user: Any,
+    actor: ActingUser,
     *,
     search: str = "",
     status: str = "",
@@ -77,16 +78,16 @@ def area_participants(
 
     `keyworker_name` keeps the people whose keyworker's name has every word typed in it.
     """
-    actor = standing_of(user)
-    if not actor.has(Role.PARTNERSHIP_MANAGER) or actor.partnership_id is None:
+    standing = standing_of(actor)
+    if not standing.has(Role.PARTNERSHIP_MANAGER) or standing.partnership_id is None:
         return Participant.objects.none()
-    participants = participants_visible_to(user).filter(partnership_id=actor.partnership_id)
+    participants = participants_visible_to(actor).filter(partnership_id=standing.partnership_id)
     participants = filter_participants(participants, search=search, status=status)
     if keyworker_id is not None:
         participants = participants.filter(keyworker_id=keyworker_id)
     if keyworker_name.split():
         # The area's keyworkers are few beside its participants: find them first, then their people.
-        keyworkers = StaffMember.objects.filter(partnership_id=actor.partnership_id)
+        keyworkers = StaffMember.objects.filter(partnership_id=standing.partnership_id)
         for word in keyworker_name.split():
             keyworkers = keyworkers.filter(user__display_name__icontains=word)
         participants = participants.filter(keyworker_id__in=keyworkers.values("pk"))

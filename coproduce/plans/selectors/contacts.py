@@ -11,32 +11,33 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.participants.models import CoverShare, Participant
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.plans.models import Appointment, Contact, Step
 from coproduce.programmes.standing import standing_of
 
 
-def contacts_visible_to(user: Any) -> QuerySet[Contact]:
+def contacts_visible_to(actor: ActingUser) -> QuerySet[Contact]:
     """Contacts with the participants this person may see; restricted ones never about themselves."""
-    actor = standing_of(user)
-    contacts = Contact.objects.filter(participant__in=participants_visible_to(user))
-    if actor.participant_id is not None:
-        contacts = contacts.exclude(participant_id=actor.participant_id, restricted_at__isnull=False)
+    standing = standing_of(actor)
+    contacts = Contact.objects.filter(participant__in=participants_visible_to(actor))
+    if standing.participant_id is not None:
+        contacts = contacts.exclude(participant_id=standing.participant_id, restricted_at__isnull=False)
     return contacts
 
 
-def appointments_visible_to(user: Any) -> QuerySet[Appointment]:
+def appointments_visible_to(actor: ActingUser) -> QuerySet[Appointment]:
     """Appointments of the participants this person may see."""
-    return Appointment.objects.filter(participant__in=participants_visible_to(user))
+    return Appointment.objects.filter(participant__in=participants_visible_to(actor))
 
 
 def upcoming_appointments(
-    user: Any, participant_id: int, now: datetime.datetime | None = None
+    actor: ActingUser, participant_id: int, now: datetime.datetime | None = None
 ) -> QuerySet[Appointment]:
     now = now or timezone.now()
     return (
-        appointments_visible_to(user)
+        appointments_visible_to(actor)
         .filter(participant_id=participant_id, starts_at__gte=now)
         .exclude(status=Appointment.Status.CANCELLED)
         .select_related("keyworker__user")
@@ -50,25 +51,25 @@ def active_covers(today: datetime.date | None = None) -> Q:
     return Q(starts_on__lte=today, ends_on__gte=today, ended_early_at__isnull=True)
 
 
-def covers_of_participant(user: Any, participant_id: int) -> QuerySet[CoverShare]:
+def covers_of_participant(actor: ActingUser, participant_id: int) -> QuerySet[CoverShare]:
     """Cover shares of one participant this person may see that are in force or still to come."""
     today = timezone.localdate()
     return (
-        CoverShare.objects.filter(participant__in=participants_visible_to(user), participant_id=participant_id)
+        CoverShare.objects.filter(participant__in=participants_visible_to(actor), participant_id=participant_id)
         .filter(ends_on__gte=today, ended_early_at__isnull=True)
         .select_related("covering_keyworker__user", "granted_by")
         .order_by("starts_on", "pk")
     )
 
 
-def covering_for(user: Any) -> QuerySet[CoverShare]:
+def covering_for(actor: ActingUser) -> QuerySet[CoverShare]:
     """The cases shared with this keyworker for cover today, with the participant and their keyworker."""
-    actor = standing_of(user)
-    if actor.staff_member is None:
+    standing = standing_of(actor)
+    if standing.staff_member is None:
         return CoverShare.objects.none()
     return (
-        CoverShare.objects.filter(active_covers(), covering_keyworker_id=actor.staff_member.pk)
-        .filter(participant__in=participants_visible_to(user))
+        CoverShare.objects.filter(active_covers(), covering_keyworker_id=standing.staff_member.pk)
+        .filter(participant__in=participants_visible_to(actor))
         .select_related("participant", "participant__keyworker__user")
         .order_by("ends_on", "pk")
     )
@@ -101,14 +102,14 @@ def records_hidden_from_participant(participant_id: int) -> dict[str, list[int]]
     return {Contact._meta.label: list(restricted.values_list("pk", flat=True))}
 
 
-def appointments_this_week_for(user: Any, today: datetime.date) -> QuerySet[Appointment]:
+def appointments_this_week_for(actor: ActingUser, today: datetime.date) -> QuerySet[Appointment]:
     """The keyworker's own appointments from the start of today to the end of Sunday, not cancelled.
 
     Driven from the keyworker's own rows (appointments with them, of participants they may see),
     never the whole programme: one query, whatever the size of the caseload.
     """
-    actor = standing_of(user)
-    if actor.staff_member is None:
+    standing = standing_of(actor)
+    if standing.staff_member is None:
         return Appointment.objects.none()
     zone = timezone.get_current_timezone()
     starts = datetime.datetime.combine(today, datetime.time.min, tzinfo=zone)
@@ -116,8 +117,8 @@ def appointments_this_week_for(user: Any, today: datetime.date) -> QuerySet[Appo
         today + datetime.timedelta(days=7 - today.weekday()), datetime.time.min, tzinfo=zone
     )
     return (
-        appointments_visible_to(user)
-        .filter(keyworker_id=actor.staff_member.pk, starts_at__gte=starts, starts_at__lt=ends)
+        appointments_visible_to(actor)
+        .filter(keyworker_id=standing.staff_member.pk, starts_at__gte=starts, starts_at__lt=ends)
         .exclude(status=Appointment.Status.CANCELLED)
         .select_related("participant")
         .order_by("starts_at", "pk")

@@ -2,23 +2,23 @@
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.plans.models import ProgressArea, ProgressCheck, ProgressCheckDraft, ProgressScore
 
 
-def progress_checks_visible_to(user: Any) -> QuerySet[ProgressCheck]:
+def progress_checks_visible_to(actor: ActingUser) -> QuerySet[ProgressCheck]:
     """Progress checks of the participants this person may see, and no others."""
-    return ProgressCheck.objects.filter(participant__in=participants_visible_to(user))
+    return ProgressCheck.objects.filter(participant__in=participants_visible_to(actor))
 
 
-def progress_checks_for(user: Any, participant_id: int) -> QuerySet[ProgressCheck]:
+def progress_checks_for(actor: ActingUser, participant_id: int) -> QuerySet[ProgressCheck]:
     """One participant's checks, oldest first, with their scores: two queries however many there are."""
     return (
-        progress_checks_visible_to(user)
+        progress_checks_visible_to(actor)
         .filter(participant_id=participant_id)
         .select_related("recorded_by")
         .prefetch_related(Prefetch("scores", queryset=ProgressScore.objects.order_by("area")))
@@ -26,14 +26,14 @@ def progress_checks_for(user: Any, participant_id: int) -> QuerySet[ProgressChec
     )
 
 
-def progress_drafts_visible_to(user: Any) -> QuerySet[ProgressCheckDraft]:
+def progress_drafts_visible_to(actor: ActingUser) -> QuerySet[ProgressCheckDraft]:
     """Unfinished progress checks of the participants this person may see, and no others."""
-    return ProgressCheckDraft.objects.filter(participant__in=participants_visible_to(user))
+    return ProgressCheckDraft.objects.filter(participant__in=participants_visible_to(actor))
 
 
-def progress_draft_for(user: Any, participant_id: int) -> ProgressCheckDraft | None:
+def progress_draft_for(actor: ActingUser, participant_id: int) -> ProgressCheckDraft | None:
     """The participant's unfinished progress check, if they have one and this person may see them."""
-    return progress_drafts_visible_to(user).filter(participant_id=participant_id).first()
+    return progress_drafts_visible_to(actor).filter(participant_id=participant_id).first()
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,11 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.participants.models import Consent, Participant
 from coproduce.participants.selectors import participants_visible_to, with_child_birth_years
 from coproduce.plans.models import Appointment, Assessment, AssessmentBarrier, Contact, ProgressCheck
@@ -15,14 +15,14 @@ from coproduce.plans.selectors.contacts import contacts_visible_to
 from coproduce.plans.selectors.progress import progress_checks_for
 
 
-def contacts_shown_to(user: Any, participant: Participant) -> QuerySet[Contact]:
+def contacts_shown_to(actor: ActingUser, participant: Participant) -> QuerySet[Contact]:
     """The notes of contacts with this participant that this person may read.
 
     The participant reads every note about them except those restricted for a safeguarding
     reason, which are left out altogether (not even counted). Staff who may see the participant
     read every note, restricted ones with their reason.
     """
-    contacts = contacts_visible_to(user).filter(participant=participant)
+    contacts = contacts_visible_to(actor).filter(participant=participant)
     return contacts.select_related("recorded_by", "restricted_by").order_by("-happened_on", "-pk")
 
 
@@ -35,13 +35,13 @@ class RecordAbout:
     appointments: list[Appointment]
 
 
-def record_about(user: Any, participant_id: int) -> RecordAbout | None:
+def record_about(actor: ActingUser, participant_id: int) -> RecordAbout | None:
     """Every assessment (all versions, newest first), contact note, progress check and appointment.
 
     None if this person may not see the participant. A fixed number of queries however long the
     record is (participant, assessments, barriers, contacts, checks, scores, appointments).
     """
-    participant = participants_visible_to(user).filter(pk=participant_id).select_related("keyworker__user").first()
+    participant = participants_visible_to(actor).filter(pk=participant_id).select_related("keyworker__user").first()
     if participant is None:
         return None
     assessments = (
@@ -56,14 +56,14 @@ def record_about(user: Any, participant_id: int) -> RecordAbout | None:
     return RecordAbout(
         participant=participant,
         assessments=list(assessments),
-        contacts=list(contacts_shown_to(user, participant)),
-        progress_checks=list(progress_checks_for(user, participant.pk)),
+        contacts=list(contacts_shown_to(actor, participant)),
+        progress_checks=list(progress_checks_for(actor, participant.pk)),
         appointments=list(appointments),
     )
 
 
 def participant_record(
-    user: Any,
+    actor: ActingUser,
     participant_id: int,
     *,
     contacts_limit: int | None = None,
@@ -88,7 +88,7 @@ def participant_record(
         .annotate(n=Count("pk"))
         .values("n")
     )
-    participants = with_child_birth_years(with_last_contact(participants_visible_to(user).filter(pk=participant_id)))
+    participants = with_child_birth_years(with_last_contact(participants_visible_to(actor).filter(pk=participant_id)))
     if annotate is not None:
         participants = annotate(participants)
     return (

@@ -11,6 +11,7 @@ import rules
 from django.db import transaction
 from django.utils import timezone
 
+from coproduce.accounts.acting import ActingUser, signed_in
 from coproduce.accounts.roles import Role
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
@@ -109,7 +110,7 @@ def _check_details(values: dict[str, Any]) -> None:
         raise InvalidInput(errors)
 
 
-def _locked_appointment(actor: Any, appointment_id: int) -> Appointment:
+def _locked_appointment(actor: ActingUser, appointment_id: int) -> Appointment:
     appointment = (
         Appointment.objects.select_for_update()
         .filter(pk=appointment_id, participant__in=participants_visible_to(actor))
@@ -121,7 +122,7 @@ def _locked_appointment(actor: Any, appointment_id: int) -> Appointment:
     return appointment
 
 
-def _audit(actor: Any, appointment: Appointment, action: str, fields: list[str]) -> None:
+def _audit(actor: ActingUser, appointment: Appointment, action: str, fields: list[str]) -> None:
     record_event(
         actor=actor,
         action=action,
@@ -133,7 +134,7 @@ def _audit(actor: Any, appointment: Appointment, action: str, fields: list[str])
 
 def book_appointment(
     *,
-    actor: Any,
+    actor: ActingUser,
     participant_id: int,
     starts_at: datetime.datetime,
     place: str,
@@ -151,14 +152,14 @@ def book_appointment(
     """
     values = {"starts_at": starts_at, "place": place, "duration_minutes": duration_minutes}
     _check_details(values)
-    who = standing_of(actor)
+    standing = standing_of(actor)
     with transaction.atomic():
         participant = participants_visible_to(actor).select_related("keyworker").filter(pk=participant_id).first()
         if participant is None:
             raise NotFound("No such participant.")
         if not rules.has_perm("plans.manage_appointments", actor, participant):
             raise NotAllowed("Only the people working with this participant can book appointments.")
-        keyworker = who.staff_member if who.has(Role.KEYWORKER) else participant.keyworker
+        keyworker = standing.staff_member if standing.has(Role.KEYWORKER) else participant.keyworker
         if keyworker is None:
             raise DomainError("This participant has no keyworker to meet yet.")
         _check_time_fits(participant, starts_at, duration_minutes, confirm_time)
@@ -171,7 +172,7 @@ def book_appointment(
             place_details=place_details.strip(),
             childcare_needed=childcare_needed,
             childcare_notes=childcare_notes.strip(),
-            created_by=actor,
+            created_by=signed_in(actor),
         )
         validate_model(appointment)
         appointment.save()
@@ -182,7 +183,7 @@ def book_appointment(
 
 def update_appointment(
     *,
-    actor: Any,
+    actor: ActingUser,
     appointment_id: int,
     expected_version: int,
     changes: dict[str, Any],
@@ -226,7 +227,7 @@ def update_appointment(
     return appointment
 
 
-def _set_status(*, actor: Any, appointment_id: int, expected_version: int, status: str) -> Appointment:
+def _set_status(*, actor: ActingUser, appointment_id: int, expected_version: int, status: str) -> Appointment:
     with transaction.atomic():
         appointment = _locked_appointment(actor, appointment_id)
         if not rules.has_perm("plans.manage_appointments", actor, appointment.participant):
@@ -244,7 +245,7 @@ def _set_status(*, actor: Any, appointment_id: int, expected_version: int, statu
 
 def cancel_appointment(
     *,
-    actor: Any,
+    actor: ActingUser,
     appointment_id: int,
     expected_version: int,
 ) -> Appointment:
@@ -259,7 +260,7 @@ def cancel_appointment(
 
 def mark_appointment_happened(
     *,
-    actor: Any,
+    actor: ActingUser,
     appointment_id: int,
     expected_version: int,
 ) -> Appointment:
@@ -274,7 +275,7 @@ def mark_appointment_happened(
 
 def ask_to_rearrange(
     *,
-    actor: Any,
+    actor: ActingUser,
     appointment_id: int,
     message: str,
 ) -> Appointment:

@@ -8,6 +8,7 @@ import rules
 from django.db import transaction
 from django.utils import timezone
 
+from coproduce.accounts.acting import ActingUser, signed_in
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
 from coproduce.core.errors import NotAllowed
@@ -18,7 +19,7 @@ from coproduce.plans.models import Assessment, AssessmentBarrier, Barrier
 
 def record_assessment(
     *,
-    actor: Any,
+    actor: ActingUser,
     participant_id: int,
     strengths: str = "",
     aspirations: str = "",
@@ -65,7 +66,7 @@ def record_assessment(
         assessment = Assessment.objects.create(
             participant=participant,
             assessed_on=assessed_on,
-            recorded_by=actor,
+            recorded_by=signed_in(actor),
             strengths=strengths,
             aspirations=aspirations,
         )

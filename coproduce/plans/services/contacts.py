@@ -11,6 +11,7 @@ import rules
 from django.db import transaction
 from django.utils import timezone
 
+from coproduce.accounts.acting import ActingUser, signed_in
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
@@ -36,7 +37,7 @@ def _check_details(*, happened_on: datetime.date | None, kind: str, duration_min
         raise InvalidInput(errors)
 
 
-def _locked_contact(actor: Any, contact_id: int) -> Contact:
+def _locked_contact(actor: ActingUser, contact_id: int) -> Contact:
     # A note restricted from the participant does not exist for them (404, not 403).
     contact = contacts_visible_to(actor).select_for_update().filter(pk=contact_id).select_related("participant").first()
     if contact is None:
@@ -46,7 +47,7 @@ def _locked_contact(actor: Any, contact_id: int) -> Contact:
 
 def record_contact(
     *,
-    actor: Any,
+    actor: ActingUser,
     participant_id: int,
     happened_on: datetime.date,
     kind: str,
@@ -65,7 +66,7 @@ def record_contact(
             kind=kind,
             duration_minutes=duration_minutes,
             notes=notes.strip(),
-            recorded_by=actor,
+            recorded_by=signed_in(actor),
         )
         validate_model(contact)
         contact.save()
@@ -81,7 +82,7 @@ def record_contact(
 
 def update_contact(
     *,
-    actor: Any,
+    actor: ActingUser,
     contact_id: int,
     expected_version: int,
     changes: dict[str, Any],
@@ -118,7 +119,7 @@ def update_contact(
 
 def restrict_contact(
     *,
-    actor: Any,
+    actor: ActingUser,
     contact_id: int,
     expected_version: int,
     reason: str,
@@ -135,7 +136,7 @@ def restrict_contact(
         if contact.is_restricted:
             raise DomainError("This note is already hidden from the participant.")
         contact.restricted_reason = reason
-        contact.restricted_by = actor
+        contact.restricted_by = signed_in(actor)
         contact.restricted_at = timezone.now()
         contact.bump_version()
         contact.save()
@@ -151,7 +152,7 @@ def restrict_contact(
 
 def unrestrict_contact(
     *,
-    actor: Any,
+    actor: ActingUser,
     contact_id: int,
     expected_version: int,
 ) -> Contact:

@@ -7,6 +7,7 @@ import rules
 from django.db import transaction
 from django.utils import timezone
 
+from coproduce.accounts.acting import ActingUser, signed_in
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
 from coproduce.core.errors import NotAllowed, NotFound
@@ -31,7 +32,7 @@ def _clean(value: Any) -> Any:
 
 def add_job_search_entry(
     *,
-    actor: Any,
+    actor: ActingUser,
     participant_id: int,
     searched_on: datetime.date,
     action: str,
@@ -54,7 +55,7 @@ def add_job_search_entry(
             role=_clean(role),
             what_i_did=_clean(what_i_did),
             outcome=_clean(outcome),
-            recorded_by=actor,
+            recorded_by=signed_in(actor),
         )
         validate_model(entry, exclude=["participant", "recorded_by"])
         entry.save()
@@ -68,7 +69,7 @@ def add_job_search_entry(
     return entry
 
 
-def _entry_for_change(actor: Any, entry_id: int, permission: str) -> JobSearchEntry:
+def _entry_for_change(actor: ActingUser, entry_id: int, permission: str) -> JobSearchEntry:
     entry = (
         JobSearchEntry.objects.select_for_update()
         .filter(pk=entry_id, participant__in=participants_visible_to(actor))
@@ -84,7 +85,7 @@ def _entry_for_change(actor: Any, entry_id: int, permission: str) -> JobSearchEn
 
 def update_job_search_entry(
     *,
-    actor: Any,
+    actor: ActingUser,
     entry_id: int,
     expected_version: int,
     changes: dict[str, Any],
@@ -121,7 +122,7 @@ def update_job_search_entry(
 
 def delete_job_search_entry(
     *,
-    actor: Any,
+    actor: ActingUser,
     entry_id: int,
     expected_version: int,
 ) -> None:
@@ -144,7 +145,7 @@ def delete_job_search_entry(
         entry.delete()
 
 
-def record_job_search_export(*, actor: Any, participant: Any) -> None:
+def record_job_search_export(*, actor: ActingUser, participant: Any) -> None:
     """Audit that someone printed (exported) a participant's job-search log."""
     record_event(
         actor=actor,

@@ -13,6 +13,7 @@ import rules
 from django.db import transaction
 from django.utils import timezone
 
+from coproduce.accounts.acting import ActingUser, signed_in
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
@@ -26,7 +27,7 @@ from coproduce.programmes.standing import standing_of
 STAFF_ANSWERS = (Step.AnsweredHow.IN_PERSON, Step.AnsweredHow.PHONE, Step.AnsweredHow.MESSAGE)
 
 
-def _locked_goal(actor: Any, goal_id: int) -> Goal:
+def _locked_goal(actor: ActingUser, goal_id: int) -> Goal:
     goal = (
         Goal.objects.select_for_update()
         .filter(pk=goal_id, participant__in=participants_visible_to(actor))
@@ -38,7 +39,7 @@ def _locked_goal(actor: Any, goal_id: int) -> Goal:
     return goal
 
 
-def _locked_step(actor: Any, step_id: int) -> Step:
+def _locked_step(actor: ActingUser, step_id: int) -> Step:
     step = (
         Step.objects.select_for_update()
         .filter(pk=step_id, goal__participant__in=participants_visible_to(actor))
@@ -50,11 +51,11 @@ def _locked_step(actor: Any, step_id: int) -> Step:
     return step
 
 
-def _is_the_participant(actor: Any, participant: Participant) -> bool:
+def _is_the_participant(actor: ActingUser, participant: Participant) -> bool:
     return standing_of(actor).participant_id == participant.pk
 
 
-def _audit(actor: Any, action: str, record: Any, participant_id: int, fields: list[str]) -> None:
+def _audit(actor: ActingUser, action: str, record: Any, participant_id: int, fields: list[str]) -> None:
     record_event(
         actor=actor,
         action=action,
@@ -75,7 +76,7 @@ def _clean_title(title: str) -> str:
 
 def add_goal(
     *,
-    actor: Any,
+    actor: ActingUser,
     participant_id: int,
     title: str,
     details: str = "",
@@ -91,7 +92,7 @@ def add_goal(
             title=title,
             details=details.strip(),
             added_by_participant=_is_the_participant(actor, participant),
-            created_by=actor,
+            created_by=signed_in(actor),
         )
         fields = ["title", *(["details"] if goal.details else [])]
         _audit(actor, AuditEvent.Action.CREATE, goal, participant.pk, fields)
@@ -100,7 +101,7 @@ def add_goal(
 
 def update_goal(
     *,
-    actor: Any,
+    actor: ActingUser,
     goal_id: int,
     expected_version: int,
     title: str | None = None,
@@ -140,7 +141,7 @@ def _clean_description(description: str) -> str:
 
 def offer_step(
     *,
-    actor: Any,
+    actor: ActingUser,
     goal_id: int,
     description: str,
 ) -> Step:
@@ -156,7 +157,7 @@ def offer_step(
             goal=goal,
             description=description,
             proposed_by=Step.ProposedBy.KEYWORKER,
-            proposed_by_user=actor,
+            proposed_by_user=signed_in(actor),
             state=Step.State.OFFERED,
         )
         _audit(actor, AuditEvent.Action.CREATE, step, goal.participant_id, ["description", "state"])
@@ -166,7 +167,7 @@ def offer_step(
 
 def suggest_step(
     *,
-    actor: Any,
+    actor: ActingUser,
     goal_id: int,
     description: str,
 ) -> Step:
@@ -185,17 +186,17 @@ def suggest_step(
             goal=goal,
             description=description,
             proposed_by=Step.ProposedBy.PARTICIPANT,
-            proposed_by_user=actor,
+            proposed_by_user=signed_in(actor),
             state=Step.State.AGREED,
             answered_at=timezone.now(),
             answered_how=Step.AnsweredHow.THEMSELVES,
-            answer_recorded_by=actor,
+            answer_recorded_by=signed_in(actor),
         )
         _audit(actor, AuditEvent.Action.CREATE, step, goal.participant_id, ["description", "state"])
     return step
 
 
-def _how_answered(actor: Any, participant: Participant, answered_how: str) -> str:
+def _how_answered(actor: ActingUser, participant: Participant, answered_how: str) -> str:
     """The participant answers themselves; staff must say how the participant gave the answer."""
     if _is_the_participant(actor, participant):
         if answered_how not in ("", Step.AnsweredHow.THEMSELVES):
@@ -206,7 +207,7 @@ def _how_answered(actor: Any, participant: Participant, answered_how: str) -> st
     return answered_how
 
 
-def _answerable_step(actor: Any, step_id: int, expected_version: int, answered_how: str) -> tuple[Step, str]:
+def _answerable_step(actor: ActingUser, step_id: int, expected_version: int, answered_how: str) -> tuple[Step, str]:
     step = _locked_step(actor, step_id)
     participant = step.goal.participant
     if not rules.has_perm("plans.answer_step", actor, participant):
@@ -220,7 +221,7 @@ def _answerable_step(actor: Any, step_id: int, expected_version: int, answered_h
 
 def _record_answer(
     *,
-    actor: Any,
+    actor: ActingUser,
     step_id: int,
     expected_version: int,
     answered_how: str,
@@ -232,7 +233,7 @@ def _record_answer(
         step.state = state
         step.answered_at = timezone.now()
         step.answered_how = how
-        step.answer_recorded_by = actor
+        step.answer_recorded_by = signed_in(actor)
         step.wants_to_talk = False
         step.decline_reason = decline_reason.strip()
         step.bump_version()
@@ -244,7 +245,7 @@ def _record_answer(
 
 def agree_to_step(
     *,
-    actor: Any,
+    actor: ActingUser,
     step_id: int,
     expected_version: int,
     answered_how: str = "",
@@ -262,7 +263,7 @@ def agree_to_step(
 
 def decline_step(
     *,
-    actor: Any,
+    actor: ActingUser,
     step_id: int,
     expected_version: int,
     answered_how: str = "",
@@ -281,7 +282,7 @@ def decline_step(
 
 def ask_to_talk_about_step(
     *,
-    actor: Any,
+    actor: ActingUser,
     step_id: int,
     expected_version: int,
     answered_how: str = "",
@@ -301,7 +302,7 @@ CHANGEABLE_ANSWERS = {"agree": Step.State.AGREED, "decline": Step.State.DECLINED
 
 def change_step_answer(
     *,
-    actor: Any,
+    actor: ActingUser,
     step_id: int,
     expected_version: int,
     answer: str,
@@ -337,7 +338,7 @@ def change_step_answer(
         step.state = new_state
         step.answered_at = step.answer_changed_at
         step.answered_how = how
-        step.answer_recorded_by = actor
+        step.answer_recorded_by = signed_in(actor)
         step.wants_to_talk = False
         step.decline_reason = reason.strip() if new_state == Step.State.DECLINED else ""
         step.bump_version()
@@ -347,7 +348,7 @@ def change_step_answer(
     return step
 
 
-def _finish(*, actor: Any, step_id: int, expected_version: int, state: str) -> Step:
+def _finish(*, actor: ActingUser, step_id: int, expected_version: int, state: str) -> Step:
     with transaction.atomic():
         step = _locked_step(actor, step_id)
         if not rules.has_perm("plans.answer_step", actor, step.goal.participant):
@@ -366,7 +367,7 @@ def _finish(*, actor: Any, step_id: int, expected_version: int, state: str) -> S
     return step
 
 
-def complete_step(*, actor: Any, step_id: int, expected_version: int) -> Step:
+def complete_step(*, actor: ActingUser, step_id: int, expected_version: int) -> Step:
     """An agreed step is done."""
     return _finish(
         actor=actor,
@@ -376,7 +377,7 @@ def complete_step(*, actor: Any, step_id: int, expected_version: int) -> Step:
     )
 
 
-def stop_step(*, actor: Any, step_id: int, expected_version: int) -> Step:
+def stop_step(*, actor: ActingUser, step_id: int, expected_version: int) -> Step:
     """An agreed step is stopped before it was done: no blame, plans change."""
     return _finish(
         actor=actor,

@@ -8,6 +8,7 @@ import rules
 from django.db import transaction
 from django.utils import timezone
 
+from coproduce.accounts.acting import ActingUser, signed_in
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
 from coproduce.core.errors import NotAllowed
@@ -20,7 +21,7 @@ from coproduce.programmes.standing import standing_of
 COMMENT_MAX_LENGTH = 2000
 
 
-def _reader_for(actor: Any, participant: Any, reader: str | None) -> str:
+def _reader_for(actor: ActingUser, participant: Any, reader: str | None) -> str:
     """The participant always reads for themselves; staff give their own reading unless they say otherwise."""
     if is_the_participant(actor, participant) and standing_of(actor).staff_member is None:
         if reader not in (None, ProgressCheck.Reader.PARTICIPANT):
@@ -67,7 +68,7 @@ def _clean_scores(scores: Mapping[str, tuple[Any, str]], *, every_area: bool = T
 
 def record_progress_check(
     *,
-    actor: Any,
+    actor: ActingUser,
     participant_id: int,
     checked_on: datetime.date,
     scores: Mapping[str, tuple[Any, str]],
@@ -92,7 +93,7 @@ def record_progress_check(
             raise InvalidInput({"checked_on": ["The date of the check cannot be in the future."]})
         cleaned = _clean_scores(scores, every_area=every_area)
         check = ProgressCheck.objects.create(
-            participant=participant, checked_on=checked_on, reader=chosen_reader, recorded_by=actor
+            participant=participant, checked_on=checked_on, reader=chosen_reader, recorded_by=signed_in(actor)
         )
         for area, score, comment in cleaned:  # one by one, so that each score's history is kept
             ProgressScore.objects.create(progress_check=check, area=area, score=score, comment=comment)
@@ -106,7 +107,7 @@ def record_progress_check(
     return check
 
 
-def _own_participant(actor: Any, participant_id: int) -> Any:
+def _own_participant(actor: ActingUser, participant_id: int) -> Any:
     """The participant, when the actor is that participant: only they fill in their own draft."""
     participant = visible_participant(actor, participant_id)
     if not is_the_participant(actor, participant) or not rules.has_perm(
@@ -118,7 +119,7 @@ def _own_participant(actor: Any, participant_id: int) -> Any:
 
 def save_progress_answer(
     *,
-    actor: Any,
+    actor: ActingUser,
     participant_id: int,
     area: str,
     score: Any,
@@ -162,7 +163,7 @@ def save_progress_answer(
     return draft
 
 
-def finish_progress_check(*, actor: Any, participant_id: int) -> ProgressCheck:
+def finish_progress_check(*, actor: ActingUser, participant_id: int) -> ProgressCheck:
     """Record the participant's draft as their progress check, with the areas they answered, and drop it.
 
     At least one area must have a score; the areas they skipped are left out of the check.

@@ -217,7 +217,7 @@ def service_edit(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
             service = update_service(
                 actor=request.user,
                 service_id=service.pk,
-                version=form.cleaned_data["version"],
+                expected_version=form.cleaned_data["version"],
                 **form.fields_for_service(),
             )
         except ConflictError as error:
@@ -268,7 +268,7 @@ def service_opening_times(request: HttpRequest, service_id: uuid.UUID) -> HttpRe
             service = set_opening_times(
                 actor=request.user,
                 service_id=service.pk,
-                version=form.cleaned_data["version"],
+                expected_version=form.cleaned_data["version"],
                 rows=form.opening_times(),
             )
         except ConflictError as error:
@@ -305,7 +305,7 @@ def service_address(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse
         data = dict(form.cleaned_data)
         version = data.pop("version")
         try:
-            service = set_service_address(actor=request.user, service_id=service.pk, version=version, **data)
+            service = set_service_address(actor=request.user, service_id=service.pk, expected_version=version, **data)
         except ConflictError as error:
             return conflict(request, error, back_url=request.path, back_label="See the address as it is now")
         except NotFound as error:
@@ -337,7 +337,7 @@ def service_checked(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse
     except ValueError:
         version = 0
     try:
-        service = mark_service_checked(actor=request.user, service_id=service.pk, version=version)
+        service = mark_service_checked(actor=request.user, service_id=service.pk, expected_version=version)
     except ConflictError as error:
         return conflict(
             request,
@@ -365,7 +365,7 @@ def organisation_edit(request: HttpRequest, organisation_id: uuid.UUID) -> HttpR
             organisation = update_directory_organisation(
                 actor=request.user,
                 organisation_id=organisation.pk,
-                version=form.cleaned_data["version"],
+                expected_version=form.cleaned_data["version"],
                 **form.changes(),
             )
         except ConflictError as error:

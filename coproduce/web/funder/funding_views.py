@@ -14,21 +14,24 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.accounts.roles import Role
 from coproduce.core.errors import ConflictError, DomainError, NotFound
 from coproduce.programmes.funding import (
     NOMIS_COLUMNS,
     NOMIS_MEASURES,
-    grants_visible_to,
     import_labour_market_csv,
-    labour_market_visible_to,
-    lead_partners,
-    partnerships_for_funding,
     record_grant,
     set_labour_market,
     update_grant,
 )
 from coproduce.programmes.models import Programme
+from coproduce.programmes.selectors.funding import (
+    grants_visible_to,
+    labour_market_visible_to,
+    lead_partners,
+    partnerships_for_funding,
+)
 from coproduce.web.access import require_roles
 from coproduce.web.forms import DateInput, GovukForm
 from coproduce.web.partnership.common import conflict
@@ -59,8 +62,8 @@ def _programme(request: HttpRequest) -> Programme:
     return programme
 
 
-def _area_choices(user: Any, programme: Programme) -> list[Any]:
-    return [("", "Choose an area"), *((p.pk, p.area_name) for p in partnerships_for_funding(user, programme.pk))]
+def _area_choices(actor: ActingUser, programme: Programme) -> list[Any]:
+    return [("", "Choose an area"), *((p.pk, p.area_name) for p in partnerships_for_funding(actor, programme.pk))]
 
 
 def _status(request: HttpRequest) -> int:

@@ -249,7 +249,7 @@ def _record_answer(request: HttpRequest, participant: Participant) -> HttpRespon
         spend = answer_spend(
             actor=request.user,
             spend_id=data["spend"],
-            version=data["version"],
+            expected_version=data["version"],
             answer=data["answer"],
             answered_how=data["answered_how"],
         )
@@ -270,7 +270,7 @@ def spend_approve(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Reload the page and try again.")
         return redirect(back)
     try:
-        approve_spend(actor=request.user, spend_id=spend.pk, version=form.cleaned_data["version"])
+        approve_spend(actor=request.user, spend_id=spend.pk, expected_version=form.cleaned_data["version"])
     except DomainError as error:
         return report(request, error, back)
     messages.success(request, f"Approved £{spend.amount} for {spend.participant.full_name}.")
@@ -287,7 +287,7 @@ def spend_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Reload the page and try again.")
         return redirect(back)
     try:
-        cancel_spend(actor=request.user, spend_id=spend.pk, version=form.cleaned_data["version"])
+        cancel_spend(actor=request.user, spend_id=spend.pk, expected_version=form.cleaned_data["version"])
     except DomainError as error:
         return report(request, error, back)
     messages.success(request, "The request is cancelled.")
@@ -309,7 +309,7 @@ def spend_decline(request: HttpRequest, pk: int) -> HttpResponse:
                 decline_spend(
                     actor=user,
                     spend_id=spend.pk,
-                    version=form.cleaned_data["version"],
+                    expected_version=form.cleaned_data["version"],
                     reason=form.cleaned_data["reason"],
                 )
             except DomainError as error:
@@ -360,7 +360,7 @@ def spend_receipt(request: HttpRequest, pk: int) -> HttpResponse:
                 attach_receipt(
                     actor=user,
                     spend_id=spend.pk,
-                    version=form.cleaned_data["version"],
+                    expected_version=form.cleaned_data["version"],
                     upload=form.cleaned_data["receipt"],
                 )
             except DomainError as error:

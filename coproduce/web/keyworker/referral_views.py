@@ -242,7 +242,7 @@ def referral_agree(request: HttpRequest, pk: int) -> HttpResponse:
                 agree_to_referral(
                     actor=user,
                     referral_id=referral.pk,
-                    version=form.cleaned_data["version"],
+                    expected_version=form.cleaned_data["version"],
                     shared_fields=form.cleaned_data["shared_fields"],
                     how=Consent.How.ONLINE if own else form.cleaned_data["how"],
                 )
@@ -293,7 +293,7 @@ def referral_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
                 withdraw_referral(
                     actor=user,
                     referral_id=referral.pk,
-                    version=form.cleaned_data["version"],
+                    expected_version=form.cleaned_data["version"],
                     reason=form.cleaned_data["reason"],
                 )
             except DomainError as error:
@@ -574,7 +574,7 @@ def referral_send(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "The referral could not be sent. Try again.")
         return redirect(back)
     try:
-        sent = send_referral(actor=user, referral_id=referral.pk, version=form.cleaned_data["version"])
+        sent = send_referral(actor=user, referral_id=referral.pk, expected_version=form.cleaned_data["version"])
     except ConflictError as error:
         return conflict(request, error, back_url=back, back_label="See the referral as it is now")
     except NotFound as error:

@@ -42,7 +42,9 @@ def _answer(request: HttpRequest) -> HttpResponse:
         return redirect("web:my_money")
     data = form.cleaned_data
     try:
-        answer_spend(actor=request.user, spend_id=data["spend"], version=data["version"], answer=data["answer"])
+        answer_spend(
+            actor=request.user, spend_id=data["spend"], expected_version=data["version"], answer=data["answer"]
+        )
     except NotFound as error:
         raise Http404(error.message) from error
     except NotAllowed as error:

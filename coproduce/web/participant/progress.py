@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.accounts.roles import Role
 from coproduce.audit.context import audited_as_export
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
@@ -51,8 +52,8 @@ def show_on_form(form: GovukForm, error: DomainError) -> int:
     return error.status_code
 
 
-def progress_context(user: Any, participant: Participant, *, theirs: str, keyworkers: str) -> dict[str, Any]:
-    checks = list(progress_checks_for(user, participant.pk))
+def progress_context(actor: ActingUser, participant: Participant, *, theirs: str, keyworkers: str) -> dict[str, Any]:
+    checks = list(progress_checks_for(actor, participant.pk))
     charts = progress_charts(progress_series(checks), participant_label=theirs, keyworker_label=keyworkers)
     return {"charts": charts, "check_count": len(checks), "theirs": theirs, "keyworkers": keyworkers}
 

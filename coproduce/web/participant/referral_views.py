@@ -95,7 +95,7 @@ def my_referral_rate(request: HttpRequest, pk: int) -> HttpResponse:
                     score=data["score"],
                     comment=data["comment"],
                     anonymous=data["anonymous"],
-                    version=data["version"],
+                    expected_version=data["version"],
                 )
             except DomainError as error:
                 response, status = show_error(

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.accounts.roles import Role
 from coproduce.core.errors import DomainError, NotFound
 from coproduce.core.form_messages import NamedErrorsMixin
@@ -21,14 +22,14 @@ from coproduce.retention.services import confirm_partner_deletion
 from coproduce.web.access import require_roles
 
 
-def deletions_for_inbox(user: Any) -> list[dict[str, Any]]:
+def deletions_for_inbox(actor: ActingUser) -> list[dict[str, Any]]:
     """The organisation's notices still to act on, with the fields' names. One query."""
     return [
         {
             "notice": notice,
             "fields": [SharedField(value).label for value in notice.shared_fields if value in SharedField.values],
         }
-        for notice in deletions_to_do(user)
+        for notice in deletions_to_do(actor)
     ]
 
 

@@ -166,7 +166,7 @@ def partner_referral_accept(request: HttpRequest, pk: int) -> HttpResponse:
         accept_referral(
             actor=request.user,
             referral_id=referral.pk,
-            version=form.cleaned_data["version"],
+            expected_version=form.cleaned_data["version"],
         )
     except DomainError as error:
         response, _ = show_error(
@@ -227,7 +227,7 @@ def partner_referral_decline(request: HttpRequest, pk: int) -> HttpResponse:
         return decline_referral(
             actor=request.user,
             referral_id=referral.pk,
-            version=data["version"],
+            expected_version=data["version"],
             reason=data["reason"],
             detail=data["detail"],
         )
@@ -249,7 +249,7 @@ def partner_referral_start(request: HttpRequest, pk: int) -> HttpResponse:
         return start_referral(
             actor=request.user,
             referral_id=referral.pk,
-            version=data["version"],
+            expected_version=data["version"],
             started_on=data["started_on"],
         )
 
@@ -270,7 +270,7 @@ def partner_referral_complete(request: HttpRequest, pk: int) -> HttpResponse:
         return complete_referral(
             actor=request.user,
             referral_id=referral.pk,
-            version=data["version"],
+            expected_version=data["version"],
             ended_on=data["ended_on"],
             delivered=data["delivered"],
             outcome_note=data["outcome_note"],
@@ -293,7 +293,7 @@ def partner_referral_did_not_start(request: HttpRequest, pk: int) -> HttpRespons
         return record_did_not_start(
             actor=request.user,
             referral_id=referral.pk,
-            version=data["version"],
+            expected_version=data["version"],
             outcome_note=data["outcome_note"],
         )
 

@@ -14,18 +14,13 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import content_disposition_header
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.accounts.roles import Role
 from coproduce.core.errors import ConflictError, DomainError, NotFound
 from coproduce.programmes.board import (
     MAX_DOCUMENT_BYTES,
-    Board,
     add_meeting,
     add_member,
-    board_decisions_visible_to,
-    board_for,
-    board_meetings_visible_to,
-    board_members_visible_to,
-    board_partnership_for,
     document_content_type,
     open_document,
     record_decision,
@@ -35,6 +30,14 @@ from coproduce.programmes.board import (
     upload_document,
 )
 from coproduce.programmes.models import BoardMember, Organisation, Partnership
+from coproduce.programmes.selectors.board import (
+    Board,
+    board_decisions_visible_to,
+    board_for,
+    board_meetings_visible_to,
+    board_members_visible_to,
+    board_partnership_for,
+)
 from coproduce.reporting.partnership import participant_figures
 from coproduce.reporting.suppression import THRESHOLD, Cell
 from coproduce.web.access import require_roles
@@ -114,11 +117,11 @@ class NewMemberForm(MemberForm):
 # ---------------------------------------------------------------- figures
 
 
-def area_figures(user: Any) -> dict[str, Cell]:
+def area_figures(actor: ActingUser) -> dict[str, Cell]:
     """The partnership's participants in total, taking part now, and paused or closed, as the
     board member's dashboard shows them: suppressed with all its other counts, so that the two
     pages together give no small number away."""
-    figures = participant_figures(user)
+    figures = participant_figures(actor)
     return {
         "joined": figures.participants,
         "active": figures.taking_part,

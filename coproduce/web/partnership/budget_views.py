@@ -150,7 +150,7 @@ def budget_pot_edit(request: HttpRequest, pk: int) -> HttpResponse:
             data = dict(form.cleaned_data)
             version = data.pop("version")
             try:
-                update_pot(actor=user, pot_id=pot.pk, version=version, changes=data)
+                update_pot(actor=user, pot_id=pot.pk, expected_version=version, changes=data)
             except ConflictError as error:
                 return conflict(request, error, back_url=request.path, back_label="See the pot as it is now")
             except DomainError as error:

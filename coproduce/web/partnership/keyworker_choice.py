@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.http import urlencode
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.participants.selectors import caseload_sizes_in_partnership
 from coproduce.programmes.models import Partnership
 from coproduce.programmes.selectors import keyworkers_in
@@ -48,7 +49,9 @@ def chosen_keyworker_id(value: object) -> int | None:
     return int(value) if isinstance(value, str) and value.isdigit() else None
 
 
-def keyworker_options(user: Any, partnership: Partnership, *, name: str, chosen_id: int | None) -> KeyworkerOptions:
+def keyworker_options(
+    actor: ActingUser, partnership: Partnership, *, name: str, chosen_id: int | None
+) -> KeyworkerOptions:
     """The keyworkers whose name has every word typed in it (all of them when nothing is typed), by name,
     at most `KEYWORKERS_SHOWN`; the chosen keyworker first when there is one."""
     words = name.split()
@@ -73,7 +76,7 @@ def keyworker_options(user: Any, partnership: Partnership, *, name: str, chosen_
     shown_ids = [keyworker.pk for keyworker in found]
     caseloads = {
         keyworker.pk: keyworker.active_count
-        for keyworker in caseload_sizes_in_partnership(user).filter(pk__in=shown_ids)
+        for keyworker in caseload_sizes_in_partnership(actor).filter(pk__in=shown_ids)
     }
     return KeyworkerOptions(
         choices=keyworker_choices(found, caseloads, partnership.caseload_limit),

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.accounts.roles import Role
 from coproduce.core.errors import ConflictError, DomainError, NotFound
 from coproduce.participants.models import Participant
@@ -40,7 +41,7 @@ from coproduce.web.partnership.retention_forms import EraseNowForm, ErasureReque
 REQUESTS_PER_PAGE = 25
 
 
-def erasure_on_record(user: Any, participant: Participant) -> dict[str, Any]:
+def erasure_on_record(actor: ActingUser, participant: Participant) -> dict[str, Any]:
     """What a person's record page shows about erasure, for staff who may see the record. One query.
 
     An open request (waiting for a decision, or kept for now with its reason and end date), that
@@ -49,8 +50,8 @@ def erasure_on_record(user: Any, participant: Participant) -> dict[str, Any]:
     return {
         "anonymised_at": participant.anonymised_at,
         "request": open_erasure_request(participant) if participant.anonymised_at is None else None,
-        "can_record": rules.has_perm("retention.record_erasure_request", user, participant),
-        "can_see_request": manages_their_area(user, participant),
+        "can_record": rules.has_perm("retention.record_erasure_request", actor, participant),
+        "can_see_request": manages_their_area(actor, participant),
     }
 
 

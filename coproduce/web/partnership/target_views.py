@@ -15,15 +15,14 @@ from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
 from coproduce.core.errors import ConflictError, DomainError, NotFound
-from coproduce.programmes.funding import (
-    agree_target,
+from coproduce.programmes.funding import agree_target, propose_target
+from coproduce.programmes.models import Programme
+from coproduce.programmes.selectors.funding import (
     grants_visible_to,
     partnerships_for_funding,
-    propose_target,
     target_grid,
     targets_visible_to,
 )
-from coproduce.programmes.models import Programme
 from coproduce.web.access import require_roles
 from coproduce.web.forms import GovukForm
 from coproduce.web.partnership.common import conflict, managed_partnership

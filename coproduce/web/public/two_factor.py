@@ -28,6 +28,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
 from coproduce.accounts import two_factor
+from coproduce.accounts.acting import ActingUser
+from coproduce.accounts.models import User
 from coproduce.core.errors import DomainError
 from coproduce.web.forms import GovukForm
 
@@ -47,20 +49,20 @@ OPEN_PAGES = {
 
 
 @receiver(user_logged_in, dispatch_uid="coproduce-second-factor")
-def _remember_whether_a_code_is_needed(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+def _remember_whether_a_code_is_needed(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
     if request is not None and hasattr(request, "session"):
         _remember(request, user)
 
 
-def _remember(request: HttpRequest, user: Any) -> dict[str, bool]:
-    state = {"has_device": two_factor.has_second_factor(user), "staff": two_factor.is_staff(user)}
+def _remember(request: HttpRequest, actor: ActingUser) -> dict[str, bool]:
+    state = {"has_device": two_factor.has_second_factor(actor), "staff": two_factor.is_staff(actor)}
     request.session[SESSION_KEY] = state
     return state
 
 
-def _verified(user: Any) -> bool:
+def _verified(actor: ActingUser) -> bool:
     """Has this session given a second factor? (django-otp's middleware adds is_verified.)"""
-    return bool(getattr(user, "is_verified", lambda: False)())
+    return bool(getattr(actor, "is_verified", lambda: False)())
 
 
 def _code_needed(request: HttpRequest) -> bool:

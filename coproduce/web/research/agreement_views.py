@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.accounts.roles import Role
 from coproduce.audit.context import audited_as_export
 from coproduce.audit.models import AuditEvent
@@ -56,12 +57,12 @@ class ScopeForm(GovukForm):
     area = _choice("Area", "An area")
     codebook = _choice("Codebook", "A codebook")
 
-    def __init__(self, *args: Any, user: Any, programme_id: int, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: ActingUser, programme_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        waves = waves_visible_to(user, programme_id=programme_id).order_by("year")
+        waves = waves_visible_to(actor, programme_id=programme_id).order_by("year")
         self._set("wave", "All waves", [(w.pk, w.name) for w in waves])
-        self._set("area", "All areas", [(p.pk, p.area_name) for p in partnerships_for(user, programme_id)])
-        books = codebooks_visible_to(user, programme_id=programme_id)
+        self._set("area", "All areas", [(p.pk, p.area_name) for p in partnerships_for(actor, programme_id)])
+        books = codebooks_visible_to(actor, programme_id=programme_id)
         self._set("codebook", "All codebooks", [(c.pk, c.name) for c in books])
 
     def _set(self, name: str, everything: str, choices: list[tuple[int, str]]) -> None:
@@ -70,17 +71,17 @@ class ScopeForm(GovukForm):
         field.choices = [("", everything), *choices]
 
 
-def partnerships_for(user: Any, programme_id: int) -> list[Partnership]:
+def partnerships_for(actor: ActingUser, programme_id: int) -> list[Partnership]:
     """The areas an evaluator can filter by: the partnerships of the programme the page shows, if it has a
     wave they can see."""
-    programme_ids = waves_visible_to(user, programme_id=programme_id).values("programme_id")
+    programme_ids = waves_visible_to(actor, programme_id=programme_id).values("programme_id")
     return list(Partnership.objects.filter(programme_id__in=programme_ids).order_by("area_name"))
 
 
 def scope_from(request: HttpRequest) -> tuple[ScopeForm, AgreementScope]:
     """The filters chosen, always within the programme the page shows."""
     programme_id = programme_id_of(request)
-    form = ScopeForm(request.GET or None, user=request.user, programme_id=programme_id)
+    form = ScopeForm(request.GET or None, actor=request.user, programme_id=programme_id)
     if not form.is_bound or not form.is_valid():
         return form, AgreementScope(programme_id=programme_id)
     data = form.cleaned_data

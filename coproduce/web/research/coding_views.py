@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.accounts.roles import Role
 from coproduce.core.errors import ConflictError, DomainError, NotAllowed, NotFound
 from coproduce.research.models import Code, Codebook, Theme, Transcript
@@ -113,7 +114,7 @@ def _tree_order(codes: list[Code]) -> list[TreeCode]:
     return ordered
 
 
-def codebook_trees(codebooks: Iterable[Codebook], user: Any) -> list[CodebookTree]:
+def codebook_trees(codebooks: Iterable[Codebook], actor: ActingUser) -> list[CodebookTree]:
     """Each codebook's themes (in order) with their codes as a tree, in three queries whatever the size."""
     codebooks = list(codebooks)
     ids = [codebook.pk for codebook in codebooks]
@@ -121,7 +122,7 @@ def codebook_trees(codebooks: Iterable[Codebook], user: Any) -> list[CodebookTre
     for theme in Theme.objects.filter(codebook_id__in=ids).order_by("position", "name", "pk"):
         themes_by_book[theme.codebook_id].append(theme)
     codes_by_book: dict[int, list[Code]] = defaultdict(list)
-    for code in codes_visible_to(user).filter(codebook_id__in=ids).select_related("created_by"):
+    for code in codes_visible_to(actor).filter(codebook_id__in=ids).select_related("created_by"):
         codes_by_book[code.codebook_id].append(code)
     trees = []
     for codebook in codebooks:

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.accounts.roles import Role
 from coproduce.audit.context import audited_as_export
 from coproduce.audit.models import AuditEvent
@@ -70,19 +71,19 @@ class QuoteFilterForm(GovukForm):
     area = _choice("Area", "All areas")
     wave = _choice("Wave", "All waves")
 
-    def __init__(self, *args: Any, user: Any, programme_id: int, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: ActingUser, programme_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         codes = (
-            codes_visible_to(user, programme_id=programme_id)
+            codes_visible_to(actor, programme_id=programme_id)
             .select_related("codebook")
             .order_by("codebook__name", "name")
         )
-        books = codebooks_visible_to(user, programme_id=programme_id)
+        books = codebooks_visible_to(actor, programme_id=programme_id)
         themes = Theme.objects.filter(codebook__in=books).order_by("codebook_id", "position")
-        waves = waves_visible_to(user, programme_id=programme_id).order_by("year")
+        waves = waves_visible_to(actor, programme_id=programme_id).order_by("year")
         self._set("code", "All codes", [(c.pk, c.name) for c in codes])
         self._set("theme", "All themes", [(t.pk, t.name) for t in themes])
-        self._set("area", "All areas", [(p.pk, p.area_name) for p in partnerships_for(user, programme_id)])
+        self._set("area", "All areas", [(p.pk, p.area_name) for p in partnerships_for(actor, programme_id)])
         self._set("wave", "All waves", [(w.pk, w.name) for w in waves])
 
     def _set(self, name: str, everything: str, choices: list[tuple[int, str]]) -> None:
@@ -94,7 +95,7 @@ class QuoteFilterForm(GovukForm):
 def quote_filters(request: HttpRequest) -> tuple[QuoteFilterForm, QuoteFilters]:
     """The filters chosen, always within the programme the page shows."""
     programme_id = programme_id_of(request)
-    form = QuoteFilterForm(request.GET or None, user=request.user, programme_id=programme_id)
+    form = QuoteFilterForm(request.GET or None, actor=request.user, programme_id=programme_id)
     if not form.is_bound or not form.is_valid():
         return form, QuoteFilters(programme_id=programme_id)
     data = form.cleaned_data

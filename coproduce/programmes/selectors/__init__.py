@@ -1,11 +1,11 @@
 """Reads of the programme structure. Staff of every role may see it; participants may not."""
 
 import datetime
-from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.accounts.roles import Role
 from coproduce.core.errors import NotFound
 from coproduce.programmes.models import (
@@ -19,12 +19,12 @@ from coproduce.programmes.models import (
 from coproduce.programmes.standing import standing_of
 
 
-def _is_staff(user: Any) -> bool:
-    return bool(standing_of(user).roles - {Role.PARTICIPANT, Role.BOARD_MEMBER})
+def _is_staff(actor: ActingUser) -> bool:
+    return bool(standing_of(actor).roles - {Role.PARTICIPANT, Role.BOARD_MEMBER})
 
 
-def partnerships_visible_to(user: Any) -> QuerySet[Partnership]:
-    if not _is_staff(user):
+def partnerships_visible_to(actor: ActingUser) -> QuerySet[Partnership]:
+    if not _is_staff(actor):
         return Partnership.objects.none()
     return Partnership.objects.select_related("programme").prefetch_related(
         Prefetch(
@@ -36,15 +36,15 @@ def partnerships_visible_to(user: Any) -> QuerySet[Partnership]:
     )
 
 
-def organisations_visible_to(user: Any) -> QuerySet[Organisation]:
-    if not _is_staff(user):
+def organisations_visible_to(actor: ActingUser) -> QuerySet[Organisation]:
+    if not _is_staff(actor):
         return Organisation.objects.none()
     return Organisation.objects.all()
 
 
-def staff_visible_to(user: Any) -> QuerySet[StaffMember]:
+def staff_visible_to(actor: ActingUser) -> QuerySet[StaffMember]:
     """Staff see the staff of the programme (names, organisations, roles) to know who to work with."""
-    if not _is_staff(user):
+    if not _is_staff(actor):
         return StaffMember.objects.none()
     return StaffMember.objects.select_related("user", "organisation", "partnership").prefetch_related(
         Prefetch("roles", queryset=StaffRole.objects.order_by("role"))
@@ -60,18 +60,18 @@ def keyworkers_in(partnership_id: int) -> QuerySet[StaffMember]:
     )
 
 
-def chosen_programme(user: Any, wanted_id: int | None = None) -> Programme | None:
+def chosen_programme(actor: ActingUser, wanted_id: int | None = None) -> Programme | None:
     """The programme a person's programme-wide pages show: the one they chose if they may see it,
     else the one that started last. None for someone with no programme."""
-    visible = standing_of(user).programmes
+    visible = standing_of(actor).programmes
     return next((programme for programme in visible if programme.pk == wanted_id), visible[0] if visible else None)
 
 
-def programme_for(user: Any, programme_id: int | None = None) -> Programme:
+def programme_for(actor: ActingUser, programme_id: int | None = None) -> Programme:
     """The programme a programme-wide read is about: `programme_id` if this person may see it, else
     (`programme_id` None) the one that started last. NotFound for a programme they may not see or that
     does not exist, exactly as for a record they may not see, and when they see no programme at all."""
-    visible = standing_of(user).programmes
+    visible = standing_of(actor).programmes
     if programme_id is None:
         if not visible:
             raise NotFound("No such programme.")
