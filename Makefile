@@ -154,7 +154,7 @@ test-full:
 	COPRODUCE_RETENTION_DEMO_PARTICIPANTS=3115 DATABASE_URL=$(PG_URL) TEST_DATABASE_NAME=test_coproduce_retention_full \
 		$(BIN)/pytest -q tests/retention/test_demo_retention.py
 
-# Rebuild the committed CSS and htmx from npm (needs Node.js; running the site does not).
+# Rebuild the committed CSS from npm (needs Node.js; running the site does not).
 assets:
 	cd assets && npm ci --no-audit --no-fund && npm run build
 

@@ -42,7 +42,6 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
-    "template_partials",
     "csp",
     "ninja",
     "coproduce.core",
