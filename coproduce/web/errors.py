@@ -72,14 +72,14 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 # --- Domain errors that escape a page ---------------------------------------------------------
 
-CONFLICT_TEMPLATE = "web/partnership/conflict.html"
+CONFLICT_TEMPLATE = "web/errors/conflict.html"
 CONFLICT_TITLE = "Someone else changed this first"
-CONFLICT_BACK_LABEL = "See it as it is now"
+CONFLICT_BACK_LABEL = "Back"
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., Any])
 
 
-def conflict_back_label(label: str) -> Callable[[ViewFunc], ViewFunc]:
+def conflict_back_label(label: StrOrPromise) -> Callable[[ViewFunc], ViewFunc]:
     """What the conflict page's button says on this view's pages ("See the referral as it is now")."""
 
     def decorate(view: ViewFunc) -> ViewFunc:

@@ -90,11 +90,21 @@ class GovukForm(forms.Form):
         """Show a service's error on the form: per field where it names fields, else at the top."""
         if isinstance(error, InvalidInput):
             for field, messages in error.errors.items():
-                target = field if field in self.fields else None
+                target = self._field_named(field)
                 for message in messages:
                     self.add_error(target, message)
         else:
-            self.add_error(error.field if error.field in self.fields else None, error.message)
+            self.add_error(self._field_named(error.field), error.message)
+
+    def _field_named(self, name: str | None) -> str | None:
+        """The form's field for a name a service uses. A service takes a record by its id
+        (`goal_id`) where the form offers the record itself (`goal`): the same field."""
+        if name is None:
+            return None
+        for candidate in (name, name.removesuffix("_id")):
+            if candidate in self.fields:
+                return candidate
+        return None
 
 
 class DateInput(forms.DateInput):
@@ -120,6 +130,11 @@ class Submission:
     @property
     def failed(self) -> bool:
         return self.error is not None
+
+    @property
+    def message(self) -> str:
+        """The error's message, or nothing when it went through."""
+        return self.error.message if self.error is not None else ""
 
     @property
     def problems(self) -> list[str]:

@@ -54,7 +54,7 @@ def test_a_conflict_becomes_the_409_page_back_to_where_they_were() -> None:
     assert "Someone else changed this record." in body
     assert "Nothing you sent was saved." in body
     assert 'href="http://testserver/me/plan/?goal=3"' in body
-    assert "See it as it is now" in body
+    assert ">Back<" in body
 
 
 @pytest.mark.django_db

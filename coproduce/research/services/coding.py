@@ -44,6 +44,15 @@ CODEBOOK_FIELDS = ("name", "description")
 THEME_FIELDS = ("name", "description")
 CODE_FIELDS = ("name", "definition", "theme_id", "parent_id", "colour")
 STILL_REDACTING = "This transcript is still being redacted: it can be coded once it is ready for coding."
+
+
+class StillRedacting(ConflictError):
+    """The transcript is not ready for coding yet: its offsets could still move (409)."""
+
+    def __init__(self) -> None:
+        super().__init__(STILL_REDACTING)
+
+
 CONSENSUS = "consensus"
 PASSAGE_PREFIX = "passage:"
 
@@ -65,7 +74,7 @@ def transcript_for_coding(actor: Any, transcript_id: int, *, lock: bool = False)
     """A transcript the evaluator may see and that is ready for coding.
 
     Not visible (or not theirs to see: a withdrawn interviewee's) is NotFound; still being
-    redacted is a ConflictError (409), because its offsets could still move.
+    redacted is StillRedacting, a ConflictError (409), because its offsets could still move.
     """
     _require_evaluator(actor, "code transcripts")
     transcripts = coding_transcripts(actor)
@@ -76,7 +85,7 @@ def transcript_for_coding(actor: Any, transcript_id: int, *, lock: bool = False)
     if transcript is None:
         raise NotFound("No such transcript.")
     if transcript.status != Transcript.Status.READY:
-        raise ConflictError(STILL_REDACTING)
+        raise StillRedacting()
     return transcript
 
 
