@@ -22,9 +22,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
-from coproduce.core.errors import ConflictError, DomainError, NotAllowed, NotFound
+from coproduce.core.errors import DomainError
 from coproduce.directory.models import Service
-from coproduce.directory.selectors import search_services, visible_service
+from coproduce.directory.selectors import search_services, visible_service, visible_service_if_any
 from coproduce.participants.models import AvailabilitySlot, Consent, Participant
 from coproduce.participants.selectors import consents_visible_to
 from coproduce.participants.services import record_participant_view, set_availability
@@ -52,8 +52,8 @@ from coproduce.referrals.services import (
 )
 from coproduce.referrals.suggestions import suggest_services
 from coproduce.web.access import require_roles, visible_participant_or_404
-from coproduce.web.forms import GovukForm
-from coproduce.web.partnership.common import conflict
+from coproduce.web.errors import conflict_back_label
+from coproduce.web.forms import submitting
 from coproduce.web.referral_forms import (
     AgreeToReferralForm,
     AvailabilityForm,
@@ -70,24 +70,6 @@ SUGGESTIONS_SHOWN = 10
 
 
 # --- Shared by the keyworker's and the participant's pages ----------------------------------
-
-
-def show_error(
-    request: HttpRequest, form: GovukForm, error: DomainError, *, back_url: str, back_label: str
-) -> tuple[HttpResponse | None, int]:
-    """Turn a service's error into what the person sees; nothing was changed either way.
-
-    Not found → the 404 page; not allowed → 403; someone else changed it first → the 409 page;
-    anything else → the form again with the message on it.
-    """
-    if isinstance(error, NotFound):
-        raise Http404(error.message)
-    if isinstance(error, NotAllowed):
-        raise PermissionDenied(error.message)
-    if isinstance(error, ConflictError):
-        return conflict(request, error, back_url=back_url, back_label=back_label), error.status_code
-    form.add_domain_error(error)
-    return None, error.status_code
 
 
 def thread_context(
@@ -115,23 +97,17 @@ def post_message(request: HttpRequest, referral: Referral, *, page: Any, back_ur
     """Post a message on a referral's thread; on a mistake show the referral's page again with the error."""
     form = ReferralMessageForm(request.POST)
     if form.is_valid():
-        try:
+        with submitting(form) as submission:
             post_referral_message(actor=request.user, referral_id=referral.pk, text=form.cleaned_data["text"])
-        except DomainError as error:
-            response, status = show_error(request, form, error, back_url=back_url, back_label="Back to the referral")
-            if response is not None:
-                return response
-            return page(request, referral, message_form=form, status=status)
+        if submission.failed:
+            return page(request, referral, message_form=form, status=submission.status)
         messages.success(request, "Message sent.")
         return redirect(f"{back_url}#messages")
     return page(request, referral, message_form=form, status=400)
 
 
 def referral_or_404(request: HttpRequest, pk: int) -> Referral:
-    try:
-        return visible_referral(request.user, pk)
-    except NotFound as error:
-        raise Http404(error.message) from error
+    return visible_referral(request.user, pk)
 
 
 def is_own(request: HttpRequest, participant_id: int) -> bool:
@@ -172,10 +148,7 @@ def directory_services(participant: Participant) -> list[tuple[str, str]]:
 def service_from(raw: str) -> Service | None:
     if not raw:
         return None
-    try:
-        return visible_service(raw)
-    except NotFound:
-        return None
+    return visible_service_if_any(raw)
 
 
 def goal_from(request: HttpRequest, participant: Participant, goal_id: int | None) -> Goal | None:
@@ -213,6 +186,7 @@ def what_each_field_contains(participant: Participant, *, today: datetime.date) 
     }
 
 
+@conflict_back_label("See the referral as it is now")
 @require_roles(Role.PARTICIPANT, *CASEWORK)
 def referral_agree(request: HttpRequest, pk: int) -> HttpResponse:
     """Agree to a proposed referral and choose exactly what is shared with that organisation.
@@ -238,7 +212,7 @@ def referral_agree(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
+            with submitting(form) as submission:
                 agree_to_referral(
                     actor=user,
                     referral_id=referral.pk,
@@ -246,13 +220,8 @@ def referral_agree(request: HttpRequest, pk: int) -> HttpResponse:
                     shared_fields=form.cleaned_data["shared_fields"],
                     how=Consent.How.ONLINE if own else form.cleaned_data["how"],
                 )
-            except DomainError as error:
-                response, status = show_error(
-                    request, form, error, back_url=request.path, back_label="See the referral as it is now"
-                )
-                if response is not None:
-                    return response
-            else:
+            status = submission.status
+            if submission.ok:
                 messages.success(
                     request,
                     f"Agreed. Only what {'you' if own else 'they'} chose will be shared with "
@@ -274,6 +243,7 @@ def referral_agree(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "web/keyworker/referral_agree.html", context, status=status)
 
 
+@conflict_back_label("See the referrals as they are now")
 @require_roles(Role.PARTICIPANT, *CASEWORK)
 def referral_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     """Stop a referral that has not ended: the participant or their keyworker, at any point."""
@@ -289,20 +259,15 @@ def referral_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
+            with submitting(form) as submission:
                 withdraw_referral(
                     actor=user,
                     referral_id=referral.pk,
                     version=form.cleaned_data["version"],
                     reason=form.cleaned_data["reason"],
                 )
-            except DomainError as error:
-                response, status = show_error(
-                    request, form, error, back_url=back, back_label="See the referrals as they are now"
-                )
-                if response is not None:
-                    return response
-            else:
+            status = submission.status
+            if submission.ok:
                 messages.success(request, f"The referral to {referral.service_name} is withdrawn.")
                 return redirect(back)
         else:
@@ -345,17 +310,14 @@ def stop_sharing(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
+            with submitting(form) as submission:
                 withdraw_sharing_consent(
                     actor=user,
                     consent_id=consent.pk,
                     how=Consent.How.ONLINE if own else form.cleaned_data["how"],
                 )
-            except DomainError as error:
-                response, status = show_error(request, form, error, back_url=back, back_label="Back")
-                if response is not None:
-                    return response
-            else:
+            status = submission.status
+            if submission.ok:
                 messages.success(
                     request,
                     f"{consent.organisation} can no longer see any of {'your' if own else 'their'} information.",
@@ -434,7 +396,7 @@ def referral_propose(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
+            with submitting(form) as submission:
                 referral = propose_referral(
                     actor=user,
                     participant=participant,
@@ -442,11 +404,8 @@ def referral_propose(request: HttpRequest, pk: int) -> HttpResponse:
                     reason=form.cleaned_data["reason"],
                     goal=goal_from(request, participant, form.cleaned_data.get("goal")),
                 )
-            except DomainError as error:
-                response, status = show_error(request, form, error, back_url=request.path, back_label="Back")
-                if response is not None:
-                    return response
-            else:
+            status = submission.status
+            if submission.ok:
                 messages.success(
                     request,
                     f"Referral to {referral.service_name} proposed. Nothing is shared until "
@@ -481,7 +440,7 @@ def signposting_add(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with submitting(form) as submission:
                 record_signposting(
                     actor=user,
                     participant=participant,
@@ -491,11 +450,8 @@ def signposting_add(request: HttpRequest, pk: int) -> HttpResponse:
                     outside_service_details="" if data["service"] else data["outside_service_details"].strip(),
                     goal=goal_from(request, participant, data.get("goal")),
                 )
-            except DomainError as error:
-                response, status = show_error(request, form, error, back_url=request.path, back_label="Back")
-                if response is not None:
-                    return response
-            else:
+            status = submission.status
+            if submission.ok:
                 messages.success(request, "Signposting recorded. Nothing was shared with anyone.")
                 return redirect("web:participant_referrals", pk=participant.pk)
         else:
@@ -515,6 +471,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _referral_detail_page(request, referral_or_404(request, pk))
 
 
+@conflict_back_label("Back to the referral")
 @require_roles(*CASEWORK)
 @require_POST
 def referral_message(request: HttpRequest, pk: int) -> HttpResponse:
@@ -561,6 +518,7 @@ def _referral_detail_page(
     return render(request, "web/keyworker/referral_detail.html", context, status=status)
 
 
+@conflict_back_label("See the referral as it is now")
 @require_roles(*CASEWORK)
 @require_POST
 def referral_send(request: HttpRequest, pk: int) -> HttpResponse:
@@ -573,16 +531,9 @@ def referral_send(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "The referral could not be sent. Try again.")
         return redirect(back)
-    try:
+    with submitting(request) as submission:
         sent = send_referral(actor=user, referral_id=referral.pk, version=form.cleaned_data["version"])
-    except ConflictError as error:
-        return conflict(request, error, back_url=back, back_label="See the referral as it is now")
-    except NotFound as error:
-        raise Http404(error.message) from error
-    except NotAllowed as error:
-        raise PermissionDenied(error.message) from error
-    except DomainError as error:
-        messages.error(request, error.message)
+    if submission.failed:
         return redirect(back)
     due = f" They should answer by {sent.answer_due_on:%-d %B %Y}." if sent.answer_due_on else ""
     messages.success(request, f"Sent to {sent.organisation}.{due}")
@@ -606,13 +557,10 @@ def availability_page(request: HttpRequest, participant: Participant, *, own: bo
     if request.method == "POST":
         form = AvailabilityForm(request.POST)
         if form.is_valid():
-            try:
+            with submitting(form) as submission:
                 set_availability(actor=user, participant_id=participant.pk, slots=form.slots())
-            except DomainError as error:
-                response, status = show_error(request, form, error, back_url=request.path, back_label="Back")
-                if response is not None:
-                    return response
-            else:
+            status = submission.status
+            if submission.ok:
                 messages.success(request, "Saved. Suggested services take these times into account.")
                 return redirect(back)
         else:

@@ -10,8 +10,7 @@ import json
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -78,12 +77,7 @@ def visits_data(request: HttpRequest) -> HttpResponse:
 @require_roles(Role.KEYWORKER)
 @require_POST
 def visit_take(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        mark = take_on_visits(actor=request.user, participant_id=pk)
-    except NotFound as error:
-        raise Http404(error.message) from error
-    except NotAllowed as error:
-        raise PermissionDenied(error.message) from error
+    mark = take_on_visits(actor=request.user, participant_id=pk)
     until = timezone.localtime(mark.expires_at)
     messages.success(request, f"{mark.participant.full_name} is on today’s visits until {until:%-d %B, %H:%M}.")
     return redirect(_back(request, pk))
@@ -92,12 +86,7 @@ def visit_take(request: HttpRequest, pk: int) -> HttpResponse:
 @require_roles(Role.KEYWORKER)
 @require_POST
 def visit_drop(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        dropped = drop_from_visits(actor=request.user, participant_id=pk)
-    except NotFound as error:
-        raise Http404(error.message) from error
-    except NotAllowed as error:
-        raise PermissionDenied(error.message) from error
+    dropped = drop_from_visits(actor=request.user, participant_id=pk)
     if dropped:
         messages.success(request, "Taken off today’s visits. Their details leave your phone next time it has signal.")
     return redirect(_back(request, pk))
