@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
-from coproduce.core.errors import ConflictError, DomainError, NotFound
 from coproduce.participants.models import Participant
 from coproduce.participants.permissions import manages_their_area
 from coproduce.participants.selectors import participants_visible_to
@@ -33,8 +32,10 @@ from coproduce.retention.selectors import (
 )
 from coproduce.retention.services import KEEP_FOR_NOW, decide_erasure_request, record_erasure_request
 from coproduce.web.access import require_roles
+from coproduce.web.errors import conflict_back_label
+from coproduce.web.forms import submitting
 from coproduce.web.pagination import paginate
-from coproduce.web.partnership.common import conflict, managed_partnership
+from coproduce.web.partnership.common import managed_partnership
 from coproduce.web.partnership.retention_forms import EraseNowForm, ErasureRequestForm, KeepForNowForm
 
 REQUESTS_PER_PAGE = 25
@@ -96,18 +97,14 @@ def erasure_request_add(request: HttpRequest, pk: int) -> HttpResponse:
     participant = _participant_for_request(request, pk)
     form = ErasureRequestForm(request.POST or None, initial={"received_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        try:
+        with submitting(form) as submission:
             erasure = record_erasure_request(
                 actor=request.user,
                 participant_id=participant.pk,
                 received_on=form.cleaned_data["received_on"],
                 how_made=form.cleaned_data["how_made"],
             )
-        except NotFound as error:
-            raise Http404(error.message) from error
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
+        if submission.ok:
             messages.success(request, "The request is recorded. Now decide what happens to their data.")
             return redirect(_detail_url(erasure))
     record_participant_view(actor=request.user, participant=participant)
@@ -176,6 +173,7 @@ def erasure_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, _visible_request(request, pk))
 
 
+@conflict_back_label("See the request as it is now")
 @require_roles(Role.PARTNERSHIP_MANAGER)
 @require_POST
 def erasure_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
@@ -187,7 +185,7 @@ def erasure_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if form.is_valid():
         data = form.cleaned_data
-        try:
+        with submitting(form) as submission:
             erasure = decide_erasure_request(
                 actor=request.user,
                 request_id=erasure.pk,
@@ -197,13 +195,7 @@ def erasure_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 keep_detail=data.get("keep_detail", ""),
                 keep_until=data.get("keep_until"),
             )
-        except ConflictError as error:
-            return conflict(request, error, back_url=_detail_url(erasure), back_label="See the request as it is now")
-        except NotFound as error:
-            raise Http404(error.message) from error
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
+        if submission.ok:
             if erasure.status == ErasureRequest.Status.DONE:
                 messages.success(request, "Their record is anonymised. Partner organisations have been told to delete.")
             else:

@@ -14,7 +14,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
-from coproduce.core.errors import ConflictError, DomainError, NotFound
 from coproduce.programmes.funding import (
     agree_target,
     grants_visible_to,
@@ -25,8 +24,9 @@ from coproduce.programmes.funding import (
 )
 from coproduce.programmes.models import Programme
 from coproduce.web.access import require_roles
-from coproduce.web.forms import GovukForm
-from coproduce.web.partnership.common import conflict, managed_partnership
+from coproduce.web.errors import conflict_back_label
+from coproduce.web.forms import GovukForm, submitting
+from coproduce.web.partnership.common import managed_partnership
 from coproduce.web.partnership.forms import VersionedForm
 
 PARTICIPANTS_ERRORS = {
@@ -122,18 +122,14 @@ def target_propose_page(
     initial = {"partnership": partnerships[0].pk} if len(partnerships) == 1 else {}
     form = TargetForm(request.POST or None, partnerships=partnerships, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with submitting(form) as submission:
             target = propose_target(
                 actor=request.user,
                 partnership_id=form.cleaned_data["partnership"],
                 year=form.cleaned_data["year"],
                 participants=form.cleaned_data["participants"],
             )
-        except NotFound as error:
-            raise Http404(error.message) from error
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
+        if submission.ok:
             messages.success(
                 request,
                 f"You proposed {target.participants} participants for {target.partnership.area_name} in "
@@ -152,13 +148,14 @@ def _target(request: HttpRequest, pk: int) -> Any:
     return target
 
 
+@conflict_back_label("See the target as it is now")
 def target_change_page(request: HttpRequest, pk: int, routes: TargetRoutes) -> HttpResponse:
     target = _target(request, pk)
     form = TargetChangeForm(
         request.POST or None, initial={"participants": target.participants, "version": target.version}
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with submitting(form) as submission:
             target = propose_target(
                 actor=request.user,
                 partnership_id=target.partnership_id,
@@ -166,13 +163,7 @@ def target_change_page(request: HttpRequest, pk: int, routes: TargetRoutes) -> H
                 participants=form.cleaned_data["participants"],
                 expected_version=form.cleaned_data["version"],
             )
-        except ConflictError as error:
-            return conflict(request, error, back_url=request.path, back_label="See the target as it is now")
-        except NotFound as error:
-            raise Http404(error.message) from error
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
+        if submission.ok:
             messages.success(request, f"The target for {target.partnership.area_name} in {target.year} is saved.")
             return redirect(routes.home)
     context = {
@@ -185,19 +176,15 @@ def target_change_page(request: HttpRequest, pk: int, routes: TargetRoutes) -> H
     return render(request, "web/partnership/target_form.html", context, status=status)
 
 
+@conflict_back_label("See the targets as they are")
 def target_agree_page(request: HttpRequest, pk: int, routes: TargetRoutes) -> HttpResponse:
     form = AgreeForm(request.POST)
     if not form.is_valid():
         messages.error(request, "The page was out of date: look at the target again before agreeing it.")
         return redirect(routes.home)
-    try:
+    with submitting(request) as submission:
         target = agree_target(actor=request.user, target_id=pk, expected_version=form.cleaned_data["version"])
-    except ConflictError as error:
-        return conflict(request, error, back_url=redirect(routes.home).url, back_label="See the targets as they are")
-    except NotFound as error:
-        raise Http404(error.message) from error
-    except DomainError as error:
-        messages.error(request, error.message)
+    if submission.failed:
         return redirect(routes.home)
     messages.success(
         request, f"The target of {target.participants} for {target.partnership.area_name} in {target.year} is agreed."
