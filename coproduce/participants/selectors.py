@@ -5,7 +5,18 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Aggregate, CharField, Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Aggregate,
+    BooleanField,
+    CharField,
+    Count,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -109,6 +120,18 @@ def not_seen_since(today: datetime.date | None = None) -> datetime.date:
     return today - datetime.timedelta(days=settings.COPRODUCE_NOT_SEEN_DAYS)
 
 
+def not_seen_lately(today: datetime.date | None = None) -> Q:
+    """The one rule for "not seen lately": active, and no contact since `not_seen_since` (or none
+    ever). On a queryset that has `with_last_contact`."""
+    last = Q(last_contact_on__lt=not_seen_since(today)) | Q(last_contact_on__isnull=True)
+    return Q(status=Participant.Status.ACTIVE) & last
+
+
+def with_not_seen_lately(participants: QuerySet[Participant]) -> QuerySet[Participant]:
+    """Annotate `not_seen_lately` (see `not_seen_lately`), for pages that flag each row."""
+    return participants.annotate(not_seen_lately=ExpressionWrapper(not_seen_lately(), output_field=BooleanField()))
+
+
 def with_last_contact(participants: QuerySet[Participant]) -> QuerySet[Participant]:
     """Annotate `last_contact_on` as a subquery, so that the rows can still be counted and aggregated."""
     from coproduce.plans.models import Contact
@@ -160,10 +183,7 @@ def caseload_for(
     participants = filter_participants(participants, search=search, status=status)
     participants = with_last_contact(participants)
     if not_seen_only:
-        cutoff = not_seen_since()
-        participants = participants.filter(status=Participant.Status.ACTIVE).filter(
-            Q(last_contact_on__lt=cutoff) | Q(last_contact_on__isnull=True)
-        )
+        participants = participants.filter(not_seen_lately())
     return participants.order_by("family_name", "given_name", "pk")
 
 
@@ -196,7 +216,6 @@ def caseload_counts(user: Any, matching: QuerySet[Participant] | None = None) ->
     actor = standing_of(user)
     if actor.staff_member is None or not actor.has(Role.KEYWORKER):
         return {"total": 0, "active": 0, "paused": 0, "closed": 0, "not_seen": 0, "matching": 0}
-    cutoff = not_seen_since()
     own = with_last_contact(participants_visible_to(user).filter(keyworker_id=actor.staff_member.pk))
     active = Q(status=Participant.Status.ACTIVE)
     extra: dict[str, Any] = {}
@@ -208,7 +227,7 @@ def caseload_counts(user: Any, matching: QuerySet[Participant] | None = None) ->
         active=Count("pk", filter=active),
         paused=Count("pk", filter=Q(status=Participant.Status.PAUSED)),
         closed=Count("pk", filter=Q(status=Participant.Status.CLOSED)),
-        not_seen=Count("pk", filter=active & (Q(last_contact_on__lt=cutoff) | Q(last_contact_on__isnull=True))),
+        not_seen=Count("pk", filter=not_seen_lately()),
     )
 
 
@@ -314,10 +333,10 @@ def area_participants(
         participants = participants.filter(keyworker_id__in=keyworkers.values("pk"))
     participants = with_last_contact(participants)
     if not_seen_only:
-        participants = participants.filter(status=Participant.Status.ACTIVE).filter(
-            Q(last_contact_on__lt=not_seen_since()) | Q(last_contact_on__isnull=True)
-        )
-    return participants.select_related("keyworker__user").order_by("family_name", "given_name", "pk")
+        participants = participants.filter(not_seen_lately())
+    return (
+        with_not_seen_lately(participants).select_related("keyworker__user").order_by("family_name", "given_name", "pk")
+    )
 
 
 def visible_participant(user: Any, participant_id: int) -> Participant:

@@ -31,9 +31,9 @@ from coproduce.participants.selectors import (
     caseload_for,
     consents_visible_to,
     enquiries_visible_to,
-    not_seen_since,
     participant_record,
     with_child_birth_years,
+    with_not_seen_lately,
 )
 from coproduce.participants.services import (
     issue_sign_in_link,
@@ -67,7 +67,7 @@ from coproduce.web.keyworker.forms import (
     format_birth_years,
 )
 from coproduce.web.pagination import Pages
-from coproduce.web.partnership.retention_views import erasure_on_record
+from coproduce.web.record_pages import erasure_on_record
 
 CASELOAD_PER_PAGE = 25
 RECENT_CONTACTS = 10
@@ -96,22 +96,22 @@ def caseload(request: HttpRequest) -> HttpResponse:
     participants = with_text_not_getting_through(participants)
     # Whether each is on today's visits, for the "take with me" button (coproduce/offline).
     participants = with_visit_mark(participants, user)
+    # Whether each was not seen lately, by the selector's one rule: a column of the same query.
+    participants = with_not_seen_lately(participants)
     paginator = Paginator(participants, CASELOAD_PER_PAGE)
     paginator.count = counts.pop("matching")  # counted above: no COUNT query of its own
     page = paginator.get_page(request.GET.get("page"))
     pages = Pages(page=page, numbers=list(paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)))
     today = timezone.localdate()
-    cutoff = not_seen_since(today)
     rows = []
     for participant in pages.page:
-        last = participant.last_contact_on
-        not_seen = participant.status == Participant.Status.ACTIVE and (last is None or last < cutoff)
+        not_seen = participant.not_seen_lately
         rows.append(
             {
                 "participant": participant,
                 "child_ages": [max(today.year - year - 1, 0) for year in birth_years(participant.child_birth_years)],
                 "not_seen": not_seen,
-                "weeks_not_seen": _weeks_since(last, today) if not_seen else None,
+                "weeks_not_seen": _weeks_since(participant.last_contact_on, today) if not_seen else None,
             }
         )
     actor = standing_of(user)

@@ -10,7 +10,7 @@ from coproduce.accounts.roles import Role
 from coproduce.audit.selectors import events_about_participant
 from coproduce.participants.models import Participant
 from coproduce.participants.selectors import area_participants as area_participants_of
-from coproduce.participants.selectors import not_seen_since, participants_visible_to
+from coproduce.participants.selectors import participants_visible_to
 from coproduce.participants.services import (
     reallocate_participant,
     record_participant_list_view,
@@ -124,15 +124,7 @@ def area_participants(request: HttpRequest) -> HttpResponse:
         not_seen_only=filters.get("not_seen", False),
     )
     pages = paginate(request, participants, AREA_PER_PAGE)
-    cutoff = not_seen_since()
-    rows = [
-        {
-            "participant": participant,
-            "not_seen": participant.status == Participant.Status.ACTIVE
-            and (participant.last_contact_on is None or participant.last_contact_on < cutoff),
-        }
-        for participant in pages.page
-    ]
+    rows = [{"participant": participant, "not_seen": participant.not_seen_lately} for participant in pages.page]
     record_participant_list_view(
         actor=request.user,
         participant_ids=[row["participant"].pk for row in rows],
