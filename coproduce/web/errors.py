@@ -5,9 +5,10 @@ fall back to a page without anything from the database if that fails. The 500 pa
 context processors: whatever broke the request may break them too.
 """
 
+import functools
 import logging
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -75,16 +76,22 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 CONFLICT_TEMPLATE = "web/errors/conflict.html"
 CONFLICT_TITLE = "Someone else changed this first"
 CONFLICT_BACK_LABEL = "Back"
+BACK_LABEL_ATTRIBUTE = "conflict_back_label"
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., Any])
 
 
 def conflict_back_label(label: StrOrPromise) -> Callable[[ViewFunc], ViewFunc]:
-    """What the conflict page's button says on this view's pages ("See the referral as it is now")."""
+    """What the conflict page's button says ("See the referral as it is now") should this view, or
+    this helper a view calls with the request first, let a ConflictError escape."""
 
     def decorate(view: ViewFunc) -> ViewFunc:
-        view.conflict_back_label = label  # type: ignore[attr-defined]
-        return view
+        @functools.wraps(view)
+        def labelled(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            setattr(request, BACK_LABEL_ATTRIBUTE, label)
+            return view(request, *args, **kwargs)
+
+        return cast(ViewFunc, labelled)
 
     return decorate
 
@@ -129,6 +136,6 @@ class DomainErrorMiddleware:
         if isinstance(exception, NotAllowed):
             raise PermissionDenied(exception.message) from exception
         if isinstance(exception, ConflictError):
-            label = getattr(match.func, "conflict_back_label", CONFLICT_BACK_LABEL)
+            label = getattr(request, BACK_LABEL_ATTRIBUTE, CONFLICT_BACK_LABEL)
             return conflict_page(request, exception, back_url=back_to_where_they_were(request), back_label=label)
         return _render(request, 400, message=exception.message)

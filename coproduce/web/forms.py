@@ -107,6 +107,12 @@ class GovukForm(forms.Form):
         return None
 
 
+class VersionedForm(GovukForm):
+    """Carries the version of the record the person started from, so that edits never overwrite."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
 class DateInput(forms.DateInput):
     """A browser date picker. Its value must be ISO 8601 whatever the language (en-GB would
     otherwise write 28/11/2026, which a date input shows as empty)."""

@@ -12,7 +12,7 @@ from django.contrib.sessions.backends.signed_cookies import SessionStore
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.test import Client, RequestFactory
-from django.urls import ResolverMatch, resolve, reverse
+from django.urls import resolve, reverse
 
 from coproduce.core.errors import ConflictError, DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput
@@ -60,9 +60,14 @@ def test_a_conflict_becomes_the_409_page_back_to_where_they_were() -> None:
 @pytest.mark.django_db
 def test_the_conflict_page_never_links_to_another_site_and_says_what_the_view_asks() -> None:
     request = _page_request(referer="https://evil.example/")
-    view = conflict_back_label("See the plan as it is now")(lambda request: None)
-    request.resolver_match = ResolverMatch(view, (), {}, namespaces=["web"])
-    response = _middleware().process_exception(request, ConflictError("Changed."))
+
+    @conflict_back_label("See the plan as it is now")
+    def view(request: HttpRequest) -> None:
+        raise ConflictError("Changed.")
+
+    with pytest.raises(ConflictError) as raised:
+        view(request)
+    response = _middleware().process_exception(request, raised.value)
     assert response is not None
     body = response.content.decode()
     assert 'href="/me/plan/"' in body

@@ -31,16 +31,15 @@ from coproduce.programmes.funding import (
 from coproduce.programmes.models import Programme
 from coproduce.web.access import require_roles
 from coproduce.web.errors import conflict_back_label
-from coproduce.web.forms import DateInput, GovukForm, submitting
-from coproduce.web.partnership.forms import VersionedForm
-from coproduce.web.partnership.target_views import (
+from coproduce.web.forms import DateInput, GovukForm, VersionedForm, submitting
+from coproduce.web.programme_choice import current_programme
+from coproduce.web.target_pages import (
     TargetRoutes,
     target_agree_page,
     target_change_page,
     target_propose_page,
     targets_page,
 )
-from coproduce.web.programme_choice import current_programme
 
 FUNDER_ROUTES = TargetRoutes(
     home="web:funder_targets",

@@ -34,14 +34,14 @@ from coproduce.plans.services.contacts import record_contact, restrict_contact, 
 from coproduce.programmes.selectors import keyworkers_in
 from coproduce.programmes.standing import standing_of
 from coproduce.web.access import require_roles, visible_participant_or_404
-from coproduce.web.forms import GovukForm, Submission, submitting
-from coproduce.web.keyworker.contact_forms import (
+from coproduce.web.contact_forms import (
     AppointmentForm,
     ContactForm,
     CoverForm,
     RestrictContactForm,
     VersionForm,
 )
+from coproduce.web.forms import GovukForm, Submission, submitting
 from coproduce.web.pagination import paginate
 
 CONTACTS_PER_PAGE = 25

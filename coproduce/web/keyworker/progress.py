@@ -20,8 +20,8 @@ from coproduce.programmes.standing import standing_of
 from coproduce.web.access import require_roles, visible_participant_or_404
 from coproduce.web.forms import submitting
 from coproduce.web.pagination import paginate
-from coproduce.web.participant.progress import ENTRIES_PER_PAGE, job_search_pdf, progress_context
-from coproduce.web.participant.progress_forms import SCALE_HINT, JobSearchEntryForm, ProgressCheckForm
+from coproduce.web.progress_forms import SCALE_HINT, JobSearchEntryForm, ProgressCheckForm
+from coproduce.web.progress_pages import ENTRIES_PER_PAGE, job_search_pdf, progress_context
 
 CASEWORK = (Role.KEYWORKER, Role.PARTNERSHIP_MANAGER)
 

@@ -9,7 +9,6 @@ sharing), as `consent_withdraw` does. Every rule is in coproduce/referrals/servi
 """
 
 import datetime
-from typing import Any
 
 import rules
 from django.contrib import messages
@@ -22,29 +21,22 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
-from coproduce.core.errors import DomainError
 from coproduce.directory.models import Service
 from coproduce.directory.selectors import search_services, visible_service, visible_service_if_any
-from coproduce.participants.models import AvailabilitySlot, Consent, Participant
+from coproduce.participants.models import Consent, Participant
 from coproduce.participants.selectors import consents_visible_to
-from coproduce.participants.services import record_participant_view, set_availability
-from coproduce.plans.models import Goal
-from coproduce.plans.selectors.plan import goals_visible_to
+from coproduce.participants.services import record_participant_view
 from coproduce.programmes.standing import standing_of
 from coproduce.referrals.models import Referral, SharedField
 from coproduce.referrals.selectors import (
-    THREAD_LENGTH,
     may_use_referral_thread,
     organisations_holding_data,
-    referral_messages_for,
     referrals_of,
     visible_referral,
 )
 from coproduce.referrals.services import (
     agree_to_referral,
-    post_referral_message,
     propose_referral,
-    record_referral_thread_read,
     record_signposting,
     send_referral,
     withdraw_referral,
@@ -56,7 +48,6 @@ from coproduce.web.errors import conflict_back_label
 from coproduce.web.forms import submitting
 from coproduce.web.referral_forms import (
     AgreeToReferralForm,
-    AvailabilityForm,
     ProposeReferralForm,
     ReferralMessageForm,
     SignpostingForm,
@@ -64,46 +55,20 @@ from coproduce.web.referral_forms import (
     VersionForm,
     WithdrawReferralForm,
 )
+from coproduce.web.referral_pages import (
+    availability_page,
+    goal_choices,
+    goal_from,
+    post_message,
+    referable_services,
+    thread_context,
+)
 
 CASEWORK = (Role.KEYWORKER, Role.PARTNERSHIP_MANAGER)
 SUGGESTIONS_SHOWN = 10
 
 
 # --- Shared by the keyworker's and the participant's pages ----------------------------------
-
-
-def thread_context(
-    request: HttpRequest, referral: Referral, *, action_url: str, form: ReferralMessageForm | None = None
-) -> dict[str, Any]:
-    """The messages on a referral for its page, audited as read; nothing if this person may not use the thread."""
-    if not may_use_referral_thread(request.user, referral):
-        return {"show_thread": False}
-    thread = referral_messages_for(request.user, referral)
-    record_referral_thread_read(actor=request.user, referral=referral, messages=thread)
-    sending = referral.sent_by.staff_member.organisation  # type: ignore[union-attr]
-    return {
-        "show_thread": True,
-        "thread": thread,
-        "thread_is_cut": len(thread) == THREAD_LENGTH,
-        "thread_organisations": f"{sending.name} and {referral.organisation.name}"  # type: ignore[union-attr]
-        if sending.pk != referral.organisation_id
-        else sending.name,
-        "message_form": form or ReferralMessageForm(),
-        "message_action": action_url,
-    }
-
-
-def post_message(request: HttpRequest, referral: Referral, *, page: Any, back_url: str) -> HttpResponse:
-    """Post a message on a referral's thread; on a mistake show the referral's page again with the error."""
-    form = ReferralMessageForm(request.POST)
-    if form.is_valid():
-        with submitting(form) as submission:
-            post_referral_message(actor=request.user, referral_id=referral.pk, text=form.cleaned_data["text"])
-        if submission.failed:
-            return page(request, referral, message_form=form, status=submission.status)
-        messages.success(request, "Message sent.")
-        return redirect(f"{back_url}#messages")
-    return page(request, referral, message_form=form, status=400)
 
 
 def referral_or_404(request: HttpRequest, pk: int) -> Referral:
@@ -121,21 +86,6 @@ def referrals_page_of(request: HttpRequest, referral: Referral) -> str:
     return reverse("web:participant_referrals", args=[referral.participant_id])
 
 
-def goal_choices(request: HttpRequest, participant: Participant) -> list[tuple[int, str]]:
-    goals = goals_visible_to(request.user).filter(participant=participant, status=Goal.Status.OPEN)
-    return [(goal.pk, goal.title) for goal in goals.order_by("created_at", "pk")]
-
-
-def referable_services(participant: Participant) -> list[tuple[str, str]]:
-    """Services of the participant's area that take referrals from a partner agency in the programme."""
-    services = (
-        search_services(partnership_id=participant.partnership_id)
-        .prefetch_related(None)
-        .filter(takes_referrals=True, organization__member__isnull=False)
-    )
-    return [(str(service.pk), f"{service.name} ({service.organization.name})") for service in services]  # type: ignore[union-attr]
-
-
 def directory_services(participant: Participant) -> list[tuple[str, str]]:
     """Every service of the participant's area in the directory, to signpost to."""
     services = search_services(partnership_id=participant.partnership_id).prefetch_related(None)
@@ -149,15 +99,6 @@ def service_from(raw: str) -> Service | None:
     if not raw:
         return None
     return visible_service_if_any(raw)
-
-
-def goal_from(request: HttpRequest, participant: Participant, goal_id: int | None) -> Goal | None:
-    if goal_id is None:
-        return None
-    goal = goals_visible_to(request.user).filter(pk=goal_id, participant=participant).first()
-    if goal is None:
-        raise DomainError("Choose one of their goals.", field="goal")
-    return goal
 
 
 def what_each_field_contains(participant: Participant, *, today: datetime.date) -> dict[str, str]:
@@ -547,33 +488,3 @@ def participant_availability(request: HttpRequest, pk: int) -> HttpResponse:
     if not rules.has_perm("participants.change_participant", user, participant):
         raise PermissionDenied("Only their keyworker can change this.")
     return availability_page(request, participant, own=False)
-
-
-def availability_page(request: HttpRequest, participant: Participant, *, own: bool) -> HttpResponse:
-    """The form for when someone can take part, for the participant or their keyworker."""
-    user = request.user
-    back = reverse("web:my_page") if own else reverse("web:participant_referrals", args=[participant.pk])
-    status = 200
-    if request.method == "POST":
-        form = AvailabilityForm(request.POST)
-        if form.is_valid():
-            with submitting(form) as submission:
-                set_availability(actor=user, participant_id=participant.pk, slots=form.slots())
-            status = submission.status
-            if submission.ok:
-                messages.success(request, "Saved. Suggested services take these times into account.")
-                return redirect(back)
-        else:
-            status = 400
-    else:
-        slots: list[AvailabilitySlot] = list(participant.availability.all())
-        form = AvailabilityForm(initial=AvailabilityForm.initial_for(slots))
-        record_participant_view(actor=user, participant=participant)
-    context: dict[str, Any] = {
-        "page_title": "When can you take part?" if own else f"When {participant.full_name} can take part",
-        "form": form,
-        "participant": participant,
-        "own": own,
-        "back": back,
-    }
-    return render(request, "web/keyworker/referral_availability.html", context, status=status)

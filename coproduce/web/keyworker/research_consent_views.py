@@ -24,7 +24,7 @@ from coproduce.research.services.consent import (
 from coproduce.web.access import require_roles, visible_participant_or_404
 from coproduce.web.errors import conflict_back_label
 from coproduce.web.forms import submitting
-from coproduce.web.research.interview_forms import ResearchConsentForm, StopTakingPartForm
+from coproduce.web.research_consent_forms import ResearchConsentForm, StopTakingPartForm
 
 
 def _participant_and_scope(request: HttpRequest, pk: int) -> tuple[Participant, ResearchConsent | None]:

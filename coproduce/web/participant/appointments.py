@@ -14,8 +14,8 @@ from coproduce.plans.selectors.contacts import appointments_visible_to
 from coproduce.plans.services.appointments import ask_to_rearrange
 from coproduce.programmes.standing import standing_of
 from coproduce.web.access import require_roles
+from coproduce.web.contact_forms import RearrangeForm
 from coproduce.web.forms import submitting
-from coproduce.web.keyworker.contact_forms import RearrangeForm
 
 PAST_SHOWN = 20
 

@@ -23,6 +23,7 @@ from coproduce.subject_access.package import file_name
 from coproduce.subject_access.selectors import copy_summary, own_requests
 from coproduce.subject_access.services import COPY_KEPT_DAYS, CopyNotReady, ask_for_own_copy, copy_for_download
 from coproduce.web.access import require_roles
+from coproduce.web.downloads import zip_response
 from coproduce.web.forms import submitting
 
 # Copies the partnership sent them (requests made to staff), newest first: at most this many listed.
@@ -71,10 +72,3 @@ def my_data_download(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error.message)
         return redirect("web:my_data")
     return zip_response(bytes(copy.content), file_name(subject_access_request.participant.reference, copy.made_at))
-
-
-def zip_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response

@@ -9,53 +9,29 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coproduce.accounts.roles import Role
-from coproduce.audit.context import audited_as_export
 from coproduce.participants.models import Participant
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.participants.services import record_participant_view
-from coproduce.plans.charts import progress_charts
 from coproduce.plans.models import ProgressArea
 from coproduce.plans.selectors.job_search import job_search_log_for
-from coproduce.plans.selectors.progress import progress_checks_for, progress_draft_for, progress_series
+from coproduce.plans.selectors.progress import progress_draft_for
 from coproduce.plans.selectors.record import record_about
-from coproduce.plans.services.job_search import add_job_search_entry, record_job_search_export
+from coproduce.plans.services.job_search import add_job_search_entry
 from coproduce.plans.services.progress import finish_progress_check, save_progress_answer
 from coproduce.programmes.standing import standing_of
 from coproduce.web.access import require_roles
 from coproduce.web.forms import submitting
 from coproduce.web.pagination import paginate
-from coproduce.web.participant.progress_forms import (
+from coproduce.web.progress_forms import (
     QUESTIONS,
     SCALE_HINT,
     JobSearchEntryForm,
     ProgressAnswerForm,
 )
-from coproduce.web.pdf import pdf_response, render_pdf
-
-ENTRIES_PER_PAGE = 50
-
-
-def progress_context(user: Any, participant: Participant, *, theirs: str, keyworkers: str) -> dict[str, Any]:
-    checks = list(progress_checks_for(user, participant.pk))
-    charts = progress_charts(progress_series(checks), participant_label=theirs, keyworker_label=keyworkers)
-    return {"charts": charts, "check_count": len(checks), "theirs": theirs, "keyworkers": keyworkers}
-
-
-@audited_as_export
-def job_search_pdf(request: HttpRequest, participant: Participant) -> HttpResponse:
-    """The whole log as a PDF to show at Jobcentre Plus; the export is audited."""
-    entries = list(job_search_log_for(request.user, participant.pk))
-    content = render_pdf(
-        "web/job_search_log.pdf.html",
-        {"participant": participant, "entries": entries, "printed_on": timezone.localdate()},
-        language=participant.language,
-    )
-    record_job_search_export(actor=request.user, participant=participant)
-    return pdf_response(content, f"job-search-log-{participant.reference}.pdf")
+from coproduce.web.progress_pages import ENTRIES_PER_PAGE, job_search_pdf, progress_context
 
 
 def _me(request: HttpRequest) -> Participant:

@@ -29,13 +29,13 @@ from coproduce.referrals.suggestions import suggest_services
 from coproduce.web.access import require_roles
 from coproduce.web.errors import conflict_back_label
 from coproduce.web.forms import submitting
-from coproduce.web.keyworker.referral_views import (
+from coproduce.web.referral_forms import ProposeReferralForm, RateServiceForm
+from coproduce.web.referral_pages import (
     availability_page,
     goal_choices,
     goal_from,
     referable_services,
 )
-from coproduce.web.referral_forms import ProposeReferralForm, RateServiceForm
 
 SUGGESTIONS_SHOWN = 10
 

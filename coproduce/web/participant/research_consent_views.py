@@ -22,7 +22,7 @@ from coproduce.research.services.consent import (
 )
 from coproduce.web.access import require_roles
 from coproduce.web.forms import submitting
-from coproduce.web.research.interview_forms import ResearchConsentForm
+from coproduce.web.research_consent_forms import ResearchConsentForm
 
 
 def _own(request: HttpRequest) -> tuple[Participant, ResearchConsent | None]:

@@ -16,7 +16,7 @@ from coproduce.research.selectors import open_invitations_for
 from coproduce.research.services.surveys import answer_survey
 from coproduce.web.access import require_roles
 from coproduce.web.forms import submitting
-from coproduce.web.research.survey_forms import AnswerForm
+from coproduce.web.participant.survey_forms import AnswerForm
 
 
 def waiting_invitations(request: HttpRequest) -> QuerySet[SurveyInvitation]:

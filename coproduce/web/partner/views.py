@@ -43,7 +43,6 @@ from coproduce.referrals.services import (
 from coproduce.web.access import require_roles
 from coproduce.web.errors import conflict_back_label
 from coproduce.web.forms import GovukForm, submitting
-from coproduce.web.keyworker.referral_views import post_message, thread_context
 from coproduce.web.pagination import Pages
 from coproduce.web.partner.deletion_views import deletions_for_inbox
 from coproduce.web.referral_forms import (
@@ -55,6 +54,7 @@ from coproduce.web.referral_forms import (
     StartReferralForm,
     VersionForm,
 )
+from coproduce.web.referral_pages import post_message, thread_context
 
 INBOX_PER_PAGE = 25
 

@@ -5,8 +5,6 @@ the area, and erasure requests: record one from the person's record, then decide
 or keep for now for a lawful reason until a date). Every page showing a person's name is audited.
 """
 
-from typing import Any
-
 import rules
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,7 +15,6 @@ from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
 from coproduce.participants.models import Participant
-from coproduce.participants.permissions import manages_their_area
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.participants.services import record_participant_list_view, record_participant_view
 from coproduce.referrals.models import SharedField
@@ -39,20 +36,6 @@ from coproduce.web.partnership.common import managed_partnership
 from coproduce.web.partnership.retention_forms import EraseNowForm, ErasureRequestForm, KeepForNowForm
 
 REQUESTS_PER_PAGE = 25
-
-
-def erasure_on_record(user: Any, participant: Participant) -> dict[str, Any]:
-    """What a person's record page shows about erasure, for staff who may see the record. One query.
-
-    An open request (waiting for a decision, or kept for now with its reason and end date), that
-    the record was anonymised, and whether this person may record a request.
-    """
-    return {
-        "anonymised_at": participant.anonymised_at,
-        "request": open_erasure_request(participant) if participant.anonymised_at is None else None,
-        "can_record": rules.has_perm("retention.record_erasure_request", user, participant),
-        "can_see_request": manages_their_area(user, participant),
-    }
 
 
 @require_roles(Role.PARTNERSHIP_MANAGER)

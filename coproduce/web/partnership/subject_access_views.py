@@ -44,12 +44,11 @@ from coproduce.subject_access.services import (
     release_copy,
 )
 from coproduce.web.access import require_roles, visible_participant_or_404
+from coproduce.web.downloads import zip_response
 from coproduce.web.errors import conflict_back_label
-from coproduce.web.forms import DateInput, GovukForm, submitting
+from coproduce.web.forms import DateInput, GovukForm, VersionedForm, submitting
 from coproduce.web.pagination import paginate
-from coproduce.web.participant.my_data import zip_response
 from coproduce.web.partnership.common import managed_partnership
-from coproduce.web.partnership.forms import VersionedForm
 
 REQUESTS_PER_PAGE = 50
 Model = SubjectAccessRequest
