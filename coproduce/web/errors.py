@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from coproduce.core.errors import ConflictError, DomainError, NotAllowed, NotFound
+from coproduce.core.validation import InvalidInput
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +78,7 @@ CONFLICT_TEMPLATE = "web/errors/conflict.html"
 CONFLICT_TITLE = "Someone else changed this first"
 CONFLICT_BACK_LABEL = "Back"
 BACK_LABEL_ATTRIBUTE = "conflict_back_label"
+JSON_ATTRIBUTE = "domain_errors_as_json"
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., Any])
 
@@ -94,6 +96,32 @@ def conflict_back_label(label: StrOrPromise) -> Callable[[ViewFunc], ViewFunc]:
         return cast(ViewFunc, labelled)
 
     return decorate
+
+
+def answers_json(view: ViewFunc) -> ViewFunc:
+    """For a page's JSON endpoint (the phone's offline sync): a refusal that escapes it is answered
+    as `{"status": kind, "message": ...}` with its status, not as an HTML page."""
+
+    @functools.wraps(view)
+    def in_json(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        setattr(request, JSON_ATTRIBUTE, True)
+        return view(request, *args, **kwargs)
+
+    return cast(ViewFunc, in_json)
+
+
+def json_problem(status: int, kind: str, message: str, **extra: Any) -> JsonResponse:
+    return JsonResponse({"status": kind, "message": message, **extra}, status=status)
+
+
+def _as_json(error: DomainError) -> JsonResponse:
+    if isinstance(error, InvalidInput):
+        return json_problem(400, "invalid", error.message, errors=error.errors)
+    if isinstance(error, NotFound):
+        return json_problem(404, "not_found", error.message)
+    if isinstance(error, NotAllowed):
+        return json_problem(403, "not_allowed", error.message)
+    return json_problem(error.status_code, "refused", error.message)
 
 
 def back_to_where_they_were(request: HttpRequest) -> str:
@@ -131,6 +159,8 @@ class DomainErrorMiddleware:
         match = request.resolver_match
         if not isinstance(exception, DomainError) or match is None or "web" not in match.namespaces:
             return None
+        if getattr(request, JSON_ATTRIBUTE, False):
+            return _as_json(exception)
         if isinstance(exception, NotFound):
             raise Http404(exception.message) from exception
         if isinstance(exception, NotAllowed):

@@ -1,6 +1,7 @@
 """A service's refusal that escapes a page becomes its page in one place (DomainErrorMiddleware),
 and the form-submit helper shows the person's own mistakes on the form instead."""
 
+import json
 from collections.abc import Callable
 
 import pytest
@@ -16,7 +17,7 @@ from django.urls import resolve, reverse
 
 from coproduce.core.errors import ConflictError, DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput
-from coproduce.web.errors import DomainErrorMiddleware, conflict_back_label
+from coproduce.web.errors import DomainErrorMiddleware, answers_json, conflict_back_label
 from coproduce.web.forms import GovukForm, submitting
 from tests.personas import Personas
 from tests.plans.factories import GoalFactory, StepFactory
@@ -170,3 +171,29 @@ def test_submitting_without_a_form_says_it_in_a_message() -> None:
         raise DomainError("Nothing to send.")
     assert submission.failed
     assert [str(message) for message in get_messages(request)] == ["Nothing to send."]
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "kind"),
+    [
+        (NotFound("No such step."), 404, "not_found"),
+        (NotAllowed("Not yours."), 403, "not_allowed"),
+        (InvalidInput({"score": ["Choose a score."]}), 400, "invalid"),
+        (ConflictError("Changed."), 409, "refused"),
+        (DomainError("Not now."), 400, "refused"),
+    ],
+)
+def test_a_json_endpoint_of_the_pages_gets_its_refusals_in_json(error: DomainError, status: int, kind: str) -> None:
+    request = _page_request("/visits/sync/")
+
+    @answers_json
+    def sync(request: HttpRequest) -> None:
+        raise error
+
+    with pytest.raises(DomainError) as raised:
+        sync(request)
+    response = _middleware().process_exception(request, raised.value)
+    assert response is not None
+    assert response.status_code == status
+    assert json.loads(response.content)["status"] == kind
+    assert json.loads(response.content)["message"] == error.message
