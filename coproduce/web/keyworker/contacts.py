@@ -24,7 +24,6 @@ from coproduce.participants.services import end_cover, record_participant_view, 
 from coproduce.plans.models import Appointment, Contact
 from coproduce.plans.selectors.contacts import appointments_visible_to, contacts_visible_to
 from coproduce.plans.services.appointments import (
-    TimeNeedsConfirming,
     book_appointment,
     cancel_appointment,
     mark_appointment_happened,
@@ -41,18 +40,11 @@ from coproduce.web.contact_forms import (
     RestrictContactForm,
     VersionForm,
 )
-from coproduce.web.forms import GovukForm, Submission, submitting
+from coproduce.web.forms import submitting
 from coproduce.web.pagination import paginate
 
 CONTACTS_PER_PAGE = 25
 CASEWORKERS = (Role.KEYWORKER, Role.PARTNERSHIP_MANAGER)
-
-
-def _offer_to_confirm_time(form: GovukForm, submission: Submission) -> int:
-    """A time that may not suit the family shows the confirm box; returns the status to answer with."""
-    if isinstance(submission.error, TimeNeedsConfirming) and isinstance(form, AppointmentForm):
-        form.ask_to_confirm_time()
-    return submission.status
 
 
 def _require(permission: str, request: HttpRequest, participant: Participant) -> None:
@@ -186,7 +178,7 @@ def appointment_add(request: HttpRequest, pk: int) -> HttpResponse:
                     confirm_time=form.cleaned_data["confirm_time"],
                     **form.details(),
                 )
-            status = _offer_to_confirm_time(form, submission)
+            status = submission.status
             if submission.ok:
                 messages.success(request, "Appointment booked.")
                 return redirect("web:participant_detail", pk=participant.pk)
@@ -249,7 +241,7 @@ def appointment_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     **common,
                 )
                 message = "Appointment saved."
-        status = _offer_to_confirm_time(target, submission)
+        status = submission.status
         if submission.ok:
             if message:
                 messages.success(request, message)
