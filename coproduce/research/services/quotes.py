@@ -24,6 +24,7 @@ from coproduce.research.models import CodedSegment, Interview, Quote, Transcript
 from coproduce.research.selectors import interviewee_participant_id, quotes_visible_to, segments_visible_to
 
 NOTE_MAX = 2000
+NOT_AGREED = "The interviewee did not agree to be quoted."
 
 
 def attribution_for(transcript: Transcript) -> str:
@@ -81,7 +82,7 @@ def select_quote(
     if not (segment.start <= start < end <= segment.end):
         raise InvalidInput({"passage": ["Choose words from within the coded passage."]})
     if not agreed_to_quotation(transcript):
-        raise NotAllowed("The interviewee did not agree to be quoted.")
+        raise NotAllowed(NOT_AGREED)
     note = note.strip()
     if len(note) > NOTE_MAX:
         raise InvalidInput({"note": [f"Keep the note under {NOTE_MAX} characters."]})

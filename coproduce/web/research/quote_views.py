@@ -30,6 +30,7 @@ from coproduce.research.selectors import (
     waves_visible_to,
 )
 from coproduce.research.services.quotes import (
+    NOT_AGREED,
     NOTE_MAX,
     TRANSCRIPT_RELATIONS,
     QuoteFilters,
@@ -178,10 +179,14 @@ def research_quote_add(request: HttpRequest, pk: int) -> HttpResponse:
     transcript = segment.transcript
     # A bare "Quote this" POST has no fields at all, and is still a submission.
     form = QuoteForm(request.POST if request.method == "POST" else None, initial={"passage": segment.text})
+    can_quote = agreed_to_quotation(transcript)
     status = 200
     if request.method == "POST":
         status = 400
-        if form.is_valid():
+        if not can_quote:
+            # Said on the form, as the page already says it: the service would refuse it (403).
+            form.add_error(None, NOT_AGREED)
+        elif form.is_valid():
             start, end = _passage_offsets(segment, form.cleaned_data["passage"], form)
             if not form.errors:
                 with submitting(form) as submission:
@@ -208,7 +213,7 @@ def research_quote_add(request: HttpRequest, pk: int) -> HttpResponse:
         "segment": segment,
         "transcript": transcript,
         "attribution": attribution_for(transcript),
-        "can_quote": agreed_to_quotation(transcript),
+        "can_quote": can_quote,
     }
     return render(request, "web/research/quotes/add.html", context, status=status)
 
