@@ -1,8 +1,10 @@
 """A service's refusal that escapes a page becomes its page in one place (DomainErrorMiddleware),
 and the form-submit helper shows the person's own mistakes on the form instead."""
 
+import ast
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from django import forms
@@ -15,6 +17,7 @@ from django.http import Http404, HttpRequest
 from django.test import Client, RequestFactory
 from django.urls import resolve, reverse
 
+import coproduce.web
 from coproduce.core.errors import ConflictError, DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput
 from coproduce.web.errors import DomainErrorMiddleware, answers_json, conflict_back_label
@@ -197,3 +200,19 @@ def test_a_json_endpoint_of_the_pages_gets_its_refusals_in_json(error: DomainErr
     assert response.status_code == status
     assert json.loads(response.content)["status"] == kind
     assert json.loads(response.content)["message"] == error.message
+
+
+REFUSALS = {"NotFound", "NotAllowed", "ConflictError"}
+
+
+def test_no_view_catches_a_refusal_itself() -> None:
+    """Only the form-submit helper names them (to let them through): the middleware turns them into pages."""
+    web = Path(coproduce.web.__file__).parent
+    catching = []
+    for path in sorted(web.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ExceptHandler) and node.type is not None:
+                names = {part.id for part in ast.walk(node.type) if isinstance(part, ast.Name)}
+                if names & REFUSALS and path.name != "forms.py":
+                    catching.append(f"{path.relative_to(web)}:{node.lineno}")
+    assert catching == []
