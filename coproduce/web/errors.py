@@ -132,7 +132,7 @@ def back_to_where_they_were(request: HttpRequest) -> str:
     return request.get_full_path()
 
 
-def conflict_page(request: HttpRequest, error: DomainError, *, back_url: str, back_label: str) -> HttpResponse:
+def conflict_page(request: HttpRequest, error: DomainError, *, back_url: str, back_label: StrOrPromise) -> HttpResponse:
     """Someone else changed the record first: say so, change nothing, offer the fresh record."""
     context = {"page_title": CONFLICT_TITLE, "message": error.message, "back_url": back_url, "back_label": back_label}
     return render(request, CONFLICT_TEMPLATE, context, status=409)
