@@ -216,3 +216,16 @@ def test_no_view_catches_a_refusal_itself() -> None:
                 if names & REFUSALS and path.name != "forms.py":
                     catching.append(f"{path.relative_to(web)}:{node.lineno}")
     assert catching == []
+
+
+class _GoalForm(GovukForm):
+    goal = forms.IntegerField()
+
+
+def test_a_service_naming_a_record_by_its_id_puts_the_error_on_the_forms_field() -> None:
+    form = _GoalForm({"goal": "3"})
+    with submitting(form):
+        raise InvalidInput({"goal_id": ["Choose one of their own goals."]})
+    with submitting(form):
+        raise DomainError("Choose one of their goals.", field="goal_id")
+    assert form.errors == {"goal": ["Choose one of their own goals.", "Choose one of their goals."]}
