@@ -84,6 +84,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A service's NotFound, NotAllowed, ConflictError or other refusal that escapes a page view
+    # becomes the 404, 403, 409 or 400 page, in this one place (the API has its own handlers).
+    "coproduce.web.errors.DomainErrorMiddleware",
     # Axes must come last so it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]

@@ -153,18 +153,23 @@ def search_services(
 
 def visible_service(service_id: uuid.UUID | str) -> Service:
     """One active service with its details, for anyone; NotFound otherwise."""
+    service = visible_service_if_any(service_id)
+    if service is None:
+        raise NotFound("No such service.")
+    return service
+
+
+def visible_service_if_any(service_id: uuid.UUID | str) -> Service | None:
+    """One active service with its details, or None (for a choice that may be stale or made up)."""
     try:
         service_uuid = service_id if isinstance(service_id, uuid.UUID) else uuid.UUID(str(service_id))
-    except ValueError as error:
-        raise NotFound("No such service.") from error
-    service = (
+    except ValueError:
+        return None
+    return (
         with_listing_details(Service.objects.filter(pk=service_uuid, status=Service.Status.ACTIVE))
         .prefetch_related("phones", "contacts", "service_areas")
         .first()
     )
-    if service is None:
-        raise NotFound("No such service.")
-    return service
 
 
 def organisations_editable_by(actor: ActingUser) -> QuerySet[DirectoryOrganisation]:

@@ -4,7 +4,17 @@ import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Aggregate, CharField, Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Aggregate,
+    BooleanField,
+    CharField,
+    Count,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.utils import timezone
 
 from coproduce.accounts.acting import ActingUser
@@ -107,6 +117,18 @@ def not_seen_since(today: datetime.date | None = None) -> datetime.date:
     """The day before which a last contact counts as "not seen lately" (default four weeks)."""
     today = today or timezone.localdate()
     return today - datetime.timedelta(days=settings.COPRODUCE_NOT_SEEN_DAYS)
+
+
+def not_seen_lately(today: datetime.date | None = None) -> Q:
+    """The one rule for "not seen lately": active, and no contact since `not_seen_since` (or none
+    ever). On a queryset that has `with_last_contact`."""
+    last = Q(last_contact_on__lt=not_seen_since(today)) | Q(last_contact_on__isnull=True)
+    return Q(status=Participant.Status.ACTIVE) & last
+
+
+def with_not_seen_lately(participants: QuerySet[Participant]) -> QuerySet[Participant]:
+    """Annotate `not_seen_lately` (see `not_seen_lately`), for pages that flag each row."""
+    return participants.annotate(not_seen_lately=ExpressionWrapper(not_seen_lately(), output_field=BooleanField()))
 
 
 class _JoinedYears(Aggregate):

@@ -152,7 +152,8 @@ def agree_target(*, actor: ActingUser, target_id: int, expected_version: int) ->
             raise DomainError("This target is already agreed.")
         proposer_side = "funder" if funder_users([target.proposed_by_id]) else "partnership"
         if target_side(actor) == proposer_side:
-            raise NotAllowed(
+            # A rule of the record the person can act on (ask the other side), not a refusal of access.
+            raise DomainError(
                 "A target is agreed by the other side: the funder agrees what the partnership proposed, "
                 "and the partnership agrees what the funder proposed."
             )

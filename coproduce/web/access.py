@@ -45,12 +45,7 @@ def current_standing(request: HttpRequest) -> Standing:
 
 def visible_participant_or_404(request: HttpRequest, pk: int) -> "Participant":
     """The participant if this person may see them; the 404 page otherwise (the same either way)."""
-    from django.http import Http404
 
-    from coproduce.core.errors import NotFound
     from coproduce.participants.selectors import visible_participant
 
-    try:
-        return visible_participant(request.user, pk)
-    except NotFound as error:
-        raise Http404(error.message) from error
+    return visible_participant(request.user, pk)

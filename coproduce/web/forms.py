@@ -1,11 +1,16 @@
 """Form rendering in GOV.UK Frontend patterns, shared by every audience's pages."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.forms.renderers import TemplatesSetting
+from django.http import HttpRequest
 
-from coproduce.core.errors import DomainError
+from coproduce.core.errors import ConflictError, DomainError, NotAllowed, NotFound
 from coproduce.core.form_messages import name_the_fields
 from coproduce.core.validation import InvalidInput
 
@@ -85,11 +90,27 @@ class GovukForm(forms.Form):
         """Show a service's error on the form: per field where it names fields, else at the top."""
         if isinstance(error, InvalidInput):
             for field, messages in error.errors.items():
-                target = field if field in self.fields else None
+                target = self._field_named(field)
                 for message in messages:
                     self.add_error(target, message)
         else:
-            self.add_error(error.field if error.field in self.fields else None, error.message)
+            self.add_error(self._field_named(error.field), error.message)
+
+    def _field_named(self, name: str | None) -> str | None:
+        """The form's field for a name a service uses. A service takes a record by its id
+        (`goal_id`) where the form offers the record itself (`goal`): the same field."""
+        if name is None:
+            return None
+        for candidate in (name, name.removesuffix("_id")):
+            if candidate in self.fields:
+                return candidate
+        return None
+
+
+class VersionedForm(GovukForm):
+    """Carries the version of the record the person started from, so that edits never overwrite."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 class DateInput(forms.DateInput):
@@ -100,3 +121,58 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None, format: str | None = None) -> None:
         super().__init__(attrs, format=format or "%Y-%m-%d")
+
+
+@dataclass
+class Submission:
+    """How a service call made from a page went: `ok`, or the error now shown to the person."""
+
+    error: DomainError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def failed(self) -> bool:
+        return self.error is not None
+
+    @property
+    def message(self) -> str:
+        """The error's message, or nothing when it went through."""
+        return self.error.message if self.error is not None else ""
+
+    @property
+    def problems(self) -> list[str]:
+        """The messages to show, one per problem (for pages that list them rather than use a form)."""
+        if isinstance(self.error, InvalidInput):
+            return [message for messages_ in self.error.errors.values() for message in messages_]
+        return [self.error.message] if self.error is not None else []
+
+    @property
+    def status(self) -> int:
+        """200 when it went through, else the error's own status (400 for a mistake in the input)."""
+        return 200 if self.error is None else self.error.status_code
+
+
+@contextmanager
+def submitting(shown_on: GovukForm | HttpRequest | None = None) -> Iterator[Submission]:
+    """Run the service call in the block; a mistake the person can fix is shown, not raised.
+
+    InvalidInput, or any DomainError that is not a refusal, goes on the form (per field where it
+    names fields) or, given the request, into a message on the next page (given neither, the
+    page lists `submission.problems` itself); `submission.failed` then says so. NotFound,
+    NotAllowed and ConflictError are not the person's mistake: they escape to
+    coproduce.web.errors.DomainErrorMiddleware, which answers 404, 403 or 409.
+    """
+    submission = Submission()
+    try:
+        yield submission
+    except (NotFound, NotAllowed, ConflictError):
+        raise
+    except DomainError as error:
+        submission.error = error
+        if isinstance(shown_on, GovukForm):
+            shown_on.add_domain_error(error)
+        elif shown_on is not None:
+            messages.error(shown_on, error.message)

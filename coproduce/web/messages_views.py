@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from coproduce.accounts.roles import STAFF_ROLES, Role
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_participant_reads
-from coproduce.core.errors import ConflictError, DomainError
 from coproduce.notifications.selectors import (
     contact_preference_of,
     message_settings_of,
@@ -29,6 +28,7 @@ from coproduce.participants.selectors import participants_visible_to
 from coproduce.participants.services import record_participant_view
 from coproduce.programmes.standing import standing_of
 from coproduce.web.access import require_roles
+from coproduce.web.forms import submitting
 from coproduce.web.messages_forms import (
     ContactChoiceForm,
     MessageFilterForm,
@@ -65,7 +65,7 @@ def _contact_page(request: HttpRequest, participant: Participant, *, own: bool) 
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
+            with submitting(form) as submission:
                 set_contact_preference(
                     actor=request.user,
                     participant_id=participant.pk,
@@ -73,17 +73,12 @@ def _contact_page(request: HttpRequest, participant: Participant, *, own: bool) 
                     channel=form.cleaned_data["channel"],
                     topics=form.cleaned_data["topics"],
                 )
-            except ConflictError as error:
-                form.add_domain_error(error)
-                status = 409
-            except DomainError as error:
-                form.add_domain_error(error)
-            else:
+            if submission.ok:
                 flash.success(request, _("Your choice is saved.") if own else "Their choice is saved.")
                 if own:
                     return redirect("web:my_contact")
                 return redirect("web:participant_contact", participant.pk)
-        status = status if status == 409 else 400
+        status = 400
     else:
         record_participant_view(actor=request.user, participant=participant)
     context = {
@@ -146,16 +141,14 @@ def account_messages(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
+            with submitting(form) as submission:
                 set_staff_contact_preference(
                     actor=request.user,
                     expected_version=form.cleaned_data["version"],
                     channel=form.cleaned_data["channel"],
                     topics=form.cleaned_data["topics"],
                 )
-            except DomainError as error:
-                form.add_domain_error(error)
-            else:
+            if submission.ok:
                 flash.success(request, "Your choice is saved.")
                 return redirect("web:account_messages")
         status = 400
@@ -222,7 +215,7 @@ def partnership_message_settings(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
+            with submitting(form) as submission:
                 update_message_settings(
                     actor=request.user,
                     expected_version=form.cleaned_data["version"],
@@ -231,9 +224,7 @@ def partnership_message_settings(request: HttpRequest) -> HttpResponse:
                         for name in ("reminder_time", "morning_reminder_time", "quiet_hours")
                     },
                 )
-            except DomainError as error:
-                form.add_domain_error(error)
-            else:
+            if submission.ok:
                 flash.success(request, "The message times are saved.")
                 return redirect("web:partnership_message_settings")
         status = 400

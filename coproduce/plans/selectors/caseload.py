@@ -10,7 +10,12 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from coproduce.accounts.acting import ActingUser
 from coproduce.accounts.roles import Role
 from coproduce.participants.models import Participant
-from coproduce.participants.selectors import filter_participants, not_seen_since, participants_visible_to
+from coproduce.participants.selectors import (
+    filter_participants,
+    not_seen_lately,
+    participants_visible_to,
+    with_not_seen_lately,
+)
 from coproduce.plans.models import Contact
 from coproduce.programmes.models import StaffMember
 from coproduce.programmes.standing import standing_of
@@ -33,10 +38,7 @@ def caseload_for(
     participants = filter_participants(participants, search=search, status=status)
     participants = with_last_contact(participants)
     if not_seen_only:
-        cutoff = not_seen_since()
-        participants = participants.filter(status=Participant.Status.ACTIVE).filter(
-            Q(last_contact_on__lt=cutoff) | Q(last_contact_on__isnull=True)
-        )
+        participants = participants.filter(not_seen_lately())
     return participants.order_by("family_name", "given_name", "pk")
 
 
@@ -49,7 +51,6 @@ def caseload_counts(actor: ActingUser, matching: QuerySet[Participant] | None = 
     standing = standing_of(actor)
     if standing.staff_member is None or not standing.has(Role.KEYWORKER):
         return {"total": 0, "active": 0, "paused": 0, "closed": 0, "not_seen": 0, "matching": 0}
-    cutoff = not_seen_since()
     own = with_last_contact(participants_visible_to(actor).filter(keyworker_id=standing.staff_member.pk))
     active = Q(status=Participant.Status.ACTIVE)
     extra: dict[str, Any] = {}
@@ -61,7 +62,7 @@ def caseload_counts(actor: ActingUser, matching: QuerySet[Participant] | None = 
         active=Count("pk", filter=active),
         paused=Count("pk", filter=Q(status=Participant.Status.PAUSED)),
         closed=Count("pk", filter=Q(status=Participant.Status.CLOSED)),
-        not_seen=Count("pk", filter=active & (Q(last_contact_on__lt=cutoff) | Q(last_contact_on__isnull=True))),
+        not_seen=Count("pk", filter=not_seen_lately()),
     )
 
 
@@ -93,7 +94,7 @@ def area_participants(
         participants = participants.filter(keyworker_id__in=keyworkers.values("pk"))
     participants = with_last_contact(participants)
     if not_seen_only:
-        participants = participants.filter(status=Participant.Status.ACTIVE).filter(
-            Q(last_contact_on__lt=not_seen_since()) | Q(last_contact_on__isnull=True)
-        )
-    return participants.select_related("keyworker__user").order_by("family_name", "given_name", "pk")
+        participants = participants.filter(not_seen_lately())
+    return (
+        with_not_seen_lately(participants).select_related("keyworker__user").order_by("family_name", "given_name", "pk")
+    )

@@ -51,6 +51,13 @@ CODE_FIELDS = ("name", "definition", "theme_id", "parent_id", "colour")
 STILL_REDACTING = "This transcript is still being redacted: it can be coded once it is ready for coding."
 
 
+class StillRedacting(ConflictError):
+    """The transcript is not ready for coding yet: its offsets could still move (409)."""
+
+    def __init__(self) -> None:
+        super().__init__(STILL_REDACTING)
+
+
 # ---- who, and about whom ------------------------------------------------------------------------
 
 
@@ -61,7 +68,7 @@ def transcript_for_coding(actor: ActingUser, transcript_id: int, *, lock: bool =
     """A transcript the evaluator may see and that is ready for coding.
 
     Not visible (or not theirs to see: a withdrawn interviewee's) is NotFound; still being
-    redacted is a ConflictError (409), because its offsets could still move.
+    redacted is StillRedacting, a ConflictError (409), because its offsets could still move.
     """
     refuse_unless_evaluator(actor, NOT_CODER)
     transcripts = coding_transcripts(actor)
@@ -72,7 +79,7 @@ def transcript_for_coding(actor: ActingUser, transcript_id: int, *, lock: bool =
     if transcript is None:
         raise NotFound("No such transcript.")
     if transcript.status != Transcript.Status.READY:
-        raise ConflictError(STILL_REDACTING)
+        raise StillRedacting()
     return transcript
 
 

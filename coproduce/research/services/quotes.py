@@ -22,6 +22,7 @@ from coproduce.research.selectors import interviewee_participant_id, quotes_visi
 from coproduce.research.selectors.quotes import agreed_to_quotation, attribution_for
 
 NOTE_MAX = 2000
+NOT_AGREED = "The interviewee did not agree to be quoted."
 
 
 TRANSCRIPT_RELATIONS = (
@@ -58,7 +59,7 @@ def select_quote(
     if not (segment.start <= start < end <= segment.end):
         raise InvalidInput({"passage": ["Choose words from within the coded passage."]})
     if not agreed_to_quotation(transcript):
-        raise NotAllowed("The interviewee did not agree to be quoted.")
+        raise NotAllowed(NOT_AGREED)
     note = note.strip()
     if len(note) > NOTE_MAX:
         raise InvalidInput({"note": [f"Keep the note under {NOTE_MAX} characters."]})

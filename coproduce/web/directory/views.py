@@ -15,13 +15,11 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
-from coproduce.core.errors import ConflictError, DomainError, NotFound
 from coproduce.directory.coordinates import outside_uk
 from coproduce.directory.hsds import limits
 from coproduce.directory.hsds.exporter import export_directory
@@ -60,8 +58,9 @@ from coproduce.web.directory.forms import (
     ServiceDetailsForm,
     ServiceEditForm,
 )
+from coproduce.web.errors import conflict_back_label
+from coproduce.web.forms import submitting
 from coproduce.web.pagination import paginate
-from coproduce.web.partnership.common import conflict
 
 SERVICES_PER_PAGE = 20
 EDITORS = (Role.PARTNERSHIP_MANAGER, Role.PARTNER_WORKER, Role.KEYWORKER)
@@ -147,10 +146,7 @@ def directory_search(request: HttpRequest) -> HttpResponse:
 
 
 def service_detail(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
-    try:
-        service = visible_service(service_id)
-    except NotFound as error:
-        raise Http404(error.message) from error
+    service = visible_service(service_id)
     context = {
         "page_title": service.name,
         "row": _row(service, today=timezone.localdate()),
@@ -170,10 +166,7 @@ def _require_staff(request: HttpRequest) -> HttpResponse | None:
 
 
 def _editable_or_404(request: HttpRequest, service_id: uuid.UUID) -> Service:
-    try:
-        return editable_service(request.user, service_id)
-    except NotFound as error:
-        raise Http404(error.message) from error
+    return editable_service(request.user, service_id)
 
 
 def _organisation_or_404(request: HttpRequest, organisation_id: uuid.UUID) -> DirectoryOrganisation:
@@ -204,6 +197,7 @@ def _service_page(request: HttpRequest, template: str, context: dict[str, Any], 
     return render(request, f"web/directory/{template}", context, status=status)
 
 
+@conflict_back_label("See the service as it is now")
 def service_edit(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
     if (refusal := _require_staff(request)) is not None:
         return refusal
@@ -213,20 +207,14 @@ def service_edit(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
     initial["version"] = service.version
     form = ServiceEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with submitting(form) as submission:
             service = update_service(
                 actor=request.user,
                 service_id=service.pk,
                 expected_version=form.cleaned_data["version"],
                 **form.fields_for_service(),
             )
-        except ConflictError as error:
-            return conflict(request, error, back_url=request.path, back_label="See the service as it is now")
-        except NotFound as error:
-            raise Http404(error.message) from error
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
+        if submission.ok:
             messages.success(request, f"The details of {service.name} are saved.")
             return redirect("web:directory_your_services")
     context = {"page_title": f"Change {service.name}", "service": service, "form": form}
@@ -239,19 +227,16 @@ def service_add(request: HttpRequest, organisation_id: uuid.UUID) -> HttpRespons
     organisation = _organisation_or_404(request, organisation_id)
     form = ServiceDetailsForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with submitting(form) as submission:
             service = create_service(actor=request.user, organisation_id=organisation.pk, **form.fields_for_service())
-        except NotFound as error:
-            raise Http404(error.message) from error
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
+        if submission.ok:
             messages.success(request, f"{service.name} is in the directory. Add its opening times and address.")
             return redirect("web:directory_service_edit", service_id=service.pk)
     context = {"page_title": f"Add a service of {organisation.name}", "organisation": organisation, "form": form}
     return _service_page(request, "service_add.html", context, 400 if request.method == "POST" else 200)
 
 
+@conflict_back_label("See the opening times as they are now")
 def service_opening_times(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
     if (refusal := _require_staff(request)) is not None:
         return refusal
@@ -264,26 +249,21 @@ def service_opening_times(request: HttpRequest, service_id: uuid.UUID) -> HttpRe
         initial[f"closes_{number}"] = schedule.closes_at
     form = OpeningTimesForm(request.POST or None, initial=initial, rows=len(existing) + SPARE_TIME_ROWS)
     if request.method == "POST" and form.is_valid():
-        try:
+        with submitting(form) as submission:
             service = set_opening_times(
                 actor=request.user,
                 service_id=service.pk,
                 expected_version=form.cleaned_data["version"],
                 rows=form.opening_times(),
             )
-        except ConflictError as error:
-            return conflict(request, error, back_url=request.path, back_label="See the opening times as they are now")
-        except NotFound as error:
-            raise Http404(error.message) from error
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
+        if submission.ok:
             messages.success(request, f"The opening times of {service.name} are saved.")
             return redirect("web:directory_service_edit", service_id=service.pk)
     context = {"page_title": f"Opening times of {service.name}", "service": service, "form": form}
     return _service_page(request, "service_opening_times.html", context, 400 if request.method == "POST" else 200)
 
 
+@conflict_back_label("See the address as it is now")
 def service_address(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
     if (refusal := _require_staff(request)) is not None:
         return refusal
@@ -304,15 +284,9 @@ def service_address(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")
-        try:
+        with submitting(form) as submission:
             service = set_service_address(actor=request.user, service_id=service.pk, expected_version=version, **data)
-        except ConflictError as error:
-            return conflict(request, error, back_url=request.path, back_label="See the address as it is now")
-        except NotFound as error:
-            raise Http404(error.message) from error
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
+        if submission.ok:
             messages.success(request, f"The address of {service.name} is saved.")
             if outside_uk(data["latitude"], data["longitude"]):
                 # Kept as entered (a service may be abroad); a swapped pair or a lost minus sign is the usual slip.
@@ -326,6 +300,7 @@ def service_address(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse
     return _service_page(request, "service_address.html", context, 400 if request.method == "POST" else 200)
 
 
+@conflict_back_label("See the service as it is now")
 @require_POST
 def service_checked(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
     """ "Mark as checked today": the details on the page are right as they are."""
@@ -336,21 +311,12 @@ def service_checked(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse
         version = int(request.POST.get("version", ""))
     except ValueError:
         version = 0
-    try:
-        service = mark_service_checked(actor=request.user, service_id=service.pk, expected_version=version)
-    except ConflictError as error:
-        return conflict(
-            request,
-            error,
-            back_url=reverse("web:directory_service_edit", args=[service.pk]),
-            back_label="See the service as it is now",
-        )
-    except NotFound as error:
-        raise Http404(error.message) from error
+    service = mark_service_checked(actor=request.user, service_id=service.pk, expected_version=version)
     messages.success(request, f"{service.name} is marked as checked today.")
     return redirect("web:directory_your_services")
 
 
+@conflict_back_label("See the entry as it is now")
 def organisation_edit(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
     if (refusal := _require_staff(request)) is not None:
         return refusal
@@ -361,20 +327,14 @@ def organisation_edit(request: HttpRequest, organisation_id: uuid.UUID) -> HttpR
     }
     form = OrganisationEntryForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with submitting(form) as submission:
             organisation = update_directory_organisation(
                 actor=request.user,
                 organisation_id=organisation.pk,
                 expected_version=form.cleaned_data["version"],
                 **form.changes(),
             )
-        except ConflictError as error:
-            return conflict(request, error, back_url=request.path, back_label="See the entry as it is now")
-        except NotFound as error:
-            raise Http404(error.message) from error
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
+        if submission.ok:
             messages.success(request, f"The directory entry of {organisation.name} is saved.")
             return redirect("web:directory_your_services")
     context = {"page_title": f"Change the entry of {organisation.name}", "organisation": organisation, "form": form}
@@ -418,16 +378,17 @@ def directory_import(request: HttpRequest) -> HttpResponse:
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        try:
-            if upload.size > limits.MAX_IMPORT_BYTES:
-                raise ImportRefused([limits.TOO_BIG])
-            result = import_file(upload.name, upload.read(), actor=request.user)
-        except ImportRefused as error:
-            problems = error.problems
-            form.add_error("file", _("The file was not imported: nothing was changed. The problems are listed below."))
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
+        with submitting(form) as submission:
+            try:
+                if upload.size > limits.MAX_IMPORT_BYTES:
+                    raise ImportRefused([limits.TOO_BIG])
+                result = import_file(upload.name, upload.read(), actor=request.user)
+            except ImportRefused as error:
+                problems = error.problems
+                form.add_error(
+                    "file", _("The file was not imported: nothing was changed. The problems are listed below.")
+                )
+        if submission.ok and not problems:
             _say_what_was_imported(request, result)
             return redirect("web:directory_import")
     context = {"page_title": _("Import services"), "form": form, "problems": problems}

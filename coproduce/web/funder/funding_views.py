@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from coproduce.accounts.acting import ActingUser
 from coproduce.accounts.roles import Role
-from coproduce.core.errors import ConflictError, DomainError, NotFound
+from coproduce.core.errors import DomainError
 from coproduce.programmes.funding import (
     NOMIS_COLUMNS,
     NOMIS_MEASURES,
@@ -33,17 +33,16 @@ from coproduce.programmes.selectors.funding import (
     partnerships_for_funding,
 )
 from coproduce.web.access import require_roles
-from coproduce.web.forms import DateInput, GovukForm
-from coproduce.web.partnership.common import conflict
-from coproduce.web.partnership.forms import VersionedForm
-from coproduce.web.partnership.target_views import (
+from coproduce.web.errors import conflict_back_label
+from coproduce.web.forms import DateInput, GovukForm, VersionedForm, submitting
+from coproduce.web.programme_choice import current_programme
+from coproduce.web.target_pages import (
     TargetRoutes,
     target_agree_page,
     target_change_page,
     target_propose_page,
     targets_page,
 )
-from coproduce.web.programme_choice import current_programme
 
 FUNDER_ROUTES = TargetRoutes(
     home="web:funder_targets",
@@ -199,7 +198,7 @@ def funder_grant_add(request: HttpRequest) -> HttpResponse:
     form = GrantAddForm(request.POST or None, areas=areas, recipients=_recipient_choices(area_ids))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with submitting(form) as submission:
             grant = record_grant(
                 actor=request.user,
                 partnership_id=data["partnership"],
@@ -212,25 +211,14 @@ def funder_grant_add(request: HttpRequest) -> HttpResponse:
                 starts_on=data["starts_on"],
                 ends_on=data["ends_on"],
             )
-        except DomainError as error:
-            _add_error(form, error)
-        else:
+        if submission.ok:
             messages.success(request, f"Grant {grant.reference} to {grant.recipient.name} is recorded.")
             return redirect("web:funder_grants")
     context = {"page_title": "Record a grant", "form": form, "programme": programme}
     return render(request, "web/funder/grant_form.html", context, status=_status(request))
 
 
-def _add_error(form: GovukForm, error: DomainError) -> None:
-    # The services name the chosen ids "partnership_id" and "recipient_id"; the forms "partnership", "recipient".
-    from coproduce.core.validation import InvalidInput
-
-    if isinstance(error, InvalidInput):
-        renamed = {name.removesuffix("_id"): messages for name, messages in error.errors.items()}
-        error = InvalidInput(renamed)
-    form.add_domain_error(error)
-
-
+@conflict_back_label("See the grant as it is now")
 @require_roles(Role.FUNDER)
 def funder_grant_edit(request: HttpRequest, pk: int) -> HttpResponse:
     grant = grants_visible_to(request.user).filter(pk=pk).first()
@@ -247,20 +235,14 @@ def funder_grant_edit(request: HttpRequest, pk: int) -> HttpResponse:
         changes = {name: form.cleaned_data[name] for name in fields}
         if form.cleaned_data["recipient"] is not None:
             changes["recipient_id"] = form.cleaned_data["recipient"]
-        try:
+        with submitting(form) as submission:
             grant = update_grant(
                 actor=request.user,
                 grant_id=grant.pk,
                 expected_version=form.cleaned_data["version"],
                 changes=changes,
             )
-        except ConflictError as error:
-            return conflict(request, error, back_url=request.path, back_label="See the grant as it is now")
-        except NotFound as error:
-            raise Http404(error.message) from error
-        except DomainError as error:
-            _add_error(form, error)
-        else:
+        if submission.ok:
             messages.success(request, f"Grant {grant.reference} is saved.")
             return redirect("web:funder_grants")
     context = {"page_title": f"Change grant {grant.reference}", "form": form, "grant": grant}
@@ -340,7 +322,7 @@ def funder_labour_market_add(request: HttpRequest) -> HttpResponse:
     form = FiguresAddForm(request.POST or None, areas=_area_choices(request.user, programme))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with submitting(form) as submission:
             row = set_labour_market(
                 actor=request.user,
                 partnership_id=data["partnership"],
@@ -349,15 +331,14 @@ def funder_labour_market_add(request: HttpRequest) -> HttpResponse:
                 job_density=data["job_density"],
                 source=data["source"],
             )
-        except DomainError as error:
-            _add_error(form, error)
-        else:
+        if submission.ok:
             messages.success(request, f"The figures for {row.partnership.area_name} in {row.year} are saved.")
             return redirect("web:funder_labour_market")
     context = {"page_title": "Enter labour-market figures", "form": form, "programme": programme}
     return render(request, "web/funder/labour_form.html", context, status=_status(request))
 
 
+@conflict_back_label("See the figures as they are now")
 @require_roles(Role.FUNDER)
 def funder_labour_market_edit(request: HttpRequest, pk: int) -> HttpResponse:
     row = labour_market_visible_to(request.user).filter(pk=pk).first()
@@ -372,7 +353,7 @@ def funder_labour_market_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = FiguresEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with submitting(form) as submission:
             row = set_labour_market(
                 actor=request.user,
                 partnership_id=row.partnership_id,
@@ -382,11 +363,7 @@ def funder_labour_market_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 source=data["source"],
                 expected_version=data["version"],
             )
-        except ConflictError as error:
-            return conflict(request, error, back_url=request.path, back_label="See the figures as they are now")
-        except DomainError as error:
-            _add_error(form, error)
-        else:
+        if submission.ok:
             messages.success(request, f"The figures for {row.partnership.area_name} in {row.year} are saved.")
             return redirect("web:funder_labour_market")
     context = {"page_title": f"Change the {row.year} figures for {row.partnership.area_name}", "form": form, "row": row}
@@ -400,7 +377,7 @@ def funder_labour_market_import(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        try:
+        with submitting(form) as submission:
             if upload.size > MAX_UPLOAD_BYTES:
                 raise DomainError("The file is larger than 2 MB: download only the areas and years you need.")
             try:
@@ -408,9 +385,7 @@ def funder_labour_market_import(request: HttpRequest) -> HttpResponse:
             except UnicodeDecodeError as error:
                 raise DomainError("The file is not a CSV file in UTF-8 text.", field="file") from error
             result = import_labour_market_csv(actor=request.user, text=text, programme_id=programme.pk)
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
+        if submission.ok:
             note = (
                 f"Imported: {result.created} new and {result.updated} changed area-years. "
                 f"{result.skipped_rows} rows were skipped (other measures, or areas outside the programme)."

@@ -18,7 +18,6 @@ from django.utils.text import slugify
 
 from coproduce.accounts.roles import Role
 from coproduce.audit.context import audited_as_export
-from coproduce.core.errors import ConflictError, DomainError, NotFound
 from coproduce.programmes.giving import (
     CLASSIFICATION_FIELDS,
     GIVING_ORGANISATION_FIELDS,
@@ -37,8 +36,9 @@ from coproduce.programmes.giving import (
 from coproduce.programmes.models import Grant, Organisation, Programme
 from coproduce.programmes.standing import standing_of
 from coproduce.web.access import require_roles
+from coproduce.web.errors import conflict_back_label
+from coproduce.web.forms import submitting
 from coproduce.web.giving_forms import GivingOrganisationForm, ProgrammeClassificationForm
-from coproduce.web.partnership.common import conflict
 from coproduce.web.programme_choice import current_programme
 
 
@@ -85,12 +85,10 @@ def funder_giving(request: HttpRequest) -> HttpResponse:
 def funder_giving_download(request: HttpRequest) -> HttpResponse:
     """The grants as one 360Giving JSON data package, to download (the export is audited)."""
     programme = _programme(request)
-    try:
+    with submitting() as submission:
         package = export_grants_360giving(actor=request.user, programme_id=programme.pk)
-    except NotFound as error:
-        raise Http404(error.message) from error
-    except DomainError as error:
-        return _page(request, error=error.message, status=400)
+    if submission.failed:
+        return _page(request, error=submission.message, status=400)
     response = HttpResponse(json.dumps(package, indent=2, ensure_ascii=False), content_type="application/json")
     name = f"grants-360giving-{slugify(programme.name) or 'programme'}-{timezone.localdate():%Y-%m-%d}.json"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -104,6 +102,7 @@ def _own_organisation(request: HttpRequest) -> Organisation:
     return staff_member.organisation
 
 
+@conflict_back_label("See your organisation as it is now")
 @require_roles(Role.FUNDER)
 def funder_giving_organisation(request: HttpRequest) -> HttpResponse:
     """The funder's own organisation as 360Giving data names it: its org-id.guide identifier and address."""
@@ -111,17 +110,13 @@ def funder_giving_organisation(request: HttpRequest) -> HttpResponse:
     initial = {name: getattr(organisation, name) for name in GIVING_ORGANISATION_FIELDS}
     form = GivingOrganisationForm(request.POST or None, initial={**initial, "version": organisation.version})
     if request.method == "POST" and form.is_valid():
-        try:
+        with submitting(form) as submission:
             organisation = update_funder_giving_details(
                 actor=request.user,
                 expected_version=form.cleaned_data["version"],
                 changes={name: form.cleaned_data[name] for name in GIVING_ORGANISATION_FIELDS},
             )
-        except ConflictError as error:
-            return conflict(request, error, back_url=request.path, back_label="See your organisation as it is now")
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
+        if submission.ok:
             messages.success(request, f"{organisation.name}’s identifier and address are saved.")
             return redirect("web:funder_giving")
     context = {"page_title": "Your organisation in 360Giving data", "organisation": organisation, "form": form}
@@ -129,6 +124,7 @@ def funder_giving_organisation(request: HttpRequest) -> HttpResponse:
     return render(request, "web/funder/giving_organisation.html", context, status=status)
 
 
+@conflict_back_label("See the programme as it is now")
 @require_roles(Role.FUNDER)
 def funder_giving_classification(request: HttpRequest) -> HttpResponse:
     """What the programme on show funds, as the classification 360Giving data gives on each of its grants."""
@@ -140,7 +136,7 @@ def funder_giving_classification(request: HttpRequest) -> HttpResponse:
     form = ProgrammeClassificationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with submitting(form) as submission:
             programme = set_programme_classification(
                 actor=request.user,
                 programme_id=programme.pk,
@@ -149,13 +145,7 @@ def funder_giving_classification(request: HttpRequest) -> HttpResponse:
                 code=data["classification_code"],
                 title=data["classification_title"],
             )
-        except ConflictError as error:
-            return conflict(request, error, back_url=request.path, back_label="See the programme as it is now")
-        except NotFound as error:
-            raise Http404(error.message) from error
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
+        if submission.ok:
             messages.success(request, f"The classification of {programme.name} is saved.")
             return redirect("web:funder_giving")
     context = {"page_title": f"What {programme.name} funds", "programme": programme, "form": form}

@@ -28,15 +28,14 @@ from coproduce.budgets.services import (
     decline_spend,
     request_spend,
 )
-from coproduce.core.errors import ConflictError, DomainError, NotAllowed, NotFound
 from coproduce.participants.models import Participant
 from coproduce.participants.services import record_participant_view
 from coproduce.plans.models import Goal
 from coproduce.plans.selectors.plan import goals_visible_to
 from coproduce.programmes.standing import standing_of
 from coproduce.web.access import require_roles, visible_participant_or_404
-from coproduce.web.forms import GovukForm
-from coproduce.web.partnership.common import conflict
+from coproduce.web.errors import conflict_back_label
+from coproduce.web.forms import GovukForm, submitting
 
 CASEWORK = (Role.KEYWORKER, Role.PARTNERSHIP_MANAGER)
 NOT_FOR_A_GOAL = 0  # the goal choice that says "not for a goal" (goal ids start at 1)
@@ -145,18 +144,7 @@ def back_to(request: HttpRequest, spend: Spend) -> str:
     return reverse("web:participant_budget", args=[spend.participant_id])
 
 
-def report(request: HttpRequest, error: DomainError, back: str) -> HttpResponse:
-    """A decision that could not be made: 404, 403, the 409 page, or the message on the page it came from."""
-    if isinstance(error, NotFound):
-        raise Http404(error.message)
-    if isinstance(error, NotAllowed):
-        raise PermissionDenied(error.message)
-    if isinstance(error, ConflictError):
-        return conflict(request, error, back_url=back, back_label="See the budget as it is now")
-    messages.error(request, error.message)
-    return redirect(back)
-
-
+@conflict_back_label("See the budget as it is now")
 @require_roles(*CASEWORK)
 def participant_budget(request: HttpRequest, pk: int) -> HttpResponse:
     """What has been asked for and spent on one participant, and a form to ask for more."""
@@ -179,7 +167,7 @@ def participant_budget(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied("Only their keyworker can ask for money for them.")
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with submitting(form) as submission:
                 request_spend(
                     actor=user,
                     participant_id=participant.pk,
@@ -190,10 +178,7 @@ def participant_budget(request: HttpRequest, pk: int) -> HttpResponse:
                     goal_id=data["goal"],
                     no_goal_reason=data["no_goal_reason"],
                 )
-            except DomainError as error:
-                if isinstance(error, NotFound | NotAllowed):
-                    raise PermissionDenied(error.message) from error
-                form.add_domain_error(error)
+            if submission.failed:
                 status = 400
             else:
                 messages.success(
@@ -245,7 +230,7 @@ def _record_answer(request: HttpRequest, participant: Participant) -> HttpRespon
         messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
         return redirect(back)
     data = form.cleaned_data
-    try:
+    with submitting(request) as submission:
         spend = answer_spend(
             actor=request.user,
             spend_id=data["spend"],
@@ -253,13 +238,14 @@ def _record_answer(request: HttpRequest, participant: Participant) -> HttpRespon
             answer=data["answer"],
             answered_how=data["answered_how"],
         )
-    except DomainError as error:
-        return report(request, error, back)
+    if submission.failed:
+        return redirect(back)
     said = "yes" if spend.participant_answer == Spend.Answer.YES else "no thanks"
     messages.success(request, f"Their answer is recorded: {said}.")
     return redirect(back)
 
 
+@conflict_back_label("See the budget as it is now")
 @require_POST
 @require_roles(*CASEWORK)
 def spend_approve(request: HttpRequest, pk: int) -> HttpResponse:
@@ -269,14 +255,15 @@ def spend_approve(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Reload the page and try again.")
         return redirect(back)
-    try:
+    with submitting(request) as submission:
         approve_spend(actor=request.user, spend_id=spend.pk, expected_version=form.cleaned_data["version"])
-    except DomainError as error:
-        return report(request, error, back)
+    if submission.failed:
+        return redirect(back)
     messages.success(request, f"Approved £{spend.amount} for {spend.participant.full_name}.")
     return redirect(back)
 
 
+@conflict_back_label("See the budget as it is now")
 @require_POST
 @require_roles(*CASEWORK)
 def spend_cancel(request: HttpRequest, pk: int) -> HttpResponse:
@@ -286,14 +273,15 @@ def spend_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Reload the page and try again.")
         return redirect(back)
-    try:
+    with submitting(request) as submission:
         cancel_spend(actor=request.user, spend_id=spend.pk, expected_version=form.cleaned_data["version"])
-    except DomainError as error:
-        return report(request, error, back)
+    if submission.failed:
+        return redirect(back)
     messages.success(request, "The request is cancelled.")
     return redirect(back)
 
 
+@conflict_back_label("See the budget as it is now")
 @require_roles(*CASEWORK)
 def spend_decline(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
@@ -305,17 +293,14 @@ def spend_decline(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
+            with submitting(form) as submission:
                 decline_spend(
                     actor=user,
                     spend_id=spend.pk,
                     expected_version=form.cleaned_data["version"],
                     reason=form.cleaned_data["reason"],
                 )
-            except DomainError as error:
-                if isinstance(error, ConflictError | NotFound | NotAllowed):
-                    return report(request, error, back)
-                form.add_domain_error(error)
+            if submission.failed:
                 status = 400
             else:
                 messages.success(request, "Declined.")
@@ -328,6 +313,7 @@ def spend_decline(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "web/keyworker/budget_decline.html", context, status=status)
 
 
+@conflict_back_label("See the budget as it is now")
 @require_roles(*CASEWORK)
 def spend_receipt(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload the receipt of an approved spend (GET: the form; with ?download, the file kept)."""
@@ -356,17 +342,14 @@ def spend_receipt(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
+            with submitting(form) as submission:
                 attach_receipt(
                     actor=user,
                     spend_id=spend.pk,
                     expected_version=form.cleaned_data["version"],
                     upload=form.cleaned_data["receipt"],
                 )
-            except DomainError as error:
-                if isinstance(error, ConflictError | NotFound | NotAllowed):
-                    return report(request, error, back)
-                form.add_domain_error(error)
+            if submission.failed:
                 status = 400
             else:
                 messages.success(request, "Receipt saved.")

@@ -18,14 +18,12 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
-from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.participants.models import CoverShare, Participant
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.participants.services import end_cover, record_participant_view, share_for_cover
 from coproduce.plans.models import Appointment, Contact
 from coproduce.plans.selectors.contacts import appointments_visible_to, contacts_visible_to
 from coproduce.plans.services.appointments import (
-    TimeNeedsConfirming,
     book_appointment,
     cancel_appointment,
     mark_appointment_happened,
@@ -35,29 +33,18 @@ from coproduce.plans.services.contacts import record_contact, restrict_contact, 
 from coproduce.programmes.selectors import keyworkers_in
 from coproduce.programmes.standing import standing_of
 from coproduce.web.access import require_roles, visible_participant_or_404
-from coproduce.web.forms import GovukForm
-from coproduce.web.keyworker.contact_forms import (
+from coproduce.web.contact_forms import (
     AppointmentForm,
     ContactForm,
     CoverForm,
     RestrictContactForm,
     VersionForm,
 )
+from coproduce.web.forms import submitting
 from coproduce.web.pagination import paginate
 
 CONTACTS_PER_PAGE = 25
 CASEWORKERS = (Role.KEYWORKER, Role.PARTNERSHIP_MANAGER)
-
-
-def _show_on_form(form: GovukForm, error: DomainError) -> int:
-    if isinstance(error, NotFound):
-        raise Http404(error.message)
-    if isinstance(error, NotAllowed):
-        raise PermissionDenied(error.message)
-    if isinstance(error, TimeNeedsConfirming) and isinstance(form, AppointmentForm):
-        form.ask_to_confirm_time()
-    form.add_domain_error(error)
-    return error.status_code
 
 
 def _require(permission: str, request: HttpRequest, participant: Participant) -> None:
@@ -89,11 +76,10 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = ContactForm(request.POST)
         if form.is_valid():
-            try:
+            with submitting(form) as submission:
                 record_contact(actor=request.user, participant_id=participant.pk, **form.details())
-            except DomainError as error:
-                status = _show_on_form(form, error)
-            else:
+            status = submission.status
+            if submission.ok:
                 messages.success(request, "Contact recorded.")
                 return redirect("web:participant_detail", pk=participant.pk)
         else:
@@ -122,12 +108,11 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     version_form = VersionForm(request.POST if action == "unrestrict" else None)
     status = 200
     if action:
-        try:
+        target = {"restrict": restrict_form, "unrestrict": version_form}.get(action, form)
+        with submitting(target) as submission:
             done = _apply_contact_action(request, contact, action, form, restrict_form, version_form)
-        except DomainError as error:
-            target = {"restrict": restrict_form, "unrestrict": version_form}.get(action, form)
-            status = _show_on_form(target, error)
-        else:
+        status = submission.status
+        if submission.ok:
             if done:
                 messages.success(request, done)
                 return redirect("web:contact_list", pk=participant.pk)
@@ -186,16 +171,15 @@ def appointment_add(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = AppointmentForm(request.POST)
         if form.is_valid():
-            try:
+            with submitting(form) as submission:
                 book_appointment(
                     actor=request.user,
                     participant_id=participant.pk,
                     confirm_time=form.cleaned_data["confirm_time"],
                     **form.details(),
                 )
-            except DomainError as error:
-                status = _show_on_form(form, error)
-            else:
+            status = submission.status
+            if submission.ok:
                 messages.success(request, "Appointment booked.")
                 return redirect("web:participant_detail", pk=participant.pk)
         else:
@@ -241,8 +225,9 @@ def appointment_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "actor": user,
             "appointment_id": appointment.pk,
         }
-        try:
-            message = ""
+        target = version_form if action in ("cancel", "happened") else form
+        message = ""
+        with submitting(target) as submission:
             if action in ("cancel", "happened"):
                 if version_form.is_valid():
                     do = cancel_appointment if action == "cancel" else mark_appointment_happened
@@ -256,9 +241,8 @@ def appointment_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     **common,
                 )
                 message = "Appointment saved."
-        except DomainError as error:
-            status = _show_on_form(version_form if action in ("cancel", "happened") else form, error)
-        else:
+        status = submission.status
+        if submission.ok:
             if message:
                 messages.success(request, message)
                 return redirect("web:participant_detail", pk=participant.pk)
@@ -402,7 +386,7 @@ def cover_add(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with submitting(form) as submission:
                 share = share_for_cover(
                     actor=request.user,
                     participant_id=participant.pk,
@@ -411,9 +395,8 @@ def cover_add(request: HttpRequest, pk: int) -> HttpResponse:
                     ends_on=data["ends_on"],
                     reason=data["reason"],
                 )
-            except DomainError as error:
-                status = _show_on_form(form, error)
-            else:
+            status = submission.status
+            if submission.ok:
                 messages.success(
                     request, f"{share.covering_keyworker.user} covers this case until {share.ends_on:%-d %B %Y}."
                 )
@@ -441,14 +424,8 @@ def cover_end(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if share is None:
         raise Http404("No such cover.")
-    try:
+    with submitting(request) as submission:
         end_cover(actor=request.user, cover_id=share.pk)
-    except NotAllowed as error:
-        raise PermissionDenied(error.message) from error
-    except NotFound as error:
-        raise Http404(error.message) from error
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
+    if submission.ok:
         messages.success(request, "Cover ended.")
     return redirect("web:participant_detail", pk=share.participant_id)

@@ -18,8 +18,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from coproduce.accounts.roles import Role
-from coproduce.core.errors import DomainError, NotAllowed, NotFound
-from coproduce.core.validation import InvalidInput
 from coproduce.outcomes.models import ContractType, Outcome, Sector, SustainmentCheck
 from coproduce.outcomes.selectors import (
     outcome_rows,
@@ -32,7 +30,7 @@ from coproduce.participants.models import Participant
 from coproduce.participants.services import record_participant_view
 from coproduce.plans.models import Goal
 from coproduce.web.access import require_roles, visible_participant_or_404
-from coproduce.web.forms import DateInput, GovukForm
+from coproduce.web.forms import DateInput, GovukForm, submitting
 
 CASEWORKERS = (Role.KEYWORKER, Role.PARTNERSHIP_MANAGER)
 ANSWER_CHOICES = [
@@ -126,17 +124,6 @@ class CheckAnswerForm(GovukForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-def _show_on_form(form: GovukForm, error: DomainError) -> int:
-    if isinstance(error, NotFound):
-        raise Http404(error.message)
-    if isinstance(error, NotAllowed):
-        raise PermissionDenied(error.message)
-    if isinstance(error, InvalidInput) and "goal_id" in error.errors:
-        error.errors["goal"] = error.errors.pop("goal_id")
-    form.add_domain_error(error)
-    return error.status_code
-
-
 def _require(request: HttpRequest, participant: Participant) -> None:
     if not rules.has_perm("outcomes.record_outcome", request.user, participant):
         raise PermissionDenied("You can see this record but not do this.")
@@ -177,16 +164,15 @@ def outcome_add(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = OutcomeForm(request.POST, goals=goals)
         if form.is_valid():
-            try:
+            with submitting(form) as submission:
                 record_outcome(
                     actor=request.user,
                     participant_id=participant.pk,
                     kind=form.cleaned_data["kind"],
                     **form.details(),
                 )
-            except DomainError as error:
-                status = _show_on_form(form, error)
-            else:
+            status = submission.status
+            if submission.ok:
                 messages.success(request, "Outcome recorded.")
                 return redirect("web:participant_outcomes", pk=participant.pk)
         else:
@@ -215,16 +201,15 @@ def outcome_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = OutcomeForm(request.POST, goals=goals, fixed_kind=True, initial=initial)
         if form.is_valid() and form.cleaned_data.get("version") is not None:
-            try:
+            with submitting(form) as submission:
                 update_outcome(
                     actor=request.user,
                     outcome_id=outcome.pk,
                     expected_version=form.cleaned_data["version"],
                     changes=form.details(),
                 )
-            except DomainError as error:
-                status = _show_on_form(form, error)
-            else:
+            status = submission.status
+            if submission.ok:
                 messages.success(request, "Outcome corrected.")
                 return redirect("web:participant_outcomes", pk=participant.pk)
         else:
@@ -252,7 +237,7 @@ def work_wish_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = WorkWishForm(request.POST, initial=initial)
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with submitting(form) as submission:
                 set_work_wish(
                     actor=request.user,
                     participant_id=participant.pk,
@@ -262,9 +247,8 @@ def work_wish_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     note=data["note"],
                     expected_version=data["version"],
                 )
-            except DomainError as error:
-                status = _show_on_form(form, error)
-            else:
+            status = submission.status
+            if submission.ok:
                 messages.success(request, "Work wish saved.")
                 return redirect("web:participant_outcomes", pk=participant.pk)
         else:
@@ -292,7 +276,7 @@ def sustainment_check_answer(request: HttpRequest, pk: int) -> HttpResponse:
         form = CheckAnswerForm(request.POST, initial=initial)
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with submitting(form) as submission:
                 answer_sustainment_check(
                     actor=request.user,
                     check_id=check.pk,
@@ -301,9 +285,8 @@ def sustainment_check_answer(request: HttpRequest, pk: int) -> HttpResponse:
                     checked_on=data["checked_on"],
                     note=data["note"],
                 )
-            except DomainError as error:
-                status = _show_on_form(form, error)
-            else:
+            status = submission.status
+            if submission.ok:
                 messages.success(request, "Sustainment check answered.")
                 return redirect("web:participant_outcomes", pk=participant.pk)
         else:

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from coproduce.accounts.roles import Role
 from coproduce.budgets.models import Spend
 from coproduce.budgets.selectors import spends_of
-from coproduce.core.errors import DomainError, NotAllowed, NotFound
+from coproduce.core.errors import DomainError, NotFound
 from coproduce.core.validation import InvalidInput
 from coproduce.participants.models import Participant
 from coproduce.participants.selectors import participants_visible_to
@@ -25,6 +25,7 @@ from coproduce.plans.selectors.plan import assessments_of, plan_of
 from coproduce.plans.services import plan as plan_services
 from coproduce.plans.services.assessments import record_assessment
 from coproduce.web.access import require_roles
+from coproduce.web.forms import submitting
 from coproduce.web.pagination import paginate
 from coproduce.web.plan_forms import (
     STAFF_HOW,
@@ -44,20 +45,6 @@ def _visible_participant(request: HttpRequest, pk: int) -> Participant:
     if participant is None:
         raise Http404("No such participant.")
     return participant
-
-
-def _raise_access(error: DomainError) -> None:
-    if isinstance(error, NotFound):
-        raise Http404(error.message)
-    if isinstance(error, NotAllowed):
-        raise PermissionDenied(error.message)
-
-
-def problems_of(error: DomainError) -> list[str]:
-    """The messages to show for a service's error (one per field problem)."""
-    if isinstance(error, InvalidInput):
-        return [message for messages_ in error.errors.values() for message in messages_]
-    return [error.message]
 
 
 def form_problems(form: Any) -> list[str]:
@@ -148,13 +135,10 @@ def participant_plan(request: HttpRequest, pk: int) -> HttpResponse:
     problems: list[str] = []
     status = 200
     if request.method == "POST":
-        try:
+        with submitting() as submission:
             done = _staff_action(request, participant)
-        except DomainError as error:
-            _raise_access(error)
-            problems = problems_of(error)
-            status = error.status_code
-        else:
+        problems, status = submission.problems, submission.status
+        if submission.ok:
             messages.success(request, done)
             return redirect("web:participant_plan", pk=participant.pk)
     record_participant_view(actor=user, participant=participant)
@@ -189,7 +173,7 @@ def assessment_add(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             barriers = form.barriers()
         if form.is_valid() and not form.errors:
-            try:
+            with submitting(form) as submission:
                 record_assessment(
                     actor=user,
                     participant_id=participant.pk,
@@ -198,11 +182,8 @@ def assessment_add(request: HttpRequest, pk: int) -> HttpResponse:
                     aspirations=form.cleaned_data["aspirations"],
                     barriers=barriers,
                 )
-            except DomainError as error:
-                _raise_access(error)
-                form.add_domain_error(error)
-                status = error.status_code
-            else:
+            status = submission.status
+            if submission.ok:
                 messages.success(request, "Assessment recorded. Earlier ones are kept.")
                 return redirect("web:assessment_list", pk=participant.pk)
         else:

@@ -10,7 +10,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from coproduce.accounts.roles import Role
-from coproduce.core.errors import DomainError
 from coproduce.participants.services import record_participant_view
 from coproduce.plans.models import JobSearchEntry
 from coproduce.plans.selectors.job_search import job_search_entries_visible_to, job_search_log_for
@@ -19,9 +18,10 @@ from coproduce.plans.services.job_search import add_job_search_entry, update_job
 from coproduce.plans.services.progress import record_progress_check
 from coproduce.programmes.standing import standing_of
 from coproduce.web.access import require_roles, visible_participant_or_404
+from coproduce.web.forms import submitting
 from coproduce.web.pagination import paginate
-from coproduce.web.participant.progress import ENTRIES_PER_PAGE, job_search_pdf, progress_context, show_on_form
-from coproduce.web.participant.progress_forms import SCALE_HINT, JobSearchEntryForm, ProgressCheckForm
+from coproduce.web.progress_forms import SCALE_HINT, JobSearchEntryForm, ProgressCheckForm
+from coproduce.web.progress_pages import ENTRIES_PER_PAGE, job_search_pdf, progress_context
 
 CASEWORK = (Role.KEYWORKER, Role.PARTNERSHIP_MANAGER)
 
@@ -45,7 +45,7 @@ def participant_progress_add(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = ProgressCheckForm(request.POST, for_staff=True)
         if form.is_valid():
-            try:
+            with submitting(form) as submission:
                 record_progress_check(
                     actor=request.user,
                     participant_id=participant.pk,
@@ -53,9 +53,8 @@ def participant_progress_add(request: HttpRequest, pk: int) -> HttpResponse:
                     reader=form.cleaned_data["reader"],
                     scores=form.scores(),
                 )
-            except DomainError as error:
-                status = show_on_form(form, error)
-            else:
+            status = submission.status
+            if submission.ok:
                 messages.success(request, "The progress check is saved.")
                 return redirect("web:participant_progress", pk=participant.pk)
         else:
@@ -80,11 +79,10 @@ def participant_job_search(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = JobSearchEntryForm(request.POST)
         if form.is_valid():
-            try:
+            with submitting(form) as submission:
                 add_job_search_entry(actor=request.user, participant_id=participant.pk, **form.details())
-            except DomainError as error:
-                status = show_on_form(form, error)
-            else:
+            status = submission.status
+            if submission.ok:
                 messages.success(request, "Added to their job-search log.")
                 return redirect("web:participant_job_search", pk=participant.pk)
         else:
@@ -132,21 +130,18 @@ def job_search_edit(request: HttpRequest, pk: int) -> HttpResponse:
     own = standing_of(request.user).participant_id == entry.participant_id
     back = redirect("web:my_job_search") if own else redirect("web:participant_job_search", pk=entry.participant_id)
     status = 200
-    conflict = False
     if request.method == "POST":
         form = JobSearchEntryForm(request.POST)
         if form.is_valid():
-            try:
+            with submitting(form) as submission:
                 update_job_search_entry(
                     actor=request.user,
                     entry_id=entry.pk,
                     expected_version=form.cleaned_data["version"] or 0,
                     changes=form.details(),
                 )
-            except DomainError as error:
-                status = show_on_form(form, error)
-                conflict = status == 409
-            else:
+            status = submission.status
+            if submission.ok:
                 messages.success(request, "The entry is saved.")
                 return back
         else:
@@ -162,6 +157,5 @@ def job_search_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "entry": entry,
         "own": own,
         "back_url": back.url,
-        "conflict": conflict,
     }
     return render(request, "web/keyworker/job_search_edit.html", context, status=status)

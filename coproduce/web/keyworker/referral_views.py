@@ -9,7 +9,6 @@ sharing), as `consent_withdraw` does. Every rule is in coproduce/referrals/servi
 """
 
 import datetime
-from typing import Any
 
 import rules
 from django.contrib import messages
@@ -22,29 +21,22 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
-from coproduce.core.errors import ConflictError, DomainError, NotAllowed, NotFound
 from coproduce.directory.models import Service
-from coproduce.directory.selectors import search_services, visible_service
-from coproduce.participants.models import AvailabilitySlot, Consent, Participant
+from coproduce.directory.selectors import search_services, visible_service, visible_service_if_any
+from coproduce.participants.models import Consent, Participant
 from coproduce.participants.selectors import consents_visible_to
-from coproduce.participants.services import record_participant_view, set_availability
-from coproduce.plans.models import Goal
-from coproduce.plans.selectors.plan import goals_visible_to
+from coproduce.participants.services import record_participant_view
 from coproduce.programmes.standing import standing_of
 from coproduce.referrals.models import Referral, SharedField
 from coproduce.referrals.selectors import (
-    THREAD_LENGTH,
     may_use_referral_thread,
     organisations_holding_data,
-    referral_messages_for,
     referrals_of,
     visible_referral,
 )
 from coproduce.referrals.services import (
     agree_to_referral,
-    post_referral_message,
     propose_referral,
-    record_referral_thread_read,
     record_signposting,
     send_referral,
     withdraw_referral,
@@ -52,17 +44,24 @@ from coproduce.referrals.services import (
 )
 from coproduce.referrals.suggestions import suggest_services
 from coproduce.web.access import require_roles, visible_participant_or_404
-from coproduce.web.forms import GovukForm
-from coproduce.web.partnership.common import conflict
+from coproduce.web.errors import conflict_back_label
+from coproduce.web.forms import submitting
 from coproduce.web.referral_forms import (
     AgreeToReferralForm,
-    AvailabilityForm,
     ProposeReferralForm,
     ReferralMessageForm,
     SignpostingForm,
     StopSharingForm,
     VersionForm,
     WithdrawReferralForm,
+)
+from coproduce.web.referral_pages import (
+    availability_page,
+    goal_choices,
+    goal_from,
+    post_message,
+    referable_services,
+    thread_context,
 )
 
 CASEWORK = (Role.KEYWORKER, Role.PARTNERSHIP_MANAGER)
@@ -72,66 +71,8 @@ SUGGESTIONS_SHOWN = 10
 # --- Shared by the keyworker's and the participant's pages ----------------------------------
 
 
-def show_error(
-    request: HttpRequest, form: GovukForm, error: DomainError, *, back_url: str, back_label: str
-) -> tuple[HttpResponse | None, int]:
-    """Turn a service's error into what the person sees; nothing was changed either way.
-
-    Not found → the 404 page; not allowed → 403; someone else changed it first → the 409 page;
-    anything else → the form again with the message on it.
-    """
-    if isinstance(error, NotFound):
-        raise Http404(error.message)
-    if isinstance(error, NotAllowed):
-        raise PermissionDenied(error.message)
-    if isinstance(error, ConflictError):
-        return conflict(request, error, back_url=back_url, back_label=back_label), error.status_code
-    form.add_domain_error(error)
-    return None, error.status_code
-
-
-def thread_context(
-    request: HttpRequest, referral: Referral, *, action_url: str, form: ReferralMessageForm | None = None
-) -> dict[str, Any]:
-    """The messages on a referral for its page, audited as read; nothing if this person may not use the thread."""
-    if not may_use_referral_thread(request.user, referral):
-        return {"show_thread": False}
-    thread = referral_messages_for(request.user, referral)
-    record_referral_thread_read(actor=request.user, referral=referral, messages=thread)
-    sending = referral.sent_by.staff_member.organisation  # type: ignore[union-attr]
-    return {
-        "show_thread": True,
-        "thread": thread,
-        "thread_is_cut": len(thread) == THREAD_LENGTH,
-        "thread_organisations": f"{sending.name} and {referral.organisation.name}"  # type: ignore[union-attr]
-        if sending.pk != referral.organisation_id
-        else sending.name,
-        "message_form": form or ReferralMessageForm(),
-        "message_action": action_url,
-    }
-
-
-def post_message(request: HttpRequest, referral: Referral, *, page: Any, back_url: str) -> HttpResponse:
-    """Post a message on a referral's thread; on a mistake show the referral's page again with the error."""
-    form = ReferralMessageForm(request.POST)
-    if form.is_valid():
-        try:
-            post_referral_message(actor=request.user, referral_id=referral.pk, text=form.cleaned_data["text"])
-        except DomainError as error:
-            response, status = show_error(request, form, error, back_url=back_url, back_label="Back to the referral")
-            if response is not None:
-                return response
-            return page(request, referral, message_form=form, status=status)
-        messages.success(request, "Message sent.")
-        return redirect(f"{back_url}#messages")
-    return page(request, referral, message_form=form, status=400)
-
-
 def referral_or_404(request: HttpRequest, pk: int) -> Referral:
-    try:
-        return visible_referral(request.user, pk)
-    except NotFound as error:
-        raise Http404(error.message) from error
+    return visible_referral(request.user, pk)
 
 
 def is_own(request: HttpRequest, participant_id: int) -> bool:
@@ -143,21 +84,6 @@ def referrals_page_of(request: HttpRequest, referral: Referral) -> str:
     if is_own(request, referral.participant_id):
         return reverse("web:my_referrals")
     return reverse("web:participant_referrals", args=[referral.participant_id])
-
-
-def goal_choices(request: HttpRequest, participant: Participant) -> list[tuple[int, str]]:
-    goals = goals_visible_to(request.user).filter(participant=participant, status=Goal.Status.OPEN)
-    return [(goal.pk, goal.title) for goal in goals.order_by("created_at", "pk")]
-
-
-def referable_services(participant: Participant) -> list[tuple[str, str]]:
-    """Services of the participant's area that take referrals from a partner agency in the programme."""
-    services = (
-        search_services(partnership_id=participant.partnership_id)
-        .prefetch_related(None)
-        .filter(takes_referrals=True, organization__member__isnull=False)
-    )
-    return [(str(service.pk), f"{service.name} ({service.organization.name})") for service in services]  # type: ignore[union-attr]
 
 
 def directory_services(participant: Participant) -> list[tuple[str, str]]:
@@ -172,19 +98,7 @@ def directory_services(participant: Participant) -> list[tuple[str, str]]:
 def service_from(raw: str) -> Service | None:
     if not raw:
         return None
-    try:
-        return visible_service(raw)
-    except NotFound:
-        return None
-
-
-def goal_from(request: HttpRequest, participant: Participant, goal_id: int | None) -> Goal | None:
-    if goal_id is None:
-        return None
-    goal = goals_visible_to(request.user).filter(pk=goal_id, participant=participant).first()
-    if goal is None:
-        raise DomainError("Choose one of their goals.", field="goal")
-    return goal
+    return visible_service_if_any(raw)
 
 
 def what_each_field_contains(participant: Participant, *, today: datetime.date) -> dict[str, str]:
@@ -213,6 +127,7 @@ def what_each_field_contains(participant: Participant, *, today: datetime.date) 
     }
 
 
+@conflict_back_label("See the referral as it is now")
 @require_roles(Role.PARTICIPANT, *CASEWORK)
 def referral_agree(request: HttpRequest, pk: int) -> HttpResponse:
     """Agree to a proposed referral and choose exactly what is shared with that organisation.
@@ -238,7 +153,7 @@ def referral_agree(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
+            with submitting(form) as submission:
                 agree_to_referral(
                     actor=user,
                     referral_id=referral.pk,
@@ -246,13 +161,8 @@ def referral_agree(request: HttpRequest, pk: int) -> HttpResponse:
                     shared_fields=form.cleaned_data["shared_fields"],
                     how=Consent.How.ONLINE if own else form.cleaned_data["how"],
                 )
-            except DomainError as error:
-                response, status = show_error(
-                    request, form, error, back_url=request.path, back_label="See the referral as it is now"
-                )
-                if response is not None:
-                    return response
-            else:
+            status = submission.status
+            if submission.ok:
                 messages.success(
                     request,
                     f"Agreed. Only what {'you' if own else 'they'} chose will be shared with "
@@ -274,6 +184,7 @@ def referral_agree(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "web/keyworker/referral_agree.html", context, status=status)
 
 
+@conflict_back_label("See the referrals as they are now")
 @require_roles(Role.PARTICIPANT, *CASEWORK)
 def referral_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     """Stop a referral that has not ended: the participant or their keyworker, at any point."""
@@ -289,20 +200,15 @@ def referral_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
+            with submitting(form) as submission:
                 withdraw_referral(
                     actor=user,
                     referral_id=referral.pk,
                     expected_version=form.cleaned_data["version"],
                     reason=form.cleaned_data["reason"],
                 )
-            except DomainError as error:
-                response, status = show_error(
-                    request, form, error, back_url=back, back_label="See the referrals as they are now"
-                )
-                if response is not None:
-                    return response
-            else:
+            status = submission.status
+            if submission.ok:
                 messages.success(request, f"The referral to {referral.service_name} is withdrawn.")
                 return redirect(back)
         else:
@@ -345,17 +251,14 @@ def stop_sharing(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
+            with submitting(form) as submission:
                 withdraw_sharing_consent(
                     actor=user,
                     consent_id=consent.pk,
                     how=Consent.How.ONLINE if own else form.cleaned_data["how"],
                 )
-            except DomainError as error:
-                response, status = show_error(request, form, error, back_url=back, back_label="Back")
-                if response is not None:
-                    return response
-            else:
+            status = submission.status
+            if submission.ok:
                 messages.success(
                     request,
                     f"{consent.organisation} can no longer see any of {'your' if own else 'their'} information.",
@@ -434,7 +337,7 @@ def referral_propose(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
+            with submitting(form) as submission:
                 referral = propose_referral(
                     actor=user,
                     participant=participant,
@@ -442,11 +345,8 @@ def referral_propose(request: HttpRequest, pk: int) -> HttpResponse:
                     reason=form.cleaned_data["reason"],
                     goal=goal_from(request, participant, form.cleaned_data.get("goal")),
                 )
-            except DomainError as error:
-                response, status = show_error(request, form, error, back_url=request.path, back_label="Back")
-                if response is not None:
-                    return response
-            else:
+            status = submission.status
+            if submission.ok:
                 messages.success(
                     request,
                     f"Referral to {referral.service_name} proposed. Nothing is shared until "
@@ -481,7 +381,7 @@ def signposting_add(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with submitting(form) as submission:
                 record_signposting(
                     actor=user,
                     participant=participant,
@@ -491,11 +391,8 @@ def signposting_add(request: HttpRequest, pk: int) -> HttpResponse:
                     outside_service_details="" if data["service"] else data["outside_service_details"].strip(),
                     goal=goal_from(request, participant, data.get("goal")),
                 )
-            except DomainError as error:
-                response, status = show_error(request, form, error, back_url=request.path, back_label="Back")
-                if response is not None:
-                    return response
-            else:
+            status = submission.status
+            if submission.ok:
                 messages.success(request, "Signposting recorded. Nothing was shared with anyone.")
                 return redirect("web:participant_referrals", pk=participant.pk)
         else:
@@ -515,6 +412,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _referral_detail_page(request, referral_or_404(request, pk))
 
 
+@conflict_back_label("Back to the referral")
 @require_roles(*CASEWORK)
 @require_POST
 def referral_message(request: HttpRequest, pk: int) -> HttpResponse:
@@ -561,6 +459,7 @@ def _referral_detail_page(
     return render(request, "web/keyworker/referral_detail.html", context, status=status)
 
 
+@conflict_back_label("See the referral as it is now")
 @require_roles(*CASEWORK)
 @require_POST
 def referral_send(request: HttpRequest, pk: int) -> HttpResponse:
@@ -573,16 +472,9 @@ def referral_send(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "The referral could not be sent. Try again.")
         return redirect(back)
-    try:
+    with submitting(request) as submission:
         sent = send_referral(actor=user, referral_id=referral.pk, expected_version=form.cleaned_data["version"])
-    except ConflictError as error:
-        return conflict(request, error, back_url=back, back_label="See the referral as it is now")
-    except NotFound as error:
-        raise Http404(error.message) from error
-    except NotAllowed as error:
-        raise PermissionDenied(error.message) from error
-    except DomainError as error:
-        messages.error(request, error.message)
+    if submission.failed:
         return redirect(back)
     due = f" They should answer by {sent.answer_due_on:%-d %B %Y}." if sent.answer_due_on else ""
     messages.success(request, f"Sent to {sent.organisation}.{due}")
@@ -596,36 +488,3 @@ def participant_availability(request: HttpRequest, pk: int) -> HttpResponse:
     if not rules.has_perm("participants.change_participant", user, participant):
         raise PermissionDenied("Only their keyworker can change this.")
     return availability_page(request, participant, own=False)
-
-
-def availability_page(request: HttpRequest, participant: Participant, *, own: bool) -> HttpResponse:
-    """The form for when someone can take part, for the participant or their keyworker."""
-    user = request.user
-    back = reverse("web:my_page") if own else reverse("web:participant_referrals", args=[participant.pk])
-    status = 200
-    if request.method == "POST":
-        form = AvailabilityForm(request.POST)
-        if form.is_valid():
-            try:
-                set_availability(actor=user, participant_id=participant.pk, slots=form.slots())
-            except DomainError as error:
-                response, status = show_error(request, form, error, back_url=request.path, back_label="Back")
-                if response is not None:
-                    return response
-            else:
-                messages.success(request, "Saved. Suggested services take these times into account.")
-                return redirect(back)
-        else:
-            status = 400
-    else:
-        slots: list[AvailabilitySlot] = list(participant.availability.all())
-        form = AvailabilityForm(initial=AvailabilityForm.initial_for(slots))
-        record_participant_view(actor=user, participant=participant)
-    context: dict[str, Any] = {
-        "page_title": "When can you take part?" if own else f"When {participant.full_name} can take part",
-        "form": form,
-        "participant": participant,
-        "own": own,
-        "back": back,
-    }
-    return render(request, "web/keyworker/referral_availability.html", context, status=status)

@@ -8,11 +8,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
-from coproduce.core.errors import ConflictError, DomainError
 from coproduce.participants.models import Participant
 from coproduce.participants.services import record_participant_view
 from coproduce.research.models import ResearchConsent
@@ -24,8 +22,9 @@ from coproduce.research.services.consent import (
     withdraw_research_consent,
 )
 from coproduce.web.access import require_roles, visible_participant_or_404
-from coproduce.web.partnership.common import conflict
-from coproduce.web.research.interview_forms import ResearchConsentForm, StopTakingPartForm
+from coproduce.web.errors import conflict_back_label
+from coproduce.web.forms import submitting
+from coproduce.web.research_consent_forms import ResearchConsentForm, StopTakingPartForm
 
 
 def _participant_and_scope(request: HttpRequest, pk: int) -> tuple[Participant, ResearchConsent | None]:
@@ -62,6 +61,7 @@ def _initial(scope: ResearchConsent | None) -> dict[str, Any]:
     return {**{name: getattr(scope, name) for name in ELEMENTS}, "version": scope.version}
 
 
+@conflict_back_label("See their research consent as it is now")
 @require_roles(Role.KEYWORKER, Role.PARTNERSHIP_MANAGER)
 def participant_research_consent(request: HttpRequest, pk: int) -> HttpResponse:
     participant, scope = _participant_and_scope(request, pk)
@@ -72,7 +72,7 @@ def participant_research_consent(request: HttpRequest, pk: int) -> HttpResponse:
     form = ResearchConsentForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        try:
+        with submitting(form) as submission:
             give_research_consent(
                 actor=request.user,
                 participant_id=participant.pk,
@@ -80,16 +80,13 @@ def participant_research_consent(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=data.get("version"),
                 **{name: data[name] for name in ELEMENTS},
             )
-        except ConflictError as error:
-            return conflict(request, error, back_url=request.path, back_label="See their research consent as it is now")
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
+        if submission.ok:
             messages.success(request, f"{participant.full_name}’s research consent is saved.")
             return redirect("web:participant_research_consent", pk=participant.pk)
     return _render(request, participant, scope, form, stop_form, status=400)
 
 
+@conflict_back_label("See their research consent as it is now")
 @require_roles(Role.KEYWORKER, Role.PARTNERSHIP_MANAGER)
 @require_POST
 def participant_research_consent_stop(request: HttpRequest, pk: int) -> HttpResponse:
@@ -97,19 +94,14 @@ def participant_research_consent_stop(request: HttpRequest, pk: int) -> HttpResp
     participant, scope = _participant_and_scope(request, pk)
     stop_form = StopTakingPartForm(request.POST, prefix="stop")
     if stop_form.is_valid():
-        try:
+        with submitting(stop_form) as submission:
             withdraw_research_consent(
                 actor=request.user,
                 participant_id=participant.pk,
                 how=stop_form.cleaned_data["how"],
                 expected_version=stop_form.cleaned_data.get("version"),
             )
-        except ConflictError as error:
-            back = reverse("web:participant_research_consent", args=[participant.pk])
-            return conflict(request, error, back_url=back, back_label="See their research consent as it is now")
-        except DomainError as error:
-            stop_form.add_domain_error(error)
-        else:
+        if submission.ok:
             messages.success(request, f"{participant.full_name} has stopped taking part in the research.")
             return redirect("web:participant_research_consent", pk=participant.pk)
     form = ResearchConsentForm(initial=_initial(scope))

@@ -20,8 +20,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
-from coproduce.core.errors import DomainError, NotAllowed, NotFound
-from coproduce.core.validation import InvalidInput
 from coproduce.notifications.selectors import with_text_not_getting_through
 from coproduce.offline.selectors import with_visit_mark
 from coproduce.outcomes.selectors import due_sustainment_checks_for
@@ -31,8 +29,8 @@ from coproduce.participants.selectors import (
     caseload_and_cover,
     consents_visible_to,
     enquiries_visible_to,
-    not_seen_since,
     with_child_birth_years,
+    with_not_seen_lately,
 )
 from coproduce.participants.services import (
     issue_sign_in_link,
@@ -58,7 +56,7 @@ from coproduce.programmes.standing import standing_of
 from coproduce.referrals.selectors import caseload_referrals_for
 from coproduce.referrals.services import withdraw_sharing_consent
 from coproduce.web.access import require_roles, visible_participant_or_404
-from coproduce.web.forms import GovukForm
+from coproduce.web.forms import submitting
 from coproduce.web.keyworker.forms import (
     CaseloadFilterForm,
     EditParticipantForm,
@@ -68,24 +66,10 @@ from coproduce.web.keyworker.forms import (
     format_birth_years,
 )
 from coproduce.web.pagination import Pages
-from coproduce.web.partnership.retention_views import erasure_on_record
+from coproduce.web.record_pages import erasure_on_record
 
 CASELOAD_PER_PAGE = 25
 RECENT_CONTACTS = 10
-
-
-def _show_on_form(form: GovukForm, error: DomainError) -> int:
-    """Put a service's error on the form and return the status to answer with.
-
-    "Not found" and "not allowed" are not something the form can help with: they become the
-    404 and 403 pages (raised, so that nothing of the form is shown).
-    """
-    if isinstance(error, NotFound):
-        raise Http404(error.message)
-    if isinstance(error, NotAllowed):
-        raise PermissionDenied(error.message)
-    form.add_domain_error(error)
-    return error.status_code
 
 
 def _weeks_since(day: datetime.date | None, today: datetime.date) -> int | None:
@@ -111,22 +95,22 @@ def caseload(request: HttpRequest) -> HttpResponse:
     participants = with_text_not_getting_through(participants)
     # Whether each is on today's visits, for the "take with me" button (coproduce/offline).
     participants = with_visit_mark(participants, user)
+    # Whether each was not seen lately, by the selector's one rule: a column of the same query.
+    participants = with_not_seen_lately(participants)
     paginator = Paginator(participants, CASELOAD_PER_PAGE)
     paginator.count = counts.pop("matching")  # counted above: no COUNT query of its own
     page = paginator.get_page(request.GET.get("page"))
     pages = Pages(page=page, numbers=list(paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)))
     today = timezone.localdate()
-    cutoff = not_seen_since(today)
     rows = []
     for participant in pages.page:
-        last = participant.last_contact_on
-        not_seen = participant.status == Participant.Status.ACTIVE and (last is None or last < cutoff)
+        not_seen = participant.not_seen_lately
         rows.append(
             {
                 "participant": participant,
                 "child_ages": [max(today.year - year - 1, 0) for year in birth_years(participant.child_birth_years)],
                 "not_seen": not_seen,
-                "weeks_not_seen": _weeks_since(last, today) if not_seen else None,
+                "weeks_not_seen": _weeks_since(participant.last_contact_on, today) if not_seen else None,
             }
         )
     actor = standing_of(user)
@@ -233,7 +217,7 @@ def participant_register(request: HttpRequest) -> HttpResponse:
         form = RegisterParticipantForm(request.POST, keyworkers=keyworkers)
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with submitting(form) as submission:
                 participant = register_participant(
                     actor=request.user,
                     consent_how=data["consent_how"],
@@ -243,9 +227,8 @@ def participant_register(request: HttpRequest) -> HttpResponse:
                     enquiry_id=enquiry.pk if enquiry else None,
                     **form.details(),
                 )
-            except DomainError as error:
-                status = _show_on_form(form, error)
-            else:
+            status = submission.status
+            if submission.ok:
                 messages.success(request, f"{participant.full_name} is registered, as {participant.reference}.")
                 return redirect("web:participant_detail", pk=participant.pk)
         else:
@@ -318,7 +301,7 @@ def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = EditParticipantForm(request.POST)
         if form.is_valid():
             version = form.cleaned_data["version"]
-            try:
+            with submitting(form) as submission:
                 updated = update_participant(
                     actor=user,
                     participant_id=participant.pk,
@@ -326,9 +309,8 @@ def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     changes=form.details(),
                     children_birth_years=form.cleaned_data["children"],
                 )
-            except DomainError as error:
-                status = _show_on_form(form, error)
-            else:
+            status = submission.status
+            if submission.ok:
                 if updated.version == version:
                     messages.info(request, "Nothing was different, so nothing was changed.")
                 else:
@@ -361,7 +343,7 @@ def participant_consent_add(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
+            with submitting(form) as submission:
                 consent = record_consent(
                     actor=user,
                     participant_id=participant.pk,
@@ -369,9 +351,8 @@ def participant_consent_add(request: HttpRequest, pk: int) -> HttpResponse:
                     how=form.cleaned_data["how"],
                     organisation_id=form.cleaned_data["organisation"],
                 )
-            except DomainError as error:
-                status = _show_on_form(form, error)
-            else:
+            status = submission.status
+            if submission.ok:
                 messages.success(request, f"Consent recorded: {consent.get_purpose_display().lower()}.")
                 return redirect("web:participant_detail", pk=participant.pk)
         else:
@@ -406,15 +387,14 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
                 if consent.purpose == Consent.Purpose.SHARE_WITH_ORGANISATION
                 else withdraw_consent
             )
-            try:
+            with submitting(form) as submission:
                 withdraw(
                     actor=user,
                     consent_id=consent.pk,
                     how=form.cleaned_data.get("how", Consent.How.ONLINE),
                 )
-            except DomainError as error:
-                status = _show_on_form(form, error)
-            else:
+            status = submission.status
+            if submission.ok:
                 messages.success(request, f"Consent withdrawn: {consent.get_purpose_display().lower()}.")
                 return redirect(back)
         else:
@@ -440,15 +420,11 @@ def participant_sign_in_link(request: HttpRequest, pk: int) -> HttpResponse:
     participant = visible_participant_or_404(request, pk)
     send_by = request.POST.get("send_by", "")
     status, url, sent_to, error = 200, None, "", ""
-    try:
+    with submitting() as submission:
         link = issue_sign_in_link(actor=user, participant_id=participant.pk, send_by=send_by)
-    except NotFound as error_:
-        raise Http404(error_.message) from error_
-    except NotAllowed as error_:
-        raise PermissionDenied(error_.message) from error_
-    except InvalidInput as error_:
+    if submission.failed:
         link, status = None, 400
-        error = " ".join(message for messages_ in error_.errors.values() for message in messages_)
+        error = " ".join(submission.problems)
         record_participant_view(actor=user, participant=participant)
     if link is None:
         if not error:

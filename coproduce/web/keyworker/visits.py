@@ -7,11 +7,9 @@ returns. What goes onto the phone, for how long and how it is wiped: docs/offlin
 """
 
 import json
-from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,13 +20,12 @@ from django.views.decorators.http import require_GET, require_POST
 from coproduce.accounts.roles import Role
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_participant_reads
-from coproduce.core.errors import DomainError, NotAllowed, NotFound
-from coproduce.core.validation import InvalidInput
 from coproduce.offline.selectors import visit_data, visit_marks_for
 from coproduce.offline.services import drop_from_visits, take_on_visits
 from coproduce.offline.sync import ProgressConflict, StepConflict, apply_offline_item
 from coproduce.participants.services import record_participant_list_view
 from coproduce.web.access import require_roles
+from coproduce.web.errors import answers_json, json_problem
 
 SYNC_BODY_LIMIT = 64 * 1024
 
@@ -78,12 +75,7 @@ def visits_data(request: HttpRequest) -> HttpResponse:
 @require_roles(Role.KEYWORKER)
 @require_POST
 def visit_take(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        mark = take_on_visits(actor=request.user, participant_id=pk)
-    except NotFound as error:
-        raise Http404(error.message) from error
-    except NotAllowed as error:
-        raise PermissionDenied(error.message) from error
+    mark = take_on_visits(actor=request.user, participant_id=pk)
     until = timezone.localtime(mark.expires_at)
     messages.success(request, f"{mark.participant.full_name} is on today’s visits until {until:%-d %B, %H:%M}.")
     return redirect(_back(request, pk))
@@ -92,47 +84,32 @@ def visit_take(request: HttpRequest, pk: int) -> HttpResponse:
 @require_roles(Role.KEYWORKER)
 @require_POST
 def visit_drop(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        dropped = drop_from_visits(actor=request.user, participant_id=pk)
-    except NotFound as error:
-        raise Http404(error.message) from error
-    except NotAllowed as error:
-        raise PermissionDenied(error.message) from error
+    dropped = drop_from_visits(actor=request.user, participant_id=pk)
     if dropped:
         messages.success(request, "Taken off today’s visits. Their details leave your phone next time it has signal.")
     return redirect(_back(request, pk))
 
 
-def _problem(status: int, kind: str, message: str, **extra: Any) -> JsonResponse:
-    return JsonResponse({"status": kind, "message": message, **extra}, status=status)
-
-
+@answers_json
 @require_roles(Role.KEYWORKER)
 @require_POST
 def visits_sync(request: HttpRequest) -> HttpResponse:
     """One item recorded offline, as JSON. 200 when applied (or applied before), 409 with the
     server's current values when the record changed meanwhile, 400 with a plain message when
-    the item is not right; nothing changes unless the answer is 200."""
+    the item is not right; nothing changes unless the answer is 200. Other refusals are answered
+    in JSON by the middleware (`answers_json`)."""
     if len(request.body) > SYNC_BODY_LIMIT:
-        return _problem(400, "invalid", "This item is too big to send.")
+        return json_problem(400, "invalid", "This item is too big to send.")
     try:
         item = json.loads(request.body)
     except (ValueError, UnicodeDecodeError):
-        return _problem(400, "invalid", "This is not JSON: send one item as a JSON object.")
+        return json_problem(400, "invalid", "This is not JSON: send one item as a JSON object.")
     try:
         applied = apply_offline_item(actor=request.user, item=item)
     except StepConflict as conflict:
-        return _problem(409, "conflict", conflict.message, theirs=conflict.theirs, mine=item)
+        return json_problem(409, "conflict", conflict.message, theirs=conflict.theirs, mine=item)
     except ProgressConflict as conflict:
-        return _problem(409, "conflict", conflict.message, theirs=conflict.theirs, mine=item)
-    except InvalidInput as error:
-        return _problem(400, "invalid", error.message, errors=error.errors)
-    except NotFound as error:
-        return _problem(404, "not_found", error.message)
-    except NotAllowed as error:
-        return _problem(403, "not_allowed", error.message)
-    except DomainError as error:
-        return _problem(error.status_code, "refused", error.message)
+        return json_problem(409, "conflict", conflict.message, theirs=conflict.theirs, mine=item)
     return JsonResponse(
         {
             "status": "already" if applied.already else "applied",

@@ -1,14 +1,12 @@
 """A participant's own appointments: what is coming up, what has been, and asking to rearrange."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coproduce.accounts.roles import Role
-from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.participants.services import record_participant_view
 from coproduce.plans.models import Appointment
@@ -16,7 +14,8 @@ from coproduce.plans.selectors.contacts import appointments_visible_to
 from coproduce.plans.services.appointments import ask_to_rearrange
 from coproduce.programmes.standing import standing_of
 from coproduce.web.access import require_roles
-from coproduce.web.keyworker.contact_forms import RearrangeForm
+from coproduce.web.contact_forms import RearrangeForm
+from coproduce.web.forms import submitting
 
 PAST_SHOWN = 20
 
@@ -58,18 +57,14 @@ def appointment_rearrange(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
+            with submitting(form) as submission:
                 ask_to_rearrange(
                     actor=request.user,
                     appointment_id=appointment.pk,
                     message=form.cleaned_data["message"],
                 )
-            except (NotFound, NotAllowed) as error:
-                raise PermissionDenied(error.message) from error
-            except DomainError as error:
-                form.add_domain_error(error)
-                status = error.status_code
-            else:
+            status = submission.status
+            if submission.ok:
                 messages.success(request, _("Thank you. Your keyworker will be in touch to find a better time."))
                 return redirect("web:my_appointments")
         else:

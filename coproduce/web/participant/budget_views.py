@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,12 +17,11 @@ from coproduce.accounts.roles import Role
 from coproduce.budgets.models import Spend
 from coproduce.budgets.selectors import spends_of
 from coproduce.budgets.services import answer_spend
-from coproduce.core.errors import ConflictError, DomainError, NotAllowed, NotFound
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.participants.services import record_participant_view
 from coproduce.programmes.standing import standing_of
 from coproduce.web.access import require_roles
-from coproduce.web.forms import GovukForm
+from coproduce.web.forms import GovukForm, submitting
 
 
 class MyAnswerForm(GovukForm):
@@ -41,18 +39,11 @@ def _answer(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Choose “Yes, I’d like this” or “No thanks”."))
         return redirect("web:my_money")
     data = form.cleaned_data
-    try:
+    with submitting() as submission:
         answer_spend(
             actor=request.user, spend_id=data["spend"], expected_version=data["version"], answer=data["answer"]
         )
-    except NotFound as error:
-        raise Http404(error.message) from error
-    except NotAllowed as error:
-        raise PermissionDenied(error.message) from error
-    except ConflictError:
-        messages.error(request, _("This changed while you were looking at it. Look again and answer again."))
-        return redirect("web:my_money")
-    except DomainError:
+    if submission.failed:
         messages.error(request, _("This has already been decided, so your answer cannot change now."))
         return redirect("web:my_money")
     if data["answer"] == Spend.Answer.YES:

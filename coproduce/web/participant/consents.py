@@ -10,7 +10,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from coproduce.accounts.roles import Role
-from coproduce.core.errors import DomainError
 from coproduce.participants.models import Consent
 from coproduce.participants.selectors import consents_visible_to
 from coproduce.participants.services import give_consent_again, record_participant_view, withdraw_consent
@@ -18,6 +17,7 @@ from coproduce.programmes.standing import standing_of
 from coproduce.referrals.services import withdraw_sharing_consent
 from coproduce.retention.selectors import schedule_for
 from coproduce.web.access import require_roles
+from coproduce.web.forms import submitting
 
 
 def _own_consent(request: HttpRequest, pk: int) -> Consent:
@@ -45,11 +45,10 @@ def my_consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         withdraw = (
             withdraw_sharing_consent if consent.purpose == Consent.Purpose.SHARE_WITH_ORGANISATION else withdraw_consent
         )
-        try:
+        with submitting() as submission:
             withdraw(actor=request.user, consent_id=consent.pk, how=Consent.How.ONLINE)
-        except DomainError as error:
-            problems, status = [error.message], error.status_code
-        else:
+        problems, status = submission.problems, submission.status
+        if submission.ok:
             messages.success(request, _("You have withdrawn your consent. It stops straight away."))
             return redirect("web:my_page")
     else:
@@ -72,11 +71,10 @@ def my_consent_give_again(request: HttpRequest, pk: int) -> HttpResponse:
     problems: list[str] = []
     status = 200
     if request.method == "POST":
-        try:
+        with submitting() as submission:
             give_consent_again(actor=request.user, consent_id=consent.pk)
-        except DomainError as error:
-            problems, status = [error.message], error.status_code
-        else:
+        problems, status = submission.problems, submission.status
+        if submission.ok:
             messages.success(request, _("Thank you. You have given your consent again, from today."))
             return redirect("web:my_page")
     else:

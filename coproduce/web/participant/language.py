@@ -16,12 +16,11 @@ from django.utils import translation
 from django.utils.translation import gettext, gettext_lazy
 
 from coproduce.accounts.roles import Role
-from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.participants.services import choose_language, record_participant_view
 from coproduce.programmes.standing import standing_of
 from coproduce.web.access import require_roles
-from coproduce.web.forms import GovukForm
+from coproduce.web.forms import GovukForm, submitting
 from coproduce.web.language import safe_next
 
 
@@ -53,19 +52,15 @@ def my_language(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             language = form.cleaned_data["language"]
             version = form.cleaned_data["version"]
-            try:
+            with submitting(form) as submission:
                 choose_language(
                     actor=request.user,
                     participant_id=participant.pk,
                     expected_version=participant.version if version is None else version,
                     language=language,
                 )
-            except (NotFound, NotAllowed):
-                raise Http404("No participant record.") from None
-            except DomainError as error:
-                form.add_domain_error(error)
-                status = error.status_code
-            else:
+            status = submission.status
+            if submission.ok:
                 with translation.override(language):
                     messages.success(request, gettext("Your pages are now in this language."))
                 response = redirect(safe_next(request, reverse("web:my_page")))

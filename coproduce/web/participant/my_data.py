@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from coproduce.accounts.roles import Role
 from coproduce.audit.context import audited_as_export
-from coproduce.core.errors import DomainError, NotFound
 from coproduce.participants.models import Participant
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.participants.services import record_participant_view
@@ -24,6 +23,8 @@ from coproduce.subject_access.package import file_name
 from coproduce.subject_access.selectors import copy_summary, own_requests
 from coproduce.subject_access.services import COPY_KEPT_DAYS, CopyNotReady, ask_for_own_copy, copy_for_download
 from coproduce.web.access import require_roles
+from coproduce.web.downloads import zip_response
+from coproduce.web.forms import submitting
 
 # Copies the partnership sent them (requests made to staff), newest first: at most this many listed.
 SENT_COPIES_SHOWN = 10
@@ -42,10 +43,8 @@ def _me(request: HttpRequest) -> Participant:
 def my_data(request: HttpRequest) -> HttpResponse:
     participant = _me(request)
     if request.method == "POST":
-        try:
+        with submitting(request):
             ask_for_own_copy(actor=request.user)
-        except DomainError as error:
-            messages.error(request, error.message)
         return redirect("web:my_data")
     requests = own_requests(request.user)
     # Carries `has_copy` (selectors.with_copy_state).
@@ -69,16 +68,7 @@ def my_data_download(request: HttpRequest, pk: int) -> HttpResponse:
     """The ZIP of a released copy of their own; audited as an export."""
     try:
         subject_access_request, copy = copy_for_download(actor=request.user, request_id=pk)
-    except NotFound as error:
-        raise Http404(error.message) from error
     except CopyNotReady as error:
         messages.error(request, error.message)
         return redirect("web:my_data")
     return zip_response(bytes(copy.content), file_name(subject_access_request.participant.reference, copy.made_at))
-
-
-def zip_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response

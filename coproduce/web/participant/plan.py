@@ -6,14 +6,13 @@ Plain English, phone first, and every button is a small form that works without 
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from coproduce.accounts.roles import Role
-from coproduce.core.errors import DomainError, NotAllowed, NotFound
+from coproduce.core.errors import DomainError
 from coproduce.core.validation import InvalidInput
 from coproduce.participants.models import Participant
 from coproduce.participants.selectors import participants_visible_to
@@ -22,6 +21,7 @@ from coproduce.plans.selectors.plan import plan_of
 from coproduce.plans.services import plan as plan_services
 from coproduce.programmes.standing import standing_of
 from coproduce.web.access import require_roles
+from coproduce.web.forms import submitting
 from coproduce.web.plan_forms import AnswerForm, OwnGoalForm, StepForm
 
 ANSWERED = {
@@ -97,18 +97,10 @@ def my_plan(request: HttpRequest) -> HttpResponse:
     problems: list[str] = []
     status = 200
     if request.method == "POST":
-        try:
+        with submitting() as submission:
             done = _act(request, participant)
-        except DomainError as error:
-            if isinstance(error, NotFound):
-                raise Http404(error.message) from error
-            if isinstance(error, NotAllowed):
-                raise PermissionDenied(error.message) from error
-            problems = (
-                [m for ms in error.errors.values() for m in ms] if isinstance(error, InvalidInput) else [error.message]
-            )
-            status = error.status_code
-        else:
+        problems, status = submission.problems, submission.status
+        if submission.ok:
             messages.success(request, done)
             return redirect("web:my_plan")
     record_participant_view(actor=user, participant=participant)

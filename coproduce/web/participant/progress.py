@@ -7,68 +7,31 @@ read is audited; changes go through the plans services.
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from coproduce.accounts.acting import ActingUser
 from coproduce.accounts.roles import Role
-from coproduce.audit.context import audited_as_export
-from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.participants.models import Participant
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.participants.services import record_participant_view
-from coproduce.plans.charts import progress_charts
 from coproduce.plans.models import ProgressArea
 from coproduce.plans.selectors.job_search import job_search_log_for
-from coproduce.plans.selectors.progress import progress_checks_for, progress_draft_for, progress_series
+from coproduce.plans.selectors.progress import progress_draft_for
 from coproduce.plans.selectors.record import record_about
-from coproduce.plans.services.job_search import add_job_search_entry, record_job_search_export
+from coproduce.plans.services.job_search import add_job_search_entry
 from coproduce.plans.services.progress import finish_progress_check, save_progress_answer
 from coproduce.programmes.standing import standing_of
 from coproduce.web.access import require_roles
-from coproduce.web.forms import GovukForm
+from coproduce.web.forms import submitting
 from coproduce.web.pagination import paginate
-from coproduce.web.participant.progress_forms import (
+from coproduce.web.progress_forms import (
     QUESTIONS,
     SCALE_HINT,
     JobSearchEntryForm,
     ProgressAnswerForm,
 )
-from coproduce.web.pdf import pdf_response, render_pdf
-
-ENTRIES_PER_PAGE = 50
-
-
-def show_on_form(form: GovukForm, error: DomainError) -> int:
-    """A service's error on the form; "not found" and "not allowed" become the 404 and 403 pages."""
-    if isinstance(error, NotFound):
-        raise Http404(error.message)
-    if isinstance(error, NotAllowed):
-        raise PermissionDenied(error.message)
-    form.add_domain_error(error)
-    return error.status_code
-
-
-def progress_context(actor: ActingUser, participant: Participant, *, theirs: str, keyworkers: str) -> dict[str, Any]:
-    checks = list(progress_checks_for(actor, participant.pk))
-    charts = progress_charts(progress_series(checks), participant_label=theirs, keyworker_label=keyworkers)
-    return {"charts": charts, "check_count": len(checks), "theirs": theirs, "keyworkers": keyworkers}
-
-
-@audited_as_export
-def job_search_pdf(request: HttpRequest, participant: Participant) -> HttpResponse:
-    """The whole log as a PDF to show at Jobcentre Plus; the export is audited."""
-    entries = list(job_search_log_for(request.user, participant.pk))
-    content = render_pdf(
-        "web/job_search_log.pdf.html",
-        {"participant": participant, "entries": entries, "printed_on": timezone.localdate()},
-        language=participant.language,
-    )
-    record_job_search_export(actor=request.user, participant=participant)
-    return pdf_response(content, f"job-search-log-{participant.reference}.pdf")
+from coproduce.web.progress_pages import ENTRIES_PER_PAGE, job_search_pdf, progress_context
 
 
 def _me(request: HttpRequest) -> Participant:
@@ -133,7 +96,7 @@ def my_progress_question(request: HttpRequest, area: str) -> HttpResponse:
                 messages.success(request, _("Your answers are saved. You can carry on when you are ready."))
                 return redirect("web:my_progress")
             else:
-                try:
+                with submitting(form) as submission:
                     draft = save_progress_answer(
                         actor=request.user,
                         participant_id=participant.pk,
@@ -142,9 +105,8 @@ def my_progress_question(request: HttpRequest, area: str) -> HttpResponse:
                         comment=form.cleaned_data["comment"],
                         expected_version=form.cleaned_data["version"],
                     )
-                except DomainError as error:
-                    status = show_on_form(form, error)
-                else:
+                status = submission.status
+                if submission.ok:
                     if action == "later":
                         messages.success(request, _("Your answers are saved. You can carry on when you are ready."))
                         return redirect("web:my_progress")
@@ -184,15 +146,11 @@ def my_progress_check(request: HttpRequest) -> HttpResponse:
     status = 200
     errors: list[str] = []
     if request.method == "POST":
-        try:
+        with submitting() as submission:
             finish_progress_check(actor=request.user, participant_id=participant.pk)
-        except NotFound as error:
-            raise Http404(error.message) from error
-        except NotAllowed as error:
-            raise PermissionDenied(error.message) from error
-        except DomainError as error:
+        if submission.failed:
             errors = [_("Answer at least one question before you send your answers.")]
-            status = error.status_code
+            status = submission.status
         else:
             messages.success(request, _("Thank you. Your answers are saved."))
             return redirect("web:my_progress")
@@ -226,11 +184,10 @@ def my_job_search_add(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = JobSearchEntryForm(request.POST)
         if form.is_valid():
-            try:
+            with submitting(form) as submission:
                 add_job_search_entry(actor=request.user, participant_id=participant.pk, **form.details())
-            except DomainError as error:
-                status = show_on_form(form, error)
-            else:
+            status = submission.status
+            if submission.ok:
                 messages.success(request, _("Added to your job-search log."))
                 return redirect("web:my_job_search")
         else:

@@ -14,10 +14,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from coproduce.accounts.roles import Role
-from coproduce.core.errors import DomainError, NotFound
-from coproduce.directory.selectors import visible_service
+from coproduce.directory.selectors import visible_service, visible_service_if_any
 from coproduce.participants.models import Participant
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.participants.services import record_participant_view
@@ -27,14 +27,15 @@ from coproduce.referrals.selectors import organisations_holding_data, rating_of,
 from coproduce.referrals.services import propose_referral, rate_referral
 from coproduce.referrals.suggestions import suggest_services
 from coproduce.web.access import require_roles
-from coproduce.web.keyworker.referral_views import (
+from coproduce.web.errors import conflict_back_label
+from coproduce.web.forms import submitting
+from coproduce.web.referral_forms import ProposeReferralForm, RateServiceForm
+from coproduce.web.referral_pages import (
     availability_page,
     goal_choices,
     goal_from,
     referable_services,
-    show_error,
 )
-from coproduce.web.referral_forms import ProposeReferralForm, RateServiceForm
 
 SUGGESTIONS_SHOWN = 10
 
@@ -69,6 +70,7 @@ def my_referrals(request: HttpRequest) -> HttpResponse:
     return render(request, "web/participant/referral_list.html", context)
 
 
+@conflict_back_label(gettext_lazy("See your rating as it is now"))
 @require_roles(Role.PARTICIPANT)
 def my_referral_rate(request: HttpRequest, pk: int) -> HttpResponse:
     """The participant rates a service a finished referral of theirs was to, or changes their rating."""
@@ -88,7 +90,7 @@ def my_referral_rate(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with submitting(form) as submission:
                 rate_referral(
                     actor=request.user,
                     referral_id=referral.pk,
@@ -97,13 +99,8 @@ def my_referral_rate(request: HttpRequest, pk: int) -> HttpResponse:
                     anonymous=data["anonymous"],
                     expected_version=data["version"],
                 )
-            except DomainError as error:
-                response, status = show_error(
-                    request, form, error, back_url=request.path, back_label=_("See your rating as it is now")
-                )
-                if response is not None:
-                    return response
-            else:
+            status = submission.status
+            if submission.ok:
                 messages.success(request, _("Thank you. Your rating is saved. You can change it at any time."))
                 return redirect("web:my_referrals")
         else:
@@ -137,10 +134,7 @@ def my_referral_propose(request: HttpRequest) -> HttpResponse:
     if not rules.has_perm("referrals.propose", user, participant):
         raise PermissionDenied("You cannot ask for a referral.")
     chosen = request.POST.get("service") if request.method == "POST" else request.GET.get("service", "")
-    try:
-        service = visible_service(chosen) if chosen else None
-    except NotFound:
-        service = None
+    service = visible_service_if_any(chosen) if chosen else None
     form = ProposeReferralForm(
         request.POST if request.method == "POST" else None,
         services=referable_services(participant),
@@ -151,7 +145,7 @@ def my_referral_propose(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
+            with submitting(form) as submission:
                 referral = propose_referral(
                     actor=user,
                     participant=participant,
@@ -159,11 +153,8 @@ def my_referral_propose(request: HttpRequest) -> HttpResponse:
                     reason=form.cleaned_data["reason"],
                     goal=goal_from(request, participant, form.cleaned_data.get("goal")),
                 )
-            except DomainError as error:
-                response, status = show_error(request, form, error, back_url=request.path, back_label="Back")
-                if response is not None:
-                    return response
-            else:
+            status = submission.status
+            if submission.ok:
                 messages.success(request, _("Your keyworker can see you would like this. Now choose what to share."))
                 return redirect("web:referral_agree", pk=referral.pk)
         else:

@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
-from coproduce.core.errors import ConflictError, DomainError
 from coproduce.participants.models import Consent, Participant
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.participants.services import record_participant_view
@@ -22,7 +21,8 @@ from coproduce.research.services.consent import (
     withdraw_research_consent,
 )
 from coproduce.web.access import require_roles
-from coproduce.web.research.interview_forms import ResearchConsentForm
+from coproduce.web.forms import submitting
+from coproduce.web.research_consent_forms import ResearchConsentForm
 
 
 def _own(request: HttpRequest) -> tuple[Participant, ResearchConsent | None]:
@@ -62,7 +62,7 @@ def my_research_consent(request: HttpRequest) -> HttpResponse:
     form = ResearchConsentForm(request.POST, ask_how=False)
     if form.is_valid():
         data = form.cleaned_data
-        try:
+        with submitting(form) as submission:
             give_research_consent(
                 actor=request.user,
                 participant_id=participant.pk,
@@ -70,12 +70,7 @@ def my_research_consent(request: HttpRequest) -> HttpResponse:
                 expected_version=data.get("version"),
                 **{name: data[name] for name in ELEMENTS},
             )
-        except ConflictError as error:
-            messages.error(request, error.message)
-            return redirect("web:my_research_consent")
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
+        if submission.ok:
             messages.success(request, _("Thank you. What you agreed to is saved."))
             return redirect("web:my_research_consent")
     return _render(request, form, scope, status=400)
@@ -86,11 +81,9 @@ def my_research_consent(request: HttpRequest) -> HttpResponse:
 def my_research_consent_stop(request: HttpRequest) -> HttpResponse:
     """Stop taking part, in one step: the researchers see nothing more of you from now on."""
     participant, _scope = _own(request)
-    try:
+    with submitting(request) as submission:
         withdraw_research_consent(actor=request.user, participant_id=participant.pk, how=Consent.How.ONLINE)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
+    if submission.ok:
         messages.success(
             request,
             _("You have stopped taking part in the research. The researchers can no longer see anything about you."),

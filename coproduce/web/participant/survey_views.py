@@ -11,12 +11,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from coproduce.accounts.roles import Role
-from coproduce.core.errors import DomainError
 from coproduce.research.models import ResearchConsent, SurveyInvitation
 from coproduce.research.selectors import open_invitations_for
 from coproduce.research.services.surveys import answer_survey
 from coproduce.web.access import require_roles
-from coproduce.web.research.survey_forms import AnswerForm
+from coproduce.web.forms import submitting
+from coproduce.web.participant.survey_forms import AnswerForm
 
 
 def waiting_invitations(request: HttpRequest) -> QuerySet[SurveyInvitation]:
@@ -44,14 +44,13 @@ def my_survey(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
+            with submitting(form) as submission:
                 answer_survey(
                     actor=request.user,
                     invitation_id=invitation.pk,
                     answers=form.answers(),
                 )
-            except DomainError as error:
-                form.add_domain_error(error)
+            if submission.failed:
                 status = 400
             else:
                 messages.success(request, _("Thank you. Your answers are sent, without your name."))

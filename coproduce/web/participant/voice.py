@@ -5,14 +5,12 @@ Forms parse the input; coproduce/voice/services.py decides what is allowed and a
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
-from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.participants.models import Participant
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.participants.services import record_participant_view
@@ -21,7 +19,7 @@ from coproduce.voice.models import Invitation, Request, Topic
 from coproduce.voice.selectors import my_invitations, my_requests
 from coproduce.voice.services import give_feedback, make_request, record_response
 from coproduce.web.access import require_roles
-from coproduce.web.forms import GovukForm
+from coproduce.web.forms import GovukForm, submitting
 
 
 class RequestForm(GovukForm):
@@ -105,12 +103,9 @@ def request_add(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = RequestForm(request.POST)
         if form.is_valid():
-            try:
+            with submitting(form) as submission:
                 make_request(actor=request.user, **form.cleaned_data)
-            except NotAllowed as error:
-                raise PermissionDenied(error.message) from error
-            except DomainError as error:
-                form.add_domain_error(error)
+            if submission.failed:
                 status = 400
             else:
                 messages.success(request, _("Thank you. Your request has been sent."))
@@ -132,12 +127,9 @@ def feedback_add(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = FeedbackForm(request.POST)
         if form.is_valid():
-            try:
+            with submitting(form) as submission:
                 give_feedback(actor=request.user, **form.cleaned_data)
-            except NotAllowed as error:
-                raise PermissionDenied(error.message) from error
-            except DomainError as error:
-                form.add_domain_error(error)
+            if submission.failed:
                 status = 400
             else:
                 messages.success(request, _("Thank you for your feedback."))
@@ -158,16 +150,11 @@ def invitation_respond(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose whether you are coming."))
         return redirect("web:my_requests")
-    try:
-        invitation = record_response(
-            actor=request.user,
-            invitation_id=pk,
-            response=form.cleaned_data["response"],
-        )
-    except NotFound as error:
-        raise Http404(error.message) from error
-    except NotAllowed as error:
-        raise PermissionDenied(error.message) from error
+    invitation = record_response(
+        actor=request.user,
+        invitation_id=pk,
+        response=form.cleaned_data["response"],
+    )
     coming = invitation.response == Invitation.Response.COMING
     messages.success(request, _("Thank you, we’ll see you there.") if coming else _("Thank you for letting us know."))
     return redirect("web:my_requests")

@@ -8,18 +8,18 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from coproduce.accounts.acting import ActingUser
 from coproduce.accounts.roles import Role
-from coproduce.core.errors import DomainError, NotFound
 from coproduce.core.form_messages import NamedErrorsMixin
 from coproduce.referrals.models import SharedField
 from coproduce.retention.selectors import deletions_to_do
 from coproduce.retention.services import confirm_partner_deletion
 from coproduce.web.access import require_roles
+from coproduce.web.forms import submitting
 
 
 def deletions_for_inbox(actor: ActingUser) -> list[dict[str, Any]]:
@@ -45,14 +45,11 @@ def partner_deletion_done(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "That could not be saved. Try again.")
         return redirect("web:partner_home")
-    try:
+    # Already recorded by a colleague, or changed meanwhile: said in a message on the partner's home.
+    with submitting(request) as submission:
         notice = confirm_partner_deletion(
             actor=request.user, notice_id=pk, expected_version=form.cleaned_data["version"]
         )
-    except NotFound as error:
-        raise Http404(error.message) from error
-    except DomainError as error:  # already recorded by a colleague, or changed meanwhile
-        messages.error(request, error.message)
-    else:
+    if submission.ok:
         messages.success(request, f"Thank you: referral {notice.referral_id} is recorded as deleted.")
     return redirect("web:partner_home")

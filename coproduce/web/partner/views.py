@@ -19,7 +19,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
-from coproduce.core.errors import DomainError
 from coproduce.programmes.models import PartnershipMembership
 from coproduce.programmes.standing import standing_of
 from coproduce.referrals.models import Referral
@@ -42,8 +41,8 @@ from coproduce.referrals.services import (
     start_referral,
 )
 from coproduce.web.access import require_roles
-from coproduce.web.forms import GovukForm
-from coproduce.web.keyworker.referral_views import post_message, show_error, thread_context
+from coproduce.web.errors import conflict_back_label
+from coproduce.web.forms import GovukForm, submitting
 from coproduce.web.pagination import Pages
 from coproduce.web.partner.deletion_views import deletions_for_inbox
 from coproduce.web.referral_forms import (
@@ -55,6 +54,7 @@ from coproduce.web.referral_forms import (
     StartReferralForm,
     VersionForm,
 )
+from coproduce.web.referral_pages import post_message, thread_context
 
 INBOX_PER_PAGE = 25
 
@@ -125,6 +125,7 @@ def partner_referral(request: HttpRequest, pk: int) -> HttpResponse:
     return _referral_page(request, _inbox_referral(request, pk))
 
 
+@conflict_back_label("Back to the referral")
 @require_roles(Role.PARTNER_WORKER)
 @require_POST
 def partner_referral_message(request: HttpRequest, pk: int) -> HttpResponse:
@@ -154,6 +155,7 @@ def _referral_page(
     return render(request, "web/partner/referral_detail.html", context, status=status)
 
 
+@conflict_back_label("See the referral as it is now")
 @require_roles(Role.PARTNER_WORKER)
 @require_POST
 def partner_referral_accept(request: HttpRequest, pk: int) -> HttpResponse:
@@ -162,19 +164,13 @@ def partner_referral_accept(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "The answer could not be saved. Try again.")
         return redirect(_detail_url(referral))
-    try:
+    with submitting(request) as submission:
         accept_referral(
             actor=request.user,
             referral_id=referral.pk,
             expected_version=form.cleaned_data["version"],
         )
-    except DomainError as error:
-        response, _ = show_error(
-            request, form, error, back_url=_detail_url(referral), back_label="See the referral as it is now"
-        )
-        if response is not None:
-            return response
-        messages.error(request, error.message)
+    if submission.failed:
         return redirect(_detail_url(referral))
     messages.success(request, "Accepted. The keyworker and the participant can see you are taking it.")
     return redirect(_detail_url(referral))
@@ -196,15 +192,10 @@ def _answer_page(
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
+            with submitting(form) as submission:
                 act(referral, form.cleaned_data)
-            except DomainError as error:
-                response, status = show_error(
-                    request, form, error, back_url=_detail_url(referral), back_label="See the referral as it is now"
-                )
-                if response is not None:
-                    return response
-            else:
+            status = submission.status
+            if submission.ok:
                 messages.success(request, done)
                 return redirect(_detail_url(referral))
         else:
@@ -221,6 +212,7 @@ def _answer_page(
     return render(request, "web/partner/referral_answer.html", context, status=status)
 
 
+@conflict_back_label("See the referral as it is now")
 @require_roles(Role.PARTNER_WORKER)
 def partner_referral_decline(request: HttpRequest, pk: int) -> HttpResponse:
     def act(referral: Referral, data: dict[str, Any]) -> Referral:
@@ -243,6 +235,7 @@ def partner_referral_decline(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@conflict_back_label("See the referral as it is now")
 @require_roles(Role.PARTNER_WORKER)
 def partner_referral_start(request: HttpRequest, pk: int) -> HttpResponse:
     def act(referral: Referral, data: dict[str, Any]) -> Referral:
@@ -264,6 +257,7 @@ def partner_referral_start(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@conflict_back_label("See the referral as it is now")
 @require_roles(Role.PARTNER_WORKER)
 def partner_referral_complete(request: HttpRequest, pk: int) -> HttpResponse:
     def act(referral: Referral, data: dict[str, Any]) -> Referral:
@@ -287,6 +281,7 @@ def partner_referral_complete(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@conflict_back_label("See the referral as it is now")
 @require_roles(Role.PARTNER_WORKER)
 def partner_referral_did_not_start(request: HttpRequest, pk: int) -> HttpResponse:
     def act(referral: Referral, data: dict[str, Any]) -> Referral:

@@ -16,7 +16,6 @@ from django.utils.http import content_disposition_header
 
 from coproduce.accounts.acting import ActingUser
 from coproduce.accounts.roles import Role
-from coproduce.core.errors import ConflictError, DomainError, NotFound
 from coproduce.programmes.board import (
     MAX_DOCUMENT_BYTES,
     add_meeting,
@@ -41,8 +40,8 @@ from coproduce.programmes.selectors.board import (
 from coproduce.reporting.partnership import participant_figures
 from coproduce.reporting.suppression import THRESHOLD, Cell
 from coproduce.web.access import require_roles
-from coproduce.web.forms import DateInput, GovukForm
-from coproduce.web.partnership.common import conflict
+from coproduce.web.errors import conflict_back_label
+from coproduce.web.forms import DateInput, GovukForm, submitting
 
 BOARD_ROLES = (Role.PARTNERSHIP_MANAGER, Role.BOARD_MEMBER)
 
@@ -172,10 +171,7 @@ def _today() -> Any:
 
 
 def _board_or_404(request: HttpRequest) -> Board:
-    try:
-        return board_for(request.user)
-    except NotFound as error:
-        raise Http404(error.message) from error
+    return board_for(request.user)
 
 
 @require_roles(*BOARD_ROLES)
@@ -212,11 +208,9 @@ def board_meeting_add(request: HttpRequest) -> HttpResponse:
     partnership = _managed_board_or_404(request)
     form = MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with submitting(form) as submission:
             meeting = add_meeting(actor=request.user, **form.cleaned_data)
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
+        if submission.ok:
             messages.success(request, f"The meeting on {meeting.held_on:%-d %B %Y} is on the board page.")
             return redirect("web:board")
     context = {
@@ -237,13 +231,9 @@ def board_meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {"held_on": meeting.held_on, "place": meeting.place, "notes": meeting.notes}
     form = MeetingForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with submitting(form) as submission:
             update_meeting(actor=request.user, meeting_id=meeting.pk, **form.cleaned_data)
-        except NotFound as error:
-            raise Http404(error.message) from error
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
+        if submission.ok:
             messages.success(request, "The meeting is saved.")
             return redirect("web:board")
     context = {"page_title": "Change a board meeting", "partnership": partnership, "form": form, "submit": "Save"}
@@ -258,17 +248,16 @@ def board_decision_add(request: HttpRequest) -> HttpResponse:
         data = dict(form.cleaned_data)
         data.pop("version")
         meeting_id = data.pop("meeting")
-        try:
+        with submitting(form) as submission:
             record_decision(actor=request.user, meeting_id=meeting_id, **data)
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
+        if submission.ok:
             messages.success(request, "The decision is in the log.")
             return redirect("web:board")
     context = {"page_title": "Record a decision", "partnership": partnership, "form": form, "submit": "Record it"}
     return _form_page(request, "web/partnership/board_form.html", context)
 
 
+@conflict_back_label("See the decision as it is now")
 @require_roles(Role.PARTNERSHIP_MANAGER)
 def board_decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = _managed_board_or_404(request)
@@ -288,7 +277,7 @@ def board_decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
         data = dict(form.cleaned_data)
         version = data.pop("version")
         meeting_id = data.pop("meeting")
-        try:
+        with submitting(form) as submission:
             update_decision(
                 actor=request.user,
                 decision_id=decision.pk,
@@ -296,13 +285,7 @@ def board_decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 meeting_id=meeting_id,
                 **data,
             )
-        except ConflictError as error:
-            return conflict(request, error, back_url=request.path, back_label="See the decision as it is now")
-        except NotFound as error:
-            raise Http404(error.message) from error
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
+        if submission.ok:
             messages.success(request, "The decision is saved.")
             return redirect("web:board")
     context = {"page_title": "Change a decision", "partnership": partnership, "form": form, "submit": "Save"}
@@ -314,16 +297,14 @@ def board_document_add(request: HttpRequest) -> HttpResponse:
     partnership = _managed_board_or_404(request)
     form = DocumentForm(request.POST or None, request.FILES or None, meetings=_meeting_choices(request))
     if request.method == "POST" and form.is_valid():
-        try:
+        with submitting(form) as submission:
             upload_document(
                 actor=request.user,
                 title=form.cleaned_data["title"],
                 upload=form.cleaned_data["file"],
                 meeting_id=form.cleaned_data["meeting"],
             )
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
+        if submission.ok:
             messages.success(request, "The document is on the board page.")
             return redirect("web:board")
     context = {
@@ -338,10 +319,7 @@ def board_document_add(request: HttpRequest) -> HttpResponse:
 
 @require_roles(*BOARD_ROLES)
 def board_document_download(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        document = open_document(actor=request.user, document_id=pk)
-    except NotFound as error:
-        raise Http404(error.message) from error
+    document = open_document(actor=request.user, document_id=pk)
     # At most 10 MB, so read whole rather than streamed.
     with document.file.open("rb") as content:
         response = HttpResponse(content.read(), content_type=document_content_type(document))
@@ -363,11 +341,9 @@ def board_member_add(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         organisation_id = data.pop("organisation")
-        try:
+        with submitting(form) as submission:
             member = add_member(actor=request.user, organisation_id=organisation_id, **data)
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
+        if submission.ok:
             messages.success(request, f"{member.name} is a member of the board.")
             return redirect("web:board")
     context = {"page_title": "Add a board member", "partnership": partnership, "form": form, "submit": "Add"}
@@ -391,18 +367,14 @@ def board_member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         organisation_id = data.pop("organisation")
-        try:
+        with submitting(form) as submission:
             update_member(
                 actor=request.user,
                 member_id=member.pk,
                 organisation_id=organisation_id,
                 **data,
             )
-        except NotFound as error:
-            raise Http404(error.message) from error
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
+        if submission.ok:
             messages.success(request, f"{member.name}'s seat is saved.")
             return redirect("web:board")
     context = {"page_title": f"Change {member.name}'s seat", "partnership": partnership, "form": form, "submit": "Save"}

@@ -21,11 +21,11 @@ from coproduce.budgets.selectors import (
     spends_waiting_for_manager,
 )
 from coproduce.budgets.services import create_pot, update_pot
-from coproduce.core.errors import ConflictError, DomainError
 from coproduce.participants.services import record_participant_list_view
 from coproduce.web.access import require_roles
-from coproduce.web.forms import DateInput, GovukForm
-from coproduce.web.partnership.common import conflict, managed_partnership
+from coproduce.web.errors import conflict_back_label
+from coproduce.web.forms import DateInput, GovukForm, submitting
+from coproduce.web.partnership.common import managed_partnership
 
 
 class PotForm(GovukForm):
@@ -99,7 +99,7 @@ def budget_pot_add(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with submitting(form) as submission:
                 create_pot(
                     actor=user,
                     name=data["name"],
@@ -109,10 +109,8 @@ def budget_pot_add(request: HttpRequest) -> HttpResponse:
                     keyworker_limit=data["keyworker_limit"],
                     organisation_id=int(data["holder"]) if data.get("holder") else None,
                 )
-            except DomainError as error:
-                form.add_domain_error(error)
-                status = 400
-            else:
+            status = submission.status
+            if submission.ok:
                 messages.success(request, f"{data['name']} is open.")
                 return redirect("web:area_budgets")
         else:
@@ -125,6 +123,7 @@ def budget_pot_add(request: HttpRequest) -> HttpResponse:
     )
 
 
+@conflict_back_label("See the pot as it is now")
 @require_roles(Role.PARTNERSHIP_MANAGER)
 def budget_pot_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
@@ -149,14 +148,10 @@ def budget_pot_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             data = dict(form.cleaned_data)
             version = data.pop("version")
-            try:
+            with submitting(form) as submission:
                 update_pot(actor=user, pot_id=pot.pk, expected_version=version, changes=data)
-            except ConflictError as error:
-                return conflict(request, error, back_url=request.path, back_label="See the pot as it is now")
-            except DomainError as error:
-                form.add_domain_error(error)
-                status = 400
-            else:
+            status = submission.status
+            if submission.ok:
                 messages.success(request, "Saved.")
                 return redirect(reverse("web:area_budgets"))
         else:

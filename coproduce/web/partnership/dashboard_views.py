@@ -8,11 +8,9 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from coproduce.core.errors import NotAllowed
 from coproduce.reporting.partnership import Dashboard, partnership_dashboard, table_csv, table_xlsx
 from coproduce.reporting.suppression import THRESHOLD
 from coproduce.web.access import View
@@ -22,10 +20,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _dashboard(request: HttpRequest) -> Dashboard:
     """The dashboard for the signed-in person; 403 for anyone who may not see one."""
-    try:
-        return partnership_dashboard(request.user)
-    except NotAllowed as error:
-        raise PermissionDenied(error.message) from error
+    return partnership_dashboard(request.user)
 
 
 def _signed_in(view: View) -> View:

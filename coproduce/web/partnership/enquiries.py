@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
-from coproduce.core.errors import ConflictError, DomainError, NotFound
 from coproduce.participants.models import Enquiry
 from coproduce.participants.selectors import enquiries_visible_to
 from coproduce.participants.services import (
@@ -24,8 +23,10 @@ from coproduce.participants.services import (
 )
 from coproduce.programmes.standing import standing_of
 from coproduce.web.access import require_roles
+from coproduce.web.errors import conflict_back_label
+from coproduce.web.forms import submitting
 from coproduce.web.pagination import paginate
-from coproduce.web.partnership.common import conflict, managed_partnership
+from coproduce.web.partnership.common import managed_partnership
 from coproduce.web.partnership.forms import CloseEnquiryForm, EnquiryFilterForm, KeyworkerForm, KeyworkerNameForm
 from coproduce.web.partnership.keyworker_choice import chosen_keyworker_id, keyworker_options, with_name
 
@@ -137,6 +138,7 @@ def enquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, _visible_enquiry(request, pk))
 
 
+@conflict_back_label("See the enquiry as it is now")
 @require_roles(Role.PARTNERSHIP_MANAGER)
 @require_POST
 def enquiry_allocate(request: HttpRequest, pk: int) -> HttpResponse:
@@ -145,7 +147,7 @@ def enquiry_allocate(request: HttpRequest, pk: int) -> HttpResponse:
     if form is None:
         raise Http404("This enquiry cannot be allocated.")
     if form.is_valid():
-        try:
+        with submitting(form) as submission:
             enquiry = allocate_enquiry(
                 actor=request.user,
                 enquiry_id=enquiry.pk,
@@ -153,19 +155,14 @@ def enquiry_allocate(request: HttpRequest, pk: int) -> HttpResponse:
                 keyworker_id=form.cleaned_data["keyworker"],
                 over_limit_confirmed=form.cleaned_data["over_limit_confirmed"],
             )
-        except ConflictError as error:
-            return conflict(request, error, back_url=_detail_url(enquiry), back_label="See the enquiry as it is now")
-        except NotFound as error:
-            raise Http404(error.message) from error
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
+        if submission.ok:
             keyworker = enquiry.allocated_to.user if enquiry.allocated_to else ""
             messages.success(request, f"The enquiry from {enquiry.name} is now with {keyworker}.")
             return redirect(_detail_url(enquiry))
     return _render_detail(request, enquiry, allocate_form=form, status=400)
 
 
+@conflict_back_label("See the enquiry as it is now")
 @require_roles(Role.PARTNERSHIP_MANAGER, Role.KEYWORKER)
 @require_POST
 def enquiry_close(request: HttpRequest, pk: int) -> HttpResponse:
@@ -174,20 +171,14 @@ def enquiry_close(request: HttpRequest, pk: int) -> HttpResponse:
     if form is None:
         raise Http404("This enquiry cannot be closed.")
     if form.is_valid():
-        try:
+        with submitting(form) as submission:
             enquiry = close_enquiry(
                 actor=request.user,
                 enquiry_id=enquiry.pk,
                 expected_version=form.cleaned_data["version"],
                 reason=form.cleaned_data["reason"],
             )
-        except ConflictError as error:
-            return conflict(request, error, back_url=_detail_url(enquiry), back_label="See the enquiry as it is now")
-        except NotFound as error:
-            raise Http404(error.message) from error
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
+        if submission.ok:
             messages.success(request, f"The enquiry from {enquiry.name} is closed.")
             return redirect(_detail_url(enquiry))
     return _render_detail(request, enquiry, close_form=form, status=400)

@@ -11,7 +11,7 @@ from coproduce.core.validation import InvalidInput
 from coproduce.participants.models import Enquiry, Participant
 from coproduce.programmes.models import Organisation, PartnershipMembership, StaffMember
 from coproduce.programmes.services import ROLES_A_MANAGER_GIVES
-from coproduce.web.forms import GovukForm
+from coproduce.web.forms import GovukForm, VersionedForm
 from coproduce.web.giving_forms import OrganisationGivingFields
 
 NOT_IN_THIS_PARTNERSHIP = "Choose a keyworker who works in this partnership."
@@ -32,12 +32,6 @@ def keyworker_choices(
                 label += f" – {active} of {limit} active{', at the limit' if active >= limit else ''}"
         choices.append((keyworker.pk, label))
     return choices
-
-
-class VersionedForm(GovukForm):
-    """Carries the version of the record the person started from, so that edits never overwrite."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 class KeyworkerNameForm(GovukForm):

@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
-from coproduce.core.errors import ConflictError, DomainError, NotFound
 from coproduce.programmes.models import PartnershipMembership
 from coproduce.programmes.selectors import organisations_visible_to
 from coproduce.programmes.services import (
@@ -17,7 +16,9 @@ from coproduce.programmes.services import (
     update_organisation,
 )
 from coproduce.web.access import require_roles
-from coproduce.web.partnership.common import conflict, managed_partnership
+from coproduce.web.errors import conflict_back_label
+from coproduce.web.forms import submitting
+from coproduce.web.partnership.common import managed_partnership
 from coproduce.web.partnership.forms import MembershipRoleForm, OrganisationAddForm, OrganisationEditForm
 
 
@@ -43,11 +44,9 @@ def organisation_add(request: HttpRequest) -> HttpResponse:
     partnership = managed_partnership(request)
     form = OrganisationAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with submitting(form) as submission:
             membership = add_organisation_to_partnership(actor=request.user, **form.cleaned_data)
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
+        if submission.ok:
             messages.success(
                 request,
                 f"{membership.organisation.name} is now a {membership.get_role_display().lower()} of the partnership.",
@@ -59,6 +58,7 @@ def organisation_add(request: HttpRequest) -> HttpResponse:
     )
 
 
+@conflict_back_label("See the organisation as it is now")
 @require_roles(Role.PARTNERSHIP_MANAGER)
 def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = managed_partnership(request)
@@ -69,20 +69,14 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = OrganisationEditForm(request.POST or None, initial={**initial, "version": organisation.version})
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in ORGANISATION_FIELDS}
-        try:
+        with submitting(form) as submission:
             organisation = update_organisation(
                 actor=request.user,
                 organisation_id=organisation.pk,
                 expected_version=form.cleaned_data["version"],
                 changes=changes,
             )
-        except ConflictError as error:
-            return conflict(request, error, back_url=request.path, back_label="See the organisation as it is now")
-        except NotFound as error:
-            raise Http404(error.message) from error
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
+        if submission.ok:
             messages.success(request, f"The details of {organisation.name} are saved.")
             return redirect("web:organisation_list")
     context = {"page_title": f"Change the details of {organisation.name}", "organisation": organisation, "form": form}
@@ -97,11 +91,9 @@ def membership_role(request: HttpRequest, pk: int) -> HttpResponse:
     form = MembershipRoleForm(request.POST)
     if not form.is_valid():
         return _render_list(request, error="Choose co-lead or member.", status=400)
-    try:
+    with submitting() as submission:
         membership = set_membership_role(actor=request.user, membership_id=pk, role=form.cleaned_data["role"])
-    except NotFound as error:
-        raise Http404(error.message) from error
-    except DomainError as error:
-        return _render_list(request, error=error.message, status=400)
+    if submission.failed:
+        return _render_list(request, error=submission.message, status=400)
     messages.success(request, f"{membership.organisation.name} is now a {membership.get_role_display().lower()}.")
     return redirect(reverse("web:organisation_list"))

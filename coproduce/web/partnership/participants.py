@@ -8,9 +8,8 @@ from django.urls import reverse
 
 from coproduce.accounts.roles import Role
 from coproduce.audit.selectors import events_about_participant
-from coproduce.core.errors import ConflictError, DomainError, NotFound
 from coproduce.participants.models import Participant
-from coproduce.participants.selectors import not_seen_since, participants_visible_to
+from coproduce.participants.selectors import participants_visible_to
 from coproduce.participants.services import (
     reallocate_participant,
     record_participant_list_view,
@@ -18,8 +17,10 @@ from coproduce.participants.services import (
 )
 from coproduce.plans.selectors.caseload import area_participants as area_participants_of
 from coproduce.web.access import require_roles
+from coproduce.web.errors import conflict_back_label
+from coproduce.web.forms import submitting
 from coproduce.web.pagination import paginate
-from coproduce.web.partnership.common import conflict, managed_partnership
+from coproduce.web.partnership.common import managed_partnership
 from coproduce.web.partnership.forms import AreaParticipantsFilterForm, KeyworkerForm, KeyworkerNameForm
 from coproduce.web.partnership.keyworker_choice import chosen_keyworker_id, keyworker_options, with_name
 
@@ -41,6 +42,7 @@ def _participant_for(request: HttpRequest, pk: int, permission: str) -> Particip
     return participant
 
 
+@conflict_back_label("Start again with their record as it is now")
 @require_roles(Role.PARTNERSHIP_MANAGER)
 def participant_reallocate(request: HttpRequest, pk: int) -> HttpResponse:
     participant = _participant_for(request, pk, "participants.reallocate_participant")
@@ -54,7 +56,7 @@ def participant_reallocate(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, initial=initial, keyworkers=options.choices, label="New keyworker", hint=options.hint
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with submitting(form) as submission:
             participant = reallocate_participant(
                 actor=request.user,
                 participant_id=participant.pk,
@@ -62,15 +64,7 @@ def participant_reallocate(request: HttpRequest, pk: int) -> HttpResponse:
                 keyworker_id=form.cleaned_data["keyworker"],
                 over_limit_confirmed=form.cleaned_data["over_limit_confirmed"],
             )
-        except ConflictError as error:
-            return conflict(
-                request, error, back_url=request.path, back_label="Start again with their record as it is now"
-            )
-        except NotFound as error:
-            raise Http404(error.message) from error
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
+        if submission.ok:
             keyworker = participant.keyworker.user if participant.keyworker else "nobody"
             messages.success(request, f"{participant.full_name}'s keyworker is now {keyworker}.")
             return redirect(participant_url(participant))
@@ -130,15 +124,7 @@ def area_participants(request: HttpRequest) -> HttpResponse:
         not_seen_only=filters.get("not_seen", False),
     )
     pages = paginate(request, participants, AREA_PER_PAGE)
-    cutoff = not_seen_since()
-    rows = [
-        {
-            "participant": participant,
-            "not_seen": participant.status == Participant.Status.ACTIVE
-            and (participant.last_contact_on is None or participant.last_contact_on < cutoff),
-        }
-        for participant in pages.page
-    ]
+    rows = [{"participant": participant, "not_seen": participant.not_seen_lately} for participant in pages.page]
     record_participant_list_view(
         actor=request.user,
         participant_ids=[row["participant"].pk for row in rows],

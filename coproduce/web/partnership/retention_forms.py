@@ -6,8 +6,7 @@ from django import forms
 
 from coproduce.retention.models import ErasureRequest
 from coproduce.retention.services import ERASE_NOW, KEEP_FOR_NOW
-from coproduce.web.forms import DateInput, GovukForm
-from coproduce.web.partnership.forms import VersionedForm
+from coproduce.web.forms import DateInput, GovukForm, VersionedForm
 
 
 class ErasureRequestForm(GovukForm):

@@ -5,8 +5,6 @@ the area, and erasure requests: record one from the person's record, then decide
 or keep for now for a lawful reason until a date). Every page showing a person's name is audited.
 """
 
-from typing import Any
-
 import rules
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,11 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from coproduce.accounts.acting import ActingUser
 from coproduce.accounts.roles import Role
-from coproduce.core.errors import ConflictError, DomainError, NotFound
 from coproduce.participants.models import Participant
-from coproduce.participants.permissions import manages_their_area
 from coproduce.participants.selectors import participants_visible_to
 from coproduce.participants.services import record_participant_list_view, record_participant_view
 from coproduce.referrals.models import SharedField
@@ -34,25 +29,13 @@ from coproduce.retention.selectors import (
 )
 from coproduce.retention.services import KEEP_FOR_NOW, decide_erasure_request, record_erasure_request
 from coproduce.web.access import require_roles
+from coproduce.web.errors import conflict_back_label
+from coproduce.web.forms import submitting
 from coproduce.web.pagination import paginate
-from coproduce.web.partnership.common import conflict, managed_partnership
+from coproduce.web.partnership.common import managed_partnership
 from coproduce.web.partnership.retention_forms import EraseNowForm, ErasureRequestForm, KeepForNowForm
 
 REQUESTS_PER_PAGE = 25
-
-
-def erasure_on_record(actor: ActingUser, participant: Participant) -> dict[str, Any]:
-    """What a person's record page shows about erasure, for staff who may see the record. One query.
-
-    An open request (waiting for a decision, or kept for now with its reason and end date), that
-    the record was anonymised, and whether this person may record a request.
-    """
-    return {
-        "anonymised_at": participant.anonymised_at,
-        "request": open_erasure_request(participant) if participant.anonymised_at is None else None,
-        "can_record": rules.has_perm("retention.record_erasure_request", actor, participant),
-        "can_see_request": manages_their_area(actor, participant),
-    }
 
 
 @require_roles(Role.PARTNERSHIP_MANAGER)
@@ -97,18 +80,14 @@ def erasure_request_add(request: HttpRequest, pk: int) -> HttpResponse:
     participant = _participant_for_request(request, pk)
     form = ErasureRequestForm(request.POST or None, initial={"received_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        try:
+        with submitting(form) as submission:
             erasure = record_erasure_request(
                 actor=request.user,
                 participant_id=participant.pk,
                 received_on=form.cleaned_data["received_on"],
                 how_made=form.cleaned_data["how_made"],
             )
-        except NotFound as error:
-            raise Http404(error.message) from error
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
+        if submission.ok:
             messages.success(request, "The request is recorded. Now decide what happens to their data.")
             return redirect(_detail_url(erasure))
     record_participant_view(actor=request.user, participant=participant)
@@ -177,6 +156,7 @@ def erasure_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, _visible_request(request, pk))
 
 
+@conflict_back_label("See the request as it is now")
 @require_roles(Role.PARTNERSHIP_MANAGER)
 @require_POST
 def erasure_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
@@ -188,7 +168,7 @@ def erasure_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if form.is_valid():
         data = form.cleaned_data
-        try:
+        with submitting(form) as submission:
             erasure = decide_erasure_request(
                 actor=request.user,
                 request_id=erasure.pk,
@@ -198,13 +178,7 @@ def erasure_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 keep_detail=data.get("keep_detail", ""),
                 keep_until=data.get("keep_until"),
             )
-        except ConflictError as error:
-            return conflict(request, error, back_url=_detail_url(erasure), back_label="See the request as it is now")
-        except NotFound as error:
-            raise Http404(error.message) from error
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
+        if submission.ok:
             if erasure.status == ErasureRequest.Status.DONE:
                 messages.success(request, "Their record is anonymised. Partner organisations have been told to delete.")
             else:

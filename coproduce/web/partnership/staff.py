@@ -9,11 +9,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
-from coproduce.core.errors import DomainError, NotFound
 from coproduce.programmes.models import StaffMember
 from coproduce.programmes.selectors import staff_visible_to
 from coproduce.programmes.services import add_staff_member, issue_staff_sign_in_link, set_staff_roles
 from coproduce.web.access import require_roles
+from coproduce.web.forms import submitting
 from coproduce.web.partnership.common import managed_partnership
 from coproduce.web.partnership.forms import StaffAddForm, StaffRolesForm
 
@@ -45,7 +45,7 @@ def staff_add(request: HttpRequest) -> HttpResponse:
     form = StaffAddForm(request.POST or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with submitting(form) as submission:
             staff = add_staff_member(
                 actor=request.user,
                 display_name=data["display_name"],
@@ -55,9 +55,7 @@ def staff_add(request: HttpRequest) -> HttpResponse:
                 mobile=data["mobile"],
                 job_title=data["job_title"],
             )
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
+        if submission.ok:
             messages.success(
                 request, f"{staff.user} is added. Give them a sign-in link so that they can set a password."
             )
@@ -72,18 +70,14 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {"roles": [staff_role.role for staff_role in staff.roles.all()], "is_active": staff.is_active}
     form = StaffRolesForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with submitting(form) as submission:
             staff = set_staff_roles(
                 actor=request.user,
                 staff_member_id=staff.pk,
                 roles=form.cleaned_data["roles"],
                 is_active=form.cleaned_data["is_active"],
             )
-        except NotFound as error:
-            raise Http404(error.message) from error
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
+        if submission.ok:
             messages.success(request, f"What {staff.user} can do is saved.")
             return redirect("web:staff_list")
     context = {"page_title": f"Change what {staff.user} can do", "staff": staff, "form": form}
@@ -96,12 +90,10 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def staff_sign_in_link(request: HttpRequest, pk: int) -> HttpResponse:
     """Show a one-time link to set a password. It is shown once and never stored."""
     staff = _staff_in_partnership(request, pk)
-    try:
+    with submitting() as submission:
         uidb64, token = issue_staff_sign_in_link(actor=request.user, staff_member_id=staff.pk)
-    except NotFound as error:
-        raise Http404(error.message) from error
-    except DomainError as error:
-        context = {"page_title": "No sign-in link", "staff": staff, "error": error.message}
+    if submission.failed:
+        context = {"page_title": "No sign-in link", "staff": staff, "error": submission.message}
         return render(request, "web/partnership/staff_sign_in_link.html", context, status=400)
     link = request.build_absolute_uri(reverse("web:set_password", args=[uidb64, token]))
     context = {

@@ -20,7 +20,6 @@ from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
 from coproduce.audit.context import audited_as_export
-from coproduce.core.errors import ConflictError, DomainError, NotFound
 from coproduce.participants.services import record_participant_list_view, record_participant_view
 from coproduce.subject_access.deadlines import due_date
 from coproduce.subject_access.models import SubjectAccessRequest
@@ -45,11 +44,11 @@ from coproduce.subject_access.services import (
     release_copy,
 )
 from coproduce.web.access import require_roles, visible_participant_or_404
-from coproduce.web.forms import DateInput, GovukForm
+from coproduce.web.downloads import zip_response
+from coproduce.web.errors import conflict_back_label
+from coproduce.web.forms import DateInput, GovukForm, VersionedForm, submitting
 from coproduce.web.pagination import paginate
-from coproduce.web.participant.my_data import zip_response
-from coproduce.web.partnership.common import conflict, managed_partnership
-from coproduce.web.partnership.forms import VersionedForm
+from coproduce.web.partnership.common import managed_partnership
 
 REQUESTS_PER_PAGE = 50
 Model = SubjectAccessRequest
@@ -188,13 +187,9 @@ def subject_access_add(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No such participant.")
     form = LogRequestForm(request.POST or None, initial={"received_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        try:
+        with submitting(form) as submission:
             subject_access_request = log_request(actor=request.user, participant_id=participant.pk, **form.cleaned_data)
-        except NotFound as error:
-            raise Http404(error.message) from error
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
+        if submission.ok:
             messages.success(
                 request,
                 f"Request {subject_access_request.reference} is logged. Their copy is due by "
@@ -251,23 +246,16 @@ def _version_or_back(request: HttpRequest) -> int | None:
     return version
 
 
+@conflict_back_label("See the request as it is now")
 def _act_on_request(request: HttpRequest, pk: int, act: Callable[..., SubjectAccessRequest], done: str) -> HttpResponse:
     """One step of a request made to staff (prepare, release): the service, then back to the request."""
     subject_access_request = _handled_request(request, pk)
     version = _version_or_back(request)
     if version is None:
         return redirect(_detail_url(subject_access_request))
-    try:
+    with submitting(request) as submission:
         act(actor=request.user, request_id=subject_access_request.pk, expected_version=version)
-    except ConflictError as error:
-        return conflict(
-            request, error, back_url=_detail_url(subject_access_request), back_label="See the request as it is now"
-        )
-    except NotFound as error:
-        raise Http404(error.message) from error
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
+    if submission.ok:
         messages.success(request, done)
     return redirect(_detail_url(subject_access_request))
 
@@ -294,6 +282,7 @@ def subject_access_release(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@conflict_back_label("Decide again on the note as it is now")
 @require_roles(Role.PARTNERSHIP_MANAGER)
 def subject_access_note_decision(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
     subject_access_request = _handled_request(request, pk)
@@ -307,7 +296,7 @@ def subject_access_note_decision(request: HttpRequest, pk: int, note_pk: int) ->
         initial |= {"exemption_applies": "yes" if decision.exemption_applies else "no", "reason": decision.reason}
     form = NoteDecisionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with submitting(form) as submission:
             record_note_decision(
                 actor=request.user,
                 request_id=subject_access_request.pk,
@@ -316,13 +305,7 @@ def subject_access_note_decision(request: HttpRequest, pk: int, note_pk: int) ->
                 exemption_applies=form.cleaned_data["exemption_applies"],
                 reason=form.cleaned_data["reason"],
             )
-        except ConflictError as error:
-            return conflict(request, error, back_url=request.path, back_label="Decide again on the note as it is now")
-        except NotFound as error:
-            raise Http404(error.message) from error
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
+        if submission.ok:
             messages.success(
                 request, f"Your decision on the note of {note.happened_on.day} {note.happened_on:%B %Y} is recorded."
             )
@@ -343,12 +326,13 @@ def subject_access_note_decision(request: HttpRequest, pk: int, note_pk: int) ->
     )
 
 
+@conflict_back_label("See the request as it is now")
 @require_roles(Role.PARTNERSHIP_MANAGER)
 def subject_access_extend(request: HttpRequest, pk: int) -> HttpResponse:
     subject_access_request = _handled_request(request, pk)
     form = ExtendForm(request.POST or None, initial={"version": subject_access_request.version})
     if request.method == "POST" and form.is_valid():
-        try:
+        with submitting(form) as submission:
             extended = extend_deadline(
                 actor=request.user,
                 request_id=subject_access_request.pk,
@@ -356,13 +340,7 @@ def subject_access_extend(request: HttpRequest, pk: int) -> HttpResponse:
                 months=form.cleaned_data["months"],
                 reason=form.cleaned_data["reason"],
             )
-        except ConflictError as error:
-            return conflict(request, error, back_url=request.path, back_label="See the request as it is now")
-        except NotFound as error:
-            raise Http404(error.message) from error
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
+        if submission.ok:
             messages.success(
                 request, f"The request is now due by {extended.due_on.day} {extended.due_on:%B %Y}. Tell them why, now."
             )
@@ -389,8 +367,6 @@ def subject_access_download(request: HttpRequest, pk: int) -> HttpResponse:
     subject_access_request = _handled_request(request, pk)
     try:
         subject_access_request, copy = copy_for_download(actor=request.user, request_id=subject_access_request.pk)
-    except NotFound as error:
-        raise Http404(error.message) from error
     except CopyNotReady as error:
         messages.error(request, error.message)
         return redirect(_detail_url(subject_access_request))

@@ -6,7 +6,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from coproduce.accounts.roles import Role
-from coproduce.core.errors import ConflictError, DomainError
 from coproduce.participants.models import Enquiry
 from coproduce.participants.selectors import caseload_sizes_in_partnership, enquiries_visible_to
 from coproduce.participants.services import record_enquiry_list_view
@@ -15,7 +14,9 @@ from coproduce.programmes.services import update_partnership
 from coproduce.reporting.selectors import area_status_counts
 from coproduce.subject_access.selectors import requests_needing_attention
 from coproduce.web.access import require_roles
-from coproduce.web.partnership.common import conflict, managed_partnership
+from coproduce.web.errors import conflict_back_label
+from coproduce.web.forms import submitting
+from coproduce.web.partnership.common import managed_partnership
 from coproduce.web.partnership.forms import CaseloadLimitForm
 
 OLDEST_ENQUIRIES_SHOWN = 5
@@ -50,24 +51,21 @@ def area_overview(request: HttpRequest) -> HttpResponse:
     return render(request, "web/partnership/overview.html", context)
 
 
+@conflict_back_label("See the settings as they are now")
 @require_roles(Role.PARTNERSHIP_MANAGER)
 def partnership_settings(request: HttpRequest) -> HttpResponse:
     partnership = managed_partnership(request)
     initial = {"caseload_limit": partnership.caseload_limit, "version": partnership.version}
     form = CaseloadLimitForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with submitting(form) as submission:
             update_partnership(
                 actor=request.user,
                 partnership_id=partnership.pk,
                 expected_version=form.cleaned_data["version"],
                 caseload_limit=form.cleaned_data["caseload_limit"],
             )
-        except ConflictError as error:
-            return conflict(request, error, back_url=request.path, back_label="See the settings as they are now")
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
+        if submission.ok:
             messages.success(request, "The caseload limit is saved.")
             return redirect(reverse("web:area_overview"))
     status = 400 if request.method == "POST" else 200

@@ -9,7 +9,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +16,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
-from coproduce.core.errors import ConflictError, DomainError, NotAllowed, NotFound
 from coproduce.participants.services import record_participant_list_view
 from coproduce.programmes.standing import standing_of
 from coproduce.voice.models import GroupSession, Invitation, Request, Topic
@@ -36,9 +34,9 @@ from coproduce.voice.services import (
     record_attendance,
 )
 from coproduce.web.access import require_roles
-from coproduce.web.forms import DateInput, GovukForm
+from coproduce.web.errors import conflict_back_label
+from coproduce.web.forms import DateInput, GovukForm, submitting
 from coproduce.web.pagination import paginate
-from coproduce.web.partnership.common import conflict
 
 SESSIONS_PER_PAGE = 25
 REQUESTS_SHOWN = 50
@@ -149,7 +147,7 @@ def group_session_add(request: HttpRequest) -> HttpResponse:
         form = GroupSessionForm(request.POST, request_choices=choices)
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with submitting(form) as submission:
                 session = create_group_session(
                     actor=request.user,
                     title=data["title"],
@@ -162,12 +160,8 @@ def group_session_add(request: HttpRequest) -> HttpResponse:
                     places=data["places"],
                     request_ids=[int(pk) for pk in data["requests"]],
                 )
-            except NotAllowed as error:
-                raise PermissionDenied(error.message) from error
-            except DomainError as error:
-                form.add_domain_error(error)
-                status = 400
-            else:
+            status = submission.status
+            if submission.ok:
                 messages.success(request, f"Group session “{session.title}” set up. Now invite the people who asked.")
                 return redirect("web:group_session_detail", pk=session.pk)
         else:
@@ -258,10 +252,6 @@ def group_session_invite(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except OverPlaces as error:
         return _render_detail(request, session, invite_warning=error.message, status=400)
-    except NotFound as error:
-        raise Http404(error.message) from error
-    except NotAllowed as error:
-        raise PermissionDenied(error.message) from error
     count = len(made)
     messages.success(
         request,
@@ -278,46 +268,33 @@ def group_session_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session_or_404(request, pk)
     form = AttendanceForm(request.POST, invitations=list(session.invitations.all()))
     if form.is_valid():
-        try:
+        with submitting(form) as submission:
             record_attendance(
                 actor=request.user,
                 group_session_id=session.pk,
                 attended=form.attendance(),
             )
-        except NotFound as error:
-            raise Http404(error.message) from error
-        except NotAllowed as error:
-            raise PermissionDenied(error.message) from error
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
+        if submission.ok:
             messages.success(request, "Attendance saved.")
             return redirect(_detail_url(session))
     return _render_detail(request, session, attendance_form=form, status=400)
 
 
+@conflict_back_label("See the session as it is now")
 @require_roles(Role.PARTNERSHIP_MANAGER)
 @require_POST
 def group_session_answer(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session_or_404(request, pk)
     form = AnswerForm(request.POST)
     if form.is_valid():
-        try:
+        with submitting(form) as submission:
             answer_with_you_said_we_did(
                 actor=request.user,
                 group_session_id=session.pk,
                 expected_version=form.cleaned_data["version"],
                 answer=form.cleaned_data["you_said_we_did"],
             )
-        except ConflictError as error:
-            return conflict(request, error, back_url=_detail_url(session), back_label="See the session as it is now")
-        except NotFound as error:
-            raise Http404(error.message) from error
-        except NotAllowed as error:
-            raise PermissionDenied(error.message) from error
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
+        if submission.ok:
             messages.success(request, "Your answer is saved. The people who asked can now see it on their page.")
             return redirect(_detail_url(session))
     return _render_detail(request, session, answer_form=form, status=400)

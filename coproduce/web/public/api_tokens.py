@@ -18,8 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from coproduce.accounts.models import longest_api_token_days
 from coproduce.accounts.selectors import api_tokens_of
 from coproduce.accounts.services import issue_api_token, revoke_api_token
-from coproduce.core.errors import DomainError
-from coproduce.web.forms import GovukForm
+from coproduce.web.forms import GovukForm, submitting
 from coproduce.web.pagination import paginate
 
 PER_PAGE = 20
@@ -76,15 +75,13 @@ def api_token_new(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
+            with submitting(form) as submission:
                 token, key = issue_api_token(
                     actor=request.user,  # type: ignore[arg-type]
                     name=form.cleaned_data["name"],
                     days=form.cleaned_data["days"],
                 )
-            except DomainError as error:
-                form.add_domain_error(error)
-            else:
+            if submission.ok:
                 context = {"page_title": "Your new API token", "token": token, "key": key}
                 response = render(request, "web/public/api_token_made.html", context)
                 response["Cache-Control"] = "no-store"  # shown once: never kept by a browser or proxy

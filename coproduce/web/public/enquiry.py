@@ -15,9 +15,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from coproduce.accounts.client_address import PerAddressRateThrottle
-from coproduce.core.errors import DomainError
 from coproduce.participants.services import submit_enquiry
 from coproduce.programmes.selectors import public_partnerships
+from coproduce.web.forms import submitting
 from coproduce.web.public.forms import EnquiryForm
 
 # The API's route (coproduce/api/v1/enquiries.py) counts under the same scope.
@@ -35,11 +35,9 @@ def enquiry(request: HttpRequest) -> HttpResponse:
         if not limit.has_room(request):
             return _refused(request, form, retry_after=limit.wait())
         data = {key: value for key, value in form.cleaned_data.items() if key not in {"partnership", "website"}}
-        try:
+        with submitting(form) as submission:
             submit_enquiry(partnership_id=form.cleaned_data["partnership"], **data)
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
+        if submission.ok:
             limit.allow_request(request)
             return redirect("web:enquiry_sent")
     status = 400 if request.method == "POST" else 200

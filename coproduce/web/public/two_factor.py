@@ -30,8 +30,7 @@ from django_otp import login as otp_login
 from coproduce.accounts import two_factor
 from coproduce.accounts.acting import ActingUser
 from coproduce.accounts.models import User
-from coproduce.core.errors import DomainError
-from coproduce.web.forms import GovukForm
+from coproduce.web.forms import GovukForm, submitting
 
 SESSION_KEY = "coproduce_second_factor"
 # Reachable with the password alone while the code is still to come.
@@ -127,11 +126,9 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
+            with submitting(form) as submission:
                 device = two_factor.verify(user, form.cleaned_data["code"])
-            except DomainError as error:
-                form.add_domain_error(error)
-            else:
+            if submission.ok:
                 otp_login(request, device)
                 if device.name == two_factor.RECOVERY_NAME:
                     left = two_factor.recovery_codes_left(user)
@@ -193,11 +190,9 @@ def two_factor_set_up(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
+            with submitting(form) as submission:
                 device, codes = two_factor.confirm_setup(user, form.cleaned_data["code"])
-            except DomainError as error:
-                form.add_domain_error(error)
-            else:
+            if submission.ok:
                 otp_login(request, device)
                 _remember(request, user)
                 return _show_recovery_codes(request, codes, first_time=True)
@@ -217,10 +212,9 @@ def two_factor_recovery_codes(request: HttpRequest) -> HttpResponse:
     """New recovery codes, shown once; the old ones stop working."""
     if (refusal := _signed_in_or_sign_in(request)) is not None:
         return refusal
-    try:
+    with submitting(request) as submission:
         codes = two_factor.new_recovery_codes(request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
+    if submission.failed:
         return redirect("web:two_factor")
     return _show_recovery_codes(request, codes, first_time=False)
 

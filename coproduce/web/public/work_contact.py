@@ -8,11 +8,10 @@ from django.shortcuts import redirect, render
 
 from coproduce.accounts.models import normalise_uk_phone, validate_uk_phone
 from coproduce.accounts.roles import STAFF_ROLES
-from coproduce.core.errors import DomainError
 from coproduce.programmes.services import set_work_contact
 from coproduce.programmes.standing import standing_of
 from coproduce.web.access import require_roles
-from coproduce.web.forms import GovukForm
+from coproduce.web.forms import GovukForm, submitting
 
 
 class WorkContactForm(GovukForm):
@@ -48,15 +47,13 @@ def work_contact(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
+            with submitting(form) as submission:
                 set_work_contact(
                     actor=request.user,
                     work_phone=form.cleaned_data["work_phone"],
                     work_email=form.cleaned_data["work_email"],
                 )
-            except DomainError as error:
-                form.add_domain_error(error)
-            else:
+            if submission.ok:
                 flash.success(request, "Your work contact details are saved.")
                 return redirect("web:work_contact")
         status = 400

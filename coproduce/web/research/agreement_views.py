@@ -21,7 +21,6 @@ from coproduce.accounts.roles import Role
 from coproduce.audit.context import audited_as_export
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
-from coproduce.core.errors import NotFound
 from coproduce.programmes.models import Partnership
 from coproduce.reporting.exports import CONTENT_TYPES, CSV, PERCENT_FORMAT, ExportTable, file_heading, to_csv
 from coproduce.reporting.exports import Figure as FileFigure
@@ -284,10 +283,7 @@ def research_segments_csv(request: HttpRequest) -> HttpResponse:
 @require_roles(Role.EVALUATOR)
 def research_codebook_qdc(request: HttpRequest, pk: int) -> HttpResponse:
     """One codebook as a REFI-QDA Codebook file (.qdc) for NVivo, ATLAS.ti, MAXQDA or QualCoder."""
-    try:
-        codebook, document = export_codebook_qdc(actor=request.user, codebook_id=pk)
-    except NotFound as error:
-        raise Http404(error.message) from error
+    codebook, document = export_codebook_qdc(actor=request.user, codebook_id=pk)
     response = HttpResponse(document, content_type=QDC_CONTENT_TYPE)
     slug = "".join(ch if ch.isalnum() else "-" for ch in codebook.name.lower()).strip("-") or "codebook"
     response["Content-Disposition"] = f'attachment; filename="{slug}.qdc"'

@@ -14,7 +14,6 @@ from django.utils import timezone
 from coproduce.accounts.roles import Role
 from coproduce.audit.context import audited_as_export
 from coproduce.audit.models import AuditEvent
-from coproduce.core.errors import NotFound
 from coproduce.reporting.charts import Bar, StepCurve, rate_bar_chart, step_chart
 from coproduce.reporting.exports import CONTENT_TYPES, CSV, to_csv
 from coproduce.reporting.research_outcomes import (
@@ -81,12 +80,9 @@ def _context(outcomes: ResearchOutcomes) -> dict[str, Any]:
 
 def _outcomes(request: HttpRequest, action: str) -> ResearchOutcomes:
     """The analyses of the programme the page shows; not found for an evaluator who oversees none."""
-    try:
-        return read_research_outcomes(
-            actor=request.user, today=timezone.localdate(), programme_id=programme_id_of(request), action=action
-        )
-    except NotFound as error:
-        raise Http404(error.message) from error
+    return read_research_outcomes(
+        actor=request.user, today=timezone.localdate(), programme_id=programme_id_of(request), action=action
+    )
 
 
 @require_roles(Role.EVALUATOR)

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +18,6 @@ from django.views.decorators.http import require_POST
 
 from coproduce.accounts.acting import ActingUser
 from coproduce.accounts.roles import Role
-from coproduce.core.errors import ConflictError, DomainError, NotAllowed, NotFound
 from coproduce.research.models import Code, Codebook, Theme, Transcript
 from coproduce.research.selectors import codebooks_visible_to, codes_visible_to, own_segments, segments_visible_to
 from coproduce.research.selectors.coding import (
@@ -29,6 +27,7 @@ from coproduce.research.selectors.coding import (
     transcripts_to_code,
 )
 from coproduce.research.services.coding import (
+    StillRedacting,
     apply_code,
     create_code,
     create_codebook,
@@ -44,8 +43,9 @@ from coproduce.research.services.coding import (
     update_theme,
 )
 from coproduce.web.access import require_roles
+from coproduce.web.errors import conflict_back_label
+from coproduce.web.forms import submitting
 from coproduce.web.pagination import paginate
-from coproduce.web.partnership.common import conflict
 from coproduce.web.research.coding_forms import (
     ApplyCodeForm,
     CodebookEditForm,
@@ -180,22 +180,17 @@ def _codebook_form_page(
     save: Callable[[dict[str, Any]], tuple[str, str]],
     *,
     title: str,
-    back_label: str = "See it as it is now",
     extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """Validate, save through `save` (which gives the message to show and the codebook page's anchor to
-    go back to), or show why not: a stale version gets the conflict page, other errors the form again."""
+    go back to), or show why not on the form again (a stale version reaches the conflict page)."""
     status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            try:
+            with submitting(form) as submission:
                 message, anchor = save(dict(form.cleaned_data))
-            except ConflictError as error:
-                return conflict(request, error, back_url=request.path, back_label=back_label)
-            except DomainError as error:
-                form.add_domain_error(error)
-            else:
+            if submission.ok:
                 messages.success(request, message)
                 return redirect(reverse("web:research_codebook") + f"#{anchor}")
     return _form_page(request, "form.html", {"page_title": title, "form": form, **(extra or {})}, status=status)
@@ -218,6 +213,7 @@ def codebook_add(request: HttpRequest) -> HttpResponse:
     return _codebook_form_page(request, form, save, title="Start a codebook", extra=programme_context(request))
 
 
+@conflict_back_label("See the codebook as it is now")
 @evaluators_only
 def codebook_edit(request: HttpRequest, pk: int) -> HttpResponse:
     book = _codebook_or_404(request, pk)
@@ -229,9 +225,7 @@ def codebook_edit(request: HttpRequest, pk: int) -> HttpResponse:
         update_codebook(actor=request.user, codebook_id=book.pk, expected_version=version, changes=data)
         return "Saved.", f"codebook-{book.pk}"
 
-    return _codebook_form_page(
-        request, form, save, title=f"Change {book.name}", back_label="See the codebook as it is now"
-    )
+    return _codebook_form_page(request, form, save, title=f"Change {book.name}")
 
 
 @evaluators_only
@@ -253,6 +247,7 @@ def _theme_or_404(request: HttpRequest, pk: int) -> Theme:
     return theme
 
 
+@conflict_back_label("See the theme as it is now")
 @evaluators_only
 def theme_edit(request: HttpRequest, pk: int) -> HttpResponse:
     theme = _theme_or_404(request, pk)
@@ -264,9 +259,7 @@ def theme_edit(request: HttpRequest, pk: int) -> HttpResponse:
         update_theme(actor=request.user, theme_id=theme.pk, expected_version=version, changes=data)
         return "Saved.", f"theme-{theme.pk}"
 
-    return _codebook_form_page(
-        request, form, save, title=f"Change the theme {theme.name}", back_label="See the theme as it is now"
-    )
+    return _codebook_form_page(request, form, save, title=f"Change the theme {theme.name}")
 
 
 @evaluators_only
@@ -312,6 +305,7 @@ def code_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _codebook_form_page(request, form, save, title=f"Add a code to {book.name}")
 
 
+@conflict_back_label("See the code as it is now")
 @evaluators_only
 def code_edit(request: HttpRequest, pk: int) -> HttpResponse:
     code = codes_visible_to(request.user).filter(pk=pk).select_related("codebook").first()
@@ -338,9 +332,7 @@ def code_edit(request: HttpRequest, pk: int) -> HttpResponse:
         update_code(actor=request.user, code_id=code.pk, expected_version=version, changes=data)
         return "Saved.", f"code-{code.pk}"
 
-    return _codebook_form_page(
-        request, form, save, title=f"Change the code {code.name}", back_label="See the code as it is now"
-    )
+    return _codebook_form_page(request, form, save, title=f"Change the code {code.name}")
 
 
 # ---- coding -------------------------------------------------------------------------------------
@@ -377,11 +369,7 @@ def _coding_transcript(request: HttpRequest, pk: int) -> Transcript | HttpRespon
     """The transcript, or the page saying it cannot be coded yet; 404 if this evaluator may not see it."""
     try:
         return transcript_for_coding(request.user, pk)
-    except NotFound as error:
-        raise Http404(error.message) from error
-    except NotAllowed as error:
-        raise PermissionDenied(error.message) from error
-    except ConflictError:
+    except StillRedacting:
         # Still being redacted: say so, and show none of its words.
         transcript = coding_transcripts(request.user).get(pk=pk)
         context = {"page_title": "Not ready for coding", "transcript": transcript}
@@ -421,7 +409,7 @@ def transcript_code(request: HttpRequest, pk: int) -> HttpResponse:
         status = 400
         if apply_form.is_valid():
             data = apply_form.cleaned_data
-            try:
+            with submitting(apply_form) as submission:
                 segments = apply_code(
                     actor=request.user,
                     transcript_id=transcript.pk,
@@ -430,25 +418,21 @@ def transcript_code(request: HttpRequest, pk: int) -> HttpResponse:
                     start=data["start"],
                     memo=data["memo"],
                 )
-            except DomainError as error:
-                apply_form.add_domain_error(error)
-            else:
+            if submission.ok:
                 names = ", ".join(segment.code.name for segment in segments)
                 messages.success(request, f"Coded “{segments[0].text}” as {names}.")
                 return redirect(_coding_url(transcript, book))
     elif action == "new_code" and book is not None:
         status = 400
         if new_code_form.is_valid():
-            try:
+            with submitting(new_code_form) as submission:
                 code = create_code(
                     actor=request.user,
                     codebook_id=book.pk,
                     emergent=True,
                     **new_code_form.cleaned_data,
                 )
-            except DomainError as error:
-                new_code_form.add_domain_error(error)
-            else:
+            if submission.ok:
                 messages.success(request, f"Added the code {code.name} to {book.name}. You can apply it now.")
                 return redirect(_coding_url(transcript, book) + "#coding-form")
     own = list(own_segments(request.user, transcript))
@@ -477,12 +461,7 @@ def segment_remove(request: HttpRequest, pk: int) -> HttpResponse:
     transcript_id = segments_visible_to(request.user).filter(pk=pk).values_list("transcript_id", flat=True).first()
     if transcript_id is None:
         raise Http404("No such coded segment.")
-    try:
-        remove_segment(actor=request.user, segment_id=pk)
-    except NotAllowed as error:
-        raise PermissionDenied(error.message) from error
-    except NotFound as error:
-        raise Http404(error.message) from error
+    remove_segment(actor=request.user, segment_id=pk)
     messages.success(request, "Removed the code from that passage.")
     back = request.POST.get("codebook", "")
     url = reverse("web:research_transcript_code", args=[transcript_id])
@@ -520,7 +499,7 @@ def transcript_compare(request: HttpRequest, pk: int) -> HttpResponse:
         status = 400
         if posted.is_valid():
             data = posted.cleaned_data
-            try:
+            with submitting(posted) as submission:
                 settled = settle_consensus(
                     actor=request.user,
                     transcript_id=transcript.pk,
@@ -528,9 +507,7 @@ def transcript_compare(request: HttpRequest, pk: int) -> HttpResponse:
                     end=data["end"],
                     code_ids=data["codes"],
                 )
-            except DomainError as error:
-                posted.add_domain_error(error)
-            else:
+            if submission.ok:
                 names = ", ".join(segment.code.name for segment in settled) or "no code"
                 messages.success(request, f"Settled the consensus for that passage: {names}.")
                 url = reverse("web:research_transcript_compare", args=[transcript.pk])

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,7 +18,6 @@ from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
 from coproduce.audit.models import AuditEvent
-from coproduce.core.errors import ConflictError, DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput
 from coproduce.programmes.models import StaffMember
 from coproduce.programmes.selectors import organisations_visible_to, partnerships_visible_to
@@ -47,8 +45,9 @@ from coproduce.research.services.interviews import (
 )
 from coproduce.research.table1 import table_one
 from coproduce.web.access import require_roles
+from coproduce.web.errors import conflict_back_label
+from coproduce.web.forms import submitting
 from coproduce.web.pagination import paginate
-from coproduce.web.partnership.common import conflict
 from coproduce.web.research.interview_forms import (
     InterviewEditForm,
     InterviewFilterForm,
@@ -81,35 +80,17 @@ def _interviewer_choices() -> list[tuple[Any, str]]:
     return [(member.user_id, str(member.user)) for member in staff.order_by("user__display_name", "pk")]
 
 
-def _save(form: Any, action: Any) -> tuple[Any, int]:
-    """Run a service with the form's data: (result, 200) or (None, 400) with the error on the form."""
-    try:
-        return action(), 200
-    except ConflictError:
-        raise
-    except DomainError as error:
-        form.add_domain_error(error)
-        return None, 400
-
-
-def _save_edit(
-    request: HttpRequest, form: Any, update: Callable[[int, dict[str, Any]], object], back_label: str
-) -> HttpResponse | None:
+def _save_edit(form: Any, update: Callable[[int, dict[str, Any]], object]) -> None:
     """Save a versioned edit form through `update(version, changes)`.
 
     Afterwards `form.is_valid()` says whether it saved (a service's refusal is put on the form).
-    If someone else saved first, the conflict page is returned instead.
+    If someone else saved first, the ConflictError reaches the conflict page (DomainErrorMiddleware).
     """
     if form.is_valid():
         changes = dict(form.cleaned_data)
         version = changes.pop("version")
-        try:
+        with submitting(form):
             update(version, changes)
-        except ConflictError as error:
-            return conflict(request, error, back_url=request.path, back_label=back_label)
-        except DomainError as error:
-            form.add_domain_error(error)
-    return None
 
 
 # ---- waves --------------------------------------------------------------------------------------
@@ -129,11 +110,10 @@ def research_wave_add(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            wave, status = _save(
-                form,
-                lambda: create_wave(actor=request.user, programme_id=programme_id_of(request), **form.cleaned_data),
-            )
-            if wave is not None:
+            with submitting(form) as submission:
+                wave = create_wave(actor=request.user, programme_id=programme_id_of(request), **form.cleaned_data)
+            status = submission.status
+            if submission.ok:
                 messages.success(request, f"{wave.name} is added.")
                 return redirect("web:research_waves")
     context = {
@@ -145,6 +125,7 @@ def research_wave_add(request: HttpRequest) -> HttpResponse:
     return render(request, "web/research/interviews/form.html", context, status=status)
 
 
+@conflict_back_label("See the wave as it is now")
 @evaluators_only
 def research_wave_edit(request: HttpRequest, pk: int) -> HttpResponse:
     wave = waves_visible_to(request.user).filter(pk=pk).first()
@@ -154,8 +135,7 @@ def research_wave_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = WaveEditForm(request.POST if request.method == "POST" else None, initial=initial)
     status = 200
     if request.method == "POST":
-        conflicted = _save_edit(
-            request,
+        _save_edit(
             form,
             lambda version, changes: update_wave(
                 actor=request.user,
@@ -163,10 +143,7 @@ def research_wave_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=version,
                 changes=changes,
             ),
-            "See the wave as it is now",
         )
-        if conflicted is not None:
-            return conflicted
         if form.is_valid():
             messages.success(request, "Saved.")
             return redirect("web:research_waves")
@@ -208,13 +185,12 @@ def research_stakeholder_add(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            saved, status = _save(
-                form,
-                lambda: create_stakeholder(
+            with submitting(form) as submission:
+                saved = create_stakeholder(
                     actor=request.user, programme_id=programme_id_of(request), **form.cleaned_data
-                ),
-            )
-            if saved is not None:
+                )
+            status = submission.status
+            if submission.ok:
                 messages.success(request, f"{saved.name} is added.")
                 return redirect("web:research_stakeholders")
     context = {
@@ -233,6 +209,7 @@ def _stakeholder(request: HttpRequest, pk: int) -> Stakeholder:
     return stakeholder
 
 
+@conflict_back_label("See them as they are now")
 @evaluators_only
 def research_stakeholder_edit(request: HttpRequest, pk: int) -> HttpResponse:
     stakeholder = _stakeholder(request, pk)
@@ -246,8 +223,7 @@ def research_stakeholder_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     status = 200
     if request.method == "POST":
-        conflicted = _save_edit(
-            request,
+        _save_edit(
             form,
             lambda version, changes: update_stakeholder(
                 actor=request.user,
@@ -255,10 +231,7 @@ def research_stakeholder_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=version,
                 changes=changes,
             ),
-            "See them as they are now",
         )
-        if conflicted is not None:
-            return conflicted
         if form.is_valid():
             messages.success(request, "Saved.")
             return redirect("web:research_stakeholders")
@@ -272,6 +245,7 @@ def research_stakeholder_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "web/research/interviews/stakeholder_edit.html", context, status=status)
 
 
+@conflict_back_label("See them again")
 @evaluators_only
 @require_POST
 def research_stakeholder_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
@@ -280,12 +254,7 @@ def research_stakeholder_withdraw(request: HttpRequest, pk: int) -> HttpResponse
         version = int(request.POST.get("version", ""))
     except ValueError:
         version = -1
-    try:
-        withdraw_stakeholder(actor=request.user, stakeholder_id=stakeholder.pk, expected_version=version)
-    except ConflictError as error:
-        return conflict(
-            request, error, back_url=reverse("web:research_stakeholder_edit", args=[pk]), back_label="See them again"
-        )
+    withdraw_stakeholder(actor=request.user, stakeholder_id=stakeholder.pk, expected_version=version)
     messages.success(request, f"{stakeholder.name} has stopped taking part. Their interviews are no longer shown.")
     return redirect("web:research_stakeholders")
 
@@ -355,8 +324,10 @@ def research_interview_add(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            saved, status = _save(form, lambda: create_interview(actor=request.user, **form.cleaned_data))
-            if saved is not None:
+            with submitting(form) as submission:
+                saved = create_interview(actor=request.user, **form.cleaned_data)
+            status = submission.status
+            if submission.ok:
                 messages.success(request, "The interview is added.")
                 return redirect("web:research_interview_detail", pk=saved.pk)
     context = {
@@ -386,6 +357,7 @@ def research_interview_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "web/research/interviews/interview_detail.html", context)
 
 
+@conflict_back_label("See the interview as it is now")
 @evaluators_only
 def research_interview_edit(request: HttpRequest, pk: int) -> HttpResponse:
     interview = _interview(request, pk)
@@ -396,8 +368,7 @@ def research_interview_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     status = 200
     if request.method == "POST":
-        conflicted = _save_edit(
-            request,
+        _save_edit(
             form,
             lambda version, changes: update_interview(
                 actor=request.user,
@@ -405,10 +376,7 @@ def research_interview_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=version,
                 changes=changes,
             ),
-            "See the interview as it is now",
         )
-        if conflicted is not None:
-            return conflicted
         if form.is_valid():
             messages.success(request, "Saved.")
             return redirect("web:research_interview_detail", pk=interview.pk)
@@ -435,12 +403,7 @@ def _slug(name: str) -> str:
 
 @evaluators_only
 def research_table1(request: HttpRequest) -> HttpResponse:
-    try:
-        table = table_one(request.user, programme_id=_table_programme(request))
-    except NotAllowed as error:
-        raise PermissionDenied(error.message) from error
-    except NotFound as error:
-        raise Http404(error.message) from error
+    table = table_one(request.user, programme_id=_table_programme(request))
     by_area = table.by_area()
     rows = [
         {"area": area, "cells": [(year, table.cell(area, year)) for year in table.years], "total": by_area[area]}
@@ -461,10 +424,7 @@ def research_table1(request: HttpRequest) -> HttpResponse:
 def research_table1_download(request: HttpRequest, file_format: str) -> HttpResponse:
     if file_format not in (CSV, XLSX):
         raise Http404("No such format.")
-    try:
-        table = table_one(request.user, programme_id=_table_programme(request))
-    except NotFound as error:
-        raise Http404(error.message) from error
+    table = table_one(request.user, programme_id=_table_programme(request))
     columns, rows = table.flat()
     export = ExportTable(slug="table-1-interviews", title="Interviews undertaken", columns=columns, rows=rows)
     content = to_csv(export) if file_format == CSV else to_xlsx(export)
@@ -528,10 +488,9 @@ def research_sampling_invite(request: HttpRequest) -> HttpResponse:
     if not chosen:
         messages.error(request, "Nobody was ticked, so nobody was invited.")
         return redirect("web:research_sampling")
-    try:
+    with submitting(request) as submission:
         made, skipped = invite_for_interview(actor=request.user, wave_id=wave.pk, research_consent_ids=chosen)
-    except DomainError as error:
-        messages.error(request, error.message)
+    if submission.failed:
         return redirect("web:research_sampling")
     note = f" {len(skipped)} already had an interview in this wave." if skipped else ""
     messages.success(request, f"{len(made)} invited to {wave.name}.{note}")

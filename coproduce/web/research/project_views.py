@@ -13,13 +13,13 @@ from django.shortcuts import redirect, render
 
 from coproduce.accounts.roles import Role
 from coproduce.audit.context import audited_as_export
-from coproduce.core.errors import DomainError, NotFound
 from coproduce.research.qdpx import MAX_QDPX_BYTES, QDPX_CONTENT_TYPE
 from coproduce.research.selectors import codebooks_visible_to
 from coproduce.research.selectors.project_exchange import project_transcripts, team_coders
 from coproduce.research.services.coding import record_transcript_list_read
 from coproduce.research.services.project_exchange import ImportResult, export_project_qdpx, import_project_qdpx
 from coproduce.web.access import require_roles
+from coproduce.web.forms import submitting
 from coproduce.web.research.coding_forms import ProjectImportForm
 
 
@@ -31,10 +31,7 @@ def _slug(name: str) -> str:
 @require_roles(Role.EVALUATOR)
 def research_project_qdpx(request: HttpRequest, pk: int) -> HttpResponse:
     """The codebook's evaluation project as a REFI-QDA project file (.qdpx)."""
-    try:
-        codebook, data = export_project_qdpx(actor=request.user, codebook_id=pk)
-    except NotFound as error:
-        raise Http404(error.message) from error
+    codebook, data = export_project_qdpx(actor=request.user, codebook_id=pk)
     response = HttpResponse(data, content_type=QDPX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{_slug(codebook.name)}.qdpx"'
     return response
@@ -86,7 +83,7 @@ def research_project_import(request: HttpRequest, pk: int) -> HttpResponse:
             if upload.size is not None and upload.size > MAX_QDPX_BYTES:
                 form.add_error("upload", "This .qdpx is bigger than 20 MB, far bigger than a project of transcripts.")
             else:
-                try:
+                with submitting(form) as submission:
                     result = import_project_qdpx(
                         actor=request.user,
                         codebook_id=codebook.pk,
@@ -95,9 +92,7 @@ def research_project_import(request: HttpRequest, pk: int) -> HttpResponse:
                         coder_id=data["coder"],
                         file_user=data["file_user"],
                     )
-                except DomainError as error:
-                    form.add_domain_error(error)
-                else:
+                if submission.ok:
                     messages.success(request, _summary(result))
                     if len(result.transcripts) == 1:
                         return redirect("web:research_transcript_compare", pk=result.transcripts[0].transcript.pk)

@@ -19,7 +19,6 @@ from coproduce.accounts.roles import Role
 from coproduce.audit.context import audited_as_export
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
-from coproduce.core.errors import ConflictError, DomainError, NotFound
 from coproduce.reporting.exports import CONTENT_TYPES, CSV, XLSX, to_csv, to_xlsx
 from coproduce.research.exchange import export_quotes
 from coproduce.research.models import Theme
@@ -31,23 +30,20 @@ from coproduce.research.selectors import (
     segments_visible_to,
     waves_visible_to,
 )
-from coproduce.research.selectors.quotes import (
-    QuoteFilters,
-    agreed_to_quotation,
-    attribution_for,
-    quotes_in_bank,
-    with_codes,
-)
+from coproduce.research.selectors.quotes import QuoteFilters, quotes_in_bank, with_codes
 from coproduce.research.services.quotes import (
+    NOT_AGREED,
     NOTE_MAX,
     TRANSCRIPT_RELATIONS,
+    agreed_to_quotation,
+    attribution_for,
     audit_quote_reads,
     remove_quote,
     select_quote,
     update_quote_note,
 )
 from coproduce.web.access import require_roles
-from coproduce.web.forms import GovukForm
+from coproduce.web.forms import GovukForm, submitting
 from coproduce.web.pagination import paginate
 from coproduce.web.research.agreement_views import partnerships_for, rows_table
 from coproduce.web.research.scope import programme_context, programme_id_of
@@ -182,13 +178,17 @@ def research_quote_add(request: HttpRequest, pk: int) -> HttpResponse:
     transcript = segment.transcript
     # A bare "Quote this" POST has no fields at all, and is still a submission.
     form = QuoteForm(request.POST if request.method == "POST" else None, initial={"passage": segment.text})
+    can_quote = agreed_to_quotation(transcript)
     status = 200
     if request.method == "POST":
         status = 400
-        if form.is_valid():
+        if not can_quote:
+            # Said on the form, as the page already says it: the service would refuse it (403).
+            form.add_error(None, NOT_AGREED)
+        elif form.is_valid():
             start, end = _passage_offsets(segment, form.cleaned_data["passage"], form)
             if not form.errors:
-                try:
+                with submitting(form) as submission:
                     quote = select_quote(
                         actor=request.user,
                         segment_id=segment.pk,
@@ -196,11 +196,7 @@ def research_quote_add(request: HttpRequest, pk: int) -> HttpResponse:
                         end=end,
                         note=form.cleaned_data["note"],
                     )
-                except NotFound as error:
-                    raise Http404(error.message) from error
-                except DomainError as error:
-                    form.add_domain_error(error)
-                else:
+                if submission.ok:
                     messages.success(request, f"The quote is in the bank as “{quote.attribution}”.")
                     return redirect("web:research_quotes")
     else:
@@ -216,7 +212,7 @@ def research_quote_add(request: HttpRequest, pk: int) -> HttpResponse:
         "segment": segment,
         "transcript": transcript,
         "attribution": attribution_for(transcript),
-        "can_quote": agreed_to_quotation(transcript),
+        "can_quote": can_quote,
     }
     return render(request, "web/research/quotes/add.html", context, status=status)
 
@@ -260,21 +256,14 @@ def research_quote_note(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST if request.method == "POST" else None, initial={"note": quote.note, "version": quote.version}
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with submitting(form) as submission:
             update_quote_note(
                 actor=request.user,
                 quote_id=quote.pk,
                 expected_version=form.cleaned_data["version"],
                 note=form.cleaned_data["note"],
             )
-        except NotFound as error:
-            raise Http404(error.message) from error
-        except ConflictError as error:
-            form.add_domain_error(error)
-            status = 409
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
+        if submission.ok:
             messages.success(request, "The note is saved.")
             return redirect("web:research_quotes")
     if request.method != "POST":
@@ -291,9 +280,6 @@ def research_quote_note(request: HttpRequest, pk: int) -> HttpResponse:
 @require_roles(Role.EVALUATOR)
 @require_POST
 def research_quote_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        remove_quote(actor=request.user, quote_id=pk)
-    except NotFound as error:
-        raise Http404(error.message) from error
+    remove_quote(actor=request.user, quote_id=pk)
     messages.success(request, "The quote is out of the bank. The coded passage is still there.")
     return redirect("web:research_quotes")

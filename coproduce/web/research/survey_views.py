@@ -21,7 +21,6 @@ from coproduce.accounts.roles import Role
 from coproduce.audit.context import audited_as_export
 from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
-from coproduce.core.errors import ConflictError, DomainError
 from coproduce.reporting.exports import ExportTable, Value, to_csv
 from coproduce.reporting.suppression import THRESHOLD, grid_with_totals, suppress
 from coproduce.research.models import Survey, SurveyPoint, SurveyQuestion
@@ -37,6 +36,8 @@ from coproduce.research.survey_results import (
     text_answers,
 )
 from coproduce.web.access import require_roles
+from coproduce.web.errors import conflict_back_label
+from coproduce.web.forms import submitting
 from coproduce.web.pagination import paginate
 from coproduce.web.research.scope import programme_context, programme_id_of
 from coproduce.web.research.survey_forms import PointForm, QuestionForm, SurveyEditForm, SurveyForm
@@ -51,20 +52,6 @@ def _survey(request: HttpRequest, pk: int) -> Survey:
     if survey is None:
         raise Http404("No such survey.")
     return survey
-
-
-def _conflict(request: HttpRequest, error: DomainError, survey: Survey) -> HttpResponse:
-    return render(
-        request,
-        "web/partnership/conflict.html",
-        {
-            "page_title": "Someone else changed this first",
-            "message": error.message,
-            "back_url": reverse("web:research_survey", args=[survey.pk]),
-            "back_label": "See the survey as it is now",
-        },
-        status=409,
-    )
 
 
 def _version(request: HttpRequest) -> int:
@@ -113,17 +100,15 @@ def research_survey_add(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with submitting(form) as submission:
                 survey = services.create_survey(
                     actor=request.user,
                     programme_id=programme_id_of(request),
                     title=data["title"],
                     introduction=data["introduction"],
                 )
-            except DomainError as error:
-                form.add_domain_error(error)
-                status = 400
-            else:
+            status = submission.status
+            if submission.ok:
                 messages.success(request, "The survey is saved as a draft. Add its questions and when to ask it.")
                 return redirect(_survey_url(survey))
         else:
@@ -155,6 +140,7 @@ def research_survey(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "web/research/surveys/detail.html", context)
 
 
+@conflict_back_label("See the survey as it is now")
 @require_roles(Role.EVALUATOR)
 def research_survey_edit(request: HttpRequest, pk: int) -> HttpResponse:
     survey = _survey(request, pk)
@@ -167,19 +153,15 @@ def research_survey_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             data = dict(form.cleaned_data)
             version = data.pop("version")
-            try:
+            with submitting(form) as submission:
                 services.update_survey(
                     actor=request.user,
                     survey_id=survey.pk,
                     expected_version=version,
                     changes=data,
                 )
-            except ConflictError as error:
-                return _conflict(request, error, survey)
-            except DomainError as error:
-                form.add_domain_error(error)
-                status = 400
-            else:
+            status = submission.status
+            if submission.ok:
                 messages.success(request, "Saved.")
                 return redirect(_survey_url(survey))
         else:
@@ -188,14 +170,12 @@ def research_survey_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, FORM_TEMPLATE, context, status=status)
 
 
+@conflict_back_label("See the survey as it is now")
 def _survey_action(request: HttpRequest, pk: int, act: Callable[..., Any], done: str) -> HttpResponse:
     survey = _survey(request, pk)
-    try:
+    with submitting(request) as submission:
         act(actor=request.user, survey_id=survey.pk, expected_version=_version(request))
-    except ConflictError as error:
-        return _conflict(request, error, survey)
-    except DomainError as error:
-        messages.error(request, error.message)
+    if submission.failed:
         return redirect(_survey_url(survey))
     messages.success(request, done)
     return redirect(_survey_url(survey))
@@ -218,6 +198,7 @@ def research_survey_close(request: HttpRequest, pk: int) -> HttpResponse:
 # ---- questions and points -----------------------------------------------------------------------
 
 
+@conflict_back_label("See the survey as it is now")
 def _part_page(
     request: HttpRequest, survey: Survey, form: Any, save: Callable[[dict[str, Any]], Any], title: str, message: str
 ) -> HttpResponse:
@@ -227,13 +208,9 @@ def _part_page(
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            try:
+            with submitting(form) as submission:
                 save(dict(form.cleaned_data))
-            except ConflictError as error:
-                return _conflict(request, error, survey)
-            except DomainError as error:
-                form.add_domain_error(error)
-            else:
+            if submission.ok:
                 messages.success(request, message)
                 return redirect(_survey_url(survey))
     context = {"page_title": title, "form": form, "back_url": _survey_url(survey), "survey": survey}
@@ -472,10 +449,9 @@ def research_survey_send_to_coding(request: HttpRequest, pk: int, question_pk: i
     survey = _survey(request, pk)
     question = _question(survey, question_pk)
     back = reverse("web:research_survey_text_answers", args=[survey.pk, question.pk])
-    try:
+    with submitting(request) as submission:
         made = services.send_answers_to_coding(actor=request.user, survey_id=survey.pk, question_id=question.pk)
-    except DomainError as error:
-        messages.error(request, error.message)
+    if submission.failed:
         return redirect(back)
     if made:
         messages.success(

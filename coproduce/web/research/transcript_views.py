@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from coproduce.accounts.roles import Role
-from coproduce.core.errors import ConflictError, DomainError, NotFound
+from coproduce.core.errors import ConflictError
 from coproduce.programmes.selectors import partnerships_visible_to
 from coproduce.programmes.standing import standing_of
 from coproduce.research.models import Transcript
@@ -44,8 +44,9 @@ from coproduce.research.services.transcripts import (
     view_transcript,
 )
 from coproduce.web.access import require_roles
+from coproduce.web.errors import conflict_back_label
+from coproduce.web.forms import submitting
 from coproduce.web.pagination import paginate
-from coproduce.web.partnership.common import conflict
 from coproduce.web.research.scope import programme_context, programme_id_of
 from coproduce.web.research.transcript_forms import (
     PassageForm,
@@ -63,10 +64,7 @@ evaluators_only = require_roles(Role.EVALUATOR)
 
 
 def _transcript(request: HttpRequest, pk: int) -> Transcript:
-    try:
-        return view_transcript(actor=request.user, transcript_id=pk)
-    except NotFound as error:
-        raise Http404(error.message) from error
+    return view_transcript(actor=request.user, transcript_id=pk)
 
 
 def _coding_url(transcript: Transcript) -> str:
@@ -125,16 +123,14 @@ def research_transcript_upload(request: HttpRequest) -> HttpResponse:
         status = 400
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with submitting(form) as submission:
                 transcript = upload_transcript(
                     actor=request.user,
                     interview_id=data["interview"],
                     upload=data["upload"],
                     title=data["title"],
                 )
-            except DomainError as error:
-                form.add_domain_error(error)
-            else:
+            if submission.ok:
                 messages.success(request, "The transcript is uploaded. Redact it before it is coded.")
                 return redirect("web:research_transcript", pk=transcript.pk)
     context = {
@@ -207,15 +203,7 @@ def research_transcript(request: HttpRequest, pk: int) -> HttpResponse:
     return _transcript_page(request, _transcript(request, pk))
 
 
-def _stale(request: HttpRequest, error: DomainError, pk: int) -> HttpResponse:
-    return conflict(
-        request,
-        error,
-        back_url=reverse("web:research_transcript", args=[pk]),
-        back_label="See the transcript as it is now",
-    )
-
-
+@conflict_back_label("See the transcript as it is now")
 @evaluators_only
 @require_POST
 def research_transcript_redact(request: HttpRequest, pk: int) -> HttpResponse:
@@ -227,11 +215,11 @@ def research_transcript_redact(request: HttpRequest, pk: int) -> HttpResponse:
     form = SuggestionsForm(request.POST, suggestions=waiting)
     version = request.POST.get("version", "")
     if version.isdigit() and int(version) != transcript.version:
-        return _stale(request, ConflictError(STALE), pk)
+        raise ConflictError(STALE)
     if not form.is_valid():
         return _transcript_page(request, transcript, suggestions_form=form, status=400)
     redact, dismiss = form.chosen()
-    try:
+    with submitting(form) as submission:
         resolve_suggestions(
             actor=request.user,
             transcript_id=transcript.pk,
@@ -239,10 +227,7 @@ def research_transcript_redact(request: HttpRequest, pk: int) -> HttpResponse:
             redact=redact,
             dismiss=dismiss,
         )
-    except ConflictError as error:
-        return _stale(request, error, pk)
-    except DomainError as error:
-        form.add_domain_error(error)
+    if submission.failed:
         return _transcript_page(request, transcript, suggestions_form=form, status=400)
     done = [f"{len(redact)} passage{'s' if len(redact) != 1 else ''} redacted"] if redact else []
     done += [f"{len(dismiss)} left in, with your reason{'s' if len(dismiss) != 1 else ''}"] if dismiss else []
@@ -250,6 +235,7 @@ def research_transcript_redact(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("web:research_transcript", pk=pk)
 
 
+@conflict_back_label("See the transcript as it is now")
 @evaluators_only
 @require_POST
 def research_transcript_redact_passage(request: HttpRequest, pk: int) -> HttpResponse:
@@ -259,7 +245,7 @@ def research_transcript_redact_passage(request: HttpRequest, pk: int) -> HttpRes
     if not form.is_valid():
         return _transcript_page(request, transcript, passage_form=form, status=400)
     data = form.cleaned_data
-    try:
+    with submitting(form) as submission:
         redact_passage(
             actor=request.user,
             transcript_id=transcript.pk,
@@ -270,15 +256,13 @@ def research_transcript_redact_passage(request: HttpRequest, pk: int) -> HttpRes
             occurrence=data["occurrence"],
             every=data["every"],
         )
-    except ConflictError as error:
-        return _stale(request, error, pk)
-    except DomainError as error:
-        form.add_domain_error(error)
+    if submission.failed:
         return _transcript_page(request, transcript, passage_form=form, status=400)
     messages.success(request, "Redacted.")
     return redirect("web:research_transcript", pk=pk)
 
 
+@conflict_back_label("See the transcript as it is now")
 @evaluators_only
 @require_POST
 def research_transcript_ready(request: HttpRequest, pk: int) -> HttpResponse:
@@ -286,21 +270,19 @@ def research_transcript_ready(request: HttpRequest, pk: int) -> HttpResponse:
     form = VersionForm(request.POST)
     if not form.is_valid():
         return redirect("web:research_transcript", pk=pk)
-    try:
+    with submitting(request) as submission:
         mark_ready_for_coding(
             actor=request.user,
             transcript_id=transcript.pk,
             expected_version=form.cleaned_data["version"],
         )
-    except ConflictError as error:
-        return _stale(request, error, pk)
-    except DomainError as error:
-        messages.error(request, error.message)
+    if submission.failed:
         return redirect("web:research_transcript", pk=pk)
     messages.success(request, "The transcript is ready for coding. Its text can no longer change.")
     return redirect("web:research_transcript", pk=pk)
 
 
+@conflict_back_label("See the transcript as it is now")
 @evaluators_only
 def research_transcript_rename(request: HttpRequest, pk: int) -> HttpResponse:
     transcript = _transcript(request, pk)
@@ -312,24 +294,21 @@ def research_transcript_rename(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            try:
+            with submitting(form) as submission:
                 rename_transcript(
                     actor=request.user,
                     transcript_id=transcript.pk,
                     expected_version=form.cleaned_data["version"],
                     title=form.cleaned_data["title"],
                 )
-            except ConflictError as error:
-                return _stale(request, error, pk)
-            except DomainError as error:
-                form.add_domain_error(error)
-            else:
+            if submission.ok:
                 messages.success(request, "Saved.")
                 return redirect("web:research_transcript", pk=pk)
     context = {"page_title": f"Change the title of {transcript.title}", "form": form, "transcript": transcript}
     return render(request, "web/research/transcripts/rename.html", context, status=status)
 
 
+@conflict_back_label("See the transcript as it is now")
 @evaluators_only
 def research_transcript_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Delete a transcript still being redacted, after asking."""
@@ -342,17 +321,13 @@ def research_transcript_delete(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            try:
+            with submitting(form) as submission:
                 delete_transcript(
                     actor=request.user,
                     transcript_id=transcript.pk,
                     expected_version=form.cleaned_data["version"],
                 )
-            except ConflictError as error:
-                return _stale(request, error, pk)
-            except DomainError as error:
-                form.add_domain_error(error)
-            else:
+            if submission.ok:
                 messages.success(request, f"{transcript.title} is deleted.")
                 return redirect("web:research_transcripts")
     context = {"page_title": f"Delete {transcript.title}?", "form": form, "transcript": transcript}
@@ -362,10 +337,7 @@ def research_transcript_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @evaluators_only
 def research_transcript_original(request: HttpRequest, pk: int) -> HttpResponse:
     """The unredacted original, for the uploader's team if its policy kept it. Audited."""
-    try:
-        transcript = view_original(actor=request.user, transcript_id=pk)
-    except NotFound as error:
-        raise Http404(error.message) from error
+    transcript = view_original(actor=request.user, transcript_id=pk)
     context = {
         "page_title": f"Original of {transcript.title}",
         "transcript": transcript,
@@ -374,6 +346,7 @@ def research_transcript_original(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "web/research/transcripts/original.html", context)
 
 
+@conflict_back_label("See the policy as it is now")
 @evaluators_only
 def research_transcript_policy(request: HttpRequest) -> HttpResponse:
     """The evaluator's own team's policy on keeping unredacted originals."""
@@ -391,18 +364,14 @@ def research_transcript_policy(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            try:
+            with submitting(form) as submission:
                 set_transcript_policy(
                     actor=request.user,
                     organisation_id=organisation.pk,
                     keep_unredacted_originals=form.cleaned_data["keep_unredacted_originals"],
                     expected_version=form.cleaned_data["version"],
                 )
-            except ConflictError as error:
-                return conflict(request, error, back_url=request.path, back_label="See the policy as it is now")
-            except DomainError as error:
-                form.add_domain_error(error)
-            else:
+            if submission.ok:
                 messages.success(request, "Saved.")
                 return redirect("web:research_transcript_policy")
     context = {

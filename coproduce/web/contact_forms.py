@@ -6,7 +6,9 @@ from typing import Any, cast
 from django import forms
 from django.utils import timezone
 
+from coproduce.core.errors import DomainError
 from coproduce.plans.models import Appointment, Contact
+from coproduce.plans.services.appointments import TimeNeedsConfirming
 from coproduce.web.forms import DateInput, GovukForm
 
 
@@ -84,6 +86,12 @@ class AppointmentForm(GovukForm):
     def ask_to_confirm_time(self) -> None:
         """Show the confirm box, unticked, beside the warning."""
         self.fields["confirm_time"].widget = forms.CheckboxInput()
+
+    def add_domain_error(self, error: DomainError) -> None:
+        # A time that may not suit the family is booked only once the keyworker confirms it.
+        if isinstance(error, TimeNeedsConfirming):
+            self.ask_to_confirm_time()
+        super().add_domain_error(error)
 
 
 class RearrangeForm(GovukForm):
