@@ -29,8 +29,8 @@ def require_roles(*roles: Role) -> Callable[[View], View]:
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            actor = standing_of(request.user)
-            if not any(actor.has(role) for role in roles):
+            standing = standing_of(request.user)
+            if not any(standing.has(role) for role in roles):
                 raise PermissionDenied("This page is not part of your role.")
             return view(request, *args, **kwargs)
 

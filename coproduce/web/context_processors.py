@@ -143,8 +143,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": [], "nav_groups": [], "actor_role_label": "", "works_here": False}
-    actor = standing_of(user)
-    roles = [role for role in Role if actor.has(role) and MENU[role]]
+    standing = standing_of(user)
+    roles = [role for role in Role if standing.has(role) and MENU[role]]
     items: list[dict[str, Any]] = []
     groups: list[dict[str, Any]] = []
     seen: set[str] = set()
@@ -163,8 +163,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 group_items.append(item)
             if group_items:
                 groups.append({"heading": heading, "items": group_items})
-    primary = actor.primary_role
-    works_here = actor.staff_member is not None or actor.has(Role.ADMINISTRATOR)
+    primary = standing.primary_role
+    works_here = standing.staff_member is not None or standing.has(Role.ADMINISTRATOR)
     return {
         "nav_items": items,
         "nav_groups": groups,

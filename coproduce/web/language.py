@@ -34,12 +34,12 @@ def language_for(request: HttpRequest) -> str | None:
     """The language this request must be shown in, or None to keep the cookie's or browser's."""
     if request.path_info.startswith(ENGLISH_ONLY_PATHS):
         return ENGLISH
-    actor = standing_of(getattr(request, "user", None))
-    if actor.is_anonymous:
+    standing = standing_of(getattr(request, "user", None))
+    if standing.is_anonymous:
         return None
-    if works_here(actor):
+    if works_here(standing):
         return ENGLISH
-    return actor.participant_language
+    return standing.participant_language
 
 
 class PersonLanguageMiddleware:
@@ -71,11 +71,11 @@ def language_switcher(request: HttpRequest) -> dict[str, Any]:
     page = {"html_lang": html_lang(), "html_dir": text_direction()}
     if request.path_info.startswith(ENGLISH_ONLY_PATHS):
         return {**page, "language_switcher": None}
-    actor = standing_of(getattr(request, "user", None))
-    if works_here(actor):
+    standing = standing_of(getattr(request, "user", None))
+    if works_here(standing):
         return {**page, "language_switcher": None}
     # A participant's choice is saved on their record; anyone else's in the language cookie.
-    action = reverse("web:my_language") if actor.participant_id is not None else reverse("set_language")
+    action = reverse("web:my_language") if standing.participant_id is not None else reverse("set_language")
     current = translation.get_language()
     return {
         **page,

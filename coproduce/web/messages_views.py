@@ -201,10 +201,10 @@ def partnership_messages(request: HttpRequest) -> HttpResponse:
 
 @require_roles(Role.PARTNERSHIP_MANAGER)
 def partnership_message_settings(request: HttpRequest) -> HttpResponse:
-    who = standing_of(request.user)
-    if who.staff_member is None or who.staff_member.partnership is None:
+    standing = standing_of(request.user)
+    if standing.staff_member is None or standing.staff_member.partnership is None:
         raise PermissionDenied("Only a partnership manager can change these.")
-    current = message_settings_of(who.staff_member.partnership.programme_id)
+    current = message_settings_of(standing.staff_member.partnership.programme_id)
     initial = {
         "reminder_time": current.reminder_time,
         "morning_reminder_time": current.morning_reminder_time,

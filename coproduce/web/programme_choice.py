@@ -83,17 +83,19 @@ def programme_switcher(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    actor = standing_of(user)
-    if not (actor.roles & PROGRAMME_WIDE_ROLES or actor.has(Role.ADMINISTRATOR)):
+    standing = standing_of(user)
+    if not (standing.roles & PROGRAMME_WIDE_ROLES or standing.has(Role.ADMINISTRATOR)):
         return {}
-    if len(actor.programmes) < 2:
+    if len(standing.programmes) < 2:
         return {}
     current = current_programme(request)
     return {
         "programme_switcher": {
             "current": current,
             "years": programme_years(current) if current else "",
-            "choices": [(programme.pk, programme.name, programme_years(programme)) for programme in actor.programmes],
+            "choices": [
+                (programme.pk, programme.name, programme_years(programme)) for programme in standing.programmes
+            ],
             "next": request.get_full_path(),
         }
     }

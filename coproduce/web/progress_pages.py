@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from coproduce.accounts.acting import ActingUser
 from coproduce.audit.context import audited_as_export
 from coproduce.participants.models import Participant
 from coproduce.plans.charts import progress_charts
@@ -20,8 +21,8 @@ from coproduce.web.pdf import pdf_response, render_pdf
 ENTRIES_PER_PAGE = 50
 
 
-def progress_context(user: Any, participant: Participant, *, theirs: str, keyworkers: str) -> dict[str, Any]:
-    checks = list(progress_checks_for(user, participant.pk))
+def progress_context(actor: ActingUser, participant: Participant, *, theirs: str, keyworkers: str) -> dict[str, Any]:
+    checks = list(progress_checks_for(actor, participant.pk))
     charts = progress_charts(progress_series(checks), participant_label=theirs, keyworker_label=keyworkers)
     return {"charts": charts, "check_count": len(checks), "theirs": theirs, "keyworkers": keyworkers}
 

@@ -138,8 +138,8 @@ def spend_or_404(request: HttpRequest, pk: int) -> Spend:
 
 def back_to(request: HttpRequest, spend: Spend) -> str:
     """The manager goes back to the area's budgets; the keyworker to the participant's budget."""
-    actor = standing_of(request.user)
-    if actor.has(Role.PARTNERSHIP_MANAGER) and not actor.has(Role.KEYWORKER):
+    standing = standing_of(request.user)
+    if standing.has(Role.PARTNERSHIP_MANAGER) and not standing.has(Role.KEYWORKER):
         return reverse("web:area_budgets")
     return reverse("web:participant_budget", args=[spend.participant_id])
 

@@ -113,10 +113,10 @@ def caseload(request: HttpRequest) -> HttpResponse:
                 "weeks_not_seen": _weeks_since(participant.last_contact_on, today) if not_seen else None,
             }
         )
-    actor = standing_of(user)
+    standing = standing_of(user)
     enquiries = (
         enquiries_visible_to(user)
-        .filter(allocated_to=actor.staff_member, status=Enquiry.Status.ALLOCATED, participant__isnull=True)
+        .filter(allocated_to=standing.staff_member, status=Enquiry.Status.ALLOCATED, participant__isnull=True)
         .order_by("allocated_at", "pk")
     )
     covering = list(covering_for(user))
@@ -142,8 +142,8 @@ def caseload(request: HttpRequest) -> HttpResponse:
         actor=user,
         participant_ids=list(dict.fromkeys(shown)),  # once per person, however often they are shown
     )
-    # The partnership came with the actor's staff member: no query of its own.
-    partnership = actor.staff_member.partnership if actor.staff_member is not None else None
+    # The partnership came with the standing's staff member: no query of its own.
+    partnership = standing.staff_member.partnership if standing.staff_member is not None else None
     caseload_limit = partnership.caseload_limit if partnership is not None else None
     context = {
         "page_title": "My caseload",
@@ -171,10 +171,10 @@ def caseload(request: HttpRequest) -> HttpResponse:
 
 def _keyworker_choices(request: HttpRequest) -> list[tuple[int, str]] | None:
     """Managers choose whose caseload someone joins; keyworkers register onto their own."""
-    actor = standing_of(request.user)
-    if not actor.has(Role.PARTNERSHIP_MANAGER) or actor.partnership_id is None:
+    standing = standing_of(request.user)
+    if not standing.has(Role.PARTNERSHIP_MANAGER) or standing.partnership_id is None:
         return None
-    return [(staff.pk, f"{staff.user} ({staff.organisation.name})") for staff in keyworkers_in(actor.partnership_id)]
+    return [(staff.pk, f"{staff.user} ({staff.organisation.name})") for staff in keyworkers_in(standing.partnership_id)]
 
 
 def _enquiry_to_register(request: HttpRequest, raw_id: str | None) -> Enquiry | None:
@@ -244,16 +244,16 @@ def participant_register(request: HttpRequest) -> HttpResponse:
 @require_roles(Role.KEYWORKER, Role.PARTNERSHIP_MANAGER, Role.PARTICIPANT)
 def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    actor = standing_of(user)
-    works_on_cases = actor.has(Role.KEYWORKER) or actor.has(Role.PARTNERSHIP_MANAGER)
+    standing = standing_of(user)
+    works_on_cases = standing.has(Role.KEYWORKER) or standing.has(Role.PARTNERSHIP_MANAGER)
     if not works_on_cases:
         # A participant reads their own record on their own page, and nobody else's.
-        if pk == actor.participant_id:
+        if pk == standing.participant_id:
             return redirect("web:my_page")
         raise Http404("No such participant.")
     # Carries `latest_assessments`, `recent_contacts` and `last_contact_on` (see participant_record).
     # Whether they are on this keyworker's visits today comes in the same query (coproduce/offline).
-    takes_visits = actor.has(Role.KEYWORKER)
+    takes_visits = standing.has(Role.KEYWORKER)
     participant: Any = participant_record(
         user,
         pk,

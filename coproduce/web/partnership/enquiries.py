@@ -108,12 +108,12 @@ def _render_detail(
     status: int = 200,
 ) -> HttpResponse:
     record_enquiry_view(actor=request.user, enquiry=enquiry)
-    actor = standing_of(request.user)
+    standing = standing_of(request.user)
     name_form = KeyworkerNameForm(request.GET)
     is_allocated_keyworker = (
-        actor.has(Role.KEYWORKER)
-        and actor.staff_member is not None
-        and enquiry.allocated_to_id == actor.staff_member.pk
+        standing.has(Role.KEYWORKER)
+        and standing.staff_member is not None
+        and enquiry.allocated_to_id == standing.staff_member.pk
     )
     context = {
         "page_title": f"Enquiry from {enquiry.name}",

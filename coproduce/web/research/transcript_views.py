@@ -350,8 +350,8 @@ def research_transcript_original(request: HttpRequest, pk: int) -> HttpResponse:
 @evaluators_only
 def research_transcript_policy(request: HttpRequest) -> HttpResponse:
     """The evaluator's own team's policy on keeping unredacted originals."""
-    who = standing_of(request.user)
-    organisation = who.staff_member.organisation if who.staff_member else None
+    standing = standing_of(request.user)
+    organisation = standing.staff_member.organisation if standing.staff_member else None
     if organisation is None:
         raise Http404("You are not part of an evaluation team.")
     policy = policy_of(organisation.pk)
