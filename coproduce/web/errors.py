@@ -10,9 +10,10 @@ import logging
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
@@ -78,6 +79,7 @@ CONFLICT_TEMPLATE = "web/errors/conflict.html"
 CONFLICT_TITLE = "Someone else changed this first"
 CONFLICT_BACK_LABEL = "Back"
 BACK_LABEL_ATTRIBUTE = "conflict_back_label"
+SEND_BACK_ATTRIBUTE = "conflict_sends_back"
 JSON_ATTRIBUTE = "domain_errors_as_json"
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., Any])
@@ -94,6 +96,22 @@ def conflict_back_label(label: StrOrPromise) -> Callable[[ViewFunc], ViewFunc]:
             return view(request, *args, **kwargs)
 
         return cast(ViewFunc, labelled)
+
+    return decorate
+
+
+def conflict_sends_back(to: str, message: StrOrPromise | None = None) -> Callable[[ViewFunc], ViewFunc]:
+    """Should this view let a ConflictError escape, send the person back to the page named `to` with
+    `message` (else the error's own) as a notice, instead of the conflict page. For participants' own
+    pages: "look again and answer again", in their language, is all they need."""
+
+    def decorate(view: ViewFunc) -> ViewFunc:
+        @functools.wraps(view)
+        def sending_back(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            setattr(request, SEND_BACK_ATTRIBUTE, (to, message))
+            return view(request, *args, **kwargs)
+
+        return cast(ViewFunc, sending_back)
 
     return decorate
 
@@ -165,6 +183,10 @@ class DomainErrorMiddleware:
             raise Http404(exception.message) from exception
         if isinstance(exception, NotAllowed):
             raise PermissionDenied(exception.message) from exception
+        if isinstance(exception, ConflictError) and hasattr(request, SEND_BACK_ATTRIBUTE):
+            to, message = getattr(request, SEND_BACK_ATTRIBUTE)
+            messages.error(request, message or exception.message)
+            return redirect(to)
         if isinstance(exception, ConflictError):
             label = getattr(request, BACK_LABEL_ATTRIBUTE, CONFLICT_BACK_LABEL)
             return conflict_page(request, exception, back_url=back_to_where_they_were(request), back_label=label)

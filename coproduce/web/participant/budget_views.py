@@ -21,6 +21,7 @@ from coproduce.participants.selectors import participants_visible_to
 from coproduce.participants.services import record_participant_view
 from coproduce.programmes.standing import standing_of
 from coproduce.web.access import require_roles
+from coproduce.web.errors import conflict_sends_back
 from coproduce.web.forms import GovukForm, submitting
 
 
@@ -54,6 +55,9 @@ def _answer(request: HttpRequest) -> HttpResponse:
 
 
 @require_roles(Role.PARTICIPANT)
+@conflict_sends_back(
+    "web:my_money", gettext_lazy("This changed while you were looking at it. Look again and answer again.")
+)
 def my_money(request: HttpRequest) -> HttpResponse:
     user = request.user
     participant = participants_visible_to(user).filter(pk=standing_of(user).participant_id or 0).first()

@@ -21,6 +21,7 @@ from coproduce.research.services.consent import (
     withdraw_research_consent,
 )
 from coproduce.web.access import require_roles
+from coproduce.web.errors import conflict_sends_back
 from coproduce.web.forms import submitting
 from coproduce.web.research_consent_forms import ResearchConsentForm
 
@@ -54,6 +55,7 @@ def _render(
 
 
 @require_roles(Role.PARTICIPANT)
+@conflict_sends_back("web:my_research_consent")
 def my_research_consent(request: HttpRequest) -> HttpResponse:
     participant, scope = _own(request)
     if request.method != "POST":

@@ -211,6 +211,22 @@ def test_participant_says_yes_or_no_to_a_proposed_spend(personas: Personas, clie
     assert spend.participant_answer == "yes"
 
 
+def test_a_participants_stale_answer_sends_them_back_to_look_again_and_changes_nothing(
+    personas: Personas, client_for: ClientFor
+) -> None:
+    spend = ProposedSpendFactory(pot=fife_pot(personas), participant=personas.participant, description="Work boots")
+    client = client_for("participant")
+    seen = spend.version
+    client.post(reverse("web:my_money"), {"spend": spend.pk, "version": seen, "answer": "no"})
+
+    response = client.post(reverse("web:my_money"), {"spend": spend.pk, "version": seen, "answer": "yes"}, follow=True)
+
+    assert response.redirect_chain == [(reverse("web:my_money"), 302)]
+    assert "This changed while you were looking at it. Look again and answer again." in response.content.decode()
+    spend.refresh_from_db()
+    assert spend.participant_answer == "no"
+
+
 @pytest.mark.parametrize("rows", [1, 12])
 def test_manager_page_queries_do_not_grow(
     personas: Personas, client_for: ClientFor, django_assert_num_queries: object, rows: int

@@ -28,6 +28,19 @@ def test_participant_reads_plain_words_and_agrees(personas, client_for):
     assert "Stop taking part" in again
 
 
+def test_participant_answering_an_old_page_is_sent_back_to_look_again_and_nothing_changes(personas, client_for):
+    client = client_for("participant")
+    client.post(reverse("web:my_research_consent"), AGREE)
+    seen = ResearchConsent.objects.get(participant=personas.participant).version
+    client.post(reverse("web:my_research_consent"), {"interview": "on", "quotation": "on", "version": seen})
+
+    response = client.post(reverse("web:my_research_consent"), {"interview": "on", "version": seen}, follow=True)
+
+    assert response.redirect_chain == [(reverse("web:my_research_consent"), 302)]
+    scope = ResearchConsent.objects.get(participant=personas.participant)
+    assert (scope.interview, scope.quotation, scope.service_data) == (True, True, False)
+
+
 def test_participant_bad_choice_shows_an_error_and_changes_nothing(personas, client_for):
     response = client_for("participant").post(reverse("web:my_research_consent"), {"recording": "on"})
     assert response.status_code == 400
