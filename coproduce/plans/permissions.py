@@ -32,3 +32,22 @@ rules.add_perm("plans.ask_to_rearrange", is_the_participant & still_identified)
 rules.add_perm("plans.record_progress_check", (is_the_participant | works_with_them) & still_identified)
 rules.add_perm("plans.log_job_search", (is_the_participant | works_with_them) & still_identified)
 rules.add_perm("plans.share_for_cover", (is_their_keyworker | manages_their_area) & still_identified)
+
+
+@rules.predicate
+def may_log_their_job_search(actor: ActingUser, entry: Any) -> bool:
+    return rules.has_perm("plans.log_job_search", actor, entry.participant)
+
+
+@rules.predicate
+def is_their_own_log(actor: ActingUser, entry: Any) -> bool:
+    return bool(is_the_participant(actor, entry.participant))
+
+
+@rules.predicate
+def added_the_entry(actor: ActingUser, entry: Any) -> bool:
+    return actor.is_authenticated and entry.recorded_by_id == actor.pk
+
+
+# An entry recorded by mistake: the log is the participant's to tidy; staff remove only what they added.
+rules.add_perm("plans.remove_job_search_entry", may_log_their_job_search & (is_their_own_log | added_the_entry))

@@ -102,8 +102,9 @@ def conflict_back_label(label: StrOrPromise) -> Callable[[ViewFunc], ViewFunc]:
 
 def conflict_sends_back(to: str, message: StrOrPromise | None = None) -> Callable[[ViewFunc], ViewFunc]:
     """Should this view let a ConflictError escape, send the person back to the page named `to` with
-    `message` (else the error's own) as a notice, instead of the conflict page. For participants' own
-    pages: "look again and answer again", in their language, is all they need."""
+    `message` (else the error's own) as a notice, instead of the conflict page. For one-button
+    answers from a list (a participant's own pages, in their language; a partner's inbox), where
+    "look again" is all the person needs."""
 
     def decorate(view: ViewFunc) -> ViewFunc:
         @functools.wraps(view)

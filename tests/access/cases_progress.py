@@ -281,4 +281,16 @@ CASES = [
         secrets=pat_secrets,
         snapshot=entries_snapshot,
     ),
+    AccessCase(
+        route="api-v1:delete_job_search_entry",
+        url=lambda p: reverse("api-v1:delete_job_search_entry", args=[entry_of(p.participant).pk]),
+        method="DELETE",
+        json=True,
+        data=lambda p: {"version": entry_of(p.participant).version},
+        # Pat's log is his to tidy; of the staff, only Kim, who added the entry.
+        allowed=PARTICIPANT | roles("keyworker"),
+        allowed_status=204,
+        api=True,
+        snapshot=entries_snapshot,
+    ),
 ]

@@ -59,6 +59,7 @@ OPERATIONS = {
     ("get", "/api/v1/participants/{participant_id}/job-search"): "list_job_search_entries",
     ("post", "/api/v1/participants/{participant_id}/job-search"): "add_job_search_entry",
     ("patch", "/api/v1/job-search/{entry_id}"): "update_job_search_entry",
+    ("delete", "/api/v1/job-search/{entry_id}"): "delete_job_search_entry",
     ("get", "/api/v1/directory/services"): "list_services",
     ("get", "/api/v1/directory/services/{service_id}"): "service_detail",
     ("patch", "/api/v1/directory/services/{service_id}"): "update_service",

@@ -140,6 +140,36 @@ def test_another_keyworker_cannot_change_an_entry(personas: Personas, sign_in: C
     assert entry.outcome == "Waiting to hear"
 
 
+def test_an_entry_recorded_by_mistake_is_removed_by_pat_or_by_whoever_added_it(
+    personas: Personas, client_for: Clients
+) -> None:
+    pat = personas.participant
+    by_kim = JobSearchEntryFactory(participant=pat, recorded_by=personas.keyworker.user)
+    by_pat = JobSearchEntryFactory(participant=pat, recorded_by=pat.user)
+    url = lambda entry: reverse("api-v1:delete_job_search_entry", args=[entry.pk])  # noqa: E731
+
+    # The manager added neither: refused, nothing removed.
+    assert send_json(client_for("partnership_manager"), "DELETE", url(by_kim), {"version": 1}).status_code == 403
+    # Kim did not add Pat's own entry.
+    assert send_json(client_for("keyworker"), "DELETE", url(by_pat), {"version": 1}).status_code == 403
+    # A removal that started from an older version: refused, nothing removed.
+    by_kim.version = 2
+    by_kim.save()
+    assert send_json(client_for("keyworker"), "DELETE", url(by_kim), {"version": 1}).status_code == 409
+    assert JobSearchEntry.objects.filter(participant=pat).count() == 2
+
+    assert send_json(client_for("keyworker"), "DELETE", url(by_kim), {"version": 2}).status_code == 204
+    assert send_json(client_for("participant"), "DELETE", url(by_pat), {"version": 1}).status_code == 204
+
+    assert not JobSearchEntry.objects.filter(participant=pat).exists()
+    assert (
+        AuditEvent.objects.filter(
+            participant_id=pat.pk, action=AuditEvent.Action.CHANGE, changed_fields=["deleted"]
+        ).count()
+        == 2
+    )
+
+
 def test_list_queries_do_not_grow(personas: Personas, client_for: Clients, django_assert_num_queries) -> None:
     pat = personas.participant
     client = client_for("keyworker")

@@ -390,6 +390,9 @@ CHECKS: dict[str, Check] = {
     "update_job_search_entry": record(
         "entry_id", _job_search_entries, "job-search entry", "plans.log_job_search", _participant
     ),
+    "delete_job_search_entry": record(
+        "entry_id", _job_search_entries, "job-search entry", "plans.remove_job_search_entry"
+    ),
     # Participants' voice.
     "make_request": own_participant("voice.make_request"),
     "give_feedback": own_participant("voice.give_feedback"),

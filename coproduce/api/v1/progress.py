@@ -15,7 +15,7 @@ from ninja.pagination import paginate
 
 from coproduce.api.v1.auth import caller
 from coproduce.api.v1.pagination import PageNumber
-from coproduce.api.v1.schemas import Input, error_responses, one_of
+from coproduce.api.v1.schemas import Input, VersionIn, error_responses, one_of
 from coproduce.core.errors import NotFound
 from coproduce.core.validation import InvalidInput
 from coproduce.participants.models import Participant
@@ -24,7 +24,11 @@ from coproduce.participants.services import record_participant_view
 from coproduce.plans.models import JobSearchEntry, ProgressArea, ProgressCheck
 from coproduce.plans.selectors.job_search import job_search_entries_visible_to, job_search_log_for
 from coproduce.plans.selectors.progress import progress_checks_for
-from coproduce.plans.services.job_search import add_job_search_entry, update_job_search_entry
+from coproduce.plans.services.job_search import (
+    add_job_search_entry,
+    delete_job_search_entry,
+    update_job_search_entry,
+)
 from coproduce.plans.services.progress import record_progress_check
 
 router = Router(tags=["progress checks and job search"])
@@ -207,3 +211,16 @@ def update_job_search_entry_route(
     )
     entry = job_search_entries_visible_to(caller(request)).select_related("recorded_by").get(pk=entry_id)
     return entry
+
+
+@router.delete(
+    "/job-search/{entry_id}",
+    response={204: None, **error_responses(400, 401, 403, 404, 409)},
+    summary="Remove a job-search entry",
+    url_name="delete_job_search_entry",
+)
+def delete_job_search_entry_route(request: HttpRequest, entry_id: int, payload: VersionIn) -> Status[None]:
+    """An entry recorded by mistake. The participant may remove any entry in their log, staff only
+    the ones they added. Send `version` from your last read; 409 if someone changed it since. Audited."""
+    delete_job_search_entry(actor=caller(request), entry_id=entry_id, expected_version=payload.version)
+    return Status(204, None)

@@ -12,7 +12,6 @@ from coproduce.audit.models import AuditEvent
 from coproduce.audit.services import record_event
 from coproduce.core.errors import NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput, validate_model
-from coproduce.participants.permissions import is_the_participant
 from coproduce.participants.selectors import participants_visible_to, visible_participant
 from coproduce.plans.models import JobSearchEntry
 
@@ -132,7 +131,7 @@ def delete_job_search_entry(
     """
     with transaction.atomic():
         entry = _entry_for_change(actor, entry_id, "plans.log_job_search")
-        if not is_the_participant(actor, entry.participant) and entry.recorded_by_id != getattr(actor, "pk", None):
+        if not rules.has_perm("plans.remove_job_search_entry", actor, entry):
             raise NotAllowed("Only the participant, or whoever added it, can remove this entry.")
         entry.check_version(expected_version)
         record_event(

@@ -19,6 +19,7 @@ from coproduce.referrals.models import SharedField
 from coproduce.retention.selectors import deletions_to_do
 from coproduce.retention.services import confirm_partner_deletion
 from coproduce.web.access import require_roles
+from coproduce.web.errors import conflict_sends_back
 from coproduce.web.forms import submitting
 
 
@@ -39,6 +40,7 @@ class DeletedForm(NamedErrorsMixin, forms.Form):
 
 @require_roles(Role.PARTNER_WORKER)
 @require_POST
+@conflict_sends_back("web:partner_home")
 def partner_deletion_done(request: HttpRequest, pk: int) -> HttpResponse:
     """The organisation has deleted what the referral gave it: record it (audited)."""
     form = DeletedForm(request.POST)
