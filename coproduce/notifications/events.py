@@ -7,14 +7,12 @@ Nothing here decides who may do what: the calling service has already checked th
 """
 
 import datetime
-import uuid
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -28,10 +26,10 @@ from coproduce.notifications.scheduling import at_local, reminder_times
 from coproduce.notifications.selectors import message_settings_of
 from coproduce.notifications.services import (
     cancel_waiting,
-    queue_direct,
     queue_for_enquirer,
     queue_for_participant,
     queue_for_staff,
+    queue_sign_in_link,
 )
 from coproduce.participants.models import Participant
 from coproduce.programmes.models import StaffMember
@@ -347,14 +345,7 @@ def send_sign_in_link(*, typed: str) -> Message | None:
             purpose="Asked for a sign-in link",
         )
         # The message is kept with the oldest account on the number: one message, however many.
-        created = queue_direct(
-            actor=None,
-            participant=participant,
-            user=None,
-            channel=channel,
-            to=address,
-            template="sign-in-link",
-            key=f"sign-in-link:{user.pk}:{timezone.now().isoformat()}:{uuid.uuid4().hex[:8]}",
-            personalisation={"link": url},
+        created = queue_sign_in_link(
+            actor=None, participant=participant, user=user, channel=channel, to=address, link=url
         )
     return created[0] if created else None

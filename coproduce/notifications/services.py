@@ -7,6 +7,7 @@ A message's text and personalisation never go into the audit, only which templat
 """
 
 import datetime
+import uuid
 from collections.abc import Iterable
 from functools import partial
 from typing import Any
@@ -411,6 +412,23 @@ def queue_direct(
         send_after=timezone.now(),
     )
     return _create(actor, [message])
+
+
+def queue_sign_in_link(
+    *, actor: ActingUser | None, participant: Participant, user: User, channel: str, to: str, link: str
+) -> list[Message]:
+    """A sign-in link for `user`, sent at once to the address they (or their keyworker) chose. Each
+    one its own message: a second request never reuses the first link's."""
+    return queue_direct(
+        actor=actor,
+        participant=participant,
+        user=None,
+        channel=channel,
+        to=to,
+        template="sign-in-link",
+        key=f"sign-in-link:{user.pk}:{timezone.now().isoformat()}:{uuid.uuid4().hex[:8]}",
+        personalisation={"link": link},
+    )
 
 
 def _cancel(messages: Any, reason: str) -> int:

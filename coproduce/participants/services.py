@@ -1,7 +1,6 @@
 """Every change to participants, consents and enquiries. One function per change, each audited."""
 
 import datetime
-import uuid
 from collections.abc import Iterable
 from typing import Any
 
@@ -21,7 +20,7 @@ from coproduce.audit.services import record_event, record_events, record_partici
 from coproduce.core.errors import DomainError, NotAllowed, NotFound
 from coproduce.core.validation import InvalidInput, validate_model
 from coproduce.notifications import events as notify
-from coproduce.notifications.services import queue_direct
+from coproduce.notifications.services import queue_sign_in_link
 from coproduce.participants.models import (
     AvailabilitySlot,
     Child,
@@ -738,15 +737,13 @@ def issue_sign_in_link(*, actor: ActingUser, participant_id: int, send_by: str =
             changed_fields=changed,
         )
         if send_by:
-            queue_direct(
+            queue_sign_in_link(
                 actor=actor,
                 participant=participant,
-                user=None,
+                user=user,
                 channel=send_by,
                 to=address,
-                template="sign-in-link",
-                key=f"sign-in-link:{user.pk}:{timezone.now().isoformat()}:{uuid.uuid4().hex[:8]}",
-                personalisation={"link": notify.link("web:set_password", *link)},
+                link=notify.link("web:set_password", *link),
             )
     return link
 
